@@ -1,0 +1,54 @@
+# zkbench: the two commands of the README, and the targets developers use.
+#   make         build build/zkbench
+#   make demo    install Debian packages, build, run zkbench's main job on the bundled example
+#   make test    install, build, run every test (normal build, then AddressSanitizer+UBSan build)
+#   make check   build and run the tests of the normal build only (the quick loop)
+#   make bench   run the benchmarks in bench/ (prints figures and ratios against the peers)
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+JOBS        ?= $(shell nproc)
+WERROR      ?= ON
+CMAKE_FLAGS ?=
+
+# ccache: make cache hits work across checkouts of the same tree.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+
+.PHONY: all deps configure demo test check test-asan bench clean
+
+all: $(BUILD)/build.ninja
+	cmake --build $(BUILD) --target zkbench -j $(JOBS)
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DZKBENCH_WERROR=$(WERROR) $(CMAKE_FLAGS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZKBENCH_SANITIZE=ON \
+	  -DZKBENCH_WERROR=$(WERROR) $(CMAKE_FLAGS)
+
+demo: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+	scripts/demo.sh $(BUILD)/zkbench
+
+check: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test: deps
+	$(MAKE) check
+	$(MAKE) test-asan
+
+bench: deps all
+	bench/run.sh $(BUILD)/zkbench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,22 @@
+// The subcommand table. Each command lives in its own cmd_<name>.cpp and exposes its setup here.
+#include "cli/app.hpp"
+
+#include <array>
+
+namespace zkbench::cli {
+
+CommandMain setup_version(CLI::App& sub);
+
+namespace {
+
+const std::array k_commands = {
+    CommandEntry{"version", "Print zkbench's version", &setup_version},
+};
+
+} // namespace
+
+std::span<const CommandEntry> commands() {
+  return k_commands;
+}
+
+} // namespace zkbench::cli

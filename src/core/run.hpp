@@ -1,0 +1,74 @@
+#pragma once
+// zkbench's domain data: one measured run, and one benchmark (a command and all of its runs).
+// Plain values shared by measure/, store/, report/ and verdict/; no behaviour beyond accessors.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zkbench::core {
+
+/// How a run ended.
+enum class RunStatus {
+  success,    // exit code 0
+  failed,     // non-zero exit code
+  signaled,   // killed by a signal it did not get from zkbench's timeout
+  timed_out,  // killed by zkbench after --timeout; wall_s is at least the limit
+};
+
+const char* to_string(RunStatus status);
+
+/// GPU figures for one run (filled when telemetry is available).
+struct GpuRunStats {
+  double utilization_mean_pct = 0;
+  double utilization_max_pct = 0;
+  double memory_peak_bytes = 0;
+  double temperature_start_c = 0;
+  double temperature_max_c = 0;
+  double energy_joules = 0;
+  bool throttled = false;
+  std::string throttle_reasons;  // comma-separated, empty when not throttled
+};
+
+/// One measured execution of a command (warmup runs are not recorded as Runs).
+struct Run {
+  int index = 0;                  // 0-based among the measured runs of its benchmark
+  double wall_s = 0;              // wall-clock time of what ran (never minus shell start-up)
+  double user_s = 0;              // user CPU time of the process tree (wait4)
+  double system_s = 0;            // system CPU time of the process tree (wait4)
+  std::int64_t peak_rss_bytes = 0; // max resident set of the measured process tree, this run only
+  RunStatus status = RunStatus::success;
+  std::optional<int> exit_code;   // set when the process exited
+  std::optional<int> signal;      // set when it was killed by a signal (incl. timeouts)
+  // Metric values read from the output or files; nullopt = the metric was missing in this run.
+  std::map<std::string, std::optional<double>> metrics;
+  std::optional<GpuRunStats> gpu;
+  std::string log_path;           // the run's stdout+stderr (tail-bounded), empty when not kept
+  std::int64_t started_at_us = 0; // Unix time in microseconds
+  std::int64_t finished_at_us = 0;
+
+  bool timed_out() const { return status == RunStatus::timed_out; }
+  bool succeeded() const { return status == RunStatus::success; }
+};
+
+/// One command measured many times (one entry of hyperfine's "results" array).
+struct Benchmark {
+  std::string command;                        // the command as run, parameters substituted
+  std::optional<std::string> name;            // -n/--command-name
+  std::map<std::string, std::string> parameters; // -P/-L values for this command
+  std::vector<Run> runs;
+
+  const std::string& display_name() const { return name ? *name : command; }
+
+  std::vector<double> wall_times() const;
+  std::vector<double> user_times() const;
+  std::vector<double> system_times() const;
+  /// Values of metric `name` over the runs where it was present.
+  std::vector<double> metric_values(const std::string& name) const;
+  /// Every metric name present in at least one run, sorted.
+  std::vector<std::string> metric_names() const;
+};
+
+} // namespace zkbench::core

@@ -1,0 +1,67 @@
+#pragma once
+// Error handling used across zkbench (see ARCHITECTURE.md, "Errors").
+//
+// - Expected failures (I/O, parsing, spawning, the database) return `Result<T>`, a tl::expected that
+//   carries an `Error` with a human message saying what and where.
+// - A condition that ends the command throws `Fatal`, caught once in main(), which prints
+//   `error: <message>` and, when set, `hint: <hint>`, then exits with `exit_code`.
+
+#include <string>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace zkbench {
+
+/// An expected failure: what went wrong and where ("cannot open 'x.json': No such file or directory").
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+
+/// Shorthand for returning an error: `return fail("cannot parse {}", path);` is spelled
+/// `return make_error(fmt::format(...))`.
+inline tl::unexpected<Error> make_error(std::string message) {
+  return tl::unexpected<Error>(Error{std::move(message)});
+}
+
+/// Exit codes of the zkbench binary (documented in README.md, "Exit status").
+enum class ExitCode : int {
+  success = 0,
+  error = 1,            // a Fatal error: bad input, I/O, the store
+  usage = 2,            // invalid command line
+  command_failed = 3,   // a benchmarked command failed (non-zero exit, signal, timeout) without -i
+  regression = 4,       // compare/ab: the overall verdict is a regression (for CI gates)
+  interrupted = 130,    // SIGINT/SIGTERM: the runs already measured are kept
+};
+
+/// Ends the current command. Thrown, caught once in main().
+class Fatal : public std::exception {
+public:
+  explicit Fatal(std::string message, std::string hint = {}, ExitCode code = ExitCode::error)
+      : m_message(std::move(message)), m_hint(std::move(hint)), m_code(code) {}
+
+  const char* what() const noexcept override { return m_message.c_str(); }
+  const std::string& hint() const { return m_hint; }
+  ExitCode code() const { return m_code; }
+
+private:
+  std::string m_message;
+  std::string m_hint;
+  ExitCode m_code;
+};
+
+/// Returns the value of `result` or throws Fatal with its error message.
+template <typename T>
+T value_or_fatal(Result<T> result) {
+  if (!result) {
+    throw Fatal(result.error().message);
+  }
+  if constexpr (!std::is_void_v<T>) {
+    return std::move(*result);
+  }
+}
+
+} // namespace zkbench

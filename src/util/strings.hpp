@@ -1,0 +1,33 @@
+#pragma once
+// Small string helpers with no zkbench-specific knowledge.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zkbench::util {
+
+/// Removes leading and trailing ASCII white space.
+std::string_view trim(std::string_view text);
+
+/// Splits on every occurrence of `separator`; empty fields are kept ("a,,b" -> "a", "", "b").
+std::vector<std::string> split(std::string_view text, char separator);
+
+/// Joins with `separator` between the parts.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+bool starts_with(std::string_view text, std::string_view prefix);
+bool ends_with(std::string_view text, std::string_view suffix);
+
+/// Parses a decimal number, accepting thousands separators ("1,234,567", "1_234", "0.5", "-3e2").
+/// Returns nullopt when `text` (after trimming) is not entirely a number.
+std::optional<double> parse_number(std::string_view text);
+
+/// Formats a byte count for people: "512 B", "3.2 KiB", "301.4 MiB", "1.05 GiB".
+std::string format_bytes(double bytes);
+
+/// Lower-case, words joined by '-', only [a-z0-9-]: "MPT hash cache!" -> "mpt-hash-cache".
+std::string slugify(std::string_view text);
+
+} // namespace zkbench::util

@@ -1,0 +1,40 @@
+#include <gtest/gtest.h>
+
+#include "util/strings.hpp"
+
+using namespace zkbench::util;
+
+TEST(UtilStrings, parse_number_accepts_thousands_separators) {
+  EXPECT_EQ(parse_number("1,234,567"), 1234567.0);
+  EXPECT_EQ(parse_number(" 498,004,423 "), 498004423.0);
+  EXPECT_EQ(parse_number("1_000"), 1000.0);
+  EXPECT_EQ(parse_number("0.5"), 0.5);
+  EXPECT_EQ(parse_number("-3e2"), -300.0);
+  EXPECT_EQ(parse_number("+7"), 7.0);
+}
+
+TEST(UtilStrings, parse_number_rejects_malformed_text) {
+  EXPECT_FALSE(parse_number(""));
+  EXPECT_FALSE(parse_number("abc"));
+  EXPECT_FALSE(parse_number("1,,2"));
+  EXPECT_FALSE(parse_number(",5"));
+  EXPECT_FALSE(parse_number("12 apples"));
+  EXPECT_FALSE(parse_number("inf"));
+}
+
+TEST(UtilStrings, split_keeps_empty_fields) {
+  const auto parts = split("a,,b", ',');
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[1], "");
+  EXPECT_EQ(join(parts, "+"), "a++b");
+}
+
+TEST(UtilStrings, slugify_makes_branch_safe_names) {
+  EXPECT_EQ(slugify("MPT hash cache"), "mpt-hash-cache");
+  EXPECT_EQ(slugify("  Zero-copy rkyv!! "), "zero-copy-rkyv");
+}
+
+TEST(UtilStrings, format_bytes_uses_binary_units) {
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(300.0 * 1024 * 1024), "300.0 MiB");
+}
