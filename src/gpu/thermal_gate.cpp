@@ -25,15 +25,19 @@ ThermalPolicy zkvm_thermal_policy() {
   return policy;
 }
 
-std::string GateWait::describe() const {
-  std::string text = "waiting:";
+std::string GateWait::conditions() const {
+  std::string text;
   if (too_hot()) {
-    text += fmt::format(" GPU at {:g} °C (needs < {:g} °C)", *temperature_c, *limit_c);
+    text += fmt::format("GPU at {:g} °C (needs < {:g} °C)", *temperature_c, *limit_c);
   }
   if (cooldown_left_s > 0) {
-    text += fmt::format("{} cooldown {:.0f} s left", too_hot() ? "," : "", cooldown_left_s);
+    text += fmt::format("{}cooldown {:.0f} s left", text.empty() ? "" : ", ", cooldown_left_s);
   }
   return text;
+}
+
+std::string GateWait::describe() const {
+  return "waiting: " + conditions();
 }
 
 ThermalGate::ThermalGate(TelemetrySource* source, GateClock& clock, ThermalPolicy policy)
@@ -72,8 +76,7 @@ GateResult ThermalGate::wait_until_ready(const std::function<void(const GateWait
     }
     if (wait.waited_s >= m_policy.max_wait_s) {
       result.gave_up = true;
-      result.note = fmt::format("gave up waiting after {:.0f} s ({})", wait.waited_s,
-                                wait.describe().substr(9));
+      result.note = fmt::format("gave up waiting after {:.0f} s: {}", wait.waited_s, wait.conditions());
       return result;
     }
     if (on_wait) {

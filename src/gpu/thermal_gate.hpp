@@ -50,7 +50,9 @@ struct GateWait {
   double cooldown_left_s = 0;
   double waited_s = 0;
   bool too_hot() const { return temperature_c && limit_c && *temperature_c >= *limit_c; }
-  /// "waiting: GPU at 63 °C (needs < 50 °C), cooldown 45 s left"
+  /// "GPU at 63 °C (needs < 50 °C), cooldown 45 s left" (only the conditions not yet met)
+  std::string conditions() const;
+  /// "waiting: " + conditions()
   std::string describe() const;
 };
 
