@@ -6,11 +6,15 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_doctor(CLI::App& sub);
+CommandMain setup_gpu(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
+    CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
 };
 
 } // namespace

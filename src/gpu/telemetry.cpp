@@ -1,12 +1,14 @@
 #include "gpu/telemetry.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "gpu/nvidia_smi.hpp"
 #include "gpu/nvml.hpp"
+#include "util/strings.hpp"
 
 namespace zkbench::gpu {
 
@@ -34,6 +36,25 @@ std::vector<std::string> decode_clock_event_reasons(std::uint64_t mask) {
     names.push_back(fmt::format("{:#x}", mask & ~known));
   }
   return names;
+}
+
+std::string sm_architecture(std::string_view compute_capability) {
+  const std::string_view cc = util::trim(compute_capability);
+  const std::size_t dot = cc.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= cc.size()) {
+    return {};
+  }
+  std::string digits;
+  for (const char c : cc) {
+    if (c == '.') {
+      continue;
+    }
+    if (!std::isdigit(static_cast<unsigned char>(c))) {
+      return {};
+    }
+    digits.push_back(c);
+  }
+  return "sm_" + digits;
 }
 
 const char* to_string(SourceKind kind) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/error.hpp"
@@ -56,6 +57,10 @@ inline constexpr std::uint64_t throttling = sw_power_cap | hw_slowdown | sw_ther
 /// Names of the set bits, in bit order ("sw_power_cap", "hw_slowdown", "sw_thermal_slowdown", …);
 /// unknown bits appear as "0x…".
 std::vector<std::string> decode_clock_event_reasons(std::uint64_t mask);
+
+/// "8.6" -> "sm_86", "12.0" -> "sm_120" (the CUDA_ARCH a prover must be built for); "" when the text
+/// is not major.minor.
+std::string sm_architecture(std::string_view compute_capability);
 
 enum class SourceKind { nvml, nvidia_smi, none };
 const char* to_string(SourceKind kind);

@@ -69,28 +69,9 @@ std::string lower(std::string_view text) {
 
 } // namespace
 
-std::string sm_architecture(std::string_view compute_capability) {
-  const std::string_view cc = util::trim(compute_capability);
-  const std::size_t dot = cc.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= cc.size()) {
-    return {};
-  }
-  std::string digits;
-  for (const char c : cc) {
-    if (c == '.') {
-      continue;
-    }
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
-      return {};
-    }
-    digits.push_back(c);
-  }
-  return "sm_" + digits;
-}
-
 std::vector<FailureMatch> scan_failure_signatures(std::string_view log,
-                                                  std::optional<std::string> compute_capability) {
-  const std::string sm = compute_capability ? sm_architecture(*compute_capability) : std::string();
+                                                  const std::string& sm_architecture) {
+  const std::string& sm = sm_architecture;
   std::vector<FailureMatch> found;
   int line_number = 0;
   for (const std::string& raw : util::split(log, '\n')) {

@@ -18,11 +18,9 @@ struct FailureMatch {
 };
 
 /// Every known signature found in `log` (each reported once, at its first line), in log order.
-/// `compute_capability` ("8.6") lets the CUDA-architecture fix say "CUDA_ARCH=sm_86".
+/// `sm_architecture` ("sm_86", see gpu::sm_architecture) lets the CUDA-architecture fix say
+/// "CUDA_ARCH=sm_86"; "" leaves "sm_XX" in the fix.
 std::vector<FailureMatch> scan_failure_signatures(std::string_view log,
-                                                  std::optional<std::string> compute_capability = {});
-
-/// "8.6" -> "sm_86"; "" when not of the form major.minor.
-std::string sm_architecture(std::string_view compute_capability);
+                                                  const std::string& sm_architecture = {});
 
 } // namespace zkbench::provers

@@ -46,3 +46,10 @@ TEST(GpuTelemetry, source_kinds_have_names) {
   EXPECT_STREQ(to_string(SourceKind::nvidia_smi), "nvidia-smi");
   EXPECT_STREQ(to_string(SourceKind::none), "none");
 }
+
+TEST(GpuTelemetry, sm_architecture_from_compute_capability) {
+  EXPECT_EQ(sm_architecture("9.0"), "sm_90");
+  EXPECT_EQ(sm_architecture("12.0"), "sm_120");
+  EXPECT_EQ(sm_architecture("[N/A]"), "");
+  EXPECT_EQ(sm_architecture("9"), "");
+}

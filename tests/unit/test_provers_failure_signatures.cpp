@@ -9,7 +9,7 @@ TEST(ProversFailureSignatures, cuda_architecture_error_names_this_gpus_sm) {
       "[INFO ] starting proof\n"
       "[CUDA] cudaMemcpyToSymbol(...) failed due to: no kernel image is available for execution on the device\n"
       "[CUDA] cudaMemcpyToSymbol(...) failed due to: no kernel image is available for execution\n";
-  const auto found = scan_failure_signatures(log, std::string("8.6"));
+  const auto found = scan_failure_signatures(log, "sm_86");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].id, "cuda-arch");
   EXPECT_EQ(found[0].line, 2);
@@ -36,9 +36,3 @@ TEST(ProversFailureSignatures, clean_log_and_host_oom_without_gpu_context) {
   EXPECT_TRUE(scan_failure_signatures("allocator: out of memory\n").empty());
 }
 
-TEST(ProversFailureSignatures, sm_architecture_from_compute_capability) {
-  EXPECT_EQ(sm_architecture("9.0"), "sm_90");
-  EXPECT_EQ(sm_architecture("12.0"), "sm_120");
-  EXPECT_EQ(sm_architecture("[N/A]"), "");
-  EXPECT_EQ(sm_architecture("9"), "");
-}
