@@ -190,7 +190,7 @@ void print_text(const json& report) {
                  t < 50 ? "" : " (zkvm preset waits for < 50 °C before each run)");
     }
     if (g.contains("first_run_timeout_s")) {
-      fmt::print("        first-run timeout without a baseline: {:.0f} s (seed 000 table × 1.15)\n",
+      fmt::print("        first-run timeout without a baseline: {:g} s (seed 000 table × 1.15)\n",
                  g["first_run_timeout_s"].get<double>());
     }
   }
