@@ -216,8 +216,10 @@ Result<std::unique_ptr<TelemetrySource>> open_nvml(const std::string& library, i
                                   library));
   }
   if (const nvmlReturn_t code = api.init(); code != k_nvml_success) {
+    // The message first: nvmlErrorString lives in the library about to be closed.
+    std::string message = fmt::format("NVML: nvmlInit failed: {}", error_text(api, code));
     ::dlclose(handle);
-    return make_error(fmt::format("NVML: nvmlInit failed: {}", error_text(api, code)));
+    return make_error(std::move(message));
   }
   const auto give_up = [&](std::string message) {
     api.shutdown();

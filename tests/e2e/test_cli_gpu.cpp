@@ -88,3 +88,16 @@ TEST(CliGpu, broken_nvidia_smi_is_reported_not_crashed_on) {
             std::string::npos)
       << result.output;
 }
+
+TEST(CliGpu, uses_nvml_when_the_library_loads) {
+  TempDir empty;
+  ScopedEnv env;
+  env.set("PATH", empty.path().string() + ":/usr/bin:/bin");
+  env.set("ZKBENCH_NVML_LIBRARY", ZKBENCH_FAKE_NVML);
+  const auto result = run_zkbench("gpu");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output,
+            "GPU 0: NVIDIA H100 80GB HBM3 (via NVML)\n"
+            "  driver 590.48.01, CUDA 13.1, compute capability 9.0 (sm_90), 79.6 GiB\n"
+            "  59 °C  100 %  19.4 GiB  631.95 W  1980 MHz  clocks: sw_power_cap (throttling)\n");
+}
