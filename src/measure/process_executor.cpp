@@ -197,6 +197,81 @@ bool child_exited(pid_t pid) {
          info.si_pid == pid;
 }
 
+struct WaitOutcome {
+  Clock::time_point exited_at;
+  bool timed_out = false;
+  bool interrupted = false;
+  bool killed = false; // SIGKILL went to the group after the grace
+};
+
+// Streams the child's output until the child exits (not reaped: its pid keeps naming the group).
+// Enforces the deadline and the interrupt flag with SIGTERM to the group, then SIGKILL after the grace.
+// Sleeps in poll() on the pipe, the pidfd and the interrupt self-pipe: no busy waiting, no fixed sleeps.
+WaitOutcome wait_for_exit(pid_t pid, int pidfd, Fd& read_end, OutputSink& sink, std::string& buffer,
+                          std::optional<Clock::time_point> deadline) {
+  WaitOutcome outcome;
+  std::optional<Clock::time_point> kill_at; // set once SIGTERM went to the group
+  const auto terminate = [&](Clock::time_point now) {
+    ::kill(-pid, SIGTERM);
+    kill_at = after(now, k_kill_grace_s);
+  };
+  for (;;) {
+    const int wake_fd = kill_at ? -1 : interrupt_wakeup_fd(); // once stopping, the flag is moot
+    std::array<pollfd, 3> polled{};
+    nfds_t count = 0;
+    std::optional<nfds_t> pipe_slot;
+    std::optional<nfds_t> pid_slot;
+    if (read_end.get() >= 0) {
+      pipe_slot = count;
+      polled[count++] = {read_end.get(), POLLIN, 0};
+    }
+    if (pidfd >= 0) {
+      pid_slot = count;
+      polled[count++] = {pidfd, POLLIN, 0};
+    }
+    if (wake_fd >= 0) {
+      polled[count++] = {wake_fd, POLLIN, 0};
+    }
+    int wait_ms = -1;
+    if (kill_at) {
+      wait_ms = outcome.killed ? -1 : ms_until(*kill_at);
+    } else if (deadline) {
+      wait_ms = ms_until(*deadline);
+    }
+    if (pidfd < 0 || (wake_fd < 0 && !kill_at)) {
+      wait_ms = wait_ms < 0 ? k_fallback_poll_ms : std::min(wait_ms, k_fallback_poll_ms);
+    }
+    const int ready = ::poll(polled.data(), count, wait_ms);
+    if (ready < 0 && errno != EINTR) {
+      ::kill(-pid, SIGKILL); // cannot happen with valid descriptors; the caller reaps the child
+      outcome.killed = true;
+      break;
+    }
+    if (pipe_slot && (polled[*pipe_slot].revents & (POLLIN | POLLHUP | POLLERR)) != 0 &&
+        !read_output(read_end.get(), sink, buffer)) {
+      read_end.reset();
+    }
+    if (pid_slot ? (polled[*pid_slot].revents & POLLIN) != 0 : child_exited(pid)) {
+      break;
+    }
+    const auto now = Clock::now();
+    if (!kill_at && interrupt_requested()) {
+      outcome.interrupted = true;
+      terminate(now);
+    }
+    if (!kill_at && deadline && now >= *deadline) {
+      outcome.timed_out = true;
+      terminate(now);
+    }
+    if (kill_at && !outcome.killed && now >= *kill_at) {
+      ::kill(-pid, SIGKILL);
+      outcome.killed = true;
+    }
+  }
+  outcome.exited_at = Clock::now();
+  return outcome;
+}
+
 // After the child exited and its group got SIGKILL: read the rest of the output until every writer
 // is gone (or the grace ends: a descendant that left the group may hold the pipe forever).
 void drain_output(Fd& pipe_fd, OutputSink& sink, std::string& buffer) {
@@ -314,69 +389,11 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   if (options.timeout_s) {
     deadline = after(start, *options.timeout_s);
   }
-  std::optional<Clock::time_point> kill_at; // set once SIGTERM went to the group
-  bool killed = false;
-  bool timed_out = false;
   std::string buffer(k_read_chunk, '\0');
-  Clock::time_point end;
-
-  for (;;) {
-    const int wake_fd = interrupt_wakeup_fd();
-    std::array<pollfd, 3> polled{};
-    nfds_t count = 0;
-    const nfds_t pipe_slot = read_end.get() >= 0 ? count++ : 99;
-    if (pipe_slot != 99) {
-      polled[pipe_slot] = {read_end.get(), POLLIN, 0};
-    }
-    const nfds_t pid_slot = pidfd.get() >= 0 ? count++ : 99;
-    if (pid_slot != 99) {
-      polled[pid_slot] = {pidfd.get(), POLLIN, 0};
-    }
-    if (wake_fd >= 0 && !kill_at) {
-      polled[count++] = {wake_fd, POLLIN, 0};
-    }
-    int wait_ms = -1;
-    if (deadline && !kill_at) {
-      wait_ms = ms_until(*deadline);
-    }
-    if (kill_at && !killed) {
-      wait_ms = ms_until(*kill_at);
-    }
-    if (pidfd.get() < 0 || (wake_fd < 0 && !kill_at)) {
-      wait_ms = wait_ms < 0 ? k_fallback_poll_ms : std::min(wait_ms, k_fallback_poll_ms);
-    }
-    const int ready = ::poll(polled.data(), count, wait_ms);
-    if (ready < 0 && errno != EINTR) {
-      ::kill(-pid, SIGKILL);
-      break; // cannot happen with valid descriptors; the exit is still reaped below
-    }
-    if (pipe_slot != 99 && (polled[pipe_slot].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      if (!read_output(read_end.get(), *sink, buffer)) {
-        read_end.reset();
-      }
-    }
-    const bool exited = pid_slot != 99 ? (polled[pid_slot].revents & POLLIN) != 0 : child_exited(pid);
-    if (exited) {
-      break;
-    }
-    const auto now = Clock::now();
-    if (!kill_at && interrupt_requested()) {
-      result.interrupted = true;
-      ::kill(-pid, SIGTERM);
-      kill_at = after(now, k_kill_grace_s);
-    }
-    if (!kill_at && deadline && now >= *deadline) {
-      timed_out = true;
-      ::kill(-pid, SIGTERM);
-      kill_at = after(now, k_kill_grace_s);
-    }
-    if (kill_at && !killed && now >= *kill_at) {
-      ::kill(-pid, SIGKILL);
-      killed = true;
-    }
-  }
-  end = Clock::now();
+  const WaitOutcome waited = wait_for_exit(pid, pidfd.get(), read_end, *sink, buffer, deadline);
+  const Clock::time_point end = waited.exited_at;
   result.finished_at_us = unix_now_us();
+  result.interrupted = waited.interrupted;
 
   // The child is a zombie, so `pid` still names its process group: kill what is left of it before
   // reaping, so the group id cannot have been reused by then.
@@ -401,10 +418,10 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
     result.signal = WTERMSIG(status);
     result.status = core::RunStatus::signaled;
   }
-  if (timed_out) {
+  if (waited.timed_out) {
     result.status = core::RunStatus::timed_out;
     if (!result.signal) {
-      result.signal = killed ? SIGKILL : SIGTERM; // it exited on its own after our signal
+      result.signal = waited.killed ? SIGKILL : SIGTERM; // it exited on its own after our signal
     }
   }
   result.log_error = sink->finish();
