@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 extern char** environ;
@@ -22,25 +23,6 @@ extern char** environ;
 namespace zkbench::util {
 
 namespace {
-
-// Closes a descriptor once; keeps the error paths below short.
-class Fd {
-public:
-  explicit Fd(int fd = -1) : m_fd(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-      m_fd = -1;
-    }
-  }
-
-private:
-  int m_fd;
-};
 
 bool is_executable(const std::filesystem::path& path) {
   std::error_code ec;

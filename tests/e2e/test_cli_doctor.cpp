@@ -23,9 +23,7 @@ void add_fake_cargo_zisk(const TempDir& dir) {
 
 TEST(CliDoctor, without_a_gpu_says_so_and_exits_zero) {
   TempDir empty;
-  ScopedEnv env;
-  env.set("PATH", empty.path().string() + ":/usr/bin:/bin");
-  env.set("ZKBENCH_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1");
+  GpuEnv env(empty);
   const auto result = run_zkbench("doctor --zkvm zisk");
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("ZisK: not available: 'cargo-zisk' not found on PATH"), std::string::npos)
@@ -84,9 +82,7 @@ TEST(CliDoctor, json_with_guest_patches_and_a_failing_log) {
 
 TEST(CliDoctor, text_report_of_guest_and_log) {
   TempDir guest;
-  ScopedEnv env;
-  env.set("PATH", guest.path().string() + ":/usr/bin:/bin");
-  env.set("ZKBENCH_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1");
+  GpuEnv env(guest);
   write_file(guest / "Cargo.toml", "[package]\nname = \"guest\"\n");
   write_file(guest / "run.log", "thread 'main' panicked: GasMismatch { expected: 1, actual: 2 }\n");
   const auto result = run_zkbench("doctor --zkvm sp1 --guest '" + guest.path().string() + "' --log '" +

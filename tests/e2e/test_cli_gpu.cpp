@@ -61,9 +61,7 @@ TEST(CliGpu, watch_prints_one_line_per_reading) {
 
 TEST(CliGpu, no_nvml_and_no_nvidia_smi_is_a_clean_error) {
   TempDir empty;
-  ScopedEnv env;
-  env.set("PATH", empty.path().string() + ":/usr/bin:/bin");
-  env.set("ZKBENCH_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1");
+  GpuEnv env(empty);
   const auto result = run_zkbench("gpu");
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_NE(result.output.find("error: no GPU telemetry: NVML: cannot load /nonexistent/libnvidia-ml.so.1"),
@@ -79,9 +77,7 @@ TEST(CliGpu, broken_nvidia_smi_is_reported_not_crashed_on) {
              "#!/bin/sh\necho \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA "
              "driver. Make sure that the latest NVIDIA driver is installed and running.\"\nexit 9\n");
   std::filesystem::permissions(dir / "nvidia-smi", std::filesystem::perms::owner_all);
-  ScopedEnv env;
-  env.set("PATH", dir.path().string() + ":/usr/bin:/bin");
-  env.set("ZKBENCH_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1");
+  GpuEnv env(dir);
   const auto result = run_zkbench("gpu");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.output.find("nvidia-smi: NVIDIA-SMI has failed because it couldn't communicate"),
@@ -91,9 +87,7 @@ TEST(CliGpu, broken_nvidia_smi_is_reported_not_crashed_on) {
 
 TEST(CliGpu, uses_nvml_when_the_library_loads) {
   TempDir empty;
-  ScopedEnv env;
-  env.set("PATH", empty.path().string() + ":/usr/bin:/bin");
-  env.set("ZKBENCH_NVML_LIBRARY", ZKBENCH_FAKE_NVML);
+  GpuEnv env(empty, ZKBENCH_FAKE_NVML);
   const auto result = run_zkbench("gpu");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(result.output,

@@ -42,4 +42,17 @@ private:
 };
 
 
+/// No GPU telemetry at all: PATH is `dir` plus the system folders (no nvidia-smi), NVML is pointed at
+/// `nvml` (by default a path that does not exist).
+class GpuEnv {
+public:
+  explicit GpuEnv(const TempDir& dir, const std::string& nvml = "/nonexistent/libnvidia-ml.so.1") {
+    m_env.set("PATH", dir.path().string() + ":/usr/bin:/bin");
+    m_env.set("ZKBENCH_NVML_LIBRARY", nvml);
+  }
+
+private:
+  ScopedEnv m_env;
+};
+
 } // namespace zkbench::test
