@@ -6,11 +6,13 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_compare(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
 };
 
 } // namespace

@@ -215,8 +215,13 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
     result.decision.reason = primary->metric + ": " + result.decision.reason;
   }
 
+  const auto failed = [](const core::Run& r) {
+    return r.status == core::RunStatus::failed || r.status == core::RunStatus::signaled;
+  };
+  // A candidate that fails where the baseline did not is wrong; one failing like its baseline is not new.
+  const bool baseline_failed = std::any_of(baseline.runs.begin(), baseline.runs.end(), failed);
   for (const auto& run : candidate.runs) {
-    if (run.status == core::RunStatus::failed || run.status == core::RunStatus::signaled) {
+    if (failed(run) && !baseline_failed) {
       result.decision = {Verdict::reject, false,
                          fmt::format("candidate run {} {}: its output cannot be trusted", run.index + 1,
                                      run.exit_code ? fmt::format("exited with code {}", *run.exit_code)
