@@ -7,12 +7,14 @@ namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
 CommandMain setup_compare(CLI::App& sub);
+CommandMain setup_ab(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
     CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
+    CommandEntry{"ab", "Run two commands alternately and decide, with early stopping", &setup_ab},
 };
 
 } // namespace
