@@ -147,7 +147,11 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
     return m;
   }
   const double worst_cv = std::max(m.baseline.cv, m.candidate.cv);
-  if (!(worst_cv > policy.cv_limit)) {
+  // Seed 002 §4.5: any regression is an immediate rejection. A significant slowdown whose whole interval
+  // lies above the regression threshold is not hidden behind the flaky procedure.
+  const bool clear_regression = m.welch_p && *m.welch_p < policy.p_threshold && m.ci_lo &&
+                                *m.ci_lo >= policy.regression_threshold;
+  if (!(worst_cv > policy.cv_limit) || clear_regression) {
     m.decision = decide_statistical(m, policy);
     return m;
   }

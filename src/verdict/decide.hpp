@@ -46,7 +46,9 @@ struct MetricComparison {
 };
 
 /// Compares the values of one metric. Deterministic metrics (all values equal on each side) are decided
-/// by the exact change against the policy's deterministic thresholds. Otherwise: flaky (CV > cv_limit
+/// by the exact change against the policy's deterministic thresholds. A clear regression (p < p_threshold
+/// and the whole 95% interval at or above regression_threshold) is DISCARD + regression at once, flaky or
+/// not ("any regression: immediate rejection"). Otherwise: flaky (CV > cv_limit
 /// on a side) asks for flaky_runs per side first (INCONCLUSIVE, more_runs set), then drops outliers
 /// beyond outlier_sigma and decides, or INCONCLUSIVE if still flaky. Then the fixed rule: significant
 /// slowdown -> DISCARD (regression when >= regression_threshold); improvement > keep with

@@ -192,3 +192,12 @@ TEST(VerdictDecide, all_inconclusive_inputs_are_inconclusive) {
   const std::vector both{a, a};
   EXPECT_EQ(verdict::combine_inputs(both, generic()).verdict, Verdict::inconclusive);
 }
+
+TEST(VerdictDecide, clear_regression_is_not_hidden_by_flakiness) {
+  const std::vector<double> base{10, 13, 9, 12, 8, 11, 10, 14, 9, 10}; // CV > 10%
+  const std::vector<double> cand{20, 21, 20, 22, 19, 21, 20, 22, 21, 20};
+  const auto m = verdict::compare_metric("time", base, cand, generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::discard) << m.decision.reason;
+  EXPECT_TRUE(m.decision.regression);
+  EXPECT_EQ(m.decision.more_runs, 0);
+}
