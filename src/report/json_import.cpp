@@ -3,11 +3,10 @@
 // ("timed_out", "metrics", "memory_usage_byte") fill the rest when present.
 #include "report/json_import.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "util/files.hpp"
 
 namespace zkbench::report {
 
@@ -131,13 +130,11 @@ Result<std::vector<core::Benchmark>> parse_results_json(std::string_view text, s
 }
 
 Result<std::vector<core::Benchmark>> read_results_json(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(fmt::format("cannot read '{}'", path.string()));
+  const auto text = read_text_file(path);
+  if (!text) {
+    return tl::unexpected(text.error());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_results_json(text.str(), path.string());
+  return parse_results_json(*text, path.string());
 }
 
 } // namespace zkbench::report

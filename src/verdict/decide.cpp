@@ -11,14 +11,6 @@ namespace zkbench::verdict {
 
 namespace {
 
-std::string pct(double fraction) {
-  return fmt::format("{:+.2f}%", fraction * 100.0);
-}
-
-bool all_equal(std::span<const double> xs) {
-  return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
-}
-
 // Seed 002 §4.6 step 2: remove values further than `sigmas` standard deviations from the mean.
 std::vector<double> without_outliers(std::span<const double> xs, double sigmas, std::size_t& dropped) {
   const double m = stats::mean(xs);
@@ -60,15 +52,15 @@ void fill_statistics(MetricComparison& m, std::span<const double> baseline, std:
 Decision decide_deterministic(double change, const Policy& policy) {
   if (-change >= policy.deterministic_keep) {
     return {Verdict::keep, false,
-            fmt::format("deterministic: {} (KEEP at >= {:.2f}% fewer)", pct(change), policy.deterministic_keep * 100)};
+            fmt::format("deterministic: {} (KEEP at >= {:.2f}% fewer)", percent(change), policy.deterministic_keep * 100)};
   }
   if (change >= policy.deterministic_regression) {
     return {Verdict::discard, true,
-            fmt::format("deterministic: {} is a regression (>= {:.2f}% more)", pct(change),
+            fmt::format("deterministic: {} is a regression (>= {:.2f}% more)", percent(change),
                         policy.deterministic_regression * 100)};
   }
   return {Verdict::discard, false,
-          fmt::format("deterministic: {} is below the {:.2f}% needed to keep", pct(change),
+          fmt::format("deterministic: {} is below the {:.2f}% needed to keep", percent(change),
                       policy.deterministic_keep * 100)};
 }
 
@@ -82,12 +74,12 @@ Decision decide_statistical(const MetricComparison& m, const Policy& policy) {
   if (m.change > 0 && p < policy.p_threshold) {
     const bool regression = m.change >= policy.regression_threshold;
     return {Verdict::discard, regression,
-            fmt::format("{} slower/larger (p={:.3g}){}", pct(m.change), p,
+            fmt::format("{} slower/larger (p={:.3g}){}", percent(m.change), p,
                         regression ? ": regression" : ", below the regression threshold")};
   }
   if (improvement > policy.keep_threshold && p < policy.p_threshold) {
     return {Verdict::keep, false,
-            fmt::format("{} (> {:.1f}% and p={:.3g} < {})", pct(m.change), policy.keep_threshold * 100, p,
+            fmt::format("{} (> {:.1f}% and p={:.3g} < {})", percent(m.change), policy.keep_threshold * 100, p,
                         policy.p_threshold)};
   }
   if (improvement >= policy.maybe_threshold) {
@@ -95,13 +87,21 @@ Decision decide_statistical(const MetricComparison& m, const Policy& policy) {
                                 ? fmt::format("not significant (p={:.3g})", p)
                                 : fmt::format("between {:.1f}% and {:.1f}%", policy.maybe_threshold * 100,
                                               policy.keep_threshold * 100);
-    return {Verdict::maybe, false, fmt::format("{}: {}", pct(m.change), why)};
+    return {Verdict::maybe, false, fmt::format("{}: {}", percent(m.change), why)};
   }
   return {Verdict::discard, false,
-          fmt::format("{}: improvement below {:.1f}% (p={:.3g})", pct(m.change), policy.maybe_threshold * 100, p)};
+          fmt::format("{}: improvement below {:.1f}% (p={:.3g})", percent(m.change), policy.maybe_threshold * 100, p)};
 }
 
 } // namespace
+
+std::string percent(double fraction) {
+  return fmt::format("{:+.2f}%", fraction * 100.0);
+}
+
+bool is_constant(std::span<const double> xs) {
+  return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
+}
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
@@ -139,7 +139,7 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
     return m;
   }
   fill_statistics(m, baseline, candidate);
-  m.deterministic = all_equal(baseline) && all_equal(candidate);
+  m.deterministic = is_constant(baseline) && is_constant(candidate);
   if (m.deterministic) {
     m.ci_lo = m.change;
     m.ci_hi = m.change;
@@ -268,7 +268,7 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
   for (const auto& input : inputs) {
     if (input.change > policy.input_regression_limit) {
       return {Verdict::discard, true,
-              fmt::format("input '{}' regresses {} (> {:.0f}% on any input)", input.command, pct(input.change),
+              fmt::format("input '{}' regresses {} (> {:.0f}% on any input)", input.command, percent(input.change),
                           policy.input_regression_limit * 100)};
     }
   }
@@ -290,7 +290,7 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
     return {Verdict::inconclusive, false, "every input is inconclusive", more_runs};
   }
   const double change = weighted / total_weight;
-  const std::string head = fmt::format("weighted change over {} inputs {}", inputs.size(), pct(change));
+  const std::string head = fmt::format("weighted change over {} inputs {}", inputs.size(), percent(change));
   if (-change > policy.keep_threshold && any_keep) {
     return {Verdict::keep, false, head + fmt::format(" (> {:.1f}%)", policy.keep_threshold * 100)};
   }

@@ -19,6 +19,12 @@ enum class Verdict { keep, maybe, discard, kill, reject, inconclusive };
 /// "KEEP", "MAYBE", "DISCARD", "KILL", "REJECT", "INCONCLUSIVE".
 const char* to_string(Verdict verdict);
 
+/// A change as a signed percentage with two decimals: -0.0512 -> "-5.12%".
+std::string percent(double fraction);
+
+/// True when every value of `xs` is the same (an empty sample counts as constant).
+bool is_constant(std::span<const double> xs);
+
 /// A verdict with its explanation. `regression` marks a DISCARD (or KILL) that is a real slowdown or
 /// growth, which makes `compare`/`ab` exit with ExitCode::regression. `more_runs` > 0 asks the caller to
 /// extend each side to that many runs and decide again (flaky results).

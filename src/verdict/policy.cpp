@@ -1,11 +1,12 @@
 #include "verdict/policy.hpp"
 
-#include <fstream>
+#include <algorithm>
 #include <functional>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include "util/files.hpp"
 
 namespace zkbench::verdict {
 
@@ -177,13 +178,11 @@ Result<Policy> parse_policy_yaml(std::string_view text, std::string_view source)
 }
 
 Result<Policy> read_policy_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(fmt::format("cannot read policy file '{}'", path.string()));
+  const auto text = read_text_file(path);
+  if (!text) {
+    return make_error("policy: " + text.error().message);
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_policy_yaml(text.str(), path.string());
+  return parse_policy_yaml(*text, path.string());
 }
 
 Result<Policy> resolve_policy(std::string_view preset_or_path) {

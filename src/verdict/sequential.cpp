@@ -15,16 +15,8 @@ namespace {
 
 constexpr double k_inf = std::numeric_limits<double>::infinity();
 
-std::string pct(double fraction) {
-  return fmt::format("{:+.2f}%", fraction * 100.0);
-}
-
 std::string interval_text(const Look& look) {
-  return fmt::format("{} [{}, {}] after {} runs", pct(look.change), pct(look.lo), pct(look.hi), look.runs);
-}
-
-bool all_equal(std::span<const double> xs) {
-  return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
+  return fmt::format("{} [{}, {}] after {} runs", percent(look.change), percent(look.lo), percent(look.hi), look.runs);
 }
 
 // One-sided level of this look under the spending plan (see the header).
@@ -69,7 +61,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   look.change = stats::mean(candidate) / stats::mean(baseline) - 1.0;
 
-  if (all_equal(baseline) && all_equal(candidate)) {
+  if (is_constant(baseline) && is_constant(candidate)) {
     look.lo = look.hi = look.change;
     if (may_stop) {
       look.stop = true;

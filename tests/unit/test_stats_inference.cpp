@@ -5,16 +5,12 @@
 
 #include "stats/inference.hpp"
 #include "support/fixtures.hpp"
+#include "support/numeric.hpp"
 
 using namespace zkbench;
+using test::expect_relative;
 
 namespace {
-
-void expect_relative(double actual, double expected, double tolerance, const std::string& what) {
-  const double scale = std::max(std::fabs(expected), 1e-300);
-  EXPECT_LE(std::fabs(actual - expected) / scale, tolerance)
-      << what << ": actual " << actual << " expected " << expected;
-}
 
 nlohmann::json scipy_cases() {
   return nlohmann::json::parse(test::read_file(test::fixture_path("stats/scipy_reference.json"))).at("cases");
