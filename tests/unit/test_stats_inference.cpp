@@ -127,3 +127,17 @@ TEST(StatsInference, fieller_interval_is_unbounded_when_baseline_mean_is_not_sig
   EXPECT_TRUE(std::isinf(r->lo));
   EXPECT_TRUE(std::isinf(r->hi));
 }
+
+TEST(StatsInference, exact_p_is_omitted_when_too_costly_but_asymptotic_remains) {
+  std::vector<double> a;
+  std::vector<double> b;
+  for (int i = 0; i < 600; ++i) {
+    a.push_back(2.0 * i);
+    b.push_back(2.0 * i + 1.0);
+  }
+  const auto r = stats::mann_whitney_u(a, b);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_FALSE(r->has_ties);
+  EXPECT_FALSE(r->p_exact.has_value());
+  EXPECT_GT(r->p_asymptotic, 0.5);
+}
