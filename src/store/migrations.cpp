@@ -92,29 +92,13 @@ std::int64_t now_us() {
       .count();
 }
 
-Result<bool> has_table(SqliteDb& db, const char* table) {
-  auto stmt = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
-  ZKBENCH_TRY(stmt->bind(1, std::string_view(table)));
-  auto row = stmt->step();
-  if (!row) {
-    return tl::unexpected(row.error());
-  }
-  return stmt->column_int(0) > 0;
-}
-
-Result<int> count_tables(SqliteDb& db) {
-  auto stmt = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
-  auto row = stmt->step();
-  if (!row) {
-    return tl::unexpected(row.error());
-  }
-  return static_cast<int>(stmt->column_int(0));
+/// The number of tables in `db` named `name`, or of all tables when `name` is empty.
+Result<std::int64_t> count_tables(SqliteDb& db, std::string_view name = {}) {
+  ZKBENCH_TRY_ASSIGN(stmt, db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                                      "AND (? = '' OR name = ?)"));
+  ZKBENCH_TRY(stmt->bind(1, name));
+  ZKBENCH_TRY(stmt->bind(2, name));
+  return stmt->single_int();
 }
 
 } // namespace
@@ -148,15 +132,9 @@ Error newer_schema_error(const std::string& location, int found) {
 }
 
 Result<int> read_schema_version(SqliteDb& db) {
-  auto has_migrations = has_table(db, "schema_migrations");
-  if (!has_migrations) {
-    return tl::unexpected(has_migrations.error());
-  }
-  if (!*has_migrations) {
-    auto tables = count_tables(db);
-    if (!tables) {
-      return tl::unexpected(tables.error());
-    }
+  ZKBENCH_TRY_ASSIGN(migrations_tables, count_tables(db, "schema_migrations"));
+  if (*migrations_tables == 0) {
+    ZKBENCH_TRY_ASSIGN(tables, count_tables(db));
     if (*tables > 0) {
       return make_error(fmt::format(
           "'{}' is an SQLite database but not a zkbench store (it has tables but no schema_migrations)",
@@ -164,15 +142,9 @@ Result<int> read_schema_version(SqliteDb& db) {
     }
     return 0;
   }
-  auto stmt = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
-  auto row = stmt->step();
-  if (!row) {
-    return tl::unexpected(row.error());
-  }
-  return static_cast<int>(stmt->column_int(0));
+  ZKBENCH_TRY_ASSIGN(stmt, db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  ZKBENCH_TRY_ASSIGN(version, stmt->single_int());
+  return static_cast<int>(*version);
 }
 
 Result<int> apply_migrations(SqliteDb& db, int target) {
@@ -188,21 +160,15 @@ Result<int> apply_migrations(SqliteDb& db, int target) {
     return current;
   }
 
-  auto transaction = Transaction::begin(db);
-  if (!transaction) {
-    return tl::unexpected(transaction.error());
-  }
+  ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(db));
   // Read again under the write lock: another process may have migrated in between.
   current = read_schema_version(db);
   if (!current) {
     return current;
   }
   ZKBENCH_TRY(db.exec(k_create_migrations_table));
-  auto record = db.prepare(
-      "INSERT INTO schema_migrations (version, description, applied_at_us) VALUES (?, ?, ?)");
-  if (!record) {
-    return tl::unexpected(record.error());
-  }
+  ZKBENCH_TRY_ASSIGN(record, db.prepare(
+      "INSERT INTO schema_migrations (version, description, applied_at_us) VALUES (?, ?, ?)"));
   int version = *current;
   for (const Migration& migration : k_migrations) {
     if (migration.version <= version || migration.version > target) {

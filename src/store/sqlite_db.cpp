@@ -59,8 +59,9 @@ Result<void> Statement::bind(int index, double value) {
 
 Result<void> Statement::bind(int index, std::string_view value) {
   // SQLITE_TRANSIENT: SQLite copies the text, so the caller's buffer may go away before step().
-  return check_bind(sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                        SQLITE_UTF8),
+  // A default string_view has a null data(), which SQLite would bind as NULL: bind "" instead.
+  const char* data = value.data() != nullptr ? value.data() : "";
+  return check_bind(sqlite3_bind_text64(m_stmt, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
                     index);
 }
 
@@ -102,6 +103,13 @@ Result<void> Statement::run() {
     return tl::unexpected(stepped.error());
   }
   return {};
+}
+
+Result<std::int64_t> Statement::single_int() {
+  ZKBENCH_TRY_ASSIGN(row, step());
+  const std::int64_t value = *row ? column_int(0) : 0;
+  reset();
+  return value;
 }
 
 bool Statement::is_null(int column) const {

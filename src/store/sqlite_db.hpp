@@ -24,6 +24,14 @@ struct sqlite3_stmt;
     }                                                                                                \
   } while (false)
 
+/// Declares `name` as the Result of `expr`, returning its error from the enclosing function when it
+/// failed; afterwards `name` holds a value (use `*name` or `name->`).
+#define ZKBENCH_TRY_ASSIGN(name, expr)                                                               \
+  auto name = (expr);                                                                                \
+  if (!name) {                                                                                       \
+    return tl::unexpected(std::move(name.error()));                                                  \
+  }
+
 namespace zkbench::store {
 
 /// A prepared statement. Move-only; finalized on destruction.
@@ -53,6 +61,9 @@ public:
   Result<bool> step();
   /// Steps a statement that returns no rows (INSERT/UPDATE/DDL) and resets it.
   Result<void> run();
+  /// Steps once and returns the first column of the first row as an integer (0 when no row):
+  /// for COUNT(*) and MAX(...) queries.
+  Result<std::int64_t> single_int();
 
   // Column readers for the current row (index is 0-based, as SQLite counts).
   bool is_null(int column) const;

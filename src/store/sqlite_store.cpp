@@ -82,10 +82,7 @@ Result<SessionRecord> read_session(const Statement& row, const std::string& loca
 } // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path) {
-  auto db = SqliteDb::open(path, OpenFlags::read_write_create);
-  if (!db) {
-    return tl::unexpected(db.error());
-  }
+  ZKBENCH_TRY_ASSIGN(db, SqliteDb::open(path, OpenFlags::read_write_create));
   // The busy timeout first, so that switching to WAL and migrating wait for other processes too.
   ZKBENCH_TRY(db->set_busy_timeout(k_busy_timeout_ms));
   for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"}) {
@@ -94,10 +91,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
       return make_error(fmt::format("cannot open store '{}': {}", path.string(), db->last_error()));
     }
   }
-  auto version = apply_migrations(*db);
-  if (!version) {
-    return tl::unexpected(version.error());
-  }
+  ZKBENCH_TRY_ASSIGN(version, apply_migrations(*db));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), *version));
 }
 
@@ -111,15 +105,9 @@ std::filesystem::path SqliteStore::artifacts_dir() const {
 
 Result<void> SqliteStore::require_row(const char* table, const char* what, std::int64_t id) {
   // `table` is one of our own table names, never user input.
-  auto stmt = m_db.prepare(fmt::format("SELECT 1 FROM {} WHERE id = ?", table));
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(fmt::format("SELECT 1 FROM {} WHERE id = ?", table)));
   ZKBENCH_TRY(stmt->bind(1, id));
-  auto found = stmt->step();
-  if (!found) {
-    return tl::unexpected(found.error());
-  }
+  ZKBENCH_TRY_ASSIGN(found, stmt->step());
   if (!*found) {
     return make_error(fmt::format("no {} {} in store '{}'", what, id, location()));
   }
@@ -128,12 +116,9 @@ Result<void> SqliteStore::require_row(const char* table, const char* what, std::
 
 Result<std::int64_t> SqliteStore::begin_session(const SessionInfo& info) {
   std::lock_guard lock(m_mutex);
-  auto stmt = m_db.prepare(
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
       "INSERT INTO sessions (kind, argv, host, working_dir, started_at_us, status) "
-      "VALUES (?, ?, ?, ?, ?, 'running')");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+      "VALUES (?, ?, ?, ?, ?, 'running')"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(info.kind)));
   ZKBENCH_TRY(stmt->bind(2, std::string_view(info.argv)));
   ZKBENCH_TRY(stmt->bind(3, std::string_view(info.host)));
@@ -146,10 +131,7 @@ Result<std::int64_t> SqliteStore::begin_session(const SessionInfo& info) {
 
 Result<void> SqliteStore::finish_session(std::int64_t session_id, SessionStatus status) {
   std::lock_guard lock(m_mutex);
-  auto stmt = m_db.prepare("UPDATE sessions SET status = ?, finished_at_us = ? WHERE id = ?");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare("UPDATE sessions SET status = ?, finished_at_us = ? WHERE id = ?"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(to_string(status))));
   ZKBENCH_TRY(stmt->bind(2, now_us()));
   ZKBENCH_TRY(stmt->bind(3, session_id));
@@ -162,18 +144,12 @@ Result<void> SqliteStore::finish_session(std::int64_t session_id, SessionStatus 
 
 Result<std::int64_t> SqliteStore::add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) {
   std::lock_guard lock(m_mutex);
-  auto transaction = Transaction::begin(m_db);
-  if (!transaction) {
-    return tl::unexpected(transaction.error());
-  }
+  ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(m_db));
   ZKBENCH_TRY(require_row("sessions", "session", session_id));
   // The position is computed under the write lock, so concurrent writers cannot take the same one.
-  auto stmt = m_db.prepare(
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
       "INSERT INTO benchmarks (session_id, position, command, name, parameters) VALUES "
-      "(?, (SELECT COALESCE(MAX(position) + 1, 0) FROM benchmarks WHERE session_id = ?), ?, ?, ?)");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+      "(?, (SELECT COALESCE(MAX(position) + 1, 0) FROM benchmarks WHERE session_id = ?), ?, ?, ?)"));
   ZKBENCH_TRY(stmt->bind(1, session_id));
   ZKBENCH_TRY(stmt->bind(2, session_id));
   ZKBENCH_TRY(stmt->bind(3, std::string_view(benchmark.command)));
@@ -187,18 +163,12 @@ Result<std::int64_t> SqliteStore::add_benchmark(std::int64_t session_id, const c
 
 Result<std::int64_t> SqliteStore::add_run(std::int64_t benchmark_id, const core::Run& run) {
   std::lock_guard lock(m_mutex);
-  auto transaction = Transaction::begin(m_db);
-  if (!transaction) {
-    return tl::unexpected(transaction.error());
-  }
+  ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(m_db));
   ZKBENCH_TRY(require_row("benchmarks", "benchmark", benchmark_id));
-  auto stmt = m_db.prepare(
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
       "INSERT INTO runs (benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, "
       "exit_code, signal, log_path, started_at_us, finished_at_us) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ZKBENCH_TRY(stmt->bind(1, benchmark_id));
   ZKBENCH_TRY(stmt->bind(2, std::int64_t{run.index}));
   ZKBENCH_TRY(stmt->bind(3, run.wall_s));
@@ -226,10 +196,7 @@ Result<std::int64_t> SqliteStore::add_run(std::int64_t benchmark_id, const core:
 
 Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Run& run) {
   if (!run.metrics.empty()) {
-    auto metric = m_db.prepare("INSERT INTO run_metrics (run_id, name, value) VALUES (?, ?, ?)");
-    if (!metric) {
-      return tl::unexpected(metric.error());
-    }
+    ZKBENCH_TRY_ASSIGN(metric, m_db.prepare("INSERT INTO run_metrics (run_id, name, value) VALUES (?, ?, ?)"));
     for (const auto& [name, value] : run.metrics) {
       ZKBENCH_TRY(metric->bind(1, run_id));
       ZKBENCH_TRY(metric->bind(2, std::string_view(name)));
@@ -238,13 +205,10 @@ Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Ru
     }
   }
   if (run.gpu) {
-    auto gpu = m_db.prepare(
+    ZKBENCH_TRY_ASSIGN(gpu, m_db.prepare(
         "INSERT INTO run_gpu (run_id, utilization_mean_pct, utilization_max_pct, memory_peak_bytes, "
         "temperature_start_c, temperature_max_c, energy_joules, throttled, throttle_reasons) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!gpu) {
-      return tl::unexpected(gpu.error());
-    }
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     const core::GpuRunStats& stats = *run.gpu;
     ZKBENCH_TRY(gpu->bind(1, run_id));
     ZKBENCH_TRY(gpu->bind(2, stats.utilization_mean_pct));
@@ -263,28 +227,19 @@ Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Ru
 Result<std::vector<SessionRecord>> SqliteStore::read_sessions(Statement& stmt) {
   std::vector<SessionRecord> sessions;
   while (true) {
-    auto row = stmt.step();
-    if (!row) {
-      return tl::unexpected(row.error());
-    }
+    ZKBENCH_TRY_ASSIGN(row, stmt.step());
     if (!*row) {
       return sessions;
     }
-    auto record = read_session(stmt, location());
-    if (!record) {
-      return tl::unexpected(record.error());
-    }
+    ZKBENCH_TRY_ASSIGN(record, read_session(stmt, location()));
     sessions.push_back(std::move(*record));
   }
 }
 
 Result<std::vector<SessionRecord>> SqliteStore::list_sessions(std::size_t limit) {
   std::lock_guard lock(m_mutex);
-  auto stmt = m_db.prepare(std::string(k_session_select) +
-                           "ORDER BY s.started_at_us DESC, s.id DESC LIMIT ?");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(std::string(k_session_select) +
+                           "ORDER BY s.started_at_us DESC, s.id DESC LIMIT ?"));
   const auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   ZKBENCH_TRY(stmt->bind(1, static_cast<std::int64_t>(std::min(limit, max))));
   return read_sessions(*stmt);
@@ -292,15 +247,9 @@ Result<std::vector<SessionRecord>> SqliteStore::list_sessions(std::size_t limit)
 
 Result<SessionRecord> SqliteStore::get_session(std::int64_t session_id) {
   std::lock_guard lock(m_mutex);
-  auto stmt = m_db.prepare(std::string(k_session_select) + "WHERE s.id = ?");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(std::string(k_session_select) + "WHERE s.id = ?"));
   ZKBENCH_TRY(stmt->bind(1, session_id));
-  auto sessions = read_sessions(*stmt);
-  if (!sessions) {
-    return tl::unexpected(sessions.error());
-  }
+  ZKBENCH_TRY_ASSIGN(sessions, read_sessions(*stmt));
   if (sessions->empty()) {
     return make_error(fmt::format("no session {} in store '{}'", session_id, location()));
   }
@@ -310,23 +259,14 @@ Result<SessionRecord> SqliteStore::get_session(std::int64_t session_id) {
 Result<std::vector<core::Benchmark>> SqliteStore::load_benchmarks(std::int64_t session_id) {
   std::lock_guard lock(m_mutex);
   // One snapshot for all the SELECTs, so a concurrent writer cannot show half a run.
-  auto transaction = Transaction::begin(m_db, TransactionKind::read);
-  if (!transaction) {
-    return tl::unexpected(transaction.error());
-  }
+  ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(m_db, TransactionKind::read));
   ZKBENCH_TRY(require_row("sessions", "session", session_id));
-  auto stmt = m_db.prepare(
-      "SELECT id, command, name, parameters FROM benchmarks WHERE session_id = ? ORDER BY position");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
+      "SELECT id, command, name, parameters FROM benchmarks WHERE session_id = ? ORDER BY position"));
   ZKBENCH_TRY(stmt->bind(1, session_id));
   std::vector<core::Benchmark> benchmarks;
   while (true) {
-    auto row = stmt->step();
-    if (!row) {
-      return tl::unexpected(row.error());
-    }
+    ZKBENCH_TRY_ASSIGN(row, stmt->step());
     if (!*row) {
       break;
     }
@@ -334,16 +274,10 @@ Result<std::vector<core::Benchmark>> SqliteStore::load_benchmarks(std::int64_t s
     core::Benchmark benchmark;
     benchmark.command = stmt->column_text(1);
     benchmark.name = stmt->column_optional_text(2);
-    auto parameters = parameters_from_json(
-        stmt->column_text(3), fmt::format("store '{}', benchmark {}", location(), benchmark_id));
-    if (!parameters) {
-      return tl::unexpected(parameters.error());
-    }
+    ZKBENCH_TRY_ASSIGN(parameters, parameters_from_json(
+        stmt->column_text(3), fmt::format("store '{}', benchmark {}", location(), benchmark_id)));
     benchmark.parameters = std::move(*parameters);
-    auto runs = load_runs(benchmark_id);
-    if (!runs) {
-      return tl::unexpected(runs.error());
-    }
+    ZKBENCH_TRY_ASSIGN(runs, load_runs(benchmark_id));
     benchmark.runs = std::move(*runs);
     benchmarks.push_back(std::move(benchmark));
   }
@@ -352,24 +286,18 @@ Result<std::vector<core::Benchmark>> SqliteStore::load_benchmarks(std::int64_t s
 }
 
 Result<std::vector<core::Run>> SqliteStore::load_runs(std::int64_t benchmark_id) {
-  auto stmt = m_db.prepare(R"sql(
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(R"sql(
 SELECT r.id, r.idx, r.wall_s, r.user_s, r.system_s, r.peak_rss_bytes, r.status, r.exit_code, r.signal,
        r.log_path, r.started_at_us, r.finished_at_us,
        g.run_id, g.utilization_mean_pct, g.utilization_max_pct, g.memory_peak_bytes,
        g.temperature_start_c, g.temperature_max_c, g.energy_joules, g.throttled, g.throttle_reasons
 FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id
-WHERE r.benchmark_id = ? ORDER BY r.id)sql");
-  if (!stmt) {
-    return tl::unexpected(stmt.error());
-  }
+WHERE r.benchmark_id = ? ORDER BY r.id)sql"));
   ZKBENCH_TRY(stmt->bind(1, benchmark_id));
   std::vector<core::Run> runs;
   std::map<std::int64_t, std::size_t> position_of_run;
   while (true) {
-    auto row = stmt->step();
-    if (!row) {
-      return tl::unexpected(row.error());
-    }
+    ZKBENCH_TRY_ASSIGN(row, stmt->step());
     if (!*row) {
       break;
     }
@@ -407,18 +335,12 @@ WHERE r.benchmark_id = ? ORDER BY r.id)sql");
     runs.push_back(std::move(run));
   }
 
-  auto metrics = m_db.prepare(
+  ZKBENCH_TRY_ASSIGN(metrics, m_db.prepare(
       "SELECT m.run_id, m.name, m.value FROM run_metrics m JOIN runs r ON m.run_id = r.id "
-      "WHERE r.benchmark_id = ?");
-  if (!metrics) {
-    return tl::unexpected(metrics.error());
-  }
+      "WHERE r.benchmark_id = ?"));
   ZKBENCH_TRY(metrics->bind(1, benchmark_id));
   while (true) {
-    auto row = metrics->step();
-    if (!row) {
-      return tl::unexpected(row.error());
-    }
+    ZKBENCH_TRY_ASSIGN(row, metrics->step());
     if (!*row) {
       break;
     }

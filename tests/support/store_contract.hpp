@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -37,6 +38,9 @@ protected:
     EXPECT_TRUE(opened.has_value()) << (opened ? "" : opened.error().message);
     return opened ? std::move(*opened) : nullptr;
   }
+
+  /// Adds a session with two benchmarks (defined in test_store_store.cpp); the store is closed again.
+  std::tuple<std::int64_t, std::int64_t, std::int64_t> add_session_with_two_benchmarks() const;
 
   TempDir m_dir;
 };

@@ -127,6 +127,17 @@ std::pair<std::int64_t, std::int64_t> add_session_with_benchmark(zkbench::store:
   return {*session, *benchmark_id};
 }
 
+/// Adds a session with two benchmarks through a store object that is closed again (so no connection
+/// crosses a fork()); returns {session id, first benchmark id, second benchmark id}.
+std::tuple<std::int64_t, std::int64_t, std::int64_t> add_two_benchmarks(zkbench::store::Store& store) {
+  const auto [session, first] = add_session_with_benchmark(store, "a");
+  Benchmark benchmark;
+  benchmark.command = "b";
+  const auto second = store.add_benchmark(session, benchmark);
+  EXPECT_TRUE(second.has_value());
+  return {session, first, second.value_or(0)};
+}
+
 /// Opens the store in this (child) process and adds runs 0..count-1 (forever when count < 0),
 /// writing each index to `ack_fd` once add_run has returned. Exit code 0 on success.
 [[noreturn]] void child_adds_runs(const StoreContract::ParamType& backend, const std::filesystem::path& path,
@@ -147,6 +158,14 @@ std::pair<std::int64_t, std::int64_t> add_session_with_benchmark(zkbench::store:
 }
 
 } // namespace
+
+std::tuple<std::int64_t, std::int64_t, std::int64_t> StoreContract::add_session_with_two_benchmarks() const {
+  auto store = open_store();
+  if (!store) {
+    return {0, 0, 0};
+  }
+  return add_two_benchmarks(*store);
+}
 
 TEST_P(StoreContract, round_trips_every_field_of_benchmarks_and_runs) {
   auto store = open_store();
@@ -306,14 +325,7 @@ TEST_P(StoreContract, refuses_a_second_run_with_the_same_index_and_keeps_the_fir
 }
 
 TEST_P(StoreContract, two_store_objects_on_one_store_write_concurrently) {
-  auto setup = open_store();
-  ASSERT_TRUE(setup);
-  const auto [session, first] = add_session_with_benchmark(*setup, "a");
-  Benchmark benchmark;
-  benchmark.command = "b";
-  const auto second = setup->add_benchmark(session, benchmark);
-  ASSERT_TRUE(second);
-  setup.reset();
+  const auto [session, first, second] = add_session_with_two_benchmarks();
 
   auto store_a = open_store();
   auto store_b = open_store();
@@ -328,7 +340,7 @@ TEST_P(StoreContract, two_store_objects_on_one_store_write_concurrently) {
     }
   };
   std::thread thread_a(writer, store_a.get(), first);
-  std::thread thread_b(writer, store_b.get(), *second);
+  std::thread thread_b(writer, store_b.get(), second);
   thread_a.join();
   thread_b.join();
   EXPECT_EQ(failures.load(), 0);
@@ -340,18 +352,11 @@ TEST_P(StoreContract, two_store_objects_on_one_store_write_concurrently) {
 }
 
 TEST_P(StoreContract, two_processes_write_to_one_store_at_once) {
-  auto setup = open_store();
-  ASSERT_TRUE(setup);
-  const auto [session, first] = add_session_with_benchmark(*setup, "a");
-  Benchmark benchmark;
-  benchmark.command = "b";
-  const auto second = setup->add_benchmark(session, benchmark);
-  ASSERT_TRUE(second);
-  setup.reset(); // no connection crosses fork()
+  const auto [session, first, second] = add_session_with_two_benchmarks();
 
   constexpr int k_runs = 30;
   std::vector<pid_t> children;
-  for (const std::int64_t benchmark_id : {first, *second}) {
+  for (const std::int64_t benchmark_id : {first, second}) {
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
