@@ -8,6 +8,7 @@ namespace zkbench::cli {
 CommandMain setup_version(CLI::App& sub);
 CommandMain setup_compare(CLI::App& sub);
 CommandMain setup_ab(CLI::App& sub);
+CommandMain setup_history(CLI::App& sub);
 
 namespace {
 
@@ -15,6 +16,7 @@ const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
     CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
     CommandEntry{"ab", "Run two commands alternately and decide, with early stopping", &setup_ab},
+    CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
 };
 
 } // namespace
