@@ -20,7 +20,7 @@ struct AbCliOptions {
   std::string baseline;
   std::string candidate;
   std::string policy = "generic";
-  std::string strategy = "fixed";
+  std::string strategy = "sequential"; // chosen from bench/verdicts/results.txt (see README)
   int runs = 10;
   int min_runs = 3;
   int max_runs = 20;

@@ -25,7 +25,7 @@ TEST(CliAb, faster_candidate_is_keep_found_early) {
 }
 
 TEST(CliAb, fixed_strategy_runs_the_given_count_and_flags_a_regression) {
-  const auto r = test::run_zkbench("ab --runs 4 --json 'sleep 0.02' 'sleep 0.04'");
+  const auto r = test::run_zkbench("ab --strategy fixed --runs 4 --json 'sleep 0.02' 'sleep 0.04'");
   EXPECT_EQ(r.exit_code, 4) << r.output;
   const auto doc = nlohmann::json::parse(r.output);
   EXPECT_EQ(doc.at("runs_used").at("baseline"), 4);
