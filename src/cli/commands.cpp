@@ -6,11 +6,15 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_init(CLI::App& sub);
+CommandMain setup_env(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
+    CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
 };
 
 } // namespace
