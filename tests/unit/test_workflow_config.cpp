@@ -220,3 +220,14 @@ TEST(WorkflowConfig, load_project_reads_the_inputs_file_relative_to_the_config) 
   ASSERT_FALSE(project);
   EXPECT_EQ(project.error().message.rfind("benchmarks/inputs.yaml:3:", 0), 0u) << project.error().message;
 }
+
+TEST(WorkflowConfig, bundled_demo_project_loads) {
+  const auto project = load_project(std::filesystem::path(ZKBENCH_SOURCE_DIR) / "examples/demo/zkbench.yaml");
+  ASSERT_TRUE(project) << project.error().message;
+  EXPECT_EQ(project->inputs.inputs.size(), 4u);
+  EXPECT_TRUE(project->inputs.warnings.empty());
+  EXPECT_EQ(project->config.benchmark.metrics.count("steps"), 1u);
+  for (const InputSpec& input : project->inputs.inputs) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(input.path)) << input.path;
+  }
+}
