@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <re2/re2.h>
 
+#include "measure/metrics.hpp"
 #include "util/strings.hpp"
 #include "workflow/yaml_reader.hpp"
 
@@ -90,28 +90,30 @@ Placeholders read_vars(const YamlReader& reader, const YAML::Node& root) {
   return vars;
 }
 
-void read_metrics(const YamlReader& reader, const YAML::Node& node, BenchmarkConfig& bench) {
+/// A map of name: text under `key_path`, each checked by `check` (which throws through the reader).
+template <typename Check>
+std::map<std::string, std::string> read_named_map(const YamlReader& reader, const YAML::Node& node,
+                                                  const std::string& key_path, const char* what, Check check) {
+  std::map<std::string, std::string> values;
   if (node.IsNull()) {
-    return;
+    return values;
   }
   if (!node.IsMap()) {
-    reader.fail(node, "benchmark.metrics", "expected a map of name: regex, got " + YamlReader::describe(node));
+    reader.fail(node, key_path, std::string("expected a map of ") + what + ", got " + YamlReader::describe(node));
   }
   for (const auto& entry : node) {
     const std::string name = entry.first.Scalar();
-    const std::string key_path = "benchmark.metrics." + name;
-    const std::string pattern = reader.string(entry.second, key_path);
-    const RE2 re(pattern, RE2::Quiet);
-    if (!re.ok()) {
-      reader.fail(entry.second, key_path, "expected a regular expression (RE2 syntax): " + re.error());
+    const std::string entry_path = key_path + "." + name;
+    if (!measure::is_valid_metric_name(name)) {
+      reader.fail(entry.first, entry_path, "expected a metric name (a letter or '_' first, then letters, digits, '_', '-', '.')");
     }
-    if (re.NumberOfCapturingGroups() < 1) {
-      reader.fail(entry.second, key_path, "expected a regular expression with a capture group around the value");
-    }
-    if (!bench.metrics.emplace(name, pattern).second) {
-      reader.fail(entry.first, key_path, "duplicate key");
+    const std::string text = reader.string(entry.second, entry_path);
+    check(entry.second, entry_path, name, text);
+    if (!values.emplace(name, text).second) {
+      reader.fail(entry.first, entry_path, "duplicate key");
     }
   }
+  return values;
 }
 
 BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root, const PolicyRef& policy,
@@ -159,14 +161,31 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
     bench.max_start_temp_c = reader.positive_number(node["max_start_temp"], "benchmark.max_start_temp");
   }
   if (node["metrics"].IsDefined()) {
-    read_metrics(reader, node["metrics"], bench);
+    bench.metrics = read_named_map(
+        reader, node["metrics"], "benchmark.metrics", "name: regex",
+        [&](const YAML::Node& value, const std::string& key_path, const std::string& name, const std::string& text) {
+          // The same rules as `zkbench run --metric NAME=REGEX`: valid RE2, exactly one capture group.
+          const std::string argument = name + "=" + text;
+          if (const auto spec = measure::parse_metric_spec(argument); !spec) {
+            // Keep measure's reason, without its "--metric 'NAME=REGEX': " prefix.
+            const std::string& message = spec.error().message;
+            const auto at = message.find(argument + "': ");
+            const std::string reason =
+                at == std::string::npos ? message : message.substr(at + argument.size() + 3);
+            reader.fail(value, key_path, "expected a regular expression with one capture group around the value: " +
+                                             reason);
+          }
+        });
   }
   if (node["metric_files"].IsDefined()) {
-    bench.metric_files = reader.string_list(node["metric_files"], "benchmark.metric_files");
-    for (std::size_t i = 0; i < bench.metric_files.size(); ++i) {
-      check_placeholders(reader, node["metric_files"][i], fmt::format("benchmark.metric_files[{}]", i),
-                         bench.metric_files[i], vars, true);
-    }
+    bench.metric_files = read_named_map(
+        reader, node["metric_files"], "benchmark.metric_files", "name: file",
+        [&](const YAML::Node& value, const std::string& key_path, const std::string&, const std::string& text) {
+          if (text.empty()) {
+            reader.fail(value, key_path, "expected the path of a file whose size is recorded after each run");
+          }
+          check_placeholders(reader, value, key_path, text, vars, true);
+        });
   }
   if (node["shell"].IsDefined()) {
     const std::string shell = reader.choice(node["shell"], "benchmark.shell", {"auto", "always", "never"});

@@ -9,8 +9,8 @@
 //     timeout_multiplier: 1.10            # > 1, default from the policy
 //     cooldown_seconds: 60                # >= 0, default from the policy
 //     max_start_temp: 50                  # optional, °C: wait until the GPU is cooler before a run
-//     metrics: {steps: 'steps: ([0-9,]+)'}   # name -> regex with one capture group
-//     metric_files: []                    # files (besides the output) the metric regexes are tried on
+//     metrics: {steps: 'steps: ([0-9,]+)'}   # name -> regex with exactly one capture group (as --metric)
+//     metric_files: {proof_size: "{out}/proof.bin"}   # name -> file whose size is recorded (as --metric-file)
 //     shell: auto                         # auto | always | never
 //   correctness:
 //     command: "./run.sh {input}"         # required: its stdout (or `outputs`) must equal the baseline's
@@ -48,8 +48,8 @@ struct BenchmarkConfig {
   double timeout_multiplier = 1.10;          // the policy's when not set in the file
   double cooldown_seconds = 60;              // the policy's when not set in the file
   std::optional<double> max_start_temp_c;
-  std::map<std::string, std::string> metrics; // name -> RE2 regex (one capture group: the value)
-  std::vector<std::string> metric_files;
+  std::map<std::string, std::string> metrics;      // name -> RE2 regex (one capture group: the value)
+  std::map<std::string, std::string> metric_files; // name -> file (template) whose size is recorded
   measure::ShellMode shell = measure::ShellMode::auto_detect;
 };
 
@@ -94,7 +94,7 @@ inline constexpr const char* k_builtin_placeholders[] = {"input", "input_name", 
 /// Loads zkbench.yaml. `display_name` names the file in messages. Every error is one line
 /// "<file>:<line>:<col>: <key.path>: <what is expected>, got <what was found>": unreadable file, invalid YAML,
 /// unknown or repeated keys, wrong types, runs <= 0, warmup < 0, timeout_multiplier <= 1, a metric regex
-/// that does not compile or has no capture group, a command without {input}, an unknown placeholder,
+/// that does not compile or has not exactly one capture group, a bad metric name, a command without {input}, an unknown placeholder,
 /// an unknown policy name that is not an existing file, a vars key shadowing a built-in placeholder.
 /// Defaults for timeout_multiplier and cooldown_seconds come from the policy (zkvm: 1.15, 120 s).
 Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::string& display_name);

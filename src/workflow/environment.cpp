@@ -184,13 +184,13 @@ std::string to_yaml(const Environment& env) {
 
 Result<Environment> parse_environment_yaml(std::string_view text, const std::string& display_name) {
   try {
-    const YAML::Node root = YAML::Load(std::string(text));
+    YAML::Node root = YAML::Load(std::string(text)); // not const: const operator[] of a missing key throws
     if (!root.IsMap()) {
       return make_error(display_name + ": expected a map (machine, gpu, toolchain, commit, date)");
     }
     Environment env;
     const auto str = [](const YAML::Node& node) { return node.IsScalar() ? node.Scalar() : std::string(); };
-    if (const YAML::Node m = root["machine"]; m.IsMap()) {
+    if (YAML::Node m = root["machine"]; m.IsMap()) {
       env.machine.hostname = str(m["hostname"]);
       env.machine.cpu = str(m["cpu"]);
       env.machine.cores = m["cores"] ? m["cores"].as<int>() : 0;
@@ -198,7 +198,7 @@ Result<Environment> parse_environment_yaml(std::string_view text, const std::str
       env.machine.os = str(m["os"]);
       env.machine.kernel = str(m["kernel"]);
     }
-    if (const YAML::Node g = root["gpu"]; g.IsMap()) {
+    if (YAML::Node g = root["gpu"]; g.IsMap()) {
       GpuInfo gpu;
       gpu.name = str(g["name"]);
       if (g["memory_bytes"]) {
@@ -208,12 +208,12 @@ Result<Environment> parse_environment_yaml(std::string_view text, const std::str
       gpu.cuda = str(g["cuda"]);
       env.gpu = gpu;
     }
-    if (const YAML::Node t = root["toolchain"]; t.IsMap()) {
+    if (YAML::Node t = root["toolchain"]; t.IsMap()) {
       for (const auto& entry : t) {
         env.toolchain[entry.first.Scalar()] = str(entry.second);
       }
     }
-    if (const YAML::Node p = root["patches"]; p.IsMap()) {
+    if (YAML::Node p = root["patches"]; p.IsMap()) {
       env.guest_manifest = str(p["guest"]);
       if (p["crates"].IsSequence()) {
         env.patches = p["crates"].as<std::vector<std::string>>();

@@ -24,7 +24,8 @@ const char* const k_generic = R"(benchmark:
   cooldown_seconds: 60                # pause between runs
   metrics: {}                         # name: regex with one capture group, read from the output
                                       #   e.g. steps: 'steps: ([0-9,]+)'
-  metric_files: []                    # files the metric regexes also read (e.g. "{out}/stats.txt")
+  metric_files: {}                    # name: file whose size is recorded after each run
+                                      #   e.g. proof_size: "{out}/proof.bin"
   shell: auto                         # auto | always | never (run through /bin/sh)
 
 correctness:
@@ -60,6 +61,8 @@ benchmark:
   command: "cargo-zisk prove -e {elf} -i {input} -o {out} -a -u -y"
   metrics:
     steps: 'steps: ([0-9,]+)'         # "Execution completed in 5097ms, steps: 4450272"
+  metric_files:
+    proof_size: "{out}/vadcop_final_proof.bin"
 {common}
 correctness:
   command: "ziskemu -e {elf} -i {input}"       # the emulator's output (public values) must not change

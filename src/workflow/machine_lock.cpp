@@ -142,8 +142,10 @@ Result<MachineLock> MachineLock::acquire(const std::string& purpose, const LockO
                                     describe(holder), options.path.string(), static_cast<double>(waited.count()) / 1000.0,
                                     purpose));
     }
+    // An empty holder is a lock being taken or released this instant: report on a later poll.
+    const bool known = holder.pid != 0;
     const bool changed = !reported || reported->pid != holder.pid || reported->purpose != holder.purpose;
-    if (options.on_wait && (changed || now - last_report >= options.report_interval)) {
+    if (options.on_wait && known && (changed || now - last_report >= options.report_interval)) {
       options.on_wait(holder, waited);
       reported = holder;
       last_report = now;

@@ -39,7 +39,8 @@ struct LockOptions {
   std::optional<std::chrono::milliseconds> timeout;         // nullopt: wait as long as it takes
   std::chrono::milliseconds poll_interval{200};
   std::chrono::milliseconds report_interval{std::chrono::seconds(30)};
-  /// Called when we must wait: first at once, then when the holder changes or every report_interval.
+  /// Called when we must wait: first at once (as soon as the holder has written its name), then when the
+  /// holder changes or every report_interval.
   std::function<void(const LockHolder& holder, std::chrono::milliseconds waited)> on_wait;
 };
 

@@ -2,6 +2,7 @@
 // and the one that waits is told who holds the machine.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "workflow/machine_lock.hpp"
 
 using namespace zkbench::workflow;
+using zkbench::test::read_file;
 using zkbench::test::TempDir;
 
 namespace {
@@ -24,7 +26,11 @@ std::int64_t now_us() {
 
 /// In a child process: three times, take the lock, "measure" for 100 ms, log start and end, release.
 [[noreturn]] void measure_in_child(const std::filesystem::path& lock, const std::filesystem::path& log,
-                                   const std::string& who) {
+                                   const std::string& who, int go_fd) {
+  char go = 0;
+  if (::read(go_fd, &go, 1) != 1) { // start together, so that one of them has to wait
+    ::_exit(3);
+  }
   LockOptions options;
   options.path = lock;
   options.poll_interval = std::chrono::milliseconds(10);
@@ -53,14 +59,17 @@ TEST(WorkflowMachineLockE2e, two_processes_never_measure_at_the_same_time) {
   const auto lock = dir / "zkbench.lock";
   const auto log_a = dir / "a.log";
   const auto log_b = dir / "b.log";
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
   const pid_t a = ::fork();
   if (a == 0) {
-    measure_in_child(lock, log_a, "A");
+    measure_in_child(lock, log_a, "A", go[0]);
   }
   const pid_t b = ::fork();
   if (b == 0) {
-    measure_in_child(lock, log_b, "B");
+    measure_in_child(lock, log_b, "B", go[0]);
   }
+  ASSERT_EQ(::write(go[1], "gg", 2), 2);
   int status_a = 0;
   int status_b = 0;
   ::waitpid(a, &status_a, 0);
@@ -89,12 +98,14 @@ TEST(WorkflowMachineLockE2e, two_processes_never_measure_at_the_same_time) {
       }
     }
   }
-  ASSERT_EQ(intervals.size(), 6u);
+  ASSERT_EQ(intervals.size(), 6u) << read_file(log_a) << read_file(log_b);
   std::sort(intervals.begin(), intervals.end());
   for (std::size_t i = 1; i < intervals.size(); ++i) {
-    EXPECT_LE(intervals[i - 1].second, intervals[i].first) << "two measurements overlapped";
+    EXPECT_LE(intervals[i - 1].second, intervals[i].first)
+        << "two measurements overlapped:\n" << read_file(log_a) << read_file(log_b);
   }
-  EXPECT_GT(waits, 0) << "one process should have had to wait and been told who held the machine";
+  EXPECT_GT(waits, 0) << "one process should have had to wait and been told who held the machine:\n"
+                      << read_file(log_a) << read_file(log_b);
 }
 
 TEST(WorkflowMachineLockE2e, lock_of_a_killed_process_is_free_again) {

@@ -59,7 +59,7 @@ TEST(WorkflowConfig, full_config_is_read_into_every_field) {
   max_start_temp: 50
   metrics:
     steps: 'steps: ([0-9,]+)'
-  metric_files: ["{out}/stats.txt"]
+  metric_files: {proof_size: "{out}/proof.bin"}
   shell: always
 correctness:
   command: "ziskemu -e {elf} -i {input}"
@@ -80,7 +80,7 @@ objective: "Prove blocks 20% faster"
   EXPECT_DOUBLE_EQ(config->benchmark.cooldown_seconds, 5);
   EXPECT_EQ(config->benchmark.max_start_temp_c, 50.0);
   EXPECT_EQ(config->benchmark.metrics.at("steps"), "steps: ([0-9,]+)");
-  EXPECT_EQ(config->benchmark.metric_files, std::vector<std::string>{"{out}/stats.txt"});
+  EXPECT_EQ(config->benchmark.metric_files.at("proof_size"), "{out}/proof.bin");
   EXPECT_EQ(config->benchmark.shell, zkbench::measure::ShellMode::shell);
   EXPECT_EQ(config->correctness.outputs.size(), 1u);
   EXPECT_FALSE(config->correctness.verify.empty());
@@ -171,11 +171,20 @@ TEST(WorkflowConfig, rejects_command_without_input_and_unknown_placeholders) {
 
 TEST(WorkflowConfig, rejects_bad_metric_regexes) {
   TempDir dir;
-  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metrics: {steps: 'steps: ([0-9'}"))).find("zkbench.yaml:3:20: benchmark.metrics.steps: expected a regular expression (RE2 syntax)"),
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metrics: {steps: 'steps: ([0-9'}")))
+                .find("zkbench.yaml:3:20: benchmark.metrics.steps: expected a regular expression with one capture "
+                      "group around the value: invalid regular expression"),
             std::string::npos);
-  EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("metrics: {steps: 'steps: [0-9]+'}"))),
-            "zkbench.yaml:3:20: benchmark.metrics.steps: expected a regular expression with a capture group around "
-            "the value");
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metrics: {steps: 'steps: [0-9]+'}")))
+                .find("zkbench.yaml:3:20: benchmark.metrics.steps: expected a regular expression with one capture group "
+                      "around the value: the regular expression needs exactly one capture group"),
+            std::string::npos);
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metrics: {'9x': '(1)'}"))).find("benchmark.metrics.9x: expected a metric name"),
+            std::string::npos);
+  EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("metric_files: [proof.bin]"))),
+            "zkbench.yaml:3:17: benchmark.metric_files: expected a map of name: file, got a list");
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metric_files: {proof: '{nope}/p'}"))).find("benchmark.metric_files.proof: unknown placeholder {nope}"),
+            std::string::npos);
   EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("metrics: [steps]"))),
             "zkbench.yaml:3:12: benchmark.metrics: expected a map of name: regex, got a list");
 }

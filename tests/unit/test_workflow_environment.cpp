@@ -91,6 +91,11 @@ TEST(WorkflowEnvironment, yaml_round_trips) {
   EXPECT_TRUE(back->dirty);
   EXPECT_EQ(back->toolchain.at("cargo-zisk"), "0.15.0");
   EXPECT_FALSE(parse_environment_yaml("machine: [", "environment.yaml"));
+  env.gpu.reset();
+  env.guest_manifest.reset();
+  const auto without_gpu = parse_environment_yaml(to_yaml(env), "environment.yaml");
+  ASSERT_TRUE(without_gpu) << without_gpu.error().message;
+  EXPECT_FALSE(without_gpu->gpu);
 }
 
 TEST(WorkflowEnvironment, diff_names_each_difference_and_ignores_commit_and_date) {
