@@ -1,7 +1,6 @@
 #include "workflow/environment.hpp"
 
 #include <array>
-#include <ctime>
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -44,15 +43,6 @@ std::string git_output(const std::filesystem::path& dir, std::vector<std::string
   args.insert(args.begin(), {"git", "-C", dir.string()});
   const auto out = probe_command(args);
   return out && out->exit_code == 0 ? out->output : std::string();
-}
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 std::string optional_bytes(const std::optional<std::int64_t>& bytes) {

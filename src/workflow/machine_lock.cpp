@@ -3,7 +3,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <thread>
 
 #include <fcntl.h>
@@ -28,15 +27,6 @@ std::string own_command_line() {
     c = c == '\0' ? ' ' : c;
   }
   return text;
-}
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 std::string one_line(std::string text) {
@@ -156,7 +146,7 @@ Result<MachineLock> MachineLock::acquire(const std::string& purpose, const LockO
     }
     std::this_thread::sleep_for(std::max(sleep, std::chrono::milliseconds(1)));
   }
-  LockHolder me{static_cast<int>(::getpid()), own_command_line(), purpose, utc_now()};
+  LockHolder me{static_cast<int>(::getpid()), own_command_line(), purpose, utc_now_iso8601()};
   const std::string text = format_lock_holder(me);
   // Best effort: the lock itself is the flock; the text only tells waiters who we are.
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) < 0) {
