@@ -95,3 +95,12 @@ TEST(CliGpu, uses_nvml_when_the_library_loads) {
             "  driver 590.48.01, CUDA 13.1, compute capability 9.0 (sm_90), 79.6 GiB\n"
             "  59 °C  100 %  19.4 GiB  631.95 W  1980 MHz  clocks: sw_power_cap (throttling)\n");
 }
+
+TEST(CliGpu, env_reads_the_gpu_through_nvml_without_nvidia_smi) {
+  TempDir dir;
+  GpuEnv env(dir, ZKBENCH_FAKE_NVML);
+  const auto result = run_zkbench("env --output env.yaml", dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("gpu: NVIDIA H100 80GB HBM3 (driver 590.48.01, CUDA 13.1)"), std::string::npos)
+      << result.output;
+}
