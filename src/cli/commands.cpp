@@ -6,11 +6,15 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_notify(CLI::App& sub);
+CommandMain setup_serve(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
+    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
 };
 
 } // namespace
