@@ -107,6 +107,12 @@ Result<int> ReportServer::bind(const std::string& host, int port) {
   http.Delete(R"(/.*)", refuse);
   http.Patch(R"(/.*)", refuse);
 
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port silently and
+  // share its traffic; SO_REUSEADDR alone allows a quick restart but refuses a port in use.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
   if (bound < 0) {
     return make_error(fmt::format("cannot listen on {}:{} (address in use, or not an address of this machine)",
