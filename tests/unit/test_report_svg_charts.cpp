@@ -136,7 +136,8 @@ TEST(ReportSvgCharts, trend_maps_points_and_baseline_to_their_coordinates) {
   const ChartSize size{720, 360};
   const std::string svg = render_trend(chart, size);
   // Recompute the axes the chart uses (nice ticks over data, CIs and the baseline band).
-  const PlotArea area = plot_area(size.width, size.height);
+  PlotArea area = plot_area(size.width, size.height);
+  area.top += 14; // the legend row
   const Ticks x_ticks = nice_ticks(1, 3, 8, TickValues::integer);
   const Ticks y_ticks = nice_ticks(241, 274, 5);
   const LinearScale x(x_ticks.lo, x_ticks.hi, area.left + 12, area.right - 12);
@@ -194,8 +195,8 @@ TEST(ReportSvgCharts, bars_grow_right_when_positive_and_left_when_negative) {
   EXPECT_EQ(found[1][3], "#1a7f37");
   EXPECT_NEAR(shrinks_x + shrinks_w, grows_x, 0.02); // both start at the zero line
   EXPECT_NEAR(shrinks_w / grows_w, 2.0, 0.01);       // lengths proportional to |value|
-  EXPECT_NE(svg.find(">+20<"), std::string::npos);
-  EXPECT_NE(svg.find(">-40<"), std::string::npos);
+  EXPECT_NE(svg.find(">+20.0<"), std::string::npos);
+  EXPECT_NE(svg.find(">-40.0<"), std::string::npos);
 }
 
 TEST(ReportSvgCharts, long_bar_labels_are_shortened_on_a_character_boundary) {

@@ -49,7 +49,9 @@ std::string render_bars(const BarChart& chart, ChartSize size) {
   }
   const double label_width = std::clamp(6.5 * static_cast<double>(longest) + 16, 80.0, 300.0);
   const PlotArea area = plot_area(size.width, height, label_width);
-  const Ticks x_ticks = nice_ticks(lo, hi, 6);
+  // Room beyond the longest bars for their value labels.
+  const double pad = 0.12 * (hi - lo);
+  const Ticks x_ticks = nice_ticks(lo < 0 ? lo - pad : lo, hi > 0 ? hi + pad : hi, 6);
   const LinearScale x(x_ticks.lo, x_ticks.hi, area.left, area.right);
   // Rows: the y "scale" is the row index; no y ticks, the labels are the function names.
   const LinearScale y(0, rows, area.top, area.bottom);
@@ -68,7 +70,7 @@ std::string render_bars(const BarChart& chart, ChartSize size) {
     const char* colour = value > 0 ? "#cf222e" : value < 0 ? "#1a7f37" : "#6e7781";
     doc.rect(std::min(zero, end), top, std::fabs(end - zero), bar_height, colour, 0.85, "bar");
     doc.text(area.left - 8, top + bar_height - 4, shorten(bar.label), Anchor::end, 11, "#24292f");
-    const std::string value_text = (value > 0 ? "+" : "") + format_tick(value, x_ticks.step / 10);
+    const std::string value_text = (value > 0 ? "+" : "") + format_tick(value, x_ticks.step / 100);
     if (value >= 0) {
       doc.text(end + 4, top + bar_height - 4, value_text, Anchor::start, 10, "#57606a");
     } else {

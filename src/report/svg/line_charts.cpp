@@ -102,7 +102,8 @@ std::string render_trend(const TrendChart& chart, ChartSize size) {
   if (points.empty()) {
     xs.add(1);
   }
-  const PlotArea area = plot_area(size.width, size.height);
+  PlotArea area = plot_area(size.width, size.height);
+  area.top += 14; // a row for the legend under the title
   const Ticks x_ticks = nice_ticks(xs.lo, xs.hi, 8, TickValues::integer);
   const Ticks y_ticks = nice_ticks(ys.lo, ys.hi, 5);
   const LinearScale x(x_ticks.lo, x_ticks.hi, area.left + 12, area.right - 12);
@@ -156,9 +157,10 @@ std::string render_trend(const TrendChart& chart, ChartSize size) {
   double legend_x = area.right;
   for (auto it = present.rbegin(); it != present.rend(); ++it) {
     const std::string label = verdict_label(*it);
-    legend_x -= 14 + 6.5 * static_cast<double>(label.size());
-    doc.circle(legend_x, 18, 4.5, verdict_colour(*it));
-    doc.text(legend_x + 8, 22, label, Anchor::start, 11, "#57606a");
+    // About 7 units per character at font size 11, plus the dot and a gap.
+    legend_x -= 24 + 7 * static_cast<double>(label.size());
+    doc.circle(legend_x, 38, 4.5, verdict_colour(*it));
+    doc.text(legend_x + 8, 42, label, Anchor::start, 11, "#57606a");
   }
   return doc.finish();
 }
@@ -206,7 +208,10 @@ std::string render_stopping(const StoppingChart& chart, ChartSize size) {
   doc.line(area.left, y(0), area.right, y(0), "#24292f", 1);
   for (const Threshold& t : chart.thresholds) {
     doc.line(area.left, y(t.value), area.right, y(t.value), "#cf222e", 1.2, "5 4");
-    doc.text(area.right - 4, y(t.value) - 4, t.label, Anchor::end, 11, "#cf222e");
+    // Labels of thresholds below zero go under their line, the others above, so that a pair of
+    // close thresholds (±1 %) does not print its labels on top of each other.
+    const double label_y = t.value < 0 ? y(t.value) + 13 : y(t.value) - 4;
+    doc.text(area.right - 4, label_y, t.label, Anchor::end, 11, "#cf222e");
   }
   estimate.pop_back();
   doc.polyline(estimate, k_baseline_colour, 2);
