@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev valgrind hyperfine python3
-  chromium nodejs npm
+  chromium nodejs
 )
 
 missing=()
@@ -19,6 +19,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Debian's nodejs lacks npm (a separate package); NodeSource's nodejs bundles it and conflicts with
+# Debian's npm, so ask for the package only when the command is missing.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 # The browser test's playwright-core (tests/browser/), from its lockfile; node_modules stays out of git.
 install_browser_test_modules() {
