@@ -6,6 +6,9 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_history(CLI::App& sub);
+CommandMain setup_init(CLI::App& sub);
+CommandMain setup_env(CLI::App& sub);
 CommandMain setup_notify(CLI::App& sub);
 CommandMain setup_serve(CLI::App& sub);
 
@@ -13,6 +16,9 @@ namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
+    CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
+    CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
     CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
     CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
 };
