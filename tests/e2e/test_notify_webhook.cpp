@@ -17,29 +17,13 @@
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_receiver.hpp"
+#include "support/notify_events.hpp"
 
 namespace zkbench {
 namespace {
 
 using namespace std::chrono_literals;
 using test::HttpReceiver;
-
-notify::Event experiment_event() {
-  notify::Event event;
-  event.kind = notify::EventKind::experiment_complete;
-  event.project = "ethrex";
-  event.experiment_id = "001";
-  event.name = "MPT Hash Caching";
-  event.result = 245.0;
-  event.baseline = 262.0;
-  event.delta_pct = -6.5;
-  event.verdict = "improvement";
-  event.status = "KEEP";
-  event.done = 3;
-  event.total = 12;
-  event.dashboard_url = "http://ethrex-office-2:8080/";
-  return event;
-}
 
 notify::DeliveryPolicy quick_policy() {
   notify::DeliveryPolicy policy;
@@ -51,12 +35,12 @@ notify::DeliveryPolicy quick_policy() {
 TEST(NotifyWebhook, slack_webhook_posts_text_json) {
   HttpReceiver receiver;
   notify::SlackWebhook slack(receiver.url());
-  ASSERT_TRUE(slack.send(experiment_event(), {}));
+  ASSERT_TRUE(slack.send(test::seed_experiment_event(), {}));
   ASSERT_EQ(receiver.wait_for_requests(1), 1U);
   const auto body = nlohmann::json::parse(receiver.bodies().at(0));
   ASSERT_TRUE(body.is_object());
   EXPECT_EQ(body.size(), 1U);
-  EXPECT_EQ(body.at("text"), notify::format_text(experiment_event()));
+  EXPECT_EQ(body.at("text"), notify::format_text(test::seed_experiment_event()));
   EXPECT_NE(body.at("text").get<std::string>().find("Result: 245s (baseline: 262s)"), std::string::npos);
   EXPECT_NE(receiver.content_types().at(0).find("application/json"), std::string::npos);
 }
@@ -64,7 +48,7 @@ TEST(NotifyWebhook, slack_webhook_posts_text_json) {
 TEST(NotifyWebhook, json_webhook_posts_event_type_and_fields) {
   HttpReceiver receiver;
   notify::JsonWebhook hook(receiver.url());
-  ASSERT_TRUE(hook.send(experiment_event(), {}));
+  ASSERT_TRUE(hook.send(test::seed_experiment_event(), {}));
   ASSERT_EQ(receiver.wait_for_requests(1), 1U);
   const auto body = nlohmann::json::parse(receiver.bodies().at(0));
   EXPECT_EQ(body.at("event"), "experiment_complete");
@@ -82,7 +66,7 @@ TEST(NotifyWebhook, json_webhook_posts_event_type_and_fields) {
 TEST(NotifyWebhook, error_status_fails_without_the_url) {
   HttpReceiver receiver(500);
   notify::SlackWebhook slack(receiver.url("/services/T000/B000/SECRETTOKEN"));
-  const auto sent = slack.send(experiment_event(), {});
+  const auto sent = slack.send(test::seed_experiment_event(), {});
   ASSERT_FALSE(sent);
   EXPECT_NE(sent.error().message.find("HTTP 500"), std::string::npos);
   EXPECT_EQ(sent.error().message.find("SECRETTOKEN"), std::string::npos);
@@ -97,7 +81,7 @@ TEST(NotifyWebhook, connection_refused_fails_without_the_url) {
   }
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/services/SECRETTOKEN";
   notify::JsonWebhook hook(url);
-  const auto sent = hook.send(experiment_event(), {});
+  const auto sent = hook.send(test::seed_experiment_event(), {});
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().message.find("SECRETTOKEN"), std::string::npos);
 }
@@ -112,7 +96,7 @@ TEST(NotifyWebhook, dispatcher_retries_a_500_then_gives_up) {
     std::lock_guard lock(log_mutex);
     logs.push_back(line);
   });
-  ASSERT_TRUE(dispatcher.enqueue(experiment_event()));
+  ASSERT_TRUE(dispatcher.enqueue(test::seed_experiment_event()));
   ASSERT_TRUE(dispatcher.flush(30s));
   EXPECT_EQ(receiver.bodies().size(), 3U); // max_attempts, then no more
   const auto stats = dispatcher.stats();
@@ -132,7 +116,7 @@ TEST(NotifyWebhook, dispatcher_delivers_to_a_working_receiver) {
   notifiers.push_back(std::make_unique<notify::JsonWebhook>(receiver.url()));
   notify::Dispatcher dispatcher(std::move(notifiers), quick_policy());
   for (int i = 1; i <= 3; ++i) {
-    auto event = experiment_event();
+    auto event = test::seed_experiment_event();
     event.done = i;
     ASSERT_TRUE(dispatcher.enqueue(event));
   }
@@ -155,7 +139,7 @@ TEST(NotifyWebhook, hanging_receiver_does_not_block_the_caller) {
   auto dispatcher = std::make_unique<notify::Dispatcher>(std::move(notifiers), quick_policy());
 
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(dispatcher->enqueue(experiment_event()));
+  ASSERT_TRUE(dispatcher->enqueue(test::seed_experiment_event()));
   // The request is now stuck in the receiver, which only this test can release.
   ASSERT_EQ(receiver.wait_for_requests(1), 1U);
 
@@ -163,7 +147,7 @@ TEST(NotifyWebhook, hanging_receiver_does_not_block_the_caller) {
   // and a short flush at exit gives up instead of waiting for the webhook.
   std::atomic<int> work{0};
   for (int i = 0; i < 5; ++i) {
-    EXPECT_TRUE(dispatcher->enqueue(experiment_event()));
+    EXPECT_TRUE(dispatcher->enqueue(test::seed_experiment_event()));
     work += i;
   }
   EXPECT_FALSE(dispatcher->flush(200ms));
@@ -183,6 +167,12 @@ public:
   explicit ScopedSecretsFile(const std::filesystem::path& path) {
     ::setenv(notify::k_secrets_file_env, path.c_str(), 1);
   }
+  /// Writes `text` to `path` with `mode`, then points the variable at it.
+  ScopedSecretsFile(const std::filesystem::path& path, const std::string& text, mode_t mode)
+      : ScopedSecretsFile(path) {
+    test::write_file(path, text);
+    ::chmod(path.c_str(), mode);
+  }
   ~ScopedSecretsFile() { ::unsetenv(notify::k_secrets_file_env); }
   ScopedSecretsFile(const ScopedSecretsFile&) = delete;
   ScopedSecretsFile& operator=(const ScopedSecretsFile&) = delete;
@@ -192,9 +182,8 @@ TEST(NotifyCli, notify_test_reaches_the_receiver_and_never_prints_the_url) {
   HttpReceiver receiver;
   test::TempDir dir;
   const std::string url = receiver.url("/services/T0/B0/SECRETTOKEN");
-  test::write_file(dir / "secrets.env", "# zkbench\nSLACK_WEBHOOK=" + url + "\nexport WEBHOOK_URL=\"" + url + "\"\n");
-  ::chmod((dir / "secrets.env").c_str(), 0600);
-  ScopedSecretsFile secrets(dir / "secrets.env");
+  ScopedSecretsFile secrets(dir / "secrets.env",
+                            "# zkbench\nSLACK_WEBHOOK=" + url + "\nexport WEBHOOK_URL=\"" + url + "\"\n", 0600);
 
   const auto sent = test::run_zkbench("notify test -m 'hello from the test'");
   ASSERT_EQ(sent.exit_code, 0) << sent.output;
@@ -211,9 +200,7 @@ TEST(NotifyCli, notify_test_reaches_the_receiver_and_never_prints_the_url) {
 TEST(NotifyCli, refuses_a_0644_secrets_file_and_says_how_to_fix_it) {
   HttpReceiver receiver;
   test::TempDir dir;
-  test::write_file(dir / "secrets.env", "SLACK_WEBHOOK=" + receiver.url("/SECRETTOKEN") + "\n");
-  ::chmod((dir / "secrets.env").c_str(), 0644);
-  ScopedSecretsFile secrets(dir / "secrets.env");
+  ScopedSecretsFile secrets(dir / "secrets.env", "SLACK_WEBHOOK=" + receiver.url("/SECRETTOKEN") + "\n", 0644);
 
   const auto refused = test::run_zkbench("notify test");
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
@@ -226,9 +213,7 @@ TEST(NotifyCli, refuses_a_0644_secrets_file_and_says_how_to_fix_it) {
 TEST(NotifyCli, failing_webhook_reports_the_status_without_the_url) {
   HttpReceiver receiver(500);
   test::TempDir dir;
-  test::write_file(dir / "secrets.env", "SLACK_WEBHOOK=" + receiver.url("/SECRETTOKEN") + "\n");
-  ::chmod((dir / "secrets.env").c_str(), 0600);
-  ScopedSecretsFile secrets(dir / "secrets.env");
+  ScopedSecretsFile secrets(dir / "secrets.env", "SLACK_WEBHOOK=" + receiver.url("/SECRETTOKEN") + "\n", 0600);
 
   const auto failed = test::run_zkbench("notify test");
   EXPECT_EQ(failed.exit_code, 1) << failed.output;

@@ -1,26 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "notify/message.hpp"
+#include "support/notify_events.hpp"
 
 namespace zkbench::notify {
 namespace {
-
-Event seed_example() {
-  Event event;
-  event.kind = EventKind::experiment_complete;
-  event.project = "Benchmark";
-  event.experiment_id = "001";
-  event.name = "MPT Hash Caching";
-  event.result = 245.0;
-  event.baseline = 262.0;
-  event.delta_pct = -6.5;
-  event.verdict = "improvement";
-  event.status = "KEEP";
-  event.done = 3;
-  event.total = 12;
-  event.dashboard_url = "http://ethrex-office-2:8080/";
-  return event;
-}
 
 TEST(NotifyMessage, experiment_complete_matches_the_seed_layout) {
   const std::string expected = "🔬 [Benchmark] Experiment 001 Complete\n"
@@ -32,11 +16,11 @@ TEST(NotifyMessage, experiment_complete_matches_the_seed_layout) {
                                "━━━━━━━━━━━━━━━━━━━━━━━\n"
                                "Progress: 3/12 experiments\n"
                                "Dashboard: http://ethrex-office-2:8080/";
-  EXPECT_EQ(format_text(seed_example()), expected);
+  EXPECT_EQ(format_text(test::seed_experiment_event()), expected);
 }
 
 TEST(NotifyMessage, regression_is_labelled_and_signed) {
-  Event event = seed_example();
+  Event event = test::seed_experiment_event();
   event.delta_pct = 3.14;
   event.verdict = "regression";
   event.status = "DISCARD";
@@ -68,12 +52,12 @@ TEST(NotifyMessage, titles_name_each_kind) {
 }
 
 TEST(NotifyMessage, json_has_event_name_and_only_set_fields) {
-  const auto full = to_json(seed_example());
+  const auto full = to_json(test::seed_experiment_event());
   EXPECT_EQ(full.at("event"), "experiment_complete");
   EXPECT_EQ(full.at("unit"), "s");
   EXPECT_EQ(full.at("verdict"), "improvement");
   EXPECT_EQ(full.at("progress").at("total"), 12);
-  EXPECT_EQ(full.at("text"), format_text(seed_example()));
+  EXPECT_EQ(full.at("text"), format_text(test::seed_experiment_event()));
 
   Event bare;
   bare.kind = EventKind::all_complete;
