@@ -8,6 +8,10 @@
 
 namespace zkbench::notify {
 
+/// A finding is an experiment that improves the primary metric by more than this (seed 002 §7.2):
+/// the workflow sends EventKind::finding, besides experiment_complete, when -delta_pct exceeds it.
+inline constexpr double k_finding_threshold_pct = 10.0;
+
 enum class EventKind {
   baseline_complete,   // the baseline runs are done
   experiment_complete, // one experiment has a verdict

@@ -20,6 +20,11 @@ if [ ! -x "$chromium" ]; then
   exit 77
 fi
 
+if [ ! -d "$here/node_modules/playwright-core" ] && ! command -v npm >/dev/null 2>&1; then
+  echo "SKIP: npm is not installed and tests/browser/node_modules is missing (scripts/install-deps.sh installs both)"
+  exit 77
+fi
+
 # playwright-core from the lockfile, once (and again whenever the lockfile changes).
 stamp="$here/node_modules/.zkbench-lock"
 if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
