@@ -13,6 +13,8 @@ CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
 CommandMain setup_doctor(CLI::App& sub);
 CommandMain setup_gpu(CLI::App& sub);
+CommandMain setup_notify(CLI::App& sub);
+CommandMain setup_serve(CLI::App& sub);
 
 namespace {
 
@@ -25,6 +27,8 @@ const std::array k_commands = {
     CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
     CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
     CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
+    CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
+    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
 };
 
 } // namespace
