@@ -23,7 +23,8 @@ namespace zkbench::profile {
 bool sniff_ziskemu(std::string_view head);
 
 /// Parses a ziskemu report from `text`. Error (naming `origin` and the line) when the text holds no
-/// ziskemu report section at all, or a known table row is malformed beyond recovery.
+/// ziskemu report section at all, or only legacy `-x` statistics. Malformed rows inside a known section
+/// become notes (at most 20 listed, then a count); they never fail the parse.
 Result<Profile> parse_ziskemu(std::string_view text, std::string_view origin);
 
 /// Same, reading the whole stream.
