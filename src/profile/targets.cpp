@@ -17,9 +17,18 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// True when a needle occurs at the start of a path segment (not inside an identifier), so "k256::"
+// matches "k256::ecdsa" but not "keccak256::keccak256".
 bool contains_any(const std::string& haystack, std::initializer_list<std::string_view> needles) {
-  return std::any_of(needles.begin(), needles.end(),
-                     [&](std::string_view n) { return haystack.find(n) != std::string::npos; });
+  const auto is_ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  return std::any_of(needles.begin(), needles.end(), [&](std::string_view needle) {
+    for (std::size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) {
+      if (at == 0 || !is_ident(haystack[at - 1]) || needle.front() == '_') {
+        return true;
+      }
+    }
+    return false;
+  });
 }
 
 // A known target: which function names belong to it, when it is flagged, and what to check.

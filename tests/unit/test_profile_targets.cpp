@@ -89,3 +89,12 @@ TEST(ProfileTargets, exclusive_figures_are_summed) {
   EXPECT_EQ(memcpy->high, 150u);
   EXPECT_TRUE(memcpy->flagged);
 }
+
+TEST(ProfileTargets, needles_match_whole_path_segments_only) {
+  Profile p;
+  p.totals.figures.cost = 1000;
+  p.functions = {fn("ziskos::zisklib::lib::keccak256::keccak256", 500)};
+  EXPECT_EQ(find(find_targets(p), "secp256k1-software"), nullptr);
+  p.functions.push_back(fn("k256::arithmetic::field::FieldElement::mul", 100));
+  ASSERT_NE(find(find_targets(p), "secp256k1-software"), nullptr);
+}
