@@ -16,6 +16,9 @@ std::string group_digits(std::uint64_t value) {
 
 std::string signed_digits(std::int64_t value) {
   const auto magnitude = value < 0 ? static_cast<std::uint64_t>(-(value + 1)) + 1 : static_cast<std::uint64_t>(value);
+  if (value == 0) {
+    return "0";
+  }
   return (value < 0 ? "-" : "+") + group_digits(magnitude);
 }
 

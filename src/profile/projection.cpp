@@ -296,7 +296,10 @@ std::string assess(Range projected, std::optional<double> actual) {
     return *actual == 0.0 ? "AS PROJECTED" : fmt::format("UNEXPECTED CHANGE ({})",
                                                          signed_digits(static_cast<std::int64_t>(*actual)));
   }
-  if ((*actual > 0) != (expected > 0) && *actual != 0.0) {
+  if (*actual == 0.0) {
+    return "NO CHANGE MEASURED";
+  }
+  if ((*actual > 0) != (expected > 0)) {
     return expected < 0 ? "OPPOSITE: projected fewer steps, measured more"
                         : "OPPOSITE: projected more steps, measured fewer";
   }

@@ -21,11 +21,11 @@ std::string opt_double(std::optional<double> value) {
   return value ? group_digits(static_cast<std::uint64_t>(std::llround(*value))) : "-";
 }
 
-std::string cut(const std::string& name) {
-  if (name.size() <= k_name_width) {
+std::string cut(const std::string& name, std::size_t width = k_name_width) {
+  if (name.size() <= width) {
     return name;
   }
-  std::size_t end = k_name_width - 1;
+  std::size_t end = width - 1;
   while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) {
     --end; // never split a UTF-8 sequence
   }
@@ -79,12 +79,20 @@ void function_table(std::string& out, const Profile& p, Metric metric, std::size
   }
 }
 
-std::string range_text(Range r, bool as_percent) {
+// "9.3M…14.6M" for savings; a range of changes (negative = fewer) reads from the smaller change to the
+// larger one, as people write it: "-1.40%…-2.20%".
+std::string range_text(Range r, bool as_percent, bool signed_values = false) {
   const auto one = [&](double v) {
-    return as_percent ? fmt::format("{:+.2f}%", v * 100.0) : short_count(v);
+    if (as_percent) {
+      return signed_values ? fmt::format("{:+.2f}%", v * 100.0) : fmt::format("{:.2f}%", v * 100.0);
+    }
+    return (signed_values && v > 0 ? "+" : "") + short_count(v);
   };
   if (std::fabs(r.low - r.high) < 1e-12 * std::max(1.0, std::fabs(r.high))) {
     return one(r.low);
+  }
+  if (r.high <= 0) {
+    return one(r.high) + "…" + one(r.low);
   }
   return one(r.low) + "…" + one(r.high);
 }
@@ -141,6 +149,23 @@ std::string render_profile(const Profile& p, const std::vector<TargetFinding>& t
     for (const OpcodeCost* op : ops) {
       out += fmt::format("  {:<18} {:>14} {:>18} {:>8}  {}\n", op->name, opt_count(op->count), group_digits(op->cost),
                          percent(p.share(op->cost, Metric::cost)), op->is_precompile() ? "precompile" : "");
+    }
+  }
+  for (const FunctionProfile& f : p.functions) {
+    if (f.opcodes.empty() && f.callers.empty()) {
+      continue;
+    }
+    out += fmt::format("\nDetail: {}\n", cut(f.name));
+    for (const OpcodeCost& op : f.opcodes) {
+      const auto share = f.inclusive.cost && *f.inclusive.cost > 0
+                             ? std::optional<double>(static_cast<double>(op.cost) / static_cast<double>(*f.inclusive.cost))
+                             : std::nullopt;
+      out += fmt::format("  OP {:<16} {:>14} {:>18} {:>8} of the function's cost\n", op.name, opt_count(op.count),
+                         group_digits(op.cost), percent(share));
+    }
+    for (const Caller& c : f.callers) {
+      out += fmt::format("  caller {:>12} calls {:>16} steps  {}\n", opt_count(c.calls), opt_count(c.figures.steps),
+                         cut(c.name));
     }
   }
   if (!p.tags.empty()) {
@@ -228,8 +253,8 @@ std::string render_diff(const ProfileDiff& diff, std::string_view base_label, st
 std::string render_projection(const Projection& projection, const std::vector<GapRow>& gaps) {
   std::string out = fmt::format("Projection from the baseline ({} steps, {} cost)\n\n",
                                 opt_count(projection.baseline_steps), opt_count(projection.baseline_cost));
-  out += fmt::format("{:>5}  {:<36} {:>18} {:>18} {:>18} {:>18}\n", "ORDER", "HYPOTHESIS", "STEPS SAVED", "% STEPS",
-                     "COST SAVED", "% COST");
+  out += fmt::format("{:>5}  {:<36} {:>18} {:>18} {:>18} {:>18}\n", "ORDER", "HYPOTHESIS", "STEPS SAVED",
+                     "% STEPS SAVED", "COST SAVED", "% COST SAVED");
   for (const auto& row : projection.rows) {
     out += fmt::format("{:>5}  {:<36} {:>18} {:>18} {:>18} {:>18}\n", row.order, row.name,
                        range_text(row.steps_saved, false),
@@ -248,9 +273,9 @@ std::string render_projection(const Projection& projection, const std::vector<Ga
       share = Range{-row.cumulative_share->high, -row.cumulative_share->low};
     }
     out += fmt::format("  {:<38} {:>18} {:>18} {:>18}\n", "+ " + row.name,
-                       range_text(Range{-row.steps_saved.high, -row.steps_saved.low}, false),
+                       range_text(Range{-row.steps_saved.high, -row.steps_saved.low}, false, true),
                        row.cumulative_steps_after ? range_text(*row.cumulative_steps_after, false) : "-",
-                       share ? range_text(*share, true) : "-");
+                       share ? range_text(*share, true, true) : "-");
   }
   out += "\nTargets\n";
   for (const auto& row : projection.rows) {
@@ -261,12 +286,13 @@ std::string render_projection(const Projection& projection, const std::vector<Ga
   }
   if (!gaps.empty()) {
     out += "\nProjected vs measured (steps)\n";
-    out += fmt::format("  {:<48} {:>22} {:>14} {:>18} {:>10}  {}\n", "TARGET", "PROJECTED", "MEASURED",
+    out += fmt::format("  {:<60} {:>22} {:>14} {:>18} {:>10}  {}\n", "TARGET", "PROJECTED", "MEASURED",
                        "PROJECTED %", "MEASURED %", "ASSESSMENT");
     for (const GapRow& g : gaps) {
-      out += fmt::format("  {:<48} {:>22} {:>14} {:>18} {:>10}  {}\n", cut(g.label).substr(0, 48),
-                         range_text(g.projected_delta, false), g.actual_delta ? short_count(*g.actual_delta) : "-",
-                         g.projected_share ? range_text(*g.projected_share, true) : "-",
+      out += fmt::format("  {:<60} {:>22} {:>14} {:>18} {:>10}  {}\n", cut(g.label, 60),
+                         range_text(g.projected_delta, false, true),
+                         g.actual_delta ? (*g.actual_delta > 0 ? "+" : "") + short_count(*g.actual_delta) : "-",
+                         g.projected_share ? range_text(*g.projected_share, true, true) : "-",
                          g.actual_share ? fmt::format("{:+.2f}%", *g.actual_share * 100.0) : "-", g.assessment);
     }
   }
