@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -13,6 +16,11 @@
 namespace zkbench::profile {
 
 namespace {
+
+// The one of three per-metric members that `metric` names.
+const Change& by_metric(Metric metric, const Change& steps, const Change& cost, const Change& cycles) {
+  return metric == Metric::steps ? steps : metric == Metric::cost ? cost : cycles;
+}
 
 Scope compared_scope(const FunctionProfile* a, const FunctionProfile* b) {
   const auto has_inclusive = [](const FunctionProfile* f) { return f != nullptr && !f->inclusive.empty(); };
@@ -53,9 +61,23 @@ public:
         m_kind(current.functions.size()), m_base_taken(base.functions.size(), false) {}
 
   std::vector<FunctionChange> run() {
-    pass(MatchKind::exact, [](const FunctionProfile& b, const FunctionProfile& c) { return b.name == c.name; });
-    pass(MatchKind::truncated, [](const FunctionProfile& b, const FunctionProfile& c) {
-      return is_truncation_of(b.name, c.name) || is_truncation_of(c.name, b.name);
+    // Exact names through an index: profiles of native programs hold tens of thousands of functions.
+    std::unordered_map<std::string_view, std::vector<std::size_t>> by_name;
+    for (std::size_t j = 0; j < m_base.functions.size(); ++j) {
+      by_name[m_base.functions[j].name].push_back(j);
+    }
+    pass(MatchKind::exact, [&](const FunctionProfile& c) {
+      std::vector<std::size_t> candidates;
+      if (const auto it = by_name.find(c.name); it != by_name.end()) {
+        std::copy_if(it->second.begin(), it->second.end(), std::back_inserter(candidates),
+                     [&](std::size_t j) { return !m_base_taken[j]; });
+      }
+      return candidates;
+    });
+    pass(MatchKind::truncated, [&](const FunctionProfile& c) {
+      return scan(c, [](const FunctionProfile& b, const FunctionProfile& f) {
+        return is_truncation_of(b.name, f.name) || is_truncation_of(f.name, b.name);
+      });
     });
     std::vector<std::string> base_norm;
     std::vector<std::string> current_norm;
@@ -65,10 +87,12 @@ public:
     for (const auto& f : m_current.functions) {
       current_norm.push_back(normalize_function_name(f.name));
     }
-    pass(MatchKind::normalized, [&](const FunctionProfile& b, const FunctionProfile& c) {
-      const std::string& nb = base_norm[static_cast<std::size_t>(&b - m_base.functions.data())];
-      const std::string& nc = current_norm[static_cast<std::size_t>(&c - m_current.functions.data())];
-      return !nb.empty() && (nb == nc || is_truncation_of(nb, nc) || is_truncation_of(nc, nb));
+    pass(MatchKind::normalized, [&](const FunctionProfile& c) {
+      return scan(c, [&](const FunctionProfile& b, const FunctionProfile& f) {
+        const std::string& nb = base_norm[static_cast<std::size_t>(&b - m_base.functions.data())];
+        const std::string& nc = current_norm[static_cast<std::size_t>(&f - m_current.functions.data())];
+        return !nb.empty() && (nb == nc || is_truncation_of(nb, nc) || is_truncation_of(nc, nb));
+      });
     });
 
     std::vector<FunctionChange> changes;
@@ -88,19 +112,29 @@ private:
   // Pairs every unmatched current function with an unmatched base function accepted by `same`. Among
   // several candidates, one with the same call count wins, else the first in source order (tables are
   // ordered by size, so order is the best remaining hint).
+  // Unmatched base functions accepted by `same`, in source order.
   template <typename Same>
-  void pass(MatchKind kind, Same same) {
+  std::vector<std::size_t> scan(const FunctionProfile& c, Same same) const {
+    std::vector<std::size_t> candidates;
+    for (std::size_t j = 0; j < m_base.functions.size(); ++j) {
+      if (!m_base_taken[j] && same(m_base.functions[j], c)) {
+        candidates.push_back(j);
+      }
+    }
+    return candidates;
+  }
+
+  // Pairs every unmatched current function with one of `candidates_of(function)`. Among several, one with
+  // the same call count wins, else the first in source order (tables are ordered by size, so order is the
+  // best remaining hint).
+  template <typename CandidatesOf>
+  void pass(MatchKind kind, CandidatesOf candidates_of) {
     for (std::size_t i = 0; i < m_current.functions.size(); ++i) {
       if (m_base_of[i]) {
         continue;
       }
       const FunctionProfile& c = m_current.functions[i];
-      std::vector<std::size_t> candidates;
-      for (std::size_t j = 0; j < m_base.functions.size(); ++j) {
-        if (!m_base_taken[j] && same(m_base.functions[j], c)) {
-          candidates.push_back(j);
-        }
-      }
+      const std::vector<std::size_t> candidates = candidates_of(c);
       if (candidates.empty()) {
         continue;
       }
@@ -162,15 +196,7 @@ std::optional<double> Change::relative() const {
 }
 
 const Change& FunctionChange::get(Metric metric) const {
-  switch (metric) {
-  case Metric::steps:
-    return steps;
-  case Metric::cost:
-    return cost;
-  case Metric::cycles:
-    return cycles;
-  }
-  return steps;
+  return by_metric(metric, steps, cost, cycles);
 }
 
 namespace {
@@ -193,15 +219,7 @@ std::optional<double> FunctionChange::current_per_call(Metric metric) const {
 }
 
 const Change& ProfileDiff::total(Metric metric) const {
-  switch (metric) {
-  case Metric::steps:
-    return total_steps;
-  case Metric::cost:
-    return total_cost;
-  case Metric::cycles:
-    return total_cycles;
-  }
-  return total_steps;
+  return by_metric(metric, total_steps, total_cost, total_cycles);
 }
 
 ProfileDiff diff_profiles(const Profile& base, const Profile& current) {

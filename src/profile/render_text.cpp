@@ -1,5 +1,6 @@
 // Text renderings for `zkbench profile show/diff` and `zkbench project` (declared in render.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -32,16 +33,11 @@ std::string cut(const std::string& name, std::size_t width = k_name_width) {
   return name.substr(0, end) + "…";
 }
 
-const char* upper(Metric metric) {
-  switch (metric) {
-  case Metric::steps:
-    return "STEPS";
-  case Metric::cost:
-    return "COST";
-  case Metric::cycles:
-    return "CYCLES";
-  }
-  return "STEPS";
+std::string upper(Metric metric) {
+  std::string name = to_string(metric);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  return name;
 }
 
 void function_table(std::string& out, const Profile& p, Metric metric, std::size_t top) {

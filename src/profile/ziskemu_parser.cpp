@@ -6,9 +6,12 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "profile/names.hpp"
 #include "profile/text_rows.hpp"
 #include "util/strings.hpp"
 
@@ -272,13 +275,7 @@ private:
       }
     } else if (starts_with(text, "DETAIL FUNCTION ")) {
       enter(Section::detail, false);
-      const std::string name(util::trim(text.substr(16)));
-      FunctionProfile* function = m_profile.find(name);
-      if (function == nullptr) {
-        m_profile.functions.push_back(FunctionProfile{name, {}, {}, {}, {}, {}});
-        function = &m_profile.functions.back();
-      }
-      m_detail = static_cast<std::size_t>(function - m_profile.functions.data());
+      m_detail = detail_function(std::string(util::trim(text.substr(16))));
     } else if (starts_with(text, "PROFILE TAGS STEPS")) {
       enter(Section::tags_steps, prefixed);
     } else if (starts_with(text, "PROFILE TAGS COST")) {
@@ -410,16 +407,17 @@ private:
     // Steps and cost tables list the same functions in different orders; names repeat when truncated,
     // so a row joins the first entry with its name and call count that lacks this figure.
     FunctionProfile* target = nullptr;
-    for (FunctionProfile& function : m_profile.functions) {
-      if (function.name == row->name && !function.inclusive.get(metric) &&
-          (!row->calls || !function.calls || *function.calls == *row->calls)) {
-        target = &function;
-        break;
+    if (const auto it = m_by_name.find(row->name); it != m_by_name.end()) {
+      for (std::size_t index : it->second) {
+        FunctionProfile& function = m_profile.functions[index];
+        if (!function.inclusive.get(metric) && (!row->calls || !function.calls || *function.calls == *row->calls)) {
+          target = &function;
+          break;
+        }
       }
     }
     if (target == nullptr) {
-      m_profile.functions.push_back(FunctionProfile{row->name, {}, {}, {}, {}, {}});
-      target = &m_profile.functions.back();
+      target = &add_function(row->name);
     }
     target->inclusive.set(metric, row->value);
     if (row->calls) {
@@ -455,6 +453,30 @@ private:
     return true;
   }
 
+  FunctionProfile& add_function(const std::string& name) {
+    m_by_name[name].push_back(m_profile.functions.size());
+    m_profile.functions.push_back(FunctionProfile{name, {}, {}, {}, {}, {}});
+    return m_profile.functions.back();
+  }
+
+  // The function a DETAIL FUNCTION block describes: the top-table entry with this name, or one whose
+  // name is this name cut by --compact-names (it then takes the full name), or a new entry.
+  std::size_t detail_function(const std::string& name) {
+    if (const auto it = m_by_name.find(name); it != m_by_name.end()) {
+      return it->second.front();
+    }
+    for (std::size_t i = 0; i < m_profile.functions.size(); ++i) {
+      FunctionProfile& function = m_profile.functions[i];
+      if (is_truncation_of(function.name, name)) {
+        m_by_name[name].push_back(i);
+        function.name = name;
+        return i;
+      }
+    }
+    add_function(name);
+    return m_profile.functions.size() - 1;
+  }
+
   std::string infer_version() const {
     if (m_boxed) {
       return "sdk report";
@@ -478,6 +500,7 @@ private:
   }
 
   Profile m_profile;
+  std::unordered_map<std::string, std::vector<std::size_t>> m_by_name; // function indices by name
   Section m_section = Section::none;
   std::optional<std::size_t> m_detail;
   std::optional<bool> m_has_calls_column;

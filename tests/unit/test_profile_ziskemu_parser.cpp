@@ -283,3 +283,34 @@ TEST(ZiskemuParser, survives_garbage_rows_with_bounded_notes) {
   EXPECT_EQ(result->notes.size(), 21u);
   EXPECT_EQ(result->notes.back(), "80 more unrecognized rows not listed");
 }
+
+TEST(ZiskemuParser, detail_blocks_join_their_top_table_entry) {
+  using zkbench::test::read_file;
+  const std::string text = read_file(fixture_path("zisk/ziskemu_X_report_book_v0.18-era.txt")) +
+                           read_file(fixture_path("zisk/ziskemu_XS_top_functions_book.txt")) + "\n" +
+                           read_file(fixture_path("zisk/ziskemu_XSD_detail_function_book.txt"));
+  auto result = parse_ziskemu(text, "xsd.txt");
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  ASSERT_EQ(result->functions.size(), 16u); // the DETAIL block adds no entry
+  const FunctionProfile* keccak = result->find("ziskos::zisklib::lib::keccak256::keccak256");
+  ASSERT_NE(keccak, nullptr);
+  EXPECT_EQ(keccak->calls, 10505u);
+  EXPECT_EQ(keccak->opcodes.size(), 12u);
+  EXPECT_EQ(keccak->callers.size(), 10u);
+  EXPECT_EQ(result->opcodes.size(), 36u); // program-wide table untouched by the block's table
+  EXPECT_EQ(result->totals.figures.steps, 92875129u);
+}
+
+TEST(ZiskemuParser, detail_block_with_the_full_name_upgrades_a_truncated_entry) {
+  const std::string text =
+      "TOP STEP FUNCTIONS (STEPS, % STEPS, CALLS, STEPS/CALL, FUNCTION)\n"
+      "     14,299,020  15.40%        618          23,137 revm_interpreter::instructions::contract::call_h\n"
+      "\n"
+      "DETAIL FUNCTION revm_interpreter::instructions::contract::call_helpers::load_account\n"
+      "STEPS                         14,299,020  15.40%\n";
+  auto result = parse_ziskemu(text, "d.txt");
+  ASSERT_TRUE(result.has_value());
+  ASSERT_EQ(result->functions.size(), 1u);
+  EXPECT_EQ(result->functions[0].name, "revm_interpreter::instructions::contract::call_helpers::load_account");
+  EXPECT_EQ(result->functions[0].calls, 618u);
+}
