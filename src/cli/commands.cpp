@@ -6,6 +6,11 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_compare(CLI::App& sub);
+CommandMain setup_ab(CLI::App& sub);
+CommandMain setup_history(CLI::App& sub);
+CommandMain setup_init(CLI::App& sub);
+CommandMain setup_env(CLI::App& sub);
 CommandMain setup_profile(CLI::App& sub);
 CommandMain setup_project(CLI::App& sub);
 
@@ -13,6 +18,11 @@ namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
+    CommandEntry{"ab", "Run two commands alternately and decide, with early stopping", &setup_ab},
+    CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
+    CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
+    CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
     CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
     CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
                  &setup_project},
