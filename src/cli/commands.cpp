@@ -15,6 +15,8 @@ CommandMain setup_doctor(CLI::App& sub);
 CommandMain setup_gpu(CLI::App& sub);
 CommandMain setup_notify(CLI::App& sub);
 CommandMain setup_serve(CLI::App& sub);
+CommandMain setup_profile(CLI::App& sub);
+CommandMain setup_project(CLI::App& sub);
 
 namespace {
 
@@ -29,6 +31,9 @@ const std::array k_commands = {
     CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
     CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
     CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
+    CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
+    CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
+                 &setup_project},
 };
 
 } // namespace
