@@ -110,6 +110,9 @@ private:
 
   bool stop_requested() const { return m_stop && m_stop(); }
 
+  // A run that an interrupt cut short is not a measurement of the command.
+  bool cut_short(const ExecutionResult& result) const { return result.interrupted || stop_requested(); }
+
   CommandSpec spec(const std::string& text) const {
     CommandSpec command;
     command.text = text;
@@ -126,11 +129,11 @@ private:
     options.show_output = m_plan.show_output;
     options.capture_output = false;
     auto result = m_executor.execute(spec(*hook), options);
-    if (stop_requested()) {
-      return Stop::interrupted;
-    }
     if (!result) {
       return make_error(fmt::format("the {} command '{}' could not run: {}", what, *hook, result.error().message));
+    }
+    if (cut_short(*result)) {
+      return Stop::interrupted;
     }
     if (result->status != core::RunStatus::success) {
       return make_error(fmt::format("the {} command '{}' {}. Append ' || true' to the command if you are sure "
@@ -205,7 +208,7 @@ private:
       if (!result) {
         return tl::unexpected(result.error());
       }
-      if (stop_requested()) {
+      if (cut_short(*result)) {
         return Stop::interrupted;
       }
       if (result->status != core::RunStatus::success && m_plan.ignore_failure == IgnoreFailure::no) {
@@ -276,8 +279,7 @@ private:
       if (!result) {
         return tl::unexpected(result.error());
       }
-      if (stop_requested()) {
-        // Cut short by Ctrl-C: its figures are not a measurement of the command.
+      if (cut_short(*result)) {
         return Stop::interrupted;
       }
       core::Run run = to_run(*result, i, *log ? (*log)->string() : std::string());

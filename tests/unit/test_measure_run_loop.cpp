@@ -41,6 +41,7 @@ public:
     if (on_execute) {
       on_execute();
     }
+    result.interrupted = interrupt_next;
     return result;
   }
 
@@ -48,6 +49,7 @@ public:
   std::string scripted_command;
   std::deque<core::RunStatus> scripted;
   std::function<void()> on_execute;
+  bool interrupt_next = false;
   std::vector<std::string> calls;
   std::vector<std::optional<std::filesystem::path>> logs;
 };
@@ -71,6 +73,8 @@ public:
     return ++runs;
   }
   Result<std::vector<store::SessionRecord>> list_sessions(std::size_t /*limit*/) override { return {}; }
+  Result<store::SessionRecord> get_session(std::int64_t /*id*/) override { return store::SessionRecord{}; }
+  std::string location() const override { return "memory"; }
   Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t /*id*/) override { return benchmarks; }
   int schema_version() const override { return 1; }
   std::filesystem::path artifacts_dir() const override { return dir; }
@@ -242,6 +246,20 @@ TEST(MeasureRunLoop, interrupt_keeps_finished_runs_and_drops_the_cut_one) {
   EXPECT_EQ(store.runs, 2);
   EXPECT_EQ(store.status, store::SessionStatus::interrupted);
   std::filesystem::remove_all(store.dir);
+}
+
+TEST(MeasureRunLoop, run_marked_interrupted_by_the_executor_is_not_kept) {
+  FakeExecutor executor;
+  int executions = 0;
+  executor.on_execute = [&] { executor.interrupt_next = ++executions == 2; };
+  RunPlan plan = plan_for({"cmd", "other"});
+  plan.count.runs = 5;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, LoopStatus::interrupted);
+  EXPECT_EQ(outcome->kept_runs, 1u);
+  EXPECT_EQ(executor.calls.size(), 2u); // "other" never started
 }
 
 TEST(MeasureRunLoop, missing_metric_is_reported_and_recorded_as_missing) {
