@@ -31,12 +31,12 @@ std::unique_ptr<Exporter> make_exporter(ExportFormat format);
 
 enum class WithSummary { no, yes };
 
-/// The hyperfine-schema object for one benchmark (seconds): command, mean, stddev, median, user, system,
+/// The hyperfine-schema object (keys in hyperfine's order) for one benchmark (seconds): command, mean, stddev, median, user, system,
 /// min, max, times[], exit_codes[] (null for a signal), parameters{}, plus memory_usage_byte[],
 /// timed_out[], metrics{name: [value|null per run]}; "command" is the name when -n gave one, and then
 /// "command_line" holds the command. With WithSummary::yes also cv, mad, peak_memory_byte,
 /// timed_out_count, failed_count, outliers and metrics_summary{name: {median, min, max, mean, missing}}.
-nlohmann::json benchmark_json(const core::Benchmark& bench, WithSummary with_summary);
+nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary with_summary);
 
 /// Checks before measuring that `path` can be written (creating it empty, as the export will), so a
 /// typo does not waste a long benchmark. Error: "cannot write '<path>': <why>".

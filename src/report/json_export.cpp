@@ -11,26 +11,26 @@ namespace zkbench::report {
 namespace {
 
 // JSON has no NaN: an empty benchmark's figures are written as null rather than as invalid JSON.
-nlohmann::json number(double value) {
-  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+nlohmann::ordered_json number(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
 class JsonExporter : public Exporter {
 public:
   std::string serialize(std::span<const core::Benchmark> benchmarks, TimeUnit /*unit*/) const override {
-    nlohmann::json results = nlohmann::json::array();
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const core::Benchmark& bench : benchmarks) {
       results.push_back(benchmark_json(bench, WithSummary::no));
     }
-    return nlohmann::json{{"results", results}}.dump(2) + "\n";
+    return nlohmann::ordered_json{{"results", results}}.dump(2) + "\n";
   }
 };
 
 } // namespace
 
-nlohmann::json benchmark_json(const core::Benchmark& bench, WithSummary with_summary) {
+nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary with_summary) {
   const BenchmarkSummary summary = summarize_benchmark(bench);
-  nlohmann::json out;
+  nlohmann::ordered_json out;
   out["command"] = bench.display_name();
   if (bench.name) {
     out["command_line"] = bench.command;
@@ -43,31 +43,31 @@ nlohmann::json benchmark_json(const core::Benchmark& bench, WithSummary with_sum
   out["min"] = number(summary.wall.min);
   out["max"] = number(summary.wall.max);
 
-  nlohmann::json times = nlohmann::json::array();
-  nlohmann::json exit_codes = nlohmann::json::array();
-  nlohmann::json memory = nlohmann::json::array();
-  nlohmann::json timed_out = nlohmann::json::array();
+  nlohmann::ordered_json times = nlohmann::ordered_json::array();
+  nlohmann::ordered_json exit_codes = nlohmann::ordered_json::array();
+  nlohmann::ordered_json memory = nlohmann::ordered_json::array();
+  nlohmann::ordered_json timed_out = nlohmann::ordered_json::array();
   for (const core::Run& run : bench.runs) {
     times.push_back(run.wall_s);
-    exit_codes.push_back(run.exit_code ? nlohmann::json(*run.exit_code) : nlohmann::json(nullptr));
+    exit_codes.push_back(run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nlohmann::ordered_json(nullptr));
     memory.push_back(run.peak_rss_bytes);
     timed_out.push_back(run.timed_out());
   }
   out["times"] = times;
   out["exit_codes"] = exit_codes;
-  out["parameters"] = nlohmann::json::object();
+  out["parameters"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : bench.parameters) {
     out["parameters"][name] = value;
   }
   out["memory_usage_byte"] = memory;
   out["timed_out"] = timed_out;
-  nlohmann::json metrics = nlohmann::json::object();
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (const std::string& name : bench.metric_names()) {
-    nlohmann::json values = nlohmann::json::array();
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
     for (const core::Run& run : bench.runs) {
       const auto it = run.metrics.find(name);
-      values.push_back(it != run.metrics.end() && it->second ? nlohmann::json(*it->second)
-                                                             : nlohmann::json(nullptr));
+      values.push_back(it != run.metrics.end() && it->second ? nlohmann::ordered_json(*it->second)
+                                                             : nlohmann::ordered_json(nullptr));
     }
     metrics[name] = values;
   }
@@ -82,7 +82,7 @@ nlohmann::json benchmark_json(const core::Benchmark& bench, WithSummary with_sum
     out["failed_count"] = summary.failed;
     out["outliers"] = summary.outliers;
     out["high_cv"] = summary.high_cv();
-    nlohmann::json metric_summary = nlohmann::json::object();
+    nlohmann::ordered_json metric_summary = nlohmann::ordered_json::object();
     for (const MetricSummary& metric : summary.metrics) {
       metric_summary[metric.name] = {{"median", number(metric.summary.median)},
                                      {"min", number(metric.summary.min)},

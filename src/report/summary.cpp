@@ -13,7 +13,8 @@ BenchmarkSummary summarize_benchmark(const core::Benchmark& bench) {
   const auto systems = bench.system_times();
   out.user_mean = users.empty() ? 0 : stats::mean(users);
   out.system_mean = systems.empty() ? 0 : stats::mean(systems);
-  out.outliers = walls.size() >= 3 ? stats::count_outliers(walls) : 0;
+  // With fewer runs the median and MAD are too rough for a modified Z-score to single out anything.
+  out.outliers = walls.size() >= k_min_runs_for_outliers ? stats::count_outliers(walls) : 0;
   for (const core::Run& run : bench.runs) {
     out.peak_rss_max_bytes = std::max(out.peak_rss_max_bytes, run.peak_rss_bytes);
     if (run.timed_out()) {

@@ -16,6 +16,9 @@ namespace zkbench::report {
 /// CV above this gets a warning (the workflow's baseline requirement: CV < 10%).
 constexpr double k_high_cv = 0.10;
 
+/// Outliers are only looked for from this many runs on.
+constexpr std::size_t k_min_runs_for_outliers = 5;
+
 struct MetricSummary {
   std::string name;
   stats::Summary summary; // over the runs where the metric was present
@@ -29,7 +32,7 @@ struct BenchmarkSummary {
   std::int64_t peak_rss_max_bytes = 0; // the largest per-run peak; 0 when unknown
   std::size_t timed_out = 0;
   std::size_t failed = 0;       // non-zero exit or signal (timeouts not included)
-  std::size_t outliers = 0;     // |modified Z-score| > 3.5 on wall times
+  std::size_t outliers = 0;     // |modified Z-score| > 3.5 on wall times (from k_min_runs_for_outliers runs)
   std::vector<MetricSummary> metrics;
 
   bool high_cv() const { return wall.n >= 2 && wall.cv > k_high_cv; }
