@@ -92,15 +92,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     }
   }
   ZKBENCH_TRY_ASSIGN(version, apply_migrations(*db));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), *version));
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  std::filesystem::path artifacts = (ec ? path : absolute).parent_path() / "artifacts";
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), *version, std::move(artifacts)));
 }
 
 std::filesystem::path SqliteStore::artifacts_dir() const {
-  std::filesystem::path dir = std::filesystem::absolute(m_db.path()).parent_path() / "artifacts";
   // Best effort: a caller that cannot create a file there reports the path and the reason.
   std::error_code ignored;
-  std::filesystem::create_directories(dir, ignored);
-  return dir;
+  std::filesystem::create_directories(m_artifacts_dir, ignored);
+  return m_artifacts_dir;
 }
 
 Result<void> SqliteStore::require_row(const char* table, const char* what, std::int64_t id) {

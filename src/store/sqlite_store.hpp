@@ -38,7 +38,8 @@ public:
   std::string location() const override { return m_db.path().string(); }
 
 private:
-  SqliteStore(SqliteDb db, int schema_version) : m_db(std::move(db)), m_schema_version(schema_version) {}
+  SqliteStore(SqliteDb db, int schema_version, std::filesystem::path artifacts_dir)
+      : m_db(std::move(db)), m_schema_version(schema_version), m_artifacts_dir(std::move(artifacts_dir)) {}
 
   Result<void> require_row(const char* table, const char* what, std::int64_t id);
   /// Reads every row of a statement that selects k_session_select's columns.
@@ -49,6 +50,7 @@ private:
   std::mutex m_mutex;
   SqliteDb m_db;
   int m_schema_version = 0;
+  std::filesystem::path m_artifacts_dir; // absolute, fixed at open (a later chdir does not move it)
 };
 
 } // namespace zkbench::store
