@@ -14,12 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> k_fixtures = {"true_N.json", "true_shell.json", "param_scan_N.json",
-                                             "multi_cmd_ignore_failure.json"};
-
-json load_fixture(const std::string& name) {
-  return json::parse(test::read_file(test::fixture_path("hyperfine/" + name)));
-}
 
 core::Benchmark sample_benchmark() {
   core::Benchmark bench;
@@ -50,8 +44,8 @@ TEST(ReportJsonExport, export_has_every_key_of_the_hyperfine_schema_with_its_typ
   const json exported = json::parse(make_json_exporter()->serialize(benches, TimeUnit::automatic));
   ASSERT_TRUE(exported["results"].is_array());
   const json& ours = exported["results"][0];
-  for (const std::string& name : k_fixtures) {
-    for (const json& theirs : load_fixture(name)["results"]) {
+  for (const std::string& name : test::k_hyperfine_fixtures) {
+    for (const json& theirs : json::parse(test::read_file(test::fixture_path(name)))["results"]) {
       for (const auto& [key, value] : theirs.items()) {
         ASSERT_TRUE(ours.contains(key)) << key << " of " << name;
         EXPECT_EQ(ours[key].type_name(), std::string(value.type_name())) << key;

@@ -52,23 +52,15 @@ TEST(ReportJsonImport, errors_say_where) {
 
 // Every figure of hyperfine's own files reads back exactly (times, exit codes), and the summary figures
 // hyperfine computed agree with ours over the imported runs.
-namespace {
-using nlohmann::json;
-const std::vector<std::string> k_fixtures = {"true_N.json", "true_shell.json", "param_scan_N.json",
-                                             "multi_cmd_ignore_failure.json"};
-json load_fixture(const std::string& name) {
-  return json::parse(test::read_file(test::fixture_path("hyperfine/" + name)));
-}
-} // namespace
 
 TEST(ReportJsonImport, imports_hyperfine_fixtures_with_exact_figures) {
-  for (const std::string& name : k_fixtures) {
-    const json file = load_fixture(name);
-    auto imported = report::read_results_json(test::fixture_path("hyperfine/" + name));
+  for (const std::string& name : test::k_hyperfine_fixtures) {
+    const nlohmann::json file = nlohmann::json::parse(test::read_file(test::fixture_path(name)));
+    auto imported = report::read_results_json(test::fixture_path(name));
     ASSERT_TRUE(imported) << imported.error().message;
     ASSERT_EQ(imported->size(), file["results"].size()) << name;
     for (std::size_t b = 0; b < imported->size(); ++b) {
-      const json& result = file["results"][b];
+      const nlohmann::json& result = file["results"][b];
       const core::Benchmark& bench = (*imported)[b];
       EXPECT_EQ(bench.command, result["command"].get<std::string>());
       const auto times = bench.wall_times();
