@@ -12,6 +12,10 @@ CommandMain setup_history(CLI::App& sub);
 CommandMain setup_run(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
+CommandMain setup_doctor(CLI::App& sub);
+CommandMain setup_gpu(CLI::App& sub);
+CommandMain setup_notify(CLI::App& sub);
+CommandMain setup_serve(CLI::App& sub);
 
 namespace {
 
@@ -23,6 +27,10 @@ const std::array k_commands = {
     CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
     CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
     CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
+    CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
+    CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
+    CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
+    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
 };
 
 } // namespace
