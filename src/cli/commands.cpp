@@ -9,6 +9,7 @@ CommandMain setup_version(CLI::App& sub);
 CommandMain setup_compare(CLI::App& sub);
 CommandMain setup_ab(CLI::App& sub);
 CommandMain setup_history(CLI::App& sub);
+CommandMain setup_run(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
 CommandMain setup_doctor(CLI::App& sub);
@@ -21,6 +22,7 @@ CommandMain setup_project(CLI::App& sub);
 namespace {
 
 const std::array k_commands = {
+    CommandEntry{"run", "Benchmark commands (hyperfine's options); every run is kept in the store", &setup_run},
     CommandEntry{"version", "Print zkbench's version", &setup_version},
     CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
     CommandEntry{"ab", "Run two commands alternately and decide, with early stopping", &setup_ab},
