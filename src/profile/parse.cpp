@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "profile/pprof_parser.hpp"
 #include "profile/ziskemu_parser.hpp"
 
 namespace zkbench::profile {
@@ -17,6 +18,7 @@ namespace {
 // The formats, one line each, in the order auto-detection tries them. Binary formats with a magic
 // number (pprof, gzip) should come before text formats whose sniffers look for words.
 const std::array k_formats = {
+    ProfileFormat{"pprof", "pprof protobuf, raw or gzip (RISC Zero RISC0_PPROF_OUT, Go)", &sniff_pprof, &parse_pprof_stream},
     ProfileFormat{"ziskemu", "ziskemu -X/-S/-D text report (ZisK)", &sniff_ziskemu, &parse_ziskemu_stream},
 };
 

@@ -1,5 +1,6 @@
 #include "profile/pprof_parser.hpp"
 
+#include <iterator>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -333,6 +334,38 @@ Result<PprofProfile> parse_pprof(std::string_view data) {
   }
   profile.total = totals.total();
   profile.functions = totals.functions();
+  return profile;
+}
+
+bool sniff_pprof(std::string_view head) {
+  if (is_gzip(head)) {
+    return true; // gzip-compressed profiles are pprof's default on disk; other formats are text
+  }
+  // Field 1 (sample_type), wire type 2, then a short length and a ValueType starting with field 1 varint.
+  // Go writes sample_type first; RISC Zero's prost encoder does too.
+  return head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0x0a &&
+         static_cast<unsigned char>(head[1]) < 0x80 && static_cast<unsigned char>(head[2]) == 0x08;
+}
+
+Result<Profile> parse_pprof_stream(std::istream& in, std::string_view origin) {
+  const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) {
+    return make_error(fmt::format("{}: read error", origin));
+  }
+  auto parsed = parse_pprof(data);
+  if (!parsed) {
+    return make_error(fmt::format("{}: {}", origin, parsed.error().message));
+  }
+  Profile profile;
+  profile.source = Source{SourceKind::pprof, fmt::format("{}/{}", parsed->sample_type, parsed->unit),
+                          std::string(origin)};
+  const bool cycles = parsed->sample_type == "cycles" || parsed->unit == "cycles";
+  const Metric metric = cycles ? Metric::cycles : Metric::steps;
+  if (!cycles) {
+    profile.notes.push_back(fmt::format("pprof sample type {}/{} is reported as steps in {}",
+                                        parsed->sample_type, parsed->unit, parsed->unit));
+  }
+  add_to_profile(parsed->total, parsed->functions, metric, profile);
   return profile;
 }
 

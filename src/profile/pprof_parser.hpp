@@ -8,6 +8,7 @@
 // the innermost (leaf). Functions are identified by name.
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +37,15 @@ struct PprofProfile {
 /// outside string_table, a sample referencing an unknown location or function, a sample whose value count
 /// differs from sample_type's, no sample types at all.
 Result<PprofProfile> parse_pprof(std::string_view data);
+
+/// True when `head` is gzip data or starts like a pprof Profile message (field 1, sample_type, as a
+/// length-delimited ValueType whose first field is a varint).
+bool sniff_pprof(std::string_view head);
+
+/// Parses a pprof profile into the model. Sample type "cycles" (RISC Zero) maps to Metric::cycles; any
+/// other type (e.g. Go's cpu/nanoseconds) maps to Metric::steps holding the value in the profile's own
+/// unit, with a note naming the unit. flat -> exclusive, cum -> inclusive; no call counts (pprof has none).
+/// Source.version is "type/unit" of the chosen sample type. Errors name `origin`.
+Result<Profile> parse_pprof_stream(std::istream& in, std::string_view origin);
 
 } // namespace zkbench::profile

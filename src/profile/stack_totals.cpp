@@ -38,4 +38,27 @@ void StackTotals::add_sample(std::span<const std::uint32_t> stack_leaf_first, st
 
 std::vector<FunctionTotals> StackTotals::functions() const { return m_functions; }
 
+void add_to_profile(std::int64_t total, const std::vector<FunctionTotals>& functions, Metric metric,
+                    Profile& profile) {
+  bool clamped = false;
+  auto unsigned_figure = [&](std::int64_t value) {
+    if (value < 0) {
+      clamped = true;
+      return std::uint64_t{0};
+    }
+    return static_cast<std::uint64_t>(value);
+  };
+  profile.totals.figures.set(metric, unsigned_figure(total));
+  for (const FunctionTotals& f : functions) {
+    FunctionProfile function;
+    function.name = f.name;
+    function.exclusive.set(metric, unsigned_figure(f.exclusive));
+    function.inclusive.set(metric, unsigned_figure(f.inclusive));
+    profile.functions.push_back(std::move(function));
+  }
+  if (clamped) {
+    profile.notes.emplace_back("negative sample values were read as 0");
+  }
+}
+
 } // namespace zkbench::profile

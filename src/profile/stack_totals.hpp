@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "profile/profile.hpp"
+
 namespace zkbench::profile {
 
 /// One function's figures in the unit of the samples (cycles, nanoseconds, sample counts).
@@ -44,5 +46,11 @@ private:
   std::uint64_t m_sample = 0;
   std::int64_t m_total = 0;
 };
+
+/// Appends `functions` to `profile` (exclusive and inclusive as `metric`, in the given order) and sets
+/// the profile's total for `metric` to `total`. Negative figures (pprof allows them, e.g. in
+/// diff profiles) become 0 with a note, since the model's figures are unsigned.
+void add_to_profile(std::int64_t total, const std::vector<FunctionTotals>& functions, Metric metric,
+                    Profile& profile);
 
 } // namespace zkbench::profile

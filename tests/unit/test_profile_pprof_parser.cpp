@@ -198,3 +198,35 @@ TEST(ProfilePprofParser, rejects_truncated_and_inconsistent_input) {
   EXPECT_FALSE(parse_pprof(raw + bytes_field(2, packed(1, {2}) + packed(2, {1, 2}))));
   EXPECT_FALSE(parse_pprof(""));
 }
+
+TEST(ProfilePprofParser, maps_cycles_into_the_profile_model) {
+  std::istringstream in(risc0_like_profile());
+  const auto profile = parse_pprof_stream(in, "risc0.pb");
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(profile->source.kind, SourceKind::pprof);
+  EXPECT_EQ(profile->source.version, "cycles/cycles");
+  EXPECT_EQ(profile->total(Metric::cycles), 112u);
+  EXPECT_FALSE(profile->total(Metric::steps));
+  const FunctionProfile* outer = profile->find("outer");
+  ASSERT_NE(outer, nullptr);
+  EXPECT_EQ(outer->get(Metric::cycles, Scope::inclusive), 100u);
+  EXPECT_EQ(outer->get(Metric::cycles, Scope::exclusive), 0u);
+  EXPECT_FALSE(outer->calls);
+}
+
+TEST(ProfilePprofParser, go_cpu_nanoseconds_become_steps_with_a_note_and_errors_name_the_file) {
+  std::istringstream in(read_file(fixture_path("pprof/go_sha_sort.cpu.pb.gz")));
+  const auto profile = parse_pprof_stream(in, "go.pb.gz");
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(profile->total(Metric::steps), 1'950'000'000u);
+  ASSERT_FALSE(profile->notes.empty());
+  EXPECT_NE(profile->notes.front().find("nanoseconds"), std::string::npos);
+  EXPECT_TRUE(sniff_pprof(read_file(fixture_path("pprof/go_sha_sort.cpu.pb.gz"))));
+  EXPECT_TRUE(sniff_pprof(risc0_like_profile()));
+  EXPECT_FALSE(sniff_pprof("{\"meta\": {}}"));
+
+  std::istringstream bad("\x0a\x05\x08");
+  const auto error = parse_pprof_stream(bad, "bad.pb");
+  ASSERT_FALSE(error);
+  EXPECT_EQ(error.error().message.rfind("bad.pb: ", 0), 0u) << error.error().message;
+}
