@@ -1,14 +1,9 @@
 #include "profile/stack_totals.hpp"
 
 namespace zkbench::profile {
-namespace {
-
-// Hostile inputs may carry huge weights: wrap around rather than overflow (undefined for signed types).
 std::int64_t wrapping_add(std::int64_t a, std::int64_t b) {
   return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
 }
-
-} // namespace
 
 std::uint32_t StackTotals::intern(std::string_view name) {
   const auto [it, inserted] = m_ids.try_emplace(std::string(name), static_cast<std::uint32_t>(m_functions.size()));

@@ -24,6 +24,10 @@ struct FunctionTotals {
   std::int64_t inclusive = 0;
 };
 
+/// a + b with two's-complement wrap-around: hostile inputs may carry huge weights, and signed overflow
+/// would be undefined behaviour.
+std::int64_t wrapping_add(std::int64_t a, std::int64_t b);
+
 class StackTotals {
 public:
   /// Returns the id of function `name`, creating it on first use. Functions are identified by name.
