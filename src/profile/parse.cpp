@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "profile/callgrind_parser.hpp"
 #include "profile/gecko_parser.hpp"
 #include "profile/pprof_parser.hpp"
 #include "profile/ziskemu_parser.hpp"
@@ -21,6 +22,7 @@ namespace {
 const std::array k_formats = {
     ProfileFormat{"pprof", "pprof protobuf, raw or gzip (RISC Zero RISC0_PPROF_OUT, Go)", &sniff_pprof, &parse_pprof_stream},
     ProfileFormat{"gecko", "Gecko/Firefox Profiler JSON, raw or processed (SP1 TRACE_FILE)", &sniff_gecko, &parse_gecko_stream},
+    ProfileFormat{"callgrind", "valgrind --tool=callgrind output (Ir as steps)", &sniff_callgrind, &parse_callgrind_stream},
     ProfileFormat{"ziskemu", "ziskemu -X/-S/-D text report (ZisK)", &sniff_ziskemu, &parse_ziskemu_stream},
 };
 
