@@ -52,6 +52,11 @@ struct ExecutionResult {
   std::string output;                     // stdout+stderr interleaved as written (tail-bounded)
   std::int64_t started_at_us = 0;
   std::int64_t finished_at_us = 0;
+  // True when an interrupt (SIGINT/SIGTERM to zkbench, see interrupt.hpp) stopped this run: its
+  // figures are not a measurement; the run loop stops and keeps the runs finished before.
+  bool interrupted = false;
+  std::uint64_t output_bytes = 0;         // everything the run wrote, before any cut
+  std::optional<std::string> log_error;   // a write to the log failed mid-run (the run itself counts)
 };
 
 class Executor {

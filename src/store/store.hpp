@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/run.hpp"
@@ -31,43 +32,64 @@ struct SessionInfo {
 
 enum class SessionStatus { running, complete, interrupted, failed };
 
+/// "running", "complete", "interrupted", "failed" (the names stored in the database).
+const char* to_string(SessionStatus status);
+/// The inverse of to_string; nullopt for any other text.
+std::optional<SessionStatus> session_status_from_string(std::string_view text);
+
 struct SessionRecord {
   std::int64_t id = 0;
   SessionInfo info;
   SessionStatus status = SessionStatus::running;
   std::optional<std::int64_t> finished_at_us;
+  std::size_t benchmark_count = 0; // benchmarks added to the session so far
+  std::size_t run_count = 0;       // runs added to its benchmarks so far
 };
 
 class Store {
 public:
   virtual ~Store() = default;
 
-  /// Starts a session; returns its id.
+  /// Starts a session (status running, no finish time); returns its id.
   virtual Result<std::int64_t> begin_session(const SessionInfo& info) = 0;
-  /// Marks a session finished with `status`.
+  /// Marks a session finished with `status`, finish time now. Error: no such session.
   virtual Result<void> finish_session(std::int64_t session_id, SessionStatus status) = 0;
 
-  /// Adds a benchmark (command, name, parameters; runs are ignored) to a session; returns its id.
+  /// Adds a benchmark (command, name, parameters; runs are ignored) to a session, after the ones
+  /// already there; returns its id. Error: no such session.
   virtual Result<std::int64_t> add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) = 0;
-  /// Adds one finished run to a benchmark, durably; returns its id.
+  /// Adds one finished run (every field, metrics and GPU figures included) to a benchmark, durably;
+  /// returns its id. Errors: no such benchmark; a run with the same index already in that benchmark.
   virtual Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) = 0;
 
-  /// Sessions, newest first (at most `limit`).
+  /// Sessions, newest first (by start time, then id), at most `limit`, with their counts.
   virtual Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) = 0;
-  /// The benchmarks of a session, with all their runs, in the order they were added.
+  /// One session with its counts. Error: no such session ("no session 7 in store '...'").
+  virtual Result<SessionRecord> get_session(std::int64_t session_id) = 0;
+  /// The benchmarks of a session, with all their runs, in the order they were added; every field of
+  /// core::Run reads back exactly as it was added. Error: no such session.
   virtual Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) = 0;
 
   /// The schema version of the open store.
   virtual int schema_version() const = 0;
   /// Where run logs and other files of this store live (created on demand).
   virtual std::filesystem::path artifacts_dir() const = 0;
+  /// The store's location as the user gave it (file path or URL), for messages.
+  virtual std::string location() const = 0;
 };
 
 /// The default store location: `.zkbench/zkbench.db` under `project_dir`.
 std::filesystem::path default_store_path(const std::filesystem::path& project_dir);
 
-/// Opens (creating and migrating as needed) the store at `location`: a file path for SQLite
-/// (later also a postgresql:// URL). Errors say which file and why.
-Result<std::unique_ptr<Store>> open_store(const std::string& location);
+enum class OpenMode {
+  create,   // create the store (and its folder) when missing: commands that measure
+  existing, // fail with "no store at '...'" when missing: commands that only read
+};
+
+/// Opens the store at `location` (creating it as `mode` allows) and migrates it to the latest schema.
+/// `location` is a file path for SQLite; a postgresql:// or postgres:// URL is refused until the
+/// PostgreSQL backend lands. Errors say which file and why: a folder that cannot be created, a
+/// directory or a non-database file in the way, a store written by a newer zkbench, SQLite's message.
+Result<std::unique_ptr<Store>> open_store(const std::string& location, OpenMode mode = OpenMode::create);
 
 } // namespace zkbench::store

@@ -1,0 +1,433 @@
+#include "measure/process_executor.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "measure/command_line.hpp"
+#include "measure/interrupt.hpp"
+#include "measure/output_sink.hpp"
+#include "util/strings.hpp"
+
+extern char** environ; // NOLINT: POSIX
+
+namespace zkbench::measure {
+namespace {
+
+// When the kernel gives no pidfd (or no interrupt self-pipe exists) the wait loop wakes this often
+// to look for the child's exit or the interrupt flag.
+constexpr int k_fallback_poll_ms = 20;
+constexpr std::size_t k_read_chunk = 64u << 10;
+
+using Clock = std::chrono::steady_clock; // CLOCK_MONOTONIC on Linux
+
+std::int64_t unix_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; }
+
+Clock::time_point after(Clock::time_point from, double secs) {
+  return from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(secs));
+}
+
+int ms_until(Clock::time_point when) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(when - Clock::now()).count();
+  return static_cast<int>(std::clamp<long long>(left, 0, 1'000'000));
+}
+
+// A file descriptor closed on scope exit.
+class Fd {
+public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  int get() const { return m_fd; }
+  void reset() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+    m_fd = -1;
+  }
+
+private:
+  int m_fd = -1;
+};
+
+// The environment for the child: ours with `extra` set over it. Empty when nothing is added, meaning
+// "inherit environ as is".
+std::vector<std::string> build_environment(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> entries;
+  if (extra.empty()) {
+    return entries;
+  }
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string name(text.substr(0, text.find('=')));
+    if (extra.find(name) == extra.end()) {
+      entries.emplace_back(text);
+    }
+  }
+  for (const auto& [name, value] : extra) {
+    entries.push_back(name + "=" + value);
+  }
+  return entries;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  result.reserve(strings.size() + 1);
+  for (auto& s : strings) {
+    result.push_back(s.data());
+  }
+  result.push_back(nullptr);
+  return result;
+}
+
+// Starts the child with posix_spawnp. glibc runs the child on a CLONE_VFORK stack and reports a
+// failing chdir/exec back synchronously (its own close-on-exec error channel), so an unknown program
+// is an error here, not a run that exits 127; and nothing is copied, so starting is cheap.
+Result<pid_t> spawn_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd) {
+  std::vector<std::string> env = build_environment(command.env);
+  std::vector<char*> argv_ptrs = pointers(argv);
+  std::vector<char*> env_ptrs = pointers(env);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
+  std::string dir;
+  if (command.working_dir) {
+    dir = command.working_dir->string();
+    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  }
+  // Own process group (so a timeout can stop the whole tree), default signal dispositions (zkbench's
+  // SIGINT/SIGTERM handlers or an ignored SIGPIPE must not leak into the command), nothing blocked.
+  sigset_t all;
+  sigset_t none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setsigmask(&attr, &none);
+
+  pid_t pid = -1;
+  const int rc = ::posix_spawnp(&pid, argv_ptrs[0], &actions, &attr, argv_ptrs.data(),
+                                env.empty() ? environ : env_ptrs.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    return make_error(fmt::format("cannot run '{}': {}", argv[0], std::strerror(rc)));
+  }
+  return pid;
+}
+
+// A descriptor that poll() reports readable when `pid` exits; -1 when the kernel has none (< 5.3).
+// Called through syscall(): glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage.
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+struct ChildUsage {
+  double user_s = 0;
+  double system_s = 0;
+  long max_rss_kib = 0;
+
+  void add(const rusage& usage) {
+    user_s += seconds(usage.ru_utime);
+    system_s += seconds(usage.ru_stime);
+    max_rss_kib = std::max(max_rss_kib, usage.ru_maxrss);
+  }
+};
+
+// Reads what is available from the pipe into the sink. Returns false at end of file.
+bool read_output(int fd, OutputSink& sink, std::string& buffer) {
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n > 0) {
+      sink.write(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+      return true;
+    }
+    if (n == 0) {
+      return false;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    return errno == EAGAIN; // EAGAIN: nothing now; any other error: treat as the end
+  }
+}
+
+// True when the child has exited (without reaping it, so its pid keeps naming the process group).
+bool child_exited(pid_t pid) {
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid;
+}
+
+struct WaitOutcome {
+  Clock::time_point exited_at;
+  bool timed_out = false;
+  bool interrupted = false;
+  bool killed = false; // SIGKILL went to the group after the grace
+};
+
+// Streams the child's output until the child exits (not reaped: its pid keeps naming the group).
+// Enforces the deadline and the interrupt flag with SIGTERM to the group, then SIGKILL after the grace.
+// Sleeps in poll() on the pipe, the pidfd and the interrupt self-pipe: no busy waiting, no fixed sleeps.
+WaitOutcome wait_for_exit(pid_t pid, int pidfd, Fd& read_end, OutputSink& sink, std::string& buffer,
+                          std::optional<Clock::time_point> deadline) {
+  WaitOutcome outcome;
+  std::optional<Clock::time_point> kill_at; // set once SIGTERM went to the group
+  const auto terminate = [&](Clock::time_point now) {
+    ::kill(-pid, SIGTERM);
+    kill_at = after(now, k_kill_grace_s);
+  };
+  for (;;) {
+    const int wake_fd = kill_at ? -1 : interrupt_wakeup_fd(); // once stopping, the flag is moot
+    std::array<pollfd, 3> polled{};
+    nfds_t count = 0;
+    std::optional<nfds_t> pipe_slot;
+    std::optional<nfds_t> pid_slot;
+    if (read_end.get() >= 0) {
+      pipe_slot = count;
+      polled[count++] = {read_end.get(), POLLIN, 0};
+    }
+    if (pidfd >= 0) {
+      pid_slot = count;
+      polled[count++] = {pidfd, POLLIN, 0};
+    }
+    if (wake_fd >= 0) {
+      polled[count++] = {wake_fd, POLLIN, 0};
+    }
+    int wait_ms = -1;
+    if (kill_at) {
+      wait_ms = outcome.killed ? -1 : ms_until(*kill_at);
+    } else if (deadline) {
+      wait_ms = ms_until(*deadline);
+    }
+    if (pidfd < 0 || (wake_fd < 0 && !kill_at)) {
+      wait_ms = wait_ms < 0 ? k_fallback_poll_ms : std::min(wait_ms, k_fallback_poll_ms);
+    }
+    const int ready = ::poll(polled.data(), count, wait_ms);
+    if (ready < 0 && errno != EINTR) {
+      ::kill(-pid, SIGKILL); // cannot happen with valid descriptors; the caller reaps the child
+      outcome.killed = true;
+      break;
+    }
+    if (pipe_slot && (polled[*pipe_slot].revents & (POLLIN | POLLHUP | POLLERR)) != 0 &&
+        !read_output(read_end.get(), sink, buffer)) {
+      read_end.reset();
+    }
+    if (pid_slot ? (polled[*pid_slot].revents & POLLIN) != 0 : child_exited(pid)) {
+      break;
+    }
+    const auto now = Clock::now();
+    if (!kill_at && interrupt_requested()) {
+      outcome.interrupted = true;
+      terminate(now);
+    }
+    if (!kill_at && deadline && now >= *deadline) {
+      outcome.timed_out = true;
+      terminate(now);
+    }
+    if (kill_at && !outcome.killed && now >= *kill_at) {
+      ::kill(-pid, SIGKILL);
+      outcome.killed = true;
+    }
+  }
+  outcome.exited_at = Clock::now();
+  return outcome;
+}
+
+// After the child exited and its group got SIGKILL: read the rest of the output until every writer
+// is gone (or the grace ends: a descendant that left the group may hold the pipe forever).
+void drain_output(Fd& pipe_fd, OutputSink& sink, std::string& buffer) {
+  const auto until = after(Clock::now(), k_drain_grace_s);
+  while (pipe_fd.get() >= 0) {
+    pollfd p{pipe_fd.get(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, ms_until(until));
+    if (ready == 0) {
+      break;
+    }
+    if (ready < 0 && errno != EINTR) {
+      break;
+    }
+    if (ready > 0 && !read_output(pipe_fd.get(), sink, buffer)) {
+      break;
+    }
+  }
+  pipe_fd.reset();
+}
+
+// Reaps what is left of process group `pgid` (orphans re-parented to us as subreaper), adding their
+// usage, until the group is empty or the grace ends.
+void reap_group(pid_t pgid, ChildUsage& usage) {
+  const auto until = after(Clock::now(), k_drain_grace_s);
+  for (;;) {
+    int status = 0;
+    rusage ru{};
+    const pid_t reaped = ::wait4(-pgid, &status, WNOHANG, &ru);
+    if (reaped > 0) {
+      usage.add(ru);
+      continue;
+    }
+    if (::kill(-pgid, 0) != 0 || Clock::now() >= until) {
+      return; // the group is gone (ESRCH)
+    }
+    if (reaped == 0) {
+      // Children of ours remain in the group; they got SIGKILL, so this returns soon.
+      if (::wait4(-pgid, &status, 0, &ru) > 0) {
+        usage.add(ru);
+      }
+      continue;
+    }
+    // Members remain that are not (yet) our children: being re-parented, or reaped by someone else.
+    const timespec pause{0, 1'000'000};
+    ::nanosleep(&pause, nullptr);
+  }
+}
+
+} // namespace
+
+Result<std::vector<std::string>> command_argv(const CommandSpec& command) {
+  if (util::trim(command.text).empty()) {
+    return make_error("empty command: nothing to run");
+  }
+  const bool use_shell = command.shell == ShellMode::shell ||
+                         (command.shell == ShellMode::auto_detect && has_shell_syntax(command.text));
+  if (use_shell) {
+    return std::vector<std::string>{"/bin/sh", "-c", command.text};
+  }
+  auto words = split_words(command.text);
+  if (words && words->empty()) {
+    return make_error(fmt::format("empty command: nothing to run in '{}'", command.text));
+  }
+  return words;
+}
+
+ProcessExecutor::ProcessExecutor() {
+  static std::once_flag once;
+  // Best effort: without it (very old kernels) orphans go to init and are only killed, not reaped here.
+  std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L); });
+}
+
+Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
+                                                 const ExecutionOptions& options) {
+  ExecutionResult result;
+  if (interrupt_requested()) {
+    result.interrupted = true;
+    result.status = core::RunStatus::signaled;
+    return result;
+  }
+  auto argv = command_argv(command);
+  if (!argv) {
+    return tl::unexpected(argv.error());
+  }
+  if (command.working_dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*command.working_dir, ec)) {
+      return make_error(fmt::format("working directory '{}' does not exist or is not a folder",
+                                    command.working_dir->string()));
+    }
+  }
+  auto sink = OutputSink::open(options);
+  if (!sink) {
+    return tl::unexpected(sink.error());
+  }
+  int fds[2] = {-1, -1};
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    return make_error(fmt::format("cannot create a pipe for '{}': {}", command.text, std::strerror(errno)));
+  }
+  Fd read_end(fds[0]);
+  Fd write_end(fds[1]);
+
+  result.started_at_us = unix_now_us();
+  const auto start = Clock::now();
+  auto spawned = spawn_child(*argv, command, write_end.get());
+  write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
+  if (!spawned) {
+    return tl::unexpected(spawned.error());
+  }
+  const pid_t pid = *spawned;
+  ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
+  Fd pidfd(open_pidfd(pid)); // readable when the child exits; -1 on kernels before 5.3
+
+  std::optional<Clock::time_point> deadline;
+  if (options.timeout_s) {
+    deadline = after(start, *options.timeout_s);
+  }
+  std::string buffer(k_read_chunk, '\0');
+  const WaitOutcome waited = wait_for_exit(pid, pidfd.get(), read_end, *sink, buffer, deadline);
+  const Clock::time_point end = waited.exited_at;
+  result.finished_at_us = unix_now_us();
+  result.interrupted = waited.interrupted;
+
+  // The child is a zombie, so `pid` still names its process group: kill what is left of it before
+  // reaping, so the group id cannot have been reused by then.
+  ::kill(-pid, SIGKILL);
+  int status = 0;
+  rusage ru{};
+  ChildUsage usage;
+  while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
+  usage.add(ru);
+  drain_output(read_end, *sink, buffer);
+  reap_group(pid, usage);
+
+  result.wall_s = std::chrono::duration<double>(end - start).count();
+  result.user_s = usage.user_s;
+  result.system_s = usage.system_s;
+  result.peak_rss_bytes = static_cast<std::int64_t>(usage.max_rss_kib) * 1024; // ru_maxrss is KiB
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+    result.status = *result.exit_code == 0 ? core::RunStatus::success : core::RunStatus::failed;
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+    result.status = core::RunStatus::signaled;
+  }
+  if (waited.timed_out) {
+    result.status = core::RunStatus::timed_out;
+    if (!result.signal) {
+      result.signal = waited.killed ? SIGKILL : SIGTERM; // it exited on its own after our signal
+    }
+  }
+  result.log_error = sink->finish();
+  result.output_bytes = sink->total_bytes();
+  result.output = sink->take_capture();
+  return result;
+}
+
+} // namespace zkbench::measure

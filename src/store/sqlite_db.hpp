@@ -1,0 +1,146 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: one connection (`SqliteDb`), one prepared statement
+// (`Statement`), and a transaction guard. Errors come back as Result values whose message names the
+// database file and carries SQLite's own message; nothing here throws.
+//
+// Values are bound by position (1-based, as SQLite counts); no SQL is ever built from values.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/error.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+/// Returns the error of `expr` (any Result) from the enclosing function, which returns a Result.
+#define ZKBENCH_TRY(expr)                                                                            \
+  do {                                                                                               \
+    if (auto zkbench_try_result = (expr); !zkbench_try_result) {                                     \
+      return tl::unexpected(std::move(zkbench_try_result.error()));                                  \
+    }                                                                                                \
+  } while (false)
+
+/// Declares `name` as the Result of `expr`, returning its error from the enclosing function when it
+/// failed; afterwards `name` holds a value (use `*name` or `name->`).
+#define ZKBENCH_TRY_ASSIGN(name, expr)                                                               \
+  auto name = (expr);                                                                                \
+  if (!name) {                                                                                       \
+    return tl::unexpected(std::move(name.error()));                                                  \
+  }
+
+namespace zkbench::store {
+
+/// A prepared statement. Move-only; finalized on destruction.
+class Statement {
+public:
+  Statement() = default;
+  Statement(sqlite3_stmt* stmt, std::string context);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  /// Clears bindings and rewinds, ready for the next execution.
+  void reset();
+
+  // Binders (index is 1-based). A nullopt binds SQL NULL.
+  Result<void> bind(int index, std::int64_t value);
+  Result<void> bind(int index, double value);
+  Result<void> bind(int index, std::string_view value);
+  Result<void> bind_null(int index);
+  Result<void> bind(int index, const std::optional<std::int64_t>& value);
+  Result<void> bind(int index, const std::optional<double>& value);
+  Result<void> bind(int index, const std::optional<std::string>& value);
+
+  /// Advances: true when a row is available, false when done; an error otherwise.
+  Result<bool> step();
+  /// Steps a statement that returns no rows (INSERT/UPDATE/DDL) and resets it.
+  Result<void> run();
+  /// Steps once and returns the first column of the first row as an integer (0 when no row):
+  /// for COUNT(*) and MAX(...) queries.
+  Result<std::int64_t> single_int();
+
+  // Column readers for the current row (index is 0-based, as SQLite counts).
+  bool is_null(int column) const;
+  std::int64_t column_int(int column) const;
+  double column_double(int column) const;
+  std::string column_text(int column) const;
+  std::optional<std::int64_t> column_optional_int(int column) const;
+  std::optional<double> column_optional_double(int column) const;
+  std::optional<std::string> column_optional_text(int column) const;
+
+private:
+  Result<void> check_bind(int rc, int index);
+
+  sqlite3_stmt* m_stmt = nullptr;
+  std::string m_context; // "'<file>'", used in error messages
+};
+
+enum class OpenFlags { read_write_create, read_write };
+
+/// One SQLite connection. Move-only; closed on destruction.
+class SqliteDb {
+public:
+  /// Opens `path`. With read_write_create the file is created when missing. The open itself is lazy
+  /// in SQLite, so a file that is not a database is only reported by the first statement.
+  static Result<SqliteDb> open(const std::filesystem::path& path, OpenFlags flags);
+
+  SqliteDb() = default;
+  ~SqliteDb();
+  SqliteDb(SqliteDb&& other) noexcept;
+  SqliteDb& operator=(SqliteDb&& other) noexcept;
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  /// Runs one or more statements that take no values (DDL, PRAGMA, BEGIN/COMMIT).
+  Result<void> exec(const std::string& sql);
+  /// Prepares one statement.
+  Result<Statement> prepare(const std::string& sql);
+  /// Sets how long a statement waits for another connection's lock before failing with "busy".
+  Result<void> set_busy_timeout(int milliseconds);
+
+  std::int64_t last_insert_id() const;
+  /// Rows changed by the last INSERT/UPDATE/DELETE.
+  int changes() const;
+  const std::filesystem::path& path() const { return m_path; }
+  /// SQLite's message for the last failed call on this connection.
+  std::string last_error() const;
+
+private:
+  SqliteDb(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+  /// "<what> '<file>': <sqlite message>"
+  tl::unexpected<Error> error(std::string_view what) const;
+
+  sqlite3* m_db = nullptr;
+  std::filesystem::path m_path;
+};
+
+enum class TransactionKind {
+  write, // BEGIN IMMEDIATE: takes the write lock up front, so the busy timeout applies and two
+         // writers never deadlock upgrading a read lock
+  read,  // BEGIN: a consistent snapshot for several SELECTs
+};
+
+/// A transaction, rolled back on destruction unless commit() succeeded.
+class Transaction {
+public:
+  static Result<Transaction> begin(SqliteDb& db, TransactionKind kind = TransactionKind::write);
+  ~Transaction();
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  Result<void> commit();
+
+private:
+  explicit Transaction(SqliteDb* db) : m_db(db) {}
+  SqliteDb* m_db = nullptr; // null once committed or moved from
+};
+
+} // namespace zkbench::store

@@ -1,0 +1,56 @@
+#pragma once
+// The SQLite backend of the Store interface.
+//
+// One database file, shared safely by several zkbench processes: WAL journal (readers never block
+// the writer), a busy timeout (a writer waits for another's short transaction instead of failing),
+// foreign keys enforced, synchronous=FULL so a committed add_* survives a crash or power loss.
+// Every write is one BEGIN IMMEDIATE ... COMMIT transaction. A SqliteStore object may be used from
+// several threads (calls are serialized by a mutex).
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "store/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace zkbench::store {
+
+class SqliteStore final : public Store {
+public:
+  /// How long a statement waits for another process's lock before failing.
+  static constexpr int k_busy_timeout_ms = 30'000;
+
+  /// Opens or creates the database at `path` (its folder must exist) and migrates it to the latest
+  /// schema. Errors name the file: not a database, a newer schema, not a zkbench store, SQLite's
+  /// message (read-only location, a directory in the way, ...).
+  static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path);
+
+  Result<std::int64_t> begin_session(const SessionInfo& info) override;
+  Result<void> finish_session(std::int64_t session_id, SessionStatus status) override;
+  Result<std::int64_t> add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) override;
+  Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override;
+  Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) override;
+  Result<SessionRecord> get_session(std::int64_t session_id) override;
+  Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) override;
+  int schema_version() const override { return m_schema_version; }
+  std::filesystem::path artifacts_dir() const override;
+  std::string location() const override { return m_db.path().string(); }
+
+private:
+  SqliteStore(SqliteDb db, int schema_version, std::filesystem::path artifacts_dir)
+      : m_db(std::move(db)), m_schema_version(schema_version), m_artifacts_dir(std::move(artifacts_dir)) {}
+
+  Result<void> require_row(const char* table, const char* what, std::int64_t id);
+  /// Reads every row of a statement that selects k_session_select's columns.
+  Result<std::vector<SessionRecord>> read_sessions(Statement& stmt);
+  Result<std::vector<core::Run>> load_runs(std::int64_t benchmark_id);
+  Result<void> insert_run_details(std::int64_t run_id, const core::Run& run);
+
+  std::mutex m_mutex;
+  SqliteDb m_db;
+  int m_schema_version = 0;
+  std::filesystem::path m_artifacts_dir; // absolute, fixed at open (a later chdir does not move it)
+};
+
+} // namespace zkbench::store

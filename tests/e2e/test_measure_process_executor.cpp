@@ -1,0 +1,255 @@
+// ProcessExecutor with real processes: exit codes, signals, timeouts that leave no process behind,
+// peak memory, output capture and logs, metrics, interrupts.
+#include "measure/process_executor.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "measure/interrupt.hpp"
+#include "measure/metrics.hpp"
+#include "support/fixtures.hpp"
+
+namespace zkbench::measure {
+namespace {
+
+constexpr std::int64_t k_mib = 1 << 20;
+
+// A number unique to this test process, so that parallel test processes look for their own sleeps.
+std::string marker(int base) { return fmt::format("{}.{}", base, ::getpid()); }
+
+// True while any process on the machine has the command line "sleep <seconds>".
+bool sleep_is_running(const std::string& seconds) {
+  const std::string wanted = std::string("sleep") + '\0' + seconds + '\0';
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const std::string cmdline = test::read_file(entry.path() / "cmdline");
+    if (cmdline.size() >= wanted.size() &&
+        cmdline.compare(cmdline.size() - wanted.size(), wanted.size(), wanted) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+ExecutionResult run(const std::string& text, const ExecutionOptions& options = {},
+                    ShellMode shell = ShellMode::auto_detect) {
+  ProcessExecutor executor;
+  CommandSpec command;
+  command.text = text;
+  command.shell = shell;
+  auto result = executor.execute(command, options);
+  EXPECT_TRUE(result) << text << ": " << (result ? "" : result.error().message);
+  return result ? *result : ExecutionResult{};
+}
+
+ExecutionOptions with_timeout(double seconds) {
+  ExecutionOptions options;
+  options.timeout_s = seconds;
+  return options;
+}
+
+TEST(measure_process_executor, successful_run_has_its_figures) {
+  const auto result = run("true");
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.signal, std::nullopt);
+  EXPECT_FALSE(result.interrupted);
+  EXPECT_GT(result.wall_s, 0.0);
+  EXPECT_LT(result.wall_s, 10.0);
+  EXPECT_GT(result.peak_rss_bytes, 0);
+  EXPECT_LE(result.started_at_us, result.finished_at_us);
+}
+
+TEST(measure_process_executor, non_zero_exit_is_a_failed_run) {
+  const auto direct = run("false");
+  EXPECT_EQ(direct.status, core::RunStatus::failed);
+  EXPECT_EQ(direct.exit_code, 1);
+  const auto shell = run("exit 3"); // a builtin: runs through /bin/sh
+  EXPECT_EQ(shell.status, core::RunStatus::failed);
+  EXPECT_EQ(shell.exit_code, 3);
+}
+
+TEST(measure_process_executor, death_by_signal_is_a_signaled_run) {
+  const auto result = run("sh -c 'kill -SEGV $$'");
+  EXPECT_EQ(result.status, core::RunStatus::signaled);
+  EXPECT_EQ(result.signal, SIGSEGV);
+  EXPECT_EQ(result.exit_code, std::nullopt);
+}
+
+TEST(measure_process_executor, unknown_program_is_an_error_not_a_run) {
+  ProcessExecutor executor;
+  const auto result = executor.execute({"zkbench-no-such-program --flag", ShellMode::auto_detect, {}, {}}, {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message, "cannot run 'zkbench-no-such-program': No such file or directory");
+}
+
+TEST(measure_process_executor, unknown_program_through_the_shell_is_exit_127) {
+  const auto result = run("zkbench-no-such-program", {}, ShellMode::shell);
+  EXPECT_EQ(result.status, core::RunStatus::failed);
+  EXPECT_EQ(result.exit_code, 127);
+}
+
+TEST(measure_process_executor, bad_quoting_and_empty_commands_are_errors) {
+  ProcessExecutor executor;
+  const auto quote = executor.execute({"echo 'abc", ShellMode::auto_detect, {}, {}}, {});
+  ASSERT_FALSE(quote);
+  EXPECT_NE(quote.error().message.find("unterminated single quote"), std::string::npos);
+  const auto empty = executor.execute({"   ", ShellMode::auto_detect, {}, {}}, {});
+  ASSERT_FALSE(empty);
+  EXPECT_NE(empty.error().message.find("empty command"), std::string::npos);
+}
+
+TEST(measure_process_executor, no_shell_mode_passes_syntax_as_arguments) {
+  const auto result = run("echo a | b $HOME", {}, ShellMode::no_shell);
+  EXPECT_EQ(result.output, "a | b $HOME\n");
+}
+
+TEST(measure_process_executor, timeout_kills_the_whole_process_group) {
+  const std::string seconds = marker(61);
+  const auto result = run(fmt::format("sh -c 'sleep {0} & sleep {0}'", seconds), with_timeout(1.0));
+  EXPECT_EQ(result.status, core::RunStatus::timed_out);
+  EXPECT_EQ(result.signal, SIGTERM);
+  EXPECT_GE(result.wall_s, 1.0);
+  EXPECT_LT(result.wall_s, 10.0);
+  EXPECT_FALSE(sleep_is_running(seconds));
+}
+
+TEST(measure_process_executor, timeout_escalates_to_sigkill_when_sigterm_is_ignored) {
+  const std::string seconds = marker(64);
+  const auto result = run(fmt::format("trap '' TERM; sleep {}", seconds), with_timeout(0.5));
+  EXPECT_EQ(result.status, core::RunStatus::timed_out);
+  EXPECT_EQ(result.signal, SIGKILL);
+  EXPECT_GE(result.wall_s, 0.5 + k_kill_grace_s);
+  EXPECT_LT(result.wall_s, 15.0);
+  EXPECT_FALSE(sleep_is_running(seconds));
+}
+
+TEST(measure_process_executor, background_grandchildren_do_not_outlive_the_run) {
+  const std::string seconds = marker(62);
+  const auto result = run(fmt::format("sh -c 'sleep {} & echo started'", seconds));
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_EQ(result.output, "started\n");
+  EXPECT_LT(result.wall_s, 10.0); // not held until the sleep ends by the shared output pipe
+  EXPECT_FALSE(sleep_is_running(seconds));
+}
+
+TEST(measure_process_executor, peak_memory_is_this_runs_own) {
+  const std::string touch = ZKBENCH_TOUCH_MEMORY;
+  const auto big = run(touch + " 300");
+  EXPECT_EQ(big.status, core::RunStatus::success);
+  EXPECT_GE(big.peak_rss_bytes, 300 * k_mib);
+  EXPECT_EQ(big.output, "touched 300 MiB\n");
+  const auto small = run(touch + " 10"); // not a high-water mark across runs
+  EXPECT_GE(small.peak_rss_bytes, 10 * k_mib);
+  EXPECT_LT(small.peak_rss_bytes, 200 * k_mib);
+}
+
+TEST(measure_process_executor, peak_memory_includes_what_the_shell_ran) {
+  const auto result = run(std::string(ZKBENCH_TOUCH_MEMORY) + " 300 && true");
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_GE(result.peak_rss_bytes, 300 * k_mib);
+}
+
+TEST(measure_process_executor, stdout_and_stderr_are_interleaved_as_written) {
+  const auto result = run("echo out; echo err >&2; echo out2");
+  EXPECT_EQ(result.output, "out\nerr\nout2\n");
+  EXPECT_EQ(result.output_bytes, 13u);
+}
+
+TEST(measure_process_executor, stdin_is_empty) {
+  const auto result = run("cat", with_timeout(10.0));
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_EQ(result.output, "");
+}
+
+TEST(measure_process_executor, show_output_echoes_to_stdout) {
+  ExecutionOptions options;
+  options.show_output = true;
+  testing::internal::CaptureStdout();
+  const auto result = run("echo shown", options);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "shown\n");
+  EXPECT_EQ(result.output, "shown\n");
+}
+
+TEST(measure_process_executor, log_keeps_the_tail_of_long_output) {
+  test::TempDir dir;
+  ExecutionOptions options;
+  options.log_path = dir / "run.log";
+  options.log_limit_bytes = 1000;
+  options.capture_limit_bytes = 100;
+  const auto result = run("seq 1 100000", options);
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  const std::string log = test::read_file(dir / "run.log");
+  EXPECT_EQ(log.rfind("[zkbench: the first ", 0), 0u) << log.substr(0, 100);
+  EXPECT_LE(log.size(), 1000u + 100u);
+  EXPECT_EQ(log.substr(log.size() - 13), "99999\n100000\n");
+  EXPECT_EQ(result.output.size(), 100u);
+  EXPECT_EQ(result.output.substr(result.output.size() - 7), "100000\n");
+  EXPECT_EQ(result.output_bytes, std::uint64_t{588895}); // seq 1 100000 | wc -c
+}
+
+TEST(measure_process_executor, metrics_are_read_from_the_output) {
+  const auto result = run("printf 'steps: 10\\nsteps: 1,234,567\\n'");
+  auto spec = parse_metric_spec("steps=steps: ([0-9,]+)");
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(extract_metric(*spec, result.output), 1234567.0);
+}
+
+TEST(measure_process_executor, environment_and_working_directory_are_applied) {
+  test::TempDir dir;
+  ProcessExecutor executor;
+  CommandSpec command{"echo \"$ZKBENCH_TEST_VALUE\"; pwd", ShellMode::auto_detect,
+                      {{"ZKBENCH_TEST_VALUE", "hello world"}}, dir.path()};
+  const auto result = executor.execute(command, {});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->output, "hello world\n" + std::filesystem::canonical(dir.path()).string() + "\n");
+
+  command.working_dir = dir / "missing";
+  const auto missing = executor.execute(command, {});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("working directory"), std::string::npos);
+}
+
+TEST(measure_process_executor, unwritable_log_is_an_error) {
+  ExecutionOptions options;
+  options.log_path = "/nonexistent-dir/run.log";
+  ProcessExecutor executor;
+  const auto result = executor.execute({"true", ShellMode::auto_detect, {}, {}}, options);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("cannot write log"), std::string::npos);
+}
+
+TEST(measure_process_executor, interrupt_stops_the_run_promptly) {
+  install_interrupt_handlers();
+  clear_interrupt();
+  const std::string seconds = marker(63);
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(::getpid(), SIGINT); // as Ctrl-C would: the handler sets the flag
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = run(fmt::format("sh -c 'sleep {0} & sleep {0}'", seconds));
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  interrupter.join();
+  EXPECT_TRUE(interrupt_requested());
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_LT(took, 10.0);
+  EXPECT_FALSE(sleep_is_running(seconds));
+
+  // While the interrupt stands, nothing more is started.
+  const auto next = run("true");
+  EXPECT_TRUE(next.interrupted);
+  clear_interrupt();
+  EXPECT_FALSE(run("true").interrupted);
+}
+
+} // namespace
+} // namespace zkbench::measure
