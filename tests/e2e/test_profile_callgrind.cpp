@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -12,26 +10,14 @@
 #include <string>
 
 #include "profile/callgrind_parser.hpp"
+#include "support/cli.hpp"
 #include "support/fixtures.hpp"
 
 using namespace zkbench::profile;
 
 namespace {
 
-std::string run(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    return output;
-  }
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    output.append(buffer.data(), n);
-  }
-  ::pclose(pipe);
-  return output;
-}
+std::string run(const std::string& command) { return zkbench::test::run_shell(command).output; }
 
 struct Annotated {
   std::uint64_t total = 0;

@@ -10,8 +10,10 @@
 #include "profile/pprof_parser.hpp"
 #include "profile/protobuf_reader.hpp"
 #include "support/fixtures.hpp"
+#include "support/protobuf_encode.hpp"
 
 using namespace zkbench::profile;
+using namespace zkbench::test::protobuf;
 using zkbench::test::fixture_path;
 using zkbench::test::read_file;
 
@@ -55,29 +57,6 @@ std::map<std::string, TopRow> read_pprof_top(const std::string& text) {
     rows[name] = TopRow{top_figure_to_nanos(flat), top_figure_to_nanos(cum)};
   }
   return rows;
-}
-
-// Protobuf encoding helpers for hand-made profiles.
-std::string varint(std::uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-  return out;
-}
-std::string tag(std::uint32_t number, unsigned wire) { return varint((std::uint64_t{number} << 3) | wire); }
-std::string int_field(std::uint32_t number, std::uint64_t v) { return tag(number, 0) + varint(v); }
-std::string bytes_field(std::uint32_t number, const std::string& bytes) {
-  return tag(number, 2) + varint(bytes.size()) + bytes;
-}
-std::string packed(std::uint32_t number, std::initializer_list<std::uint64_t> values) {
-  std::string run;
-  for (auto v : values) {
-    run += varint(v);
-  }
-  return bytes_field(number, run);
 }
 
 // A RISC Zero-like profile: sample type cycles; location 1 has an inlined frame (inner first), location 2

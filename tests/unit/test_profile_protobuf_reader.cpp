@@ -3,35 +3,10 @@
 #include <string>
 
 #include "profile/protobuf_reader.hpp"
+#include "support/protobuf_encode.hpp"
 
 using namespace zkbench::profile;
-
-namespace {
-
-// Protobuf encoding helpers for hand-made profiles.
-std::string varint(std::uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-  return out;
-}
-std::string tag(std::uint32_t number, unsigned wire) { return varint((std::uint64_t{number} << 3) | wire); }
-std::string int_field(std::uint32_t number, std::uint64_t v) { return tag(number, 0) + varint(v); }
-std::string bytes_field(std::uint32_t number, const std::string& bytes) {
-  return tag(number, 2) + varint(bytes.size()) + bytes;
-}
-std::string packed(std::uint32_t number, std::initializer_list<std::uint64_t> values) {
-  std::string run;
-  for (auto v : values) {
-    run += varint(v);
-  }
-  return bytes_field(number, run);
-}
-
-} // namespace
+using namespace zkbench::test::protobuf;
 
 TEST(ProfileProtobufReader, reads_every_wire_type_and_rejects_overlong_varints) {
   const std::string data = int_field(1, 300) + tag(2, 1) + std::string("\x01\0\0\0\0\0\0\x80", 8) +
