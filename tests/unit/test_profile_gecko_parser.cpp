@@ -126,3 +126,29 @@ TEST(ProfileGeckoParser, sniffs_json_profiles_only) {
   EXPECT_FALSE(sniff_gecko("REPORT\n"));
   EXPECT_FALSE(sniff_gecko("[1,2]"));
 }
+
+TEST(ProfileGeckoParser, reads_samples_rows_in_any_json_spelling) {
+  // The rows take a fast path outside the generic lexer: white space, exponents, integral floats, literals
+  // and empty rows must read as the JSON they are. stack 1 = work <- main; weights 2 + 3 + 1; `[]` has no
+  // stack (counts 1 toward the total only).
+  const auto profile = parse_text(R"({"threads":[{"samples":{"schema":{"stack":0,"weight":1,"time":2},"data":[
+      [ 1 , 2.0 , -3.5e+2 ] ,
+      [1e0,3,true],[0,null,false],
+      []
+    ]},
+    "stackTable":{"data":[[null,0],[0,1]]},"frameTable":{"data":[[0],[1]]},"stringTable":["main","work"]}]})");
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(profile->total(Metric::steps), 7u);
+  EXPECT_EQ(profile->find("work")->get(Metric::steps, Scope::exclusive), 5u);
+  EXPECT_EQ(profile->find("main")->get(Metric::steps, Scope::inclusive), 6u);
+}
+
+TEST(ProfileGeckoParser, rejects_malformed_samples_rows) {
+  for (const char* rows : {R"([[1,"x"]])", R"([[01]])", R"([[1 2]])", R"([1])", R"([[1],,[2]])", R"([[1.]])",
+                           R"([[nul]])", R"([[-]])"}) {
+    const auto profile = parse_text(std::string(R"({"threads":[{"samples":{"data":)") + rows +
+                                    R"(},"stackTable":{"data":[[null,0]]},"frameTable":{"data":[[0]]},"stringTable":["a"]}]})");
+    ASSERT_FALSE(profile) << rows;
+    EXPECT_NE(profile.error().message.find("invalid JSON at byte"), std::string::npos) << profile.error().message;
+  }
+}
