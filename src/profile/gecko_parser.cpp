@@ -1,5 +1,6 @@
 #include "profile/gecko_parser.hpp"
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -157,7 +158,7 @@ private:
   bool finish_thread();
   bool parse_embedded(const std::string& text);
   bool read_rows_fast();
-  bool read_cell_fast(std::int64_t& value);
+  bool read_cell_fast(std::int64_t& value, bool wanted);
   Result<std::int64_t> function_of_frame(std::int64_t frame, std::vector<std::int64_t>& cache);
 
   std::vector<Node> m_stack;
@@ -347,7 +348,7 @@ bool GeckoHandler::read_rows_fast() {
         break;
       }
       std::int64_t value = k_absent;
-      if (!read_cell_fast(value)) {
+      if (!read_cell_fast(value, column == t.stack_column || column == t.weight_column)) {
         return syntax_error("malformed value (rows hold numbers, null, true or false)");
       }
       if (column == t.stack_column) {
@@ -373,10 +374,12 @@ bool GeckoHandler::read_rows_fast() {
   }
 }
 
-// One JSON number or literal; `value` is the integer (integral floats included) or k_absent.
-bool GeckoHandler::read_cell_fast(std::int64_t& value) {
+// One JSON number or literal; `value` is the integer (integral floats included) or k_absent. Only
+// `wanted` cells (stack, weight) are converted; the others (time...) are checked for syntax only.
+bool GeckoHandler::read_cell_fast(std::int64_t& value, bool wanted) {
   std::streambuf& in = *m_fast_input;
   int c = in.sgetc();
+  value = k_absent;
   for (const char* literal : {"null", "true", "false"}) {
     if (c == literal[0]) {
       for (const char* p = literal; *p != '\0'; ++p) {
@@ -384,63 +387,80 @@ bool GeckoHandler::read_cell_fast(std::int64_t& value) {
           return false;
         }
       }
-      value = k_absent;
       return true;
     }
   }
-  // JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  std::string text;
-  if (c == '-') {
-    text.push_back('-');
-    c = in.snextc();
-  }
-  auto digits = [&] {
-    std::size_t count = 0;
-    while (c >= '0' && c <= '9') {
-      text.push_back(static_cast<char>(c));
-      c = in.snextc();
-      ++count;
+  // JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, kept in a small buffer for the
+  // rare exponent case.
+  std::array<char, 64> text{};
+  std::size_t length = 0;
+  auto take = [&] {
+    if (length + 1 < text.size()) {
+      text[length] = static_cast<char>(c);
     }
-    return count;
+    ++length;
+    c = in.snextc();
   };
-  const std::size_t int_start = text.size();
-  const std::size_t int_digits = digits();
-  if (int_digits == 0 || (int_digits > 1 && text[int_start] == '0')) {
+  const bool negative = c == '-';
+  if (negative) {
+    take();
+  }
+  std::uint64_t integer = 0;
+  std::size_t int_digits = 0;
+  bool leading_zero = false;
+  while (c >= '0' && c <= '9') {
+    if (int_digits == 0) {
+      leading_zero = c == '0';
+    }
+    integer = integer * 10 + static_cast<std::uint64_t>(c - '0');
+    ++int_digits;
+    take();
+  }
+  if (int_digits == 0 || (leading_zero && int_digits > 1)) {
     return false;
   }
-  bool integral_syntax = true;
+  bool integral = int_digits <= 18;
   if (c == '.') {
-    integral_syntax = false;
-    text.push_back('.');
-    c = in.snextc();
-    if (digits() == 0) {
+    take();
+    std::size_t fraction_digits = 0;
+    while (c >= '0' && c <= '9') {
+      integral = integral && c == '0';
+      ++fraction_digits;
+      take();
+    }
+    if (fraction_digits == 0) {
       return false;
     }
   }
+  bool exponent = false;
   if (c == 'e' || c == 'E') {
-    integral_syntax = false;
-    text.push_back('e');
-    c = in.snextc();
+    exponent = true;
+    take();
     if (c == '+' || c == '-') {
-      text.push_back(static_cast<char>(c));
-      c = in.snextc();
+      take();
     }
-    if (digits() == 0) {
+    std::size_t exponent_digits = 0;
+    while (c >= '0' && c <= '9') {
+      ++exponent_digits;
+      take();
+    }
+    if (exponent_digits == 0) {
       return false;
     }
   }
-  if (integral_syntax && int_digits <= 18) {
-    std::int64_t number = 0;
-    for (std::size_t i = int_start; i < text.size(); ++i) {
-      number = number * 10 + (text[i] - '0');
-    }
-    value = text[0] == '-' ? -number : number;
+  if (!wanted) {
     return true;
   }
-  // Fractions ("12.0" times, float weights) are rare enough here to take the slow exact path.
-  const double number = std::strtod(text.c_str(), nullptr);
-  const bool integral = std::isfinite(number) && number == std::floor(number) && std::fabs(number) < 9e18;
-  value = integral ? static_cast<std::int64_t>(number) : k_absent;
+  if (!exponent && integral) {
+    value = negative ? -static_cast<std::int64_t>(integer) : static_cast<std::int64_t>(integer);
+    return true;
+  }
+  if (length < text.size()) {
+    const double number = std::strtod(text.data(), nullptr);
+    if (std::isfinite(number) && number == std::floor(number) && std::fabs(number) < 9e18) {
+      value = static_cast<std::int64_t>(number);
+    }
+  }
   return true;
 }
 
