@@ -11,10 +11,12 @@ fixtures="${ZKBENCH_FIXTURES_DIR:-$root/../shared/fixtures}"
 artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts"
 
-# The fixture folder that seeds each format ("fuzz_ziskemu" -> zisk/).
-seed_folder() {
+# The fixture folders that seed each target ("fuzz_ziskemu" -> zisk/).
+seed_folders() {
   case "$1" in
     ziskemu) echo zisk ;;
+    nvidia_smi) echo nvidia ;;
+    prover_outputs) echo zisk sp1 risc0 ;;
     *) echo "$1" ;;
   esac
 }
@@ -28,7 +30,9 @@ for fuzzer in "$build"/fuzz_*; do
   format="${name#fuzz_}"
   corpus="$(mktemp -d "${TMPDIR:-/tmp}/zkbench-$name-XXXXXX")"
   seeds=()
-  for dir in "$fixtures/$(seed_folder "$format")" "$root/tests/fuzz/corpus/$format"; do
+  dirs=("$root/tests/fuzz/corpus/$format")
+  for folder in $(seed_folders "$format"); do dirs+=("$fixtures/$folder"); done
+  for dir in "${dirs[@]}"; do
     [[ -d "$dir" ]] && seeds+=("$dir")
   done
   echo "== $name: ${seconds}s, seeds: ${seeds[*]:-none}"
