@@ -1,7 +1,7 @@
 # zkbench: the two commands of the README, and the targets developers use.
 #   make         build build/zkbench
 #   make demo    install Debian packages, build, run zkbench's main job on the bundled example
-#   make test    install, build, run every test (normal build, AddressSanitizer+UBSan build, fuzzers)
+#   make test    install, build, run every test (normal build, then AddressSanitizer+UBSan build)
 #   make check   build and run the tests of the normal build only (the quick loop)
 #   make bench   run the benchmarks in bench/ (prints figures and ratios against the peers)
 #   make fuzz    build the libFuzzer targets with clang (build-fuzz/) and run each briefly
@@ -59,7 +59,6 @@ test-asan: $(ASAN_BUILD)/build.ninja
 test: deps
 	$(MAKE) check
 	$(MAKE) test-asan
-	$(MAKE) fuzz
 
 bench: deps all
 	bench/run.sh $(BUILD)/zkbench
