@@ -7,12 +7,22 @@ namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
 CommandMain setup_history(CLI::App& sub);
+CommandMain setup_store(CLI::App& sub);
+CommandMain setup_submit(CLI::App& sub);
+CommandMain setup_queue(CLI::App& sub);
+CommandMain setup_worker(CLI::App& sub);
+CommandMain setup_task(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
     CommandEntry{"version", "Print zkbench's version", &setup_version},
     CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
+    CommandEntry{"store", "Migrate a store, or copy one store into another (SQLite <-> PostgreSQL)", &setup_store},
+    CommandEntry{"submit", "Queue `zkbench <args>` for a worker of a machine class", &setup_submit},
+    CommandEntry{"queue", "List the queue's jobs: queued, running, done, failed", &setup_queue},
+    CommandEntry{"worker", "Run queued jobs of this machine's class, one at a time", &setup_worker},
+    CommandEntry{"task", "Hand out tasks and record results as YAML (seed 002's protocol)", &setup_task},
 };
 
 } // namespace

@@ -122,7 +122,7 @@ Error PgDb::error(std::string_view what, std::string_view message) const {
       text.replace(at, m_password.size(), "***");
     }
   }
-  return Error{fmt::format("{} in store '{}': {}", what, m_location, text)};
+  return Error{fmt::format("store '{}': {}: {}", m_location, what, text)};
 }
 
 } // namespace zkbench::store

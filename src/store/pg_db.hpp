@@ -66,7 +66,7 @@ public:
 
   /// Runs `body(tx)` (which returns a Result) in one transaction, committed when it returns a value,
   /// rolled back when it returns an error or throws. libpqxx exceptions become errors
-  /// "<what> in store '<location>': <message>". Returns body's Result.
+  /// "store '<location>': <what>: <message>". Returns body's Result.
   template <typename Body>
   auto transact(std::string_view what, Body&& body) -> decltype(body(std::declval<pqxx::work&>())) {
     try {
@@ -83,7 +83,7 @@ public:
 
   /// The URL as given, password redacted.
   const std::string& location() const { return m_location; }
-  /// "<what> in store '<location>': <message>" with the password scrubbed from `message`.
+  /// "store '<location>': <what>: <message>" with the password scrubbed from `message`.
   Error error(std::string_view what, std::string_view message) const;
 
 private:
