@@ -175,7 +175,11 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
   std::filesystem::create_directories(options.log_dir, ec);
   while (!stop_requested()) {
     ZKBENCH_TRY_ASSIGN(lock, MachineLock::acquire(options.lock_path));
+    const auto claim_started = std::chrono::steady_clock::now();
     ZKBENCH_TRY_ASSIGN(claimed, queue.claim("command", options.machine_class, options.name, options.lease_us));
+    const auto claim_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                                 claim_started)
+                              .count();
     if (!*claimed) {
       if (options.once || options.until_empty) {
         break;
@@ -188,7 +192,7 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
     const Job& job = **claimed;
     const Lease lease{job.id, job.lease_token.value_or("")};
     log(fmt::format("job {}: claimed (attempt {}) by {}", job.id, job.attempts, options.name));
-    nlohmann::json result = {{"worker", options.name}, {"attempt", job.attempts}};
+    nlohmann::json result = {{"worker", options.name}, {"attempt", job.attempts}, {"claim_us", claim_us}};
     JobStatus status = JobStatus::failed;
     const auto argv = job_argv(job);
     if (!argv) {
