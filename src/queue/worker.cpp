@@ -1,5 +1,6 @@
 #include "queue/worker.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -127,6 +128,8 @@ ChildOutcome supervise(JobQueue& queue, const Lease& lease, pid_t pid, const Wor
   const auto started = clock::now();
   auto next_heartbeat = started + std::chrono::microseconds(options.heartbeat_us);
   ChildOutcome outcome;
+  // Short jobs end within milliseconds: poll quickly at first, then back off to 20 ms.
+  auto pause = std::chrono::milliseconds(1);
   while (true) {
     const pid_t done = ::waitpid(pid, &outcome.wait_status, WNOHANG);
     if (done == pid) {
@@ -145,7 +148,8 @@ ChildOutcome supervise(JobQueue& queue, const Lease& lease, pid_t pid, const Wor
       }
       next_heartbeat = clock::now() + std::chrono::microseconds(options.heartbeat_us);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
   outcome.wall_s = std::chrono::duration<double>(clock::now() - started).count();
   return outcome;
