@@ -14,6 +14,7 @@
 #include "measure/interrupt.hpp"
 #include "queue/worker.hpp"
 #include "util/error.hpp"
+#include "workflow/machine_lock.hpp"
 
 namespace zkbench::cli {
 
@@ -25,7 +26,7 @@ struct WorkerCliOptions {
   double lease_s = 60;
   double heartbeat_s = 0;
   double poll_s = 1;
-  std::string lock_path = "/tmp/zkbench-machine.lock";
+  std::string lock_path;
   std::string program;
   std::string log_dir;
 };
@@ -53,7 +54,7 @@ int work(WorkerCliOptions& options) {
     throw Fatal(fmt::format("--heartbeat {} s must be shorter than --lease {} s", options.heartbeat_s, options.lease_s));
   }
   worker.poll_us = to_us(options.poll_s);
-  worker.lock_path = options.lock_path;
+  worker.lock_path = options.lock_path.empty() ? workflow::default_lock_path() : std::filesystem::path(options.lock_path);
   worker.program = options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe")
                                            : std::filesystem::path(options.program);
   worker.log_dir = options.log_dir.empty() ? std::filesystem::temp_directory_path() / "zkbench-worker-logs"
@@ -81,7 +82,7 @@ CommandMain setup_worker(CLI::App& sub) {
       ->check(CLI::PositiveNumber);
   sub.add_option("--poll", options->poll_s, "Seconds between claims while the queue is empty (default 1)")
       ->check(CLI::PositiveNumber);
-  sub.add_option("--lock-file", options->lock_path, "The machine lock (default /tmp/zkbench-machine.lock)");
+  sub.add_option("--lock-file", options->lock_path, "The machine lock (default $ZKBENCH_LOCK_FILE, else /tmp/zkbench-<uid>.lock)");
   sub.add_option("--program", options->program, "What runs a job's arguments (default: this zkbench)");
   sub.add_option("--log-dir", options->log_dir, "Where each job's output is kept (default $TMPDIR/zkbench-worker-logs)");
   sub.add_flag("--once", options->worker.once, "Run at most one job, then exit");

@@ -16,43 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "util/clock.hpp"
+#include "workflow/machine_lock.hpp"
 
 namespace zkbench::queue {
 
 namespace {
 
 constexpr std::size_t k_output_tail_bytes = 4096;
-
-/// An flock held while the object lives.
-class MachineLock {
-public:
-  static Result<MachineLock> acquire(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) {
-      return make_error(fmt::format("cannot open machine lock '{}': {}", path.string(), std::strerror(errno)));
-    }
-    while (::flock(fd, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        ::close(fd);
-        return make_error(fmt::format("cannot lock '{}': {}", path.string(), std::strerror(errno)));
-      }
-    }
-    return MachineLock(fd);
-  }
-  MachineLock(MachineLock&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-  MachineLock& operator=(MachineLock&&) = delete;
-  MachineLock(const MachineLock&) = delete;
-  MachineLock& operator=(const MachineLock&) = delete;
-  ~MachineLock() {
-    if (m_fd >= 0) {
-      ::close(m_fd); // closing releases the flock
-    }
-  }
-
-private:
-  explicit MachineLock(int fd) : m_fd(fd) {}
-  int m_fd = -1;
-};
 
 struct ChildOutcome {
   bool lease_lost = false;
@@ -80,7 +50,10 @@ Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std:
                     const std::filesystem::path& log_path, const Job& job) {
   std::vector<std::string> env_values = {fmt::format("ZKBENCH_JOB_ID={}", job.id),
                                          fmt::format("ZKBENCH_JOB_ATTEMPT={}", job.attempts),
-                                         "ZKBENCH_MACHINE_CLASS=" + job.spec.machine_class};
+                                         "ZKBENCH_MACHINE_CLASS=" + job.spec.machine_class,
+                                         // The worker holds the machine for its child: a zkbench child
+                                         // that locks the machine itself gets a lock of its own.
+                                         "ZKBENCH_LOCK_FILE=" + log_path.string() + ".lock"};
   std::vector<char*> argv;
   std::string program_text = program.string();
   argv.push_back(program_text.data());
@@ -178,7 +151,9 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
   std::error_code ec;
   std::filesystem::create_directories(options.log_dir, ec);
   while (!stop_requested()) {
-    ZKBENCH_TRY_ASSIGN(lock, MachineLock::acquire(options.lock_path));
+    workflow::LockOptions lock_options;
+    lock_options.path = options.lock_path;
+    ZKBENCH_TRY_ASSIGN(lock, workflow::MachineLock::acquire("jobs of class " + options.machine_class, lock_options));
     const auto claim_started = std::chrono::steady_clock::now();
     ZKBENCH_TRY_ASSIGN(claimed, queue.claim("command", options.machine_class, options.name, options.lease_us));
     const auto claim_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
@@ -189,7 +164,7 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
         break;
       }
       // Let the machine go while idle: another zkbench may benchmark on it meanwhile.
-      { auto released = std::move(*lock); }
+      lock->release();
       std::this_thread::sleep_for(std::chrono::microseconds(options.poll_us));
       continue;
     }

@@ -2,13 +2,14 @@
 // `zkbench worker`'s loop: take the machine lock, claim one job of the worker's class, run its
 // command as a child process while heartbeating, record the result, release the lock, repeat.
 //
-// The machine lock is an flock(2) on a file (default /tmp/zkbench-machine.lock): one benchmark at a
-// time per machine, whichever worker or zkbench process holds it (workflow's machine lock is not in
-// main yet; this is the queue's own). The lock is taken before claiming, so a worker never holds a
-// lease while waiting for the machine.
+// The machine lock is workflow's MachineLock (default workflow::default_lock_path()): one benchmark at
+// a time per machine, whichever worker or zkbench holds it. It is taken before claiming, so a worker
+// never holds a lease while waiting for the machine. The worker holds it for its child, which gets
+// ZKBENCH_LOCK_FILE=<job log>.lock so that a zkbench child taking "the machine lock" does not wait
+// for its own parent.
 //
 // A job of kind "command" has payload {"argv": ["run", ...], ...}: the worker runs
-// `<zkbench> <argv...>` with ZKBENCH_JOB_ID, ZKBENCH_JOB_ATTEMPT and ZKBENCH_MACHINE_CLASS set. The
+// `<zkbench> <argv...>` with ZKBENCH_JOB_ID, ZKBENCH_JOB_ATTEMPT, ZKBENCH_MACHINE_CLASS set. The
 // child dies with the worker (PR_SET_PDEATHSIG), so a killed worker leaves nothing running that could
 // still report; when a heartbeat finds the lease lost, the worker kills the child and records nothing.
 
@@ -27,7 +28,7 @@ struct WorkerOptions {
   std::int64_t lease_us = 60'000'000;        // lease per claim and per heartbeat
   std::int64_t heartbeat_us = 5'000'000;     // time between heartbeats (at most a third of the lease)
   std::int64_t poll_us = 1'000'000;          // wait between claims when nothing is queued
-  std::filesystem::path lock_path = "/tmp/zkbench-machine.lock";
+  std::filesystem::path lock_path;            // the machine lock file
   std::filesystem::path program;             // what runs the jobs: this zkbench binary
   bool once = false;                         // stop after one job (or none)
   bool until_empty = false;                  // stop when no job is claimable

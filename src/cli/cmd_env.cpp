@@ -1,0 +1,74 @@
+// `zkbench env [--output FILE]`: records the machine, GPU, toolchain, commit and guest patches in
+// benchmarks/environment.yaml (seed 002 §1.3), and says what changed since the file last written there.
+#include <filesystem>
+#include <fstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "workflow/config.hpp"
+#include "workflow/environment.hpp"
+#include "workflow/probe.hpp"
+
+namespace zkbench::cli {
+
+CommandMain setup_env(CLI::App& sub) {
+  auto output = std::make_shared<std::string>("benchmarks/environment.yaml");
+  sub.add_option("-o,--output", *output, "Where to write the environment")->capture_default_str();
+  return [output] {
+    workflow::CollectOptions options;
+    // The guest manifest comes from zkbench.yaml when there is one here.
+    if (std::filesystem::exists("zkbench.yaml")) {
+      const auto config = workflow::load_config("zkbench.yaml", "zkbench.yaml");
+      if (!config) {
+        throw Fatal(config.error().message);
+      }
+      options.repo_dir = config->root;
+      options.guest_manifest = config->guest_manifest;
+    }
+    const workflow::Environment env = workflow::collect_environment(options);
+    const std::filesystem::path path(*output);
+    std::string changes;
+    if (const auto previous_text = workflow::read_text_file(path)) {
+      if (const auto previous = workflow::parse_environment_yaml(*previous_text, path.string())) {
+        changes = workflow::describe_differences(workflow::diff_environments(*previous, env));
+      }
+    }
+    std::error_code ec;
+    if (path.has_parent_path()) {
+      std::filesystem::create_directories(path.parent_path(), ec);
+    }
+    {
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out << workflow::to_yaml(env);
+      if (!out) {
+        throw Fatal(fmt::format("cannot write '{}'", path.string()));
+      }
+    }
+    fmt::print("machine: {} ({}, {} cores, {}), {}\n", env.machine.hostname, env.machine.cpu, env.machine.cores,
+               util::format_bytes(static_cast<double>(env.machine.memory_bytes)), env.machine.os);
+    if (env.gpu) {
+      fmt::print("gpu: {} (driver {}, CUDA {})\n", env.gpu->name, env.gpu->driver,
+                 env.gpu->cuda.empty() ? "?" : env.gpu->cuda);
+    } else {
+      fmt::print("gpu: none found\n");
+    }
+    std::vector<std::string> tools;
+    for (const auto& [tool, version] : env.toolchain) {
+      tools.push_back(tool + " " + version);
+    }
+    fmt::print("toolchain: {}\n", tools.empty() ? std::string("none found") : util::join(tools, ", "));
+    fmt::print("commit: {}{}\n", env.commit.empty() ? "(not a git repository)" : env.commit,
+               env.dirty ? " (dirty)" : "");
+    if (!changes.empty()) {
+      fmt::print(stderr, "warning: since the last {}: {}\n", path.string(), changes);
+    }
+    fmt::print("wrote {}\n", path.string());
+    return static_cast<int>(ExitCode::success);
+  };
+}
+
+} // namespace zkbench::cli

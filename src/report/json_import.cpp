@@ -1,0 +1,140 @@
+// Reader of hyperfine/zkbench --export-json files. Hyperfine records per-run wall times and exit codes
+// only (user/system are means), so Runs get wall_s, status and exit_code; zkbench's additions
+// ("timed_out", "metrics", "memory_usage_byte") fill the rest when present.
+#include "report/json_import.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "util/files.hpp"
+
+namespace zkbench::report {
+
+namespace {
+
+using nlohmann::json;
+
+// The per-run array `key` of result `index`, checked to have one entry per run (or absent: nullptr).
+Result<const json*> per_run_array(const json& result, const char* key, std::size_t runs, std::string_view source,
+                                  std::size_t index) {
+  const auto it = result.find(key);
+  if (it == result.end() || it->is_null()) {
+    return nullptr;
+  }
+  if (!it->is_array() || it->size() != runs) {
+    return make_error(fmt::format("{}: results[{}].{}: expected an array of {} values (one per time)", source,
+                                  index, key, runs));
+  }
+  return &*it;
+}
+
+Result<core::Benchmark> parse_result(const json& r, std::string_view source, std::size_t index) {
+  if (!r.is_object()) {
+    return make_error(fmt::format("{}: results[{}]: expected an object", source, index));
+  }
+  core::Benchmark b;
+  const auto command = r.find("command");
+  if (command == r.end() || !command->is_string()) {
+    return make_error(fmt::format("{}: results[{}].command: missing or not a string", source, index));
+  }
+  b.command = command->get<std::string>();
+  const auto times = r.find("times");
+  if (times == r.end() || !times->is_array()) {
+    return make_error(fmt::format("{}: results[{}].times: missing or not an array", source, index));
+  }
+  const std::size_t n = times->size();
+  auto exit_codes = per_run_array(r, "exit_codes", n, source, index);
+  auto timed_out = per_run_array(r, "timed_out", n, source, index);
+  auto memory = per_run_array(r, "memory_usage_byte", n, source, index);
+  for (const auto* checked : {&exit_codes, &timed_out, &memory}) {
+    if (!*checked) {
+      return tl::unexpected(checked->error());
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    core::Run run;
+    run.index = static_cast<int>(i);
+    const auto& t = (*times)[i];
+    if (!t.is_number()) {
+      return make_error(fmt::format("{}: results[{}].times[{}]: expected a number", source, index, i));
+    }
+    run.wall_s = t.get<double>();
+    if (*exit_codes) {
+      const auto& code = (**exit_codes)[i];
+      if (code.is_number_integer()) {
+        run.exit_code = code.get<int>();
+        run.status = *run.exit_code == 0 ? core::RunStatus::success : core::RunStatus::failed;
+      } else if (code.is_null()) {
+        run.status = core::RunStatus::signaled; // hyperfine writes null when the process had no exit code
+      } else {
+        return make_error(fmt::format("{}: results[{}].exit_codes[{}]: expected an integer or null", source, index, i));
+      }
+    }
+    if (*timed_out && (**timed_out)[i].is_boolean() && (**timed_out)[i].get<bool>()) {
+      run.status = core::RunStatus::timed_out;
+    }
+    if (*memory && (**memory)[i].is_number()) {
+      run.peak_rss_bytes = (**memory)[i].get<std::int64_t>();
+    }
+    b.runs.push_back(std::move(run));
+  }
+  if (const auto params = r.find("parameters"); params != r.end() && params->is_object()) {
+    for (const auto& [key, value] : params->items()) {
+      b.parameters[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    }
+  }
+  if (const auto metrics = r.find("metrics"); metrics != r.end() && metrics->is_object()) {
+    for (const auto& [name, values] : metrics->items()) {
+      if (!values.is_array() || values.size() != n) {
+        return make_error(fmt::format("{}: results[{}].metrics.{}: expected an array of {} values", source, index,
+                                      name, n));
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& v = values[i];
+        if (v.is_number()) {
+          b.runs[i].metrics[name] = v.get<double>();
+        } else if (v.is_null()) {
+          b.runs[i].metrics[name] = std::nullopt;
+        } else {
+          return make_error(fmt::format("{}: results[{}].metrics.{}[{}]: expected a number or null", source, index,
+                                        name, i));
+        }
+      }
+    }
+  }
+  return b;
+}
+
+} // namespace
+
+Result<std::vector<core::Benchmark>> parse_results_json(std::string_view text, std::string_view source) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(fmt::format("{}: invalid JSON at byte {}: {}", source, e.byte, e.what()));
+  }
+  const auto results = doc.is_object() ? doc.find("results") : doc.end();
+  if (!doc.is_object() || results == doc.end() || !results->is_array()) {
+    return make_error(fmt::format("{}: expected an object with a \"results\" array (hyperfine/zkbench JSON)", source));
+  }
+  std::vector<core::Benchmark> benchmarks;
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    auto b = parse_result((*results)[i], source, i);
+    if (!b) {
+      return tl::unexpected(b.error());
+    }
+    benchmarks.push_back(std::move(*b));
+  }
+  return benchmarks;
+}
+
+Result<std::vector<core::Benchmark>> read_results_json(const std::filesystem::path& path) {
+  const auto text = read_text_file(path);
+  if (!text) {
+    return tl::unexpected(text.error());
+  }
+  return parse_results_json(*text, path.string());
+}
+
+} // namespace zkbench::report

@@ -1,0 +1,31 @@
+#pragma once
+// Command templates of a zkbench project: `./prove.sh {input}` with named placeholders.
+//
+// A placeholder is `{name}` where name is [a-z_][a-z0-9_]*. `${NAME}` (shell parameter expansion) is never
+// a placeholder, nor is anything else in braces ("{print $1}"), so shell code passes through unchanged.
+// Substituted values are quoted for /bin/sh: a template must not quote placeholders itself.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace zkbench::workflow {
+
+/// Placeholder name -> value (unquoted).
+using Placeholders = std::map<std::string, std::string>;
+
+/// Quotes `text` for /bin/sh: returned as is when it only holds characters the shell never interprets
+/// ([A-Za-z0-9_./:=@%+,-], not empty), otherwise wrapped in single quotes with each ' written as '\''.
+std::string shell_quote(std::string_view text);
+
+/// The placeholder names used in `text`, in order of first appearance, without duplicates.
+std::vector<std::string> placeholders_in(std::string_view text);
+
+/// Replaces every placeholder with its shell-quoted value.
+/// Error: a placeholder with no value ("unknown placeholder {elf}").
+Result<std::string> expand(std::string_view text, const Placeholders& values);
+
+} // namespace zkbench::workflow

@@ -1,0 +1,204 @@
+// The pure parsers of environment.hpp: /proc/cpuinfo, /proc/meminfo, /etc/os-release, version outputs,
+// nvidia-smi, Cargo.toml patches.
+#include <algorithm>
+#include <cctype>
+
+#include "util/strings.hpp"
+#include "workflow/environment.hpp"
+
+namespace zkbench::workflow {
+
+namespace {
+
+/// "key<spaces>:<spaces>value" lines (cpuinfo, meminfo): the value of the first line whose key is `key`.
+std::optional<std::string> colon_field(std::string_view text, std::string_view key) {
+  for (const std::string& line : util::split(text, '\n')) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) {
+      continue;
+    }
+    if (util::trim(std::string_view(line).substr(0, colon)) == key) {
+      return std::string(util::trim(std::string_view(line).substr(colon + 1)));
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_version_token(std::string_view token) {
+  if (!token.empty() && token.front() == 'v') {
+    token.remove_prefix(1);
+  }
+  // digits '.' digits, then anything of [0-9A-Za-z.+-] (1.84.0, 0.15.0-rc1, 12.4)
+  std::size_t i = 0;
+  while (i < token.size() && std::isdigit(static_cast<unsigned char>(token[i])) != 0) {
+    ++i;
+  }
+  if (i == 0 || i + 1 >= token.size() || token[i] != '.' ||
+      std::isdigit(static_cast<unsigned char>(token[i + 1])) == 0) {
+    return false;
+  }
+  return std::all_of(token.begin(), token.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '+';
+  });
+}
+
+std::string strip_quotes(std::string_view text) {
+  text = util::trim(text);
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') && text.back() == text.front()) {
+    text = text.substr(1, text.size() - 2);
+  }
+  return std::string(text);
+}
+
+} // namespace
+
+std::string parse_cpu_model(std::string_view cpuinfo) {
+  return colon_field(cpuinfo, "model name").value_or("");
+}
+
+int count_processors(std::string_view cpuinfo) {
+  int count = 0;
+  for (const std::string& line : util::split(cpuinfo, '\n')) {
+    const auto colon = line.find(':');
+    if (colon != std::string::npos && util::trim(std::string_view(line).substr(0, colon)) == "processor") {
+      ++count;
+    }
+  }
+  return count;
+}
+
+std::optional<std::int64_t> parse_meminfo_bytes(std::string_view meminfo, std::string_view field) {
+  const auto value = colon_field(meminfo, field);
+  if (!value) {
+    return std::nullopt;
+  }
+  const auto parts = util::split(*value, ' ');
+  const auto number = util::parse_number(parts.front());
+  if (!number) {
+    return std::nullopt;
+  }
+  const bool kib = parts.size() > 1 && parts[1] == "kB";
+  return static_cast<std::int64_t>(*number * (kib ? 1024.0 : 1.0));
+}
+
+std::string parse_os_release(std::string_view os_release) {
+  std::string name;
+  std::string version;
+  for (const std::string& line : util::split(os_release, '\n')) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) {
+      continue;
+    }
+    const std::string_view key = util::trim(std::string_view(line).substr(0, eq));
+    const std::string value = strip_quotes(std::string_view(line).substr(eq + 1));
+    if (key == "PRETTY_NAME" && !value.empty()) {
+      return value;
+    }
+    if (key == "NAME") {
+      name = value;
+    } else if (key == "VERSION") {
+      version = value;
+    }
+  }
+  return version.empty() ? name : name + " " + version;
+}
+
+std::string parse_version_word(std::string_view output) {
+  // nvcc: "Cuda compilation tools, release 12.4, V12.4.131": the release is the version people quote.
+  if (const auto at = output.find("release "); at != std::string_view::npos) {
+    std::string token;
+    for (std::size_t i = at + 8; i < output.size() && output[i] != ',' && output[i] != ' ' && output[i] != '\n'; ++i) {
+      token += output[i];
+    }
+    if (is_version_token(token)) {
+      return token;
+    }
+  }
+  std::string first_line;
+  for (const std::string& line : util::split(output, '\n')) {
+    if (first_line.empty() && !util::trim(line).empty()) {
+      first_line = std::string(util::trim(line));
+    }
+    for (std::string token : util::split(line, ' ')) {
+      while (!token.empty() && (token.back() == ',' || token.back() == ')' || token.back() == ';')) {
+        token.pop_back();
+      }
+      while (!token.empty() && token.front() == '(') {
+        token.erase(0, 1);
+      }
+      if (is_version_token(token)) {
+        return token;
+      }
+    }
+  }
+  // No version number (cargo-prove prints "cargo-prove sp1 (d454975 2026-04-11T...)"): the line minus the name.
+  const auto space = first_line.find(' ');
+  return space == std::string::npos ? first_line : std::string(util::trim(first_line.substr(space + 1)));
+}
+
+std::optional<GpuInfo> parse_nvidia_smi_gpu_line(std::string_view line) {
+  const auto fields = util::split(util::trim(line), ',');
+  if (fields.size() < 3 || util::trim(fields[0]).empty()) {
+    return std::nullopt;
+  }
+  GpuInfo gpu;
+  gpu.name = std::string(util::trim(fields[0]));
+  const auto memory = util::split(std::string(util::trim(fields[1])), ' ');
+  if (const auto mib = util::parse_number(memory.front()); mib && memory.size() > 1 && memory[1] == "MiB") {
+    gpu.memory_bytes = static_cast<std::int64_t>(*mib * 1024.0 * 1024.0);
+  }
+  gpu.driver = std::string(util::trim(fields[2]));
+  return gpu;
+}
+
+std::string parse_cuda_version(std::string_view nvidia_smi_output) {
+  const auto at = nvidia_smi_output.find("CUDA Version");
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  std::size_t i = at + 12;
+  while (i < nvidia_smi_output.size() && (nvidia_smi_output[i] == ' ' || nvidia_smi_output[i] == ':')) {
+    ++i;
+  }
+  std::string token;
+  while (i < nvidia_smi_output.size() && nvidia_smi_output[i] != ' ' && nvidia_smi_output[i] != '\n' &&
+         nvidia_smi_output[i] != '|') {
+    token += nvidia_smi_output[i++];
+  }
+  return is_version_token(token) ? token : std::string();
+}
+
+std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml) {
+  std::vector<std::string> crates;
+  const auto add = [&](std::string name) {
+    name = strip_quotes(name);
+    if (!name.empty() && std::find(crates.begin(), crates.end(), name) == crates.end()) {
+      crates.push_back(std::move(name));
+    }
+  };
+  bool in_section = false;
+  for (const std::string& raw : util::split(cargo_toml, '\n')) {
+    std::string_view line = util::trim(raw);
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    if (line.front() == '[') {
+      const auto close = line.find(']');
+      const std::string_view header = util::trim(line.substr(1, close == std::string_view::npos ? 0 : close - 1));
+      in_section = header == "patch.crates-io";
+      if (util::starts_with(header, "patch.crates-io.")) {
+        add(std::string(header.substr(16)));
+      }
+      continue;
+    }
+    if (in_section) {
+      const auto eq = line.find('=');
+      if (eq != std::string_view::npos) {
+        add(std::string(util::trim(line.substr(0, eq))));
+      }
+    }
+  }
+  return crates;
+}
+
+} // namespace zkbench::workflow

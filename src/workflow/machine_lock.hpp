@@ -1,0 +1,73 @@
+#pragma once
+// One benchmark at a time per machine (seed 002, critical rule 1: never run parallel benchmarks).
+//
+// A zkbench that is about to measure takes an exclusive flock on a lock file and writes in it who holds
+// it (pid, command line, what it measures, since when). A second zkbench that wants to measure waits,
+// told through a callback for what and who holds the machine, or gives up after a timeout. The kernel
+// releases the flock when the holder exits, even on kill -9, so a crash never leaves the machine locked.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/error.hpp"
+
+namespace zkbench::workflow {
+
+struct LockHolder {
+  int pid = 0;
+  std::string command;        // the holder's command line
+  std::string purpose;        // what it measures ("baseline, input typical")
+  std::string since;          // ISO-8601 UTC
+};
+
+/// "pid 1234 (zkbench exp run 001), measuring experiment 001, since 2026-01-16T10:00:00Z".
+std::string describe(const LockHolder& holder);
+/// The lock file's text, and back (tolerant: missing lines are left empty).
+std::string format_lock_holder(const LockHolder& holder);
+std::optional<LockHolder> parse_lock_holder(std::string_view text);
+
+/// $ZKBENCH_LOCK_FILE when set, otherwise /tmp/zkbench-<uid>.lock.
+std::filesystem::path default_lock_path();
+
+struct LockOptions {
+  std::filesystem::path path = default_lock_path();
+  std::optional<std::chrono::milliseconds> timeout;         // nullopt: wait as long as it takes
+  std::chrono::milliseconds poll_interval{200};
+  std::chrono::milliseconds report_interval{std::chrono::seconds(30)};
+  /// Called when we must wait: first at once (as soon as the holder has written its name), then when the
+  /// holder changes or every report_interval.
+  std::function<void(const LockHolder& holder, std::chrono::milliseconds waited)> on_wait;
+};
+
+/// Holds the machine until destroyed (or release()).
+class MachineLock {
+public:
+  /// Takes the lock for `purpose`, waiting as `options` say. Errors: the lock file cannot be opened;
+  /// the timeout passed ("the machine is busy: pid 1234 (...) ...; gave up after 5.0 s").
+  static Result<MachineLock> acquire(const std::string& purpose, const LockOptions& options);
+
+  MachineLock(MachineLock&& other) noexcept;
+  MachineLock& operator=(MachineLock&& other) noexcept;
+  MachineLock(const MachineLock&) = delete;
+  MachineLock& operator=(const MachineLock&) = delete;
+  ~MachineLock();
+
+  /// Clears the holder text and releases the lock; idempotent.
+  void release();
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  MachineLock(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
+  int m_fd = -1;
+  std::filesystem::path m_path;
+};
+
+/// Who holds the lock at `path` now; nullopt when nobody does (checked with a non-blocking flock).
+std::optional<LockHolder> current_lock_holder(const std::filesystem::path& path);
+
+} // namespace zkbench::workflow
