@@ -16,6 +16,12 @@ CommandMain setup_worker(CLI::App& sub);
 CommandMain setup_task(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
+CommandMain setup_doctor(CLI::App& sub);
+CommandMain setup_gpu(CLI::App& sub);
+CommandMain setup_notify(CLI::App& sub);
+CommandMain setup_serve(CLI::App& sub);
+CommandMain setup_profile(CLI::App& sub);
+CommandMain setup_project(CLI::App& sub);
 
 namespace {
 
@@ -31,6 +37,13 @@ const std::array k_commands = {
     CommandEntry{"task", "Hand out tasks and record results as YAML (seed 002's protocol)", &setup_task},
     CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
     CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
+    CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
+    CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
+    CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
+    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
+    CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
+    CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
+                 &setup_project},
 };
 
 } // namespace
