@@ -10,6 +10,11 @@ CommandMain setup_compare(CLI::App& sub);
 CommandMain setup_ab(CLI::App& sub);
 CommandMain setup_history(CLI::App& sub);
 CommandMain setup_run(CLI::App& sub);
+CommandMain setup_store(CLI::App& sub);
+CommandMain setup_submit(CLI::App& sub);
+CommandMain setup_queue(CLI::App& sub);
+CommandMain setup_worker(CLI::App& sub);
+CommandMain setup_task(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
 CommandMain setup_doctor(CLI::App& sub);
@@ -27,6 +32,11 @@ const std::array k_commands = {
     CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
     CommandEntry{"ab", "Run two commands alternately and decide, with early stopping", &setup_ab},
     CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
+    CommandEntry{"store", "Migrate a store, or copy one store into another (SQLite <-> PostgreSQL)", &setup_store},
+    CommandEntry{"submit", "Queue `zkbench <args>` for a worker of a machine class", &setup_submit},
+    CommandEntry{"queue", "List the queue's jobs: queued, running, done, failed", &setup_queue},
+    CommandEntry{"worker", "Run queued jobs of this machine's class, one at a time", &setup_worker},
+    CommandEntry{"task", "Hand out tasks and record results as YAML (seed 002's protocol)", &setup_task},
     CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
     CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
     CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
