@@ -56,9 +56,11 @@ test-asan: $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# Every test of the normal build, after a brief run of each fuzzer (clang build). ctest's summary comes last.
+# The AddressSanitizer+UBSan build of the tests (make test-asan) runs in .ci/run.
 test: deps
+	$(MAKE) fuzz
 	$(MAKE) check
-	$(MAKE) test-asan
 
 bench: deps all
 	bench/run.sh $(BUILD)/zkbench

@@ -1,6 +1,7 @@
 // `zkbench run [OPTIONS] <command>...`: hyperfine's command line, runs kept in the store.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/gpu_run_monitor.hpp"
 #include "cli/run_progress.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
@@ -49,6 +51,8 @@ struct RunOptions {
   bool no_shell = false;
   bool shell = false;
   std::optional<double> timeout_s;
+  std::optional<double> cooldown_s;
+  std::optional<double> max_start_temp_c;
   std::vector<std::string> metrics;
   std::vector<std::string> metric_files;
   std::string store;
@@ -219,6 +223,9 @@ int run_command(RunOptions& o) {
   if (o.shell && o.no_shell) {
     usage_error("--shell and -N/--no-shell cannot be used together");
   }
+  if (o.cooldown_s && !(*o.cooldown_s >= 0)) {
+    usage_error(fmt::format("--cooldown must be a number of seconds >= 0 (got {})", *o.cooldown_s));
+  }
   if (o.timeout_s && !(*o.timeout_s > 0)) {
     usage_error(fmt::format("--timeout must be a positive number of seconds (got {})", *o.timeout_s));
   }
@@ -240,6 +247,10 @@ int run_command(RunOptions& o) {
   plan.show_output = o.show_output;
   plan.ignore_failure = o.ignore_failure ? measure::IgnoreFailure::yes : measure::IgnoreFailure::no;
   plan.argv = o.argv;
+  // A fleet worker (zkbench worker) tells the jobs it runs which machine class they measure on.
+  if (const char* machine_class = std::getenv("ZKBENCH_MACHINE_CLASS"); machine_class != nullptr) {
+    plan.machine_class = machine_class;
+  }
   const std::vector<ExportTarget> targets = export_targets(o);
 
   const std::string location =
@@ -253,6 +264,13 @@ int run_command(RunOptions& o) {
   // Human output goes to stdout, except under --json where stdout carries only the JSON.
   std::FILE* human = o.json ? stderr : stdout;
   const bool live = ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1 && !o.show_output;
+  // GPU telemetry for every run when a GPU can be read, and the thermal gate (--cooldown, --max-start-temp).
+  gpu::ThermalPolicy thermal;
+  thermal.cooldown_s = o.cooldown_s.value_or(0);
+  thermal.max_start_temp_c = o.max_start_temp_c;
+  GpuRunMonitor monitor(gpu::open_best_source(), thermal,
+                        [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
+  plan.monitor = &monitor;
   measure::install_interrupt_handlers();
   measure::ProcessExecutor executor;
   measure::LoopOutcome outcome;
@@ -354,6 +372,8 @@ CommandMain setup_run(CLI::App& sub) {
   sub.add_option("--timeout", o->timeout_s, "Kill a run (its whole process group) after SECS; it is kept as timed out");
   repeatable("--metric", o->metrics, "NAME=REGEX: read a number from each run's output (one capture group)");
   repeatable("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)");
+  sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)");
+  sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
   sub.add_option("--store", o->store, "The store to keep runs in (default: .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
   sub.add_option("command", o->commands, "The commands to benchmark")->required();

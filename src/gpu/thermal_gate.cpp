@@ -31,7 +31,10 @@ std::string GateWait::conditions() const {
     text += fmt::format("GPU at {:g} °C (needs < {:g} °C)", *temperature_c, *limit_c);
   }
   if (cooldown_left_s > 0) {
-    text += fmt::format("{}cooldown {:.0f} s left", text.empty() ? "" : ", ", cooldown_left_s);
+    // Whole seconds for the minutes-long GPU cooldowns; a decimal for short ones, so "0 s left" never shows.
+    const std::string left = cooldown_left_s >= 10 ? fmt::format("{:.0f}", cooldown_left_s)
+                                                   : fmt::format("{:.1f}", cooldown_left_s);
+    text += fmt::format("{}cooldown {} s left", text.empty() ? "" : ", ", left);
   }
   return text;
 }
@@ -92,7 +95,7 @@ GateResult ThermalGate::wait_until_ready(const std::function<void(const GateWait
 
 namespace {
 
-constexpr std::array<ProofTimeEstimate, 5> k_table = {{
+const std::array<ProofTimeEstimate, 5> k_table = {{
     {"RTX 3090", 300, 180, 480},
     {"RTX 4090", 120, 60, 240},
     {"RTX 5090", 60, 30, 120},

@@ -70,7 +70,7 @@ public:
   Result<LoopOutcome> run() {
     if (m_store != nullptr) {
       const std::string cwd = std::filesystem::current_path().string();
-      auto session = m_store->begin_session({"run", m_plan.argv, host_name(), cwd, now_us()});
+      auto session = m_store->begin_session({"run", m_plan.argv, host_name(), cwd, now_us(), m_plan.machine_class});
       if (!session) {
         return tl::unexpected(session.error());
       }
@@ -275,7 +275,15 @@ private:
       options.show_output = m_plan.show_output;
       options.log_path = *log;
       options.capture_output = static_cast<bool>(m_plan.read_metrics);
+      if (m_plan.monitor != nullptr) {
+        m_plan.monitor->before_run();
+        if (stop_requested()) {
+          return Stop::interrupted;
+        }
+      }
       auto result = m_executor.execute(spec(command.command), options);
+      const std::optional<core::GpuRunStats> gpu =
+          m_plan.monitor != nullptr ? m_plan.monitor->after_run() : std::nullopt;
       if (!result) {
         return tl::unexpected(result.error());
       }
@@ -283,6 +291,7 @@ private:
         return Stop::interrupted;
       }
       core::Run run = to_run(*result, i, *log ? (*log)->string() : std::string());
+      run.gpu = gpu;
       if (m_store != nullptr) {
         if (auto stored = m_store->add_run(benchmark_id, run); !stored) {
           return tl::unexpected(stored.error());

@@ -46,6 +46,17 @@ enum class IgnoreFailure { no, yes };
 /// missing in the run maps to nullopt.
 using MetricReader = std::function<std::map<std::string, std::optional<double>>(const ExecutionResult&)>;
 
+/// Hooks around every measured run (warmups excluded): the thermal gate and GPU telemetry live behind it,
+/// so the loop knows nothing of GPUs. Both calls happen outside the timed window.
+class RunMonitor {
+public:
+  virtual ~RunMonitor() = default;
+  /// Just before a measured run starts, after its prepare command; may block (waiting for the GPU to cool).
+  virtual void before_run() {}
+  /// Right after the run ended; what it returns is stored with the run (nullopt: no GPU figures).
+  virtual std::optional<core::GpuRunStats> after_run() { return std::nullopt; }
+};
+
 struct RunPlan {
   std::vector<PlannedCommand> commands;
   std::size_t warmup = 0;
@@ -55,7 +66,9 @@ struct RunPlan {
   bool show_output = false;
   IgnoreFailure ignore_failure = IgnoreFailure::no;
   MetricReader read_metrics; // may be empty: no metrics
+  RunMonitor* monitor = nullptr; // may be null: no thermal gate, no GPU telemetry
   std::string argv;          // the command line, recorded with the session
+  std::string machine_class; // recorded with the session ("" = none); baselines compare within a class
 };
 
 /// Progress callbacks. Every method has an empty default, so an observer overrides what it shows.

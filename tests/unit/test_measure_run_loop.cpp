@@ -73,6 +73,7 @@ public:
     benchmarks.at(static_cast<std::size_t>(benchmark_id - 1)).runs.push_back(run);
     return ++runs;
   }
+  Result<std::int64_t> import_session(const store::SessionRecord& /*record*/) override { return 7; }
   Result<std::vector<store::SessionRecord>> list_sessions(std::size_t /*limit*/) override { return {}; }
   Result<store::SessionRecord> get_session(std::int64_t /*id*/) override { return store::SessionRecord{}; }
   std::string location() const override { return "memory"; }
