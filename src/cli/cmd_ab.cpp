@@ -3,6 +3,8 @@
 // Runs go through measure::ProcessExecutor; the loop and the decision are verdict::run_ab, the same code
 // that bench/verdicts simulates.
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -10,6 +12,10 @@
 
 #include "cli/app.hpp"
 #include "cli/comparison_output.hpp"
+#include "cli/gpu_run_monitor.hpp"
+#include "measure/run_loop.hpp"
+#include "store/store.hpp"
+#include "util/clock.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
 #include "measure/process_executor.hpp"
@@ -34,6 +40,7 @@ struct AbCliOptions {
   bool no_shell = false;
   bool json = false;
   std::vector<std::string> metrics; // NAME=REGEX
+  std::string store;                // default: .zkbench/zkbench.db here
 };
 
 // Every value measured on one side, by metric name ("time" first).
@@ -55,6 +62,57 @@ std::string describe(const measure::ExecutionResult& r) {
   }
   return fmt::format("was killed by signal {}", r.signal.value_or(0));
 }
+
+// Keeps every measured A/B run in the store as soon as it finishes (session kind "ab"; benchmark 0 is the
+// baseline, 1 the candidate), with its log, so an interrupted or crashed ab loses nothing measured.
+class AbRecorder {
+public:
+  AbRecorder(store::Store& store, const AbCliOptions& o) : m_store(store) {
+    std::string machine_class;
+    if (const char* value = std::getenv("ZKBENCH_MACHINE_CLASS"); value != nullptr) {
+      machine_class = value;
+    }
+    const std::string argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);
+    m_session = value_or_fatal(m_store.begin_session({"ab", argv, measure::host_name(),
+                                                      std::filesystem::current_path().string(),
+                                                      util::unix_now_us(), machine_class}));
+    for (const std::string* command : {&o.baseline, &o.candidate}) {
+      core::Benchmark bench;
+      bench.command = *command;
+      m_benchmarks.push_back(value_or_fatal(m_store.add_benchmark(m_session, bench)));
+    }
+  }
+
+  /// The log file of `side`'s run `index` (0-based).
+  std::filesystem::path log_path(verdict::Side side, int index) const {
+    const auto dir = m_store.artifacts_dir() / "logs" / std::to_string(m_session);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return dir / fmt::format("{}-{}.log", position(side) + 1, index + 1);
+  }
+
+  void add(verdict::Side side, int index, const measure::ExecutionResult& result,
+           std::map<std::string, std::optional<double>> metrics, std::optional<core::GpuRunStats> gpu) {
+    core::Run run = measure::make_run(result, static_cast<std::size_t>(index), log_path(side, index).string());
+    run.metrics = std::move(metrics);
+    run.gpu = std::move(gpu);
+    value_or_fatal(m_store.add_run(m_benchmarks[position(side)], run));
+    ++m_kept;
+  }
+
+  void finish(store::SessionStatus status) { (void)m_store.finish_session(m_session, status); }
+  std::string kept() const {
+    return fmt::format("{} runs kept in '{}' (session {})", m_kept, m_store.location(), m_session);
+  }
+
+private:
+  static std::size_t position(verdict::Side side) { return side == verdict::Side::baseline ? 0 : 1; }
+
+  store::Store& m_store;
+  std::int64_t m_session = 0;
+  std::vector<std::int64_t> m_benchmarks;
+  std::size_t m_kept = 0;
+};
 
 int run_ab_command(const AbCliOptions& o) {
   const auto policy = value_or_fatal(verdict::resolve_policy(o.policy));
@@ -100,24 +158,41 @@ int run_ab_command(const AbCliOptions& o) {
     }
   }
 
+  const std::string location =
+      o.store.empty() ? store::default_store_path(std::filesystem::current_path()).string() : o.store;
+  auto opened = store::open_store(location, store::OpenMode::create);
+  if (!opened) {
+    throw Fatal(opened.error().message, "pass --store PATH to keep the runs elsewhere");
+  }
+  AbRecorder recorder(**opened, o);
+  GpuRunMonitor monitor(gpu::open_best_source(), gpu::ThermalPolicy{},
+                        [](const std::string& line) { fmt::print(stderr, "  {}\n", line); });
+
   std::optional<RunFailure> failure;
   SideValues baseline_values;
   SideValues candidate_values;
   const verdict::Sampler sample = [&](verdict::Side side, int index) -> Result<double> {
-    auto result = executor.execute(spec_for(side), exec_options);
+    measure::ExecutionOptions run_options = exec_options;
+    run_options.log_path = recorder.log_path(side, index);
+    monitor.before_run();
+    auto result = executor.execute(spec_for(side), run_options);
+    std::optional<core::GpuRunStats> gpu_stats = monitor.after_run();
     if (!result) {
       return tl::unexpected(result.error());
     }
     if (result->interrupted) {
-      throw Fatal("interrupted", {}, ExitCode::interrupted);
+      recorder.finish(store::SessionStatus::interrupted);
+      throw Fatal("interrupted", recorder.kept(), ExitCode::interrupted);
     }
+    const auto metrics = measure::collect_metrics(metric_specs, {}, result->output);
+    recorder.add(side, index, *result, metrics, std::move(gpu_stats));
     if (result->status != core::RunStatus::success) {
       failure = RunFailure{side, index, *result};
       return make_error("run failed");
     }
     auto& values = side == verdict::Side::baseline ? baseline_values : candidate_values;
     values["time"].push_back(result->wall_s);
-    for (const auto& [name, value] : measure::collect_metrics(metric_specs, {}, result->output)) {
+    for (const auto& [name, value] : metrics) {
       if (!value) {
         return make_error(fmt::format("metric '{}' not found in the output of {} run {}", name,
                                       side == verdict::Side::baseline ? "baseline" : "candidate", index + 1));
@@ -127,8 +202,9 @@ int run_ab_command(const AbCliOptions& o) {
     return values[decided].back();
   };
   auto outcome = verdict::run_ab(sample, decided, policy, options);
+  recorder.finish(outcome || failure ? store::SessionStatus::complete : store::SessionStatus::failed);
   if (!outcome && !failure) {
-    throw Fatal(outcome.error().message);
+    throw Fatal(outcome.error().message, recorder.kept());
   }
   if (!outcome) {
     const bool base = failure->side == verdict::Side::baseline;
@@ -208,6 +284,7 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("-m,--metric", o->metrics,
                  "NAME=REGEX: read a number from each run's output (one capture group); the policy's "
                  "primary_metric decides when measured");
+  sub.add_option("--store", o->store, "The store to keep every run in (default: .zkbench/zkbench.db here)");
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
   sub.add_flag("--json", o->json, "Print the result as JSON (compare's schema plus runs_used, stopped_early, trace)");

@@ -29,20 +29,36 @@ std::size_t planned_run_count(const RunCount& count, double first_wall_s) {
   return std::max<std::size_t>(n, 1);
 }
 
-namespace {
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string host_name() {
   char buffer[256] = {};
   if (::gethostname(buffer, sizeof(buffer) - 1) != 0) {
     return "unknown";
   }
   return buffer;
+}
+
+core::Run make_run(const ExecutionResult& result, std::size_t index, const std::string& log_path) {
+  core::Run run;
+  run.index = static_cast<int>(index);
+  run.wall_s = result.wall_s;
+  run.user_s = result.user_s;
+  run.system_s = result.system_s;
+  run.peak_rss_bytes = result.peak_rss_bytes;
+  run.status = result.status;
+  run.exit_code = result.exit_code;
+  run.signal = result.signal;
+  run.log_path = log_path;
+  run.started_at_us = result.started_at_us;
+  run.finished_at_us = result.finished_at_us;
+  return run;
+}
+
+namespace {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string describe_ending(const ExecutionResult& result) {
@@ -168,18 +184,7 @@ private:
   }
 
   core::Run to_run(const ExecutionResult& result, std::size_t index, const std::string& log) {
-    core::Run run;
-    run.index = static_cast<int>(index);
-    run.wall_s = result.wall_s;
-    run.user_s = result.user_s;
-    run.system_s = result.system_s;
-    run.peak_rss_bytes = result.peak_rss_bytes;
-    run.status = result.status;
-    run.exit_code = result.exit_code;
-    run.signal = result.signal;
-    run.log_path = log;
-    run.started_at_us = result.started_at_us;
-    run.finished_at_us = result.finished_at_us;
+    core::Run run = make_run(result, index, log);
     if (m_plan.read_metrics) {
       run.metrics = m_plan.read_metrics(result);
       for (const auto& [metric, value] : run.metrics) {

@@ -106,6 +106,13 @@ struct LoopOutcome {
   std::string message;                     // for command_failed: what failed and the hint to use -i
 };
 
+/// A measured run as the store keeps it: the execution's figures, `index` among its benchmark's runs,
+/// and its log. Metrics are left for the caller to fill.
+core::Run make_run(const ExecutionResult& result, std::size_t index, const std::string& log_path);
+
+/// This machine's host name ("unknown" when it cannot be read), recorded with sessions.
+std::string host_name();
+
 /// Measures the plan. `store` may be null (nothing is kept, no logs). `stop_requested` is polled
 /// between and after executions (Ctrl-C); a run that ends while a stop is requested was cut short and
 /// is not kept.
