@@ -34,7 +34,8 @@ struct CommandSpec {
 struct ExecutionOptions {
   std::optional<double> timeout_s;        // kill the whole process group after this long
   bool show_output = false;               // also pass stdout/stderr through to zkbench's own
-  std::optional<std::filesystem::path> log_path; // write stdout+stderr here (tail-bounded)
+  std::optional<std::filesystem::path> log_path; // write stdout+stderr here (tail-bounded); created
+                                                 // on the first output: no output, no file
   std::size_t log_limit_bytes = 8u << 20; // keep at most this much of the output (the tail) in the log
   bool capture_output = true;             // keep the output (tail-bounded) in ExecutionResult::output
   std::size_t capture_limit_bytes = 16u << 20;
@@ -57,6 +58,7 @@ struct ExecutionResult {
   bool interrupted = false;
   std::uint64_t output_bytes = 0;         // everything the run wrote, before any cut
   std::optional<std::string> log_error;   // a write to the log failed mid-run (the run itself counts)
+  bool log_created = false;               // options.log_path exists now (the run wrote output)
 };
 
 class Executor {

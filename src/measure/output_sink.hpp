@@ -14,8 +14,10 @@ namespace zkbench::measure {
 
 class OutputSink {
 public:
-  /// Opens (creates or truncates) options.log_path when set.
-  /// Errors: the log cannot be written ("cannot write log 'x': Permission denied").
+  /// Prepares the log at options.log_path when set: the file is created (or truncated) on the first
+  /// byte of output, so a run that writes nothing leaves no file (log_created() stays false).
+  /// Errors: the log's folder cannot be written ("cannot write log 'x': Permission denied"); a
+  /// failure to create the file later is reported by finish().
   static Result<OutputSink> open(const ExecutionOptions& options);
 
   OutputSink(OutputSink&& other) noexcept;
@@ -38,13 +40,18 @@ public:
 
   std::uint64_t total_bytes() const { return m_total; }
 
+  /// True once the log file exists (the run wrote output and the file could be created).
+  bool log_created() const { return m_log_created; }
+
 private:
   explicit OutputSink(const ExecutionOptions& options);
   void note_log_error(const char* what);
+  bool open_log(); // creates the log file on first use; false when there is none or it failed
 
   int m_log_fd = -1;
   std::string m_log_path;
   std::size_t m_log_limit = 0;
+  bool m_log_created = false;
   bool m_log_streaming = true; // false once the output passed the log limit
   std::optional<std::string> m_log_error;
   bool m_capture = false;

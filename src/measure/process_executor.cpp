@@ -356,6 +356,9 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   }
   Fd read_end(fds[0]);
   Fd write_end(fds[1]);
+  // Bookkeeping before the clock starts: the timed window holds only spawn, wait and exit detection.
+  ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK); // only our end: the child's stdout stays blocking
+  std::string buffer(k_read_chunk, '\0');
 
   result.started_at_us = unix_now_us();
   const auto start = Clock::now();
@@ -365,14 +368,12 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
     return tl::unexpected(spawned.error());
   }
   const pid_t pid = *spawned;
-  ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK);
   Fd pidfd(open_pidfd(pid)); // readable when the child exits; -1 on kernels before 5.3
 
   std::optional<Clock::time_point> deadline;
   if (options.timeout_s) {
     deadline = after(start, *options.timeout_s);
   }
-  std::string buffer(k_read_chunk, '\0');
   const WaitOutcome waited = wait_for_exit(pid, pidfd.get(), read_end, *sink, buffer, deadline);
   const Clock::time_point end = waited.exited_at;
   result.finished_at_us = unix_now_us();
@@ -408,6 +409,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
     }
   }
   result.log_error = sink->finish();
+  result.log_created = sink->log_created();
   result.output_bytes = sink->total_bytes();
   result.output = sink->take_capture();
   return result;

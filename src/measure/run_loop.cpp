@@ -1,5 +1,6 @@
 #include "measure/run_loop.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -163,13 +164,16 @@ private:
     if (m_store == nullptr || !m_outcome.session_id) {
       return std::optional<std::filesystem::path>{};
     }
-    const auto dir = m_store->artifacts_dir() / "logs" / std::to_string(*m_outcome.session_id);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      return make_error(fmt::format("cannot create the log folder '{}': {}", dir.string(), ec.message()));
+    if (!m_log_dir) { // once per session, not a mkdir walk per run
+      auto dir = m_store->artifacts_dir() / "logs" / std::to_string(*m_outcome.session_id);
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
+      if (ec) {
+        return make_error(fmt::format("cannot create the log folder '{}': {}", dir.string(), ec.message()));
+      }
+      m_log_dir = std::move(dir);
     }
-    return std::optional<std::filesystem::path>{dir / fmt::format("{}-{}.log", benchmark_id, run_index + 1)};
+    return std::optional<std::filesystem::path>{*m_log_dir / fmt::format("{}-{}.log", benchmark_id, run_index + 1)};
   }
 
   std::string failure_message(const ExecutionResult& result, const core::Run& run) const {
@@ -257,6 +261,7 @@ private:
     }
     core::Benchmark& bench = m_outcome.benchmarks.back();
     std::optional<std::size_t> total = m_plan.count.runs;
+    std::vector<double> sorted_walls; // kept sorted by insertion: the median so far in O(1) per run
     for (std::size_t i = 0; !total || i < *total; ++i) {
       if (stop_requested()) {
         return Stop::interrupted;
@@ -265,9 +270,8 @@ private:
         return hook;
       }
       std::optional<double> expected;
-      if (!bench.runs.empty()) {
-        const auto times = bench.wall_times();
-        expected = stats::median(times);
+      if (!sorted_walls.empty()) {
+        expected = stats::quantile_of_sorted(sorted_walls, 0.5);
       }
       m_observer.run_started(i, total, expected);
 
@@ -295,13 +299,15 @@ private:
       if (cut_short(*result)) {
         return Stop::interrupted;
       }
-      core::Run run = to_run(*result, i, *log ? (*log)->string() : std::string());
+      // A run that wrote nothing has no log file: record no path rather than one that does not exist.
+      core::Run run = to_run(*result, i, *log && result->log_created ? (*log)->string() : std::string());
       run.gpu = gpu;
       if (m_store != nullptr) {
         if (auto stored = m_store->add_run(benchmark_id, run); !stored) {
           return tl::unexpected(stored.error());
         }
       }
+      sorted_walls.insert(std::upper_bound(sorted_walls.begin(), sorted_walls.end(), run.wall_s), run.wall_s);
       bench.runs.push_back(run);
       ++m_outcome.kept_runs;
       if (!total) {
@@ -325,6 +331,7 @@ private:
   RunObserver& m_observer;
   const std::function<bool()>& m_stop;
   LoopOutcome m_outcome;
+  std::optional<std::filesystem::path> m_log_dir; // this session's log folder, once created
 };
 
 } // namespace

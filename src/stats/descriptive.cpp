@@ -88,6 +88,13 @@ double quantile(std::span<const double> xs, double q) {
     return k_nan;
   }
   const std::vector<double> v = sorted_copy(xs);
+  return quantile_of_sorted(v, q);
+}
+
+double quantile_of_sorted(std::span<const double> v, double q) {
+  if (v.empty()) {
+    return k_nan;
+  }
   const double pos = std::clamp(q, 0.0, 1.0) * static_cast<double>(v.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(pos));
   const auto hi = static_cast<std::size_t>(std::ceil(pos));

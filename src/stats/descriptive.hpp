@@ -28,6 +28,10 @@ double mad(std::span<const double> xs);
 /// Linear-interpolated quantile, q in [0, 1] (numpy.quantile's default method).
 double quantile(std::span<const double> xs, double q);
 
+/// quantile() of data already in ascending order, without copying or sorting it (O(1)): for a
+/// running median kept sorted by insertion. NaN when empty.
+double quantile_of_sorted(std::span<const double> sorted, double q);
+
 double min(std::span<const double> xs);
 double max(std::span<const double> xs);
 

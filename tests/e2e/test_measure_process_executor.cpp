@@ -196,6 +196,17 @@ TEST(measure_process_executor, log_keeps_the_tail_of_long_output) {
   EXPECT_EQ(result.output_bytes, std::uint64_t{588895}); // seq 1 100000 | wc -c
 }
 
+TEST(measure_process_executor, silent_run_leaves_no_log_file) {
+  test::TempDir dir;
+  ExecutionOptions options;
+  options.log_path = dir / "run.log";
+  const auto result = run("true", options);
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_FALSE(result.log_created);
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.log"));
+  EXPECT_EQ(result.log_error, std::nullopt);
+}
+
 TEST(measure_process_executor, metrics_are_read_from_the_output) {
   const auto result = run("printf 'steps: 10\\nsteps: 1,234,567\\n'");
   auto spec = parse_metric_spec("steps=steps: ([0-9,]+)");

@@ -1,5 +1,7 @@
 #include "measure/output_sink.hpp"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 #include "support/fixtures.hpp"
@@ -59,6 +61,30 @@ TEST(measure_output_sink, no_capture_keeps_nothing) {
   EXPECT_EQ(sink->finish(), std::nullopt);
   EXPECT_EQ(sink->take_capture(), "");
   EXPECT_EQ(sink->total_bytes(), 3u);
+}
+
+TEST(measure_output_sink, no_output_creates_no_log_file) {
+  test::TempDir dir;
+  ExecutionOptions options;
+  options.log_path = dir / "run.log";
+  auto sink = OutputSink::open(options);
+  ASSERT_TRUE(sink);
+  EXPECT_EQ(sink->finish(), std::nullopt);
+  EXPECT_FALSE(sink->log_created());
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.log"));
+}
+
+TEST(measure_output_sink, log_file_is_created_on_the_first_output) {
+  test::TempDir dir;
+  ExecutionOptions options;
+  options.log_path = dir / "run.log";
+  auto sink = OutputSink::open(options);
+  ASSERT_TRUE(sink);
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.log"));
+  sink->write("x");
+  EXPECT_TRUE(sink->log_created());
+  EXPECT_EQ(sink->finish(), std::nullopt);
+  EXPECT_EQ(test::read_file(dir / "run.log"), "x");
 }
 
 TEST(measure_output_sink, unwritable_log_is_an_error_naming_the_path) {

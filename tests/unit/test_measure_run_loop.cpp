@@ -24,7 +24,9 @@ public:
     result.system_s = 0.125;
     result.peak_rss_bytes = 4096;
     result.exit_code = 0;
-    result.output = "steps: 42";
+    result.output = silent ? "" : "steps: 42";
+    result.output_bytes = result.output.size();
+    result.log_created = options.log_path.has_value() && !silent; // as ProcessExecutor: no output, no file
     if (!scripted.empty() && command.text == scripted_command) {
       result.status = scripted.front();
       scripted.pop_front();
@@ -47,6 +49,7 @@ public:
   }
 
   double wall_s = 1.0;
+  bool silent = false; // the command writes nothing
   std::string scripted_command;
   std::deque<core::RunStatus> scripted;
   std::function<void()> on_execute;
@@ -61,6 +64,9 @@ public:
     kind = info.kind;
     return 7;
   }
+  Result<std::int64_t> import_session(const store::SessionRecord& /*record*/) override {
+    return make_error("MemoryStore: import_session is not used by the run loop");
+  }
   Result<void> finish_session(std::int64_t /*id*/, store::SessionStatus s) override {
     status = s;
     return {};
@@ -73,7 +79,6 @@ public:
     benchmarks.at(static_cast<std::size_t>(benchmark_id - 1)).runs.push_back(run);
     return ++runs;
   }
-  Result<std::int64_t> import_session(const store::SessionRecord& /*record*/) override { return 7; }
   Result<std::vector<store::SessionRecord>> list_sessions(std::size_t /*limit*/) override { return {}; }
   Result<store::SessionRecord> get_session(std::int64_t /*id*/) override { return store::SessionRecord{}; }
   std::string location() const override { return "memory"; }
@@ -173,6 +178,20 @@ TEST(MeasureRunLoop, stores_every_run_with_a_log_under_the_artifacts_folder) {
   EXPECT_EQ(store.benchmarks[1].runs.size(), 3u);
   EXPECT_EQ(store.benchmarks[1].runs[2].log_path, (store.dir / "logs" / "7" / "2-3.log").string());
   EXPECT_EQ(outcome->kept_runs, 6u);
+}
+
+TEST(MeasureRunLoop, run_without_output_records_no_log_path) {
+  FakeExecutor executor;
+  executor.silent = true;
+  MemoryStore store;
+  RunPlan plan = plan_for({"a"});
+  plan.count.runs = 2;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome);
+  ASSERT_EQ(store.benchmarks[0].runs.size(), 2u);
+  EXPECT_EQ(store.benchmarks[0].runs[1].log_path, "");
+  ASSERT_TRUE(executor.logs.back()); // a log was offered; the command wrote nothing into it
 }
 
 TEST(MeasureRunLoop, failing_command_stops_after_storing_the_run) {
