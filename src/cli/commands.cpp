@@ -9,10 +9,12 @@ CommandMain setup_version(CLI::App& sub);
 CommandMain setup_history(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
+CommandMain setup_run(CLI::App& sub);
 
 namespace {
 
 const std::array k_commands = {
+    CommandEntry{"run", "Benchmark commands (hyperfine's options); every run is kept in the store", &setup_run},
     CommandEntry{"version", "Print zkbench's version", &setup_version},
     CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
     CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
