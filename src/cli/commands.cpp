@@ -6,6 +6,8 @@
 namespace zkbench::cli {
 
 CommandMain setup_version(CLI::App& sub);
+CommandMain setup_compare(CLI::App& sub);
+CommandMain setup_ab(CLI::App& sub);
 CommandMain setup_history(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
@@ -16,6 +18,8 @@ namespace {
 const std::array k_commands = {
     CommandEntry{"run", "Benchmark commands (hyperfine's options); every run is kept in the store", &setup_run},
     CommandEntry{"version", "Print zkbench's version", &setup_version},
+    CommandEntry{"compare", "Compare two result files and give a verdict", &setup_compare},
+    CommandEntry{"ab", "Run two commands alternately and decide, with early stopping", &setup_ab},
     CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
     CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
     CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},

@@ -5,18 +5,10 @@
 
 #include "stats/descriptive.hpp"
 #include "support/fixtures.hpp"
+#include "support/numeric.hpp"
 
 using namespace zkbench;
-
-namespace {
-
-void expect_relative(double actual, double expected, double tolerance, const std::string& what) {
-  const double scale = std::max(std::fabs(expected), 1e-300);
-  EXPECT_LE(std::fabs(actual - expected) / scale, tolerance)
-      << what << ": actual " << actual << " expected " << expected;
-}
-
-} // namespace
+using test::expect_relative;
 
 TEST(StatsDescriptive, matches_scipy_reference_to_1e9_relative) {
   const auto doc = nlohmann::json::parse(test::read_file(test::fixture_path("stats/scipy_reference.json")));

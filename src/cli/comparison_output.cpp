@@ -1,0 +1,106 @@
+#include "cli/comparison_output.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace zkbench::cli {
+
+namespace {
+
+nlohmann::ordered_json number_or_null(double x) {
+  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json number_or_null(const std::optional<double>& x) {
+  return x ? number_or_null(*x) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json side_json(const stats::Summary& s) {
+  return {{"n", s.n},
+          {"mean", number_or_null(s.mean)},
+          {"median", number_or_null(s.median)},
+          {"stddev", number_or_null(s.stddev)},
+          {"cv", number_or_null(s.cv)}};
+}
+
+std::string fmt_value(double x) {
+  return std::isfinite(x) ? fmt::format("{:.6g}", x) : "-";
+}
+
+std::string fmt_p(const std::optional<double>& p) {
+  return p && std::isfinite(*p) ? fmt::format("{:.3g}", *p) : "-";
+}
+
+std::string fmt_change(const verdict::MetricComparison& m) {
+  if (!std::isfinite(m.change)) {
+    return "-";
+  }
+  std::string text = fmt::format("{:+.2f}%", m.change * 100);
+  if (m.ci_lo && m.ci_hi && !m.deterministic) {
+    text += fmt::format(" [{:+.2f}, {:+.2f}]", *m.ci_lo * 100, *m.ci_hi * 100);
+  }
+  return text;
+}
+
+} // namespace
+
+nlohmann::ordered_json comparisons_json(std::span<const verdict::CommandComparison> commands, const verdict::Decision& overall) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& c : commands) {
+    for (const auto& m : c.metrics) {
+      nlohmann::ordered_json entry = {{"command", c.command},
+                              {"metric", m.metric},
+                              {"baseline", side_json(m.baseline)},
+                              {"candidate", side_json(m.candidate)},
+                              {"change", number_or_null(m.change)},
+                              {"ci95", {number_or_null(m.ci_lo), number_or_null(m.ci_hi)}},
+                              {"welch_p", number_or_null(m.welch_p)},
+                              {"mwu_p", number_or_null(m.mwu_p)}};
+      if (m.mwu_p_exact) {
+        entry["mwu_p_exact"] = *m.mwu_p_exact;
+      }
+      entry["deterministic"] = m.deterministic;
+      entry["verdict"] = verdict::to_string(m.decision.verdict);
+      entry["reason"] = m.decision.reason;
+      list.push_back(std::move(entry));
+    }
+  }
+  return {{"comparisons", std::move(list)},
+          {"overall",
+           {{"verdict", verdict::to_string(overall.verdict)},
+            {"reason", overall.reason},
+            {"regression", overall.regression}}}};
+}
+
+std::string comparisons_table(std::span<const verdict::CommandComparison> commands, const verdict::Decision& overall,
+                              const std::string& policy_name) {
+  std::string out;
+  for (const auto& c : commands) {
+    out += fmt::format("{}  ->  {}: {}\n", c.command, verdict::to_string(c.decision.verdict), c.decision.reason);
+    out += fmt::format("  {:<14} {:>22} {:>22} {:>26} {:>9} {:>9} {:>9}  {}\n", "metric", "baseline mean ± sd (n)",
+                       "candidate mean ± sd (n)", "change [95% CI]", "welch p", "mwu p", "exact p", "verdict");
+    for (const auto& m : c.metrics) {
+      out += fmt::format("  {:<14} {:>22} {:>22} {:>26} {:>9} {:>9} {:>9}  {}\n", m.metric,
+                         fmt::format("{} ± {} ({})", fmt_value(m.baseline.mean), fmt_value(m.baseline.stddev), m.baseline.n),
+                         fmt::format("{} ± {} ({})", fmt_value(m.candidate.mean), fmt_value(m.candidate.stddev), m.candidate.n),
+                         fmt_change(m), fmt_p(m.welch_p), fmt_p(m.mwu_p), fmt_p(m.mwu_p_exact),
+                         verdict::to_string(m.decision.verdict));
+    }
+    for (const auto& m : c.metrics) {
+      out += fmt::format("    {}: {}\n", m.metric, m.decision.reason);
+    }
+    out += "\n";
+  }
+  out += fmt::format("overall ({} policy): {}{}: {}\n", policy_name, verdict::to_string(overall.verdict),
+                     overall.regression ? " (regression)" : "", overall.reason);
+  return out;
+}
+
+int exit_code_for(const verdict::Decision& overall) {
+  return static_cast<int>(overall.regression ? ExitCode::regression : ExitCode::success);
+}
+
+} // namespace zkbench::cli

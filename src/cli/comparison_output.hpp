@@ -1,0 +1,26 @@
+#pragma once
+// Printing comparisons (shared by `compare` and `ab`): the JSON document of `compare --json` and the
+// human table. Only cli/ prints.
+
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "verdict/decide.hpp"
+
+namespace zkbench::cli {
+
+/// {"comparisons":[{command, metric, baseline{n,mean,median,stddev,cv}, candidate{...}, change,
+///   ci95:[lo,hi], welch_p, mwu_p, mwu_p_exact?, verdict, reason}], "overall":{verdict, reason, regression}}.
+/// Non-finite or unknown figures are null.
+nlohmann::ordered_json comparisons_json(std::span<const verdict::CommandComparison> commands, const verdict::Decision& overall);
+
+/// The human-readable report: one table per command, the reasons, and the overall verdict.
+std::string comparisons_table(std::span<const verdict::CommandComparison> commands, const verdict::Decision& overall,
+                              const std::string& policy_name);
+
+/// Exit code for an overall decision: ExitCode::regression when it is a regression, else success.
+int exit_code_for(const verdict::Decision& overall);
+
+} // namespace zkbench::cli

@@ -1,0 +1,306 @@
+#include "verdict/decide.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "stats/inference.hpp"
+
+namespace zkbench::verdict {
+
+namespace {
+
+// Seed 002 §4.6 step 2: remove values further than `sigmas` standard deviations from the mean.
+std::vector<double> without_outliers(std::span<const double> xs, double sigmas, std::size_t& dropped) {
+  const double m = stats::mean(xs);
+  const double sd = stats::stddev(xs);
+  std::vector<double> kept;
+  for (const double x : xs) {
+    if (sd == 0.0 || std::fabs(x - m) <= sigmas * sd) {
+      kept.push_back(x);
+    } else {
+      ++dropped;
+    }
+  }
+  return kept;
+}
+
+void fill_statistics(MetricComparison& m, std::span<const double> baseline, std::span<const double> candidate) {
+  m.baseline = stats::summarize(baseline);
+  m.candidate = stats::summarize(candidate);
+  m.change = m.candidate.mean / m.baseline.mean - 1.0;
+  m.ci_lo.reset();
+  m.ci_hi.reset();
+  if (const auto ci = stats::relative_change_ci(baseline, candidate); ci && std::isfinite(ci->lo) &&
+                                                                       std::isfinite(ci->hi)) {
+    m.ci_lo = ci->lo;
+    m.ci_hi = ci->hi;
+  }
+  m.welch_p.reset();
+  if (const auto welch = stats::welch_t_test(candidate, baseline)) {
+    m.welch_p = welch->p;
+  }
+  m.mwu_p.reset();
+  m.mwu_p_exact.reset();
+  if (const auto mwu = stats::mann_whitney_u(candidate, baseline)) {
+    m.mwu_p = mwu->p_asymptotic;
+    m.mwu_p_exact = mwu->p_exact;
+  }
+}
+
+Decision decide_deterministic(double change, const Policy& policy) {
+  if (-change >= policy.deterministic_keep) {
+    return {Verdict::keep, false,
+            fmt::format("deterministic: {} (KEEP at >= {:.2f}% fewer)", percent(change), policy.deterministic_keep * 100)};
+  }
+  if (change >= policy.deterministic_regression) {
+    return {Verdict::discard, true,
+            fmt::format("deterministic: {} is a regression (>= {:.2f}% more)", percent(change),
+                        policy.deterministic_regression * 100)};
+  }
+  return {Verdict::discard, false,
+          fmt::format("deterministic: {} is below the {:.2f}% needed to keep", percent(change),
+                      policy.deterministic_keep * 100)};
+}
+
+// The seeds' fixed rule (seed 002 §4.5) on a sample that is not flaky.
+Decision decide_statistical(const MetricComparison& m, const Policy& policy) {
+  if (!m.welch_p) {
+    return {Verdict::inconclusive, false, "needs at least 2 runs on each side", 0};
+  }
+  const double p = *m.welch_p;
+  const double improvement = -m.change;
+  if (m.change > 0 && p < policy.p_threshold) {
+    const bool regression = m.change >= policy.regression_threshold;
+    return {Verdict::discard, regression,
+            fmt::format("{} slower/larger (p={:.3g}){}", percent(m.change), p,
+                        regression ? ": regression" : ", below the regression threshold")};
+  }
+  if (improvement > policy.keep_threshold && p < policy.p_threshold) {
+    return {Verdict::keep, false,
+            fmt::format("{} (> {:.1f}% and p={:.3g} < {})", percent(m.change), policy.keep_threshold * 100, p,
+                        policy.p_threshold)};
+  }
+  if (improvement >= policy.maybe_threshold) {
+    const std::string why = improvement > policy.keep_threshold
+                                ? fmt::format("not significant (p={:.3g})", p)
+                                : fmt::format("between {:.1f}% and {:.1f}%", policy.maybe_threshold * 100,
+                                              policy.keep_threshold * 100);
+    return {Verdict::maybe, false, fmt::format("{}: {}", percent(m.change), why)};
+  }
+  return {Verdict::discard, false,
+          fmt::format("{}: improvement below {:.1f}% (p={:.3g})", percent(m.change), policy.maybe_threshold * 100, p)};
+}
+
+} // namespace
+
+std::string percent(double fraction) {
+  return fmt::format("{:+.2f}%", fraction * 100.0);
+}
+
+bool is_constant(std::span<const double> xs) {
+  return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
+}
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+  case Verdict::keep:
+    return "KEEP";
+  case Verdict::maybe:
+    return "MAYBE";
+  case Verdict::discard:
+    return "DISCARD";
+  case Verdict::kill:
+    return "KILL";
+  case Verdict::reject:
+    return "REJECT";
+  case Verdict::inconclusive:
+    return "INCONCLUSIVE";
+  }
+  return "INCONCLUSIVE";
+}
+
+MetricComparison compare_metric(const std::string& metric, std::span<const double> baseline,
+                                std::span<const double> candidate, const Policy& policy) {
+  MetricComparison m;
+  m.metric = metric;
+  m.baseline = stats::summarize(baseline);
+  m.candidate = stats::summarize(candidate);
+  if (baseline.empty() || candidate.empty()) {
+    m.change = std::nan("");
+    m.decision = {Verdict::inconclusive, false,
+                  fmt::format("no values on the {} side", baseline.empty() ? "baseline" : "candidate")};
+    return m;
+  }
+  if (m.baseline.mean == 0.0) {
+    m.change = std::nan("");
+    m.decision = {Verdict::inconclusive, false, "the baseline mean is 0: no relative change"};
+    return m;
+  }
+  fill_statistics(m, baseline, candidate);
+  m.deterministic = is_constant(baseline) && is_constant(candidate);
+  if (m.deterministic) {
+    m.ci_lo = m.change;
+    m.ci_hi = m.change;
+    m.decision = decide_deterministic(m.change, policy);
+    return m;
+  }
+  const double worst_cv = std::max(m.baseline.cv, m.candidate.cv);
+  // Seed 002 §4.5: any regression is an immediate rejection. A significant slowdown whose whole interval
+  // lies above the regression threshold is not hidden behind the flaky procedure.
+  const bool clear_regression = m.welch_p && *m.welch_p < policy.p_threshold && m.ci_lo &&
+                                *m.ci_lo >= policy.regression_threshold;
+  if (!(worst_cv > policy.cv_limit) || clear_regression) {
+    m.decision = decide_statistical(m, policy);
+    return m;
+  }
+  // Flaky (seed 002 §4.6): more runs first, then outliers out, then INCONCLUSIVE if still flaky.
+  const auto wanted = static_cast<std::size_t>(policy.flaky_runs);
+  if (baseline.size() < wanted || candidate.size() < wanted) {
+    m.decision = {Verdict::inconclusive, false,
+                  fmt::format("flaky: CV {:.1f}% > {:.0f}%; extend to {} runs per side", worst_cv * 100,
+                              policy.cv_limit * 100, policy.flaky_runs),
+                  policy.flaky_runs};
+    return m;
+  }
+  const auto clean_b = without_outliers(baseline, policy.outlier_sigma, m.dropped_outliers);
+  const auto clean_c = without_outliers(candidate, policy.outlier_sigma, m.dropped_outliers);
+  fill_statistics(m, clean_b, clean_c);
+  const double clean_cv = std::max(m.baseline.cv, m.candidate.cv);
+  if (clean_cv > policy.cv_limit) {
+    m.decision = {Verdict::inconclusive, false,
+                  fmt::format("still flaky after {} runs and dropping {} outliers beyond {:g} sigma: CV {:.1f}%",
+                              std::min(baseline.size(), candidate.size()), m.dropped_outliers,
+                              policy.outlier_sigma, clean_cv * 100)};
+    return m;
+  }
+  m.decision = decide_statistical(m, policy);
+  m.decision.reason += fmt::format(" (after dropping {} outliers beyond {:g} sigma)", m.dropped_outliers,
+                                   policy.outlier_sigma);
+  return m;
+}
+
+CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core::Benchmark& candidate,
+                                     const Policy& policy) {
+  CommandComparison result;
+  result.command = candidate.display_name();
+  const auto base_times = baseline.wall_times();
+  const auto cand_times = candidate.wall_times();
+  result.metrics.push_back(compare_metric("time", base_times, cand_times, policy));
+
+  auto rss = [](const core::Benchmark& b) {
+    std::vector<double> xs;
+    for (const auto& run : b.runs) {
+      if (run.peak_rss_bytes > 0) {
+        xs.push_back(static_cast<double>(run.peak_rss_bytes));
+      }
+    }
+    return xs;
+  };
+  if (const auto rb = rss(baseline), rc = rss(candidate); !rb.empty() && !rc.empty()) {
+    result.metrics.push_back(compare_metric("memory", rb, rc, policy));
+  }
+  const auto cand_names = candidate.metric_names();
+  for (const auto& name : baseline.metric_names()) {
+    if (std::binary_search(cand_names.begin(), cand_names.end(), name)) {
+      result.metrics.push_back(compare_metric(name, baseline.metric_values(name), candidate.metric_values(name), policy));
+    }
+  }
+
+  auto primary = std::find_if(result.metrics.begin(), result.metrics.end(),
+                              [&](const MetricComparison& m) { return m.metric == policy.primary_metric; });
+  if (primary == result.metrics.end()) {
+    primary = result.metrics.begin(); // "time" is always there
+  }
+  result.change = primary->change;
+  result.decision = primary->decision;
+  if (primary->metric != "time" || policy.primary_metric != "time") {
+    result.decision.reason = primary->metric + ": " + result.decision.reason;
+  }
+
+  const auto failed = [](const core::Run& r) {
+    return r.status == core::RunStatus::failed || r.status == core::RunStatus::signaled;
+  };
+  // A candidate that fails where the baseline did not is wrong; one failing like its baseline is not new.
+  const bool baseline_failed = std::any_of(baseline.runs.begin(), baseline.runs.end(), failed);
+  for (const auto& run : candidate.runs) {
+    if (failed(run) && !baseline_failed) {
+      result.decision = {Verdict::reject, false,
+                         fmt::format("candidate run {} {}: its output cannot be trusted", run.index + 1,
+                                     run.exit_code ? fmt::format("exited with code {}", *run.exit_code)
+                                                   : std::string("was killed by a signal"))};
+      return result;
+    }
+  }
+  const auto timed_out = std::find_if(candidate.runs.begin(), candidate.runs.end(),
+                                      [](const core::Run& r) { return r.timed_out(); });
+  if (timed_out != candidate.runs.end()) {
+    result.decision = {Verdict::kill, true, fmt::format("candidate run {} timed out", timed_out->index + 1)};
+    return result;
+  }
+  if (!base_times.empty() && !cand_times.empty()) {
+    const double limit = policy.timeout_multiplier * stats::median(base_times);
+    const double typical = stats::median(cand_times);
+    if (typical > limit) {
+      result.decision = {Verdict::kill, true,
+                         fmt::format("candidate median {:.4g} s exceeds the timeout {:.3g} x baseline median = {:.4g} s",
+                                     typical, policy.timeout_multiplier, limit)};
+    }
+  }
+  return result;
+}
+
+Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy& policy) {
+  if (inputs.empty()) {
+    return {Verdict::inconclusive, false, "nothing to compare"};
+  }
+  if (inputs.size() == 1) {
+    return inputs.front().decision;
+  }
+  for (const Verdict severe : {Verdict::reject, Verdict::kill}) {
+    for (const auto& input : inputs) {
+      if (input.decision.verdict == severe) {
+        return {severe, input.decision.regression, fmt::format("{}: {}", input.command, input.decision.reason)};
+      }
+    }
+  }
+  for (const auto& input : inputs) {
+    if (input.change > policy.input_regression_limit) {
+      return {Verdict::discard, true,
+              fmt::format("input '{}' regresses {} (> {:.0f}% on any input)", input.command, percent(input.change),
+                          policy.input_regression_limit * 100)};
+    }
+  }
+  double weighted = 0;
+  double total_weight = 0;
+  bool any_keep = false;
+  bool all_inconclusive = true;
+  int more_runs = 0;
+  for (const auto& input : inputs) {
+    any_keep = any_keep || input.decision.verdict == Verdict::keep;
+    all_inconclusive = all_inconclusive && input.decision.verdict == Verdict::inconclusive;
+    more_runs = std::max(more_runs, input.decision.more_runs);
+    if (std::isfinite(input.change)) {
+      weighted += input.weight * input.change;
+      total_weight += input.weight;
+    }
+  }
+  if (all_inconclusive || total_weight <= 0) {
+    return {Verdict::inconclusive, false, "every input is inconclusive", more_runs};
+  }
+  const double change = weighted / total_weight;
+  const std::string head = fmt::format("weighted change over {} inputs {}", inputs.size(), percent(change));
+  if (-change > policy.keep_threshold && any_keep) {
+    return {Verdict::keep, false, head + fmt::format(" (> {:.1f}%)", policy.keep_threshold * 100)};
+  }
+  if (-change >= policy.maybe_threshold) {
+    return {Verdict::maybe, false, head};
+  }
+  const bool regression = std::any_of(inputs.begin(), inputs.end(), [](const CommandComparison& c) {
+    return c.decision.regression;
+  });
+  return {Verdict::discard, regression, head + fmt::format(": improvement below {:.1f}%", policy.maybe_threshold * 100)};
+}
+
+} // namespace zkbench::verdict

@@ -1,0 +1,90 @@
+#pragma once
+// Turning two samples into a verdict under a Policy (seed 002 §4.5–4.6): per-metric comparisons
+// (statistical, or exact for deterministic metrics), the flaky-result procedure, timeouts and incorrect
+// outputs, and the combination of several inputs. Pure: values in, values out.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/run.hpp"
+#include "stats/descriptive.hpp"
+#include "verdict/policy.hpp"
+
+namespace zkbench::verdict {
+
+enum class Verdict { keep, maybe, discard, kill, reject, inconclusive };
+
+/// "KEEP", "MAYBE", "DISCARD", "KILL", "REJECT", "INCONCLUSIVE".
+const char* to_string(Verdict verdict);
+
+/// A change as a signed percentage with two decimals: -0.0512 -> "-5.12%".
+std::string percent(double fraction);
+
+/// True when every value of `xs` is the same (an empty sample counts as constant).
+bool is_constant(std::span<const double> xs);
+
+/// A verdict with its explanation. `regression` marks a DISCARD (or KILL) that is a real slowdown or
+/// growth, which makes `compare`/`ab` exit with ExitCode::regression. `more_runs` > 0 asks the caller to
+/// extend each side to that many runs and decide again (flaky results).
+struct Decision {
+  Verdict verdict = Verdict::inconclusive;
+  bool regression = false;
+  std::string reason;
+  int more_runs = 0;
+};
+
+/// One metric compared between baseline and candidate.
+struct MetricComparison {
+  std::string metric;
+  stats::Summary baseline;
+  stats::Summary candidate;
+  double change = 0;                 // mean_c / mean_b - 1 (NaN when not computable)
+  std::optional<double> ci_lo;       // 95% Fieller interval of the change (absent when unbounded/undefined)
+  std::optional<double> ci_hi;
+  std::optional<double> welch_p;
+  std::optional<double> mwu_p;       // asymptotic, tie- and continuity-corrected
+  std::optional<double> mwu_p_exact; // only without ties
+  bool deterministic = false;        // every run equal on each side
+  std::size_t dropped_outliers = 0;  // flaky procedure: runs removed before deciding
+  Decision decision;
+};
+
+/// Compares the values of one metric. Deterministic metrics (all values equal on each side) are decided
+/// by the exact change against the policy's deterministic thresholds. A clear regression (p < p_threshold
+/// and the whole 95% interval at or above regression_threshold) is DISCARD + regression at once, flaky or
+/// not ("any regression: immediate rejection"). Otherwise: flaky (CV > cv_limit
+/// on a side) asks for flaky_runs per side first (INCONCLUSIVE, more_runs set), then drops outliers
+/// beyond outlier_sigma and decides, or INCONCLUSIVE if still flaky. Then the fixed rule: significant
+/// slowdown -> DISCARD (regression when >= regression_threshold); improvement > keep with
+/// welch_p < p_threshold -> KEEP; improvement >= maybe -> MAYBE; else DISCARD. Empty sides or a zero
+/// baseline mean give INCONCLUSIVE with the reason.
+MetricComparison compare_metric(const std::string& metric, std::span<const double> baseline,
+                                std::span<const double> candidate, const Policy& policy);
+
+/// The comparison of one command (one input): every metric, and the command's decision.
+struct CommandComparison {
+  std::string command;
+  double weight = 1.0;
+  std::vector<MetricComparison> metrics;
+  Decision decision;
+  /// The primary metric's change (NaN when it is missing).
+  double change = 0;
+};
+
+/// Compares every metric present on both sides ("time" from wall_s, "memory" from peak_rss_bytes when
+/// recorded, then each named metric). The command's decision: REJECT when a candidate run failed
+/// (non-zero exit or signal: the output cannot be trusted to be correct) while no baseline run did, KILL when one timed out or the
+/// candidate's median time exceeds timeout_multiplier x the baseline's, else the primary metric's
+/// decision (policy.primary_metric, falling back to "time" when the candidate lacks it).
+CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core::Benchmark& candidate,
+                                     const Policy& policy);
+
+/// Several inputs (or commands) combined: REJECT or KILL if any input has it; DISCARD (regression) when
+/// any input's primary metric grows by more than input_regression_limit; INCONCLUSIVE when every input
+/// is; otherwise the weighted mean of the per-input changes decides with the policy's thresholds (KEEP
+/// needs, in addition, at least one input whose own verdict is KEEP). A single input keeps its decision.
+Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy& policy);
+
+} // namespace zkbench::verdict

@@ -1,0 +1,188 @@
+#include "verdict/sequential.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "stats/descriptive.hpp"
+#include "stats/inference.hpp"
+
+namespace zkbench::verdict {
+
+namespace {
+
+constexpr double k_inf = std::numeric_limits<double>::infinity();
+
+std::string interval_text(const Look& look) {
+  return fmt::format("{} [{}, {}] after {} runs", percent(look.change), percent(look.lo), percent(look.hi), look.runs);
+}
+
+// One-sided level of this look under the spending plan (see the header).
+double look_level(int runs, const SequentialOptions& options) {
+  const int looks = std::max(1, options.max_runs - options.min_runs + 1);
+  if (looks == 1) {
+    return options.alpha;
+  }
+  if (runs >= options.max_runs) {
+    return options.alpha * options.final_share;
+  }
+  return options.alpha * (1.0 - options.final_share) / static_cast<double>(looks - 1);
+}
+
+// KEEP ruled out: which of the other verdicts the estimate points to.
+Decision not_keep(const Look& look, const Policy& policy) {
+  if (look.lo > 0.0 && look.change >= policy.regression_threshold) {
+    return {Verdict::discard, true, "sequential: regression " + interval_text(look)};
+  }
+  if (-look.change >= policy.maybe_threshold) {
+    return {Verdict::maybe, false,
+            fmt::format("sequential: {} rules out KEEP (> {:.1f}%)", interval_text(look), policy.keep_threshold * 100)};
+  }
+  return {Verdict::discard, false,
+          fmt::format("sequential: {} rules out KEEP (> {:.1f}%); estimate below {:.1f}%", interval_text(look),
+                      policy.keep_threshold * 100, policy.maybe_threshold * 100)};
+}
+
+} // namespace
+
+SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
+                                 const Policy& policy, const SequentialOptions& options) {
+  SequentialResult result;
+  Look& look = result.look;
+  look.runs = static_cast<int>(std::min(baseline.size(), candidate.size()));
+  look.lo = -k_inf;
+  look.hi = k_inf;
+  const bool final = look.runs >= options.max_runs;
+  const bool may_stop = look.runs >= options.min_runs;
+  if (baseline.empty() || candidate.empty()) {
+    return result;
+  }
+  look.change = stats::mean(candidate) / stats::mean(baseline) - 1.0;
+
+  if (is_constant(baseline) && is_constant(candidate)) {
+    look.lo = look.hi = look.change;
+    if (may_stop) {
+      look.stop = true;
+      result.decision = compare_metric("metric", baseline, candidate, policy).decision;
+    }
+    return result;
+  }
+
+  bool futile = false;
+  bool flaky = false;
+  const bool positive = std::all_of(baseline.begin(), baseline.end(), [](double x) { return x > 0; }) &&
+                        std::all_of(candidate.begin(), candidate.end(), [](double x) { return x > 0; });
+  if (positive && look.runs >= 2) {
+    std::vector<double> lb;
+    std::vector<double> lc;
+    std::transform(baseline.begin(), baseline.end(), std::back_inserter(lb), [](double x) { return std::log(x); });
+    std::transform(candidate.begin(), candidate.end(), std::back_inserter(lc), [](double x) { return std::log(x); });
+    if (const auto welch = stats::welch_t_test(lc, lb); welch && welch->se > 0.0) {
+      const double t = stats::student_t_quantile(1.0 - look_level(look.runs, options), welch->df);
+      look.change = std::exp(welch->difference) - 1.0;
+      look.lo = std::exp(welch->difference - t * welch->se) - 1.0;
+      look.hi = std::exp(welch->difference + t * welch->se) - 1.0;
+      // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the spread seen so far, the
+      // interval at max_runs, centred where the estimate is now, would still reach into the DISCARD
+      // region, so KEEP cannot be established within the budget. Stopping then can only give a
+      // non-KEEP verdict, so it cannot add false KEEPs; it costs power, which bench/verdicts measures.
+      if (options.futility && look.runs < options.max_runs) {
+        const double scale = std::sqrt(static_cast<double>(look.runs) / static_cast<double>(options.max_runs));
+        const double df_final = welch->df * static_cast<double>(options.max_runs - 1) / static_cast<double>(look.runs - 1);
+        const double t_final = stats::student_t_quantile(1.0 - options.alpha * options.final_share, df_final);
+        // The final estimate may still move by about se * sqrt(1 - n/max); assume it moves futility_z of
+        // that in the candidate's favour before calling KEEP out of reach.
+        const double optimistic = welch->difference - options.futility_z * welch->se * std::sqrt(1.0 - scale * scale);
+        // KEEP needs both an interval clear of the DISCARD region and an estimate beyond -keep_threshold.
+        futile = std::exp(optimistic + t_final * welch->se * scale) - 1.0 >= -policy.maybe_threshold ||
+                 std::exp(optimistic) - 1.0 >= -policy.keep_threshold;
+        flaky = std::max(stats::cv(baseline), stats::cv(candidate)) > policy.cv_limit;
+      }
+    }
+  }
+  if (!may_stop) {
+    return result;
+  }
+
+  if (look.hi < -policy.maybe_threshold && look.change < -policy.keep_threshold) {
+    look.stop = true;
+    result.decision = {Verdict::keep, false,
+                       fmt::format("sequential: {} lies below -{:.1f}%", interval_text(look), policy.maybe_threshold * 100)};
+    return result;
+  }
+  if (look.lo > -policy.keep_threshold && !final) {
+    look.stop = true;
+    result.decision = not_keep(look, policy);
+    return result;
+  }
+  if (futile) {
+    look.stop = true;
+    if (flaky) {
+      result.decision = {Verdict::inconclusive, false,
+                         fmt::format("sequential: too noisy to establish KEEP within {} runs: {}", options.max_runs,
+                                     interval_text(look))};
+    } else {
+      result.decision = not_keep(look, policy);
+      result.decision.reason += fmt::format("; KEEP out of reach within {} runs", options.max_runs);
+    }
+    return result;
+  }
+  if (final) {
+    look.stop = true;
+    result.decision = compare_metric("metric", baseline, candidate, policy).decision;
+    if (result.decision.verdict == Verdict::keep) {
+      result.decision = {Verdict::maybe, false,
+                         fmt::format("sequential: {} does not establish KEEP under repeated looks; {}",
+                                     interval_text(look), result.decision.reason)};
+    } else if (result.decision.more_runs > 0) {
+      result.decision = {Verdict::inconclusive, false,
+                         fmt::format("{} (max runs {} reached)", result.decision.reason, options.max_runs)};
+    }
+  }
+  return result;
+}
+
+Result<AbOutcome> run_ab(const Sampler& sample, const std::string& metric, const Policy& policy,
+                         const AbOptions& options) {
+  AbOutcome out;
+  int target = options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs;
+  for (int pair = 0;; ++pair) {
+    // A B, B A, A B, ...: a linear drift adds the same amount to both sides over every two pairs.
+    const Side first = pair % 2 == 0 ? Side::baseline : Side::candidate;
+    for (const Side side : {first, first == Side::baseline ? Side::candidate : Side::baseline}) {
+      auto& values = side == Side::baseline ? out.baseline : out.candidate;
+      auto value = sample(side, static_cast<int>(values.size()));
+      if (!value) {
+        return tl::unexpected(value.error());
+      }
+      values.push_back(*value);
+    }
+    const int n = pair + 1;
+    if (options.strategy == Strategy::sequential) {
+      if (n < options.sequential.min_runs) {
+        continue;
+      }
+      const auto look = sequential_look(out.baseline, out.candidate, policy, options.sequential);
+      out.trace.push_back(look.look);
+      if (look.look.stop) {
+        out.decision = look.decision;
+        out.stopped_early = n < options.sequential.max_runs;
+        break;
+      }
+    } else if (n >= target) {
+      out.decision = compare_metric(metric, out.baseline, out.candidate, policy).decision;
+      if (out.decision.more_runs > n) {
+        target = out.decision.more_runs; // flaky: extend, then decide again (seed 002 §4.6)
+        continue;
+      }
+      break;
+    }
+  }
+  out.comparison = compare_metric(metric, out.baseline, out.candidate, policy);
+  out.comparison.decision = out.decision;
+  return out;
+}
+
+} // namespace zkbench::verdict

@@ -1,0 +1,48 @@
+#include <gtest/gtest.h>
+
+#include "report/json_import.hpp"
+#include "support/fixtures.hpp"
+
+using namespace zkbench;
+
+TEST(ReportJsonImport, reads_hyperfine_exit_codes_as_run_status) {
+  const auto b = report::read_results_json(test::fixture_path("hyperfine/multi_cmd_ignore_failure.json"));
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  ASSERT_EQ(b->size(), 2u);
+  EXPECT_EQ((*b)[0].runs.size(), 5u);
+  EXPECT_TRUE((*b)[0].runs[0].succeeded());
+  EXPECT_EQ((*b)[1].runs[0].status, core::RunStatus::failed);
+  EXPECT_EQ((*b)[1].runs[0].exit_code, 1);
+  EXPECT_DOUBLE_EQ((*b)[0].runs[0].wall_s, 0.000728077);
+}
+
+TEST(ReportJsonImport, reads_parameters_of_a_scan) {
+  const auto b = report::read_results_json(test::fixture_path("hyperfine/param_scan_N.json"));
+  ASSERT_TRUE(b.has_value());
+  ASSERT_EQ(b->size(), 3u);
+  EXPECT_EQ((*b)[0].parameters.at("n"), "1");
+}
+
+TEST(ReportJsonImport, reads_zkbench_metrics_and_timeouts) {
+  const auto b = report::parse_results_json(
+      R"({"results":[{"command":"emu","times":[1.0,2.0],"exit_codes":[0,null],"timed_out":[false,true],
+          "memory_usage_byte":[100,200],"metrics":{"steps":[5,null]}}]})",
+      "x.json");
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  const auto& runs = (*b)[0].runs;
+  EXPECT_EQ(runs[0].metrics.at("steps"), 5.0);
+  EXPECT_FALSE(runs[1].metrics.at("steps").has_value());
+  EXPECT_TRUE(runs[1].timed_out());
+  EXPECT_EQ(runs[1].peak_rss_bytes, 200);
+}
+
+TEST(ReportJsonImport, errors_say_where) {
+  const auto bad = report::parse_results_json(R"({"results":[{"command":"a","times":[1,"x"]}]})", "r.json");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().message, "r.json: results[0].times[1]: expected a number");
+  const auto short_codes = report::parse_results_json(R"({"results":[{"command":"a","times":[1,2],"exit_codes":[0]}]})", "r.json");
+  ASSERT_FALSE(short_codes.has_value());
+  EXPECT_NE(short_codes.error().message.find("results[0].exit_codes"), std::string::npos);
+  EXPECT_FALSE(report::parse_results_json("{", "r.json").has_value());
+  EXPECT_FALSE(report::parse_results_json("[]", "r.json").has_value());
+}

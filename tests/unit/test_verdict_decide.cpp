@@ -1,0 +1,203 @@
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "verdict/decide.hpp"
+
+using namespace zkbench;
+using verdict::Verdict;
+
+namespace {
+
+// A sample around `center` with a fixed small spread (relative +-0.5%): CV well under 10%.
+std::vector<double> around(double center, int n = 10, double spread = 0.005) {
+  std::vector<double> xs;
+  for (int i = 0; i < n; ++i) {
+    const double offset = (i % 2 == 0 ? 1.0 : -1.0) * spread * (1.0 + 0.1 * i);
+    xs.push_back(center * (1.0 + offset));
+  }
+  return xs;
+}
+
+verdict::Policy generic() {
+  return *verdict::preset("generic");
+}
+
+core::Benchmark bench(const std::string& name, const std::vector<double>& times) {
+  core::Benchmark b;
+  b.command = name;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    core::Run r;
+    r.index = static_cast<int>(i);
+    r.wall_s = times[i];
+    b.runs.push_back(r);
+  }
+  return b;
+}
+
+} // namespace
+
+TEST(VerdictDecide, large_significant_improvement_is_keep) {
+  const auto m = verdict::compare_metric("time", around(100), around(90), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::keep) << m.decision.reason;
+  EXPECT_NEAR(m.change, -0.10, 1e-3);
+  ASSERT_TRUE(m.ci_lo && m.ci_hi);
+  EXPECT_LT(*m.ci_lo, m.change);
+  EXPECT_GT(*m.ci_hi, m.change);
+}
+
+TEST(VerdictDecide, improvement_between_maybe_and_keep_is_maybe) {
+  const auto m = verdict::compare_metric("time", around(100), around(97), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::maybe) << m.decision.reason;
+}
+
+TEST(VerdictDecide, zkvm_policy_keeps_three_percent_plus) {
+  const auto m = verdict::compare_metric("time", around(100), around(96), *verdict::preset("zkvm"));
+  EXPECT_EQ(m.decision.verdict, Verdict::keep) << m.decision.reason;
+  const auto g = verdict::compare_metric("time", around(100), around(96), generic());
+  EXPECT_EQ(g.decision.verdict, Verdict::maybe) << g.decision.reason;
+}
+
+TEST(VerdictDecide, small_improvement_is_discard) {
+  const auto m = verdict::compare_metric("time", around(100), around(99), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::discard) << m.decision.reason;
+  EXPECT_FALSE(m.decision.regression);
+}
+
+TEST(VerdictDecide, significant_slowdown_is_a_regression) {
+  const auto m = verdict::compare_metric("time", around(100), around(104), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::discard);
+  EXPECT_TRUE(m.decision.regression) << m.decision.reason;
+}
+
+TEST(VerdictDecide, large_but_not_significant_improvement_is_maybe) {
+  const std::vector<double> base{100, 80, 120, 100};
+  const std::vector<double> cand{85, 105, 80, 90};
+  verdict::Policy p = generic();
+  p.cv_limit = 1.0; // not the flaky path
+  const auto m = verdict::compare_metric("time", base, cand, p);
+  EXPECT_EQ(m.decision.verdict, Verdict::maybe) << m.decision.reason;
+  EXPECT_NE(m.decision.reason.find("not significant"), std::string::npos);
+}
+
+TEST(VerdictDecide, deterministic_metric_decides_by_exact_change) {
+  const std::vector<double> base(5, 1'000'000);
+  const std::vector<double> keep(5, 998'500);   // -0.15%
+  const std::vector<double> same(5, 999'500);   // -0.05%
+  const std::vector<double> worse(5, 1'002'000); // +0.2%
+  const auto k = verdict::compare_metric("steps", base, keep, generic());
+  EXPECT_TRUE(k.deterministic);
+  EXPECT_EQ(k.decision.verdict, Verdict::keep);
+  EXPECT_NE(k.decision.reason.find("deterministic"), std::string::npos);
+  EXPECT_EQ(verdict::compare_metric("steps", base, same, generic()).decision.verdict, Verdict::discard);
+  const auto w = verdict::compare_metric("steps", base, worse, generic());
+  EXPECT_EQ(w.decision.verdict, Verdict::discard);
+  EXPECT_TRUE(w.decision.regression);
+}
+
+TEST(VerdictDecide, flaky_asks_for_more_runs_then_is_inconclusive) {
+  std::vector<double> noisy{100, 130, 80, 120, 70, 110, 90, 140, 60, 100};
+  const auto first = verdict::compare_metric("time", noisy, noisy, generic());
+  EXPECT_EQ(first.decision.verdict, Verdict::inconclusive);
+  EXPECT_EQ(first.decision.more_runs, 20);
+  std::vector<double> twenty = noisy;
+  twenty.insert(twenty.end(), noisy.begin(), noisy.end());
+  const auto second = verdict::compare_metric("time", twenty, twenty, generic());
+  EXPECT_EQ(second.decision.verdict, Verdict::inconclusive);
+  EXPECT_EQ(second.decision.more_runs, 0);
+  EXPECT_NE(second.decision.reason.find("still flaky"), std::string::npos);
+}
+
+TEST(VerdictDecide, flaky_with_outliers_is_decided_after_dropping_them) {
+  auto base = around(100, 20);
+  auto cand = around(90, 20);
+  base[3] = 300; // one wild run per side makes CV > 10%
+  cand[5] = 270;
+  const auto m = verdict::compare_metric("time", base, cand, generic());
+  EXPECT_EQ(m.dropped_outliers, 2u);
+  EXPECT_EQ(m.decision.verdict, Verdict::keep) << m.decision.reason;
+}
+
+TEST(VerdictDecide, empty_side_is_inconclusive) {
+  const auto m = verdict::compare_metric("time", {}, around(1), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::inconclusive);
+}
+
+TEST(VerdictDecide, failed_candidate_run_is_reject) {
+  auto cand = bench("c", around(90));
+  cand.runs[2].status = core::RunStatus::failed;
+  cand.runs[2].exit_code = 1;
+  const auto c = verdict::compare_benchmarks(bench("b", around(100)), cand, generic());
+  EXPECT_EQ(c.decision.verdict, Verdict::reject) << c.decision.reason;
+}
+
+TEST(VerdictDecide, timed_out_or_too_slow_candidate_is_kill) {
+  auto cand = bench("c", around(90));
+  cand.runs[0].status = core::RunStatus::timed_out;
+  EXPECT_EQ(verdict::compare_benchmarks(bench("b", around(100)), cand, generic()).decision.verdict, Verdict::kill);
+  const auto slow = verdict::compare_benchmarks(bench("b", around(100)), bench("c", around(112)), generic());
+  EXPECT_EQ(slow.decision.verdict, Verdict::kill);
+  EXPECT_TRUE(slow.decision.regression);
+  // zkvm allows 1.15x
+  const auto zk = verdict::compare_benchmarks(bench("b", around(100)), bench("c", around(112)), *verdict::preset("zkvm"));
+  EXPECT_EQ(zk.decision.verdict, Verdict::discard);
+}
+
+TEST(VerdictDecide, primary_metric_chooses_the_deterministic_one) {
+  auto base = bench("b", around(100));
+  auto cand = bench("c", around(100.5));
+  for (auto& r : base.runs) {
+    r.metrics["steps"] = 1'000'000.0;
+  }
+  for (auto& r : cand.runs) {
+    r.metrics["steps"] = 997'000.0;
+  }
+  auto p = generic();
+  p.primary_metric = "steps";
+  const auto c = verdict::compare_benchmarks(base, cand, p);
+  ASSERT_EQ(c.metrics.size(), 2u);
+  EXPECT_EQ(c.decision.verdict, Verdict::keep) << c.decision.reason;
+  EXPECT_NE(c.decision.reason.find("steps: deterministic"), std::string::npos);
+}
+
+TEST(VerdictDecide, inputs_combine_by_weight) {
+  auto p = generic();
+  auto a = verdict::compare_benchmarks(bench("b", around(100)), bench("in1", around(90)), p);
+  auto b = verdict::compare_benchmarks(bench("b", around(100)), bench("in2", around(99)), p);
+  a.weight = 3;
+  b.weight = 1;
+  const std::vector both{a, b};
+  const auto d = verdict::combine_inputs(both, p);
+  EXPECT_EQ(d.verdict, Verdict::keep) << d.reason; // (3*-10 + -1) / 4 = -7.75%
+  b.weight = 27;
+  const std::vector heavy{a, b};
+  EXPECT_EQ(verdict::combine_inputs(heavy, p).verdict, Verdict::discard); // (3*-10 + 27*-1) / 30 = -1.9%
+}
+
+TEST(VerdictDecide, any_input_regressing_over_five_percent_is_discard) {
+  auto p = generic();
+  p.timeout_multiplier = 2.0;
+  const auto a = verdict::compare_benchmarks(bench("b", around(100)), bench("in1", around(70)), p);
+  const auto b = verdict::compare_benchmarks(bench("b", around(100)), bench("in2", around(106)), p);
+  const std::vector both{a, b};
+  const auto d = verdict::combine_inputs(both, p);
+  EXPECT_EQ(d.verdict, Verdict::discard);
+  EXPECT_TRUE(d.regression);
+  EXPECT_NE(d.reason.find("in2"), std::string::npos);
+}
+
+TEST(VerdictDecide, all_inconclusive_inputs_are_inconclusive) {
+  const std::vector<double> noisy{100, 130, 80, 120, 70, 110, 90, 140, 60, 100};
+  const auto a = verdict::compare_benchmarks(bench("b", noisy), bench("in1", noisy), generic());
+  const std::vector both{a, a};
+  EXPECT_EQ(verdict::combine_inputs(both, generic()).verdict, Verdict::inconclusive);
+}
+
+TEST(VerdictDecide, clear_regression_is_not_hidden_by_flakiness) {
+  const std::vector<double> base{10, 13, 9, 12, 8, 11, 10, 14, 9, 10}; // CV > 10%
+  const std::vector<double> cand{20, 21, 20, 22, 19, 21, 20, 22, 21, 20};
+  const auto m = verdict::compare_metric("time", base, cand, generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::discard) << m.decision.reason;
+  EXPECT_TRUE(m.decision.regression);
+  EXPECT_EQ(m.decision.more_runs, 0);
+}

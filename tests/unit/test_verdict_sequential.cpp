@@ -1,0 +1,136 @@
+#include <cmath>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "verdict/sequential.hpp"
+
+using namespace zkbench;
+using verdict::Verdict;
+
+namespace {
+
+// Deterministic pseudo-noise: relative offsets cycling through a fixed pattern (mean 0).
+double jitter(int i, double scale) {
+  static const double pattern[] = {0.8, -1.1, 0.3, -0.4, 1.2, -0.9, 0.1, 0.6, -0.6, 0.0};
+  return 1.0 + scale * pattern[i % 10];
+}
+
+verdict::Sampler sampler(double base, double factor, double noise) {
+  return [=](verdict::Side side, int index) -> Result<double> {
+    const double center = side == verdict::Side::baseline ? base : base * factor;
+    const int shift = side == verdict::Side::baseline ? 0 : 3;
+    return center * jitter(index + shift, noise);
+  };
+}
+
+verdict::AbOptions sequential_options() {
+  verdict::AbOptions o;
+  o.strategy = verdict::Strategy::sequential;
+  return o;
+}
+
+const verdict::Policy k_generic = *verdict::preset("generic");
+
+} // namespace
+
+TEST(VerdictSequential, clear_improvement_stops_early_with_keep) {
+  const auto out = verdict::run_ab(sampler(1.0, 0.5, 0.01), "time", k_generic, sequential_options());
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->decision.verdict, Verdict::keep) << out->decision.reason;
+  EXPECT_TRUE(out->stopped_early);
+  EXPECT_EQ(out->baseline.size(), 3u); // min runs, no earlier
+  ASSERT_EQ(out->trace.size(), 1u);
+  EXPECT_LT(out->trace.back().hi, -0.02);
+}
+
+TEST(VerdictSequential, no_change_rules_out_keep_early) {
+  const auto out = verdict::run_ab(sampler(1.0, 1.0, 0.005), "time", k_generic, sequential_options());
+  ASSERT_TRUE(out.has_value());
+  EXPECT_NE(out->decision.verdict, Verdict::keep);
+  EXPECT_EQ(out->decision.verdict, Verdict::discard) << out->decision.reason;
+  EXPECT_TRUE(out->stopped_early);
+}
+
+TEST(VerdictSequential, never_stops_before_min_runs) {
+  auto o = sequential_options();
+  o.sequential.min_runs = 6;
+  const auto out = verdict::run_ab(sampler(1.0, 0.5, 0.01), "time", k_generic, o);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->baseline.size(), 6u);
+  EXPECT_EQ(out->candidate.size(), 6u);
+}
+
+TEST(VerdictSequential, interval_narrows_and_covers_the_estimate) {
+  auto o = sequential_options();
+  o.sequential.futility = false;
+  o.sequential.max_runs = 12;
+  const auto out = verdict::run_ab(sampler(1.0, 0.97, 0.02), "time", k_generic, o);
+  ASSERT_TRUE(out.has_value());
+  ASSERT_GE(out->trace.size(), 2u);
+  for (const auto& look : out->trace) {
+    EXPECT_LE(look.lo, look.change);
+    EXPECT_GE(look.hi, look.change);
+  }
+  EXPECT_LT(out->trace.back().hi - out->trace.back().lo, out->trace.front().hi - out->trace.front().lo);
+  EXPECT_TRUE(out->trace.back().stop);
+}
+
+TEST(VerdictSequential, at_max_runs_decides_and_does_not_claim_unsupported_keep) {
+  auto o = sequential_options();
+  o.sequential.futility = false;
+  o.sequential.max_runs = 4;
+  const auto out = verdict::run_ab(sampler(1.0, 0.94, 0.04), "time", k_generic, o);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->baseline.size(), 4u);
+  EXPECT_FALSE(out->stopped_early);
+  EXPECT_NE(out->decision.verdict, Verdict::keep) << out->decision.reason;
+}
+
+TEST(VerdictSequential, very_noisy_without_effect_is_inconclusive_early) {
+  const auto out = verdict::run_ab(sampler(1.0, 1.0, 0.3), "time", k_generic, sequential_options());
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->decision.verdict, Verdict::inconclusive) << out->decision.reason;
+  EXPECT_LT(out->baseline.size(), 20u);
+}
+
+TEST(VerdictSequential, deterministic_metric_stops_at_min_runs) {
+  const auto out = verdict::run_ab(sampler(1000, 0.99, 0.0), "steps", k_generic, sequential_options());
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->baseline.size(), 3u);
+  EXPECT_EQ(out->decision.verdict, Verdict::keep);
+  EXPECT_NE(out->decision.reason.find("deterministic"), std::string::npos);
+}
+
+TEST(VerdictSequential, runs_alternate_abba) {
+  std::string order;
+  const verdict::Sampler record = [&](verdict::Side side, int) -> Result<double> {
+    order += side == verdict::Side::baseline ? 'A' : 'B';
+    return 1.0;
+  };
+  verdict::AbOptions o;
+  o.runs = 3;
+  ASSERT_TRUE(verdict::run_ab(record, "time", k_generic, o).has_value());
+  EXPECT_EQ(order, "ABBAAB");
+}
+
+TEST(VerdictSequential, fixed_strategy_extends_flaky_results_to_twenty_runs) {
+  verdict::AbOptions o;
+  o.runs = 10;
+  const auto out = verdict::run_ab(sampler(1.0, 1.0, 0.3), "time", k_generic, o);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->baseline.size(), 20u);
+  EXPECT_EQ(out->decision.verdict, Verdict::inconclusive);
+}
+
+TEST(VerdictSequential, sampler_errors_stop_the_loop) {
+  const verdict::Sampler failing = [](verdict::Side, int index) -> Result<double> {
+    if (index == 2) {
+      return make_error("cannot run");
+    }
+    return 1.0;
+  };
+  const auto out = verdict::run_ab(failing, "time", k_generic, sequential_options());
+  ASSERT_FALSE(out.has_value());
+  EXPECT_EQ(out.error().message, "cannot run");
+}
