@@ -11,6 +11,12 @@ CommandMain setup_ab(CLI::App& sub);
 CommandMain setup_history(CLI::App& sub);
 CommandMain setup_init(CLI::App& sub);
 CommandMain setup_env(CLI::App& sub);
+CommandMain setup_baseline(CLI::App& sub);
+CommandMain setup_exp(CLI::App& sub);
+CommandMain setup_next(CLI::App& sub);
+CommandMain setup_learn(CLI::App& sub);
+CommandMain setup_idea(CLI::App& sub);
+CommandMain setup_final(CLI::App& sub);
 CommandMain setup_run(CLI::App& sub);
 
 namespace {
@@ -23,6 +29,12 @@ const std::array k_commands = {
     CommandEntry{"history", "List the sessions in the store, or show one session's runs", &setup_history},
     CommandEntry{"init", "Write zkbench.yaml and benchmarks/inputs.yaml in a git repository", &setup_init},
     CommandEntry{"env", "Record the machine, GPU, toolchain and commit in benchmarks/environment.yaml", &setup_env},
+    CommandEntry{"baseline", "Build, check correctness and measure every input: the baseline experiments compare with", &setup_baseline},
+    CommandEntry{"exp", "Experiments: new, run (verdict KEEP/DISCARD/REJECT/KILL...), close, list, show", &setup_exp},
+    CommandEntry{"next", "Diminishing returns? What to try next", &setup_next},
+    CommandEntry{"learn", "Add a key learning to the tracker", &setup_learn},
+    CommandEntry{"idea", "Add an idea to the backlog (or --done ID)", &setup_idea},
+    CommandEntry{"final", "Write benchmarks/FINAL_REPORT.md", &setup_final},
 };
 
 } // namespace
