@@ -22,9 +22,9 @@ int baseline_main(const BaselineArgs& args) {
   if (args.runs && *args.runs < 2) {
     throw Fatal(fmt::format("--runs must be at least 2 (got {})", *args.runs), {}, ExitCode::usage);
   }
+  const auto log = std::filesystem::absolute(args.config).parent_path() / ".zkbench" / "logs" / "baseline.log";
   if (args.detach) {
-    const auto root = std::filesystem::absolute(args.config).parent_path();
-    detach_to(root / ".zkbench" / "logs" / "baseline.log", "the baseline");
+    detach_to(log, "the baseline");
   }
   workflow::Workspace ws = open_workspace_or_fatal(args.config);
   auto lock = lock_machine_or_fatal("baseline");
@@ -32,6 +32,7 @@ int baseline_main(const BaselineArgs& args) {
   measure::install_interrupt_handlers();
   workflow::StatusInfo info;
   info.command = "baseline";
+  info.log = args.detach ? log.string() : std::string();
   workflow::StatusFile status(workflow::status_path(ws.root()), info);
   workflow::BaselineOptions options;
   options.runs = args.runs;

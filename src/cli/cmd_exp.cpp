@@ -89,10 +89,10 @@ int exp_run(const ExpArgs& a) {
   if (a.strategy != "fixed" && a.strategy != "sequential") {
     throw Fatal(fmt::format("--strategy '{}': expected fixed or sequential", a.strategy), {}, ExitCode::usage);
   }
+  const auto log = std::filesystem::absolute(a.config).parent_path() / ".zkbench" / "logs" /
+                   fmt::format("exp-{}.log", workflow::experiment_id(number));
   if (a.detach) {
-    const auto root = std::filesystem::absolute(a.config).parent_path();
-    detach_to(root / ".zkbench" / "logs" / fmt::format("exp-{}.log", workflow::experiment_id(number)),
-              "experiment " + workflow::experiment_id(number));
+    detach_to(log, "experiment " + workflow::experiment_id(number));
   }
   workflow::Workspace ws = open_workspace_or_fatal(a.config);
   auto lock = lock_machine_or_fatal("experiment " + workflow::experiment_id(number));
@@ -100,6 +100,7 @@ int exp_run(const ExpArgs& a) {
   measure::install_interrupt_handlers();
   workflow::StatusInfo info;
   info.command = "exp run " + workflow::experiment_id(number);
+  info.log = a.detach ? log.string() : std::string();
   workflow::StatusFile status(workflow::status_path(ws.root()), info);
   workflow::RunExperimentOptions options;
   options.strategy = a.strategy == "sequential" ? workflow::Strategy::sequential : workflow::Strategy::fixed;

@@ -17,6 +17,8 @@ CommandMain setup_next(CLI::App& sub);
 CommandMain setup_learn(CLI::App& sub);
 CommandMain setup_idea(CLI::App& sub);
 CommandMain setup_final(CLI::App& sub);
+CommandMain setup_status(CLI::App& sub);
+CommandMain setup_logs(CLI::App& sub);
 CommandMain setup_run(CLI::App& sub);
 
 namespace {
@@ -35,6 +37,8 @@ const std::array k_commands = {
     CommandEntry{"learn", "Add a key learning to the tracker", &setup_learn},
     CommandEntry{"idea", "Add an idea to the backlog (or --done ID)", &setup_idea},
     CommandEntry{"final", "Write benchmarks/FINAL_REPORT.md", &setup_final},
+    CommandEntry{"status", "What the measuring zkbench does: experiment, input, run i/N, elapsed, ETA", &setup_status},
+    CommandEntry{"logs", "The output of the newest --detach command (-f follows it)", &setup_logs},
 };
 
 } // namespace
