@@ -119,6 +119,158 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
 
 } // namespace
 
+Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
+                                             const store::BaselineRecord& baseline,
+                                             const std::map<std::string, core::Benchmark>& base_benches,
+                                             const verdict::Policy& policy, const EvaluationRequest& request,
+                                             const RunExperimentOptions& options) {
+  const ProjectConfig& config = ws.project.config;
+  const auto say = [&](const std::string& line) {
+    if (options.say) {
+      options.say(line);
+    }
+  };
+  const auto set_phase = [&](const char* phase) {
+    if (options.status != nullptr) {
+      options.status->info().phase = phase;
+      options.status->write();
+    }
+  };
+  CheckoutEvaluation ev;
+  std::string& verdict_text = ev.verdict;
+  std::string& reason = ev.reason;
+  std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
+  verdict::Decision& decision = ev.decision;
+
+  set_phase("build");
+  say(fmt::format("building {} in {}", request.label, worktree.string()));
+  if (auto built = build_checkout(config, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log"));
+      !built) {
+    verdict_text = "FAILED";
+    reason = built.error().message;
+  }
+
+  // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
+  if (verdict_text.empty()) {
+    set_phase("correctness");
+    for (const store::BaselineInput& expected : baseline.inputs) {
+      const InputSpec* input = nullptr;
+      for (const InputSpec& spec : ws.project.inputs.inputs) {
+        if (spec.name == expected.input) {
+          input = &spec;
+        }
+      }
+      if (input == nullptr) {
+        continue;
+      }
+      auto hash = correctness_hash(config, *input, worktree);
+      if (!hash) {
+        verdict_text = "REJECT";
+        reason = "correctness command failed: " + hash.error().message;
+        break;
+      }
+      if (*hash != expected.output_hash) {
+        verdict_text = "REJECT";
+        reason = fmt::format("input '{}': the output differs from the baseline's (sha256 {} vs {}): faster but wrong "
+                             "is useless; no timing was measured",
+                             input->name, hash->substr(0, 16), expected.output_hash.substr(0, 16));
+        break;
+      }
+      say(fmt::format("correctness: {} matches the baseline", input->name));
+    }
+  }
+
+  if (verdict_text.empty()) {
+    set_phase("measure");
+    const auto& inputs = ws.project.inputs.inputs;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const InputSpec& input = inputs[i];
+      const auto base = base_benches.find(input.name);
+      if (base == base_benches.end()) {
+        ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
+        continue;
+      }
+      const auto base_times = base->second.wall_times();
+      MeasureOptions measure;
+      measure.owner = request.owner;
+      measure.owner_id = request.owner_id;
+      measure.runs = options.runs.value_or(config.benchmark.runs);
+      measure.warmup = config.benchmark.warmup;
+      measure.cooldown_s = config.benchmark.cooldown_seconds;
+      measure.timeout_s = stats::median(base_times) * policy.timeout_multiplier;
+      measure.status = options.status;
+      if (options.strategy == Strategy::sequential) {
+        verdict::SequentialOptions seq;
+        seq.max_runs = measure.runs;
+        seq.min_runs = std::min(3, measure.runs);
+        const verdict::Policy p = policy;
+        measure.enough = [base_times, p, seq](const core::Benchmark& bench) {
+          const auto times = bench.wall_times();
+          if (static_cast<int>(times.size()) < seq.min_runs || times.size() > base_times.size()) {
+            return false;
+          }
+          const std::span<const double> b(base_times.data(), times.size());
+          return verdict::sequential_look(b, times, p, seq).look.stop;
+        };
+      }
+      if (options.status != nullptr) {
+        options.status->info().input_index = static_cast<int>(i + 1);
+        options.status->info().input_count = static_cast<int>(inputs.size());
+      }
+      say(fmt::format("measuring {} ({}/{}), timeout {:.3f} s", input.name, i + 1, inputs.size(), *measure.timeout_s));
+      auto m = measure_input(*ws.store, ws.project, input, worktree, measure);
+      if (!m) {
+        return tl::unexpected(m.error());
+      }
+      ev.resumed = ev.resumed || m->resumed_runs > 0;
+      if (m->resumed_runs > 0) {
+        say(fmt::format("resumed {} with {} runs already in the store", input.name, m->resumed_runs));
+      }
+      if (m->end == InputEnd::interrupted) {
+        return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
+      }
+      if (m->end == InputEnd::timed_out) {
+        verdict_text = "KILL";
+        reason = fmt::format("input '{}': a run exceeded {:.2f}x the baseline median ({:.3f} s): {}", input.name,
+                             policy.timeout_multiplier, *measure.timeout_s, m->message);
+        break;
+      }
+      if (m->end == InputEnd::failed) {
+        verdict_text = "REJECT";
+        reason = fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message);
+        break;
+      }
+      m->bench.command = input.name;
+      core::Benchmark base_named = base->second;
+      base_named.command = input.name;
+      verdict::CommandComparison c = verdict::compare_benchmarks(base_named, m->bench, policy);
+      c.command = input.name;
+      c.weight = input.weight;
+      comparisons.push_back(std::move(c));
+    }
+  }
+
+  if (verdict_text.empty()) {
+    set_phase("compare");
+    decision = verdict::combine_inputs(comparisons, policy);
+    verdict_text = verdict::to_string(decision.verdict);
+    reason = decision.reason;
+    double total = 0;
+    double weights = 0;
+    for (const verdict::CommandComparison& c : comparisons) {
+      if (!std::isnan(c.change)) {
+        total += c.weight * c.change;
+        weights += c.weight;
+      }
+    }
+    if (weights > 0) {
+      ev.change = total / weights;
+    }
+  }
+  decision.reason = reason;
+  return ev;
+}
+
 std::string format_change(const std::optional<double>& change) {
   return change && !std::isnan(*change) ? verdict::percent(*change) : std::string("n/a");
 }
@@ -195,11 +347,6 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
 }
 
 Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExperimentOptions& options) {
-  const auto say = [&](const std::string& line) {
-    if (options.say) {
-      options.say(line);
-    }
-  };
   const ProjectConfig& config = ws.project.config;
   auto found = find_experiment(*ws.store, number);
   if (!found) {
@@ -265,144 +412,19 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   WORKFLOW_TRY(write_file_atomically(dir / "changes.patch", *patch));
   outcome.files.push_back(dir / "changes.patch");
 
-  const auto set_phase = [&](const char* phase) {
-    if (options.status != nullptr) {
-      options.status->info().phase = phase;
-      options.status->write();
-    }
-  };
-  std::string verdict_text;
-  std::string reason;
-  std::vector<verdict::CommandComparison> comparisons;
-  verdict::Decision decision;
-
-  set_phase("build");
-  say(fmt::format("building {} in {}", e.branch, worktree.string()));
-  if (auto built = build_checkout(config, worktree, ws.state_dir() / "logs" / (experiment_id(e.number) + "-build.log"));
-      !built) {
-    verdict_text = "FAILED";
-    reason = built.error().message;
+  EvaluationRequest request{e.branch, experiment_id(e.number), "experiment", e.id,
+                            ": zkbench exp run " + experiment_id(e.number) + " resumes"};
+  auto ev = evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options);
+  if (!ev) {
+    return tl::unexpected(ev.error());
   }
-
-  // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
-  if (verdict_text.empty()) {
-    set_phase("correctness");
-    for (const store::BaselineInput& expected : baseline->inputs) {
-      const InputSpec* input = nullptr;
-      for (const InputSpec& spec : ws.project.inputs.inputs) {
-        if (spec.name == expected.input) {
-          input = &spec;
-        }
-      }
-      if (input == nullptr) {
-        continue;
-      }
-      auto hash = correctness_hash(config, *input, worktree);
-      if (!hash) {
-        verdict_text = "REJECT";
-        reason = "correctness command failed: " + hash.error().message;
-        break;
-      }
-      if (*hash != expected.output_hash) {
-        verdict_text = "REJECT";
-        reason = fmt::format("input '{}': the output differs from the baseline's (sha256 {} vs {}): faster but wrong "
-                             "is useless; no timing was measured",
-                             input->name, hash->substr(0, 16), expected.output_hash.substr(0, 16));
-        break;
-      }
-      say(fmt::format("correctness: {} matches the baseline", input->name));
-    }
-  }
-
-  if (verdict_text.empty()) {
-    set_phase("measure");
-    const auto& inputs = ws.project.inputs.inputs;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const InputSpec& input = inputs[i];
-      const auto base = base_benches->find(input.name);
-      if (base == base_benches->end()) {
-        outcome.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
-        continue;
-      }
-      const auto base_times = base->second.wall_times();
-      MeasureOptions measure;
-      measure.owner = "experiment";
-      measure.owner_id = e.id;
-      measure.runs = options.runs.value_or(config.benchmark.runs);
-      measure.warmup = config.benchmark.warmup;
-      measure.cooldown_s = config.benchmark.cooldown_seconds;
-      measure.timeout_s = stats::median(base_times) * policy->timeout_multiplier;
-      measure.status = options.status;
-      if (options.strategy == Strategy::sequential) {
-        verdict::SequentialOptions seq;
-        seq.max_runs = measure.runs;
-        seq.min_runs = std::min(3, measure.runs);
-        const verdict::Policy p = *policy;
-        measure.enough = [base_times, p, seq](const core::Benchmark& bench) {
-          const auto times = bench.wall_times();
-          if (static_cast<int>(times.size()) < seq.min_runs || times.size() > base_times.size()) {
-            return false;
-          }
-          const std::span<const double> b(base_times.data(), times.size());
-          return verdict::sequential_look(b, times, p, seq).look.stop;
-        };
-      }
-      if (options.status != nullptr) {
-        options.status->info().input_index = static_cast<int>(i + 1);
-        options.status->info().input_count = static_cast<int>(inputs.size());
-      }
-      say(fmt::format("measuring {} ({}/{}), timeout {:.3f} s", input.name, i + 1, inputs.size(), *measure.timeout_s));
-      auto m = measure_input(*ws.store, ws.project, input, worktree, measure);
-      if (!m) {
-        return tl::unexpected(m.error());
-      }
-      outcome.resumed = outcome.resumed || m->resumed_runs > 0;
-      if (m->resumed_runs > 0) {
-        say(fmt::format("resumed {} with {} runs already in the store", input.name, m->resumed_runs));
-      }
-      if (m->end == InputEnd::interrupted) {
-        return make_error(fmt::format("interrupted; the runs measured so far are kept: zkbench exp run {} resumes",
-                                      experiment_id(e.number)));
-      }
-      if (m->end == InputEnd::timed_out) {
-        verdict_text = "KILL";
-        reason = fmt::format("input '{}': a run exceeded {:.2f}x the baseline median ({:.3f} s): {}", input.name,
-                             policy->timeout_multiplier, *measure.timeout_s, m->message);
-        break;
-      }
-      if (m->end == InputEnd::failed) {
-        verdict_text = "REJECT";
-        reason = fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message);
-        break;
-      }
-      m->bench.command = input.name;
-      core::Benchmark base_named = base->second;
-      base_named.command = input.name;
-      verdict::CommandComparison c = verdict::compare_benchmarks(base_named, m->bench, *policy);
-      c.command = input.name;
-      c.weight = input.weight;
-      comparisons.push_back(std::move(c));
-    }
-  }
-
-  if (verdict_text.empty()) {
-    set_phase("compare");
-    decision = verdict::combine_inputs(comparisons, *policy);
-    verdict_text = verdict::to_string(decision.verdict);
-    reason = decision.reason;
-    double total = 0;
-    double weights = 0;
-    for (const verdict::CommandComparison& c : comparisons) {
-      if (!std::isnan(c.change)) {
-        total += c.weight * c.change;
-        weights += c.weight;
-      }
-    }
-    if (weights > 0) {
-      e.change = total / weights;
-    }
-  }
-  decision.reason = reason;
+  outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
+  outcome.resumed = ev->resumed;
+  e.change = ev->change;
+  const std::string verdict_text = ev->verdict;
+  const std::string reason = ev->reason;
+  const auto& comparisons = ev->comparisons;
+  const verdict::Decision& decision = ev->decision;
 
   e.verdict = verdict_text;
   e.status = "done";
