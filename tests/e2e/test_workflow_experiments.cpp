@@ -153,3 +153,31 @@ TEST(WorkflowExperimentsE2e, config_errors_and_missing_prerequisites_are_one_cle
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_TRUE(contains(none.output, "zkbench init")) << none.output;
 }
+
+TEST(WorkflowExperimentsE2e, compound_records_whether_experiments_add_up_or_conflict) {
+  WorkflowRepo repo(3, "0.1");
+  write_file(repo.dir() / "extra", "0.06\n");
+  ASSERT_EQ(repo.git("add extra && git commit -qm extra"), 0);
+  ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
+  const std::string a = repo.experiment("Less delay", "delay", "0.02\n");
+  const std::string b = repo.experiment("No extra", "extra", "0\n");
+  const std::string c = repo.experiment("Other delay", "delay", "0.03\n");
+  for (const std::string& n : {a, b, c}) {
+    const CliResult run = repo.zkbench("exp run " + n);
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+  }
+  const CliResult together = repo.zkbench("compound " + a + " " + b);
+  ASSERT_EQ(together.exit_code, 0) << together.output;
+  EXPECT_TRUE(contains(together.output, "no conflict")) << together.output;
+  // 001 and 003 edit the same line: they do not merge, a conflict.
+  const CliResult clash = repo.zkbench("compound 1 3");
+  ASSERT_EQ(clash.exit_code, 0) << clash.output;
+  EXPECT_TRUE(contains(clash.output, "CONFLICT")) << clash.output;
+  const std::string tracker = read_file(repo.dir() / "benchmarks/TRACKER.md");
+  EXPECT_TRUE(contains(tracker, "| 001 + 002 |")) << tracker;
+  EXPECT_TRUE(contains(tracker, "| 001 + 003 |")) << tracker;
+  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/PLAN.md"), "Conflicts with: #003"));
+  const CliResult one = repo.zkbench("compound 1");
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_TRUE(contains(one.output, "at least two")) << one.output;
+}

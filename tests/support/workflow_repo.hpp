@@ -1,6 +1,6 @@
 #pragma once
 // A throwaway zkbench project for the workflow's end-to-end tests: a git repository with a tiny shell
-// "prover" (prog.sh sleeps for the seconds in `delay`, then prints its input and `suffix`), two inputs,
+// "prover" (prog.sh sleeps for the seconds in `delay`, and in `extra` when present, then prints its input and `suffix`), two inputs,
 // and a zkbench.yaml with few, short runs. Experiments change `delay` or `suffix` on their branch.
 
 #include <cstdlib>
@@ -32,6 +32,7 @@ public:
                "here=$(dirname \"$0\")\n"
                "[ -n \"$ZKBENCH_TEST_TRACE\" ] && echo \"s $(date +%s%N)\" >> \"$ZKBENCH_TEST_TRACE\"\n"
                "sleep \"$(cat \"$here/delay\")\"\n"
+               "if [ -f \"$here/extra\" ]; then sleep \"$(cat \"$here/extra\")\"; fi\n"
                "[ -n \"$ZKBENCH_TEST_TRACE\" ] && echo \"e $(date +%s%N)\" >> \"$ZKBENCH_TEST_TRACE\"\n"
                "cat \"$1\"; cat \"$here/suffix\"\n"
                "echo 'steps: 42' >&2\n");
