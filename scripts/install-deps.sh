@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev valgrind hyperfine python3
+  chromium nodejs
 )
 
 missing=()
@@ -19,7 +20,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Debian's nodejs lacks npm (a separate package); NodeSource's nodejs bundles it and conflicts with
+# Debian's npm, so ask for the package only when the command is missing.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
+
+# The browser test's playwright-core (tests/browser/), from its lockfile; node_modules stays out of git.
+install_browser_test_modules() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  if command -v npm >/dev/null 2>&1 && [ ! -d "$dir/node_modules/playwright-core" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_browser_test_modules
   exit 0
 fi
 
@@ -37,3 +54,4 @@ echo "Installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_browser_test_modules

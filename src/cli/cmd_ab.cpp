@@ -2,12 +2,16 @@
 // with the policy, after a fixed number of runs or as soon as the sequential rule settles the verdict.
 // Runs go through measure::ProcessExecutor; the loop and the decision are verdict::run_ab, the same code
 // that bench/verdicts simulates.
+#include <algorithm>
+#include <map>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
 #include "cli/comparison_output.hpp"
 #include "measure/interrupt.hpp"
+#include "measure/metrics.hpp"
 #include "measure/process_executor.hpp"
 #include "util/error.hpp"
 #include "verdict/sequential.hpp"
@@ -29,7 +33,11 @@ struct AbCliOptions {
   bool shell = false;
   bool no_shell = false;
   bool json = false;
+  std::vector<std::string> metrics; // NAME=REGEX
 };
+
+// Every value measured on one side, by metric name ("time" first).
+using SideValues = std::map<std::string, std::vector<double>>;
 
 // Why the loop stopped before a decision, when a run did not succeed.
 struct RunFailure {
@@ -69,9 +77,22 @@ int run_ab_command(const AbCliOptions& o) {
     spec.shell = mode;
     return spec;
   };
+  std::vector<measure::MetricSpec> metric_specs;
+  for (const auto& argument : o.metrics) {
+    auto spec = measure::parse_metric_spec(argument);
+    if (!spec) {
+      throw Fatal(spec.error().message, {}, ExitCode::usage);
+    }
+    metric_specs.push_back(std::move(*spec));
+  }
+  // The loop decides on the policy's primary metric when it is measured, else on the time.
+  const bool primary_is_metric = std::any_of(metric_specs.begin(), metric_specs.end(), [&](const auto& m) {
+    return m.name == policy.primary_metric;
+  });
+  const std::string decided = primary_is_metric ? policy.primary_metric : "time";
   measure::ExecutionOptions exec_options;
   exec_options.timeout_s = o.timeout_s;
-  exec_options.capture_output = false;
+  exec_options.capture_output = !metric_specs.empty();
 
   for (int i = 0; i < o.warmup; ++i) {
     for (const auto side : {verdict::Side::baseline, verdict::Side::candidate}) {
@@ -80,6 +101,8 @@ int run_ab_command(const AbCliOptions& o) {
   }
 
   std::optional<RunFailure> failure;
+  SideValues baseline_values;
+  SideValues candidate_values;
   const verdict::Sampler sample = [&](verdict::Side side, int index) -> Result<double> {
     auto result = executor.execute(spec_for(side), exec_options);
     if (!result) {
@@ -92,9 +115,18 @@ int run_ab_command(const AbCliOptions& o) {
       failure = RunFailure{side, index, *result};
       return make_error("run failed");
     }
-    return result->wall_s;
+    auto& values = side == verdict::Side::baseline ? baseline_values : candidate_values;
+    values["time"].push_back(result->wall_s);
+    for (const auto& [name, value] : measure::collect_metrics(metric_specs, {}, result->output)) {
+      if (!value) {
+        return make_error(fmt::format("metric '{}' not found in the output of {} run {}", name,
+                                      side == verdict::Side::baseline ? "baseline" : "candidate", index + 1));
+      }
+      values[name].push_back(*value);
+    }
+    return values[decided].back();
   };
-  auto outcome = verdict::run_ab(sample, "time", policy, options);
+  auto outcome = verdict::run_ab(sample, decided, policy, options);
   if (!outcome && !failure) {
     throw Fatal(outcome.error().message);
   }
@@ -115,7 +147,17 @@ int run_ab_command(const AbCliOptions& o) {
 
   verdict::CommandComparison comparison;
   comparison.command = o.candidate;
-  comparison.metrics.push_back(outcome->comparison);
+  for (const auto& [name, base] : baseline_values) {
+    const auto cand = candidate_values.find(name);
+    if (name == decided) {
+      comparison.metrics.push_back(outcome->comparison);
+    } else if (cand != candidate_values.end()) {
+      comparison.metrics.push_back(verdict::compare_metric(name, base, cand->second, policy));
+    }
+  }
+  if (comparison.metrics.empty()) {
+    comparison.metrics.push_back(outcome->comparison);
+  }
   comparison.decision = outcome->decision;
   const std::vector<verdict::CommandComparison> list{comparison};
   if (o.json) {
@@ -163,6 +205,9 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("-t,--timeout", o->timeout_s, "Kill a run after this many seconds (a candidate timeout is KILL)");
   sub.add_flag("-S,--shell", o->shell, "Always run the commands through /bin/sh -c");
   sub.add_flag("-N,--no-shell", o->no_shell, "Never use a shell: split the commands into words");
+  sub.add_option("-m,--metric", o->metrics,
+                 "NAME=REGEX: read a number from each run's output (one capture group); the policy's "
+                 "primary_metric decides when measured");
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
   sub.add_flag("--json", o->json, "Print the result as JSON (compare's schema plus runs_used, stopped_early, trace)");

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/gpu_probes.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "workflow/config.hpp"
@@ -20,6 +21,7 @@ CommandMain setup_env(CLI::App& sub) {
   sub.add_option("-o,--output", *output, "Where to write the environment")->capture_default_str();
   return [output] {
     workflow::CollectOptions options;
+    options.gpu_probe = telemetry_gpu_probe(); // NVML first, then nvidia-smi
     // The guest manifest comes from zkbench.yaml when there is one here.
     if (std::filesystem::exists("zkbench.yaml")) {
       const auto config = workflow::load_config("zkbench.yaml", "zkbench.yaml");

@@ -309,14 +309,24 @@ std::string command_line() {
   return out;
 }
 
+// A count option: digits only, so "-1" is refused instead of wrapping around to a huge unsigned value.
+CLI::Validator whole_number() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? std::string() : "expected a whole number (0, 1, 2, ...), got '" + value + "'";
+      },
+      "NUM");
+}
+
 } // namespace
 
 CommandMain setup_run(CLI::App& sub) {
   auto o = std::make_shared<RunOptions>();
-  sub.add_option("-w,--warmup", o->warmup, "Perform NUM warmup runs before the actual benchmark");
-  sub.add_option("-r,--runs", o->runs, "Perform exactly NUM runs for each command");
-  sub.add_option("-m,--min-runs", o->min_runs, "Perform at least NUM runs for each command (default: 10)");
-  sub.add_option("-M,--max-runs", o->max_runs, "Perform at most NUM runs for each command");
+  sub.add_option("-w,--warmup", o->warmup, "Perform NUM warmup runs before the actual benchmark")->check(whole_number());
+  sub.add_option("-r,--runs", o->runs, "Perform exactly NUM runs for each command")->check(whole_number());
+  sub.add_option("-m,--min-runs", o->min_runs, "Perform at least NUM runs for each command (default: 10)")->check(whole_number());
+  sub.add_option("-M,--max-runs", o->max_runs, "Perform at most NUM runs for each command")->check(whole_number());
   const auto repeatable = [&](const char* names, std::vector<std::string>& into, const char* help) {
     sub.add_option(names, into, help)->allow_extra_args(false)->take_all();
   };

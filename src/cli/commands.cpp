@@ -21,6 +21,12 @@ CommandMain setup_final(CLI::App& sub);
 CommandMain setup_status(CLI::App& sub);
 CommandMain setup_logs(CLI::App& sub);
 CommandMain setup_run(CLI::App& sub);
+CommandMain setup_doctor(CLI::App& sub);
+CommandMain setup_gpu(CLI::App& sub);
+CommandMain setup_notify(CLI::App& sub);
+CommandMain setup_serve(CLI::App& sub);
+CommandMain setup_profile(CLI::App& sub);
+CommandMain setup_project(CLI::App& sub);
 
 namespace {
 
@@ -41,6 +47,13 @@ const std::array k_commands = {
     CommandEntry{"final", "Write benchmarks/FINAL_REPORT.md", &setup_final},
     CommandEntry{"status", "What the measuring zkbench does: experiment, input, run i/N, elapsed, ETA", &setup_status},
     CommandEntry{"logs", "The output of the newest --detach command (-f follows it)", &setup_logs},
+    CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
+    CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
+    CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
+    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
+    CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
+    CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
+                 &setup_project},
 };
 
 } // namespace

@@ -155,6 +155,9 @@ void RunProgress::benchmark_finished(const core::Benchmark& bench) {
   std::lock_guard lock(m_mutex);
   m_phase.clear();
   clear_locked();
+  if (bench.runs.empty()) {
+    return; // stopped before its first run: the error or the interrupt message says why
+  }
   fmt::print(m_report, "{}\n", report::format_benchmark_summary(bench, m_unit));
   std::fflush(m_report);
 }

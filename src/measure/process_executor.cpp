@@ -26,6 +26,7 @@
 #include "measure/command_line.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/output_sink.hpp"
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 extern char** environ; // NOLINT: POSIX
@@ -57,25 +58,7 @@ int ms_until(Clock::time_point when) {
   return static_cast<int>(std::clamp<long long>(left, 0, 1'000'000));
 }
 
-// A file descriptor closed on scope exit.
-class Fd {
-public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return m_fd; }
-  void reset() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = -1;
-  }
-
-private:
-  int m_fd = -1;
-};
+using util::Fd;
 
 // The environment for the child: ours with `extra` set over it. Empty when nothing is added, meaning
 // "inherit environ as is".

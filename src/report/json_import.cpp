@@ -1,13 +1,13 @@
-// Reads --export-json files of zkbench and hyperfine (1.15; 1.20's memory_usage_byte). hyperfine keeps
-// only the mean user/system time of a benchmark, so each imported run gets those means: the benchmark's
-// figures read back exactly, the per-run split is unknown.
+// Reader of hyperfine/zkbench --export-json files. Hyperfine records per-run wall times and exit codes
+// only; its user/system figures are means, so every imported run gets those means (the benchmark's
+// figures read back exactly, the per-run split is unknown). zkbench's additions ("timed_out", "metrics",
+// "memory_usage_byte", and "command_line" when "command" holds a -n name) fill the rest when present.
 #include "report/json_import.hpp"
-
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "util/files.hpp"
 
 namespace zkbench::report {
 
@@ -15,167 +15,139 @@ namespace {
 
 using nlohmann::json;
 
-class Reader {
-public:
-  explicit Reader(std::string_view source) : m_source(source) {}
-
-  Result<std::vector<core::Benchmark>> read(const json& root) {
-    if (!root.is_object() || !root.contains("results") || !root["results"].is_array()) {
-      return fail("", "expected an object with a \"results\" array");
-    }
-    std::vector<core::Benchmark> out;
-    const json& results = root["results"];
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      auto bench = read_benchmark(results[i], fmt::format("results[{}]", i));
-      if (!bench) {
-        return tl::unexpected(bench.error());
-      }
-      out.push_back(std::move(*bench));
-    }
-    return out;
+// The per-run array `key` of result `index`, checked to have one entry per run (or absent: nullptr).
+Result<const json*> per_run_array(const json& result, const char* key, std::size_t runs, std::string_view source,
+                                  std::size_t index) {
+  const auto it = result.find(key);
+  if (it == result.end() || it->is_null()) {
+    return nullptr;
   }
-
-private:
-  tl::unexpected<Error> fail(const std::string& where, const std::string& what) const {
-    return make_error(fmt::format("{}: {}{}{}", m_source, where, where.empty() ? "" : ": ", what));
+  if (!it->is_array() || it->size() != runs) {
+    return make_error(fmt::format("{}: results[{}].{}: expected an array of {} values (one per time)", source,
+                                  index, key, runs));
   }
+  return &*it;
+}
 
-  // The array at `key` of `result`, checked to have one entry per run (when present).
-  Result<const json*> per_run_array(const json& result, const char* key, std::size_t runs, const std::string& where) {
-    if (!result.contains(key) || result[key].is_null()) {
-      return nullptr;
-    }
-    const json& value = result[key];
-    if (!value.is_array()) {
-      return fail(where + "." + key, "expected an array");
-    }
-    if (value.size() != runs) {
-      return fail(where + "." + key, fmt::format("has {} entries, but \"times\" has {}", value.size(), runs));
-    }
-    return &value;
+Result<core::Benchmark> parse_result(const json& r, std::string_view source, std::size_t index) {
+  if (!r.is_object()) {
+    return make_error(fmt::format("{}: results[{}]: expected an object", source, index));
   }
-
-  Result<core::Benchmark> read_benchmark(const json& result, const std::string& where) {
-    if (!result.is_object()) {
-      return fail(where, "expected an object");
+  core::Benchmark b;
+  const auto command = r.find("command");
+  if (command == r.end() || !command->is_string()) {
+    return make_error(fmt::format("{}: results[{}].command: missing or not a string", source, index));
+  }
+  b.command = command->get<std::string>();
+  if (const auto line = r.find("command_line"); line != r.end() && line->is_string()) {
+    b.name = b.command; // zkbench writes the -n name as "command", as hyperfine does
+    b.command = line->get<std::string>();
+  }
+  const auto mean_of = [&r](const char* key) {
+    const auto it = r.find(key);
+    return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
+  };
+  const double user_s = mean_of("user");
+  const double system_s = mean_of("system");
+  const auto times = r.find("times");
+  if (times == r.end() || !times->is_array()) {
+    return make_error(fmt::format("{}: results[{}].times: missing or not an array", source, index));
+  }
+  const std::size_t n = times->size();
+  auto exit_codes = per_run_array(r, "exit_codes", n, source, index);
+  auto timed_out = per_run_array(r, "timed_out", n, source, index);
+  auto memory = per_run_array(r, "memory_usage_byte", n, source, index);
+  for (const auto* checked : {&exit_codes, &timed_out, &memory}) {
+    if (!*checked) {
+      return tl::unexpected(checked->error());
     }
-    if (!result.contains("command") || !result["command"].is_string()) {
-      return fail(where + ".command", "expected a string");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    core::Run run;
+    run.index = static_cast<int>(i);
+    const auto& t = (*times)[i];
+    if (!t.is_number()) {
+      return make_error(fmt::format("{}: results[{}].times[{}]: expected a number", source, index, i));
     }
-    if (!result.contains("times") || !result["times"].is_array()) {
-      return fail(where + ".times", "expected an array of numbers");
-    }
-    core::Benchmark bench;
-    if (result.contains("command_line") && result["command_line"].is_string()) {
-      bench.command = result["command_line"].get<std::string>();
-      bench.name = result["command"].get<std::string>();
-    } else {
-      bench.command = result["command"].get<std::string>();
-    }
-    if (result.contains("parameters") && !result["parameters"].is_null()) {
-      if (!result["parameters"].is_object()) {
-        return fail(where + ".parameters", "expected an object");
-      }
-      for (const auto& [name, value] : result["parameters"].items()) {
-        bench.parameters[name] = value.is_string() ? value.get<std::string>() : value.dump();
-      }
-    }
-    const double user = result.value("user", 0.0);
-    const double system = result.value("system", 0.0);
-
-    const json& times = result["times"];
-    const std::size_t runs = times.size();
-    auto exit_codes = per_run_array(result, "exit_codes", runs, where);
-    auto memory = per_run_array(result, "memory_usage_byte", runs, where);
-    auto timed_out = per_run_array(result, "timed_out", runs, where);
-    if (!exit_codes || !memory || !timed_out) {
-      return tl::unexpected(!exit_codes ? exit_codes.error() : !memory ? memory.error() : timed_out.error());
-    }
-    for (std::size_t i = 0; i < runs; ++i) {
-      if (!times[i].is_number()) {
-        return fail(where + fmt::format(".times[{}]", i), "expected a number");
-      }
-      core::Run run;
-      run.index = static_cast<int>(i);
-      run.wall_s = times[i].get<double>();
-      run.user_s = user;
-      run.system_s = system;
-      if (*exit_codes != nullptr) {
-        const json& code = (**exit_codes)[i];
-        if (code.is_number_integer()) {
-          run.exit_code = code.get<int>();
-          run.status = *run.exit_code == 0 ? core::RunStatus::success : core::RunStatus::failed;
-        } else if (code.is_null()) {
-          run.status = core::RunStatus::signaled;
-        } else {
-          return fail(where + fmt::format(".exit_codes[{}]", i), "expected an integer or null");
-        }
+    run.wall_s = t.get<double>();
+    run.user_s = user_s;
+    run.system_s = system_s;
+    if (*exit_codes) {
+      const auto& code = (**exit_codes)[i];
+      if (code.is_number_integer()) {
+        run.exit_code = code.get<int>();
+        run.status = *run.exit_code == 0 ? core::RunStatus::success : core::RunStatus::failed;
+      } else if (code.is_null()) {
+        run.status = core::RunStatus::signaled; // hyperfine writes null when the process had no exit code
       } else {
-        run.exit_code = 0;
+        return make_error(fmt::format("{}: results[{}].exit_codes[{}]: expected an integer or null", source, index, i));
       }
-      if (*memory != nullptr && (**memory)[i].is_number()) {
-        run.peak_rss_bytes = (**memory)[i].get<std::int64_t>();
-      }
-      if (*timed_out != nullptr && (**timed_out)[i].is_boolean() && (**timed_out)[i].get<bool>()) {
-        run.status = core::RunStatus::timed_out;
-      }
-      bench.runs.push_back(std::move(run));
     }
-    if (auto metrics = read_metrics(result, where, bench); !metrics) {
-      return tl::unexpected(metrics.error());
+    if (*timed_out && (**timed_out)[i].is_boolean() && (**timed_out)[i].get<bool>()) {
+      run.status = core::RunStatus::timed_out;
     }
-    return bench;
+    if (*memory && (**memory)[i].is_number()) {
+      run.peak_rss_bytes = (**memory)[i].get<std::int64_t>();
+    }
+    b.runs.push_back(std::move(run));
   }
-
-  Result<void> read_metrics(const json& result, const std::string& where, core::Benchmark& bench) {
-    if (!result.contains("metrics") || result["metrics"].is_null()) {
-      return {};
+  if (const auto params = r.find("parameters"); params != r.end() && params->is_object()) {
+    for (const auto& [key, value] : params->items()) {
+      b.parameters[key] = value.is_string() ? value.get<std::string>() : value.dump();
     }
-    if (!result["metrics"].is_object()) {
-      return fail(where + ".metrics", "expected an object");
-    }
-    for (const auto& [name, values] : result["metrics"].items()) {
-      const std::string at = where + ".metrics." + name;
-      if (!values.is_array() || values.size() != bench.runs.size()) {
-        return fail(at, fmt::format("expected an array of {} numbers or nulls", bench.runs.size()));
+  }
+  if (const auto metrics = r.find("metrics"); metrics != r.end() && metrics->is_object()) {
+    for (const auto& [name, values] : metrics->items()) {
+      if (!values.is_array() || values.size() != n) {
+        return make_error(fmt::format("{}: results[{}].metrics.{}: expected an array of {} values", source, index,
+                                      name, n));
       }
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        if (values[i].is_number()) {
-          bench.runs[i].metrics[name] = values[i].get<double>();
-        } else if (values[i].is_null()) {
-          bench.runs[i].metrics[name] = std::nullopt;
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& v = values[i];
+        if (v.is_number()) {
+          b.runs[i].metrics[name] = v.get<double>();
+        } else if (v.is_null()) {
+          b.runs[i].metrics[name] = std::nullopt;
         } else {
-          return fail(fmt::format("{}[{}]", at, i), "expected a number or null");
+          return make_error(fmt::format("{}: results[{}].metrics.{}[{}]: expected a number or null", source, index,
+                                        name, i));
         }
       }
     }
-    return {};
   }
-
-  std::string m_source;
-};
+  return b;
+}
 
 } // namespace
 
 Result<std::vector<core::Benchmark>> parse_results_json(std::string_view text, std::string_view source) {
-  json root;
+  json doc;
   try {
-    root = json::parse(text);
+    doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    return make_error(fmt::format("{}: invalid JSON: {}", source, e.what()));
+    return make_error(fmt::format("{}: invalid JSON at byte {}: {}", source, e.byte, e.what()));
   }
-  Reader reader(source);
-  return reader.read(root);
+  const auto results = doc.is_object() ? doc.find("results") : doc.end();
+  if (!doc.is_object() || results == doc.end() || !results->is_array()) {
+    return make_error(fmt::format("{}: expected an object with a \"results\" array (hyperfine/zkbench JSON)", source));
+  }
+  std::vector<core::Benchmark> benchmarks;
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    auto b = parse_result((*results)[i], source, i);
+    if (!b) {
+      return tl::unexpected(b.error());
+    }
+    benchmarks.push_back(std::move(*b));
+  }
+  return benchmarks;
 }
 
 Result<std::vector<core::Benchmark>> read_results_json(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(fmt::format("cannot read '{}': no such file or not readable", path.string()));
+  const auto text = read_text_file(path);
+  if (!text) {
+    return tl::unexpected(text.error());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_results_json(text.str(), path.string());
+  return parse_results_json(*text, path.string());
 }
 
 } // namespace zkbench::report

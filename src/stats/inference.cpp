@@ -223,3 +223,18 @@ std::optional<RelativeChange> relative_change_ci(std::span<const double> baselin
 }
 
 } // namespace zkbench::stats
+
+namespace zkbench::stats {
+
+std::optional<PredictionInterval> prediction_interval(std::span<const double> sample, double confidence) {
+  if (sample.size() < 2 || !(confidence > 0.0 && confidence < 1.0)) {
+    return std::nullopt;
+  }
+  const double n = static_cast<double>(sample.size());
+  const double t = student_t_quantile(0.5 + confidence / 2.0, n - 1.0);
+  const double half = t * stddev(sample) * std::sqrt(1.0 + 1.0 / n);
+  const double m = mean(sample);
+  return PredictionInterval{m - half, m + half};
+}
+
+} // namespace zkbench::stats

@@ -72,3 +72,15 @@ std::optional<RelativeChange> relative_change_ci(std::span<const double> baselin
                                                  double confidence = 0.95);
 
 } // namespace zkbench::stats
+
+namespace zkbench::stats {
+
+/// Two-sided prediction interval for one new observation from the population of `sample` (normal model):
+/// mean +- t_{(1+confidence)/2, n-1} * s * sqrt(1 + 1/n). Needs >= 2 values; nullopt otherwise.
+struct PredictionInterval {
+  double lo = 0;
+  double hi = 0;
+};
+std::optional<PredictionInterval> prediction_interval(std::span<const double> sample, double confidence = 0.99);
+
+} // namespace zkbench::stats

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli.hpp"
+#include "support/fixtures.hpp"
 
 using namespace zkbench;
 
@@ -48,4 +49,23 @@ TEST(CliAb, failing_baseline_is_an_error) {
 TEST(CliAb, unknown_strategy_is_a_usage_error) {
   const auto r = test::run_zkbench("ab --strategy bold true true");
   EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+TEST(CliAb, deterministic_primary_metric_decides_at_min_runs) {
+  test::TempDir dir;
+  test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: steps\n");
+  const auto r = test::run_zkbench("ab --json --policy '" + (dir / "policy.yaml").string() +
+                                   "' -m 'steps=steps: (\\d+)' 'echo steps: 100000' 'echo steps: 99800'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto doc = nlohmann::json::parse(r.output);
+  EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP");
+  EXPECT_NE(doc.at("overall").at("reason").get<std::string>().find("deterministic"), std::string::npos);
+  EXPECT_EQ(doc.at("runs_used").at("baseline"), 3);
+  EXPECT_EQ(doc.at("comparisons").size(), 2u); // steps and time
+}
+
+TEST(CliAb, missing_metric_is_an_error_naming_the_run) {
+  const auto r = test::run_zkbench("ab -m 'steps=steps: (\\d+)' 'echo nothing' 'echo steps: 1'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("metric 'steps' not found in the output of baseline run 1"), std::string::npos) << r.output;
 }

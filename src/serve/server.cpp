@@ -1,0 +1,153 @@
+#include "serve/server.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "serve/paths.hpp"
+
+namespace zkbench::serve {
+
+struct ReportServer::Impl {
+  httplib::Server http;
+  std::mutex mutex;
+  bool stop_requested = false;
+  bool running = false;
+};
+
+namespace {
+
+void set_common_headers(httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Referrer-Policy", "no-referrer");
+}
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+  set_common_headers(res);
+}
+
+void send_text(httplib::Response& res, int status, const std::string& text) {
+  res.status = status;
+  res.set_content(text, "text/plain; charset=utf-8");
+  set_common_headers(res);
+}
+
+} // namespace
+
+ReportServer::ReportServer(std::filesystem::path root) : m_root(std::move(root)), m_impl(std::make_unique<Impl>()) {}
+
+ReportServer::~ReportServer() = default;
+
+Result<std::unique_ptr<ReportServer>> ReportServer::create(const std::filesystem::path& root) {
+  std::error_code ec;
+  const std::filesystem::path canonical = std::filesystem::canonical(root, ec);
+  if (ec) {
+    return make_error(fmt::format("cannot serve '{}': {}", root.string(), ec.message()));
+  }
+  if (!std::filesystem::is_directory(canonical, ec)) {
+    return make_error(fmt::format("cannot serve '{}': not a folder", root.string()));
+  }
+  return std::unique_ptr<ReportServer>(new ReportServer(canonical));
+}
+
+void ReportServer::add_api_route(const std::string& pattern, ApiHandler handler) {
+  m_impl->http.Get(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    ApiRequest request;
+    for (const auto& match : req.matches) {
+      request.captures.push_back(match.str());
+    }
+    for (const auto& [key, value] : req.params) {
+      request.query.emplace(key, value);
+    }
+    try {
+      const ApiResponse response = handler(request);
+      send_json(res, response.status, response.body);
+    } catch (const std::exception&) {
+      send_json(res, 500, {{"error", "internal error"}});
+    }
+  });
+}
+
+Result<int> ReportServer::bind(const std::string& host, int port) {
+  httplib::Server& http = m_impl->http;
+  http.Get(R"(/api/.*)", [](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 404, {{"error", "no such API route"}});
+  });
+  // The catch-all for files, registered last so API routes win. req.path arrives percent-decoded
+  // once; resolve_under never decodes again, so double-encoded traversal stays a literal name.
+  http.Get(R"(/.*)", [root = m_root](const httplib::Request& req, httplib::Response& res) {
+    const auto file = resolve_under(root, req.path);
+    if (!file) {
+      const bool forbidden = file.error() == PathRefusal::forbidden;
+      send_text(res, forbidden ? 403 : 404, forbidden ? "forbidden\n" : "not found\n");
+      return;
+    }
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) {
+      send_text(res, 404, "not found\n");
+      return;
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    res.status = 200;
+    res.set_content(content.str(), content_type_for(*file));
+    set_common_headers(res);
+  });
+  const auto refuse = [](const httplib::Request&, httplib::Response& res) { send_text(res, 405, "read-only\n"); };
+  http.Post(R"(/.*)", refuse);
+  http.Put(R"(/.*)", refuse);
+  http.Delete(R"(/.*)", refuse);
+  http.Patch(R"(/.*)", refuse);
+
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port silently and
+  // share its traffic; SO_REUSEADDR alone allows a quick restart but refuses a port in use.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
+  if (bound < 0) {
+    return make_error(fmt::format("cannot listen on {}:{} (address in use, or not an address of this machine)",
+                                  host, port));
+  }
+  return bound;
+}
+
+void ReportServer::run() {
+  {
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->stop_requested) {
+      return;
+    }
+    m_impl->running = true;
+  }
+  m_impl->http.listen_after_bind();
+}
+
+void ReportServer::stop() {
+  bool running = false;
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->stop_requested = true;
+    running = m_impl->running;
+  }
+  if (!running) {
+    return; // run() will see stop_requested and return at once
+  }
+  // httplib's stop() does nothing until listen_after_bind() has marked itself running, and run()
+  // may be a moment away from that: wait for it (briefly) so that the stop is not lost.
+  for (int i = 0; i < 2000 && !m_impl->http.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  m_impl->http.stop();
+}
+
+} // namespace zkbench::serve

@@ -1,0 +1,169 @@
+// The report server over real HTTP on an ephemeral loopback port: files served with their types,
+// traversal refused in every spelling, API routes registered by callers.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "serve/server.hpp"
+#include "support/fixtures.hpp"
+
+namespace zkbench::serve {
+namespace {
+
+/// Sends `request` as raw bytes (no client-side normalisation) and returns the status code.
+int raw_status(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  (void)::write(fd, request.data(), request.size());
+  std::string response(512, '\0');
+  const ssize_t n = ::read(fd, response.data(), response.size());
+  ::close(fd);
+  if (n < 12) {
+    return -1;
+  }
+  return std::stoi(response.substr(9, 3)); // "HTTP/1.1 403 ..."
+}
+
+class ServeServer : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::filesystem::create_directories(m_dir / "report" / "charts");
+    test::write_file(m_dir / "report" / "index.html", "<!doctype html><title>r</title>");
+    test::write_file(m_dir / "report" / "style.css", "body{}");
+    test::write_file(m_dir / "report" / "data.json", "{}");
+    test::write_file(m_dir / "report" / "charts" / "trend.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
+    test::write_file(m_dir / "secret.txt", "TOP-SECRET");
+    std::filesystem::create_symlink(m_dir / "secret.txt", m_dir / "report" / "leak.txt");
+    std::filesystem::create_directory_symlink(m_dir.path(), m_dir / "report" / "up");
+
+    auto server = ReportServer::create(m_dir / "report");
+    ASSERT_TRUE(server) << server.error().message;
+    m_server = std::move(*server);
+    m_server->add_api_route(R"(/api/experiments/(\d+))", [](const ApiRequest& request) {
+      return ApiResponse{200, {{"id", request.captures.at(1)}, {"q", request.query.count("q") ? request.query.at("q") : ""}}};
+    });
+    m_server->add_api_route(R"(/api/boom)", [](const ApiRequest&) -> ApiResponse { throw std::runtime_error("x"); });
+    const auto port = m_server->bind("127.0.0.1", 0);
+    ASSERT_TRUE(port) << port.error().message;
+    m_port = *port;
+    m_thread = std::thread([this] { m_server->run(); });
+  }
+  void TearDown() override {
+    if (m_server) {
+      m_server->stop();
+    }
+    if (m_thread.joinable()) {
+      m_thread.join();
+    }
+  }
+
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", m_port);
+    c.set_url_encode(false); // send paths exactly as written
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+
+  test::TempDir m_dir;
+  std::unique_ptr<ReportServer> m_server;
+  std::thread m_thread;
+  int m_port = 0;
+};
+
+TEST_F(ServeServer, serves_files_with_their_content_types) {
+  auto c = client();
+  const auto index = c.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->body, "<!doctype html><title>r</title>");
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(index->get_header_value("X-Content-Type-Options"), "nosniff");
+  const auto svg = c.Get("/charts/trend.svg");
+  ASSERT_TRUE(svg);
+  EXPECT_EQ(svg->status, 200);
+  EXPECT_EQ(svg->get_header_value("Content-Type"), "image/svg+xml");
+  EXPECT_EQ(c.Get("/style.css")->get_header_value("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(c.Get("/data.json")->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(c.Get("/charts/")->status, 404); // a folder without index.html
+  EXPECT_EQ(c.Get("/absent.html")->status, 404);
+}
+
+TEST_F(ServeServer, refuses_every_traversal_spelling) {
+  auto c = client();
+  for (const char* path : {"/../secret.txt", "/charts/../../secret.txt", "/%2e%2e/secret.txt", "/%2e%2e%2fsecret.txt",
+                           "/charts/%2E%2E/%2E%2E/secret.txt", "/%252e%252e%252fsecret.txt", "/..%2fsecret.txt",
+                           "/..%5csecret.txt", "/leak.txt", "/up/secret.txt", "//etc/passwd", "/etc/passwd",
+                           "/%2fetc%2fpasswd"}) {
+    const auto response = c.Get(path);
+    ASSERT_TRUE(response) << path;
+    EXPECT_TRUE(response->status == 403 || response->status == 404) << path << " -> " << response->status;
+    EXPECT_EQ(response->body.find("TOP-SECRET"), std::string::npos) << path;
+  }
+}
+
+TEST_F(ServeServer, refuses_raw_traversal_requests) {
+  for (const char* target : {"/../secret.txt", "/../../../../etc/passwd", "/%2e%2e/secret.txt"}) {
+    const int status = raw_status(m_port, std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(status == 400 || status == 403 || status == 404) << target << " -> " << status;
+  }
+  const int absolute = raw_status(m_port, "GET http://127.0.0.1/../secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(absolute, 200);
+}
+
+TEST_F(ServeServer, api_routes_answer_json) {
+  auto c = client();
+  const auto experiment = c.Get("/api/experiments/007?q=x");
+  ASSERT_TRUE(experiment);
+  EXPECT_EQ(experiment->status, 200);
+  EXPECT_EQ(experiment->get_header_value("Content-Type"), "application/json");
+  const auto body = nlohmann::json::parse(experiment->body);
+  EXPECT_EQ(body.at("id"), "007");
+  EXPECT_EQ(body.at("q"), "x");
+  const auto unknown = c.Get("/api/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(unknown->body).at("error"), "no such API route");
+  const auto boom = c.Get("/api/boom");
+  ASSERT_TRUE(boom);
+  EXPECT_EQ(boom->status, 500);
+}
+
+TEST_F(ServeServer, is_read_only) {
+  auto c = client();
+  const auto posted = c.Post("/index.html", "x", "text/plain");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 405);
+  EXPECT_EQ(test::read_file(m_dir / "report" / "index.html"), "<!doctype html><title>r</title>");
+}
+
+TEST(ServeServerSetup, refuses_a_missing_folder_and_a_taken_port) {
+  test::TempDir dir;
+  EXPECT_FALSE(ReportServer::create(dir / "absent"));
+  auto first = ReportServer::create(dir.path());
+  auto second = ReportServer::create(dir.path());
+  ASSERT_TRUE(first && second);
+  const auto port = (*first)->bind("127.0.0.1", 0);
+  ASSERT_TRUE(port);
+  const auto taken = (*second)->bind("127.0.0.1", *port);
+  ASSERT_FALSE(taken);
+  EXPECT_NE(taken.error().message.find(std::to_string(*port)), std::string::npos);
+  (*first)->stop(); // before run(): run() must then return at once
+  (*first)->run();
+}
+
+} // namespace
+} // namespace zkbench::serve
