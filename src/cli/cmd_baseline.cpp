@@ -37,10 +37,7 @@ int baseline_main(const BaselineArgs& args) {
   workflow::BaselineOptions options;
   options.runs = args.runs;
   options.status = &status;
-  options.say = [](const std::string& line) {
-    fmt::print("{}\n", line);
-    std::fflush(stdout);
-  };
+  options.say = print_line;
   auto outcome = workflow::establish_baseline(ws, options);
   if (!outcome) {
     throw Fatal(outcome.error().message);
@@ -51,9 +48,7 @@ int baseline_main(const BaselineArgs& args) {
     fmt::print("  {:<16} median {:.4f} s  CV {:.1f}%  ({} runs)  output {}\n", input.input, input.median_s,
                input.cv * 100, input.runs, input.hash.substr(0, 12));
   }
-  for (const std::string& warning : outcome->warnings) {
-    fmt::print(stderr, "warning: {}\n", warning);
-  }
+  print_warnings(outcome->warnings);
   for (const auto& file : outcome->files) {
     fmt::print("wrote {}\n", std::filesystem::relative(file, ws.root()).string());
   }

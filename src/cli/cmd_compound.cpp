@@ -36,18 +36,13 @@ CommandMain setup_compound(CLI::App& sub) {
     workflow::RunExperimentOptions options;
     options.runs = *runs;
     options.status = &status;
-    options.say = [](const std::string& line) {
-      fmt::print("{}\n", line);
-      std::fflush(stdout);
-    };
+    options.say = print_line;
     auto outcome = workflow::run_compound(ws, parsed, options);
     refresh_tracker(ws);
     if (!outcome) {
       throw Fatal(outcome.error().message);
     }
-    for (const std::string& warning : outcome->warnings) {
-      fmt::print(stderr, "warning: {}\n", warning);
-    }
+    print_warnings(outcome->warnings);
     fmt::print("\ncompound {}: {} {} (best alone {}): {}\n  {}\n", util::join(*numbers, " + "), outcome->verdict,
                workflow::format_change(outcome->record.combined_change), workflow::format_change(outcome->record.best_change),
                outcome->record.conflict ? "CONFLICT" : "no conflict", outcome->record.note);

@@ -106,18 +106,13 @@ int exp_run(const ExpArgs& a) {
   options.strategy = a.strategy == "sequential" ? workflow::Strategy::sequential : workflow::Strategy::fixed;
   options.runs = a.runs;
   options.status = &status;
-  options.say = [](const std::string& line) {
-    fmt::print("{}\n", line);
-    std::fflush(stdout);
-  };
+  options.say = print_line;
   auto outcome = workflow::run_experiment(ws, number, options);
   refresh_tracker(ws);
   if (!outcome) {
     throw Fatal(outcome.error().message);
   }
-  for (const std::string& warning : outcome->warnings) {
-    fmt::print(stderr, "warning: {}\n", warning);
-  }
+  print_warnings(outcome->warnings);
   const auto& e = outcome->experiment;
   fmt::print("\nexperiment {} ({}): {} {}\n  {}\n  branch {}\n", workflow::experiment_id(e.number), e.name, e.verdict,
              workflow::format_change(e.change), outcome->reason, e.branch);

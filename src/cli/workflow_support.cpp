@@ -6,15 +6,12 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
 #include "util/error.hpp"
-#include "util/strings.hpp"
 #include "workflow/prechecks.hpp"
 #include "workflow/tracker.hpp"
 
@@ -103,16 +100,16 @@ void detach_to(const std::filesystem::path& log, const std::string& what) {
   std::filesystem::create_symlink(log.filename(), latest, ec);
 }
 
-std::string current_command_line() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::string> args;
-  for (const std::string& arg : util::split(raw, '\0')) {
-    if (!arg.empty()) {
-      args.push_back(arg);
-    }
-  }
-  return util::join(args, " ");
+void print_line(const std::string& line) {
+  fmt::print("{}\n", line);
+  std::fflush(stdout);
 }
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) {
+    fmt::print(stderr, "warning: {}\n", warning);
+  }
+}
+
 
 } // namespace zkbench::cli

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "workflow/machine_lock.hpp"
 #include "workflow/workspace.hpp"
@@ -35,7 +36,9 @@ void print_prechecks();
 /// prints where to follow it and exits 0. Returns in the background process only.
 void detach_to(const std::filesystem::path& log, const std::string& what);
 
-/// The command line as typed (/proc/self/cmdline).
-std::string current_command_line();
+/// Prints a progress line on stdout at once (the workflow's `say` callbacks).
+void print_line(const std::string& line);
+/// Prints each warning on stderr as "warning: ...".
+void print_warnings(const std::vector<std::string>& warnings);
 
 } // namespace zkbench::cli

@@ -6,6 +6,7 @@
 #include "stats/descriptive.hpp"
 #include "workflow/environment.hpp"
 #include "workflow/measure_inputs.hpp"
+#include "workflow/profiling.hpp"
 
 namespace zkbench::workflow {
 
@@ -124,6 +125,14 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   }
   WORKFLOW_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
+  if (!inputs.empty()) {
+    auto profiled = capture_profile(config, inputs.front(), ws.root(), dir / "profile.txt");
+    if (!profiled) {
+      outcome.warnings.push_back("no baseline profile: " + profiled.error().message);
+    } else if (*profiled) {
+      outcome.files.push_back(dir / "profile.txt");
+    }
+  }
   const std::string env_yaml = to_yaml(env);
   WORKFLOW_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
   outcome.files.push_back(ws.benchmarks_dir() / "environment.yaml");

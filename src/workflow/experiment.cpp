@@ -9,9 +9,11 @@
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
+#include "verdict/drift.hpp"
 #include "verdict/sequential.hpp"
 #include "workflow/environment.hpp"
 #include "workflow/measure_inputs.hpp"
+#include "workflow/profiling.hpp"
 
 namespace zkbench::workflow {
 
@@ -118,6 +120,40 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
 }
 
 } // namespace
+
+// The drift sentinel (verdict/drift.hpp): two fresh runs of the baseline's code on the first input,
+// checked against the stored baseline. A drifted machine makes any verdict suspect: a warning says so.
+Result<std::string> check_baseline_drift(Workspace& ws, const store::BaselineRecord& baseline,
+                                         const std::map<std::string, core::Benchmark>& base_benches,
+                                         const RunExperimentOptions& options) {
+  const auto& inputs = ws.project.inputs.inputs;
+  const auto base = inputs.empty() ? base_benches.end() : base_benches.find(inputs.front().name);
+  if (base == base_benches.end()) {
+    return std::string();
+  }
+  const std::filesystem::path tree = ws.worktree_dir("baseline");
+  WORKFLOW_TRY(ws.git.ensure_worktree(tree, baseline.commit));
+  WORKFLOW_TRY(build_checkout(ws.project.config, tree, ws.state_dir() / "logs" / "baseline-drift-build.log"));
+  MeasureOptions measure;
+  measure.owner = "drift";
+  measure.owner_id = -now_us();
+  measure.runs = 2;
+  measure.status = options.status;
+  auto fresh = measure_input(*ws.store, ws.project, inputs.front(), tree, measure);
+  if (!fresh) {
+    return tl::unexpected(fresh.error());
+  }
+  if (fresh->end != InputEnd::measured) {
+    return fmt::format("drift sentinel: the baseline's code failed on input '{}': {}", inputs.front().name, fresh->message);
+  }
+  const auto stored = base->second.wall_times();
+  const auto times = fresh->bench.wall_times();
+  const verdict::DriftCheck drift = verdict::check_drift(stored, times);
+  if (options.say) {
+    options.say("drift sentinel: " + drift.message);
+  }
+  return drift.drifted ? "drift sentinel: " + drift.message : std::string();
+}
 
 Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
                                              const store::BaselineRecord& baseline,
@@ -251,6 +287,14 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   }
 
   if (verdict_text.empty()) {
+    set_phase("drift");
+    auto drift = check_baseline_drift(ws, baseline, base_benches, options);
+    if (!drift) {
+      return tl::unexpected(drift.error());
+    }
+    if (!drift->empty()) {
+      ev.warnings.push_back(*drift);
+    }
     set_phase("compare");
     decision = verdict::combine_inputs(comparisons, policy);
     verdict_text = verdict::to_string(decision.verdict);
@@ -426,6 +470,25 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   const auto& comparisons = ev->comparisons;
   const verdict::Decision& decision = ev->decision;
 
+  // The profile (when configured) of the experiment's code, and its diff with the baseline's.
+  if (verdict_text != "FAILED" && verdict_text != "KILL" && !ws.project.inputs.inputs.empty()) {
+    auto profiled = capture_profile(ws.project.config, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
+    const std::filesystem::path base_profile = ws.benchmarks_dir() / "baseline" / "profile.txt";
+    if (!profiled) {
+      outcome.warnings.push_back("no profile: " + profiled.error().message);
+    } else if (*profiled) {
+      outcome.files.push_back(dir / "profile.txt");
+      if (std::filesystem::exists(base_profile)) {
+        auto diff = profile_diff_text(base_profile, dir / "profile.txt");
+        if (diff) {
+          WORKFLOW_TRY(write_file_atomically(dir / "profile_diff.txt", *diff));
+          outcome.files.push_back(dir / "profile_diff.txt");
+        } else {
+          outcome.warnings.push_back("no profile diff: " + diff.error().message);
+        }
+      }
+    }
+  }
   e.verdict = verdict_text;
   e.status = "done";
   e.close_reason = reason;
@@ -438,7 +501,11 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   }
   e.details_json = results_json(e, decision, comparisons, "");
   WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
-  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", verdict_markdown(e, reason, comparisons, *policy)));
+  std::string md = verdict_markdown(e, reason, comparisons, *policy);
+  for (const std::string& warning : outcome.warnings) {
+    md += "\n> warning: " + warning + "\n";
+  }
+  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", md));
   outcome.files.push_back(dir / "results.json");
   outcome.files.push_back(dir / "verdict.md");
   if (verdict_text == "KEEP") {

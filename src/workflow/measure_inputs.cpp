@@ -153,6 +153,14 @@ measure::MetricReader metric_reader(const ProjectConfig& config, const Placehold
   };
 }
 
+// The placeholders of `input`, its scratch folder ({out}) created.
+Placeholders input_placeholders(const ProjectConfig& config, const InputSpec& input) {
+  const std::filesystem::path out = scratch_dir(config, input);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  return placeholders_for(config, input, out);
+}
+
 } // namespace
 
 std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input) {
@@ -186,10 +194,7 @@ Result<void> build_checkout(const ProjectConfig& config, const std::filesystem::
 
 Result<std::string> correctness_hash(const ProjectConfig& config, const InputSpec& input,
                                      const std::filesystem::path& work_dir) {
-  const std::filesystem::path out = scratch_dir(config, input);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  const Placeholders values = placeholders_for(config, input, out);
+  const Placeholders values = input_placeholders(config, input);
   auto command = expand(config.correctness.command, values);
   if (!command) {
     return tl::unexpected(command.error());
@@ -294,10 +299,7 @@ Result<InputMeasurement> measure_input(store::Store& store, const Project& proje
     return result;
   }
 
-  const std::filesystem::path out = scratch_dir(config, input);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  const Placeholders values = placeholders_for(config, input, out);
+  const Placeholders values = input_placeholders(config, input);
   auto command = expand(config.benchmark.command, values);
   if (!command) {
     return tl::unexpected(command.error());

@@ -181,3 +181,21 @@ TEST(WorkflowExperimentsE2e, compound_records_whether_experiments_add_up_or_conf
   EXPECT_EQ(one.exit_code, 1);
   EXPECT_TRUE(contains(one.output, "at least two")) << one.output;
 }
+
+TEST(WorkflowExperimentsE2e, a_configured_profiler_gives_profile_txt_and_a_diff_with_the_baseline) {
+  WorkflowRepo repo(3, "0.1");
+  const std::string fixture = zkbench::test::fixture_path("zisk/ziskemu_XS_top_functions_book.txt").string();
+  std::string config = read_file(repo.dir() / "zkbench.yaml");
+  config += "vars:\n  profile_source: \"" + fixture + "\"\nprofile:\n  zkvm: zisk\n  command: \"cat {profile_source}\"\n";
+  write_file(repo.dir() / "zkbench.yaml", config);
+  ASSERT_EQ(repo.git("commit -qam profiler"), 0);
+  const CliResult baseline = repo.zkbench("baseline");
+  ASSERT_EQ(baseline.exit_code, 0) << baseline.output;
+  EXPECT_EQ(read_file(repo.dir() / "benchmarks/baseline/profile.txt"), read_file(fixture));
+  const std::string number = repo.experiment("Faster", "delay", "0.05\n");
+  const CliResult run = repo.zkbench("exp run " + number);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto folder = repo.dir() / "benchmarks/experiments/001-faster";
+  EXPECT_EQ(read_file(folder / "profile.txt"), read_file(fixture));
+  EXPECT_FALSE(read_file(folder / "profile_diff.txt").empty()) << run.output;
+}
