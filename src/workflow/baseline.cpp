@@ -54,8 +54,8 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     if (!hash) {
       return tl::unexpected(hash.error());
     }
-    records.push_back({input.name, *hash, 0});
-    say(fmt::format("correctness: {} -> {}", input.name, hash->substr(0, 16)));
+    records.push_back({input.name, hash->hash, 0});
+    say(fmt::format("correctness: {} -> {}", input.name, hash->hash.substr(0, 16)));
   }
 
   auto policy = project_policy(config);

@@ -192,8 +192,8 @@ Result<void> build_checkout(const ProjectConfig& config, const std::filesystem::
   return {};
 }
 
-Result<std::string> correctness_hash(const ProjectConfig& config, const InputSpec& input,
-                                     const std::filesystem::path& work_dir) {
+Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const InputSpec& input,
+                                           const std::filesystem::path& work_dir, std::optional<double> timeout_s) {
   const Placeholders values = input_placeholders(config, input);
   auto command = expand(config.correctness.command, values);
   if (!command) {
@@ -208,17 +208,21 @@ Result<std::string> correctness_hash(const ProjectConfig& config, const InputSpe
   spec.working_dir = work_dir;
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{1} << 30;
+  options.timeout_s = timeout_s;
   auto result = executor.execute(spec, options);
   if (!result) {
     return make_error(fmt::format("correctness command for input '{}' cannot run: {}", input.name,
                                   result.error().message));
+  }
+  if (result->status == core::RunStatus::timed_out) {
+    return CorrectnessResult{"", true};
   }
   if (result->status != core::RunStatus::success) {
     return make_error(fmt::format("correctness command '{}' failed on input '{}' ({}): {}", *command, input.name,
                                   describe_end(*result), tail_lines(result->output, 3)));
   }
   if (!use_files) {
-    return util::sha256_hex(result->output);
+    return CorrectnessResult{util::sha256_hex(result->output), false};
   }
   util::Sha256 hash;
   for (const std::string& output : config.correctness.outputs) {
@@ -245,7 +249,7 @@ Result<std::string> correctness_hash(const ProjectConfig& config, const InputSpe
     hash.update(std::string_view("\0", 1));
     hash.update(util::sha256_hex(content));
   }
-  return hash.hex_digest();
+  return CorrectnessResult{hash.hex_digest(), false};
 }
 
 Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,

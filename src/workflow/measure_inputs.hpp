@@ -23,11 +23,18 @@ namespace zkbench::workflow {
 Result<void> build_checkout(const ProjectConfig& config, const std::filesystem::path& work_dir,
                             const std::filesystem::path& log);
 
-/// Runs the correctness command for `input` in `work_dir` and returns the SHA-256 of its stdout, or of
-/// the `outputs` files (names and contents, in order) when listed. Error: the command fails or an
-/// output file is missing (the message says which), or cannot run at all.
-Result<std::string> correctness_hash(const ProjectConfig& config, const InputSpec& input,
-                                     const std::filesystem::path& work_dir);
+/// What the correctness command gave: the SHA-256 of its stdout, or of the `outputs` files (names and
+/// contents, in order) when listed; or that it ran past its timeout (hash empty).
+struct CorrectnessResult {
+  std::string hash;
+  bool timed_out = false;
+};
+
+/// Runs the correctness command for `input` in `work_dir`, killed after `timeout_s` when given.
+/// Error: the command fails or an output file is missing (the message says which), or cannot run.
+Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const InputSpec& input,
+                                           const std::filesystem::path& work_dir,
+                                           std::optional<double> timeout_s = std::nullopt);
 
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
 std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input);
