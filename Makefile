@@ -4,9 +4,12 @@
 #   make test    install, build, run every test (normal build, then AddressSanitizer+UBSan build)
 #   make check   build and run the tests of the normal build only (the quick loop)
 #   make bench   run the benchmarks in bench/ (prints figures and ratios against the peers)
+#   make fuzz    build the libFuzzer targets with clang (build-fuzz/) and run each briefly
 
 BUILD       ?= build
 ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 10
 JOBS        ?= $(shell nproc)
 WERROR      ?= ON
 CMAKE_FLAGS ?=
@@ -15,7 +18,7 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all deps configure demo test check test-asan bench clean
+.PHONY: all deps configure demo test check test-asan fuzz bench clean
 
 all: $(BUILD)/build.ninja
 	cmake --build $(BUILD) --target zkbench -j $(JOBS)
@@ -29,6 +32,16 @@ $(BUILD)/build.ninja:
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DZKBENCH_SANITIZE=ON \
 	  -DZKBENCH_WERROR=$(WERROR) $(CMAKE_FLAGS)
+
+# The fuzz build: clang, every source instrumented (fuzzer-no-link, ASan, UBSan); only the fuzzers are
+# built. Warnings are not errors here: clang warns about things gcc does not, in code it did not write.
+$(FUZZ_BUILD)/build.ninja:
+	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZKBENCH_FUZZ=ON \
+	  -DZKBENCH_TESTS=OFF -DZKBENCH_WERROR=OFF $(CMAKE_FLAGS)
+
+fuzz: $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) --target fuzzers -j $(JOBS)
+	scripts/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 demo: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -51,4 +64,4 @@ bench: deps all
 	bench/run.sh $(BUILD)/zkbench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

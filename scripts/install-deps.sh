@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libre2-dev
   libfmt-dev libspdlog-dev libexpected-dev libboost-math-dev zlib1g-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev valgrind hyperfine python3
   chromium nodejs

@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "profile/callgrind_parser.hpp"
+#include "profile/gecko_parser.hpp"
+#include "profile/pprof_parser.hpp"
 #include "profile/ziskemu_parser.hpp"
 
 namespace zkbench::profile {
@@ -17,6 +20,9 @@ namespace {
 // The formats, one line each, in the order auto-detection tries them. Binary formats with a magic
 // number (pprof, gzip) should come before text formats whose sniffers look for words.
 const std::array k_formats = {
+    ProfileFormat{"pprof", "pprof protobuf, raw or gzip (RISC Zero RISC0_PPROF_OUT, Go)", &sniff_pprof, &parse_pprof_stream},
+    ProfileFormat{"gecko", "Gecko/Firefox Profiler JSON, raw or processed (SP1 TRACE_FILE)", &sniff_gecko, &parse_gecko_stream},
+    ProfileFormat{"callgrind", "valgrind --tool=callgrind output (Ir as steps)", &sniff_callgrind, &parse_callgrind_stream},
     ProfileFormat{"ziskemu", "ziskemu -X/-S/-D text report (ZisK)", &sniff_ziskemu, &parse_ziskemu_stream},
 };
 

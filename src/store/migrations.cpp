@@ -1,12 +1,12 @@
 #include "store/migrations.hpp"
 
 #include <array>
-#include <chrono>
 #include <cstdint>
 
 #include <fmt/format.h>
 
 #include "store/sqlite_db.hpp"
+#include "util/clock.hpp"
 
 namespace zkbench::store {
 
@@ -77,12 +77,39 @@ CREATE TABLE run_gpu (
 );
 )sql";
 
-// Version 3: the optimization workflow (issue 4). baselines and their per-input output hashes;
+// Version 3: team scale. sessions.machine_class says which class of machine measured a session, so
+// baselines are compared only within a class ('' = not recorded). jobs is the work queue of
+// `zkbench submit` / `zkbench worker` (src/queue/):
+// - payload and result are JSON objects; status is queued -> running -> done | failed;
+// - a running job belongs to the worker holding lease_token until lease_expires_at_us; a worker that
+//   stops heartbeating loses it and the job is claimed again (attempts counts the claims);
+// - every write by a worker compares its lease_token, so a worker whose lease was lost changes nothing.
+constexpr const char* k_v3_sql = R"sql(
+ALTER TABLE sessions ADD COLUMN machine_class TEXT NOT NULL DEFAULT '';
+CREATE TABLE jobs (
+  id {id},
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  machine_class TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  worker TEXT,
+  lease_token TEXT,
+  lease_expires_at_us BIGINT,
+  heartbeat_at_us BIGINT,
+  result TEXT,
+  created_at_us BIGINT NOT NULL,
+  started_at_us BIGINT,
+  finished_at_us BIGINT
+);
+CREATE INDEX jobs_by_class_status ON jobs (machine_class, status, id);
+// Version 4: the optimization workflow (issue 4). baselines and their per-input output hashes;
 // experiments from hypothesis to verdict (number unique, shown as 001); session_links say which
 // session measured which input for a baseline, experiment or compound test (so `exp run` resumes with
 // the runs already measured); notes are learnings and backlog ideas; conflicts are compound tests.
 // experiments.details and conflicts.experiments are JSON text.
-constexpr const char* k_v3_sql = R"sql(
+constexpr const char* k_v4_sql = R"sql(
 CREATE TABLE baselines (
   id {id},
   commit_sha TEXT NOT NULL,
@@ -144,18 +171,13 @@ CREATE TABLE conflicts (
 constexpr std::array k_migrations = {
     Migration{1, "sessions, benchmarks, runs and run metrics", k_v1_sql},
     Migration{2, "GPU telemetry per run (run_gpu)", k_v2_sql},
-    Migration{3, "optimization workflow: baselines, experiments, session links, notes, conflicts", k_v3_sql},
+    Migration{3, "machine class of sessions; the job queue (jobs)", k_v3_sql},
+    Migration{4, "optimization workflow: baselines, experiments, session links, notes, conflicts", k_v4_sql},
 };
 
 constexpr const char* k_create_migrations_table =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
     "description TEXT NOT NULL, applied_at_us BIGINT NOT NULL)";
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 /// The number of tables in `db` named `name`, or of all tables when `name` is empty.
 Result<std::int64_t> count_tables(SqliteDb& db, std::string_view name = {}) {
@@ -245,7 +267,7 @@ Result<int> apply_migrations(SqliteDb& db, int target) {
     }
     ZKBENCH_TRY(record->bind(1, std::int64_t{migration.version}));
     ZKBENCH_TRY(record->bind(2, std::string_view(migration.description)));
-    ZKBENCH_TRY(record->bind(3, now_us()));
+    ZKBENCH_TRY(record->bind(3, util::unix_now_us()));
     ZKBENCH_TRY(record->run());
     version = migration.version;
   }

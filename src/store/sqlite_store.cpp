@@ -1,6 +1,5 @@
 #include "store/sqlite_store.hpp"
 
-#include <chrono>
 #include <limits>
 #include <map>
 #include <system_error>
@@ -9,55 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "store/migrations.hpp"
+#include "store/row_codec.hpp"
+#include "util/clock.hpp"
 
 namespace zkbench::store {
 
 namespace {
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::optional<core::RunStatus> run_status_from_string(std::string_view text) {
-  for (core::RunStatus status : {core::RunStatus::success, core::RunStatus::failed,
-                                 core::RunStatus::signaled, core::RunStatus::timed_out}) {
-    if (text == core::to_string(status)) {
-      return status;
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> widen(const std::optional<int>& value) {
-  return value ? std::optional<std::int64_t>(*value) : std::nullopt;
-}
-
-std::optional<int> narrow(const std::optional<std::int64_t>& value) {
-  return value ? std::optional<int>(static_cast<int>(*value)) : std::nullopt;
-}
-
-std::string parameters_to_json(const std::map<std::string, std::string>& parameters) {
-  return nlohmann::json(parameters).dump();
-}
-
-Result<std::map<std::string, std::string>> parameters_from_json(const std::string& text,
-                                                                const std::string& where) {
-  try {
-    return nlohmann::json::parse(text).get<std::map<std::string, std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    return make_error(fmt::format("{}: parameters are not a JSON object of strings: {}", where, e.what()));
-  }
-}
-
-// Columns of a session row with its counts; read by read_session().
-constexpr const char* k_session_select = R"sql(
-SELECT s.id, s.kind, s.argv, s.host, s.working_dir, s.started_at_us, s.finished_at_us, s.status,
-       (SELECT COUNT(*) FROM benchmarks b WHERE b.session_id = s.id),
-       (SELECT COUNT(*) FROM runs r JOIN benchmarks b ON r.benchmark_id = b.id WHERE b.session_id = s.id)
-FROM sessions s
-)sql";
+using util::unix_now_us;
 
 Result<SessionRecord> read_session(const Statement& row, const std::string& location) {
   SessionRecord record;
@@ -74,8 +32,9 @@ Result<SessionRecord> read_session(const Statement& row, const std::string& loca
     return make_error(fmt::format("store '{}': session {} has unknown status '{}'", location, record.id, status));
   }
   record.status = *parsed;
-  record.benchmark_count = static_cast<std::size_t>(row.column_int(8));
-  record.run_count = static_cast<std::size_t>(row.column_int(9));
+  record.info.machine_class = row.column_text(8);
+  record.benchmark_count = static_cast<std::size_t>(row.column_int(9));
+  record.run_count = static_cast<std::size_t>(row.column_int(10));
   return record;
 }
 
@@ -117,15 +76,25 @@ Result<void> SqliteStore::require_row(const char* table, const char* what, std::
 }
 
 Result<std::int64_t> SqliteStore::begin_session(const SessionInfo& info) {
+  SessionRecord record;
+  record.info = info;
+  return import_session(record);
+}
+
+Result<std::int64_t> SqliteStore::import_session(const SessionRecord& record) {
   std::lock_guard lock(m_mutex);
+  const SessionInfo& info = record.info;
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
-      "INSERT INTO sessions (kind, argv, host, working_dir, started_at_us, status) "
-      "VALUES (?, ?, ?, ?, ?, 'running')"));
+      "INSERT INTO sessions (kind, argv, host, working_dir, started_at_us, machine_class, status, "
+      "finished_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(info.kind)));
   ZKBENCH_TRY(stmt->bind(2, std::string_view(info.argv)));
   ZKBENCH_TRY(stmt->bind(3, std::string_view(info.host)));
   ZKBENCH_TRY(stmt->bind(4, std::string_view(info.working_dir)));
   ZKBENCH_TRY(stmt->bind(5, info.started_at_us));
+  ZKBENCH_TRY(stmt->bind(6, std::string_view(info.machine_class)));
+  ZKBENCH_TRY(stmt->bind(7, std::string_view(to_string(record.status))));
+  ZKBENCH_TRY(stmt->bind(8, record.finished_at_us));
   // A single statement outside BEGIN is its own transaction, committed (and synced) when it returns.
   ZKBENCH_TRY(stmt->run());
   return m_db.last_insert_id();
@@ -135,7 +104,7 @@ Result<void> SqliteStore::finish_session(std::int64_t session_id, SessionStatus 
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare("UPDATE sessions SET status = ?, finished_at_us = ? WHERE id = ?"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(to_string(status))));
-  ZKBENCH_TRY(stmt->bind(2, now_us()));
+  ZKBENCH_TRY(stmt->bind(2, unix_now_us()));
   ZKBENCH_TRY(stmt->bind(3, session_id));
   ZKBENCH_TRY(stmt->run());
   if (m_db.changes() == 0) {

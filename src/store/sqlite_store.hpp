@@ -30,6 +30,7 @@ public:
   static Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path);
 
   Result<std::int64_t> begin_session(const SessionInfo& info) override;
+  Result<std::int64_t> import_session(const SessionRecord& record) override;
   Result<void> finish_session(std::int64_t session_id, SessionStatus status) override;
   Result<std::int64_t> add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) override;
   Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/strings.hpp"
 
@@ -15,11 +16,33 @@ namespace {
 constexpr std::array k_session_statuses = {SessionStatus::running, SessionStatus::complete,
                                            SessionStatus::interrupted, SessionStatus::failed};
 
+} // namespace
+
 bool is_postgresql_url(std::string_view location) {
   return util::starts_with(location, "postgresql://") || util::starts_with(location, "postgres://");
 }
 
-} // namespace
+std::string redact_location(std::string_view location) {
+  if (!is_postgresql_url(location)) {
+    return std::string(location);
+  }
+  // postgresql://user:password@host/...: the userinfo ends at the last '@' before the path.
+  const std::size_t scheme_end = location.find("://") + 3;
+  const std::size_t authority_end = location.find_first_of("/?#", scheme_end);
+  const std::string_view authority = location.substr(scheme_end, authority_end - scheme_end);
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) {
+    return std::string(location);
+  }
+  const std::size_t colon = authority.substr(0, at).find(':');
+  if (colon == std::string_view::npos) {
+    return std::string(location);
+  }
+  std::string redacted(location.substr(0, scheme_end + colon + 1));
+  redacted += "***";
+  redacted += location.substr(scheme_end + at);
+  return redacted;
+}
 
 const char* to_string(SessionStatus status) {
   switch (status) {
@@ -50,9 +73,11 @@ std::filesystem::path default_store_path(const std::filesystem::path& project_di
 
 Result<std::unique_ptr<Store>> open_store(const std::string& location, OpenMode mode) {
   if (is_postgresql_url(location)) {
-    return make_error(fmt::format("cannot open store '{}': PostgreSQL stores are not built yet; "
-                                  "use an SQLite file path",
-                                  location));
+    auto store = PostgresStore::open(location);
+    if (!store) {
+      return tl::unexpected(store.error());
+    }
+    return std::unique_ptr<Store>(std::move(*store));
   }
   if (location.empty()) {
     return make_error("cannot open store: the store path is empty");

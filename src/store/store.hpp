@@ -29,6 +29,7 @@ struct SessionInfo {
   std::string host;           // hostname
   std::string working_dir;
   std::int64_t started_at_us = 0;
+  std::string machine_class;  // "h100", "rtx3090", ... ("" = not recorded); baselines compare within a class
 };
 
 enum class SessionStatus { running, complete, interrupted, failed };
@@ -53,6 +54,9 @@ public:
 
   /// Starts a session (status running, no finish time); returns its id.
   virtual Result<std::int64_t> begin_session(const SessionInfo& info) = 0;
+  /// Adds a session exactly as recorded elsewhere (status, finish time included), for `zkbench store
+  /// copy`; returns its new id. The counts of `record` are ignored.
+  virtual Result<std::int64_t> import_session(const SessionRecord& record) = 0;
   /// Marks a session finished with `status`, finish time now. Error: no such session.
   virtual Result<void> finish_session(std::int64_t session_id, SessionStatus status) = 0;
 
@@ -112,15 +116,21 @@ public:
 /// The default store location: `.zkbench/zkbench.db` under `project_dir`.
 std::filesystem::path default_store_path(const std::filesystem::path& project_dir);
 
+/// True for postgresql:// and postgres:// URLs.
+bool is_postgresql_url(std::string_view location);
+/// `location` with the password of a URL replaced by "***" (other text unchanged), for messages.
+std::string redact_location(std::string_view location);
+
 enum class OpenMode {
   create,   // create the store (and its folder) when missing: commands that measure
   existing, // fail with "no store at '...'" when missing: commands that only read
 };
 
 /// Opens the store at `location` (creating it as `mode` allows) and migrates it to the latest schema.
-/// `location` is a file path for SQLite; a postgresql:// or postgres:// URL is refused until the
-/// PostgreSQL backend lands. Errors say which file and why: a folder that cannot be created, a
-/// directory or a non-database file in the way, a store written by a newer zkbench, SQLite's message.
+/// `location` is a file path for SQLite, or a postgresql:// or postgres:// URL for PostgreSQL (the
+/// database must exist; `mode` does not apply). Errors say which file or server and why: a folder that
+/// cannot be created, a directory or a non-database file in the way, a store written by a newer
+/// zkbench, SQLite's or PostgreSQL's message. A URL's password never appears in a message.
 Result<std::unique_ptr<Store>> open_store(const std::string& location, OpenMode mode = OpenMode::create);
 
 } // namespace zkbench::store

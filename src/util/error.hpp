@@ -11,6 +11,22 @@
 
 #include <tl/expected.hpp>
 
+/// Returns the error of `expr` (any Result) from the enclosing function, which returns a Result.
+#define ZKBENCH_TRY(expr)                                                                            \
+  do {                                                                                               \
+    if (auto zkbench_try_result = (expr); !zkbench_try_result) {                                     \
+      return tl::unexpected(std::move(zkbench_try_result.error()));                                  \
+    }                                                                                                \
+  } while (false)
+
+/// Declares `name` as the Result of `expr`, returning its error from the enclosing function when it
+/// failed; afterwards `name` holds a value (use `*name` or `name->`).
+#define ZKBENCH_TRY_ASSIGN(name, expr)                                                               \
+  auto name = (expr);                                                                                \
+  if (!name) {                                                                                       \
+    return tl::unexpected(std::move(name.error()));                                                  \
+  }
+
 namespace zkbench {
 
 /// An expected failure: what went wrong and where ("cannot open 'x.json': No such file or directory").

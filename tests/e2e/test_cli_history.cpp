@@ -38,7 +38,7 @@ struct HistoryStore {
     auto store = zkbench::store::open_store(path().string());
     EXPECT_TRUE(store) << store.error().message;
     auto& s = **store;
-    old_session = *s.begin_session({"run", "zkbench run 'cargo-zisk prove fib'", "h100-a", "/proj", k_t0});
+    old_session = *s.begin_session({"run", "zkbench run 'cargo-zisk prove fib'", "h100-a", "/proj", k_t0, "h100"});
     zkbench::core::Benchmark benchmark;
     benchmark.command = "cargo-zisk prove -e fib.elf";
     benchmark.name = "fib";
@@ -53,7 +53,7 @@ struct HistoryStore {
     timed_out.metrics = {{"steps", std::nullopt}};
     EXPECT_TRUE(s.add_run(benchmark_id, timed_out));
     EXPECT_TRUE(s.finish_session(old_session, zkbench::store::SessionStatus::complete));
-    new_session = *s.begin_session({"baseline", "zkbench baseline", "h100-a", "/proj", k_t0 + 3'600'000'000});
+    new_session = *s.begin_session({"baseline", "zkbench baseline", "h100-a", "/proj", k_t0 + 3'600'000'000, "h100"});
   }
   std::filesystem::path path() const { return dir / "store/zkbench.db"; }
   std::string store_arg() const { return "--store '" + path().string() + "'"; }
@@ -133,7 +133,7 @@ TEST(CliHistory, uses_the_default_store_of_the_current_folder) {
   {
     auto store = zkbench::store::open_store(zkbench::store::default_store_path(dir.path()).string());
     ASSERT_TRUE(store);
-    ASSERT_TRUE((*store)->begin_session({"run", "zkbench run here", "host", dir.path().string(), k_t0}));
+    ASSERT_TRUE((*store)->begin_session({"run", "zkbench run here", "host", dir.path().string(), k_t0, ""}));
   }
   const auto result = run_zkbench("history", dir.path().string());
   ASSERT_EQ(result.exit_code, 0) << result.output;

@@ -14,10 +14,8 @@ struct CliResult {
   std::string output; // stdout and stderr together
 };
 
-/// Runs `ZKBENCH_BINARY <args>` (args is shell text, quote as needed) in `cwd`, stderr merged into stdout.
-inline CliResult run_zkbench(const std::string& args, const std::string& cwd = ".") {
-  const std::string command =
-      "cd '" + cwd + "' && '" + std::string(ZKBENCH_BINARY) + "' " + args + " 2>&1 </dev/null";
+/// Runs `command` through /bin/sh and returns what it prints on stdout, with its exit code.
+inline CliResult run_shell(const std::string& command) {
   CliResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) {
@@ -31,6 +29,11 @@ inline CliResult run_zkbench(const std::string& args, const std::string& cwd = "
   const int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+/// Runs `ZKBENCH_BINARY <args>` (args is shell text, quote as needed) in `cwd`, stderr merged into stdout.
+inline CliResult run_zkbench(const std::string& args, const std::string& cwd = ".") {
+  return run_shell("cd '" + cwd + "' && '" + std::string(ZKBENCH_BINARY) + "' " + args + " 2>&1 </dev/null");
 }
 
 } // namespace zkbench::test

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "measure/run_loop.hpp"
+#include "support/fixtures.hpp"
 
 namespace zkbench::measure {
 namespace {
@@ -77,9 +78,11 @@ public:
   std::string location() const override { return "memory"; }
   Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t /*id*/) override { return benchmarks; }
   int schema_version() const override { return 1; }
-  std::filesystem::path artifacts_dir() const override { return dir; }
+  std::filesystem::path artifacts_dir() const override { return m_temp.path(); }
 
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "zkbench-run-loop-test";
+  // A folder of its own per store: ctest runs these tests in parallel processes.
+  test::TempDir m_temp;
+  std::filesystem::path dir = m_temp.path();
   std::string kind;
   std::optional<store::SessionStatus> status;
   std::vector<core::Benchmark> benchmarks;
@@ -169,7 +172,6 @@ TEST(MeasureRunLoop, stores_every_run_with_a_log_under_the_artifacts_folder) {
   EXPECT_EQ(store.benchmarks[1].runs.size(), 3u);
   EXPECT_EQ(store.benchmarks[1].runs[2].log_path, (store.dir / "logs" / "7" / "2-3.log").string());
   EXPECT_EQ(outcome->kept_runs, 6u);
-  std::filesystem::remove_all(store.dir);
 }
 
 TEST(MeasureRunLoop, failing_command_stops_after_storing_the_run) {
@@ -186,7 +188,6 @@ TEST(MeasureRunLoop, failing_command_stops_after_storing_the_run) {
   EXPECT_EQ(store.runs, 1);
   EXPECT_EQ(store.status, store::SessionStatus::failed);
   EXPECT_EQ(executor.calls, (std::vector<std::string>{"false"}));
-  std::filesystem::remove_all(store.dir);
 }
 
 TEST(MeasureRunLoop, ignore_failure_keeps_going_and_records_timeouts) {
@@ -245,7 +246,6 @@ TEST(MeasureRunLoop, interrupt_keeps_finished_runs_and_drops_the_cut_one) {
   EXPECT_EQ(outcome->kept_runs, 2u);
   EXPECT_EQ(store.runs, 2);
   EXPECT_EQ(store.status, store::SessionStatus::interrupted);
-  std::filesystem::remove_all(store.dir);
 }
 
 TEST(MeasureRunLoop, run_marked_interrupted_by_the_executor_is_not_kept) {

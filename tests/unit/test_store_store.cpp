@@ -25,7 +25,7 @@ using zkbench::test::TempDir;
 namespace {
 
 SessionInfo session_info(std::int64_t started_at_us = 1'700'000'000'000'000) {
-  return SessionInfo{"run", "zkbench run 'sleep 0.1'", "gpu-box-1", "/home/me/project", started_at_us};
+  return SessionInfo{"run", "zkbench run 'sleep 0.1'", "gpu-box-1", "/home/me/project", started_at_us, "h100"};
 }
 
 core::Run make_run(int index) {
@@ -222,6 +222,7 @@ TEST_P(StoreContract, a_new_session_is_running_and_finishing_records_status_and_
   EXPECT_EQ(record->info.host, "gpu-box-1");
   EXPECT_EQ(record->info.working_dir, "/home/me/project");
   EXPECT_EQ(record->info.started_at_us, 1'700'000'000'000'000);
+  EXPECT_EQ(record->info.machine_class, "h100");
 
   ASSERT_TRUE(store->finish_session(*id, SessionStatus::interrupted));
   record = store->get_session(*id);
@@ -425,13 +426,25 @@ TEST(StoreOpen, default_path_is_dot_zkbench_under_the_project) {
   EXPECT_EQ(zkbench::store::default_store_path("/work/p"), std::filesystem::path("/work/p/.zkbench/zkbench.db"));
 }
 
-TEST(StoreOpen, postgresql_urls_are_refused_clearly_for_now) {
-  for (const char* url : {"postgresql://db.lan/zkbench", "postgres://u@h/zk"}) {
+TEST(StoreOpen, an_unreachable_postgresql_server_is_an_error_without_the_password) {
+  for (const char* url : {"postgresql://zk:s3cr%40t@127.0.0.1:1/zkbench", "postgres://zk:s3cr%40t@127.0.0.1:1/zk"}) {
     const auto opened = zkbench::store::open_store(url);
     ASSERT_FALSE(opened);
-    EXPECT_NE(opened.error().message.find("PostgreSQL stores are not built yet"), std::string::npos);
-    EXPECT_NE(opened.error().message.find(url), std::string::npos);
+    const std::string& message = opened.error().message;
+    EXPECT_NE(message.find("cannot connect"), std::string::npos) << message;
+    EXPECT_NE(message.find("zk:***@127.0.0.1:1/"), std::string::npos) << message;
+    EXPECT_EQ(message.find("s3cr"), std::string::npos) << message;
   }
+}
+
+TEST(StoreOpen, redacts_only_the_password_of_a_url) {
+  using zkbench::store::redact_location;
+  EXPECT_EQ(redact_location("postgresql://me:pw@db.lan:5432/zk?sslmode=require"),
+            "postgresql://me:***@db.lan:5432/zk?sslmode=require");
+  EXPECT_EQ(redact_location("postgres://me:p@ss:w@db/zk"), "postgres://me:***@db/zk");
+  EXPECT_EQ(redact_location("postgresql://me@db/zk"), "postgresql://me@db/zk");
+  EXPECT_EQ(redact_location("postgresql://db/zk?user=a"), "postgresql://db/zk?user=a");
+  EXPECT_EQ(redact_location("/tmp/a:b@c/zkbench.db"), "/tmp/a:b@c/zkbench.db");
 }
 
 TEST(StoreOpen, creates_missing_folders_and_an_artifacts_folder_beside_the_file) {

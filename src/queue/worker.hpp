@@ -1,0 +1,50 @@
+#pragma once
+// `zkbench worker`'s loop: take the machine lock, claim one job of the worker's class, run its
+// command as a child process while heartbeating, record the result, release the lock, repeat.
+//
+// The machine lock is workflow's MachineLock (default workflow::default_lock_path()): one benchmark at
+// a time per machine, whichever worker or zkbench holds it. It is taken before claiming, so a worker
+// never holds a lease while waiting for the machine. The worker holds it for its child, which gets
+// ZKBENCH_LOCK_FILE=<job log>.lock so that a zkbench child taking "the machine lock" does not wait
+// for its own parent.
+//
+// A job of kind "command" has payload {"argv": ["run", ...], ...}: the worker runs
+// `<zkbench> <argv...>` with ZKBENCH_JOB_ID, ZKBENCH_JOB_ATTEMPT, ZKBENCH_MACHINE_CLASS set. The
+// child dies with the worker (PR_SET_PDEATHSIG), so a killed worker leaves nothing running that could
+// still report; when a heartbeat finds the lease lost, the worker kills the child and records nothing.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "queue/job_queue.hpp"
+
+namespace zkbench::queue {
+
+struct WorkerOptions {
+  std::string machine_class;
+  std::string name;                          // recorded as jobs.worker (default host:pid)
+  std::int64_t lease_us = 60'000'000;        // lease per claim and per heartbeat
+  std::int64_t heartbeat_us = 5'000'000;     // time between heartbeats (at most a third of the lease)
+  std::int64_t poll_us = 1'000'000;          // wait between claims when nothing is queued
+  std::filesystem::path lock_path;            // the machine lock file
+  std::filesystem::path program;             // what runs the jobs: this zkbench binary
+  bool once = false;                         // stop after one job (or none)
+  bool until_empty = false;                  // stop when no job is claimable
+  std::filesystem::path log_dir;             // where each job's output goes
+};
+
+struct WorkerSummary {
+  int done = 0;
+  int failed = 0;
+  int lost = 0; // jobs whose lease was lost while running (their result was not recorded)
+};
+
+/// Runs the loop until `options` says stop or `stop_requested()` is true. `log` receives one line
+/// per event (claimed, finished, lease lost). Errors: the lock file cannot be opened, the queue fails.
+Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
+                                 const std::function<bool()>& stop_requested,
+                                 const std::function<void(const std::string&)>& log);
+
+} // namespace zkbench::queue

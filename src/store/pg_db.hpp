@@ -1,0 +1,98 @@
+#pragma once
+// A thin layer over libpqxx for the PostgreSQL store and the job queue: one connection to a URL
+// (optionally inside a schema of its own), positional parameters that may be NULL, exact number
+// text, and libpqxx's exceptions turned into Result errors. No message ever carries the URL's
+// password: locations are redacted (store::redact_location) and the password is scrubbed from
+// server and library messages too.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "util/error.hpp"
+
+namespace zkbench::store {
+
+/// Positional parameters ($1, $2, ...) of one statement; a nullopt is SQL NULL. Doubles are sent as
+/// their shortest exact decimal text, so they read back bit for bit.
+class PgParams {
+public:
+  PgParams& add(std::int64_t value);
+  PgParams& add(int value) { return add(std::int64_t{value}); }
+  PgParams& add(double value);
+  PgParams& add(std::string_view value);
+  PgParams& add(const char* value) { return add(std::string_view(value)); }
+  PgParams& add(const std::string& value) { return add(std::string_view(value)); }
+  template <typename T>
+  PgParams& add(const std::optional<T>& value) {
+    if (value) {
+      return add(*value);
+    }
+    m_values.emplace_back();
+    return *this;
+  }
+  /// Pointers to the values, nullptr for NULL (valid while this object lives).
+  std::vector<const char*> pointers() const;
+
+private:
+  std::vector<std::optional<std::string>> m_values;
+};
+
+/// Runs one statement with `params` in `tx`. Throws libpqxx's exceptions (PgDb::transact catches them).
+pqxx::result pg_exec(pqxx::transaction_base& tx, const std::string& sql, const PgParams& params = {});
+
+// Field readers: exact integers and doubles (std::from_chars), text; the optional_ forms give nullopt
+// for NULL.
+std::int64_t pg_int(const pqxx::field& field);
+double pg_double(const pqxx::field& field);
+std::string pg_text(const pqxx::field& field);
+std::optional<std::int64_t> pg_optional_int(const pqxx::field& field);
+std::optional<double> pg_optional_double(const pqxx::field& field);
+std::optional<std::string> pg_optional_text(const pqxx::field& field);
+
+/// One PostgreSQL connection. Move-only. Not thread-safe: callers serialize.
+class PgDb {
+public:
+  /// Connects to `url`. With a non-empty `schema`, the schema is created when missing and every
+  /// unqualified name resolves in it (tests give each test its own). Error: the server's message,
+  /// naming the redacted URL.
+  static Result<PgDb> connect(const std::string& url, const std::string& schema = {});
+
+  /// Runs `body(tx)` (which returns a Result) in one transaction, committed when it returns a value,
+  /// rolled back when it returns an error or throws. libpqxx exceptions become errors
+  /// "store '<location>': <what>: <message>". Returns body's Result.
+  template <typename Body>
+  auto transact(std::string_view what, Body&& body) -> decltype(body(std::declval<pqxx::work&>())) {
+    try {
+      pqxx::work tx(*m_connection);
+      auto result = body(tx);
+      if (result) {
+        tx.commit();
+      }
+      return result;
+    } catch (const std::exception& e) {
+      return tl::unexpected(error(what, e.what()));
+    }
+  }
+
+  /// The URL as given, password redacted.
+  const std::string& location() const { return m_location; }
+  /// "store '<location>': <what>: <message>" with the password scrubbed from `message`.
+  Error error(std::string_view what, std::string_view message) const;
+
+private:
+  PgDb(std::unique_ptr<pqxx::connection> connection, std::string location, std::string password)
+      : m_connection(std::move(connection)), m_location(std::move(location)), m_password(std::move(password)) {}
+
+  std::unique_ptr<pqxx::connection> m_connection;
+  std::string m_location;
+  std::string m_password; // only to scrub it from messages
+};
+
+} // namespace zkbench::store

@@ -1,0 +1,58 @@
+#pragma once
+// The PostgreSQL backend of the Store interface (libpqxx), for teams that share one store.
+//
+// Same schema and versions as SQLite (migrations.cpp rendered with Dialect::postgresql). Each add_*
+// is one transaction, committed before it returns. Concurrent writers are safe: a benchmark's
+// position and a run's index are decided under a row lock of their session / benchmark. Migrating is
+// serialized between processes by an advisory lock. A PostgresStore may be used from several threads
+// (calls are serialized by a mutex); a process that forks must open its own.
+//
+// Messages name the store by its URL with the password replaced by "***".
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/pg_db.hpp"
+#include "store/store.hpp"
+
+namespace zkbench::store {
+
+class PostgresStore final : public Store {
+public:
+  /// Connects to `url` (postgresql://user:password@host:port/database) and migrates the database to
+  /// the latest schema. With `schema`, the store lives in that schema (created when missing) instead
+  /// of the connection's default one: tests use one per test. Errors: the server's message, a newer
+  /// schema, a database whose schema has tables but is not a zkbench store.
+  static Result<std::unique_ptr<PostgresStore>> open(const std::string& url, const std::string& schema = {});
+
+  Result<std::int64_t> begin_session(const SessionInfo& info) override;
+  Result<std::int64_t> import_session(const SessionRecord& record) override;
+  Result<void> finish_session(std::int64_t session_id, SessionStatus status) override;
+  Result<std::int64_t> add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) override;
+  Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override;
+  Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) override;
+  Result<SessionRecord> get_session(std::int64_t session_id) override;
+  Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) override;
+  int schema_version() const override { return m_schema_version; }
+  /// `.zkbench/artifacts` under the working folder at open: run logs of a shared store stay on the
+  /// machine that measured them (the runs keep their paths).
+  std::filesystem::path artifacts_dir() const override;
+  std::string location() const override { return m_db.location(); }
+
+private:
+  PostgresStore(PgDb db, int schema_version, std::filesystem::path artifacts_dir)
+      : m_db(std::move(db)), m_schema_version(schema_version), m_artifacts_dir(std::move(artifacts_dir)) {}
+
+  std::mutex m_mutex;
+  PgDb m_db;
+  int m_schema_version = 0;
+  std::filesystem::path m_artifacts_dir;
+};
+
+/// Brings the database of `db` (its current schema) to schema version `target` in one transaction,
+/// serialized with other processes by an advisory lock; returns the resulting version. Errors as
+/// migrations.hpp's apply_migrations.
+Result<int> apply_pg_migrations(PgDb& db, int target);
+
+} // namespace zkbench::store
