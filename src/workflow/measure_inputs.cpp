@@ -163,6 +163,28 @@ Placeholders input_placeholders(const ProjectConfig& config, const InputSpec& in
 
 } // namespace
 
+Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
+                                      const std::filesystem::path& work_dir, const std::string& what) {
+  auto path_text = expand(path_template, values);
+  if (!path_text) {
+    return tl::unexpected(path_text.error());
+  }
+  // expand() quotes for the shell; a path is one word, so undo the quoting of plain values only.
+  std::string path = *path_text;
+  if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') {
+    path = path.substr(1, path.size() - 2);
+  }
+  std::filesystem::path file(path);
+  if (file.is_relative()) {
+    file = work_dir / file;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return make_error(fmt::format("{} '{}' was not written", what, file.string()));
+  }
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input) {
   return config.root / ".zkbench" / "out" / input.name;
 }
@@ -226,28 +248,13 @@ Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const In
   }
   util::Sha256 hash;
   for (const std::string& output : config.correctness.outputs) {
-    auto path_text = expand(output, values);
-    if (!path_text) {
-      return tl::unexpected(path_text.error());
+    auto content = read_written_file(output, values, work_dir, "correctness output of input '" + input.name + "'");
+    if (!content) {
+      return tl::unexpected(content.error());
     }
-    // expand() quotes for the shell; a path is one word, so undo the quoting of plain values only.
-    std::string path = *path_text;
-    if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') {
-      path = path.substr(1, path.size() - 2);
-    }
-    std::filesystem::path file(path);
-    if (file.is_relative()) {
-      file = work_dir / file;
-    }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      return make_error(fmt::format("correctness output '{}' of input '{}' was not written", file.string(),
-                                    input.name));
-    }
-    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     hash.update(output);
     hash.update(std::string_view("\0", 1));
-    hash.update(util::sha256_hex(content));
+    hash.update(util::sha256_hex(*content));
   }
   return CorrectnessResult{hash.hex_digest(), false};
 }

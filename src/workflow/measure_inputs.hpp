@@ -36,6 +36,11 @@ Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const In
                                            const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s = std::nullopt);
 
+/// Reads the file a command wrote: `path_template` expanded with `values` (unquoted: a path is one word),
+/// relative to `work_dir`. Error: "<what> '<path>' was not written".
+Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
+                                      const std::filesystem::path& work_dir, const std::string& what);
+
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
 std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input);
 

@@ -1,7 +1,5 @@
 #include "workflow/profiling.hpp"
 
-#include <fstream>
-#include <iterator>
 
 #include <fmt/format.h>
 
@@ -46,23 +44,11 @@ Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input
   }
   std::string text = result->output;
   if (to_file) {
-    auto path = expand(config.profile->output, values);
-    if (!path) {
-      return tl::unexpected(path.error());
+    auto written = read_written_file(config.profile->output, values, work_dir, "the profiler's output");
+    if (!written) {
+      return tl::unexpected(written.error());
     }
-    std::string file = *path;
-    if (file.size() >= 2 && file.front() == '\'' && file.back() == '\'') {
-      file = file.substr(1, file.size() - 2);
-    }
-    std::filesystem::path full(file);
-    if (full.is_relative()) {
-      full = work_dir / full;
-    }
-    std::ifstream in(full, std::ios::binary);
-    if (!in) {
-      return make_error(fmt::format("the profiler did not write '{}'", full.string()));
-    }
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    text = std::move(*written);
   }
   WORKFLOW_TRY(write_file_atomically(destination, text));
   return true;
