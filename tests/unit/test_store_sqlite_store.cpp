@@ -65,7 +65,7 @@ TEST(SqliteStore, a_new_file_gets_wal_journal_and_every_migration) {
   SqliteDb db = raw_db(path);
   EXPECT_EQ(query_text(db, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(query_text(db, "SELECT group_concat(version, ',') FROM (SELECT version FROM schema_migrations ORDER BY version)"),
-            "1,2,3");
+            "1,2,3,4");
 }
 
 TEST(SqliteStore, migrates_a_version_1_file_and_keeps_its_data) {
