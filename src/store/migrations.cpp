@@ -104,6 +104,8 @@ CREATE TABLE jobs (
   finished_at_us BIGINT
 );
 CREATE INDEX jobs_by_class_status ON jobs (machine_class, status, id);
+)sql";
+
 // Version 4: the optimization workflow (issue 4). baselines and their per-input output hashes;
 // experiments from hypothesis to verdict (number unique, shown as 001); session_links say which
 // session measured which input for a baseline, experiment or compound test (so `exp run` resumes with

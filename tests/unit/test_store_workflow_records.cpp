@@ -17,7 +17,7 @@ using zkbench::test::StoreContract;
 namespace {
 
 SessionInfo info() {
-  return SessionInfo{"run", "zkbench baseline", "box", "/repo", 1'700'000'000'000'000};
+  return SessionInfo{"run", "zkbench baseline", "box", "/repo", 1'700'000'000'000'000, ""};
 }
 
 ExperimentRecord experiment(const std::string& name) {
