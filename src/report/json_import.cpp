@@ -1,6 +1,7 @@
 // Reader of hyperfine/zkbench --export-json files. Hyperfine records per-run wall times and exit codes
-// only (user/system are means), so Runs get wall_s, status and exit_code; zkbench's additions
-// ("timed_out", "metrics", "memory_usage_byte") fill the rest when present.
+// only; its user/system figures are means, so every imported run gets those means (the benchmark's
+// figures read back exactly, the per-run split is unknown). zkbench's additions ("timed_out", "metrics",
+// "memory_usage_byte", and "command_line" when "command" holds a -n name) fill the rest when present.
 #include "report/json_import.hpp"
 
 #include <fmt/format.h>
@@ -38,6 +39,16 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
     return make_error(fmt::format("{}: results[{}].command: missing or not a string", source, index));
   }
   b.command = command->get<std::string>();
+  if (const auto line = r.find("command_line"); line != r.end() && line->is_string()) {
+    b.name = b.command; // zkbench writes the -n name as "command", as hyperfine does
+    b.command = line->get<std::string>();
+  }
+  const auto mean_of = [&r](const char* key) {
+    const auto it = r.find(key);
+    return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
+  };
+  const double user_s = mean_of("user");
+  const double system_s = mean_of("system");
   const auto times = r.find("times");
   if (times == r.end() || !times->is_array()) {
     return make_error(fmt::format("{}: results[{}].times: missing or not an array", source, index));
@@ -59,6 +70,8 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
       return make_error(fmt::format("{}: results[{}].times[{}]: expected a number", source, index, i));
     }
     run.wall_s = t.get<double>();
+    run.user_s = user_s;
+    run.system_s = system_s;
     if (*exit_codes) {
       const auto& code = (**exit_codes)[i];
       if (code.is_number_integer()) {

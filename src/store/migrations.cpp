@@ -77,9 +77,74 @@ CREATE TABLE run_gpu (
 );
 )sql";
 
+// Version 3: the optimization workflow (issue 4). baselines and their per-input output hashes;
+// experiments from hypothesis to verdict (number unique, shown as 001); session_links say which
+// session measured which input for a baseline, experiment or compound test (so `exp run` resumes with
+// the runs already measured); notes are learnings and backlog ideas; conflicts are compound tests.
+// experiments.details and conflicts.experiments are JSON text.
+constexpr const char* k_v3_sql = R"sql(
+CREATE TABLE baselines (
+  id {id},
+  commit_sha TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL
+);
+CREATE TABLE baseline_inputs (
+  baseline_id BIGINT NOT NULL REFERENCES baselines (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  input TEXT NOT NULL,
+  output_hash TEXT NOT NULL,
+  session_id BIGINT NOT NULL REFERENCES sessions (id),
+  PRIMARY KEY (baseline_id, position)
+);
+CREATE TABLE experiments (
+  id {id},
+  number INTEGER NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  slug TEXT NOT NULL,
+  hypothesis TEXT NOT NULL,
+  expected DOUBLE PRECISION,
+  status TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  branch TEXT NOT NULL,
+  baseline_commit TEXT NOT NULL,
+  baseline_id BIGINT REFERENCES baselines (id),
+  created_at_us BIGINT NOT NULL,
+  finished_at_us BIGINT,
+  close_reason TEXT NOT NULL,
+  change DOUBLE PRECISION,
+  details TEXT NOT NULL
+);
+CREATE TABLE session_links (
+  id {id},
+  owner TEXT NOT NULL,
+  owner_id BIGINT NOT NULL,
+  input TEXT NOT NULL,
+  session_id BIGINT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE
+);
+CREATE INDEX session_links_by_owner ON session_links (owner, owner_id);
+CREATE TABLE notes (
+  id {id},
+  kind TEXT NOT NULL CHECK (kind IN ('learning', 'idea')),
+  text TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL,
+  done INTEGER NOT NULL CHECK (done IN (0, 1))
+);
+CREATE TABLE conflicts (
+  id {id},
+  experiments TEXT NOT NULL,
+  combined_change DOUBLE PRECISION,
+  best_change DOUBLE PRECISION,
+  conflict INTEGER NOT NULL CHECK (conflict IN (0, 1)),
+  note TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{1, "sessions, benchmarks, runs and run metrics", k_v1_sql},
     Migration{2, "GPU telemetry per run (run_gpu)", k_v2_sql},
+    Migration{3, "optimization workflow: baselines, experiments, session links, notes, conflicts", k_v3_sql},
 };
 
 constexpr const char* k_create_migrations_table =

@@ -85,7 +85,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   ZKBENCH_TRY_ASSIGN(db, SqliteDb::open(path, OpenFlags::read_write_create));
   // The busy timeout first, so that switching to WAL and migrating wait for other processes too.
   ZKBENCH_TRY(db->set_busy_timeout(k_busy_timeout_ms));
-  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"}) {
+  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"}) {
     if (!db->exec(pragma)) {
       // The first statement that reads the file is where SQLite notices it is not a database.
       return make_error(fmt::format("cannot open store '{}': {}", path.string(), db->last_error()));

@@ -3,7 +3,10 @@
 //
 // One database file, shared safely by several zkbench processes: WAL journal (readers never block
 // the writer), a busy timeout (a writer waits for another's short transaction instead of failing),
-// foreign keys enforced, synchronous=FULL so a committed add_* survives a crash or power loss.
+// foreign keys enforced, synchronous=NORMAL: in WAL mode a committed add_* is in the WAL file before the
+// call returns, so it survives zkbench being killed (kill -9, Ctrl-C, a crash of zkbench itself); only an OS
+// crash or power loss can drop the last transactions. FULL would fsync on every run, which made the harness
+// 5x slower than hyperfine for short commands; the measurements are not worth a disk flush each.
 // Every write is one BEGIN IMMEDIATE ... COMMIT transaction. A SqliteStore object may be used from
 // several threads (calls are serialized by a mutex).
 
@@ -33,6 +36,18 @@ public:
   Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) override;
   Result<SessionRecord> get_session(std::int64_t session_id) override;
   Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) override;
+  Result<std::int64_t> add_baseline(const BaselineRecord& baseline) override;
+  Result<std::vector<BaselineRecord>> list_baselines() override;
+  Result<ExperimentRecord> add_experiment(const ExperimentRecord& experiment) override;
+  Result<void> update_experiment(const ExperimentRecord& experiment) override;
+  Result<std::vector<ExperimentRecord>> list_experiments() override;
+  Result<void> link_session(const SessionLink& link) override;
+  Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id) override;
+  Result<std::int64_t> add_note(const NoteRecord& note) override;
+  Result<void> set_note_done(std::int64_t note_id, bool done) override;
+  Result<std::vector<NoteRecord>> list_notes(const std::string& kind) override;
+  Result<std::int64_t> add_conflict(const ConflictRecord& conflict) override;
+  Result<std::vector<ConflictRecord>> list_conflicts() override;
   int schema_version() const override { return m_schema_version; }
   std::filesystem::path artifacts_dir() const override;
   std::string location() const override { return m_db.path().string(); }
@@ -46,6 +61,8 @@ private:
   Result<std::vector<SessionRecord>> read_sessions(Statement& stmt);
   Result<std::vector<core::Run>> load_runs(std::int64_t benchmark_id);
   Result<void> insert_run_details(std::int64_t run_id, const core::Run& run);
+  /// Binds every column of an experiment but id (1..15, in the order of k_experiment_columns).
+  Result<void> bind_experiment(Statement& stmt, const ExperimentRecord& experiment);
 
   std::mutex m_mutex;
   SqliteDb m_db;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "store/workflow_records.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::store {
@@ -69,6 +70,36 @@ public:
   /// The benchmarks of a session, with all their runs, in the order they were added; every field of
   /// core::Run reads back exactly as it was added. Error: no such session.
   virtual Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) = 0;
+
+  // The optimization workflow's records (workflow_records.hpp). Each write is one transaction. A backend
+  // that does not keep them yet inherits these defaults, which fail with "... does not keep workflow
+  // records"; the SQLite backend implements them all.
+
+  /// Adds a baseline with its inputs; returns its id.
+  virtual Result<std::int64_t> add_baseline(const BaselineRecord& baseline);
+  /// Every baseline, oldest first, inputs included.
+  virtual Result<std::vector<BaselineRecord>> list_baselines();
+  /// Adds an experiment. number 0 takes the next free number (max + 1). Returns the record as stored
+  /// (id and number set). Error: the number is taken.
+  virtual Result<ExperimentRecord> add_experiment(const ExperimentRecord& experiment);
+  /// Replaces every field of the experiment with id `experiment.id`. Error: no such experiment.
+  virtual Result<void> update_experiment(const ExperimentRecord& experiment);
+  /// Every experiment, by number.
+  virtual Result<std::vector<ExperimentRecord>> list_experiments();
+  /// Records that `link.session_id` measured `link.input` for the owner. Error: no such session.
+  virtual Result<void> link_session(const SessionLink& link);
+  /// The links of one owner, in the order they were added.
+  virtual Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id);
+  /// Adds a learning or idea; returns its id.
+  virtual Result<std::int64_t> add_note(const NoteRecord& note);
+  /// Marks an idea done (or not). Error: no such note.
+  virtual Result<void> set_note_done(std::int64_t note_id, bool done);
+  /// The notes of `kind` ("learning" or "idea"), oldest first.
+  virtual Result<std::vector<NoteRecord>> list_notes(const std::string& kind);
+  /// Adds a compound test's outcome; returns its id.
+  virtual Result<std::int64_t> add_conflict(const ConflictRecord& conflict);
+  /// Every compound test, oldest first.
+  virtual Result<std::vector<ConflictRecord>> list_conflicts();
 
   /// The schema version of the open store.
   virtual int schema_version() const = 0;

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -13,6 +14,11 @@ namespace zkbench::test {
 inline std::filesystem::path fixture_path(const std::string& relative) {
   return std::filesystem::path(ZKBENCH_FIXTURES_DIR) / relative;
 }
+
+/// The hyperfine --export-json samples in ../shared/fixtures/hyperfine/ (relative to fixture_path).
+inline const std::vector<std::string> k_hyperfine_fixtures = {
+    "hyperfine/true_N.json", "hyperfine/true_shell.json", "hyperfine/param_scan_N.json",
+    "hyperfine/multi_cmd_ignore_failure.json"};
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "report/json_import.hpp"
+#include "stats/descriptive.hpp"
 #include "support/fixtures.hpp"
 
 using namespace zkbench;
@@ -46,3 +49,42 @@ TEST(ReportJsonImport, errors_say_where) {
   EXPECT_FALSE(report::parse_results_json("{", "r.json").has_value());
   EXPECT_FALSE(report::parse_results_json("[]", "r.json").has_value());
 }
+
+// Every figure of hyperfine's own files reads back exactly (times, exit codes), and the summary figures
+// hyperfine computed agree with ours over the imported runs.
+
+TEST(ReportJsonImport, imports_hyperfine_fixtures_with_exact_figures) {
+  for (const std::string& name : test::k_hyperfine_fixtures) {
+    const nlohmann::json file = nlohmann::json::parse(test::read_file(test::fixture_path(name)));
+    auto imported = report::read_results_json(test::fixture_path(name));
+    ASSERT_TRUE(imported) << imported.error().message;
+    ASSERT_EQ(imported->size(), file["results"].size()) << name;
+    for (std::size_t b = 0; b < imported->size(); ++b) {
+      const nlohmann::json& result = file["results"][b];
+      const core::Benchmark& bench = (*imported)[b];
+      EXPECT_EQ(bench.command, result["command"].get<std::string>());
+      const auto times = bench.wall_times();
+      ASSERT_EQ(times.size(), result["times"].size());
+      for (std::size_t i = 0; i < times.size(); ++i) {
+        EXPECT_EQ(times[i], result["times"][i].get<double>()) << name << " run " << i;
+        EXPECT_EQ(bench.runs[i].exit_code, result["exit_codes"][i].get<int>());
+      }
+      EXPECT_EQ(stats::median(times), result["median"].get<double>()) << name;
+      EXPECT_EQ(stats::min(times), result["min"].get<double>()) << name;
+      EXPECT_EQ(stats::max(times), result["max"].get<double>()) << name;
+      EXPECT_NEAR(stats::mean(times), result["mean"].get<double>(), 1e-12 * result["mean"].get<double>() + 1e-18);
+      EXPECT_NEAR(stats::stddev(times), result["stddev"].get<double>(), 1e-9 * result["stddev"].get<double>());
+      EXPECT_DOUBLE_EQ(stats::mean(bench.user_times()), result["user"].get<double>());
+    }
+  }
+}
+
+TEST(ReportJsonImport, reads_hyperfine_1_20_memory_usage) {
+  auto parsed = report::parse_results_json(
+      R"({"results":[{"command":"x","times":[0.5,0.75],"exit_codes":[0,null],"memory_usage_byte":[1024,2048]}]})",
+      "<test>");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ((*parsed)[0].runs[1].peak_rss_bytes, 2048);
+  EXPECT_EQ((*parsed)[0].runs[1].status, core::RunStatus::signaled);
+}
+

@@ -1,0 +1,59 @@
+// `zkbench compound 001 004 [007]`: test experiments together and keep the conflicts matrix (seed 002 §8.2).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "cli/workflow_support.hpp"
+#include "measure/interrupt.hpp"
+#include "util/strings.hpp"
+#include "workflow/compound.hpp"
+
+namespace zkbench::cli {
+
+CommandMain setup_compound(CLI::App& sub) {
+  auto config = std::make_shared<std::string>("zkbench.yaml");
+  auto numbers = std::make_shared<std::vector<std::string>>();
+  auto runs = std::make_shared<std::optional<int>>();
+  add_config_option(sub, *config);
+  sub.add_option("experiments", *numbers, "Two or more experiment numbers")->required();
+  sub.add_option("-r,--runs", *runs, "Runs per input (default: zkbench.yaml's)");
+  return [config, numbers, runs] {
+    std::vector<int> parsed;
+    for (const std::string& text : *numbers) {
+      auto number = workflow::parse_experiment_number(text);
+      if (!number) {
+        throw Fatal(number.error().message, {}, ExitCode::usage);
+      }
+      parsed.push_back(*number);
+    }
+    workflow::Workspace ws = open_workspace_or_fatal(*config);
+    auto lock = lock_machine_or_fatal("compound " + util::join(*numbers, "+"));
+    print_prechecks();
+    measure::install_interrupt_handlers();
+    workflow::StatusInfo info;
+    info.command = "compound " + util::join(*numbers, " ");
+    workflow::StatusFile status(workflow::status_path(ws.root()), info);
+    workflow::RunExperimentOptions options;
+    options.runs = *runs;
+    options.status = &status;
+    options.say = [](const std::string& line) {
+      fmt::print("{}\n", line);
+      std::fflush(stdout);
+    };
+    auto outcome = workflow::run_compound(ws, parsed, options);
+    refresh_tracker(ws);
+    if (!outcome) {
+      throw Fatal(outcome.error().message);
+    }
+    for (const std::string& warning : outcome->warnings) {
+      fmt::print(stderr, "warning: {}\n", warning);
+    }
+    fmt::print("\ncompound {}: {} {} (best alone {}): {}\n  {}\n", util::join(*numbers, " + "), outcome->verdict,
+               workflow::format_change(outcome->record.combined_change), workflow::format_change(outcome->record.best_change),
+               outcome->record.conflict ? "CONFLICT" : "no conflict", outcome->record.note);
+    fmt::print("conflicts matrix: benchmarks/TRACKER.md\n");
+    return 0;
+  };
+}
+
+} // namespace zkbench::cli

@@ -1,0 +1,227 @@
+// `zkbench exp new|run|close|list|show`: experiments (seed 002 phase 4).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/app.hpp"
+#include "cli/workflow_support.hpp"
+#include "measure/interrupt.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "workflow/experiment.hpp"
+
+namespace zkbench::cli {
+
+namespace {
+
+struct ExpArgs {
+  std::string config = "zkbench.yaml";
+  std::string name;
+  std::string hypothesis;
+  std::string expected;
+  std::string number;
+  std::string strategy = "fixed";
+  std::optional<int> runs;
+  bool detach = false;
+  std::string status;
+  std::string why;
+  bool json = false;
+};
+
+int number_or_fatal(const std::string& text) {
+  auto number = workflow::parse_experiment_number(text);
+  if (!number) {
+    throw Fatal(number.error().message, {}, ExitCode::usage);
+  }
+  return *number;
+}
+
+std::optional<double> parse_expected(const std::string& text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  std::string_view digits = util::trim(text);
+  const bool percent = util::ends_with(digits, "%");
+  if (percent) {
+    digits.remove_suffix(1);
+  }
+  const auto value = util::parse_number(digits);
+  if (!value || *value < 0) {
+    throw Fatal(fmt::format("--expected '{}': expected an improvement such as 5% or 0.05", text), {}, ExitCode::usage);
+  }
+  return percent || *value >= 1 ? *value / 100 : *value;
+}
+
+nlohmann::ordered_json experiment_json(const store::ExperimentRecord& e) {
+  nlohmann::ordered_json j = {{"number", workflow::experiment_id(e.number)},
+                              {"name", e.name},
+                              {"slug", e.slug},
+                              {"hypothesis", e.hypothesis},
+                              {"expected", e.expected ? nlohmann::ordered_json(*e.expected) : nlohmann::ordered_json()},
+                              {"status", e.status},
+                              {"verdict", e.verdict},
+                              {"branch", e.branch},
+                              {"baseline_commit", e.baseline_commit},
+                              {"change", e.change ? nlohmann::ordered_json(*e.change) : nlohmann::ordered_json()},
+                              {"reason", e.close_reason}};
+  if (!e.details_json.empty()) {
+    j["results"] = nlohmann::ordered_json::parse(e.details_json, nullptr, false);
+  }
+  return j;
+}
+
+int exp_new(const ExpArgs& a) {
+  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  auto e = workflow::new_experiment(ws, a.name, a.hypothesis, parse_expected(a.expected));
+  if (!e) {
+    throw Fatal(e.error().message);
+  }
+  refresh_tracker(ws);
+  fmt::print("experiment {}: {}\nbranch {} (from the baseline commit {})\nwrote {}\n", workflow::experiment_id(e->number),
+             e->name, e->branch, e->baseline_commit.substr(0, 12),
+             std::filesystem::relative(ws.experiment_dir(*e) / "hypothesis.md", ws.root()).string());
+  fmt::print("next: commit the change on {}, then zkbench exp run {}\n", e->branch, workflow::experiment_id(e->number));
+  return 0;
+}
+
+int exp_run(const ExpArgs& a) {
+  const int number = number_or_fatal(a.number);
+  if (a.strategy != "fixed" && a.strategy != "sequential") {
+    throw Fatal(fmt::format("--strategy '{}': expected fixed or sequential", a.strategy), {}, ExitCode::usage);
+  }
+  const auto log = std::filesystem::absolute(a.config).parent_path() / ".zkbench" / "logs" /
+                   fmt::format("exp-{}.log", workflow::experiment_id(number));
+  if (a.detach) {
+    detach_to(log, "experiment " + workflow::experiment_id(number));
+  }
+  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  auto lock = lock_machine_or_fatal("experiment " + workflow::experiment_id(number));
+  print_prechecks();
+  measure::install_interrupt_handlers();
+  workflow::StatusInfo info;
+  info.command = "exp run " + workflow::experiment_id(number);
+  info.log = a.detach ? log.string() : std::string();
+  workflow::StatusFile status(workflow::status_path(ws.root()), info);
+  workflow::RunExperimentOptions options;
+  options.strategy = a.strategy == "sequential" ? workflow::Strategy::sequential : workflow::Strategy::fixed;
+  options.runs = a.runs;
+  options.status = &status;
+  options.say = [](const std::string& line) {
+    fmt::print("{}\n", line);
+    std::fflush(stdout);
+  };
+  auto outcome = workflow::run_experiment(ws, number, options);
+  refresh_tracker(ws);
+  if (!outcome) {
+    throw Fatal(outcome.error().message);
+  }
+  for (const std::string& warning : outcome->warnings) {
+    fmt::print(stderr, "warning: {}\n", warning);
+  }
+  const auto& e = outcome->experiment;
+  fmt::print("\nexperiment {} ({}): {} {}\n  {}\n  branch {}\n", workflow::experiment_id(e.number), e.name, e.verdict,
+             workflow::format_change(e.change), outcome->reason, e.branch);
+  for (const auto& file : outcome->files) {
+    fmt::print("  wrote {}\n", std::filesystem::relative(file, ws.root()).string());
+  }
+  return 0;
+}
+
+int exp_close(const ExpArgs& a) {
+  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  auto e = workflow::close_experiment(ws, number_or_fatal(a.number), a.status, a.why);
+  if (!e) {
+    throw Fatal(e.error().message);
+  }
+  refresh_tracker(ws);
+  fmt::print("experiment {} closed: {} ({})\n", workflow::experiment_id(e->number), e->verdict, a.why);
+  return 0;
+}
+
+int exp_list(const ExpArgs& a) {
+  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  auto all = ws.store->list_experiments();
+  if (!all) {
+    throw Fatal(all.error().message);
+  }
+  if (a.json) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    for (const auto& e : *all) {
+      j.push_back(experiment_json(e));
+    }
+    fmt::print("{}\n", j.dump(2));
+    return 0;
+  }
+  if (all->empty()) {
+    fmt::print("no experiments yet: zkbench exp new \"Name\" --hypothesis \"...\"\n");
+    return 0;
+  }
+  fmt::print("{:<4} {:<32} {:<9} {:<13} {:>9}  {}\n", "#", "name", "status", "verdict", "change", "branch");
+  for (const auto& e : *all) {
+    fmt::print("{:<4} {:<32} {:<9} {:<13} {:>9}  {}\n", workflow::experiment_id(e.number), e.name, e.status,
+               e.verdict.empty() ? "-" : e.verdict, workflow::format_change(e.change), e.branch);
+  }
+  return 0;
+}
+
+int exp_show(const ExpArgs& a) {
+  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  auto e = workflow::find_experiment(*ws.store, number_or_fatal(a.number));
+  if (!e) {
+    throw Fatal(e.error().message);
+  }
+  if (a.json) {
+    fmt::print("{}\n", experiment_json(*e).dump(2));
+    return 0;
+  }
+  fmt::print("experiment {}: {}\n  hypothesis: {}\n  expected:   {}\n  status:     {}\n  verdict:    {}\n"
+             "  change:     {}\n  reason:     {}\n  branch:     {}\n  baseline:   {}\n  folder:     {}\n",
+             workflow::experiment_id(e->number), e->name, e->hypothesis,
+             e->expected ? fmt::format("{:.1f}%", *e->expected * 100) : std::string("-"), e->status,
+             e->verdict.empty() ? "-" : e->verdict, workflow::format_change(e->change), e->close_reason, e->branch,
+             e->baseline_commit.substr(0, 12), std::filesystem::relative(ws.experiment_dir(*e), ws.root()).string());
+  return 0;
+}
+
+} // namespace
+
+CommandMain setup_exp(CLI::App& sub) {
+  auto a = std::make_shared<ExpArgs>();
+  add_config_option(sub, a->config);
+  sub.require_subcommand(1);
+  auto* create = sub.add_subcommand("new", "Start an experiment: number, branch bench/NNN-slug, hypothesis.md");
+  create->add_option("name", a->name, "The optimization's name")->required();
+  create->add_option("--hypothesis", a->hypothesis, "Why it should help");
+  create->add_option("--expected", a->expected, "Expected improvement (5% or 0.05)");
+  auto* run = sub.add_subcommand("run", "Build, check correctness, measure and decide an experiment");
+  run->add_option("number", a->number, "The experiment (001)")->required();
+  run->add_option("--strategy", a->strategy, "fixed (all runs) or sequential (stop when decided)")->capture_default_str();
+  run->add_option("-r,--runs", a->runs, "Runs per input (default: zkbench.yaml's)");
+  run->add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
+  auto* close = sub.add_subcommand("close", "Close a hypothesis without running it");
+  close->add_option("number", a->number, "The experiment (001)")->required();
+  close->add_option("--status", a->status, "invalid, exists or superseded")->required();
+  close->add_option("--why", a->why, "Why (\"breaks proof soundness\")")->required();
+  auto* list = sub.add_subcommand("list", "List the experiments");
+  list->add_flag("--json", a->json, "Print JSON");
+  auto* show = sub.add_subcommand("show", "Show one experiment");
+  show->add_option("number", a->number, "The experiment (001)")->required();
+  show->add_flag("--json", a->json, "Print JSON");
+  return [a, create, run, close, list, show] {
+    if (create->parsed()) {
+      return exp_new(*a);
+    }
+    if (run->parsed()) {
+      return exp_run(*a);
+    }
+    if (close->parsed()) {
+      return exp_close(*a);
+    }
+    if (list->parsed()) {
+      return exp_list(*a);
+    }
+    return exp_show(*a);
+  };
+}
+
+} // namespace zkbench::cli

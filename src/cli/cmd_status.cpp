@@ -1,0 +1,63 @@
+// `zkbench status`: what the measuring zkbench of this project does (which experiment, input, run i/N,
+// elapsed, ETA), from the status file it keeps; and who holds the machine.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "cli/workflow_support.hpp"
+#include "workflow/machine_lock.hpp"
+#include "workflow/probe.hpp"
+#include "workflow/status_file.hpp"
+
+namespace zkbench::cli {
+
+namespace {
+
+std::string duration(double seconds) {
+  const auto s = static_cast<long long>(seconds);
+  return s >= 3600 ? fmt::format("{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
+                   : fmt::format("{}m{:02}s", s / 60, s % 60);
+}
+
+} // namespace
+
+CommandMain setup_status(CLI::App& sub) {
+  auto config = std::make_shared<std::string>("zkbench.yaml");
+  add_config_option(sub, *config);
+  return [config] {
+    const auto root = std::filesystem::absolute(*config).parent_path();
+    const auto text = workflow::read_text_file(workflow::status_path(root));
+    if (const auto holder = workflow::current_lock_holder(workflow::default_lock_path())) {
+      fmt::print("machine: busy, {}\n", workflow::describe(*holder));
+    } else {
+      fmt::print("machine: free\n");
+    }
+    if (!text) {
+      fmt::print("nothing is measuring in this project\n");
+      return 0;
+    }
+    auto status = workflow::parse_status_json(*text);
+    if (!status) {
+      throw Fatal(status.error().message);
+    }
+    if (!workflow::process_alive(status->pid)) {
+      fmt::print("{} (pid {}) stopped without finishing; its measured runs are in the store: run it again to resume\n",
+                 status->command, status->pid);
+      return 0;
+    }
+    const double elapsed = static_cast<double>(workflow::now_us() - status->started_at_us) / 1e6;
+    fmt::print("running: zkbench {} (pid {}), {}\n", status->command, status->pid, status->phase);
+    if (!status->input.empty()) {
+      fmt::print("  input {} ({}/{}), run {}/{}\n", status->input, status->input_index, status->input_count,
+                 status->run, status->runs);
+    }
+    fmt::print("  elapsed {}{}\n", duration(elapsed),
+               status->eta_s ? fmt::format(", ETA for this input {}", duration(*status->eta_s)) : std::string());
+    if (!status->log.empty()) {
+      fmt::print("  log {}\n", status->log);
+    }
+    return 0;
+  };
+}
+
+} // namespace zkbench::cli

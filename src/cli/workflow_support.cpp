@@ -1,0 +1,118 @@
+#include "cli/workflow_support.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/app.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "workflow/prechecks.hpp"
+#include "workflow/tracker.hpp"
+
+namespace zkbench::cli {
+
+void add_config_option(CLI::App& sub, std::string& path) {
+  sub.add_option("--config", path, "The project's zkbench.yaml")->capture_default_str();
+}
+
+workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
+  auto ws = workflow::open_workspace(config_path);
+  if (!ws) {
+    throw Fatal(ws.error().message);
+  }
+  for (const std::string& warning : ws->project.inputs.warnings) {
+    fmt::print(stderr, "warning: {}\n", warning);
+  }
+  refresh_tracker(*ws);
+  return std::move(*ws);
+}
+
+void refresh_tracker(workflow::Workspace& ws, bool final_report) {
+  if (auto written = workflow::regenerate_tracker(ws, final_report); !written) {
+    fmt::print(stderr, "warning: tracker files not updated: {}\n", written.error().message);
+  }
+}
+
+workflow::MachineLock lock_machine_or_fatal(const std::string& purpose) {
+  workflow::LockOptions options;
+  options.on_wait = [](const workflow::LockHolder& holder, std::chrono::milliseconds waited) {
+    fmt::print(stderr, "waiting for the machine ({:.0f} s): it is measuring for {}\n",
+               static_cast<double>(waited.count()) / 1000.0, workflow::describe(holder));
+    std::fflush(stderr);
+  };
+  auto lock = workflow::MachineLock::acquire(purpose, options);
+  if (!lock) {
+    throw Fatal(lock.error().message);
+  }
+  return std::move(*lock);
+}
+
+void print_prechecks() {
+  workflow::SnapshotOptions options;
+  const auto snapshot = workflow::take_system_snapshot(options);
+  for (const std::string& warning : workflow::evaluate_prechecks(snapshot, workflow::PrecheckLimits{})) {
+    fmt::print(stderr, "warning: {}\n", warning);
+  }
+}
+
+void detach_to(const std::filesystem::path& log, const std::string& what) {
+  std::error_code ec;
+  std::filesystem::create_directories(log.parent_path(), ec);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t first = ::fork();
+  if (first < 0) {
+    throw Fatal("cannot fork to detach");
+  }
+  if (first > 0) {
+    int status = 0;
+    ::waitpid(first, &status, 0);
+    fmt::print("{} runs in the background; follow it with `zkbench status` and `zkbench logs -f` (log: {})\n", what,
+               log.string());
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
+  ::setsid();
+  const pid_t second = ::fork();
+  if (second != 0) {
+    std::_Exit(second < 0 ? 1 : 0);
+  }
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int null = ::open("/dev/null", O_RDONLY);
+  if (fd >= 0) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+  }
+  if (null >= 0) {
+    ::dup2(null, STDIN_FILENO);
+    ::close(null);
+  }
+  // `zkbench logs` reads the newest log through this link.
+  const std::filesystem::path latest = log.parent_path() / "latest.log";
+  std::filesystem::remove(latest, ec);
+  std::filesystem::create_symlink(log.filename(), latest, ec);
+}
+
+std::string current_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> args;
+  for (const std::string& arg : util::split(raw, '\0')) {
+    if (!arg.empty()) {
+      args.push_back(arg);
+    }
+  }
+  return util::join(args, " ");
+}
+
+} // namespace zkbench::cli

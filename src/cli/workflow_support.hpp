@@ -1,0 +1,41 @@
+#pragma once
+// What the workflow commands (baseline, exp, compound, learn, ...) share: opening the project, taking
+// the machine lock (saying who holds it while waiting), the pre-benchmark checks, detaching into the
+// background, and regenerating the tracker files after every event. Throws Fatal on errors.
+
+#include <optional>
+#include <string>
+
+#include "workflow/machine_lock.hpp"
+#include "workflow/workspace.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace zkbench::cli {
+
+/// Adds --config (default zkbench.yaml) to `sub`, storing into `path`.
+void add_config_option(CLI::App& sub, std::string& path);
+
+/// Opens the project and store, and regenerates the tracker files (they are views: a deleted one
+/// comes back with any workflow command).
+workflow::Workspace open_workspace_or_fatal(const std::string& config_path);
+
+/// Rewrites the tracker files; a failure is a warning (the store already has the event).
+void refresh_tracker(workflow::Workspace& ws, bool final_report = false);
+
+/// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting.
+workflow::MachineLock lock_machine_or_fatal(const std::string& purpose);
+
+/// Prints the pre-benchmark checks' warnings (never stops).
+void print_prechecks();
+
+/// Forks into the background (setsid, double fork) with stdout/stderr to `log`; the foreground process
+/// prints where to follow it and exits 0. Returns in the background process only.
+void detach_to(const std::filesystem::path& log, const std::string& what);
+
+/// The command line as typed (/proc/self/cmdline).
+std::string current_command_line();
+
+} // namespace zkbench::cli

@@ -1,0 +1,45 @@
+#include "report/exporter.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace zkbench::report {
+
+std::unique_ptr<Exporter> make_exporter(ExportFormat format) {
+  switch (format) {
+  case ExportFormat::json:
+    return make_json_exporter();
+  case ExportFormat::csv:
+    return make_csv_exporter();
+  case ExportFormat::markdown:
+    return make_markdown_exporter();
+  }
+  return make_json_exporter();
+}
+
+Result<void> check_writable(const std::filesystem::path& path) {
+  // Open for append so an existing file is not truncated before the benchmark has produced anything.
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  if (!out) {
+    return make_error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
+  }
+  return {};
+}
+
+Result<void> write_text_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return make_error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
+  }
+  out << text;
+  out.flush();
+  if (!out) {
+    return make_error(fmt::format("cannot write '{}': write failed", path.string()));
+  }
+  return {};
+}
+
+} // namespace zkbench::report

@@ -1,0 +1,102 @@
+// --export-json: hyperfine's schema, extended per run with memory, timeouts and metrics.
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "report/exporter.hpp"
+#include "report/summary.hpp"
+
+namespace zkbench::report {
+
+namespace {
+
+// JSON has no NaN: an empty benchmark's figures are written as null rather than as invalid JSON.
+nlohmann::ordered_json number(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+class JsonExporter : public Exporter {
+public:
+  std::string serialize(std::span<const core::Benchmark> benchmarks, TimeUnit /*unit*/) const override {
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const core::Benchmark& bench : benchmarks) {
+      results.push_back(benchmark_json(bench, WithSummary::no));
+    }
+    return nlohmann::ordered_json{{"results", results}}.dump(2) + "\n";
+  }
+};
+
+} // namespace
+
+nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary with_summary) {
+  const BenchmarkSummary summary = summarize_benchmark(bench);
+  nlohmann::ordered_json out;
+  out["command"] = bench.display_name();
+  if (bench.name) {
+    out["command_line"] = bench.command;
+  }
+  out["mean"] = number(summary.wall.mean);
+  out["stddev"] = number(summary.wall.n >= 2 ? summary.wall.stddev : std::nan(""));
+  out["median"] = number(summary.wall.median);
+  out["user"] = number(summary.user_mean);
+  out["system"] = number(summary.system_mean);
+  out["min"] = number(summary.wall.min);
+  out["max"] = number(summary.wall.max);
+
+  nlohmann::ordered_json times = nlohmann::ordered_json::array();
+  nlohmann::ordered_json exit_codes = nlohmann::ordered_json::array();
+  nlohmann::ordered_json memory = nlohmann::ordered_json::array();
+  nlohmann::ordered_json timed_out = nlohmann::ordered_json::array();
+  for (const core::Run& run : bench.runs) {
+    times.push_back(run.wall_s);
+    exit_codes.push_back(run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nlohmann::ordered_json(nullptr));
+    memory.push_back(run.peak_rss_bytes);
+    timed_out.push_back(run.timed_out());
+  }
+  out["times"] = times;
+  out["exit_codes"] = exit_codes;
+  out["parameters"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : bench.parameters) {
+    out["parameters"][name] = value;
+  }
+  out["memory_usage_byte"] = memory;
+  out["timed_out"] = timed_out;
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+  for (const std::string& name : bench.metric_names()) {
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
+    for (const core::Run& run : bench.runs) {
+      const auto it = run.metrics.find(name);
+      values.push_back(it != run.metrics.end() && it->second ? nlohmann::ordered_json(*it->second)
+                                                             : nlohmann::ordered_json(nullptr));
+    }
+    metrics[name] = values;
+  }
+  out["metrics"] = metrics;
+
+  if (with_summary == WithSummary::yes) {
+    out["runs"] = summary.wall.n;
+    out["cv"] = number(summary.wall.cv);
+    out["mad"] = number(summary.wall.mad);
+    out["peak_memory_byte"] = summary.peak_rss_max_bytes;
+    out["timed_out_count"] = summary.timed_out;
+    out["failed_count"] = summary.failed;
+    out["outliers"] = summary.outliers;
+    out["high_cv"] = summary.high_cv();
+    nlohmann::ordered_json metric_summary = nlohmann::ordered_json::object();
+    for (const MetricSummary& metric : summary.metrics) {
+      metric_summary[metric.name] = {{"median", number(metric.summary.median)},
+                                     {"min", number(metric.summary.min)},
+                                     {"max", number(metric.summary.max)},
+                                     {"mean", number(metric.summary.mean)},
+                                     {"missing", metric.missing}};
+    }
+    out["metrics_summary"] = metric_summary;
+  }
+  return out;
+}
+
+std::unique_ptr<Exporter> make_json_exporter() {
+  return std::make_unique<JsonExporter>();
+}
+
+} // namespace zkbench::report

@@ -1,0 +1,108 @@
+#include "report/terminal.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "report/summary.hpp"
+#include "util/strings.hpp"
+
+namespace zkbench::report {
+
+std::string format_benchmark_header(std::size_t index, const core::Benchmark& bench) {
+  return fmt::format("Benchmark {}: {}", index + 1, bench.display_name());
+}
+
+std::string format_metric_value(double value) {
+  if (!std::isfinite(value)) {
+    return "n/a";
+  }
+  if (std::fabs(value) < 1e15 && value == std::round(value)) {
+    const auto integer = static_cast<long long>(std::llround(std::fabs(value)));
+    std::string digits = std::to_string(integer);
+    for (std::ptrdiff_t pos = static_cast<std::ptrdiff_t>(digits.size()) - 3; pos > 0; pos -= 3) {
+      digits.insert(static_cast<std::size_t>(pos), ",");
+    }
+    return value < 0 ? "-" + digits : digits;
+  }
+  return fmt::format("{:.4g}", value);
+}
+
+std::string format_benchmark_summary(const core::Benchmark& bench, TimeUnit unit) {
+  const BenchmarkSummary s = summarize_benchmark(bench);
+  if (s.wall.n == 0) {
+    return "  No runs were kept.\n";
+  }
+  // One unit for the block, chosen from the mean (hyperfine does the same).
+  const TimeUnit u = resolve_unit(unit, s.wall.mean);
+  const auto t = [u](double seconds) { return format_time(seconds, u); };
+  std::string out;
+  if (s.wall.n >= 2) {
+    out += fmt::format("  Time (mean ± σ):     {:>8} ± {:>8}    [User: {}, System: {}]\n", t(s.wall.mean),
+                       t(s.wall.stddev), t(s.user_mean), t(s.system_mean));
+  } else {
+    out += fmt::format("  Time (abs ≡):        {:>8}               [User: {}, System: {}]\n", t(s.wall.mean),
+                       t(s.user_mean), t(s.system_mean));
+  }
+  out += fmt::format("  Range (min … max):   {:>8} … {:>8}    {} run{}\n", t(s.wall.min), t(s.wall.max), s.wall.n,
+                     s.wall.n == 1 ? "" : "s");
+  std::string extra = fmt::format("  Median: {}, CV: {:.1f}%", t(s.wall.median), s.wall.n >= 2 ? s.wall.cv * 100 : 0.0);
+  if (s.peak_rss_max_bytes > 0) {
+    extra += ", Peak memory: " + util::format_bytes(static_cast<double>(s.peak_rss_max_bytes));
+  }
+  out += extra + "\n";
+  for (const MetricSummary& metric : s.metrics) {
+    if (metric.summary.n == 0) {
+      out += fmt::format("  {}: missing in every run\n", metric.name);
+      continue;
+    }
+    out += fmt::format("  {}: median {} (min {} … max {})", metric.name, format_metric_value(metric.summary.median),
+                       format_metric_value(metric.summary.min), format_metric_value(metric.summary.max));
+    out += metric.missing > 0 ? fmt::format(", missing in {} of {} runs\n", metric.missing, s.wall.n) : "\n";
+  }
+  if (s.timed_out > 0) {
+    out += fmt::format("  Timed out: {} of {} runs (their time is the limit, a lower bound)\n", s.timed_out, s.wall.n);
+  }
+  if (s.failed > 0) {
+    out += fmt::format("  Failed: {} of {} runs (non-zero exit code or signal)\n", s.failed, s.wall.n);
+  }
+  if (s.outliers > 0) {
+    out += fmt::format("\n  Warning: Statistical outliers were detected ({} of {} runs). Consider re-running this "
+                       "benchmark on a quiet system without any interferences from other programs. It might help "
+                       "to use the '--warmup' or '--prepare' options.\n",
+                       s.outliers, s.wall.n);
+  }
+  if (s.high_cv()) {
+    out += fmt::format("\n  Warning: The coefficient of variation is {:.1f}% (above {:.0f}%): the runs vary too much "
+                       "for small differences to be trusted.\n",
+                       s.wall.cv * 100, k_high_cv * 100);
+  }
+  return out;
+}
+
+std::string format_relative_summary(std::span<const core::Benchmark> benchmarks) {
+  std::vector<BenchmarkSummary> summaries;
+  for (const core::Benchmark& bench : benchmarks) {
+    summaries.push_back(summarize_benchmark(bench));
+  }
+  auto speeds = relative_speeds(summaries);
+  if (speeds.empty()) {
+    return {};
+  }
+  std::stable_sort(speeds.begin(), speeds.end(),
+                   [](const RelativeSpeed& a, const RelativeSpeed& b) { return a.ratio < b.ratio; });
+  const auto fastest = std::find_if(speeds.begin(), speeds.end(), [](const RelativeSpeed& s) { return s.fastest; });
+  std::string out = fmt::format("Summary\n  '{}' ran\n", benchmarks[fastest->index].display_name());
+  for (const RelativeSpeed& speed : speeds) {
+    if (speed.fastest) {
+      continue;
+    }
+    const std::string ratio = speed.ratio_stddev ? fmt::format("{:.2f} ± {:.2f}", speed.ratio, *speed.ratio_stddev)
+                                                 : fmt::format("{:.2f}", speed.ratio);
+    out += fmt::format("    {} times faster than '{}'\n", ratio, benchmarks[speed.index].display_name());
+  }
+  return out;
+}
+
+} // namespace zkbench::report

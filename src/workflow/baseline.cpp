@@ -1,0 +1,139 @@
+#include "workflow/baseline.hpp"
+
+#include <fmt/format.h>
+
+#include "report/exporter.hpp"
+#include "stats/descriptive.hpp"
+#include "workflow/environment.hpp"
+#include "workflow/measure_inputs.hpp"
+
+namespace zkbench::workflow {
+
+std::string spread_warning(const std::string& input, double cv, double limit, int runs) {
+  if (!(cv > limit)) {
+    return {};
+  }
+  return fmt::format("input '{}': CV {:.1f}% is above {:.0f}%: check for thermal throttling (nvidia-smi -q -d "
+                     "TEMPERATURE), background load (top) and CPU frequency scaling, then re-run with more runs "
+                     "(zkbench baseline --runs {})",
+                     input, cv * 100, limit * 100, std::max(20, runs * 2));
+}
+
+Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions& options) {
+  const ProjectConfig& config = ws.project.config;
+  const auto say = [&](const std::string& line) {
+    if (options.say) {
+      options.say(line);
+    }
+  };
+  BaselineOutcome outcome;
+  auto commit = ws.git.commit_of("HEAD");
+  if (!commit) {
+    return make_error("the project has no commit yet: commit the code to benchmark first");
+  }
+  outcome.commit = *commit;
+  CollectOptions collect;
+  collect.repo_dir = ws.root();
+  collect.guest_manifest = config.guest_manifest;
+  const Environment env = collect_environment(collect);
+  if (env.dirty) {
+    outcome.warnings.push_back("the working tree has uncommitted changes: the baseline measures them, but experiments "
+                               "branch from the commit " + outcome.commit.substr(0, 12));
+  }
+  if (options.status != nullptr) {
+    options.status->info().phase = "build";
+    options.status->write();
+  }
+  say(fmt::format("building {} ({})", outcome.commit.substr(0, 12), config.benchmark.build));
+  WORKFLOW_TRY(build_checkout(config, ws.root(), ws.state_dir() / "logs" / "baseline-build.log"));
+
+  std::vector<store::BaselineInput> records;
+  for (const InputSpec& input : ws.project.inputs.inputs) {
+    auto hash = correctness_hash(config, input, ws.root());
+    if (!hash) {
+      return tl::unexpected(hash.error());
+    }
+    records.push_back({input.name, *hash, 0});
+    say(fmt::format("correctness: {} -> {}", input.name, hash->substr(0, 16)));
+  }
+
+  auto policy = project_policy(config);
+  if (!policy) {
+    return tl::unexpected(policy.error());
+  }
+  MeasureOptions measure;
+  measure.owner = "baseline";
+  measure.owner_id = -now_us(); // a baseline is recorded once measured; its sessions are linked meanwhile
+  measure.runs = options.runs.value_or(config.benchmark.runs);
+  measure.warmup = config.benchmark.warmup;
+  measure.cooldown_s = config.benchmark.cooldown_seconds;
+  measure.status = options.status;
+  std::vector<core::Benchmark> measured;
+  const auto& inputs = ws.project.inputs.inputs;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (options.status != nullptr) {
+      options.status->info().input_index = static_cast<int>(i + 1);
+      options.status->info().input_count = static_cast<int>(inputs.size());
+    }
+    say(fmt::format("measuring {} ({}/{}): {} runs, {} warmup", inputs[i].name, i + 1, inputs.size(), measure.runs,
+                    measure.warmup));
+    auto m = measure_input(*ws.store, ws.project, inputs[i], ws.root(), measure);
+    if (!m) {
+      return tl::unexpected(m.error());
+    }
+    if (m->end == InputEnd::interrupted) {
+      return make_error("interrupted: the baseline is not recorded (its runs are in the store)");
+    }
+    if (m->end != InputEnd::measured) {
+      return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
+    }
+    auto links = ws.store->session_links("baseline", measure.owner_id);
+    if (!links || links->empty()) {
+      return make_error("the baseline's measuring session was not linked in the store");
+    }
+    records[i].session_id = links->back().session_id;
+    const auto times = m->bench.wall_times();
+    BaselineInputSummary summary{inputs[i].name, times.size(), stats::median(times), stats::cv(times), records[i].output_hash};
+    if (auto warning = spread_warning(inputs[i].name, summary.cv, policy->cv_limit, measure.runs); !warning.empty()) {
+      outcome.warnings.push_back(warning);
+    }
+    outcome.inputs.push_back(summary);
+    measured.push_back(m->bench);
+  }
+
+  // Files first, then the store record: a baseline in the store always has its files.
+  const std::filesystem::path dir = ws.benchmarks_dir() / "baseline";
+  auto exporter = report::make_json_exporter();
+  std::string metrics = fmt::format("# The baseline's figures per input (zkbench baseline, commit {}).\ncommit: {}\n"
+                                    "date: \"{}\"\nprimary: time_seconds\ninputs:\n",
+                                    outcome.commit.substr(0, 12), outcome.commit, env.date);
+  for (std::size_t i = 0; i < measured.size(); ++i) {
+    const std::filesystem::path file = dir / (inputs[i].name + ".json");
+    WORKFLOW_TRY(write_file_atomically(file, exporter->serialize(std::span(&measured[i], 1), report::TimeUnit::second)));
+    outcome.files.push_back(file);
+    const auto times = measured[i].wall_times();
+    metrics += fmt::format("  {}:\n    time_seconds: {{median: {:.6f}, mean: {:.6f}, stddev: {:.6f}, cv: {:.4f}, runs: {}}}\n"
+                           "    peak_rss_bytes: {}\n    output_sha256: {}\n",
+                           inputs[i].name, stats::median(times), stats::mean(times), stats::stddev(times),
+                           stats::cv(times), times.size(),
+                           measured[i].runs.empty() ? 0 : measured[i].runs.back().peak_rss_bytes, records[i].output_hash);
+    for (const std::string& name : measured[i].metric_names()) {
+      const auto values = measured[i].metric_values(name);
+      metrics += fmt::format("    {}: {{median: {}, mean: {}}}\n", name, stats::median(values), stats::mean(values));
+    }
+  }
+  WORKFLOW_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
+  outcome.files.push_back(dir / "metrics.yaml");
+  const std::string env_yaml = to_yaml(env);
+  WORKFLOW_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
+  outcome.files.push_back(ws.benchmarks_dir() / "environment.yaml");
+
+  auto id = ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records});
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  outcome.baseline_id = *id;
+  return outcome;
+}
+
+} // namespace zkbench::workflow

@@ -1,0 +1,111 @@
+#include "workflow/compound.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "util/strings.hpp"
+
+namespace zkbench::workflow {
+
+bool is_conflict(const std::optional<double>& combined, double best_single) {
+  return !combined || *combined > best_single;
+}
+
+Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numbers, const RunExperimentOptions& options) {
+  if (numbers.size() < 2) {
+    return make_error("compound needs at least two experiments: zkbench compound 001 004");
+  }
+  std::vector<store::ExperimentRecord> experiments;
+  for (int number : numbers) {
+    auto e = find_experiment(*ws.store, number);
+    if (!e) {
+      return tl::unexpected(e.error());
+    }
+    if (e->status != "done" || !e->change) {
+      return make_error(fmt::format("experiment {} has no measured result (status {}, verdict {}): run it first",
+                                    experiment_id(number), e->status, e->verdict.empty() ? "none" : e->verdict));
+    }
+    if (!experiments.empty() && e->baseline_id != experiments.front().baseline_id) {
+      return make_error(fmt::format("experiments {} and {} were measured against different baselines",
+                                    experiment_id(experiments.front().number), experiment_id(number)));
+    }
+    experiments.push_back(*e);
+  }
+  auto baselines = ws.store->list_baselines();
+  if (!baselines) {
+    return tl::unexpected(baselines.error());
+  }
+  const auto found = std::find_if(baselines->begin(), baselines->end(),
+                                  [&](const store::BaselineRecord& b) { return b.id == experiments.front().baseline_id; });
+  if (found == baselines->end()) {
+    return make_error("the experiments' baseline is not in the store");
+  }
+  const store::BaselineRecord baseline = *found;
+  auto base_benches = baseline_benchmarks(*ws.store, baseline);
+  auto policy = project_policy(ws.project.config);
+  if (!base_benches || !policy) {
+    return tl::unexpected(!base_benches ? base_benches.error() : policy.error());
+  }
+
+  CompoundOutcome outcome;
+  store::ConflictRecord& record = outcome.record;
+  record.experiments = numbers;
+  record.created_at_us = now_us();
+  record.best_change = experiments.front().change;
+  std::vector<std::string> ids;
+  for (const store::ExperimentRecord& e : experiments) {
+    record.best_change = std::min(*record.best_change, *e.change);
+    ids.push_back(experiment_id(e.number));
+  }
+  const std::string branch = "bench/compound-" + util::join(ids, "-");
+  const std::filesystem::path worktree = ws.worktree_dir("compound-" + util::join(ids, "-"));
+  if (ws.git.branch_exists(branch)) {
+    ws.git.remove_worktree(worktree);
+    WORKFLOW_TRY(ws.git.run({"branch", "-D", branch}));
+  }
+  WORKFLOW_TRY(ws.git.create_branch(branch, baseline.commit));
+  WORKFLOW_TRY(ws.git.ensure_worktree(worktree, branch));
+  const Git tree(worktree);
+  for (const store::ExperimentRecord& e : experiments) {
+    auto merged = tree.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
+                            "-m", "Compound: merge " + e.branch, e.branch});
+    if (!merged) {
+      (void)tree.run({"merge", "--abort"});
+      record.conflict = true;
+      record.note = fmt::format("{} does not merge with the others (git conflict)", experiment_id(e.number));
+      outcome.verdict = "CONFLICT";
+      outcome.reason = record.note;
+      break;
+    }
+  }
+  if (outcome.verdict.empty()) {
+    // Sessions of a compound test are linked to a fresh id: a combination is measured from scratch.
+    EvaluationRequest request{branch, "compound-" + util::join(ids, "-"), "compound", -record.created_at_us, ""};
+    auto ev = evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options);
+    if (!ev) {
+      return tl::unexpected(ev.error());
+    }
+    outcome.warnings = ev->warnings;
+    outcome.verdict = ev->verdict;
+    outcome.reason = ev->reason;
+    record.combined_change = ev->change;
+    record.conflict = is_conflict(ev->change, *record.best_change);
+    if (!ev->change) {
+      record.note = fmt::format("combination not measured: {} ({})", ev->verdict, ev->reason);
+    } else {
+      record.note = record.conflict ? fmt::format("A+B {} is worse than the best alone {}", format_change(ev->change),
+                                                  format_change(record.best_change))
+                                    : fmt::format("{} together", outcome.verdict);
+    }
+  }
+  ws.git.remove_worktree(worktree);
+  auto id = ws.store->add_conflict(record);
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  record.id = *id;
+  return outcome;
+}
+
+} // namespace zkbench::workflow

@@ -1,0 +1,457 @@
+#include "workflow/experiment.hpp"
+
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "stats/descriptive.hpp"
+#include "util/strings.hpp"
+#include "verdict/decide.hpp"
+#include "verdict/sequential.hpp"
+#include "workflow/environment.hpp"
+#include "workflow/measure_inputs.hpp"
+
+namespace zkbench::workflow {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string base_branch(const store::ExperimentRecord& e) {
+  return "bench/" + experiment_id(e.number) + "-" + e.slug;
+}
+
+ordered_json optional_json(const std::optional<double>& value) {
+  return value ? ordered_json(*value) : ordered_json();
+}
+
+ordered_json summary_json(const stats::Summary& s) {
+  return {{"runs", s.n}, {"mean", s.mean}, {"median", s.median}, {"stddev", s.stddev}, {"cv", s.cv},
+          {"min", s.min}, {"max", s.max}};
+}
+
+std::string format_p(const std::optional<double>& p) {
+  return p ? fmt::format("{:.3g}", *p) : std::string("n/a");
+}
+
+// results.json: the decision and every input's figures.
+std::string results_json(const store::ExperimentRecord& e, const verdict::Decision& decision,
+                         const std::vector<verdict::CommandComparison>& inputs, const std::string& input_note) {
+  ordered_json j;
+  j["experiment"] = experiment_id(e.number);
+  j["name"] = e.name;
+  j["verdict"] = e.verdict;
+  j["reason"] = decision.reason;
+  j["change"] = optional_json(e.change);
+  j["baseline_commit"] = e.baseline_commit;
+  j["note"] = input_note;
+  j["inputs"] = ordered_json::array();
+  for (const verdict::CommandComparison& c : inputs) {
+    ordered_json in = {{"input", c.command}, {"weight", c.weight}, {"verdict", verdict::to_string(c.decision.verdict)},
+                       {"reason", c.decision.reason}, {"change", std::isnan(c.change) ? ordered_json() : ordered_json(c.change)}};
+    in["metrics"] = ordered_json::array();
+    for (const verdict::MetricComparison& m : c.metrics) {
+      in["metrics"].push_back({{"metric", m.metric},
+                               {"baseline", summary_json(m.baseline)},
+                               {"candidate", summary_json(m.candidate)},
+                               {"change", std::isnan(m.change) ? ordered_json() : ordered_json(m.change)},
+                               {"ci95", {optional_json(m.ci_lo), optional_json(m.ci_hi)}},
+                               {"welch_p", optional_json(m.welch_p)},
+                               {"mann_whitney_p", optional_json(m.mwu_p)},
+                               {"verdict", verdict::to_string(m.decision.verdict)}});
+    }
+    j["inputs"].push_back(in);
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string verdict_markdown(const store::ExperimentRecord& e, const std::string& reason,
+                             const std::vector<verdict::CommandComparison>& inputs, const verdict::Policy& policy) {
+  std::string md = fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n\n", experiment_id(e.number), e.name,
+                               e.verdict, reason);
+  md += fmt::format("- Hypothesis: {}\n- Weighted change of {}: {}\n- Baseline commit: {}\n- Branch: {}\n",
+                    e.hypothesis, policy.primary_metric, format_change(e.change), e.baseline_commit, e.branch);
+  md += fmt::format("- Policy: {} (KEEP > {:.0f}% with p < {}, MAYBE >= {:.0f}%, timeout {:.2f}x baseline)\n\n",
+                    policy.name, policy.keep_threshold * 100, policy.p_threshold, policy.maybe_threshold * 100,
+                    policy.timeout_multiplier);
+  if (inputs.empty()) {
+    return md;
+  }
+  md += "| input | weight | metric | baseline median | candidate median | change | 95% CI | Welch p | MWU p | verdict |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const verdict::CommandComparison& c : inputs) {
+    for (const verdict::MetricComparison& m : c.metrics) {
+      const std::string ci = m.ci_lo && m.ci_hi ? fmt::format("[{}, {}]", verdict::percent(*m.ci_lo), verdict::percent(*m.ci_hi))
+                                                : std::string("n/a");
+      md += fmt::format("| {} | {} | {} | {:.6g} | {:.6g} | {} | {} | {} | {} | {} |\n", c.command, c.weight, m.metric,
+                        m.baseline.median, m.candidate.median,
+                        std::isnan(m.change) ? std::string("n/a") : verdict::percent(m.change), ci, format_p(m.welch_p),
+                        format_p(m.mwu_p), verdict::to_string(m.decision.verdict));
+    }
+  }
+  md += "\nPer input:\n\n";
+  for (const verdict::CommandComparison& c : inputs) {
+    md += fmt::format("- {}: {}: {}\n", c.command, verdict::to_string(c.decision.verdict), c.decision.reason);
+  }
+  return md;
+}
+
+// Merges `branch` into the accumulator branch in its own worktree; a conflict is aborted and reported.
+Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& branch, const std::string& baseline_commit) {
+  if (!ws.git.branch_exists(k_accumulator_branch)) {
+    WORKFLOW_TRY(ws.git.create_branch(k_accumulator_branch, baseline_commit));
+  }
+  const std::filesystem::path dir = ws.worktree_dir("accumulator");
+  WORKFLOW_TRY(ws.git.ensure_worktree(dir, k_accumulator_branch));
+  const Git acc(dir);
+  auto merged = acc.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
+                         "--no-ff", "-m", "Merge " + branch + " (KEEP) into the accumulator", branch});
+  std::string note;
+  if (!merged) {
+    (void)acc.run({"merge", "--abort"});
+    note = fmt::format("could not merge {} into {} (conflict): merge it by hand", branch, k_accumulator_branch);
+  }
+  ws.git.remove_worktree(dir);
+  return note;
+}
+
+} // namespace
+
+Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
+                                             const store::BaselineRecord& baseline,
+                                             const std::map<std::string, core::Benchmark>& base_benches,
+                                             const verdict::Policy& policy, const EvaluationRequest& request,
+                                             const RunExperimentOptions& options) {
+  const ProjectConfig& config = ws.project.config;
+  const auto say = [&](const std::string& line) {
+    if (options.say) {
+      options.say(line);
+    }
+  };
+  const auto set_phase = [&](const char* phase) {
+    if (options.status != nullptr) {
+      options.status->info().phase = phase;
+      options.status->write();
+    }
+  };
+  CheckoutEvaluation ev;
+  std::string& verdict_text = ev.verdict;
+  std::string& reason = ev.reason;
+  std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
+  verdict::Decision& decision = ev.decision;
+
+  set_phase("build");
+  say(fmt::format("building {} in {}", request.label, worktree.string()));
+  if (auto built = build_checkout(config, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log"));
+      !built) {
+    verdict_text = "FAILED";
+    reason = built.error().message;
+  }
+
+  // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
+  if (verdict_text.empty()) {
+    set_phase("correctness");
+    for (const store::BaselineInput& expected : baseline.inputs) {
+      const InputSpec* input = nullptr;
+      for (const InputSpec& spec : ws.project.inputs.inputs) {
+        if (spec.name == expected.input) {
+          input = &spec;
+        }
+      }
+      if (input == nullptr) {
+        continue;
+      }
+      auto hash = correctness_hash(config, *input, worktree);
+      if (!hash) {
+        verdict_text = "REJECT";
+        reason = "correctness command failed: " + hash.error().message;
+        break;
+      }
+      if (*hash != expected.output_hash) {
+        verdict_text = "REJECT";
+        reason = fmt::format("input '{}': the output differs from the baseline's (sha256 {} vs {}): faster but wrong "
+                             "is useless; no timing was measured",
+                             input->name, hash->substr(0, 16), expected.output_hash.substr(0, 16));
+        break;
+      }
+      say(fmt::format("correctness: {} matches the baseline", input->name));
+    }
+  }
+
+  if (verdict_text.empty()) {
+    set_phase("measure");
+    const auto& inputs = ws.project.inputs.inputs;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      const InputSpec& input = inputs[i];
+      const auto base = base_benches.find(input.name);
+      if (base == base_benches.end()) {
+        ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
+        continue;
+      }
+      const auto base_times = base->second.wall_times();
+      MeasureOptions measure;
+      measure.owner = request.owner;
+      measure.owner_id = request.owner_id;
+      measure.runs = options.runs.value_or(config.benchmark.runs);
+      measure.warmup = config.benchmark.warmup;
+      measure.cooldown_s = config.benchmark.cooldown_seconds;
+      measure.timeout_s = stats::median(base_times) * policy.timeout_multiplier;
+      measure.status = options.status;
+      if (options.strategy == Strategy::sequential) {
+        verdict::SequentialOptions seq;
+        seq.max_runs = measure.runs;
+        seq.min_runs = std::min(3, measure.runs);
+        const verdict::Policy p = policy;
+        measure.enough = [base_times, p, seq](const core::Benchmark& bench) {
+          const auto times = bench.wall_times();
+          if (static_cast<int>(times.size()) < seq.min_runs || times.size() > base_times.size()) {
+            return false;
+          }
+          const std::span<const double> b(base_times.data(), times.size());
+          return verdict::sequential_look(b, times, p, seq).look.stop;
+        };
+      }
+      if (options.status != nullptr) {
+        options.status->info().input_index = static_cast<int>(i + 1);
+        options.status->info().input_count = static_cast<int>(inputs.size());
+      }
+      say(fmt::format("measuring {} ({}/{}), timeout {:.3f} s", input.name, i + 1, inputs.size(), *measure.timeout_s));
+      auto m = measure_input(*ws.store, ws.project, input, worktree, measure);
+      if (!m) {
+        return tl::unexpected(m.error());
+      }
+      ev.resumed = ev.resumed || m->resumed_runs > 0;
+      if (m->resumed_runs > 0) {
+        say(fmt::format("resumed {} with {} runs already in the store", input.name, m->resumed_runs));
+      }
+      if (m->end == InputEnd::interrupted) {
+        return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
+      }
+      if (m->end == InputEnd::timed_out) {
+        verdict_text = "KILL";
+        reason = fmt::format("input '{}': a run exceeded {:.2f}x the baseline median ({:.3f} s): {}", input.name,
+                             policy.timeout_multiplier, *measure.timeout_s, m->message);
+        break;
+      }
+      if (m->end == InputEnd::failed) {
+        verdict_text = "REJECT";
+        reason = fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message);
+        break;
+      }
+      m->bench.command = input.name;
+      core::Benchmark base_named = base->second;
+      base_named.command = input.name;
+      verdict::CommandComparison c = verdict::compare_benchmarks(base_named, m->bench, policy);
+      c.command = input.name;
+      c.weight = input.weight;
+      comparisons.push_back(std::move(c));
+    }
+  }
+
+  if (verdict_text.empty()) {
+    set_phase("compare");
+    decision = verdict::combine_inputs(comparisons, policy);
+    verdict_text = verdict::to_string(decision.verdict);
+    reason = decision.reason;
+    double total = 0;
+    double weights = 0;
+    for (const verdict::CommandComparison& c : comparisons) {
+      if (!std::isnan(c.change)) {
+        total += c.weight * c.change;
+        weights += c.weight;
+      }
+    }
+    if (weights > 0) {
+      ev.change = total / weights;
+    }
+  }
+  decision.reason = reason;
+  return ev;
+}
+
+std::string format_change(const std::optional<double>& change) {
+  return change && !std::isnan(*change) ? verdict::percent(*change) : std::string("n/a");
+}
+
+Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string& name, const std::string& hypothesis,
+                                               std::optional<double> expected) {
+  if (util::trim(name).empty()) {
+    return make_error("an experiment needs a name: zkbench exp new \"MPT hash cache\" --hypothesis \"...\"");
+  }
+  auto baseline = latest_baseline(*ws.store);
+  if (!baseline) {
+    return tl::unexpected(baseline.error());
+  }
+  store::ExperimentRecord e;
+  e.name = std::string(util::trim(name));
+  e.slug = util::slugify(e.name);
+  if (e.slug.empty()) {
+    e.slug = "experiment";
+  }
+  e.hypothesis = hypothesis;
+  e.expected = expected;
+  e.status = "planned";
+  e.baseline_commit = baseline->commit;
+  e.baseline_id = baseline->id;
+  e.created_at_us = now_us();
+  auto stored = ws.store->add_experiment(e);
+  if (!stored) {
+    return stored;
+  }
+  stored->branch = base_branch(*stored);
+  if (!ws.git.branch_exists(stored->branch)) {
+    WORKFLOW_TRY(ws.git.create_branch(stored->branch, baseline->commit));
+  }
+  WORKFLOW_TRY(ws.store->update_experiment(*stored));
+  std::string md = fmt::format("# Experiment {}: {}\n\n## Hypothesis\n{}\n\n## Expected impact\n{}\n\n"
+                               "## How to test\n```\ngit checkout {}\n# make the change, commit it\nzkbench exp run {}\n```\n\n"
+                               "Baseline commit: {}\n",
+                               experiment_id(stored->number), stored->name, hypothesis.empty() ? "(not stated)" : hypothesis,
+                               expected ? fmt::format("{:.1f}% faster", *expected * 100) : std::string("(not stated)"),
+                               stored->branch, experiment_id(stored->number), baseline->commit);
+  WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
+  return stored;
+}
+
+Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, const std::string& status,
+                                                 const std::string& why) {
+  if (status != "invalid" && status != "exists" && status != "superseded") {
+    return make_error(fmt::format("--status '{}': expected invalid, exists or superseded", status));
+  }
+  auto e = find_experiment(*ws.store, number);
+  if (!e) {
+    return e;
+  }
+  if (e->status == "done" || e->status == "closed") {
+    return make_error(fmt::format("experiment {} is already {} ({})", experiment_id(number), e->status, e->verdict));
+  }
+  e->status = "closed";
+  e->verdict = status;
+  for (char& c : e->verdict) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  e->close_reason = why;
+  e->finished_at_us = now_us();
+  const std::string renamed = base_branch(*e) + "-" + e->verdict;
+  if (ws.git.branch_exists(e->branch) && e->branch != renamed) {
+    WORKFLOW_TRY(ws.git.rename_branch(e->branch, renamed));
+    e->branch = renamed;
+  }
+  WORKFLOW_TRY(ws.store->update_experiment(*e));
+  WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
+                                    fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
+                                                experiment_id(number), e->name, e->verdict, why)));
+  return e;
+}
+
+Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExperimentOptions& options) {
+  const ProjectConfig& config = ws.project.config;
+  auto found = find_experiment(*ws.store, number);
+  if (!found) {
+    return tl::unexpected(found.error());
+  }
+  ExperimentOutcome outcome;
+  store::ExperimentRecord& e = outcome.experiment;
+  e = *found;
+  if (e.status == "done" || e.status == "closed") {
+    return make_error(fmt::format("experiment {} is already decided: {} (branch {})", experiment_id(number), e.verdict,
+                                  e.branch));
+  }
+  auto baselines = ws.store->list_baselines();
+  if (!baselines) {
+    return tl::unexpected(baselines.error());
+  }
+  std::optional<store::BaselineRecord> baseline;
+  for (const store::BaselineRecord& b : *baselines) {
+    if (e.baseline_id && b.id == *e.baseline_id) {
+      baseline = b;
+    }
+  }
+  if (!baseline) {
+    return make_error(fmt::format("experiment {}'s baseline is not in the store", experiment_id(number)));
+  }
+  auto base_benches = baseline_benchmarks(*ws.store, *baseline);
+  if (!base_benches) {
+    return tl::unexpected(base_benches.error());
+  }
+  auto policy = project_policy(config);
+  if (!policy) {
+    return tl::unexpected(policy.error());
+  }
+
+  // Environment: measuring elsewhere than the baseline makes the comparison suspect.
+  CollectOptions collect;
+  collect.repo_dir = ws.root();
+  collect.guest_manifest = config.guest_manifest;
+  const Environment env = collect_environment(collect);
+  if (auto previous = parse_environment_yaml(baseline->environment_yaml, "baseline environment")) {
+    if (auto differences = describe_differences(diff_environments(*previous, env)); !differences.empty()) {
+      outcome.warnings.push_back("the baseline was measured elsewhere: " + differences);
+    }
+  }
+
+  e.status = "running";
+  WORKFLOW_TRY(ws.store->update_experiment(e));
+  const std::filesystem::path worktree = ws.worktree_dir(experiment_id(e.number) + "-" + e.slug);
+  WORKFLOW_TRY(ws.git.ensure_worktree(worktree, e.branch));
+  const std::filesystem::path dir = ws.experiment_dir(e);
+  auto head = Git(worktree).commit_of("HEAD");
+  if (!head) {
+    return tl::unexpected(head.error());
+  }
+  if (*head == e.baseline_commit) {
+    outcome.warnings.push_back(fmt::format("branch {} has no commit beyond the baseline: it measures the baseline's code",
+                                           e.branch));
+  }
+  auto patch = ws.git.diff(e.baseline_commit, *head);
+  if (!patch) {
+    return tl::unexpected(patch.error());
+  }
+  WORKFLOW_TRY(write_file_atomically(dir / "changes.patch", *patch));
+  outcome.files.push_back(dir / "changes.patch");
+
+  EvaluationRequest request{e.branch, experiment_id(e.number), "experiment", e.id,
+                            ": zkbench exp run " + experiment_id(e.number) + " resumes"};
+  auto ev = evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options);
+  if (!ev) {
+    return tl::unexpected(ev.error());
+  }
+  outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
+  outcome.resumed = ev->resumed;
+  e.change = ev->change;
+  const std::string verdict_text = ev->verdict;
+  const std::string reason = ev->reason;
+  const auto& comparisons = ev->comparisons;
+  const verdict::Decision& decision = ev->decision;
+
+  e.verdict = verdict_text;
+  e.status = "done";
+  e.close_reason = reason;
+  e.finished_at_us = now_us();
+  const std::string renamed = base_branch(e) + "-" + verdict_text;
+  if (e.branch != renamed) {
+    ws.git.remove_worktree(worktree);
+    WORKFLOW_TRY(ws.git.rename_branch(e.branch, renamed));
+    e.branch = renamed;
+  }
+  e.details_json = results_json(e, decision, comparisons, "");
+  WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
+  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", verdict_markdown(e, reason, comparisons, *policy)));
+  outcome.files.push_back(dir / "results.json");
+  outcome.files.push_back(dir / "verdict.md");
+  if (verdict_text == "KEEP") {
+    auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
+    if (!note) {
+      outcome.warnings.push_back(note.error().message);
+    } else if (!note->empty()) {
+      outcome.warnings.push_back(*note);
+    }
+  }
+  WORKFLOW_TRY(ws.store->update_experiment(e));
+  outcome.reason = reason;
+  return outcome;
+}
+
+} // namespace zkbench::workflow

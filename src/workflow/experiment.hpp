@@ -1,0 +1,82 @@
+#pragma once
+// Experiments (seed 002 phase 4): `exp new` (number, branch bench/NNN-slug from the baseline commit,
+// benchmarks/experiments/NNN-slug/hypothesis.md), `exp run` (worktree build, correctness, measurement
+// with the policy's timeout, comparison with the baseline per input, files, branch renamed with the
+// verdict, KEEP merged into bench/accumulator) and `exp close`.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "store/workflow_records.hpp"
+#include "util/error.hpp"
+#include "verdict/decide.hpp"
+#include "workflow/status_file.hpp"
+#include "workflow/workspace.hpp"
+
+namespace zkbench::workflow {
+
+inline constexpr const char* k_accumulator_branch = "bench/accumulator";
+
+/// Creates experiment NNN. Errors: no baseline yet, an empty name, git.
+Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string& name, const std::string& hypothesis,
+                                               std::optional<double> expected);
+
+enum class Strategy { fixed, sequential };
+
+struct RunExperimentOptions {
+  Strategy strategy = Strategy::fixed;
+  std::optional<int> runs;                      // overrides zkbench.yaml's runs
+  StatusFile* status = nullptr;
+  std::function<void(const std::string&)> say;  // progress lines
+};
+
+struct ExperimentOutcome {
+  store::ExperimentRecord experiment;           // as stored after the run
+  std::string reason;
+  std::vector<std::string> warnings;            // environment differences, merge conflicts
+  std::vector<std::filesystem::path> files;
+  bool resumed = false;                         // runs of an earlier attempt were reused
+};
+
+/// What evaluate_checkout measures for: names for messages and logs, and the store owner its sessions
+/// are linked to (resumable).
+struct EvaluationRequest {
+  std::string label;        // "bench/001-x", for messages
+  std::string log_name;     // build log .zkbench/logs/<log_name>-build.log
+  std::string owner;        // "experiment" or "compound"
+  std::int64_t owner_id = 0;
+  std::string resume_hint;  // appended to the interrupt error
+};
+
+struct CheckoutEvaluation {
+  std::string verdict;      // KEEP ... or FAILED (build), REJECT (output), KILL (timeout)
+  std::string reason;
+  std::vector<verdict::CommandComparison> comparisons;
+  verdict::Decision decision;
+  std::optional<double> change; // weighted change of the primary metric, when measured
+  bool resumed = false;
+  std::vector<std::string> warnings;
+};
+
+/// Builds the checkout at `worktree`, checks every input's output against the baseline's hash (REJECT
+/// without timing), measures each input with the policy's timeout (KILL) and compares it with the
+/// baseline (per input, then combined by weight). Errors: the store, an interrupt.
+Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
+                                             const store::BaselineRecord& baseline,
+                                             const std::map<std::string, core::Benchmark>& base_benches,
+                                             const verdict::Policy& policy, const EvaluationRequest& request,
+                                             const RunExperimentOptions& options);
+
+/// Runs experiment NNN (see the header comment). A finished experiment is refused ("already decided").
+/// Errors: no such experiment or baseline, git, the store, an interrupt (runs kept for the resume).
+Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExperimentOptions& options);
+
+/// Closes a hypothesis without running it: status invalid | exists | superseded, and why.
+Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, const std::string& status,
+                                                 const std::string& why);
+
+/// "+5.12%" style with sign, or "n/a".
+std::string format_change(const std::optional<double>& change);
+
+} // namespace zkbench::workflow

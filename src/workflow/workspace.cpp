@@ -1,0 +1,135 @@
+#include "workflow/workspace.hpp"
+
+#include <fmt/format.h>
+
+#include "stats/descriptive.hpp"
+#include "util/strings.hpp"
+
+namespace zkbench::workflow {
+
+std::filesystem::path Workspace::experiment_dir(const store::ExperimentRecord& e) const {
+  return benchmarks_dir() / "experiments" / (experiment_id(e.number) + "-" + e.slug);
+}
+
+std::filesystem::path Workspace::worktree_dir(const std::string& name) const {
+  return state_dir() / "worktrees" / name;
+}
+
+Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config_path, ec)) {
+    return make_error(fmt::format("no {} here: run zkbench init first (or pass --config)", config_path.string()));
+  }
+  auto project = load_project(config_path);
+  if (!project) {
+    return tl::unexpected(project.error());
+  }
+  Workspace ws;
+  ws.project = std::move(*project);
+  ws.git = Git(ws.project.config.root);
+  if (!ws.git.run({"rev-parse", "--git-dir"})) {
+    return make_error(fmt::format("{} is not in a git repository: the workflow keeps experiments on git branches",
+                                  ws.project.config.file.string()));
+  }
+  const std::string location = ws.project.config.store
+                                   ? *ws.project.config.store
+                                   : store::default_store_path(ws.project.config.root).string();
+  auto opened = store::open_store(location, store::OpenMode::create);
+  if (!opened) {
+    return tl::unexpected(opened.error());
+  }
+  ws.store = std::move(*opened);
+  return ws;
+}
+
+Result<verdict::Policy> project_policy(const ProjectConfig& config) {
+  auto policy = config.policy.kind == PolicyKind::file ? verdict::read_policy_file(config.policy.file)
+                                                       : verdict::preset(to_string(config.policy.kind));
+  if (!policy) {
+    return policy;
+  }
+  policy->timeout_multiplier = config.benchmark.timeout_multiplier;
+  return policy;
+}
+
+std::string experiment_id(int number) {
+  return fmt::format("{:03}", number);
+}
+
+Result<int> parse_experiment_number(const std::string& text) {
+  std::string digits;
+  std::string_view rest = text;
+  if (util::starts_with(rest, "bench/")) {
+    rest.remove_prefix(6);
+  }
+  for (char c : rest) {
+    if (c < '0' || c > '9') {
+      break;
+    }
+    digits += c;
+  }
+  if (digits.empty() || digits.size() > 6) {
+    return make_error(fmt::format("'{}' is not an experiment number (expected e.g. 001)", text));
+  }
+  return std::stoi(digits);
+}
+
+Result<store::ExperimentRecord> find_experiment(store::Store& store, int number) {
+  auto all = store.list_experiments();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  for (const store::ExperimentRecord& e : *all) {
+    if (e.number == number) {
+      return e;
+    }
+  }
+  return make_error(fmt::format("no experiment {}; see zkbench exp list", experiment_id(number)));
+}
+
+Result<store::BaselineRecord> latest_baseline(store::Store& store) {
+  auto all = store.list_baselines();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  if (all->empty()) {
+    return make_error("no baseline yet: run zkbench baseline first (seed 002: never skip the baseline)");
+  }
+  return all->back();
+}
+
+Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
+                                                                   const store::BaselineRecord& baseline) {
+  std::map<std::string, core::Benchmark> out;
+  for (const store::BaselineInput& input : baseline.inputs) {
+    auto benches = store.load_benchmarks(input.session_id);
+    if (!benches) {
+      return tl::unexpected(benches.error());
+    }
+    core::Benchmark merged;
+    for (const core::Benchmark& bench : *benches) {
+      merged.command = bench.command;
+      merged.runs.insert(merged.runs.end(), bench.runs.begin(), bench.runs.end());
+    }
+    merged.name = input.input;
+    out[input.input] = std::move(merged);
+  }
+  return out;
+}
+
+double weighted_median_time(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs) {
+  double total = 0;
+  double weights = 0;
+  for (const InputSpec& input : inputs.inputs) {
+    const auto it = benches.find(input.name);
+    if (it == benches.end() || it->second.runs.empty()) {
+      continue;
+    }
+    const auto times = it->second.wall_times();
+    total += input.weight * stats::median(times);
+    weights += input.weight;
+  }
+  return weights > 0 ? total / weights : 0;
+}
+
+} // namespace zkbench::workflow

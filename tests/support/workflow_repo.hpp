@@ -1,0 +1,82 @@
+#pragma once
+// A throwaway zkbench project for the workflow's end-to-end tests: a git repository with a tiny shell
+// "prover" (prog.sh sleeps for the seconds in `delay`, and in `extra` when present, then prints its input and `suffix`), two inputs,
+// and a zkbench.yaml with few, short runs. Experiments change `delay` or `suffix` on their branch.
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "support/cli.hpp"
+#include "support/fixtures.hpp"
+
+namespace zkbench::test {
+
+/// Runs a shell command in `dir`; returns its exit code (output discarded unless it fails).
+inline int shell_in(const std::filesystem::path& dir, const std::string& command) {
+  const std::string line = "cd '" + dir.string() + "' && { " + command + "; } >/dev/null 2>&1";
+  return std::system(line.c_str());
+}
+
+class WorkflowRepo {
+public:
+  /// `runs` measured runs per input; `delay_s` the baseline's sleep.
+  explicit WorkflowRepo(int runs = 3, const std::string& delay_s = "0.1") {
+    const auto& d = m_dir.path();
+    std::filesystem::create_directories(d / "inputs");
+    std::filesystem::create_directories(d / "benchmarks");
+    write_file(d / "prog.sh",
+               "#!/bin/sh\n"
+               "here=$(dirname \"$0\")\n"
+               "[ -n \"$ZKBENCH_TEST_TRACE\" ] && echo \"s $(date +%s%N)\" >> \"$ZKBENCH_TEST_TRACE\"\n"
+               "sleep \"$(cat \"$here/delay\")\"\n"
+               "if [ -f \"$here/extra\" ]; then sleep \"$(cat \"$here/extra\")\"; fi\n"
+               "[ -n \"$ZKBENCH_TEST_TRACE\" ] && echo \"e $(date +%s%N)\" >> \"$ZKBENCH_TEST_TRACE\"\n"
+               "cat \"$1\"; cat \"$here/suffix\"\n"
+               "echo 'steps: 42' >&2\n");
+    write_file(d / "delay", delay_s + "\n");
+    write_file(d / "suffix", "");
+    write_file(d / "inputs" / "a.txt", "input a\n");
+    write_file(d / "inputs" / "b.txt", "input b\n");
+    write_file(d / "benchmarks" / "inputs.yaml",
+               "inputs:\n  - name: a\n    path: ../inputs/a.txt\n  - name: b\n    path: ../inputs/b.txt\n    weight: 2\n");
+    write_file(d / "zkbench.yaml",
+               "objective: \"Make prog.sh faster\"\n"
+               "benchmark:\n  build: \"chmod +x prog.sh\"\n  command: \"./prog.sh {input}\"\n  runs: " +
+                   std::to_string(runs) +
+                   "\n  warmup: 0\n  cooldown_seconds: 0\n  timeout_multiplier: 3.0\n"
+                   "  metrics:\n    steps: 'steps: ([0-9]+)'\n"
+                   "correctness:\n  command: \"./prog.sh {input}\"\npolicy: generic\n");
+    write_file(d / ".gitignore", ".zkbench/\n");
+    EXPECT_EQ(git("init -q && git config user.email t@t && git config user.name t && chmod +x prog.sh && "
+                  "git add -A && git commit -qm base"),
+              0);
+    ::setenv("ZKBENCH_LOCK_FILE", (d / ".zkbench-test.lock").c_str(), 1);
+  }
+
+  const std::filesystem::path& dir() const { return m_dir.path(); }
+
+  int git(const std::string& args) const { return shell_in(dir(), "git " + args); }
+
+  CliResult zkbench(const std::string& args) const { return run_zkbench(args, dir().string()); }
+
+  /// `zkbench exp new NAME`, then on its branch: write `file` = `content` and commit. Returns "001".
+  std::string experiment(const std::string& name, const std::string& file, const std::string& content) const {
+    const CliResult created = zkbench("exp new '" + name + "' --hypothesis 'test' --expected 10%");
+    EXPECT_EQ(created.exit_code, 0) << created.output;
+    const std::string number = created.output.substr(std::string("experiment ").size(), 3);
+    const std::string branch = created.output.substr(created.output.find("branch ") + 7,
+                                                     created.output.find(" (from") - created.output.find("branch ") - 7);
+    EXPECT_EQ(git("checkout -q " + branch), 0);
+    write_file(dir() / file, content);
+    EXPECT_EQ(git("commit -qam change && git checkout -q -"), 0);
+    return number;
+  }
+
+private:
+  TempDir m_dir;
+};
+
+} // namespace zkbench::test

@@ -1,0 +1,284 @@
+// The run loop against a scripted fake executor and an in-memory store: run counts, hook order,
+// failure handling, interruption. No timing: the fake returns the figures it is told to.
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "measure/run_loop.hpp"
+
+namespace zkbench::measure {
+namespace {
+
+class FakeExecutor : public Executor {
+public:
+  Result<ExecutionResult> execute(const CommandSpec& command, const ExecutionOptions& options) override {
+    calls.push_back(command.text);
+    logs.push_back(options.log_path);
+    if (command.text == "missing-program") {
+      return make_error("Failed to run command 'missing-program': No such file or directory");
+    }
+    ExecutionResult result;
+    result.wall_s = wall_s;
+    result.user_s = 0.25;
+    result.system_s = 0.125;
+    result.peak_rss_bytes = 4096;
+    result.exit_code = 0;
+    result.output = "steps: 42";
+    if (!scripted.empty() && command.text == scripted_command) {
+      result.status = scripted.front();
+      scripted.pop_front();
+      if (result.status == core::RunStatus::failed) {
+        result.exit_code = 1;
+      } else if (result.status != core::RunStatus::success) {
+        result.exit_code.reset();
+        result.signal = 9;
+      }
+    }
+    if (command.text == "false" || command.text == "failing-hook") {
+      result.status = core::RunStatus::failed;
+      result.exit_code = 1;
+    }
+    if (on_execute) {
+      on_execute();
+    }
+    result.interrupted = interrupt_next;
+    return result;
+  }
+
+  double wall_s = 1.0;
+  std::string scripted_command;
+  std::deque<core::RunStatus> scripted;
+  std::function<void()> on_execute;
+  bool interrupt_next = false;
+  std::vector<std::string> calls;
+  std::vector<std::optional<std::filesystem::path>> logs;
+};
+
+class MemoryStore : public store::Store {
+public:
+  Result<std::int64_t> begin_session(const store::SessionInfo& info) override {
+    kind = info.kind;
+    return 7;
+  }
+  Result<void> finish_session(std::int64_t /*id*/, store::SessionStatus s) override {
+    status = s;
+    return {};
+  }
+  Result<std::int64_t> add_benchmark(std::int64_t /*session*/, const core::Benchmark& b) override {
+    benchmarks.push_back(b);
+    return static_cast<std::int64_t>(benchmarks.size());
+  }
+  Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override {
+    benchmarks.at(static_cast<std::size_t>(benchmark_id - 1)).runs.push_back(run);
+    return ++runs;
+  }
+  Result<std::vector<store::SessionRecord>> list_sessions(std::size_t /*limit*/) override { return {}; }
+  Result<store::SessionRecord> get_session(std::int64_t /*id*/) override { return store::SessionRecord{}; }
+  std::string location() const override { return "memory"; }
+  Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t /*id*/) override { return benchmarks; }
+  int schema_version() const override { return 1; }
+  std::filesystem::path artifacts_dir() const override { return dir; }
+
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "zkbench-run-loop-test";
+  std::string kind;
+  std::optional<store::SessionStatus> status;
+  std::vector<core::Benchmark> benchmarks;
+  std::int64_t runs = 0;
+};
+
+class RecordingObserver : public RunObserver {
+public:
+  void warmup_started(std::size_t index, std::size_t total) override {
+    events.push_back("warmup " + std::to_string(index + 1) + "/" + std::to_string(total));
+  }
+  void run_finished(const core::Benchmark& /*b*/, const core::Run& run, std::size_t total) override {
+    events.push_back("run " + std::to_string(run.index + 1) + "/" + std::to_string(total));
+  }
+  void metric_missing(const core::Run& /*run*/, const std::string& metric) override { missing.push_back(metric); }
+  std::vector<std::string> events;
+  std::vector<std::string> missing;
+};
+
+RunPlan plan_for(std::vector<std::string> commands) {
+  RunPlan plan;
+  for (auto& c : commands) {
+    PlannedCommand planned;
+    planned.command = c;
+    plan.commands.push_back(planned);
+  }
+  return plan;
+}
+
+const std::function<bool()> k_never = [] { return false; };
+
+TEST(MeasureRunLoop, planned_count_follows_hyperfine_rules) {
+  RunCount count;
+  EXPECT_EQ(planned_run_count(count, 1.0), 10u);   // 3 s fits 3 runs, but at least 10
+  EXPECT_EQ(planned_run_count(count, 0.01), 300u); // 3 s / 10 ms
+  count.max_runs = 50;
+  EXPECT_EQ(planned_run_count(count, 0.01), 50u);
+  count.runs = 4;
+  EXPECT_EQ(planned_run_count(count, 0.01), 4u);
+}
+
+TEST(MeasureRunLoop, runs_hooks_in_hyperfine_order) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"cmd"});
+  plan.commands[0].setup = "setup";
+  plan.commands[0].prepare = "prepare";
+  plan.commands[0].conclude = "conclude";
+  plan.commands[0].cleanup = "cleanup";
+  plan.warmup = 1;
+  plan.count.runs = 2;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  const std::vector<std::string> expected = {"setup", "prepare", "cmd", "conclude", "prepare", "cmd",
+                                             "conclude", "prepare", "cmd", "conclude", "cleanup"};
+  EXPECT_EQ(executor.calls, expected);
+  EXPECT_EQ(outcome->benchmarks.at(0).runs.size(), 2u); // warmups are not kept
+  EXPECT_EQ(observer.events, (std::vector<std::string>{"warmup 1/1", "run 1/2", "run 2/2"}));
+}
+
+TEST(MeasureRunLoop, auto_count_uses_min_runs_and_max_runs) {
+  FakeExecutor executor;
+  executor.wall_s = 0.5;
+  RunPlan plan = plan_for({"a"});
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 10u);
+  plan.count.max_runs = 3;
+  plan.count.min_runs = 2;
+  outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 3u);
+}
+
+TEST(MeasureRunLoop, stores_every_run_with_a_log_under_the_artifacts_folder) {
+  FakeExecutor executor;
+  MemoryStore store;
+  RunPlan plan = plan_for({"a", "b"});
+  plan.count.runs = 3;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(store.kind, "run");
+  EXPECT_EQ(store.status, store::SessionStatus::complete);
+  ASSERT_EQ(store.benchmarks.size(), 2u);
+  EXPECT_EQ(store.benchmarks[1].runs.size(), 3u);
+  EXPECT_EQ(store.benchmarks[1].runs[2].log_path, (store.dir / "logs" / "7" / "2-3.log").string());
+  EXPECT_EQ(outcome->kept_runs, 6u);
+  std::filesystem::remove_all(store.dir);
+}
+
+TEST(MeasureRunLoop, failing_command_stops_after_storing_the_run) {
+  FakeExecutor executor;
+  MemoryStore store;
+  RunPlan plan = plan_for({"false", "never"});
+  plan.count.runs = 5;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, LoopStatus::command_failed);
+  EXPECT_NE(outcome->message.find("non-zero exit code: 1"), std::string::npos);
+  EXPECT_NE(outcome->message.find("--ignore-failure"), std::string::npos);
+  EXPECT_EQ(store.runs, 1);
+  EXPECT_EQ(store.status, store::SessionStatus::failed);
+  EXPECT_EQ(executor.calls, (std::vector<std::string>{"false"}));
+  std::filesystem::remove_all(store.dir);
+}
+
+TEST(MeasureRunLoop, ignore_failure_keeps_going_and_records_timeouts) {
+  FakeExecutor executor;
+  executor.scripted_command = "slow";
+  executor.scripted = {core::RunStatus::timed_out, core::RunStatus::success, core::RunStatus::failed};
+  RunPlan plan = plan_for({"slow"});
+  plan.count.runs = 3;
+  plan.ignore_failure = IgnoreFailure::yes;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, LoopStatus::complete);
+  const auto& runs = outcome->benchmarks[0].runs;
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_TRUE(runs[0].timed_out());
+  EXPECT_EQ(runs[0].signal, 9);
+  EXPECT_EQ(runs[2].exit_code, 1);
+}
+
+TEST(MeasureRunLoop, failing_prepare_is_an_error_naming_the_command) {
+  FakeExecutor executor;
+  MemoryStore store;
+  RunPlan plan = plan_for({"cmd"});
+  plan.commands[0].prepare = "failing-hook";
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("preparation command 'failing-hook'"), std::string::npos);
+  EXPECT_NE(outcome.error().message.find("exit code: 1"), std::string::npos);
+  EXPECT_EQ(store.status, store::SessionStatus::failed);
+}
+
+TEST(MeasureRunLoop, unknown_program_is_an_error) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"missing-program"});
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_FALSE(outcome);
+  EXPECT_NE(outcome.error().message.find("missing-program"), std::string::npos);
+}
+
+TEST(MeasureRunLoop, interrupt_keeps_finished_runs_and_drops_the_cut_one) {
+  FakeExecutor executor;
+  MemoryStore store;
+  bool stop = false;
+  int executions = 0;
+  executor.on_execute = [&] { stop = ++executions == 3; };
+  RunPlan plan = plan_for({"cmd"});
+  plan.count.runs = 10;
+  RecordingObserver observer;
+  const std::function<bool()> stop_requested = [&] { return stop; };
+  auto outcome = run_benchmarks(plan, executor, &store, observer, stop_requested);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, LoopStatus::interrupted);
+  EXPECT_EQ(outcome->kept_runs, 2u);
+  EXPECT_EQ(store.runs, 2);
+  EXPECT_EQ(store.status, store::SessionStatus::interrupted);
+  std::filesystem::remove_all(store.dir);
+}
+
+TEST(MeasureRunLoop, run_marked_interrupted_by_the_executor_is_not_kept) {
+  FakeExecutor executor;
+  int executions = 0;
+  executor.on_execute = [&] { executor.interrupt_next = ++executions == 2; };
+  RunPlan plan = plan_for({"cmd", "other"});
+  plan.count.runs = 5;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, LoopStatus::interrupted);
+  EXPECT_EQ(outcome->kept_runs, 1u);
+  EXPECT_EQ(executor.calls.size(), 2u); // "other" never started
+}
+
+TEST(MeasureRunLoop, missing_metric_is_reported_and_recorded_as_missing) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"cmd"});
+  plan.count.runs = 2;
+  plan.read_metrics = [](const ExecutionResult& r) {
+    std::map<std::string, std::optional<double>> m;
+    m["steps"] = r.output == "steps: 42" ? std::optional<double>(42) : std::nullopt;
+    m["cycles"] = std::nullopt;
+    return m;
+  };
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->benchmarks[0].runs[1].metrics.at("steps"), 42.0);
+  EXPECT_FALSE(outcome->benchmarks[0].runs[1].metrics.at("cycles").has_value());
+  EXPECT_EQ(observer.missing, (std::vector<std::string>{"cycles", "cycles"}));
+}
+
+} // namespace
+} // namespace zkbench::measure
