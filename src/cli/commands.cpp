@@ -27,6 +27,7 @@ CommandMain setup_notify(CLI::App& sub);
 CommandMain setup_serve(CLI::App& sub);
 CommandMain setup_profile(CLI::App& sub);
 CommandMain setup_project(CLI::App& sub);
+CommandMain setup_report(CLI::App& sub);
 
 namespace {
 
@@ -50,7 +51,8 @@ const std::array k_commands = {
     CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
     CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
     CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
-    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
+    CommandEntry{"serve", "Serve the live dashboard (or a report folder) over HTTP (loopback by default)", &setup_serve},
+    CommandEntry{"report", "Write the HTML dashboard (benchmarks/report/) from the store", &setup_report},
     CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
     CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
                  &setup_project},
