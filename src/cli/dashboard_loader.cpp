@@ -270,7 +270,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       it->candidate_runs = values;
       it->baseline_runs = baseline_runs[input_name];
       it->candidate = report::estimate_of(values);
-      if (it->baseline.n == 0) {
+      if (!it->baseline_runs.empty()) { // the runs give the interval that results.json leaves out
         it->baseline = report::estimate_of(it->baseline_runs);
       }
       experiment.runs_used += static_cast<int>(values.size());

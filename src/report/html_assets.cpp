@@ -42,14 +42,16 @@ table.sortable th[aria-sort="descending"]::after { content: " \2193"; color: var
 .verdict-none { background: var(--line); color: var(--fg); }
 .better { color: var(--keep); }
 .worse { color: var(--bad); }
-.chart { width: 100%; max-width: 900px; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+.chart { width: 100%; max-width: 900px; height: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; overflow: hidden; }
+.chart svg { display: block; width: 100%; height: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; }
 .charts img { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; }
 pre.log { max-height: 360px; overflow-y: auto; }
 progress { width: 320px; height: 14px; }
 .muted { color: var(--muted); }
-.matrix td, .matrix th { text-align: center; }
+table.matrix { width: auto; }
+.matrix td, .matrix th { text-align: center; min-width: 90px; }
 .matrix td.conflict { background: #ffebe9; }
 .matrix td.compatible { background: #dafbe1; }
 dl.env { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }

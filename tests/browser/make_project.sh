@@ -6,6 +6,8 @@ set -euo pipefail
 zkbench=$1
 dir=$2
 rm -rf "$dir"
+log="$(cd "$(dirname "$dir")" && pwd)/make_project.log" # stderr of the workflow commands (load warnings, ...)
+: > "$log"
 mkdir -p "$dir/inputs" "$dir/benchmarks"
 cd "$dir"
 cat > prog.sh <<'SH'
@@ -43,7 +45,7 @@ YAML
 echo ".zkbench/" > .gitignore
 git init -q && git config user.email t@t && git config user.name t && git add -A && git commit -qm base
 export ZKBENCH_LOCK_FILE="$dir/.zkbench-test.lock"
-"$zkbench" baseline >/dev/null
+"$zkbench" baseline >/dev/null 2>>"$log"
 
 experiment() { # NAME DELAY
   local out branch
@@ -53,7 +55,7 @@ experiment() { # NAME DELAY
   echo "$2" > delay
   git commit -qam "delay $2"
   git checkout -q -
-  "$zkbench" exp run "$(printf '%s\n' "$out" | sed -n 's/^experiment \([0-9]*\).*/\1/p')" >/dev/null
+  "$zkbench" exp run "$(printf '%s\n' "$out" | sed -n 's/^experiment \([0-9]*\).*/\1/p')" >/dev/null 2>>"$log"
 }
 experiment "Shorter sleep" 0.02
 experiment "Longer sleep & <more>" 0.06
