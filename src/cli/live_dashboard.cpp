@@ -1,15 +1,45 @@
 // The live dashboard behind `zkbench serve`.
 #include "cli/live_dashboard.hpp"
 
+#include <fmt/format.h>
+
 #include "report/html_report.hpp"
+#include "workflow/status_file.hpp"
 
 namespace zkbench::cli {
+
+namespace {
+
+constexpr auto k_max_age = std::chrono::seconds(30);
+
+// Every commit to a WAL-mode SQLite store grows or rewrites the -wal file (a checkpoint rewrites the
+// main file), so sizes and modification times tell, without a query, whether anything was written.
+std::string files_stamp(const std::vector<std::filesystem::path>& paths) {
+  std::string stamp;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const auto time = std::filesystem::last_write_time(path, ec);
+    stamp += ec ? std::string("-;") : fmt::format("{}:{};", size, time.time_since_epoch().count());
+  }
+  return stamp;
+}
+
+} // namespace
 
 LiveDashboard::LiveDashboard(std::unique_ptr<store::Store> store, DashboardSource source,
                              std::filesystem::path report_dir)
     : m_store(std::move(store)), m_source(std::move(source)), m_report_dir(std::move(report_dir)) {}
 
 Result<bool> LiveDashboard::refresh() {
+  const std::string location = m_store->location();
+  std::string stamp = files_stamp({location, location + "-wal", workflow::status_path(m_source.project_dir)});
+  const auto now = std::chrono::steady_clock::now();
+  if (m_current && stamp == m_files_stamp && now - m_loaded_at < k_max_age) {
+    return false;
+  }
+  m_files_stamp = std::move(stamp);
+  m_loaded_at = now;
   auto loaded = load_dashboard(*m_store, m_source);
   if (!loaded) {
     return tl::unexpected(loaded.error());

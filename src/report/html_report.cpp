@@ -18,7 +18,7 @@ std::vector<ReportFile> render_report(const Dashboard& dashboard, AutoRefresh re
   std::vector<ReportFile> files;
   files.push_back({"index.html", render_index(dashboard, refresh)});
   files.push_back({"style.css", report_css()});
-  files.push_back({"data.json", to_json(dashboard, ExperimentDetail::full).dump(1) + "\n"});
+  files.push_back({"data.json", to_json(dashboard, ExperimentDetail::full).dump() + "\n"});
   files.push_back({"charts/trend.svg", svg::render_trend(trend_chart(dashboard), {900, 380})});
   for (const Experiment& experiment : dashboard.experiments) {
     files.push_back({"experiments/" + experiment_id(experiment.number) + ".html",
