@@ -23,7 +23,7 @@ std::vector<ReportFile> render_report(const Dashboard& dashboard, AutoRefresh re
   for (const Experiment& experiment : dashboard.experiments) {
     files.push_back({"experiments/" + experiment_id(experiment.number) + ".html",
                      render_experiment_page(dashboard, experiment, refresh)});
-    for (ReportFile& chart : experiment_charts(dashboard, experiment)) {
+    for (ReportFile& chart : experiment_charts(experiment)) {
       files.push_back(std::move(chart));
     }
   }

@@ -29,13 +29,14 @@ enum class AutoRefresh { off, every_30s };
 /// data-value (the raw number, or the text) that the inline script sorts by.
 std::string render_index(const Dashboard& dashboard, AutoRefresh refresh);
 
-/// experiments/NNN.html: verdict, per-input table, distribution charts (charts/NNN-input-K.svg), the
-/// stopping trace (charts/NNN-stopping.svg), profile diff bars (charts/NNN-profile.svg), reasoning,
+/// experiments/NNN.html: verdict, per-input table, each input's runs as a distribution plot (inline SVG),
+/// the stopping trace (charts/NNN-stopping.svg), profile diff bars (charts/NNN-profile.svg), reasoning,
 /// hypothesis and patch (escaped, in <pre>).
 std::string render_experiment_page(const Dashboard& dashboard, const Experiment& experiment, AutoRefresh refresh);
 
-/// The charts of one experiment as files ("charts/NNN-....svg"), in the order the page shows them.
-std::vector<ReportFile> experiment_charts(const Dashboard& dashboard, const Experiment& experiment);
+/// The charts of one experiment kept as files ("charts/NNN-stopping.svg", "charts/NNN-profile.svg"), when
+/// it has a stopping trace or a profile diff.
+std::vector<ReportFile> experiment_charts(const Experiment& experiment);
 
 /// style.css.
 const std::string& report_css();

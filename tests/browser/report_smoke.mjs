@@ -88,11 +88,18 @@ async function checkIndex(page, label, url, expected) {
   await page.screenshot({ path: join(outDir, `${label}-index.png`), fullPage: true });
 }
 
-async function checkExperiment(page, label, url, expectedCharts) {
+async function checkExperiment(page, label, url, expectedInline, expectedCharts) {
   const response = await page.goto(url, { waitUntil: "load" });
   check(response === null || response.ok(), `${label}: experiment page answered ${response?.status()}`);
   for (const id of ["hypothesis", "inputs", "charts", "reasoning", "patch"]) {
     check(await page.$(`section#${id}`) !== null, `${label}: experiment page has no #${id}`);
+  }
+  const inline = await page.$$eval("#charts svg", (svgs) => svgs.map((s) => ({
+    points: s.querySelectorAll("circle").length, width: s.getBoundingClientRect().width,
+  })));
+  check(inline.length === expectedInline, `${label}: ${inline.length} run charts, expected ${expectedInline}`);
+  for (const svg of inline) {
+    check(svg.points >= 8 && svg.width > 200, `${label}: run chart looks empty: ${JSON.stringify(svg)}`);
   }
   const images = await page.$$eval("img", (imgs) => imgs.map((i) => ({
     src: i.getAttribute("src"), complete: i.complete, width: i.naturalWidth, height: i.naturalHeight,
@@ -110,19 +117,19 @@ try {
   // The live dashboard: three experiments run to a verdict; Δ values follow the sleeps (-50, +50, -25 %),
   // so sorting by Δ reorders the rows.
   await checkIndex(page, "live", liveUrl, { progress: "3/3 experiments", points: 3, experiments: 3, reorders: true });
-  await checkExperiment(page, "live", new URL("experiments/001.html", liveUrl).href, 2);
+  await checkExperiment(page, "live", new URL("experiments/001.html", liveUrl).href, 2, 0);
   // Charts served as files are real, non-empty SVG.
-  const chart = await page.request.get(new URL("charts/001-input-1.svg", liveUrl).href);
+  const chart = await page.request.get(new URL("charts/trend.svg", liveUrl).href);
   const svgText = await chart.text();
   check(chart.headers()["content-type"]?.startsWith("image/svg+xml"), `live: chart type ${chart.headers()["content-type"]}`);
-  check((svgText.match(/<circle/g) ?? []).length >= 8, "live: distribution chart has fewer than 8 points");
+  check((svgText.match(/class="point"/g) ?? []).length === 3, "live: charts/trend.svg does not show 3 points");
   const api = await page.request.get(new URL("api/status", liveUrl).href);
   check(api.ok() && (await api.json()).experiments_total === 3, "live: /api/status does not count 3 experiments");
 
-  // The sample report from file://: 8 experiments (7 decided), one running; experiment 1 has 3 inputs,
-  // a stopping trace and a profile diff.
+  // The sample report from file://: 8 experiments (7 decided), one running; experiment 1 has 3 inputs
+  // (inline run charts), a stopping trace and a profile diff (chart files).
   await checkIndex(page, "file", fileUrl, { progress: "7/8 experiments", points: 8, experiments: 8, reorders: true });
-  await checkExperiment(page, "file", new URL("experiments/001.html", fileUrl).href, 5);
+  await checkExperiment(page, "file", new URL("experiments/001.html", fileUrl).href, 3, 2);
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
