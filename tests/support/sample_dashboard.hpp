@@ -11,26 +11,6 @@
 
 namespace zkbench::test {
 
-inline report::Estimate sample_estimate(const std::vector<double>& values) {
-  report::Estimate e;
-  e.n = values.size();
-  double sum = 0;
-  for (double v : values) {
-    sum += v;
-  }
-  e.mean = values.empty() ? 0 : sum / static_cast<double>(values.size());
-  if (values.size() >= 2) {
-    double ss = 0;
-    for (double v : values) {
-      ss += (v - e.mean) * (v - e.mean);
-    }
-    const double half = 2.0 * std::sqrt(ss / static_cast<double>(values.size() - 1) / static_cast<double>(values.size()));
-    e.ci_low = e.mean - half;
-    e.ci_high = e.mean + half;
-  }
-  return e;
-}
-
 inline report::Dashboard sample_dashboard(int experiments = 8, int inputs = 3, int runs = 10) {
   using namespace report;
   Dashboard d;
@@ -50,9 +30,9 @@ inline report::Dashboard sample_dashboard(int experiments = 8, int inputs = 3, i
       values.push_back(100.0 + 10 * i + std::sin(r * 1.7 + i) * 2);
     }
     all_baseline.insert(all_baseline.end(), values.begin(), values.end());
-    baseline.inputs.push_back({"input-" + std::to_string(i + 1), {{"wall_s", "s", sample_estimate(values)}}});
+    baseline.inputs.push_back({"input-" + std::to_string(i + 1), {{"wall_s", "s", estimate_of(values)}}});
   }
-  baseline.primary = sample_estimate(all_baseline);
+  baseline.primary = estimate_of(all_baseline);
   d.baseline = baseline;
   const char* verdicts[] = {"KEEP", "DISCARD", "MAYBE", "KILL", "KEEP", "DISCARD", "INCONCLUSIVE"};
   for (int n = 1; n <= experiments; ++n) {
@@ -74,15 +54,15 @@ inline report::Dashboard sample_dashboard(int experiments = 8, int inputs = 3, i
         input.candidate_runs.push_back(b * (1 + change / 100) + std::cos(r * 2.3 + n) * 1.5);
       }
       all_candidate.insert(all_candidate.end(), input.candidate_runs.begin(), input.candidate_runs.end());
-      input.baseline = sample_estimate(input.baseline_runs);
-      input.candidate = sample_estimate(input.candidate_runs);
+      input.baseline = estimate_of(input.baseline_runs);
+      input.candidate = estimate_of(input.candidate_runs);
       input.change_pct = (input.candidate.mean / input.baseline.mean - 1) * 100;
       input.change_ci_low_pct = *input.change_pct - 1.5;
       input.change_ci_high_pct = *input.change_pct + 1.5;
       input.verdict = e.verdict;
       e.inputs.push_back(std::move(input));
     }
-    e.primary = sample_estimate(all_candidate);
+    e.primary = estimate_of(all_candidate);
     e.change_pct = change;
     e.change_ci_low_pct = change - 1.5;
     e.change_ci_high_pct = change + 1.5;
