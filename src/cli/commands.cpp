@@ -33,6 +33,7 @@ CommandMain setup_idea(CLI::App& sub);
 CommandMain setup_final(CLI::App& sub);
 CommandMain setup_status(CLI::App& sub);
 CommandMain setup_logs(CLI::App& sub);
+CommandMain setup_report(CLI::App& sub);
 
 namespace {
 
@@ -52,7 +53,7 @@ const std::array k_commands = {
     CommandEntry{"doctor", "Check provers, GPU, guest patches and a log for known failures", &setup_doctor},
     CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
     CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
-    CommandEntry{"serve", "Serve a report folder over HTTP (loopback by default)", &setup_serve},
+    CommandEntry{"serve", "Serve the live dashboard (or a report folder) over HTTP (loopback by default)", &setup_serve},
     CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
     CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
                  &setup_project},
@@ -65,6 +66,7 @@ const std::array k_commands = {
     CommandEntry{"final", "Write benchmarks/FINAL_REPORT.md", &setup_final},
     CommandEntry{"status", "What the measuring zkbench does: experiment, input, run i/N, elapsed, ETA", &setup_status},
     CommandEntry{"logs", "The output of the newest --detach command (-f follows it)", &setup_logs},
+    CommandEntry{"report", "Write the HTML dashboard (benchmarks/report/) from the store", &setup_report},
 };
 
 } // namespace

@@ -1,15 +1,17 @@
-// Loads a report page in Debian's headless Chromium through playwright-core and checks it:
-// no console errors or failed requests, every chart present and non-empty, images decoded,
-// the data script ran. Saves a screenshot.
-// Usage: node report_smoke.mjs URL SCREENSHOT_PATH
+// Loads zkbench's dashboard in Debian's headless Chromium through playwright-core and checks it, twice:
+// the live dashboard of a real store (`zkbench serve`) and the sample report opened from file://.
+// Each: no console errors or failed requests, every section, the trend chart with one point per
+// measured experiment, the experiments table sorting when a header is clicked, an experiment page
+// whose charts decode, screenshots.
+// Usage: node report_smoke.mjs LIVE_URL FILE_URL OUT_DIR
 import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [url, screenshot] = process.argv.slice(2);
-if (!url || !screenshot) {
-  console.error("usage: node report_smoke.mjs URL SCREENSHOT_PATH");
+const [liveUrl, fileUrl, outDir] = process.argv.slice(2);
+if (!liveUrl || !fileUrl || !outDir) {
+  console.error("usage: node report_smoke.mjs LIVE_URL FILE_URL OUT_DIR");
   process.exit(2);
 }
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -17,52 +19,117 @@ const profile = mkdtempSync(join(tmpdir(), "zkbench-chromium-"));
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 
-// A fresh profile and no background traffic: the test must not depend on the network.
 const context = await chromium.launchPersistentContext(profile, {
   executablePath,
   headless: true,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--allow-file-access-from-files"],
   viewport: { width: 1280, height: 900 },
 });
-try {
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on("console", (msg) => { if (msg.type() === "error") failures.push(`console error: ${msg.text()} (${msg.location()?.url ?? ""})`); });
-  page.on("pageerror", (err) => failures.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => failures.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-  page.on("response", (res) => { if (res.status() >= 400) failures.push(`HTTP ${res.status()}: ${res.url()}`); });
 
-  const response = await page.goto(url, { waitUntil: "networkidle" });
-  check(response && response.ok(), `page answered ${response?.status()}`);
+function watch(page, label) {
+  page.on("console", (msg) => { if (msg.type() === "error") failures.push(`${label}: console error: ${msg.text()}`); });
+  page.on("pageerror", (err) => failures.push(`${label}: page error: ${err.message}`));
+  page.on("requestfailed", (req) => failures.push(`${label}: request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("response", (res) => { if (res.status() >= 400) failures.push(`${label}: HTTP ${res.status()}: ${res.url()}`); });
+  page.on("request", (req) => {
+    const u = req.url();
+    if (!u.startsWith("file:") && !u.startsWith("data:") && !u.startsWith(liveUrl)) failures.push(`${label}: external request ${u}`);
+  });
+}
 
-  // The inline chart: an <svg> with drawn content and a real size.
-  const inline = await page.$$eval("svg", (svgs) => svgs.map((s) => ({
-    children: s.querySelectorAll("circle,line,rect,polygon,polyline,text").length,
-    width: s.getBoundingClientRect().width,
-    height: s.getBoundingClientRect().height,
-    points: s.querySelectorAll("circle.point").length,
-  })));
-  check(inline.length >= 1, "no inline <svg> on the page");
-  for (const svg of inline) {
-    check(svg.children > 10 && svg.width > 100 && svg.height > 50, `inline svg looks empty: ${JSON.stringify(svg)}`);
+// The column's sort keys in row order, as the sorting script reads them.
+const columnKeys = (page, col) => page.$$eval("#experiments-table tbody tr", (rows, c) =>
+  rows.map((r) => r.cells[c].getAttribute("data-value") ?? r.cells[c].textContent.trim()), col);
+
+function sortedNumbers(keys, ascending) {
+  const present = keys.filter((k) => k !== "").map(Number);
+  const empties = keys.slice(present.length);
+  const ordered = present.every((v, i) => i === 0 || (ascending ? present[i - 1] <= v : present[i - 1] >= v));
+  return ordered && empties.every((k) => k === "");
+}
+
+async function checkIndex(page, label, url, expected) {
+  const response = await page.goto(url, { waitUntil: "load" });
+  check(response === null || response.ok(), `${label}: page answered ${response?.status()}`);
+  for (const id of ["overview", "baseline", "trend", "experiments", "learnings", "backlog", "conflicts"]) {
+    check(await page.$(`section#${id}`) !== null, `${label}: no section #${id}`);
   }
-  check(inline[0]?.points === 8, `trend chart shows ${inline[0]?.points} points, expected 8`);
+  const progress = (await page.textContent("#progress .value"))?.trim();
+  check(progress === expected.progress, `${label}: progress "${progress}", expected "${expected.progress}"`);
 
-  // Charts as files: served as image/svg+xml, otherwise the browser would not decode them.
+  const trend = await page.$eval("#trend svg", (s) => ({
+    points: s.querySelectorAll("circle.point").length,
+    width: s.getBoundingClientRect().width, height: s.getBoundingClientRect().height,
+  })).catch(() => null);
+  check(trend && trend.width > 300 && trend.height > 100, `${label}: trend chart missing or tiny: ${JSON.stringify(trend)}`);
+  check(trend && trend.points === expected.points, `${label}: trend shows ${trend?.points} points, expected ${expected.points}`);
+
+  const rows = await page.$$eval("#experiments-table tbody tr", (r) => r.length);
+  check(rows === expected.experiments, `${label}: ${rows} experiment rows, expected ${expected.experiments}`);
+  const before = await columnKeys(page, 0);
+  // Δ %: ascending, then descending on a second click; "#" restores the experiment order.
+  await page.click("#experiments-table th:nth-child(4)");
+  const ascending = await columnKeys(page, 3);
+  check(sortedNumbers(ascending, true), `${label}: Δ not ascending after one click: ${ascending}`);
+  check(await page.getAttribute("#experiments-table th:nth-child(4)", "aria-sort") === "ascending", `${label}: aria-sort not set`);
+  const reordered = await columnKeys(page, 0);
+  check(expected.reorders === (reordered.join() !== before.join()), `${label}: sorting by Δ ${expected.reorders ? "did not reorder" : "reordered"} rows: ${before} -> ${reordered}`);
+  await page.click("#experiments-table th:nth-child(4)");
+  const descending = await columnKeys(page, 3);
+  check(sortedNumbers(descending, false), `${label}: Δ not descending after two clicks: ${descending}`);
+  await page.click("#experiments-table th:nth-child(2)");
+  const names = await columnKeys(page, 1);
+  check(names.every((n, i) => i === 0 || names[i - 1].localeCompare(n) <= 0), `${label}: names not sorted: ${names}`);
+  await page.click("#experiments-table th:nth-child(1)");
+  const numbers = await columnKeys(page, 0);
+  check(numbers.join() === before.join(), `${label}: sorting by # did not restore the order: ${numbers}`);
+  await page.screenshot({ path: join(outDir, `${label}-index.png`), fullPage: true });
+}
+
+async function checkExperiment(page, label, url, expectedInline, expectedCharts) {
+  const response = await page.goto(url, { waitUntil: "load" });
+  check(response === null || response.ok(), `${label}: experiment page answered ${response?.status()}`);
+  for (const id of ["hypothesis", "inputs", "charts", "reasoning", "patch"]) {
+    check(await page.$(`section#${id}`) !== null, `${label}: experiment page has no #${id}`);
+  }
+  const inline = await page.$$eval("#charts svg", (svgs) => svgs.map((s) => ({
+    points: s.querySelectorAll("circle").length, width: s.getBoundingClientRect().width,
+  })));
+  check(inline.length === expectedInline, `${label}: ${inline.length} run charts, expected ${expectedInline}`);
+  for (const svg of inline) {
+    check(svg.points >= 8 && svg.width > 200, `${label}: run chart looks empty: ${JSON.stringify(svg)}`);
+  }
   const images = await page.$$eval("img", (imgs) => imgs.map((i) => ({
     src: i.getAttribute("src"), complete: i.complete, width: i.naturalWidth, height: i.naturalHeight,
   })));
-  check(images.length === 3, `expected 3 chart images, found ${images.length}`);
+  check(images.length === expectedCharts, `${label}: ${images.length} charts on the experiment page, expected ${expectedCharts}`);
   for (const img of images) {
-    check(img.complete && img.width > 0 && img.height > 0, `chart image not decoded: ${JSON.stringify(img)}`);
+    check(img.complete && img.width > 0 && img.height > 0, `${label}: chart not decoded: ${JSON.stringify(img)}`);
   }
+  await page.screenshot({ path: join(outDir, `${label}-experiment.png`), fullPage: true });
+}
 
-  await page.waitForFunction(() => document.getElementById("status")?.textContent !== "loading", null,
-                             { timeout: 10000 }).catch(() => {});
-  const status = await page.textContent("#status");
-  check(status === "running (7/8 experiments)", `status line is "${status}"`);
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  watch(page, "page");
+  // The live dashboard: three experiments run to a verdict; Δ values follow the sleeps (-50, +50, -25 %),
+  // so sorting by Δ reorders the rows.
+  await checkIndex(page, "live", liveUrl, { progress: "3/3 experiments", points: 3, experiments: 3, reorders: true });
+  await checkExperiment(page, "live", new URL("experiments/001.html", liveUrl).href, 2, 0);
+  // Charts served as files are real, non-empty SVG.
+  const chart = await page.request.get(new URL("charts/trend.svg", liveUrl).href);
+  const svgText = await chart.text();
+  check(chart.headers()["content-type"]?.startsWith("image/svg+xml"), `live: chart type ${chart.headers()["content-type"]}`);
+  check((svgText.match(/class="point"/g) ?? []).length === 3, "live: charts/trend.svg does not show 3 points");
+  const api = await page.request.get(new URL("api/status", liveUrl).href);
+  check(api.ok() && (await api.json()).experiments_total === 3, "live: /api/status does not count 3 experiments");
 
-  await page.screenshot({ path: screenshot, fullPage: true });
+  // The sample report from file://: 8 experiments (7 decided), one running; experiment 1 has 3 inputs
+  // (inline run charts), a stopping trace and a profile diff (chart files).
+  await checkIndex(page, "file", fileUrl, { progress: "7/8 experiments", points: 8, experiments: 8, reorders: true });
+  await checkExperiment(page, "file", new URL("experiments/001.html", fileUrl).href, 3, 2);
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
@@ -72,4 +139,4 @@ if (failures.length > 0) {
   for (const f of failures) console.error(`FAIL: ${f}`);
   process.exit(1);
 }
-console.log(`ok: ${url} loaded in ${executablePath}; screenshot ${screenshot}`);
+console.log(`ok: ${liveUrl} and ${fileUrl} checked in ${executablePath}; screenshots in ${outDir}`);

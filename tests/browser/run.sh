@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The browser test, run by ctest: writes the sample report, serves it with `zkbench serve --port 0`,
-# loads it in headless Chromium (report_smoke.mjs), saves a screenshot under OUT_DIR.
+# The browser test, run by ctest: builds a small project with a real store (make_project.sh: baseline,
+# three experiments), serves its live dashboard with `zkbench serve --port 0`, writes the sample report
+# (8 experiments with every chart) for file://, and checks both in headless Chromium (report_smoke.mjs),
+# saving screenshots under OUT_DIR.
 # Usage: run.sh ZKBENCH SAMPLE_REPORT OUT_DIR
 # Exits 77 (ctest: skipped) with a message when node or chromium is missing; install-deps.sh installs both.
 set -euo pipefail
@@ -35,9 +37,10 @@ fi
 rm -rf "$out_dir/report"
 mkdir -p "$out_dir"
 "$sample_report" "$out_dir/report"
+"$here/make_project.sh" "$zkbench" "$out_dir/project"
 
 log="$out_dir/serve.log"
-"$zkbench" serve "$out_dir/report" --port 0 >"$log" 2>&1 &
+(cd "$out_dir/project" && exec "$zkbench" serve --port 0) >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 
@@ -54,4 +57,4 @@ if [ -z "$url" ]; then
   echo "zkbench serve printed no address:"; cat "$log"; exit 1
 fi
 
-CHROMIUM="$chromium" node "$here/report_smoke.mjs" "$url" "$out_dir/report.png"
+CHROMIUM="$chromium" node "$here/report_smoke.mjs" "$url" "file://$(cd "$out_dir/report" && pwd)/index.html" "$out_dir"

@@ -1,0 +1,345 @@
+// The dashboard from the store and the project's files.
+#include "cli/dashboard_loader.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "workflow/status_file.hpp"
+#include "workflow/workspace.hpp"
+
+namespace zkbench::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using report::Dashboard;
+
+constexpr std::size_t k_patch_limit = 256 * 1024; // a page with a larger patch links the file instead
+
+std::vector<double> primary_values(const core::Benchmark& benchmark, const std::string& metric) {
+  return metric == "time" ? benchmark.wall_times() : benchmark.metric_values(metric);
+}
+
+std::string date_of(std::int64_t us) {
+  const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
+  return fmt::format("{:%Y-%m-%d}", fmt::gmtime(seconds));
+}
+
+// environment.yaml as "section.key" -> value lines, in the file's order.
+void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      const std::string key = entry.first.as<std::string>("?");
+      flatten(entry.second, prefix.empty() ? key : prefix + "." + key, out);
+    }
+  } else if (node.IsSequence()) {
+    std::vector<std::string> items;
+    for (const auto& item : node) {
+      items.push_back(item.IsScalar() ? item.as<std::string>("") : YAML::Dump(item));
+    }
+    out.emplace_back(prefix, fmt::format("{}", fmt::join(items, ", ")));
+  } else if (node.IsScalar()) {
+    out.emplace_back(prefix, node.as<std::string>(""));
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> environment_of(const std::string& yaml) {
+  std::vector<std::pair<std::string, std::string>> out;
+  try {
+    flatten(YAML::Load(yaml), "", out);
+  } catch (const YAML::Exception&) {
+    out.emplace_back("environment", "(environment.yaml does not parse)");
+  }
+  return out;
+}
+
+std::string read_bounded(const fs::path& path, std::size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return "";
+  }
+  std::string text(limit, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(limit));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+// The last lines of a log: only its tail is read, however long the log has grown.
+std::vector<std::string> tail_lines(const fs::path& path, std::size_t count) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    return {};
+  }
+  const std::streamoff size = in.tellg();
+  const std::streamoff start = std::max<std::streamoff>(0, size - 64 * 1024);
+  in.seekg(start);
+  std::string text(static_cast<std::size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    lines.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    begin = end == std::string::npos ? text.size() : end + 1;
+  }
+  if (start > 0 && !lines.empty()) {
+    lines.erase(lines.begin()); // probably cut in the middle
+  }
+  if (lines.size() > count) {
+    lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
+  }
+  return lines;
+}
+
+std::optional<double> percent(const nlohmann::json& value) {
+  return value.is_number() ? std::optional<double>(value.get<double>() * 100) : std::nullopt;
+}
+
+std::optional<double> percent(const std::optional<double>& fraction) {
+  return fraction ? std::optional<double>(*fraction * 100) : std::nullopt;
+}
+
+// Runs per input of the sessions linked to one owner (a baseline's inputs, an experiment).
+using RunsByInput = std::map<std::string, std::vector<double>>;
+
+Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std::pair<std::string, std::int64_t>>& sessions,
+                                     const std::string& metric) {
+  RunsByInput runs;
+  for (const auto& [input, session_id] : sessions) {
+    auto benchmarks = store.load_benchmarks(session_id);
+    if (!benchmarks) {
+      return tl::unexpected(benchmarks.error());
+    }
+    std::vector<double>& values = runs[input];
+    for (const core::Benchmark& benchmark : *benchmarks) {
+      const std::vector<double> more = primary_values(benchmark, metric);
+      values.insert(values.end(), more.begin(), more.end());
+    }
+  }
+  return runs;
+}
+
+report::Estimate summary_estimate(const nlohmann::json& summary) {
+  report::Estimate estimate;
+  if (summary.is_object()) {
+    estimate.mean = summary.value("mean", 0.0);
+    estimate.n = summary.value("runs", std::size_t{0});
+  }
+  return estimate;
+}
+
+// results.json (written by `zkbench exp run`): per-input figures of the primary metric, the reason.
+void apply_results(report::Experiment& experiment, const std::string& details_json, const std::string& metric) {
+  const nlohmann::json details = nlohmann::json::parse(details_json, nullptr, false);
+  if (!details.is_object()) {
+    return;
+  }
+  if (details.contains("reason") && details["reason"].is_string() && !details["reason"].get<std::string>().empty()) {
+    experiment.reasoning = details["reason"].get<std::string>();
+  }
+  double weight_sum = 0, low_sum = 0, high_sum = 0;
+  bool all_bounded = true;
+  for (const nlohmann::json& in : details.value("inputs", nlohmann::json::array())) {
+    report::InputResult input;
+    input.input = in.value("input", "");
+    input.verdict = in.value("verdict", "");
+    input.change_pct = percent(in.value("change", nlohmann::json()));
+    const nlohmann::json metrics = in.value("metrics", nlohmann::json::array());
+    for (const nlohmann::json& m : metrics) {
+      if (m.value("metric", "") != metric && !(metric == "time" && m.value("metric", "") == "wall_s")) {
+        continue;
+      }
+      input.baseline = summary_estimate(m.value("baseline", nlohmann::json()));
+      input.candidate = summary_estimate(m.value("candidate", nlohmann::json()));
+      const nlohmann::json ci = m.value("ci95", nlohmann::json::array());
+      if (ci.is_array() && ci.size() == 2) {
+        input.change_ci_low_pct = percent(ci[0]);
+        input.change_ci_high_pct = percent(ci[1]);
+      }
+    }
+    const double weight = in.value("weight", 1.0);
+    if (input.change_ci_low_pct && input.change_ci_high_pct) {
+      weight_sum += weight;
+      low_sum += weight * *input.change_ci_low_pct;
+      high_sum += weight * *input.change_ci_high_pct;
+    } else {
+      all_bounded = false;
+    }
+    experiment.inputs.push_back(std::move(input));
+  }
+  // The weighted mean of the inputs' bounds: never narrower than the interval of the weighted change
+  // (the width of a weighted sum is at most the weighted sum of widths), so it errs on the cautious side.
+  if (all_bounded && weight_sum > 0) {
+    experiment.change_ci_low_pct = low_sum / weight_sum;
+    experiment.change_ci_high_pct = high_sum / weight_sum;
+  }
+}
+
+} // namespace
+
+Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& source) {
+  Dashboard dashboard;
+  report::Overview& overview = dashboard.overview;
+  const std::string& metric = source.primary_metric;
+  overview.project = fs::absolute(source.project_dir).lexically_normal().filename().string();
+  overview.primary_metric = metric == "time" ? "wall time" : metric;
+  overview.unit = metric == "time" ? "s" : "";
+  const auto now = std::chrono::system_clock::now();
+  overview.generated_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+  const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+
+  auto baselines = store.list_baselines();
+  if (!baselines) {
+    return tl::unexpected(baselines.error());
+  }
+  RunsByInput baseline_runs;
+  std::int64_t first_at_us = 0;
+  std::int64_t last_at_us = 0;
+  if (!baselines->empty()) {
+    const store::BaselineRecord& baseline = baselines->back();
+    first_at_us = baselines->front().created_at_us;
+    last_at_us = baseline.created_at_us;
+    std::vector<std::pair<std::string, std::int64_t>> sessions;
+    for (const store::BaselineInput& input : baseline.inputs) {
+      sessions.emplace_back(input.input, input.session_id);
+    }
+    auto runs = runs_of_sessions(store, sessions, metric);
+    if (!runs) {
+      return tl::unexpected(runs.error());
+    }
+    baseline_runs = std::move(*runs);
+    report::BaselineSection section;
+    section.commit = baseline.commit;
+    section.environment = environment_of(baseline.environment_yaml);
+    std::vector<double> pooled;
+    for (const store::BaselineInput& input : baseline.inputs) {
+      const std::vector<double>& values = baseline_runs[input.input];
+      pooled.insert(pooled.end(), values.begin(), values.end());
+      section.inputs.push_back({input.input, {{overview.primary_metric, overview.unit, report::estimate_of(values)}}});
+    }
+    section.primary = report::estimate_of(pooled);
+    dashboard.baseline = std::move(section);
+  }
+
+  auto experiments = store.list_experiments();
+  if (!experiments) {
+    return tl::unexpected(experiments.error());
+  }
+  for (const store::ExperimentRecord& record : *experiments) {
+    report::Experiment experiment;
+    experiment.number = record.number;
+    experiment.name = record.name;
+    experiment.status = record.status;
+    experiment.verdict = record.verdict;
+    experiment.hypothesis = record.hypothesis;
+    experiment.branch = record.branch;
+    experiment.reasoning = record.close_reason;
+    experiment.change_pct = percent(record.change);
+    if (!record.details_json.empty()) {
+      apply_results(experiment, record.details_json, metric);
+    }
+    auto links = store.session_links("experiment", record.id);
+    if (!links) {
+      return tl::unexpected(links.error());
+    }
+    std::vector<std::pair<std::string, std::int64_t>> sessions;
+    for (const store::SessionLink& link : *links) {
+      sessions.emplace_back(link.input, link.session_id);
+    }
+    auto runs = runs_of_sessions(store, sessions, metric);
+    if (!runs) {
+      return tl::unexpected(runs.error());
+    }
+    for (const auto& [input_name, values] : *runs) {
+      auto it = std::find_if(experiment.inputs.begin(), experiment.inputs.end(),
+                             [&](const report::InputResult& r) { return r.input == input_name; });
+      if (it == experiment.inputs.end()) { // still measuring: no results.json yet
+        report::InputResult input;
+        input.input = input_name;
+        input.baseline = report::estimate_of(baseline_runs[input_name]);
+        experiment.inputs.push_back(std::move(input));
+        it = experiment.inputs.end() - 1;
+      }
+      it->candidate_runs = values;
+      it->baseline_runs = baseline_runs[input_name];
+      it->candidate = report::estimate_of(values);
+      if (!it->baseline_runs.empty()) { // the runs give the interval that results.json leaves out
+        it->baseline = report::estimate_of(it->baseline_runs);
+      }
+      experiment.runs_used += static_cast<int>(values.size());
+    }
+    // The trend's point: the baseline's figure moved by the experiment's weighted change, so every
+    // point is on the baseline's scale whatever the inputs' sizes.
+    if (experiment.change_pct && dashboard.baseline && dashboard.baseline->primary) {
+      const double base = dashboard.baseline->primary->mean;
+      report::Estimate point;
+      point.mean = base * (1 + *experiment.change_pct / 100);
+      if (experiment.change_ci_low_pct && experiment.change_ci_high_pct) {
+        point.ci_low = base * (1 + *experiment.change_ci_low_pct / 100);
+        point.ci_high = base * (1 + *experiment.change_ci_high_pct / 100);
+      }
+      point.n = static_cast<std::size_t>(experiment.runs_used);
+      experiment.primary = point;
+    }
+    const fs::path patch = source.project_dir / "benchmarks" / "experiments" /
+                           (report::experiment_id(record.number) + "-" + record.slug) / "changes.patch";
+    experiment.patch = read_bounded(patch, k_patch_limit);
+    if (experiment.status == "running") {
+      overview.running = true;
+    }
+    last_at_us = std::max({last_at_us, record.created_at_us, record.finished_at_us.value_or(0)});
+    dashboard.experiments.push_back(std::move(experiment));
+  }
+
+  for (const auto& [kind, target] : {std::pair<const char*, std::vector<report::Note>*>{"learning", &dashboard.learnings},
+                                     {"idea", &dashboard.backlog}}) {
+    auto notes = store.list_notes(kind);
+    if (!notes) {
+      return tl::unexpected(notes.error());
+    }
+    for (const store::NoteRecord& note : *notes) {
+      target->push_back({note.text, date_of(note.created_at_us), note.done});
+    }
+  }
+  auto conflicts = store.list_conflicts();
+  if (!conflicts) {
+    return tl::unexpected(conflicts.error());
+  }
+  for (const store::ConflictRecord& conflict : *conflicts) {
+    dashboard.conflicts.push_back({conflict.experiments, percent(conflict.combined_change), percent(conflict.best_change),
+                                   conflict.conflict, conflict.note});
+  }
+
+  // A measuring zkbench keeps .zkbench/status.json; one whose process is gone was killed, not running.
+  const fs::path status_path = workflow::status_path(source.project_dir);
+  if (auto text = read_bounded(status_path, 64 * 1024); !text.empty()) {
+    if (auto status = workflow::parse_status_json(text); status && workflow::process_alive(status->pid)) {
+      report::CurrentRun current;
+      current.name = status->command + (status->input.empty() ? "" : " · " + status->input);
+      if (status->command.rfind("exp run ", 0) == 0) {
+        current.experiment = std::atoi(status->command.c_str() + 8);
+      }
+      current.runs_done = status->run;
+      current.runs_total = status->runs;
+      if (!status->log.empty()) {
+        current.log_tail = tail_lines(status->log, report::k_log_tail_lines);
+      }
+      dashboard.current = std::move(current);
+      overview.running = true;
+    }
+  }
+  if (first_at_us > 0) {
+    overview.elapsed_s = static_cast<double>((overview.running ? now_us : last_at_us) - first_at_us) / 1e6;
+  }
+  report::summarise(dashboard);
+  return dashboard;
+}
+
+} // namespace zkbench::cli

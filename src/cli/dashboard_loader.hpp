@@ -1,0 +1,25 @@
+#pragma once
+// Builds the dashboard (report/dashboard_model.hpp) of a project from its store (baselines,
+// experiments, their sessions and runs, learnings, ideas, compound tests) and its files (the status
+// file of a running zkbench and its log, experiments' patches). Read-only: never writes the store.
+
+#include <filesystem>
+#include <string>
+
+#include "report/dashboard_model.hpp"
+#include "store/store.hpp"
+#include "util/error.hpp"
+
+namespace zkbench::cli {
+
+struct DashboardSource {
+  std::filesystem::path project_dir; // the folder of zkbench.yaml
+  std::string primary_metric = "time"; // the policy's primary metric ("time" is the wall time)
+};
+
+/// The dashboard of the project. Missing pieces (no baseline yet, no status file, no patch file) are
+/// left empty; a results.json record that does not parse is skipped for that experiment. Errors: the
+/// store's (a read that fails).
+Result<report::Dashboard> load_dashboard(store::Store& store, const DashboardSource& source);
+
+} // namespace zkbench::cli

@@ -1,0 +1,244 @@
+// The dashboard model's helpers: verdict colours, the overview summary, JSON for data.json and the API.
+#include "report/dashboard_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "stats/descriptive.hpp"
+#include "stats/inference.hpp"
+
+namespace zkbench::report {
+
+svg::Verdict verdict_kind(const std::string& verdict, std::optional<double> change_pct) {
+  if (verdict.empty()) {
+    return svg::Verdict::running;
+  }
+  if (verdict == "KEEP") {
+    return svg::Verdict::improvement;
+  }
+  if (verdict == "KILL" || verdict == "REJECT") {
+    return svg::Verdict::regression;
+  }
+  if (verdict == "DISCARD") {
+    // A DISCARD is either "not worth it" (small gain) or a slowdown; only the latter is red.
+    return change_pct && *change_pct > 0 ? svg::Verdict::regression : svg::Verdict::no_change;
+  }
+  return svg::Verdict::inconclusive;
+}
+
+Estimate estimate_of(std::span<const double> values) {
+  Estimate estimate;
+  estimate.n = values.size();
+  if (values.empty()) {
+    return estimate;
+  }
+  estimate.mean = stats::mean(values);
+  if (values.size() >= 2) {
+    const double df = static_cast<double>(values.size() - 1);
+    const double half = stats::student_t_quantile(0.975, df) * stats::stddev(values) /
+                        std::sqrt(static_cast<double>(values.size()));
+    estimate.ci_low = estimate.mean - half;
+    estimate.ci_high = estimate.mean + half;
+  }
+  return estimate;
+}
+
+std::string experiment_id(int number) { return fmt::format("{:03d}", number); }
+
+void summarise(Dashboard& dashboard) {
+  Overview& overview = dashboard.overview;
+  overview.experiments_total = static_cast<int>(dashboard.experiments.size());
+  overview.experiments_done = 0;
+  overview.best_change_pct.reset();
+  overview.best_experiment.reset();
+  for (const Experiment& experiment : dashboard.experiments) {
+    if (!experiment.verdict.empty()) {
+      ++overview.experiments_done;
+    }
+    if (experiment.verdict == "KEEP" && experiment.change_pct &&
+        (!overview.best_change_pct || *experiment.change_pct < *overview.best_change_pct)) {
+      overview.best_change_pct = experiment.change_pct;
+      overview.best_experiment = experiment.number;
+    }
+  }
+}
+
+namespace {
+
+nlohmann::json optional_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json estimate_json(const Estimate& estimate) {
+  return {{"mean", estimate.mean},
+          {"ci_low", optional_json(estimate.ci_low)},
+          {"ci_high", optional_json(estimate.ci_high)},
+          {"n", estimate.n}};
+}
+
+nlohmann::json overview_json(const Overview& overview) {
+  return {{"project", overview.project},
+          {"primary_metric", overview.primary_metric},
+          {"unit", overview.unit},
+          {"status", overview.running ? "running" : "complete"},
+          {"experiments_done", overview.experiments_done},
+          {"experiments_total", overview.experiments_total},
+          {"best_change_pct", optional_json(overview.best_change_pct)},
+          {"best_experiment", overview.best_experiment ? nlohmann::json(*overview.best_experiment) : nullptr},
+          {"elapsed_s", overview.elapsed_s},
+          {"generated_at", overview.generated_at}};
+}
+
+nlohmann::json baseline_json(const BaselineSection& baseline) {
+  nlohmann::json environment = nlohmann::json::object();
+  for (const auto& [key, value] : baseline.environment) {
+    environment[key] = value;
+  }
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const BaselineSection::Input& input : baseline.inputs) {
+    nlohmann::json metrics = nlohmann::json::array();
+    for (const MetricEstimate& metric : input.metrics) {
+      nlohmann::json entry = estimate_json(metric.estimate);
+      entry["metric"] = metric.metric;
+      entry["unit"] = metric.unit;
+      metrics.push_back(std::move(entry));
+    }
+    inputs.push_back({{"input", input.input}, {"metrics", std::move(metrics)}});
+  }
+  return {{"commit", baseline.commit},
+          {"environment", std::move(environment)},
+          {"inputs", std::move(inputs)},
+          {"primary", baseline.primary ? estimate_json(*baseline.primary) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json current_json(const std::optional<CurrentRun>& current) {
+  if (!current) {
+    return nullptr;
+  }
+  return {{"experiment", current->experiment},
+          {"name", current->name},
+          {"runs_done", current->runs_done},
+          {"runs_total", current->runs_total},
+          {"log_tail", current->log_tail}};
+}
+
+nlohmann::json notes_json(const std::vector<Note>& notes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Note& note : notes) {
+    out.push_back({{"text", note.text}, {"date", note.date}, {"done", note.done}});
+  }
+  return out;
+}
+
+nlohmann::json functions_json(const std::vector<FunctionChange>& functions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FunctionChange& function : functions) {
+    out.push_back({{"function", function.function}, {"change_pct", function.change_pct}});
+  }
+  return out;
+}
+
+} // namespace
+
+nlohmann::json to_json(const Experiment& experiment, ExperimentDetail detail) {
+  nlohmann::json out = {{"number", experiment.number},
+                        {"id", experiment_id(experiment.number)},
+                        {"name", experiment.name},
+                        {"status", experiment.status},
+                        {"verdict", experiment.verdict},
+                        {"change_pct", optional_json(experiment.change_pct)},
+                        {"change_ci_low_pct", optional_json(experiment.change_ci_low_pct)},
+                        {"change_ci_high_pct", optional_json(experiment.change_ci_high_pct)},
+                        {"primary", experiment.primary ? estimate_json(*experiment.primary) : nlohmann::json(nullptr)},
+                        {"runs_used", experiment.runs_used},
+                        {"branch", experiment.branch}};
+  if (detail == ExperimentDetail::summary) {
+    return out;
+  }
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const InputResult& input : experiment.inputs) {
+    inputs.push_back({{"input", input.input},
+                      {"baseline", estimate_json(input.baseline)},
+                      {"candidate", estimate_json(input.candidate)},
+                      {"change_pct", optional_json(input.change_pct)},
+                      {"change_ci_low_pct", optional_json(input.change_ci_low_pct)},
+                      {"change_ci_high_pct", optional_json(input.change_ci_high_pct)},
+                      {"verdict", input.verdict},
+                      {"baseline_runs", input.baseline_runs},
+                      {"candidate_runs", input.candidate_runs}});
+  }
+  nlohmann::json stopping = nlohmann::json::array();
+  for (const StoppingPoint& point : experiment.stopping) {
+    stopping.push_back({{"pairs", point.pairs},
+                        {"estimate_pct", point.estimate_pct},
+                        {"low_pct", point.low_pct},
+                        {"high_pct", point.high_pct}});
+  }
+  out["inputs"] = std::move(inputs);
+  out["stopping"] = std::move(stopping);
+  out["stopped_at"] = experiment.stopped_at ? nlohmann::json(*experiment.stopped_at) : nullptr;
+  out["profile_up"] = functions_json(experiment.profile_up);
+  out["profile_down"] = functions_json(experiment.profile_down);
+  out["reasoning"] = experiment.reasoning;
+  out["hypothesis"] = experiment.hypothesis;
+  out["patch"] = experiment.patch;
+  return out;
+}
+
+nlohmann::json status_json(const Dashboard& dashboard) {
+  nlohmann::json out = overview_json(dashboard.overview);
+  out["baseline"] = dashboard.baseline && dashboard.baseline->primary ? estimate_json(*dashboard.baseline->primary)
+                                                                       : nlohmann::json(nullptr);
+  out["current"] = current_json(dashboard.current);
+  return out;
+}
+
+nlohmann::json to_json(const Dashboard& dashboard, ExperimentDetail detail) {
+  nlohmann::json experiments = nlohmann::json::array();
+  for (const Experiment& experiment : dashboard.experiments) {
+    experiments.push_back(to_json(experiment, detail));
+  }
+  nlohmann::json conflicts = nlohmann::json::array();
+  for (const Conflict& conflict : dashboard.conflicts) {
+    conflicts.push_back({{"experiments", conflict.experiments},
+                         {"combined_change_pct", optional_json(conflict.combined_change_pct)},
+                         {"best_change_pct", optional_json(conflict.best_change_pct)},
+                         {"conflict", conflict.conflict},
+                         {"note", conflict.note}});
+  }
+  return {{"overview", overview_json(dashboard.overview)},
+          {"baseline", dashboard.baseline ? baseline_json(*dashboard.baseline) : nlohmann::json(nullptr)},
+          {"experiments", std::move(experiments)},
+          {"current", current_json(dashboard.current)},
+          {"learnings", notes_json(dashboard.learnings)},
+          {"backlog", notes_json(dashboard.backlog)},
+          {"conflicts", std::move(conflicts)}};
+}
+
+svg::TrendChart trend_chart(const Dashboard& dashboard) {
+  svg::TrendChart chart;
+  chart.title = fmt::format("{} by experiment", dashboard.overview.primary_metric.empty()
+                                                    ? std::string("Primary metric")
+                                                    : dashboard.overview.primary_metric);
+  chart.y_label = dashboard.overview.unit.empty()
+                      ? dashboard.overview.primary_metric
+                      : fmt::format("{} ({})", dashboard.overview.primary_metric, dashboard.overview.unit);
+  if (dashboard.baseline && dashboard.baseline->primary) {
+    chart.baseline = dashboard.baseline->primary->mean;
+    chart.baseline_ci_low = dashboard.baseline->primary->ci_low;
+    chart.baseline_ci_high = dashboard.baseline->primary->ci_high;
+  }
+  for (const Experiment& experiment : dashboard.experiments) {
+    if (!experiment.primary) {
+      continue;
+    }
+    chart.points.push_back({experiment.number, experiment.primary->mean, experiment.primary->ci_low,
+                            experiment.primary->ci_high, verdict_kind(experiment.verdict, experiment.change_pct),
+                            experiment_id(experiment.number) + " " + experiment.name});
+  }
+  return chart;
+}
+
+} // namespace zkbench::report

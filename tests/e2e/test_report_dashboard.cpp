@@ -1,0 +1,216 @@
+// `zkbench report` and the live `zkbench serve` on real workflow projects (tests/support/workflow_repo.hpp):
+// the report's files from the store, and the JSON API over real HTTP on an ephemeral loopback port while
+// another zkbench process measures an experiment into the same store.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "support/workflow_repo.hpp"
+
+using zkbench::test::CliResult;
+using zkbench::test::read_file;
+using zkbench::test::WorkflowRepo;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// A zkbench started in the background with its output in a file; SIGTERM and reaped when it goes.
+class Background {
+public:
+  Background(const fs::path& cwd, const std::string& args, const fs::path& log) : m_log(log) {
+    m_pid = ::fork();
+    if (m_pid == 0) {
+      const std::string command = "exec '" + std::string(ZKBENCH_BINARY) + "' " + args + " >'" + log.string() + "' 2>&1";
+      if (::chdir(cwd.c_str()) == 0) {
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      }
+      ::_exit(127);
+    }
+  }
+  ~Background() {
+    if (m_pid > 0 && !m_reaped) {
+      ::kill(m_pid, SIGTERM);
+      ::waitpid(m_pid, nullptr, 0);
+    }
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  bool running() {
+    if (m_reaped) {
+      return false;
+    }
+    int status = 0;
+    if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+      m_reaped = true;
+      m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      return false;
+    }
+    return true;
+  }
+  int wait() {
+    while (running()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return m_exit;
+  }
+  std::string output() const { return read_file(m_log); }
+
+private:
+  fs::path m_log;
+  pid_t m_pid = -1;
+  bool m_reaped = false;
+  int m_exit = -1;
+};
+
+/// The port `zkbench serve --port 0` printed, waiting up to 20 s for it.
+int served_port(Background& server) {
+  const std::regex address(R"(http://127\.0\.0\.1:(\d+)/)");
+  for (int i = 0; i < 400 && server.running(); ++i) {
+    std::smatch match;
+    const std::string out = server.output();
+    if (std::regex_search(out, match, address)) {
+      return std::stoi(match[1]);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -1;
+}
+
+nlohmann::json get_json(httplib::Client& client, const std::string& path, int expected_status = 200) {
+  const auto response = client.Get(path);
+  EXPECT_TRUE(response) << path;
+  if (!response) {
+    return nullptr;
+  }
+  EXPECT_EQ(response->status, expected_status) << path << ": " << response->body;
+  return nlohmann::json::parse(response->body, nullptr, false);
+}
+
+} // namespace
+
+TEST(ReportDashboardE2e, report_writes_the_dashboard_of_the_store) {
+  WorkflowRepo repo(3, "0.1");
+  ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
+  const std::string keep = repo.experiment("Shorter <sleep>", "delay", "0.02\n");
+  const std::string discard = repo.experiment("Longer sleep", "delay", "0.16\n");
+  ASSERT_EQ(repo.zkbench("exp run " + keep).exit_code, 0);
+  ASSERT_EQ(repo.zkbench("exp run " + discard).exit_code, 0);
+  ASSERT_EQ(repo.zkbench("learn 'Sleeping is slow & <costly>'").exit_code, 0);
+
+  const CliResult report = repo.zkbench("report");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const fs::path dir = repo.dir() / "benchmarks" / "report";
+  for (const char* file : {"index.html", "style.css", "data.json", "charts/trend.svg", "experiments/001.html",
+                           "experiments/002.html"}) {
+    EXPECT_TRUE(fs::exists(dir / file)) << file;
+  }
+  const auto data = nlohmann::json::parse(read_file(dir / "data.json"));
+  ASSERT_EQ(data["experiments"].size(), 2u);
+  // The verdicts are the workflow's (timing-dependent on a busy machine): the report shows what the store says.
+  for (int i = 0; i < 2; ++i) {
+    const CliResult shown = repo.zkbench("exp show " + std::string(i == 0 ? keep : discard) + " --json");
+    ASSERT_EQ(shown.exit_code, 0) << shown.output;
+    const auto record = nlohmann::json::parse(shown.output);
+    EXPECT_FALSE(data["experiments"][i]["verdict"].get<std::string>().empty());
+    EXPECT_EQ(data["experiments"][i]["verdict"], record["verdict"]);
+  }
+  EXPECT_LT(data["experiments"][0]["change_pct"].get<double>(), -20.0);
+  EXPECT_GT(data["experiments"][1]["change_pct"].get<double>(), 20.0);
+  EXPECT_EQ(data["experiments"][0]["inputs"].size(), 2u);
+  EXPECT_EQ(data["experiments"][0]["inputs"][0]["candidate_runs"].size(), 3u);
+  EXPECT_EQ(data["baseline"]["inputs"].size(), 2u);
+  EXPECT_EQ(data["overview"]["status"], "complete");
+  if (data["experiments"][0]["verdict"] == "KEEP") {
+    EXPECT_EQ(data["overview"]["best_experiment"], 1);
+  }
+
+  const std::string index = read_file(dir / "index.html");
+  EXPECT_TRUE(contains(index, "Shorter &lt;sleep&gt;"));
+  EXPECT_TRUE(contains(index, "Sleeping is slow &amp; &lt;costly&gt;"));
+  EXPECT_FALSE(contains(index, "http-equiv=\"refresh\"")); // nothing running
+  const std::string page = read_file(dir / "experiments/001.html");
+  EXPECT_TRUE(contains(page, "+0.02")); // the patch
+  EXPECT_TRUE(contains(page, "<section id=\"reasoning\">"));
+  EXPECT_NE(page.find("<svg"), page.rfind("<svg")); // both inputs' runs drawn
+
+  // --output elsewhere, and a clear error outside a project.
+  EXPECT_EQ(repo.zkbench("report --output out/r").exit_code, 0);
+  EXPECT_TRUE(fs::exists(repo.dir() / "out/r/index.html"));
+  const CliResult outside = repo.zkbench("report --config nowhere.yaml");
+  EXPECT_NE(outside.exit_code, 0);
+  EXPECT_TRUE(contains(outside.output, "nowhere.yaml")) << outside.output;
+}
+
+TEST(ReportDashboardE2e, serve_answers_the_api_while_an_experiment_runs) {
+  WorkflowRepo repo(6, "0.05");
+  ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
+  const std::string number = repo.experiment("Slower", "delay", "0.12\n");
+
+  Background server(repo.dir(), "serve --port 0", repo.dir() / "serve.log");
+  const int port = served_port(server);
+  ASSERT_GT(port, 0) << server.output();
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+
+  const auto before = get_json(client, "/api/experiments");
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0]["verdict"], "");
+
+  // Another process writes the store (WAL) while the server keeps answering.
+  Background experiment(repo.dir(), "exp run " + number, repo.dir() / "exp.log");
+  int answered = 0;
+  bool saw_running = false;
+  while (experiment.running()) {
+    const auto status = get_json(client, "/api/status");
+    ASSERT_TRUE(status.is_object());
+    ++answered;
+    saw_running = saw_running || status["status"] == "running";
+    const auto index = client.Get("/");
+    ASSERT_TRUE(index);
+    EXPECT_EQ(index->status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_EQ(experiment.wait(), 0) << experiment.output();
+  EXPECT_GT(answered, 5);
+  EXPECT_TRUE(saw_running);
+
+  // The server reloads the store every 2 s: the verdict shows up without restarting it.
+  nlohmann::json shown;
+  for (int i = 0; i < 100; ++i) {
+    shown = get_json(client, "/api/experiments/" + number);
+    if (shown.is_object() && !shown["verdict"].get<std::string>().empty()) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const CliResult record = repo.zkbench("exp show " + number + " --json");
+  ASSERT_EQ(record.exit_code, 0) << record.output;
+  EXPECT_FALSE(shown["verdict"].get<std::string>().empty()) << shown.dump();
+  EXPECT_EQ(shown["verdict"], nlohmann::json::parse(record.output)["verdict"]);
+  EXPECT_EQ(shown["inputs"].size(), 2u);
+  EXPECT_GT(shown["change_pct"].get<double>(), 50.0);
+  EXPECT_EQ(get_json(client, "/api/experiments/999", 404)["error"], "no experiment 999");
+  const auto page = client.Get("/experiments/" + number + ".html");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "<meta http-equiv=\"refresh\" content=\"30\">"));
+  client.set_url_encode(false);
+  const auto traversal = client.Get("/../zkbench.yaml");
+  ASSERT_TRUE(traversal);
+  EXPECT_NE(traversal->status, 200);
+  EXPECT_FALSE(contains(traversal->body, "objective"));
+  EXPECT_TRUE(server.running()) << server.output();
+}

@@ -1,0 +1,77 @@
+// The dashboard model: verdict colours, the overview summary, the JSON of data.json and the API.
+#include <gtest/gtest.h>
+
+#include "report/dashboard_model.hpp"
+#include "support/sample_dashboard.hpp"
+
+namespace zkbench::report {
+namespace {
+
+TEST(DashboardModel, colours_verdicts_by_meaning) {
+  EXPECT_EQ(verdict_kind("KEEP", -6.0), svg::Verdict::improvement);
+  EXPECT_EQ(verdict_kind("DISCARD", -0.8), svg::Verdict::no_change);
+  EXPECT_EQ(verdict_kind("DISCARD", 3.0), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind("KILL", std::nullopt), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind("REJECT", std::nullopt), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind("MAYBE", -3.0), svg::Verdict::inconclusive);
+  EXPECT_EQ(verdict_kind("", std::nullopt), svg::Verdict::running);
+}
+
+TEST(DashboardModel, pads_experiment_numbers_to_three_digits) {
+  EXPECT_EQ(experiment_id(7), "007");
+  EXPECT_EQ(experiment_id(1000), "1000");
+}
+
+TEST(DashboardModel, summary_counts_verdicts_and_finds_the_best_keep) {
+  Dashboard dashboard;
+  dashboard.experiments.resize(4);
+  dashboard.experiments[0] = {};
+  dashboard.experiments[0].number = 1;
+  dashboard.experiments[0].verdict = "KEEP";
+  dashboard.experiments[0].change_pct = -6.5;
+  dashboard.experiments[1].number = 2;
+  dashboard.experiments[1].verdict = "DISCARD";
+  dashboard.experiments[1].change_pct = -20; // faster but discarded: not "the best improvement"
+  dashboard.experiments[2].number = 3;
+  dashboard.experiments[2].verdict = "KEEP";
+  dashboard.experiments[2].change_pct = -9.25;
+  dashboard.experiments[3].number = 4; // running
+  summarise(dashboard);
+  EXPECT_EQ(dashboard.overview.experiments_done, 3);
+  EXPECT_EQ(dashboard.overview.experiments_total, 4);
+  ASSERT_TRUE(dashboard.overview.best_change_pct);
+  EXPECT_DOUBLE_EQ(*dashboard.overview.best_change_pct, -9.25);
+  EXPECT_EQ(dashboard.overview.best_experiment, 3);
+}
+
+TEST(DashboardModel, summary_json_leaves_out_runs_and_patches) {
+  const Dashboard dashboard = test::sample_dashboard(2, 2, 4);
+  const nlohmann::json summary = to_json(dashboard.experiments[0], ExperimentDetail::summary);
+  EXPECT_EQ(summary["id"], "001");
+  EXPECT_FALSE(summary.contains("patch"));
+  const nlohmann::json full = to_json(dashboard.experiments[0], ExperimentDetail::full);
+  EXPECT_EQ(full["inputs"][1]["candidate_runs"].size(), 4u);
+  EXPECT_EQ(full["patch"], dashboard.experiments[0].patch);
+}
+
+TEST(DashboardModel, status_json_has_progress_and_the_current_run) {
+  const nlohmann::json status = status_json(test::sample_dashboard(3));
+  EXPECT_EQ(status["status"], "running");
+  EXPECT_EQ(status["experiments_done"], 2);
+  EXPECT_EQ(status["experiments_total"], 3);
+  EXPECT_EQ(status["current"]["experiment"], 3);
+  EXPECT_TRUE(status["baseline"].is_object());
+}
+
+TEST(DashboardModel, trend_has_a_point_per_measured_experiment_and_the_baseline) {
+  Dashboard dashboard = test::sample_dashboard(5);
+  dashboard.experiments[4].primary.reset(); // planned: nothing measured yet
+  const svg::TrendChart chart = trend_chart(dashboard);
+  EXPECT_EQ(chart.points.size(), 4u);
+  ASSERT_TRUE(chart.baseline);
+  EXPECT_DOUBLE_EQ(*chart.baseline, dashboard.baseline->primary->mean);
+  EXPECT_EQ(chart.points[0].verdict, svg::Verdict::improvement);
+}
+
+} // namespace
+} // namespace zkbench::report

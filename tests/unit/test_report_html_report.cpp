@@ -1,0 +1,172 @@
+// The HTML report: every section, escaping, sort attributes, offline-only references, atomic writes.
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "report/html_report.hpp"
+#include "support/fixtures.hpp"
+#include "support/sample_dashboard.hpp"
+
+namespace zkbench::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+const ReportFile* find_file(const std::vector<ReportFile>& files, const std::string& path) {
+  const auto it = std::find_if(files.begin(), files.end(), [&](const ReportFile& f) { return f.path == path; });
+  return it == files.end() ? nullptr : &*it;
+}
+
+TEST(ReportHtml, index_has_every_section) {
+  const std::string page = render_index(test::sample_dashboard(), AutoRefresh::off);
+  for (const char* id : {"overview", "current", "baseline", "trend", "experiments", "learnings", "backlog", "conflicts"}) {
+    EXPECT_NE(page.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
+  }
+  EXPECT_NE(page.find("<svg"), std::string::npos); // the trend chart, inline
+  EXPECT_NE(page.find("7/8 experiments"), std::string::npos);
+  EXPECT_NE(page.find("id=\"conflicts-matrix\""), std::string::npos);
+}
+
+TEST(ReportHtml, current_run_section_only_while_running) {
+  Dashboard dashboard = test::sample_dashboard();
+  dashboard.current.reset();
+  EXPECT_EQ(render_index(dashboard, AutoRefresh::off).find("id=\"current\""), std::string::npos);
+}
+
+TEST(ReportHtml, escapes_names_hypotheses_patches_and_logs) {
+  const Dashboard dashboard = test::sample_dashboard();
+  const std::vector<ReportFile> files = render_report(dashboard, AutoRefresh::off);
+  for (const ReportFile& file : files) {
+    if (file.path.size() > 5 && file.path.substr(file.path.size() - 5) == ".html") {
+      // The only <script> is the sorting script, once per page.
+      EXPECT_EQ(count(file.content, "<script"), 1u) << file.path;
+      EXPECT_EQ(file.content.find("<MPT>"), std::string::npos) << file.path;
+      EXPECT_EQ(file.content.find("<ok>"), std::string::npos) << file.path;
+      EXPECT_EQ(file.content.find("<cached>"), std::string::npos) << file.path;
+    }
+  }
+  const std::string page = find_file(files, "experiments/003.html")->content;
+  EXPECT_NE(page.find("cache &lt;script&gt;alert(3)&lt;/script&gt; &amp; &quot;quote&quot;"), std::string::npos);
+  EXPECT_NE(page.find("fn hash(&amp;self) -&gt; &amp;H256 { // &lt;cached&gt;"), std::string::npos);
+  EXPECT_NE(page.find("Caching &lt;MPT&gt; node hashes"), std::string::npos);
+}
+
+TEST(ReportHtml, experiments_table_carries_sort_attributes) {
+  const Dashboard dashboard = test::sample_dashboard();
+  const std::string page = render_index(dashboard, AutoRefresh::off);
+  const std::size_t start = page.find("<table class=\"sortable\" id=\"experiments-table\">");
+  ASSERT_NE(start, std::string::npos);
+  const std::string table = page.substr(start, page.find("</table>", start) - start);
+  EXPECT_EQ(count(table, "<th data-type=\""), 7u);
+  EXPECT_EQ(count(table, "<tr>"), dashboard.experiments.size() + 1);
+  EXPECT_EQ(count(table, "data-value=\""), 7 * dashboard.experiments.size());
+  // Δ sorts by the raw number: experiment 1's change is 7.3 - 11 = -3.7.
+  EXPECT_NE(table.find("data-value=\"-3.7"), std::string::npos);
+  EXPECT_NE(page.find("table.sortable"), std::string::npos); // the script that sorts them
+}
+
+TEST(ReportHtml, verdicts_are_coloured_by_kind) {
+  const std::string page = render_index(test::sample_dashboard(), AutoRefresh::off);
+  EXPECT_NE(page.find("<span class=\"verdict verdict-keep\">KEEP</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"verdict verdict-regression\">KILL</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"verdict verdict-maybe\">MAYBE</span>"), std::string::npos);
+  EXPECT_NE(page.find("<span class=\"verdict verdict-running\">running</span>"), std::string::npos);
+  EXPECT_NE(report_css().find(".verdict-keep"), std::string::npos);
+}
+
+TEST(ReportHtml, refresh_meta_only_when_asked) {
+  const Dashboard dashboard = test::sample_dashboard();
+  EXPECT_EQ(render_index(dashboard, AutoRefresh::off).find("http-equiv=\"refresh\""), std::string::npos);
+  EXPECT_NE(render_index(dashboard, AutoRefresh::every_30s).find("<meta http-equiv=\"refresh\" content=\"30\">"),
+            std::string::npos);
+}
+
+TEST(ReportHtml, experiment_page_has_every_section_and_charts) {
+  const Dashboard dashboard = test::sample_dashboard();
+  const std::string page = render_experiment_page(dashboard, dashboard.experiments[0], AutoRefresh::off);
+  for (const char* id : {"hypothesis", "inputs", "charts", "stopping", "profile", "reasoning", "patch"}) {
+    EXPECT_NE(page.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
+  }
+  EXPECT_EQ(count(page, "<svg"), 3u); // each input's runs, inline
+  const std::vector<ReportFile> charts = experiment_charts(dashboard.experiments[0]);
+  ASSERT_EQ(charts.size(), 2u); // stopping, profile
+  for (const ReportFile& chart : charts) {
+    EXPECT_NE(page.find("src=\"../" + chart.path + "\""), std::string::npos) << chart.path;
+    EXPECT_EQ(chart.content.rfind("<svg", 0), 0u) << chart.path;
+  }
+  // Experiment 2 was not sequential and has no profile: no empty sections for them.
+  const std::string second = render_experiment_page(dashboard, dashboard.experiments[1], AutoRefresh::off);
+  EXPECT_EQ(second.find("id=\"stopping\""), std::string::npos);
+  EXPECT_EQ(second.find("id=\"profile\""), std::string::npos);
+}
+
+TEST(ReportHtml, references_only_files_of_the_report) {
+  const std::vector<ReportFile> files = render_report(test::sample_dashboard(), AutoRefresh::every_30s);
+  std::set<std::string> paths;
+  for (const ReportFile& file : files) {
+    paths.insert(file.path);
+  }
+  for (const char* required : {"index.html", "style.css", "data.json", "charts/trend.svg", "experiments/008.html"}) {
+    EXPECT_EQ(paths.count(required), 1u) << required;
+  }
+  const std::regex reference(R"re((?:src|href)="([^"#]*)")re");
+  for (const ReportFile& file : files) {
+    const fs::path base = fs::path(file.path).parent_path();
+    for (auto it = std::sregex_iterator(file.content.begin(), file.content.end(), reference); it != std::sregex_iterator(); ++it) {
+      const std::string target = (*it)[1];
+      if (target.empty() || target == "data:,") {
+        continue;
+      }
+      EXPECT_EQ(target.find(':'), std::string::npos) << file.path << " refers to " << target;
+      EXPECT_EQ(paths.count((base / target).lexically_normal().string()), 1u) << file.path << " refers to " << target;
+    }
+  }
+}
+
+TEST(ReportHtml, data_json_holds_every_experiment) {
+  const Dashboard dashboard = test::sample_dashboard();
+  const std::vector<ReportFile> files = render_report(dashboard, AutoRefresh::off);
+  const auto json = nlohmann::json::parse(find_file(files, "data.json")->content);
+  ASSERT_EQ(json["experiments"].size(), dashboard.experiments.size());
+  EXPECT_EQ(json["experiments"][2]["name"], dashboard.experiments[2].name);
+  EXPECT_EQ(json["overview"]["status"], "running");
+  EXPECT_EQ(json["current"]["log_tail"].size(), k_log_tail_lines);
+}
+
+TEST(ReportHtml, write_report_replaces_the_folder_whole) {
+  test::TempDir tmp;
+  const fs::path dir = tmp.path() / "benchmarks" / "report";
+  ASSERT_TRUE(write_report(render_report(test::sample_dashboard(3), AutoRefresh::off), dir));
+  EXPECT_TRUE(fs::exists(dir / "experiments" / "003.html"));
+  ASSERT_TRUE(write_report(render_report(test::sample_dashboard(2), AutoRefresh::off), dir));
+  EXPECT_TRUE(fs::exists(dir / "experiments" / "002.html"));
+  EXPECT_FALSE(fs::exists(dir / "experiments" / "003.html")); // nothing stale from the old report
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.parent_path())) {
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1u); // no temporary folder left behind
+}
+
+TEST(ReportHtml, write_report_refuses_a_file_in_the_way) {
+  test::TempDir tmp;
+  test::write_file(tmp.path() / "report", "not a folder");
+  const auto written = write_report(render_report(test::sample_dashboard(1), AutoRefresh::off), tmp.path() / "report");
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().message.find("is not a folder"), std::string::npos);
+}
+
+} // namespace
+} // namespace zkbench::report
