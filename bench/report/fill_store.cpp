@@ -29,7 +29,7 @@ T must(Result<T> result, const char* what) {
 // One session holding one benchmark of `runs` runs whose wall times scale with `factor`.
 std::int64_t measured_session(store::Store& db, const std::string& kind, const std::string& input, int runs,
                               double base_s, double factor, int seed) {
-  const std::int64_t session = must(db.begin_session({kind, "fill_store", "bench", "/bench", 1'700'000'000'000'000}), "session");
+  const std::int64_t session = must(db.begin_session({kind, "fill_store", "bench", "/bench", 1'700'000'000'000'000, ""}), "session");
   core::Benchmark benchmark;
   benchmark.command = "./prove " + input;
   const std::int64_t id = must(db.add_benchmark(session, benchmark), "benchmark");
