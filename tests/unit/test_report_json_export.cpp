@@ -45,7 +45,9 @@ TEST(ReportJsonExport, export_has_every_key_of_the_hyperfine_schema_with_its_typ
   ASSERT_TRUE(exported["results"].is_array());
   const json& ours = exported["results"][0];
   for (const std::string& name : test::k_hyperfine_fixtures) {
-    for (const json& theirs : json::parse(test::read_file(test::fixture_path(name)))["results"]) {
+    // Keep the parsed document alive: a range-for over a member of a temporary would dangle.
+    const json fixture = json::parse(test::read_file(test::fixture_path(name)));
+    for (const json& theirs : fixture["results"]) {
       for (const auto& [key, value] : theirs.items()) {
         ASSERT_TRUE(ours.contains(key)) << key << " of " << name;
         EXPECT_EQ(ours[key].type_name(), std::string(value.type_name())) << key;
