@@ -12,6 +12,7 @@
 #include "cli/app.hpp"
 #include "cli/store_location.hpp"
 #include "measure/interrupt.hpp"
+#include "measure/run_loop.hpp"
 #include "queue/worker.hpp"
 #include "util/error.hpp"
 #include "workflow/machine_lock.hpp"
@@ -32,9 +33,7 @@ struct WorkerCliOptions {
 };
 
 std::string default_name() {
-  char host[HOST_NAME_MAX + 1] = {};
-  ::gethostname(host, sizeof host - 1);
-  return fmt::format("{}:{}", host, ::getpid());
+  return fmt::format("{}:{}", measure::host_name(), ::getpid());
 }
 
 std::int64_t to_us(double seconds) {

@@ -1,4 +1,5 @@
 #include "measure/process_executor.hpp"
+#include "util/clock.hpp"
 
 #include <algorithm>
 #include <array>
@@ -40,12 +41,6 @@ constexpr int k_fallback_poll_ms = 20;
 constexpr std::size_t k_read_chunk = 64u << 10;
 
 using Clock = std::chrono::steady_clock; // CLOCK_MONOTONIC on Linux
-
-std::int64_t unix_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; }
 
@@ -360,7 +355,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK); // only our end: the child's stdout stays blocking
   std::string buffer(k_read_chunk, '\0');
 
-  result.started_at_us = unix_now_us();
+  result.started_at_us = util::unix_now_us();
   const auto start = Clock::now();
   auto spawned = spawn_child(*argv, command, write_end.get());
   write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
@@ -376,7 +371,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   }
   const WaitOutcome waited = wait_for_exit(pid, pidfd.get(), read_end, *sink, buffer, deadline);
   const Clock::time_point end = waited.exited_at;
-  result.finished_at_us = unix_now_us();
+  result.finished_at_us = util::unix_now_us();
   result.interrupted = waited.interrupted;
 
   // The child is a zombie, so `pid` still names its process group: kill what is left of it before

@@ -1,4 +1,5 @@
 #include "measure/run_loop.hpp"
+#include "util/clock.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -56,12 +57,6 @@ core::Run make_run(const ExecutionResult& result, std::size_t index, const std::
 
 namespace {
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string describe_ending(const ExecutionResult& result) {
   switch (result.status) {
   case core::RunStatus::success:
@@ -87,7 +82,7 @@ public:
   Result<LoopOutcome> run() {
     if (m_store != nullptr) {
       const std::string cwd = std::filesystem::current_path().string();
-      auto session = m_store->begin_session({"run", m_plan.argv, host_name(), cwd, now_us(), m_plan.machine_class});
+      auto session = m_store->begin_session({"run", m_plan.argv, host_name(), cwd, util::unix_now_us(), m_plan.machine_class});
       if (!session) {
         return tl::unexpected(session.error());
       }

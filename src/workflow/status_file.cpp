@@ -8,14 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/clock.hpp"
 #include "workflow/git.hpp"
 
 namespace zkbench::workflow {
 
 std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return util::unix_now_us();
 }
 
 std::filesystem::path status_path(const std::filesystem::path& root) {
