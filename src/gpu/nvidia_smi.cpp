@@ -288,7 +288,7 @@ Result<QueryReport> parse_query_report(std::string_view text) {
       } else if (key == "CUDA Version") {
         report.cuda_version = value;
       } else if (key == "Attached GPUs") {
-        report.attached_gpus = static_cast<int>(util::parse_number(value).value_or(0));
+        report.attached_gpus = util::parse_int(value).value_or(0);
       }
       continue;
     }

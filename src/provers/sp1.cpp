@@ -34,11 +34,11 @@ Result<std::map<std::string, std::uint64_t>> parse_counts(std::string_view body,
     const std::size_t colon = trimmed.find(':');
     const auto value = colon == std::string_view::npos
                            ? std::nullopt
-                           : util::parse_number(trimmed.substr(colon + 1));
-    if (!value || *value < 0) {
+                           : util::parse_count(trimmed.substr(colon + 1));
+    if (!value) {
       return make_error(fmt::format("ExecutionReport {}: cannot read '{}'", what, trimmed));
     }
-    counts[std::string(util::trim(trimmed.substr(0, colon)))] = static_cast<std::uint64_t>(*value);
+    counts[std::string(util::trim(trimmed.substr(0, colon)))] = *value;
   }
   return counts;
 }

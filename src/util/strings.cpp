@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -84,6 +85,24 @@ std::optional<double> parse_number(std::string_view text) {
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  const auto value = parse_number(text);
+  // 2^64 is exactly representable; anything at or above it does not fit.
+  if (!value || *value < 0 || *value >= 18446744073709551616.0 || std::floor(*value) != *value) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(*value);
+}
+
+std::optional<int> parse_int(std::string_view text) {
+  const auto value = parse_number(text);
+  if (!value || *value < std::numeric_limits<int>::min() || *value > std::numeric_limits<int>::max() ||
+      std::floor(*value) != *value) {
+    return std::nullopt;
+  }
+  return static_cast<int>(*value);
 }
 
 std::string format_bytes(double bytes) {

@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers with no zkbench-specific knowledge.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,13 @@ bool ends_with(std::string_view text, std::string_view suffix);
 /// Parses a decimal number, accepting thousands separators ("1,234,567", "1_234", "0.5", "-3e2").
 /// Returns nullopt when `text` (after trimming) is not entirely a number.
 std::optional<double> parse_number(std::string_view text);
+
+/// parse_number for counts: a whole, non-negative number that fits in 64 bits ("1,234" -> 1234);
+/// nullopt for fractions, negatives, and values too large to count ("6e117").
+std::optional<std::uint64_t> parse_count(std::string_view text);
+
+/// parse_number for small whole numbers (process ids, GPU counts): nullopt unless it fits in an int.
+std::optional<int> parse_int(std::string_view text);
 
 /// Formats a byte count for people: "512 B", "3.2 KiB", "301.4 MiB", "1.05 GiB".
 std::string format_bytes(double bytes);

@@ -84,7 +84,7 @@ std::optional<LockHolder> parse_lock_holder(std::string_view text) {
     const std::string key = line.substr(0, colon);
     const std::string value = line.substr(colon + 2);
     if (key == "pid") {
-      holder.pid = static_cast<int>(util::parse_number(value).value_or(0));
+      holder.pid = util::parse_int(value).value_or(0);
     } else if (key == "command") {
       holder.command = value;
     } else if (key == "purpose") {

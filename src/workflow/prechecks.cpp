@@ -59,11 +59,11 @@ std::optional<ProcSample> parse_proc_stat(std::string_view text) {
     return std::nullopt;
   }
   ProcSample sample;
-  const auto pid = util::parse_number(text.substr(0, open));
+  const auto pid = util::parse_int(text.substr(0, open));
   if (!pid) {
     return std::nullopt;
   }
-  sample.pid = static_cast<int>(*pid);
+  sample.pid = *pid;
   sample.name = std::string(text.substr(open + 1, close - open - 1));
   std::vector<std::string> rest;
   for (const std::string& field : util::split(util::trim(text.substr(close + 1)), ' ')) {
@@ -75,14 +75,14 @@ std::optional<ProcSample> parse_proc_stat(std::string_view text) {
   if (rest.size() < 13) {
     return std::nullopt;
   }
-  const auto ppid = util::parse_number(rest[1]);
-  const auto utime = util::parse_number(rest[11]);
-  const auto stime = util::parse_number(rest[12]);
+  const auto ppid = util::parse_int(rest[1]);
+  const auto utime = util::parse_count(rest[11]);
+  const auto stime = util::parse_count(rest[12]);
   if (!ppid || !utime || !stime) {
     return std::nullopt;
   }
-  sample.ppid = static_cast<int>(*ppid);
-  sample.cpu_ticks = static_cast<std::uint64_t>(*utime + *stime);
+  sample.ppid = *ppid;
+  sample.cpu_ticks = *utime + *stime;
   return sample;
 }
 

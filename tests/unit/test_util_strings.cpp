@@ -38,3 +38,19 @@ TEST(UtilStrings, format_bytes_uses_binary_units) {
   EXPECT_EQ(format_bytes(512), "512 B");
   EXPECT_EQ(format_bytes(300.0 * 1024 * 1024), "300.0 MiB");
 }
+
+TEST(UtilStrings, parse_count_accepts_only_whole_counts_that_fit) {
+  EXPECT_EQ(parse_count("1,234,567"), 1234567u);
+  EXPECT_EQ(parse_count("0"), 0u);
+  EXPECT_FALSE(parse_count("-1"));
+  EXPECT_FALSE(parse_count("1.5"));
+  EXPECT_FALSE(parse_count("6e117")); // a fuzzer's find: converting it to uint64 was undefined
+  EXPECT_FALSE(parse_count("18446744073709551616"));
+}
+
+TEST(UtilStrings, parse_int_rejects_values_outside_int) {
+  EXPECT_EQ(parse_int("4242"), 4242);
+  EXPECT_EQ(parse_int("-7"), -7);
+  EXPECT_FALSE(parse_int("3000000000"));
+  EXPECT_FALSE(parse_int("2.5"));
+}
