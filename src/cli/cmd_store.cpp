@@ -40,8 +40,10 @@ int copy(const StoreOptions& options) {
     throw Fatal(fmt::format("copying '{}' to '{}': {}", from->location(), to->location(), copied.error().message),
                 "the sessions copied before the error are in the target; remove them before copying again");
   }
-  fmt::print("copied {} sessions, {} benchmarks, {} runs from '{}' to '{}'\n", copied->sessions,
-             copied->benchmarks, copied->runs, from->location(), to->location());
+  fmt::print("copied {} sessions, {} benchmarks, {} runs, {} baselines, {} experiments, {} session links, {} notes, "
+             "{} compound tests from '{}' to '{}'\n",
+             copied->sessions, copied->benchmarks, copied->runs, copied->baselines, copied->experiments,
+             copied->session_links, copied->notes, copied->conflicts, from->location(), to->location());
   return static_cast<int>(ExitCode::success);
 }
 
@@ -53,7 +55,7 @@ CommandMain setup_store(CLI::App& sub) {
   CLI::App* migrate_sub = sub.add_subcommand("migrate", "Create the store if needed and bring it to the latest schema");
   migrate_sub->add_option("--store", options->store, k_store_help);
   CLI::App* copy_sub = sub.add_subcommand(
-      "copy", "Append every session, benchmark and run of store FROM to store TO (SQLite <-> PostgreSQL)");
+      "copy", "Append every session, benchmark, run and workflow record of store FROM to store TO (SQLite <-> PostgreSQL)");
   copy_sub->add_option("from", options->from, "The source store (file or postgresql:// URL)")->required();
   copy_sub->add_option("to", options->to, "The target store (created when missing)")->required();
   return [options, migrate_sub] { return migrate_sub->parsed() ? migrate(*options) : copy(*options); };

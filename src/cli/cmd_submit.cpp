@@ -1,5 +1,8 @@
 // `zkbench submit [--class C] -- <zkbench args...>`: queue a job that a `zkbench worker` of class C
 // runs as `zkbench <args...>` (an experiment run, a baseline, ...).
+// `zkbench submit NNN [--class C]` and `zkbench submit baseline [--class C]` are the short forms for
+// the workflow: the job is `zkbench exp run NNN` / `zkbench baseline`, which the worker runs in its
+// working folder (start workers in the project's checkout, whose zkbench.yaml names the shared store).
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,7 +14,9 @@
 #include "cli/app.hpp"
 #include "cli/store_location.hpp"
 #include "queue/job_queue.hpp"
+#include "store/store.hpp"
 #include "util/error.hpp"
+#include "workflow/workspace.hpp"
 
 namespace zkbench::cli {
 
@@ -25,8 +30,40 @@ struct SubmitOptions {
   std::vector<std::string> args;
 };
 
-int submit(const SubmitOptions& options) {
-  auto queue = value_or_fatal(queue::open_queue(store_location(options.store)));
+/// True for the digits-only forms `zkbench submit` takes as an experiment number ("1", "001").
+bool is_experiment_number(const std::string& text) {
+  return !text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+/// The short forms: `NNN` -> exp run NNN, `baseline` -> baseline. An experiment must exist in the store,
+/// so a typo fails here rather than on the worker.
+void expand_short_form(SubmitOptions& options, const std::string& location) {
+  if (options.args.size() != 1) {
+    return;
+  }
+  const std::string what = options.args.front();
+  if (what == "baseline") {
+    options.experiment = options.experiment.empty() ? "baseline" : options.experiment;
+    return;
+  }
+  if (!is_experiment_number(what)) {
+    return;
+  }
+  const int number = value_or_fatal(workflow::parse_experiment_number(what));
+  auto store = value_or_fatal(store::open_store(location, store::OpenMode::existing));
+  const store::ExperimentRecord experiment = value_or_fatal(workflow::find_experiment(*store, number));
+  if (experiment.status == "done" || experiment.status == "closed") {
+    throw Fatal(fmt::format("experiment {} is already decided: {}", workflow::experiment_id(number), experiment.verdict),
+                "only planned or interrupted experiments can be submitted");
+  }
+  options.args = {"exp", "run", workflow::experiment_id(number)};
+  options.experiment = options.experiment.empty() ? workflow::experiment_id(number) : options.experiment;
+}
+
+int submit(SubmitOptions options) {
+  const std::string location = store_location(options.store);
+  expand_short_form(options, location);
+  auto queue = value_or_fatal(queue::open_queue(location));
   nlohmann::json payload = {{"argv", options.args}};
   if (!options.experiment.empty()) {
     payload["experiment"] = options.experiment;
@@ -47,7 +84,10 @@ CommandMain setup_submit(CLI::App& sub) {
   sub.add_option("--experiment", options->experiment, "The experiment (or baseline) id, recorded with the job");
   sub.add_option("--max-attempts", options->max_attempts, "Claims allowed before the job fails (default 3)")
       ->check(CLI::Range(1, 100));
-  sub.add_option("args", options->args, "The zkbench arguments the worker runs (after --)")->required();
+  sub.add_option("args", options->args,
+                 "An experiment number (job: zkbench exp run NNN), 'baseline' (job: zkbench baseline), or the "
+                 "zkbench arguments the worker runs (after --)")
+      ->required();
   return [options] { return submit(*options); };
 }
 

@@ -182,6 +182,33 @@ void apply_results(report::Experiment& experiment, const std::string& details_js
   }
 }
 
+/// The runs per input of baseline `id` (looked up in `baselines`, loaded once into `cache`); nullptr
+/// when `id` is unset or not among them.
+Result<RunsByInput*> baseline_runs_of(store::Store& store, const std::vector<store::BaselineRecord>& baselines,
+                                      const std::optional<std::int64_t>& id, const std::string& metric,
+                                      std::map<std::int64_t, RunsByInput>& cache) {
+  if (!id) {
+    return nullptr;
+  }
+  if (const auto cached = cache.find(*id); cached != cache.end()) {
+    return &cached->second;
+  }
+  const auto found = std::find_if(baselines.begin(), baselines.end(),
+                                  [&](const store::BaselineRecord& b) { return b.id == *id; });
+  if (found == baselines.end()) {
+    return nullptr;
+  }
+  std::vector<std::pair<std::string, std::int64_t>> sessions;
+  for (const store::BaselineInput& input : found->inputs) {
+    sessions.emplace_back(input.input, input.session_id);
+  }
+  auto runs = runs_of_sessions(store, sessions, metric);
+  if (!runs) {
+    return tl::unexpected(runs.error());
+  }
+  return &(cache[*id] = std::move(*runs));
+}
+
 } // namespace
 
 Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& source) {
@@ -232,6 +259,10 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   if (!experiments) {
     return tl::unexpected(experiments.error());
   }
+  std::map<std::int64_t, RunsByInput> runs_by_baseline;
+  if (!baselines->empty()) {
+    runs_by_baseline[baselines->back().id] = baseline_runs; // loaded above
+  }
   for (const store::ExperimentRecord& record : *experiments) {
     report::Experiment experiment;
     experiment.number = record.number;
@@ -257,18 +288,25 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     if (!runs) {
       return tl::unexpected(runs.error());
     }
+    // Baselines are per machine class: an experiment's runs are drawn against the baseline it was
+    // compared with, which need not be the newest (another class may have measured since).
+    auto own_baseline = baseline_runs_of(store, *baselines, record.baseline_id, metric, runs_by_baseline);
+    if (!own_baseline) {
+      return tl::unexpected(own_baseline.error());
+    }
+    RunsByInput& compared_runs = *own_baseline != nullptr ? **own_baseline : baseline_runs;
     for (const auto& [input_name, values] : *runs) {
       auto it = std::find_if(experiment.inputs.begin(), experiment.inputs.end(),
                              [&](const report::InputResult& r) { return r.input == input_name; });
       if (it == experiment.inputs.end()) { // still measuring: no results.json yet
         report::InputResult input;
         input.input = input_name;
-        input.baseline = report::estimate_of(baseline_runs[input_name]);
+        input.baseline = report::estimate_of(compared_runs[input_name]);
         experiment.inputs.push_back(std::move(input));
         it = experiment.inputs.end() - 1;
       }
       it->candidate_runs = values;
-      it->baseline_runs = baseline_runs[input_name];
+      it->baseline_runs = compared_runs[input_name];
       it->candidate = report::estimate_of(values);
       if (!it->baseline_runs.empty()) { // the runs give the interval that results.json leaves out
         it->baseline = report::estimate_of(it->baseline_runs);

@@ -170,11 +170,22 @@ CREATE TABLE conflicts (
 );
 )sql";
 
+// Version 5: baselines are per machine class (issue 7): baselines.machine_class is the class of the
+// machine that measured it ('' = not recorded). Existing baselines take the class their first input's
+// session recorded.
+constexpr const char* k_v5_sql = R"sql(
+ALTER TABLE baselines ADD COLUMN machine_class TEXT NOT NULL DEFAULT '';
+UPDATE baselines SET machine_class = COALESCE((
+  SELECT s.machine_class FROM baseline_inputs i JOIN sessions s ON s.id = i.session_id
+  WHERE i.baseline_id = baselines.id ORDER BY i.position LIMIT 1), '');
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{1, "sessions, benchmarks, runs and run metrics", k_v1_sql},
     Migration{2, "GPU telemetry per run (run_gpu)", k_v2_sql},
     Migration{3, "machine class of sessions; the job queue (jobs)", k_v3_sql},
     Migration{4, "optimization workflow: baselines, experiments, session links, notes, conflicts", k_v4_sql},
+    Migration{5, "machine class of baselines", k_v5_sql},
 };
 
 constexpr const char* k_create_migrations_table =

@@ -5,7 +5,8 @@
 // is one transaction, committed before it returns. Concurrent writers are safe: a benchmark's
 // position and a run's index are decided under a row lock of their session / benchmark. Migrating is
 // serialized between processes by an advisory lock. A PostgresStore may be used from several threads
-// (calls are serialized by a mutex); a process that forks must open its own.
+// (calls are serialized by a mutex); a process that forks must open its own. Experiment numbers are
+// assigned under a transaction-scoped advisory lock, so concurrent `exp new` get different numbers.
 //
 // Messages name the store by its URL with the password replaced by "***".
 
@@ -34,6 +35,20 @@ public:
   Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) override;
   Result<SessionRecord> get_session(std::int64_t session_id) override;
   Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) override;
+  // The workflow's records (postgres_workflow.cpp).
+  Result<std::int64_t> add_baseline(const BaselineRecord& baseline) override;
+  Result<std::vector<BaselineRecord>> list_baselines() override;
+  Result<ExperimentRecord> add_experiment(const ExperimentRecord& experiment) override;
+  Result<void> update_experiment(const ExperimentRecord& experiment) override;
+  Result<std::vector<ExperimentRecord>> list_experiments() override;
+  Result<void> link_session(const SessionLink& link) override;
+  Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id) override;
+  Result<std::vector<SessionLink>> list_session_links() override;
+  Result<std::int64_t> add_note(const NoteRecord& note) override;
+  Result<void> set_note_done(std::int64_t note_id, bool done) override;
+  Result<std::vector<NoteRecord>> list_notes(const std::string& kind) override;
+  Result<std::int64_t> add_conflict(const ConflictRecord& conflict) override;
+  Result<std::vector<ConflictRecord>> list_conflicts() override;
   int schema_version() const override { return m_schema_version; }
   /// `.zkbench/artifacts` under the working folder at open: run logs of a shared store stay on the
   /// machine that measured them (the runs keep their paths).

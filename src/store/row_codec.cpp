@@ -34,4 +34,23 @@ Result<std::map<std::string, std::string>> parameters_from_json(const std::strin
   }
 }
 
+std::string experiment_numbers_to_json(const std::vector<int>& numbers) {
+  return nlohmann::json(numbers).dump();
+}
+
+std::vector<int> experiment_numbers_from_json(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text).get<std::vector<int>>();
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
+Result<void> check_note_kind(const std::string& kind) {
+  if (kind != "learning" && kind != "idea") {
+    return make_error(fmt::format("a note is a 'learning' or an 'idea', not '{}'", kind));
+  }
+  return {};
+}
+
 } // namespace zkbench::store

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/run.hpp"
 #include "util/error.hpp"
@@ -20,6 +21,14 @@ std::optional<core::RunStatus> run_status_from_string(std::string_view text);
 std::string parameters_to_json(const std::map<std::string, std::string>& parameters);
 /// Parses benchmarks.parameters; the error names `where` (store and benchmark id).
 Result<std::map<std::string, std::string>> parameters_from_json(const std::string& text, const std::string& where);
+
+/// conflicts.experiments: the experiment numbers of a compound test as a JSON array.
+std::string experiment_numbers_to_json(const std::vector<int>& numbers);
+/// The inverse of experiment_numbers_to_json; an empty list for text that is not an array of ints.
+std::vector<int> experiment_numbers_from_json(const std::string& text);
+
+/// Fails unless `kind` is a note kind the store keeps ("learning" or "idea").
+Result<void> check_note_kind(const std::string& kind);
 
 inline std::optional<std::int64_t> widen(const std::optional<int>& value) {
   return value ? std::optional<std::int64_t>(*value) : std::nullopt;

@@ -45,6 +45,7 @@ public:
   Result<std::vector<ExperimentRecord>> list_experiments() override;
   Result<void> link_session(const SessionLink& link) override;
   Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id) override;
+  Result<std::vector<SessionLink>> list_session_links() override;
   Result<std::int64_t> add_note(const NoteRecord& note) override;
   Result<void> set_note_done(std::int64_t note_id, bool done) override;
   Result<std::vector<NoteRecord>> list_notes(const std::string& kind) override;
@@ -67,6 +68,8 @@ private:
   Result<void> insert_run_details(std::int64_t run_id, const core::Run& run);
   /// Binds every column of an experiment but id (1..15, in the order of k_experiment_columns).
   Result<void> bind_experiment(Statement& stmt, const ExperimentRecord& experiment);
+  /// The links a SELECT of owner, owner_id, input, session_id returns.
+  static Result<std::vector<SessionLink>> read_links(Statement& stmt);
 
   std::mutex m_mutex;
   SqliteDb m_db;

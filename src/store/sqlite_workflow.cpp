@@ -1,7 +1,7 @@
-// SqliteStore's workflow records (baselines, experiments, session links, notes, conflicts): schema v3.
+// SqliteStore's workflow records (baselines, experiments, session links, notes, conflicts): schema v4, v5.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include "store/row_codec.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace zkbench::store {
@@ -33,28 +33,17 @@ ExperimentRecord read_experiment(const Statement& row) {
   return e;
 }
 
-std::string numbers_to_json(const std::vector<int>& numbers) {
-  return nlohmann::json(numbers).dump();
-}
-
-std::vector<int> numbers_from_json(const std::string& text) {
-  try {
-    return nlohmann::json::parse(text).get<std::vector<int>>();
-  } catch (const nlohmann::json::exception&) {
-    return {};
-  }
-}
-
 } // namespace
 
 Result<std::int64_t> SqliteStore::add_baseline(const BaselineRecord& baseline) {
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(m_db));
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
-      "INSERT INTO baselines (commit_sha, environment, created_at_us) VALUES (?, ?, ?)"));
+      "INSERT INTO baselines (commit_sha, environment, created_at_us, machine_class) VALUES (?, ?, ?, ?)"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(baseline.commit)));
   ZKBENCH_TRY(stmt->bind(2, std::string_view(baseline.environment_yaml)));
   ZKBENCH_TRY(stmt->bind(3, baseline.created_at_us));
+  ZKBENCH_TRY(stmt->bind(4, std::string_view(baseline.machine_class)));
   ZKBENCH_TRY(stmt->run());
   const std::int64_t id = m_db.last_insert_id();
   ZKBENCH_TRY_ASSIGN(input, m_db.prepare(
@@ -78,14 +67,15 @@ Result<std::vector<BaselineRecord>> SqliteStore::list_baselines() {
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(m_db, TransactionKind::read));
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
-      "SELECT id, commit_sha, environment, created_at_us FROM baselines ORDER BY created_at_us, id"));
+      "SELECT id, commit_sha, environment, created_at_us, machine_class FROM baselines ORDER BY created_at_us, id"));
   std::vector<BaselineRecord> out;
   for (;;) {
     ZKBENCH_TRY_ASSIGN(row, stmt->step());
     if (!*row) {
       break;
     }
-    out.push_back({stmt->column_int(0), stmt->column_text(1), stmt->column_text(2), stmt->column_int(3), {}});
+    out.push_back({stmt->column_int(0), stmt->column_text(1), stmt->column_text(2), stmt->column_int(3), {},
+                   stmt->column_text(4)});
   }
   ZKBENCH_TRY_ASSIGN(inputs, m_db.prepare(
       "SELECT input, output_hash, session_id FROM baseline_inputs WHERE baseline_id = ? ORDER BY position"));
@@ -191,27 +181,35 @@ Result<void> SqliteStore::link_session(const SessionLink& link) {
   return {};
 }
 
+Result<std::vector<SessionLink>> SqliteStore::read_links(Statement& stmt) {
+  std::vector<SessionLink> out;
+  for (;;) {
+    ZKBENCH_TRY_ASSIGN(row, stmt.step());
+    if (!*row) {
+      break;
+    }
+    out.push_back({stmt.column_text(0), stmt.column_int(1), stmt.column_text(2), stmt.column_int(3)});
+  }
+  return out;
+}
+
 Result<std::vector<SessionLink>> SqliteStore::session_links(const std::string& owner, std::int64_t owner_id) {
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
       "SELECT owner, owner_id, input, session_id FROM session_links WHERE owner = ? AND owner_id = ? ORDER BY id"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(owner)));
   ZKBENCH_TRY(stmt->bind(2, owner_id));
-  std::vector<SessionLink> out;
-  for (;;) {
-    ZKBENCH_TRY_ASSIGN(row, stmt->step());
-    if (!*row) {
-      break;
-    }
-    out.push_back({stmt->column_text(0), stmt->column_int(1), stmt->column_text(2), stmt->column_int(3)});
-  }
-  return out;
+  return read_links(*stmt);
+}
+
+Result<std::vector<SessionLink>> SqliteStore::list_session_links() {
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare("SELECT owner, owner_id, input, session_id FROM session_links ORDER BY id"));
+  return read_links(*stmt);
 }
 
 Result<std::int64_t> SqliteStore::add_note(const NoteRecord& note) {
-  if (note.kind != "learning" && note.kind != "idea") {
-    return make_error(fmt::format("a note is a 'learning' or an 'idea', not '{}'", note.kind));
-  }
+  ZKBENCH_TRY(check_note_kind(note.kind));
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare("INSERT INTO notes (kind, text, created_at_us, done) VALUES (?, ?, ?, ?)"));
   ZKBENCH_TRY(stmt->bind(1, std::string_view(note.kind)));
@@ -256,7 +254,7 @@ Result<std::int64_t> SqliteStore::add_conflict(const ConflictRecord& conflict) {
   ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(
       "INSERT INTO conflicts (experiments, combined_change, best_change, conflict, note, created_at_us) "
       "VALUES (?, ?, ?, ?, ?, ?)"));
-  ZKBENCH_TRY(stmt->bind(1, std::string_view(numbers_to_json(conflict.experiments))));
+  ZKBENCH_TRY(stmt->bind(1, std::string_view(experiment_numbers_to_json(conflict.experiments))));
   ZKBENCH_TRY(stmt->bind(2, conflict.combined_change));
   ZKBENCH_TRY(stmt->bind(3, conflict.best_change));
   ZKBENCH_TRY(stmt->bind(4, std::int64_t{conflict.conflict ? 1 : 0}));
@@ -277,7 +275,7 @@ Result<std::vector<ConflictRecord>> SqliteStore::list_conflicts() {
     if (!*row) {
       break;
     }
-    out.push_back({stmt->column_int(0), numbers_from_json(stmt->column_text(1)), stmt->column_optional_double(2),
+    out.push_back({stmt->column_int(0), experiment_numbers_from_json(stmt->column_text(1)), stmt->column_optional_double(2),
                    stmt->column_optional_double(3), stmt->column_int(4) != 0, stmt->column_text(5),
                    stmt->column_int(6)});
   }

@@ -75,35 +75,37 @@ public:
   /// core::Run reads back exactly as it was added. Error: no such session.
   virtual Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) = 0;
 
-  // The optimization workflow's records (workflow_records.hpp). Each write is one transaction. A backend
-  // that does not keep them yet inherits these defaults, which fail with "... does not keep workflow
-  // records"; the SQLite backend implements them all.
+  // The optimization workflow's records (workflow_records.hpp). Each write is one transaction. Every
+  // backend keeps them (tests/unit/test_store_workflow_records.cpp runs on SQLite and PostgreSQL).
 
-  /// Adds a baseline with its inputs; returns its id.
-  virtual Result<std::int64_t> add_baseline(const BaselineRecord& baseline);
+  /// Adds a baseline with its inputs and machine class; returns its id. Error: an input names an
+  /// unknown session (nothing is added).
+  virtual Result<std::int64_t> add_baseline(const BaselineRecord& baseline) = 0;
   /// Every baseline, oldest first, inputs included.
-  virtual Result<std::vector<BaselineRecord>> list_baselines();
-  /// Adds an experiment. number 0 takes the next free number (max + 1). Returns the record as stored
-  /// (id and number set). Error: the number is taken.
-  virtual Result<ExperimentRecord> add_experiment(const ExperimentRecord& experiment);
+  virtual Result<std::vector<BaselineRecord>> list_baselines() = 0;
+  /// Adds an experiment. number 0 takes the next free number (max + 1), also between concurrent
+  /// writers. Returns the record as stored (id and number set). Error: the number is taken.
+  virtual Result<ExperimentRecord> add_experiment(const ExperimentRecord& experiment) = 0;
   /// Replaces every field of the experiment with id `experiment.id`. Error: no such experiment.
-  virtual Result<void> update_experiment(const ExperimentRecord& experiment);
+  virtual Result<void> update_experiment(const ExperimentRecord& experiment) = 0;
   /// Every experiment, by number.
-  virtual Result<std::vector<ExperimentRecord>> list_experiments();
+  virtual Result<std::vector<ExperimentRecord>> list_experiments() = 0;
   /// Records that `link.session_id` measured `link.input` for the owner. Error: no such session.
-  virtual Result<void> link_session(const SessionLink& link);
+  virtual Result<void> link_session(const SessionLink& link) = 0;
   /// The links of one owner, in the order they were added.
-  virtual Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id);
+  virtual Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id) = 0;
+  /// Every link of every owner, in the order they were added (for `zkbench store copy`).
+  virtual Result<std::vector<SessionLink>> list_session_links() = 0;
   /// Adds a learning or idea; returns its id.
-  virtual Result<std::int64_t> add_note(const NoteRecord& note);
+  virtual Result<std::int64_t> add_note(const NoteRecord& note) = 0;
   /// Marks an idea done (or not). Error: no such note.
-  virtual Result<void> set_note_done(std::int64_t note_id, bool done);
+  virtual Result<void> set_note_done(std::int64_t note_id, bool done) = 0;
   /// The notes of `kind` ("learning" or "idea"), oldest first.
-  virtual Result<std::vector<NoteRecord>> list_notes(const std::string& kind);
+  virtual Result<std::vector<NoteRecord>> list_notes(const std::string& kind) = 0;
   /// Adds a compound test's outcome; returns its id.
-  virtual Result<std::int64_t> add_conflict(const ConflictRecord& conflict);
+  virtual Result<std::int64_t> add_conflict(const ConflictRecord& conflict) = 0;
   /// Every compound test, oldest first.
-  virtual Result<std::vector<ConflictRecord>> list_conflicts();
+  virtual Result<std::vector<ConflictRecord>> list_conflicts() = 0;
 
   /// The schema version of the open store.
   virtual int schema_version() const = 0;

@@ -18,13 +18,15 @@ struct BaselineInput {
   std::int64_t session_id = 0; // the session that measured it
 };
 
-/// One established baseline (`zkbench baseline`). The newest complete one is "the" baseline.
+/// One established baseline (`zkbench baseline`), recorded once every input is measured. Baselines are
+/// per machine class: the newest one of the measuring machine's class is "the" baseline there.
 struct BaselineRecord {
   std::int64_t id = 0;                 // assigned by the store
   std::string commit;                  // git commit measured
   std::string environment_yaml;        // environment.yaml text at the time
   std::int64_t created_at_us = 0;
   std::vector<BaselineInput> inputs;   // in inputs.yaml order
+  std::string machine_class;           // "h100", ... ("" = not recorded: a machine without a class)
 };
 
 /// One experiment (`zkbench exp new`), from hypothesis to verdict.

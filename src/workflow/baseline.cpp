@@ -69,6 +69,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   measure.warmup = config.benchmark.warmup;
   measure.cooldown_s = config.benchmark.cooldown_seconds;
   measure.status = options.status;
+  measure.machine_class = ws.machine_class;
   std::vector<core::Benchmark> measured;
   const auto& inputs = ws.project.inputs.inputs;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -137,7 +138,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   WORKFLOW_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
   outcome.files.push_back(ws.benchmarks_dir() / "environment.yaml");
 
-  auto id = ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records});
+  auto id = ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records, ws.machine_class});
   if (!id) {
     return tl::unexpected(id.error());
   }

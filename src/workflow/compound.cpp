@@ -41,6 +41,12 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
   if (found == baselines->end()) {
     return make_error("the experiments' baseline is not in the store");
   }
+  if (found->machine_class != ws.machine_class) {
+    // The combination is measured here: its figures compare only with a baseline of this class.
+    return make_error(fmt::format("the experiments were compared with baseline {} of machine class '{}', this "
+                                  "machine's class is '{}': run the compound test on a '{}' machine",
+                                  found->id, found->machine_class, ws.machine_class, found->machine_class));
+  }
   const store::BaselineRecord baseline = *found;
   auto base_benches = baseline_benchmarks(*ws.store, baseline);
   auto policy = project_policy(ws.project.config);

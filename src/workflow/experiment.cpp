@@ -145,6 +145,7 @@ Result<std::string> check_baseline_drift(Workspace& ws, const store::BaselineRec
   measure.owner_id = -now_us();
   measure.runs = 2;
   measure.status = options.status;
+  measure.machine_class = ws.machine_class;
   auto fresh = measure_input(*ws.store, ws.project, inputs.front(), tree, measure);
   if (!fresh) {
     return tl::unexpected(fresh.error());
@@ -255,6 +256,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       const double median = stats::median(base_times);
       measure.timeout_s = std::max(median * policy.timeout_multiplier, median + k_min_timeout_slack_s);
       measure.status = options.status;
+      measure.machine_class = ws.machine_class;
       if (options.strategy == Strategy::sequential) {
         verdict::SequentialOptions seq;
         seq.max_runs = measure.runs;
@@ -359,7 +361,9 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   if (util::trim(name).empty()) {
     return make_error("an experiment needs a name: zkbench exp new \"MPT hash cache\" --hypothesis \"...\"");
   }
-  auto baseline = latest_baseline(*ws.store);
+  // The branch starts from this class's baseline when there is one; `exp run` compares on whichever
+  // class runs it.
+  auto baseline = latest_baseline(*ws.store, ws.machine_class, ClassMatch::preferred);
   if (!baseline) {
     return tl::unexpected(baseline.error());
   }
@@ -438,18 +442,21 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     return make_error(fmt::format("experiment {} is already decided: {} (branch {})", experiment_id(number), e.verdict,
                                   e.branch));
   }
-  auto baselines = ws.store->list_baselines();
-  if (!baselines) {
-    return tl::unexpected(baselines.error());
-  }
-  std::optional<store::BaselineRecord> baseline;
-  for (const store::BaselineRecord& b : *baselines) {
-    if (e.baseline_id && b.id == *e.baseline_id) {
-      baseline = b;
-    }
-  }
+  // Only a baseline measured on this machine's class is comparable (issue 7): the experiment's own
+  // when it was, else the class's newest, which the experiment is then recorded against.
+  auto baseline = comparable_baseline(*ws.store, e, ws.machine_class);
   if (!baseline) {
-    return make_error(fmt::format("experiment {}'s baseline is not in the store", experiment_id(number)));
+    return tl::unexpected(baseline.error());
+  }
+  if (e.baseline_id != baseline->id) {
+    outcome.warnings.push_back(fmt::format("compared with baseline {} of machine class '{}' (commit {}){}",
+                                           baseline->id, ws.machine_class, baseline->commit.substr(0, 12),
+                                           baseline->commit == e.baseline_commit
+                                               ? std::string()
+                                               : fmt::format(", not the commit {} the branch started from: the "
+                                                             "comparison includes the changes between them",
+                                                             e.baseline_commit.substr(0, 12))));
+    e.baseline_id = baseline->id;
   }
   auto base_benches = baseline_benchmarks(*ws.store, *baseline);
   if (!base_benches) {

@@ -327,6 +327,7 @@ Result<InputMeasurement> measure_input(store::Store& store, const Project& proje
   plan.count.runs = static_cast<std::size_t>(needed);
   plan.timeout_s = options.timeout_s;
   plan.shell = config.benchmark.shell;
+  plan.machine_class = options.machine_class;
   plan.read_metrics = metric_reader(config, values);
   // Unique, so the observer finds this session among the store's newest.
   plan.argv = fmt::format("zkbench {} {} input {} (pid {}, {})", options.owner, options.owner_id, input.name,

@@ -54,6 +54,7 @@ struct MeasureOptions {
   /// Called after every kept run with all runs so far; true stops measuring this input (sequential).
   std::function<bool(const core::Benchmark&)> enough;
   StatusFile* status = nullptr;      // updated at every run when given
+  std::string machine_class;         // recorded with each session (Workspace::machine_class)
 };
 
 enum class InputEnd { measured, failed, timed_out, interrupted };

@@ -1,5 +1,7 @@
 #include "workflow/workspace.hpp"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "stats/descriptive.hpp"
@@ -31,14 +33,19 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
     return make_error(fmt::format("{} is not in a git repository: the workflow keeps experiments on git branches",
                                   ws.project.config.file.string()));
   }
-  const std::string location = ws.project.config.store
-                                   ? *ws.project.config.store
+  // zkbench.yaml's `store:`, else $ZKBENCH_STORE (what a team's worker passes on to the jobs it runs),
+  // else the project's SQLite file.
+  const char* env_store = std::getenv("ZKBENCH_STORE");
+  const std::string location = ws.project.config.store ? *ws.project.config.store
+                               : env_store != nullptr && *env_store != '\0'
+                                   ? std::string(env_store)
                                    : store::default_store_path(ws.project.config.root).string();
   auto opened = store::open_store(location, store::OpenMode::create);
   if (!opened) {
     return tl::unexpected(opened.error());
   }
   ws.store = std::move(*opened);
+  ws.machine_class = machine_class_from_env();
   return ws;
 }
 
@@ -87,7 +94,23 @@ Result<store::ExperimentRecord> find_experiment(store::Store& store, int number)
   return make_error(fmt::format("no experiment {}; see zkbench exp list", experiment_id(number)));
 }
 
-Result<store::BaselineRecord> latest_baseline(store::Store& store) {
+std::string machine_class_from_env() {
+  const char* value = std::getenv("ZKBENCH_MACHINE_CLASS");
+  return value != nullptr ? std::string(util::trim(value)) : std::string();
+}
+
+Error no_baseline_for_class(const std::string& machine_class) {
+  if (machine_class.empty()) {
+    return Error{"no baseline for a machine without a class: run `zkbench baseline` here, or set "
+                 "ZKBENCH_MACHINE_CLASS to this machine's class"};
+  }
+  return Error{fmt::format("no baseline for machine class '{0}'; run `zkbench baseline` on an {0} machine "
+                           "(e.g. zkbench submit baseline --class {0})",
+                           machine_class)};
+}
+
+Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
+                                              ClassMatch match) {
   auto all = store.list_baselines();
   if (!all) {
     return tl::unexpected(all.error());
@@ -95,7 +118,30 @@ Result<store::BaselineRecord> latest_baseline(store::Store& store) {
   if (all->empty()) {
     return make_error("no baseline yet: run zkbench baseline first (seed 002: never skip the baseline)");
   }
-  return all->back();
+  // Oldest first: the last match is the newest.
+  for (auto b = all->rbegin(); b != all->rend(); ++b) {
+    if (b->machine_class == machine_class) {
+      return *b;
+    }
+  }
+  if (match == ClassMatch::preferred) {
+    return all->back();
+  }
+  return tl::unexpected(no_baseline_for_class(machine_class));
+}
+
+Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
+                                                  const std::string& machine_class) {
+  auto all = store.list_baselines();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  for (const store::BaselineRecord& b : *all) {
+    if (experiment.baseline_id && b.id == *experiment.baseline_id && b.machine_class == machine_class) {
+      return b;
+    }
+  }
+  return latest_baseline(store, machine_class, ClassMatch::required);
 }
 
 Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,

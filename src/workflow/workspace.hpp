@@ -22,6 +22,7 @@ struct Workspace {
   Project project;
   std::unique_ptr<store::Store> store;
   Git git{"."};
+  std::string machine_class; // this machine's class (machine_class_from_env); its baselines are compared with
 
   const std::filesystem::path& root() const { return project.config.root; }
   std::filesystem::path benchmarks_dir() const { return root() / "benchmarks"; }
@@ -32,8 +33,9 @@ struct Workspace {
   std::filesystem::path worktree_dir(const std::string& name) const;
 };
 
-/// Opens the project whose zkbench.yaml is `config_path` and its store (config `store:` or
-/// .zkbench/zkbench.db). Errors: config errors (located), not a git repository, the store's errors.
+/// Opens the project whose zkbench.yaml is `config_path` and its store (config `store:`, else
+/// $ZKBENCH_STORE, else .zkbench/zkbench.db); the machine class comes from the environment. Errors: config errors
+/// (located), not a git repository, the store's errors.
 Result<Workspace> open_workspace(const std::filesystem::path& config_path);
 
 /// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier.
@@ -47,8 +49,31 @@ Result<int> parse_experiment_number(const std::string& text);
 /// The experiment numbered `number`. Error: none ("no experiment 007; see zkbench exp list").
 Result<store::ExperimentRecord> find_experiment(store::Store& store, int number);
 
-/// The newest baseline. Error: none yet ("no baseline yet: run zkbench baseline first").
-Result<store::BaselineRecord> latest_baseline(store::Store& store);
+/// This machine's class: $ZKBENCH_MACHINE_CLASS (`zkbench worker --class` sets it for its jobs), ""
+/// when unset (a machine without a class, whose baselines have class "").
+std::string machine_class_from_env();
+
+/// Whether latest_baseline may fall back to another class's baseline.
+enum class ClassMatch {
+  required,  // comparing figures: only a baseline measured on the same class will do
+  preferred, // branching from a commit (exp new): the class's own baseline, else the newest of any class
+};
+
+/// The newest baseline measured on a machine of `machine_class` (baselines are recorded only once
+/// every input is measured, so each is complete). Errors: no baseline at all ("no baseline yet: run
+/// zkbench baseline first"); with ClassMatch::required, none of this class ("no baseline for machine
+/// class 'h100'; run `zkbench baseline` on an h100 machine").
+Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
+                                              ClassMatch match = ClassMatch::required);
+
+/// The baseline `experiment` is compared with on a machine of `machine_class`: the experiment's own
+/// baseline when it was measured on that class, else the newest baseline of the class. Errors: as
+/// latest_baseline with ClassMatch::required.
+Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
+                                                  const std::string& machine_class);
+
+/// The error for a store with baselines but none of `machine_class`, saying what to run where.
+Error no_baseline_for_class(const std::string& machine_class);
 
 /// The baseline's measured runs per input name.
 Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,

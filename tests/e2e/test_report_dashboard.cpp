@@ -1,22 +1,21 @@
 // `zkbench report` and the live `zkbench serve` on real workflow projects (tests/support/workflow_repo.hpp):
 // the report's files from the store, and the JSON API over real HTTP on an ephemeral loopback port while
 // another zkbench process measures an experiment into the same store.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <fstream>
-#include <regex>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/serve_client.hpp"
 #include "support/workflow_repo.hpp"
 
+using zkbench::test::Background;
 using zkbench::test::CliResult;
+using zkbench::test::get_json;
+using zkbench::test::served_port;
 using zkbench::test::read_file;
 using zkbench::test::WorkflowRepo;
 
@@ -25,79 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-/// A zkbench started in the background with its output in a file; SIGTERM and reaped when it goes.
-class Background {
-public:
-  Background(const fs::path& cwd, const std::string& args, const fs::path& log) : m_log(log) {
-    m_pid = ::fork();
-    if (m_pid == 0) {
-      const std::string command = "exec '" + std::string(ZKBENCH_BINARY) + "' " + args + " >'" + log.string() + "' 2>&1";
-      if (::chdir(cwd.c_str()) == 0) {
-        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-      }
-      ::_exit(127);
-    }
-  }
-  ~Background() {
-    if (m_pid > 0 && !m_reaped) {
-      ::kill(m_pid, SIGTERM);
-      ::waitpid(m_pid, nullptr, 0);
-    }
-  }
-  Background(const Background&) = delete;
-  Background& operator=(const Background&) = delete;
-
-  bool running() {
-    if (m_reaped) {
-      return false;
-    }
-    int status = 0;
-    if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-      m_reaped = true;
-      m_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      return false;
-    }
-    return true;
-  }
-  int wait() {
-    while (running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return m_exit;
-  }
-  std::string output() const { return read_file(m_log); }
-
-private:
-  fs::path m_log;
-  pid_t m_pid = -1;
-  bool m_reaped = false;
-  int m_exit = -1;
-};
-
-/// The port `zkbench serve --port 0` printed, waiting up to 20 s for it.
-int served_port(Background& server) {
-  const std::regex address(R"(http://127\.0\.0\.1:(\d+)/)");
-  for (int i = 0; i < 400 && server.running(); ++i) {
-    std::smatch match;
-    const std::string out = server.output();
-    if (std::regex_search(out, match, address)) {
-      return std::stoi(match[1]);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return -1;
-}
-
-nlohmann::json get_json(httplib::Client& client, const std::string& path, int expected_status = 200) {
-  const auto response = client.Get(path);
-  EXPECT_TRUE(response) << path;
-  if (!response) {
-    return nullptr;
-  }
-  EXPECT_EQ(response->status, expected_status) << path << ": " << response->body;
-  return nlohmann::json::parse(response->body, nullptr, false);
-}
 
 } // namespace
 

@@ -103,3 +103,30 @@ TEST(PostgresStore, concurrent_openers_migrate_once) {
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, zkbench::store::latest_schema_version());
 }
+
+TEST(PostgresStore, version_5_gives_existing_baselines_the_class_of_their_first_session) {
+  zkbench::test::TempDir dir;
+  auto db = PgDb::connect(test_pg_url(), schema_for(dir.path()));
+  ASSERT_TRUE(db) << db.error().message;
+  const auto v4 = zkbench::store::apply_pg_migrations(*db, 4);
+  ASSERT_TRUE(v4) << v4.error().message;
+  ASSERT_EQ(*v4, 4);
+  ASSERT_TRUE(db->transact("setup", [](pqxx::work& tx) -> Result<void> {
+    tx.exec("INSERT INTO sessions (id, kind, argv, host, working_dir, started_at_us, status, machine_class) VALUES "
+            "(1, 'run', 'a', 'h', '/', 1, 'complete', 'h100'), (2, 'run', 'b', 'h', '/', 2, 'complete', 'rtx3090')");
+    tx.exec("INSERT INTO baselines (id, commit_sha, environment, created_at_us) VALUES (1, 'c1', '', 1), "
+            "(2, 'c2', '', 2), (3, 'c3', '', 3)");
+    tx.exec("INSERT INTO baseline_inputs (baseline_id, position, input, output_hash, session_id) VALUES "
+            "(1, 1, 'late', 'h', 2), (1, 0, 'first', 'h', 1), (2, 0, 'only', 'h', 2)");
+    return {};
+  }));
+  auto store = PostgresStore::open(test_pg_url(), schema_for(dir.path()));
+  ASSERT_TRUE(store) << store.error().message;
+  const auto baselines = (*store)->list_baselines();
+  ASSERT_TRUE(baselines) << baselines.error().message;
+  ASSERT_EQ(baselines->size(), 3U);
+  EXPECT_EQ((*baselines)[0].machine_class, "h100");
+  EXPECT_EQ((*baselines)[0].inputs.front().input, "first");
+  EXPECT_EQ((*baselines)[1].machine_class, "rtx3090");
+  EXPECT_EQ((*baselines)[2].machine_class, ""); // no inputs
+}

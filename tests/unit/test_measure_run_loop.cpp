@@ -86,6 +86,24 @@ public:
   int schema_version() const override { return 1; }
   std::filesystem::path artifacts_dir() const override { return m_temp.path(); }
 
+  // The run loop keeps no workflow records.
+  Result<std::int64_t> add_baseline(const store::BaselineRecord& /*b*/) override { return unused(); }
+  Result<std::vector<store::BaselineRecord>> list_baselines() override { return unused(); }
+  Result<store::ExperimentRecord> add_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
+  Result<void> update_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
+  Result<std::vector<store::ExperimentRecord>> list_experiments() override { return unused(); }
+  Result<void> link_session(const store::SessionLink& /*link*/) override { return unused(); }
+  Result<std::vector<store::SessionLink>> session_links(const std::string& /*owner*/, std::int64_t /*id*/) override {
+    return unused();
+  }
+  Result<std::vector<store::SessionLink>> list_session_links() override { return unused(); }
+  Result<std::int64_t> add_note(const store::NoteRecord& /*note*/) override { return unused(); }
+  Result<void> set_note_done(std::int64_t /*id*/, bool /*done*/) override { return unused(); }
+  Result<std::vector<store::NoteRecord>> list_notes(const std::string& /*kind*/) override { return unused(); }
+  Result<std::int64_t> add_conflict(const store::ConflictRecord& /*conflict*/) override { return unused(); }
+  Result<std::vector<store::ConflictRecord>> list_conflicts() override { return unused(); }
+  static tl::unexpected<Error> unused() { return make_error("MemoryStore keeps no workflow records"); }
+
   // A folder of its own per store: ctest runs these tests in parallel processes.
   test::TempDir m_temp;
   std::filesystem::path dir = m_temp.path();

@@ -42,3 +42,25 @@ TEST(StoreMigrations, applies_up_to_a_target_then_the_rest_recording_each_versio
   ASSERT_TRUE(count && *count->step());
   EXPECT_EQ(count->column_int(0), zkbench::store::latest_schema_version());
 }
+
+TEST(StoreMigrations, version_5_gives_existing_baselines_the_class_of_their_first_session) {
+  zkbench::test::TempDir dir;
+  auto db = zkbench::store::SqliteDb::open(dir / "m.db", zkbench::store::OpenFlags::read_write_create);
+  ASSERT_TRUE(db);
+  ASSERT_EQ(*zkbench::store::apply_migrations(*db, 4), 4);
+  ASSERT_TRUE(db->exec(
+      "INSERT INTO sessions (id, kind, argv, host, working_dir, started_at_us, status, machine_class) VALUES "
+      "(1, 'run', 'a', 'h', '/', 1, 'complete', 'h100'), (2, 'run', 'b', 'h', '/', 2, 'complete', 'rtx3090');"
+      "INSERT INTO baselines (id, commit_sha, environment, created_at_us) VALUES (1, 'c1', '', 1), (2, 'c2', '', 2),"
+      " (3, 'c3', '', 3);"
+      "INSERT INTO baseline_inputs (baseline_id, position, input, output_hash, session_id) VALUES "
+      "(1, 1, 'late', 'h', 2), (1, 0, 'first', 'h', 1), (2, 0, 'only', 'h', 2);"));
+  ASSERT_EQ(*zkbench::store::apply_migrations(*db), zkbench::store::latest_schema_version());
+  auto classes = db->prepare("SELECT machine_class FROM baselines ORDER BY id");
+  ASSERT_TRUE(classes);
+  std::vector<std::string> found;
+  while (*classes->step()) {
+    found.push_back(classes->column_text(0));
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{"h100", "rtx3090", ""})); // baseline 3 has no inputs
+}

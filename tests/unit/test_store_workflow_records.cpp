@@ -1,5 +1,10 @@
 // The Store contract for the optimization workflow's records (baselines, experiments, session links,
-// notes, conflicts), run against every backend that instantiates StoreContract.
+// notes, conflicts), run against every backend that instantiates StoreContract: SQLite in unit_tests,
+// PostgreSQL in pg_tests (CMakeLists.txt compiles this file into both).
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -42,8 +47,8 @@ TEST_P(StoreContract, round_trips_baselines_with_their_inputs_oldest_first) {
   const auto s2 = store->begin_session(info());
   ASSERT_TRUE(s1 && s2);
   BaselineRecord first{0, "c0ffee", "machine:\n  hostname: box\n", 1'700'000'000'000'000,
-                       {{"light", "sha-light", *s1}, {"typical", "sha-typical", *s2}}};
-  BaselineRecord second{0, "beef", "", 1'700'000'100'000'000, {{"light", "sha2", *s2}}};
+                       {{"light", "sha-light", *s1}, {"typical", "sha-typical", *s2}}, "h100"};
+  BaselineRecord second{0, "beef", "", 1'700'000'100'000'000, {{"light", "sha2", *s2}}, ""};
   const auto id1 = store->add_baseline(first);
   const auto id2 = store->add_baseline(second);
   ASSERT_TRUE(id1 && id2) << (id1 ? id2.error().message : id1.error().message);
@@ -59,14 +64,16 @@ TEST_P(StoreContract, round_trips_baselines_with_their_inputs_oldest_first) {
   EXPECT_EQ((*baselines)[0].inputs[1].input, "typical");
   EXPECT_EQ((*baselines)[0].inputs[1].output_hash, "sha-typical");
   EXPECT_EQ((*baselines)[0].inputs[1].session_id, *s2);
+  EXPECT_EQ((*baselines)[0].machine_class, "h100");
   EXPECT_EQ((*baselines)[1].commit, "beef");
   EXPECT_EQ((*baselines)[1].inputs.size(), 1U);
+  EXPECT_EQ((*baselines)[1].machine_class, "");
 }
 
 TEST_P(StoreContract, a_baseline_naming_an_unknown_session_is_refused_whole) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  const auto added = store->add_baseline(BaselineRecord{0, "c0ffee", "", 1, {{"light", "h", 999}}});
+  const auto added = store->add_baseline(BaselineRecord{0, "c0ffee", "", 1, {{"light", "h", 999}}, "h100"});
   ASSERT_FALSE(added);
   EXPECT_NE(added.error().message.find("no session 999"), std::string::npos) << added.error().message;
   EXPECT_TRUE(store->list_baselines()->empty());
@@ -141,6 +148,50 @@ TEST_P(StoreContract, links_sessions_to_their_owner_in_order) {
   EXPECT_EQ((*links)[1].input, "typical");
   EXPECT_EQ(store->session_links("baseline", 7)->size(), 1U);
   EXPECT_TRUE(store->session_links("compound", 7)->empty());
+  const auto all = store->list_session_links();
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 3U);
+  EXPECT_EQ((*all)[2].owner, "baseline");
+  EXPECT_EQ((*all)[2].session_id, *s2);
+}
+
+TEST_P(StoreContract, concurrent_writers_get_distinct_experiment_numbers) {
+  // Each thread has its own store object (its own connection), as separate `exp new` processes would.
+  constexpr int k_threads = 4;
+  constexpr int k_per_thread = 5;
+  ASSERT_TRUE(open_store()); // created and migrated before the writers start
+  std::mutex mutex;
+  std::vector<int> numbers;
+  std::vector<std::string> errors;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&, t] {
+      auto store = GetParam().open(store_path());
+      for (int i = 0; i < k_per_thread; ++i) {
+        const auto added = store ? (*store)->add_experiment(experiment("e" + std::to_string(t) + "-" + std::to_string(i)))
+                                 : zkbench::Result<ExperimentRecord>(tl::unexpected(store.error()));
+        std::lock_guard lock(mutex);
+        if (added) {
+          numbers.push_back(added->number);
+        } else {
+          errors.push_back(added.error().message);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<int> expected(k_threads * k_per_thread);
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    expected[i] = static_cast<int>(i) + 1;
+  }
+  EXPECT_EQ(numbers, expected);
+  const auto stored = open_store()->list_experiments();
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->size(), expected.size());
 }
 
 TEST_P(StoreContract, keeps_learnings_and_ideas_apart_and_marks_ideas_done) {
