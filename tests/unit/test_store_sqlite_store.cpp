@@ -64,8 +64,12 @@ TEST(SqliteStore, a_new_file_gets_wal_journal_and_every_migration) {
 
   SqliteDb db = raw_db(path);
   EXPECT_EQ(query_text(db, "PRAGMA journal_mode"), "wal");
+  std::string every_version;
+  for (int version = 1; version <= zkbench::store::latest_schema_version(); ++version) {
+    every_version += (version == 1 ? "" : ",") + std::to_string(version);
+  }
   EXPECT_EQ(query_text(db, "SELECT group_concat(version, ',') FROM (SELECT version FROM schema_migrations ORDER BY version)"),
-            "1,2,3,4");
+            every_version);
 }
 
 TEST(SqliteStore, migrates_a_version_1_file_and_keeps_its_data) {
@@ -113,12 +117,12 @@ TEST(SqliteStore, refuses_a_file_with_a_newer_schema) {
   ASSERT_TRUE(SqliteStore::open(path));
   {
     SqliteDb db = raw_db(path);
-    exec_ok(db, "INSERT INTO schema_migrations VALUES (5, 'from the future', 0)");
+    exec_ok(db, "INSERT INTO schema_migrations VALUES (999, 'from the future', 0)");
   }
   const auto reopened = SqliteStore::open(path);
   ASSERT_FALSE(reopened);
   EXPECT_EQ(reopened.error().message,
-            "store '" + path.string() + "' has schema version 5, this zkbench knows up to " +
+            "store '" + path.string() + "' has schema version 999, this zkbench knows up to " +
                 std::to_string(zkbench::store::latest_schema_version()) + ": upgrade zkbench");
 }
 
