@@ -14,6 +14,15 @@ namespace zkbench::cli {
 
 namespace {
 
+// Changes under this share of a function's figure are noise on a chart of percentages.
+constexpr double k_min_change_pct = 0.1;
+
+/// "0x000000000010cd18": a function callgrind knows only by address, which moves between builds.
+bool is_bare_address(const std::string& name) {
+  return name.size() > 2 && name.starts_with("0x") &&
+         name.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string::npos;
+}
+
 struct Ranked {
   report::FunctionChange change;
   double magnitude = 0; // |current - base| in the metric's units
@@ -26,7 +35,7 @@ ProfileChanges profile_changes(const profile::Profile& base, const profile::Prof
   const profile::Metric metric = profile::headline_metric(diff).value_or(profile::Metric::steps);
   std::vector<Ranked> ranked;
   for (const profile::FunctionChange& f : diff.functions) {
-    if (f.match == profile::MatchKind::added) {
+    if (f.match == profile::MatchKind::added || is_bare_address(f.name)) {
       continue;
     }
     const profile::FunctionProfile* before = base.find(f.base_name);
@@ -47,7 +56,10 @@ ProfileChanges profile_changes(const profile::Profile& base, const profile::Prof
       continue;
     }
     const double delta = static_cast<double>(*c) - static_cast<double>(*b);
-    ranked.push_back({{f.name, delta / static_cast<double>(*b) * 100}, std::abs(delta)});
+    const double pct = delta / static_cast<double>(*b) * 100;
+    if (std::abs(pct) >= k_min_change_pct) {
+      ranked.push_back({{f.name, pct}, std::abs(delta)});
+    }
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) { return x.magnitude > y.magnitude; });
   ProfileChanges changes;

@@ -22,7 +22,8 @@ struct ProfileChanges {
 /// headline metric of their diff (steps, else cost, else cycles). Functions are matched as `profile
 /// diff` matches them; each is compared on its own figures (exclusive) where both profiles have them,
 /// else on inclusive ones, so callers (main, _start) do not crowd out the functions that changed. A
-/// function gone from `current` is -100%; a new one has no base to compare with and is left out.
+/// function gone from `current` is -100%; left out: a new one (no base to compare with), one known only
+/// by its address ("0x10cd18": addresses move between builds), changes under 0.1%.
 ProfileChanges profile_changes(const profile::Profile& base, const profile::Profile& current, std::size_t top);
 
 /// Reads profiles from the store for the dashboard, parsing each at most once.

@@ -61,6 +61,16 @@ TEST(DashboardProfiles, profiles_with_only_inclusive_figures_compare_those) {
   EXPECT_TRUE(changes.up.empty());
 }
 
+TEST(DashboardProfiles, leaves_out_bare_addresses_and_changes_under_a_tenth_of_a_percent) {
+  const Profile base = profile(100'000, {function("0x000000000010cd18", 5'000, 5'000), function("malloc", 50'000, 50'000),
+                                         function("hash", 45'000, 45'000)});
+  const Profile current = profile(90'000, {function("malloc", 50'010, 50'010), function("hash", 40'000, 40'000)});
+  const auto changes = profile_changes(base, current, 5);
+  ASSERT_EQ(changes.down.size(), 1u);
+  EXPECT_EQ(changes.down[0].function, "hash");
+  EXPECT_TRUE(changes.up.empty()) << changes.up[0].function; // malloc: +0.02%
+}
+
 TEST(DashboardProfiles, identical_profiles_have_no_changes) {
   const Profile same = profile(100, {function("main", 100, 100)});
   const auto changes = profile_changes(same, same, 5);
