@@ -41,9 +41,10 @@ int copy(const StoreOptions& options) {
                 "the sessions copied before the error are in the target; remove them before copying again");
   }
   fmt::print("copied {} sessions, {} benchmarks, {} runs, {} baselines, {} experiments, {} session links, {} notes, "
-             "{} compound tests from '{}' to '{}'\n",
+             "{} compound tests, {} profiles from '{}' to '{}'\n",
              copied->sessions, copied->benchmarks, copied->runs, copied->baselines, copied->experiments,
-             copied->session_links, copied->notes, copied->conflicts, from->location(), to->location());
+             copied->session_links, copied->notes, copied->conflicts, copied->profiles, from->location(),
+             to->location());
   return static_cast<int>(ExitCode::success);
 }
 

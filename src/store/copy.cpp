@@ -104,6 +104,22 @@ Result<void> copy_notes_and_conflicts(Store& from, Store& to, CopySummary& summa
   return {};
 }
 
+Result<void> copy_profiles(Store& from, Store& to, const IdMap& baselines, CopySummary& summary) {
+  ZKBENCH_TRY_ASSIGN(listed, from.list_profiles()); // without content: one at a time below
+  for (const ProfileRecord& entry : *listed) {
+    ZKBENCH_TRY_ASSIGN(profile, from.get_profile(entry.id));
+    // baseline_id is a plain value, not a foreign key: a baseline not copied keeps the number it had.
+    if (profile->baseline_id) {
+      if (const auto found = baselines.find(*profile->baseline_id); found != baselines.end()) {
+        profile->baseline_id = found->second;
+      }
+    }
+    ZKBENCH_TRY(to.add_profile(*profile));
+    ++summary.profiles;
+  }
+  return {};
+}
+
 } // namespace
 
 Result<CopySummary> copy_store(Store& from, Store& to) {
@@ -113,6 +129,7 @@ Result<CopySummary> copy_store(Store& from, Store& to) {
   ZKBENCH_TRY_ASSIGN(experiments, copy_experiments(from, to, *baselines, summary));
   ZKBENCH_TRY(copy_links(from, to, *sessions, *experiments, summary));
   ZKBENCH_TRY(copy_notes_and_conflicts(from, to, summary));
+  ZKBENCH_TRY(copy_profiles(from, to, *baselines, summary));
   return summary;
 }
 

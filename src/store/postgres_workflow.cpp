@@ -1,5 +1,5 @@
 // PostgresStore's workflow records (baselines, experiments, session links, notes, conflicts): schema
-// v4, v5. Same semantics as sqlite_workflow.cpp; the SQL differs in placeholders and in how writers
+// v4, v6. Same semantics as sqlite_workflow.cpp; the SQL differs in placeholders and in how writers
 // are serialized (row locks and an advisory lock instead of SQLite's single writer).
 #include <map>
 

@@ -1,4 +1,4 @@
-// SqliteStore's workflow records (baselines, experiments, session links, notes, conflicts): schema v4, v5.
+// SqliteStore's workflow records (baselines, experiments, session links, notes, conflicts): schema v4, v6.
 #include <fmt/format.h>
 
 #include "store/row_codec.hpp"

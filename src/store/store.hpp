@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "store/profile_record.hpp"
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 
@@ -106,6 +107,16 @@ public:
   virtual Result<std::int64_t> add_conflict(const ConflictRecord& conflict) = 0;
   /// Every compound test, oldest first.
   virtual Result<std::vector<ConflictRecord>> list_conflicts() = 0;
+
+  // Profiles (profile_record.hpp). Every backend keeps them (SQLite and PostgreSQL).
+
+  /// Adds a profile (every field but id and size_bytes); returns its id. Error: kind is neither
+  /// "profile" nor "diff".
+  virtual Result<std::int64_t> add_profile(const ProfileRecord& profile) = 0;
+  /// Every profile, oldest first (by id), without content (size_bytes set).
+  virtual Result<std::vector<ProfileRecord>> list_profiles() = 0;
+  /// One profile with its content. Error: no such profile ("no profile 7 in store '...'").
+  virtual Result<ProfileRecord> get_profile(std::int64_t profile_id) = 0;
 
   /// The schema version of the open store.
   virtual int schema_version() const = 0;

@@ -4,7 +4,6 @@
 #include <limits>
 #include <map>
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -124,6 +123,18 @@ nlohmann::json dump_workflow(const std::string& location) {
     const auto notes = store.list_notes(kind);
     for (const NoteRecord& note : notes.value_or(std::vector<NoteRecord>{})) {
       out["notes"].push_back({note.kind, note.text, note.created_at_us, note.done});
+    }
+  }
+  const auto profiles = store.list_profiles();
+  EXPECT_TRUE(profiles);
+  for (const auto& listed : profiles.value_or(std::vector<zkbench::store::ProfileRecord>{})) {
+    const auto p = store.get_profile(listed.id);
+    EXPECT_TRUE(p);
+    if (p) {
+      out["profiles"].push_back({p->created_at_us, p->kind, p->zkvm, p->format, p->input, p->title, p->commit,
+                                 p->file_name, nlohmann::json::binary({p->content.begin(), p->content.end()}),
+                                 or_null(p->experiment_number),
+                                 p->baseline_id ? commit_of.at(*p->baseline_id) : std::string("-")});
     }
   }
   for (const ConflictRecord& c : *conflicts) {
@@ -250,12 +261,23 @@ TEST(PgCopy, sqlite_to_postgresql_to_sqlite_keeps_the_workflow_records) {
     ASSERT_TRUE(store.add_note({0, "idea", "arena allocator", 50, true}));
     ASSERT_TRUE(store.add_note({0, "learning", "hashing dominates", 51, false}));
     ASSERT_TRUE(store.add_conflict({0, {1, 2}, std::nullopt, -0.06, false, "merge failed", 60}));
+    zkbench::store::ProfileRecord profile;
+    profile.created_at_us = 70;
+    profile.zkvm = "risc0";
+    profile.format = "pprof";
+    profile.input = "light";
+    profile.commit = "beef";
+    profile.file_name = "profile.pb.gz";
+    profile.content = std::string("\x1f\x8b\x00\xff binary", 11);
+    profile.experiment_number = 2;
+    profile.baseline_id = *rtx;
+    ASSERT_TRUE(store.add_profile(profile));
   }
   const std::string url = zkbench::test::pg_store_url(dir.path());
   const std::string back = (dir / "b.db").string();
   const auto there = zkbench::test::run_zkbench("store copy '" + source + "' '" + url + "'");
   ASSERT_EQ(there.exit_code, 0) << there.output;
-  EXPECT_NE(there.output.find("2 baselines, 2 experiments, 3 session links, 2 notes, 1 compound tests"),
+  EXPECT_NE(there.output.find("2 baselines, 2 experiments, 3 session links, 2 notes, 1 compound tests, 1 profiles"),
             std::string::npos)
       << there.output;
   const auto home = zkbench::test::run_zkbench("store copy '" + url + "' '" + back + "'");
@@ -264,6 +286,7 @@ TEST(PgCopy, sqlite_to_postgresql_to_sqlite_keeps_the_workflow_records) {
   const nlohmann::json original = dump_workflow(source);
   ASSERT_EQ(original["baselines"].size(), 2U);
   ASSERT_EQ(original["experiments"].size(), 2U);
+  ASSERT_EQ(original["profiles"].size(), 1U);
   EXPECT_EQ(dump_workflow(url), original);
   EXPECT_EQ(dump_workflow(back), original);
   EXPECT_EQ(dump(url), dump(source));
@@ -292,8 +315,9 @@ TEST(PgCopy, store_migrate_reports_the_schema_version_and_hides_the_password) {
   const std::string url = zkbench::test::pg_store_url(dir.path());
   const auto migrated = zkbench::test::run_zkbench("store migrate --store '" + url + "'");
   EXPECT_EQ(migrated.exit_code, 0) << migrated.output;
-  EXPECT_NE(migrated.output.find(fmt::format("schema version {}", zkbench::store::latest_schema_version())),
-            std::string::npos) << migrated.output;
+  EXPECT_NE(migrated.output.find("schema version " + std::to_string(zkbench::store::latest_schema_version())),
+            std::string::npos)
+      << migrated.output;
   const auto refused = zkbench::test::run_zkbench("store migrate --store 'postgresql://zk:hunter2@127.0.0.1:1/zk'");
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_EQ(refused.output.find("hunter2"), std::string::npos) << refused.output;

@@ -104,13 +104,13 @@ TEST(PostgresStore, concurrent_openers_migrate_once) {
   EXPECT_EQ(*count, zkbench::store::latest_schema_version());
 }
 
-TEST(PostgresStore, version_5_gives_existing_baselines_the_class_of_their_first_session) {
+TEST(PostgresStore, version_6_gives_existing_baselines_the_class_of_their_first_session) {
   zkbench::test::TempDir dir;
   auto db = PgDb::connect(test_pg_url(), schema_for(dir.path()));
   ASSERT_TRUE(db) << db.error().message;
-  const auto v4 = zkbench::store::apply_pg_migrations(*db, 4);
-  ASSERT_TRUE(v4) << v4.error().message;
-  ASSERT_EQ(*v4, 4);
+  const auto v5 = zkbench::store::apply_pg_migrations(*db, 5);
+  ASSERT_TRUE(v5) << v5.error().message;
+  ASSERT_EQ(*v5, 5);
   ASSERT_TRUE(db->transact("setup", [](pqxx::work& tx) -> Result<void> {
     tx.exec("INSERT INTO sessions (id, kind, argv, host, working_dir, started_at_us, status, machine_class) VALUES "
             "(1, 'run', 'a', 'h', '/', 1, 'complete', 'h100'), (2, 'run', 'b', 'h', '/', 2, 'complete', 'rtx3090')");

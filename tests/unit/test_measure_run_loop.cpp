@@ -86,7 +86,7 @@ public:
   int schema_version() const override { return 1; }
   std::filesystem::path artifacts_dir() const override { return m_temp.path(); }
 
-  // The run loop keeps no workflow records.
+  // The run loop keeps no workflow records or profiles.
   Result<std::int64_t> add_baseline(const store::BaselineRecord& /*b*/) override { return unused(); }
   Result<std::vector<store::BaselineRecord>> list_baselines() override { return unused(); }
   Result<store::ExperimentRecord> add_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
@@ -102,7 +102,10 @@ public:
   Result<std::vector<store::NoteRecord>> list_notes(const std::string& /*kind*/) override { return unused(); }
   Result<std::int64_t> add_conflict(const store::ConflictRecord& /*conflict*/) override { return unused(); }
   Result<std::vector<store::ConflictRecord>> list_conflicts() override { return unused(); }
-  static tl::unexpected<Error> unused() { return make_error("MemoryStore keeps no workflow records"); }
+  Result<std::int64_t> add_profile(const store::ProfileRecord& /*profile*/) override { return unused(); }
+  Result<std::vector<store::ProfileRecord>> list_profiles() override { return unused(); }
+  Result<store::ProfileRecord> get_profile(std::int64_t /*id*/) override { return unused(); }
+  static tl::unexpected<Error> unused() { return make_error("MemoryStore keeps no workflow records or profiles"); }
 
   // A folder of its own per store: ctest runs these tests in parallel processes.
   test::TempDir m_temp;
