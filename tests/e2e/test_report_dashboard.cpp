@@ -56,7 +56,9 @@ TEST(ReportDashboardE2e, report_writes_the_dashboard_of_the_store) {
   EXPECT_LT(data["experiments"][0]["change_pct"].get<double>(), -20.0);
   EXPECT_GT(data["experiments"][1]["change_pct"].get<double>(), 20.0);
   EXPECT_EQ(data["experiments"][0]["inputs"].size(), 2u);
-  EXPECT_EQ(data["experiments"][0]["inputs"][0]["candidate_runs"].size(), 3u);
+  // 3 planned; the policy extends a run whose times scatter (a loaded machine) to its maximum of 20.
+  const std::size_t candidate_runs = data["experiments"][0]["inputs"][0]["candidate_runs"].size();
+  EXPECT_TRUE(candidate_runs == 3u || candidate_runs == 20u) << candidate_runs;
   EXPECT_EQ(data["baseline"]["inputs"].size(), 2u);
   EXPECT_EQ(data["overview"]["status"], "complete");
   if (data["experiments"][0]["verdict"] == "KEEP") {
