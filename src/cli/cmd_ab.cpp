@@ -39,7 +39,10 @@ struct AbCliOptions {
   bool shell = false;
   bool no_shell = false;
   bool json = false;
-  std::vector<std::string> metrics; // NAME=REGEX
+  std::vector<std::string> metrics;      // NAME=REGEX
+  std::vector<std::string> metric_files; // NAME=PATH
+  // Hooks as in `run`: given once (both sides) or twice (baseline, candidate).
+  std::vector<std::string> setup, prepare, conclude, cleanup;
   std::string store;                // default: .zkbench/zkbench.db here
 };
 
@@ -61,6 +64,44 @@ std::string describe(const measure::ExecutionResult& r) {
     return fmt::format("exited with code {}", *r.exit_code);
   }
   return fmt::format("was killed by signal {}", r.signal.value_or(0));
+}
+
+// The hook of `side`: one value serves both sides, two are baseline then candidate.
+std::optional<std::string> hook_for(const std::vector<std::string>& hooks, const char* option, verdict::Side side) {
+  if (hooks.empty()) {
+    return std::nullopt;
+  }
+  if (hooks.size() > 2) {
+    throw Fatal(fmt::format("{} was given {} times: give it once (both commands) or twice (baseline, candidate)",
+                            option, hooks.size()),
+                {}, ExitCode::usage);
+  }
+  return hooks.size() == 1 || side == verdict::Side::baseline ? hooks.front() : hooks.back();
+}
+
+// Runs a setup/prepare/conclude/cleanup command; its failure or an interrupt ends `ab` (the runs measured
+// so far are already in the store).
+void run_hook(measure::ProcessExecutor& executor, measure::ShellMode mode, const char* what,
+              const std::optional<std::string>& hook, const std::string& kept) {
+  if (!hook) {
+    return;
+  }
+  measure::CommandSpec spec;
+  spec.text = *hook;
+  spec.shell = mode;
+  measure::ExecutionOptions options;
+  options.capture_output = true;
+  auto result = executor.execute(spec, options);
+  if (!result) {
+    throw Fatal(fmt::format("the {} command '{}' could not run: {}", what, *hook, result.error().message), kept);
+  }
+  if (result->interrupted) {
+    throw Fatal("interrupted", kept, ExitCode::interrupted);
+  }
+  if (result->status != core::RunStatus::success) {
+    throw Fatal(fmt::format("the {} command '{}' {}", what, *hook, describe(*result)),
+                "append ' || true' to the command if its failure can be ignored");
+  }
 }
 
 // Keeps every measured A/B run in the store as soon as it finishes (session kind "ab"; benchmark 0 is the
@@ -143,20 +184,30 @@ int run_ab_command(const AbCliOptions& o) {
     }
     metric_specs.push_back(std::move(*spec));
   }
+  std::vector<measure::MetricFileSpec> metric_file_specs;
+  for (const auto& argument : o.metric_files) {
+    auto spec = measure::parse_metric_file_spec(argument);
+    if (!spec) {
+      throw Fatal(spec.error().message, {}, ExitCode::usage);
+    }
+    metric_file_specs.push_back(std::move(*spec));
+  }
+  const auto hooks_of = [&](verdict::Side side) {
+    struct Hooks {
+      std::optional<std::string> setup, prepare, conclude, cleanup;
+    };
+    return Hooks{hook_for(o.setup, "--setup", side), hook_for(o.prepare, "--prepare", side),
+                 hook_for(o.conclude, "--conclude", side), hook_for(o.cleanup, "--cleanup", side)};
+  };
   // The loop decides on the policy's primary metric when it is measured, else on the time.
-  const bool primary_is_metric = std::any_of(metric_specs.begin(), metric_specs.end(), [&](const auto& m) {
-    return m.name == policy.primary_metric;
-  });
+  const bool primary_is_metric =
+      std::any_of(metric_specs.begin(), metric_specs.end(), [&](const auto& m) { return m.name == policy.primary_metric; }) ||
+      std::any_of(metric_file_specs.begin(), metric_file_specs.end(),
+                  [&](const auto& m) { return m.name == policy.primary_metric; });
   const std::string decided = primary_is_metric ? policy.primary_metric : "time";
   measure::ExecutionOptions exec_options;
   exec_options.timeout_s = o.timeout_s;
   exec_options.capture_output = !metric_specs.empty();
-
-  for (int i = 0; i < o.warmup; ++i) {
-    for (const auto side : {verdict::Side::baseline, verdict::Side::candidate}) {
-      value_or_fatal(executor.execute(spec_for(side), exec_options));
-    }
-  }
 
   const std::string location =
       o.store.empty() ? store::default_store_path(std::filesystem::current_path()).string() : o.store;
@@ -165,6 +216,17 @@ int run_ab_command(const AbCliOptions& o) {
     throw Fatal(opened.error().message, "pass --store PATH to keep the runs elsewhere");
   }
   AbRecorder recorder(**opened, o);
+  // Setups run once per side before anything of that side; the runs alternate, so both come first.
+  for (const auto side : {verdict::Side::baseline, verdict::Side::candidate}) {
+    run_hook(executor, mode, "setup", hooks_of(side).setup, recorder.kept());
+  }
+  for (int i = 0; i < o.warmup; ++i) {
+    for (const auto side : {verdict::Side::baseline, verdict::Side::candidate}) {
+      run_hook(executor, mode, "preparation", hooks_of(side).prepare, recorder.kept());
+      value_or_fatal(executor.execute(spec_for(side), exec_options));
+      run_hook(executor, mode, "conclusion", hooks_of(side).conclude, recorder.kept());
+    }
+  }
   GpuRunMonitor monitor(gpu::open_best_source(), gpu::ThermalPolicy{},
                         [](const std::string& line) { fmt::print(stderr, "  {}\n", line); });
 
@@ -174,6 +236,7 @@ int run_ab_command(const AbCliOptions& o) {
   const verdict::Sampler sample = [&](verdict::Side side, int index) -> Result<double> {
     measure::ExecutionOptions run_options = exec_options;
     run_options.log_path = recorder.log_path(side, index);
+    run_hook(executor, mode, "preparation", hooks_of(side).prepare, recorder.kept());
     monitor.before_run();
     auto result = executor.execute(spec_for(side), run_options);
     std::optional<core::GpuRunStats> gpu_stats = monitor.after_run();
@@ -184,8 +247,9 @@ int run_ab_command(const AbCliOptions& o) {
       recorder.finish(store::SessionStatus::interrupted);
       throw Fatal("interrupted", recorder.kept(), ExitCode::interrupted);
     }
-    const auto metrics = measure::collect_metrics(metric_specs, {}, result->output);
+    const auto metrics = measure::collect_metrics(metric_specs, metric_file_specs, result->output);
     recorder.add(side, index, *result, metrics, std::move(gpu_stats));
+    run_hook(executor, mode, "conclusion", hooks_of(side).conclude, recorder.kept());
     if (result->status != core::RunStatus::success) {
       failure = RunFailure{side, index, *result};
       return make_error("run failed");
@@ -202,6 +266,9 @@ int run_ab_command(const AbCliOptions& o) {
     return values[decided].back();
   };
   auto outcome = verdict::run_ab(sample, decided, policy, options);
+  for (const auto side : {verdict::Side::baseline, verdict::Side::candidate}) {
+    run_hook(executor, mode, "cleanup", hooks_of(side).cleanup, recorder.kept());
+  }
   recorder.finish(outcome || failure ? store::SessionStatus::complete : store::SessionStatus::failed);
   if (!outcome && !failure) {
     throw Fatal(outcome.error().message, recorder.kept());
@@ -273,17 +340,27 @@ CommandMain setup_ab(CLI::App& sub) {
       ->check(CLI::IsMember({"fixed", "sequential"}))
       ->capture_default_str();
   sub.add_option("-r,--runs", o->runs, "Runs per side for --strategy fixed")->capture_default_str();
-  sub.add_option("--min-runs", o->min_runs, "Sequential: never stop before this many runs per side")
+  sub.add_option("-m,--min-runs", o->min_runs, "Sequential: never stop before this many runs per side")
       ->capture_default_str();
-  sub.add_option("--max-runs", o->max_runs, "Sequential: decide at this many runs per side at the latest")
+  sub.add_option("-M,--max-runs", o->max_runs, "Sequential: decide at this many runs per side at the latest")
       ->capture_default_str();
   sub.add_option("-w,--warmup", o->warmup, "Warmup runs of each command, not measured")->capture_default_str();
   sub.add_option("-t,--timeout", o->timeout_s, "Kill a run after this many seconds (a candidate timeout is KILL)");
   sub.add_flag("-S,--shell", o->shell, "Always run the commands through /bin/sh -c");
   sub.add_flag("-N,--no-shell", o->no_shell, "Never use a shell: split the commands into words");
-  sub.add_option("-m,--metric", o->metrics,
+  sub.add_option("--metric", o->metrics,
                  "NAME=REGEX: read a number from each run's output (one capture group); the policy's "
-                 "primary_metric decides when measured");
+                 "primary_metric decides when measured")
+      ->allow_extra_args(false)->take_all();
+  sub.add_option("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)")
+      ->allow_extra_args(false)->take_all();
+  sub.add_option("-s,--setup", o->setup, "Run CMD once before the runs (once for both, or baseline then candidate)")
+      ->allow_extra_args(false)->take_all();
+  sub.add_option("-p,--prepare", o->prepare, "Run CMD before every run of that side, warmups included")
+      ->allow_extra_args(false)->take_all();
+  sub.add_option("-C,--conclude", o->conclude, "Run CMD after every run of that side, warmups included")
+      ->allow_extra_args(false)->take_all();
+  sub.add_option("-c,--cleanup", o->cleanup, "Run CMD once after all runs")->allow_extra_args(false)->take_all();
   sub.add_option("--store", o->store, "The store to keep every run in (default: .zkbench/zkbench.db here)");
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();

@@ -46,10 +46,8 @@ std::optional<std::filesystem::path> find_program(const std::string& program) {
     return is_executable(program) ? std::optional<std::filesystem::path>(program) : std::nullopt;
   }
   const char* path_env = std::getenv("PATH");
-  if (path_env == nullptr) {
-    return std::nullopt;
-  }
-  for (const std::string& dir : split(path_env, ':')) {
+  // Without PATH, look where a shell would by default.
+  for (const std::string& dir : split(path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin", ':')) {
     // An empty PATH entry means the current directory (POSIX).
     const std::filesystem::path candidate = std::filesystem::path(dir.empty() ? "." : dir) / program;
     if (is_executable(candidate)) {
@@ -60,7 +58,7 @@ std::optional<std::filesystem::path> find_program(const std::string& program) {
 }
 
 Result<CapturedOutput> capture_output(const std::vector<std::string>& argv, double timeout_s,
-                                      std::size_t limit_bytes) {
+                                      std::size_t limit_bytes, const std::filesystem::path& cwd) {
   if (argv.empty()) {
     return make_error("capture_output: empty command");
   }
@@ -81,6 +79,9 @@ Result<CapturedOutput> capture_output(const std::vector<std::string>& argv, doub
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDERR_FILENO);
+  if (!cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  }
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   // Its own process group, so a timeout kills whatever the tool started too.
@@ -101,7 +102,9 @@ Result<CapturedOutput> capture_output(const std::vector<std::string>& argv, doub
   posix_spawnattr_destroy(&attributes);
   write_end.reset();
   if (spawn_error != 0) {
-    return make_error(fmt::format("cannot start '{}': {}", program->string(), std::strerror(spawn_error)));
+    return make_error(fmt::format("cannot start '{}'{}: {}", program->string(),
+                                  cwd.empty() ? std::string() : fmt::format(" in '{}'", cwd.string()),
+                                  std::strerror(spawn_error)));
   }
 
   CapturedOutput result;

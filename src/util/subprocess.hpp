@@ -20,10 +20,11 @@ struct CapturedOutput {
 };
 
 /// Runs `argv` (argv[0] looked up on PATH) with stdin from /dev/null, stdout and stderr captured
-/// together, in its own process group; kills the group after `timeout_s` seconds.
-/// Errors: empty argv, the program cannot be found or started, pipe/poll failures.
+/// together, in its own process group, in folder `cwd` (empty: ours); kills the group after `timeout_s`
+/// seconds. Errors: empty argv, the program cannot be found or started (a missing `cwd` included),
+/// pipe/poll failures.
 Result<CapturedOutput> capture_output(const std::vector<std::string>& argv, double timeout_s,
-                                      std::size_t limit_bytes = 4u << 20);
+                                      std::size_t limit_bytes = 4u << 20, const std::filesystem::path& cwd = {});
 
 /// The full path of `program` found on PATH (or `program` itself when it contains a '/' and is
 /// executable); nullopt when there is none.

@@ -240,7 +240,8 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
     return result;
   }
   if (!base_times.empty() && !cand_times.empty()) {
-    const double limit = policy.timeout_multiplier * stats::median(base_times);
+    const double base_median = stats::median(base_times);
+    const double limit = std::max(policy.timeout_multiplier * base_median, base_median + policy.timeout_min_slack_s);
     const double typical = stats::median(cand_times);
     if (typical > limit) {
       result.decision = {Verdict::kill, true,

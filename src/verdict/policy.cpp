@@ -74,6 +74,7 @@ const std::vector<KeySpec>& key_specs() {
       {"regression_threshold", fraction(&Policy::regression_threshold, 0.0, 1.0)},
       {"p_threshold", fraction(&Policy::p_threshold, 1e-12, 1.0)},
       {"timeout_multiplier", fraction(&Policy::timeout_multiplier, 1.0, 1e9)},
+      {"timeout_min_slack_s", fraction(&Policy::timeout_min_slack_s, 0.0, 1e9)},
       {"cv_limit", fraction(&Policy::cv_limit, 1e-12, 1e9)},
       {"flaky_runs",
        [](const YAML::Node& node, Policy& p) -> Result<void> {

@@ -20,6 +20,7 @@ struct Policy {
   double regression_threshold = 0.02;  // a significant slowdown of at least this marks a regression (exit 4)
   double p_threshold = 0.05;           // significance level of the two-sided Welch test
   double timeout_multiplier = 1.10;    // KILL: a run over this x the baseline median (timeout)
+  double timeout_min_slack_s = 0.0;    // ... and over the baseline median + this (jitter of short runs)
   double cv_limit = 0.10;              // flaky when a side's coefficient of variation exceeds this
   int flaky_runs = 20;                 // flaky: extend to this many runs per side before deciding
   double outlier_sigma = 2.0;          // flaky: then drop runs further than this many stddevs from the mean

@@ -93,7 +93,8 @@ std::string parse_version_word(std::string_view output);
 std::optional<GpuInfo> parse_nvidia_smi_gpu_line(std::string_view line);
 /// "CUDA Version: 13.1" of nvidia-smi's banner; empty when absent.
 std::string parse_cuda_version(std::string_view nvidia_smi_output);
-/// Crate names under [patch.crates-io] of a Cargo.toml (keys and [patch.crates-io.<name>] tables).
+/// Crate names patched by a Cargo.toml (`[patch.<registry>]` keys and `[patch.<registry>.<name>]` tables,
+/// as provers::parse_cargo_patches reads them); empty when there are none or the manifest does not parse.
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml);
 
 } // namespace zkbench::workflow

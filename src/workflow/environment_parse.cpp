@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "provers/cargo_patches.hpp"
 #include "util/strings.hpp"
 #include "workflow/environment.hpp"
 
@@ -170,31 +171,11 @@ std::string parse_cuda_version(std::string_view nvidia_smi_output) {
 
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml) {
   std::vector<std::string> crates;
-  const auto add = [&](std::string name) {
-    name = strip_quotes(name);
-    if (!name.empty() && std::find(crates.begin(), crates.end(), name) == crates.end()) {
-      crates.push_back(std::move(name));
-    }
-  };
-  bool in_section = false;
-  for (const std::string& raw : util::split(cargo_toml, '\n')) {
-    std::string_view line = util::trim(raw);
-    if (line.empty() || line.front() == '#') {
-      continue;
-    }
-    if (line.front() == '[') {
-      const auto close = line.find(']');
-      const std::string_view header = util::trim(line.substr(1, close == std::string_view::npos ? 0 : close - 1));
-      in_section = header == "patch.crates-io";
-      if (util::starts_with(header, "patch.crates-io.")) {
-        add(std::string(header.substr(16)));
-      }
-      continue;
-    }
-    if (in_section) {
-      const auto eq = line.find('=');
-      if (eq != std::string_view::npos) {
-        add(std::string(util::trim(line.substr(0, eq))));
+  // provers/ reads Cargo.toml for `doctor` too; a manifest it cannot read lists no patches here.
+  if (auto patches = provers::parse_cargo_patches(cargo_toml)) {
+    for (const provers::CratePatch& patch : *patches) {
+      if (std::find(crates.begin(), crates.end(), patch.name) == crates.end()) {
+        crates.push_back(patch.name);
       }
     }
   }

@@ -24,8 +24,6 @@ using nlohmann::ordered_json;
 
 // The correctness command's timeout is never below this: start-up costs dominate tiny programs.
 constexpr double k_min_correctness_timeout_s = 5.0;
-// The timing timeout (baseline median x multiplier) leaves at least this much room over the median.
-constexpr double k_min_timeout_slack_s = 1.0;
 
 std::string base_branch(const store::ExperimentRecord& e) {
   return "bench/" + experiment_id(e.number) + "-" + e.slug;
@@ -289,7 +287,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       measure.cooldown_s = config.benchmark.cooldown_seconds;
       // Scheduler jitter on a busy machine can double a 30 ms run; a hang is far beyond any slack.
       const double median = stats::median(base_times);
-      measure.timeout_s = std::max(median * policy.timeout_multiplier, median + k_min_timeout_slack_s);
+      measure.timeout_s = std::max(median * policy.timeout_multiplier, median + policy.timeout_min_slack_s);
       measure.status = options.status;
       if (options.strategy == Strategy::sequential) {
         verdict::SequentialOptions seq;
@@ -327,7 +325,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         verdict_text = "KILL";
         reason = fmt::format("input '{}': a run exceeded the timeout ({:.3f} s: {:.2f}x the baseline median, at least "
                              "median + {:.0f} s): {}",
-                             input.name, *measure.timeout_s, policy.timeout_multiplier, k_min_timeout_slack_s, m->message);
+                             input.name, *measure.timeout_s, policy.timeout_multiplier, policy.timeout_min_slack_s, m->message);
         ev.failure = reason;
         break;
       }

@@ -49,6 +49,7 @@ Result<verdict::Policy> project_policy(const ProjectConfig& config) {
     return policy;
   }
   policy->timeout_multiplier = config.benchmark.timeout_multiplier;
+  policy->timeout_min_slack_s = k_min_timeout_slack_s;
   return policy;
 }
 

@@ -36,7 +36,13 @@ struct Workspace {
 /// .zkbench/zkbench.db). Errors: config errors (located), not a git repository, the store's errors.
 Result<Workspace> open_workspace(const std::filesystem::path& config_path);
 
-/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier.
+/// Timeouts of the workflow leave at least this much room over the baseline median: scheduler jitter on
+/// a busy machine can double a 30 ms run, while a hang is far beyond any slack.
+inline constexpr double k_min_timeout_slack_s = 1.0;
+
+/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier and the
+/// timeout slack above.
+
 Result<verdict::Policy> project_policy(const ProjectConfig& config);
 
 /// "001"

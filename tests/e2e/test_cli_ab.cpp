@@ -55,7 +55,7 @@ TEST(CliAb, deterministic_primary_metric_decides_at_min_runs) {
   test::TempDir dir;
   test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: steps\n");
   const auto r = test::run_zkbench("ab --json --policy '" + (dir / "policy.yaml").string() +
-                                   "' -m 'steps=steps: (\\d+)' 'echo steps: 100000' 'echo steps: 99800'");
+                                   "' --metric 'steps=steps: (\\d+)' 'echo steps: 100000' 'echo steps: 99800'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto doc = nlohmann::json::parse(r.output);
   EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP");
@@ -65,7 +65,71 @@ TEST(CliAb, deterministic_primary_metric_decides_at_min_runs) {
 }
 
 TEST(CliAb, missing_metric_is_an_error_naming_the_run) {
-  const auto r = test::run_zkbench("ab -m 'steps=steps: (\\d+)' 'echo nothing' 'echo steps: 1'");
+  const auto r = test::run_zkbench("ab --metric 'steps=steps: (\\d+)' 'echo nothing' 'echo steps: 1'");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("metric 'steps' not found in the output of baseline run 1"), std::string::npos) << r.output;
+}
+
+TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
+  test::TempDir dir;
+  const std::string log = (dir / "log").string();
+  const std::string store = (dir / "ab.db").string();
+  // A deterministic deciding metric keeps the run count fixed whatever the machine's timing noise.
+  test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: steps\n");
+  const auto r = test::run_zkbench(
+      "ab --strategy fixed --runs 2 --policy '" + (dir / "policy.yaml").string() + "' --metric 'steps=steps: (\\d+)'" +
+      " --store '" + store + "' -s 'echo setup >> " + log + "' -p 'echo prepare-A >> " +
+      log + "' -p 'echo prepare-B >> " + log + "' -C 'echo conclude >> " + log + "' -c 'echo cleanup >> " + log +
+      "' 'echo A >> " + log + "; echo steps: 100' 'echo B >> " + log + "; echo steps: 90'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string text = test::read_file(dir / "log");
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text.find('\n', at);
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  // setup x2, then 4 runs each wrapped as prepare-X, X, conclude, then cleanup x2.
+  ASSERT_EQ(lines.size(), 2u + 4u * 3u + 2u) << text;
+  EXPECT_EQ(lines[0], "setup");
+  EXPECT_EQ(lines[1], "setup");
+  int a_runs = 0;
+  int b_runs = 0;
+  for (std::size_t i = 2; i + 2 < lines.size(); i += 3) {
+    const std::string side = lines[i + 1];
+    ASSERT_TRUE(side == "A" || side == "B") << text;
+    (side == "A" ? a_runs : b_runs) += 1;
+    EXPECT_EQ(lines[i], "prepare-" + side) << text;
+    EXPECT_EQ(lines[i + 2], "conclude") << text;
+  }
+  EXPECT_EQ(a_runs, 2);
+  EXPECT_EQ(b_runs, 2);
+  EXPECT_EQ(lines[lines.size() - 1], "cleanup");
+
+  const auto history = test::run_zkbench("history --json --store '" + store + "'");
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  const auto sessions = nlohmann::json::parse(history.output).at("sessions");
+  ASSERT_EQ(sessions.size(), 1u) << history.output;
+  EXPECT_EQ(sessions.at(0).at("kind"), "ab") << history.output;
+  EXPECT_EQ(sessions.at(0).at("runs").get<int>(), 4) << history.output;
+}
+
+TEST(CliAb, failing_prepare_stops_with_the_hook_named) {
+  const auto r = test::run_zkbench("ab --runs 2 -p false true true");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("the preparation command 'false' exited with code 1"), std::string::npos) << r.output;
+}
+
+TEST(CliAb, metric_file_size_can_be_the_deciding_metric) {
+  test::TempDir dir;
+  test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: proof_bytes\n");
+  const std::string out = (dir / "proof.bin").string();
+  const auto r = test::run_zkbench("ab --json --policy '" + (dir / "policy.yaml").string() +
+                                   "' --metric-file 'proof_bytes=" + out + "' 'head -c 1000 /dev/zero > " + out +
+                                   "' 'head -c 900 /dev/zero > " + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto doc = nlohmann::json::parse(r.output);
+  EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP") << r.output;
+  EXPECT_EQ(doc.at("comparisons").at(0).at("metric"), "proof_bytes") << r.output;
+  EXPECT_NEAR(doc.at("comparisons").at(0).at("change").get<double>(), -0.1, 1e-9) << r.output;
 }

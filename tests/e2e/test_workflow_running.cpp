@@ -75,7 +75,10 @@ TEST(WorkflowRunningE2e, exp_run_resumes_after_kill_9_with_the_runs_already_meas
   EXPECT_TRUE(contains(resumed.output, "runs already in the store")) << resumed.output;
   const auto results = nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments/001-slightly-faster/results.json"));
   for (const auto& input : results["inputs"]) {
-    EXPECT_EQ(input["metrics"][0]["candidate"]["runs"], 6) << input.dump();
+    // 6 planned; the policy extends a run whose times scatter (a loaded machine) to its maximum of 20.
+    // Either way every run counts once: the 4+ measured before the kill are among them, not added again.
+    const int runs = input["metrics"][0]["candidate"]["runs"].get<int>();
+    EXPECT_TRUE(runs == 6 || runs == 20) << input.dump();
   }
 }
 

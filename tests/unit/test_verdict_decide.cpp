@@ -201,3 +201,14 @@ TEST(VerdictDecide, clear_regression_is_not_hidden_by_flakiness) {
   EXPECT_TRUE(m.decision.regression);
   EXPECT_EQ(m.decision.more_runs, 0);
 }
+
+TEST(VerdictDecide, timeout_slack_keeps_jitter_of_short_runs_from_being_kill) {
+  // 100 s -> 112 s is past 1.10x; with 20 s of slack the limit is 120 s: a regression, not a timeout.
+  auto policy = generic();
+  policy.timeout_min_slack_s = 20.0;
+  const auto slowed = verdict::compare_benchmarks(bench("b", around(100)), bench("c", around(112)), policy);
+  EXPECT_EQ(slowed.decision.verdict, Verdict::discard) << slowed.decision.reason;
+  EXPECT_TRUE(slowed.decision.regression);
+  const auto hung = verdict::compare_benchmarks(bench("b", around(100)), bench("c", around(125)), policy);
+  EXPECT_EQ(hung.decision.verdict, Verdict::kill) << hung.decision.reason;
+}
