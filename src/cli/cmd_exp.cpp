@@ -141,6 +141,13 @@ int exp_close(const ExpArgs& a) {
   }
   refresh_tracker(ws);
   fmt::print("experiment {} closed: {} ({})\n", workflow::experiment_id(e->number), e->verdict, a.why);
+  // Closing the last open hypothesis completes the plan as running it would.
+  if (auto all = ws.store->list_experiments(); all) {
+    WorkflowNotifications notifications(ws);
+    if (auto done = all_complete_event(notifications.context(), *all)) {
+      notifications.send(std::move(*done));
+    }
+  }
   return 0;
 }
 

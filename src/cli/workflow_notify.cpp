@@ -151,26 +151,35 @@ std::vector<notify::Event> experiment_events(const NotifyContext& context, const
   if (!outcome.failure.empty()) {
     events.push_back(error_event(context, "experiment " + workflow::experiment_id(e.number), outcome.failure, e.number));
   }
-  if (progress.total > 0 && progress.done == progress.total) {
-    notify::Event done = event_of(context, notify::EventKind::all_complete);
-    done.done = progress.done;
-    done.total = progress.total;
-    const store::ExperimentRecord* best = nullptr;
-    int kept = 0;
-    for (const store::ExperimentRecord& candidate : all) {
-      if (candidate.verdict == "KEEP" && candidate.change) {
-        ++kept;
-        if (best == nullptr || *candidate.change < *best->change) {
-          best = &candidate;
-        }
-      }
-    }
-    done.detail = best == nullptr ? std::string("No experiment was kept")
-                                  : fmt::format("Kept: {}; best: {} {} ({:+.1f}%)", kept,
-                                                workflow::experiment_id(best->number), best->name, *best->change * 100);
-    events.push_back(std::move(done));
+  if (auto done = all_complete_event(context, all)) {
+    events.push_back(std::move(*done));
   }
   return events;
+}
+
+std::optional<notify::Event> all_complete_event(const NotifyContext& context,
+                                                const std::vector<store::ExperimentRecord>& all) {
+  const Progress progress = progress_of(all);
+  if (progress.total == 0 || progress.done < progress.total) {
+    return std::nullopt;
+  }
+  notify::Event done = event_of(context, notify::EventKind::all_complete);
+  done.done = progress.done;
+  done.total = progress.total;
+  const store::ExperimentRecord* best = nullptr;
+  int kept = 0;
+  for (const store::ExperimentRecord& candidate : all) {
+    if (candidate.verdict == "KEEP" && candidate.change) {
+      ++kept;
+      if (best == nullptr || *candidate.change < *best->change) {
+        best = &candidate;
+      }
+    }
+  }
+  done.detail = best == nullptr ? std::string("No experiment was kept")
+                                : fmt::format("Kept: {}; best: {} {} ({:+.1f}%)", kept,
+                                              workflow::experiment_id(best->number), best->name, *best->change * 100);
+  return done;
 }
 
 notify::Event error_event(const NotifyContext& context, const std::string& what, const std::string& message,

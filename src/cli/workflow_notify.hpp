@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,11 @@ bool is_finding(const store::ExperimentRecord& experiment);
 std::vector<notify::Event> experiment_events(const NotifyContext& context, const workflow::ExperimentOutcome& outcome,
                                              const std::vector<store::ExperimentRecord>& all,
                                              const std::string& primary_metric);
+
+/// all_complete when every experiment of `all` has a verdict (run or closed), its detail naming the
+/// best KEEP; nothing otherwise (or when there are none).
+std::optional<notify::Event> all_complete_event(const NotifyContext& context,
+                                                const std::vector<store::ExperimentRecord>& all);
 
 /// An error that stopped `what` ("the baseline", "experiment 001"); `experiment` > 0 names it in the title.
 notify::Event error_event(const NotifyContext& context, const std::string& what, const std::string& message,

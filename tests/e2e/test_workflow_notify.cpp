@@ -116,6 +116,16 @@ TEST(WorkflowNotifyE2e, baseline_and_experiments_send_the_seed_messages) {
   for (const std::string& output : {kept.output, crashed.output}) {
     EXPECT_FALSE(contains(output, "SECRETTOKEN")) << output;
   }
+
+  // A new hypothesis reopens the plan; closing it without a run completes the plan again.
+  ASSERT_EQ(repo.zkbench("exp new 'Skip checks'").exit_code, 0);
+  EXPECT_EQ(json_hook.bodies().size(), 6u);
+  const CliResult closed = repo.zkbench("exp close 3 --status invalid --why 'unsound'");
+  ASSERT_EQ(closed.exit_code, 0) << closed.output;
+  ASSERT_EQ(json_hook.bodies().size(), 7u);
+  const auto last = nlohmann::json::parse(json_hook.bodies().back());
+  EXPECT_EQ(last["event"], "all_complete");
+  EXPECT_EQ(last["progress"], (nlohmann::json{{"done", 3}, {"total", 3}}));
 }
 
 TEST(WorkflowNotifyE2e, a_failing_or_hanging_webhook_never_fails_the_run) {

@@ -141,3 +141,13 @@ TEST(CliWorkflowNotify, baseline_event_sums_the_medians_and_lists_the_inputs) {
   EXPECT_EQ(event.detail, "Commit: 0123456789ab\na: median 1.5s (CV 1.2%, 10 runs)\nb: median 2.25s (CV 3.0%, 10 runs)");
   EXPECT_EQ(event.dashboard_url, "http://bench-host:8080/");
 }
+
+TEST(CliWorkflowNotify, all_complete_only_when_every_experiment_has_a_verdict) {
+  EXPECT_FALSE(cli::all_complete_event(k_context, {}));
+  EXPECT_FALSE(cli::all_complete_event(k_context, {experiment(1, "KEEP", -0.1), experiment(2, "", std::nullopt)}));
+  const auto done = cli::all_complete_event(k_context, {experiment(1, "DISCARD", 0.01), experiment(2, "INVALID", std::nullopt)});
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->kind, EventKind::all_complete);
+  EXPECT_EQ(done->detail, "No experiment was kept");
+  EXPECT_EQ(done->dashboard_url, "http://bench-host:8080/");
+}
