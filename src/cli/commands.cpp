@@ -54,7 +54,7 @@ const std::array k_commands = {
     CommandEntry{"gpu", "Show GPU telemetry now (--watch to keep reading)", &setup_gpu},
     CommandEntry{"notify", "Notifications: `notify test` sends one to the configured webhooks", &setup_notify},
     CommandEntry{"serve", "Serve the live dashboard (or a report folder) over HTTP (loopback by default)", &setup_serve},
-    CommandEntry{"profile", "Show a profile (ziskemu, …) or diff two profiles", &setup_profile},
+    CommandEntry{"profile", "Show a profile (ziskemu, …), diff two, or profile the project on an input (run)", &setup_profile},
     CommandEntry{"project", "Project hypotheses' savings from a baseline profile; compare with a measured one",
                  &setup_project},
     CommandEntry{"baseline", "Build, check correctness and measure every input: the baseline experiments compare with", &setup_baseline},

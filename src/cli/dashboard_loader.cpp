@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "cli/dashboard_profiles.hpp"
 #include "workflow/status_file.hpp"
 #include "workflow/workspace.hpp"
 
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 using report::Dashboard;
 
 constexpr std::size_t k_patch_limit = 256 * 1024; // a page with a larger patch links the file instead
+constexpr std::size_t k_profile_functions = 6;     // bars per side of an experiment's profile chart
 
 std::vector<double> primary_values(const core::Benchmark& benchmark, const std::string& metric) {
   return metric == "time" ? benchmark.wall_times() : benchmark.metric_values(metric);
@@ -264,6 +266,10 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   if (!experiments) {
     return tl::unexpected(experiments.error());
   }
+  auto profiles = StoredProfiles::load(store);
+  if (!profiles) {
+    return tl::unexpected(profiles.error());
+  }
   for (const store::ExperimentRecord& record : *experiments) {
     report::Experiment experiment;
     experiment.number = record.number;
@@ -323,6 +329,12 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     const fs::path patch = source.project_dir / "benchmarks" / "experiments" /
                            (report::experiment_id(record.number) + "-" + record.slug) / "changes.patch";
     experiment.patch = read_bounded(patch, k_patch_limit);
+    auto changes = profiles->experiment_changes(record.number, record.baseline_id, k_profile_functions);
+    if (!changes) {
+      return tl::unexpected(changes.error());
+    }
+    experiment.profile_up = std::move(changes->up);
+    experiment.profile_down = std::move(changes->down);
     if (experiment.status == "running") {
       overview.running = true;
     }

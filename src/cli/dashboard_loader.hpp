@@ -1,7 +1,8 @@
 #pragma once
 // Builds the dashboard (report/dashboard_model.hpp) of a project from its store (baselines,
-// experiments, their sessions and runs, learnings, ideas, compound tests) and its files (the status
-// file of a running zkbench and its log, experiments' patches). Read-only: never writes the store.
+// experiments, their sessions and runs, the diff of their profiles against the baseline's, learnings,
+// ideas, compound tests) and its files (the status file of a running zkbench and its log, experiments'
+// patches). Read-only: never writes the store.
 
 #include <filesystem>
 #include <string>

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -59,32 +60,49 @@ const ProfileFormat* detect_profile_format(std::string_view head) {
   return nullptr;
 }
 
+namespace {
+
+/// The format named `format`, or ("auto") the one `head` looks like. Errors name `origin`.
+Result<const ProfileFormat*> choose_format(std::string_view format, std::string_view head, std::string_view origin) {
+  if (format == "auto") {
+    const ProfileFormat* chosen = detect_profile_format(head);
+    if (chosen == nullptr) {
+      return make_error(fmt::format("'{}' is not a profile zkbench knows (formats: {}); use --format", origin,
+                                    known_format_names()));
+    }
+    return chosen;
+  }
+  const ProfileFormat* chosen = find_profile_format(format);
+  if (chosen == nullptr) {
+    return make_error(fmt::format("unknown profile format '{}' (formats: auto, {})", format, known_format_names()));
+  }
+  return chosen;
+}
+
+} // namespace
+
 Result<Profile> parse_profile_file(const std::filesystem::path& path, std::string_view format) {
   const std::string origin = path.string();
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return make_error(fmt::format("cannot open profile '{}': {}", origin, std::strerror(errno)));
   }
-  const ProfileFormat* chosen = nullptr;
+  std::string head;
   if (format == "auto") {
-    std::string head(k_sniff_bytes, '\0');
+    head.resize(k_sniff_bytes);
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
-    chosen = detect_profile_format(head);
-    if (chosen == nullptr) {
-      return make_error(fmt::format("'{}' is not a profile zkbench knows (formats: {}); use --format",
-                                    origin, known_format_names()));
-    }
     in.clear();
     in.seekg(0);
-  } else {
-    chosen = find_profile_format(format);
-    if (chosen == nullptr) {
-      return make_error(
-          fmt::format("unknown profile format '{}' (formats: auto, {})", format, known_format_names()));
-    }
   }
-  return chosen->parse(in, origin);
+  ZKBENCH_TRY_ASSIGN(chosen, choose_format(format, head, origin));
+  return (*chosen)->parse(in, origin);
+}
+
+Result<Profile> parse_profile_bytes(std::string_view bytes, std::string_view origin, std::string_view format) {
+  ZKBENCH_TRY_ASSIGN(chosen, choose_format(format, bytes.substr(0, k_sniff_bytes), origin));
+  std::istringstream in{std::string(bytes)};
+  return (*chosen)->parse(in, origin);
 }
 
 } // namespace zkbench::profile

@@ -46,4 +46,8 @@ const ProfileFormat* detect_profile_format(std::string_view head);
 /// message lists the known ones); the parser's own error.
 Result<Profile> parse_profile_file(const std::filesystem::path& path, std::string_view format = "auto");
 
+/// Parses a whole profile held in memory (`bytes`, e.g. read back from the store); `origin` names it in
+/// messages. `format` and the errors as parse_profile_file's (without the open).
+Result<Profile> parse_profile_bytes(std::string_view bytes, std::string_view origin, std::string_view format = "auto");
+
 } // namespace zkbench::profile

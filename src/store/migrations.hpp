@@ -4,8 +4,8 @@
 // Every backend keeps the same versions: version N means the same tables and columns on SQLite and
 // on PostgreSQL. The SQL is written in the dialect both accept (INTEGER, BIGINT, DOUBLE PRECISION,
 // TEXT; timestamps as BIGINT microseconds since the Unix epoch; booleans as INTEGER 0/1; JSON as TEXT).
-// The one construct that differs, the auto-generated id column, is spelled `{id}` and rendered per
-// dialect by render_sql().
+// The constructs that differ are spelled as placeholders and rendered per dialect by render_sql():
+// `{id}` (the auto-generated id column) and `{blob}` (a column of bytes).
 //
 // Applied versions are recorded in a `schema_migrations` table (version, description, applied_at_us);
 // the store's schema version is its largest version. A database without that table but with other
@@ -28,7 +28,7 @@ enum class Dialect { sqlite, postgresql };
 struct Migration {
   int version;             // 1, 2, 3, ... contiguous
   const char* description; // one line, recorded in schema_migrations
-  const char* sql;         // statements separated by ';', with `{id}` for the id column
+  const char* sql;         // statements separated by ';', with `{id}` and `{blob}` placeholders
 };
 
 /// All migrations, in ascending version order.
@@ -37,7 +37,8 @@ std::span<const Migration> migrations();
 /// The schema version this binary creates and understands (the last migration's version).
 int latest_schema_version();
 
-/// The SQL of `migration` for `dialect` (`{id}` -> the dialect's auto-generated BIGINT primary key).
+/// The SQL of `migration` for `dialect` (`{id}` -> the dialect's auto-generated BIGINT primary key,
+/// `{blob}` -> BLOB / BYTEA).
 std::string render_sql(const Migration& migration, Dialect dialect);
 
 /// The error for a store written by a newer zkbench:

@@ -34,6 +34,9 @@ public:
   Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) override;
   Result<SessionRecord> get_session(std::int64_t session_id) override;
   Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) override;
+  Result<std::int64_t> add_profile(const ProfileRecord& profile) override;
+  Result<std::vector<ProfileRecord>> list_profiles() override;
+  Result<ProfileRecord> get_profile(std::int64_t profile_id) override;
   int schema_version() const override { return m_schema_version; }
   /// `.zkbench/artifacts` under the working folder at open: run logs of a shared store stay on the
   /// machine that measured them (the runs keep their paths).

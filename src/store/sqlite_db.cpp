@@ -65,6 +65,12 @@ Result<void> Statement::bind(int index, std::string_view value) {
                     index);
 }
 
+Result<void> Statement::bind_blob(int index, std::string_view bytes) {
+  // sqlite3_bind_blob64 with a null pointer binds NULL: a zero-length blob needs a real address.
+  const char* data = bytes.data() != nullptr ? bytes.data() : "";
+  return check_bind(sqlite3_bind_blob64(m_stmt, index, data, bytes.size(), SQLITE_TRANSIENT), index);
+}
+
 Result<void> Statement::bind_null(int index) {
   return check_bind(sqlite3_bind_null(m_stmt, index), index);
 }
@@ -131,6 +137,15 @@ std::string Statement::column_text(int column) const {
   }
   const int size = sqlite3_column_bytes(m_stmt, column);
   return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)};
+}
+
+std::string Statement::column_blob(int column) const {
+  const void* bytes = sqlite3_column_blob(m_stmt, column);
+  if (bytes == nullptr) {
+    return {};
+  }
+  const int size = sqlite3_column_bytes(m_stmt, column);
+  return {static_cast<const char*>(bytes), static_cast<std::size_t>(size)};
 }
 
 std::optional<std::int64_t> Statement::column_optional_int(int column) const {

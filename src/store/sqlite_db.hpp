@@ -37,6 +37,8 @@ public:
   Result<void> bind(int index, double value);
   Result<void> bind(int index, std::string_view value);
   Result<void> bind_null(int index);
+  /// Binds `bytes` as a BLOB (any bytes, NULs included; an empty one is a zero-length BLOB, not NULL).
+  Result<void> bind_blob(int index, std::string_view bytes);
   Result<void> bind(int index, const std::optional<std::int64_t>& value);
   Result<void> bind(int index, const std::optional<double>& value);
   Result<void> bind(int index, const std::optional<std::string>& value);
@@ -54,6 +56,8 @@ public:
   std::int64_t column_int(int column) const;
   double column_double(int column) const;
   std::string column_text(int column) const;
+  /// The bytes of a BLOB (or TEXT) column, NULs included.
+  std::string column_blob(int column) const;
   std::optional<std::int64_t> column_optional_int(int column) const;
   std::optional<double> column_optional_double(int column) const;
   std::optional<std::string> column_optional_text(int column) const;

@@ -50,6 +50,9 @@ public:
   Result<std::vector<NoteRecord>> list_notes(const std::string& kind) override;
   Result<std::int64_t> add_conflict(const ConflictRecord& conflict) override;
   Result<std::vector<ConflictRecord>> list_conflicts() override;
+  Result<std::int64_t> add_profile(const ProfileRecord& profile) override;
+  Result<std::vector<ProfileRecord>> list_profiles() override;
+  Result<ProfileRecord> get_profile(std::int64_t profile_id) override;
   int schema_version() const override { return m_schema_version; }
   std::filesystem::path artifacts_dir() const override;
   std::string location() const override { return m_db.path().string(); }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "store/profile_record.hpp"
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 
@@ -104,6 +105,17 @@ public:
   virtual Result<std::int64_t> add_conflict(const ConflictRecord& conflict);
   /// Every compound test, oldest first.
   virtual Result<std::vector<ConflictRecord>> list_conflicts();
+
+  // Profiles (profile_record.hpp). A backend that does not keep them inherits defaults that fail with
+  // "... does not keep profiles"; SQLite and PostgreSQL implement them.
+
+  /// Adds a profile (every field but id and size_bytes); returns its id. Error: kind is neither
+  /// "profile" nor "diff".
+  virtual Result<std::int64_t> add_profile(const ProfileRecord& profile);
+  /// Every profile, oldest first (by id), without content (size_bytes set).
+  virtual Result<std::vector<ProfileRecord>> list_profiles();
+  /// One profile with its content. Error: no such profile ("no profile 7 in store '...'").
+  virtual Result<ProfileRecord> get_profile(std::int64_t profile_id);
 
   /// The schema version of the open store.
   virtual int schema_version() const = 0;

@@ -142,6 +142,18 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     return tl::unexpected(id.error());
   }
   outcome.baseline_id = *id;
+  // The baseline's profile in the store too: the dashboard compares experiments' profiles with it.
+  if (config.profile && std::filesystem::exists(dir / "profile.txt")) {
+    store::ProfileRecord record;
+    record.zkvm = to_string(config.profile->zkvm);
+    record.input = inputs.front().name;
+    record.title = "baseline";
+    record.commit = outcome.commit;
+    record.baseline_id = *id;
+    if (auto stored = store_profile_file(*ws.store, dir / "profile.txt", record); !stored) {
+      outcome.warnings.push_back("the baseline profile is not in the store: " + stored.error().message);
+    }
+  }
   return outcome;
 }
 

@@ -224,8 +224,9 @@ std::optional<ProfileConfig> read_profile(const YamlReader& reader, const YAML::
   }
   reader.check_map(node, "profile", {"zkvm", "command", "output"});
   ProfileConfig profile;
-  const std::string zkvm = reader.choice(reader.required(node, "profile", "zkvm"), "profile.zkvm", {"zisk", "sp1", "risc0"});
-  profile.zkvm = zkvm == "sp1" ? ProfilerKind::sp1 : zkvm == "risc0" ? ProfilerKind::risc0 : ProfilerKind::zisk;
+  const std::string zkvm =
+      reader.choice(reader.required(node, "profile", "zkvm"), "profile.zkvm", {"zisk", "sp1", "risc0", "callgrind"});
+  profile.zkvm = parse_profiler_kind(zkvm).value_or(ProfilerKind::zisk);
   const YAML::Node command = reader.required(node, "profile", "command");
   profile.command = reader.string(command, "profile.command");
   check_placeholders(reader, command, "profile.command", profile.command, vars, true);
@@ -331,8 +332,19 @@ const char* to_string(ProfilerKind kind) {
     return "sp1";
   case ProfilerKind::risc0:
     return "risc0";
+  case ProfilerKind::callgrind:
+    return "callgrind";
   }
   return "zisk";
+}
+
+std::optional<ProfilerKind> parse_profiler_kind(std::string_view text) {
+  for (const ProfilerKind kind : {ProfilerKind::zisk, ProfilerKind::sp1, ProfilerKind::risc0, ProfilerKind::callgrind}) {
+    if (text == to_string(kind)) {
+      return kind;
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace zkbench::workflow

@@ -19,7 +19,8 @@
 //   policy: generic                       # generic | optimized | zkvm | a policy file
 //   inputs: benchmarks/inputs.yaml        # default benchmarks/inputs.yaml
 //   vars: {elf: target/guest.elf}         # optional: user placeholders for the commands
-//   profile: {zkvm: zisk, command: "ziskemu -e {elf} -i {input} -X -S -D", output: ""}   # optional
+//   profile: {zkvm: zisk, command: "ziskemu -e {elf} -i {input} -X -S -D", output: ""}   # optional;
+//                                       # zkvm: zisk | sp1 | risc0 | callgrind
 //   guest: guest/Cargo.toml               # optional: guest manifest, for the patches in environment.yaml
 //   store: benchmarks/zkbench.db          # optional: SQLite path or postgres:// URL
 //   objective: "…"                        # optional: text for PLAN.md
@@ -32,6 +33,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "measure/executor.hpp"
@@ -67,7 +69,8 @@ struct PolicyRef {
   std::filesystem::path file;                // absolute, for PolicyKind::file
 };
 
-enum class ProfilerKind { zisk, sp1, risc0 };
+/// Which profiler: a zkVM's (ziskemu, SP1's TRACE_FILE, RISC Zero's pprof) or callgrind for native code.
+enum class ProfilerKind { zisk, sp1, risc0, callgrind };
 
 struct ProfileConfig {
   ProfilerKind zkvm = ProfilerKind::zisk;
@@ -115,5 +118,7 @@ Placeholders placeholders_for(const ProjectConfig& config, const InputSpec& inpu
 
 const char* to_string(PolicyKind kind);
 const char* to_string(ProfilerKind kind);
+/// The inverse of to_string(ProfilerKind) ("zisk", "sp1", "risc0", "callgrind"); nullopt otherwise.
+std::optional<ProfilerKind> parse_profiler_kind(std::string_view text);
 
 } // namespace zkbench::workflow

@@ -556,13 +556,30 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
       outcome.warnings.push_back("no profile: " + profiled.error().message);
     } else if (*profiled) {
       outcome.files.push_back(dir / "profile.txt");
+      std::vector<std::pair<std::string, std::filesystem::path>> kept{{"profile", dir / "profile.txt"}};
       if (std::filesystem::exists(base_profile)) {
         auto diff = profile_diff_text(base_profile, dir / "profile.txt");
         if (diff) {
           WORKFLOW_TRY(write_file_atomically(dir / "profile_diff.txt", *diff));
           outcome.files.push_back(dir / "profile_diff.txt");
+          kept.emplace_back("diff", dir / "profile_diff.txt");
         } else {
           outcome.warnings.push_back("no profile diff: " + diff.error().message);
+        }
+      }
+      // In the store, linked to the experiment and its baseline (the dashboard's profile chart).
+      for (const auto& [kind, file] : kept) {
+        store::ProfileRecord record;
+        record.kind = kind;
+        record.zkvm = to_string(ws.project.config.profile->zkvm);
+        record.input = ws.project.inputs.inputs.front().name;
+        record.title = e.name;
+        record.commit = *head;
+        record.experiment_number = e.number;
+        record.baseline_id = e.baseline_id;
+        if (auto stored = store_profile_file(*ws.store, file, record); !stored) {
+          outcome.warnings.push_back(fmt::format("{} is not in the store: {}", file.filename().string(),
+                                                 stored.error().message));
         }
       }
     }

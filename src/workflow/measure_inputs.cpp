@@ -20,25 +20,6 @@ namespace zkbench::workflow {
 
 namespace {
 
-// The last `lines` lines of `text`, for error messages.
-std::string tail_lines(const std::string& text, std::size_t lines) {
-  std::vector<std::string> all = util::split(util::trim(text), '\n');
-  if (all.size() > lines) {
-    all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(lines));
-  }
-  return util::join(all, " | ");
-}
-
-std::string describe_end(const measure::ExecutionResult& result) {
-  if (result.status == core::RunStatus::timed_out) {
-    return fmt::format("timed out after {:.1f} s", result.wall_s);
-  }
-  if (result.signal) {
-    return fmt::format("killed by signal {}", *result.signal);
-  }
-  return fmt::format("exit {}", result.exit_code.value_or(-1));
-}
-
 // chdir for the run loop (it runs commands in the current folder), restored on scope exit.
 class ScopedCwd {
 public:
@@ -162,6 +143,24 @@ Placeholders input_placeholders(const ProjectConfig& config, const InputSpec& in
 }
 
 } // namespace
+
+std::string tail_lines(const std::string& text, std::size_t lines) {
+  std::vector<std::string> all = util::split(util::trim(text), '\n');
+  if (all.size() > lines) {
+    all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(lines));
+  }
+  return util::join(all, " | ");
+}
+
+std::string describe_end(const measure::ExecutionResult& result) {
+  if (result.status == core::RunStatus::timed_out) {
+    return fmt::format("timed out after {:.1f} s", result.wall_s);
+  }
+  if (result.signal) {
+    return fmt::format("killed by signal {}", *result.signal);
+  }
+  return fmt::format("exit {}", result.exit_code.value_or(-1));
+}
 
 Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
                                       const std::filesystem::path& work_dir, const std::string& what) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/run.hpp"
+#include "measure/executor.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "workflow/config.hpp"
@@ -40,6 +41,11 @@ Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const In
 /// relative to `work_dir`. Error: "<what> '<path>' was not written".
 Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
                                       const std::filesystem::path& work_dir, const std::string& what);
+
+/// The last `lines` lines of `text` (trimmed), joined by " | ": a failed command's output in one line.
+std::string tail_lines(const std::string& text, std::size_t lines);
+/// How a command ended, for messages: "exit 2", "killed by signal 9", "timed out after 3.0 s".
+std::string describe_end(const measure::ExecutionResult& result);
 
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
 std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input);

@@ -1,35 +1,74 @@
 #include "workflow/profiling.hpp"
 
-
 #include <fmt/format.h>
 
 #include "measure/process_executor.hpp"
 #include "profile/diff.hpp"
 #include "profile/parse.hpp"
 #include "profile/render.hpp"
+#include "util/clock.hpp"
+#include "util/files.hpp"
 #include "workflow/command_template.hpp"
 #include "workflow/git.hpp"
 #include "workflow/measure_inputs.hpp"
 
 namespace zkbench::workflow {
 
-Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& work_dir,
-                             const std::filesystem::path& destination) {
-  if (!config.profile) {
-    return false;
+namespace {
+
+/// The preset of `kind` (see profiler_for), without checking its placeholders.
+Profiler preset_profiler(const ProjectConfig& config, ProfilerKind kind) {
+  switch (kind) {
+  case ProfilerKind::zisk:
+    return {kind, "ziskemu -e {elf} -i {input} -X -S -D", ""};
+  case ProfilerKind::sp1:
+    return {kind, "TRACE_FILE={out}/trace.json {host} --execute --input {input}", "{out}/trace.json"};
+  case ProfilerKind::risc0:
+    return {kind, "RISC0_DEV_MODE=1 RISC0_PPROF_OUT={out}/profile.pb {host} --input {input}", "{out}/profile.pb"};
+  case ProfilerKind::callgrind:
+    return {kind, "valgrind --tool=callgrind --callgrind-out-file={out}/callgrind.out " + config.benchmark.command,
+            "{out}/callgrind.out"};
+  }
+  return {kind, "", ""};
+}
+
+} // namespace
+
+Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind) {
+  if (config.profile && config.profile->zkvm == kind) {
+    return Profiler{kind, config.profile->command, config.profile->output};
+  }
+  Profiler preset = preset_profiler(config, kind);
+  for (const char* var : {"elf", "host"}) {
+    if (preset.command.find(fmt::format("{{{}}}", var)) != std::string::npos && !config.vars.contains(var)) {
+      return make_error(fmt::format("the {} profiler runs '{}' but {} has no vars.{}: add it, or configure "
+                                    "`profile:` with zkvm: {} and its command",
+                                    to_string(kind), preset.command, config.file.filename().string(), var,
+                                    to_string(kind)));
+    }
+  }
+  return preset;
+}
+
+Result<std::string> run_profiler(const ProjectConfig& config, const Profiler& profiler, const InputSpec& input,
+                                 const std::filesystem::path& work_dir) {
+  if (input.generate && !std::filesystem::exists(input.path)) {
+    return make_error(fmt::format("input '{}' is generated and not written yet ({})", input.name, input.path.string()));
   }
   const std::filesystem::path out = scratch_dir(config, input);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   const Placeholders values = placeholders_for(config, input, out);
-  auto command = expand(config.profile->command, values);
+  auto command = expand(profiler.command, values);
   if (!command) {
     return tl::unexpected(command.error());
   }
-  const bool to_file = !config.profile->output.empty();
+  const bool to_file = !profiler.output.empty();
+  // A profile on stdout must not mix with the profiler's messages: those go to a file, read on failure.
+  const std::filesystem::path stderr_file = out / "profiler.stderr";
   measure::ProcessExecutor executor;
   measure::CommandSpec spec;
-  spec.text = to_file ? *command : "{ " + *command + "\n} 2>/dev/null";
+  spec.text = to_file ? *command : "{ " + *command + "\n} 2>" + shell_quote(stderr_file.string());
   spec.shell = measure::ShellMode::shell;
   spec.working_dir = work_dir;
   measure::ExecutionOptions options;
@@ -39,18 +78,34 @@ Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input
     return make_error(fmt::format("profiler '{}' cannot run: {}", *command, result.error().message));
   }
   if (result->status != core::RunStatus::success) {
-    return make_error(fmt::format("profiler '{}' failed on input '{}' (exit {})", *command, input.name,
-                                  result->exit_code.value_or(-1)));
-  }
-  std::string text = result->output;
-  if (to_file) {
-    auto written = read_written_file(config.profile->output, values, work_dir, "the profiler's output");
-    if (!written) {
-      return tl::unexpected(written.error());
+    std::string said = result->output;
+    if (!to_file) {
+      said = read_text_file(stderr_file).value_or("") + "\n" + said;
     }
-    text = std::move(*written);
+    if (result->exit_code == 127) { // the shell's "command not found"
+      return make_error(fmt::format("profiler not installed: '{}' on input '{}' (exit 127): {}", *command, input.name,
+                                    tail_lines(said, 3)));
+    }
+    return make_error(fmt::format("profiler '{}' failed on input '{}' ({}): {}", *command, input.name,
+                                  describe_end(*result), tail_lines(said, 5)));
   }
-  WORKFLOW_TRY(write_file_atomically(destination, text));
+  if (to_file) {
+    return read_written_file(profiler.output, values, work_dir, "the profiler's output");
+  }
+  return std::move(result->output);
+}
+
+Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& work_dir,
+                             const std::filesystem::path& destination) {
+  if (!config.profile) {
+    return false;
+  }
+  auto text = run_profiler(config, Profiler{config.profile->zkvm, config.profile->command, config.profile->output},
+                           input, work_dir);
+  if (!text) {
+    return tl::unexpected(text.error());
+  }
+  WORKFLOW_TRY(write_file_atomically(destination, *text));
   return true;
 }
 
@@ -64,6 +119,24 @@ Result<std::string> profile_diff_text(const std::filesystem::path& base, const s
     return tl::unexpected(b.error());
   }
   return profile::render_diff(profile::diff_profiles(*a, *b), "baseline", "experiment", 20);
+}
+
+std::string profile_format_of(std::string_view content) {
+  const profile::ProfileFormat* format = profile::detect_profile_format(content.substr(0, profile::k_sniff_bytes));
+  return format != nullptr ? std::string(format->name) : "";
+}
+
+Result<std::int64_t> store_profile_file(store::Store& store, const std::filesystem::path& file,
+                                        store::ProfileRecord record) {
+  auto content = read_text_file(file);
+  if (!content) {
+    return tl::unexpected(content.error());
+  }
+  record.created_at_us = util::unix_now_us();
+  record.format = record.kind == "profile" ? profile_format_of(*content) : "";
+  record.file_name = file.filename().string();
+  record.content = std::move(*content);
+  return store.add_profile(record);
 }
 
 } // namespace zkbench::workflow

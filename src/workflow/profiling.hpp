@@ -1,25 +1,60 @@
 #pragma once
-// The profiler of a project (zkbench.yaml `profile:`): run on the first input of a checkout, its
-// profile kept next to the figures (benchmarks/baseline/profile.txt, an experiment's profile.txt), and
-// an experiment's profile compared with the baseline's (profile_diff.txt, as `zkbench profile diff`).
+// The profiler of a project: zkbench.yaml's `profile:` or, for `zkbench profile run --zkvm X`, the
+// preset of X. Run on one input of a checkout, its output kept as files (benchmarks/baseline/
+// profile.txt, an experiment's profile.txt and profile_diff.txt, benchmarks/profiles/stats_*.txt) and
+// in the store (profiles table), where the dashboard finds an experiment's profile and its baseline's.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "store/store.hpp"
 #include "util/error.hpp"
 #include "workflow/config.hpp"
 
 namespace zkbench::workflow {
 
-/// Runs the profiler on `input` in `work_dir` and writes what it produced (its stdout, or the
-/// `profile.output` file) to `destination`. Returns false when no profiler is configured.
-/// Errors: the profiler fails (exit status and last lines), its output file is missing, the write.
+/// A profiler: its command template and the file it writes ("" = the profile is its stdout).
+struct Profiler {
+  ProfilerKind zkvm = ProfilerKind::zisk;
+  std::string command;
+  std::string output;
+};
+
+/// zkbench.yaml's `profile:` when it is for `kind`; otherwise the preset of `kind`:
+///   zisk       ziskemu -e {elf} -i {input} -X -S -D                     (stdout)
+///   sp1        TRACE_FILE={out}/trace.json {host} --execute --input {input}   -> {out}/trace.json
+///   risc0      RISC0_DEV_MODE=1 RISC0_PPROF_OUT={out}/profile.pb {host} --input {input}  -> {out}/profile.pb
+///   callgrind  valgrind --tool=callgrind --callgrind-out-file={out}/callgrind.out <benchmark.command>
+///              -> {out}/callgrind.out (the benchmark command run under callgrind)
+/// Error: the preset needs a placeholder the project does not define (vars.elf, vars.host), with the fix.
+Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind);
+
+/// Runs `profiler` on `input` in `work_dir` and returns what it produced (its stdout, or the file it
+/// writes). Errors: the program is not installed (the shell's "not found", exit 127), the profiler
+/// fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its output>"), its output file
+/// is missing, an input that is generated but not written yet.
+Result<std::string> run_profiler(const ProjectConfig& config, const Profiler& profiler, const InputSpec& input,
+                                 const std::filesystem::path& work_dir);
+
+/// Runs the configured profiler (`profile:`) on `input` in `work_dir` and writes what it produced to
+/// `destination`. Returns false when no profiler is configured. Errors as run_profiler's, the write.
 Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& work_dir,
                              const std::filesystem::path& destination);
 
 /// The text of `profile diff base current` (formats detected by content). Error: a file that does not
 /// parse as a known profile format.
 Result<std::string> profile_diff_text(const std::filesystem::path& base, const std::filesystem::path& current);
+
+/// The name of the profile format `content` is in (profile::detect_profile_format), "" when none.
+std::string profile_format_of(std::string_view content);
+
+/// Adds the file `file` to the store: `record`'s fields (kind, zkvm, input, title, commit, links) with
+/// the file's bytes and name, created now, the format detected for kind "profile". Returns its id.
+/// Errors: the file cannot be read, the store's.
+Result<std::int64_t> store_profile_file(store::Store& store, const std::filesystem::path& file,
+                                        store::ProfileRecord record);
 
 } // namespace zkbench::workflow

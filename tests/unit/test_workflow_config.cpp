@@ -200,7 +200,7 @@ TEST(WorkflowConfig, rejects_unknown_policy_shell_and_profiler) {
   EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("shell: bash"))),
             "zkbench.yaml:3:10: benchmark.shell: expected one of auto, always, never, got 'bash'");
   EXPECT_EQ(error_of(load_text(dir, std::string(k_minimal) + "profile: {zkvm: jolt, command: 'x {input}'}\n")),
-            "zkbench.yaml:5:17: profile.zkvm: expected one of zisk, sp1, risc0, got 'jolt'");
+            "zkbench.yaml:5:17: profile.zkvm: expected one of zisk, sp1, risc0, callgrind, got 'jolt'");
 }
 
 TEST(WorkflowConfig, rejects_list_fields_given_as_strings_and_missing_guest) {

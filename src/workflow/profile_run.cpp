@@ -1,0 +1,84 @@
+#include "workflow/profile_run.hpp"
+
+#include <algorithm>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "profile/parse.hpp"
+#include "util/strings.hpp"
+#include "workflow/profiling.hpp"
+
+namespace zkbench::workflow {
+
+std::string profile_file_name(std::time_t when, const std::string& commit, const std::string& title,
+                              const std::string& extension) {
+  const std::string slug = util::slugify(title);
+  return fmt::format("stats_{:%Y%m%d_%H%M%S}_{}{}{}{}", fmt::localtime(when), commit.substr(0, 7),
+                     slug.empty() ? "" : "_", slug, extension);
+}
+
+std::string profile_extension(const std::string& format, const std::string& content) {
+  if (format == "gecko") {
+    return ".json";
+  }
+  if (format == "pprof") {
+    const bool gzip = content.size() >= 2 && static_cast<unsigned char>(content[0]) == 0x1f &&
+                      static_cast<unsigned char>(content[1]) == 0x8b;
+    return gzip ? ".pb.gz" : ".pb";
+  }
+  return ".txt";
+}
+
+Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& request) {
+  const std::vector<InputSpec>& inputs = ws.project.inputs.inputs;
+  const auto input = std::find_if(inputs.begin(), inputs.end(),
+                                  [&](const InputSpec& spec) { return spec.name == request.input; });
+  if (input == inputs.end()) {
+    std::vector<std::string> names;
+    for (const InputSpec& spec : inputs) {
+      names.push_back(spec.name);
+    }
+    return make_error(fmt::format("no input '{}' in {} (inputs: {})", request.input,
+                                  ws.project.inputs.file.string(), util::join(names, ", ")));
+  }
+  auto profiler = profiler_for(ws.project.config, request.zkvm);
+  if (!profiler) {
+    return tl::unexpected(profiler.error());
+  }
+  // A repository without a commit yet still gets its profile, named as such.
+  const std::string commit = ws.git.commit_of("HEAD").value_or("nocommit");
+  const std::time_t started = std::time(nullptr);
+  auto content = run_profiler(ws.project.config, *profiler, *input, ws.root());
+  if (!content) {
+    return tl::unexpected(content.error());
+  }
+
+  ProfileRunOutcome outcome;
+  store::ProfileRecord& record = outcome.record;
+  record.created_at_us = static_cast<std::int64_t>(started) * 1'000'000;
+  record.zkvm = to_string(request.zkvm);
+  record.format = profile_format_of(*content);
+  record.input = input->name;
+  record.title = request.title;
+  record.commit = commit;
+  record.content = std::move(*content);
+  record.size_bytes = record.content.size();
+  record.file_name = profile_file_name(started, commit, request.title, profile_extension(record.format, record.content));
+  outcome.file = ws.benchmarks_dir() / "profiles" / record.file_name;
+  if (record.format.empty()) {
+    outcome.warnings.push_back(fmt::format("the profiler's output is not a profile format zkbench knows: kept as {}",
+                                           outcome.file.string()));
+  } else if (auto parsed = profile::parse_profile_bytes(record.content, record.file_name, record.format); !parsed) {
+    outcome.warnings.push_back("the profile does not parse: " + parsed.error().message);
+  }
+  WORKFLOW_TRY(write_file_atomically(outcome.file, record.content));
+  auto id = ws.store->add_profile(record);
+  if (!id) {
+    return tl::unexpected(id.error());
+  }
+  record.id = *id;
+  return outcome;
+}
+
+} // namespace zkbench::workflow
