@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/workflow_notify.hpp"
 #include "cli/workflow_support.hpp"
 #include "measure/interrupt.hpp"
 #include "util/error.hpp"
@@ -38,10 +39,13 @@ int baseline_main(const BaselineArgs& args) {
   options.runs = args.runs;
   options.status = &status;
   options.say = print_line;
+  WorkflowNotifications notifications(ws); // after detach_to: its worker thread would not survive the fork
   auto outcome = workflow::establish_baseline(ws, options);
   if (!outcome) {
+    notifications.send(error_event(notifications.context(), "the baseline", outcome.error().message));
     throw Fatal(outcome.error().message);
   }
+  notifications.send(baseline_event(notifications.context(), *outcome));
   refresh_tracker(ws);
   fmt::print("\nbaseline {} at commit {}\n", outcome->baseline_id, outcome->commit.substr(0, 12));
   for (const auto& input : outcome->inputs) {

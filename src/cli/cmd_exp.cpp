@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/workflow_notify.hpp"
 #include "cli/workflow_support.hpp"
 #include "measure/interrupt.hpp"
 #include "util/error.hpp"
@@ -107,10 +108,20 @@ int exp_run(const ExpArgs& a) {
   options.runs = a.runs;
   options.status = &status;
   options.say = print_line;
+  WorkflowNotifications notifications(ws); // after detach_to: its worker thread would not survive the fork
   auto outcome = workflow::run_experiment(ws, number, options);
   refresh_tracker(ws);
   if (!outcome) {
+    notifications.send(error_event(notifications.context(), "experiment " + workflow::experiment_id(number),
+                                   outcome.error().message, number));
     throw Fatal(outcome.error().message);
+  }
+  if (auto all = ws.store->list_experiments(); all) {
+    const auto policy = workflow::project_policy(ws.project.config);
+    notifications.send(
+        experiment_events(notifications.context(), *outcome, *all, policy ? policy->primary_metric : std::string("time")));
+  } else {
+    print_warnings({"no notification: " + all.error().message});
   }
   print_warnings(outcome->warnings);
   const auto& e = outcome->experiment;
@@ -130,6 +141,13 @@ int exp_close(const ExpArgs& a) {
   }
   refresh_tracker(ws);
   fmt::print("experiment {} closed: {} ({})\n", workflow::experiment_id(e->number), e->verdict, a.why);
+  // Closing the last open hypothesis completes the plan as running it would.
+  if (auto all = ws.store->list_experiments(); all) {
+    WorkflowNotifications notifications(ws);
+    if (auto done = all_complete_event(notifications.context(), *all)) {
+      notifications.send(std::move(*done));
+    }
+  }
   return 0;
 }
 

@@ -137,7 +137,33 @@ report::Estimate summary_estimate(const nlohmann::json& summary) {
   return estimate;
 }
 
-// results.json (written by `zkbench exp run`): per-input figures of the primary metric, the reason.
+// One input's stopping trace of results.json ({"stopped_at", "trace": [{pairs, change, lo, hi}]}) as
+// the dashboard's points in percent. Looks whose interval was still unbounded are left out: the chart
+// has nothing to draw for them.
+void apply_trace(report::Experiment& experiment, const nlohmann::json& sequential) {
+  experiment.stopping.clear();
+  experiment.stopped_at.reset();
+  for (const nlohmann::json& look : sequential.value("trace", nlohmann::json::array())) {
+    if (!look.is_object()) {
+      continue;
+    }
+    const auto change = percent(look.value("change", nlohmann::json()));
+    const auto low = percent(look.value("lo", nlohmann::json()));
+    const auto high = percent(look.value("hi", nlohmann::json()));
+    const nlohmann::json pairs = look.value("pairs", nlohmann::json());
+    if (!change || !low || !high || !pairs.is_number_integer()) {
+      continue;
+    }
+    experiment.stopping.push_back({pairs.get<int>(), *change, *low, *high});
+  }
+  if (const nlohmann::json stopped = sequential.value("stopped_at", nlohmann::json()); stopped.is_number_integer()) {
+    experiment.stopped_at = stopped.get<int>();
+  }
+}
+
+// results.json (written by `zkbench exp run`): per-input figures of the primary metric, the reason,
+// and the stopping trace of a sequential run (of the heaviest input that has one: the dashboard draws
+// one trace per experiment).
 void apply_results(report::Experiment& experiment, const std::string& details_json, const std::string& metric) {
   const nlohmann::json details = nlohmann::json::parse(details_json, nullptr, false);
   if (!details.is_object()) {
@@ -148,6 +174,7 @@ void apply_results(report::Experiment& experiment, const std::string& details_js
   }
   double weight_sum = 0, low_sum = 0, high_sum = 0;
   bool all_bounded = true;
+  std::optional<double> trace_weight;
   for (const nlohmann::json& in : details.value("inputs", nlohmann::json::array())) {
     report::InputResult input;
     input.input = in.value("input", "");
@@ -167,6 +194,11 @@ void apply_results(report::Experiment& experiment, const std::string& details_js
       }
     }
     const double weight = in.value("weight", 1.0);
+    if (const auto sequential = in.find("sequential");
+        sequential != in.end() && sequential->is_object() && (!trace_weight || weight > *trace_weight)) {
+      apply_trace(experiment, *sequential);
+      trace_weight = weight;
+    }
     if (input.change_ci_low_pct && input.change_ci_high_pct) {
       weight_sum += weight;
       low_sum += weight * *input.change_ci_low_pct;

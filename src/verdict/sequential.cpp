@@ -144,6 +144,19 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   return result;
 }
 
+std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<const double> candidate,
+                                   const Policy& policy, const SequentialOptions& options) {
+  std::vector<Look> trace;
+  const std::size_t last = std::min(baseline.size(), candidate.size());
+  for (std::size_t n = static_cast<std::size_t>(std::max(options.min_runs, 1)); n <= last; ++n) {
+    trace.push_back(sequential_look(baseline.first(n), candidate.first(n), policy, options).look);
+    if (trace.back().stop) {
+      break;
+    }
+  }
+  return trace;
+}
+
 Result<AbOutcome> run_ab(const Sampler& sample, const std::string& metric, const Policy& policy,
                          const AbOptions& options) {
   AbOutcome out;

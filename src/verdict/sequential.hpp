@@ -63,6 +63,14 @@ struct SequentialResult {
 SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
                                  const Policy& policy, const SequentialOptions& options);
 
+/// The looks the rule makes on two samples measured one run at a time (the workflow's `exp run
+/// --strategy sequential`, which compares each candidate prefix with the baseline's prefix of the same
+/// size): one look per size n = min_runs .. min(sizes), up to and including the first that stops.
+/// Recomputing from the kept runs gives the same looks the run made, resumed runs included. Empty when
+/// either sample has fewer than min_runs values.
+std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<const double> candidate,
+                                   const Policy& policy, const SequentialOptions& options);
+
 enum class Side { baseline, candidate };
 enum class Strategy { fixed, sequential };
 

@@ -95,6 +95,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
     outcome.warnings = ev->warnings;
     outcome.verdict = ev->verdict;
     outcome.reason = ev->reason;
+    outcome.failure = ev->failure;
     record.combined_change = ev->change;
     record.conflict = is_conflict(ev->change, *record.best_change);
     if (!ev->change) {

@@ -16,6 +16,7 @@ struct CompoundOutcome {
   store::ConflictRecord record;       // as stored
   std::string verdict;                // of the combination against the baseline
   std::string reason;
+  std::string failure;                // a command of the combination broke (build, crash, hang), else ""
   std::vector<std::string> warnings;
 };
 

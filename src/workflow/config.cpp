@@ -247,7 +247,8 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
   }
   try {
     reader.check_map(*root, "",
-                     {"benchmark", "correctness", "policy", "inputs", "vars", "profile", "guest", "store", "objective"});
+                     {"benchmark", "correctness", "policy", "inputs", "vars", "profile", "guest", "store", "objective",
+                      "dashboard_url"});
     ProjectConfig config;
     config.file = std::filesystem::absolute(path).lexically_normal();
     config.root = config.file.parent_path();
@@ -274,6 +275,12 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
     }
     if ((*root)["objective"].IsDefined()) {
       config.objective = reader.string((*root)["objective"], "objective");
+    }
+    if (const YAML::Node url = (*root)["dashboard_url"]; url.IsDefined()) {
+      config.dashboard_url = reader.string(url, "dashboard_url");
+      if (!util::starts_with(config.dashboard_url, "http://") && !util::starts_with(config.dashboard_url, "https://")) {
+        reader.fail(url, "dashboard_url", "expected an http:// or https:// URL, got '" + config.dashboard_url + "'");
+      }
     }
     return config;
   } catch (const YamlError& e) {

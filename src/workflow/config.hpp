@@ -24,6 +24,7 @@
 //   guest: guest/Cargo.toml               # optional: guest manifest, for the patches in environment.yaml
 //   store: benchmarks/zkbench.db          # optional: SQLite path or postgres:// URL
 //   objective: "…"                        # optional: text for PLAN.md
+//   dashboard_url: "http://bench-host:8080/"   # optional: the dashboard link in notifications
 //
 // Command placeholders: {input} (the input's path), {input_name}, {out} (a scratch folder zkbench gives
 // each input, for proofs), and every key of `vars`. Values are shell-quoted when substituted.
@@ -89,6 +90,7 @@ struct ProjectConfig {
   std::optional<std::filesystem::path> guest_manifest; // absolute
   std::optional<std::string> store;
   std::string objective;
+  std::string dashboard_url;                 // http(s) URL; empty: notifications use http://<host>:8080/
 };
 
 /// The placeholders zkbench itself provides to commands.
@@ -98,7 +100,8 @@ inline constexpr const char* k_builtin_placeholders[] = {"input", "input_name", 
 /// "<file>:<line>:<col>: <key.path>: <what is expected>, got <what was found>": unreadable file, invalid YAML,
 /// unknown or repeated keys, wrong types, runs <= 0, warmup < 0, timeout_multiplier <= 1, a metric regex
 /// that does not compile or has not exactly one capture group, a bad metric name, a command without {input}, an unknown placeholder,
-/// an unknown policy name that is not an existing file, a vars key shadowing a built-in placeholder.
+/// an unknown policy name that is not an existing file, a vars key shadowing a built-in placeholder, a
+/// dashboard_url that is not an http:// or https:// URL.
 /// Defaults for timeout_multiplier and cooldown_seconds come from the policy (zkvm: 1.15, 120 s).
 Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::string& display_name);
 

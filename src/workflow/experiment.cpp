@@ -42,9 +42,38 @@ std::string format_p(const std::optional<double>& p) {
   return p ? fmt::format("{:.3g}", *p) : std::string("n/a");
 }
 
-// results.json: the decision and every input's figures.
+// The values the policy decides on: its primary metric, or the wall time when it is "time" or the
+// runs lack the metric (as compare_benchmarks falls back).
+std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
+  if (metric != "time") {
+    if (std::vector<double> values = bench.metric_values(metric); !values.empty()) {
+      return values;
+    }
+  }
+  return bench.wall_times();
+}
+
+// A bound of a look: an unbounded interval (too few runs, a non-positive value) is null.
+ordered_json bound_json(double value) {
+  return std::isfinite(value) ? ordered_json(value) : ordered_json();
+}
+
+// One input's stopping trace in results.json: {"stopped_at": pairs or null, "trace": [{pairs, change, lo, hi}]}.
+ordered_json trace_json(const std::vector<verdict::Look>& trace) {
+  ordered_json j;
+  j["stopped_at"] = !trace.empty() && trace.back().stop ? ordered_json(trace.back().runs) : ordered_json();
+  j["trace"] = ordered_json::array();
+  for (const verdict::Look& look : trace) {
+    j["trace"].push_back({{"pairs", look.runs}, {"change", bound_json(look.change)}, {"lo", bound_json(look.lo)},
+                          {"hi", bound_json(look.hi)}});
+  }
+  return j;
+}
+
+// results.json: the decision, every input's figures, and the stopping trace of a sequential run.
 std::string results_json(const store::ExperimentRecord& e, const verdict::Decision& decision,
-                         const std::vector<verdict::CommandComparison>& inputs, const std::string& input_note) {
+                         const std::vector<verdict::CommandComparison>& inputs, const std::string& input_note,
+                         const std::map<std::string, std::vector<verdict::Look>>& traces) {
   ordered_json j;
   j["experiment"] = experiment_id(e.number);
   j["name"] = e.name;
@@ -67,6 +96,9 @@ std::string results_json(const store::ExperimentRecord& e, const verdict::Decisi
                                {"welch_p", optional_json(m.welch_p)},
                                {"mann_whitney_p", optional_json(m.mwu_p)},
                                {"verdict", verdict::to_string(m.decision.verdict)}});
+    }
+    if (const auto trace = traces.find(c.command); trace != traces.end()) {
+      in["sequential"] = trace_json(trace->second);
     }
     j["inputs"].push_back(in);
   }
@@ -189,6 +221,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       !built) {
     verdict_text = "FAILED";
     reason = built.error().message;
+    ev.failure = reason;
   }
 
   // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
@@ -214,12 +247,14 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       if (!hash) {
         verdict_text = "REJECT";
         reason = "correctness command failed: " + hash.error().message;
+        ev.failure = reason;
         break;
       }
       if (hash->timed_out) {
         verdict_text = "KILL";
         reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (4x the timing timeout)",
                              input->name, *timeout);
+        ev.failure = reason;
         break;
       }
       if (hash->hash != expected.output_hash) {
@@ -244,6 +279,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         continue;
       }
       const auto base_times = base->second.wall_times();
+      std::optional<verdict::SequentialOptions> sequential;
       MeasureOptions measure;
       measure.owner = request.owner;
       measure.owner_id = request.owner_id;
@@ -260,14 +296,16 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         seq.max_runs = measure.runs;
         seq.min_runs = std::min(3, measure.runs);
         const verdict::Policy p = policy;
-        measure.enough = [base_times, p, seq](const core::Benchmark& bench) {
-          const auto times = bench.wall_times();
-          if (static_cast<int>(times.size()) < seq.min_runs || times.size() > base_times.size()) {
+        const std::vector<double> base_values = primary_values(base->second, policy.primary_metric);
+        measure.enough = [base_values, p, seq](const core::Benchmark& bench) {
+          const auto values = primary_values(bench, p.primary_metric);
+          if (static_cast<int>(values.size()) < seq.min_runs || values.size() > base_values.size()) {
             return false;
           }
-          const std::span<const double> b(base_times.data(), times.size());
-          return verdict::sequential_look(b, times, p, seq).look.stop;
+          const std::span<const double> b(base_values.data(), values.size());
+          return verdict::sequential_look(b, values, p, seq).look.stop;
         };
+        sequential = seq;
       }
       if (options.status != nullptr) {
         options.status->info().input_index = static_cast<int>(i + 1);
@@ -290,12 +328,19 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         reason = fmt::format("input '{}': a run exceeded the timeout ({:.3f} s: {:.2f}x the baseline median, at least "
                              "median + {:.0f} s): {}",
                              input.name, *measure.timeout_s, policy.timeout_multiplier, policy.timeout_min_slack_s, m->message);
+        ev.failure = reason;
         break;
       }
       if (m->end == InputEnd::failed) {
         verdict_text = "REJECT";
         reason = fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message);
+        ev.failure = reason;
         break;
+      }
+      if (sequential) { // the looks the rule made, kept for the dashboard's stopping trace
+        ev.traces[input.name] = verdict::sequential_trace(primary_values(base->second, policy.primary_metric),
+                                                          primary_values(m->bench, policy.primary_metric), policy,
+                                                          *sequential);
       }
       m->bench.command = input.name;
       core::Benchmark base_named = base->second;
@@ -556,7 +601,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     WORKFLOW_TRY(ws.git.rename_branch(e.branch, renamed));
     e.branch = renamed;
   }
-  e.details_json = results_json(e, decision, comparisons, "");
+  e.details_json = results_json(e, decision, comparisons, "", ev->traces);
   WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
   std::string md = verdict_markdown(e, reason, comparisons, *policy);
   for (const std::string& warning : outcome.warnings) {
@@ -575,6 +620,8 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   }
   WORKFLOW_TRY(ws.store->update_experiment(e));
   outcome.reason = reason;
+  outcome.comparisons = comparisons;
+  outcome.failure = ev->failure;
   return outcome;
 }
 

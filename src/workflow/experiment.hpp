@@ -5,12 +5,14 @@
 // verdict, KEEP merged into bench/accumulator) and `exp close`.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 #include "verdict/decide.hpp"
+#include "verdict/sequential.hpp"
 #include "workflow/status_file.hpp"
 #include "workflow/workspace.hpp"
 
@@ -34,6 +36,8 @@ struct RunExperimentOptions {
 struct ExperimentOutcome {
   store::ExperimentRecord experiment;           // as stored after the run
   std::string reason;
+  std::vector<verdict::CommandComparison> comparisons; // per input (empty when nothing was timed)
+  std::string failure;                          // a command that broke (build, crash, hang), else ""
   std::vector<std::string> warnings;            // environment differences, merge conflicts
   std::vector<std::filesystem::path> files;
   bool resumed = false;                         // runs of an earlier attempt were reused
@@ -55,6 +59,13 @@ struct CheckoutEvaluation {
   std::vector<verdict::CommandComparison> comparisons;
   verdict::Decision decision;
   std::optional<double> change; // weighted change of the primary metric, when measured
+  /// What broke when a command failed rather than lost: the build failed, the correctness command
+  /// failed or hung, a benchmark run crashed or timed out (the reason). Empty otherwise (a wrong output
+  /// is a REJECT but not a failure).
+  std::string failure;
+  /// Sequential strategy: each measured input's stopping trace (verdict::sequential_trace of the primary
+  /// metric against the baseline's runs), by input name.
+  std::map<std::string, std::vector<verdict::Look>> traces;
   bool resumed = false;
   std::vector<std::string> warnings;
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a small zkbench project with a real store for the browser test: a git repository whose "prover"
-# sleeps, a baseline, three experiments run to their verdicts, a learning and an idea.
+# sleeps briefly and prints its steps (the primary metric, so the verdicts and changes are exact however
+# loaded the machine), a baseline, three experiments run to their verdicts, a learning and an idea.
 # Usage: make_project.sh ZKBENCH DIR
 set -euo pipefail
 zkbench=$1
@@ -13,12 +14,13 @@ cd "$dir"
 cat > prog.sh <<'SH'
 #!/bin/sh
 here=$(dirname "$0")
-sleep "$(cat "$here/delay")"
+sleep 0.02
 cat "$1"
-echo 'steps: 42' >&2
+echo "steps: $(cat "$here/steps")" >&2
 SH
 chmod +x prog.sh
-echo 0.04 > delay
+echo 1000 > steps
+printf 'preset: generic\nprimary_metric: steps\n' > steps-policy.yaml
 echo "input a" > inputs/a.txt
 echo "input b" > inputs/b.txt
 cat > benchmarks/inputs.yaml <<'YAML'
@@ -38,27 +40,29 @@ benchmark:
   warmup: 0
   cooldown_seconds: 0
   timeout_multiplier: 3.0
+  metrics:
+    steps: 'steps: ([0-9]+)'
 correctness:
   command: "./prog.sh {input}"
-policy: generic
+policy: steps-policy.yaml
 YAML
 echo ".zkbench/" > .gitignore
 git init -q && git config user.email t@t && git config user.name t && git add -A && git commit -qm base
 export ZKBENCH_LOCK_FILE="$dir/.zkbench-test.lock"
 "$zkbench" baseline >/dev/null 2>>"$log"
 
-experiment() { # NAME DELAY
+experiment() { # NAME STEPS
   local out branch
-  out=$("$zkbench" exp new "$1" --hypothesis "Sleeping $2 s instead of 0.04 s <saves> time" --expected 10%)
+  out=$("$zkbench" exp new "$1" --hypothesis "$2 steps instead of 1000 <saves> time" --expected 10%)
   branch=$(printf '%s\n' "$out" | sed -n 's/.*branch \([^ ]*\) (from.*/\1/p')
   git checkout -q "$branch"
-  echo "$2" > delay
-  git commit -qam "delay $2"
+  echo "$2" > steps
+  git commit -qam "steps $2"
   git checkout -q -
   "$zkbench" exp run "$(printf '%s\n' "$out" | sed -n 's/^experiment \([0-9]*\).*/\1/p')" >/dev/null 2>>"$log"
 }
-experiment "Shorter sleep" 0.02
-experiment "Longer sleep & <more>" 0.06
-experiment "Slightly shorter sleep" 0.03
-"$zkbench" learn "Sleep time dominates: <halving> it halves the run" >/dev/null
-"$zkbench" idea "Skip the sleep entirely" >/dev/null
+experiment "Fewer steps" 500
+experiment "More steps & <more>" 1500
+experiment "Slightly fewer steps" 750
+"$zkbench" learn "Steps dominate: <halving> them halves the run" >/dev/null
+"$zkbench" idea "Skip the steps entirely" >/dev/null

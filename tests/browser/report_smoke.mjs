@@ -114,7 +114,7 @@ async function checkExperiment(page, label, url, expectedInline, expectedCharts)
 try {
   const page = context.pages()[0] ?? await context.newPage();
   watch(page, "page");
-  // The live dashboard: three experiments run to a verdict; Δ values follow the sleeps (-50, +50, -25 %),
+  // The live dashboard: three experiments run to a verdict; Δ values follow the steps (-50, +50, -25 %),
   // so sorting by Δ reorders the rows.
   await checkIndex(page, "live", liveUrl, { progress: "3/3 experiments", points: 3, experiments: 3, reorders: true });
   await checkExperiment(page, "live", new URL("experiments/001.html", liveUrl).href, 2, 0);

@@ -1,14 +1,12 @@
 // Notifications over real HTTP: a cpp-httplib receiver on 127.0.0.1 gets what the webhooks send.
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <memory>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 
 #include "notify/dispatcher.hpp"
 #include "notify/message.hpp"
@@ -18,12 +16,14 @@
 #include "support/fixtures.hpp"
 #include "support/http_receiver.hpp"
 #include "support/notify_events.hpp"
+#include "support/secrets_file.hpp"
 
 namespace zkbench {
 namespace {
 
 using namespace std::chrono_literals;
 using test::HttpReceiver;
+using test::ScopedSecretsFile;
 
 notify::DeliveryPolicy quick_policy() {
   notify::DeliveryPolicy policy;
@@ -160,23 +160,6 @@ TEST(NotifyWebhook, hanging_receiver_does_not_block_the_caller) {
 }
 
 // --- the CLI: zkbench notify test --------------------------------------------------------------
-
-/// Points ZKBENCH_SECRETS_FILE (inherited by the zkbench the test runs) at `path` while alive.
-class ScopedSecretsFile {
-public:
-  explicit ScopedSecretsFile(const std::filesystem::path& path) {
-    ::setenv(notify::k_secrets_file_env, path.c_str(), 1);
-  }
-  /// Writes `text` to `path` with `mode`, then points the variable at it.
-  ScopedSecretsFile(const std::filesystem::path& path, const std::string& text, mode_t mode)
-      : ScopedSecretsFile(path) {
-    test::write_file(path, text);
-    ::chmod(path.c_str(), mode);
-  }
-  ~ScopedSecretsFile() { ::unsetenv(notify::k_secrets_file_env); }
-  ScopedSecretsFile(const ScopedSecretsFile&) = delete;
-  ScopedSecretsFile& operator=(const ScopedSecretsFile&) = delete;
-};
 
 TEST(NotifyCli, notify_test_reaches_the_receiver_and_never_prints_the_url) {
   HttpReceiver receiver;

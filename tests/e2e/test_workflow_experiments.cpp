@@ -48,20 +48,23 @@ TEST(WorkflowExperimentsE2e, baseline_writes_its_files_and_the_tracker) {
 }
 
 TEST(WorkflowExperimentsE2e, every_verdict_path_with_its_files_and_branch) {
+  // KEEP and DISCARD come from the steps prog.sh prints (exact, whatever the machine's load); REJECT
+  // from its output, KILL from a real hang.
   WorkflowRepo repo(3, "0.1");
+  repo.decide_on_steps("1000");
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
-  const std::string keep = repo.experiment("Shorter sleep", "delay", "0.02\n");
-  const std::string discard = repo.experiment("Longer sleep", "delay", "0.16\n");
+  const std::string keep = repo.experiment("Fewer steps", "steps", "500\n");
+  const std::string discard = repo.experiment("More steps", "steps", "1600\n");
   const std::string reject = repo.experiment("Other output", "suffix", "extra\n");
   const std::string kill = repo.experiment("Hang", "delay", "5\n");
   EXPECT_EQ(keep, "001");
-  EXPECT_TRUE(std::filesystem::exists(repo.dir() / "benchmarks/experiments/001-shorter-sleep/hypothesis.md"));
+  EXPECT_TRUE(std::filesystem::exists(repo.dir() / "benchmarks/experiments/001-fewer-steps/hypothesis.md"));
 
   struct Case {
     std::string number, verdict, branch;
   };
-  for (const Case& c : {Case{keep, "KEEP", "bench/001-shorter-sleep-KEEP"},
-                        Case{discard, "DISCARD", "bench/002-longer-sleep-DISCARD"},
+  for (const Case& c : {Case{keep, "KEEP", "bench/001-fewer-steps-KEEP"},
+                        Case{discard, "DISCARD", "bench/002-more-steps-DISCARD"},
                         Case{reject, "REJECT", "bench/003-other-output-REJECT"},
                         Case{kill, "KILL", "bench/004-hang-KILL"}}) {
     const CliResult run = repo.zkbench("exp run " + c.number);
@@ -76,10 +79,10 @@ TEST(WorkflowExperimentsE2e, every_verdict_path_with_its_files_and_branch) {
   }
   // REJECT wasted no timing; KILL stopped at the first run over the timeout.
   EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/experiments/003-other-output/verdict.md"), "no timing"));
-  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/experiments/001-shorter-sleep/changes.patch"), "+0.02"));
+  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/experiments/001-fewer-steps/changes.patch"), "+500"));
   // The KEEP is merged into the accumulator, the others are not.
-  EXPECT_EQ(repo.git("merge-base --is-ancestor bench/001-shorter-sleep-KEEP bench/accumulator"), 0);
-  EXPECT_NE(repo.git("merge-base --is-ancestor bench/002-longer-sleep-DISCARD bench/accumulator"), 0);
+  EXPECT_EQ(repo.git("merge-base --is-ancestor bench/001-fewer-steps-KEEP bench/accumulator"), 0);
+  EXPECT_NE(repo.git("merge-base --is-ancestor bench/002-more-steps-DISCARD bench/accumulator"), 0);
   const std::string tracker = read_file(repo.dir() / "benchmarks/TRACKER.md");
   for (const char* verdict : {"KEEP", "DISCARD", "REJECT", "KILL"}) {
     EXPECT_TRUE(contains(tracker, verdict)) << verdict << "\n" << tracker;

@@ -1,6 +1,7 @@
 #pragma once
 // A throwaway zkbench project for the workflow's end-to-end tests: a git repository with a tiny shell
-// "prover" (prog.sh sleeps for the seconds in `delay`, and in `extra` when present, then prints its input and `suffix`), two inputs,
+// "prover" (prog.sh sleeps for the seconds in `delay`, and in `extra` when present, then prints its input and `suffix`,
+// and "steps: N" on stderr: N from the file `steps` when present, else 42), two inputs,
 // and a zkbench.yaml with few, short runs. Experiments change `delay` or `suffix` on their branch.
 
 #include <cstdlib>
@@ -35,7 +36,7 @@ public:
                "if [ -f \"$here/extra\" ]; then sleep \"$(cat \"$here/extra\")\"; fi\n"
                "[ -n \"$ZKBENCH_TEST_TRACE\" ] && echo \"e $(date +%s%N)\" >> \"$ZKBENCH_TEST_TRACE\"\n"
                "cat \"$1\"; cat \"$here/suffix\"\n"
-               "echo 'steps: 42' >&2\n");
+               "if [ -f \"$here/steps\" ]; then echo \"steps: $(cat \"$here/steps\")\" >&2; else echo 'steps: 42' >&2; fi\n");
     write_file(d / "delay", delay_s + "\n");
     write_file(d / "suffix", "");
     write_file(d / "inputs" / "a.txt", "input a\n");
@@ -54,9 +55,24 @@ public:
                   "git add -A && git commit -qm base"),
               0);
     ::setenv("ZKBENCH_LOCK_FILE", (d / ".zkbench-test.lock").c_str(), 1);
+    // The workflow notifies the webhooks of the secrets file: never the developer's own.
+    ::setenv("ZKBENCH_SECRETS_FILE", (d / ".no-secrets.env").c_str(), 1);
   }
 
   const std::filesystem::path& dir() const { return m_dir.path(); }
+
+  /// Makes `steps` (what prog.sh prints, from the file `steps`) the primary metric, starting at
+  /// `steps`: verdicts and changes then depend on no timing, however loaded the machine. Commits; call
+  /// before the baseline. Experiments change the file `steps`.
+  void decide_on_steps(const std::string& steps) const {
+    write_file(dir() / "steps", steps + "\n");
+    write_file(dir() / "steps-policy.yaml", "preset: generic\nprimary_metric: steps\n");
+    std::string config = read_file(dir() / "zkbench.yaml");
+    const std::string from = "policy: generic";
+    config.replace(config.find(from), from.size(), "policy: steps-policy.yaml");
+    write_file(dir() / "zkbench.yaml", config);
+    EXPECT_EQ(git("add -A && git commit -qm 'decide on steps'"), 0);
+  }
 
   int git(const std::string& args) const { return shell_in(dir(), "git " + args); }
 

@@ -1,5 +1,6 @@
 #include <cmath>
 #include <map>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -133,4 +134,30 @@ TEST(VerdictSequential, sampler_errors_stop_the_loop) {
   const auto out = verdict::run_ab(failing, "time", k_generic, sequential_options());
   ASSERT_FALSE(out.has_value());
   EXPECT_EQ(out.error().message, "cannot run");
+}
+
+TEST(VerdictSequential, trace_recomputes_the_looks_of_run_ab_from_the_kept_runs) {
+  const auto out = verdict::run_ab(sampler(1.0, 0.5, 0.01), "time", k_generic, sequential_options());
+  ASSERT_TRUE(out.has_value());
+  const auto trace = verdict::sequential_trace(out->baseline, out->candidate, k_generic, {});
+  ASSERT_EQ(trace.size(), out->trace.size());
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    EXPECT_EQ(trace[i].runs, out->trace[i].runs);
+    EXPECT_DOUBLE_EQ(trace[i].change, out->trace[i].change);
+    EXPECT_DOUBLE_EQ(trace[i].lo, out->trace[i].lo);
+    EXPECT_DOUBLE_EQ(trace[i].hi, out->trace[i].hi);
+  }
+  EXPECT_TRUE(trace.back().stop);
+  EXPECT_EQ(trace.front().runs, 3);
+}
+
+TEST(VerdictSequential, trace_ends_at_the_first_stop_and_is_empty_below_min_runs) {
+  const std::vector<double> base(8, 1000.0);
+  const std::vector<double> cand(8, 500.0);
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, {});
+  ASSERT_EQ(trace.size(), 1u); // deterministic: decided at min_runs
+  EXPECT_EQ(trace[0].runs, 3);
+  EXPECT_DOUBLE_EQ(trace[0].change, -0.5);
+  EXPECT_TRUE(trace[0].stop);
+  EXPECT_TRUE(verdict::sequential_trace(std::span(base).first(2), cand, k_generic, {}).empty());
 }

@@ -240,3 +240,14 @@ TEST(WorkflowConfig, bundled_demo_project_loads) {
     EXPECT_TRUE(std::filesystem::is_regular_file(input.path)) << input.path;
   }
 }
+
+TEST(WorkflowConfig, dashboard_url_is_read_and_must_be_http) {
+  TempDir dir;
+  const auto config = load_text(dir, std::string(k_minimal) + "dashboard_url: \"http://bench-host:8080/\"\n");
+  ASSERT_TRUE(config) << error_of(config);
+  EXPECT_EQ(config->dashboard_url, "http://bench-host:8080/");
+  EXPECT_TRUE(load_text(dir, k_minimal)->dashboard_url.empty());
+  const std::string error = error_of(load_text(dir, std::string(k_minimal) + "dashboard_url: \"ftp://x/\"\n"));
+  EXPECT_NE(error.find("zkbench.yaml:5:"), std::string::npos) << error;
+  EXPECT_NE(error.find("dashboard_url: expected an http:// or https:// URL, got 'ftp://x/'"), std::string::npos) << error;
+}
