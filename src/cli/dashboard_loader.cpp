@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "cli/dashboard_profiles.hpp"
 #include "workflow/status_file.hpp"
 #include "workflow/workspace.hpp"
 
@@ -245,7 +244,7 @@ Result<RunsByInput*> baseline_runs_of(store::Store& store, const std::vector<sto
 
 } // namespace
 
-Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& source) {
+Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& source, StoredProfiles* profiles) {
   Dashboard dashboard;
   report::Overview& overview = dashboard.overview;
   const std::string& metric = source.primary_metric;
@@ -293,9 +292,12 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   if (!experiments) {
     return tl::unexpected(experiments.error());
   }
-  auto profiles = StoredProfiles::load(store);
-  if (!profiles) {
-    return tl::unexpected(profiles.error());
+  std::optional<StoredProfiles> own_profiles;
+  if (profiles == nullptr) {
+    profiles = &own_profiles.emplace(store);
+  }
+  if (auto listed = profiles->refresh(); !listed) {
+    return tl::unexpected(listed.error());
   }
   std::map<std::int64_t, RunsByInput> runs_by_baseline;
   if (!baselines->empty()) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "cli/dashboard_profiles.hpp"
 #include "report/dashboard_model.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
@@ -19,8 +20,10 @@ struct DashboardSource {
 };
 
 /// The dashboard of the project. Missing pieces (no baseline yet, no status file, no patch file) are
-/// left empty; a results.json record that does not parse is skipped for that experiment. Errors: the
-/// store's (a read that fails).
-Result<report::Dashboard> load_dashboard(store::Store& store, const DashboardSource& source);
+/// left empty; a results.json record that does not parse is skipped for that experiment. `profiles`
+/// (reading `store`) keeps what it computed for the next load; without it, profiles are read for this
+/// load alone. Errors: the store's (a read that fails).
+Result<report::Dashboard> load_dashboard(store::Store& store, const DashboardSource& source,
+                                         StoredProfiles* profiles = nullptr);
 
 } // namespace zkbench::cli

@@ -72,14 +72,14 @@ ProfileChanges profile_changes(const profile::Profile& base, const profile::Prof
   return changes;
 }
 
-Result<StoredProfiles> StoredProfiles::load(store::Store& store) {
-  StoredProfiles profiles(store);
-  auto records = store.list_profiles();
+Result<void> StoredProfiles::refresh() {
+  auto records = m_store->list_profiles();
   if (!records) {
     return tl::unexpected(records.error());
   }
-  profiles.m_records = std::move(*records);
-  return profiles;
+  m_records = std::move(*records);
+  m_parsed.clear();
+  return {};
 }
 
 Result<const profile::Profile*> StoredProfiles::parsed(std::int64_t id) {
@@ -121,6 +121,14 @@ Result<ProfileChanges> StoredProfiles::experiment_changes(int number, std::optio
   if (base == nullptr) {
     return ProfileChanges{};
   }
+  if (top != m_changes_top) {
+    m_changes.clear();
+    m_changes_top = top;
+  }
+  const std::pair<std::int64_t, std::int64_t> key{base->id, current->id};
+  if (const auto known = m_changes.find(key); known != m_changes.end()) {
+    return known->second;
+  }
   auto before = parsed(base->id);
   if (!before) {
     return tl::unexpected(before.error());
@@ -129,10 +137,11 @@ Result<ProfileChanges> StoredProfiles::experiment_changes(int number, std::optio
   if (!after) {
     return tl::unexpected(after.error());
   }
-  if (*before == nullptr || *after == nullptr) {
-    return ProfileChanges{};
+  ProfileChanges changes;
+  if (*before != nullptr && *after != nullptr) {
+    changes = profile_changes(**before, **after, top);
   }
-  return profile_changes(**before, **after, top);
+  return m_changes[key] = std::move(changes);
 }
 
 } // namespace zkbench::cli

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <map>
+#include <utility>
 #include <optional>
 #include <vector>
 
@@ -26,11 +27,16 @@ struct ProfileChanges {
 /// by its address ("0x10cd18": addresses move between builds), changes under 0.1%.
 ProfileChanges profile_changes(const profile::Profile& base, const profile::Profile& current, std::size_t top);
 
-/// Reads profiles from the store for the dashboard, parsing each at most once.
+/// Reads profiles from the store for the dashboard. Stored profiles never change, so the changes
+/// computed for a pair of them are kept across loads (`serve` reloads the dashboard after every run),
+/// and within one load each profile is parsed at most once.
 class StoredProfiles {
 public:
-  /// Lists the store's profiles. Error: the store's.
-  static Result<StoredProfiles> load(store::Store& store);
+  explicit StoredProfiles(store::Store& store) : m_store(&store) {}
+
+  /// Lists the store's profiles anew (what a load sees) and drops the parsed ones of the last load.
+  /// Error: the store's.
+  Result<void> refresh();
 
   /// The changes between the baseline's profile and experiment `number`'s newest profile: the baseline
   /// is the one the experiment's profile names (else `baseline_id`). Empty when either profile is
@@ -38,13 +44,15 @@ public:
   Result<ProfileChanges> experiment_changes(int number, std::optional<std::int64_t> baseline_id, std::size_t top);
 
 private:
-  explicit StoredProfiles(store::Store& store) : m_store(&store) {}
   /// The parsed profile `id`; nullopt when it does not parse.
   Result<const profile::Profile*> parsed(std::int64_t id);
 
   store::Store* m_store;
   std::vector<store::ProfileRecord> m_records; // metadata, oldest first
   std::map<std::int64_t, std::optional<profile::Profile>> m_parsed; // a map: pointers into it stay valid
+  // (base profile id, experiment profile id) -> their changes, `top` functions per side.
+  std::map<std::pair<std::int64_t, std::int64_t>, ProfileChanges> m_changes;
+  std::size_t m_changes_top = 0;
 };
 
 } // namespace zkbench::cli

@@ -29,7 +29,8 @@ std::string files_stamp(const std::vector<std::filesystem::path>& paths) {
 
 LiveDashboard::LiveDashboard(std::unique_ptr<store::Store> store, DashboardSource source,
                              std::filesystem::path report_dir)
-    : m_store(std::move(store)), m_source(std::move(source)), m_report_dir(std::move(report_dir)) {}
+    : m_store(std::move(store)), m_profiles(*m_store), m_source(std::move(source)),
+      m_report_dir(std::move(report_dir)) {}
 
 Result<bool> LiveDashboard::refresh() {
   const std::string location = m_store->location();
@@ -40,7 +41,7 @@ Result<bool> LiveDashboard::refresh() {
   }
   m_files_stamp = std::move(stamp);
   m_loaded_at = now;
-  auto loaded = load_dashboard(*m_store, m_source);
+  auto loaded = load_dashboard(*m_store, m_source, &m_profiles);
   if (!loaded) {
     return tl::unexpected(loaded.error());
   }

@@ -38,6 +38,7 @@ public:
 
 private:
   std::unique_ptr<store::Store> m_store;
+  StoredProfiles m_profiles; // reads m_store; keeps the profile charts between reloads
   DashboardSource m_source;
   std::filesystem::path m_report_dir;
   std::string m_fingerprint; // what the last written report showed
