@@ -34,20 +34,6 @@ std::string verdict_word(const std::string& verdict, const std::optional<double>
   return "";
 }
 
-// The primary metric of one input's comparison: the policy's, else time (as compare_benchmarks decides).
-const verdict::MetricComparison* primary_of(const verdict::CommandComparison& comparison, const std::string& metric) {
-  const verdict::MetricComparison* time = nullptr;
-  for (const verdict::MetricComparison& m : comparison.metrics) {
-    if (m.metric == metric) {
-      return &m;
-    }
-    if (m.metric == "time") {
-      time = &m;
-    }
-  }
-  return time;
-}
-
 notify::Event event_of(const NotifyContext& context, notify::EventKind kind) {
   notify::Event event;
   event.kind = kind;
@@ -110,7 +96,7 @@ notify::Event experiment_event(const NotifyContext& context, const store::Experi
   bool complete = !comparisons.empty();
   std::string metric;
   for (const verdict::CommandComparison& c : comparisons) {
-    const verdict::MetricComparison* m = primary_of(c, primary_metric);
+    const verdict::MetricComparison* m = verdict::primary_comparison(c.metrics, primary_metric);
     if (m == nullptr || m->baseline.n == 0 || m->candidate.n == 0) {
       complete = false;
       break;

@@ -181,6 +181,19 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
   return m;
 }
 
+const MetricComparison* primary_comparison(std::span<const MetricComparison> metrics, const std::string& metric) {
+  const MetricComparison* time = nullptr;
+  for (const MetricComparison& m : metrics) {
+    if (m.metric == metric) {
+      return &m;
+    }
+    if (m.metric == "time") {
+      time = &m;
+    }
+  }
+  return time;
+}
+
 CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core::Benchmark& candidate,
                                      const Policy& policy) {
   CommandComparison result;
@@ -208,11 +221,7 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
     }
   }
 
-  auto primary = std::find_if(result.metrics.begin(), result.metrics.end(),
-                              [&](const MetricComparison& m) { return m.metric == policy.primary_metric; });
-  if (primary == result.metrics.end()) {
-    primary = result.metrics.begin(); // "time" is always there
-  }
+  const MetricComparison* primary = primary_comparison(result.metrics, policy.primary_metric); // "time" is always there
   result.change = primary->change;
   result.decision = primary->decision;
   if (primary->metric != "time" || policy.primary_metric != "time") {

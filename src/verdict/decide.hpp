@@ -73,6 +73,10 @@ struct CommandComparison {
   double change = 0;
 };
 
+/// The comparison of `metric` among `metrics`, else the one of "time" (the fallback every decision
+/// uses); nullptr when neither is there.
+const MetricComparison* primary_comparison(std::span<const MetricComparison> metrics, const std::string& metric);
+
 /// Compares every metric present on both sides ("time" from wall_s, "memory" from peak_rss_bytes when
 /// recorded, then each named metric). The command's decision: REJECT when a candidate run failed
 /// (non-zero exit or signal: the output cannot be trusted to be correct) while no baseline run did, KILL when one timed out or the
