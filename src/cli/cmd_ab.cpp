@@ -3,7 +3,6 @@
 // Runs go through measure::ProcessExecutor; the loop and the decision are verdict::run_ab, the same code
 // that bench/verdicts simulates.
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -21,6 +20,7 @@
 #include "measure/process_executor.hpp"
 #include "util/error.hpp"
 #include "verdict/sequential.hpp"
+#include "workflow/workspace.hpp"
 
 namespace zkbench::cli {
 
@@ -109,14 +109,10 @@ void run_hook(measure::ProcessExecutor& executor, measure::ShellMode mode, const
 class AbRecorder {
 public:
   AbRecorder(store::Store& store, const AbCliOptions& o) : m_store(store) {
-    std::string machine_class;
-    if (const char* value = std::getenv("ZKBENCH_MACHINE_CLASS"); value != nullptr) {
-      machine_class = value;
-    }
     const std::string argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);
     m_session = value_or_fatal(m_store.begin_session({"ab", argv, measure::host_name(),
                                                       std::filesystem::current_path().string(),
-                                                      util::unix_now_us(), machine_class}));
+                                                      util::unix_now_us(), workflow::machine_class_from_env()}));
     for (const std::string* command : {&o.baseline, &o.candidate}) {
       core::Benchmark bench;
       bench.command = *command;

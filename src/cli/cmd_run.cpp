@@ -1,7 +1,6 @@
 // `zkbench run [OPTIONS] <command>...`: hyperfine's command line, runs kept in the store.
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -28,6 +27,7 @@
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
+#include "workflow/workspace.hpp"
 
 namespace zkbench::cli {
 
@@ -248,9 +248,7 @@ int run_command(RunOptions& o) {
   plan.ignore_failure = o.ignore_failure ? measure::IgnoreFailure::yes : measure::IgnoreFailure::no;
   plan.argv = o.argv;
   // A fleet worker (zkbench worker) tells the jobs it runs which machine class they measure on.
-  if (const char* machine_class = std::getenv("ZKBENCH_MACHINE_CLASS"); machine_class != nullptr) {
-    plan.machine_class = machine_class;
-  }
+  plan.machine_class = workflow::machine_class_from_env();
   const std::vector<ExportTarget> targets = export_targets(o);
 
   const std::string location =

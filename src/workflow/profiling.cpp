@@ -100,8 +100,11 @@ Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input
   if (!config.profile) {
     return false;
   }
-  auto text = run_profiler(config, Profiler{config.profile->zkvm, config.profile->command, config.profile->output},
-                           input, work_dir);
+  auto profiler = profiler_for(config, config.profile->zkvm); // the configured one: never a preset here
+  if (!profiler) {
+    return tl::unexpected(profiler.error());
+  }
+  auto text = run_profiler(config, *profiler, input, work_dir);
   if (!text) {
     return tl::unexpected(text.error());
   }
