@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
-#include "cli/gpu_run_monitor.hpp"
+#include "gpu/run_monitor.hpp"
 #include "cli/run_progress.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
@@ -134,8 +134,15 @@ std::vector<measure::PlannedCommand> plan_commands(const RunOptions& o) {
       auto text = hook_for(hooks, option, e.source_index, n);
       return text ? std::optional(measure::substitute(*text, e.parameters)) : std::nullopt;
     };
-    planned.push_back({e.command, e.name, e.parameters, hook(o.setup, "--setup"), hook(o.prepare, "--prepare"),
-                       hook(o.conclude, "--conclude"), hook(o.cleanup, "--cleanup")});
+    measure::PlannedCommand command;
+    command.command = e.command;
+    command.name = e.name;
+    command.parameters = e.parameters;
+    command.setup = hook(o.setup, "--setup");
+    command.prepare = hook(o.prepare, "--prepare");
+    command.conclude = hook(o.conclude, "--conclude");
+    command.cleanup = hook(o.cleanup, "--cleanup");
+    planned.push_back(std::move(command));
   }
   return planned;
 }
@@ -209,9 +216,7 @@ nlohmann::ordered_json summary_json(const measure::LoopOutcome& outcome, const s
       results[speed.index]["relative_speed"]["stddev"] = *speed.ratio_stddev;
     }
   }
-  const char* status = outcome.status == measure::LoopStatus::complete      ? "complete"
-                       : outcome.status == measure::LoopStatus::interrupted ? "interrupted"
-                                                                            : "command_failed";
+  const char* status = measure::to_string(outcome.status);
   return {{"results", results},
           {"status", status},
           {"kept_runs", outcome.kept_runs},
@@ -266,7 +271,7 @@ int run_command(RunOptions& o) {
   gpu::ThermalPolicy thermal;
   thermal.cooldown_s = o.cooldown_s.value_or(0);
   thermal.max_start_temp_c = o.max_start_temp_c;
-  GpuRunMonitor monitor(gpu::open_best_source(), thermal,
+  gpu::GpuRunMonitor monitor(gpu::open_best_source(), thermal,
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
@@ -301,8 +306,11 @@ int run_command(RunOptions& o) {
                                        outcome.session_id.value_or(0));
   switch (outcome.status) {
   case measure::LoopStatus::complete:
+  case measure::LoopStatus::decided:
     return static_cast<int>(ExitCode::success);
   case measure::LoopStatus::command_failed:
+  case measure::LoopStatus::timed_out:
+  case measure::LoopStatus::verify_failed:
     throw Fatal(outcome.message, kept, ExitCode::command_failed);
   case measure::LoopStatus::interrupted:
     throw Fatal("interrupted; the command's process group was stopped", kept, ExitCode::interrupted);

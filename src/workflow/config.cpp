@@ -153,6 +153,7 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
                   "expected a number > 1 (1.10 = kill at 110% of the baseline), got " + YamlReader::describe(tm));
     }
     bench.timeout_multiplier = *value;
+    bench.timeout_multiplier_set = true;
   }
   if (node["cooldown_seconds"].IsDefined()) {
     bench.cooldown_seconds = reader.non_negative_number(node["cooldown_seconds"], "benchmark.cooldown_seconds");

@@ -49,6 +49,7 @@ struct BenchmarkConfig {
   int runs = 10;
   int warmup = 3;
   double timeout_multiplier = 1.10;          // the policy's when not set in the file
+  bool timeout_multiplier_set = false;       // zkbench.yaml sets it (it then overrides a policy file's)
   double cooldown_seconds = 60;              // the policy's when not set in the file
   std::optional<double> max_start_temp_c;
   std::map<std::string, std::string> metrics;      // name -> RE2 regex (one capture group: the value)

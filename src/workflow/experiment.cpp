@@ -10,9 +10,9 @@
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
-#include "verdict/drift.hpp"
 #include "verdict/sequential.hpp"
 #include "workflow/environment.hpp"
+#include "workflow/input_verdict.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
 
@@ -40,17 +40,6 @@ ordered_json summary_json(const stats::Summary& s) {
 
 std::string format_p(const std::optional<double>& p) {
   return p ? fmt::format("{:.3g}", *p) : std::string("n/a");
-}
-
-// The values the policy decides on: its primary metric, or the wall time when it is "time" or the
-// runs lack the metric (as compare_benchmarks falls back).
-std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
-  if (metric != "time") {
-    if (std::vector<double> values = bench.metric_values(metric); !values.empty()) {
-      return values;
-    }
-  }
-  return bench.wall_times();
 }
 
 // A bound of a look: an unbounded interval (too few runs, a non-positive value) is null.
@@ -157,39 +146,23 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
 
 } // namespace
 
-// The drift sentinel (verdict/drift.hpp): two fresh runs of the baseline's code on the first input,
-// checked against the stored baseline. A drifted machine makes any verdict suspect: a warning says so.
-Result<std::string> check_baseline_drift(Workspace& ws, const store::BaselineRecord& baseline,
-                                         const std::map<std::string, core::Benchmark>& base_benches,
-                                         const RunExperimentOptions& options) {
-  const auto& inputs = ws.project.inputs.inputs;
-  const auto base = inputs.empty() ? base_benches.end() : base_benches.find(inputs.front().name);
-  if (base == base_benches.end()) {
-    return std::string();
+// The baseline commit's build, kept in its own worktree (.zkbench/worktrees/baseline-<commit12>) and built
+// once: a `.zkbench-built` stamp records the commit it was built at.
+Result<std::filesystem::path> baseline_build(Workspace& ws, const store::BaselineRecord& baseline,
+                                             const std::function<void(const std::string&)>& say) {
+  const std::filesystem::path tree = ws.worktree_dir("baseline-" + baseline.commit.substr(0, 12));
+  const std::filesystem::path stamp = tree / ".zkbench-built";
+  std::error_code ec;
+  if (std::filesystem::exists(stamp, ec)) {
+    return tree;
   }
-  const std::filesystem::path tree = ws.worktree_dir("baseline");
   WORKFLOW_TRY(ws.git.ensure_worktree(tree, baseline.commit));
-  WORKFLOW_TRY(build_checkout(ws.project.config, tree, ws.state_dir() / "logs" / "baseline-drift-build.log"));
-  MeasureOptions measure;
-  measure.owner = "drift";
-  measure.owner_id = -now_us();
-  measure.runs = 2;
-  measure.status = options.status;
-  measure.machine_class = ws.machine_class;
-  auto fresh = measure_input(*ws.store, ws.project, inputs.front(), tree, measure);
-  if (!fresh) {
-    return tl::unexpected(fresh.error());
+  if (say) {
+    say(fmt::format("building the baseline {} in {} (once per baseline)", baseline.commit.substr(0, 12), tree.string()));
   }
-  if (fresh->end != InputEnd::measured) {
-    return fmt::format("drift sentinel: the baseline's code failed on input '{}': {}", inputs.front().name, fresh->message);
-  }
-  const auto stored = base->second.wall_times();
-  const auto times = fresh->bench.wall_times();
-  const verdict::DriftCheck drift = verdict::check_drift(stored, times);
-  if (options.say) {
-    options.say("drift sentinel: " + drift.message);
-  }
-  return drift.drifted ? "drift sentinel: " + drift.message : std::string();
+  WORKFLOW_TRY(build_checkout(ws, tree, ws.state_dir() / "logs" / ("baseline-" + baseline.commit.substr(0, 12) + "-build.log")));
+  WORKFLOW_TRY(write_file_atomically(stamp, baseline.commit + "\n"));
+  return tree;
 }
 
 Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
@@ -215,10 +188,12 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
   verdict::Decision& decision = ev.decision;
 
+  for (const InputSpec& input : ws.project.inputs.inputs) {
+    WORKFLOW_TRY(ensure_input(ws, input));
+  }
   set_phase("build");
   say(fmt::format("building {} in {}", request.label, worktree.string()));
-  if (auto built = build_checkout(config, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log"));
-      !built) {
+  if (auto built = build_checkout(ws, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log")); !built) {
     verdict_text = "FAILED";
     reason = built.error().message;
     ev.failure = reason;
@@ -237,13 +212,12 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       if (input == nullptr) {
         continue;
       }
-      // A hang shows here first: the correctness command gets a generous multiple of the timing timeout.
+      // A hang shows here first: the correctness command gets the hang guard of the timed runs.
       std::optional<double> timeout;
       if (const auto base = base_benches.find(input->name); base != base_benches.end() && !base->second.runs.empty()) {
-        const auto times = base->second.wall_times();
-        timeout = std::max(k_min_correctness_timeout_s, 4 * policy.timeout_multiplier * stats::median(times));
+        timeout = hang_guard_s(base->second, policy);
       }
-      auto hash = correctness_hash(config, *input, worktree, timeout);
+      auto hash = correctness_hash(ws, *input, worktree, timeout);
       if (!hash) {
         verdict_text = "REJECT";
         reason = "correctness command failed: " + hash.error().message;
@@ -252,8 +226,8 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       }
       if (hash->timed_out) {
         verdict_text = "KILL";
-        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (4x the timing timeout)",
-                             input->name, *timeout);
+        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the hang guard)", input->name,
+                             *timeout);
         ev.failure = reason;
         break;
       }
@@ -268,9 +242,35 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     }
   }
 
+  std::filesystem::path base_tree;
+  if (verdict_text.empty()) {
+    auto built = baseline_build(ws, baseline, say);
+    if (!built) {
+      verdict_text = "FAILED";
+      reason = "the baseline's build: " + built.error().message;
+      ev.failure = reason;
+    } else {
+      base_tree = *built;
+    }
+  }
+
   if (verdict_text.empty()) {
     set_phase("measure");
     const auto& inputs = ws.project.inputs.inputs;
+    InputJudgeOptions judge;
+    judge.owner = request.owner;
+    judge.owner_id = request.owner_id;
+    judge.label = request.command;
+    judge.session_kind = request.owner;
+    judge.strategy = options.strategy;
+    judge.mode = options.baseline_mode;
+    const int runs = options.runs.value_or(config.benchmark.runs);
+    // Sequential: the rule may go on to the policy's flaky run count when the evidence asks for it.
+    judge.runs = options.strategy == Strategy::sequential ? std::max(runs, policy.flaky_runs) : runs;
+    judge.warmup = config.benchmark.warmup;
+    judge.baseline_dir = base_tree;
+    judge.candidate_dir = worktree;
+    judge.status = options.status;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const InputSpec& input = inputs[i];
       const auto base = base_benches.find(input.name);
@@ -278,118 +278,68 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
         continue;
       }
-      const auto base_times = base->second.wall_times();
-      std::optional<verdict::SequentialOptions> sequential;
-      MeasureOptions measure;
-      measure.owner = request.owner;
-      measure.owner_id = request.owner_id;
-      measure.runs = options.runs.value_or(config.benchmark.runs);
-      measure.warmup = config.benchmark.warmup;
-      measure.cooldown_s = config.benchmark.cooldown_seconds;
-      // Scheduler jitter on a busy machine can double a 30 ms run; a hang is far beyond any slack.
-      const double median = stats::median(base_times);
-      measure.timeout_s = std::max(median * policy.timeout_multiplier, median + policy.timeout_min_slack_s);
-      measure.status = options.status;
-      measure.machine_class = ws.machine_class;
-      if (options.strategy == Strategy::sequential) {
-        verdict::SequentialOptions seq;
-        seq.max_runs = measure.runs;
-        seq.min_runs = std::min(3, measure.runs);
-        const verdict::Policy p = policy;
-        const std::vector<double> base_values = primary_values(base->second, policy.primary_metric);
-        measure.enough = [base_values, p, seq](const core::Benchmark& bench) {
-          const auto values = primary_values(bench, p.primary_metric);
-          if (static_cast<int>(values.size()) < seq.min_runs || values.size() > base_values.size()) {
-            return false;
-          }
-          const std::span<const double> b(base_values.data(), values.size());
-          return verdict::sequential_look(b, values, p, seq).look.stop;
-        };
-        sequential = seq;
-      }
       if (options.status != nullptr) {
         options.status->info().input_index = static_cast<int>(i + 1);
         options.status->info().input_count = static_cast<int>(inputs.size());
       }
-      say(fmt::format("measuring {} ({}/{}), timeout {:.3f} s", input.name, i + 1, inputs.size(), *measure.timeout_s));
-      auto m = measure_input(*ws.store, ws.project, input, worktree, measure);
-      if (!m) {
-        return tl::unexpected(m.error());
+      say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side, hang guard "
+                      "{:.1f} s",
+                      input.name, i + 1, inputs.size(),
+                      options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
+                      options.strategy == Strategy::sequential ? "sequential" : "fixed", judge.runs,
+                      hang_guard_s(base->second, policy)));
+      auto judged = judge_input(ws, input, base->second, policy, judge);
+      if (!judged) {
+        return tl::unexpected(judged.error());
       }
-      ev.resumed = ev.resumed || m->resumed_runs > 0;
-      if (m->resumed_runs > 0) {
-        say(fmt::format("resumed {} with {} runs already in the store", input.name, m->resumed_runs));
+      ev.resumed = ev.resumed || judged->resumed_runs > 0;
+      if (judged->resumed_runs > 0) {
+        say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));
       }
-      if (m->end == InputEnd::interrupted) {
+      if (judged->interrupted) {
         return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
       }
-      if (m->end == InputEnd::timed_out) {
-        verdict_text = "KILL";
-        reason = fmt::format("input '{}': a run exceeded the timeout ({:.3f} s: {:.2f}x the baseline median, at least "
-                             "median + {:.0f} s): {}",
-                             input.name, *measure.timeout_s, policy.timeout_multiplier, policy.timeout_min_slack_s, m->message);
+      ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
+      if (judged->baseline_broken) {
+        verdict_text = "FAILED";
+        reason = judged->failure;
         ev.failure = reason;
         break;
       }
-      if (m->end == InputEnd::failed) {
-        verdict_text = "REJECT";
-        reason = fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message);
-        ev.failure = reason;
-        break;
+      if (!judged->trace.empty()) { // the looks the rule made, kept for the dashboard's stopping trace
+        ev.traces[input.name] = judged->trace;
       }
-      if (sequential) { // the looks the rule made, kept for the dashboard's stopping trace
-        ev.traces[input.name] = verdict::sequential_trace(primary_values(base->second, policy.primary_metric),
-                                                          primary_values(m->bench, policy.primary_metric), policy,
-                                                          *sequential);
-      }
-      m->bench.command = input.name;
-      core::Benchmark base_named = base->second;
-      base_named.command = input.name;
-      verdict::CommandComparison c = verdict::compare_benchmarks(base_named, m->bench, policy);
-      // Flaky (seed 002 §4.6): extend to the policy's run count once, then decide on all the runs.
-      if (c.decision.more_runs > static_cast<int>(m->bench.runs.size())) {
-        say(fmt::format("{}: {}; measuring up to {} runs", input.name, c.decision.reason, c.decision.more_runs));
-        measure.runs = c.decision.more_runs;
-        measure.enough = {};
-        auto more = measure_input(*ws.store, ws.project, input, worktree, measure);
-        if (!more) {
-          return tl::unexpected(more.error());
+      ev.runs_used += judged->baseline.runs.size() * (options.baseline_mode == BaselineMode::interleaved ? 1 : 0) +
+                      judged->candidate.runs.size();
+      const verdict::Verdict v = judged->comparison.decision.verdict;
+      comparisons.push_back(std::move(judged->comparison));
+      if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
+        verdict_text = verdict::to_string(v);
+        reason = fmt::format("input '{}': {}", input.name, comparisons.back().decision.reason);
+        if (!judged->failure.empty()) {
+          ev.failure = judged->failure;
         }
-        if (more->end == InputEnd::measured) {
-          more->bench.command = input.name;
-          c = verdict::compare_benchmarks(base_named, more->bench, policy);
-        }
+        break; // a KILL or REJECT decides the experiment: no more GPU time on the other inputs
       }
-      c.command = input.name;
-      c.weight = input.weight;
-      comparisons.push_back(std::move(c));
     }
   }
 
   if (verdict_text.empty()) {
-    set_phase("drift");
-    auto drift = check_baseline_drift(ws, baseline, base_benches, options);
-    if (!drift) {
-      return tl::unexpected(drift.error());
-    }
-    if (!drift->empty()) {
-      ev.warnings.push_back(*drift);
-    }
     set_phase("compare");
     decision = verdict::combine_inputs(comparisons, policy);
     verdict_text = verdict::to_string(decision.verdict);
     reason = decision.reason;
-    double total = 0;
-    double weights = 0;
-    for (const verdict::CommandComparison& c : comparisons) {
-      if (!std::isnan(c.change)) {
-        total += c.weight * c.change;
-        weights += c.weight;
-      }
+  }
+  double total = 0;
+  double weights = 0;
+  for (const verdict::CommandComparison& c : comparisons) {
+    if (!std::isnan(c.change)) {
+      total += c.weight * c.change;
+      weights += c.weight;
     }
-    if (weights > 0) {
-      ev.change = total / weights;
-    }
+  }
+  if (weights > 0) {
+    ev.change = total / weights;
   }
   decision.reason = reason;
   return ev;
@@ -530,9 +480,28 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   if (!head) {
     return tl::unexpected(head.error());
   }
+  // Never measure the wrong code under the experiment's name (issue 10): the change must be committed.
   if (*head == e.baseline_commit) {
-    outcome.warnings.push_back(fmt::format("branch {} has no commit beyond the baseline: it measures the baseline's code",
-                                           e.branch));
+    e.status = "planned";
+    WORKFLOW_TRY(ws.store->update_experiment(e));
+    return make_error(fmt::format("branch {} has no commit beyond the baseline {}: commit the change on {} first "
+                                  "(nothing was measured)",
+                                  e.branch, e.baseline_commit.substr(0, 12), e.branch));
+  }
+  auto dirty = Git(worktree).run({"status", "--porcelain", "--untracked-files=no"});
+  if (!dirty) {
+    return tl::unexpected(dirty.error());
+  }
+  if (!util::trim(*dirty).empty()) {
+    std::vector<std::string> files;
+    for (const std::string& line : util::split(std::string(util::trim(*dirty)), '\n')) {
+      files.push_back(std::string(util::trim(line.size() > 3 ? line.substr(3) : line)));
+    }
+    e.status = "planned";
+    WORKFLOW_TRY(ws.store->update_experiment(e));
+    return make_error(fmt::format("the worktree {} of branch {} has uncommitted changes ({}): commit them on the "
+                                  "branch, or discard them, then run again (nothing was measured)",
+                                  worktree.string(), e.branch, util::join(files, ", ")));
   }
   auto patch = ws.git.diff(e.baseline_commit, *head);
   if (!patch) {
@@ -542,7 +511,8 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   outcome.files.push_back(dir / "changes.patch");
 
   EvaluationRequest request{e.branch, experiment_id(e.number), "experiment", e.id,
-                            ": zkbench exp run " + experiment_id(e.number) + " resumes"};
+                            ": zkbench exp run " + experiment_id(e.number) + " resumes",
+                            "zkbench exp run " + experiment_id(e.number)};
   auto ev = evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options);
   if (!ev) {
     return tl::unexpected(ev.error());

@@ -58,14 +58,13 @@ public:
   std::vector<std::optional<std::filesystem::path>> logs;
 };
 
-class MemoryStore : public store::Store {
+// The loop's port into the store, in memory: the run loop sees only a RunSink.
+class MemoryStore : public store::RunSink {
 public:
   Result<std::int64_t> begin_session(const store::SessionInfo& info) override {
     kind = info.kind;
+    argv = info.argv;
     return 7;
-  }
-  Result<std::int64_t> import_session(const store::SessionRecord& /*record*/) override {
-    return make_error("MemoryStore: import_session is not used by the run loop");
   }
   Result<void> finish_session(std::int64_t /*id*/, store::SessionStatus s) override {
     status = s;
@@ -79,38 +78,14 @@ public:
     benchmarks.at(static_cast<std::size_t>(benchmark_id - 1)).runs.push_back(run);
     return ++runs;
   }
-  Result<std::vector<store::SessionRecord>> list_sessions(std::size_t /*limit*/) override { return {}; }
-  Result<store::SessionRecord> get_session(std::int64_t /*id*/) override { return store::SessionRecord{}; }
   std::string location() const override { return "memory"; }
-  Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t /*id*/) override { return benchmarks; }
-  int schema_version() const override { return 1; }
   std::filesystem::path artifacts_dir() const override { return m_temp.path(); }
-
-  // The run loop keeps no workflow records or profiles.
-  Result<std::int64_t> add_baseline(const store::BaselineRecord& /*b*/) override { return unused(); }
-  Result<std::vector<store::BaselineRecord>> list_baselines() override { return unused(); }
-  Result<store::ExperimentRecord> add_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
-  Result<void> update_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
-  Result<std::vector<store::ExperimentRecord>> list_experiments() override { return unused(); }
-  Result<void> link_session(const store::SessionLink& /*link*/) override { return unused(); }
-  Result<std::vector<store::SessionLink>> session_links(const std::string& /*owner*/, std::int64_t /*id*/) override {
-    return unused();
-  }
-  Result<std::vector<store::SessionLink>> list_session_links() override { return unused(); }
-  Result<std::int64_t> add_note(const store::NoteRecord& /*note*/) override { return unused(); }
-  Result<void> set_note_done(std::int64_t /*id*/, bool /*done*/) override { return unused(); }
-  Result<std::vector<store::NoteRecord>> list_notes(const std::string& /*kind*/) override { return unused(); }
-  Result<std::int64_t> add_conflict(const store::ConflictRecord& /*conflict*/) override { return unused(); }
-  Result<std::vector<store::ConflictRecord>> list_conflicts() override { return unused(); }
-  Result<std::int64_t> add_profile(const store::ProfileRecord& /*profile*/) override { return unused(); }
-  Result<std::vector<store::ProfileRecord>> list_profiles() override { return unused(); }
-  Result<store::ProfileRecord> get_profile(std::int64_t /*id*/) override { return unused(); }
-  static tl::unexpected<Error> unused() { return make_error("MemoryStore keeps no workflow records or profiles"); }
 
   // A folder of its own per store: ctest runs these tests in parallel processes.
   test::TempDir m_temp;
   std::filesystem::path dir = m_temp.path();
   std::string kind;
+  std::string argv;
   std::optional<store::SessionStatus> status;
   std::vector<core::Benchmark> benchmarks;
   std::int64_t runs = 0;
