@@ -121,14 +121,18 @@ int run_ab_command(const AbCliOptions& o) {
   }
   std::string missing_metric; // a run without the decided metric cannot be judged
   plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
-    const auto base = decided_values(benches[0], decided);
-    const auto cand = decided_values(benches[1], decided);
-    if (base.size() != benches[0].runs.size() || cand.size() != benches[1].runs.size()) {
-      missing_metric = fmt::format("metric '{}' not found in the output of a {} run", decided,
-                                   base.size() != benches[0].runs.size() ? "baseline" : "candidate");
-      return true;
+    for (std::size_t side = 0; side < 2; ++side) {
+      for (const core::Run& run : benches[side].runs) {
+        for (const auto& [name, value] : run.metrics) {
+          if (!value) {
+            missing_metric = fmt::format("metric '{}' not found in the output of {} run {}", name,
+                                         side == 0 ? "baseline" : "candidate", run.index + 1);
+            return true;
+          }
+        }
+      }
     }
-    return decider.look(base, cand);
+    return decider.look(decided_values(benches[0], decided), decided_values(benches[1], decided));
   };
   plan.session_kind = "ab";
   plan.argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);

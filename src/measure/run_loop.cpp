@@ -418,15 +418,15 @@ private:
         if (!total && !m_outcome.benchmarks[index].runs.empty()) { // resumed: the first run sets the count
           total = planned_run_count(m_plan.count, m_outcome.benchmarks[index].runs.front().wall_s);
         }
-        while (!total || m_outcome.benchmarks[index].runs.size() < *total) {
+        bool decided = false;
+        while (!decided && (!total || m_outcome.benchmarks[index].runs.size() < *total)) {
           if (auto ran = measure_once(index, total); !ran || *ran != Stop::no) {
             return ran;
           }
-          if (rule_says_stop()) {
-            return Stop::decided;
-          }
+          decided = rule_says_stop();
         }
-        return run_hook("cleanup", command, command.cleanup);
+        auto cleaned = run_hook("cleanup", command, command.cleanup);
+        return cleaned && *cleaned == Stop::no && decided ? Result<Stop>(Stop::decided) : cleaned;
       }();
       m_observer.benchmark_finished(m_outcome.benchmarks[index]);
       if (!stop || *stop != Stop::no) {
@@ -468,6 +468,7 @@ private:
         }
       }
       std::optional<std::size_t> total = m_plan.count.runs;
+      bool decided = false;
       const auto count_of = [&](std::size_t index) { return m_outcome.benchmarks[index].runs.size(); };
       for (;;) {
         std::size_t fewest = count_of(0);
@@ -478,14 +479,16 @@ private:
         }
         if (fewest == most) { // a round is complete: the evidence is balanced
           if (fewest > 0 && rule_says_stop()) {
-            return Stop::decided;
+            decided = true;
+            break;
           }
           if (total && fewest >= *total) {
             break;
           }
         }
         // A resumed round catches up the commands behind; a new round runs every command once.
-        for (const std::size_t index : round_order(fewest)) {
+        // Measured rounds go on alternating where the warmups left off (A B | B A | A B ...).
+        for (const std::size_t index : round_order(fewest + m_plan.warmup)) {
           if (fewest != most && count_of(index) == most) {
             continue;
           }
@@ -506,7 +509,7 @@ private:
           return hook;
         }
       }
-      return Stop::no;
+      return decided ? Stop::decided : Stop::no;
     }();
     for (std::size_t index = 0; index < n; ++index) {
       m_observer.benchmark_finished(m_outcome.benchmarks[index]);

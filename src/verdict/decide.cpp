@@ -364,7 +364,11 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
     }
   }
   if (all_inconclusive || total_weight <= 0) {
-    return {Verdict::inconclusive, false, "every input is inconclusive", more_runs};
+    std::string why;
+    for (const auto& input : inputs) {
+      why += fmt::format("; {}: {}", input.command, input.decision.reason);
+    }
+    return {Verdict::inconclusive, false, "every input is inconclusive" + why, more_runs};
   }
   const double change = weighted / total_weight;
   const std::string head = fmt::format("weighted change over {} inputs {}", inputs.size(), percent(change));

@@ -471,9 +471,37 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     }
   }
 
+  const std::filesystem::path worktree = ws.worktree_dir(experiment_id(e.number) + "-" + e.slug);
+  // Never measure the wrong code under the experiment's name (issue 10): a change left uncommitted, in
+  // the experiment's worktree or in a checkout of its branch, is not what the branch holds.
+  for (const std::filesystem::path& checkout : {worktree, ws.root()}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(checkout / ".git", ec)) {
+      continue;
+    }
+    const Git git(checkout);
+    auto branch = git.run({"rev-parse", "--abbrev-ref", "HEAD"});
+    if (checkout == ws.root() && (!branch || util::trim(*branch) != e.branch)) {
+      continue;
+    }
+    auto dirty = git.run({"status", "--porcelain", "--untracked-files=no"});
+    if (!dirty) {
+      return tl::unexpected(dirty.error());
+    }
+    if (!util::trim(*dirty).empty()) {
+      std::vector<std::string> files;
+      for (const std::string& line : util::split(*dirty, '\n')) { // "XY path": two status letters, a space
+        if (line.size() > 3) {
+          files.push_back(line.substr(3));
+        }
+      }
+      return make_error(fmt::format("{} has uncommitted changes ({}) on branch {}: commit them on the branch (or "
+                                    "discard them), then run again (nothing was measured)",
+                                    checkout.string(), util::join(files, ", "), e.branch));
+    }
+  }
   e.status = "running";
   WORKFLOW_TRY(ws.store->update_experiment(e));
-  const std::filesystem::path worktree = ws.worktree_dir(experiment_id(e.number) + "-" + e.slug);
   WORKFLOW_TRY(ws.git.ensure_worktree(worktree, e.branch));
   const std::filesystem::path dir = ws.experiment_dir(e);
   auto head = Git(worktree).commit_of("HEAD");
@@ -487,21 +515,6 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     return make_error(fmt::format("branch {} has no commit beyond the baseline {}: commit the change on {} first "
                                   "(nothing was measured)",
                                   e.branch, e.baseline_commit.substr(0, 12), e.branch));
-  }
-  auto dirty = Git(worktree).run({"status", "--porcelain", "--untracked-files=no"});
-  if (!dirty) {
-    return tl::unexpected(dirty.error());
-  }
-  if (!util::trim(*dirty).empty()) {
-    std::vector<std::string> files;
-    for (const std::string& line : util::split(std::string(util::trim(*dirty)), '\n')) {
-      files.push_back(std::string(util::trim(line.size() > 3 ? line.substr(3) : line)));
-    }
-    e.status = "planned";
-    WORKFLOW_TRY(ws.store->update_experiment(e));
-    return make_error(fmt::format("the worktree {} of branch {} has uncommitted changes ({}): commit them on the "
-                                  "branch, or discard them, then run again (nothing was measured)",
-                                  worktree.string(), e.branch, util::join(files, ", ")));
   }
   auto patch = ws.git.diff(e.baseline_commit, *head);
   if (!patch) {
