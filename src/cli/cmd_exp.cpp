@@ -222,7 +222,8 @@ CommandMain setup_exp(CLI::App& sub) {
       ->capture_default_str();
   run->add_option("-r,--runs", a->runs, "Runs per input (default: zkbench.yaml's)");
   run->add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
-  auto* close = sub.add_subcommand("close", "Close a hypothesis without running it");
+  auto* close = sub.add_subcommand(
+      "close", "Close a hypothesis without running it, or withdraw a decided experiment (--status invalid)");
   close->add_option("number", a->number, "The experiment (001)")->required();
   close->add_option("--status", a->status, "invalid, exists or superseded")->required();
   close->add_option("--why", a->why, "Why (\"breaks proof soundness\")")->required();

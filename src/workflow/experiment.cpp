@@ -144,6 +144,28 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
   return note;
 }
 
+// bench/accumulator again from `baseline_commit` with every remaining KEEP of that baseline merged in
+// number order (after a KEEP was withdrawn). A merge conflict is reported as on the first merge.
+Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
+  if (ws.git.branch_exists(k_accumulator_branch)) {
+    ws.git.remove_worktree(ws.worktree_dir("accumulator"));
+    WORKFLOW_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));
+  }
+  auto all = ws.store->list_experiments();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  for (const store::ExperimentRecord& kept : *all) {
+    if (kept.verdict == "KEEP" && kept.baseline_commit == baseline_commit && ws.git.branch_exists(kept.branch)) {
+      auto note = merge_into_accumulator(ws, kept.branch, baseline_commit);
+      if (!note) {
+        return tl::unexpected(note.error());
+      }
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 // The baseline commit's build, kept in its own worktree (.zkbench/worktrees/baseline-<commit12>) and built
@@ -400,15 +422,23 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
   if (!e) {
     return e;
   }
-  if (e->status == "done" || e->status == "closed") {
-    return make_error(fmt::format("experiment {} is already {} ({})", experiment_id(number), e->status, e->verdict));
+  const bool withdrawing = e->status == "done";
+  if (e->status == "closed" || (withdrawing && status != "invalid")) {
+    return make_error(fmt::format("experiment {} is already {} ({}){}", experiment_id(number), e->status, e->verdict,
+                                  withdrawing ? ": only --status invalid withdraws a decided experiment" : ""));
+  }
+  const std::string was = e->verdict;
+  if (withdrawing) { // the decision stays on record in the reason; the verdict no longer counts anywhere
+    e->close_reason = fmt::format("withdrawn (was {} {}: {}): {}", was, format_change(e->change), e->close_reason, why);
   }
   e->status = "closed";
   e->verdict = status;
   for (char& c : e->verdict) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
-  e->close_reason = why;
+  if (!withdrawing) {
+    e->close_reason = why;
+  }
   e->finished_at_us = now_us();
   const std::string renamed = base_branch(*e) + "-" + e->verdict;
   if (ws.git.branch_exists(e->branch) && e->branch != renamed) {
@@ -416,6 +446,9 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
     e->branch = renamed;
   }
   WORKFLOW_TRY(ws.store->update_experiment(*e));
+  if (was == "KEEP") { // out of the accumulator: rebuilt from the baseline with the KEEPs that remain
+    WORKFLOW_TRY(rebuild_accumulator(ws, e->baseline_commit));
+  }
   WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
                                     fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
                                                 experiment_id(number), e->name, e->verdict, why)));

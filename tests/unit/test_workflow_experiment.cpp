@@ -289,5 +289,27 @@ TEST(WorkflowExperiment, interleaving_sees_a_gain_through_a_drift_and_warns_the_
   EXPECT_TRUE(stale);
 }
 
+TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and_keeps_the_reason) {
+  auto r = ready();
+  const int first = r->project.experiment(r->ws, "first");
+  const int second = r->project.experiment(r->ws, "second");
+  r->model->candidate_factor = 0.7;
+  ASSERT_EQ(run(*r, first)->experiment.verdict, "KEEP");
+  ASSERT_EQ(run(*r, second)->experiment.verdict, "KEEP");
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-KEEP bench/accumulator"), 0);
+
+  auto closed = close_experiment(r->ws, first, "invalid", "a no-op measured on a drifting machine");
+  ASSERT_TRUE(closed) << closed.error().message;
+  EXPECT_EQ(closed->status, "closed");
+  EXPECT_EQ(closed->verdict, "INVALID");
+  EXPECT_NE(closed->close_reason.find("withdrawn (was KEEP"), std::string::npos) << closed->close_reason;
+  EXPECT_NE(closed->close_reason.find("drifting machine"), std::string::npos);
+  // The accumulator holds the remaining KEEP only.
+  EXPECT_NE(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-INVALID bench/accumulator"), 0);
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
+  // Other statuses still refuse a decided experiment.
+  EXPECT_FALSE(close_experiment(r->ws, second, "superseded", "x"));
+}
+
 } // namespace
 } // namespace zkbench::workflow
