@@ -10,6 +10,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "gpu/run_monitor.hpp"
+
 #include "cli/app.hpp"
 #include "util/error.hpp"
 #include "workflow/prechecks.hpp"
@@ -28,6 +30,10 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
   }
   for (const std::string& warning : ws->project.inputs.warnings) {
     fmt::print(stderr, "warning: {}\n", warning);
+  }
+  // The thermal gate says what it waits for (the GPU's temperature, the cooldown) as a progress line.
+  if (auto* monitor = dynamic_cast<gpu::GpuRunMonitor*>(ws->monitor.get())) {
+    monitor->set_say([](const std::string& line) { fmt::print("  {}\n", line); });
   }
   refresh_tracker(*ws);
   return std::move(*ws);

@@ -59,10 +59,34 @@ ordered_json trace_json(const std::vector<verdict::Look>& trace) {
   return j;
 }
 
+// The candidate's GPU figures of one input (seed 000's energy per proof, peak memory, throttling); null
+// when no run has GPU telemetry.
+ordered_json gpu_json(const core::Benchmark& bench) {
+  std::vector<double> energy;
+  double memory = 0;
+  int throttled = 0;
+  int with_gpu = 0;
+  for (const core::Run& run : bench.runs) {
+    if (!run.gpu) {
+      continue;
+    }
+    ++with_gpu;
+    energy.push_back(run.gpu->energy_joules);
+    memory = std::max(memory, run.gpu->memory_peak_bytes);
+    throttled += run.gpu->throttled ? 1 : 0;
+  }
+  if (with_gpu == 0) {
+    return ordered_json();
+  }
+  return {{"runs", with_gpu}, {"energy_joules_median", stats::median(energy)}, {"memory_peak_bytes", memory},
+          {"throttled_runs", throttled}};
+}
+
 // results.json: the decision, every input's figures, and the stopping trace of a sequential run.
 std::string results_json(const store::ExperimentRecord& e, const verdict::Decision& decision,
                          const std::vector<verdict::CommandComparison>& inputs, const std::string& input_note,
-                         const std::map<std::string, std::vector<verdict::Look>>& traces) {
+                         const std::map<std::string, std::vector<verdict::Look>>& traces,
+                         const std::map<std::string, core::Benchmark>& candidates) {
   ordered_json j;
   j["experiment"] = experiment_id(e.number);
   j["name"] = e.name;
@@ -88,6 +112,11 @@ std::string results_json(const store::ExperimentRecord& e, const verdict::Decisi
     }
     if (const auto trace = traces.find(c.command); trace != traces.end()) {
       in["sequential"] = trace_json(trace->second);
+    }
+    if (const auto bench = candidates.find(c.command); bench != candidates.end()) {
+      if (auto gpu = gpu_json(bench->second); !gpu.is_null()) {
+        in["gpu"] = std::move(gpu);
+      }
     }
     j["inputs"].push_back(in);
   }
@@ -333,6 +362,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       }
       ev.runs_used += judged->baseline.runs.size() * (options.baseline_mode == BaselineMode::interleaved ? 1 : 0) +
                       judged->candidate.runs.size();
+      ev.candidates[input.name] = judged->candidate;
       const verdict::Verdict v = judged->comparison.decision.verdict;
       comparisons.push_back(std::move(judged->comparison));
       if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
@@ -617,7 +647,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     WORKFLOW_TRY(ws.git.rename_branch(e.branch, renamed));
     e.branch = renamed;
   }
-  e.details_json = results_json(e, decision, comparisons, "", ev->traces);
+  e.details_json = results_json(e, decision, comparisons, "", ev->traces, ev->candidates);
   WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
   std::string md = verdict_markdown(e, reason, comparisons, *policy);
   for (const std::string& warning : outcome.warnings) {

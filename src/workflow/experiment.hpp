@@ -69,6 +69,7 @@ struct CheckoutEvaluation {
   std::map<std::string, std::vector<verdict::Look>> traces;
   bool resumed = false;
   std::size_t runs_used = 0; // measured runs of both sides, every input
+  std::map<std::string, core::Benchmark> candidates; // the candidate's runs per input (GPU figures for results.json)
   std::vector<std::string> warnings;
 };
 
