@@ -195,6 +195,33 @@ Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_comm
   return {};
 }
 
+// Completes a decided experiment (idempotent): the branch renamed with its verdict, results.json and
+// verdict.md written, a KEEP merged into the accumulator. `verdict_md` empty: written from the record.
+// Returns warnings (a merge conflict).
+Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::ExperimentRecord& e,
+                                                const std::string& verdict_md) {
+  std::vector<std::string> warnings;
+  const std::string started_as = base_branch(e);
+  if (!ws.git.branch_exists(e.branch) && ws.git.branch_exists(started_as)) {
+    WORKFLOW_TRY(ws.git.rename_branch(started_as, e.branch));
+  }
+  const std::filesystem::path dir = ws.experiment_dir(e);
+  WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
+  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
+                                                           : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
+                                                                         experiment_id(e.number), e.name, e.verdict,
+                                                                         e.close_reason)));
+  if (e.verdict == "KEEP") { // merging an already merged branch changes nothing
+    auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
+    if (!note) {
+      warnings.push_back(note.error().message);
+    } else if (!note->empty()) {
+      warnings.push_back(*note);
+    }
+  }
+  return warnings;
+}
+
 } // namespace
 
 // The baseline commit's build, kept in its own worktree (.zkbench/worktrees/baseline-<commit12>) and built
@@ -494,6 +521,19 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
+  if (e.status == "done" && !ws.git.branch_exists(e.branch)) {
+    // zkbench was killed after recording the decision and before finishing it: finish now.
+    auto finished = finish_decided(ws, e, "");
+    if (!finished) {
+      return tl::unexpected(finished.error());
+    }
+    outcome.warnings = *finished;
+    outcome.reason = e.close_reason;
+    outcome.warnings.push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
+                                           "finishing: its branch and files are complete now",
+                                           experiment_id(number), e.verdict));
+    return outcome;
+  }
   if (e.status == "done" || e.status == "closed") {
     return make_error(fmt::format("experiment {} is already decided: {} (branch {})", experiment_id(number), e.verdict,
                                   e.branch));
@@ -641,30 +681,26 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   e.status = "done";
   e.close_reason = reason;
   e.finished_at_us = now_us();
-  const std::string renamed = base_branch(e) + "-" + verdict_text;
-  if (e.branch != renamed) {
-    ws.git.remove_worktree(worktree);
-    WORKFLOW_TRY(ws.git.rename_branch(e.branch, renamed));
-    e.branch = renamed;
-  }
+  const std::string started_as = e.branch;
+  e.branch = base_branch(e) + "-" + verdict_text;
   e.details_json = results_json(e, decision, comparisons, "", ev->traces, ev->candidates);
-  WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
   std::string md = verdict_markdown(e, reason, comparisons, *policy);
   for (const std::string& warning : outcome.warnings) {
     md += "\n> warning: " + warning + "\n";
   }
-  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", md));
+  // The decision is recorded first; everything after it (branch, files, accumulator) is idempotent and
+  // finish_decided completes it again when zkbench was killed in between (issue 15).
+  WORKFLOW_TRY(ws.store->update_experiment(e));
+  if (started_as != e.branch) {
+    ws.git.remove_worktree(worktree);
+  }
+  auto finished = finish_decided(ws, e, md);
+  if (!finished) {
+    return tl::unexpected(finished.error());
+  }
+  outcome.warnings.insert(outcome.warnings.end(), finished->begin(), finished->end());
   outcome.files.push_back(dir / "results.json");
   outcome.files.push_back(dir / "verdict.md");
-  if (verdict_text == "KEEP") {
-    auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
-    if (!note) {
-      outcome.warnings.push_back(note.error().message);
-    } else if (!note->empty()) {
-      outcome.warnings.push_back(*note);
-    }
-  }
-  WORKFLOW_TRY(ws.store->update_experiment(e));
   outcome.reason = reason;
   outcome.comparisons = comparisons;
   outcome.failure = ev->failure;

@@ -311,5 +311,26 @@ TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and
   EXPECT_FALSE(close_experiment(r->ws, second, "superseded", "x"));
 }
 
+TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the_next_run) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "finish");
+  r->model->candidate_factor = 0.7;
+  auto decided = run(*r, n);
+  ASSERT_TRUE(decided && decided->experiment.verdict == "KEEP");
+  // As if killed right after the store recorded the decision: branch not renamed, no files, no merge.
+  ASSERT_EQ(sh(r->project.dir(), "git branch -m bench/001-finish-KEEP bench/001-finish && git branch -D bench/accumulator"), 0);
+  const auto dir = r->ws.experiment_dir(decided->experiment);
+  std::filesystem::remove(dir / "results.json");
+  std::filesystem::remove(dir / "verdict.md");
+  r->model->calls.clear();
+  auto again = run(*r, n);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(r->model->count("bench"), 0u); // nothing measured again
+  EXPECT_TRUE(r->ws.git.branch_exists("bench/001-finish-KEEP"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "verdict.md"));
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-finish-KEEP bench/accumulator"), 0);
+}
+
 } // namespace
 } // namespace zkbench::workflow
