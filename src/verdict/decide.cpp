@@ -341,6 +341,9 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
               fmt::format("input '{}' regresses {} (> {:.0f}% on any input)", input.command, percent(input.change),
                           policy.input_regression_limit * 100)};
     }
+    if (input.decision.verdict != Verdict::inconclusive) {
+      continue; // decided on its own (e.g. no change in deterministic work): not a regression
+    }
     const std::size_t n = primary->candidate.n;
     return {Verdict::inconclusive, false,
             fmt::format("input '{}' may regress {} (> {:.0f}%) but its interval [{}, {}] includes no change{}",

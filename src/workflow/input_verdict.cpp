@@ -62,6 +62,16 @@ std::string deterministic_note(const verdict::CommandComparison& c) {
   return {};
 }
 
+// A deterministic work metric (steps, cycles: not time or memory) exactly equal on both sides.
+const verdict::MetricComparison* unchanged_work(const verdict::CommandComparison& c) {
+  for (const verdict::MetricComparison& m : c.metrics) {
+    if (m.metric != "time" && m.metric != "memory" && m.deterministic && m.change == 0.0) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
 } // namespace
 
 double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy) {
@@ -261,7 +271,16 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     const std::size_t k = std::min(b.size(), cv.size());
     judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
   }
-  c.decision.reason += deterministic_note(c);
+  const std::string note = deterministic_note(c);
+  if (const verdict::MetricComparison* work = unchanged_work(c);
+      work != nullptr && c.decision.verdict == verdict::Verdict::inconclusive) {
+    // The deterministic work is identical on both sides and time cannot show a change: nothing to keep.
+    c.decision = {verdict::Verdict::discard, false,
+                  fmt::format("{} unchanged (deterministic, {} runs per side) and no established change in time: {}",
+                              work->metric, work->candidate.n, c.decision.reason)};
+  } else {
+    c.decision.reason += note;
+  }
   if (const std::size_t hot = throttled_runs(judged.candidate) + (beside ? throttled_runs(judged.baseline) : 0); hot > 0) {
     c.decision.reason += fmt::format("; the GPU throttled during {} of the runs", hot);
     judged.warnings.push_back(fmt::format("input '{}': the GPU throttled during {} runs", input.name, hot));

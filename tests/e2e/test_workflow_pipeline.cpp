@@ -6,6 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "store/store.hpp"
 #include "support/fake_nvidia_smi.hpp"
 #include "support/workflow_repo.hpp"
@@ -136,6 +140,58 @@ TEST(WorkflowPipelineE2e, an_experiment_without_a_committed_change_is_refused) {
   EXPECT_NE(run.exit_code, 0);
   EXPECT_TRUE(contains(run.output, "no commit beyond the baseline")) << run.output;
   EXPECT_EQ(all_runs(repo).size(), before); // nothing measured under its name
+}
+
+// CPU-bound processes that load the machine while they live (a neighbour starting mid-project).
+class Load {
+public:
+  explicit Load(int processes) {
+    for (int i = 0; i < processes; ++i) {
+      const pid_t pid = ::fork();
+      if (pid == 0) {
+        ::execl("/bin/sh", "sh", "-c", "while :; do :; done", static_cast<char*>(nullptr));
+        ::_exit(127);
+      }
+      m_pids.push_back(pid);
+    }
+  }
+  ~Load() {
+    for (const pid_t pid : m_pids) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  Load(const Load&) = delete;
+  Load& operator=(const Load&) = delete;
+
+private:
+  std::vector<pid_t> m_pids;
+};
+
+TEST(WorkflowPipelineE2e, interleaving_keeps_less_work_and_never_keeps_or_kills_a_no_op_when_the_load_changes) {
+  WorkflowRepo repo(10, "0");
+  // prog.sh does CPU work (a shell loop of `work` iterations) instead of sleeping: load slows it.
+  write_file(repo.dir() / "prog.sh",
+             "#!/bin/sh\nhere=$(dirname \"$0\")\nn=$(cat \"$here/work\"); i=0\n"
+             "while [ $i -lt $n ]; do i=$((i+1)); done\ncat \"$1\"\necho 'steps: 42' >&2\n");
+  write_file(repo.dir() / "work", "60000\n");
+  write_file(repo.dir() / "notes.txt", "notes\n");
+  std::string config = read_file(repo.dir() / "zkbench.yaml");
+  config.replace(config.find("timeout_multiplier: 3.0"), 23, "timeout_multiplier: 1.10");
+  write_file(repo.dir() / "zkbench.yaml", config);
+  ASSERT_EQ(repo.git("add -A && git commit -qm 'cpu-bound prog'"), 0);
+  ASSERT_EQ(repo.zkbench("baseline").exit_code, 0); // measured on a quiet(er) machine
+
+  const std::string less = repo.experiment("Less work", "work", "36000\n");
+  const std::string noop = repo.experiment("Comment only", "notes.txt", "notes, reworded\n");
+  Load load(2); // the machine gets busy between the baseline and the experiments
+  const CliResult kept = repo.zkbench("exp run " + less);
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_TRUE(contains(kept.output, ": KEEP")) << kept.output;
+  const CliResult nothing = repo.zkbench("exp run " + noop);
+  ASSERT_EQ(nothing.exit_code, 0) << nothing.output;
+  EXPECT_FALSE(contains(nothing.output, ": KEEP")) << nothing.output;
+  EXPECT_FALSE(contains(nothing.output, ": KILL")) << nothing.output;
 }
 
 } // namespace
