@@ -122,6 +122,10 @@ TEST(WorkflowExperiment, faster_candidate_alternates_with_the_baseline_build_and
   auto out = run(*r, n);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
+  // The reason says the deterministic work did not change while time did.
+  EXPECT_NE(out->comparisons[0].decision.reason.find("steps unchanged (deterministic) while time moved"),
+            std::string::npos)
+      << out->comparisons[0].decision.reason;
   // Both sides measured, alternately, the same number of times per input (sequential: stopped early).
   const auto base = r->model->count("bench", ModelSide::baseline);
   const auto cand = r->model->count("bench", ModelSide::candidate);
@@ -330,6 +334,18 @@ TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the
   EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
   EXPECT_TRUE(std::filesystem::exists(dir / "verdict.md"));
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-finish-KEEP bench/accumulator"), 0);
+}
+
+TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_is_discard) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "no-op under load");
+  r->model->cv = 0.3; // a loaded machine: time cannot settle anything
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "DISCARD") << out->reason;
+  for (const auto& c : out->comparisons) {
+    EXPECT_NE(c.decision.reason.find("steps unchanged (deterministic"), std::string::npos) << c.decision.reason;
+  }
 }
 
 } // namespace
