@@ -151,7 +151,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   WORKFLOW_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
   if (!inputs.empty()) {
-    auto profiled = capture_profile(config, inputs.front(), ws.root(), dir / "profile.txt");
+    auto profiled = capture_profile(ws, inputs.front(), ws.root(), dir / "profile.txt");
     if (!profiled) {
       outcome.warnings.push_back("no baseline profile: " + profiled.error().message);
     } else if (*profiled) {

@@ -643,7 +643,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
 
   // The profile (when configured) of the experiment's code, and its diff with the baseline's.
   if (verdict_text != "FAILED" && verdict_text != "KILL" && !ws.project.inputs.inputs.empty()) {
-    auto profiled = capture_profile(ws.project.config, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
+    auto profiled = capture_profile(ws, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
     const std::filesystem::path base_profile = ws.benchmarks_dir() / "baseline" / "profile.txt";
     if (!profiled) {
       outcome.warnings.push_back("no profile: " + profiled.error().message);
