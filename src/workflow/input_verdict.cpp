@@ -96,7 +96,6 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   std::optional<verdict::AbDecider> decider;
   std::string decided_metric = primary;
   bool killed = false;
-  std::string kill_reason;
 
   MeasureOptions measure;
   measure.owner = options.owner;
