@@ -390,6 +390,10 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       ev.runs_used += judged->baseline.runs.size() * (options.baseline_mode == BaselineMode::interleaved ? 1 : 0) +
                       judged->candidate.runs.size();
       ev.candidates[input.name] = judged->candidate;
+      say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
+                      verdict::to_string(judged->comparison.decision.verdict),
+                      std::isnan(judged->comparison.change) ? std::string("n/a") : verdict::percent(judged->comparison.change),
+                      judged->candidate.runs.size(), judged->comparison.decision.reason));
       const verdict::Verdict v = judged->comparison.decision.verdict;
       comparisons.push_back(std::move(judged->comparison));
       if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
