@@ -101,6 +101,7 @@ int exp_run(const ExpArgs& a) {
   }
   workflow::Workspace ws = open_workspace_or_fatal(a.config);
   auto lock = lock_machine_or_fatal("experiment " + workflow::experiment_id(number));
+  close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
   workflow::StatusInfo info;

@@ -13,6 +13,7 @@
 #include "gpu/run_monitor.hpp"
 
 #include "cli/app.hpp"
+#include "measure/run_loop.hpp"
 #include "util/error.hpp"
 #include "workflow/prechecks.hpp"
 #include "workflow/tracker.hpp"
@@ -42,6 +43,21 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
 void refresh_tracker(workflow::Workspace& ws, bool final_report) {
   if (auto written = workflow::regenerate_tracker(ws, final_report); !written) {
     fmt::print(stderr, "warning: tracker files not updated: {}\n", written.error().message);
+  }
+}
+
+void close_stale_sessions(store::Store& store) {
+  // Holding the machine lock proves that no other measuring zkbench runs on this host: a session of this
+  // host still marked running belongs to a process that was killed. Its runs stay; its status says so.
+  auto sessions = store.list_sessions(1000);
+  if (!sessions) {
+    return;
+  }
+  const std::string host = measure::host_name();
+  for (const store::SessionRecord& session : *sessions) {
+    if (session.status == store::SessionStatus::running && session.info.host == host) {
+      (void)store.finish_session(session.id, store::SessionStatus::interrupted);
+    }
   }
 }
 

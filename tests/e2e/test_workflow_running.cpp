@@ -74,6 +74,17 @@ TEST(WorkflowRunningE2e, exp_run_resumes_after_kill_9_with_the_runs_already_meas
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "resumed a with ")) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "runs already in the store")) << resumed.output;
+  // The killed process's session is no longer "running": the resumed run found its process gone.
+  const CliResult history = repo.zkbench("history --json");
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  int interrupted = 0;
+  const auto listed = nlohmann::json::parse(history.output);
+  for (const auto& session : listed.at("sessions")) {
+    const std::string state = session.at("status").get<std::string>();
+    EXPECT_NE(state, "running") << session.dump();
+    interrupted += state == "interrupted" ? 1 : 0;
+  }
+  EXPECT_GE(interrupted, 1) << history.output;
   const auto results = nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments/001-slightly-faster/results.json"));
   for (const auto& input : results["inputs"]) {
     // 6 planned; the policy extends a run whose times scatter (a loaded machine) to its maximum of 20.
