@@ -47,6 +47,20 @@ inline constexpr const char* k_finish =
     "UPDATE jobs SET status = $1, result = $2, finished_at_us = $3 "
     "WHERE id = $4 AND lease_token = $5 AND status = 'running'";
 
+// $1 worker, $2 token, $3 lease expiry, $4 now, $5 id: claim_job, only while queued.
+inline constexpr const char* k_take_queued =
+    "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = $1, lease_token = $2, "
+    "lease_expires_at_us = $3, heartbeat_at_us = $4, started_at_us = $4, result = NULL, finished_at_us = NULL "
+    "WHERE id = $5 AND status = 'queued'";
+
+// $1 status, $2 result, $3 now, $4 id: close, without a lease.
+inline constexpr const char* k_close =
+    "UPDATE jobs SET status = $1, result = $2, finished_at_us = $3, lease_token = NULL "
+    "WHERE id = $4 AND status IN ('queued', 'running')";
+
+// $1 payload, $2 id.
+inline constexpr const char* k_set_payload = "UPDATE jobs SET payload = $1 WHERE id = $2";
+
 inline constexpr const char* k_expired_result = R"({"error":"lease expired after the last attempt"})";
 
 inline std::string for_dialect(const char* text, store::Dialect dialect) {

@@ -61,9 +61,14 @@ std::string current_section(const Dashboard& dashboard) {
   for (const std::string& line : current.log_tail) {
     log += esc(line) + "\n";
   }
-  return fmt::format("<section id=\"current\">\n<h2>Current run</h2>\n<p>{}: run {} of {} "
+  const std::string scheduler =
+      current.scheduler_job.empty()
+          ? std::string()
+          : fmt::format("<p class=\"scheduler\">{}{}: {}</p>\n", esc(current.scheduler_job),
+                        current.node.empty() ? std::string() : " on " + esc(current.node), esc(current.state));
+  return fmt::format("<section id=\"current\">\n<h2>Current run</h2>\n{}<p>{}: run {} of {} "
                      "<progress max=\"{}\" value=\"{}\"></progress></p>\n<pre class=\"log\">{}</pre>\n</section>\n",
-                     what, current.runs_done, current.runs_total, std::max(current.runs_total, 1),
+                     scheduler, what, current.runs_done, current.runs_total, std::max(current.runs_total, 1),
                      current.runs_done, log);
 }
 
