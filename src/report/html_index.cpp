@@ -53,8 +53,10 @@ std::string current_section(const Dashboard& dashboard) {
     return "";
   }
   const CurrentRun& current = *dashboard.current;
+  // Experiment 0 is the baseline, or another job a scheduler runs (`run …`, `compound 1 2`): its name.
+  const bool baseline = current.name.empty() || current.name.rfind("baseline", 0) == 0;
   const std::string what = current.experiment == 0
-                               ? std::string("baseline")
+                               ? (baseline ? std::string("baseline") : esc(current.name))
                                : fmt::format("experiment {} — {}", experiment_id(current.experiment),
                                              esc(current.name));
   std::string log;

@@ -149,6 +149,15 @@ TEST_F(SlurmJobs, a_job_cancelled_while_queued_is_recorded_as_cancelled) {
   // The node is taken (exclusive): the second job waits.
   ASSERT_EQ(slurm_state(jobs_of(repo())[2]), "PENDING");
 
+  // The dashboard's current run is the Slurm job, with its node and state.
+  const nlohmann::json running = jobs_of(repo())[1];
+  const CliResult report = repo().zkbench("report");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const std::string index = zkbench::test::read_file(repo().dir() / "benchmarks/report/index.html");
+  const std::string expected = "<p class=\"scheduler\">Slurm job " + std::to_string(running["slurm"]["job_id"].get<int>()) +
+                               " on " + running["slurm"]["nodes"].get<std::string>() + ": RUNNING</p>";
+  EXPECT_NE(index.find(expected), std::string::npos) << expected;
+
   const CliResult cancelled = repo().zkbench("queue cancel 2");
   ASSERT_EQ(cancelled.exit_code, 0) << cancelled.output;
   EXPECT_NE(cancelled.output.find("cancelled job 2 (Slurm job"), std::string::npos) << cancelled.output;
