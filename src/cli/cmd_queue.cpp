@@ -127,7 +127,12 @@ std::string job_what(const queue::Job& job) {
 int list_jobs(const QueueOptions& options) {
   auto queue = value_or_fatal(queue::open_queue(store_location(options.store)));
   auto jobs = value_or_fatal(queue->list(options.limit));
-  const SlurmStates states = value_or_fatal(queue::slurm::sync_jobs(*queue, jobs));
+  // Slurm being unreachable does not hide the store's jobs: they are listed without its states.
+  auto synced = queue::slurm::sync_jobs(*queue, jobs);
+  if (!synced) {
+    fmt::print(stderr, "warning: Slurm's states are missing: {}\n", synced.error().message);
+  }
+  const SlurmStates states = synced ? std::move(*synced) : SlurmStates{};
   if (options.json) {
     nlohmann::json out = {{"store", queue->location()}, {"jobs", nlohmann::json::array()}};
     for (const auto& job : jobs) {

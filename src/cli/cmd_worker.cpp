@@ -61,11 +61,16 @@ void describe_slurm_job(queue::WorkerOptions& worker) {
   worker.ended_by = [slurm_job = static_cast<std::int64_t>(*id)]() -> std::optional<std::string> {
     const auto state = queue::slurm::job(slurm_job);
     if (!state || !*state) {
+      return std::string(); // Slurm cannot be asked now: `zkbench queue` closes the job from its state later
+    }
+    const auto ending = queue::slurm::ending_when_stopped(**state);
+    if (ending == queue::slurm::Ending::completed) {
       return std::nullopt;
     }
-    const auto ending = queue::slurm::ending_of((*state)->state);
-    if (ending == queue::slurm::Ending::open || ending == queue::slurm::Ending::completed) {
-      return std::nullopt;
+    if (ending == queue::slurm::Ending::open) {
+      // Stopping, but not yet known how (scancel shows COMPLETING first) or still running (the child
+      // died by itself, or someone interrupted the worker): a running job is recorded as usual.
+      return (*state)->state == "RUNNING" ? std::nullopt : std::optional<std::string>(std::string());
     }
     return std::string(queue::slurm::to_string(ending));
   };

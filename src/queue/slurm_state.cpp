@@ -135,6 +135,14 @@ Ending ending_of(const std::string& state) {
   return Ending::open;
 }
 
+Ending ending_when_stopped(const JobState& state) {
+  const Ending ending = ending_of(state.state);
+  if (ending != Ending::open) {
+    return ending;
+  }
+  return state.reason == "TimeLimit" ? Ending::timed_out : Ending::open;
+}
+
 const char* to_string(Ending ending) {
   switch (ending) {
   case Ending::open:

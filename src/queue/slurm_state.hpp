@@ -56,6 +56,10 @@ enum class Ending {
 };
 
 Ending ending_of(const std::string& state);
+/// How a job whose processes Slurm is stopping ended: while they stop it is COMPLETING, with Reason
+/// TimeLimit when its time limit ended it (timed_out); CANCELLED once it is over. Ending::open when that
+/// cannot be told yet (COMPLETING after scancel: the state becomes CANCELLED when the processes are gone).
+Ending ending_when_stopped(const JobState& state);
 /// "open", "completed", "failed", "timed_out", "cancelled" (the words stored in a job's result "ended").
 const char* to_string(Ending ending);
 

@@ -202,9 +202,14 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
           result["signal"] = WTERMSIG(outcome.wait_status);
         }
         if ((WIFSIGNALED(outcome.wait_status) || stop_requested()) && options.ended_by) {
-          if (const auto ended = options.ended_by()) {
+          if (const auto ended = options.ended_by(); ended && ended->empty()) {
+            log(fmt::format("job {}: stopped by its scheduler; its end is recorded from the scheduler's state", job.id));
+            ++summary.failed;
+            break;
+          } else if (ended) {
             result["ended"] = *ended;
             status = JobStatus::failed;
+            log(fmt::format("job {}: ended by its scheduler: {}", job.id, *ended));
           }
         }
       }

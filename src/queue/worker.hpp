@@ -40,7 +40,9 @@ struct WorkerOptions {
   // Added to the recorded result (the scheduler's job id, the node).
   std::map<std::string, std::string> result_fields;
   // Asked when the job's command was ended by a signal or the worker was asked to stop: what ended it
-  // ("timed_out", "cancelled"), recorded as the result's "ended"; nullopt: nothing known.
+  // ("timed_out", "cancelled"), recorded as the result's "ended"; "" when the scheduler is ending the job
+  // but cannot say how yet: nothing is recorded, the scheduler's final state closes the job (JobQueue::close);
+  // nullopt: not the scheduler, the job is recorded as usual.
   std::function<std::optional<std::string>()> ended_by;
 };
 

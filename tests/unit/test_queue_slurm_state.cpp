@@ -133,3 +133,18 @@ TEST(QueueSlurmState, endings_of_slurm_states) {
   EXPECT_EQ(ending_of("CANCELLED+"), Ending::cancelled);
   EXPECT_STREQ(to_string(Ending::timed_out), "timed_out");
 }
+
+TEST(QueueSlurmState, a_job_being_stopped_tells_a_time_limit_from_a_cancel_only_once_it_can) {
+  // Captured during KillWait: Slurm shows COMPLETING while the job's processes stop.
+  const auto at_limit = parse_scontrol_job(captured("scontrol_completing_at_time_limit.txt"));
+  ASSERT_TRUE(at_limit && *at_limit);
+  EXPECT_EQ((*at_limit)->state, "COMPLETING");
+  EXPECT_EQ(ending_of((*at_limit)->state), Ending::open);
+  EXPECT_EQ(ending_when_stopped(**at_limit), Ending::timed_out); // Reason=TimeLimit
+  const auto after_scancel = parse_scontrol_job(captured("scontrol_completing_after_scancel.txt"));
+  ASSERT_TRUE(after_scancel && *after_scancel);
+  EXPECT_EQ((*after_scancel)->state, "COMPLETING");
+  EXPECT_EQ(ending_when_stopped(**after_scancel), Ending::open); // CANCELLED only once it is over
+  const auto cancelled = parse_scontrol_job(captured("scontrol_cancelled_pending.txt"));
+  EXPECT_EQ(ending_when_stopped(**cancelled), Ending::cancelled);
+}
