@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "queue/slurm_state.hpp"
 #include "store/store.hpp"
 #include "support/pg_fleet.hpp"
 #include "support/slurm_cluster.hpp"
@@ -108,7 +109,7 @@ TEST_F(SlurmJobs, a_baseline_and_two_experiments_submitted_at_once_run_one_at_a_
   EXPECT_EQ(jobs[2]["payload"]["slurm"]["name"], "zkbench-" + keep);
   // The line the issue asks to see: squeue's view of a submitted experiment.
   const CliResult squeue = zkbench::test::run_shell("squeue --jobs=" + std::to_string(jobs[2]["slurm"]["job_id"].get<int>()) +
-                                                    " --states=all 2>&1");
+                                                    " --states=all --format='%.6i %.9P %.16j %.8u %.10T %.8M %.5D %R' 2>&1");
   std::cout << "squeue of experiment " << keep << ":\n" << squeue.output;
 
   for (const std::int64_t id : {1, 2, 3}) {
@@ -137,6 +138,21 @@ TEST_F(SlurmJobs, a_baseline_and_two_experiments_submitted_at_once_run_one_at_a_
     EXPECT_EQ(experiment["verdict"], verdict) << shown.output;
     std::cout << "experiment " << number << " stored verdict: " << experiment["verdict"] << "\n";
   }
+
+  // Now the class has a baseline: the next experiment's time limit comes from it, and Slurm holds the job
+  // to it: the default build allowance (15 min, the project has a build command) plus its runs (2 inputs x
+  // (2 runs extended to the policy's 20 + 1 correctness run) x the baseline's median of ~0.05 s x 3.0,
+  // well under a minute), rounded up to 16 min.
+  const std::string third = repo().experiment("Fewer steps again", "steps", "900\n");
+  ASSERT_EQ(repo().zkbench("submit " + third).exit_code, 0);
+  jobs = jobs_of(repo());
+  EXPECT_EQ(jobs[4]["payload"]["slurm"]["time_limit_minutes"], 16) << jobs[4].dump(2);
+  EXPECT_EQ(jobs[4]["slurm"]["time_limit"], "16:00") << jobs[4].dump(2);
+  EXPECT_TRUE(jobs[4]["payload"]["slurm"]["after_ok"].is_null());
+  repo().zkbench("queue cancel 4"); // cleanup (it may have ended already): the node is free for the next test
+  EXPECT_TRUE(wait_for([&] { return zkbench::queue::slurm::ending_of(slurm_state(jobs_of(repo())[4])) !=
+                                    zkbench::queue::slurm::Ending::open; },
+                       std::chrono::seconds(60)));
 }
 
 TEST_F(SlurmJobs, a_job_cancelled_while_queued_is_recorded_as_cancelled) {
