@@ -21,10 +21,11 @@ inline constexpr const char* k_insert =
     "INSERT INTO jobs (kind, payload, machine_class, max_attempts, status, created_at_us) "
     "VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id";
 
-// $1 now, $2 the result recorded for the job.
+// $1 now, $2 the result recorded for the job, $3 the claimer's kind: a claimer expires only jobs of its
+// own kind (a Slurm job's row is closed from Slurm's state, never by a queue worker's claim).
 inline constexpr const char* k_expire =
     "UPDATE jobs SET status = 'failed', finished_at_us = $1, result = $2 WHERE id IN (SELECT id FROM jobs "
-    "WHERE status = 'running' AND lease_expires_at_us < $1 AND attempts >= max_attempts{lock})";
+    "WHERE status = 'running' AND lease_expires_at_us < $1 AND attempts >= max_attempts AND kind = $3{lock})";
 
 // $1 kind, $2 class, $3 now.
 inline constexpr const char* k_pick =

@@ -64,7 +64,7 @@ Result<std::optional<Job>> PgQueue::claim(std::string_view kind, std::string_vie
   return m_db.transact("claiming a job", [&](pqxx::work& tx) -> Result<std::optional<Job>> {
     const std::int64_t now = util::unix_now_us();
     pg_exec(tx, sql::for_dialect(sql::k_expire, Dialect::postgresql),
-            PgParams().add(now).add(sql::k_expired_result));
+            PgParams().add(now).add(sql::k_expired_result).add(kind));
     // SKIP LOCKED: a job another claimer is taking right now is passed over, not waited for.
     const pqxx::result picked = pg_exec(tx, sql::for_dialect(sql::k_pick, Dialect::postgresql),
                                         PgParams().add(kind).add(machine_class).add(now));

@@ -55,6 +55,7 @@ Result<std::optional<Job>> SqliteQueue::claim(std::string_view kind, std::string
   ZKBENCH_TRY_ASSIGN(expire, m_db.prepare(sql::for_dialect(sql::k_expire, Dialect::sqlite)));
   ZKBENCH_TRY(expire->bind(1, now));
   ZKBENCH_TRY(expire->bind(2, std::string_view(sql::k_expired_result)));
+  ZKBENCH_TRY(expire->bind(3, kind));
   ZKBENCH_TRY(expire->run());
   ZKBENCH_TRY_ASSIGN(pick, m_db.prepare(sql::for_dialect(sql::k_pick, Dialect::sqlite)));
   ZKBENCH_TRY(pick->bind(1, kind));

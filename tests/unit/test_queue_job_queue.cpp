@@ -257,3 +257,15 @@ TEST_P(QueueContract, set_payload_replaces_the_payload_of_an_existing_job_only) 
   EXPECT_FALSE(queue->set_payload(*id, "[1]")); // not an object: an error, nothing written
   EXPECT_EQ(queue->get(*id)->spec.payload_json, R"({"argv":["baseline"],"slurm":{"job_id":42}})");
 }
+
+TEST_P(QueueContract, a_claimer_expires_only_jobs_of_its_own_kind) {
+  auto queue = open_queue();
+  ASSERT_TRUE(queue);
+  const auto slurm_job = queue->submit(JobSpec{"slurm", R"({"argv":["baseline"]})", "h100", 1});
+  ASSERT_TRUE(slurm_job);
+  ASSERT_TRUE(queue->claim_job(*slurm_job, "slurm job 3 on n1", 0)->has_value()); // its lease is over at once
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_TRUE(queue->claim("command", "h100", "w1", k_minute_us));
+  // A queue worker's claim leaves it: Slurm's state closes it (JobQueue::close), not a lease.
+  EXPECT_EQ(queue->get(*slurm_job)->status, JobStatus::running);
+}
