@@ -57,9 +57,10 @@ std::string slurm_label(const queue::Job& job, const SlurmStates& states) {
     return fmt::format("slurm {}", *id);
   }
   const auto& state = it->second;
-  const std::string where = !state.nodes.empty() ? state.nodes
-                            : state.reason.empty() || state.reason == "None" ? ""
-                                                                            : "(" + state.reason + ")";
+  // Where it runs, or why it waits (a pending job's reason; an ended one's would only confuse).
+  const std::string where = !state.nodes.empty()                                       ? state.nodes
+                            : state.state != "PENDING" || state.reason.empty() ? ""
+                                                                                : "(" + state.reason + ")";
   return fmt::format("slurm {} {}{}{}", *id, state.state, where.empty() ? "" : " ", where);
 }
 
