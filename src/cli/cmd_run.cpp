@@ -16,6 +16,7 @@
 #include "cli/app.hpp"
 #include "gpu/run_monitor.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/store_location.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
 #include "measure/parameters.hpp"
@@ -256,8 +257,8 @@ int run_command(RunOptions& o) {
   plan.machine_class = workflow::machine_class_from_env();
   const std::vector<ExportTarget> targets = export_targets(o);
 
-  const std::string location =
-      o.store.empty() ? store::default_store_path(std::filesystem::current_path()).string() : o.store;
+  // --store, else $ZKBENCH_STORE (a fleet's job keeps its runs in the shared store), else .zkbench/zkbench.db.
+  const std::string location = store_location(o.store);
   auto opened = store::open_store(location, store::OpenMode::create);
   if (!opened) {
     throw Fatal(opened.error().message, "pass --store PATH to keep the runs elsewhere");
@@ -380,7 +381,7 @@ CommandMain setup_run(CLI::App& sub) {
   repeatable("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)");
   sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)");
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
-  sub.add_option("--store", o->store, "The store to keep runs in (default: .zkbench/zkbench.db here)");
+  sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
   sub.add_option("command", o->commands, "The commands to benchmark")->required();
   return [o] {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "cli/dashboard_slurm.hpp"
 #include "workflow/status_file.hpp"
 #include "workflow/workspace.hpp"
 
@@ -432,6 +433,17 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       dashboard.current = std::move(current);
       overview.running = true;
     }
+  }
+  // Jobs on a Slurm cluster run elsewhere: the scheduler says which runs, where, or why it waits.
+  if (auto scheduled = scheduled_run(source.store_location)) {
+    if (dashboard.current) {
+      dashboard.current->scheduler_job = scheduled->scheduler_job;
+      dashboard.current->node = scheduled->node;
+      dashboard.current->state = scheduled->state;
+    } else {
+      dashboard.current = std::move(*scheduled);
+    }
+    overview.running = true;
   }
   if (first_at_us > 0) {
     overview.elapsed_s = static_cast<double>((overview.running ? now_us : last_at_us) - first_at_us) / 1e6;

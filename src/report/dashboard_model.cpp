@@ -121,7 +121,12 @@ nlohmann::json current_json(const std::optional<CurrentRun>& current) {
           {"name", current->name},
           {"runs_done", current->runs_done},
           {"runs_total", current->runs_total},
-          {"log_tail", current->log_tail}};
+          {"log_tail", current->log_tail},
+          {"scheduler", current->scheduler_job.empty()
+                            ? nlohmann::json(nullptr)
+                            : nlohmann::json{{"job", current->scheduler_job},
+                                             {"node", current->node},
+                                             {"state", current->state}}}};
 }
 
 nlohmann::json notes_json(const std::vector<Note>& notes) {

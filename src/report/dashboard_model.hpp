@@ -112,6 +112,10 @@ struct CurrentRun {
   int runs_done = 0;
   int runs_total = 0;
   std::vector<std::string> log_tail; // at most the last 50 lines
+  // Set when a scheduler runs it ({} initializers: aggregates that stop at log_tail stay complete).
+  std::string scheduler_job{};       // "Slurm job 12"
+  std::string node{};                // where the scheduler runs it (empty while pending)
+  std::string state{};               // the scheduler's state: "RUNNING", "PENDING (Dependency)"
 };
 
 struct Note {

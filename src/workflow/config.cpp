@@ -249,7 +249,7 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
   try {
     reader.check_map(*root, "",
                      {"benchmark", "correctness", "policy", "inputs", "vars", "profile", "guest", "store", "objective",
-                      "dashboard_url"});
+                      "dashboard_url", "fleet"});
     ProjectConfig config;
     config.file = std::filesystem::absolute(path).lexically_normal();
     config.root = config.file.parent_path();
@@ -283,6 +283,7 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
         reader.fail(url, "dashboard_url", "expected an http:// or https:// URL, got '" + config.dashboard_url + "'");
       }
     }
+    config.fleet = read_fleet(reader, *root);
     return config;
   } catch (const YamlError& e) {
     return make_error(e.what());

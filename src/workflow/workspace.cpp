@@ -43,6 +43,7 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
                                : env_store != nullptr && *env_store != '\0'
                                    ? std::string(env_store)
                                    : store::default_store_path(ws.project.config.root).string();
+  ws.store_location = location;
   auto opened = store::open_store(location, store::OpenMode::create);
   if (!opened) {
     return tl::unexpected(opened.error());

@@ -24,6 +24,7 @@ namespace zkbench::workflow {
 struct Workspace {
   Project project;
   std::unique_ptr<store::Store> store;
+  std::string store_location; // where `store` was opened (a URL's password included: never print it)
   Git git{"."};
   std::string machine_class; // this machine's class (machine_class_from_env); its baselines are compared with
   /// What every workflow command runs through (builds, generators, correctness, the run loop): real
