@@ -19,6 +19,7 @@
 //   workflow: [--wf-trials N] [--wf-warmup N] [--wf-runs N] [--wf-min-runs N] [--wf-drift-runs N]
 //             [--wf-stored-strategy fixed|sequential] [--wf-stored-runs N] [--wf-designs interleaved,stored,today]
 //             [--wf-effects -20,-10,..] [--wf-cvs 0.5,2,..] [--wf-drifts 0,5,15] (percent)
+//             [--wf-explain N] (the reasons of N wrong verdicts per design)
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -253,6 +254,7 @@ int run_workflow_table(int argc, char** argv) {
   options.effects = arg_percents(argc, argv, "--wf-effects", options.effects);
   options.cvs = arg_percents(argc, argv, "--wf-cvs", options.cvs);
   options.drift_steps = arg_percents(argc, argv, "--wf-drifts", options.drift_steps);
+  options.explain = static_cast<int>(arg_value(argc, argv, "--wf-explain", 0));
   bench::run_workflow_simulation(options);
   return 0;
 }

@@ -214,14 +214,22 @@ TrialOutcome SimProject::run_workflow(workflow::BaselineMode mode, const DesignS
     if (!judged) {
       throw std::runtime_error(judged.error().message);
     }
-    if (judged->baseline_broken || judged->interrupted) {
-      throw std::runtime_error("input '" + input.name + "': " + judged->failure);
+    if (judged->interrupted) {
+      throw std::runtime_error("input '" + input.name + "': interrupted");
+    }
+    if (judged->baseline_broken) { // FAILED, no verdict (evaluate_checkout stops there too)
+      out.failed = true;
+      out.reason = judged->failure;
+      ended = true;
+      break;
     }
     comparisons.push_back(std::move(judged->comparison));
     const verdict::Decision& d = comparisons.back().decision;
     if (d.verdict == verdict::Verdict::kill || d.verdict == verdict::Verdict::reject) {
       out.verdict = d.verdict;
       out.regression = d.regression;
+      out.hung = d.verdict == verdict::Verdict::kill && !judged->failure.empty(); // a timed-out run, not the evidence
+      out.reason = comparisons.back().command + ": " + d.reason;
       ended = true;
       break;
     }
@@ -230,6 +238,12 @@ TrialOutcome SimProject::run_workflow(workflow::BaselineMode mode, const DesignS
     const verdict::Decision d = verdict::combine_inputs(comparisons, m_policy);
     out.verdict = d.verdict;
     out.regression = d.regression;
+    out.reason = d.reason;
+  }
+  for (const verdict::CommandComparison& c : comparisons) {
+    const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
+    out.reason += fmt::format(" [{} {} {} n={}]", c.command, verdict::to_string(c.decision.verdict),
+                              verdict::percent(c.change), time != nullptr ? time->candidate.n : 0);
   }
   out.runs = model.count("bench");
   return out;
@@ -276,6 +290,7 @@ TrialOutcome SimProject::run_today(const Scenario& scenario, const TrialDraw& dr
     if (d.verdict == verdict::Verdict::kill || d.verdict == verdict::Verdict::reject) {
       out.verdict = d.verdict;
       out.regression = d.regression;
+      out.reason = comparisons.back().command + ": " + d.reason;
       ended = true;
       break;
     }
@@ -284,6 +299,7 @@ TrialOutcome SimProject::run_today(const Scenario& scenario, const TrialDraw& dr
     const verdict::Decision d = verdict::combine_inputs(comparisons, m_policy);
     out.verdict = d.verdict;
     out.regression = d.regression;
+    out.reason = d.reason;
   }
   out.runs = model.count("bench");
   return out;

@@ -40,6 +40,9 @@ struct TrialOutcome {
   bool regression = false;  // the decision's regression flag (exit 4 for compare/ab)
   std::size_t runs = 0;     // benchmark executions, both sides, every input, warmups and drift tests included
   bool guard_kill = false;  // today's design only: a single run (warmups too) past its per-run timeout
+  bool failed = false;      // FAILED: the baseline's build broke (a run of it past the hang guard)
+  bool hung = false;        // KILL at the hang guard (a candidate run stopped there), not on evidence
+  std::string reason;       // the decision's reason (--wf-explain prints the wrong ones)
 };
 
 enum class Design {

@@ -19,6 +19,14 @@ bool kill_is_false(const verdict::Policy& p, double effect) { return 1.0 + effec
 bool regression_is_false(double effect) { return effect <= 1e-12; }
 bool keep_deserved(double effect) { return -effect >= 0.10 - 1e-12; }
 
+// A verdict the targets count against: false KEEP, false KILL, missed KEEP (cv <= 5%), FAILED.
+bool is_wrong(const verdict::Policy& p, double effect, double cv, const TrialOutcome& o) {
+  return o.failed || (o.verdict == verdict::Verdict::keep && keep_is_false(p, effect)) ||
+         (o.verdict == verdict::Verdict::kill && kill_is_false(p, effect)) ||
+         (keep_deserved(effect) && cv <= 0.05 + 1e-12 && o.verdict != verdict::Verdict::keep &&
+          o.verdict != verdict::Verdict::inconclusive);
+}
+
 struct Tally {
   int n = 0;
   double runs = 0;
@@ -28,12 +36,20 @@ struct Tally {
   int missed = 0; // neither KEEP nor INCONCLUSIVE
   int inconclusive = 0;
   int guard_kill = 0;
+  int failed = 0;
+  int hung = 0;
 
   void add(const TrialOutcome& o) {
     ++n;
+    failed += o.failed ? 1 : 0;
+    if (o.failed) {
+      runs += static_cast<double>(o.runs);
+      return;
+    }
     runs += static_cast<double>(o.runs);
     keep += o.verdict == verdict::Verdict::keep ? 1 : 0;
     kill += o.verdict == verdict::Verdict::kill ? 1 : 0;
+    hung += o.hung ? 1 : 0;
     regression += o.regression ? 1 : 0;
     inconclusive += o.verdict == verdict::Verdict::inconclusive ? 1 : 0;
     missed += o.verdict != verdict::Verdict::keep && o.verdict != verdict::Verdict::inconclusive ? 1 : 0;
@@ -56,7 +72,7 @@ struct Worst {
 
 struct DesignSummary {
   Tally all;
-  Worst false_keep, false_kill, false_regression, missed_keep, inconclusive, guard_kill;
+  Worst false_keep, false_kill, false_regression, missed_keep, inconclusive, guard_kill, failed, evidence_kill;
   double runs_by_inputs[5] = {0, 0, 0, 0, 0};
   int trials_by_inputs[5] = {0, 0, 0, 0, 0};
 };
@@ -80,8 +96,9 @@ std::string settings_text(const DesignSettings& s, const SimProject& project) {
   const bool seq = s.strategy == workflow::Strategy::sequential;
   const int runs = s.runs > 0 ? s.runs : seq ? std::max(project.config_runs(), project.policy().flaky_runs)
                                              : project.config_runs();
-  return fmt::format("{} {} runs/side{}, warmup {}, drift runs {}", seq ? "sequential" : "fixed", seq ? "max" : "",
-                     runs, seq ? fmt::format(" min {}", s.min_runs) : std::string(),
+  return fmt::format("{}, {} {} runs per side{}, warmup {} per side, drift test (stored only) {} runs",
+                     seq ? "sequential" : "fixed", seq ? "at most" : "", runs,
+                     seq ? fmt::format(" (at least {})", s.min_runs) : std::string(),
                      s.warmup >= 0 ? s.warmup : project.config_warmup(), s.drift_runs);
 }
 
@@ -114,6 +131,7 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
   fmt::print("{}\n", head);
 
   std::vector<DesignSummary> summary(options.designs.size());
+  std::vector<int> explained(options.designs.size(), 0);
   std::size_t cell_index = 0;
   for (const double drift : options.drift_steps) {
     for (const double cv : options.cvs) {
@@ -129,6 +147,13 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
                 options.designs[d] == Design::stored ? options.stored : options.interleaved;
             const TrialOutcome o = project.run(options.designs[d], settings, scenario, draw, stored);
             tallies[d].add(o);
+            if (explained[d] < options.explain && is_wrong(policy, effect, cv, o)) {
+              ++explained[d];
+              fmt::print("  {} {:+.0f}% cv {:.1f}% drift {:+.0f}%, {} inputs, cold {:.0f}x, {:+.1f}%/h: {} in {} runs: {}\n",
+                         to_string(options.designs[d]), effect * 100, cv * 100, drift * 100, draw.inputs,
+                         draw.cold_first, draw.drift_per_hour * 100,
+                         o.failed ? "FAILED" : verdict::to_string(o.verdict), o.runs, o.reason);
+            }
             summary[d].all.add(o);
             summary[d].runs_by_inputs[draw.inputs] += static_cast<double>(o.runs);
             summary[d].trials_by_inputs[draw.inputs] += 1;
@@ -153,6 +178,7 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
           if (fkill) {
             s.false_kill.see(t.rate(t.kill), where);
             s.guard_kill.see(t.rate(t.guard_kill), where);
+            s.evidence_kill.see(t.rate(t.kill - t.hung), where);
           }
           if (freg) {
             s.false_regression.see(t.rate(t.regression), where);
@@ -161,6 +187,7 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
             s.missed_keep.see(t.rate(t.missed), where);
           }
           s.inconclusive.see(t.rate(t.inconclusive), where);
+          s.failed.see(t.rate(t.failed), where);
         }
         fmt::print("{}\n", row);
         std::fflush(stdout);
@@ -194,6 +221,15 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
                s.false_regression.cell);
     fmt::print("  worst missed KEEP (gain >= 10%, cv <= 5%) {:.1f}% ({}); worst INCONCLUSIVE {:.1f}% ({})\n",
                s.missed_keep.rate, s.missed_keep.cell, s.inconclusive.rate, s.inconclusive.cell);
+    if (summary[d].all.hung > 0) {
+      fmt::print("  of the KILLs, {:.2f}% of all trials at the hang guard (a run stopped there); worst false KILL on "
+                 "the evidence alone {:.1f}% ({})\n",
+                 summary[d].all.rate(summary[d].all.hung), summary[d].evidence_kill.rate, summary[d].evidence_kill.cell);
+    }
+    if (summary[d].all.failed > 0) {
+      fmt::print("  FAILED (a baseline run past the hang guard, no verdict) {:.2f}% overall, worst {:.1f}% ({})\n",
+                 summary[d].all.rate(summary[d].all.failed), summary[d].failed.rate, summary[d].failed.cell);
+    }
     if (options.designs[d] == Design::today) {
       fmt::print("  with today's per-run timeout (one run, warmups too, past {:.2f}x the stored median KILLs): worst "
                  "false KILL {:.1f}% ({})\n",

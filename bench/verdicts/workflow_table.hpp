@@ -21,6 +21,7 @@ struct WorkflowSimOptions {
   std::vector<double> cvs{0.005, 0.02, 0.05, 0.10};
   std::vector<double> drift_steps{0.0, 0.05, 0.15};
   double drift_per_hour = 0.02;      // slow drift within a phase: uniform in [-this, +this] per trial
+  int explain = 0;                   // print the reasons of up to this many wrong verdicts per design
 };
 
 /// Runs the grid and prints its table and summary to stdout. Returns the number of targets missed by the
