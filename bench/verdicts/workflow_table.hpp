@@ -11,7 +11,7 @@
 namespace zkbench::bench {
 
 struct WorkflowSimOptions {
-  int trials = 60;                   // per cell
+  int trials = 300;                  // per cell: ~2 min for the grid on a shared 2-core machine
   std::uint64_t seed = 1;
   int warmup = 1;                    // zkbench.yaml's benchmark.warmup
   std::vector<Design> designs{Design::interleaved, Design::stored, Design::today};
