@@ -102,6 +102,67 @@ std::string settings_text(const DesignSettings& s, const SimProject& project) {
                      s.warmup >= 0 ? s.warmup : project.config_warmup(), s.drift_runs);
 }
 
+// The worst cells of each design, against the targets; returns the number of targets the interleaved design misses.
+int print_summaries(const WorkflowSimOptions& options, const SimProject& project,
+                    const std::vector<DesignSummary>& summary, double mean_inputs) {
+  const verdict::Policy& policy = project.policy();
+  // Today's design as planned (no early KILL): warmups + runs per input, the 2 sentinel runs; and the stored
+  // baseline it needs, warmups + runs per input, shared by the experiments measured against it.
+  const double per_input = project.config_warmup() + project.config_runs();
+  const double today_runs = per_input * mean_inputs + 2;
+  const double baseline_runs = per_input * mean_inputs;
+  int missed_targets = 0;
+  for (std::size_t d = 0; d < options.designs.size(); ++d) {
+    const DesignSummary& s = summary[d];
+    const double runs = s.all.runs / s.all.n;
+    std::string by_inputs;
+    for (int k = 1; k <= 4; ++k) {
+      if (s.trials_by_inputs[k] > 0) {
+        by_inputs += fmt::format(" {}:{:.1f}", k, s.runs_by_inputs[k] / s.trials_by_inputs[k]);
+      }
+    }
+    fmt::print("{}: runs per experiment {:.1f} (by number of inputs{}); INCONCLUSIVE {:.1f}% overall\n",
+               to_string(options.designs[d]), runs, by_inputs, s.all.rate(s.all.inconclusive));
+    fmt::print("  worst false KEEP {:.1f}% ({}); worst false KILL {:.1f}% ({}); worst false regression {:.1f}% ({})\n",
+               s.false_keep.rate, s.false_keep.cell, s.false_kill.rate, s.false_kill.cell, s.false_regression.rate,
+               s.false_regression.cell);
+    fmt::print("  worst missed KEEP (gain >= 10%, cv <= 5%) {:.1f}% ({}); worst INCONCLUSIVE {:.1f}% ({})\n",
+               s.missed_keep.rate, s.missed_keep.cell, s.inconclusive.rate, s.inconclusive.cell);
+    if (summary[d].all.hung > 0) {
+      fmt::print("  of the KILLs, {:.2f}% of all trials at the hang guard (a run stopped there); worst false KILL on "
+                 "the evidence alone {:.1f}% ({})\n",
+                 summary[d].all.rate(summary[d].all.hung), summary[d].evidence_kill.rate, summary[d].evidence_kill.cell);
+    }
+    if (summary[d].all.failed > 0) {
+      fmt::print("  FAILED (a baseline run past the hang guard, no verdict) {:.2f}% overall, worst {:.1f}% ({})\n",
+                 summary[d].all.rate(summary[d].all.failed), summary[d].failed.rate, summary[d].failed.cell);
+    }
+    if (options.designs[d] == Design::today) {
+      fmt::print("  with today's per-run timeout (one run, warmups too, past {:.2f}x the stored median KILLs): worst "
+                 "false KILL {:.1f}% ({})\n",
+                 policy.timeout_multiplier, s.guard_kill.rate, s.guard_kill.cell);
+    }
+    if (options.designs[d] == Design::interleaved) {
+      const bool keep_ok = s.false_keep.rate <= 5.0;
+      const bool kill_ok = s.false_kill.rate <= 1.0;
+      const bool miss_ok = s.missed_keep.rate <= 5.0;
+      // Runs: at most today's when a stored baseline is shared by no more than `break_even` experiments.
+      const double break_even = runs <= today_runs ? 1e9 : baseline_runs / (runs - today_runs);
+      const bool runs_ok = break_even >= 1.0;
+      missed_targets = (keep_ok ? 0 : 1) + (kill_ok ? 0 : 1) + (miss_ok ? 0 : 1) + (runs_ok ? 0 : 1);
+      fmt::print("  targets: false KEEP <= 5% {}, false KILL <= 1% {}, missed KEEP <= 5% {}, runs <= today's {} ({})\n",
+                 keep_ok ? "met" : "MISSED", kill_ok ? "met" : "MISSED", miss_ok ? "met" : "MISSED",
+                 runs_ok ? "met" : "MISSED",
+                 break_even >= 1e9 ? std::string("even without its baseline")
+                                   : fmt::format("with its baseline shared by up to {:.1f} experiments", break_even));
+    }
+  }
+  fmt::print("today's budget: {:.1f} runs per experiment as planned ({:.0f} per input + 2 sentinel runs), plus its share "
+             "of the stored baseline ({:.1f} runs, shared by the experiments measured against it)\n",
+             today_runs, per_input, baseline_runs);
+  return missed_targets;
+}
+
 } // namespace
 
 int run_workflow_simulation(const WorkflowSimOptions& options) {
@@ -203,61 +264,7 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
   const double mean_inputs = trials_run > 0 ? inputs_sum / trials_run : 0.0;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("\n{} cells x {} trials in {:.0f} s\n", cell_index, options.trials, seconds);
-  // Today's design as planned (no early KILL): warmups + runs per input, the 2 sentinel runs; and the stored
-  // baseline it needs, warmups + runs per input, shared by the experiments measured against it.
-  const double per_input = project.config_warmup() + project.config_runs();
-  const double today_runs = per_input * mean_inputs + 2;
-  const double baseline_runs = per_input * mean_inputs;
-  int missed_targets = 0;
-  for (std::size_t d = 0; d < options.designs.size(); ++d) {
-    const DesignSummary& s = summary[d];
-    const double runs = s.all.runs / s.all.n;
-    std::string by_inputs;
-    for (int k = 1; k <= 4; ++k) {
-      if (s.trials_by_inputs[k] > 0) {
-        by_inputs += fmt::format(" {}:{:.1f}", k, s.runs_by_inputs[k] / s.trials_by_inputs[k]);
-      }
-    }
-    fmt::print("{}: runs per experiment {:.1f} (by number of inputs{}); INCONCLUSIVE {:.1f}% overall\n",
-               to_string(options.designs[d]), runs, by_inputs, s.all.rate(s.all.inconclusive));
-    fmt::print("  worst false KEEP {:.1f}% ({}); worst false KILL {:.1f}% ({}); worst false regression {:.1f}% ({})\n",
-               s.false_keep.rate, s.false_keep.cell, s.false_kill.rate, s.false_kill.cell, s.false_regression.rate,
-               s.false_regression.cell);
-    fmt::print("  worst missed KEEP (gain >= 10%, cv <= 5%) {:.1f}% ({}); worst INCONCLUSIVE {:.1f}% ({})\n",
-               s.missed_keep.rate, s.missed_keep.cell, s.inconclusive.rate, s.inconclusive.cell);
-    if (summary[d].all.hung > 0) {
-      fmt::print("  of the KILLs, {:.2f}% of all trials at the hang guard (a run stopped there); worst false KILL on "
-                 "the evidence alone {:.1f}% ({})\n",
-                 summary[d].all.rate(summary[d].all.hung), summary[d].evidence_kill.rate, summary[d].evidence_kill.cell);
-    }
-    if (summary[d].all.failed > 0) {
-      fmt::print("  FAILED (a baseline run past the hang guard, no verdict) {:.2f}% overall, worst {:.1f}% ({})\n",
-                 summary[d].all.rate(summary[d].all.failed), summary[d].failed.rate, summary[d].failed.cell);
-    }
-    if (options.designs[d] == Design::today) {
-      fmt::print("  with today's per-run timeout (one run, warmups too, past {:.2f}x the stored median KILLs): worst "
-                 "false KILL {:.1f}% ({})\n",
-                 policy.timeout_multiplier, s.guard_kill.rate, s.guard_kill.cell);
-    }
-    if (options.designs[d] == Design::interleaved) {
-      const bool keep_ok = s.false_keep.rate <= 5.0;
-      const bool kill_ok = s.false_kill.rate <= 1.0;
-      const bool miss_ok = s.missed_keep.rate <= 5.0;
-      // Runs: at most today's when a stored baseline is shared by no more than `break_even` experiments.
-      const double break_even = runs <= today_runs ? 1e9 : baseline_runs / (runs - today_runs);
-      const bool runs_ok = break_even >= 1.0;
-      missed_targets = (keep_ok ? 0 : 1) + (kill_ok ? 0 : 1) + (miss_ok ? 0 : 1) + (runs_ok ? 0 : 1);
-      fmt::print("  targets: false KEEP <= 5% {}, false KILL <= 1% {}, missed KEEP <= 5% {}, runs <= today's {} ({})\n",
-                 keep_ok ? "met" : "MISSED", kill_ok ? "met" : "MISSED", miss_ok ? "met" : "MISSED",
-                 runs_ok ? "met" : "MISSED",
-                 break_even >= 1e9 ? std::string("even without its baseline")
-                                   : fmt::format("with its baseline shared by up to {:.1f} experiments", break_even));
-    }
-  }
-  fmt::print("today's budget: {:.1f} runs per experiment as planned ({:.0f} per input + 2 sentinel runs), plus its share "
-             "of the stored baseline ({:.1f} runs, shared by the experiments measured against it)\n",
-             today_runs, per_input, baseline_runs);
-  return missed_targets;
+  return print_summaries(options, project, summary, mean_inputs);
 }
 
 } // namespace zkbench::bench
