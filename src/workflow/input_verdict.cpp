@@ -15,7 +15,7 @@ namespace zkbench::workflow {
 namespace {
 
 constexpr double k_min_hang_guard_s = 5.0;
-constexpr double k_hang_guard_factor = 4.0; // x timeout_multiplier x median: far beyond a cold first run
+constexpr double k_hang_guard_factor = 8.0; // x timeout_multiplier x median: far beyond a cold first run (bench/verdicts)
 
 // The values a side is judged on: the metric when every run has it, else nothing (the caller falls back
 // to time on both sides, so both sides are always judged on the same metric).
@@ -111,6 +111,27 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     // The baseline's proofs were verified when it was established; once here checks the command still works.
     sides.push_back({"baseline", options.baseline_dir, measure::VerifyWhen::first_run});
   } else {
+    // The drift test has the power the stored runs give it: the half-width of their 99% prediction
+    // interval is the smallest drift it can see. Wider than the KEEP threshold, a drift could fake a KEEP.
+    const std::vector<double> stored_all = stored.wall_times();
+    if (!stored_all.empty()) {
+      const double median = stats::median(stored_all);
+      const std::vector<double> probe{median};
+      const verdict::DriftCheck power = verdict::check_drift(stored_all, probe);
+      const double half = median > 0 ? (power.hi - power.lo) / 2 / median : 0.0;
+      if (!(half <= policy.keep_threshold)) {
+        judged.comparison.command = input.name;
+        judged.comparison.weight = input.weight;
+        judged.comparison.change = std::nan("");
+        judged.comparison.decision = {
+            verdict::Verdict::inconclusive, false,
+            fmt::format("--baseline stored: the stored runs of input '{}' scatter too much (99% prediction interval "
+                        "±{:.1f}%) for the drift test to see a drift smaller than the KEEP threshold ({:.1f}%): no "
+                        "verdict; measure interleaved (the default) or re-measure the baseline on a quieter machine",
+                        input.name, half * 100, policy.keep_threshold * 100)};
+        return judged;
+      }
+    }
     // The drift test first: fresh runs of the baseline's build against the stored runs of this input.
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;

@@ -39,7 +39,7 @@ struct InputJudgeOptions {
   Strategy strategy = Strategy::sequential;
   BaselineMode mode = BaselineMode::interleaved;
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
-  int min_runs = 3;                     // sequential: never stop before this many per side
+  int min_runs = 4;                     // sequential: never stop before this many per side (bench/verdicts)
   int warmup = 0;                       // per side
   int drift_runs = 3;                   // stored mode: fresh baseline runs for the drift test
   std::filesystem::path baseline_dir;   // the baseline commit's build
@@ -62,7 +62,7 @@ struct InputJudgement {
   double hang_guard_s = 0;                   // the per-run timeout that was applied
 };
 
-/// The per-run timeout of the workflow: a hang guard, far beyond a cold first run (4 x the timeout
+/// The per-run timeout of the workflow: a hang guard, far beyond a cold first run (8 x the timeout
 /// multiplier x the stored baseline's median, at least 5 s). KILL is decided on the evidence instead.
 double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy);
 
