@@ -57,9 +57,9 @@ const char* to_string(Design design);
 struct DesignSettings {
   workflow::Strategy strategy = workflow::Strategy::sequential;
   int runs = 0;      // 0: as evaluate_checkout (fixed: zkbench.yaml's runs; sequential: at least flaky_runs)
-  int min_runs = 3;
+  int min_runs = workflow::InputJudgeOptions{}.min_runs; // exp run's default
   int warmup = -1;   // -1: zkbench.yaml's
-  int drift_runs = 3;
+  int drift_runs = workflow::InputJudgeOptions{}.drift_runs;
 };
 
 /// A temporary zkbench project (git repository, zkbench.yaml, four inputs) opened as a Workspace whose

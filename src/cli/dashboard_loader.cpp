@@ -189,6 +189,10 @@ void apply_results(report::Experiment& experiment, const std::string& details_js
     input.input = in.value("input", "");
     input.verdict = in.value("verdict", "");
     input.change_pct = percent(in.value("change", nlohmann::json()));
+    if (const nlohmann::json gpu = in.value("gpu", nlohmann::json()); gpu.is_object()) {
+      input.gpu = report::GpuFigures{gpu.value("runs", 0), gpu.value("energy_joules_median", 0.0),
+                                     gpu.value("memory_peak_bytes", 0.0), gpu.value("throttled_runs", 0)};
+    }
     const nlohmann::json metrics = in.value("metrics", nlohmann::json::array());
     for (const nlohmann::json& m : metrics) {
       if (m.value("metric", "") != metric && !(metric == "time" && m.value("metric", "") == "wall_s")) {

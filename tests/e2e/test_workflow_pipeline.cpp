@@ -81,6 +81,11 @@ TEST(WorkflowPipelineE2e, every_baseline_and_experiment_run_keeps_gpu_telemetry)
   const auto results = nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments/001-faster/results.json"));
   ASSERT_TRUE(results["inputs"][0].contains("gpu")) << results.dump(2);
   EXPECT_GT(results["inputs"][0]["gpu"]["memory_peak_bytes"].get<double>(), 0.0);
+  // ... and on the experiment's dashboard page.
+  ASSERT_EQ(repo.zkbench("report").exit_code, 0);
+  const std::string page = read_file(repo.dir() / "benchmarks/report/experiments/001.html");
+  EXPECT_TRUE(contains(page, "<section id=\"gpu\">")) << page;
+  EXPECT_TRUE(contains(page, "peak GPU memory"));
 }
 
 TEST(WorkflowPipelineE2e, a_gpu_hotter_than_max_start_temp_holds_the_first_run_and_says_so) {
