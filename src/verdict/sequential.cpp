@@ -94,7 +94,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       // interval at max_runs, centred where the estimate is now, would still reach into the DISCARD
       // region, so KEEP cannot be established within the budget. Stopping then can only give a
       // non-KEEP verdict, so it cannot add false KEEPs; it costs power, which bench/verdicts measures.
-      if (options.futility && look.runs < options.max_runs) {
+      if (options.futility && look.runs < options.max_runs && look.runs >= options.futility_min_runs) {
         const double scale = std::sqrt(static_cast<double>(look.runs) / static_cast<double>(options.max_runs));
         const double df_final = welch->df * static_cast<double>(options.max_runs - 1) / static_cast<double>(look.runs - 1);
         const double t_final = stats::student_t_quantile(1.0 - options.alpha * options.final_share, df_final);

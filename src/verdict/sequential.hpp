@@ -41,6 +41,8 @@ struct SequentialOptions {
   double final_share = 0.8;  // share of alpha kept for the look at max_runs
   bool futility = true;      // stop early when KEEP is out of reach within max_runs (see below)
   double futility_z = 1.0;   // how optimistic the futility projection is (standard errors of drift)
+  int futility_min_runs = 0; // no futility stop before this many runs per side (one outlier in 3 pairs
+                             // should not end an input that would reach KEEP)
 };
 
 /// The interval after one pair (the dashboard draws these as the stopping trace).

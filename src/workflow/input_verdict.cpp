@@ -93,6 +93,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   ab.runs = options.runs;
   ab.sequential.min_runs = std::min(options.min_runs, std::max(options.runs, 2));
   ab.sequential.max_runs = std::max(options.runs, ab.sequential.min_runs);
+  ab.sequential.futility_min_runs = options.futility_min_runs;
   std::optional<verdict::AbDecider> decider;
   std::string decided_metric = primary;
   bool killed = false;

@@ -39,7 +39,8 @@ struct InputJudgeOptions {
   Strategy strategy = Strategy::sequential;
   BaselineMode mode = BaselineMode::interleaved;
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
-  int min_runs = 4;                     // sequential: never stop before this many per side (bench/verdicts)
+  int min_runs = 3;                     // sequential: never stop before this many per side
+  int futility_min_runs = 4;            // sequential: KEEP out of reach only decided from this many (bench/verdicts)
   int warmup = 0;                       // per side
   int drift_runs = 3;                   // stored mode: fresh baseline runs for the drift test
   std::filesystem::path baseline_dir;   // the baseline commit's build
