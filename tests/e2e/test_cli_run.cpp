@@ -53,7 +53,7 @@ TEST(CliRun, failing_command_exits_3_with_the_ignore_failure_hint_and_keeps_the_
   TempDir dir;
   const auto result = run_zkbench("run --runs 3 false", dir.path().string());
   EXPECT_EQ(result.exit_code, 3) << result.output;
-  EXPECT_NE(result.output.find("non-zero exit code: 1"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("non-zero exit code 1"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("'-i'/'--ignore-failure'"), std::string::npos) << result.output;
   const auto session = latest_session(dir / ".zkbench/zkbench.db");
   EXPECT_EQ(session.record.status, zkbench::store::SessionStatus::failed);

@@ -88,7 +88,7 @@ TEST(measure_process_executor, unknown_program_is_an_error_not_a_run) {
   ProcessExecutor executor;
   const auto result = executor.execute({"zkbench-no-such-program --flag", ShellMode::auto_detect, {}, {}}, {});
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().message, "cannot run 'zkbench-no-such-program': No such file or directory");
+  EXPECT_EQ(result.error().message, "Failed to run command 'zkbench-no-such-program': No such file or directory");
 }
 
 TEST(measure_process_executor, unknown_program_through_the_shell_is_exit_127) {
