@@ -48,6 +48,7 @@ table.sortable th[aria-sort="descending"]::after { content: " \2193"; color: var
 .charts img { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; }
 pre.log { max-height: 360px; overflow-y: auto; }
+pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; overflow-x: visible; }
 progress { width: 320px; height: 14px; }
 .muted { color: var(--muted); }
 table.matrix { width: auto; }

@@ -89,6 +89,9 @@ std::string parse_os_release(std::string_view os_release);
 /// The version word of a `--version` output: the first token like 1.84.0, v0.15.0 or 12.4 ("release
 /// 12.4," for nvcc); otherwise the first line without the program's name.
 std::string parse_version_word(std::string_view output);
+/// A C/C++ compiler's `--version` output as "gcc 12.2.0" or "clang 14.0.6" (which compiler `cc` is
+/// matters as much as its version); otherwise parse_version_word's answer.
+std::string parse_compiler_version(std::string_view output);
 /// One CSV line of `nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader`.
 std::optional<GpuInfo> parse_nvidia_smi_gpu_line(std::string_view line);
 /// "CUDA Version: 13.1" of nvidia-smi's banner; empty when absent.
