@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report/figures.hpp"
 #include "report/html_common.hpp"
 #include "report/svg/svg_writer.hpp"
 
@@ -129,10 +130,11 @@ std::string pct_interval(std::optional<double> low, std::optional<double> high) 
 }
 
 std::string estimate_text(const Estimate& estimate, std::string_view unit) {
-  const std::string suffix = unit.empty() ? "" : " " + esc(unit);
-  std::string text = number(estimate.mean) + suffix;
+  // The unit-aware formatter `run` and compare use: "42.1 ms", "6,221,280 cycles".
+  const auto figure = [unit](double value) { return esc(format_metric("", value, unit)); };
+  std::string text = figure(estimate.mean);
   if (estimate.ci_low && estimate.ci_high) {
-    text += fmt::format(" <span class=\"muted\">[{}, {}]</span>", number(*estimate.ci_low), number(*estimate.ci_high));
+    text += fmt::format(" <span class=\"muted\">[{}, {}]</span>", figure(*estimate.ci_low), figure(*estimate.ci_high));
   }
   return text + fmt::format(" <span class=\"muted\">n = {}</span>", estimate.n);
 }

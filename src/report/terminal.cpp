@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "report/figures.hpp"
 #include "report/summary.hpp"
 #include "util/strings.hpp"
 
@@ -15,18 +16,7 @@ std::string format_benchmark_header(std::size_t index, const core::Benchmark& be
 }
 
 std::string format_metric_value(double value) {
-  if (!std::isfinite(value)) {
-    return "n/a";
-  }
-  if (std::fabs(value) < 1e15 && value == std::round(value)) {
-    const auto integer = static_cast<long long>(std::llround(std::fabs(value)));
-    std::string digits = std::to_string(integer);
-    for (std::ptrdiff_t pos = static_cast<std::ptrdiff_t>(digits.size()) - 3; pos > 0; pos -= 3) {
-      digits.insert(static_cast<std::size_t>(pos), ",");
-    }
-    return value < 0 ? "-" + digits : digits;
-  }
-  return fmt::format("{:.4g}", value);
+  return std::isfinite(value) ? format_metric("", value) : "n/a";
 }
 
 std::string format_benchmark_summary(const core::Benchmark& bench, TimeUnit unit) {
