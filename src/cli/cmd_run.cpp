@@ -113,6 +113,7 @@ int run_command(RunOptions& o) {
   const ShellChoice shell = shell_choice(o);
   const PlannedCommands planned = plan_commands(o);
   const OutputChoice output = output_choice(o, planned);
+  const std::optional<std::filesystem::path> input = input_file(o); // before the store: a typo costs nothing
   const std::optional<std::size_t> reference = o.reference ? std::optional<std::size_t>(0) : std::nullopt;
   measure::RunPlan plan;
   plan.count = run_count(o);
@@ -159,7 +160,7 @@ int run_command(RunOptions& o) {
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
   measure::ProcessExecutor processes;
-  RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input_file(o));
+  RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input);
   measure::LoopOutcome outcome;
   {
     RunProgress progress(live ? ProgressStyle::live : ProgressStyle::plain, human, unit);

@@ -71,6 +71,8 @@ std::string describe_ending(const ExecutionResult& result) {
   return "ended";
 }
 
+namespace {
+
 // -i ignores every failure; --ignore-failure=CODES only those exit codes (hyperfine >= 1.19).
 bool failure_ignored(const RunPlan& plan, const ExecutionResult& result) {
   if (result.status == core::RunStatus::success) {
@@ -83,6 +85,8 @@ bool failure_ignored(const RunPlan& plan, const ExecutionResult& result) {
   return codes.empty() || (result.status == core::RunStatus::failed && result.exit_code &&
                            std::find(codes.begin(), codes.end(), *result.exit_code) != codes.end());
 }
+
+} // namespace
 
 const char* to_string(LoopStatus status) {
   switch (status) {
