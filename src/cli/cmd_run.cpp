@@ -163,7 +163,8 @@ int run_command(RunOptions& o) {
   RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input);
   measure::LoopOutcome outcome;
   {
-    RunProgress progress(live ? ProgressStyle::live : ProgressStyle::plain, human, unit);
+    RunProgress progress(style.quiet ? ProgressStyle::none : live ? ProgressStyle::live : ProgressStyle::plain, human,
+                         unit);
     auto result = measure::run_benchmarks(plan, executor, &store, progress, [] { return measure::interrupt_requested(); });
     progress.clear();
     if (!result) {

@@ -102,7 +102,8 @@ std::string format_relative_summary(std::span<const core::Benchmark> benchmarks,
   if (speeds.empty()) {
     return {};
   }
-  const auto base = std::find_if(speeds.begin(), speeds.end(), [](const RelativeSpeed& s) { return s.base; });
+  const std::size_t base_index =
+      std::find_if(speeds.begin(), speeds.end(), [](const RelativeSpeed& s) { return s.base; })->index;
   const auto name = [&](const RelativeSpeed& speed) { return benchmarks[speed.index].display_name(); };
   if (sort == SortOrder::command) { // hyperfine's table: one line per benchmark in input order
     std::string out = "Relative speed comparison\n";
@@ -115,7 +116,7 @@ std::string format_relative_summary(std::span<const core::Benchmark> benchmarks,
   }
   std::stable_sort(speeds.begin(), speeds.end(),
                    [](const RelativeSpeed& a, const RelativeSpeed& b) { return a.ratio < b.ratio; });
-  std::string out = fmt::format("Summary\n  {} ran\n", benchmarks[base->index].display_name());
+  std::string out = fmt::format("Summary\n  {} ran\n", benchmarks[base_index].display_name());
   for (const RelativeSpeed& speed : speeds) {
     if (speed.base) {
       continue;
