@@ -1,5 +1,7 @@
 // The one formatter of figures for people: units from the metric, digits as `run` prints them, and
 // text tables whose columns line up with multi-byte characters.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "report/figures.hpp"

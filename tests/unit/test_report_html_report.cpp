@@ -123,7 +123,7 @@ TEST(ReportHtml, a_killed_experiment_says_why_it_has_no_results_and_wraps_its_re
   EXPECT_EQ(page.find("No per-input results yet."), std::string::npos);
   EXPECT_NE(page.find("the experiment ended with KILL before its runs were compared"), std::string::npos);
   EXPECT_NE(page.find("<pre class=\"wrap\">KILL: run 1 of input a"), std::string::npos);
-  EXPECT_NE(render_style().find("pre.wrap { white-space: pre-wrap;"), std::string::npos);
+  EXPECT_NE(report_css().find("pre.wrap { white-space: pre-wrap;"), std::string::npos);
 }
 
 TEST(ReportHtml, references_only_files_of_the_report) {
