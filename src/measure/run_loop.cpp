@@ -234,8 +234,9 @@ private:
       *wall_s = result->wall_s;
     }
     if (result->status == core::RunStatus::failed) { // hyperfine's sentence first, then which command
-      return make_error(fmt::format("The {} command terminated with a non-zero exit code. '{}' exited with code "
-                                    "{}. Append ' || true' to the command if you are sure that this can be ignored.",
+      return make_error(fmt::format("The {0} command terminated with a non-zero exit code: the {0} command '{1}' "
+                                    "exited with code {2}. Append ' || true' to the command if you are sure that this "
+                                    "can be ignored.",
                                     what, *hook, result->exit_code.value_or(-1)));
     }
     if (result->status != core::RunStatus::success) {

@@ -148,7 +148,7 @@ void check_unknown_hook(const std::string& option, const std::string& what) {
   EXPECT_TRUE(contains(r.err, "The " + what + " command '" + k_unknown + "' could not run")) << r.err;
   const auto shell = hyperfine(dir, "--runs=1 --shell=sh --" + option + "=" + k_unknown + " 'echo test'");
   EXPECT_FALSE(shell.success());
-  EXPECT_TRUE(contains(shell.err, "The " + what + " command terminated with a non-zero exit code.")) << shell.err;
+  EXPECT_TRUE(contains(shell.err, "The " + what + " command terminated with a non-zero exit code")) << shell.err;
 }
 
 TEST(HyperfineSuite, fails_for_unknown_setup_command) { check_unknown_hook("setup", "setup"); }

@@ -259,7 +259,7 @@ TEST(CliRun, bad_input_gets_a_one_line_error_and_its_exit_code) {
       {"run -P n 3 1 'echo {n}'", 2, "Empty parameter range"},
       {"run --time-unit hours true", 2, "--time-unit 'hours'"},
       {"run --runs 1 no-such-program-zkbench", 1, "no-such-program-zkbench"},
-      {"run --runs 1 -p false true", 1, "The preparation command terminated with a non-zero exit code. 'false' exited with code 1"},
+      {"run --runs 1 -p false true", 1, "The preparation command terminated with a non-zero exit code: the preparation command 'false' exited with code 1"},
       {"run --runs 1 --export-json /nonexistent-dir/out.json true", 1, "cannot write '/nonexistent-dir/out.json'"},
   };
   for (const BadInput& c : cases) {
