@@ -108,13 +108,6 @@ constexpr const char* k_sort_script = R"js(<script>
 
 std::string esc(std::string_view text) { return svg::escape_xml(text); }
 
-std::string number(double value) {
-  if (!std::isfinite(value)) {
-    return "—";
-  }
-  return fmt::format("{:.4g}", value);
-}
-
 std::string pct(std::optional<double> value) {
   if (!value || !std::isfinite(*value)) {
     return "—";
