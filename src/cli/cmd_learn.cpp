@@ -19,7 +19,15 @@ int add_note_command(const std::string& config, const std::string& kind, const s
     throw Fatal(id.error().message);
   }
   refresh_tracker(ws);
-  fmt::print("{} {} added to benchmarks/TRACKER.md\n", kind, *id);
+  // Numbered per kind, as TRACKER.md lists them (the store's ids are shared by ideas and learnings).
+  const auto notes = ws.store->list_notes(kind);
+  std::size_t ordinal = 0;
+  for (std::size_t i = 0; notes && i < notes->size(); ++i) {
+    if ((*notes)[i].id == *id) {
+      ordinal = i + 1;
+    }
+  }
+  fmt::print("{} {} added to benchmarks/TRACKER.md\n", kind, ordinal);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/option_checks.hpp"
 #include "cli/workflow_support.hpp"
 #include "profile/diff.hpp"
 #include "profile/parse.hpp"
@@ -111,7 +112,7 @@ CommandMain setup_profile(CLI::App& sub) {
   CLI::App* show_cmd = sub.add_subcommand("show", "Top functions by steps and cost, cost distribution, opcode "
                                                   "costs and known optimization targets");
   show_cmd->add_option("file", show_options->file, "Profile file (ziskemu report, …)")->required();
-  show_cmd->add_option("--top", show_options->top, "Rows per table (0 = all)")->capture_default_str();
+  show_cmd->add_option("--top", show_options->top, "Rows per table (0 = all)")->capture_default_str()->check(whole_number());
   show_cmd->add_flag("--json", show_options->json, "Print JSON instead of tables");
   show_cmd->add_option("--format", show_options->format, format_help())->capture_default_str();
 
@@ -120,7 +121,7 @@ CommandMain setup_profile(CLI::App& sub) {
                                                   "calls, per call), memcpy; ends with IMPROVEMENT/REGRESSION");
   diff_cmd->add_option("base", diff_options->base, "Baseline profile")->required();
   diff_cmd->add_option("current", diff_options->current, "Current profile")->required();
-  diff_cmd->add_option("--top", diff_options->top, "Function rows (0 = all)")->capture_default_str();
+  diff_cmd->add_option("--top", diff_options->top, "Function rows (0 = all)")->capture_default_str()->check(whole_number());
   diff_cmd->add_flag("--json", diff_options->json, "Print JSON instead of tables");
   diff_cmd->add_option("--format", diff_options->format, format_help())->capture_default_str();
 

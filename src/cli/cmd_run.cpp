@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,9 +15,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
-#include "gpu/run_monitor.hpp"
+#include "cli/option_checks.hpp"
+#include "cli/run_executor.hpp"
+#include "cli/run_plan.hpp"
 #include "cli/run_progress.hpp"
 #include "cli/store_location.hpp"
+#include "gpu/run_monitor.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
 #include "measure/parameters.hpp"
@@ -34,185 +38,17 @@ namespace zkbench::cli {
 
 namespace {
 
-struct RunOptions {
-  std::vector<std::string> commands;
-  std::size_t warmup = 0;
-  std::optional<std::size_t> runs;
-  std::optional<std::size_t> min_runs;
-  std::optional<std::size_t> max_runs;
-  std::vector<std::string> setup, prepare, conclude, cleanup;
-  std::vector<std::string> scan;      // VAR MIN MAX
-  std::optional<std::string> step;
-  std::vector<std::string> lists;     // VAR VALUES, VAR VALUES, ...
-  std::vector<std::string> names;
-  bool ignore_failure = false;
-  bool show_output = false;
-  std::string export_json, export_markdown, export_csv;
-  std::string time_unit;
-  bool no_shell = false;
-  bool shell = false;
-  std::optional<double> timeout_s;
-  std::optional<double> cooldown_s;
-  std::optional<double> max_start_temp_c;
-  std::vector<std::string> metrics;
-  std::vector<std::string> metric_files;
-  std::string store;
-  bool json = false;
-  std::string argv;
-};
-
-[[noreturn]] void usage_error(const std::string& message, const std::string& hint = {}) {
-  throw Fatal(message, hint, ExitCode::usage);
-}
-
-measure::RunCount run_count(const RunOptions& o) {
-  measure::RunCount count;
-  if (o.runs) {
-    if (*o.runs == 0) {
-      usage_error("--runs must be at least 1 (got 0)");
-    }
-    if (o.min_runs || o.max_runs) {
-      usage_error("--runs cannot be combined with --min-runs or --max-runs");
-    }
-    count.runs = o.runs;
-    return count;
-  }
-  if (o.max_runs && *o.max_runs == 0) {
-    usage_error("--max-runs must be at least 1 (got 0)");
-  }
-  if (o.min_runs && *o.min_runs == 0) {
-    usage_error("--min-runs must be at least 1 (got 0)");
-  }
-  if (o.min_runs && o.max_runs && *o.min_runs > *o.max_runs) {
-    usage_error(fmt::format("--min-runs {} is larger than --max-runs {}: no number of runs satisfies both", *o.min_runs,
-                            *o.max_runs));
-  }
-  count.max_runs = o.max_runs;
-  // hyperfine: the default minimum (10) gives way to a smaller --max-runs.
-  count.min_runs = o.min_runs.value_or(o.max_runs ? std::min<std::size_t>(10, *o.max_runs) : 10);
-  return count;
-}
-
-// A hook given once applies to every command; given once per command, to that command.
-std::optional<std::string> hook_for(const std::vector<std::string>& hooks, const char* option, std::size_t source_index,
-                                    std::size_t command_count) {
-  if (hooks.empty()) {
-    return std::nullopt;
-  }
-  if (hooks.size() == 1) {
-    return hooks[0];
-  }
-  if (hooks.size() != command_count) {
-    usage_error(fmt::format("{} was given {} times for {} commands: give it once, or once per command", option,
-                            hooks.size(), command_count));
-  }
-  return hooks[source_index];
-}
-
-std::vector<measure::PlannedCommand> plan_commands(const RunOptions& o) {
-  std::optional<measure::ParameterScan> scan;
-  if (!o.scan.empty()) {
-    scan = measure::ParameterScan{o.scan[0], o.scan[1], o.scan[2], o.step};
-  } else if (o.step) {
-    usage_error("-D/--parameter-step-size needs -P/--parameter-scan");
-  }
-  std::vector<measure::ParameterList> lists;
-  for (std::size_t i = 0; i + 1 < o.lists.size(); i += 2) {
-    lists.push_back({o.lists[i], util::split(o.lists[i + 1], ',')});
-  }
-  auto combinations = measure::parameter_combinations(scan, lists);
-  if (!combinations) {
-    usage_error(combinations.error().message);
-  }
-  auto expanded = measure::expand_commands(o.commands, o.names, *combinations);
-  if (!expanded) {
-    usage_error(expanded.error().message);
-  }
-  std::vector<measure::PlannedCommand> planned;
-  const std::size_t n = o.commands.size();
-  for (const measure::ExpandedCommand& e : *expanded) {
-    const auto hook = [&](const std::vector<std::string>& hooks, const char* option) -> std::optional<std::string> {
-      auto text = hook_for(hooks, option, e.source_index, n);
-      return text ? std::optional(measure::substitute(*text, e.parameters)) : std::nullopt;
-    };
-    measure::PlannedCommand command;
-    command.command = e.command;
-    command.name = e.name;
-    command.parameters = e.parameters;
-    command.setup = hook(o.setup, "--setup");
-    command.prepare = hook(o.prepare, "--prepare");
-    command.conclude = hook(o.conclude, "--conclude");
-    command.cleanup = hook(o.cleanup, "--cleanup");
-    planned.push_back(std::move(command));
-  }
-  return planned;
-}
-
-measure::MetricReader metric_reader(const RunOptions& o) {
-  std::vector<measure::MetricSpec> specs;
-  std::vector<measure::MetricFileSpec> files;
-  std::set<std::string> names;
-  const auto unique = [&](const std::string& name) {
-    if (!names.insert(name).second) {
-      usage_error(fmt::format("metric '{}' is defined more than once", name));
-    }
-  };
-  for (const std::string& argument : o.metrics) {
-    auto spec = measure::parse_metric_spec(argument);
-    if (!spec) {
-      usage_error(spec.error().message);
-    }
-    unique(spec->name);
-    specs.push_back(std::move(*spec));
-  }
-  for (const std::string& argument : o.metric_files) {
-    auto spec = measure::parse_metric_file_spec(argument);
-    if (!spec) {
-      usage_error(spec.error().message);
-    }
-    unique(spec->name);
-    files.push_back(std::move(*spec));
-  }
-  if (specs.empty() && files.empty()) {
-    return {};
-  }
-  return [specs, files](const measure::ExecutionResult& result) {
-    return measure::collect_metrics(specs, files, result.output);
-  };
-}
-
-struct ExportTarget {
-  report::ExportFormat format;
-  std::filesystem::path path;
-};
-
-std::vector<ExportTarget> export_targets(const RunOptions& o) {
-  std::vector<ExportTarget> targets;
-  if (!o.export_json.empty()) {
-    targets.push_back({report::ExportFormat::json, o.export_json});
-  }
-  if (!o.export_markdown.empty()) {
-    targets.push_back({report::ExportFormat::markdown, o.export_markdown});
-  }
-  if (!o.export_csv.empty()) {
-    targets.push_back({report::ExportFormat::csv, o.export_csv});
-  }
-  // Checked before anything runs: a typo in a path must not cost an hour of GPU time.
-  for (const ExportTarget& target : targets) {
-    value_or_fatal(report::check_writable(target.path));
-  }
-  return targets;
-}
-
-nlohmann::ordered_json summary_json(const measure::LoopOutcome& outcome, const store::Store& store) {
+nlohmann::ordered_json summary_json(const measure::LoopOutcome& outcome, const store::Store& store,
+                                    std::optional<std::size_t> reference) {
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   std::vector<report::BenchmarkSummary> summaries;
   for (const core::Benchmark& bench : outcome.benchmarks) {
     results.push_back(report::benchmark_json(bench, report::WithSummary::yes));
     summaries.push_back(report::summarize_benchmark(bench));
   }
-  for (const report::RelativeSpeed& speed : report::relative_speeds(summaries)) {
-    results[speed.index]["relative_speed"] = {{"ratio", speed.ratio}, {"fastest", speed.fastest}};
+  for (const report::RelativeSpeed& speed : report::relative_speeds(summaries, reference)) {
+    // "fastest": the base of the ratios (the --reference when one was given), kept under its old name.
+    results[speed.index]["relative_speed"] = {{"ratio", speed.ratio}, {"fastest", speed.base}};
     if (speed.ratio_stddev) {
       results[speed.index]["relative_speed"]["stddev"] = *speed.ratio_stddev;
     }
@@ -225,15 +61,45 @@ nlohmann::ordered_json summary_json(const measure::LoopOutcome& outcome, const s
           {"store", store.location()}};
 }
 
-int run_command(RunOptions& o) {
-  if (o.shell && o.no_shell) {
-    usage_error("--shell and -N/--no-shell cannot be used together");
+// --style: "none" prints nothing but errors and exports; "full" draws the live progress even without a
+// terminal; "basic" and "color" never do (zkbench prints no colours, so "nocolor" is "auto").
+struct Style {
+  bool quiet = false;
+  std::optional<bool> live; // nullopt: when stdout and stderr are terminals
+};
+
+Style parse_style(const std::string& style) {
+  if (style == "auto" || style == "nocolor") {
+    return {};
   }
+  if (style == "none") {
+    return {true, false};
+  }
+  if (style == "full") {
+    return {false, true};
+  }
+  if (style == "basic" || style == "color") {
+    return {false, false};
+  }
+  usage_error(fmt::format("--style '{}': expected auto, basic, full, nocolor, color or none", style));
+}
+
+// Exports: "-" is standard output (after the human output, so --style=none leaves only the export).
+void write_exports(const std::vector<ExportTarget>& targets, const measure::LoopOutcome& outcome,
+                   report::TimeUnit unit, const report::TableOrder& order) {
+  for (const ExportTarget& target : targets) {
+    const std::string text = report::make_exporter(target.format, order)->serialize(outcome.benchmarks, unit);
+    if (target.path == "-") {
+      fmt::print(stdout, "{}", text);
+    } else {
+      value_or_fatal(report::write_text_file(target.path, text));
+    }
+  }
+}
+
+int run_command(RunOptions& o) {
   if (o.cooldown_s && !(*o.cooldown_s >= 0)) {
     usage_error(fmt::format("--cooldown must be a number of seconds >= 0 (got {})", *o.cooldown_s));
-  }
-  if (o.timeout_s && !(*o.timeout_s > 0)) {
-    usage_error(fmt::format("--timeout must be a positive number of seconds (got {})", *o.timeout_s));
   }
   report::TimeUnit unit = report::TimeUnit::automatic;
   if (!o.time_unit.empty()) {
@@ -243,19 +109,34 @@ int run_command(RunOptions& o) {
     }
     unit = *parsed;
   }
+  const Style style = parse_style(o.style);
+  const report::SortOrder sort = sort_order(o);
+  const ShellChoice shell = shell_choice(o);
+  const PlannedCommands planned = plan_commands(o);
+  const OutputChoice output = output_choice(o, planned);
+  const std::optional<std::filesystem::path> input = input_file(o); // before the store: a typo costs nothing
+  const std::optional<std::size_t> reference = o.reference ? std::optional<std::size_t>(0) : std::nullopt;
   measure::RunPlan plan;
   plan.count = run_count(o);
-  plan.commands = plan_commands(o);
+  plan.commands = planned.commands;
   plan.read_metrics = metric_reader(o);
   plan.warmup = o.warmup;
   plan.timeout_s = o.timeout_s;
-  plan.shell = o.shell ? measure::ShellMode::shell : o.no_shell ? measure::ShellMode::no_shell : measure::ShellMode::auto_detect;
-  plan.show_output = o.show_output;
-  plan.ignore_failure = o.ignore_failure ? measure::IgnoreFailure::yes : measure::IgnoreFailure::no;
+  plan.shell = shell.mode;
+  plan.show_output = output.show_output;
+  apply_ignore_failure(o, plan);
   plan.argv = o.argv;
   // A fleet worker (zkbench worker) tells the jobs it runs which machine class they measure on.
   plan.machine_class = workflow::machine_class_from_env();
   const std::vector<ExportTarget> targets = export_targets(o);
+  std::map<std::string, std::filesystem::path> output_files;
+  std::set<std::string> benchmarked;
+  for (std::size_t k = 0; k < planned.commands.size(); ++k) {
+    benchmarked.insert(planned.commands[k].command);
+    if (!output.files.empty() && output.files[k]) {
+      output_files[planned.commands[k].command] = *output.files[k];
+    }
+  }
 
   // --store, else $ZKBENCH_STORE (a fleet's job keeps its runs in the shared store), else .zkbench/zkbench.db.
   const std::string location = store_location(o.store);
@@ -266,8 +147,11 @@ int run_command(RunOptions& o) {
   store::Store& store = **opened;
 
   // Human output goes to stdout, except under --json where stdout carries only the JSON.
-  std::FILE* human = o.json ? stderr : stdout;
-  const bool live = ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1 && !o.show_output;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> null_output(style.quiet ? std::fopen("/dev/null", "w") : nullptr,
+                                                              [](std::FILE* f) { return f ? std::fclose(f) : 0; });
+  std::FILE* human = null_output ? null_output.get() : o.json ? stderr : stdout;
+  const bool live = style.live.value_or(::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1) &&
+                    !plan.show_output && !style.quiet;
   // GPU telemetry for every run when a GPU can be read, and the thermal gate (--cooldown, --max-start-temp).
   gpu::ThermalPolicy thermal;
   thermal.cooldown_s = o.cooldown_s.value_or(0);
@@ -276,10 +160,12 @@ int run_command(RunOptions& o) {
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
-  measure::ProcessExecutor executor;
+  measure::ProcessExecutor processes;
+  RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input);
   measure::LoopOutcome outcome;
   {
-    RunProgress progress(live ? ProgressStyle::live : ProgressStyle::plain, human, unit);
+    RunProgress progress(style.quiet ? ProgressStyle::none : live ? ProgressStyle::live : ProgressStyle::plain, human,
+                         unit);
     auto result = measure::run_benchmarks(plan, executor, &store, progress, [] { return measure::interrupt_requested(); });
     progress.clear();
     if (!result) {
@@ -288,18 +174,17 @@ int run_command(RunOptions& o) {
     outcome = std::move(*result);
   }
 
-  const std::string relative = report::format_relative_summary(outcome.benchmarks);
+  const std::string relative = report::format_relative_summary(outcome.benchmarks, reference, sort);
   if (!relative.empty() && outcome.status == measure::LoopStatus::complete) {
     fmt::print(human, "{}", relative);
   }
+  std::fflush(human);
   if (outcome.kept_runs > 0) {
-    for (const ExportTarget& target : targets) {
-      const std::string text = report::make_exporter(target.format)->serialize(outcome.benchmarks, unit);
-      value_or_fatal(report::write_text_file(target.path, text));
-    }
+    write_exports(targets, outcome, unit, {sort == report::SortOrder::mean_time ? sort : report::SortOrder::command,
+                                           reference});
   }
   if (o.json) {
-    fmt::print(stdout, "{}\n", summary_json(outcome, store).dump(2));
+    fmt::print(stdout, "{}\n", summary_json(outcome, store, reference).dump(2));
   }
   std::fflush(stdout);
   const std::string kept = fmt::format("{} run{} kept in '{}' (session {})", outcome.kept_runs,
@@ -334,20 +219,11 @@ std::string command_line() {
   return out;
 }
 
-// A count option: digits only, so "-1" is refused instead of wrapping around to a huge unsigned value.
-CLI::Validator whole_number() {
-  return CLI::Validator(
-      [](std::string& value) -> std::string {
-        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-        return digits ? std::string() : "expected a whole number (0, 1, 2, ...), got '" + value + "'";
-      },
-      "NUM");
-}
-
 } // namespace
 
 CommandMain setup_run(CLI::App& sub) {
   auto o = std::make_shared<RunOptions>();
+  sub.set_version_flag("-V,--version", std::string("zkbench ") + ZKBENCH_VERSION);
   sub.add_option("-w,--warmup", o->warmup, "Perform NUM warmup runs before the actual benchmark")->check(whole_number());
   sub.add_option("-r,--runs", o->runs, "Perform exactly NUM runs for each command")->check(whole_number());
   sub.add_option("-m,--min-runs", o->min_runs, "Perform at least NUM runs for each command (default: 10)")->check(whole_number());
@@ -368,18 +244,31 @@ CommandMain setup_run(CLI::App& sub) {
       ->allow_extra_args(false)
       ->take_all();
   repeatable("-n,--command-name", o->names, "Name for a command in the output (one per command, {VAR} allowed)");
-  sub.add_flag("-i,--ignore-failure", o->ignore_failure, "Keep going when a command fails (non-zero, signal, timeout)");
+  sub.add_option("--reference", o->reference, "Measure CMD first and compare every command with it");
+  sub.add_option("--reference-name", o->reference_name, "Name for the --reference command in the output");
+  sub.add_flag("-i,--ignore-failure{all-non-zero}", o->ignore_failure,
+               "Keep going when a command fails; --ignore-failure=1,2 ignores only those exit codes");
   sub.add_flag("--show-output", o->show_output, "Show the commands' output (it is kept in the log files anyway)");
+  repeatable("--output", o->output, "null, pipe, inherit (= --show-output) or ./FILE (appended); once or per command");
+  sub.add_option("--input", o->input, "null or FILE: what the benchmarked commands read on stdin");
   sub.add_option("--export-json", o->export_json, "Write results in hyperfine's JSON schema (plus memory, metrics)");
-  sub.add_option("--export-markdown", o->export_markdown, "Write a Markdown table of the results");
-  sub.add_option("--export-csv", o->export_csv, "Write results as CSV");
+  sub.add_option("--export-markdown", o->export_markdown, "Write a Markdown table of the results ('-': stdout)");
+  sub.add_option("--export-asciidoc", o->export_asciidoc, "Write an AsciiDoc table of the results ('-': stdout)");
+  sub.add_option("--export-orgmode", o->export_orgmode, "Write an Emacs org-mode table of the results ('-': stdout)");
+  sub.add_option("--export-csv", o->export_csv, "Write results as CSV ('-': stdout)");
   sub.add_option("-u,--time-unit", o->time_unit, "microsecond, millisecond or second (default: automatic)");
-  sub.add_flag("-N,--no-shell", o->no_shell, "Never run commands through /bin/sh (split them into words)");
-  sub.add_flag("--shell", o->shell, "Always run commands through /bin/sh -c");
-  sub.add_option("--timeout", o->timeout_s, "Kill a run (its whole process group) after SECS; it is kept as timed out");
+  sub.add_option("--style", o->style, "auto, basic, full, nocolor, color or none (no output but errors and exports)");
+  sub.add_option("--sort", o->sort, "auto, command or mean-time: order of the comparison and of markup tables");
+  sub.add_flag("-N,--no-shell", o->no_shell, "Never run commands through a shell (= --shell=none)");
+  sub.add_option("-S,--shell", o->shell,
+                 "none, default (a shell only for shell syntax) or the shell to run every command with, "
+                 "e.g. bash or 'bash --norc' (it gets -c CMD)");
+  sub.add_option("--timeout", o->timeout_s, "Kill a run (its whole process group) after SECS; it is kept as timed out")
+      ->check(finite_seconds(false));
   repeatable("--metric", o->metrics, "NAME=REGEX: read a number from each run's output (one capture group)");
   repeatable("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)");
-  sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)");
+  sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)")
+      ->check(finite_seconds(true));
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
   sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");

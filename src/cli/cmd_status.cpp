@@ -41,7 +41,8 @@ CommandMain setup_status(CLI::App& sub) {
       throw Fatal(status.error().message);
     }
     if (!workflow::process_alive(status->pid)) {
-      fmt::print("{} (pid {}) stopped without finishing; its measured runs are in the store: run it again to resume\n",
+      fmt::print("interrupted: zkbench {} (pid {}) is not running any more (killed or crashed); its measured runs "
+                 "are in the store: run it again to resume\n",
                  status->command, status->pid);
       return 0;
     }

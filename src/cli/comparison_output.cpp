@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/figures.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::cli {
@@ -24,10 +25,6 @@ nlohmann::ordered_json side_json(const stats::Summary& s) {
           {"median", number_or_null(s.median)},
           {"stddev", number_or_null(s.stddev)},
           {"cv", number_or_null(s.cv)}};
-}
-
-std::string fmt_value(double x) {
-  return std::isfinite(x) ? fmt::format("{:.6g}", x) : "-";
 }
 
 std::string fmt_p(const std::optional<double>& p) {
@@ -80,15 +77,17 @@ std::string comparisons_table(std::span<const verdict::CommandComparison> comman
   std::string out;
   for (const auto& c : commands) {
     out += fmt::format("{}  ->  {}: {}\n", c.command, verdict::to_string(c.decision.verdict), c.decision.reason);
-    out += fmt::format("  {:<14} {:>22} {:>22} {:>26} {:>9} {:>9} {:>9}  {}\n", "metric", "baseline mean ± sd (n)",
-                       "candidate mean ± sd (n)", "change [95% CI]", "welch p", "mwu p", "exact p", "verdict");
+    // Figures with their units as `run` prints them; columns sized to their cells so the header lines up.
+    std::vector<std::vector<std::string>> rows = {{"metric", "baseline mean ± sd (n)", "candidate mean ± sd (n)",
+                                                   "change [95% CI]", "welch p", "mwu p", "exact p", "verdict"}};
+    const auto side = [](const std::string& metric, const stats::Summary& s) {
+      return fmt::format("{} ({})", report::format_metric_spread(metric, s.mean, s.stddev), s.n);
+    };
     for (const auto& m : c.metrics) {
-      out += fmt::format("  {:<14} {:>22} {:>22} {:>26} {:>9} {:>9} {:>9}  {}\n", m.metric,
-                         fmt::format("{} ± {} ({})", fmt_value(m.baseline.mean), fmt_value(m.baseline.stddev), m.baseline.n),
-                         fmt::format("{} ± {} ({})", fmt_value(m.candidate.mean), fmt_value(m.candidate.stddev), m.candidate.n),
-                         fmt_change(m), fmt_p(m.welch_p), fmt_p(m.mwu_p), fmt_p(m.mwu_p_exact),
-                         verdict::to_string(m.decision.verdict));
+      rows.push_back({m.metric, side(m.metric, m.baseline), side(m.metric, m.candidate), fmt_change(m), fmt_p(m.welch_p),
+                      fmt_p(m.mwu_p), fmt_p(m.mwu_p_exact), verdict::to_string(m.decision.verdict)});
     }
+    out += report::format_text_table(rows);
     for (const auto& m : c.metrics) {
       out += fmt::format("    {}: {}\n", m.metric, m.decision.reason);
     }

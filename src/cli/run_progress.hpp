@@ -17,7 +17,7 @@
 
 namespace zkbench::cli {
 
-enum class ProgressStyle { live, plain };
+enum class ProgressStyle { live, plain, none }; // none: no progress lines (--style=none)
 
 class RunProgress : public measure::RunObserver {
 public:

@@ -28,6 +28,9 @@ struct CommandSpec {
   ShellMode shell = ShellMode::auto_detect;
   std::map<std::string, std::string> env; // extra environment variables (e.g. the scan parameter)
   std::optional<std::filesystem::path> working_dir;
+  std::vector<std::string> shell_argv;    // the shell for ShellMode::shell/auto_detect (empty: /bin/sh);
+                                          // the command follows as `-c TEXT` (hyperfine's --shell)
+  std::optional<std::filesystem::path> stdin_path; // the command's standard input (default: /dev/null)
 };
 
 /// How to run it.

@@ -139,7 +139,7 @@ Result<std::vector<ParameterValues>> parameter_combinations(const std::optional<
       return make_error(fmt::format("-L/--parameter-list {}: the list of values is empty", list.name));
     }
     if (!seen.insert(list.name).second) {
-      return make_error(fmt::format("parameter '{}' is defined more than once", list.name));
+      return make_error(fmt::format("Duplicate parameter names: {} (given twice to -L/-P)", list.name));
     }
   }
 

@@ -97,7 +97,8 @@ Result<pid_t> spawn_child(std::vector<std::string>& argv, const CommandSpec& com
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  const std::string input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
   std::string dir;
@@ -122,7 +123,7 @@ Result<pid_t> spawn_child(std::vector<std::string>& argv, const CommandSpec& com
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
-    return make_error(fmt::format("cannot run '{}': {}", argv[0], std::strerror(rc)));
+    return make_error(fmt::format("Failed to run command '{}': {}", argv[0], std::strerror(rc))); // hyperfine's words
   }
   return pid;
 }
@@ -307,7 +308,12 @@ Result<std::vector<std::string>> command_argv(const CommandSpec& command) {
   const bool use_shell = command.shell == ShellMode::shell ||
                          (command.shell == ShellMode::auto_detect && has_shell_syntax(command.text));
   if (use_shell) {
-    return std::vector<std::string>{"/bin/sh", "-c", command.text};
+    std::vector<std::string> argv = command.shell_argv;
+    if (argv.empty()) {
+      argv.emplace_back("/bin/sh");
+    }
+    argv.insert(argv.end(), {"-c", command.text});
+    return argv;
   }
   auto words = split_words(command.text);
   if (words && words->empty()) {
@@ -367,7 +373,10 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
 
   std::optional<Clock::time_point> deadline;
   if (options.timeout_s) {
-    deadline = after(start, *options.timeout_s);
+    // The steady clock counts nanoseconds in 64 bits (overflow past ~292 years); a timeout of years
+    // already means no practical limit, so clamp rather than let 1e10 s wrap to a deadline in the past.
+    constexpr double k_max_timeout_s = 1e8;
+    deadline = after(start, std::min(*options.timeout_s, k_max_timeout_s));
   }
   const WaitOutcome waited = wait_for_exit(pid, pidfd.get(), read_end, *sink, buffer, deadline);
   const Clock::time_point end = waited.exited_at;

@@ -43,7 +43,7 @@ public:
   /// Runs `command` once (see the file comment). A non-zero exit, a signal or a timeout is a result.
   /// When an interrupt was already requested, nothing is run and the result is `interrupted`.
   /// Errors: empty command or bad quoting; working directory missing; the log cannot be written;
-  /// the program cannot be run ("cannot run 'foo': No such file or directory"); pipe/spawn failures.
+  /// the program cannot be run ("Failed to run command 'foo': No such file or directory"); pipe/spawn failures.
   Result<ExecutionResult> execute(const CommandSpec& command, const ExecutionOptions& options) override;
 };
 

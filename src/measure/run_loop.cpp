@@ -15,14 +15,14 @@
 
 namespace zkbench::measure {
 
-std::size_t planned_run_count(const RunCount& count, double first_wall_s) {
+std::size_t planned_run_count(const RunCount& count, double first_cycle_s) {
   if (count.runs) {
     return *count.runs;
   }
   // hyperfine: as many runs as fit in the minimum benchmarking time, at least min_runs, at most max_runs.
   std::size_t in_min_time = count.min_runs;
-  if (first_wall_s > 0 && std::isfinite(first_wall_s)) {
-    const double fit = std::round(count.min_time_s / first_wall_s);
+  if (first_cycle_s > 0 && std::isfinite(first_cycle_s)) {
+    const double fit = std::round(count.min_time_s / first_cycle_s);
     in_min_time = fit >= 1e9 ? std::size_t{1000000000} : static_cast<std::size_t>(fit);
   }
   std::size_t n = std::max(in_min_time, count.min_runs);
@@ -62,7 +62,7 @@ std::string describe_ending(const ExecutionResult& result) {
   case core::RunStatus::success:
     return "succeeded";
   case core::RunStatus::failed:
-    return fmt::format("terminated with non-zero exit code: {}", result.exit_code.value_or(-1));
+    return fmt::format("terminated with non-zero exit code {}", result.exit_code.value_or(-1));
   case core::RunStatus::signaled:
     return fmt::format("was killed by signal {}", result.signal.value_or(-1));
   case core::RunStatus::timed_out:
@@ -70,6 +70,23 @@ std::string describe_ending(const ExecutionResult& result) {
   }
   return "ended";
 }
+
+namespace {
+
+// -i ignores every failure; --ignore-failure=CODES only those exit codes (hyperfine >= 1.19).
+bool failure_ignored(const RunPlan& plan, const ExecutionResult& result) {
+  if (result.status == core::RunStatus::success) {
+    return true;
+  }
+  if (plan.ignore_failure == IgnoreFailure::no) {
+    return false;
+  }
+  const auto& codes = plan.ignored_exit_codes;
+  return codes.empty() || (result.status == core::RunStatus::failed && result.exit_code &&
+                           std::find(codes.begin(), codes.end(), *result.exit_code) != codes.end());
+}
+
+} // namespace
 
 const char* to_string(LoopStatus status) {
   switch (status) {
@@ -197,7 +214,9 @@ private:
   }
 
   // Runs a setup/prepare/conclude/cleanup command. Its failure ends zkbench (hyperfine's wording).
-  Result<Stop> run_hook(const char* what, const PlannedCommand& command, const std::optional<std::string>& hook) {
+  // `wall_s` (when given) receives the hook's wall time: prepare/conclude count in the run-count budget.
+  Result<Stop> run_hook(const char* what, const PlannedCommand& command, const std::optional<std::string>& hook,
+                        double* wall_s = nullptr) {
     if (!hook) {
       return Stop::no;
     }
@@ -206,13 +225,22 @@ private:
     options.capture_output = false;
     auto result = m_executor.execute(spec(command, *hook), options);
     if (!result) {
-      return make_error(fmt::format("the {} command '{}' could not run: {}", what, *hook, result.error().message));
+      return make_error(fmt::format("The {} command '{}' could not run: {}", what, *hook, result.error().message));
     }
     if (cut_short(*result)) {
       return Stop::interrupted;
     }
+    if (wall_s != nullptr) {
+      *wall_s = result->wall_s;
+    }
+    if (result->status == core::RunStatus::failed) { // hyperfine's sentence first, then which command
+      return make_error(fmt::format("The {0} command terminated with a non-zero exit code: the {0} command '{1}' "
+                                    "exited with code {2}. Append ' || true' to the command if you are sure that this "
+                                    "can be ignored.",
+                                    what, *hook, result->exit_code.value_or(-1)));
+    }
     if (result->status != core::RunStatus::success) {
-      return make_error(fmt::format("the {} command '{}' {}. Append ' || true' to the command if you are sure "
+      return make_error(fmt::format("The {} command '{}' {}. Append ' || true' to the command if you are sure "
                                     "that this can be ignored.",
                                     what, *hook, describe_ending(*result)));
     }
@@ -294,7 +322,7 @@ private:
     if (cut_short(*result)) {
       return Stop::interrupted;
     }
-    if (result->status != core::RunStatus::success && m_plan.ignore_failure == IgnoreFailure::no) {
+    if (!failure_ignored(m_plan, *result)) {
       return fail(index, *result, std::nullopt, "");
     }
     return run_hook("conclusion", command, command.conclude);
@@ -339,7 +367,9 @@ private:
     if (stop_requested()) {
       return Stop::interrupted;
     }
-    if (auto hook = run_hook("preparation", command, command.prepare); !hook || *hook != Stop::no) {
+    double prepare_s = 0;
+    double conclude_s = 0;
+    if (auto hook = run_hook("preparation", command, command.prepare, &prepare_s); !hook || *hook != Stop::no) {
       return hook;
     }
     std::optional<double> expected;
@@ -381,19 +411,23 @@ private:
     insert_wall(index, run.wall_s);
     bench.runs.push_back(run);
     ++m_outcome.kept_runs;
+    const bool ignored = failure_ignored(m_plan, *result);
+    Result<Stop> after = Stop::no;
+    if (ignored && run.succeeded()) {
+      after = verify(index, i);
+    }
+    // The conclusion runs before the count is planned, so its time counts in the budget (hyperfine).
+    if (ignored && after && *after == Stop::no) {
+      after = run_hook("conclusion", command, command.conclude, &conclude_s);
+    }
     if (!total) {
-      total = planned_run_count(m_plan.count, run.wall_s);
+      total = planned_run_count(m_plan.count, prepare_s + run.wall_s + conclude_s);
     }
     m_observer.run_finished(bench, run, *total);
-    if (!run.succeeded() && m_plan.ignore_failure == IgnoreFailure::no) {
+    if (!ignored) {
       return fail(index, *result, i, run.log_path);
     }
-    if (run.succeeded()) {
-      if (auto verified = verify(index, i); !verified || *verified != Stop::no) {
-        return verified;
-      }
-    }
-    return run_hook("conclusion", command, command.conclude);
+    return after;
   }
 
   bool rule_says_stop() const { return m_plan.stop_rule && m_plan.stop_rule(m_outcome.benchmarks); }

@@ -61,8 +61,10 @@ struct RunCount {
   double min_time_s = 3.0;
 };
 
-/// The number of runs to make given the first run's wall time (hyperfine's rule).
-std::size_t planned_run_count(const RunCount& count, double first_wall_s);
+/// The number of runs to make given the first run's cycle time in seconds (hyperfine's rule): its wall
+/// time plus the wall times of the --prepare and --conclude commands around it, so that hooks count in
+/// the `min_time_s` budget.
+std::size_t planned_run_count(const RunCount& count, double first_cycle_s);
 
 enum class IgnoreFailure { no, yes };
 
@@ -99,6 +101,7 @@ struct RunPlan {
   ShellMode shell = ShellMode::auto_detect;
   bool show_output = false;
   IgnoreFailure ignore_failure = IgnoreFailure::no;
+  std::vector<int> ignored_exit_codes;  // with IgnoreFailure::yes: only these exit codes (empty: every failure)
   MetricReader read_metrics;           // may be empty: no metrics
   RunMonitor* monitor = nullptr;       // may be null: no thermal gate, no GPU telemetry
   StopRule stop_rule;                  // may be empty: the run count alone ends the loop

@@ -229,24 +229,22 @@ nlohmann::json to_json(const Dashboard& dashboard, ExperimentDetail detail) {
 }
 
 svg::TrendChart trend_chart(const Dashboard& dashboard) {
+  // Each experiment was judged against its own baseline by a weighted change over the inputs: plot that
+  // change (and its interval), so every point sits on the scale it was judged on and 0 % is each
+  // experiment's own baseline. Experiments are independent: points, not a line through them.
   svg::TrendChart chart;
-  chart.title = fmt::format("{} by experiment", dashboard.overview.primary_metric.empty()
-                                                    ? std::string("Primary metric")
-                                                    : dashboard.overview.primary_metric);
-  chart.y_label = dashboard.overview.unit.empty()
-                      ? dashboard.overview.primary_metric
-                      : fmt::format("{} ({})", dashboard.overview.primary_metric, dashboard.overview.unit);
-  if (dashboard.baseline && dashboard.baseline->primary) {
-    chart.baseline = dashboard.baseline->primary->mean;
-    chart.baseline_ci_low = dashboard.baseline->primary->ci_low;
-    chart.baseline_ci_high = dashboard.baseline->primary->ci_high;
-  }
+  const std::string metric =
+      dashboard.overview.primary_metric.empty() ? std::string("Primary metric") : dashboard.overview.primary_metric;
+  chart.title = fmt::format("{}: change against each experiment's baseline", metric);
+  chart.y_label = fmt::format("{} change (%)", metric);
+  chart.baseline = 0;
+  chart.baseline_label = "baseline (each experiment's own)";
   for (const Experiment& experiment : dashboard.experiments) {
-    if (!experiment.primary) {
+    if (!experiment.primary || !experiment.change_pct) {
       continue;
     }
-    chart.points.push_back({experiment.number, experiment.primary->mean, experiment.primary->ci_low,
-                            experiment.primary->ci_high, verdict_kind(experiment.verdict, experiment.change_pct),
+    chart.points.push_back({experiment.number, *experiment.change_pct, experiment.change_ci_low_pct,
+                            experiment.change_ci_high_pct, verdict_kind(experiment.verdict, experiment.change_pct),
                             experiment_id(experiment.number) + " " + experiment.name});
   }
   return chart;

@@ -8,14 +8,18 @@
 
 namespace zkbench::report {
 
-std::unique_ptr<Exporter> make_exporter(ExportFormat format) {
+std::unique_ptr<Exporter> make_exporter(ExportFormat format, TableOrder order) {
   switch (format) {
   case ExportFormat::json:
     return make_json_exporter();
   case ExportFormat::csv:
     return make_csv_exporter();
   case ExportFormat::markdown:
-    return make_markdown_exporter();
+    return make_markdown_exporter(order);
+  case ExportFormat::asciidoc:
+    return make_asciidoc_exporter(order);
+  case ExportFormat::orgmode:
+    return make_orgmode_exporter(order);
   }
   return make_json_exporter();
 }

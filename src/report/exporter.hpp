@@ -1,21 +1,23 @@
 #pragma once
-// Result exporters, one per format and one file each (json_export.cpp, csv_export.cpp,
-// markdown_export.cpp), behind one interface as hyperfine's export/ and google/benchmark's reporters.
+// Result exporters, one per format family and one file each (json_export.cpp, csv_export.cpp,
+// markup_export.cpp: Markdown, AsciiDoc, org-mode), behind one interface as hyperfine's export/ and google/benchmark's reporters.
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/run.hpp"
+#include "report/summary.hpp"
 #include "report/time_unit.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::report {
 
-enum class ExportFormat { json, csv, markdown };
+enum class ExportFormat { json, csv, markdown, asciidoc, orgmode };
 
 class Exporter {
 public:
@@ -26,8 +28,17 @@ public:
 
 std::unique_ptr<Exporter> make_json_exporter();
 std::unique_ptr<Exporter> make_csv_exporter();
-std::unique_ptr<Exporter> make_markdown_exporter();
-std::unique_ptr<Exporter> make_exporter(ExportFormat format);
+/// The order and base of a markup table: rows in input order (or by mean with SortOrder::mean_time),
+/// "Relative" against `reference` (an index) or the fastest.
+struct TableOrder {
+  SortOrder sort = SortOrder::automatic;
+  std::optional<std::size_t> reference;
+};
+
+std::unique_ptr<Exporter> make_markdown_exporter(TableOrder order = {});
+std::unique_ptr<Exporter> make_asciidoc_exporter(TableOrder order = {});
+std::unique_ptr<Exporter> make_orgmode_exporter(TableOrder order = {});
+std::unique_ptr<Exporter> make_exporter(ExportFormat format, TableOrder order = {});
 
 enum class WithSummary { no, yes };
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "report/figures.hpp"
 #include "report/html_common.hpp"
 #include "report/svg/svg_writer.hpp"
 
@@ -48,6 +49,7 @@ table.sortable th[aria-sort="descending"]::after { content: " \2193"; color: var
 .charts img { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; }
 pre.log { max-height: 360px; overflow-y: auto; }
+pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; overflow-x: visible; }
 progress { width: 320px; height: 14px; }
 .muted { color: var(--muted); }
 table.matrix { width: auto; }
@@ -106,13 +108,6 @@ constexpr const char* k_sort_script = R"js(<script>
 
 std::string esc(std::string_view text) { return svg::escape_xml(text); }
 
-std::string number(double value) {
-  if (!std::isfinite(value)) {
-    return "—";
-  }
-  return fmt::format("{:.4g}", value);
-}
-
 std::string pct(std::optional<double> value) {
   if (!value || !std::isfinite(*value)) {
     return "—";
@@ -128,10 +123,11 @@ std::string pct_interval(std::optional<double> low, std::optional<double> high) 
 }
 
 std::string estimate_text(const Estimate& estimate, std::string_view unit) {
-  const std::string suffix = unit.empty() ? "" : " " + esc(unit);
-  std::string text = number(estimate.mean) + suffix;
+  // The unit-aware formatter `run` and compare use: "42.1 ms", "6,221,280 cycles".
+  const auto figure = [unit](double value) { return esc(format_metric("", value, unit)); };
+  std::string text = figure(estimate.mean);
   if (estimate.ci_low && estimate.ci_high) {
-    text += fmt::format(" <span class=\"muted\">[{}, {}]</span>", number(*estimate.ci_low), number(*estimate.ci_high));
+    text += fmt::format(" <span class=\"muted\">[{}, {}]</span>", figure(*estimate.ci_low), figure(*estimate.ci_high));
   }
   return text + fmt::format(" <span class=\"muted\">n = {}</span>", estimate.n);
 }

@@ -18,8 +18,6 @@ std::string pct(std::optional<double> value);
 std::string pct_interval(std::optional<double> low, std::optional<double> high);
 /// A mean with its CI and unit: "262.00 s ± [258.50, 265.50] (n = 10)".
 std::string estimate_text(const Estimate& estimate, std::string_view unit);
-/// A number with 4 significant digits for people ("262", "0.1234", "1.235e+06").
-std::string number(double value);
 /// The data-value of a sortable cell: the number, or "" (sorted last) when absent.
 std::string sort_value(std::optional<double> value);
 

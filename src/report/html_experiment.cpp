@@ -54,6 +54,12 @@ std::string gpu_table(const Experiment& experiment) {
 
 std::string inputs_table(const Dashboard& dashboard, const Experiment& experiment) {
   if (experiment.inputs.empty()) {
+    // REJECT (the output changed) and KILL (too slow) end an experiment before any comparison: say so.
+    if (experiment.verdict == "REJECT" || experiment.verdict == "KILL") {
+      return fmt::format("<p class=\"muted\">No per-input results: the experiment ended with {} before its runs "
+                         "were compared (see the verdict reasoning below).</p>\n",
+                         esc(experiment.verdict));
+    }
     return "<p class=\"muted\">No per-input results yet.</p>\n";
   }
   const std::string& unit = dashboard.overview.unit;
@@ -76,10 +82,14 @@ std::string inputs_table(const Dashboard& dashboard, const Experiment& experimen
   return out + "</tbody>\n</table>\n";
 }
 
-std::string text_block(std::string_view id, std::string_view title, const std::string& text, std::string_view empty) {
+enum class Wrap { no, yes };
+
+// Prose (a hypothesis, a verdict's reason) wraps; code (a patch) keeps its lines and scrolls.
+std::string text_block(std::string_view id, std::string_view title, const std::string& text, std::string_view empty,
+                       Wrap wrap) {
   return fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", id, title,
                      text.empty() ? fmt::format("<p class=\"muted\">{}</p>\n", empty)
-                                  : "<pre>" + esc(text) + "</pre>\n");
+                                  : (wrap == Wrap::yes ? "<pre class=\"wrap\">" : "<pre>") + esc(text) + "</pre>\n");
 }
 
 } // namespace
@@ -123,7 +133,7 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
                      html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),
                      esc(experiment.status), experiment.runs_used,
                      experiment.branch.empty() ? "" : " · branch <code>" + esc(experiment.branch) + "</code>");
-  out += text_block("hypothesis", "Hypothesis", experiment.hypothesis, "No hypothesis recorded.");
+  out += text_block("hypothesis", "Hypothesis", experiment.hypothesis, "No hypothesis recorded.", Wrap::yes);
   out += "<section id=\"inputs\">\n<h2>Per input</h2>\n" + inputs_table(dashboard, experiment) + "</section>\n";
   out += gpu_table(experiment);
 
@@ -148,8 +158,8 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
                        "alt=\"functions that grew and shrank\">\n</section>\n",
                        profile_chart_path(experiment));
   }
-  out += text_block("reasoning", "Verdict reasoning", experiment.reasoning, "No verdict yet.");
-  out += text_block("patch", "Patch", experiment.patch, "No patch recorded.");
+  out += text_block("reasoning", "Verdict reasoning", experiment.reasoning, "No verdict yet.", Wrap::yes);
+  out += text_block("patch", "Patch", experiment.patch, "No patch recorded.", Wrap::no);
   out += "</main>\n";
   return out + html::page_tail();
 }

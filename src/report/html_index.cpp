@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/figures.hpp"
 #include "report/html_common.hpp"
 
 namespace zkbench::report {
@@ -92,10 +93,11 @@ std::string baseline_section(const Dashboard& dashboard) {
   for (const BaselineSection::Input& input : baseline.inputs) {
     for (const MetricEstimate& metric : input.metrics) {
       const Estimate& e = metric.estimate;
-      const std::string ci = e.ci_low && e.ci_high ? fmt::format("[{}, {}]", html::number(*e.ci_low), html::number(*e.ci_high)) : "—";
-      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{} {}</td><td class=\"num\">{}</td>"
+      const auto figure = [&](double value) { return esc(format_metric(metric.metric, value, metric.unit)); };
+      const std::string ci = e.ci_low && e.ci_high ? fmt::format("[{}, {}]", figure(*e.ci_low), figure(*e.ci_high)) : "—";
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                          "<td class=\"num\">{}</td></tr>\n",
-                         esc(input.input), esc(metric.metric), html::number(e.mean), esc(metric.unit), ci, e.n);
+                         esc(input.input), esc(metric.metric), figure(e.mean), ci, e.n);
     }
   }
   return out + "</tbody>\n</table>\n</section>\n";

@@ -34,7 +34,8 @@ BenchmarkSummary summarize_benchmark(const core::Benchmark& bench) {
   return out;
 }
 
-std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> summaries) {
+std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> summaries,
+                                           std::optional<std::size_t> reference) {
   std::optional<std::size_t> fastest;
   std::size_t with_runs = 0;
   for (std::size_t i = 0; i < summaries.size(); ++i) {
@@ -46,10 +47,15 @@ std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> sum
       fastest = i;
     }
   }
-  if (with_runs < 2 || !(summaries[*fastest].wall.mean > 0)) {
+  if (with_runs < 2) {
     return {};
   }
-  const stats::Summary& base = summaries[*fastest].wall;
+  const std::size_t base_index =
+      reference && *reference < summaries.size() && summaries[*reference].wall.n > 0 ? *reference : *fastest;
+  const stats::Summary& base = summaries[base_index].wall;
+  if (!(base.mean > 0)) {
+    return {};
+  }
   std::vector<RelativeSpeed> out;
   for (std::size_t i = 0; i < summaries.size(); ++i) {
     const stats::Summary& s = summaries[i].wall;
@@ -58,7 +64,7 @@ std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> sum
     }
     RelativeSpeed speed;
     speed.index = i;
-    speed.fastest = i == *fastest;
+    speed.base = i == base_index;
     speed.ratio = s.mean / base.mean;
     if (s.n >= 2 && base.n >= 2 && s.mean > 0) {
       speed.ratio_stddev =
@@ -67,6 +73,19 @@ std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> sum
     out.push_back(speed);
   }
   return out;
+}
+
+std::optional<SortOrder> parse_sort_order(std::string_view text) {
+  if (text == "auto") {
+    return SortOrder::automatic;
+  }
+  if (text == "command") {
+    return SortOrder::command;
+  }
+  if (text == "mean-time") {
+    return SortOrder::mean_time;
+  }
+  return std::nullopt;
 }
 
 } // namespace zkbench::report

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/run.hpp"
@@ -40,17 +41,28 @@ struct BenchmarkSummary {
 
 BenchmarkSummary summarize_benchmark(const core::Benchmark& bench);
 
-/// One benchmark's speed against the fastest (by mean), as hyperfine: ratio = mean / fastest mean,
-/// its uncertainty by error propagation: ratio * sqrt((σ/mean)² + (σ_fastest/mean_fastest)²).
+/// One benchmark's speed against the base (the fastest by mean, or the --reference), as hyperfine:
+/// ratio = mean / base mean, its uncertainty by error propagation (independent variables):
+/// ratio * sqrt((σ/mean)² + (σ_base/mean_base)²)
+/// (https://en.wikipedia.org/wiki/Propagation_of_uncertainty#Example_formulas).
 struct RelativeSpeed {
   std::size_t index = 0;
   double ratio = 1;
   std::optional<double> ratio_stddev; // nullopt when either side has fewer than two runs
-  bool fastest = false;
+  bool base = false;                  // the benchmark the others are compared with
 };
 
-/// Relative speeds of every benchmark with runs (input order), or empty when fewer than two have runs
-/// or the fastest mean is 0.
-std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> summaries);
+/// Relative speeds of every benchmark with runs (input order) against `reference` (an index into
+/// `summaries`) or, when nullopt or it has no runs, the fastest; empty when fewer than two have runs or
+/// the base's mean is 0.
+std::vector<RelativeSpeed> relative_speeds(std::span<const BenchmarkSummary> summaries,
+                                           std::optional<std::size_t> reference = std::nullopt);
+
+/// hyperfine's --sort: the order of the speed comparison and of markup tables. `automatic`: the comparison
+/// by mean time, tables in input order.
+enum class SortOrder { automatic, command, mean_time };
+
+/// "auto", "command", "mean-time"; nullopt for anything else.
+std::optional<SortOrder> parse_sort_order(std::string_view text);
 
 } // namespace zkbench::report

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "report/figures.hpp"
 #include "report/summary.hpp"
 #include "util/strings.hpp"
 
@@ -15,18 +16,7 @@ std::string format_benchmark_header(std::size_t index, const core::Benchmark& be
 }
 
 std::string format_metric_value(double value) {
-  if (!std::isfinite(value)) {
-    return "n/a";
-  }
-  if (std::fabs(value) < 1e15 && value == std::round(value)) {
-    const auto integer = static_cast<long long>(std::llround(std::fabs(value)));
-    std::string digits = std::to_string(integer);
-    for (std::ptrdiff_t pos = static_cast<std::ptrdiff_t>(digits.size()) - 3; pos > 0; pos -= 3) {
-      digits.insert(static_cast<std::size_t>(pos), ",");
-    }
-    return value < 0 ? "-" + digits : digits;
-  }
-  return fmt::format("{:.4g}", value);
+  return std::isfinite(value) ? format_metric("", value) : "n/a";
 }
 
 std::string format_benchmark_summary(const core::Benchmark& bench, TimeUnit unit) {
@@ -81,26 +71,64 @@ std::string format_benchmark_summary(const core::Benchmark& bench, TimeUnit unit
   return out;
 }
 
-std::string format_relative_summary(std::span<const core::Benchmark> benchmarks) {
+namespace {
+
+// hyperfine's factor between a benchmark and the base: always >= 1, with which way it goes.
+struct Comparison {
+  double factor = 1;
+  std::optional<double> stddev;
+  int order = 0; // -1: the benchmark is faster than the base, 1: slower, 0: same mean
+};
+
+Comparison compare_with_base(const RelativeSpeed& speed) {
+  Comparison c;
+  c.order = speed.ratio < 1 ? -1 : speed.ratio > 1 ? 1 : 0;
+  c.factor = c.order < 0 ? 1 / speed.ratio : speed.ratio;
+  if (speed.ratio_stddev) { // the same relative error propagated to the inverted ratio
+    c.stddev = c.factor * (*speed.ratio_stddev / speed.ratio);
+  }
+  return c;
+}
+
+} // namespace
+
+std::string format_relative_summary(std::span<const core::Benchmark> benchmarks, std::optional<std::size_t> reference,
+                                    SortOrder sort) {
   std::vector<BenchmarkSummary> summaries;
   for (const core::Benchmark& bench : benchmarks) {
     summaries.push_back(summarize_benchmark(bench));
   }
-  auto speeds = relative_speeds(summaries);
+  auto speeds = relative_speeds(summaries, reference);
   if (speeds.empty()) {
     return {};
   }
+  const std::size_t base_index =
+      std::find_if(speeds.begin(), speeds.end(), [](const RelativeSpeed& s) { return s.base; })->index;
+  const auto name = [&](const RelativeSpeed& speed) { return benchmarks[speed.index].display_name(); };
+  if (sort == SortOrder::command) { // hyperfine's table: one line per benchmark in input order
+    std::string out = "Relative speed comparison\n";
+    for (const RelativeSpeed& speed : speeds) {
+      const Comparison c = compare_with_base(speed);
+      const std::string stddev = !speed.base && c.stddev ? fmt::format(" ± {:5.2f}", *c.stddev) : std::string(8, ' ');
+      out += fmt::format("  {:10.2f}{}  {}\n", c.factor, stddev, name(speed));
+    }
+    return out;
+  }
   std::stable_sort(speeds.begin(), speeds.end(),
                    [](const RelativeSpeed& a, const RelativeSpeed& b) { return a.ratio < b.ratio; });
-  const auto fastest = std::find_if(speeds.begin(), speeds.end(), [](const RelativeSpeed& s) { return s.fastest; });
-  std::string out = fmt::format("Summary\n  '{}' ran\n", benchmarks[fastest->index].display_name());
+  std::string out = fmt::format("Summary\n  {} ran\n", benchmarks[base_index].display_name());
   for (const RelativeSpeed& speed : speeds) {
-    if (speed.fastest) {
+    if (speed.base) {
       continue;
     }
-    const std::string ratio = speed.ratio_stddev ? fmt::format("{:.2f} ± {:.2f}", speed.ratio, *speed.ratio_stddev)
-                                                 : fmt::format("{:.2f}", speed.ratio);
-    out += fmt::format("    {} times faster than '{}'\n", ratio, benchmarks[speed.index].display_name());
+    const Comparison c = compare_with_base(speed);
+    const std::string stddev = c.stddev ? fmt::format(" ± {:.2f}", *c.stddev) : std::string();
+    if (c.order == 0) {
+      out += fmt::format("    As fast ({:.2f}{}) as {}\n", c.factor, stddev, name(speed));
+    } else {
+      out += fmt::format("{:8.2f}{} times {} than {}\n", c.factor, stddev, c.order > 0 ? "faster" : "slower",
+                         name(speed));
+    }
   }
   return out;
 }

@@ -23,7 +23,7 @@ bool is_postgresql_url(std::string_view location) {
 }
 
 std::string redact_location(std::string_view location) {
-  if (!is_postgresql_url(location)) {
+  if (location.find("://") == std::string_view::npos) { // any URL's password, not only PostgreSQL's
     return std::string(location);
   }
   // postgresql://user:password@host/...: the userinfo ends at the last '@' before the path.
@@ -81,6 +81,14 @@ Result<std::unique_ptr<Store>> open_store(const std::string& location, OpenMode 
   }
   if (location.empty()) {
     return make_error("cannot open store: the store path is empty");
+  }
+  // "mysql://u:p@h/db" is a URL zkbench cannot open, not a path: refuse it rather than create folders
+  // named after it (with the password in a folder name).
+  if (const std::size_t scheme_end = location.find("://"); scheme_end != std::string::npos &&
+      scheme_end > 0 && location.find('/') == scheme_end + 1) {
+    return make_error(fmt::format("cannot open store '{}': unknown URL scheme '{}://' (use a file path for SQLite "
+                                  "or a postgresql:// URL)",
+                                  redact_location(location), location.substr(0, scheme_end)));
   }
   const std::filesystem::path path(location);
   std::error_code ec;

@@ -21,8 +21,10 @@ struct ToolProbe {
   std::vector<std::string> argv;
 };
 
-const std::array<ToolProbe, 8>& tool_probes() {
-  static const std::array<ToolProbe, 8> probes = {{
+const std::array<ToolProbe, 10>& tool_probes() {
+  static const std::array<ToolProbe, 10> probes = {{
+      {"cc", "cc", {"cc", "--version"}}, // the C/C++ compilers build native provers and their dependencies
+      {"c++", "c++", {"c++", "--version"}},
       {"rustc", "rustc", {"rustc", "--version"}},
       {"cargo", "cargo", {"cargo", "--version"}},
       {"nvcc", "nvcc", {"nvcc", "--version"}},
@@ -108,7 +110,9 @@ Environment collect_environment(const CollectOptions& options) {
     }
     const auto out = probe_command(tool.argv);
     if (out && out->exit_code == 0) {
-      env.toolchain[tool.name] = parse_version_word(out->output);
+      const std::string_view name(tool.name);
+      env.toolchain[tool.name] =
+          name == "cc" || name == "c++" ? parse_compiler_version(out->output) : parse_version_word(out->output);
     }
   }
   env.commit = std::string(util::trim(git_output(options.repo_dir, {"rev-parse", "HEAD"})));

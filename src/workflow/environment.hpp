@@ -85,6 +85,9 @@ std::string parse_os_release(std::string_view os_release);
 /// The version word of a `--version` output: the first token like 1.84.0, v0.15.0 or 12.4 ("release
 /// 12.4," for nvcc); otherwise the first line without the program's name.
 std::string parse_version_word(std::string_view output);
+/// A C/C++ compiler's `--version` output as "gcc 12.2.0" or "clang 14.0.6" (which compiler `cc` is
+/// matters as much as its version); otherwise parse_version_word's answer.
+std::string parse_compiler_version(std::string_view output);
 /// Crate names patched by a Cargo.toml (`[patch.<registry>]` keys and `[patch.<registry>.<name>]` tables,
 /// as provers::parse_cargo_patches reads them); empty when there are none or the manifest does not parse.
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml);

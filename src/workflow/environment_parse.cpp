@@ -137,6 +137,19 @@ std::string parse_version_word(std::string_view output) {
   return space == std::string::npos ? first_line : std::string(util::trim(first_line.substr(space + 1)));
 }
 
+std::string parse_compiler_version(std::string_view output) {
+  // clang: "Debian clang version 14.0.6" (also Apple's and Ubuntu's: "... clang version X ...").
+  if (const auto at = output.find("clang version "); at != std::string_view::npos) {
+    return "clang " + parse_version_word(output.substr(at + 14));
+  }
+  // gcc: "cc (Debian 12.2.0-14+deb12u1) 12.2.0": the upstream version is the first line's last word.
+  if (output.find("Free Software Foundation") != std::string_view::npos) {
+    const std::string first(util::trim(output.substr(0, output.find('\n'))));
+    return "gcc " + first.substr(first.rfind(' ') + 1);
+  }
+  return parse_version_word(output);
+}
+
 
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml) {
   std::vector<std::string> crates;

@@ -21,7 +21,7 @@ const char* const k_generic = R"(benchmark:
   runs: 10                            # measured runs per input (seed 002: at least 10)
   warmup: 3                           # unmeasured runs first
   timeout_multiplier: 1.10            # an experiment slower than 1.10x the baseline is killed (KILL)
-  cooldown_seconds: 60                # pause between runs
+  cooldown_seconds: 0                 # pause between runs: none for a CPU program (a GPU one: 60-120)
   metrics: {}                         # name: regex with one capture group, read from the output
                                       #   e.g. steps: 'steps: ([0-9,]+)'
   metric_files: {}                    # name: file whose size is recorded after each run

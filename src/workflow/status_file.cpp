@@ -1,5 +1,7 @@
 #include "workflow/status_file.hpp"
 
+#include <fstream>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -74,7 +76,18 @@ void StatusFile::write() {
 }
 
 bool process_alive(int pid) {
-  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+  if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) {
+    return false;
+  }
+  // A killed process stays a zombie until its parent reaps it: kill() still finds it, but it runs no more
+  // (and its machine lock is already released). /proc/PID/stat: "PID (COMM) STATE ...".
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) {
+    return true; // no /proc: trust kill()
+  }
+  const std::size_t paren = line.rfind(')');
+  return paren == std::string::npos || paren + 2 >= line.size() || (line[paren + 2] != 'Z' && line[paren + 2] != 'X');
 }
 
 } // namespace zkbench::workflow

@@ -52,7 +52,7 @@ private:
   StatusInfo m_info;
 };
 
-/// True when a process with `pid` exists.
+/// True when a process with `pid` runs (a zombie, killed and not yet reaped, does not).
 bool process_alive(int pid);
 
 /// Microseconds since the Unix epoch.

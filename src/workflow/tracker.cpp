@@ -127,7 +127,7 @@ Result<TrackerData> collect_tracker_data(Workspace& ws) {
     BaselineView view{b, 0, {}};
     auto benches = baseline_benchmarks(*ws.store, b);
     if (benches) {
-      view.time_s = weighted_median_time(*benches, ws.project.inputs);
+      view.time_s = weighted_mean_of_medians(*benches, ws.project.inputs);
       for (const auto& [name, bench] : *benches) {
         const auto times = bench.wall_times();
         if (!times.empty()) {
@@ -152,7 +152,7 @@ std::string render_plan(const TrackerData& data) {
     md += "Not measured yet: run `zkbench baseline`.\n\n";
   } else {
     const BaselineView& b = data.baselines.back();
-    md += fmt::format("Commit {} ({}): weighted median {:.4f} s\n\n", b.record.commit.substr(0, 12),
+    md += fmt::format("Commit {} ({}): weighted mean of the inputs' medians {:.4f} s\n\n", b.record.commit.substr(0, 12),
                       date_of(b.record.created_at_us), b.time_s);
     for (const auto& [input, median] : b.input_median_s) {
       md += fmt::format("- {}: {:.4f} s\n", input, median);
@@ -209,7 +209,7 @@ std::string render_tracker(const TrackerData& data) {
   if (data.baselines.empty()) {
     md += "- Not measured yet (`zkbench baseline`)\n\n";
   } else {
-    md += fmt::format("- Metric: {:.4f} s (weighted median over {} inputs)\n- Commit: {}\n\n", data.baselines.back().time_s,
+    md += fmt::format("- Metric: {:.4f} s (weighted mean of the medians of {} inputs)\n- Commit: {}\n\n", data.baselines.back().time_s,
                       data.baselines.back().input_median_s.size(), data.baselines.back().record.commit.substr(0, 12));
   }
   md += "### Experiments Tested\n\n| # | Name | Result | Δ% | Status | Notes |\n|---|------|--------|-----|--------|-------|\n";
@@ -247,8 +247,11 @@ std::string render_tracker(const TrackerData& data) {
     md += "(none yet: `zkbench learn \"...\"`)\n";
   }
   md += "\n### Ideas Backlog\n";
+  int idea_number = 1; // what `zkbench idea --done N` takes
   for (const store::NoteRecord& idea : data.ideas) {
-    md += idea.done ? fmt::format("- [x] ~~{}~~\n", idea.text) : fmt::format("- [ ] {}\n", idea.text);
+    md += idea.done ? fmt::format("- [x] {}. ~~{}~~\n", idea_number, idea.text)
+                    : fmt::format("- [ ] {}. {}\n", idea_number, idea.text);
+    ++idea_number;
   }
   for (const store::ExperimentRecord& e : data.experiments) {
     if (e.status == "done" && e.verdict != "KEEP") {

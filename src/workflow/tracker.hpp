@@ -18,7 +18,7 @@ namespace zkbench::workflow {
 /// One baseline with its headline figure.
 struct BaselineView {
   store::BaselineRecord record;
-  double time_s = 0;                         // weighted median wall time over the inputs
+  double time_s = 0;                         // the inputs' median wall times, their weighted mean
   std::map<std::string, double> input_median_s;
 };
 

@@ -196,7 +196,7 @@ Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store&
   return out;
 }
 
-double weighted_median_time(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs) {
+double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs) {
   double total = 0;
   double weights = 0;
   for (const InputSpec& input : inputs.inputs) {

@@ -98,6 +98,6 @@ Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store&
                                                                    const store::BaselineRecord& baseline);
 
 /// The weighted mean of the inputs' median wall times (the headline figure of a configuration).
-double weighted_median_time(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs);
+double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs);
 
 } // namespace zkbench::workflow

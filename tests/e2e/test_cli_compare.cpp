@@ -1,6 +1,8 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -126,6 +128,18 @@ TEST(CliCompare, hyperfine_human_table_lists_every_command) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("welch p"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("overall (generic policy)"), std::string::npos) << r.output;
+  // Figures with units and digits as `run` prints them, under a header of the same width.
+  EXPECT_EQ(r.output.find("e+0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" ms ± "), std::string::npos) << r.output;
+  const auto chars = [](const std::string& line) {
+    return std::count_if(line.begin(), line.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  };
+  const std::size_t header = r.output.find("  metric");
+  ASSERT_NE(header, std::string::npos) << r.output;
+  const std::size_t header_end = r.output.find('\n', header);
+  const std::string header_line = r.output.substr(header, header_end - header);
+  const std::string first_row = r.output.substr(header_end + 1, r.output.find('\n', header_end + 1) - header_end - 1);
+  EXPECT_EQ(chars(header_line), chars(first_row)) << header_line << "\n" << first_row;
 }
 
 TEST(CliCompare, missing_file_is_a_one_line_error) {

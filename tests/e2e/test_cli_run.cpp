@@ -53,7 +53,7 @@ TEST(CliRun, failing_command_exits_3_with_the_ignore_failure_hint_and_keeps_the_
   TempDir dir;
   const auto result = run_zkbench("run --runs 3 false", dir.path().string());
   EXPECT_EQ(result.exit_code, 3) << result.output;
-  EXPECT_NE(result.output.find("non-zero exit code: 1"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("non-zero exit code 1"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("'-i'/'--ignore-failure'"), std::string::npos) << result.output;
   const auto session = latest_session(dir / ".zkbench/zkbench.db");
   EXPECT_EQ(session.record.status, zkbench::store::SessionStatus::failed);
@@ -259,7 +259,7 @@ TEST(CliRun, bad_input_gets_a_one_line_error_and_its_exit_code) {
       {"run -P n 3 1 'echo {n}'", 2, "Empty parameter range"},
       {"run --time-unit hours true", 2, "--time-unit 'hours'"},
       {"run --runs 1 no-such-program-zkbench", 1, "no-such-program-zkbench"},
-      {"run --runs 1 -p false true", 1, "preparation command 'false'"},
+      {"run --runs 1 -p false true", 1, "The preparation command terminated with a non-zero exit code: the preparation command 'false' exited with code 1"},
       {"run --runs 1 --export-json /nonexistent-dir/out.json true", 1, "cannot write '/nonexistent-dir/out.json'"},
   };
   for (const BadInput& c : cases) {

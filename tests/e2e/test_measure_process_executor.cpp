@@ -86,9 +86,9 @@ TEST(measure_process_executor, death_by_signal_is_a_signaled_run) {
 
 TEST(measure_process_executor, unknown_program_is_an_error_not_a_run) {
   ProcessExecutor executor;
-  const auto result = executor.execute({"zkbench-no-such-program --flag", ShellMode::auto_detect, {}, {}}, {});
+  const auto result = executor.execute({"zkbench-no-such-program --flag", ShellMode::auto_detect, {}, {}, {}, {}}, {});
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().message, "cannot run 'zkbench-no-such-program': No such file or directory");
+  EXPECT_EQ(result.error().message, "Failed to run command 'zkbench-no-such-program': No such file or directory");
 }
 
 TEST(measure_process_executor, unknown_program_through_the_shell_is_exit_127) {
@@ -99,10 +99,10 @@ TEST(measure_process_executor, unknown_program_through_the_shell_is_exit_127) {
 
 TEST(measure_process_executor, bad_quoting_and_empty_commands_are_errors) {
   ProcessExecutor executor;
-  const auto quote = executor.execute({"echo 'abc", ShellMode::auto_detect, {}, {}}, {});
+  const auto quote = executor.execute({"echo 'abc", ShellMode::auto_detect, {}, {}, {}, {}}, {});
   ASSERT_FALSE(quote);
   EXPECT_NE(quote.error().message.find("unterminated single quote"), std::string::npos);
-  const auto empty = executor.execute({"   ", ShellMode::auto_detect, {}, {}}, {});
+  const auto empty = executor.execute({"   ", ShellMode::auto_detect, {}, {}, {}, {}}, {});
   ASSERT_FALSE(empty);
   EXPECT_NE(empty.error().message.find("empty command"), std::string::npos);
 }
@@ -218,7 +218,7 @@ TEST(measure_process_executor, environment_and_working_directory_are_applied) {
   test::TempDir dir;
   ProcessExecutor executor;
   CommandSpec command{"echo \"$ZKBENCH_TEST_VALUE\"; pwd", ShellMode::auto_detect,
-                      {{"ZKBENCH_TEST_VALUE", "hello world"}}, dir.path()};
+                      {{"ZKBENCH_TEST_VALUE", "hello world"}}, dir.path(), {}, {}};
   const auto result = executor.execute(command, {});
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->output, "hello world\n" + std::filesystem::canonical(dir.path()).string() + "\n");
@@ -233,7 +233,7 @@ TEST(measure_process_executor, unwritable_log_is_an_error) {
   ExecutionOptions options;
   options.log_path = "/nonexistent-dir/run.log";
   ProcessExecutor executor;
-  const auto result = executor.execute({"true", ShellMode::auto_detect, {}, {}}, options);
+  const auto result = executor.execute({"true", ShellMode::auto_detect, {}, {}, {}, {}}, options);
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("cannot write log"), std::string::npos);
 }

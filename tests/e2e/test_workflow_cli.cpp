@@ -1,4 +1,6 @@
 // zkbench init and zkbench env, driven through the built binary in throwaway git repositories.
+#include <regex>
+
 #include <gtest/gtest.h>
 
 #include "support/cli.hpp"
@@ -57,6 +59,9 @@ TEST(WorkflowCli, env_writes_environment_yaml_and_warns_about_changes) {
                           "commit:", "dirty:", "date:"}) {
     EXPECT_NE(text.find(key), std::string::npos) << key << "\n" << text;
   }
+  // The C/C++ compiler is recorded as rustc and nvcc are (CI and these machines have cc and c++).
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(\n  cc: "?(gcc|clang) [0-9])"))) << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(\n  c\+\+: "?(gcc|clang) [0-9])"))) << text;
   // Pretend the previous environment had another kernel: the next env names the difference.
   std::string edited = text;
   const auto at = edited.find("kernel: ");

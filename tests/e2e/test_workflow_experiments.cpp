@@ -110,10 +110,19 @@ TEST(WorkflowExperimentsE2e, close_list_show_and_the_notes_reach_the_tracker) {
   EXPECT_EQ(listed[0]["verdict"], "INVALID");
   EXPECT_EQ(listed[0]["reason"], "breaks proof soundness");
   ASSERT_EQ(repo.zkbench("learn 'sleep dominates'").exit_code, 0);
-  ASSERT_EQ(repo.zkbench("idea 'sleep less'").exit_code, 0);
+  // The first idea is idea 1 though a learning was noted before it (they share the store's ids).
+  const CliResult idea = repo.zkbench("idea 'sleep less'");
+  ASSERT_EQ(idea.exit_code, 0);
+  EXPECT_TRUE(contains(idea.output, "idea 1 added")) << idea.output;
   const std::string tracker = read_file(repo.dir() / "benchmarks/TRACKER.md");
   EXPECT_TRUE(contains(tracker, "1. sleep dominates"));
-  EXPECT_TRUE(contains(tracker, "- [ ] sleep less"));
+  EXPECT_TRUE(contains(tracker, "- [ ] 1. sleep less")) << tracker;
+  EXPECT_FALSE(contains(tracker, "weighted median")) << tracker;
+  EXPECT_FALSE(contains(read_file(repo.dir() / "benchmarks/PLAN.md"), "weighted median"));
+  ASSERT_EQ(repo.zkbench("idea 'allocate once'").exit_code, 0);
+  ASSERT_EQ(repo.zkbench("idea --done 2").exit_code, 0);
+  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/TRACKER.md"), "- [x] 2. ~~allocate once~~"));
+  EXPECT_EQ(repo.zkbench("idea --done 3").exit_code, 2);
   const CliResult next = repo.zkbench("next");
   EXPECT_EQ(next.exit_code, 0);
   EXPECT_TRUE(contains(next.output, "sleep less")) << next.output;

@@ -65,11 +65,20 @@ TEST(WorkflowRunningE2e, exp_run_resumes_after_kill_9_with_the_runs_already_meas
   const pid_t pid = spawn_zkbench(repo.dir(), "exp run " + number + " --strategy fixed", repo.dir() / "first.log");
   ASSERT_TRUE(wait_for([&] { return status_run(repo) >= 4; })) << read_file(repo.dir() / "first.log");
   ::kill(pid, SIGKILL);
+  // Not reaped yet, the killed zkbench is a zombie: kill(pid, 0) finds it, but it is not running.
+  const auto state = [pid] {
+    const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    return stat.empty() ? '?' : stat[stat.rfind(')') + 2];
+  };
+  ASSERT_TRUE(wait_for([&] { return state() == 'Z'; }));
+  const CliResult zombie = repo.zkbench("status");
+  EXPECT_TRUE(contains(zombie.output, "interrupted: zkbench exp run")) << zombie.output;
+  EXPECT_FALSE(contains(zombie.output, "running:")) << zombie.output;
   int status = 0;
   ::waitpid(pid, &status, 0);
 
   const CliResult stopped = repo.zkbench("status");
-  EXPECT_TRUE(contains(stopped.output, "stopped without finishing")) << stopped.output;
+  EXPECT_TRUE(contains(stopped.output, "interrupted: zkbench exp run")) << stopped.output;
   const CliResult resumed = repo.zkbench("exp run " + number + " --strategy fixed");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "resumed a with ")) << resumed.output;
@@ -80,9 +89,9 @@ TEST(WorkflowRunningE2e, exp_run_resumes_after_kill_9_with_the_runs_already_meas
   int interrupted = 0;
   const auto listed = nlohmann::json::parse(history.output);
   for (const auto& session : listed.at("sessions")) {
-    const std::string state = session.at("status").get<std::string>();
-    EXPECT_NE(state, "running") << session.dump();
-    interrupted += state == "interrupted" ? 1 : 0;
+    const std::string session_status = session.at("status").get<std::string>();
+    EXPECT_NE(session_status, "running") << session.dump();
+    interrupted += session_status == "interrupted" ? 1 : 0;
   }
   EXPECT_GE(interrupted, 1) << history.output;
   const auto results = nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments/001-slightly-faster/results.json"));

@@ -140,6 +140,36 @@ TEST(MeasureRunLoop, planned_count_follows_hyperfine_rules) {
   EXPECT_EQ(planned_run_count(count, 0.01), 4u);
 }
 
+TEST(MeasureRunLoop, prepare_and_conclude_time_counts_in_the_run_budget) {
+  FakeExecutor executor;
+  executor.wall_s = 0.01; // every execution, hooks included
+  RunPlan plan = plan_for({"cmd"});
+  plan.count = RunCount{};
+  plan.commands[0].prepare = "prep";
+  plan.commands[0].conclude = "concl";
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 100u); // 3 s / (10 ms prepare + 10 ms run + 10 ms conclude)
+}
+
+TEST(MeasureRunLoop, ignore_failure_codes_ignore_only_those_exit_codes) {
+  for (const auto& [codes, kept] : std::vector<std::pair<std::vector<int>, std::size_t>>{{{1}, 3u}, {{2, 3}, 1u}, {{}, 3u}}) {
+    FakeExecutor executor;
+    executor.scripted_command = "cmd";
+    executor.scripted = {core::RunStatus::failed, core::RunStatus::success, core::RunStatus::success};
+    RunPlan plan = plan_for({"cmd"});
+    plan.count.runs = 3;
+    plan.ignore_failure = IgnoreFailure::yes;
+    plan.ignored_exit_codes = codes;
+    RecordingObserver observer;
+    auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->benchmarks[0].runs.size(), kept) << codes.size();
+    EXPECT_EQ(outcome->status, kept == 3u ? LoopStatus::complete : LoopStatus::command_failed);
+  }
+}
+
 TEST(MeasureRunLoop, runs_hooks_in_hyperfine_order) {
   FakeExecutor executor;
   RunPlan plan = plan_for({"cmd"});
@@ -213,7 +243,7 @@ TEST(MeasureRunLoop, failing_command_stops_after_storing_the_run) {
   auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
   ASSERT_TRUE(outcome);
   EXPECT_EQ(outcome->status, LoopStatus::command_failed);
-  EXPECT_NE(outcome->message.find("non-zero exit code: 1"), std::string::npos);
+  EXPECT_NE(outcome->message.find("non-zero exit code 1"), std::string::npos);
   EXPECT_NE(outcome->message.find("--ignore-failure"), std::string::npos);
   EXPECT_EQ(store.runs, 1);
   EXPECT_EQ(store.status, store::SessionStatus::failed);
@@ -246,8 +276,8 @@ TEST(MeasureRunLoop, failing_prepare_is_an_error_naming_the_command) {
   RecordingObserver observer;
   auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
   ASSERT_FALSE(outcome);
-  EXPECT_NE(outcome.error().message.find("preparation command 'failing-hook'"), std::string::npos);
-  EXPECT_NE(outcome.error().message.find("exit code: 1"), std::string::npos);
+  EXPECT_NE(outcome.error().message.find("The preparation command terminated with a non-zero exit code"), std::string::npos);
+  EXPECT_NE(outcome.error().message.find("'failing-hook' exited with code 1"), std::string::npos);
   EXPECT_EQ(store.status, store::SessionStatus::failed);
 }
 

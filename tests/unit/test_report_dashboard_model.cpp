@@ -80,8 +80,13 @@ TEST(DashboardModel, trend_has_a_point_per_measured_experiment_and_the_baseline)
   dashboard.experiments[4].primary.reset(); // planned: nothing measured yet
   const svg::TrendChart chart = trend_chart(dashboard);
   EXPECT_EQ(chart.points.size(), 4u);
+  // Each point is the weighted change against the experiment's own baseline, which is the 0 % line.
   ASSERT_TRUE(chart.baseline);
-  EXPECT_DOUBLE_EQ(*chart.baseline, dashboard.baseline->primary->mean);
+  EXPECT_DOUBLE_EQ(*chart.baseline, 0);
+  for (std::size_t i = 0; i < chart.points.size(); ++i) {
+    EXPECT_DOUBLE_EQ(chart.points[i].value, *dashboard.experiments[i].change_pct);
+    EXPECT_EQ(chart.points[i].ci_low, dashboard.experiments[i].change_ci_low_pct);
+  }
   EXPECT_EQ(chart.points[0].verdict, svg::Verdict::improvement);
 }
 

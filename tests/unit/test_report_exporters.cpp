@@ -54,12 +54,41 @@ TEST(ReportExporters, relative_speed_propagates_errors_like_hyperfine) {
   std::vector<BenchmarkSummary> summaries = {summarize_benchmark(benches[0]), summarize_benchmark(benches[1])};
   const auto speeds = relative_speeds(summaries);
   ASSERT_EQ(speeds.size(), 2u);
-  EXPECT_TRUE(speeds[1].fastest);
+  EXPECT_TRUE(speeds[1].base);
   EXPECT_DOUBLE_EQ(speeds[0].ratio, 3.0);
   // sigma_b / mean_b = sqrt(2) / 3; the fastest has no spread.
   EXPECT_DOUBLE_EQ(*speeds[0].ratio_stddev, 3.0 * (std::sqrt(2.0) / 3.0));
   const std::string text = format_relative_summary(benches);
-  EXPECT_EQ(text, "Summary\n  'a' ran\n    3.00 ± 1.41 times faster than 'b'\n");
+  EXPECT_EQ(text, "Summary\n  a ran\n    3.00 ± 1.41 times faster than b\n");
+}
+
+TEST(ReportExporters, relative_summary_against_a_reference_says_slower_and_faster_like_hyperfine) {
+  const std::vector<core::Benchmark> benches = {bench_with("ref", {2.0, 2.0}), bench_with("one", {1.0, 1.0}),
+                                                bench_with("three", {3.0, 3.0}), bench_with("same", {2.0, 2.0})};
+  EXPECT_EQ(format_relative_summary(benches, 0),
+            "Summary\n  ref ran\n    2.00 ± 0.00 times slower than one\n    As fast (1.00 ± 0.00) as same\n"
+            "    1.50 ± 0.00 times faster than three\n");
+}
+
+TEST(ReportExporters, sort_by_command_prints_hyperfines_relative_speed_table) {
+  const std::vector<core::Benchmark> benches = {bench_with("sleep 2", {2.0, 2.0}), bench_with("sleep 1", {1.0, 1.0})};
+  EXPECT_EQ(format_relative_summary(benches, std::nullopt, SortOrder::command),
+            "Relative speed comparison\n        2.00 ±  0.00  sleep 2\n        1.00          sleep 1\n");
+  EXPECT_EQ(parse_sort_order("mean-time"), SortOrder::mean_time);
+  EXPECT_FALSE(parse_sort_order("size").has_value());
+}
+
+TEST(ReportExporters, asciidoc_and_orgmode_tables_follow_hyperfines_markup) {
+  const std::vector<core::Benchmark> benches = {bench_with("slow", {0.2, 0.2}), bench_with("a|b", {0.1, 0.1})};
+  EXPECT_EQ(make_asciidoc_exporter()->serialize(benches, TimeUnit::automatic),
+            "[cols=\"<,>,>,>,>\"]\n|===\n| Command \n| Mean [ms] \n| Min [ms] \n| Max [ms] \n| Relative \n"
+            "\n| `slow` \n| 200.0 ± 0.0 \n| 200.0 \n| 200.0 \n| 2.00 ± 0.00 \n"
+            "\n| `a\\|b` \n| 100.0 ± 0.0 \n| 100.0 \n| 100.0 \n| 1.00 \n|===\n");
+  // --sort=mean-time orders the rows by mean.
+  EXPECT_EQ(make_orgmode_exporter({SortOrder::mean_time, std::nullopt})->serialize(benches, TimeUnit::automatic),
+            "| Command  |  Mean [ms] |  Min [ms] |  Max [ms] |  Relative |\n|--+--+--+--+--|\n"
+            "| =a\\|b=  |  100.0 ± 0.0 |  100.0 |  100.0 |  1.00 |\n"
+            "| =slow=  |  200.0 ± 0.0 |  200.0 |  200.0 |  2.00 ± 0.00 |\n");
 }
 
 TEST(ReportExporters, terminal_summary_shows_hyperfine_lines_and_metrics) {

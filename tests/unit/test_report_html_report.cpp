@@ -126,6 +126,20 @@ TEST(ReportHtml, experiment_page_has_every_section_and_charts) {
   EXPECT_EQ(second.find("id=\"profile\""), std::string::npos);
 }
 
+TEST(ReportHtml, a_killed_experiment_says_why_it_has_no_results_and_wraps_its_reason) {
+  Dashboard dashboard = test::sample_dashboard(2);
+  Experiment& killed = dashboard.experiments[1];
+  killed.verdict = "KILL";
+  killed.inputs.clear();
+  killed.reasoning = "KILL: run 1 of input a took 12.3 s, past 1.15 x the baseline's slowest run (10.1 s); " +
+                     std::string(300, 'x');
+  const std::string page = render_experiment_page(dashboard, killed, AutoRefresh::off);
+  EXPECT_EQ(page.find("No per-input results yet."), std::string::npos);
+  EXPECT_NE(page.find("the experiment ended with KILL before its runs were compared"), std::string::npos);
+  EXPECT_NE(page.find("<pre class=\"wrap\">KILL: run 1 of input a"), std::string::npos);
+  EXPECT_NE(report_css().find("pre.wrap { white-space: pre-wrap;"), std::string::npos);
+}
+
 TEST(ReportHtml, references_only_files_of_the_report) {
   const std::vector<ReportFile> files = render_report(test::sample_dashboard(), AutoRefresh::every_30s);
   std::set<std::string> paths;

@@ -155,7 +155,9 @@ TEST(ReportSvgCharts, trend_maps_points_and_baseline_to_their_coordinates) {
             std::string::npos)
       << "the baseline is a horizontal line at y(262)";
   EXPECT_EQ(count_of(svg, "class=\"baseline-ci\""), 1);
-  EXPECT_EQ(count_of(svg, "<polygon"), 1); // the CI band
+  // Independent experiments: each interval is a whisker of its own, no band or line joins the points.
+  EXPECT_EQ(count_of(svg, "<polygon"), 0);
+  EXPECT_EQ(count_of(svg, "<polyline"), 0);
   // Coloured by verdict, and the label escaped.
   EXPECT_NE(svg.find(std::string("fill=\"") + verdict_colour(Verdict::improvement) + "\" class=\"point\""),
             std::string::npos);

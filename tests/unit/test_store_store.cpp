@@ -444,6 +444,7 @@ TEST(StoreOpen, redacts_only_the_password_of_a_url) {
   EXPECT_EQ(redact_location("postgres://me:p@ss:w@db/zk"), "postgres://me:***@db/zk");
   EXPECT_EQ(redact_location("postgresql://me@db/zk"), "postgresql://me@db/zk");
   EXPECT_EQ(redact_location("postgresql://db/zk?user=a"), "postgresql://db/zk?user=a");
+  EXPECT_EQ(redact_location("mysql://u:secret@h/db"), "mysql://u:***@h/db");
   EXPECT_EQ(redact_location("/tmp/a:b@c/zkbench.db"), "/tmp/a:b@c/zkbench.db");
 }
 

@@ -136,3 +136,19 @@ TEST(WorkflowEnvironment, collects_this_machine_with_an_injected_gpu_probe) {
   EXPECT_EQ(env.commit.size(), 40u) << env.commit;
   EXPECT_EQ(env.date.size(), 20u);
 }
+
+namespace zkbench::workflow {
+namespace {
+
+TEST(WorkflowEnvironment, compiler_versions_name_the_compiler) {
+  // First lines of `cc --version` on Debian 12 (gcc) and of `clang --version`.
+  EXPECT_EQ(parse_compiler_version("cc (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright (C) 2022 Free Software "
+                                   "Foundation, Inc.\n"),
+            "gcc 12.2.0");
+  EXPECT_EQ(parse_compiler_version("Debian clang version 14.0.6\nTarget: x86_64-pc-linux-gnu\nThread model: posix\n"),
+            "clang 14.0.6");
+  EXPECT_EQ(parse_compiler_version("tcc version 0.9.27 (x86_64 Linux)\n"), "0.9.27");
+}
+
+} // namespace
+} // namespace zkbench::workflow

@@ -22,6 +22,8 @@ TEST(WorkflowInit, every_preset_writes_a_config_that_loads_back) {
     EXPECT_TRUE(std::filesystem::is_directory(dir / "benchmarks/inputs"));
     if (preset == Preset::generic) {
       EXPECT_EQ(config->policy.kind, PolicyKind::generic);
+      // A CPU program needs no cooldown: 60 s between runs cost 39 minutes of sleep per baseline.
+      EXPECT_DOUBLE_EQ(config->benchmark.cooldown_seconds, 0);
       continue;
     }
     EXPECT_EQ(config->policy.kind, PolicyKind::zkvm) << to_string(preset);

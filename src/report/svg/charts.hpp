@@ -39,13 +39,15 @@ struct TrendChart {
   std::string title = "Primary metric by experiment";
   std::string y_label;           // "wall time (s)"
   std::optional<double> baseline; // drawn as a dashed horizontal line
+  std::string baseline_label;     // its label ("" : "baseline <value>")
   std::optional<double> baseline_ci_low; // drawn as a shaded horizontal band
   std::optional<double> baseline_ci_high;
   std::vector<TrendPoint> points; // any order; drawn sorted by experiment
 };
 
-/// Points coloured by verdict joined by a line, each point's CI as a shaded band, the baseline and
-/// its CI as a horizontal line and band, and a legend of the verdicts present.
+/// Points coloured by verdict, each point's CI as a vertical whisker (experiments are independent: no
+/// line or band joins them), the baseline and its CI as a horizontal line and band, and a legend of the
+/// verdicts present.
 std::string render_trend(const TrendChart& chart, ChartSize size = {});
 
 // --- distribution: two (or more) samples side by side -------------------------------------------

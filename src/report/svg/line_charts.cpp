@@ -118,33 +118,18 @@ std::string render_trend(const TrendChart& chart, ChartSize size) {
   if (chart.baseline) {
     const double py = y(*chart.baseline);
     doc.line(area.left, py, area.right, py, k_baseline_colour, 1.5, "6 4");
-    doc.text(area.right - 4, py - 5, "baseline " + format_tick(*chart.baseline, y_ticks.step / 10), Anchor::end,
-             11, k_baseline_colour);
+    const std::string label = chart.baseline_label.empty()
+                                  ? "baseline " + format_tick(*chart.baseline, y_ticks.step / 10)
+                                  : chart.baseline_label;
+    doc.text(area.right - 4, py - 5, label, Anchor::end, 11, k_baseline_colour);
   }
 
-  // The CI band runs through consecutive points that have an interval.
-  std::vector<std::pair<double, double>> upper;
-  std::vector<std::pair<double, double>> lower;
+  // Each experiment's interval as a whisker of its own: experiments are independent, so nothing joins them.
   for (const TrendPoint& p : points) {
     if (p.ci_low && p.ci_high) {
-      upper.emplace_back(x(p.experiment), y(std::max(*p.ci_low, *p.ci_high)));
-      lower.emplace_back(x(p.experiment), y(std::min(*p.ci_low, *p.ci_high)));
+      doc.line(x(p.experiment), y(std::max(*p.ci_low, *p.ci_high)), x(p.experiment),
+               y(std::min(*p.ci_low, *p.ci_high)), k_band_colour, 1.5);
     }
-  }
-  if (upper.size() >= 2) {
-    doc.polygon(band_points(upper, lower), k_band_colour, 0.2);
-  }
-  for (std::size_t i = 0; i < upper.size(); ++i) {
-    doc.line(upper[i].first, upper[i].second, lower[i].first, lower[i].second, k_band_colour, 1.5);
-  }
-
-  std::string line_points;
-  for (const TrendPoint& p : points) {
-    line_points += num(x(p.experiment)) + "," + num(y(p.value)) + " ";
-  }
-  if (points.size() >= 2) {
-    line_points.pop_back();
-    doc.polyline(line_points, "#57606a", 1.5);
   }
   std::set<Verdict> present;
   for (const TrendPoint& p : points) {
