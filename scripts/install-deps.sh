@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev valgrind hyperfine python3
+  man-db fish zsh dpkg-dev
   chromium nodejs wrk
 )
 
