@@ -19,6 +19,10 @@ void measure_steps(const test::TempDir& dir, const std::string& export_name, lon
   ASSERT_EQ(r.exit_code, 0) << r.output;
 }
 
+// The steps decide; times of `echo` on a busy machine are noise, so the policy's time-based KILL rule
+// (candidate median above timeout_multiplier x the baseline's) is set out of reach.
+constexpr const char* k_steps_policy = "primary_metric: steps\ntimeout_multiplier: 1000000\n";
+
 } // namespace
 
 TEST(CliCiSummary, compare_writes_verdict_exact_step_delta_and_exit_policy_to_file_and_step_summary) {
@@ -26,7 +30,7 @@ TEST(CliCiSummary, compare_writes_verdict_exact_step_delta_and_exit_policy_to_fi
   measure_steps(dir, "base.json", 100000);
   measure_steps(dir, "head.json", 100250);
   // The steps decide: +250 of 100000 is +0.25%, above the 0.1% deterministic regression threshold.
-  test::write_file(dir / "policy.yaml", "primary_metric: steps\n");
+  test::write_file(dir / "policy.yaml", k_steps_policy);
   test::write_file(dir / "step-summary.md", "earlier step output\n");
 
   const auto r = test::run_shell("cd '" + dir.path().string() + "' && GITHUB_STEP_SUMMARY=step-summary.md '" +
@@ -49,7 +53,7 @@ TEST(CliCiSummary, compare_without_a_regression_reports_exit_status_0_on_standar
   test::TempDir dir;
   measure_steps(dir, "base.json", 100000);
   measure_steps(dir, "head.json", 90000);
-  test::write_file(dir / "policy.yaml", "primary_metric: steps\n");
+  test::write_file(dir / "policy.yaml", k_steps_policy);
   const auto r = test::run_zkbench("compare base.json head.json --policy policy.yaml --export-markdown -",
                                    dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
