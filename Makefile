@@ -4,6 +4,8 @@
 #   make test    install, build, run every test (normal build, then AddressSanitizer+UBSan build)
 #   make check   build and run the tests of the normal build only (the quick loop)
 #   make bench   run the benchmarks in bench/ (prints figures and ratios against the peers)
+#   make install install the binary, its modules, the man page and completions (PREFIX=/usr/local, DESTDIR)
+#   make package build the Debian package with CPack (build/zkbench_<version>_<arch>.deb)
 #   make fuzz    build the libFuzzer targets with clang (build-fuzz/) and run each briefly
 
 BUILD       ?= build
@@ -12,13 +14,14 @@ FUZZ_BUILD  ?= build-fuzz
 FUZZ_SECONDS ?= 10
 JOBS        ?= $(shell nproc)
 WERROR      ?= ON
+PREFIX      ?= /usr/local
 CMAKE_FLAGS ?=
 
 # ccache: make cache hits work across checkouts of the same tree.
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: all deps configure demo test check test-asan fuzz bench clean
+.PHONY: all deps configure demo test check test-asan fuzz bench install package clean
 
 all: $(BUILD)/build.ninja
 	cmake --build $(BUILD) --target zkbench -j $(JOBS)
@@ -64,6 +67,16 @@ test: deps
 
 bench: deps all
 	bench/run.sh $(BUILD)/zkbench
+	bench/startup/run.sh $(BUILD)/zkbench
+
+# cmake --install honours DESTDIR from the environment (make install DESTDIR=/tmp/stage PREFIX=/usr).
+install: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+package: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

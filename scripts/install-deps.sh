@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   slurmctld slurmd slurm-client munge
   clang libclang-rt-14-dev valgrind hyperfine python3
+  man-db fish zsh dpkg-dev
   chromium nodejs wrk
 )
 

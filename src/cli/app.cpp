@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -11,15 +12,39 @@
 
 namespace zkbench::cli {
 
+namespace {
+
+// The command named on the command line: the first word that is not an option (zkbench's own options,
+// -h and -V, take no value). Empty when there is none.
+std::string_view chosen_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] != '-') {
+      return argv[i];
+    }
+  }
+  return {};
+}
+
+} // namespace
+
 int run_main(int argc, char** argv) {
-  CLI::App app{"zkbench: benchmark and optimization workbench for zkVM provers and slow commands"};
+  CLI::App app{"benchmark and optimization workbench for zkVM provers and slow commands", "zkbench"};
   app.set_version_flag("-V,--version", std::string("zkbench ") + ZKBENCH_VERSION);
   app.require_subcommand(1);
 
+  // Every command is listed (for --help and for CLI11's errors), but only the chosen one adds its
+  // options: building all of them took most of the start-up time of a quick command. `generate`
+  // describes every command, so it sets them all up.
+  const std::string_view chosen = chosen_command(argc, argv);
   std::vector<std::pair<CLI::App*, CommandMain>> mains;
   for (const CommandEntry& entry : commands()) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
-    mains.emplace_back(sub, entry.setup(*sub));
+    if (entry.hidden) {
+      sub->group("");
+    }
+    if (chosen == entry.name || chosen == "generate") {
+      mains.emplace_back(sub, entry.setup(*sub));
+    }
   }
 
   try {

@@ -20,6 +20,7 @@ struct CommandEntry {
   const char* name;
   const char* summary;
   CommandMain (*setup)(CLI::App& sub);
+  bool hidden = false; // left out of --help, the man page and the completions
 };
 
 /// The table, in the order `zkbench --help` lists it (defined in commands.cpp).

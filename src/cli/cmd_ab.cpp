@@ -45,6 +45,7 @@ struct AbCliOptions {
   // Hooks as in `run`: given once (both sides) or twice (baseline, candidate).
   std::vector<std::string> setup, prepare, conclude, cleanup;
   std::string store;                // default: .zkbench/zkbench.db here
+  std::string export_markdown;      // the pull-request summary (report/ci_summary)
 };
 
 // The hook of `side` (0 baseline, 1 candidate): one value serves both sides, two are baseline then candidate.
@@ -224,6 +225,8 @@ int run_ab_command(const AbCliOptions& o) {
     fmt::print("runs used: {} baseline, {} candidate ({} strategy{})\n", outcome.baseline.size(),
                outcome.candidate.size(), o.strategy, outcome.stopped_early ? ", stopped early" : "");
   }
+  export_ci_summary({"zkbench ab", policy.name, decided, list, outcome.decision, exit_code_for(outcome.decision)},
+                    o.export_markdown);
   return exit_code_for(outcome.decision);
 }
 
@@ -262,6 +265,9 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
   sub.add_flag("--json", o->json, "Print the result as JSON (compare's schema plus runs_used, stopped_early, trace)");
+  sub.add_option("--export-markdown", o->export_markdown,
+                 "Write a pull-request summary (Markdown) to FILE ('-': standard output); also appended to "
+                 "$GITHUB_STEP_SUMMARY when set");
   sub.footer("Exit status 4 when the verdict is a regression (for CI gates).");
   return [o] { return run_ab_command(*o); };
 }

@@ -18,6 +18,7 @@ struct CompareOptions {
   std::string candidate;
   std::string policy = "generic";
   bool json = false;
+  std::string export_markdown;
 };
 
 // Pairs commands by display name; the rest are paired by position among those left over.
@@ -104,6 +105,9 @@ int run_compare(const CompareOptions& options) {
       fmt::print("note: {} has no counterpart and was not compared\n", u);
     }
   }
+  export_ci_summary({fmt::format("zkbench compare {} {}", options.baseline, options.candidate), policy.name,
+                     policy.primary_metric, comparisons, overall, exit_code_for(overall)},
+                    options.export_markdown);
   return exit_code_for(overall);
 }
 
@@ -116,6 +120,9 @@ CommandMain setup_compare(CLI::App& sub) {
   sub.add_option("--policy", options->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
   sub.add_flag("--json", options->json, "Print the comparison as JSON");
+  sub.add_option("--export-markdown", options->export_markdown,
+                 "Write a pull-request summary (Markdown) to FILE ('-': standard output); also appended to "
+                 "$GITHUB_STEP_SUMMARY when set");
   sub.footer("Exit status 4 when the overall verdict is a regression (for CI gates).");
   return [options] { return run_compare(*options); };
 }

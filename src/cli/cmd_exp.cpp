@@ -1,9 +1,12 @@
 // `zkbench exp new|run|close|list|show`: experiments (seed 002 phase 4).
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/comparison_output.hpp"
 #include "cli/workflow_notify.hpp"
 #include "cli/workflow_support.hpp"
 #include "measure/interrupt.hpp"
@@ -28,6 +31,7 @@ struct ExpArgs {
   std::string status;
   std::string why;
   bool json = false;
+  std::string export_markdown;
 };
 
 int number_or_fatal(const std::string& text) {
@@ -86,6 +90,31 @@ int exp_new(const ExpArgs& a) {
   return 0;
 }
 
+verdict::Verdict verdict_named(const std::string& name) {
+  for (const auto v : {verdict::Verdict::keep, verdict::Verdict::maybe, verdict::Verdict::discard, verdict::Verdict::kill,
+                       verdict::Verdict::reject}) {
+    if (name == verdict::to_string(v)) {
+      return v;
+    }
+  }
+  return verdict::Verdict::inconclusive;
+}
+
+// The experiment's pull-request summary (--export-markdown, $GITHUB_STEP_SUMMARY): its stored verdict
+// and reason over the per-input comparisons.
+void export_experiment_summary(const workflow::Workspace& ws, const workflow::ExperimentOutcome& outcome,
+                               const std::string& path) {
+  const auto policy = workflow::project_policy(ws.project.config);
+  const auto& e = outcome.experiment;
+  const bool regression = std::any_of(outcome.comparisons.begin(), outcome.comparisons.end(),
+                                      [](const auto& c) { return c.decision.regression; });
+  export_ci_summary({fmt::format("zkbench exp run {} ({})", workflow::experiment_id(e.number), e.name),
+                     policy ? policy->name : std::string("project"), policy ? policy->primary_metric : std::string("time"),
+                     outcome.comparisons, verdict::Decision{verdict_named(e.verdict), regression, outcome.reason},
+                     static_cast<int>(ExitCode::success)},
+                    path);
+}
+
 int exp_run(const ExpArgs& a) {
   const int number = number_or_fatal(a.number);
   if (a.strategy != "fixed" && a.strategy != "sequential") {
@@ -96,6 +125,7 @@ int exp_run(const ExpArgs& a) {
   }
   const auto log = std::filesystem::absolute(a.config).parent_path() / ".zkbench" / "logs" /
                    fmt::format("exp-{}.log", workflow::experiment_id(number));
+  check_ci_summary_path(a.export_markdown);
   if (a.detach) {
     detach_to(log, "experiment " + workflow::experiment_id(number));
   }
@@ -136,6 +166,7 @@ int exp_run(const ExpArgs& a) {
   for (const auto& file : outcome->files) {
     fmt::print("  wrote {}\n", std::filesystem::relative(file, ws.root()).string());
   }
+  export_experiment_summary(ws, *outcome, a.export_markdown);
   return 0;
 }
 
@@ -223,6 +254,9 @@ CommandMain setup_exp(CLI::App& sub) {
       ->capture_default_str();
   run->add_option("-r,--runs", a->runs, "Runs per input (default: zkbench.yaml's)");
   run->add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
+  run->add_option("--export-markdown", a->export_markdown,
+                  "Write a pull-request summary (Markdown) to FILE ('-': standard output); also appended to "
+                  "$GITHUB_STEP_SUMMARY when set");
   auto* close = sub.add_subcommand(
       "close", "Close a hypothesis without running it, or withdraw a decided experiment (--status invalid)");
   close->add_option("number", a->number, "The experiment (001)")->required();

@@ -2,6 +2,7 @@
 // elapsed, ETA), from the status file it keeps; and who holds the machine.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
 #include "cli/workflow_support.hpp"
@@ -23,10 +24,24 @@ std::string duration(double seconds) {
 
 CommandMain setup_status(CLI::App& sub) {
   auto config = std::make_shared<std::string>("zkbench.yaml");
+  auto json = std::make_shared<bool>(false);
   add_config_option(sub, *config);
-  return [config] {
+  sub.add_flag("--json", *json,
+               "Print {machine_holder, status (the status file's object), process_alive} as JSON (null when absent)");
+  return [config, json] {
     const auto root = std::filesystem::absolute(*config).parent_path();
     const auto text = workflow::read_text_file(workflow::status_path(root));
+    if (*json) {
+      const auto holder = workflow::current_lock_holder(workflow::default_lock_path());
+      const Result<workflow::StatusInfo> status =
+          text ? workflow::parse_status_json(*text) : Result<workflow::StatusInfo>(make_error("no status file"));
+      nlohmann::ordered_json doc = {
+          {"machine_holder", holder ? nlohmann::ordered_json(workflow::describe(*holder)) : nullptr},
+          {"status", status ? nlohmann::ordered_json::parse(*text, nullptr, false) : nullptr},
+          {"process_alive", status ? nlohmann::ordered_json(workflow::process_alive(status->pid)) : nullptr}};
+      fmt::print("{}\n", doc.dump(2));
+      return 0;
+    }
     if (const auto holder = workflow::current_lock_holder(workflow::default_lock_path())) {
       fmt::print("machine: busy, {}\n", workflow::describe(*holder));
     } else {

@@ -34,6 +34,7 @@ CommandMain setup_final(CLI::App& sub);
 CommandMain setup_status(CLI::App& sub);
 CommandMain setup_logs(CLI::App& sub);
 CommandMain setup_report(CLI::App& sub);
+CommandMain setup_generate(CLI::App& sub);
 
 namespace {
 
@@ -67,6 +68,7 @@ const std::array k_commands = {
     CommandEntry{"status", "What the measuring zkbench does: experiment, input, run i/N, elapsed, ETA", &setup_status},
     CommandEntry{"logs", "The output of the newest --detach command (-f follows it)", &setup_logs},
     CommandEntry{"report", "Write the HTML dashboard (benchmarks/report/) from the store", &setup_report},
+    CommandEntry{"generate", "Print the man page or a shell completion (a build step)", &setup_generate, true},
 };
 
 } // namespace

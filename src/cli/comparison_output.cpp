@@ -1,10 +1,13 @@
 #include "cli/comparison_output.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 
 #include <fmt/format.h>
 
 #include "report/figures.hpp"
+#include "report/exporter.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::cli {
@@ -100,6 +103,31 @@ std::string comparisons_table(std::span<const verdict::CommandComparison> comman
 
 int exit_code_for(const verdict::Decision& overall) {
   return static_cast<int>(overall.regression ? ExitCode::regression : ExitCode::success);
+}
+
+void export_ci_summary(const report::CiSummary& summary, const std::string& path) {
+  const std::string markdown = report::render_ci_summary(summary);
+  if (path == "-") {
+    fmt::print("{}", markdown);
+  } else if (!path.empty()) {
+    value_or_fatal(report::write_text_file(path, markdown));
+  }
+  const char* step_summary = std::getenv("GITHUB_STEP_SUMMARY");
+  if (step_summary != nullptr && *step_summary != '\0') {
+    std::ofstream out(step_summary, std::ios::app);
+    out << markdown << '\n';
+    if (!out) {
+      throw Fatal(fmt::format("cannot append to $GITHUB_STEP_SUMMARY '{}'", step_summary));
+    }
+  }
+}
+
+void check_ci_summary_path(const std::string& path) {
+  if (!path.empty() && path != "-") {
+    if (auto writable = report::check_writable(path); !writable) {
+      throw Fatal(writable.error().message, {}, ExitCode::usage);
+    }
+  }
 }
 
 } // namespace zkbench::cli

@@ -6,8 +6,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "queue/pg_queue.hpp"
+#include "queue/pg_module.hpp"
 #include "queue/sqlite_queue.hpp"
+#include "store/postgres_module.hpp"
 #include "store/store.hpp"
 
 namespace zkbench::queue {
@@ -66,8 +67,10 @@ Result<void> validate_payload(const std::string& payload_json) {
 
 Result<std::unique_ptr<JobQueue>> open_queue(const std::string& location) {
   if (store::is_postgresql_url(location)) {
-    ZKBENCH_TRY_ASSIGN(queue, PgQueue::open(location));
-    return std::unique_ptr<JobQueue>(std::move(*queue));
+    ZKBENCH_TRY_ASSIGN(entry, store::postgres_module_symbol("zkbench_pg_open_queue"));
+    Result<std::unique_ptr<JobQueue>> queue = make_error("the PostgreSQL module returned nothing");
+    reinterpret_cast<decltype(&zkbench_pg_open_queue)>(*entry)(&location, &queue);
+    return queue;
   }
   // open_store creates the file and folder and migrates it, with its clear errors; the queue then
   // keeps a connection of its own.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "queue/job_sql.hpp"
+#include "queue/pg_module.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres_store.hpp"
 #include "util/clock.hpp"
@@ -158,3 +159,13 @@ Result<Job> PgQueue::get(std::int64_t id) {
 }
 
 } // namespace zkbench::queue
+
+extern "C" void zkbench_pg_open_queue(const std::string* url,
+                                      zkbench::Result<std::unique_ptr<zkbench::queue::JobQueue>>* out) {
+  auto queue = zkbench::queue::PgQueue::open(*url);
+  if (queue) {
+    *out = std::unique_ptr<zkbench::queue::JobQueue>(std::move(*queue));
+  } else {
+    *out = tl::unexpected(std::move(queue.error()));
+  }
+}

@@ -13,13 +13,6 @@
 
 namespace zkbench::serve {
 
-struct ReportServer::Impl {
-  httplib::Server http;
-  std::mutex mutex;
-  bool stop_requested = false;
-  bool running = false;
-};
-
 namespace {
 
 void set_common_headers(httplib::Response& res) {
@@ -40,26 +33,25 @@ void send_text(httplib::Response& res, int status, const std::string& text) {
   set_common_headers(res);
 }
 
+class HttplibServer final : public ReportServer {
+public:
+  explicit HttplibServer(std::filesystem::path root) : ReportServer(std::move(root)) {}
+  void add_api_route(const std::string& pattern, ApiHandler handler) override;
+  Result<int> bind(const std::string& host, int port) override;
+  void run() override;
+  void stop() override;
+
+private:
+  httplib::Server m_http;
+  std::mutex m_mutex;
+  bool m_stop_requested = false;
+  bool m_running = false;
+};
+
 } // namespace
 
-ReportServer::ReportServer(std::filesystem::path root) : m_root(std::move(root)), m_impl(std::make_unique<Impl>()) {}
-
-ReportServer::~ReportServer() = default;
-
-Result<std::unique_ptr<ReportServer>> ReportServer::create(const std::filesystem::path& root) {
-  std::error_code ec;
-  const std::filesystem::path canonical = std::filesystem::canonical(root, ec);
-  if (ec) {
-    return make_error(fmt::format("cannot serve '{}': {}", root.string(), ec.message()));
-  }
-  if (!std::filesystem::is_directory(canonical, ec)) {
-    return make_error(fmt::format("cannot serve '{}': not a folder", root.string()));
-  }
-  return std::unique_ptr<ReportServer>(new ReportServer(canonical));
-}
-
-void ReportServer::add_api_route(const std::string& pattern, ApiHandler handler) {
-  m_impl->http.Get(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+void HttplibServer::add_api_route(const std::string& pattern, ApiHandler handler) {
+  m_http.Get(pattern, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     ApiRequest request;
     for (const auto& match : req.matches) {
       request.captures.push_back(match.str());
@@ -76,14 +68,14 @@ void ReportServer::add_api_route(const std::string& pattern, ApiHandler handler)
   });
 }
 
-Result<int> ReportServer::bind(const std::string& host, int port) {
-  httplib::Server& http = m_impl->http;
+Result<int> HttplibServer::bind(const std::string& host, int port) {
+  httplib::Server& http = m_http;
   http.Get(R"(/api/.*)", [](const httplib::Request&, httplib::Response& res) {
     send_json(res, 404, {{"error", "no such API route"}});
   });
   // The catch-all for files, registered last so API routes win. req.path arrives percent-decoded
   // once; resolve_under never decodes again, so double-encoded traversal stays a literal name.
-  http.Get(R"(/.*)", [root = m_root](const httplib::Request& req, httplib::Response& res) {
+  http.Get(R"(/.*)", [root = root()](const httplib::Request& req, httplib::Response& res) {
     const auto file = resolve_under(root, req.path);
     if (!file) {
       const bool forbidden = file.error() == PathRefusal::forbidden;
@@ -124,33 +116,40 @@ Result<int> ReportServer::bind(const std::string& host, int port) {
   return bound;
 }
 
-void ReportServer::run() {
+void HttplibServer::run() {
   {
-    std::lock_guard lock(m_impl->mutex);
-    if (m_impl->stop_requested) {
+    std::lock_guard lock(m_mutex);
+    if (m_stop_requested) {
       return;
     }
-    m_impl->running = true;
+    m_running = true;
   }
-  m_impl->http.listen_after_bind();
+  m_http.listen_after_bind();
 }
 
-void ReportServer::stop() {
+void HttplibServer::stop() {
   bool running = false;
   {
-    std::lock_guard lock(m_impl->mutex);
-    m_impl->stop_requested = true;
-    running = m_impl->running;
+    std::lock_guard lock(m_mutex);
+    m_stop_requested = true;
+    running = m_running;
   }
   if (!running) {
     return; // run() will see stop_requested and return at once
   }
   // httplib's stop() does nothing until listen_after_bind() has marked itself running, and run()
   // may be a moment away from that: wait for it (briefly) so that the stop is not lost.
-  for (int i = 0; i < 2000 && !m_impl->http.is_running(); ++i) {
+  for (int i = 0; i < 2000 && !m_http.is_running(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  m_impl->http.stop();
+  m_http.stop();
 }
 
 } // namespace zkbench::serve
+
+// The module's entry point (server_module.cpp's ReportServer::create): a server for the canonical
+// folder `*root`.
+extern "C" void zkbench_http_create_server(const std::filesystem::path* root,
+                                           std::unique_ptr<zkbench::serve::ReportServer>* out) {
+  *out = std::make_unique<zkbench::serve::HttplibServer>(*root);
+}

@@ -33,36 +33,44 @@ struct ApiResponse {
 /// thread-safe. An exception it throws becomes HTTP 500 {"error": "internal error"}.
 using ApiHandler = std::function<ApiResponse(const ApiRequest&)>;
 
+/// The server. cpp-httplib (and OpenSSL, which it initializes when loaded) lives in the module
+/// zkbench-http.so (server.cpp), loaded by create() on first use, so only `serve` pays for it.
 class ReportServer {
 public:
-  /// A server for `root` (made canonical). Fails when `root` is not an existing folder.
+  /// A server for `root` (made canonical). Fails when `root` is not an existing folder, or when the
+  /// HTTP module cannot be loaded (util::module_symbol's message).
   static Result<std::unique_ptr<ReportServer>> create(const std::filesystem::path& root);
-  ~ReportServer();
+  virtual ~ReportServer() = default;
   ReportServer(const ReportServer&) = delete;
   ReportServer& operator=(const ReportServer&) = delete;
 
   /// Adds a JSON route for GET requests whose path fully matches `pattern` (ECMAScript regex; it must
   /// start with "/api/", e.g. R"(/api/experiments/(\d+))"). Earlier routes win. Call before bind().
   /// Unmatched /api/ paths answer 404 {"error": "no such API route"}.
-  void add_api_route(const std::string& pattern, ApiHandler handler);
+  virtual void add_api_route(const std::string& pattern, ApiHandler handler) = 0;
 
   /// Binds `host` ("127.0.0.1", "0.0.0.0", "::1") on `port` (0 picks a free one). Returns the port.
   /// Fails with a message naming host and port when binding fails.
-  Result<int> bind(const std::string& host, int port);
+  virtual Result<int> bind(const std::string& host, int port) = 0;
 
   /// Serves until stop() is called (from any thread). Call after a successful bind().
-  void run();
+  virtual void run() = 0;
 
   /// Stops run(); safe from any thread, and before run() starts.
-  void stop();
+  virtual void stop() = 0;
 
   const std::filesystem::path& root() const { return m_root; }
 
+protected:
+  explicit ReportServer(std::filesystem::path root) : m_root(std::move(root)) {}
+
 private:
-  explicit ReportServer(std::filesystem::path root);
-  struct Impl;
   std::filesystem::path m_root;
-  std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace zkbench::serve
+
+/// The HTTP module's entry point (server.cpp, C linkage for dlsym): a server for the canonical folder
+/// `*root` into `*out`.
+extern "C" void zkbench_http_create_server(const std::filesystem::path* root,
+                                           std::unique_ptr<zkbench::serve::ReportServer>* out);

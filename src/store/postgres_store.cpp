@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "store/migrations.hpp"
+#include "store/postgres_module.hpp"
 #include "store/row_codec.hpp"
 #include "util/clock.hpp"
 
@@ -336,3 +337,14 @@ Result<std::vector<core::Benchmark>> PostgresStore::load_benchmarks(std::int64_t
 }
 
 } // namespace zkbench::store
+
+// The module's entry point (store/postgres_module.hpp): open_store reaches PostgresStore through it.
+extern "C" void zkbench_pg_open_store(const std::string* url,
+                                      zkbench::Result<std::unique_ptr<zkbench::store::Store>>* out) {
+  auto store = zkbench::store::PostgresStore::open(*url);
+  if (store) {
+    *out = std::unique_ptr<zkbench::store::Store>(std::move(*store));
+  } else {
+    *out = tl::unexpected(std::move(store.error()));
+  }
+}

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "store/postgres_store.hpp"
+#include "store/postgres_module.hpp"
 #include "store/sqlite_store.hpp"
 #include "util/strings.hpp"
 
@@ -73,11 +73,7 @@ std::filesystem::path default_store_path(const std::filesystem::path& project_di
 
 Result<std::unique_ptr<Store>> open_store(const std::string& location, OpenMode mode) {
   if (is_postgresql_url(location)) {
-    auto store = PostgresStore::open(location);
-    if (!store) {
-      return tl::unexpected(store.error());
-    }
-    return std::unique_ptr<Store>(std::move(*store));
+    return open_postgres_store(location);
   }
   if (location.empty()) {
     return make_error("cannot open store: the store path is empty");
