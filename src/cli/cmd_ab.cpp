@@ -98,6 +98,7 @@ int run_ab_command(const AbCliOptions& o) {
       std::any_of(metric_file_specs.begin(), metric_file_specs.end(),
                   [&](const auto& m) { return m.name == policy.primary_metric; });
   const std::string decided = primary_is_metric ? policy.primary_metric : "time";
+  check_ci_summary_path(o.export_markdown); // a typo in a path must not cost the runs
 
   measure::RunPlan plan;
   for (std::size_t side = 0; side < 2; ++side) {
