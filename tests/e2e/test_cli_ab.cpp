@@ -37,13 +37,13 @@ TEST(CliAb, fixed_strategy_runs_the_given_count_and_flags_a_regression) {
 TEST(CliAb, failing_candidate_is_reject) {
   const auto r = test::run_zkbench("ab --runs 3 true false");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("REJECT: candidate run 1 (false) terminated with non-zero exit code: 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("REJECT: candidate run 1 (false) terminated with non-zero exit code 1"), std::string::npos) << r.output;
 }
 
 TEST(CliAb, failing_baseline_is_an_error) {
   const auto r = test::run_zkbench("ab --runs 3 false true");
   EXPECT_EQ(r.exit_code, 3) << r.output;
-  EXPECT_NE(r.output.find("error: baseline run 1 (false) terminated with non-zero exit code: 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("error: baseline run 1 (false) terminated with non-zero exit code 1"), std::string::npos) << r.output;
 }
 
 TEST(CliAb, unknown_strategy_is_a_usage_error) {
@@ -118,7 +118,7 @@ TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
 TEST(CliAb, failing_prepare_stops_with_the_hook_named) {
   const auto r = test::run_zkbench("ab --runs 2 -p false true true");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("the preparation command 'false' terminated with non-zero exit code: 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the preparation command 'false' exited with code 1"), std::string::npos) << r.output;
 }
 
 TEST(CliAb, metric_file_size_can_be_the_deciding_metric) {
