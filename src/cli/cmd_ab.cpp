@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/measuring_lock.hpp"
 #include "cli/comparison_output.hpp"
 #include "cli/gpu_run_monitor.hpp"
 #include "measure/run_loop.hpp"
@@ -39,6 +40,7 @@ struct AbCliOptions {
   bool shell = false;
   bool no_shell = false;
   bool json = false;
+  bool no_lock = false;
   std::vector<std::string> metrics;      // NAME=REGEX
   std::vector<std::string> metric_files; // NAME=PATH
   // Hooks as in `run`: given once (both sides) or twice (baseline, candidate).
@@ -162,6 +164,7 @@ int run_ab_command(const AbCliOptions& o) {
     throw Fatal("--runs and --min-runs must be at least 2, and --max-runs at least --min-runs", {}, ExitCode::usage);
   }
   measure::install_interrupt_handlers();
+  const auto machine = lock_for_measuring("ab: " + o.baseline + " vs " + o.candidate, o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor executor;
   const measure::ShellMode mode = o.shell ? measure::ShellMode::shell
                                   : o.no_shell ? measure::ShellMode::no_shell
@@ -360,6 +363,7 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("--store", o->store, "The store to keep every run in (default: .zkbench/zkbench.db here)");
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
+  sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
   sub.add_flag("--json", o->json, "Print the result as JSON (compare's schema plus runs_used, stopped_early, trace)");
   sub.footer("Exit status 4 when the verdict is a regression (for CI gates).");
   return [o] { return run_ab_command(*o); };

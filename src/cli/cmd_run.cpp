@@ -15,6 +15,7 @@
 
 #include "cli/app.hpp"
 #include "cli/gpu_run_monitor.hpp"
+#include "cli/measuring_lock.hpp"
 #include "cli/run_progress.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
@@ -57,6 +58,7 @@ struct RunOptions {
   std::vector<std::string> metric_files;
   std::string store;
   bool json = false;
+  bool no_lock = false;
   std::string argv;
 };
 
@@ -270,6 +272,7 @@ int run_command(RunOptions& o) {
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
+  const auto machine = lock_for_measuring("run " + util::join(o.commands, ", "), o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor executor;
   measure::LoopOutcome outcome;
   {
@@ -308,21 +311,6 @@ int run_command(RunOptions& o) {
     throw Fatal("interrupted; the command's process group was stopped", kept, ExitCode::interrupted);
   }
   return static_cast<int>(ExitCode::success);
-}
-
-// The command line as typed, for the session record (Linux: /proc/self/cmdline, NUL-separated).
-std::string command_line() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string out;
-  for (const std::string& arg : util::split(raw, '\0')) {
-    if (arg.empty()) {
-      continue;
-    }
-    const bool plain = arg.find_first_of(" \t'\"$|&;<>*?()") == std::string::npos;
-    out += (out.empty() ? "" : " ") + (plain ? arg : "'" + arg + "'");
-  }
-  return out;
 }
 
 // A count option: digits only, so "-1" is refused instead of wrapping around to a huge unsigned value.
@@ -374,9 +362,10 @@ CommandMain setup_run(CLI::App& sub) {
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
   sub.add_option("--store", o->store, "The store to keep runs in (default: .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
+  sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
   sub.add_option("command", o->commands, "The commands to benchmark")->required();
   return [o] {
-    o->argv = command_line();
+    o->argv = util::own_command_line(); // credentials redacted before they reach the store
     return run_command(*o);
   };
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/measuring_lock.hpp"
 #include "util/error.hpp"
 #include "workflow/prechecks.hpp"
 #include "workflow/tracker.hpp"
@@ -40,17 +41,7 @@ void refresh_tracker(workflow::Workspace& ws, bool final_report) {
 }
 
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose) {
-  workflow::LockOptions options;
-  options.on_wait = [](const workflow::LockHolder& holder, std::chrono::milliseconds waited) {
-    fmt::print(stderr, "waiting for the machine ({:.0f} s): it is measuring for {}\n",
-               static_cast<double>(waited.count()) / 1000.0, workflow::describe(holder));
-    std::fflush(stderr);
-  };
-  auto lock = workflow::MachineLock::acquire(purpose, options);
-  if (!lock) {
-    throw Fatal(lock.error().message);
-  }
-  return std::move(*lock);
+  return std::move(*lock_for_measuring(purpose));
 }
 
 void print_prechecks() {

@@ -26,7 +26,8 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path);
 /// Rewrites the tracker files; a failure is a warning (the store already has the event).
 void refresh_tracker(workflow::Workspace& ws, bool final_report = false);
 
-/// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting.
+/// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting
+/// (cli::lock_for_measuring, the one acquisition of the measuring commands).
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose);
 
 /// Prints the pre-benchmark checks' warnings (never stops).
