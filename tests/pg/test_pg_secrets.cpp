@@ -109,7 +109,7 @@ TEST(PgSecrets, a_worker_writes_no_password_in_its_lock_file_or_status) {
                                       "--log-dir", (dir / "logs").string()},
                                      dir / "worker.log");
   ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(dir / "started"); })) << read_file(dir / "worker.log");
-  expect_lock_and_status_without_password(dir, "zkbench worker --store postgresql://zkbench:***@");
+  expect_lock_and_status_without_password(dir, "worker --store 'postgresql://zkbench:***@");
   zkbench::test::write_file(dir / "release", "");
   EXPECT_EQ(wait_process(worker), 0) << read_file(dir / "worker.log");
   expect_no_password(read_file(dir / "worker.log"), "worker's output");
