@@ -268,6 +268,7 @@ int run_command(RunOptions& o) {
   gpu::ThermalPolicy thermal;
   thermal.cooldown_s = o.cooldown_s.value_or(0);
   thermal.max_start_temp_c = o.max_start_temp_c;
+  thermal.stop_requested = [] { return measure::interrupt_requested(); }; // Ctrl-C ends a cooldown at once
   GpuRunMonitor monitor(gpu::open_best_source(), thermal,
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;

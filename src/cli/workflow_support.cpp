@@ -12,6 +12,7 @@
 
 #include "cli/app.hpp"
 #include "cli/measuring_lock.hpp"
+#include "measure/interrupt.hpp"
 #include "util/error.hpp"
 #include "workflow/prechecks.hpp"
 #include "workflow/tracker.hpp"
@@ -42,6 +43,10 @@ void refresh_tracker(workflow::Workspace& ws, bool final_report) {
 
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose) {
   return std::move(*lock_for_measuring(purpose));
+}
+
+ExitCode failure_exit_code() {
+  return measure::interrupt_requested() ? ExitCode::interrupted : ExitCode::error;
 }
 
 void print_prechecks() {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
 #include "workflow/machine_lock.hpp"
 #include "workflow/workspace.hpp"
 
@@ -29,6 +30,10 @@ void refresh_tracker(workflow::Workspace& ws, bool final_report = false);
 /// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting
 /// (cli::lock_for_measuring, the one acquisition of the measuring commands).
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose);
+
+/// The exit code of a measuring workflow command that failed: ExitCode::interrupted (130, as
+/// documented) when SIGINT/SIGTERM stopped it, else ExitCode::error.
+ExitCode failure_exit_code();
 
 /// Prints the pre-benchmark checks' warnings (never stops).
 void print_prechecks();

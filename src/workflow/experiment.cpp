@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "measure/interrupt.hpp"
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
@@ -244,6 +245,9 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         timeout = std::max(k_min_correctness_timeout_s, 4 * policy.timeout_multiplier * stats::median(times));
       }
       auto hash = correctness_hash(config, *input, worktree, timeout);
+      if (!hash && measure::interrupt_requested()) {
+        return make_error("interrupted during the correctness check; nothing was decided"); // not a REJECT
+      }
       if (!hash) {
         verdict_text = "REJECT";
         reason = "correctness command failed: " + hash.error().message;
