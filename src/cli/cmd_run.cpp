@@ -297,7 +297,9 @@ int run_command(RunOptions& o) {
     }
   }
   if (o.json) {
-    fmt::print(stdout, "{}\n", summary_json(outcome, store).dump(2));
+    auto summary = summary_json(outcome, store);
+    summary["containment"] = measure::to_string(executor.containment()); // cgroup-v2, cgroup-v1 or process-group
+    fmt::print(stdout, "{}\n", summary.dump(2));
   }
   std::fflush(stdout);
   const std::string kept = fmt::format("{} run{} kept in '{}' (session {})", outcome.kept_runs,
