@@ -16,24 +16,12 @@
 #include "measure/process_executor.hpp"
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
+#include "support/process.hpp"
 
 namespace zkbench::measure {
 namespace {
 
 constexpr std::int64_t k_mib = 1 << 20;
-
-// True while a process whose command line is "sleep <seconds>" exists.
-bool sleep_running(const std::string& seconds) {
-  const std::string wanted = std::string("sleep") + '\0' + seconds + '\0';
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") == std::string::npos &&
-        test::read_file(entry.path() / "cmdline") == wanted) {
-      return true;
-    }
-  }
-  return false;
-}
 
 class MeasureCgroup : public ::testing::Test {
 protected:
@@ -74,7 +62,7 @@ TEST_F(MeasureCgroup, a_process_that_leaves_the_group_is_killed_with_the_run) {
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_NE(result.output.find("started"), std::string::npos);
-  EXPECT_FALSE(sleep_running(seconds)) << "the setsid sleep outlived its run";
+  EXPECT_FALSE(test::sleep_running(seconds)) << "the setsid sleep outlived its run";
   // It held the output pipe: without the cgroup the run waited k_drain_grace_s for it.
   EXPECT_LT(took, k_drain_grace_s) << "waited for the escaped process's pipe";
 }

@@ -73,4 +73,26 @@ inline bool process_running(pid_t pid) {
   return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
 }
 
+/// True while a process whose command line is exactly "sleep <seconds>" exists (tests sleep for odd
+/// durations such as "31.<their pid>" to find their own).
+inline bool sleep_running(const std::string& seconds) {
+  const std::string wanted = std::string("sleep") + '\0' + seconds + '\0';
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    std::string cmdline;
+    if (FILE* file = std::fopen((entry.path() / "cmdline").c_str(), "rb")) {
+      char buffer[256];
+      cmdline.assign(buffer, std::fread(buffer, 1, sizeof buffer, file));
+      std::fclose(file);
+    }
+    if (cmdline == wanted && process_running(std::stoi(name))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace zkbench::test
