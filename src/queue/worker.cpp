@@ -100,7 +100,24 @@ Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std:
   return pid;
 }
 
-/// Waits for the child, heartbeating; kills it when the lease is lost or a heartbeat fails.
+/// Stops the job's child and reaps it: SIGTERM first, on which a zkbench stops its measured tree (its
+/// cgroup or process group) and exits; SIGKILL to its group if it is still there after k_stop_grace.
+void stop_child(pid_t pid, int& wait_status) {
+  constexpr auto k_stop_grace = std::chrono::seconds(10); // the executor's own grace is 2 s
+  ::kill(pid, SIGTERM);
+  const auto until = std::chrono::steady_clock::now() + k_stop_grace;
+  while (::waitpid(pid, &wait_status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= until) {
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &wait_status, 0);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+/// Waits for the child, heartbeating; stops it when the lease is lost or a heartbeat fails.
 ChildOutcome supervise(JobQueue& queue, const Lease& lease, pid_t pid, const WorkerOptions& options,
                        const std::function<void(const std::string&)>& log) {
   using clock = std::chrono::steady_clock;
@@ -119,9 +136,7 @@ ChildOutcome supervise(JobQueue& queue, const Lease& lease, pid_t pid, const Wor
       if (!kept || !*kept) {
         log(fmt::format("job {}: lease lost ({}); stopping its command", lease.job_id,
                         kept ? "claimed again or finished" : kept.error().message));
-        ::kill(-pid, SIGKILL);
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &outcome.wait_status, 0);
+        stop_child(pid, outcome.wait_status);
         outcome.lease_lost = true;
         break;
       }

@@ -14,8 +14,8 @@
 // command's whole tree (cgroup or process group) and exits; the measured command itself dies with that
 // zkbench (its own parent-death signal). The child inherits the machine lock's descriptor, and so does
 // what it starts: a killed worker's lock is free only once its job's tree is gone, so the next job
-// never measures beside a leftover. When a heartbeat finds the lease lost, the worker kills the child
-// and records nothing.
+// never measures beside a leftover. When a heartbeat finds the lease lost, the worker stops the child
+// the same way (SIGTERM, then SIGKILL to its group after 10 s) and records nothing.
 
 #include <cstdint>
 #include <filesystem>

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/test_lock.hpp"
+
 namespace zkbench::test {
 
 /// Starts `argv` (argv[0] a path) with stdout+stderr to `log`; returns its pid.
