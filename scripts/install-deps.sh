@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libspdlog-dev libexpected-dev libboost-math-dev zlib1g-dev
   libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev
+  slurmctld slurmd slurm-client munge
   clang libclang-rt-14-dev valgrind hyperfine python3
   chromium nodejs wrk
 )

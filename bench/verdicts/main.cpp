@@ -10,7 +10,16 @@
 // (anything else is a missed KEEP); between, every verdict is acceptable (generic policy: KEEP > 5%,
 // MAYBE 2–5%).
 //
-// Usage: bench_verdicts [--trials N] [--min-runs N] [--max-runs N] [--alpha A] [--final-share F] [--seed S]
+// The workflow path (workflow_table.cpp): `exp run`'s own code (workflow::judge_input per input,
+// verdict::combine_inputs across them) behind the model executor of tests/support/model_executor.hpp,
+// interleaved and against the stored baseline, beside an emulation of the design before issue 11.
+//
+// Usage: bench_verdicts [--part ab|workflow|all] [--seed S]
+//   ab:       [--trials N] [--min-runs N] [--max-runs N] [--alpha A] [--final-share F]
+//   workflow: [--wf-trials N] [--wf-warmup N] [--wf-runs N] [--wf-min-runs N] [--wf-drift-runs N]
+//             [--wf-stored-strategy fixed|sequential] [--wf-stored-runs N] [--wf-designs interleaved,stored,today]
+//             [--wf-effects -20,-10,..] [--wf-cvs 0.5,2,..] [--wf-drifts 0,5,15] (percent)
+//             [--wf-explain N] (the reasons of N wrong verdicts per design)
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,7 +30,9 @@
 #include <fmt/format.h>
 
 #include "measure/executor.hpp"
+#include "util/strings.hpp"
 #include "verdict/sequential.hpp"
+#include "workflow_table.hpp"
 
 using namespace zkbench;
 
@@ -114,9 +125,29 @@ double arg_value(int argc, char** argv, const std::string& name, double fallback
   return fallback;
 }
 
-} // namespace
+std::string arg_text(int argc, char** argv, const std::string& name, const std::string& fallback) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (name == argv[i]) {
+      return argv[i + 1];
+    }
+  }
+  return fallback;
+}
 
-int main(int argc, char** argv) {
+// "-20,-10,0" (percent) -> {-0.2, -0.1, 0}; the fallback when the option is absent.
+std::vector<double> arg_percents(int argc, char** argv, const std::string& name, std::vector<double> fallback) {
+  const std::string text = arg_text(argc, argv, name, "");
+  if (text.empty()) {
+    return fallback;
+  }
+  std::vector<double> values;
+  for (const std::string& item : util::split(text, ',')) {
+    values.push_back(std::atof(item.c_str()) / 100.0);
+  }
+  return values;
+}
+
+int run_ab_table(int argc, char** argv) {
   const int trials = static_cast<int>(arg_value(argc, argv, "--trials", 2000));
   const auto seed = static_cast<std::uint64_t>(arg_value(argc, argv, "--seed", 1));
   verdict::AbOptions fixed;
@@ -193,5 +224,57 @@ int main(int argc, char** argv) {
              judged, 100.0 * total_fixed.wrong / judged, 100.0 * total_seq.wrong / judged);
   fmt::print("worst false-KEEP rate of sequential in a cell: {:.2f}% (target <= 5%)\n", 100.0 * worst_false_keep_seq);
   fmt::print("agreement fixed vs sequential: {:.1f}%\n", 100.0 * total_agree / all);
+  return 0;
+}
+
+int run_workflow_table(int argc, char** argv) {
+  bench::WorkflowSimOptions options;
+  options.trials = static_cast<int>(arg_value(argc, argv, "--wf-trials", options.trials));
+  options.seed = static_cast<std::uint64_t>(arg_value(argc, argv, "--seed", 1));
+  options.warmup = static_cast<int>(arg_value(argc, argv, "--wf-warmup", options.warmup));
+  for (bench::DesignSettings* s : {&options.interleaved, &options.stored}) {
+    s->runs = static_cast<int>(arg_value(argc, argv, "--wf-runs", s->runs));
+    s->min_runs = static_cast<int>(arg_value(argc, argv, "--wf-min-runs", s->min_runs));
+    s->drift_runs = static_cast<int>(arg_value(argc, argv, "--wf-drift-runs", s->drift_runs));
+  }
+  options.stored.runs = static_cast<int>(arg_value(argc, argv, "--wf-stored-runs", options.stored.runs));
+  options.stored.strategy = arg_text(argc, argv, "--wf-stored-strategy", "sequential") == "fixed"
+                                ? workflow::Strategy::fixed
+                                : workflow::Strategy::sequential;
+  if (const std::string designs = arg_text(argc, argv, "--wf-designs", ""); !designs.empty()) {
+    options.designs.clear();
+    for (const std::string& name : util::split(designs, ',')) {
+      for (const auto d : {bench::Design::interleaved, bench::Design::stored, bench::Design::today}) {
+        if (name == bench::to_string(d)) {
+          options.designs.push_back(d);
+        }
+      }
+    }
+  }
+  options.effects = arg_percents(argc, argv, "--wf-effects", options.effects);
+  options.cvs = arg_percents(argc, argv, "--wf-cvs", options.cvs);
+  options.drift_steps = arg_percents(argc, argv, "--wf-drifts", options.drift_steps);
+  options.explain = static_cast<int>(arg_value(argc, argv, "--wf-explain", 0));
+  bench::run_workflow_simulation(options);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::string part = arg_text(argc, argv, "--part", "all");
+  if (part != "ab" && part != "workflow" && part != "all") {
+    fmt::print(stderr, "bench_verdicts: --part '{}': expected ab, workflow or all\n", part);
+    return 2;
+  }
+  if (part != "workflow") {
+    run_ab_table(argc, argv);
+  }
+  if (part == "all") {
+    fmt::print("\n");
+  }
+  if (part != "ab") {
+    run_workflow_table(argc, argv);
+  }
   return 0;
 }

@@ -29,6 +29,7 @@ int baseline_main(const BaselineArgs& args) {
   }
   workflow::Workspace ws = open_workspace_or_fatal(args.config);
   auto lock = lock_machine_or_fatal("baseline");
+  close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
   workflow::StatusInfo info;

@@ -29,6 +29,7 @@ CommandMain setup_compound(CLI::App& sub) {
     }
     workflow::Workspace ws = open_workspace_or_fatal(*config);
     auto lock = lock_machine_or_fatal("compound " + util::join(*numbers, "+"));
+    close_stale_sessions(*ws.store);
     print_prechecks();
     measure::install_interrupt_handlers();
     workflow::StatusInfo info;

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
-#include "cli/gpu_probes.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "workflow/config.hpp"
@@ -21,7 +20,6 @@ CommandMain setup_env(CLI::App& sub) {
   sub.add_option("-o,--output", *output, "Where to write the environment")->capture_default_str();
   return [output] {
     workflow::CollectOptions options;
-    options.gpu_probe = telemetry_gpu_probe(); // NVML first, then nvidia-smi
     // The guest manifest comes from zkbench.yaml when there is one here.
     if (std::filesystem::exists("zkbench.yaml")) {
       const auto config = workflow::load_config("zkbench.yaml", "zkbench.yaml");
@@ -53,8 +51,8 @@ CommandMain setup_env(CLI::App& sub) {
     fmt::print("machine: {} ({}, {} cores, {}), {}\n", env.machine.hostname, env.machine.cpu, env.machine.cores,
                util::format_bytes(static_cast<double>(env.machine.memory_bytes)), env.machine.os);
     if (env.gpu) {
-      fmt::print("gpu: {} (driver {}, CUDA {})\n", env.gpu->name, env.gpu->driver,
-                 env.gpu->cuda.empty() ? "?" : env.gpu->cuda);
+      fmt::print("gpu: {} (driver {}, CUDA {})\n", env.gpu->name, env.gpu->driver_version,
+                 env.gpu->cuda_version.empty() ? "?" : env.gpu->cuda_version);
     } else {
       fmt::print("gpu: none found\n");
     }

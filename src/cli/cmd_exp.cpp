@@ -21,7 +21,8 @@ struct ExpArgs {
   std::string hypothesis;
   std::string expected;
   std::string number;
-  std::string strategy = "fixed";
+  std::string strategy = "sequential";
+  std::string baseline = "interleaved";
   std::optional<int> runs;
   bool detach = false;
   std::string status;
@@ -90,6 +91,9 @@ int exp_run(const ExpArgs& a) {
   if (a.strategy != "fixed" && a.strategy != "sequential") {
     throw Fatal(fmt::format("--strategy '{}': expected fixed or sequential", a.strategy), {}, ExitCode::usage);
   }
+  if (a.baseline != "interleaved" && a.baseline != "stored") {
+    throw Fatal(fmt::format("--baseline '{}': expected interleaved or stored", a.baseline), {}, ExitCode::usage);
+  }
   const auto log = std::filesystem::absolute(a.config).parent_path() / ".zkbench" / "logs" /
                    fmt::format("exp-{}.log", workflow::experiment_id(number));
   if (a.detach) {
@@ -97,6 +101,7 @@ int exp_run(const ExpArgs& a) {
   }
   workflow::Workspace ws = open_workspace_or_fatal(a.config);
   auto lock = lock_machine_or_fatal("experiment " + workflow::experiment_id(number));
+  close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
   workflow::StatusInfo info;
@@ -105,6 +110,7 @@ int exp_run(const ExpArgs& a) {
   workflow::StatusFile status(workflow::status_path(ws.root()), info);
   workflow::RunExperimentOptions options;
   options.strategy = a.strategy == "sequential" ? workflow::Strategy::sequential : workflow::Strategy::fixed;
+  options.baseline_mode = a.baseline == "stored" ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
   options.runs = a.runs;
   options.status = &status;
   options.say = print_line;
@@ -208,10 +214,17 @@ CommandMain setup_exp(CLI::App& sub) {
   create->add_option("--expected", a->expected, "Expected improvement (5% or 0.05)");
   auto* run = sub.add_subcommand("run", "Build, check correctness, measure and decide an experiment");
   run->add_option("number", a->number, "The experiment (001)")->required();
-  run->add_option("--strategy", a->strategy, "fixed (all runs) or sequential (stop when decided)")->capture_default_str();
+  run->add_option("--strategy", a->strategy,
+                  "sequential (stop as soon as the evidence settles the verdict) or fixed (runs per side)")
+      ->capture_default_str();
+  run->add_option("--baseline", a->baseline,
+                  "interleaved (the baseline's build runs beside the candidate, A B B A) or stored (the stored "
+                  "baseline's runs, after a drift test: for a dedicated, stable machine)")
+      ->capture_default_str();
   run->add_option("-r,--runs", a->runs, "Runs per input (default: zkbench.yaml's)");
   run->add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
-  auto* close = sub.add_subcommand("close", "Close a hypothesis without running it");
+  auto* close = sub.add_subcommand(
+      "close", "Close a hypothesis without running it, or withdraw a decided experiment (--status invalid)");
   close->add_option("number", a->number, "The experiment (001)")->required();
   close->add_option("--status", a->status, "invalid, exists or superseded")->required();
   close->add_option("--why", a->why, "Why (\"breaks proof soundness\")")->required();

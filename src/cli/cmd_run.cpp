@@ -14,9 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
-#include "cli/gpu_run_monitor.hpp"
 #include "cli/measuring_lock.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/store_location.hpp"
+#include "gpu/run_monitor.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
 #include "measure/parameters.hpp"
@@ -136,8 +137,15 @@ std::vector<measure::PlannedCommand> plan_commands(const RunOptions& o) {
       auto text = hook_for(hooks, option, e.source_index, n);
       return text ? std::optional(measure::substitute(*text, e.parameters)) : std::nullopt;
     };
-    planned.push_back({e.command, e.name, e.parameters, hook(o.setup, "--setup"), hook(o.prepare, "--prepare"),
-                       hook(o.conclude, "--conclude"), hook(o.cleanup, "--cleanup")});
+    measure::PlannedCommand command;
+    command.command = e.command;
+    command.name = e.name;
+    command.parameters = e.parameters;
+    command.setup = hook(o.setup, "--setup");
+    command.prepare = hook(o.prepare, "--prepare");
+    command.conclude = hook(o.conclude, "--conclude");
+    command.cleanup = hook(o.cleanup, "--cleanup");
+    planned.push_back(std::move(command));
   }
   return planned;
 }
@@ -211,9 +219,7 @@ nlohmann::ordered_json summary_json(const measure::LoopOutcome& outcome, const s
       results[speed.index]["relative_speed"]["stddev"] = *speed.ratio_stddev;
     }
   }
-  const char* status = outcome.status == measure::LoopStatus::complete      ? "complete"
-                       : outcome.status == measure::LoopStatus::interrupted ? "interrupted"
-                                                                            : "command_failed";
+  const char* status = measure::to_string(outcome.status);
   return {{"results", results},
           {"status", status},
           {"kept_runs", outcome.kept_runs},
@@ -253,8 +259,8 @@ int run_command(RunOptions& o) {
   plan.machine_class = workflow::machine_class_from_env();
   const std::vector<ExportTarget> targets = export_targets(o);
 
-  const std::string location =
-      o.store.empty() ? store::default_store_path(std::filesystem::current_path()).string() : o.store;
+  // --store, else $ZKBENCH_STORE (a fleet's job keeps its runs in the shared store), else .zkbench/zkbench.db.
+  const std::string location = store_location(o.store);
   auto opened = store::open_store(location, store::OpenMode::create);
   if (!opened) {
     throw Fatal(opened.error().message, "pass --store PATH to keep the runs elsewhere");
@@ -269,7 +275,7 @@ int run_command(RunOptions& o) {
   thermal.cooldown_s = o.cooldown_s.value_or(0);
   thermal.max_start_temp_c = o.max_start_temp_c;
   thermal.stop_requested = [] { return measure::interrupt_requested(); }; // Ctrl-C ends a cooldown at once
-  GpuRunMonitor monitor(gpu::open_best_source(), thermal,
+  gpu::GpuRunMonitor monitor(gpu::open_best_source(), thermal,
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
@@ -307,8 +313,11 @@ int run_command(RunOptions& o) {
                                        outcome.session_id.value_or(0));
   switch (outcome.status) {
   case measure::LoopStatus::complete:
+  case measure::LoopStatus::decided:
     return static_cast<int>(ExitCode::success);
   case measure::LoopStatus::command_failed:
+  case measure::LoopStatus::timed_out:
+  case measure::LoopStatus::verify_failed:
     throw Fatal(outcome.message, kept, ExitCode::command_failed);
   case measure::LoopStatus::interrupted:
     throw Fatal("interrupted; the command's process group was stopped", kept, ExitCode::interrupted);
@@ -363,7 +372,7 @@ CommandMain setup_run(CLI::App& sub) {
   repeatable("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)");
   sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)");
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
-  sub.add_option("--store", o->store, "The store to keep runs in (default: .zkbench/zkbench.db here)");
+  sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
   sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
   sub.add_option("command", o->commands, "The commands to benchmark")->required();

@@ -3,6 +3,11 @@
 // `zkbench submit NNN [--class C]` and `zkbench submit baseline [--class C]` are the short forms for
 // the workflow: the job is `zkbench exp run NNN` / `zkbench baseline`, which the worker runs in its
 // working folder (start workers in the project's checkout, whose zkbench.yaml names the shared store).
+// Several short forms at once (`zkbench submit baseline 1 2`) queue one job each, in order.
+// `--scheduler slurm` (or zkbench.yaml's fleet.scheduler) sends the jobs to Slurm instead
+// (cli/slurm_submit.hpp); there, experiments submitted with a baseline wait for it.
+#include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/slurm_submit.hpp"
 #include "cli/store_location.hpp"
+#include "cli/workflow_support.hpp"
 #include "queue/job_queue.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
@@ -26,6 +33,8 @@ struct SubmitOptions {
   std::string store;
   std::string machine_class = "default";
   std::string experiment;
+  std::string scheduler;
+  std::string config = "zkbench.yaml";
   int max_attempts = 3;
   std::vector<std::string> args;
 };
@@ -35,19 +44,15 @@ bool is_experiment_number(const std::string& text) {
   return !text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos;
 }
 
-/// The short forms: `NNN` -> exp run NNN, `baseline` -> baseline. An experiment must exist in the store,
-/// so a typo fails here rather than on the worker.
-void expand_short_form(SubmitOptions& options, const std::string& location) {
-  if (options.args.size() != 1) {
-    return;
-  }
-  const std::string what = options.args.front();
+bool is_short_form(const std::string& text) {
+  return text == "baseline" || is_experiment_number(text);
+}
+
+/// The job of one short form: `NNN` -> exp run NNN, `baseline` -> baseline. An experiment must exist in
+/// the store and be undecided, so a typo fails here rather than on the worker.
+SubmitJob expand_short_form(const std::string& what, const std::string& location) {
   if (what == "baseline") {
-    options.experiment = options.experiment.empty() ? "baseline" : options.experiment;
-    return;
-  }
-  if (!is_experiment_number(what)) {
-    return;
+    return {{"baseline"}, "baseline"};
   }
   const int number = value_or_fatal(workflow::parse_experiment_number(what));
   auto store = value_or_fatal(store::open_store(location, store::OpenMode::existing));
@@ -56,22 +61,60 @@ void expand_short_form(SubmitOptions& options, const std::string& location) {
     throw Fatal(fmt::format("experiment {} is already decided: {}", workflow::experiment_id(number), experiment.verdict),
                 "only planned or interrupted experiments can be submitted");
   }
-  options.args = {"exp", "run", workflow::experiment_id(number)};
-  options.experiment = options.experiment.empty() ? workflow::experiment_id(number) : options.experiment;
+  return {{"exp", "run", workflow::experiment_id(number)}, workflow::experiment_id(number)};
 }
 
-int submit(SubmitOptions options) {
-  const std::string location = store_location(options.store);
-  expand_short_form(options, location);
-  auto queue = value_or_fatal(queue::open_queue(location));
-  nlohmann::json payload = {{"argv", options.args}};
-  if (!options.experiment.empty()) {
-    payload["experiment"] = options.experiment;
+/// The jobs the arguments ask for: one per short form when every argument is one, else one job running
+/// the arguments as they are. --experiment names the job's experiment when there is one job.
+std::vector<SubmitJob> jobs_of(const SubmitOptions& options, const std::string& location) {
+  std::vector<SubmitJob> jobs;
+  if (std::all_of(options.args.begin(), options.args.end(), is_short_form)) {
+    for (const std::string& what : options.args) {
+      jobs.push_back(expand_short_form(what, location));
+    }
+  } else {
+    jobs.push_back({options.args, ""});
   }
-  const auto id = value_or_fatal(
-      queue->submit({"command", payload.dump(), options.machine_class, options.max_attempts}));
-  fmt::print("queued job {} for class {}: zkbench {}\n", id, options.machine_class,
-             fmt::join(options.args, " "));
+  if (!options.experiment.empty() && jobs.size() == 1) {
+    jobs.front().experiment = options.experiment;
+  }
+  return jobs;
+}
+
+/// zkbench.yaml and its inputs when `path` exists (a located error when it is invalid); nullopt otherwise.
+std::optional<workflow::Project> project_if_any(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return std::nullopt;
+  }
+  return value_or_fatal(workflow::load_project(path));
+}
+
+void submit_to_queue(const SubmitOptions& options, const std::string& location, const std::vector<SubmitJob>& jobs) {
+  auto queue = value_or_fatal(queue::open_queue(location));
+  for (const SubmitJob& job : jobs) {
+    nlohmann::json payload = {{"argv", job.argv}};
+    if (!job.experiment.empty()) {
+      payload["experiment"] = job.experiment;
+    }
+    const auto id = value_or_fatal(queue->submit({"command", payload.dump(), options.machine_class, options.max_attempts}));
+    fmt::print("queued job {} for class {}: zkbench {}\n", id, options.machine_class, fmt::join(job.argv, " "));
+  }
+}
+
+int submit(const SubmitOptions& options) {
+  const std::string location = store_location(options.store);
+  const std::vector<SubmitJob> jobs = jobs_of(options, location);
+  std::optional<workflow::Project> project = project_if_any(options.config);
+  workflow::FleetConfig fleet = project ? project->config.fleet : workflow::FleetConfig{};
+  if (!options.scheduler.empty()) {
+    fleet.scheduler = workflow::parse_scheduler(options.scheduler).value_or(workflow::Scheduler::queue);
+  }
+  if (fleet.scheduler == workflow::Scheduler::slurm) {
+    submit_to_slurm({location, options.machine_class, std::move(project), fleet}, jobs);
+  } else {
+    submit_to_queue(options, location, jobs);
+  }
   return static_cast<int>(ExitCode::success);
 }
 
@@ -84,9 +127,14 @@ CommandMain setup_submit(CLI::App& sub) {
   sub.add_option("--experiment", options->experiment, "The experiment (or baseline) id, recorded with the job");
   sub.add_option("--max-attempts", options->max_attempts, "Claims allowed before the job fails (default 3)")
       ->check(CLI::Range(1, 100));
+  sub.add_option("--scheduler", options->scheduler,
+                 "queue: the store's queue, run by zkbench worker; slurm: sbatch jobs (default: zkbench.yaml's "
+                 "fleet.scheduler, else queue)")
+      ->check(CLI::IsMember({"queue", "slurm"}));
+  add_config_option(sub, options->config);
   sub.add_option("args", options->args,
-                 "An experiment number (job: zkbench exp run NNN), 'baseline' (job: zkbench baseline), or the "
-                 "zkbench arguments the worker runs (after --)")
+                 "Experiment numbers and/or 'baseline' (jobs: zkbench exp run NNN, zkbench baseline), or the "
+                 "zkbench arguments the job runs (after --)")
       ->required();
   return [options] { return submit(*options); };
 }

@@ -1,7 +1,10 @@
 // `zkbench worker --class C`: run the queue's jobs for machine class C on this machine, one at a
 // time under the machine lock, heartbeating, until stopped (Ctrl-C/SIGTERM: after the current job).
+// `zkbench worker --job ID`: run that one job of the store (what a Slurm batch job runs, see
+// queue/slurm_batch.hpp); exits 0 only when the job is done, so that Slurm's afterok means "done".
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -13,8 +16,10 @@
 #include "cli/store_location.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/run_loop.hpp"
+#include "queue/slurm_client.hpp"
 #include "queue/worker.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 #include "workflow/machine_lock.hpp"
 
 namespace zkbench::cli {
@@ -30,7 +35,46 @@ struct WorkerCliOptions {
   std::string lock_path;
   std::string program;
   std::string log_dir;
+  std::int64_t job_id = 0;
 };
+
+/// $name, or "" when unset.
+std::string env_or_empty(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+/// In a Slurm job: its id and node in the result, and what Slurm says ended it when its command was
+/// stopped (the time limit, scancel).
+void describe_slurm_job(queue::WorkerOptions& worker) {
+  const std::string slurm_id = env_or_empty("SLURM_JOB_ID");
+  const auto id = util::parse_count(slurm_id);
+  if (!id) {
+    return;
+  }
+  const std::string node = env_or_empty("SLURMD_NODENAME");
+  if (worker.name.empty()) {
+    worker.name = fmt::format("slurm job {} on {}", slurm_id, node.empty() ? measure::host_name() : node);
+  }
+  worker.result_fields["slurm_job_id"] = slurm_id;
+  worker.result_fields["node"] = node.empty() ? measure::host_name() : node;
+  worker.ended_by = [slurm_job = static_cast<std::int64_t>(*id)]() -> std::optional<std::string> {
+    const auto state = queue::slurm::job(slurm_job);
+    if (!state || !*state) {
+      return std::string(); // Slurm cannot be asked now: `zkbench queue` closes the job from its state later
+    }
+    const auto ending = queue::slurm::ending_when_stopped(**state);
+    if (ending == queue::slurm::Ending::completed) {
+      return std::nullopt;
+    }
+    if (ending == queue::slurm::Ending::open) {
+      // Stopping, but not yet known how (scancel shows COMPLETING first) or still running (the child
+      // died by itself, or someone interrupted the worker): a running job is recorded as usual.
+      return (*state)->state == "RUNNING" ? std::nullopt : std::optional<std::string>(std::string());
+    }
+    return std::string(queue::slurm::to_string(ending));
+  };
+}
 
 std::string default_name() {
   return fmt::format("{}:{}", measure::host_name(), ::getpid());
@@ -42,6 +86,13 @@ std::int64_t to_us(double seconds) {
 
 int work(WorkerCliOptions& options) {
   queue::WorkerOptions& worker = options.worker;
+  if (options.job_id > 0) {
+    worker.job_id = options.job_id;
+    describe_slurm_job(worker);
+  } else if (worker.machine_class.empty()) {
+    throw Fatal("zkbench worker needs --class (the machine class whose jobs it runs) or --job ID", "",
+                ExitCode::usage);
+  }
   if (worker.name.empty()) {
     worker.name = default_name();
   }
@@ -60,11 +111,18 @@ int work(WorkerCliOptions& options) {
                                            : std::filesystem::path(options.log_dir);
   auto queue = value_or_fatal(queue::open_queue(store_location(options.store)));
   measure::install_interrupt_handlers();
-  fmt::print(stderr, "worker {} for class {} on '{}'\n", worker.name, worker.machine_class, queue->location());
+  if (worker.job_id) {
+    fmt::print(stderr, "worker {} for job {} on '{}'\n", worker.name, *worker.job_id, queue->location());
+  } else {
+    fmt::print(stderr, "worker {} for class {} on '{}'\n", worker.name, worker.machine_class, queue->location());
+  }
   const auto summary = value_or_fatal(queue::run_worker(
       *queue, worker, [] { return measure::interrupt_requested(); },
       [](const std::string& line) { fmt::print(stderr, "{}\n", line); }));
   fmt::print("worker {}: {} done, {} failed, {} lost\n", worker.name, summary.done, summary.failed, summary.lost);
+  if (worker.job_id) {
+    return static_cast<int>(summary.done == 1 ? ExitCode::success : ExitCode::error);
+  }
   return static_cast<int>(measure::interrupt_requested() ? ExitCode::interrupted : ExitCode::success);
 }
 
@@ -73,7 +131,9 @@ int work(WorkerCliOptions& options) {
 CommandMain setup_worker(CLI::App& sub) {
   auto options = std::make_shared<WorkerCliOptions>();
   sub.add_option("--store", options->store, k_store_help);
-  sub.add_option("--class", options->worker.machine_class, "This machine's class (h100, rtx3090, ...)")->required();
+  sub.add_option("--class", options->worker.machine_class, "This machine's class (h100, rtx3090, ...)");
+  sub.add_option("--job", options->job_id, "Run only this job of the store, then exit (a Slurm batch job's command)")
+      ->check(CLI::PositiveNumber);
   sub.add_option("--name", options->worker.name, "The name recorded with claimed jobs (default host:pid)");
   sub.add_option("--lease", options->lease_s, "Seconds a claim lasts without a heartbeat (default 60)")
       ->check(CLI::PositiveNumber);

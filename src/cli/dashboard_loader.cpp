@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "cli/dashboard_slurm.hpp"
 #include "workflow/status_file.hpp"
 #include "workflow/workspace.hpp"
 
@@ -110,6 +111,9 @@ std::optional<double> percent(const std::optional<double>& fraction) {
 // Runs per input of the sessions linked to one owner (a baseline's inputs, an experiment).
 using RunsByInput = std::map<std::string, std::vector<double>>;
 
+// The key of the baseline runs measured beside an experiment's candidate, in RunsByInput.
+constexpr const char* k_beside_suffix = "#baseline";
+
 Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std::pair<std::string, std::int64_t>>& sessions,
                                      const std::string& metric) {
   RunsByInput runs;
@@ -120,8 +124,14 @@ Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std:
     }
     std::vector<double>& values = runs[input];
     for (const core::Benchmark& benchmark : *benchmarks) {
+      // An experiment's session holds both sides (the baseline's build measured beside it): the
+      // candidate's runs are the experiment's; the baseline side's are kept apart ("<input>#baseline").
+      const auto side = benchmark.parameters.find("side");
+      std::vector<double>& into = side != benchmark.parameters.end() && side->second == "baseline"
+                                      ? runs[input + k_beside_suffix]
+                                      : values;
       const std::vector<double> more = primary_values(benchmark, metric);
-      values.insert(values.end(), more.begin(), more.end());
+      into.insert(into.end(), more.begin(), more.end());
     }
   }
   return runs;
@@ -179,6 +189,10 @@ void apply_results(report::Experiment& experiment, const std::string& details_js
     input.input = in.value("input", "");
     input.verdict = in.value("verdict", "");
     input.change_pct = percent(in.value("change", nlohmann::json()));
+    if (const nlohmann::json gpu = in.value("gpu", nlohmann::json()); gpu.is_object()) {
+      input.gpu = report::GpuFigures{gpu.value("runs", 0), gpu.value("energy_joules_median", 0.0),
+                                     gpu.value("memory_peak_bytes", 0.0), gpu.value("throttled_runs", 0)};
+    }
     const nlohmann::json metrics = in.value("metrics", nlohmann::json::array());
     for (const nlohmann::json& m : metrics) {
       if (m.value("metric", "") != metric && !(metric == "time" && m.value("metric", "") == "wall_s")) {
@@ -336,6 +350,9 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     }
     RunsByInput& compared_runs = *own_baseline != nullptr ? **own_baseline : baseline_runs;
     for (const auto& [input_name, values] : *runs) {
+      if (input_name.ends_with(k_beside_suffix)) {
+        continue;
+      }
       auto it = std::find_if(experiment.inputs.begin(), experiment.inputs.end(),
                              [&](const report::InputResult& r) { return r.input == input_name; });
       if (it == experiment.inputs.end()) { // still measuring: no results.json yet
@@ -346,7 +363,9 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
         it = experiment.inputs.end() - 1;
       }
       it->candidate_runs = values;
-      it->baseline_runs = compared_runs[input_name];
+      // Interleaved experiments were judged against the baseline's build measured beside them.
+      const auto beside = runs->find(input_name + k_beside_suffix);
+      it->baseline_runs = beside != runs->end() ? beside->second : compared_runs[input_name];
       it->candidate = report::estimate_of(values);
       if (!it->baseline_runs.empty()) { // the runs give the interval that results.json leaves out
         it->baseline = report::estimate_of(it->baseline_runs);
@@ -418,6 +437,17 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       dashboard.current = std::move(current);
       overview.running = true;
     }
+  }
+  // Jobs on a Slurm cluster run elsewhere: the scheduler says which runs, where, or why it waits.
+  if (auto scheduled = scheduled_run(source.store_location)) {
+    if (dashboard.current) {
+      dashboard.current->scheduler_job = scheduled->scheduler_job;
+      dashboard.current->node = scheduled->node;
+      dashboard.current->state = scheduled->state;
+    } else {
+      dashboard.current = std::move(*scheduled);
+    }
+    overview.running = true;
   }
   if (first_at_us > 0) {
     overview.elapsed_s = static_cast<double>((overview.running ? now_us : last_at_us) - first_at_us) / 1e6;

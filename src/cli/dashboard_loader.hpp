@@ -17,6 +17,7 @@ namespace zkbench::cli {
 struct DashboardSource {
   std::filesystem::path project_dir; // the folder of zkbench.yaml
   std::string primary_metric = "time"; // the policy's primary metric ("time" is the wall time)
+  std::string store_location{};        // where the store is; set: a Slurm job of its queue shows in the current run
 };
 
 /// The dashboard of the project. Missing pieces (no baseline yet, no status file, no patch file) are

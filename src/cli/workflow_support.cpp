@@ -10,9 +10,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "gpu/run_monitor.hpp"
+
 #include "cli/app.hpp"
 #include "cli/measuring_lock.hpp"
 #include "measure/interrupt.hpp"
+#include "measure/run_loop.hpp"
 #include "util/error.hpp"
 #include "workflow/prechecks.hpp"
 #include "workflow/tracker.hpp"
@@ -31,6 +34,10 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
   for (const std::string& warning : ws->project.inputs.warnings) {
     fmt::print(stderr, "warning: {}\n", warning);
   }
+  // The thermal gate says what it waits for (the GPU's temperature, the cooldown) as a progress line.
+  if (auto* monitor = dynamic_cast<gpu::GpuRunMonitor*>(ws->monitor.get())) {
+    monitor->set_say([](const std::string& line) { fmt::print("  {}\n", line); });
+  }
   refresh_tracker(*ws);
   return std::move(*ws);
 }
@@ -38,6 +45,21 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
 void refresh_tracker(workflow::Workspace& ws, bool final_report) {
   if (auto written = workflow::regenerate_tracker(ws, final_report); !written) {
     fmt::print(stderr, "warning: tracker files not updated: {}\n", written.error().message);
+  }
+}
+
+void close_stale_sessions(store::Store& store) {
+  // Holding the machine lock proves that no other measuring zkbench runs on this host: a session of this
+  // host still marked running belongs to a process that was killed. Its runs stay; its status says so.
+  auto sessions = store.list_sessions(1000);
+  if (!sessions) {
+    return;
+  }
+  const std::string host = measure::host_name();
+  for (const store::SessionRecord& session : *sessions) {
+    if (session.status == store::SessionStatus::running && session.info.host == host) {
+      (void)store.finish_session(session.id, store::SessionStatus::interrupted);
+    }
   }
 }
 

@@ -27,6 +27,10 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path);
 /// Rewrites the tracker files; a failure is a warning (the store already has the event).
 void refresh_tracker(workflow::Workspace& ws, bool final_report = false);
 
+/// Marks the sessions of this host that are still "running" as interrupted: call while holding the machine
+/// lock, which no other measuring zkbench here can hold at the same time (their processes are gone).
+void close_stale_sessions(store::Store& store);
+
 /// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting
 /// (cli::lock_for_measuring, the one acquisition of the measuring commands).
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "stats/descriptive.hpp"
+#include "util/strings.hpp"
 
 namespace zkbench::measure {
 
@@ -55,7 +56,6 @@ core::Run make_run(const ExecutionResult& result, std::size_t index, const std::
   return run;
 }
 
-namespace {
 
 std::string describe_ending(const ExecutionResult& result) {
   switch (result.status) {
@@ -71,41 +71,68 @@ std::string describe_ending(const ExecutionResult& result) {
   return "ended";
 }
 
-enum class Stop { no, interrupted, failed };
+const char* to_string(LoopStatus status) {
+  switch (status) {
+  case LoopStatus::complete:
+    return "complete";
+  case LoopStatus::decided:
+    return "decided";
+  case LoopStatus::command_failed:
+    return "command_failed";
+  case LoopStatus::timed_out:
+    return "timed_out";
+  case LoopStatus::verify_failed:
+    return "verify_failed";
+  case LoopStatus::interrupted:
+    return "interrupted";
+  }
+  return "complete";
+}
+
+namespace {
+
+// The verifier's output in a message: its last lines, joined.
+constexpr std::size_t k_verifier_lines = 5;
+
+enum class Stop { no, interrupted, failed, decided };
 
 class Loop {
 public:
-  Loop(const RunPlan& plan, Executor& executor, store::Store* store, RunObserver& observer,
+  Loop(const RunPlan& plan, Executor& executor, store::RunSink* sink, RunObserver& observer,
        const std::function<bool()>& stop_requested)
-      : m_plan(plan), m_executor(executor), m_store(store), m_observer(observer), m_stop(stop_requested) {}
+      : m_plan(plan), m_executor(executor), m_sink(sink), m_observer(observer), m_stop(stop_requested) {}
 
   Result<LoopOutcome> run() {
-    if (m_store != nullptr) {
+    if (m_sink != nullptr) {
       const std::string cwd = std::filesystem::current_path().string();
-      auto session = m_store->begin_session({"run", m_plan.argv, host_name(), cwd, util::unix_now_us(), m_plan.machine_class});
+      auto session = m_sink->begin_session(
+          {m_plan.session_kind, m_plan.argv, host_name(), cwd, util::unix_now_us(), m_plan.machine_class});
       if (!session) {
         return tl::unexpected(session.error());
       }
       m_outcome.session_id = *session;
+      m_observer.session_started(*session);
     }
-    for (std::size_t i = 0; i < m_plan.commands.size(); ++i) {
-      auto stop = measure_command(i);
-      if (!stop) {
-        finish(store::SessionStatus::failed);
-        return tl::unexpected(stop.error());
-      }
-      if (*stop == Stop::interrupted) {
-        m_outcome.status = LoopStatus::interrupted;
-        break;
-      }
-      if (*stop == Stop::failed) {
-        m_outcome.status = LoopStatus::command_failed;
-        break;
-      }
+    auto stop = m_plan.order == Order::interleaved ? measure_interleaved() : measure_sequential();
+    if (!stop) {
+      (void)finish(store::SessionStatus::failed);
+      return tl::unexpected(stop.error());
     }
-    const auto status = m_outcome.status == LoopStatus::complete      ? store::SessionStatus::complete
-                        : m_outcome.status == LoopStatus::interrupted ? store::SessionStatus::interrupted
-                                                                      : store::SessionStatus::failed;
+    switch (*stop) {
+    case Stop::interrupted:
+      m_outcome.status = LoopStatus::interrupted;
+      break;
+    case Stop::decided:
+      m_outcome.status = LoopStatus::decided;
+      break;
+    case Stop::failed: // the status was set where the failure was seen
+    case Stop::no:
+      break;
+    }
+    const auto status = m_outcome.status == LoopStatus::interrupted ? store::SessionStatus::interrupted
+                        : m_outcome.status == LoopStatus::complete || m_outcome.status == LoopStatus::decided
+                            ? store::SessionStatus::complete
+                            : store::SessionStatus::failed;
     if (auto finished = finish(status); !finished) {
       return tl::unexpected(finished.error());
     }
@@ -114,10 +141,10 @@ public:
 
 private:
   Result<void> finish(store::SessionStatus status) {
-    if (m_store == nullptr || !m_outcome.session_id) {
+    if (m_sink == nullptr || !m_outcome.session_id) {
       return {};
     }
-    return m_store->finish_session(*m_outcome.session_id, status);
+    return m_sink->finish_session(*m_outcome.session_id, status);
   }
 
   bool stop_requested() const { return m_stop && m_stop(); }
@@ -125,22 +152,59 @@ private:
   // A run that an interrupt cut short is not a measurement of the command.
   bool cut_short(const ExecutionResult& result) const { return result.interrupted || stop_requested(); }
 
-  CommandSpec spec(const std::string& text) const {
-    CommandSpec command;
-    command.text = text;
-    command.shell = m_plan.shell;
-    return command;
+  CommandSpec spec(const PlannedCommand& command, const std::string& text) const {
+    CommandSpec spec;
+    spec.text = text;
+    spec.shell = m_plan.shell;
+    spec.working_dir = command.working_dir;
+    return spec;
+  }
+
+  std::optional<double> timeout(const PlannedCommand& command) const {
+    return command.timeout_s ? command.timeout_s : m_plan.timeout_s;
+  }
+
+  // Adds every benchmark to the session (ids kept) with its previous runs, before any run.
+  Result<void> add_benchmarks() {
+    for (std::size_t i = 0; i < m_plan.commands.size(); ++i) {
+      const PlannedCommand& command = m_plan.commands[i];
+      core::Benchmark bench;
+      bench.command = command.command;
+      bench.name = command.name;
+      bench.parameters = command.parameters;
+      std::int64_t id = static_cast<std::int64_t>(i) + 1;
+      if (m_sink != nullptr) {
+        auto added = m_sink->add_benchmark(*m_outcome.session_id, bench);
+        if (!added) {
+          return tl::unexpected(added.error());
+        }
+        id = *added;
+      }
+      bench.runs = command.previous_runs;
+      m_ids.push_back(id);
+      m_walls.emplace_back();
+      for (const core::Run& run : bench.runs) {
+        insert_wall(i, run.wall_s);
+      }
+      m_outcome.benchmarks.push_back(std::move(bench));
+    }
+    return {};
+  }
+
+  void insert_wall(std::size_t command, double wall) {
+    auto& sorted = m_walls[command];
+    sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), wall), wall);
   }
 
   // Runs a setup/prepare/conclude/cleanup command. Its failure ends zkbench (hyperfine's wording).
-  Result<Stop> run_hook(const char* what, const std::optional<std::string>& hook) {
+  Result<Stop> run_hook(const char* what, const PlannedCommand& command, const std::optional<std::string>& hook) {
     if (!hook) {
       return Stop::no;
     }
     ExecutionOptions options;
     options.show_output = m_plan.show_output;
     options.capture_output = false;
-    auto result = m_executor.execute(spec(*hook), options);
+    auto result = m_executor.execute(spec(command, *hook), options);
     if (!result) {
       return make_error(fmt::format("the {} command '{}' could not run: {}", what, *hook, result.error().message));
     }
@@ -156,11 +220,11 @@ private:
   }
 
   Result<std::optional<std::filesystem::path>> log_path(std::int64_t benchmark_id, std::size_t run_index) {
-    if (m_store == nullptr || !m_outcome.session_id) {
+    if (m_sink == nullptr || !m_outcome.session_id) {
       return std::optional<std::filesystem::path>{};
     }
     if (!m_log_dir) { // once per session, not a mkdir walk per run
-      auto dir = m_store->artifacts_dir() / "logs" / std::to_string(*m_outcome.session_id);
+      auto dir = m_sink->artifacts_dir() / "logs" / std::to_string(*m_outcome.session_id);
       std::error_code ec;
       std::filesystem::create_directories(dir, ec);
       if (ec) {
@@ -171,21 +235,32 @@ private:
     return std::optional<std::filesystem::path>{*m_log_dir / fmt::format("{}-{}.log", benchmark_id, run_index + 1)};
   }
 
-  std::string failure_message(const ExecutionResult& result, const core::Run& run) const {
+  std::string failure_message(const ExecutionResult& result, const std::string& log) const {
     std::string message = fmt::format("Command {}. Use the '-i'/'--ignore-failure' option if you want to "
                                       "ignore this. Alternatively, use the '--show-output' option to debug "
                                       "what went wrong.",
                                       describe_ending(result));
-    if (!run.log_path.empty()) {
-      message += fmt::format(" Its output is in {}", run.log_path);
+    if (!log.empty()) {
+      message += fmt::format(" Its output is in {}", log);
     }
     return message;
   }
 
-  core::Run to_run(const ExecutionResult& result, std::size_t index, const std::string& log) {
+  // Ends the loop on a failed run (or warmup): the status says how it ended.
+  Stop fail(std::size_t command, const ExecutionResult& result, std::optional<std::size_t> run, const std::string& log) {
+    m_outcome.status =
+        result.status == core::RunStatus::timed_out ? LoopStatus::timed_out : LoopStatus::command_failed;
+    m_outcome.failure = LoopFailure{command, !run.has_value(), run, result, {}};
+    m_outcome.message = (run ? "" : "(warmup) ") + failure_message(result, log);
+    return Stop::failed;
+  }
+
+  core::Run to_run(const PlannedCommand& command, const ExecutionResult& result, std::size_t index,
+                   const std::string& log) {
     core::Run run = make_run(result, index, log);
-    if (m_plan.read_metrics) {
-      run.metrics = m_plan.read_metrics(result);
+    const MetricReader& reader = command.read_metrics ? command.read_metrics : m_plan.read_metrics;
+    if (reader) {
+      run.metrics = reader(result);
       for (const auto& [metric, value] : run.metrics) {
         if (!value) {
           m_observer.metric_missing(run, metric);
@@ -195,145 +270,272 @@ private:
     return run;
   }
 
-  Result<Stop> warmups(const PlannedCommand& command) {
-    for (std::size_t w = 0; w < m_plan.warmup; ++w) {
+  bool captures(const PlannedCommand& command) const {
+    return static_cast<bool>(command.read_metrics ? command.read_metrics : m_plan.read_metrics);
+  }
+
+  Result<Stop> warmup_once(std::size_t index, std::size_t w) {
+    const PlannedCommand& command = m_plan.commands[index];
+    if (stop_requested()) {
+      return Stop::interrupted;
+    }
+    if (auto hook = run_hook("preparation", command, command.prepare); !hook || *hook != Stop::no) {
+      return hook;
+    }
+    m_observer.warmup_started(w, m_plan.warmup);
+    ExecutionOptions options;
+    options.timeout_s = timeout(command);
+    options.show_output = m_plan.show_output;
+    options.capture_output = false;
+    auto result = m_executor.execute(spec(command, command.command), options);
+    if (!result) {
+      return tl::unexpected(result.error());
+    }
+    if (cut_short(*result)) {
+      return Stop::interrupted;
+    }
+    if (result->status != core::RunStatus::success && m_plan.ignore_failure == IgnoreFailure::no) {
+      return fail(index, *result, std::nullopt, "");
+    }
+    return run_hook("conclusion", command, command.conclude);
+  }
+
+  // Runs the verifier after measured run `run` of command `index`; a failure ends the loop.
+  Result<Stop> verify(std::size_t index, std::size_t run) {
+    const PlannedCommand& command = m_plan.commands[index];
+    if (!command.verify || (command.verify_when == VerifyWhen::first_run && run != 0)) {
+      return Stop::no;
+    }
+    ExecutionOptions options;
+    options.timeout_s = timeout(command);
+    options.capture_output = true;
+    auto result = m_executor.execute(spec(command, *command.verify), options);
+    if (!result) {
+      return make_error(fmt::format("the verify command '{}' could not run: {}", *command.verify, result.error().message));
+    }
+    if (cut_short(*result)) {
+      return Stop::interrupted;
+    }
+    if (result->status == core::RunStatus::success) {
+      return Stop::no;
+    }
+    std::vector<std::string> lines = util::split(std::string(util::trim(result->output)), '\n');
+    if (lines.size() > k_verifier_lines) {
+      lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(k_verifier_lines));
+    }
+    m_outcome.status = LoopStatus::verify_failed;
+    m_outcome.failure = LoopFailure{index, false, run, *result, util::join(lines, " | ")};
+    m_outcome.message = fmt::format("the verify command '{}' {} after run {}", *command.verify,
+                                    describe_ending(*result), run + 1);
+    return Stop::failed;
+  }
+
+  // One measured run of command `index`, stored as it ends. `total` is the planned count (nullopt:
+  // set from this first run).
+  Result<Stop> measure_once(std::size_t index, std::optional<std::size_t>& total) {
+    const PlannedCommand& command = m_plan.commands[index];
+    core::Benchmark& bench = m_outcome.benchmarks[index];
+    const std::size_t i = bench.runs.size();
+    if (stop_requested()) {
+      return Stop::interrupted;
+    }
+    if (auto hook = run_hook("preparation", command, command.prepare); !hook || *hook != Stop::no) {
+      return hook;
+    }
+    std::optional<double> expected;
+    if (!m_walls[index].empty()) {
+      expected = stats::quantile_of_sorted(m_walls[index], 0.5);
+    }
+    m_observer.run_started(i, total, expected);
+    auto log = log_path(m_ids[index], i);
+    if (!log) {
+      return tl::unexpected(log.error());
+    }
+    ExecutionOptions options;
+    options.timeout_s = timeout(command);
+    options.show_output = m_plan.show_output;
+    options.log_path = *log;
+    options.capture_output = captures(command);
+    if (m_plan.monitor != nullptr) {
+      m_plan.monitor->before_run(m_stop);
       if (stop_requested()) {
         return Stop::interrupted;
       }
-      if (auto hook = run_hook("preparation", command.prepare); !hook || *hook != Stop::no) {
-        return hook;
+    }
+    auto result = m_executor.execute(spec(command, command.command), options);
+    const std::optional<core::GpuRunStats> gpu = m_plan.monitor != nullptr ? m_plan.monitor->after_run() : std::nullopt;
+    if (!result) {
+      return tl::unexpected(result.error());
+    }
+    if (cut_short(*result)) {
+      return Stop::interrupted;
+    }
+    // A run that wrote nothing has no log file: record no path rather than one that does not exist.
+    core::Run run = to_run(command, *result, i, *log && result->log_created ? (*log)->string() : std::string());
+    run.gpu = gpu;
+    if (m_sink != nullptr) {
+      if (auto stored = m_sink->add_run(m_ids[index], run); !stored) {
+        return tl::unexpected(stored.error());
       }
-      m_observer.warmup_started(w, m_plan.warmup);
-      ExecutionOptions options;
-      options.timeout_s = m_plan.timeout_s;
-      options.show_output = m_plan.show_output;
-      options.capture_output = false;
-      auto result = m_executor.execute(spec(command.command), options);
-      if (!result) {
-        return tl::unexpected(result.error());
+    }
+    insert_wall(index, run.wall_s);
+    bench.runs.push_back(run);
+    ++m_outcome.kept_runs;
+    if (!total) {
+      total = planned_run_count(m_plan.count, run.wall_s);
+    }
+    m_observer.run_finished(bench, run, *total);
+    if (!run.succeeded() && m_plan.ignore_failure == IgnoreFailure::no) {
+      return fail(index, *result, i, run.log_path);
+    }
+    if (run.succeeded()) {
+      if (auto verified = verify(index, i); !verified || *verified != Stop::no) {
+        return verified;
       }
-      if (cut_short(*result)) {
-        return Stop::interrupted;
-      }
-      if (result->status != core::RunStatus::success && m_plan.ignore_failure == IgnoreFailure::no) {
-        m_outcome.message = "(warmup) " + failure_message(*result, core::Run{});
-        return Stop::failed;
-      }
-      if (auto hook = run_hook("conclusion", command.conclude); !hook || *hook != Stop::no) {
-        return hook;
+    }
+    return run_hook("conclusion", command, command.conclude);
+  }
+
+  bool rule_says_stop() const { return m_plan.stop_rule && m_plan.stop_rule(m_outcome.benchmarks); }
+
+  Result<Stop> measure_sequential() {
+    if (auto added = add_benchmarks(); !added) {
+      return tl::unexpected(added.error());
+    }
+    for (std::size_t index = 0; index < m_plan.commands.size(); ++index) {
+      const PlannedCommand& command = m_plan.commands[index];
+      m_observer.benchmark_started(index, m_plan.commands.size(), m_outcome.benchmarks[index]);
+      auto stop = [&]() -> Result<Stop> {
+        if (auto hook = run_hook("setup", command, command.setup); !hook || *hook != Stop::no) {
+          return hook;
+        }
+        for (std::size_t w = 0; w < m_plan.warmup; ++w) {
+          if (auto warm = warmup_once(index, w); !warm || *warm != Stop::no) {
+            return warm;
+          }
+        }
+        std::optional<std::size_t> total = m_plan.count.runs;
+        if (!total && !m_outcome.benchmarks[index].runs.empty()) { // resumed: the first run sets the count
+          total = planned_run_count(m_plan.count, m_outcome.benchmarks[index].runs.front().wall_s);
+        }
+        bool decided = false;
+        while (!decided && (!total || m_outcome.benchmarks[index].runs.size() < *total)) {
+          if (auto ran = measure_once(index, total); !ran || *ran != Stop::no) {
+            return ran;
+          }
+          decided = rule_says_stop();
+        }
+        auto cleaned = run_hook("cleanup", command, command.cleanup);
+        return cleaned && *cleaned == Stop::no && decided ? Result<Stop>(Stop::decided) : cleaned;
+      }();
+      m_observer.benchmark_finished(m_outcome.benchmarks[index]);
+      if (!stop || *stop != Stop::no) {
+        return stop;
       }
     }
     return Stop::no;
   }
 
-  Result<Stop> measure_command(std::size_t command_index) {
-    const PlannedCommand& command = m_plan.commands[command_index];
-    core::Benchmark bench;
-    bench.command = command.command;
-    bench.name = command.name;
-    bench.parameters = command.parameters;
-    std::int64_t benchmark_id = static_cast<std::int64_t>(command_index) + 1;
-    if (m_store != nullptr) {
-      auto id = m_store->add_benchmark(*m_outcome.session_id, bench);
-      if (!id) {
-        return tl::unexpected(id.error());
-      }
-      benchmark_id = *id;
+  // The commands of round `round` in order: forwards on even rounds, backwards on odd ones (A B, B A).
+  std::vector<std::size_t> round_order(std::size_t round) const {
+    std::vector<std::size_t> order(m_plan.commands.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      order[i] = round % 2 == 0 ? i : order.size() - 1 - i;
     }
-    m_observer.benchmark_started(command_index, m_plan.commands.size(), bench);
-    m_outcome.benchmarks.push_back(bench);
-    auto stop = measure_runs(command, benchmark_id);
-    m_observer.benchmark_finished(m_outcome.benchmarks.back());
-    return stop;
+    return order;
   }
 
-  Result<Stop> measure_runs(const PlannedCommand& command, std::int64_t benchmark_id) {
-    if (auto hook = run_hook("setup", command.setup); !hook || *hook != Stop::no) {
-      return hook;
+  Result<Stop> measure_interleaved() {
+    if (auto added = add_benchmarks(); !added) {
+      return tl::unexpected(added.error());
     }
-    if (auto warm = warmups(command); !warm || *warm != Stop::no) {
-      return warm;
+    const std::size_t n = m_plan.commands.size();
+    for (std::size_t index = 0; index < n; ++index) {
+      m_observer.benchmark_started(index, n, m_outcome.benchmarks[index]);
     }
-    core::Benchmark& bench = m_outcome.benchmarks.back();
-    std::optional<std::size_t> total = m_plan.count.runs;
-    std::vector<double> sorted_walls; // kept sorted by insertion: the median so far in O(1) per run
-    for (std::size_t i = 0; !total || i < *total; ++i) {
-      if (stop_requested()) {
-        return Stop::interrupted;
-      }
-      if (auto hook = run_hook("preparation", command.prepare); !hook || *hook != Stop::no) {
-        return hook;
-      }
-      std::optional<double> expected;
-      if (!sorted_walls.empty()) {
-        expected = stats::quantile_of_sorted(sorted_walls, 0.5);
-      }
-      m_observer.run_started(i, total, expected);
-
-      auto log = log_path(benchmark_id, i);
-      if (!log) {
-        return tl::unexpected(log.error());
-      }
-      ExecutionOptions options;
-      options.timeout_s = m_plan.timeout_s;
-      options.show_output = m_plan.show_output;
-      options.log_path = *log;
-      options.capture_output = static_cast<bool>(m_plan.read_metrics);
-      if (m_plan.monitor != nullptr) {
-        m_plan.monitor->before_run();
-        if (stop_requested()) {
-          return Stop::interrupted;
+    auto stop = [&]() -> Result<Stop> {
+      for (std::size_t index = 0; index < n; ++index) {
+        if (auto hook = run_hook("setup", m_plan.commands[index], m_plan.commands[index].setup);
+            !hook || *hook != Stop::no) {
+          return hook;
         }
       }
-      auto result = m_executor.execute(spec(command.command), options);
-      const std::optional<core::GpuRunStats> gpu =
-          m_plan.monitor != nullptr ? m_plan.monitor->after_run() : std::nullopt;
-      if (!result) {
-        return tl::unexpected(result.error());
-      }
-      if (cut_short(*result)) {
-        return Stop::interrupted;
-      }
-      // A run that wrote nothing has no log file: record no path rather than one that does not exist.
-      core::Run run = to_run(*result, i, *log && result->log_created ? (*log)->string() : std::string());
-      run.gpu = gpu;
-      if (m_store != nullptr) {
-        if (auto stored = m_store->add_run(benchmark_id, run); !stored) {
-          return tl::unexpected(stored.error());
+      for (std::size_t w = 0; w < m_plan.warmup; ++w) {
+        for (const std::size_t index : round_order(w)) {
+          if (auto warm = warmup_once(index, w); !warm || *warm != Stop::no) {
+            return warm;
+          }
         }
       }
-      sorted_walls.insert(std::upper_bound(sorted_walls.begin(), sorted_walls.end(), run.wall_s), run.wall_s);
-      bench.runs.push_back(run);
-      ++m_outcome.kept_runs;
-      if (!total) {
-        total = planned_run_count(m_plan.count, run.wall_s);
+      std::optional<std::size_t> total = m_plan.count.runs;
+      bool decided = false;
+      const auto count_of = [&](std::size_t index) { return m_outcome.benchmarks[index].runs.size(); };
+      for (;;) {
+        std::size_t fewest = count_of(0);
+        std::size_t most = count_of(0);
+        for (std::size_t index = 1; index < n; ++index) {
+          fewest = std::min(fewest, count_of(index));
+          most = std::max(most, count_of(index));
+        }
+        if (fewest == most) { // a round is complete: the evidence is balanced
+          if (fewest > 0 && rule_says_stop()) {
+            decided = true;
+            break;
+          }
+          if (total && fewest >= *total) {
+            break;
+          }
+        }
+        // A resumed round catches up the commands behind; a new round runs every command once.
+        // Measured rounds go on alternating where the warmups left off (A B | B A | A B ...).
+        for (const std::size_t index : round_order(fewest + m_plan.warmup)) {
+          if (fewest != most && count_of(index) == most) {
+            continue;
+          }
+          std::optional<std::size_t> planned = total;
+          if (auto ran = measure_once(index, planned); !ran || *ran != Stop::no) {
+            return ran;
+          }
+          if (!total && planned) {
+            total = planned;
+          } else if (total && planned && !m_plan.count.runs) {
+            total = std::max(*total, *planned);
+          }
+        }
       }
-      m_observer.run_finished(bench, run, *total);
-      if (!run.succeeded() && m_plan.ignore_failure == IgnoreFailure::no) {
-        m_outcome.message = failure_message(*result, run);
-        return Stop::failed;
+      for (std::size_t index = 0; index < n; ++index) {
+        if (auto hook = run_hook("cleanup", m_plan.commands[index], m_plan.commands[index].cleanup);
+            !hook || *hook != Stop::no) {
+          return hook;
+        }
       }
-      if (auto hook = run_hook("conclusion", command.conclude); !hook || *hook != Stop::no) {
-        return hook;
-      }
+      return decided ? Stop::decided : Stop::no;
+    }();
+    for (std::size_t index = 0; index < n; ++index) {
+      m_observer.benchmark_finished(m_outcome.benchmarks[index]);
     }
-    return run_hook("cleanup", command.cleanup);
+    return stop;
   }
 
   const RunPlan& m_plan;
   Executor& m_executor;
-  store::Store* m_store;
+  store::RunSink* m_sink;
   RunObserver& m_observer;
   const std::function<bool()>& m_stop;
   LoopOutcome m_outcome;
+  std::vector<std::int64_t> m_ids;               // the benchmarks' ids in the store (1-based indexes without one)
+  std::vector<std::vector<double>> m_walls;      // per command, sorted: the median so far in O(1) per run
   std::optional<std::filesystem::path> m_log_dir; // this session's log folder, once created
 };
 
 } // namespace
 
-Result<LoopOutcome> run_benchmarks(const RunPlan& plan, Executor& executor, store::Store* store,
+Result<LoopOutcome> run_benchmarks(const RunPlan& plan, Executor& executor, store::RunSink* sink,
                                    RunObserver& observer, const std::function<bool()>& stop_requested) {
-  Loop loop(plan, executor, store, observer, stop_requested);
+  if (plan.commands.empty()) {
+    return make_error("nothing to measure: the plan has no command");
+  }
+  Loop loop(plan, executor, sink, observer, stop_requested);
   return loop.run();
 }
 

@@ -54,8 +54,11 @@ Result<void> validate(const JobSpec& spec) {
   if (spec.max_attempts < 1) {
     return make_error(fmt::format("a job needs at least one attempt, not {}", spec.max_attempts));
   }
-  const auto payload = nlohmann::json::parse(spec.payload_json, nullptr, false);
-  if (!payload.is_object()) {
+  return validate_payload(spec.payload_json);
+}
+
+Result<void> validate_payload(const std::string& payload_json) {
+  if (!nlohmann::json::parse(payload_json, nullptr, false).is_object()) {
     return make_error("a job's payload must be a JSON object");
   }
   return {};

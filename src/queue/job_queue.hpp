@@ -74,6 +74,18 @@ public:
   /// Records the result (a JSON object) and status done or failed. False when the lease was lost:
   /// nothing was written.
   virtual Result<bool> finish(const Lease& lease, JobStatus status, const std::string& result_json) = 0;
+  /// Claims job `id` itself for `worker` when it is queued (a scheduler started the process meant for
+  /// it: `zkbench worker --job ID` in a Slurm job); nullopt when it is not queued (cancelled, already
+  /// claimed or finished). Error: no such job.
+  virtual Result<std::optional<Job>> claim_job(std::int64_t id, std::string_view worker, std::int64_t lease_us) = 0;
+  /// Ends a queued or running job without its lease, with `status` and `result_json` (a JSON object):
+  /// a job cancelled, or one its scheduler ended (time limit, node failure) before its worker could
+  /// record it. The lease is dropped, so a worker still running it changes nothing afterwards. False
+  /// when the job had already ended (nothing written).
+  virtual Result<bool> close(std::int64_t id, JobStatus status, const std::string& result_json) = 0;
+  /// Replaces the payload (a JSON object) of job `id`, whatever its status: the submitter adds what it
+  /// learns after queueing, such as the scheduler's job id. False when there is no such job.
+  virtual Result<bool> set_payload(std::int64_t id, const std::string& payload_json) = 0;
   /// Jobs, newest first, at most `limit`.
   virtual Result<std::vector<Job>> list(std::size_t limit) = 0;
   /// One job. Error: no such job.
@@ -91,5 +103,7 @@ std::string new_lease_token();
 
 /// Checks a spec before it is queued: non-empty kind and class, payload a JSON object.
 Result<void> validate(const JobSpec& spec);
+/// Error unless `payload_json` is a JSON object.
+Result<void> validate_payload(const std::string& payload_json);
 
 } // namespace zkbench::queue

@@ -21,10 +21,11 @@ inline constexpr const char* k_insert =
     "INSERT INTO jobs (kind, payload, machine_class, max_attempts, status, created_at_us) "
     "VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id";
 
-// $1 now, $2 the result recorded for the job.
+// $1 now, $2 the result recorded for the job, $3 the claimer's kind: a claimer expires only jobs of its
+// own kind (a Slurm job's row is closed from Slurm's state, never by a queue worker's claim).
 inline constexpr const char* k_expire =
     "UPDATE jobs SET status = 'failed', finished_at_us = $1, result = $2 WHERE id IN (SELECT id FROM jobs "
-    "WHERE status = 'running' AND lease_expires_at_us < $1 AND attempts >= max_attempts{lock})";
+    "WHERE status = 'running' AND lease_expires_at_us < $1 AND attempts >= max_attempts AND kind = $3{lock})";
 
 // $1 kind, $2 class, $3 now.
 inline constexpr const char* k_pick =
@@ -46,6 +47,20 @@ inline constexpr const char* k_heartbeat =
 inline constexpr const char* k_finish =
     "UPDATE jobs SET status = $1, result = $2, finished_at_us = $3 "
     "WHERE id = $4 AND lease_token = $5 AND status = 'running'";
+
+// $1 worker, $2 token, $3 lease expiry, $4 now, $5 id: claim_job, only while queued.
+inline constexpr const char* k_take_queued =
+    "UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = $1, lease_token = $2, "
+    "lease_expires_at_us = $3, heartbeat_at_us = $4, started_at_us = $4, result = NULL, finished_at_us = NULL "
+    "WHERE id = $5 AND status = 'queued'";
+
+// $1 status, $2 result, $3 now, $4 id: close, without a lease.
+inline constexpr const char* k_close =
+    "UPDATE jobs SET status = $1, result = $2, finished_at_us = $3, lease_token = NULL "
+    "WHERE id = $4 AND status IN ('queued', 'running')";
+
+// $1 payload, $2 id.
+inline constexpr const char* k_set_payload = "UPDATE jobs SET payload = $1 WHERE id = $2";
 
 inline constexpr const char* k_expired_result = R"({"error":"lease expired after the last attempt"})";
 

@@ -64,7 +64,7 @@ Result<std::optional<Job>> PgQueue::claim(std::string_view kind, std::string_vie
   return m_db.transact("claiming a job", [&](pqxx::work& tx) -> Result<std::optional<Job>> {
     const std::int64_t now = util::unix_now_us();
     pg_exec(tx, sql::for_dialect(sql::k_expire, Dialect::postgresql),
-            PgParams().add(now).add(sql::k_expired_result));
+            PgParams().add(now).add(sql::k_expired_result).add(kind));
     // SKIP LOCKED: a job another claimer is taking right now is passed over, not waited for.
     const pqxx::result picked = pg_exec(tx, sql::for_dialect(sql::k_pick, Dialect::postgresql),
                                         PgParams().add(kind).add(machine_class).add(now));
@@ -100,6 +100,38 @@ Result<bool> PgQueue::finish(const Lease& lease, JobStatus status, const std::st
                        .add(lease.job_id)
                        .add(lease.token))
                .affected_rows() == 1;
+  });
+}
+
+Result<std::optional<Job>> PgQueue::claim_job(std::int64_t id, std::string_view worker, std::int64_t lease_us) {
+  std::lock_guard lock(m_mutex);
+  return m_db.transact("claiming a job", [&](pqxx::work& tx) -> Result<std::optional<Job>> {
+    const std::int64_t now = util::unix_now_us();
+    const bool taken =
+        pg_exec(tx, sql::k_take_queued, PgParams().add(worker).add(new_lease_token()).add(now + lease_us).add(now).add(id))
+            .affected_rows() == 1;
+    ZKBENCH_TRY_ASSIGN(jobs, read_jobs(pg_exec(tx, sql::select_jobs("WHERE id = $1"), PgParams().add(id)),
+                                       location()));
+    if (jobs->empty()) {
+      return make_error(fmt::format("no job {} in store '{}'", id, location()));
+    }
+    return taken ? std::optional<Job>(std::move(jobs->front())) : std::optional<Job>();
+  });
+}
+
+Result<bool> PgQueue::close(std::int64_t id, JobStatus status, const std::string& result_json) {
+  std::lock_guard lock(m_mutex);
+  return m_db.transact("closing a job", [&](pqxx::work& tx) -> Result<bool> {
+    return pg_exec(tx, sql::k_close, PgParams().add(to_string(status)).add(result_json).add(util::unix_now_us()).add(id))
+               .affected_rows() == 1;
+  });
+}
+
+Result<bool> PgQueue::set_payload(std::int64_t id, const std::string& payload_json) {
+  ZKBENCH_TRY(validate_payload(payload_json));
+  std::lock_guard lock(m_mutex);
+  return m_db.transact("updating a job", [&](pqxx::work& tx) -> Result<bool> {
+    return pg_exec(tx, sql::k_set_payload, PgParams().add(payload_json).add(id)).affected_rows() == 1;
   });
 }
 

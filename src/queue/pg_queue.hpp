@@ -20,6 +20,9 @@ public:
                                    std::int64_t lease_us) override;
   Result<bool> heartbeat(const Lease& lease, std::int64_t lease_us) override;
   Result<bool> finish(const Lease& lease, JobStatus status, const std::string& result_json) override;
+  Result<std::optional<Job>> claim_job(std::int64_t id, std::string_view worker, std::int64_t lease_us) override;
+  Result<bool> close(std::int64_t id, JobStatus status, const std::string& result_json) override;
+  Result<bool> set_payload(std::int64_t id, const std::string& payload_json) override;
   Result<std::vector<Job>> list(std::size_t limit) override;
   Result<Job> get(std::int64_t id) override;
   std::string location() const override { return m_db.location(); }

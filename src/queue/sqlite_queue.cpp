@@ -55,6 +55,7 @@ Result<std::optional<Job>> SqliteQueue::claim(std::string_view kind, std::string
   ZKBENCH_TRY_ASSIGN(expire, m_db.prepare(sql::for_dialect(sql::k_expire, Dialect::sqlite)));
   ZKBENCH_TRY(expire->bind(1, now));
   ZKBENCH_TRY(expire->bind(2, std::string_view(sql::k_expired_result)));
+  ZKBENCH_TRY(expire->bind(3, kind));
   ZKBENCH_TRY(expire->run());
   ZKBENCH_TRY_ASSIGN(pick, m_db.prepare(sql::for_dialect(sql::k_pick, Dialect::sqlite)));
   ZKBENCH_TRY(pick->bind(1, kind));
@@ -100,6 +101,49 @@ Result<bool> SqliteQueue::finish(const Lease& lease, JobStatus status, const std
   ZKBENCH_TRY(stmt->bind(3, util::unix_now_us()));
   ZKBENCH_TRY(stmt->bind(4, lease.job_id));
   ZKBENCH_TRY(stmt->bind(5, std::string_view(lease.token)));
+  ZKBENCH_TRY(stmt->run());
+  return m_db.changes() == 1;
+}
+
+Result<std::optional<Job>> SqliteQueue::claim_job(std::int64_t id, std::string_view worker, std::int64_t lease_us) {
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(transaction, store::Transaction::begin(m_db));
+  const std::int64_t now = util::unix_now_us();
+  ZKBENCH_TRY_ASSIGN(take, m_db.prepare(sql::k_take_queued));
+  ZKBENCH_TRY(take->bind(1, worker));
+  ZKBENCH_TRY(take->bind(2, std::string_view(new_lease_token())));
+  ZKBENCH_TRY(take->bind(3, now + lease_us));
+  ZKBENCH_TRY(take->bind(4, now));
+  ZKBENCH_TRY(take->bind(5, id));
+  ZKBENCH_TRY(take->run());
+  const bool taken = m_db.changes() == 1;
+  ZKBENCH_TRY_ASSIGN(read, m_db.prepare(sql::select_jobs("WHERE id = $1")));
+  ZKBENCH_TRY(read->bind(1, id));
+  ZKBENCH_TRY_ASSIGN(jobs, read_jobs(*read));
+  ZKBENCH_TRY(transaction->commit());
+  if (jobs->empty()) {
+    return make_error(fmt::format("no job {} in store '{}'", id, location()));
+  }
+  return taken ? std::optional<Job>(std::move(jobs->front())) : std::optional<Job>();
+}
+
+Result<bool> SqliteQueue::close(std::int64_t id, JobStatus status, const std::string& result_json) {
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(sql::k_close));
+  ZKBENCH_TRY(stmt->bind(1, std::string_view(to_string(status))));
+  ZKBENCH_TRY(stmt->bind(2, std::string_view(result_json)));
+  ZKBENCH_TRY(stmt->bind(3, util::unix_now_us()));
+  ZKBENCH_TRY(stmt->bind(4, id));
+  ZKBENCH_TRY(stmt->run());
+  return m_db.changes() == 1;
+}
+
+Result<bool> SqliteQueue::set_payload(std::int64_t id, const std::string& payload_json) {
+  ZKBENCH_TRY(validate_payload(payload_json));
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(sql::k_set_payload));
+  ZKBENCH_TRY(stmt->bind(1, std::string_view(payload_json)));
+  ZKBENCH_TRY(stmt->bind(2, id));
   ZKBENCH_TRY(stmt->run());
   return m_db.changes() == 1;
 }

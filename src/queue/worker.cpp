@@ -176,12 +176,14 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
     lock_options.path = options.lock_path;
     ZKBENCH_TRY_ASSIGN(lock, workflow::MachineLock::acquire("jobs of class " + options.machine_class, lock_options));
     const auto claim_started = std::chrono::steady_clock::now();
-    ZKBENCH_TRY_ASSIGN(claimed, queue.claim("command", options.machine_class, options.name, options.lease_us));
+    ZKBENCH_TRY_ASSIGN(claimed, options.job_id
+                                    ? queue.claim_job(*options.job_id, options.name, options.lease_us)
+                                    : queue.claim("command", options.machine_class, options.name, options.lease_us));
     const auto claim_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                                  claim_started)
                               .count();
     if (!*claimed) {
-      if (options.once || options.until_empty) {
+      if (options.once || options.until_empty || options.job_id) {
         break;
       }
       // Let the machine go while idle: another zkbench may benchmark on it meanwhile.
@@ -193,6 +195,9 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
     const Lease lease{job.id, job.lease_token.value_or("")};
     log(fmt::format("job {}: claimed (attempt {}) by {}", job.id, job.attempts, options.name));
     nlohmann::json result = {{"worker", options.name}, {"attempt", job.attempts}, {"claim_us", claim_us}};
+    for (const auto& [key, value] : options.result_fields) {
+      result[key] = value;
+    }
     JobStatus status = JobStatus::failed;
     const auto argv = job_argv(job);
     if (!argv) {
@@ -217,6 +222,17 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
         } else if (WIFSIGNALED(outcome.wait_status)) {
           result["signal"] = WTERMSIG(outcome.wait_status);
         }
+        if ((WIFSIGNALED(outcome.wait_status) || stop_requested()) && options.ended_by) {
+          if (const auto ended = options.ended_by(); ended && ended->empty()) {
+            log(fmt::format("job {}: stopped by its scheduler; its end is recorded from the scheduler's state", job.id));
+            ++summary.failed;
+            break;
+          } else if (ended) {
+            result["ended"] = *ended;
+            status = JobStatus::failed;
+            log(fmt::format("job {}: ended by its scheduler: {}", job.id, *ended));
+          }
+        }
       }
     }
     const auto recorded = queue.finish(lease, status, result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -230,7 +246,7 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
       ++(status == JobStatus::done ? summary.done : summary.failed);
       log(fmt::format("job {}: {}", job.id, to_string(status)));
     }
-    if (options.once) {
+    if (options.once || options.job_id) {
       break;
     }
   }

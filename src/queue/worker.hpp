@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "queue/job_queue.hpp"
@@ -37,6 +39,15 @@ struct WorkerOptions {
   bool once = false;                         // stop after one job (or none)
   bool until_empty = false;                  // stop when no job is claimable
   std::filesystem::path log_dir;             // where each job's output goes
+  // Run this job of the queue only (claim_job), then stop: what a scheduler's batch job does.
+  std::optional<std::int64_t> job_id;
+  // Added to the recorded result (the scheduler's job id, the node).
+  std::map<std::string, std::string> result_fields;
+  // Asked when the job's command was ended by a signal or the worker was asked to stop: what ended it
+  // ("timed_out", "cancelled"), recorded as the result's "ended"; "" when the scheduler is ending the job
+  // but cannot say how yet: nothing is recorded, the scheduler's final state closes the job (JobQueue::close);
+  // nullopt: not the scheduler, the job is recorded as usual.
+  std::function<std::optional<std::string>()> ended_by;
 };
 
 struct WorkerSummary {
@@ -45,6 +56,7 @@ struct WorkerSummary {
   int lost = 0; // jobs whose lease was lost while running (their result was not recorded)
 };
 
+/// With `options.job_id`: claims that job only (nothing to do when it is no longer queued) and runs it.
 /// Runs the loop until `options` says stop or `stop_requested()` is true. `log` receives one line
 /// per event (claimed, finished, lease lost). Errors: the lock file cannot be opened, the queue fails.
 Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,

@@ -121,7 +121,12 @@ nlohmann::json current_json(const std::optional<CurrentRun>& current) {
           {"name", current->name},
           {"runs_done", current->runs_done},
           {"runs_total", current->runs_total},
-          {"log_tail", current->log_tail}};
+          {"log_tail", current->log_tail},
+          {"scheduler", current->scheduler_job.empty()
+                            ? nlohmann::json(nullptr)
+                            : nlohmann::json{{"job", current->scheduler_job},
+                                             {"node", current->node},
+                                             {"state", current->state}}}};
 }
 
 nlohmann::json notes_json(const std::vector<Note>& notes) {
@@ -168,6 +173,12 @@ nlohmann::json to_json(const Experiment& experiment, ExperimentDetail detail) {
                       {"verdict", input.verdict},
                       {"baseline_runs", input.baseline_runs},
                       {"candidate_runs", input.candidate_runs}});
+    if (input.gpu) {
+      inputs.back()["gpu"] = {{"runs", input.gpu->runs},
+                              {"energy_joules_median", input.gpu->energy_joules_median},
+                              {"memory_peak_bytes", input.gpu->memory_peak_bytes},
+                              {"throttled_runs", input.gpu->throttled_runs}};
+    }
   }
   nlohmann::json stopping = nlohmann::json::array();
   for (const StoppingPoint& point : experiment.stopping) {

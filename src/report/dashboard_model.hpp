@@ -61,6 +61,14 @@ struct BaselineSection {
 };
 
 /// One input of an experiment: baseline against candidate.
+/// The candidate's GPU figures of one input (results.json `gpu`), when its runs had GPU telemetry.
+struct GpuFigures {
+  int runs = 0;                        // runs with GPU telemetry
+  double energy_joules_median = 0;     // energy per run (per proof)
+  double memory_peak_bytes = 0;
+  int throttled_runs = 0;
+};
+
 struct InputResult {
   std::string input;
   Estimate baseline;
@@ -71,6 +79,7 @@ struct InputResult {
   std::string verdict;                 // this input's own verdict, "" when none
   std::vector<double> baseline_runs;   // the primary metric of each run, in run order
   std::vector<double> candidate_runs;
+  std::optional<GpuFigures> gpu;
 };
 
 struct StoppingPoint {
@@ -112,6 +121,10 @@ struct CurrentRun {
   int runs_done = 0;
   int runs_total = 0;
   std::vector<std::string> log_tail; // at most the last 50 lines
+  // Set when a scheduler runs it ({} initializers: aggregates that stop at log_tail stay complete).
+  std::string scheduler_job{};       // "Slurm job 12"
+  std::string node{};                // where the scheduler runs it (empty while pending)
+  std::string state{};               // the scheduler's state: "RUNNING", "PENDING (Dependency)"
 };
 
 struct Note {

@@ -1,6 +1,8 @@
 // experiments/NNN.html and its charts: one experiment in detail.
 #include <fmt/format.h>
 
+#include "util/strings.hpp"
+
 #include "report/html_common.hpp"
 
 namespace zkbench::report {
@@ -30,6 +32,25 @@ std::string profile_chart_path(const Experiment& experiment) {
   return fmt::format("charts/{}-profile.svg", experiment_id(experiment.number));
 }
 
+
+// The candidate's GPU figures per input (energy per proof, peak GPU memory, throttled runs); nothing when
+// no input had GPU telemetry.
+std::string gpu_table(const Experiment& experiment) {
+  std::string rows;
+  for (const InputResult& input : experiment.inputs) {
+    if (input.gpu) {
+      rows += fmt::format("<tr><td>{}</td><td>{:.1f} J</td><td>{}</td><td>{} of {}</td></tr>\n", esc(input.input),
+                          input.gpu->energy_joules_median, util::format_bytes(input.gpu->memory_peak_bytes),
+                          input.gpu->throttled_runs, input.gpu->runs);
+    }
+  }
+  if (rows.empty()) {
+    return {};
+  }
+  return "<section id=\"gpu\">\n<h2>GPU</h2>\n<table><thead><tr><th>input</th><th>energy per run (median)</th>"
+         "<th>peak GPU memory</th><th>throttled runs</th></tr></thead>\n<tbody>\n" +
+         rows + "</tbody></table>\n</section>\n";
+}
 
 std::string inputs_table(const Dashboard& dashboard, const Experiment& experiment) {
   if (experiment.inputs.empty()) {
@@ -104,6 +125,7 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
                      experiment.branch.empty() ? "" : " · branch <code>" + esc(experiment.branch) + "</code>");
   out += text_block("hypothesis", "Hypothesis", experiment.hypothesis, "No hypothesis recorded.");
   out += "<section id=\"inputs\">\n<h2>Per input</h2>\n" + inputs_table(dashboard, experiment) + "</section>\n";
+  out += gpu_table(experiment);
 
   out += "<section id=\"charts\">\n<h2>Runs</h2>\n<div class=\"charts\">\n";
   bool any = false;

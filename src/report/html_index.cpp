@@ -53,17 +53,24 @@ std::string current_section(const Dashboard& dashboard) {
     return "";
   }
   const CurrentRun& current = *dashboard.current;
+  // Experiment 0 is the baseline, or another job a scheduler runs (`run …`, `compound 1 2`): its name.
+  const bool baseline = current.name.empty() || current.name.rfind("baseline", 0) == 0;
   const std::string what = current.experiment == 0
-                               ? std::string("baseline")
+                               ? (baseline ? std::string("baseline") : esc(current.name))
                                : fmt::format("experiment {} — {}", experiment_id(current.experiment),
                                              esc(current.name));
   std::string log;
   for (const std::string& line : current.log_tail) {
     log += esc(line) + "\n";
   }
-  return fmt::format("<section id=\"current\">\n<h2>Current run</h2>\n<p>{}: run {} of {} "
+  const std::string scheduler =
+      current.scheduler_job.empty()
+          ? std::string()
+          : fmt::format("<p class=\"scheduler\">{}{}: {}</p>\n", esc(current.scheduler_job),
+                        current.node.empty() ? std::string() : " on " + esc(current.node), esc(current.state));
+  return fmt::format("<section id=\"current\">\n<h2>Current run</h2>\n{}<p>{}: run {} of {} "
                      "<progress max=\"{}\" value=\"{}\"></progress></p>\n<pre class=\"log\">{}</pre>\n</section>\n",
-                     what, current.runs_done, current.runs_total, std::max(current.runs_total, 1),
+                     scheduler, what, current.runs_done, current.runs_total, std::max(current.runs_total, 1),
                      current.runs_done, log);
 }
 

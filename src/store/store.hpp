@@ -17,28 +17,12 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "store/run_sink.hpp"
 #include "store/profile_record.hpp"
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::store {
-
-/// One invocation of a measuring command (zkbench run, ab, baseline, exp run, ...).
-struct SessionInfo {
-  std::string kind;           // "run", "ab", "baseline", "experiment", ...
-  std::string argv;           // the command line, for people
-  std::string host;           // hostname
-  std::string working_dir;
-  std::int64_t started_at_us = 0;
-  std::string machine_class;  // "h100", "rtx3090", ... ("" = not recorded); baselines compare within a class
-};
-
-enum class SessionStatus { running, complete, interrupted, failed };
-
-/// "running", "complete", "interrupted", "failed" (the names stored in the database).
-const char* to_string(SessionStatus status);
-/// The inverse of to_string; nullopt for any other text.
-std::optional<SessionStatus> session_status_from_string(std::string_view text);
 
 struct SessionRecord {
   std::int64_t id = 0;
@@ -49,25 +33,13 @@ struct SessionRecord {
   std::size_t run_count = 0;       // runs added to its benchmarks so far
 };
 
-class Store {
+/// Reading measured sessions back (history, export, the workflow's resumes, the dashboard).
+class RunHistory {
 public:
-  virtual ~Store() = default;
-
-  /// Starts a session (status running, no finish time); returns its id.
-  virtual Result<std::int64_t> begin_session(const SessionInfo& info) = 0;
+  virtual ~RunHistory() = default;
   /// Adds a session exactly as recorded elsewhere (status, finish time included), for `zkbench store
   /// copy`; returns its new id. The counts of `record` are ignored.
   virtual Result<std::int64_t> import_session(const SessionRecord& record) = 0;
-  /// Marks a session finished with `status`, finish time now. Error: no such session.
-  virtual Result<void> finish_session(std::int64_t session_id, SessionStatus status) = 0;
-
-  /// Adds a benchmark (command, name, parameters; runs are ignored) to a session, after the ones
-  /// already there; returns its id. Error: no such session.
-  virtual Result<std::int64_t> add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) = 0;
-  /// Adds one finished run (every field, metrics and GPU figures included) to a benchmark, durably;
-  /// returns its id. Errors: no such benchmark; a run with the same index already in that benchmark.
-  virtual Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) = 0;
-
   /// Sessions, newest first (by start time, then id), at most `limit`, with their counts.
   virtual Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) = 0;
   /// One session with its counts. Error: no such session ("no session 7 in store '...'").
@@ -75,10 +47,13 @@ public:
   /// The benchmarks of a session, with all their runs, in the order they were added; every field of
   /// core::Run reads back exactly as it was added. Error: no such session.
   virtual Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) = 0;
+};
 
-  // The optimization workflow's records (workflow_records.hpp). Each write is one transaction. Every
-  // backend keeps them (tests/unit/test_store_workflow_records.cpp runs on SQLite and PostgreSQL).
-
+/// The optimization workflow's records (workflow_records.hpp). Each write is one transaction. Every
+/// backend keeps them (tests/unit/test_store_workflow_records.cpp runs on SQLite and PostgreSQL).
+class WorkflowRecords {
+public:
+  virtual ~WorkflowRecords() = default;
   /// Adds a baseline with its inputs and machine class; returns its id. Error: an input names an
   /// unknown session (nothing is added).
   virtual Result<std::int64_t> add_baseline(const BaselineRecord& baseline) = 0;
@@ -107,9 +82,12 @@ public:
   virtual Result<std::int64_t> add_conflict(const ConflictRecord& conflict) = 0;
   /// Every compound test, oldest first.
   virtual Result<std::vector<ConflictRecord>> list_conflicts() = 0;
+};
 
-  // Profiles (profile_record.hpp). Every backend keeps them (SQLite and PostgreSQL).
-
+/// Profiles (profile_record.hpp). Every backend keeps them (SQLite and PostgreSQL).
+class ProfileStore {
+public:
+  virtual ~ProfileStore() = default;
   /// Adds a profile (every field but id and size_bytes); returns its id. Error: kind is neither
   /// "profile" nor "diff".
   virtual Result<std::int64_t> add_profile(const ProfileRecord& profile) = 0;
@@ -117,13 +95,14 @@ public:
   virtual Result<std::vector<ProfileRecord>> list_profiles() = 0;
   /// One profile with its content. Error: no such profile ("no profile 7 in store '...'").
   virtual Result<ProfileRecord> get_profile(std::int64_t profile_id) = 0;
+};
 
+/// A whole store: every role above, in one database. Callers that need one role take that interface
+/// (the run loop takes a RunSink), so they can be tested with a small fake.
+class Store : public RunSink, public RunHistory, public WorkflowRecords, public ProfileStore {
+public:
   /// The schema version of the open store.
   virtual int schema_version() const = 0;
-  /// Where run logs and other files of this store live (created on demand).
-  virtual std::filesystem::path artifacts_dir() const = 0;
-  /// The store's location as the user gave it (file path or URL), for messages.
-  virtual std::string location() const = 0;
 };
 
 /// The default store location: `.zkbench/zkbench.db` under `project_dir`.

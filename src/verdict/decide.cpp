@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -10,6 +11,9 @@
 namespace zkbench::verdict {
 
 namespace {
+
+// Runs per side below which equal values do not make a metric deterministic (issue 11).
+constexpr std::size_t k_min_deterministic_runs = 3;
 
 // Seed 002 §4.6 step 2: remove values further than `sigmas` standard deviations from the mean.
 std::vector<double> without_outliers(std::span<const double> xs, double sigmas, std::size_t& dropped) {
@@ -89,8 +93,42 @@ Decision decide_statistical(const MetricComparison& m, const Policy& policy) {
                                               policy.keep_threshold * 100);
     return {Verdict::maybe, false, fmt::format("{}: {}", percent(m.change), why)};
   }
+  if (m.change >= 0) { // slower or equal, but not significantly: no improvement at all
+    return {Verdict::discard, false, fmt::format("{}: no improvement (not significant, p={:.3g})", percent(m.change), p)};
+  }
   return {Verdict::discard, false,
           fmt::format("{}: improvement below {:.1f}% (p={:.3g})", percent(m.change), policy.maybe_threshold * 100, p)};
+}
+
+// Roughly how many more runs per side would let the 95% interval clear the nearest decision boundary
+// (0, the MAYBE and KEEP thresholds, the regression threshold): the half-width shrinks as 1/sqrt(n).
+// nullopt when the interval is unknown or already clear of every boundary.
+std::optional<int> runs_to_settle(const MetricComparison& m, const Policy& policy, std::size_t n) {
+  if (!m.ci_lo || !m.ci_hi || n < 2 || !std::isfinite(m.change)) {
+    return std::nullopt;
+  }
+  const double half = (*m.ci_hi - *m.ci_lo) / 2;
+  double distance = std::numeric_limits<double>::infinity();
+  for (const double boundary : {0.0, -policy.maybe_threshold, -policy.keep_threshold, policy.regression_threshold}) {
+    if (*m.ci_lo < boundary && boundary < *m.ci_hi) {
+      distance = std::min(distance, std::fabs(m.change - boundary));
+    }
+  }
+  if (!std::isfinite(distance) || !(half > 0)) {
+    return std::nullopt;
+  }
+  constexpr double k_most = 1000;
+  const double needed = distance > 0 ? static_cast<double>(n) * (half / distance) * (half / distance) : k_most;
+  return static_cast<int>(std::ceil(std::min(needed, k_most) - static_cast<double>(n)));
+}
+
+std::string settle_text(const MetricComparison& m, const Policy& policy, std::size_t n) {
+  const auto more = runs_to_settle(m, policy, n);
+  if (!more || *more <= 0) {
+    return {};
+  }
+  return *more >= 1000 - static_cast<int>(n) ? "; the change sits on a decision boundary: more runs are unlikely to settle it"
+                                             : fmt::format("; about {} more runs per side would likely settle it", *more);
 }
 
 } // namespace
@@ -139,7 +177,18 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
     return m;
   }
   fill_statistics(m, baseline, candidate);
-  m.deterministic = is_constant(baseline) && is_constant(candidate);
+  const std::size_t n = std::min(baseline.size(), candidate.size());
+  const bool constant = is_constant(baseline) && is_constant(candidate);
+  // A metric is deterministic only when it is seen to be: a single run (or two) equal by chance is not.
+  m.deterministic = constant && n >= k_min_deterministic_runs;
+  if (constant && !m.deterministic) {
+    m.decision = {Verdict::inconclusive, false,
+                  fmt::format("{}: equal runs on each side, but {} per side cannot show the metric is deterministic "
+                              "(needs {})",
+                              percent(m.change), n, k_min_deterministic_runs),
+                  static_cast<int>(k_min_deterministic_runs)};
+    return m;
+  }
   if (m.deterministic) {
     m.ci_lo = m.change;
     m.ci_hi = m.change;
@@ -151,7 +200,10 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
   // lies above the regression threshold is not hidden behind the flaky procedure.
   const bool clear_regression = m.welch_p && *m.welch_p < policy.p_threshold && m.ci_lo &&
                                 *m.ci_lo >= policy.regression_threshold;
-  if (!(worst_cv > policy.cv_limit) || clear_regression) {
+  // Likewise a clear improvement: an interval entirely beyond the KEEP threshold is KEEP, noisy or not
+  // (the noise is already in the interval).
+  const bool clear_keep = m.welch_p && *m.welch_p < policy.p_threshold && m.ci_hi && *m.ci_hi < -policy.keep_threshold;
+  if (!(worst_cv > policy.cv_limit) || clear_regression || clear_keep) {
     m.decision = decide_statistical(m, policy);
     return m;
   }
@@ -170,9 +222,9 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
   const double clean_cv = std::max(m.baseline.cv, m.candidate.cv);
   if (clean_cv > policy.cv_limit) {
     m.decision = {Verdict::inconclusive, false,
-                  fmt::format("still flaky after {} runs and dropping {} outliers beyond {:g} sigma: CV {:.1f}%",
+                  fmt::format("still flaky after {} runs and dropping {} outliers beyond {:g} sigma: CV {:.1f}%{}",
                               std::min(baseline.size(), candidate.size()), m.dropped_outliers,
-                              policy.outlier_sigma, clean_cv * 100)};
+                              policy.outlier_sigma, clean_cv * 100, settle_text(m, policy, n))};
     return m;
   }
   m.decision = decide_statistical(m, policy);
@@ -275,12 +327,30 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
       }
     }
   }
+  // "Any input regresses > 5%" counts an input only when its regression is established: the primary
+  // metric's interval lies above 0 (or the metric is deterministic). An input that only may regress
+  // asks for more runs instead of deciding.
   for (const auto& input : inputs) {
-    if (input.change > policy.input_regression_limit) {
+    if (!(input.change > policy.input_regression_limit)) {
+      continue;
+    }
+    const MetricComparison* primary = primary_comparison(input.metrics, policy.primary_metric);
+    const bool established = primary == nullptr || primary->deterministic || (primary->ci_lo && *primary->ci_lo > 0.0);
+    if (established) {
       return {Verdict::discard, true,
               fmt::format("input '{}' regresses {} (> {:.0f}% on any input)", input.command, percent(input.change),
                           policy.input_regression_limit * 100)};
     }
+    if (input.decision.verdict != Verdict::inconclusive) {
+      continue; // decided on its own (e.g. no change in deterministic work): not a regression
+    }
+    const std::size_t n = primary->candidate.n;
+    return {Verdict::inconclusive, false,
+            fmt::format("input '{}' may regress {} (> {:.0f}%) but its interval [{}, {}] includes no change{}",
+                        input.command, percent(input.change), policy.input_regression_limit * 100,
+                        primary->ci_lo ? percent(*primary->ci_lo) : "n/a", primary->ci_hi ? percent(*primary->ci_hi) : "n/a",
+                        settle_text(*primary, policy, n)),
+            static_cast<int>(n) * 2};
   }
   double weighted = 0;
   double total_weight = 0;
@@ -297,7 +367,11 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
     }
   }
   if (all_inconclusive || total_weight <= 0) {
-    return {Verdict::inconclusive, false, "every input is inconclusive", more_runs};
+    std::string why;
+    for (const auto& input : inputs) {
+      why += fmt::format("; {}: {}", input.command, input.decision.reason);
+    }
+    return {Verdict::inconclusive, false, "every input is inconclusive" + why, more_runs};
   }
   const double change = weighted / total_weight;
   const std::string head = fmt::format("weighted change over {} inputs {}", inputs.size(), percent(change));

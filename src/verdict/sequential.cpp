@@ -40,8 +40,13 @@ Decision not_keep(const Look& look, const Policy& policy) {
     return {Verdict::maybe, false,
             fmt::format("sequential: {} rules out KEEP (> {:.1f}%)", interval_text(look), policy.keep_threshold * 100)};
   }
+  if (look.change >= 0) { // no improvement at all: say so rather than "below the threshold"
+    return {Verdict::discard, false,
+            fmt::format("sequential: {} rules out KEEP (> {:.1f}%); no improvement", interval_text(look),
+                        policy.keep_threshold * 100)};
+  }
   return {Verdict::discard, false,
-          fmt::format("sequential: {} rules out KEEP (> {:.1f}%); estimate below {:.1f}%", interval_text(look),
+          fmt::format("sequential: {} rules out KEEP (> {:.1f}%); improvement below {:.1f}%", interval_text(look),
                       policy.keep_threshold * 100, policy.maybe_threshold * 100)};
 }
 
@@ -61,7 +66,8 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   look.change = stats::mean(candidate) / stats::mean(baseline) - 1.0;
 
-  if (is_constant(baseline) && is_constant(candidate)) {
+  // Equal runs decide exactly, once at least 3 per side show the metric is deterministic.
+  if (is_constant(baseline) && is_constant(candidate) && look.runs >= 3) {
     look.lo = look.hi = look.change;
     if (may_stop) {
       look.stop = true;
@@ -88,7 +94,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       // interval at max_runs, centred where the estimate is now, would still reach into the DISCARD
       // region, so KEEP cannot be established within the budget. Stopping then can only give a
       // non-KEEP verdict, so it cannot add false KEEPs; it costs power, which bench/verdicts measures.
-      if (options.futility && look.runs < options.max_runs) {
+      if (options.futility && look.runs < options.max_runs && look.runs >= options.futility_min_runs) {
         const double scale = std::sqrt(static_cast<double>(look.runs) / static_cast<double>(options.max_runs));
         const double df_final = welch->df * static_cast<double>(options.max_runs - 1) / static_cast<double>(look.runs - 1);
         const double t_final = stats::student_t_quantile(1.0 - options.alpha * options.final_share, df_final);
@@ -157,45 +163,107 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
   return trace;
 }
 
+AbDecider::AbDecider(std::string metric, Policy policy, AbOptions options)
+    : m_metric(std::move(metric)), m_policy(std::move(policy)), m_options(options),
+      m_target(options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs) {}
+
+int AbDecider::max_pairs() const {
+  if (m_options.strategy == Strategy::sequential) {
+    return m_options.sequential.max_runs;
+  }
+  return std::max(m_options.runs, m_policy.flaky_runs);
+}
+
+bool AbDecider::look(std::span<const double> baseline, std::span<const double> candidate) {
+  const int n = static_cast<int>(std::min(baseline.size(), candidate.size()));
+  if (m_options.strategy == Strategy::sequential) {
+    if (n < m_options.sequential.min_runs) {
+      return false;
+    }
+    const auto look = sequential_look(baseline.first(static_cast<std::size_t>(n)),
+                                      candidate.first(static_cast<std::size_t>(n)), m_policy, m_options.sequential);
+    m_trace.push_back(look.look);
+    if (look.look.stop) {
+      m_decision = look.decision;
+      m_stopped_early = n < m_options.sequential.max_runs;
+      m_decided = true;
+    }
+    return m_decided;
+  }
+  if (n < m_target) {
+    return false;
+  }
+  m_decision = compare_metric(m_metric, baseline, candidate, m_policy).decision;
+  if (m_decision.more_runs > n) {
+    m_target = m_decision.more_runs; // flaky: extend, then decide again (seed 002 §4.6)
+    return false;
+  }
+  m_decided = true;
+  return true;
+}
+
+AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const double> candidate) const {
+  AbOutcome out;
+  out.baseline.assign(baseline.begin(), baseline.end());
+  out.candidate.assign(candidate.begin(), candidate.end());
+  out.trace = m_trace;
+  out.stopped_early = m_stopped_early;
+  out.comparison = compare_metric(m_metric, baseline, candidate, m_policy);
+  // A loop that ended before the decider decided (run count reached) decides on what it has.
+  out.decision = m_decided ? m_decision : out.comparison.decision;
+  out.comparison.decision = out.decision;
+  return out;
+}
+
 Result<AbOutcome> run_ab(const Sampler& sample, const std::string& metric, const Policy& policy,
                          const AbOptions& options) {
-  AbOutcome out;
-  int target = options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs;
-  for (int pair = 0;; ++pair) {
+  AbDecider decider(metric, policy, options);
+  std::vector<double> baseline;
+  std::vector<double> candidate;
+  for (int pair = 0; pair < decider.max_pairs(); ++pair) {
     // A B, B A, A B, ...: a linear drift adds the same amount to both sides over every two pairs.
     const Side first = pair % 2 == 0 ? Side::baseline : Side::candidate;
     for (const Side side : {first, first == Side::baseline ? Side::candidate : Side::baseline}) {
-      auto& values = side == Side::baseline ? out.baseline : out.candidate;
+      auto& values = side == Side::baseline ? baseline : candidate;
       auto value = sample(side, static_cast<int>(values.size()));
       if (!value) {
         return tl::unexpected(value.error());
       }
       values.push_back(*value);
     }
-    const int n = pair + 1;
-    if (options.strategy == Strategy::sequential) {
-      if (n < options.sequential.min_runs) {
-        continue;
-      }
-      const auto look = sequential_look(out.baseline, out.candidate, policy, options.sequential);
-      out.trace.push_back(look.look);
-      if (look.look.stop) {
-        out.decision = look.decision;
-        out.stopped_early = n < options.sequential.max_runs;
-        break;
-      }
-    } else if (n >= target) {
-      out.decision = compare_metric(metric, out.baseline, out.candidate, policy).decision;
-      if (out.decision.more_runs > n) {
-        target = out.decision.more_runs; // flaky: extend, then decide again (seed 002 §4.6)
-        continue;
-      }
+    if (decider.look(baseline, candidate)) {
       break;
     }
   }
-  out.comparison = compare_metric(metric, out.baseline, out.candidate, policy);
-  out.comparison.decision = out.decision;
-  return out;
+  return decider.outcome(baseline, candidate);
+}
+
+bool clearly_slower(std::span<const double> baseline, std::span<const double> candidate, double multiplier,
+                    const SequentialOptions& options) {
+  const std::size_t n = std::min(baseline.size(), candidate.size());
+  if (static_cast<int>(n) < std::max(options.min_runs, 2)) {
+    return false;
+  }
+  const auto positive = [](double x) { return x > 0; };
+  if (!std::all_of(baseline.begin(), baseline.end(), positive) ||
+      !std::all_of(candidate.begin(), candidate.end(), positive)) {
+    return false;
+  }
+  std::vector<double> lb;
+  std::vector<double> lc;
+  std::transform(baseline.begin(), baseline.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(lb),
+                 [](double x) { return std::log(x); });
+  std::transform(candidate.begin(), candidate.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(lc),
+                 [](double x) { return std::log(x); });
+  const auto welch = stats::welch_t_test(lc, lb);
+  if (!welch) {
+    return false;
+  }
+  if (!(welch->se > 0.0)) { // both sides constant: the exact ratio decides
+    return welch->difference > std::log(multiplier);
+  }
+  const double t = stats::student_t_quantile(1.0 - look_level(static_cast<int>(n), options), welch->df);
+  return welch->difference - t * welch->se > std::log(multiplier);
 }
 
 } // namespace zkbench::verdict

@@ -41,6 +41,8 @@ struct SequentialOptions {
   double final_share = 0.8;  // share of alpha kept for the look at max_runs
   bool futility = true;      // stop early when KEEP is out of reach within max_runs (see below)
   double futility_z = 1.0;   // how optimistic the futility projection is (standard errors of drift)
+  int futility_min_runs = 0; // no futility stop before this many runs per side (one outlier in 3 pairs
+                             // should not end an input that would reach KEEP)
 };
 
 /// The interval after one pair (the dashboard draws these as the stopping trace).
@@ -92,9 +94,41 @@ struct AbOutcome {
   Decision decision;
 };
 
+/// The A/B decision taken one look at a time, after every pair of runs: the run loop's stop rule for
+/// `zkbench ab` and `exp run`, and run_ab below. Fixed: decide at `runs` pairs (extended once to the
+/// policy's flaky_runs when the sample is flaky). Sequential: sequential_look after each pair.
+class AbDecider {
+public:
+  AbDecider(std::string metric, Policy policy, AbOptions options);
+  /// Looks at equal-sized samples (n pairs so far); true when the evidence suffices (decision() is set).
+  bool look(std::span<const double> baseline, std::span<const double> candidate);
+  /// The most pairs the decision may need (the loop's run count): max_runs, or runs (flaky: flaky_runs).
+  int max_pairs() const;
+  const Decision& decision() const { return m_decision; }
+  /// The outcome on the final samples: the metric's comparison with the decision, the trace.
+  AbOutcome outcome(std::span<const double> baseline, std::span<const double> candidate) const;
+
+private:
+  std::string m_metric;
+  Policy m_policy;
+  AbOptions m_options;
+  int m_target = 0;
+  std::vector<Look> m_trace;
+  Decision m_decision;
+  bool m_decided = false;
+  bool m_stopped_early = false;
+};
+
 /// Runs pairs in the order A B, B A, A B, ... (so drift falls on both sides alike) and decides with the
-/// policy. Returns the sampler's first error.
+/// policy (AbDecider). Returns the sampler's first error.
 Result<AbOutcome> run_ab(const Sampler& sample, const std::string& metric, const Policy& policy,
                          const AbOptions& options);
+
+/// True when the candidate is clearly slower than `multiplier` x the baseline measured beside it: the
+/// lower bound of the sequential interval of the change (valid under repeated looks, at the level of
+/// this look) lies above multiplier - 1. Never before options.min_runs pairs. The workflow's KILL: a
+/// single slow or cold run never satisfies it.
+bool clearly_slower(std::span<const double> baseline, std::span<const double> candidate, double multiplier,
+                    const SequentialOptions& options);
 
 } // namespace zkbench::verdict

@@ -46,11 +46,12 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     options.status->write();
   }
   say(fmt::format("building {} ({})", outcome.commit.substr(0, 12), config.benchmark.build));
-  WORKFLOW_TRY(build_checkout(config, ws.root(), ws.state_dir() / "logs" / "baseline-build.log"));
+  WORKFLOW_TRY(build_checkout(ws, ws.root(), ws.state_dir() / "logs" / "baseline-build.log"));
 
   std::vector<store::BaselineInput> records;
   for (const InputSpec& input : ws.project.inputs.inputs) {
-    auto hash = correctness_hash(config, input, ws.root());
+    WORKFLOW_TRY(ensure_input(ws, input));
+    auto hash = correctness_hash(ws, input, ws.root());
     if (!hash) {
       return tl::unexpected(hash.error());
     }
@@ -62,15 +63,25 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   if (!policy) {
     return tl::unexpected(policy.error());
   }
+  // A baseline is recorded once every input is measured; meanwhile its sessions are linked to the
+  // commit and the number of baselines recorded so far, so a killed `zkbench baseline` resumes with the
+  // runs it kept, and a later baseline of the same commit measures afresh.
+  auto recorded = ws.store->list_baselines();
+  if (!recorded) {
+    return tl::unexpected(recorded.error());
+  }
   MeasureOptions measure;
-  measure.owner = "baseline";
-  measure.owner_id = -now_us(); // a baseline is recorded once measured; its sessions are linked meanwhile
+  measure.owner = "baseline:" + outcome.commit;
+  measure.owner_id = static_cast<std::int64_t>(recorded->size());
+  measure.label = "zkbench baseline";
+  measure.session_kind = "baseline";
   measure.runs = options.runs.value_or(config.benchmark.runs);
   measure.warmup = config.benchmark.warmup;
-  measure.cooldown_s = config.benchmark.cooldown_seconds;
   measure.status = options.status;
-  measure.machine_class = ws.machine_class;
+  // The verifier checks the command itself once: a proof of the baseline's code must verify.
+  const SideSpec side{"baseline", ws.root(), measure::VerifyWhen::first_run};
   std::vector<core::Benchmark> measured;
+  std::vector<store::SessionLink> input_sessions; // every session of every input (a resumed input has several)
   const auto& inputs = ws.project.inputs.inputs;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (options.status != nullptr) {
@@ -79,28 +90,41 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     }
     say(fmt::format("measuring {} ({}/{}): {} runs, {} warmup", inputs[i].name, i + 1, inputs.size(), measure.runs,
                     measure.warmup));
-    auto m = measure_input(*ws.store, ws.project, inputs[i], ws.root(), measure);
+    auto m = measure_input(ws, inputs[i], std::span(&side, 1), measure);
     if (!m) {
       return tl::unexpected(m.error());
     }
-    if (m->end == InputEnd::interrupted) {
-      return make_error("interrupted: the baseline is not recorded (its runs are in the store)");
+    if (m->resumed_runs > 0) {
+      say(fmt::format("resumed {} with {} runs already in the store", inputs[i].name, m->resumed_runs));
     }
-    if (m->end != InputEnd::measured) {
+    if (m->end == InputEnd::interrupted) {
+      return make_error("interrupted: the baseline is not recorded yet; its runs are kept: zkbench baseline resumes");
+    }
+    if (m->end == InputEnd::verify_failed) {
+      return make_error(fmt::format("the verify command fails on the baseline's own code (input '{}'): {}: {}",
+                                    inputs[i].name, m->message, m->verifier_output));
+    }
+    if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
       return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
     }
-    auto links = ws.store->session_links("baseline", measure.owner_id);
+    auto links = ws.store->session_links(measure.owner, measure.owner_id);
     if (!links || links->empty()) {
       return make_error("the baseline's measuring session was not linked in the store");
     }
-    records[i].session_id = links->back().session_id;
-    const auto times = m->bench.wall_times();
+    for (const store::SessionLink& link : *links) {
+      if (link.input == inputs[i].name) {
+        records[i].session_id = link.session_id;
+        input_sessions.push_back(link);
+      }
+    }
+    const core::Benchmark& bench = m->sides.front();
+    const auto times = bench.wall_times();
     BaselineInputSummary summary{inputs[i].name, times.size(), stats::median(times), stats::cv(times), records[i].output_hash};
     if (auto warning = spread_warning(inputs[i].name, summary.cv, policy->cv_limit, measure.runs); !warning.empty()) {
       outcome.warnings.push_back(warning);
     }
     outcome.inputs.push_back(summary);
-    measured.push_back(m->bench);
+    measured.push_back(bench);
   }
 
   // Files first, then the store record: a baseline in the store always has its files.
@@ -127,7 +151,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   WORKFLOW_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
   if (!inputs.empty()) {
-    auto profiled = capture_profile(config, inputs.front(), ws.root(), dir / "profile.txt");
+    auto profiled = capture_profile(ws, inputs.front(), ws.root(), dir / "profile.txt");
     if (!profiled) {
       outcome.warnings.push_back("no baseline profile: " + profiled.error().message);
     } else if (*profiled) {
@@ -143,6 +167,11 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     return tl::unexpected(id.error());
   }
   outcome.baseline_id = *id;
+  for (store::SessionLink link : input_sessions) { // baseline_benchmarks reads every session of an input
+    link.owner = "baseline";
+    link.owner_id = *id;
+    WORKFLOW_TRY(ws.store->link_session(link));
+  }
   // The baseline's profile in the store too: the dashboard compares experiments' profiles with it.
   if (config.profile && std::filesystem::exists(dir / "profile.txt")) {
     store::ProfileRecord record;

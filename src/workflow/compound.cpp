@@ -87,7 +87,8 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
   }
   if (outcome.verdict.empty()) {
     // Sessions of a compound test are linked to a fresh id: a combination is measured from scratch.
-    EvaluationRequest request{branch, "compound-" + util::join(ids, "-"), "compound", -record.created_at_us, ""};
+    EvaluationRequest request{branch, "compound-" + util::join(ids, "-"), "compound", -record.created_at_us, "",
+                              "zkbench compound " + util::join(ids, " ")};
     auto ev = evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options);
     if (!ev) {
       return tl::unexpected(ev.error());

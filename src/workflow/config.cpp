@@ -153,6 +153,7 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
                   "expected a number > 1 (1.10 = kill at 110% of the baseline), got " + YamlReader::describe(tm));
     }
     bench.timeout_multiplier = *value;
+    bench.timeout_multiplier_set = true;
   }
   if (node["cooldown_seconds"].IsDefined()) {
     bench.cooldown_seconds = reader.non_negative_number(node["cooldown_seconds"], "benchmark.cooldown_seconds");
@@ -248,7 +249,7 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
   try {
     reader.check_map(*root, "",
                      {"benchmark", "correctness", "policy", "inputs", "vars", "profile", "guest", "store", "objective",
-                      "dashboard_url"});
+                      "dashboard_url", "fleet"});
     ProjectConfig config;
     config.file = std::filesystem::absolute(path).lexically_normal();
     config.root = config.file.parent_path();
@@ -282,6 +283,7 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
         reader.fail(url, "dashboard_url", "expected an http:// or https:// URL, got '" + config.dashboard_url + "'");
       }
     }
+    config.fleet = read_fleet(reader, *root);
     return config;
   } catch (const YamlError& e) {
     return make_error(e.what());

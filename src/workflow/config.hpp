@@ -25,6 +25,7 @@
 //   store: benchmarks/zkbench.db          # optional: SQLite path or postgres:// URL
 //   objective: "…"                        # optional: text for PLAN.md
 //   dashboard_url: "http://bench-host:8080/"   # optional: the dashboard link in notifications
+//   fleet: {scheduler: slurm, partition: gpu, gres: "gpu:1"}   # optional: see fleet_config.hpp
 //
 // Command placeholders: {input} (the input's path), {input_name}, {out} (a scratch folder zkbench gives
 // each input, for proofs), and every key of `vars`. Values are shell-quoted when substituted.
@@ -39,6 +40,7 @@
 #include "measure/executor.hpp"
 #include "util/error.hpp"
 #include "workflow/command_template.hpp"
+#include "workflow/fleet_config.hpp"
 #include "workflow/inputs.hpp"
 
 namespace zkbench::workflow {
@@ -49,6 +51,7 @@ struct BenchmarkConfig {
   int runs = 10;
   int warmup = 3;
   double timeout_multiplier = 1.10;          // the policy's when not set in the file
+  bool timeout_multiplier_set = false;       // zkbench.yaml sets it (it then overrides a policy file's)
   double cooldown_seconds = 60;              // the policy's when not set in the file
   std::optional<double> max_start_temp_c;
   std::map<std::string, std::string> metrics;      // name -> RE2 regex (one capture group: the value)
@@ -91,6 +94,7 @@ struct ProjectConfig {
   std::optional<std::string> store;
   std::string objective;
   std::string dashboard_url;                 // http(s) URL; empty: notifications use http://<host>:8080/
+  FleetConfig fleet;                         // where `zkbench submit` sends jobs
 };
 
 /// The placeholders zkbench itself provides to commands.

@@ -35,14 +35,18 @@ const std::array<ToolProbe, 8>& tool_probes() {
   return probes;
 }
 
-std::string first_line_of(const std::string& text) {
-  return std::string(util::trim(text.substr(0, text.find('\n'))));
-}
-
 std::string git_output(const std::filesystem::path& dir, std::vector<std::string> args) {
   args.insert(args.begin(), {"git", "-C", dir.string()});
   const auto out = probe_command(args);
   return out && out->exit_code == 0 ? out->output : std::string();
+}
+
+// The GPU's total memory in whole bytes, as environment.yaml records it.
+std::optional<std::int64_t> memory_bytes(const gpu::GpuInfo& info) {
+  if (!info.memory_total_bytes) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(*info.memory_total_bytes);
 }
 
 std::string optional_bytes(const std::optional<std::int64_t>& bytes) {
@@ -59,9 +63,9 @@ std::map<std::string, std::string> comparable_fields(const Environment& env) {
   };
   if (env.gpu) {
     fields["gpu.name"] = env.gpu->name;
-    fields["gpu.memory_bytes"] = optional_bytes(env.gpu->memory_bytes);
-    fields["gpu.driver"] = env.gpu->driver;
-    fields["gpu.cuda"] = env.gpu->cuda;
+    fields["gpu.memory_bytes"] = optional_bytes(memory_bytes(*env.gpu));
+    fields["gpu.driver"] = env.gpu->driver_version;
+    fields["gpu.cuda"] = env.gpu->cuda_version;
   }
   for (const auto& [tool, version] : env.toolchain) {
     fields["toolchain." + tool] = version;
@@ -74,21 +78,9 @@ std::map<std::string, std::string> comparable_fields(const Environment& env) {
 
 } // namespace
 
-std::optional<GpuInfo> probe_gpu_with_nvidia_smi() {
-  if (!find_on_path("nvidia-smi")) {
-    return std::nullopt;
-  }
-  const auto query = probe_command({"nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"});
-  if (!query || query->exit_code != 0) {
-    return std::nullopt;
-  }
-  auto gpu = parse_nvidia_smi_gpu_line(first_line_of(query->output));
-  if (gpu) {
-    if (const auto banner = probe_command({"nvidia-smi"}); banner && banner->exit_code == 0) {
-      gpu->cuda = parse_cuda_version(banner->output);
-    }
-  }
-  return gpu;
+std::optional<gpu::GpuInfo> probe_gpu() {
+  auto info = gpu::open_best_source()->info();
+  return info ? std::optional<gpu::GpuInfo>(std::move(*info)) : std::nullopt;
 }
 
 Environment collect_environment(const CollectOptions& options) {
@@ -146,12 +138,12 @@ std::string to_yaml(const Environment& env) {
   if (env.gpu) {
     out << YAML::Key << "gpu" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "name" << YAML::Value << env.gpu->name;
-    if (env.gpu->memory_bytes) {
-      out << YAML::Key << "memory" << YAML::Value << util::format_bytes(static_cast<double>(*env.gpu->memory_bytes));
-      out << YAML::Key << "memory_bytes" << YAML::Value << *env.gpu->memory_bytes;
+    if (const auto bytes = memory_bytes(*env.gpu)) {
+      out << YAML::Key << "memory" << YAML::Value << util::format_bytes(static_cast<double>(*bytes));
+      out << YAML::Key << "memory_bytes" << YAML::Value << *bytes;
     }
-    out << YAML::Key << "driver" << YAML::Value << env.gpu->driver;
-    out << YAML::Key << "cuda" << YAML::Value << env.gpu->cuda;
+    out << YAML::Key << "driver" << YAML::Value << env.gpu->driver_version;
+    out << YAML::Key << "cuda" << YAML::Value << env.gpu->cuda_version;
     out << YAML::EndMap;
   }
   out << YAML::Key << "toolchain" << YAML::Value << YAML::BeginMap;
@@ -189,13 +181,13 @@ Result<Environment> parse_environment_yaml(std::string_view text, const std::str
       env.machine.kernel = str(m["kernel"]);
     }
     if (YAML::Node g = root["gpu"]; g.IsMap()) {
-      GpuInfo gpu;
+      gpu::GpuInfo gpu;
       gpu.name = str(g["name"]);
       if (g["memory_bytes"]) {
-        gpu.memory_bytes = g["memory_bytes"].as<std::int64_t>();
+        gpu.memory_total_bytes = static_cast<double>(g["memory_bytes"].as<std::int64_t>());
       }
-      gpu.driver = str(g["driver"]);
-      gpu.cuda = str(g["cuda"]);
+      gpu.driver_version = str(g["driver"]);
+      gpu.cuda_version = str(g["cuda"]);
       env.gpu = gpu;
     }
     if (YAML::Node t = root["toolchain"]; t.IsMap()) {

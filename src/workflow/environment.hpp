@@ -12,16 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "gpu/telemetry.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::workflow {
 
-struct GpuInfo {
-  std::string name;                        // "NVIDIA H100 80GB HBM3"
-  std::optional<std::int64_t> memory_bytes;
-  std::string driver;                      // "590.48.01"
-  std::string cuda;                        // "13.1" (the driver's CUDA version), empty when unknown
-};
 
 struct MachineInfo {
   std::string hostname;
@@ -34,7 +29,7 @@ struct MachineInfo {
 
 struct Environment {
   MachineInfo machine;
-  std::optional<GpuInfo> gpu;              // absent on a machine without a GPU
+  std::optional<gpu::GpuInfo> gpu;         // absent on a machine without a GPU
   std::map<std::string, std::string> toolchain; // tool -> version word, only the tools found
   std::string commit;                      // git HEAD, empty outside a repository
   bool dirty = false;                      // tracked files modified
@@ -45,13 +40,14 @@ struct Environment {
 
 /// How the GPU is found. The default runs nvidia-smi when it is on PATH; the GPU telemetry module
 /// can supply an NVML-based probe instead.
-using GpuProbe = std::function<std::optional<GpuInfo>()>;
-std::optional<GpuInfo> probe_gpu_with_nvidia_smi();
+using GpuProbe = std::function<std::optional<gpu::GpuInfo>()>;
+/// GPU 0 through gpu::open_best_source() (NVML, else nvidia-smi); nullopt without a GPU.
+std::optional<gpu::GpuInfo> probe_gpu();
 
 struct CollectOptions {
   std::filesystem::path repo_dir = ".";    // where git is asked for the commit
   std::optional<std::filesystem::path> guest_manifest;
-  GpuProbe gpu_probe = probe_gpu_with_nvidia_smi;
+  GpuProbe gpu_probe = probe_gpu;
 };
 
 /// Reads the machine (/proc, /etc/os-release, uname), the GPU, the toolchain (each tool only when on
@@ -89,10 +85,6 @@ std::string parse_os_release(std::string_view os_release);
 /// The version word of a `--version` output: the first token like 1.84.0, v0.15.0 or 12.4 ("release
 /// 12.4," for nvcc); otherwise the first line without the program's name.
 std::string parse_version_word(std::string_view output);
-/// One CSV line of `nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader`.
-std::optional<GpuInfo> parse_nvidia_smi_gpu_line(std::string_view line);
-/// "CUDA Version: 13.1" of nvidia-smi's banner; empty when absent.
-std::string parse_cuda_version(std::string_view nvidia_smi_output);
 /// Crate names patched by a Cargo.toml (`[patch.<registry>]` keys and `[patch.<registry>.<name>]` tables,
 /// as provers::parse_cargo_patches reads them); empty when there are none or the manifest does not parse.
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml);

@@ -137,37 +137,6 @@ std::string parse_version_word(std::string_view output) {
   return space == std::string::npos ? first_line : std::string(util::trim(first_line.substr(space + 1)));
 }
 
-std::optional<GpuInfo> parse_nvidia_smi_gpu_line(std::string_view line) {
-  const auto fields = util::split(util::trim(line), ',');
-  if (fields.size() < 3 || util::trim(fields[0]).empty()) {
-    return std::nullopt;
-  }
-  GpuInfo gpu;
-  gpu.name = std::string(util::trim(fields[0]));
-  const auto memory = util::split(std::string(util::trim(fields[1])), ' ');
-  if (const auto mib = util::parse_number(memory.front()); mib && memory.size() > 1 && memory[1] == "MiB") {
-    gpu.memory_bytes = static_cast<std::int64_t>(*mib * 1024.0 * 1024.0);
-  }
-  gpu.driver = std::string(util::trim(fields[2]));
-  return gpu;
-}
-
-std::string parse_cuda_version(std::string_view nvidia_smi_output) {
-  const auto at = nvidia_smi_output.find("CUDA Version");
-  if (at == std::string_view::npos) {
-    return {};
-  }
-  std::size_t i = at + 12;
-  while (i < nvidia_smi_output.size() && (nvidia_smi_output[i] == ' ' || nvidia_smi_output[i] == ':')) {
-    ++i;
-  }
-  std::string token;
-  while (i < nvidia_smi_output.size() && nvidia_smi_output[i] != ' ' && nvidia_smi_output[i] != '\n' &&
-         nvidia_smi_output[i] != '|') {
-    token += nvidia_smi_output[i++];
-  }
-  return is_version_token(token) ? token : std::string();
-}
 
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml) {
   std::vector<std::string> crates;

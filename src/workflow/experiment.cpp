@@ -11,9 +11,9 @@
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
-#include "verdict/drift.hpp"
 #include "verdict/sequential.hpp"
 #include "workflow/environment.hpp"
+#include "workflow/input_verdict.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
 
@@ -43,17 +43,6 @@ std::string format_p(const std::optional<double>& p) {
   return p ? fmt::format("{:.3g}", *p) : std::string("n/a");
 }
 
-// The values the policy decides on: its primary metric, or the wall time when it is "time" or the
-// runs lack the metric (as compare_benchmarks falls back).
-std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
-  if (metric != "time") {
-    if (std::vector<double> values = bench.metric_values(metric); !values.empty()) {
-      return values;
-    }
-  }
-  return bench.wall_times();
-}
-
 // A bound of a look: an unbounded interval (too few runs, a non-positive value) is null.
 ordered_json bound_json(double value) {
   return std::isfinite(value) ? ordered_json(value) : ordered_json();
@@ -71,10 +60,34 @@ ordered_json trace_json(const std::vector<verdict::Look>& trace) {
   return j;
 }
 
+// The candidate's GPU figures of one input (seed 000's energy per proof, peak memory, throttling); null
+// when no run has GPU telemetry.
+ordered_json gpu_json(const core::Benchmark& bench) {
+  std::vector<double> energy;
+  double memory = 0;
+  int throttled = 0;
+  int with_gpu = 0;
+  for (const core::Run& run : bench.runs) {
+    if (!run.gpu) {
+      continue;
+    }
+    ++with_gpu;
+    energy.push_back(run.gpu->energy_joules);
+    memory = std::max(memory, run.gpu->memory_peak_bytes);
+    throttled += run.gpu->throttled ? 1 : 0;
+  }
+  if (with_gpu == 0) {
+    return ordered_json();
+  }
+  return {{"runs", with_gpu}, {"energy_joules_median", stats::median(energy)}, {"memory_peak_bytes", memory},
+          {"throttled_runs", throttled}};
+}
+
 // results.json: the decision, every input's figures, and the stopping trace of a sequential run.
 std::string results_json(const store::ExperimentRecord& e, const verdict::Decision& decision,
                          const std::vector<verdict::CommandComparison>& inputs, const std::string& input_note,
-                         const std::map<std::string, std::vector<verdict::Look>>& traces) {
+                         const std::map<std::string, std::vector<verdict::Look>>& traces,
+                         const std::map<std::string, core::Benchmark>& candidates) {
   ordered_json j;
   j["experiment"] = experiment_id(e.number);
   j["name"] = e.name;
@@ -100,6 +113,11 @@ std::string results_json(const store::ExperimentRecord& e, const verdict::Decisi
     }
     if (const auto trace = traces.find(c.command); trace != traces.end()) {
       in["sequential"] = trace_json(trace->second);
+    }
+    if (const auto bench = candidates.find(c.command); bench != candidates.end()) {
+      if (auto gpu = gpu_json(bench->second); !gpu.is_null()) {
+        in["gpu"] = std::move(gpu);
+      }
     }
     j["inputs"].push_back(in);
   }
@@ -156,41 +174,74 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
   return note;
 }
 
+// bench/accumulator again from `baseline_commit` with every remaining KEEP of that baseline merged in
+// number order (after a KEEP was withdrawn). A merge conflict is reported as on the first merge.
+Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
+  if (ws.git.branch_exists(k_accumulator_branch)) {
+    ws.git.remove_worktree(ws.worktree_dir("accumulator"));
+    WORKFLOW_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));
+  }
+  auto all = ws.store->list_experiments();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  for (const store::ExperimentRecord& kept : *all) {
+    if (kept.verdict == "KEEP" && kept.baseline_commit == baseline_commit && ws.git.branch_exists(kept.branch)) {
+      auto note = merge_into_accumulator(ws, kept.branch, baseline_commit);
+      if (!note) {
+        return tl::unexpected(note.error());
+      }
+    }
+  }
+  return {};
+}
+
+// Completes a decided experiment (idempotent): the branch renamed with its verdict, results.json and
+// verdict.md written, a KEEP merged into the accumulator. `verdict_md` empty: written from the record.
+// Returns warnings (a merge conflict).
+Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::ExperimentRecord& e,
+                                                const std::string& verdict_md) {
+  std::vector<std::string> warnings;
+  const std::string started_as = base_branch(e);
+  if (!ws.git.branch_exists(e.branch) && ws.git.branch_exists(started_as)) {
+    WORKFLOW_TRY(ws.git.rename_branch(started_as, e.branch));
+  }
+  const std::filesystem::path dir = ws.experiment_dir(e);
+  WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
+  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
+                                                           : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
+                                                                         experiment_id(e.number), e.name, e.verdict,
+                                                                         e.close_reason)));
+  if (e.verdict == "KEEP") { // merging an already merged branch changes nothing
+    auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
+    if (!note) {
+      warnings.push_back(note.error().message);
+    } else if (!note->empty()) {
+      warnings.push_back(*note);
+    }
+  }
+  return warnings;
+}
+
 } // namespace
 
-// The drift sentinel (verdict/drift.hpp): two fresh runs of the baseline's code on the first input,
-// checked against the stored baseline. A drifted machine makes any verdict suspect: a warning says so.
-Result<std::string> check_baseline_drift(Workspace& ws, const store::BaselineRecord& baseline,
-                                         const std::map<std::string, core::Benchmark>& base_benches,
-                                         const RunExperimentOptions& options) {
-  const auto& inputs = ws.project.inputs.inputs;
-  const auto base = inputs.empty() ? base_benches.end() : base_benches.find(inputs.front().name);
-  if (base == base_benches.end()) {
-    return std::string();
+// The baseline commit's build, kept in its own worktree (.zkbench/worktrees/baseline-<commit12>) and built
+// once: a `.zkbench-built` stamp records the commit it was built at.
+Result<std::filesystem::path> baseline_build(Workspace& ws, const store::BaselineRecord& baseline,
+                                             const std::function<void(const std::string&)>& say) {
+  const std::filesystem::path tree = ws.worktree_dir("baseline-" + baseline.commit.substr(0, 12));
+  const std::filesystem::path stamp = tree / ".zkbench-built";
+  std::error_code ec;
+  if (std::filesystem::exists(stamp, ec)) {
+    return tree;
   }
-  const std::filesystem::path tree = ws.worktree_dir("baseline");
   WORKFLOW_TRY(ws.git.ensure_worktree(tree, baseline.commit));
-  WORKFLOW_TRY(build_checkout(ws.project.config, tree, ws.state_dir() / "logs" / "baseline-drift-build.log"));
-  MeasureOptions measure;
-  measure.owner = "drift";
-  measure.owner_id = -now_us();
-  measure.runs = 2;
-  measure.status = options.status;
-  measure.machine_class = ws.machine_class;
-  auto fresh = measure_input(*ws.store, ws.project, inputs.front(), tree, measure);
-  if (!fresh) {
-    return tl::unexpected(fresh.error());
+  if (say) {
+    say(fmt::format("building the baseline {} in {} (once per baseline)", baseline.commit.substr(0, 12), tree.string()));
   }
-  if (fresh->end != InputEnd::measured) {
-    return fmt::format("drift sentinel: the baseline's code failed on input '{}': {}", inputs.front().name, fresh->message);
-  }
-  const auto stored = base->second.wall_times();
-  const auto times = fresh->bench.wall_times();
-  const verdict::DriftCheck drift = verdict::check_drift(stored, times);
-  if (options.say) {
-    options.say("drift sentinel: " + drift.message);
-  }
-  return drift.drifted ? "drift sentinel: " + drift.message : std::string();
+  WORKFLOW_TRY(build_checkout(ws, tree, ws.state_dir() / "logs" / ("baseline-" + baseline.commit.substr(0, 12) + "-build.log")));
+  WORKFLOW_TRY(write_file_atomically(stamp, baseline.commit + "\n"));
+  return tree;
 }
 
 Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
@@ -216,10 +267,12 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
   verdict::Decision& decision = ev.decision;
 
+  for (const InputSpec& input : ws.project.inputs.inputs) {
+    WORKFLOW_TRY(ensure_input(ws, input));
+  }
   set_phase("build");
   say(fmt::format("building {} in {}", request.label, worktree.string()));
-  if (auto built = build_checkout(config, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log"));
-      !built) {
+  if (auto built = build_checkout(ws, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log")); !built) {
     verdict_text = "FAILED";
     reason = built.error().message;
     ev.failure = reason;
@@ -238,13 +291,12 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       if (input == nullptr) {
         continue;
       }
-      // A hang shows here first: the correctness command gets a generous multiple of the timing timeout.
+      // A hang shows here first: the correctness command gets the hang guard of the timed runs.
       std::optional<double> timeout;
       if (const auto base = base_benches.find(input->name); base != base_benches.end() && !base->second.runs.empty()) {
-        const auto times = base->second.wall_times();
-        timeout = std::max(k_min_correctness_timeout_s, 4 * policy.timeout_multiplier * stats::median(times));
+        timeout = hang_guard_s(base->second, policy);
       }
-      auto hash = correctness_hash(config, *input, worktree, timeout);
+      auto hash = correctness_hash(ws, *input, worktree, timeout);
       if (!hash && measure::interrupt_requested()) {
         return make_error("interrupted during the correctness check; nothing was decided"); // not a REJECT
       }
@@ -256,8 +308,8 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       }
       if (hash->timed_out) {
         verdict_text = "KILL";
-        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (4x the timing timeout)",
-                             input->name, *timeout);
+        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the hang guard)", input->name,
+                             *timeout);
         ev.failure = reason;
         break;
       }
@@ -272,9 +324,35 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     }
   }
 
+  std::filesystem::path base_tree;
+  if (verdict_text.empty()) {
+    auto built = baseline_build(ws, baseline, say);
+    if (!built) {
+      verdict_text = "FAILED";
+      reason = "the baseline's build: " + built.error().message;
+      ev.failure = reason;
+    } else {
+      base_tree = *built;
+    }
+  }
+
   if (verdict_text.empty()) {
     set_phase("measure");
     const auto& inputs = ws.project.inputs.inputs;
+    InputJudgeOptions judge;
+    judge.owner = request.owner;
+    judge.owner_id = request.owner_id;
+    judge.label = request.command;
+    judge.session_kind = request.owner;
+    judge.strategy = options.strategy;
+    judge.mode = options.baseline_mode;
+    const int runs = options.runs.value_or(config.benchmark.runs);
+    // Sequential: the rule may go on to the policy's flaky run count when the evidence asks for it.
+    judge.runs = options.strategy == Strategy::sequential ? std::max(runs, policy.flaky_runs) : runs;
+    judge.warmup = config.benchmark.warmup;
+    judge.baseline_dir = base_tree;
+    judge.candidate_dir = worktree;
+    judge.status = options.status;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const InputSpec& input = inputs[i];
       const auto base = base_benches.find(input.name);
@@ -282,118 +360,73 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
         continue;
       }
-      const auto base_times = base->second.wall_times();
-      std::optional<verdict::SequentialOptions> sequential;
-      MeasureOptions measure;
-      measure.owner = request.owner;
-      measure.owner_id = request.owner_id;
-      measure.runs = options.runs.value_or(config.benchmark.runs);
-      measure.warmup = config.benchmark.warmup;
-      measure.cooldown_s = config.benchmark.cooldown_seconds;
-      // Scheduler jitter on a busy machine can double a 30 ms run; a hang is far beyond any slack.
-      const double median = stats::median(base_times);
-      measure.timeout_s = std::max(median * policy.timeout_multiplier, median + policy.timeout_min_slack_s);
-      measure.status = options.status;
-      measure.machine_class = ws.machine_class;
-      if (options.strategy == Strategy::sequential) {
-        verdict::SequentialOptions seq;
-        seq.max_runs = measure.runs;
-        seq.min_runs = std::min(3, measure.runs);
-        const verdict::Policy p = policy;
-        const std::vector<double> base_values = primary_values(base->second, policy.primary_metric);
-        measure.enough = [base_values, p, seq](const core::Benchmark& bench) {
-          const auto values = primary_values(bench, p.primary_metric);
-          if (static_cast<int>(values.size()) < seq.min_runs || values.size() > base_values.size()) {
-            return false;
-          }
-          const std::span<const double> b(base_values.data(), values.size());
-          return verdict::sequential_look(b, values, p, seq).look.stop;
-        };
-        sequential = seq;
-      }
       if (options.status != nullptr) {
         options.status->info().input_index = static_cast<int>(i + 1);
         options.status->info().input_count = static_cast<int>(inputs.size());
       }
-      say(fmt::format("measuring {} ({}/{}), timeout {:.3f} s", input.name, i + 1, inputs.size(), *measure.timeout_s));
-      auto m = measure_input(*ws.store, ws.project, input, worktree, measure);
-      if (!m) {
-        return tl::unexpected(m.error());
+      say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side, hang guard "
+                      "{:.1f} s",
+                      input.name, i + 1, inputs.size(),
+                      options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
+                      options.strategy == Strategy::sequential ? "sequential" : "fixed", judge.runs,
+                      hang_guard_s(base->second, policy)));
+      auto judged = judge_input(ws, input, base->second, policy, judge);
+      if (!judged) {
+        return tl::unexpected(judged.error());
       }
-      ev.resumed = ev.resumed || m->resumed_runs > 0;
-      if (m->resumed_runs > 0) {
-        say(fmt::format("resumed {} with {} runs already in the store", input.name, m->resumed_runs));
+      ev.resumed = ev.resumed || judged->resumed_runs > 0;
+      if (judged->resumed_runs > 0) {
+        say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));
       }
-      if (m->end == InputEnd::interrupted) {
+      if (judged->interrupted) {
         return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
       }
-      if (m->end == InputEnd::timed_out) {
-        verdict_text = "KILL";
-        reason = fmt::format("input '{}': a run exceeded the timeout ({:.3f} s: {:.2f}x the baseline median, at least "
-                             "median + {:.0f} s): {}",
-                             input.name, *measure.timeout_s, policy.timeout_multiplier, policy.timeout_min_slack_s, m->message);
+      ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
+      if (judged->baseline_broken) {
+        verdict_text = "FAILED";
+        reason = judged->failure;
         ev.failure = reason;
         break;
       }
-      if (m->end == InputEnd::failed) {
-        verdict_text = "REJECT";
-        reason = fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message);
-        ev.failure = reason;
-        break;
+      if (!judged->trace.empty()) { // the looks the rule made, kept for the dashboard's stopping trace
+        ev.traces[input.name] = judged->trace;
       }
-      if (sequential) { // the looks the rule made, kept for the dashboard's stopping trace
-        ev.traces[input.name] = verdict::sequential_trace(primary_values(base->second, policy.primary_metric),
-                                                          primary_values(m->bench, policy.primary_metric), policy,
-                                                          *sequential);
-      }
-      m->bench.command = input.name;
-      core::Benchmark base_named = base->second;
-      base_named.command = input.name;
-      verdict::CommandComparison c = verdict::compare_benchmarks(base_named, m->bench, policy);
-      // Flaky (seed 002 §4.6): extend to the policy's run count once, then decide on all the runs.
-      if (c.decision.more_runs > static_cast<int>(m->bench.runs.size())) {
-        say(fmt::format("{}: {}; measuring up to {} runs", input.name, c.decision.reason, c.decision.more_runs));
-        measure.runs = c.decision.more_runs;
-        measure.enough = {};
-        auto more = measure_input(*ws.store, ws.project, input, worktree, measure);
-        if (!more) {
-          return tl::unexpected(more.error());
+      ev.runs_used += judged->baseline.runs.size() * (options.baseline_mode == BaselineMode::interleaved ? 1 : 0) +
+                      judged->candidate.runs.size();
+      ev.candidates[input.name] = judged->candidate;
+      say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
+                      verdict::to_string(judged->comparison.decision.verdict),
+                      std::isnan(judged->comparison.change) ? std::string("n/a") : verdict::percent(judged->comparison.change),
+                      judged->candidate.runs.size(), judged->comparison.decision.reason));
+      const verdict::Verdict v = judged->comparison.decision.verdict;
+      comparisons.push_back(std::move(judged->comparison));
+      if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
+        verdict_text = verdict::to_string(v);
+        reason = fmt::format("input '{}': {}", input.name, comparisons.back().decision.reason);
+        if (!judged->failure.empty()) {
+          ev.failure = judged->failure;
         }
-        if (more->end == InputEnd::measured) {
-          more->bench.command = input.name;
-          c = verdict::compare_benchmarks(base_named, more->bench, policy);
-        }
+        break; // a KILL or REJECT decides the experiment: no more GPU time on the other inputs
       }
-      c.command = input.name;
-      c.weight = input.weight;
-      comparisons.push_back(std::move(c));
     }
   }
 
   if (verdict_text.empty()) {
-    set_phase("drift");
-    auto drift = check_baseline_drift(ws, baseline, base_benches, options);
-    if (!drift) {
-      return tl::unexpected(drift.error());
-    }
-    if (!drift->empty()) {
-      ev.warnings.push_back(*drift);
-    }
     set_phase("compare");
     decision = verdict::combine_inputs(comparisons, policy);
     verdict_text = verdict::to_string(decision.verdict);
     reason = decision.reason;
-    double total = 0;
-    double weights = 0;
-    for (const verdict::CommandComparison& c : comparisons) {
-      if (!std::isnan(c.change)) {
-        total += c.weight * c.change;
-        weights += c.weight;
-      }
+  }
+  double total = 0;
+  double weights = 0;
+  for (const verdict::CommandComparison& c : comparisons) {
+    if (!std::isnan(c.change)) {
+      total += c.weight * c.change;
+      weights += c.weight;
     }
-    if (weights > 0) {
-      ev.change = total / weights;
-    }
+  }
+  if (weights > 0) {
+    ev.change = total / weights;
   }
   decision.reason = reason;
   return ev;
@@ -454,15 +487,23 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
   if (!e) {
     return e;
   }
-  if (e->status == "done" || e->status == "closed") {
-    return make_error(fmt::format("experiment {} is already {} ({})", experiment_id(number), e->status, e->verdict));
+  const bool withdrawing = e->status == "done";
+  if (e->status == "closed" || (withdrawing && status != "invalid")) {
+    return make_error(fmt::format("experiment {} is already {} ({}){}", experiment_id(number), e->status, e->verdict,
+                                  withdrawing ? ": only --status invalid withdraws a decided experiment" : ""));
+  }
+  const std::string was = e->verdict;
+  if (withdrawing) { // the decision stays on record in the reason; the verdict no longer counts anywhere
+    e->close_reason = fmt::format("withdrawn (was {} {}: {}): {}", was, format_change(e->change), e->close_reason, why);
   }
   e->status = "closed";
   e->verdict = status;
   for (char& c : e->verdict) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
-  e->close_reason = why;
+  if (!withdrawing) {
+    e->close_reason = why;
+  }
   e->finished_at_us = now_us();
   const std::string renamed = base_branch(*e) + "-" + e->verdict;
   if (ws.git.branch_exists(e->branch) && e->branch != renamed) {
@@ -470,6 +511,9 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
     e->branch = renamed;
   }
   WORKFLOW_TRY(ws.store->update_experiment(*e));
+  if (was == "KEEP") { // out of the accumulator: rebuilt from the baseline with the KEEPs that remain
+    WORKFLOW_TRY(rebuild_accumulator(ws, e->baseline_commit));
+  }
   WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
                                     fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
                                                 experiment_id(number), e->name, e->verdict, why)));
@@ -485,6 +529,19 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
+  if (e.status == "done" && !ws.git.branch_exists(e.branch)) {
+    // zkbench was killed after recording the decision and before finishing it: finish now.
+    auto finished = finish_decided(ws, e, "");
+    if (!finished) {
+      return tl::unexpected(finished.error());
+    }
+    outcome.warnings = *finished;
+    outcome.reason = e.close_reason;
+    outcome.warnings.push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
+                                           "finishing: its branch and files are complete now",
+                                           experiment_id(number), e.verdict));
+    return outcome;
+  }
   if (e.status == "done" || e.status == "closed") {
     return make_error(fmt::format("experiment {} is already decided: {} (branch {})", experiment_id(number), e.verdict,
                                   e.branch));
@@ -525,18 +582,50 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     }
   }
 
+  const std::filesystem::path worktree = ws.worktree_dir(experiment_id(e.number) + "-" + e.slug);
+  // Never measure the wrong code under the experiment's name (issue 10): a change left uncommitted, in
+  // the experiment's worktree or in a checkout of its branch, is not what the branch holds.
+  for (const std::filesystem::path& checkout : {worktree, ws.root()}) {
+    std::error_code ec;
+    if (!std::filesystem::exists(checkout / ".git", ec)) {
+      continue;
+    }
+    const Git git(checkout);
+    auto branch = git.run({"rev-parse", "--abbrev-ref", "HEAD"});
+    if (checkout == ws.root() && (!branch || util::trim(*branch) != e.branch)) {
+      continue;
+    }
+    auto dirty = git.run({"status", "--porcelain", "--untracked-files=no"});
+    if (!dirty) {
+      return tl::unexpected(dirty.error());
+    }
+    if (!util::trim(*dirty).empty()) {
+      std::vector<std::string> files;
+      for (const std::string& line : util::split(*dirty, '\n')) { // "XY path": two status letters, a space
+        if (line.size() > 3) {
+          files.push_back(line.substr(3));
+        }
+      }
+      return make_error(fmt::format("{} has uncommitted changes ({}) on branch {}: commit them on the branch (or "
+                                    "discard them), then run again (nothing was measured)",
+                                    checkout.string(), util::join(files, ", "), e.branch));
+    }
+  }
   e.status = "running";
   WORKFLOW_TRY(ws.store->update_experiment(e));
-  const std::filesystem::path worktree = ws.worktree_dir(experiment_id(e.number) + "-" + e.slug);
   WORKFLOW_TRY(ws.git.ensure_worktree(worktree, e.branch));
   const std::filesystem::path dir = ws.experiment_dir(e);
   auto head = Git(worktree).commit_of("HEAD");
   if (!head) {
     return tl::unexpected(head.error());
   }
+  // Never measure the wrong code under the experiment's name (issue 10): the change must be committed.
   if (*head == e.baseline_commit) {
-    outcome.warnings.push_back(fmt::format("branch {} has no commit beyond the baseline: it measures the baseline's code",
-                                           e.branch));
+    e.status = "planned";
+    WORKFLOW_TRY(ws.store->update_experiment(e));
+    return make_error(fmt::format("branch {} has no commit beyond the baseline {}: commit the change on {} first "
+                                  "(nothing was measured)",
+                                  e.branch, e.baseline_commit.substr(0, 12), e.branch));
   }
   auto patch = ws.git.diff(e.baseline_commit, *head);
   if (!patch) {
@@ -546,7 +635,8 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   outcome.files.push_back(dir / "changes.patch");
 
   EvaluationRequest request{e.branch, experiment_id(e.number), "experiment", e.id,
-                            ": zkbench exp run " + experiment_id(e.number) + " resumes"};
+                            ": zkbench exp run " + experiment_id(e.number) + " resumes",
+                            "zkbench exp run " + experiment_id(e.number)};
   auto ev = evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options);
   if (!ev) {
     return tl::unexpected(ev.error());
@@ -561,7 +651,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
 
   // The profile (when configured) of the experiment's code, and its diff with the baseline's.
   if (verdict_text != "FAILED" && verdict_text != "KILL" && !ws.project.inputs.inputs.empty()) {
-    auto profiled = capture_profile(ws.project.config, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
+    auto profiled = capture_profile(ws, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
     const std::filesystem::path base_profile = ws.benchmarks_dir() / "baseline" / "profile.txt";
     if (!profiled) {
       outcome.warnings.push_back("no profile: " + profiled.error().message);
@@ -599,30 +689,26 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   e.status = "done";
   e.close_reason = reason;
   e.finished_at_us = now_us();
-  const std::string renamed = base_branch(e) + "-" + verdict_text;
-  if (e.branch != renamed) {
-    ws.git.remove_worktree(worktree);
-    WORKFLOW_TRY(ws.git.rename_branch(e.branch, renamed));
-    e.branch = renamed;
-  }
-  e.details_json = results_json(e, decision, comparisons, "", ev->traces);
-  WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
+  const std::string started_as = e.branch;
+  e.branch = base_branch(e) + "-" + verdict_text;
+  e.details_json = results_json(e, decision, comparisons, "", ev->traces, ev->candidates);
   std::string md = verdict_markdown(e, reason, comparisons, *policy);
   for (const std::string& warning : outcome.warnings) {
     md += "\n> warning: " + warning + "\n";
   }
-  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", md));
+  // The decision is recorded first; everything after it (branch, files, accumulator) is idempotent and
+  // finish_decided completes it again when zkbench was killed in between (issue 15).
+  WORKFLOW_TRY(ws.store->update_experiment(e));
+  if (started_as != e.branch) {
+    ws.git.remove_worktree(worktree);
+  }
+  auto finished = finish_decided(ws, e, md);
+  if (!finished) {
+    return tl::unexpected(finished.error());
+  }
+  outcome.warnings.insert(outcome.warnings.end(), finished->begin(), finished->end());
   outcome.files.push_back(dir / "results.json");
   outcome.files.push_back(dir / "verdict.md");
-  if (verdict_text == "KEEP") {
-    auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
-    if (!note) {
-      outcome.warnings.push_back(note.error().message);
-    } else if (!note->empty()) {
-      outcome.warnings.push_back(*note);
-    }
-  }
-  WORKFLOW_TRY(ws.store->update_experiment(e));
   outcome.reason = reason;
   outcome.comparisons = comparisons;
   outcome.failure = ev->failure;

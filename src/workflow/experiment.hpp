@@ -13,6 +13,7 @@
 #include "util/error.hpp"
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
+#include "workflow/input_verdict.hpp"
 #include "workflow/status_file.hpp"
 #include "workflow/workspace.hpp"
 
@@ -24,10 +25,9 @@ inline constexpr const char* k_accumulator_branch = "bench/accumulator";
 Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string& name, const std::string& hypothesis,
                                                std::optional<double> expected);
 
-enum class Strategy { fixed, sequential };
-
 struct RunExperimentOptions {
-  Strategy strategy = Strategy::fixed;
+  Strategy strategy = Strategy::sequential;
+  BaselineMode baseline_mode = BaselineMode::interleaved;
   std::optional<int> runs;                      // overrides zkbench.yaml's runs
   StatusFile* status = nullptr;
   std::function<void(const std::string&)> say;  // progress lines
@@ -51,6 +51,7 @@ struct EvaluationRequest {
   std::string owner;        // "experiment" or "compound"
   std::int64_t owner_id = 0;
   std::string resume_hint;  // appended to the interrupt error
+  std::string command;      // the command line its sessions record ("zkbench exp run 003")
 };
 
 struct CheckoutEvaluation {
@@ -67,6 +68,8 @@ struct CheckoutEvaluation {
   /// metric against the baseline's runs), by input name.
   std::map<std::string, std::vector<verdict::Look>> traces;
   bool resumed = false;
+  std::size_t runs_used = 0; // measured runs of both sides, every input
+  std::map<std::string, core::Benchmark> candidates; // the candidate's runs per input (GPU figures for results.json)
   std::vector<std::string> warnings;
 };
 

@@ -1,85 +1,51 @@
 #include "workflow/measure_inputs.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <iterator>
 
 #include <fmt/format.h>
 
-#include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
-#include "measure/process_executor.hpp"
-#include "measure/run_loop.hpp"
 #include "stats/descriptive.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "workflow/command_template.hpp"
+#include "workflow/git.hpp"
+#include "workflow/workspace.hpp"
 
 namespace zkbench::workflow {
 
 namespace {
 
-// chdir for the run loop (it runs commands in the current folder), restored on scope exit.
-class ScopedCwd {
-public:
-  explicit ScopedCwd(const std::filesystem::path& dir) : m_previous(std::filesystem::current_path()) {
-    std::filesystem::current_path(dir);
+// A benchmark's side: its `side` parameter; benchmarks recorded before sides existed are the
+// candidate's in an experiment and a baseline's own elsewhere.
+std::string side_of(const core::Benchmark& bench, const std::string& owner) {
+  if (const auto it = bench.parameters.find("side"); it != bench.parameters.end()) {
+    return it->second;
   }
-  ~ScopedCwd() {
-    std::error_code ec;
-    std::filesystem::current_path(m_previous, ec);
-  }
-  ScopedCwd(const ScopedCwd&) = delete;
-  ScopedCwd& operator=(const ScopedCwd&) = delete;
-
-private:
-  std::filesystem::path m_previous;
-};
+  return owner == "experiment" || owner == "compound" ? "candidate" : "baseline";
+}
 
 // Links the loop's session to the owner as soon as it exists (before the first run is stored), so a
 // zkbench killed mid-input still finds those runs; reports progress to the status file.
 class LinkingObserver : public measure::RunObserver {
 public:
-  LinkingObserver(store::Store& store, const MeasureOptions& options, std::string input, std::string argv,
-                  std::size_t resumed)
-      : m_store(store), m_options(options), m_input(std::move(input)), m_argv(std::move(argv)), m_resumed(resumed) {}
+  LinkingObserver(store::Store& store, const MeasureOptions& options, std::string input, std::size_t resumed)
+      : m_store(store), m_options(options), m_input(std::move(input)), m_resumed(resumed) {}
 
-  void benchmark_started(std::size_t, std::size_t, const core::Benchmark&) override {
-    auto sessions = m_store.list_sessions(20);
-    if (!sessions) {
-      m_error = sessions.error().message;
-      return;
+  void session_started(std::int64_t session_id) override {
+    if (auto linked = m_store.link_session({m_options.owner, m_options.owner_id, m_input, session_id}); !linked) {
+      m_error = linked.error().message;
     }
-    for (const store::SessionRecord& session : *sessions) {
-      if (session.info.argv == m_argv) {
-        if (auto linked = m_store.link_session({m_options.owner, m_options.owner_id, m_input, session.id}); !linked) {
-          m_error = linked.error().message;
-        }
-        return;
-      }
-    }
-    m_error = "cannot find the measuring session in the store";
   }
 
   void warmup_started(std::size_t, std::size_t) override { update(0, std::nullopt); }
 
   void run_started(std::size_t index, std::optional<std::size_t>, std::optional<double> expected_s) override {
-    m_expected = expected_s;
-    update(static_cast<int>(m_resumed + index + 1), expected_s);
+    update(static_cast<int>(index + 1), expected_s);
   }
 
-  void run_finished(const core::Benchmark& bench, const core::Run&, std::size_t) override {
-    if (m_options.enough) {
-      core::Benchmark all = m_previous;
-      all.runs.insert(all.runs.end(), bench.runs.begin(), bench.runs.end());
-      m_enough = m_options.enough(all);
-    }
-  }
-
-  bool enough() const { return m_enough; }
   const std::string& error() const { return m_error; }
-  core::Benchmark m_previous; // resumed runs, for the `enough` callback
 
 private:
   void update(int run, std::optional<double> expected_s) {
@@ -92,7 +58,7 @@ private:
     info.run = run;
     info.runs = m_options.runs;
     if (expected_s && run > 0) {
-      info.eta_s = *expected_s * (m_options.runs - run + 1) + m_options.cooldown_s * (m_options.runs - run);
+      info.eta_s = *expected_s * (m_options.runs - run + 1);
     }
     m_options.status->write();
   }
@@ -100,14 +66,25 @@ private:
   store::Store& m_store;
   const MeasureOptions& m_options;
   std::string m_input;
-  std::string m_argv;
   std::size_t m_resumed;
-  std::optional<double> m_expected;
-  bool m_enough = false;
   std::string m_error;
 };
 
-measure::MetricReader metric_reader(const ProjectConfig& config, const Placeholders& values) {
+// Substitutes placeholders into a path template without shell quoting (a path is one word).
+std::string expand_path(const std::string& path, const Placeholders& values) {
+  std::string expanded = path;
+  for (const auto& [key, value] : values) {
+    for (std::size_t at = expanded.find("{" + key + "}"); at != std::string::npos;
+         at = expanded.find("{" + key + "}", at + value.size())) {
+      expanded.replace(at, key.size() + 2, value);
+    }
+  }
+  return expanded;
+}
+
+// The metrics of the project's benchmark command; metric files relative to the side's checkout.
+measure::MetricReader metric_reader(const ProjectConfig& config, const Placeholders& values,
+                                    const std::filesystem::path& work_dir) {
   std::vector<measure::MetricSpec> specs;
   std::vector<measure::MetricFileSpec> files;
   for (const auto& [name, regex] : config.benchmark.metrics) {
@@ -116,15 +93,11 @@ measure::MetricReader metric_reader(const ProjectConfig& config, const Placehold
     }
   }
   for (const auto& [name, path] : config.benchmark.metric_files) {
-    // File templates hold placeholders but are paths, not shell words: substitute without quoting.
-    std::string expanded = path;
-    for (const auto& [key, value] : values) {
-      for (std::size_t at = expanded.find("{" + key + "}"); at != std::string::npos;
-           at = expanded.find("{" + key + "}", at + value.size())) {
-        expanded.replace(at, key.size() + 2, value);
-      }
+    std::filesystem::path file(expand_path(path, values));
+    if (file.is_relative()) {
+      file = work_dir / file;
     }
-    files.push_back({name, expanded});
+    files.push_back({name, file.string()});
   }
   if (specs.empty() && files.empty()) {
     return {};
@@ -140,6 +113,14 @@ Placeholders input_placeholders(const ProjectConfig& config, const InputSpec& in
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   return placeholders_for(config, input, out);
+}
+
+measure::CommandSpec shell_command(std::string text, const std::filesystem::path& dir) {
+  measure::CommandSpec spec;
+  spec.text = std::move(text);
+  spec.shell = measure::ShellMode::shell;
+  spec.working_dir = dir;
+  return spec;
 }
 
 } // namespace
@@ -188,21 +169,16 @@ std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& 
   return config.root / ".zkbench" / "out" / input.name;
 }
 
-Result<void> build_checkout(const ProjectConfig& config, const std::filesystem::path& work_dir,
-                            const std::filesystem::path& log) {
+Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log) {
+  const ProjectConfig& config = ws.project.config;
   if (config.benchmark.build.empty()) {
     return {};
   }
   std::error_code ec;
   std::filesystem::create_directories(log.parent_path(), ec);
-  measure::ProcessExecutor executor;
-  measure::CommandSpec spec;
-  spec.text = config.benchmark.build;
-  spec.shell = measure::ShellMode::shell;
-  spec.working_dir = work_dir;
   measure::ExecutionOptions options;
   options.log_path = log;
-  auto result = executor.execute(spec, options);
+  auto result = ws.executor->execute(shell_command(config.benchmark.build, work_dir), options);
   if (!result) {
     return make_error(fmt::format("build '{}' cannot run: {}", config.benchmark.build, result.error().message));
   }
@@ -213,24 +189,62 @@ Result<void> build_checkout(const ProjectConfig& config, const std::filesystem::
   return {};
 }
 
-Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const InputSpec& input,
-                                           const std::filesystem::path& work_dir, std::optional<double> timeout_s) {
+Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
+  if (!input.generate) {
+    return {};
+  }
+  auto command = generator_command(input);
+  if (!command) {
+    return tl::unexpected(command.error());
+  }
+  // The stamp names what made the file: the same command and seed give the same input (generators must
+  // be deterministic), so a matching file is reused and any change makes it again.
+  const std::string stamp = fmt::format("command: {}\nseed: {}\n", input.generate->command, input.generate->seed);
+  std::filesystem::path stamp_file = input.path;
+  stamp_file += ".zkbench-generator";
+  std::error_code ec;
+  if (std::filesystem::exists(input.path, ec)) {
+    std::ifstream in(stamp_file, std::ios::binary);
+    const std::string recorded((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (recorded == stamp) {
+      return {};
+    }
+  }
+  std::filesystem::create_directories(input.path.parent_path(), ec);
+  std::filesystem::remove(stamp_file, ec);
+  measure::ExecutionOptions options;
+  options.capture_limit_bytes = std::size_t{1} << 20;
+  auto result = ws.executor->execute(shell_command(*command, ws.project.inputs.file.parent_path()), options);
+  if (!result) {
+    return make_error(fmt::format("input '{}': the generator '{}' cannot run: {}", input.name, *command,
+                                  result.error().message));
+  }
+  if (result->status != core::RunStatus::success) {
+    return make_error(fmt::format("input '{}': the generator '{}' failed ({}): {}", input.name, *command,
+                                  describe_end(*result), tail_lines(result->output, 3)));
+  }
+  if (!std::filesystem::exists(input.path, ec)) {
+    return make_error(fmt::format("input '{}': the generator '{}' exited 0 but wrote no file {}", input.name, *command,
+                                  input.path.string()));
+  }
+  return write_file_atomically(stamp_file, stamp);
+}
+
+Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+                                           std::optional<double> timeout_s) {
+  const ProjectConfig& config = ws.project.config;
   const Placeholders values = input_placeholders(config, input);
   auto command = expand(config.correctness.command, values);
   if (!command) {
     return tl::unexpected(command.error());
   }
   const bool use_files = !config.correctness.outputs.empty();
-  measure::ProcessExecutor executor;
-  measure::CommandSpec spec;
   // stdout alone is the output: progress and figures on stderr must not count.
-  spec.text = use_files ? *command : "{ " + *command + "\n} 2>/dev/null";
-  spec.shell = measure::ShellMode::shell;
-  spec.working_dir = work_dir;
+  measure::CommandSpec spec = shell_command(use_files ? *command : "{ " + *command + "\n} 2>/dev/null", work_dir);
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{1} << 30;
   options.timeout_s = timeout_s;
-  auto result = executor.execute(spec, options);
+  auto result = ws.executor->execute(spec, options);
   if (!result) {
     return make_error(fmt::format("correctness command for input '{}' cannot run: {}", input.name,
                                   result.error().message));
@@ -239,8 +253,11 @@ Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const In
     return CorrectnessResult{"", true};
   }
   if (result->status != core::RunStatus::success) {
-    return make_error(fmt::format("correctness command '{}' failed on input '{}' ({}): {}", *command, input.name,
-                                  describe_end(*result), tail_lines(result->output, 3)));
+    const std::string tail = tail_lines(result->output, 3);
+    return make_error(fmt::format("correctness command '{}' failed on input '{}' ({}){}", *command, input.name,
+                                  describe_end(*result),
+                                  tail.empty() ? std::string(": it printed nothing on stdout (its stderr is not kept)")
+                                               : ": " + tail));
   }
   if (!use_files) {
     return CorrectnessResult{util::sha256_hex(result->output), false};
@@ -259,7 +276,7 @@ Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const In
 }
 
 Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,
-                                    const std::string& input) {
+                                    const std::string& input, const std::string& role) {
   auto links = store.session_links(owner, owner_id);
   if (!links) {
     return tl::unexpected(links.error());
@@ -274,8 +291,12 @@ Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owne
       return tl::unexpected(benches.error());
     }
     for (const core::Benchmark& bench : *benches) {
+      if (side_of(bench, owner) != role) {
+        continue;
+      }
       all.command = bench.command;
       all.name = bench.name;
+      all.parameters = bench.parameters;
       for (core::Run run : bench.runs) {
         run.index = static_cast<int>(all.runs.size());
         all.runs.push_back(std::move(run));
@@ -285,28 +306,46 @@ Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owne
   return all;
 }
 
-Result<InputMeasurement> measure_input(store::Store& store, const Project& project, const InputSpec& input,
-                                       const std::filesystem::path& work_dir, const MeasureOptions& options) {
-  const ProjectConfig& config = project.config;
+Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,
+                                       const MeasureOptions& options) {
+  const ProjectConfig& config = ws.project.config;
   InputMeasurement result;
-  auto previous = linked_runs(store, options.owner, options.owner_id, input.name);
-  if (!previous) {
-    return tl::unexpected(previous.error());
-  }
-  result.bench = std::move(*previous);
-  result.bench.name = input.name;
-  result.resumed_runs = result.bench.runs.size();
-  for (const core::Run& run : result.bench.runs) {
-    if (!run.succeeded()) {
-      result.end = run.timed_out() ? InputEnd::timed_out : InputEnd::failed;
-      result.message = fmt::format("an earlier attempt's run {} {}", run.index + 1,
-                                   run.timed_out() ? "timed out" : "failed");
-      return result;
+  std::vector<std::vector<core::Run>> previous;
+  for (std::size_t s = 0; s < sides.size(); ++s) {
+    auto runs = linked_runs(*ws.store, options.owner, options.owner_id, input.name, sides[s].role);
+    if (!runs) {
+      return tl::unexpected(runs.error());
     }
+    result.resumed_runs += runs->runs.size();
+    for (const core::Run& run : runs->runs) {
+      if (!run.succeeded()) {
+        result.end = run.timed_out() ? InputEnd::timed_out : InputEnd::failed;
+        result.failed_side = s;
+        result.message = fmt::format("an earlier attempt's {} run {} {}", sides[s].role, run.index + 1,
+                                     run.timed_out() ? "timed out" : "failed");
+      }
+    }
+    previous.push_back(std::move(runs->runs));
   }
-  const int needed = options.runs - static_cast<int>(result.bench.runs.size());
-  if (needed <= 0 || (options.enough && !result.bench.runs.empty() && options.enough(result.bench))) {
+  const auto finished = [&] {
+    result.sides.clear();
+    for (std::size_t s = 0; s < sides.size(); ++s) {
+      core::Benchmark bench;
+      bench.name = input.name;
+      bench.runs = previous[s];
+      result.sides.push_back(std::move(bench));
+    }
     return result;
+  };
+  if (result.end != InputEnd::measured) {
+    return finished();
+  }
+  std::size_t fewest = previous.front().size();
+  for (const auto& runs : previous) {
+    fewest = std::min(fewest, runs.size());
+  }
+  if (fewest >= static_cast<std::size_t>(options.runs)) {
+    return finished();
   }
 
   const Placeholders values = input_placeholders(config, input);
@@ -314,61 +353,85 @@ Result<InputMeasurement> measure_input(store::Store& store, const Project& proje
   if (!command) {
     return tl::unexpected(command.error());
   }
-  measure::RunPlan plan;
-  measure::PlannedCommand planned;
-  planned.command = *command;
-  planned.name = input.name;
-  if (options.cooldown_s > 0) {
-    planned.prepare = fmt::format("sleep {}", options.cooldown_s);
+  std::optional<std::string> verify;
+  if (!config.correctness.verify.empty()) {
+    auto expanded = expand(config.correctness.verify, values);
+    if (!expanded) {
+      return tl::unexpected(expanded.error());
+    }
+    verify = *expanded;
   }
-  plan.commands.push_back(planned);
+  measure::RunPlan plan;
+  for (std::size_t s = 0; s < sides.size(); ++s) {
+    measure::PlannedCommand planned;
+    planned.command = *command;
+    planned.name = input.name;
+    planned.parameters = {{"input", input.name}, {"side", sides[s].role}};
+    planned.working_dir = sides[s].work_dir;
+    planned.read_metrics = metric_reader(config, values, sides[s].work_dir);
+    planned.verify = verify;
+    planned.verify_when = sides[s].verify;
+    planned.previous_runs = previous[s];
+    plan.commands.push_back(std::move(planned));
+  }
+  plan.order = measure::Order::interleaved;
   plan.warmup = static_cast<std::size_t>(std::max(0, options.warmup));
-  plan.count.runs = static_cast<std::size_t>(needed);
+  plan.count.runs = static_cast<std::size_t>(options.runs);
   plan.timeout_s = options.timeout_s;
   plan.shell = config.benchmark.shell;
-  plan.machine_class = options.machine_class;
-  plan.read_metrics = metric_reader(config, values);
-  // Unique, so the observer finds this session among the store's newest.
-  plan.argv = fmt::format("zkbench {} {} input {} (pid {}, {})", options.owner, options.owner_id, input.name,
-                          ::getpid(), now_us());
+  plan.monitor = ws.monitor.get();
+  plan.stop_rule = options.enough;
+  plan.session_kind = options.session_kind;
+  plan.argv = fmt::format("{} (input {})", options.label, input.name);
+  plan.machine_class = ws.machine_class;
 
-  LinkingObserver observer(store, options, input.name, plan.argv, result.resumed_runs);
-  observer.m_previous = result.bench;
-  measure::ProcessExecutor executor;
-  Result<measure::LoopOutcome> outcome;
-  {
-    ScopedCwd cwd(work_dir);
-    outcome = measure::run_benchmarks(plan, executor, &store, observer,
-                                      [&observer] { return measure::interrupt_requested() || observer.enough(); });
-  }
+  LinkingObserver observer(*ws.store, options, input.name, result.resumed_runs);
+  auto outcome = measure::run_benchmarks(plan, *ws.executor, ws.store.get(), observer, ws.stop_requested);
   if (!outcome) {
     return tl::unexpected(outcome.error());
   }
   if (!observer.error().empty()) {
     return make_error(fmt::format("linking the session of input '{}': {}", input.name, observer.error()));
   }
-  for (const core::Benchmark& bench : outcome->benchmarks) {
-    for (core::Run run : bench.runs) {
-      run.index = static_cast<int>(result.bench.runs.size());
-      result.bench.runs.push_back(std::move(run));
+  result.sides = std::move(outcome->benchmarks);
+  for (core::Benchmark& bench : result.sides) {
+    for (std::size_t i = 0; i < bench.runs.size(); ++i) {
+      bench.runs[i].index = static_cast<int>(i);
     }
-    result.bench.command = bench.command;
+  }
+  if (outcome->failure) {
+    // The workflow's own words: hyperfine's advice (-i, --show-output) does not apply here.
+    const measure::LoopFailure& failure = *outcome->failure;
+    result.failed_side = failure.command;
+    result.verifier_output = failure.verifier_output;
+    std::string log;
+    if (failure.run && *failure.run < result.sides[failure.command].runs.size()) {
+      log = result.sides[failure.command].runs[*failure.run].log_path;
+    }
+    result.message = outcome->status == measure::LoopStatus::verify_failed
+                         ? outcome->message
+                         : fmt::format("{} {} {} {}{}", sides[failure.command].role, failure.warmup ? "warmup" : "run",
+                                       failure.run ? *failure.run + 1 : std::size_t{1}, describe_end(failure.result),
+                                       log.empty() ? std::string() : " (output: " + log + ")");
   }
   switch (outcome->status) {
   case measure::LoopStatus::complete:
+    result.end = InputEnd::measured;
+    break;
+  case measure::LoopStatus::decided:
+    result.end = InputEnd::decided;
     break;
   case measure::LoopStatus::interrupted:
-    if (!observer.enough()) {
-      result.end = InputEnd::interrupted;
-    }
+    result.end = InputEnd::interrupted;
     break;
   case measure::LoopStatus::command_failed:
-    // A warmup that times out is not stored as a run; its message says so.
-    result.end = (!result.bench.runs.empty() && result.bench.runs.back().timed_out()) ||
-                         outcome->message.find("timed out") != std::string::npos
-                     ? InputEnd::timed_out
-                     : InputEnd::failed;
-    result.message = outcome->message;
+    result.end = InputEnd::failed;
+    break;
+  case measure::LoopStatus::timed_out:
+    result.end = InputEnd::timed_out;
+    break;
+  case measure::LoopStatus::verify_failed:
+    result.end = InputEnd::verify_failed;
     break;
   }
   return result;

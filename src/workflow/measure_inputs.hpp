@@ -1,17 +1,21 @@
 #pragma once
-// The steps every measuring workflow command shares (baseline, exp run, compound): build a checkout,
-// hash the correctness outputs of an input, and measure an input through the run loop with the store,
-// linking each session to what it measured so an interrupted command resumes with the runs already
-// kept.
+// The steps every measuring workflow command shares (baseline, exp run, compound): generate inputs,
+// build a checkout, hash the correctness outputs of an input, and measure an input through the one run
+// loop (measure::run_benchmarks) with the workspace's executor and run monitor, one side (a baseline)
+// or two sides alternately (the baseline's build and the candidate's: A B B A), linking each session to
+// what it measured so an interrupted command resumes with the runs already kept.
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "core/run.hpp"
 #include "measure/executor.hpp"
+#include "measure/run_loop.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "workflow/config.hpp"
@@ -19,10 +23,17 @@
 
 namespace zkbench::workflow {
 
+struct Workspace;
+
 /// Runs the project's build command in `work_dir` (nothing when none is configured); its output goes
 /// to `log`. Error: the build failed ("build failed (exit 2): <last lines>").
-Result<void> build_checkout(const ProjectConfig& config, const std::filesystem::path& work_dir,
-                            const std::filesystem::path& log);
+Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log);
+
+/// Writes a generated input (inputs.yaml `generate:`) when it is missing or was made by another command
+/// or seed (a `<file>.zkbench-generator` stamp beside it records which); an existing, matching file is
+/// reused. Nothing for a file input. Error: the generator failed ("input 'x': the generator '...' failed
+/// (exit 2): <last lines>") or wrote no file.
+Result<void> ensure_input(Workspace& ws, const InputSpec& input);
 
 /// What the correctness command gave: the SHA-256 of its stdout, or of the `outputs` files (names and
 /// contents, in order) when listed; or that it ran past its timeout (hash empty).
@@ -33,8 +44,7 @@ struct CorrectnessResult {
 
 /// Runs the correctness command for `input` in `work_dir`, killed after `timeout_s` when given.
 /// Error: the command fails or an output file is missing (the message says which), or cannot run.
-Result<CorrectnessResult> correctness_hash(const ProjectConfig& config, const InputSpec& input,
-                                           const std::filesystem::path& work_dir,
+Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s = std::nullopt);
 
 /// Reads the file a command wrote: `path_template` expanded with `values` (unquoted: a path is one word),
@@ -50,36 +60,47 @@ std::string describe_end(const measure::ExecutionResult& result);
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
 std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input);
 
-struct MeasureOptions {
-  std::string owner;                 // "baseline", "experiment", "compound"
-  std::int64_t owner_id = 0;         // links sessions to this record
-  int runs = 10;                     // measured runs wanted in total (resumed runs count)
-  int warmup = 0;
-  double cooldown_s = 0;             // pause before every run
-  std::optional<double> timeout_s;   // per run (KILL)
-  /// Called after every kept run with all runs so far; true stops measuring this input (sequential).
-  std::function<bool(const core::Benchmark&)> enough;
-  StatusFile* status = nullptr;      // updated at every run when given
-  std::string machine_class;         // recorded with each session (Workspace::machine_class)
+/// One side of a measurement: which checkout runs the benchmark command, and its verifier.
+struct SideSpec {
+  std::string role;                  // "baseline" or "candidate": benchmark parameter `side`
+  std::filesystem::path work_dir;
+  measure::VerifyWhen verify = measure::VerifyWhen::every_run; // when correctness.verify runs (if set)
 };
 
-enum class InputEnd { measured, failed, timed_out, interrupted };
+struct MeasureOptions {
+  std::string owner;                 // "baseline:<commit>", "experiment", "compound"
+  std::int64_t owner_id = 0;         // links sessions to this record
+  std::string label;                 // the session's command line in `history`: "zkbench exp run 003"
+  std::string session_kind;          // "baseline", "experiment", "compound"
+  int runs = 10;                     // measured runs wanted per side in total (resumed runs count)
+  int warmup = 0;                    // per side, every attempt
+  std::optional<double> timeout_s;   // per run: the hang guard
+  /// Looks at every side's runs so far after each round; true: the evidence suffices (measure::StopRule).
+  measure::StopRule enough;
+  StatusFile* status = nullptr;      // updated at every run when given
+};
+
+enum class InputEnd { measured, decided, failed, timed_out, verify_failed, interrupted };
 
 struct InputMeasurement {
-  core::Benchmark bench;             // every kept run for this owner and input, resumed ones first
+  std::vector<core::Benchmark> sides; // every kept run per side (SideSpec order), resumed ones first
   InputEnd end = InputEnd::measured;
-  std::size_t resumed_runs = 0;      // runs found in the store from an earlier attempt
+  std::size_t resumed_runs = 0;      // runs found in the store from an earlier attempt (all sides)
+  std::optional<std::size_t> failed_side; // which side failed, timed out or failed verification
   std::string message;               // what failed
+  std::string verifier_output;       // verify_failed: the verifier's last lines
 };
 
-/// Measures `input` with the benchmark command in `work_dir`. Runs already linked to the owner for
-/// this input count towards `runs`; an earlier failed or timed-out run ends the input as before (a
+/// Measures `input` with the benchmark command on every side (alternately when there are two), through
+/// the run loop with the workspace's executor and monitor. Runs already linked to the owner for this
+/// input and side count towards `runs`; an earlier failed or timed-out run ends the input as before (a
 /// killed zkbench must not turn a KILL into a KEEP). Errors: the store fails, a command cannot run.
-Result<InputMeasurement> measure_input(store::Store& store, const Project& project, const InputSpec& input,
-                                       const std::filesystem::path& work_dir, const MeasureOptions& options);
+Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,
+                                       const MeasureOptions& options);
 
-/// All runs linked to `owner`/`owner_id` for `input`, in session order.
+/// All runs linked to `owner`/`owner_id` for `input` on side `role`, in session order (benchmarks
+/// recorded before sides existed count as the candidate's, and as a baseline's own).
 Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,
-                                    const std::string& input);
+                                    const std::string& input, const std::string& role);
 
 } // namespace zkbench::workflow

@@ -1,5 +1,7 @@
 #include "workflow/prechecks.hpp"
 
+#include "gpu/telemetry.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -129,15 +131,9 @@ std::optional<double> parse_gpu_temperatures(std::string_view text) {
   return hottest;
 }
 
-std::optional<double> probe_gpu_temperature_with_nvidia_smi() {
-  if (!find_on_path("nvidia-smi")) {
-    return std::nullopt;
-  }
-  const auto out = probe_command({"nvidia-smi", "--query-gpu=temperature.gpu", "--format=csv,noheader"});
-  if (!out || out->exit_code != 0) {
-    return std::nullopt;
-  }
-  return parse_gpu_temperatures(out->output);
+std::optional<double> probe_gpu_temperature() {
+  auto sample = gpu::open_best_source()->sample();
+  return sample ? sample->temperature_c : std::nullopt;
 }
 
 std::vector<std::string> evaluate_prechecks(const SystemSnapshot& snapshot, const PrecheckLimits& limits) {

@@ -58,15 +58,15 @@ std::vector<std::string> evaluate_prechecks(const SystemSnapshot& snapshot, cons
 
 /// How the GPU temperature is read; the GPU telemetry module may supply an NVML-based one.
 using GpuTemperatureProbe = std::function<std::optional<double>()>;
-/// nvidia-smi --query-gpu=temperature.gpu (the hottest GPU) when nvidia-smi is on PATH.
-std::optional<double> probe_gpu_temperature_with_nvidia_smi();
+/// GPU 0's temperature through gpu::open_best_source() (NVML, else nvidia-smi); nullopt without a GPU.
+std::optional<double> probe_gpu_temperature();
 
 struct SnapshotOptions {
   std::chrono::milliseconds sample_interval{200}; // between the two readings of /proc/*/stat
   std::set<int> exclude_pids;                      // besides zkbench itself and its children
   std::size_t max_consumers = 3;
   double consumer_percent = 10;
-  GpuTemperatureProbe gpu_temperature = probe_gpu_temperature_with_nvidia_smi;
+  GpuTemperatureProbe gpu_temperature = probe_gpu_temperature;
 };
 
 /// Reads /proc/loadavg, /proc/meminfo, /proc/*/stat twice `sample_interval` apart, and the GPU.

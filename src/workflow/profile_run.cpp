@@ -49,7 +49,7 @@ Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& re
   // A repository without a commit yet still gets its profile, named as such.
   const std::string commit = ws.git.commit_of("HEAD").value_or("nocommit");
   const std::time_t started = std::time(nullptr);
-  auto content = run_profiler(ws.project.config, *profiler, *input, ws.root());
+  auto content = run_profiler(ws, *profiler, *input, ws.root());
   if (!content) {
     return tl::unexpected(content.error());
   }

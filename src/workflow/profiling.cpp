@@ -1,8 +1,8 @@
 #include "workflow/profiling.hpp"
+#include "workflow/workspace.hpp"
 
 #include <fmt/format.h>
 
-#include "measure/process_executor.hpp"
 #include "profile/diff.hpp"
 #include "profile/parse.hpp"
 #include "profile/render.hpp"
@@ -50,8 +50,9 @@ Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind) {
   return preset;
 }
 
-Result<std::string> run_profiler(const ProjectConfig& config, const Profiler& profiler, const InputSpec& input,
+Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const InputSpec& input,
                                  const std::filesystem::path& work_dir) {
+  const ProjectConfig& config = ws.project.config;
   if (input.generate && !std::filesystem::exists(input.path)) {
     return make_error(fmt::format("input '{}' is generated and not written yet ({})", input.name, input.path.string()));
   }
@@ -66,14 +67,13 @@ Result<std::string> run_profiler(const ProjectConfig& config, const Profiler& pr
   const bool to_file = !profiler.output.empty();
   // A profile on stdout must not mix with the profiler's messages: those go to a file, read on failure.
   const std::filesystem::path stderr_file = out / "profiler.stderr";
-  measure::ProcessExecutor executor;
   measure::CommandSpec spec;
   spec.text = to_file ? *command : "{ " + *command + "\n} 2>" + shell_quote(stderr_file.string());
   spec.shell = measure::ShellMode::shell;
   spec.working_dir = work_dir;
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{256} << 20;
-  auto result = executor.execute(spec, options);
+  auto result = ws.executor->execute(spec, options);
   if (!result) {
     return make_error(fmt::format("profiler '{}' cannot run: {}", *command, result.error().message));
   }
@@ -95,8 +95,9 @@ Result<std::string> run_profiler(const ProjectConfig& config, const Profiler& pr
   return std::move(result->output);
 }
 
-Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& work_dir,
+Result<bool> capture_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
                              const std::filesystem::path& destination) {
+  const ProjectConfig& config = ws.project.config;
   if (!config.profile) {
     return false;
   }
@@ -104,7 +105,7 @@ Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input
   if (!profiler) {
     return tl::unexpected(profiler.error());
   }
-  auto text = run_profiler(config, *profiler, input, work_dir);
+  auto text = run_profiler(ws, *profiler, input, work_dir);
   if (!text) {
     return tl::unexpected(text.error());
   }

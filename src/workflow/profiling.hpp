@@ -16,6 +16,8 @@
 
 namespace zkbench::workflow {
 
+struct Workspace;
+
 /// A profiler: its command template and the file it writes ("" = the profile is its stdout).
 struct Profiler {
   ProfilerKind zkvm = ProfilerKind::zisk;
@@ -36,12 +38,12 @@ Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind);
 /// writes). Errors: the program is not installed (the shell's "not found", exit 127), the profiler
 /// fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its output>"), its output file
 /// is missing, an input that is generated but not written yet.
-Result<std::string> run_profiler(const ProjectConfig& config, const Profiler& profiler, const InputSpec& input,
+Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const InputSpec& input,
                                  const std::filesystem::path& work_dir);
 
 /// Runs the configured profiler (`profile:`) on `input` in `work_dir` and writes what it produced to
 /// `destination`. Returns false when no profiler is configured. Errors as run_profiler's, the write.
-Result<bool> capture_profile(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& work_dir,
+Result<bool> capture_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
                              const std::filesystem::path& destination);
 
 /// The text of `profile diff base current` (formats detected by content). Error: a file that does not

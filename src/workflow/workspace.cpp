@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "gpu/run_monitor.hpp"
+#include "measure/interrupt.hpp"
+#include "measure/process_executor.hpp"
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
 
@@ -40,12 +43,19 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
                                : env_store != nullptr && *env_store != '\0'
                                    ? std::string(env_store)
                                    : store::default_store_path(ws.project.config.root).string();
+  ws.store_location = location;
   auto opened = store::open_store(location, store::OpenMode::create);
   if (!opened) {
     return tl::unexpected(opened.error());
   }
   ws.store = std::move(*opened);
   ws.machine_class = machine_class_from_env();
+  ws.executor = std::make_unique<measure::ProcessExecutor>();
+  gpu::ThermalPolicy thermal;
+  thermal.cooldown_s = ws.project.config.benchmark.cooldown_seconds;
+  thermal.max_start_temp_c = ws.project.config.benchmark.max_start_temp_c;
+  ws.monitor = std::make_unique<gpu::GpuRunMonitor>(gpu::open_best_source(), thermal, nullptr);
+  ws.stop_requested = [] { return measure::interrupt_requested(); };
   return ws;
 }
 
@@ -55,7 +65,9 @@ Result<verdict::Policy> project_policy(const ProjectConfig& config) {
   if (!policy) {
     return policy;
   }
-  policy->timeout_multiplier = config.benchmark.timeout_multiplier;
+  if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
+    policy->timeout_multiplier = config.benchmark.timeout_multiplier;
+  }
   policy->timeout_min_slack_s = k_min_timeout_slack_s;
   return policy;
 }
@@ -148,15 +160,35 @@ Result<store::BaselineRecord> comparable_baseline(store::Store& store, const sto
 Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
                                                                    const store::BaselineRecord& baseline) {
   std::map<std::string, core::Benchmark> out;
+  // A resumed input has several sessions, linked to the baseline when it was recorded; older baselines
+  // have one session per input.
+  auto links = store.session_links("baseline", baseline.id);
+  if (!links) {
+    return tl::unexpected(links.error());
+  }
   for (const store::BaselineInput& input : baseline.inputs) {
-    auto benches = store.load_benchmarks(input.session_id);
-    if (!benches) {
-      return tl::unexpected(benches.error());
+    std::vector<std::int64_t> sessions;
+    for (const store::SessionLink& link : *links) {
+      if (link.input == input.input) {
+        sessions.push_back(link.session_id);
+      }
+    }
+    if (sessions.empty()) {
+      sessions.push_back(input.session_id);
     }
     core::Benchmark merged;
-    for (const core::Benchmark& bench : *benches) {
-      merged.command = bench.command;
-      merged.runs.insert(merged.runs.end(), bench.runs.begin(), bench.runs.end());
+    for (const std::int64_t session : sessions) {
+      auto benches = store.load_benchmarks(session);
+      if (!benches) {
+        return tl::unexpected(benches.error());
+      }
+      for (const core::Benchmark& bench : *benches) {
+        merged.command = bench.command;
+        for (core::Run run : bench.runs) {
+          run.index = static_cast<int>(merged.runs.size());
+          merged.runs.push_back(std::move(run));
+        }
+      }
     }
     merged.name = input.input;
     out[input.input] = std::move(merged);

@@ -3,6 +3,7 @@
 // its files go (benchmarks/, .zkbench/). Also the baseline's figures as the experiments compare them.
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "measure/executor.hpp"
+#include "measure/run_loop.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "verdict/policy.hpp"
@@ -21,8 +24,17 @@ namespace zkbench::workflow {
 struct Workspace {
   Project project;
   std::unique_ptr<store::Store> store;
+  std::string store_location; // where `store` was opened (a URL's password included: never print it)
   Git git{"."};
   std::string machine_class; // this machine's class (machine_class_from_env); its baselines are compared with
+  /// What every workflow command runs through (builds, generators, correctness, the run loop): real
+  /// processes from open_workspace; unit tests put a fake here.
+  std::unique_ptr<measure::Executor> executor;
+  /// The run loop's monitor (thermal gate with the project's cooldown_seconds and max_start_temp, GPU
+  /// telemetry); null: none. open_workspace sets the GPU monitor; the CLI tells it where to say what it waits for.
+  std::unique_ptr<measure::RunMonitor> monitor;
+  /// Polled by the run loop between runs (Ctrl-C); empty: never.
+  std::function<bool()> stop_requested;
 
   const std::filesystem::path& root() const { return project.config.root; }
   std::filesystem::path benchmarks_dir() const { return root() / "benchmarks"; }
@@ -42,8 +54,8 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path);
 /// a busy machine can double a 30 ms run, while a hang is far beyond any slack.
 inline constexpr double k_min_timeout_slack_s = 1.0;
 
-/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier and the
-/// timeout slack above.
+/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier when the file
+/// sets it (a policy file's own stands otherwise) and the timeout slack above.
 
 Result<verdict::Policy> project_policy(const ProjectConfig& config);
 

@@ -59,7 +59,7 @@ experiment() { # NAME STEPS
   echo "$2" > steps
   git commit -qam "steps $2"
   git checkout -q -
-  "$zkbench" exp run "$(printf '%s\n' "$out" | sed -n 's/^experiment \([0-9]*\).*/\1/p')" >/dev/null 2>>"$log"
+  "$zkbench" exp run --strategy fixed "$(printf '%s\n' "$out" | sed -n 's/^experiment \([0-9]*\).*/\1/p')" >/dev/null 2>>"$log"
 }
 experiment "Fewer steps" 500
 experiment "More steps & <more>" 1500

@@ -37,13 +37,13 @@ TEST(CliAb, fixed_strategy_runs_the_given_count_and_flags_a_regression) {
 TEST(CliAb, failing_candidate_is_reject) {
   const auto r = test::run_zkbench("ab --runs 3 true false");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("REJECT: candidate run 1 (false) exited with code 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("REJECT: candidate run 1 (false) terminated with non-zero exit code: 1"), std::string::npos) << r.output;
 }
 
 TEST(CliAb, failing_baseline_is_an_error) {
   const auto r = test::run_zkbench("ab --runs 3 false true");
   EXPECT_EQ(r.exit_code, 3) << r.output;
-  EXPECT_NE(r.output.find("error: baseline run 1 (false) exited with code 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("error: baseline run 1 (false) terminated with non-zero exit code: 1"), std::string::npos) << r.output;
 }
 
 TEST(CliAb, unknown_strategy_is_a_usage_error) {
@@ -77,7 +77,7 @@ TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
   // A deterministic deciding metric keeps the run count fixed whatever the machine's timing noise.
   test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: steps\n");
   const auto r = test::run_zkbench(
-      "ab --strategy fixed --runs 2 --policy '" + (dir / "policy.yaml").string() + "' --metric 'steps=steps: (\\d+)'" +
+      "ab --strategy fixed --runs 3 --policy '" + (dir / "policy.yaml").string() + "' --metric 'steps=steps: (\\d+)'" +
       " --store '" + store + "' -s 'echo setup >> " + log + "' -p 'echo prepare-A >> " +
       log + "' -p 'echo prepare-B >> " + log + "' -C 'echo conclude >> " + log + "' -c 'echo cleanup >> " + log +
       "' 'echo A >> " + log + "; echo steps: 100' 'echo B >> " + log + "; echo steps: 90'");
@@ -89,8 +89,9 @@ TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
     lines.push_back(text.substr(at, end - at));
     at = end + 1;
   }
-  // setup x2, then 4 runs each wrapped as prepare-X, X, conclude, then cleanup x2.
-  ASSERT_EQ(lines.size(), 2u + 4u * 3u + 2u) << text;
+  // setup x2, then 6 runs each wrapped as prepare-X, X, conclude, then cleanup x2 (3 runs per side: equal
+  // values make a metric deterministic only from 3 runs on).
+  ASSERT_EQ(lines.size(), 2u + 6u * 3u + 2u) << text;
   EXPECT_EQ(lines[0], "setup");
   EXPECT_EQ(lines[1], "setup");
   int a_runs = 0;
@@ -102,8 +103,8 @@ TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
     EXPECT_EQ(lines[i], "prepare-" + side) << text;
     EXPECT_EQ(lines[i + 2], "conclude") << text;
   }
-  EXPECT_EQ(a_runs, 2);
-  EXPECT_EQ(b_runs, 2);
+  EXPECT_EQ(a_runs, 3);
+  EXPECT_EQ(b_runs, 3);
   EXPECT_EQ(lines[lines.size() - 1], "cleanup");
 
   const auto history = test::run_zkbench("history --json --store '" + store + "'");
@@ -111,13 +112,13 @@ TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
   const auto sessions = nlohmann::json::parse(history.output).at("sessions");
   ASSERT_EQ(sessions.size(), 1u) << history.output;
   EXPECT_EQ(sessions.at(0).at("kind"), "ab") << history.output;
-  EXPECT_EQ(sessions.at(0).at("runs").get<int>(), 4) << history.output;
+  EXPECT_EQ(sessions.at(0).at("runs").get<int>(), 6) << history.output;
 }
 
 TEST(CliAb, failing_prepare_stops_with_the_hook_named) {
   const auto r = test::run_zkbench("ab --runs 2 -p false true true");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("the preparation command 'false' exited with code 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the preparation command 'false' terminated with non-zero exit code: 1"), std::string::npos) << r.output;
 }
 
 TEST(CliAb, metric_file_size_can_be_the_deciding_metric) {

@@ -125,3 +125,55 @@ TEST(SubmitE2e, a_worker_compares_an_experiment_only_with_a_baseline_of_its_clas
   ASSERT_TRUE(after && after->size() == 2U);
   EXPECT_EQ((*after)[1].baseline_id, (*baselines)[0].id);
 }
+
+TEST(SubmitE2e, several_short_forms_queue_one_job_each_in_order) {
+  WorkflowRepo repo(2, "0.02");
+  ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
+  const std::string first = repo.experiment("Faster", "delay", "0.01\n");
+  const std::string second = repo.experiment("Slower", "delay", "0.03\n");
+  const CliResult submitted = repo.zkbench("submit baseline " + first + " " + second + " --class h100 --scheduler queue");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  auto jobs = jobs_of(repo);
+  ASSERT_EQ(jobs.size(), 3U);
+  EXPECT_EQ(jobs[1]["payload"]["argv"], nlohmann::json::array({"baseline"}));
+  EXPECT_EQ(jobs[2]["payload"]["argv"], nlohmann::json::array({"exp", "run", first}));
+  EXPECT_EQ(jobs[3]["payload"]["argv"], nlohmann::json::array({"exp", "run", second}));
+  EXPECT_EQ(jobs[3]["slurm"], nullptr); // the store's own queue
+  // One unknown experiment among them: nothing is queued.
+  const CliResult unknown = repo.zkbench("submit baseline 9 --class h100");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_TRUE(contains(unknown.output, "no experiment 009")) << unknown.output;
+  EXPECT_EQ(jobs_of(repo).size(), 3U);
+}
+
+TEST(SubmitE2e, queue_cancel_ends_a_queued_job_once_and_a_worker_runs_one_job_by_id) {
+  WorkflowRepo repo(2, "0.02");
+  ASSERT_EQ(repo.zkbench("submit --class h100 -- version").exit_code, 0);
+  ASSERT_EQ(repo.zkbench("submit --class h100 -- version").exit_code, 0);
+  const CliResult cancelled = repo.zkbench("queue cancel 1");
+  ASSERT_EQ(cancelled.exit_code, 0) << cancelled.output;
+  EXPECT_TRUE(contains(cancelled.output, "cancelled job 1\n")) << cancelled.output;
+  auto jobs = jobs_of(repo);
+  EXPECT_EQ(jobs[1]["status"], "failed");
+  EXPECT_EQ(jobs[1]["ended"], "cancelled");
+  EXPECT_TRUE(jobs[1]["started_at_us"].is_null());
+  const CliResult table = repo.zkbench("queue");
+  EXPECT_TRUE(contains(table.output, "cancelled")) << table.output;
+  const CliResult again = repo.zkbench("queue cancel 1");
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_TRUE(contains(again.output, "job 1 has already ended: cancelled")) << again.output;
+  EXPECT_NE(repo.zkbench("queue cancel 7").exit_code, 0);
+
+  // A cancelled job is not run; `worker --job` runs exactly the job it names and says how it went.
+  EXPECT_NE(repo.zkbench("worker --job 1 --log-dir .zkbench/worker-logs").exit_code, 0);
+  const CliResult ran = repo.zkbench("worker --job 2 --log-dir .zkbench/worker-logs");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_TRUE(contains(ran.output, "1 done, 0 failed")) << ran.output;
+  jobs = jobs_of(repo);
+  EXPECT_EQ(jobs[2]["status"], "done");
+  EXPECT_EQ(jobs[1]["ended"], "cancelled");
+
+  const CliResult no_class = repo.zkbench("worker");
+  EXPECT_EQ(no_class.exit_code, 2) << no_class.output;
+  EXPECT_TRUE(contains(no_class.output, "needs --class")) << no_class.output;
+}

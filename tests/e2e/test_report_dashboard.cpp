@@ -35,7 +35,7 @@ TEST(ReportDashboardE2e, report_writes_the_dashboard_of_the_store) {
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
   const std::string keep = repo.experiment("Fewer <steps>", "steps", "500\n");
   const std::string discard = repo.experiment("More steps", "steps", "1600\n");
-  ASSERT_EQ(repo.zkbench("exp run " + keep).exit_code, 0);
+  ASSERT_EQ(repo.zkbench("exp run " + keep + " --strategy fixed").exit_code, 0);
   ASSERT_EQ(repo.zkbench("exp run " + discard + " --strategy sequential").exit_code, 0);
   ASSERT_EQ(repo.zkbench("learn 'Sleeping is slow & <costly>'").exit_code, 0);
 
@@ -108,7 +108,8 @@ TEST(ReportDashboardE2e, serve_answers_the_api_while_an_experiment_runs) {
   EXPECT_EQ(before[0]["verdict"], "");
 
   // Another process writes the store (WAL) while the server keeps answering.
-  Background experiment(repo.dir(), "exp run " + number, repo.dir() / "exp.log");
+  // Fixed: all 6 runs per side, so the experiment lasts long enough to be seen running.
+  Background experiment(repo.dir(), "exp run " + number + " --strategy fixed", repo.dir() / "exp.log");
   int answered = 0;
   bool saw_running = false;
   while (experiment.running()) {

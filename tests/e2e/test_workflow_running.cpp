@@ -61,7 +61,8 @@ TEST(WorkflowRunningE2e, exp_run_resumes_after_kill_9_with_the_runs_already_meas
   WorkflowRepo repo(6, "0.15");
   ASSERT_EQ(repo.zkbench("baseline --runs 3").exit_code, 0);
   const std::string number = repo.experiment("Slightly faster", "delay", "0.12\n");
-  const pid_t pid = spawn_zkbench(repo.dir(), "exp run " + number, repo.dir() / "first.log");
+  // Fixed: every input measures its 6 runs per side, so the count after the resume is known.
+  const pid_t pid = spawn_zkbench(repo.dir(), "exp run " + number + " --strategy fixed", repo.dir() / "first.log");
   ASSERT_TRUE(wait_for([&] { return status_run(repo) >= 4; })) << read_file(repo.dir() / "first.log");
   ::kill(pid, SIGKILL);
   int status = 0;
@@ -69,10 +70,21 @@ TEST(WorkflowRunningE2e, exp_run_resumes_after_kill_9_with_the_runs_already_meas
 
   const CliResult stopped = repo.zkbench("status");
   EXPECT_TRUE(contains(stopped.output, "stopped without finishing")) << stopped.output;
-  const CliResult resumed = repo.zkbench("exp run " + number);
+  const CliResult resumed = repo.zkbench("exp run " + number + " --strategy fixed");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "resumed a with ")) << resumed.output;
   EXPECT_TRUE(contains(resumed.output, "runs already in the store")) << resumed.output;
+  // The killed process's session is no longer "running": the resumed run found its process gone.
+  const CliResult history = repo.zkbench("history --json");
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  int interrupted = 0;
+  const auto listed = nlohmann::json::parse(history.output);
+  for (const auto& session : listed.at("sessions")) {
+    const std::string state = session.at("status").get<std::string>();
+    EXPECT_NE(state, "running") << session.dump();
+    interrupted += state == "interrupted" ? 1 : 0;
+  }
+  EXPECT_GE(interrupted, 1) << history.output;
   const auto results = nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments/001-slightly-faster/results.json"));
   for (const auto& input : results["inputs"]) {
     // 6 planned; the policy extends a run whose times scatter (a loaded machine) to its maximum of 20.

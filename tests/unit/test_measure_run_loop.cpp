@@ -2,6 +2,7 @@
 // failure handling, interruption. No timing: the fake returns the figures it is told to.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "measure/run_loop.hpp"
@@ -15,6 +16,7 @@ public:
   Result<ExecutionResult> execute(const CommandSpec& command, const ExecutionOptions& options) override {
     calls.push_back(command.text);
     logs.push_back(options.log_path);
+    dirs.push_back(command.working_dir ? command.working_dir->string() : std::string());
     if (command.text == "missing-program") {
       return make_error("Failed to run command 'missing-program': No such file or directory");
     }
@@ -41,6 +43,17 @@ public:
       result.status = core::RunStatus::failed;
       result.exit_code = 1;
     }
+    if (command.text == "verify-fail") {
+      result.status = core::RunStatus::failed;
+      result.exit_code = 3;
+      result.output = "checking proof\nproof invalid";
+    }
+    if (command.text == "hang") {
+      result.status = core::RunStatus::timed_out;
+      result.exit_code.reset();
+      result.signal = 9;
+      result.wall_s = options.timeout_s.value_or(0);
+    }
     if (on_execute) {
       on_execute();
     }
@@ -56,16 +69,16 @@ public:
   bool interrupt_next = false;
   std::vector<std::string> calls;
   std::vector<std::optional<std::filesystem::path>> logs;
+  std::vector<std::string> dirs;
 };
 
-class MemoryStore : public store::Store {
+// The loop's port into the store, in memory: the run loop sees only a RunSink.
+class MemoryStore : public store::RunSink {
 public:
   Result<std::int64_t> begin_session(const store::SessionInfo& info) override {
     kind = info.kind;
+    argv = info.argv;
     return 7;
-  }
-  Result<std::int64_t> import_session(const store::SessionRecord& /*record*/) override {
-    return make_error("MemoryStore: import_session is not used by the run loop");
   }
   Result<void> finish_session(std::int64_t /*id*/, store::SessionStatus s) override {
     status = s;
@@ -79,38 +92,14 @@ public:
     benchmarks.at(static_cast<std::size_t>(benchmark_id - 1)).runs.push_back(run);
     return ++runs;
   }
-  Result<std::vector<store::SessionRecord>> list_sessions(std::size_t /*limit*/) override { return {}; }
-  Result<store::SessionRecord> get_session(std::int64_t /*id*/) override { return store::SessionRecord{}; }
   std::string location() const override { return "memory"; }
-  Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t /*id*/) override { return benchmarks; }
-  int schema_version() const override { return 1; }
   std::filesystem::path artifacts_dir() const override { return m_temp.path(); }
-
-  // The run loop keeps no workflow records or profiles.
-  Result<std::int64_t> add_baseline(const store::BaselineRecord& /*b*/) override { return unused(); }
-  Result<std::vector<store::BaselineRecord>> list_baselines() override { return unused(); }
-  Result<store::ExperimentRecord> add_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
-  Result<void> update_experiment(const store::ExperimentRecord& /*e*/) override { return unused(); }
-  Result<std::vector<store::ExperimentRecord>> list_experiments() override { return unused(); }
-  Result<void> link_session(const store::SessionLink& /*link*/) override { return unused(); }
-  Result<std::vector<store::SessionLink>> session_links(const std::string& /*owner*/, std::int64_t /*id*/) override {
-    return unused();
-  }
-  Result<std::vector<store::SessionLink>> list_session_links() override { return unused(); }
-  Result<std::int64_t> add_note(const store::NoteRecord& /*note*/) override { return unused(); }
-  Result<void> set_note_done(std::int64_t /*id*/, bool /*done*/) override { return unused(); }
-  Result<std::vector<store::NoteRecord>> list_notes(const std::string& /*kind*/) override { return unused(); }
-  Result<std::int64_t> add_conflict(const store::ConflictRecord& /*conflict*/) override { return unused(); }
-  Result<std::vector<store::ConflictRecord>> list_conflicts() override { return unused(); }
-  Result<std::int64_t> add_profile(const store::ProfileRecord& /*profile*/) override { return unused(); }
-  Result<std::vector<store::ProfileRecord>> list_profiles() override { return unused(); }
-  Result<store::ProfileRecord> get_profile(std::int64_t /*id*/) override { return unused(); }
-  static tl::unexpected<Error> unused() { return make_error("MemoryStore keeps no workflow records or profiles"); }
 
   // A folder of its own per store: ctest runs these tests in parallel processes.
   test::TempDir m_temp;
   std::filesystem::path dir = m_temp.path();
   std::string kind;
+  std::string argv;
   std::optional<store::SessionStatus> status;
   std::vector<core::Benchmark> benchmarks;
   std::int64_t runs = 0;
@@ -319,6 +308,130 @@ TEST(MeasureRunLoop, missing_metric_is_reported_and_recorded_as_missing) {
   EXPECT_EQ(outcome->benchmarks[0].runs[1].metrics.at("steps"), 42.0);
   EXPECT_FALSE(outcome->benchmarks[0].runs[1].metrics.at("cycles").has_value());
   EXPECT_EQ(observer.missing, (std::vector<std::string>{"cycles", "cycles"}));
+}
+
+TEST(MeasureRunLoop, interleaved_order_alternates_rounds_and_warmups) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.warmup = 2;
+  plan.count.runs = 3;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::complete);
+  // warmups a b, b a; then rounds a b, b a, a b
+  EXPECT_EQ(executor.calls, (std::vector<std::string>{"a", "b", "b", "a", "a", "b", "b", "a", "a", "b"}));
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 3u);
+  EXPECT_EQ(outcome->benchmarks[1].runs.size(), 3u);
+}
+
+TEST(MeasureRunLoop, stop_rule_decides_after_a_complete_round) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = 20;
+  std::vector<std::size_t> looked_at;
+  plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
+    EXPECT_EQ(benches[0].runs.size(), benches[1].runs.size()); // only balanced evidence is judged
+    looked_at.push_back(benches[0].runs.size());
+    return benches[0].runs.size() == 4;
+  };
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::decided);
+  EXPECT_EQ(looked_at, (std::vector<std::size_t>{1, 2, 3, 4}));
+  EXPECT_EQ(outcome->kept_runs, 8u);
+  EXPECT_EQ(store.status, store::SessionStatus::complete);
+}
+
+TEST(MeasureRunLoop, verifier_failure_ends_the_loop_with_its_output_and_keeps_the_run) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"cmd"});
+  plan.commands[0].verify = "verify-fail";
+  plan.count.runs = 5;
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::verify_failed);
+  ASSERT_TRUE(outcome->failure.has_value());
+  EXPECT_EQ(outcome->failure->run, std::optional<std::size_t>(0));
+  EXPECT_EQ(outcome->failure->verifier_output, "checking proof | proof invalid");
+  EXPECT_NE(outcome->message.find("verify-fail"), std::string::npos);
+  EXPECT_EQ(store.benchmarks[0].runs.size(), 1u); // the measured run is kept
+  EXPECT_EQ(store.status, store::SessionStatus::failed);
+}
+
+TEST(MeasureRunLoop, verifier_runs_after_every_run_or_only_the_first) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = 3;
+  plan.commands[0].verify = "verify-a";
+  plan.commands[0].verify_when = VerifyWhen::first_run;
+  plan.commands[1].verify = "verify-b";
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(std::count(executor.calls.begin(), executor.calls.end(), "verify-a"), 1);
+  EXPECT_EQ(std::count(executor.calls.begin(), executor.calls.end(), "verify-b"), 3);
+}
+
+TEST(MeasureRunLoop, commands_and_their_hooks_run_in_their_working_folder) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"a", "b"});
+  plan.commands[0].working_dir = "/tmp/base";
+  plan.commands[0].prepare = "prep";
+  plan.commands[1].working_dir = "/tmp/cand";
+  plan.count.runs = 1;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(executor.calls, (std::vector<std::string>{"prep", "a", "b"}));
+  EXPECT_EQ(executor.dirs, (std::vector<std::string>{"/tmp/base", "/tmp/base", "/tmp/cand"}));
+}
+
+TEST(MeasureRunLoop, previous_runs_count_and_the_side_behind_catches_up_first) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = 3;
+  core::Run earlier;
+  earlier.wall_s = 2.0;
+  plan.commands[0].previous_runs = {earlier, earlier}; // killed after a's second run
+  plan.commands[1].previous_runs = {earlier};
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(executor.calls, (std::vector<std::string>{"b", "a", "b"}));
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 3u);
+  EXPECT_EQ(outcome->benchmarks[1].runs.size(), 3u);
+  EXPECT_EQ(outcome->kept_runs, 3u);
+  EXPECT_EQ(store.benchmarks[0].runs.size(), 1u); // only the new runs are stored again
+  EXPECT_EQ(store.benchmarks[1].runs.size(), 2u);
+}
+
+TEST(MeasureRunLoop, timed_out_run_is_its_own_status_and_records_the_kind_and_argv) {
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"hang"});
+  plan.commands[0].timeout_s = 2.5;
+  plan.timeout_s = 100;
+  plan.count.runs = 3;
+  plan.session_kind = "experiment";
+  plan.argv = "zkbench exp run 003 (input a)";
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::timed_out);
+  ASSERT_TRUE(outcome->failure.has_value());
+  EXPECT_DOUBLE_EQ(outcome->failure->result.wall_s, 2.5); // the command's own timeout won
+  EXPECT_EQ(store.kind, "experiment");
+  EXPECT_EQ(store.argv, "zkbench exp run 003 (input a)");
 }
 
 } // namespace

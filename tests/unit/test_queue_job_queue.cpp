@@ -188,3 +188,84 @@ TEST_P(QueueContract, lists_newest_first_and_rejects_bad_specs) {
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("no job 999"), std::string::npos);
 }
+
+TEST_P(QueueContract, claim_job_takes_that_queued_job_only_once) {
+  auto queue = open_queue();
+  ASSERT_TRUE(queue);
+  const auto older = queue->submit(JobSpec{"slurm", R"({"argv":["baseline"]})", "h100", 1});
+  const auto wanted = queue->submit(JobSpec{"slurm", R"({"argv":["exp","run","001"]})", "h100", 1});
+  ASSERT_TRUE(older && wanted);
+
+  const auto claimed = queue->claim_job(*wanted, "slurm job 7 on node1", k_minute_us);
+  ASSERT_TRUE(claimed) << claimed.error().message;
+  ASSERT_TRUE(claimed->has_value()); // the job asked for, not the oldest one
+  EXPECT_EQ((*claimed)->id, *wanted);
+  EXPECT_EQ((*claimed)->status, JobStatus::running);
+  EXPECT_EQ((*claimed)->worker, "slurm job 7 on node1");
+  EXPECT_EQ((*claimed)->attempts, 1);
+  ASSERT_TRUE((*claimed)->started_at_us.has_value());
+
+  const auto again = queue->claim_job(*wanted, "another", k_minute_us);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(again->has_value()); // running: not claimable by id again
+  EXPECT_EQ(queue->get(*older)->status, JobStatus::queued);
+  const auto missing = queue->claim_job(*wanted + 100, "w", k_minute_us);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("no job"), std::string::npos) << missing.error().message;
+}
+
+TEST_P(QueueContract, close_ends_an_open_job_without_its_lease_and_the_worker_then_changes_nothing) {
+  auto queue = open_queue();
+  ASSERT_TRUE(queue);
+  const auto queued = queue->submit(command_job());
+  const auto running = queue->submit(command_job());
+  ASSERT_TRUE(queued && running);
+  const auto claimed = queue->claim_job(*running, "w1", k_minute_us);
+  ASSERT_TRUE(claimed && claimed->has_value());
+
+  const auto closed_queued = queue->close(*queued, JobStatus::failed, R"({"ended":"cancelled"})");
+  ASSERT_TRUE(closed_queued) << closed_queued.error().message;
+  EXPECT_TRUE(*closed_queued);
+  const auto closed_running = queue->close(*running, JobStatus::failed, R"({"ended":"timed_out"})");
+  ASSERT_TRUE(closed_running && *closed_running);
+
+  const Job cancelled = *queue->get(*queued);
+  EXPECT_EQ(cancelled.status, JobStatus::failed);
+  EXPECT_EQ(cancelled.result_json, R"({"ended":"cancelled"})");
+  EXPECT_FALSE(cancelled.started_at_us.has_value()); // it never ran
+  ASSERT_TRUE(cancelled.finished_at_us.has_value());
+  EXPECT_FALSE(*queue->claim_job(*queued, "w2", k_minute_us)); // a closed job is not claimable
+
+  // The worker that held the lease can neither heartbeat nor overwrite the recorded end.
+  EXPECT_FALSE(*queue->heartbeat(lease_of(**claimed), k_minute_us));
+  EXPECT_FALSE(*queue->finish(lease_of(**claimed), JobStatus::done, R"({"exit_code":0})"));
+  EXPECT_EQ(queue->get(*running)->result_json, R"({"ended":"timed_out"})");
+  // An ended job is not closed twice.
+  EXPECT_FALSE(*queue->close(*running, JobStatus::failed, R"({"ended":"cancelled"})"));
+}
+
+TEST_P(QueueContract, set_payload_replaces_the_payload_of_an_existing_job_only) {
+  auto queue = open_queue();
+  ASSERT_TRUE(queue);
+  const auto id = queue->submit(JobSpec{"slurm", R"({"argv":["baseline"]})", "h100", 1});
+  ASSERT_TRUE(id);
+  const auto set = queue->set_payload(*id, R"({"argv":["baseline"],"slurm":{"job_id":42}})");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_TRUE(*set);
+  EXPECT_EQ(queue->get(*id)->spec.payload_json, R"({"argv":["baseline"],"slurm":{"job_id":42}})");
+  EXPECT_FALSE(*queue->set_payload(*id + 1, "{}"));
+  EXPECT_FALSE(queue->set_payload(*id, "[1]")); // not an object: an error, nothing written
+  EXPECT_EQ(queue->get(*id)->spec.payload_json, R"({"argv":["baseline"],"slurm":{"job_id":42}})");
+}
+
+TEST_P(QueueContract, a_claimer_expires_only_jobs_of_its_own_kind) {
+  auto queue = open_queue();
+  ASSERT_TRUE(queue);
+  const auto slurm_job = queue->submit(JobSpec{"slurm", R"({"argv":["baseline"]})", "h100", 1});
+  ASSERT_TRUE(slurm_job);
+  ASSERT_TRUE(queue->claim_job(*slurm_job, "slurm job 3 on n1", 0)->has_value()); // its lease is over at once
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_TRUE(queue->claim("command", "h100", "w1", k_minute_us));
+  // A queue worker's claim leaves it: Slurm's state closes it (JobQueue::close), not a lease.
+  EXPECT_EQ(queue->get(*slurm_job)->status, JobStatus::running);
+}

@@ -63,6 +63,18 @@ TEST(DashboardModel, status_json_has_progress_and_the_current_run) {
   EXPECT_TRUE(status["baseline"].is_object());
 }
 
+TEST(DashboardModel, the_current_run_names_its_scheduler_job_when_there_is_one) {
+  Dashboard dashboard = test::sample_dashboard(3);
+  EXPECT_TRUE(status_json(dashboard)["current"]["scheduler"].is_null());
+  dashboard.current->scheduler_job = "Slurm job 12";
+  dashboard.current->node = "gpu-3";
+  dashboard.current->state = "RUNNING";
+  const nlohmann::json scheduler = status_json(dashboard)["current"]["scheduler"];
+  EXPECT_EQ(scheduler["job"], "Slurm job 12");
+  EXPECT_EQ(scheduler["node"], "gpu-3");
+  EXPECT_EQ(scheduler["state"], "RUNNING");
+}
+
 TEST(DashboardModel, trend_has_a_point_per_measured_experiment_and_the_baseline) {
   Dashboard dashboard = test::sample_dashboard(5);
   dashboard.experiments[4].primary.reset(); // planned: nothing measured yet

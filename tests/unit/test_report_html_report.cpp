@@ -45,6 +45,20 @@ TEST(ReportHtml, current_run_section_only_while_running) {
   EXPECT_EQ(render_index(dashboard, AutoRefresh::off).find("id=\"current\""), std::string::npos);
 }
 
+TEST(ReportHtml, current_run_shows_the_scheduler_job_its_node_and_state) {
+  Dashboard dashboard = test::sample_dashboard();
+  EXPECT_EQ(render_index(dashboard, AutoRefresh::off).find("class=\"scheduler\""), std::string::npos);
+  dashboard.current->scheduler_job = "Slurm job 12";
+  dashboard.current->node = "gpu-3";
+  dashboard.current->state = "RUNNING";
+  EXPECT_NE(render_index(dashboard, AutoRefresh::off).find("<p class=\"scheduler\">Slurm job 12 on gpu-3: RUNNING</p>"),
+            std::string::npos);
+  dashboard.current->node.clear(); // waiting: no node yet
+  dashboard.current->state = "PENDING (Dependency)";
+  EXPECT_NE(render_index(dashboard, AutoRefresh::off).find("<p class=\"scheduler\">Slurm job 12: PENDING (Dependency)</p>"),
+            std::string::npos);
+}
+
 TEST(ReportHtml, escapes_names_hypotheses_patches_and_logs) {
   const Dashboard dashboard = test::sample_dashboard();
   const std::vector<ReportFile> files = render_report(dashboard, AutoRefresh::off);

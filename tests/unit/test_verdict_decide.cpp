@@ -212,3 +212,56 @@ TEST(VerdictDecide, timeout_slack_keeps_jitter_of_short_runs_from_being_kill) {
   const auto hung = verdict::compare_benchmarks(bench("b", around(100)), bench("c", around(125)), policy);
   EXPECT_EQ(hung.decision.verdict, Verdict::kill) << hung.decision.reason;
 }
+
+TEST(VerdictDecide, equal_values_are_deterministic_only_from_three_runs_per_side) {
+  // One run each side, 0.1% apart: equal "samples" prove nothing yet.
+  const auto one = verdict::compare_metric("steps", std::vector<double>{1000}, std::vector<double>{999}, generic());
+  EXPECT_FALSE(one.deterministic);
+  EXPECT_NE(one.decision.verdict, Verdict::keep) << one.decision.reason;
+  const auto two = verdict::compare_metric("steps", std::vector<double>{1000, 1000}, std::vector<double>{900, 900}, generic());
+  EXPECT_EQ(two.decision.verdict, Verdict::inconclusive) << two.decision.reason;
+  EXPECT_EQ(two.decision.more_runs, 3);
+  const auto three =
+      verdict::compare_metric("steps", std::vector<double>{1000, 1000, 1000}, std::vector<double>{900, 900, 900}, generic());
+  EXPECT_TRUE(three.deterministic);
+  EXPECT_EQ(three.decision.verdict, Verdict::keep) << three.decision.reason;
+}
+
+TEST(VerdictDecide, an_interval_entirely_beyond_the_keep_threshold_is_keep_whatever_the_cv) {
+  // CV ~14% on each side (above the 10% limit), but the candidate is about half as slow: clearly KEEP.
+  const std::vector<double> base{100, 130, 80, 120, 90, 110, 95, 125, 85, 105};
+  std::vector<double> cand;
+  for (const double b : base) {
+    cand.push_back(b * 0.5);
+  }
+  const auto m = verdict::compare_metric("time", base, cand, generic());
+  ASSERT_TRUE(m.ci_hi.has_value());
+  EXPECT_LT(*m.ci_hi, -0.05);
+  EXPECT_EQ(m.decision.verdict, Verdict::keep) << m.decision.reason;
+}
+
+TEST(VerdictDecide, an_input_that_only_may_regress_asks_for_more_runs_instead_of_deciding) {
+  auto p = generic();
+  p.timeout_multiplier = 3.0;
+  const std::vector<double> noisy{100, 130, 80, 120, 70, 110, 90, 140, 60, 100};
+  std::vector<double> slower;
+  for (const double x : noisy) {
+    slower.push_back(x * 1.08);
+  }
+  const auto a = verdict::compare_benchmarks(bench("b", around(100)), bench("in1", around(90)), p);
+  const auto b = verdict::compare_benchmarks(bench("b", noisy), bench("in2", slower), p); // +8%, not established
+  ASSERT_EQ(b.decision.verdict, Verdict::inconclusive) << b.decision.reason;
+  const std::vector both{a, b};
+  const auto d = verdict::combine_inputs(both, p);
+  EXPECT_EQ(d.verdict, Verdict::inconclusive) << d.reason;
+  EXPECT_FALSE(d.regression);
+  EXPECT_NE(d.reason.find("in2' may regress"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("more runs per side would likely settle it"), std::string::npos) << d.reason;
+  EXPECT_GT(d.more_runs, 0);
+}
+
+TEST(VerdictDecide, no_improvement_is_not_called_an_improvement_below_the_threshold) {
+  const auto m = verdict::compare_metric("time", around(100), around(100.3), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::discard) << m.decision.reason;
+  EXPECT_EQ(m.decision.reason.find("improvement below"), std::string::npos) << m.decision.reason;
+}

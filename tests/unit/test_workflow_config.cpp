@@ -2,6 +2,7 @@
 
 #include "support/fixtures.hpp"
 #include "workflow/config.hpp"
+#include "workflow/workspace.hpp"
 
 using namespace zkbench::workflow;
 using zkbench::test::TempDir;
@@ -250,4 +251,19 @@ TEST(WorkflowConfig, dashboard_url_is_read_and_must_be_http) {
   const std::string error = error_of(load_text(dir, std::string(k_minimal) + "dashboard_url: \"ftp://x/\"\n"));
   EXPECT_NE(error.find("zkbench.yaml:5:"), std::string::npos) << error;
   EXPECT_NE(error.find("dashboard_url: expected an http:// or https:// URL, got 'ftp://x/'"), std::string::npos) << error;
+}
+
+TEST(WorkflowConfig, a_policy_files_timeout_stands_unless_zkbench_yaml_sets_one) {
+  TempDir dir;
+  write_file(dir / "p.yaml", "preset: zkvm\n"); // the zkvm preset kills at 1.15x
+  auto config = load_text(dir, std::string(k_minimal) + "policy: p.yaml\n");
+  ASSERT_TRUE(config) << error_of(config);
+  auto policy = zkbench::workflow::project_policy(*config);
+  ASSERT_TRUE(policy) << policy.error().message;
+  EXPECT_DOUBLE_EQ(policy->timeout_multiplier, 1.15);
+  config = load_text(dir, with_benchmark_line("timeout_multiplier: 1.3") + "policy: p.yaml\n");
+  ASSERT_TRUE(config) << error_of(config);
+  policy = zkbench::workflow::project_policy(*config);
+  ASSERT_TRUE(policy);
+  EXPECT_DOUBLE_EQ(policy->timeout_multiplier, 1.3);
 }

@@ -6,6 +6,21 @@
 using namespace zkbench::workflow;
 using zkbench::test::fixture_path;
 using zkbench::test::read_file;
+namespace gpu = zkbench::gpu;
+
+namespace {
+
+gpu::GpuInfo gpu_info(const std::string& name, std::optional<double> memory, const std::string& driver,
+                      const std::string& cuda) {
+  gpu::GpuInfo info;
+  info.name = name;
+  info.memory_total_bytes = memory;
+  info.driver_version = driver;
+  info.cuda_version = cuda;
+  return info;
+}
+
+} // namespace
 
 TEST(WorkflowEnvironment, parses_cpuinfo_meminfo_and_os_release) {
   const std::string cpuinfo = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD Ryzen 9 5950X 16-Core "
@@ -41,19 +56,6 @@ TEST(WorkflowEnvironment, reads_risc0_versions_from_the_fixture) {
   EXPECT_EQ(parse_version_word(text.substr(start, text.find('\n', start) - start)), "3.0.5");
 }
 
-TEST(WorkflowEnvironment, parses_nvidia_smi_query_and_cuda_banner) {
-  const auto gpu = parse_nvidia_smi_gpu_line("NVIDIA H100 80GB HBM3, 81559 MiB, 590.48.01\n");
-  ASSERT_TRUE(gpu);
-  EXPECT_EQ(gpu->name, "NVIDIA H100 80GB HBM3");
-  EXPECT_EQ(gpu->memory_bytes, 81559LL * 1024 * 1024);
-  EXPECT_EQ(gpu->driver, "590.48.01");
-  EXPECT_FALSE(parse_nvidia_smi_gpu_line(""));
-  const std::string capture = read_file(fixture_path("nvidia/linux-x86_64__nvidia-h100-80gb-hbm3__590.48.01.txt"));
-  EXPECT_EQ(parse_cuda_version(capture), "13.1");
-  EXPECT_EQ(parse_cuda_version("| NVIDIA-SMI 590.48.01   Driver Version: 590.48.01   CUDA Version: 13.1     |"), "13.1");
-  EXPECT_EQ(parse_cuda_version("no banner"), "");
-}
-
 TEST(WorkflowEnvironment, lists_patched_crates) {
   const std::string toml = R"([package]
 name = "guest"
@@ -77,7 +79,7 @@ serde = "1"
 TEST(WorkflowEnvironment, yaml_round_trips) {
   Environment env;
   env.machine = {"prover-1", "AMD EPYC 9654", 192, 1LL << 40, "Ubuntu 22.04", "5.15.0"};
-  env.gpu = GpuInfo{"NVIDIA H100 80GB HBM3", 81559LL * 1024 * 1024, "590.48.01", "13.1"};
+  env.gpu = gpu_info("NVIDIA H100 80GB HBM3", 81559.0 * 1024 * 1024, "590.48.01", "13.1");
   env.toolchain = {{"rustc", "1.84.0"}, {"cargo-zisk", "0.15.0"}};
   env.commit = "abc123";
   env.dirty = true;
@@ -101,7 +103,7 @@ TEST(WorkflowEnvironment, yaml_round_trips) {
 TEST(WorkflowEnvironment, diff_names_each_difference_and_ignores_commit_and_date) {
   Environment a;
   a.machine.cpu = "AMD Ryzen 9 5950X";
-  a.gpu = GpuInfo{"NVIDIA RTX 3090", 24LL << 30, "550.1", "12.4"};
+  a.gpu = gpu_info("NVIDIA RTX 3090", 24.0 * (1LL << 30), "550.1", "12.4");
   a.toolchain = {{"rustc", "1.84.0"}};
   a.commit = "aaa";
   a.date = "2026-01-16T10:00:00Z";
@@ -109,7 +111,7 @@ TEST(WorkflowEnvironment, diff_names_each_difference_and_ignores_commit_and_date
   b.commit = "bbb";
   b.date = "2026-01-17T10:00:00Z";
   EXPECT_TRUE(diff_environments(a, b).empty());
-  b.gpu->driver = "580.2";
+  b.gpu->driver_version = "580.2";
   b.toolchain["rustc"] = "1.85.0";
   b.toolchain["nvcc"] = "13.0";
   const auto differences = diff_environments(a, b);
@@ -124,7 +126,7 @@ TEST(WorkflowEnvironment, diff_names_each_difference_and_ignores_commit_and_date
 TEST(WorkflowEnvironment, collects_this_machine_with_an_injected_gpu_probe) {
   CollectOptions options;
   options.repo_dir = ZKBENCH_SOURCE_DIR;
-  options.gpu_probe = [] { return std::optional<GpuInfo>(GpuInfo{"Fake GPU", std::nullopt, "1.0", ""}); };
+  options.gpu_probe = [] { return std::optional<gpu::GpuInfo>(gpu_info("Fake GPU", std::nullopt, "1.0", "")); };
   const Environment env = collect_environment(options);
   EXPECT_GT(env.machine.cores, 0);
   EXPECT_GT(env.machine.memory_bytes, 0);

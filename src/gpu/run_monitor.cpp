@@ -1,21 +1,21 @@
-#include "cli/gpu_run_monitor.hpp"
+#include "gpu/run_monitor.hpp"
 
 #include <utility>
 
 #include <fmt/format.h>
 
-namespace zkbench::cli {
+namespace zkbench::gpu {
 
-GpuRunMonitor::GpuRunMonitor(std::unique_ptr<gpu::TelemetrySource> source, gpu::ThermalPolicy policy,
+GpuRunMonitor::GpuRunMonitor(std::unique_ptr<TelemetrySource> source, ThermalPolicy policy,
                              std::function<void(const std::string&)> say)
     : m_source(std::move(source)), m_policy(policy),
       // Without a GPU the gate gets no source: only the cooldown applies.
-      m_gate(m_source->kind() != gpu::SourceKind::none ? m_source.get() : nullptr, m_clock, m_policy),
+      m_gate(m_source->kind() != SourceKind::none ? m_source.get() : nullptr, m_clock, m_policy),
       m_sampler(*m_source), m_say(std::move(say)) {}
 
-void GpuRunMonitor::before_run() {
+void GpuRunMonitor::before_run(const std::function<bool()>& /*stop_requested*/) {
   if (gated()) {
-    const gpu::GateResult result = m_gate.wait_until_ready([this](const gpu::GateWait& wait) {
+    const GateResult result = m_gate.wait_until_ready([this](const GateWait& wait) {
       if (m_say) {
         m_say(wait.describe());
       }
@@ -46,7 +46,7 @@ std::string GpuRunMonitor::describe() {
   if (!info) {
     return fmt::format("GPU: unreadable ({})", info.error().message);
   }
-  return fmt::format("GPU: {} ({})", info->name, gpu::to_string(m_source->kind()));
+  return fmt::format("GPU: {} ({})", info->name, to_string(m_source->kind()));
 }
 
-} // namespace zkbench::cli
+} // namespace zkbench::gpu

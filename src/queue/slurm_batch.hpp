@@ -1,0 +1,70 @@
+#pragma once
+// A job of the store's queue as a Slurm batch job (pure: values in, sbatch's arguments and script text
+// out). The batch script runs `zkbench worker --job ID` on the node, which claims that job of the
+// store, runs its zkbench arguments under the machine lock and records the result, as a worker of the
+// PostgreSQL queue does; the store's location travels in the job's environment (ZKBENCH_STORE, exported
+// by sbatch from the submitter's), never in the script or on a command line.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/error.hpp"
+#include "workflow/fleet_config.hpp"
+
+namespace zkbench::queue::slurm {
+
+/// The kind of the store's jobs that Slurm runs (`zkbench worker --class` claims only "command" jobs).
+inline constexpr const char* k_job_kind = "slurm";
+
+/// One batch job.
+struct BatchJob {
+  std::int64_t queue_job_id = 0;          // the store's job the batch job claims
+  std::string name;                       // --job-name (job_name())
+  std::vector<std::string> argv;          // the zkbench arguments the job runs (named in the script)
+  std::filesystem::path program;          // the zkbench binary, as the nodes see it
+  std::filesystem::path workdir;          // the project checkout, as the nodes see it (--chdir)
+  std::filesystem::path artifacts_dir;    // Slurm's output and the worker's logs go under <artifacts>/slurm
+  std::string store_display;              // the store with its password redacted (a comment in the script)
+  std::optional<int> time_limit_minutes;  // --time; nullopt: the partition's (or sbatch_options') limit
+  std::optional<std::int64_t> after_ok;   // a Slurm job this one waits for (--dependency=afterok)
+};
+
+/// "zkbench-001" for `exp run 001`, "zkbench-baseline" for `baseline`, "zkbench-compound-001-002" for
+/// `compound 1 2`, else "zkbench-job-<queue job id>".
+std::string job_name(const std::vector<std::string>& argv, std::int64_t queue_job_id);
+
+/// The folder under the artifacts where a job's Slurm output, script and worker log go.
+std::filesystem::path slurm_dir(const std::filesystem::path& artifacts_dir);
+
+/// The batch script: a POSIX shell script that execs the worker for the job.
+std::string batch_script(const BatchJob& job);
+
+/// sbatch's argument vector (argv[0] "sbatch"): --parsable, the fleet's sbatch_options, then
+/// --exclusive, --job-name, --gres, --partition, --account, --output, --chdir, --export=ALL, --time,
+/// --dependency=afterok:ID with --kill-on-invalid-dep=yes, and the script's path last.
+std::vector<std::string> sbatch_argv(const workflow::FleetConfig& fleet, const BatchJob& job,
+                                     const std::filesystem::path& script);
+
+/// The job id `sbatch --parsable` prints ("1234" or "1234;cluster"). Error: anything else.
+Result<std::int64_t> parse_sbatch_job_id(const std::string& output);
+
+/// What the time limit of a job is computed from: the baseline's figures on the class it runs on.
+struct TimeLimitInputs {
+  std::vector<double> baseline_medians_s; // per input: the baseline's median wall time
+  int runs_per_input = 10;                // the most measured runs per input (the policy's extension)
+  int warmup = 3;
+  double timeout_multiplier = 1.10;       // a run is killed past this x the baseline median
+  double cooldown_s = 0;                  // between runs
+  double build_s = 0;                     // the job's build
+  double min_minutes = 10;                // the floor
+};
+
+/// Minutes: build + for each input (warmup + runs + 1 correctness run) x (median x multiplier +
+/// cooldown), rounded up, at least min_minutes. Every run may last until its timeout, so a job within
+/// its limit never meets Slurm's.
+int time_limit_minutes(const TimeLimitInputs& inputs);
+
+} // namespace zkbench::queue::slurm

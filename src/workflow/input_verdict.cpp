@@ -1,0 +1,322 @@
+#include "workflow/input_verdict.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "stats/descriptive.hpp"
+#include "verdict/drift.hpp"
+#include "workflow/measure_inputs.hpp"
+#include "workflow/workspace.hpp"
+
+namespace zkbench::workflow {
+
+namespace {
+
+constexpr double k_min_hang_guard_s = 5.0;
+constexpr double k_hang_guard_factor = 8.0; // x timeout_multiplier x median: far beyond a cold first run (bench/verdicts)
+
+// The values a side is judged on: the metric when every run has it, else nothing (the caller falls back
+// to time on both sides, so both sides are always judged on the same metric).
+std::vector<double> values_of(const core::Benchmark& bench, const std::string& metric) {
+  if (metric == "time") {
+    return bench.wall_times();
+  }
+  std::vector<double> values = bench.metric_values(metric);
+  return values.size() == bench.runs.size() ? values : std::vector<double>{};
+}
+
+// The metric both sides are judged on: the primary when both sides have it in every run, else time.
+std::string common_metric(const core::Benchmark& a, const core::Benchmark& b, const std::string& primary) {
+  if (primary != "time" && !a.runs.empty() && !b.runs.empty() && !values_of(a, primary).empty() &&
+      !values_of(b, primary).empty()) {
+    return primary;
+  }
+  return "time";
+}
+
+bool project_measures(const ProjectConfig& config, const std::string& metric) {
+  return config.benchmark.metrics.count(metric) > 0 || config.benchmark.metric_files.count(metric) > 0;
+}
+
+// Runs during which the GPU throttled (telemetry says so).
+std::size_t throttled_runs(const core::Benchmark& bench) {
+  return static_cast<std::size_t>(std::count_if(bench.runs.begin(), bench.runs.end(), [](const core::Run& r) {
+    return r.gpu && r.gpu->throttled;
+  }));
+}
+
+// Deterministic work unchanged while time moved: the time change is not less (or more) work.
+std::string deterministic_note(const verdict::CommandComparison& c) {
+  const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
+  if (time == nullptr || !time->ci_lo || !time->ci_hi || (*time->ci_lo <= 0 && *time->ci_hi >= 0)) {
+    return {};
+  }
+  for (const verdict::MetricComparison& m : c.metrics) {
+    if (m.metric != "time" && m.metric != "memory" && m.deterministic && m.change == 0.0) {
+      return fmt::format("; {} unchanged (deterministic) while time moved {}: not a change in the work done", m.metric,
+                         verdict::percent(time->change));
+    }
+  }
+  return {};
+}
+
+// A deterministic work metric (steps, cycles: not time or memory) exactly equal on both sides.
+const verdict::MetricComparison* unchanged_work(const verdict::CommandComparison& c) {
+  for (const verdict::MetricComparison& m : c.metrics) {
+    if (m.metric != "time" && m.metric != "memory" && m.deterministic && m.change == 0.0) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy) {
+  const auto times = stored.wall_times();
+  const double median = times.empty() ? 0.0 : stats::median(times);
+  return std::max({k_min_hang_guard_s, k_hang_guard_factor * policy.timeout_multiplier * median,
+                   median + policy.timeout_min_slack_s});
+}
+
+Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const core::Benchmark& stored,
+                                   const verdict::Policy& policy, const InputJudgeOptions& options) {
+  const ProjectConfig& config = ws.project.config;
+  InputJudgement judged;
+  judged.hang_guard_s = hang_guard_s(stored, policy);
+  const std::string primary = project_measures(config, policy.primary_metric) ? policy.primary_metric : "time";
+
+  verdict::AbOptions ab;
+  ab.strategy = options.strategy == Strategy::sequential ? verdict::Strategy::sequential : verdict::Strategy::fixed;
+  ab.runs = options.runs;
+  ab.sequential.min_runs = std::min(options.min_runs, std::max(options.runs, 2));
+  ab.sequential.max_runs = std::max(options.runs, ab.sequential.min_runs);
+  ab.sequential.futility_min_runs = options.futility_min_runs;
+  std::optional<verdict::AbDecider> decider;
+  std::string decided_metric = primary;
+  bool killed = false;
+
+  MeasureOptions measure;
+  measure.owner = options.owner;
+  measure.owner_id = options.owner_id;
+  measure.label = options.label;
+  measure.session_kind = options.session_kind;
+  measure.warmup = options.warmup;
+  measure.timeout_s = judged.hang_guard_s;
+  measure.status = options.status;
+
+  std::vector<SideSpec> sides;
+  if (options.mode == BaselineMode::interleaved) {
+    // The baseline's proofs were verified when it was established; once here checks the command still works.
+    sides.push_back({"baseline", options.baseline_dir, measure::VerifyWhen::first_run});
+  } else {
+    // The drift test has the power the stored runs give it: the half-width of their 99% prediction
+    // interval is the smallest drift it can see. Wider than the KEEP threshold, a drift could fake a KEEP.
+    const std::vector<double> stored_all = stored.wall_times();
+    if (!stored_all.empty()) {
+      const double median = stats::median(stored_all);
+      const std::vector<double> probe{median};
+      const verdict::DriftCheck power = verdict::check_drift(stored_all, probe);
+      const double half = median > 0 ? (power.hi - power.lo) / 2 / median : 0.0;
+      if (!(half <= policy.keep_threshold)) {
+        judged.comparison.command = input.name;
+        judged.comparison.weight = input.weight;
+        judged.comparison.change = std::nan("");
+        judged.comparison.decision = {
+            verdict::Verdict::inconclusive, false,
+            fmt::format("--baseline stored: the stored runs of input '{}' scatter too much (99% prediction interval "
+                        "±{:.1f}%) for the drift test to see a drift smaller than the KEEP threshold ({:.1f}%): no "
+                        "verdict; measure interleaved (the default) or re-measure the baseline on a quieter machine",
+                        input.name, half * 100, policy.keep_threshold * 100)};
+        return judged;
+      }
+    }
+    // The drift test first: fresh runs of the baseline's build against the stored runs of this input.
+    const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
+    MeasureOptions fresh = measure;
+    fresh.owner = options.owner + "-drift";
+    fresh.runs = options.drift_runs;
+    auto m = measure_input(ws, input, std::span(&base, 1), fresh);
+    if (!m) {
+      return tl::unexpected(m.error());
+    }
+    if (m->end == InputEnd::interrupted) {
+      judged.interrupted = true;
+      return judged;
+    }
+    if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+      judged.baseline_broken = true;
+      judged.failure = fmt::format("input '{}': the baseline's build {}", input.name, m->message);
+      return judged;
+    }
+    const std::vector<double> fresh_times = m->sides.front().wall_times();
+    const std::vector<double> fresh_median{stats::median(fresh_times)};
+    const verdict::DriftCheck drift = verdict::check_drift(stored.wall_times(), fresh_median);
+    if (drift.drifted) {
+      judged.comparison.command = input.name;
+      judged.comparison.weight = input.weight;
+      judged.comparison.change = std::nan("");
+      judged.comparison.decision = {verdict::Verdict::inconclusive, false,
+                                    fmt::format("the stored baseline is stale: {}; no verdict: run `zkbench "
+                                                "baseline` (or drop --baseline stored)",
+                                                drift.message)};
+      judged.warnings.push_back(fmt::format("input '{}': {}", input.name, drift.message));
+      return judged;
+    }
+  }
+  sides.push_back({"candidate", options.candidate_dir, measure::VerifyWhen::every_run});
+  const bool beside = sides.size() == 2;
+  const std::vector<double> stored_times = stored.wall_times();
+
+  if (beside) {
+    decider.emplace(primary, policy, ab);
+    measure.runs = decider->max_pairs();
+  } else {
+    measure.runs = ab.strategy == verdict::Strategy::fixed ? options.runs : ab.sequential.max_runs;
+  }
+  measure.enough = [&](std::span<const core::Benchmark> benches) {
+    const core::Benchmark& cand = benches.back();
+    const core::Benchmark& base = beside ? benches.front() : stored;
+    const std::size_t n = cand.runs.size();
+    // KILL on evidence: the candidate is clearly slower than timeout_multiplier x the baseline (the one
+    // measured beside it, or the stored one's prefix), never on one slow or cold run.
+    const std::vector<double> base_times = base.wall_times();
+    const std::span<const double> base_prefix(base_times.data(), std::min(n, base_times.size()));
+    if (verdict::clearly_slower(base_prefix, cand.wall_times(), policy.timeout_multiplier, ab.sequential)) {
+      killed = true;
+      return true;
+    }
+    if (!beside) {
+      if (ab.strategy == verdict::Strategy::fixed || n > base_times.size()) {
+        return false; // fixed: the run count ends it
+      }
+      const std::string metric = common_metric(base, cand, primary);
+      const auto b = values_of(base, metric);
+      const auto c = values_of(cand, metric);
+      const std::size_t k = std::min(b.size(), c.size());
+      return static_cast<int>(k) >= ab.sequential.min_runs &&
+             verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, ab.sequential).look.stop;
+    }
+    decided_metric = common_metric(base, cand, primary);
+    if (decided_metric != primary) { // a run without the metric: judge both sides on time from now on
+      decider.emplace("time", policy, ab);
+    }
+    return decider->look(values_of(base, decided_metric), values_of(cand, decided_metric));
+  };
+
+  auto m = measure_input(ws, input, sides, measure);
+  if (!m) {
+    return tl::unexpected(m.error());
+  }
+  judged.resumed_runs = m->resumed_runs;
+  judged.candidate = m->sides.back();
+  judged.candidate.command = input.name;
+  judged.baseline = beside ? m->sides.front() : stored;
+  judged.baseline.command = input.name;
+  judged.comparison.command = input.name;
+  judged.comparison.weight = input.weight;
+  if (m->end == InputEnd::interrupted) {
+    judged.interrupted = true;
+    return judged;
+  }
+  const bool candidate_failed = m->failed_side && *m->failed_side == sides.size() - 1;
+  switch (m->end) {
+  case InputEnd::failed:
+  case InputEnd::timed_out:
+  case InputEnd::verify_failed:
+    if (!candidate_failed) {
+      judged.baseline_broken = true;
+      judged.failure = fmt::format("input '{}': the baseline's build {}{}", input.name, m->message,
+                                   m->verifier_output.empty() ? std::string() : ": " + m->verifier_output);
+      return judged;
+    }
+    if (m->end == InputEnd::timed_out) {
+      judged.comparison.decision = {verdict::Verdict::kill, true,
+                                    fmt::format("input '{}': a run hung: {} (the hang guard is {:.1f} s, {:.0f}x "
+                                                "the timeout multiplier x the baseline median)",
+                                                input.name, m->message, judged.hang_guard_s, k_hang_guard_factor)};
+    } else if (m->end == InputEnd::verify_failed) {
+      judged.comparison.decision = {verdict::Verdict::reject, false,
+                                    fmt::format("input '{}': {}: {}", input.name, m->message,
+                                                m->verifier_output.empty() ? std::string("(no output)")
+                                                                           : m->verifier_output)};
+    } else {
+      judged.comparison.decision = {verdict::Verdict::reject, false,
+                                    fmt::format("input '{}': the benchmark command failed: {}", input.name, m->message)};
+    }
+    judged.comparison.change = std::nan("");
+    judged.failure = judged.comparison.decision.reason;
+    return judged;
+  case InputEnd::measured:
+  case InputEnd::decided:
+  case InputEnd::interrupted:
+    break;
+  }
+
+  verdict::CommandComparison c = verdict::compare_benchmarks(judged.baseline, judged.candidate, policy);
+  c.command = input.name;
+  c.weight = input.weight;
+  const std::string metric = common_metric(judged.baseline, judged.candidate, primary);
+  judged.metric = metric;
+  const auto b = values_of(judged.baseline, metric);
+  const auto cv = values_of(judged.candidate, metric);
+  if (killed) {
+    const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
+    c.decision = {verdict::Verdict::kill, true,
+                  fmt::format("candidate clearly slower than {:.2f}x the baseline {}: time {} (95% interval {} .. {}) "
+                              "after {} runs per side",
+                              policy.timeout_multiplier, beside ? "measured beside it" : "stored",
+                              verdict::percent(time->change), time->ci_lo ? verdict::percent(*time->ci_lo) : "n/a",
+                              time->ci_hi ? verdict::percent(*time->ci_hi) : "n/a", judged.candidate.runs.size())};
+  } else if (beside) {
+    verdict::AbDecider final_decider(metric, policy, ab);
+    const verdict::Decision decision =
+        metric == decided_metric && decider ? decider->outcome(b, cv).decision : final_decider.outcome(b, cv).decision;
+    c.decision = decision;
+    if (metric != "time") {
+      c.decision.reason = metric + ": " + c.decision.reason;
+    }
+  } else if (ab.strategy == verdict::Strategy::sequential && cv.size() <= b.size()) {
+    const std::size_t k = std::min(b.size(), cv.size());
+    const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
+    if (look.look.stop) {
+      c.decision = look.decision;
+    }
+  }
+  if (const verdict::MetricComparison* m2 = verdict::primary_comparison(c.metrics, metric)) {
+    c.change = m2->change;
+  }
+  if (ab.strategy == verdict::Strategy::sequential && !b.empty() && !cv.empty()) {
+    const std::size_t k = std::min(b.size(), cv.size());
+    judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
+  }
+  const std::string note = deterministic_note(c);
+  if (const verdict::MetricComparison* work = unchanged_work(c);
+      work != nullptr && c.decision.verdict == verdict::Verdict::inconclusive) {
+    // The deterministic work is identical on both sides and time cannot show a change: nothing to keep.
+    c.decision = {verdict::Verdict::discard, false,
+                  fmt::format("{} unchanged (deterministic, {} runs per side) and no established change in time: {}",
+                              work->metric, work->candidate.n, c.decision.reason)};
+  } else {
+    c.decision.reason += note;
+  }
+  if (const std::size_t hot = throttled_runs(judged.candidate) + (beside ? throttled_runs(judged.baseline) : 0); hot > 0) {
+    c.decision.reason += fmt::format("; the GPU throttled during {} of the runs", hot);
+    judged.warnings.push_back(fmt::format("input '{}': the GPU throttled during {} runs", input.name, hot));
+  }
+  if (beside && stored_times.size() >= 2) { // is the stored baseline still this machine's figure?
+    const std::vector<double> fresh_median{stats::median(judged.baseline.wall_times())};
+    const verdict::DriftCheck drift = verdict::check_drift(stored_times, fresh_median);
+    if (drift.drifted) {
+      judged.warnings.push_back(fmt::format("input '{}': the stored baseline is stale ({}): run `zkbench baseline` "
+                                            "to refresh the project's reference",
+                                            input.name, drift.message));
+    }
+  }
+  judged.comparison = std::move(c);
+  return judged;
+}
+
+} // namespace zkbench::workflow

@@ -1,0 +1,75 @@
+#pragma once
+// One input of an experiment (or compound test), measured and judged: by default the baseline commit's
+// build and the candidate's run alternately (A B B A) through the one run loop and the sequential rule
+// decides, as in `zkbench ab`; `--baseline stored` measures the candidate alone against the stored
+// baseline after a drift test of fresh baseline runs. No git here: the callers give the two checkouts,
+// so the verdict simulation (bench/verdicts) drives this very code behind a fake executor.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/run.hpp"
+#include "util/error.hpp"
+#include "verdict/decide.hpp"
+#include "verdict/policy.hpp"
+#include "verdict/sequential.hpp"
+#include "workflow/config.hpp"
+#include "workflow/inputs.hpp"
+#include "workflow/status_file.hpp"
+
+namespace zkbench::workflow {
+
+struct Workspace;
+
+enum class Strategy { fixed, sequential };
+
+/// What the candidate is compared with.
+enum class BaselineMode {
+  interleaved, // the baseline's build runs beside the candidate (default: drift falls on both sides)
+  stored,      // the stored baseline's runs; a drift test of fresh baseline runs guards every input
+};
+
+struct InputJudgeOptions {
+  std::string owner;                    // links the sessions ("experiment", "compound")
+  std::int64_t owner_id = 0;
+  std::string label;                    // "zkbench exp run 003", for the sessions' command line
+  std::string session_kind;             // "experiment", "compound"
+  Strategy strategy = Strategy::sequential;
+  BaselineMode mode = BaselineMode::interleaved;
+  int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
+  int min_runs = 3;                     // sequential: never stop before this many per side
+  int futility_min_runs = 4;            // sequential: KEEP out of reach only decided from this many (bench/verdicts)
+  int warmup = 0;                       // per side
+  int drift_runs = 3;                   // stored mode: fresh baseline runs for the drift test
+  std::filesystem::path baseline_dir;   // the baseline commit's build
+  std::filesystem::path candidate_dir;  // the candidate's build
+  StatusFile* status = nullptr;
+};
+
+/// How an input ended.
+struct InputJudgement {
+  verdict::CommandComparison comparison;     // every metric; decision = the input's verdict
+  std::vector<verdict::Look> trace;          // sequential: the looks the rule made (primary metric)
+  std::string metric;                        // what decided: the policy's primary metric, else "time"
+  core::Benchmark baseline;                  // runs compared with (fresh in interleaved mode, stored otherwise)
+  core::Benchmark candidate;
+  std::string failure;                       // a command that broke: a crash, a hang, a verifier, the baseline's build
+  bool baseline_broken = false;              // the failure is the baseline's (its build, its verifier): no verdict
+  bool interrupted = false;                  // stopped by Ctrl-C: runs kept, no verdict
+  std::size_t resumed_runs = 0;
+  std::vector<std::string> warnings;         // drift of the stored baseline, throttled GPU runs
+  double hang_guard_s = 0;                   // the per-run timeout that was applied
+};
+
+/// The per-run timeout of the workflow: a hang guard, far beyond a cold first run (8 x the timeout
+/// multiplier x the stored baseline's median, at least 5 s). KILL is decided on the evidence instead.
+double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy);
+
+/// Measures `input` as `options` say and decides. `stored` is the stored baseline's runs of the input.
+/// Errors: the store, a command that cannot run at all.
+Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const core::Benchmark& stored,
+                                   const verdict::Policy& policy, const InputJudgeOptions& options);
+
+} // namespace zkbench::workflow

@@ -1,0 +1,352 @@
+// The workflow's baseline and experiment logic through the model executor (tests/support/model_executor.hpp):
+// real git, a real SQLite store, no process measured. Each path of issue 10/11: interleaved sides, KEEP,
+// REJECT by the verifier, KILL on evidence (never on one cold run), the flaky extension, several inputs,
+// resume after an interrupt, a branch without a change, generated inputs, a stale stored baseline.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "support/fixtures.hpp"
+#include "support/model_executor.hpp"
+#include "workflow/baseline.hpp"
+#include "workflow/experiment.hpp"
+#include "workflow/workspace.hpp"
+
+namespace zkbench::workflow {
+namespace {
+
+using test::ModelExecutor;
+using test::ModelSide;
+
+int sh(const std::filesystem::path& dir, const std::string& command) {
+  return std::system(("cd '" + dir.string() + "' && { " + command + "; } >/dev/null 2>&1").c_str());
+}
+
+void write(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+class Project {
+public:
+  explicit Project(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
+    const auto& d = m_dir.path();
+    std::filesystem::create_directories(d / "benchmarks");
+    write(d / "a.txt", "a\n");
+    write(d / "b.txt", "b\n");
+    write(d / "benchmarks" / "inputs.yaml",
+          "inputs:\n  - name: a\n    path: ../a.txt\n  - name: b\n    path: ../b.txt\n    weight: 2\n" + extra_inputs);
+    write(d / "zkbench.yaml", "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n  warmup: 1\n"
+                              "  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
+                              "correctness:\n  command: \"prog {input}\"\n" +
+                                  correctness_extra + "policy: generic\n");
+    write(d / ".gitignore", ".zkbench/\n");
+    write(d / "code.txt", "v1\n");
+    EXPECT_EQ(sh(d, "git init -q && git config user.email t@t && git config user.name t && git add -A && "
+                    "git commit -qm base"),
+              0);
+  }
+
+  /// The workspace with the model executor behind it; no GPU monitor.
+  Workspace open(ModelExecutor*& model) {
+    auto ws = open_workspace(m_dir.path() / "zkbench.yaml");
+    EXPECT_TRUE(ws) << ws.error().message;
+    auto owned = std::make_unique<ModelExecutor>(7);
+    model = owned.get();
+    ws->executor = std::move(owned);
+    ws->monitor = nullptr;
+    ws->stop_requested = {};
+    return std::move(*ws);
+  }
+
+  /// exp new + a committed change on its branch; returns the number.
+  int experiment(Workspace& ws, const std::string& name, bool commit = true) {
+    auto e = new_experiment(ws, name, "it is faster", 0.1);
+    EXPECT_TRUE(e) << e.error().message;
+    if (commit) {
+      EXPECT_EQ(sh(dir(), "git checkout -q " + e->branch + " && echo " + name + " >> code.txt && git commit -qam change && "
+                          "git checkout -q -"),
+                0);
+    }
+    return e->number;
+  }
+
+  const std::filesystem::path& dir() const { return m_dir.path(); }
+
+private:
+  test::TempDir m_dir;
+};
+
+struct Ready {
+  Ready(const std::string& extra_inputs, const std::string& correctness_extra)
+      : project(extra_inputs, correctness_extra), ws(project.open(model)) {}
+  ModelExecutor* model = nullptr;
+  Project project;
+  Workspace ws;
+};
+
+// A project with a baseline measured through the model (runs per input as zkbench.yaml: 10).
+std::unique_ptr<Ready> ready(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
+  auto r = std::make_unique<Ready>(extra_inputs, correctness_extra);
+  auto baseline = establish_baseline(r->ws, {});
+  EXPECT_TRUE(baseline) << baseline.error().message;
+  return r;
+}
+
+Result<ExperimentOutcome> run(Ready& r, int number, Strategy strategy = Strategy::sequential,
+                              BaselineMode mode = BaselineMode::interleaved) {
+  RunExperimentOptions options;
+  options.strategy = strategy;
+  options.baseline_mode = mode;
+  return run_experiment(r.ws, number, options);
+}
+
+TEST(WorkflowExperiment, baseline_measures_every_input_in_the_project_root_and_verifies_once) {
+  auto r = ready("", "  verify: \"verify {out}\"\n");
+  EXPECT_EQ(r->model->count("bench", ModelSide::baseline), 2u * (10 + 1)); // runs + warmup per input
+  EXPECT_EQ(r->model->count("verify"), 2u);                              // once per input: the command works
+  EXPECT_EQ(r->model->count("build"), 1u);
+  auto baselines = r->ws.store->list_baselines();
+  ASSERT_TRUE(baselines && baselines->size() == 1);
+  auto benches = baseline_benchmarks(*r->ws.store, baselines->front());
+  ASSERT_TRUE(benches);
+  EXPECT_EQ(benches->at("a").runs.size(), 10u);
+}
+
+TEST(WorkflowExperiment, faster_candidate_alternates_with_the_baseline_build_and_is_keep) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "faster");
+  r->model->candidate_factor = 0.8;
+  r->model->steps[ModelSide::candidate] = 1000; // time moves, steps do not
+  r->model->calls.clear();
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
+  // The reason says the deterministic work did not change while time did.
+  EXPECT_NE(out->comparisons[0].decision.reason.find("steps unchanged (deterministic) while time moved"),
+            std::string::npos)
+      << out->comparisons[0].decision.reason;
+  // Both sides measured, alternately, the same number of times per input (sequential: stopped early).
+  const auto base = r->model->count("bench", ModelSide::baseline);
+  const auto cand = r->model->count("bench", ModelSide::candidate);
+  EXPECT_EQ(base, cand);
+  EXPECT_LT(cand, 2u * (20 + 1));
+  std::string order;
+  for (const auto& call : r->model->calls) {
+    if (call.kind == "bench") {
+      order += call.side == ModelSide::baseline ? "A" : "B";
+    }
+  }
+  EXPECT_EQ(order.substr(0, 8), "ABBAABBA"); // warmup A B, then B A, A B, ...
+}
+
+TEST(WorkflowExperiment, candidate_whose_verifier_fails_is_reject_naming_the_verifier) {
+  auto r = ready("", "  verify: \"verify {out}\"\n");
+  const int n = r->project.experiment(r->ws, "broken proofs");
+  r->model->candidate_factor = 0.5; // fast, and wrong
+  r->model->verify_ok[ModelSide::candidate] = false;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "REJECT");
+  EXPECT_NE(out->reason.find("verify"), std::string::npos) << out->reason;
+  EXPECT_NE(out->reason.find("proof does not verify"), std::string::npos) << out->reason;
+}
+
+TEST(WorkflowExperiment, clearly_slower_candidate_is_kill_on_evidence_not_on_the_guard) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "slower");
+  r->model->candidate_factor = 1.6; // above the generic 1.10 multiplier, below the hang guard
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KILL") << out->reason;
+  EXPECT_NE(out->reason.find("clearly slower"), std::string::npos) << out->reason;
+}
+
+TEST(WorkflowExperiment, cold_first_runs_never_kill_an_unchanged_program) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    auto r = ready();
+    const int n = r->project.experiment(r->ws, "noop" + std::to_string(seed));
+    *r->model = ModelExecutor(seed);
+    r->model->cold_first = 3.0; // a prover's first proof loads its kernels
+    r->model->cv = 0.05;
+    auto out = run(*r, n);
+    ASSERT_TRUE(out) << out.error().message;
+    EXPECT_NE(out->experiment.verdict, "KILL") << out->reason;
+    EXPECT_NE(out->experiment.verdict, "KEEP") << out->reason;
+  }
+}
+
+TEST(WorkflowExperiment, hanging_candidate_is_stopped_at_the_hang_guard_and_killed) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "hang");
+  r->model->candidate_factor = 100; // past 4 x 1.10 x the median (and 5 s)
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KILL");
+  EXPECT_NE(out->reason.find("hang guard"), std::string::npos) << out->reason;
+}
+
+TEST(WorkflowExperiment, flaky_fixed_strategy_extends_both_sides_to_the_flaky_run_count) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "noisy");
+  r->model->cv = 0.25; // far above the generic 10% CV limit
+  r->model->calls.clear();
+  auto out = run(*r, n, Strategy::fixed);
+  ASSERT_TRUE(out) << out.error().message;
+  // 20 runs (the policy's flaky_runs) + 1 warmup per side and input, unless an input was settled sooner.
+  EXPECT_EQ(r->model->count("bench", ModelSide::baseline), r->model->count("bench", ModelSide::candidate));
+  EXPECT_EQ(r->model->count("bench", ModelSide::candidate), 2u * 21);
+  EXPECT_NE(out->experiment.verdict, "KEEP") << out->reason;
+}
+
+TEST(WorkflowExperiment, interrupted_experiment_resumes_with_the_runs_it_kept) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "resume");
+  r->model->candidate_factor = 0.7;
+  int benches = 0;
+  r->model->interrupt_when = [&](const test::ModelCall& call) { return call.kind == "bench" && ++benches == 6; };
+  auto first = run(*r, n, Strategy::fixed);
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().message.find("interrupted"), std::string::npos);
+  r->model->interrupt_when = {};
+  r->model->calls.clear();
+  auto second = run(*r, n, Strategy::fixed);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_TRUE(second->resumed);
+  EXPECT_EQ(second->experiment.verdict, "KEEP") << second->reason;
+  // Input a kept A 2, B 1 (warmups A B, then B A, A and B cut short): B catches up first, 9 more for B.
+  EXPECT_EQ(r->model->count("bench", ModelSide::candidate), (1 + 9) + (1 + 10));
+}
+
+TEST(WorkflowExperiment, branch_without_a_committed_change_is_refused_and_nothing_is_measured) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "forgot to commit", false);
+  r->model->calls.clear();
+  auto out = run(*r, n);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("no commit beyond the baseline"), std::string::npos) << out.error().message;
+  EXPECT_EQ(r->model->count("bench"), 0u);
+}
+
+TEST(WorkflowExperiment, uncommitted_changes_in_the_worktree_are_refused_with_the_files) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "dirty");
+  // The worktree exists after a first (refused) attempt; a change left there uncommitted must not be measured.
+  const auto tree = r->ws.worktree_dir(experiment_id(n) + "-dirty");
+  ASSERT_TRUE(r->ws.git.ensure_worktree(tree, "bench/" + experiment_id(n) + "-dirty"));
+  write(tree / "code.txt", "uncommitted\n");
+  auto out = run(*r, n);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("has uncommitted changes (code.txt)"), std::string::npos) << out.error().message;
+}
+
+TEST(WorkflowExperiment, generated_inputs_are_made_once_and_reused) {
+  auto r = ready("  - name: g\n    generate: {command: \"gen {seed} > {output}\", seed: 42}\n");
+  EXPECT_EQ(r->model->count("generate"), 1u);
+  const auto file = r->project.dir() / "benchmarks" / "generated" / "g";
+  EXPECT_TRUE(std::filesystem::exists(file));
+  const int n = r->project.experiment(r->ws, "uses g");
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(r->model->count("generate"), 1u); // the stamp matches: reused
+}
+
+TEST(WorkflowExperiment, several_inputs_are_each_judged_and_combined_by_weight) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "both");
+  r->model->candidate_factor = 0.85;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_EQ(out->comparisons.size(), 2u);
+  EXPECT_EQ(out->comparisons[0].command, "a");
+  EXPECT_EQ(out->comparisons[1].weight, 2.0);
+  ASSERT_TRUE(out->experiment.change.has_value());
+  EXPECT_NEAR(*out->experiment.change, -0.15, 0.03);
+  EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
+}
+
+TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "stale");
+  r->model->drift_after_s = 0; // everything is 30% slower than when the baseline was measured
+  r->model->drift_step = 0.3;
+  r->model->candidate_factor = 0.8; // a real gain, hidden by the drift against the stored runs
+  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  EXPECT_NE(out->reason.find("zkbench baseline"), std::string::npos) << out->reason;
+}
+
+TEST(WorkflowExperiment, interleaving_sees_a_gain_through_a_drift_and_warns_the_baseline_is_stale) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "drifted");
+  r->model->drift_after_s = 0;
+  r->model->drift_step = 0.3;
+  r->model->candidate_factor = 0.8;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
+  bool stale = false;
+  for (const auto& w : out->warnings) {
+    stale = stale || w.find("stored baseline is stale") != std::string::npos;
+  }
+  EXPECT_TRUE(stale);
+}
+
+TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and_keeps_the_reason) {
+  auto r = ready();
+  const int first = r->project.experiment(r->ws, "first");
+  const int second = r->project.experiment(r->ws, "second");
+  r->model->candidate_factor = 0.7;
+  ASSERT_EQ(run(*r, first)->experiment.verdict, "KEEP");
+  ASSERT_EQ(run(*r, second)->experiment.verdict, "KEEP");
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-KEEP bench/accumulator"), 0);
+
+  auto closed = close_experiment(r->ws, first, "invalid", "a no-op measured on a drifting machine");
+  ASSERT_TRUE(closed) << closed.error().message;
+  EXPECT_EQ(closed->status, "closed");
+  EXPECT_EQ(closed->verdict, "INVALID");
+  EXPECT_NE(closed->close_reason.find("withdrawn (was KEEP"), std::string::npos) << closed->close_reason;
+  EXPECT_NE(closed->close_reason.find("drifting machine"), std::string::npos);
+  // The accumulator holds the remaining KEEP only.
+  EXPECT_NE(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-INVALID bench/accumulator"), 0);
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
+  // Other statuses still refuse a decided experiment.
+  EXPECT_FALSE(close_experiment(r->ws, second, "superseded", "x"));
+}
+
+TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the_next_run) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "finish");
+  r->model->candidate_factor = 0.7;
+  auto decided = run(*r, n);
+  ASSERT_TRUE(decided && decided->experiment.verdict == "KEEP");
+  // As if killed right after the store recorded the decision: branch not renamed, no files, no merge.
+  ASSERT_EQ(sh(r->project.dir(), "git branch -m bench/001-finish-KEEP bench/001-finish && git branch -D bench/accumulator"), 0);
+  const auto dir = r->ws.experiment_dir(decided->experiment);
+  std::filesystem::remove(dir / "results.json");
+  std::filesystem::remove(dir / "verdict.md");
+  r->model->calls.clear();
+  auto again = run(*r, n);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(r->model->count("bench"), 0u); // nothing measured again
+  EXPECT_TRUE(r->ws.git.branch_exists("bench/001-finish-KEEP"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "verdict.md"));
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-finish-KEEP bench/accumulator"), 0);
+}
+
+TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_is_discard) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "no-op under load");
+  r->model->cv = 0.3; // a loaded machine: time cannot settle anything
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "DISCARD") << out->reason;
+  for (const auto& c : out->comparisons) {
+    EXPECT_NE(c.decision.reason.find("steps unchanged (deterministic"), std::string::npos) << c.decision.reason;
+  }
+}
+
+} // namespace
+} // namespace zkbench::workflow
