@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/measuring_lock.hpp"
 #include "cli/comparison_output.hpp"
 #include "gpu/run_monitor.hpp"
 #include "measure/run_loop.hpp"
@@ -40,6 +41,7 @@ struct AbCliOptions {
   bool shell = false;
   bool no_shell = false;
   bool json = false;
+  bool no_lock = false;
   std::vector<std::string> metrics;      // NAME=REGEX
   std::vector<std::string> metric_files; // NAME=PATH
   // Hooks as in `run`: given once (both sides) or twice (baseline, candidate).
@@ -150,6 +152,7 @@ int run_ab_command(const AbCliOptions& o) {
                              [](const std::string& line) { fmt::print(stderr, "  {}\n", line); });
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
+  const auto machine = lock_for_measuring("ab: " + o.baseline + " vs " + o.candidate, o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor executor;
   measure::RunObserver quiet;
   auto loop = measure::run_benchmarks(plan, executor, opened->get(), quiet, [] { return measure::interrupt_requested(); });
@@ -265,6 +268,7 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("--store", o->store, "The store to keep every run in (default: .zkbench/zkbench.db here)");
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
+  sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
   sub.add_flag("--json", o->json, "Print the result as JSON (compare's schema plus runs_used, stopped_early, trace)");
   sub.add_option("--export-markdown", o->export_markdown,
                  "Write a pull-request summary (Markdown) to FILE ('-': standard output); also appended to "

@@ -44,7 +44,7 @@ int baseline_main(const BaselineArgs& args) {
   auto outcome = workflow::establish_baseline(ws, options);
   if (!outcome) {
     notifications.send(error_event(notifications.context(), "the baseline", outcome.error().message));
-    throw Fatal(outcome.error().message);
+    throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
   notifications.send(baseline_event(notifications.context(), *outcome));
   refresh_tracker(ws);

@@ -150,7 +150,7 @@ int exp_run(const ExpArgs& a) {
   if (!outcome) {
     notifications.send(error_event(notifications.context(), "experiment " + workflow::experiment_id(number),
                                    outcome.error().message, number));
-    throw Fatal(outcome.error().message);
+    throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
   if (auto all = ws.store->list_experiments(); all) {
     const auto policy = workflow::project_policy(ws.project.config);

@@ -91,7 +91,7 @@ void print_table(const std::vector<std::vector<std::string>>& rows, const std::v
 nlohmann::json session_json(const store::SessionRecord& session) {
   return {{"id", session.id},
           {"kind", session.info.kind},
-          {"argv", session.info.argv},
+          {"argv", util::redact_credentials(session.info.argv)}, // rows older than the redaction
           {"host", session.info.host},
           {"working_dir", session.info.working_dir},
           {"started_at_us", session.info.started_at_us},
@@ -157,7 +157,7 @@ int list_sessions(const HistoryOptions& options) {
   for (const auto& session : sessions) {
     rows.push_back({std::to_string(session.id), format_time(session.info.started_at_us), session.info.kind,
                     store::to_string(session.status), session.info.host, std::to_string(session.benchmark_count),
-                    std::to_string(session.run_count), session.info.argv});
+                    std::to_string(session.run_count), util::redact_credentials(session.info.argv)});
   }
   print_table(rows, {true, false, false, false, false, true, true, false});
   return static_cast<int>(ExitCode::success);
@@ -233,7 +233,7 @@ int show_session(const HistoryOptions& options) {
                format_seconds(static_cast<double>(*session->finished_at_us - session->info.started_at_us) / 1e6));
   }
   fmt::print("\n  host      {}\n  folder    {}\n  command   {}\n", session->info.host, session->info.working_dir,
-             session->info.argv);
+             util::redact_credentials(session->info.argv));
   if (benchmarks.empty()) {
     fmt::print("\nno benchmarks\n");
   }

@@ -19,6 +19,7 @@
 #include "cli/run_executor.hpp"
 #include "cli/run_plan.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/measuring_lock.hpp"
 #include "cli/store_location.hpp"
 #include "gpu/run_monitor.hpp"
 #include "measure/interrupt.hpp"
@@ -156,10 +157,12 @@ int run_command(RunOptions& o) {
   gpu::ThermalPolicy thermal;
   thermal.cooldown_s = o.cooldown_s.value_or(0);
   thermal.max_start_temp_c = o.max_start_temp_c;
+  thermal.stop_requested = [] { return measure::interrupt_requested(); }; // Ctrl-C ends a cooldown at once
   gpu::GpuRunMonitor monitor(gpu::open_best_source(), thermal,
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;
   measure::install_interrupt_handlers();
+  const auto machine = lock_for_measuring("run " + util::join(o.commands, ", "), o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor processes;
   RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input);
   measure::LoopOutcome outcome;
@@ -184,7 +187,9 @@ int run_command(RunOptions& o) {
                                            reference});
   }
   if (o.json) {
-    fmt::print(stdout, "{}\n", summary_json(outcome, store, reference).dump(2));
+    auto summary = summary_json(outcome, store, reference);
+    summary["containment"] = measure::to_string(processes.containment()); // cgroup-v2, cgroup-v1 or process-group
+    fmt::print(stdout, "{}\n", summary.dump(2));
   }
   std::fflush(stdout);
   const std::string kept = fmt::format("{} run{} kept in '{}' (session {})", outcome.kept_runs,
@@ -202,21 +207,6 @@ int run_command(RunOptions& o) {
     throw Fatal("interrupted; the command's process group was stopped", kept, ExitCode::interrupted);
   }
   return static_cast<int>(ExitCode::success);
-}
-
-// The command line as typed, for the session record (Linux: /proc/self/cmdline, NUL-separated).
-std::string command_line() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string out;
-  for (const std::string& arg : util::split(raw, '\0')) {
-    if (arg.empty()) {
-      continue;
-    }
-    const bool plain = arg.find_first_of(" \t'\"$|&;<>*?()") == std::string::npos;
-    out += (out.empty() ? "" : " ") + (plain ? arg : "'" + arg + "'");
-  }
-  return out;
 }
 
 } // namespace
@@ -272,9 +262,10 @@ CommandMain setup_run(CLI::App& sub) {
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
   sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
+  sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
   sub.add_option("command", o->commands, "The commands to benchmark")->required();
   return [o] {
-    o->argv = command_line();
+    o->argv = util::own_command_line(); // credentials redacted before they reach the store
     return run_command(*o);
   };
 }

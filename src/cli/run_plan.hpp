@@ -46,6 +46,7 @@ struct RunOptions {
   std::vector<std::string> metric_files;
   std::string store;
   bool json = false;
+  bool no_lock = false;              // measure without the machine lock (--no-lock)
   std::string argv;
 };
 

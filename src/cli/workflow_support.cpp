@@ -13,6 +13,8 @@
 #include "gpu/run_monitor.hpp"
 
 #include "cli/app.hpp"
+#include "cli/measuring_lock.hpp"
+#include "measure/interrupt.hpp"
 #include "measure/run_loop.hpp"
 #include "util/error.hpp"
 #include "workflow/prechecks.hpp"
@@ -62,17 +64,11 @@ void close_stale_sessions(store::Store& store) {
 }
 
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose) {
-  workflow::LockOptions options;
-  options.on_wait = [](const workflow::LockHolder& holder, std::chrono::milliseconds waited) {
-    fmt::print(stderr, "waiting for the machine ({:.0f} s): it is measuring for {}\n",
-               static_cast<double>(waited.count()) / 1000.0, workflow::describe(holder));
-    std::fflush(stderr);
-  };
-  auto lock = workflow::MachineLock::acquire(purpose, options);
-  if (!lock) {
-    throw Fatal(lock.error().message);
-  }
-  return std::move(*lock);
+  return std::move(*lock_for_measuring(purpose));
+}
+
+ExitCode failure_exit_code() {
+  return measure::interrupt_requested() ? ExitCode::interrupted : ExitCode::error;
 }
 
 void print_prechecks() {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
 #include "workflow/machine_lock.hpp"
 #include "workflow/workspace.hpp"
 
@@ -30,8 +31,13 @@ void refresh_tracker(workflow::Workspace& ws, bool final_report = false);
 /// lock, which no other measuring zkbench here can hold at the same time (their processes are gone).
 void close_stale_sessions(store::Store& store);
 
-/// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting.
+/// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting
+/// (cli::lock_for_measuring, the one acquisition of the measuring commands).
 workflow::MachineLock lock_machine_or_fatal(const std::string& purpose);
+
+/// The exit code of a measuring workflow command that failed: ExitCode::interrupted (130, as
+/// documented) when SIGINT/SIGTERM stopped it, else ExitCode::error.
+ExitCode failure_exit_code();
 
 /// Prints the pre-benchmark checks' warnings (never stops).
 void print_prechecks();

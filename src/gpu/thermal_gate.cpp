@@ -54,7 +54,11 @@ GateResult ThermalGate::wait_until_ready(const std::function<void(const GateWait
   GateResult result;
   const double begin = m_clock.now_s();
   bool use_temperature = m_policy.max_start_temp_c.has_value() && m_source != nullptr;
-  while (true) {
+  const auto stop = [this, &result] {
+    result.stopped = m_policy.stop_requested && m_policy.stop_requested();
+    return result.stopped;
+  };
+  while (!stop()) {
     GateWait wait;
     const double now = m_clock.now_s();
     wait.waited_s = now - begin;
@@ -88,9 +92,18 @@ GateResult ThermalGate::wait_until_ready(const std::function<void(const GateWait
     // Sleep no longer than needed when only the cooldown is left, and never past max_wait_s.
     double pause = wait.too_hot() ? m_policy.poll_interval_s
                                   : std::min(m_policy.poll_interval_s, wait.cooldown_left_s);
-    pause = std::min(pause, m_policy.max_wait_s - wait.waited_s);
-    m_clock.sleep_for(std::max(pause, 0.001));
+    pause = std::max(std::min(pause, m_policy.max_wait_s - wait.waited_s), 0.001);
+    if (!m_policy.stop_requested) {
+      m_clock.sleep_for(pause);
+      continue;
+    }
+    // In slices, so that a stop request ends the wait within k_stop_poll_s.
+    for (const double until = m_clock.now_s() + pause; !stop() && m_clock.now_s() < until;) {
+      m_clock.sleep_for(std::min(k_stop_poll_s, std::max(until - m_clock.now_s(), 0.001)));
+    }
   }
+  result.note = "stopped while waiting for the GPU";
+  return result;
 }
 
 namespace {

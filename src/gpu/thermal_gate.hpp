@@ -38,7 +38,13 @@ struct ThermalPolicy {
   double cooldown_s = 0;                  // since the previous run ended (none before the first run)
   double poll_interval_s = 5;             // how often to re-read while waiting
   double max_wait_s = 1800;               // then give up waiting and run anyway (noted in the result)
+  /// Polled at least every k_stop_poll_s while waiting (Ctrl-C: measure::interrupt_requested); when it
+  /// returns true the wait ends at once with GateResult::stopped. Empty: the wait is never cut short.
+  std::function<bool()> stop_requested;
 };
+
+/// The longest single sleep of a gate with a stop predicate: how soon a stop request is seen.
+inline constexpr double k_stop_poll_s = 0.05;
 
 /// The zkvm preset: below 50 °C, at least 120 s between runs (seed 000).
 ThermalPolicy zkvm_thermal_policy();
@@ -60,6 +66,7 @@ struct GateResult {
   double waited_s = 0;
   std::optional<double> start_temperature_c; // the reading that let the run start
   bool gave_up = false;                      // max_wait_s passed; the run starts anyway
+  bool stopped = false;                      // policy.stop_requested said stop while waiting
   std::string note;                          // why the temperature was not used, or why it gave up
 };
 
@@ -68,7 +75,8 @@ public:
   /// `source` may be null (no GPU): only the cooldown applies.
   ThermalGate(TelemetrySource* source, GateClock& clock, ThermalPolicy policy);
 
-  /// Blocks until both conditions hold (or max_wait_s passed); calls `on_wait` before each pause.
+  /// Blocks until both conditions hold (or max_wait_s passed, or the policy's stop_requested says
+  /// stop); calls `on_wait` before each pause.
   /// An unreadable temperature is not a reason to wait forever: the temperature condition is dropped
   /// for this call and the result's note says why.
   GateResult wait_until_ready(const std::function<void(const GateWait&)>& on_wait = {});

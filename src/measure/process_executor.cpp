@@ -15,7 +15,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -24,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "measure/cgroup.hpp"
 #include "measure/command_line.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/output_sink.hpp"
@@ -85,47 +85,124 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// Starts the child with posix_spawnp. glibc runs the child on a CLONE_VFORK stack and reports a
-// failing chdir/exec back synchronously (its own close-on-exec error channel), so an unknown program
-// is an error here, not a run that exits 127; and nothing is copied, so starting is cheap.
-Result<pid_t> spawn_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd) {
+// The child of a run, forked before the clock starts and waiting for the word to exec. Everything that
+// is not the command's own start (fork, joining the cgroup, which can take milliseconds in cgroup v1,
+// redirections) happens before the timed window, which then holds only the go-ahead and the exec.
+struct PreparedChild {
+  pid_t pid = -1;
+  Fd go;     // write one byte: exec now; close without writing: exit
+  Fd errors; // close-on-exec in the child: EOF once it exec'd, else the errno of the step that failed
+};
+
+[[noreturn]] void child_fail(int error_fd) {
+  const int error = errno;
+  (void)!::write(error_fd, &error, sizeof error);
+  ::_exit(127);
+}
+
+// In the forked child (a copy of a multi-threaded process): async-signal-safe calls only.
+[[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
+                             int output_fd, int cgroup_procs_fd, int go_fd, int error_fd, pid_t parent) {
+  // Default dispositions (zkbench's SIGINT/SIGTERM handlers or an ignored SIGPIPE must not leak into
+  // the command); the mask, blocked by the parent around fork(), is cleared just before exec.
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    ::sigaction(sig, &default_action, nullptr); // SIGKILL/SIGSTOP refuse: fine
+  }
+  // Dies with the zkbench that measures it (kill -9 included): no run outlives its zkbench.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L);
+  if (::getppid() != parent) {
+    ::_exit(127); // zkbench died before the line above
+  }
+  ::setpgid(0, 0); // its own process group, so a timeout can stop the whole tree
+  if (cgroup_procs_fd >= 0 && ::write(cgroup_procs_fd, "0", 1) != 1) {
+    child_fail(error_fd);
+  }
+  const int input_fd = ::open(input, O_RDONLY | O_CLOEXEC); // --input FILE, else /dev/null
+  if (input_fd < 0 || ::dup2(input_fd, STDIN_FILENO) < 0 || ::dup2(output_fd, STDOUT_FILENO) < 0 ||
+      ::dup2(output_fd, STDERR_FILENO) < 0) {
+    child_fail(error_fd);
+  }
+  if (dir != nullptr && ::chdir(dir) != 0) {
+    child_fail(error_fd);
+  }
+  char go = 0;
+  while (::read(go_fd, &go, 1) < 0 && errno == EINTR) {
+  }
+  if (go != 'x') {
+    ::_exit(127); // the parent gave up on this run (or died)
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execvpe(argv[0], argv, envp);
+  child_fail(error_fd);
+}
+
+// Forks the child (see PreparedChild). Errors: pipe or fork failures.
+Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
+                                    int cgroup_procs_fd) {
   std::vector<std::string> env = build_environment(command.env);
   std::vector<char*> argv_ptrs = pointers(argv);
   std::vector<char*> env_ptrs = pointers(env);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attr);
+  const std::string dir = command.working_dir ? command.working_dir->string() : std::string();
   const std::string input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
-  std::string dir;
-  if (command.working_dir) {
-    dir = command.working_dir->string();
-    posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  int go_pipe[2] = {-1, -1};
+  int error_pipe[2] = {-1, -1};
+  if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(error_pipe, O_CLOEXEC) != 0) {
+    const int error = errno;
+    for (const int fd : {go_pipe[0], go_pipe[1]}) {
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+    return make_error(fmt::format("cannot create a pipe to start '{}': {}", argv[0], std::strerror(error)));
   }
-  // Own process group (so a timeout can stop the whole tree), default signal dispositions (zkbench's
-  // SIGINT/SIGTERM handlers or an ignored SIGPIPE must not leak into the command), nothing blocked.
+  PreparedChild child;
+  Fd go_read(go_pipe[0]);
+  child.go = Fd(go_pipe[1]);
+  child.errors = Fd(error_pipe[0]);
+  Fd error_write(error_pipe[1]);
+  // Every signal blocked around fork(): a handler of ours must never run in the child.
   sigset_t all;
-  sigset_t none;
+  sigset_t saved;
   sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-
-  pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, argv_ptrs[0], &actions, &attr, argv_ptrs.data(),
-                                env.empty() ? environ : env_ptrs.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    return make_error(fmt::format("Failed to run command '{}': {}", argv[0], std::strerror(rc))); // hyperfine's words
+  ::pthread_sigmask(SIG_SETMASK, &all, &saved);
+  const pid_t parent = ::getpid();
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    child_main(argv_ptrs.data(), env.empty() ? environ : env_ptrs.data(), command.working_dir ? dir.c_str() : nullptr,
+               input.c_str(), output_fd, cgroup_procs_fd, go_read.get(), error_write.get(), parent);
   }
-  return pid;
+  const int fork_error = errno;
+  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  if (child.pid < 0) {
+    return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(fork_error)));
+  }
+  return child;
+}
+
+// Lets the prepared child exec and waits until it did (its error pipe closes). A failing step (chdir,
+// exec, joining the cgroup) is an error here ("Failed to run command 'foo': No such file or directory",
+// hyperfine's words), not a
+// run that exits 127; the child is reaped then.
+Result<pid_t> start_child(PreparedChild& child, const std::string& program) {
+  const char go = 'x';
+  (void)!::write(child.go.get(), &go, 1);
+  child.go.reset();
+  int child_error = 0;
+  ssize_t n = 0;
+  while ((n = ::read(child.errors.get(), &child_error, sizeof child_error)) < 0 && errno == EINTR) {
+  }
+  child.errors.reset();
+  if (n == static_cast<ssize_t>(sizeof child_error)) {
+    int status = 0;
+    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return make_error(fmt::format("Failed to run command '{}': {}", program, std::strerror(child_error)));
+  }
+  return child.pid;
 }
 
 // A descriptor that poll() reports readable when `pid` exits; -1 when the kernel has none (< 5.3).
@@ -299,6 +376,27 @@ void reap_group(pid_t pgid, ChildUsage& usage) {
   }
 }
 
+// Reaps the escaped processes (killed by RunCgroup::kill_all) that were re-parented to us as subreaper,
+// adding their usage; others (ECHILD) were someone else's to reap.
+void reap_escaped(const std::vector<int>& pids, ChildUsage& usage) {
+  const auto until = after(Clock::now(), k_drain_grace_s);
+  for (const int pid : pids) {
+    for (;;) {
+      int status = 0;
+      rusage ru{};
+      const pid_t reaped = ::wait4(pid, &status, WNOHANG, &ru);
+      if (reaped > 0) {
+        usage.add(ru);
+      }
+      if (reaped != 0 || Clock::now() >= until) {
+        break;
+      }
+      const timespec pause{0, 1'000'000};
+      ::nanosleep(&pause, nullptr);
+    }
+  }
+}
+
 } // namespace
 
 Result<std::vector<std::string>> command_argv(const CommandSpec& command) {
@@ -361,10 +459,18 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK); // only our end: the child's stdout stays blocking
   std::string buffer(k_read_chunk, '\0');
 
+  std::optional<RunCgroup> cgroup = RunCgroup::create();
+  m_containment = cgroup ? cgroup->method() : ContainMethod::process_group;
+
+  auto prepared = prepare_child(*argv, command, write_end.get(), cgroup ? cgroup->procs_fd() : -1);
+  write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
+  if (!prepared) {
+    return tl::unexpected(prepared.error());
+  }
+
   result.started_at_us = util::unix_now_us();
   const auto start = Clock::now();
-  auto spawned = spawn_child(*argv, command, write_end.get());
-  write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
+  auto spawned = start_child(*prepared, (*argv)[0]);
   if (!spawned) {
     return tl::unexpected(spawned.error());
   }
@@ -386,6 +492,8 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   // The child is a zombie, so `pid` still names its process group: kill what is left of it before
   // reaping, so the group id cannot have been reused by then.
   ::kill(-pid, SIGKILL);
+  // Then whatever left the group but not the cgroup (setsid, double forks): the pipe's last writers.
+  const std::vector<int> escaped = cgroup ? cgroup->kill_all() : std::vector<int>{};
   int status = 0;
   rusage ru{};
   ChildUsage usage;
@@ -394,11 +502,17 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   usage.add(ru);
   drain_output(read_end, *sink, buffer);
   reap_group(pid, usage);
+  reap_escaped(escaped, usage);
 
   result.wall_s = std::chrono::duration<double>(end - start).count();
   result.user_s = usage.user_s;
   result.system_s = usage.system_s;
   result.peak_rss_bytes = static_cast<std::int64_t>(usage.max_rss_kib) * 1024; // ru_maxrss is KiB
+  if (const auto peak = cgroup ? cgroup->peak_memory_bytes() : std::nullopt) {
+    // The cgroup's high-water mark: the whole tree's memory at its peak, none of zkbench's (ru_maxrss
+    // of a child started by vfork/exec also counts the memory zkbench had when it started it).
+    result.peak_rss_bytes = *peak;
+  }
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
     result.status = *result.exit_code == 0 ? core::RunStatus::success : core::RunStatus::failed;

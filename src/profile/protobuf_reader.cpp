@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.hpp"
+
 namespace zkbench::profile {
 
 Result<std::uint64_t> ProtobufReader::read_varint() {
@@ -174,11 +176,13 @@ Result<std::string> inflate_if_gzip(std::string_view data, std::size_t max_outpu
     stream.avail_out = sizeof(buffer);
     status = inflate(&stream, Z_NO_FLUSH);
     const std::size_t produced = sizeof(buffer) - stream.avail_out;
-    out.append(buffer, produced);
-    if (out.size() > max_output) {
+    if (produced > max_output - out.size()) {
       inflateEnd(&stream);
-      return make_error(fmt::format("gzip: inflated data exceeds {} bytes", max_output));
+      return make_error(fmt::format("gzip: the data inflates to more than {} ({} bytes), the limit for a profile "
+                                    "(a decompression bomb?); {} compressed bytes read so far",
+                                    util::format_bytes(static_cast<double>(max_output)), max_output, stream.total_in));
     }
+    out.append(buffer, produced);
     if (status == Z_STREAM_END) {
       // Concatenated gzip members (as `cat a.gz b.gz` makes) continue after the first stream.
       const std::size_t consumed = in_pos - stream.avail_in;

@@ -58,9 +58,13 @@ Result<void> append_repeated_varints(const ProtoField& field, std::vector<std::u
 /// True when `data` starts with the gzip magic bytes 1f 8b.
 bool is_gzip(std::string_view data);
 
-/// Returns `data` inflated when it is gzip compressed (several members are concatenated), else a copy. Output larger than
-/// `max_output` bytes is refused (a decompression bomb). Error: corrupt or truncated compressed data.
-Result<std::string> inflate_if_gzip(std::string_view data,
-                                          std::size_t max_output = std::size_t{4} << 30);
+/// The most a compressed profile may inflate to: real pprof profiles are megabytes; a 17 MB file that
+/// inflates to 4 GB is a decompression bomb and must fail before it takes the machine's memory.
+inline constexpr std::size_t k_max_inflated_bytes = std::size_t{1} << 30;
+
+/// Returns `data` inflated when it is gzip compressed (several members are concatenated), else a copy.
+/// Errors: output larger than `max_output` bytes ("gzip: the data inflates to more than 1.0 GiB, the
+/// limit for a profile (a decompression bomb?)", checked before it is kept); corrupt or truncated data.
+Result<std::string> inflate_if_gzip(std::string_view data, std::size_t max_output = k_max_inflated_bytes);
 
 } // namespace zkbench::profile

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <iterator>
+#include <set>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -171,6 +172,7 @@ public:
       m_profile.notes.push_back(
           fmt::format("{} more unrecognized rows not listed", m_row_notes - k_max_row_notes));
     }
+    note_truncation(text, line_number);
     m_profile.source.version = infer_version();
     return std::move(m_profile);
   }
@@ -475,6 +477,47 @@ private:
     }
     add_function(name);
     return m_profile.functions.size() - 1;
+  }
+
+  // A report cut short (a full disk, a killed ziskemu, a partial copy) loses its last rows silently;
+  // these checks say so: a last line without its newline, a COST BY OPCODE table whose costs add up to
+  // less than COST DISTRIBUTION's OPCODES + PRECOMPILES (they are equal in a whole report), or one that
+  // lacks a rank (#1..#4) while holding a lower one.
+  void note_truncation(std::string_view text, std::size_t lines) {
+    const auto say = [&](const std::string& why) {
+      m_profile.notes.push_back("the report looks truncated: " + why);
+    };
+    if (!text.empty() && text.back() != '\n' && util::trim(text.substr(text.rfind('\n') + 1)).size() > 0) {
+      say(fmt::format("its last line ({}) has no end of line", lines));
+    }
+    if (m_profile.opcodes.empty()) {
+      return;
+    }
+    std::uint64_t expected = 0;
+    for (const NamedValue& part : m_profile.totals.cost_distribution) {
+      expected += part.name == "OPCODES" || part.name == "PRECOMPILES" ? part.value : 0;
+    }
+    std::uint64_t listed = 0;
+    std::set<int> ranks;
+    for (const OpcodeCost& opcode : m_profile.opcodes) {
+      listed += opcode.cost;
+      if (opcode.rank) {
+        ranks.insert(*opcode.rank);
+      }
+    }
+    // 1% slack: the two figures are equal in every whole report seen, but rounding must not cry wolf.
+    if (expected > 0 && static_cast<double>(listed) < 0.99 * static_cast<double>(expected)) {
+      say(fmt::format("COST BY OPCODE rows add up to {} cost, {:.1f}% less than OPCODES + PRECOMPILES ({}); "
+                      "the missing rows are not in this profile",
+                      listed, 100.0 * (1.0 - static_cast<double>(listed) / static_cast<double>(expected)), expected));
+    } else if (!ranks.empty()) {
+      for (int rank = 1; rank < *ranks.rbegin(); ++rank) {
+        if (ranks.count(rank) == 0) {
+          say(fmt::format("COST BY OPCODE has no row ranked #{} but one ranked #{}", rank, *ranks.rbegin()));
+          break;
+        }
+      }
+    }
   }
 
   std::string infer_version() const {

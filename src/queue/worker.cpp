@@ -45,9 +45,12 @@ Result<std::vector<std::string>> job_argv(const Job& job) {
   return argv;
 }
 
-/// fork+exec `program argv...` with output to `log_path`; the child dies when this process dies.
+/// fork+exec `program argv...` with output to `log_path`, holding the machine lock's descriptor
+/// `lock_fd` (see the header: the lock stays taken until the job's whole tree is gone). The child gets
+/// SIGTERM when this process dies: a zkbench stops what it measures on SIGTERM (its cgroup or process
+/// group, as on Ctrl-C) and exits, where SIGKILL would leave its measured command running.
 Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std::string>& args,
-                    const std::filesystem::path& log_path, const Job& job) {
+                    const std::filesystem::path& log_path, const Job& job, int lock_fd) {
   std::vector<std::string> env_values = {fmt::format("ZKBENCH_JOB_ID={}", job.id),
                                          fmt::format("ZKBENCH_JOB_ATTEMPT={}", job.attempts),
                                          "ZKBENCH_MACHINE_CLASS=" + job.spec.machine_class,
@@ -73,11 +76,14 @@ Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std:
     return make_error(fmt::format("cannot fork for job {}: {}", job.id, std::strerror(errno)));
   }
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) {
       ::_exit(127); // the worker died between fork and prctl
     }
     ::setpgid(0, 0);
+    if (lock_fd >= 0) {
+      ::fcntl(lock_fd, F_SETFD, 0); // inherited across exec, by the job and what it starts
+    }
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
     const int null_fd = ::open("/dev/null", O_RDONLY);
@@ -94,7 +100,24 @@ Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std:
   return pid;
 }
 
-/// Waits for the child, heartbeating; kills it when the lease is lost or a heartbeat fails.
+/// Stops the job's child and reaps it: SIGTERM first, on which a zkbench stops its measured tree (its
+/// cgroup or process group) and exits; SIGKILL to its group if it is still there after k_stop_grace.
+void stop_child(pid_t pid, int& wait_status) {
+  constexpr auto k_stop_grace = std::chrono::seconds(10); // the executor's own grace is 2 s
+  ::kill(pid, SIGTERM);
+  const auto until = std::chrono::steady_clock::now() + k_stop_grace;
+  while (::waitpid(pid, &wait_status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= until) {
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &wait_status, 0);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+/// Waits for the child, heartbeating; stops it when the lease is lost or a heartbeat fails.
 ChildOutcome supervise(JobQueue& queue, const Lease& lease, pid_t pid, const WorkerOptions& options,
                        const std::function<void(const std::string&)>& log) {
   using clock = std::chrono::steady_clock;
@@ -113,9 +136,7 @@ ChildOutcome supervise(JobQueue& queue, const Lease& lease, pid_t pid, const Wor
       if (!kept || !*kept) {
         log(fmt::format("job {}: lease lost ({}); stopping its command", lease.job_id,
                         kept ? "claimed again or finished" : kept.error().message));
-        ::kill(-pid, SIGKILL);
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &outcome.wait_status, 0);
+        stop_child(pid, outcome.wait_status);
         outcome.lease_lost = true;
         break;
       }
@@ -183,7 +204,7 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
       result["error"] = argv.error().message;
     } else {
       const auto log_path = options.log_dir / fmt::format("job-{}-attempt-{}.log", job.id, job.attempts);
-      const auto pid = spawn(options.program, *argv, log_path, job);
+      const auto pid = spawn(options.program, *argv, log_path, job, lock->descriptor());
       if (!pid) {
         result["error"] = pid.error().message;
       } else {

@@ -10,8 +10,12 @@
 //
 // A job of kind "command" has payload {"argv": ["run", ...], ...}: the worker runs
 // `<zkbench> <argv...>` with ZKBENCH_JOB_ID, ZKBENCH_JOB_ATTEMPT, ZKBENCH_MACHINE_CLASS set. The
-// child dies with the worker (PR_SET_PDEATHSIG), so a killed worker leaves nothing running that could
-// still report; when a heartbeat finds the lease lost, the worker kills the child and records nothing.
+// child gets SIGTERM when the worker dies (PR_SET_PDEATHSIG), on which zkbench stops its measured
+// command's whole tree (cgroup or process group) and exits; the measured command itself dies with that
+// zkbench (its own parent-death signal). The child inherits the machine lock's descriptor, and so does
+// what it starts: a killed worker's lock is free only once its job's tree is gone, so the next job
+// never measures beside a leftover. When a heartbeat finds the lease lost, the worker stops the child
+// the same way (SIGTERM, then SIGKILL to its group after 10 s) and records nothing.
 
 #include <cstdint>
 #include <filesystem>

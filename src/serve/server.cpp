@@ -1,10 +1,15 @@
 #include "serve/server.hpp"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <mutex>
-#include <thread>
 #include <sstream>
+#include <thread>
+#include <vector>
+
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -14,6 +19,88 @@
 namespace zkbench::serve {
 
 namespace {
+
+// Connection threads: a connection holds its thread while it is open, so a few idle or slow sockets
+// must not take every thread. The pool grows, one thread per waiting connection, up to
+// k_max_threads; beyond that connections wait in the queue (and the kernel's backlog).
+constexpr std::size_t k_min_threads = 8;
+constexpr std::size_t k_max_threads = 256;
+// A connection that sends nothing for this long (mid-request or between keep-alive requests) is
+// closed; a reader that takes nothing for this long too.
+constexpr time_t k_read_timeout_s = 5;
+constexpr time_t k_write_timeout_s = 10;
+constexpr time_t k_keep_alive_timeout_s = 5;
+constexpr std::size_t k_keep_alive_max_requests = 100;
+// httplib listens with a backlog of 5 (compiled into the library): listen() again with this one.
+constexpr int k_listen_backlog = 1024;
+
+/// httplib's TaskQueue with threads started on demand (never more than k_max_threads) instead of a
+/// fixed pool of eight; idle threads wait on a condition variable until shutdown().
+class ElasticPool : public httplib::TaskQueue {
+public:
+  ElasticPool() {
+    std::lock_guard lock(m_mutex);
+    while (m_threads.size() < k_min_threads) {
+      start_thread();
+    }
+  }
+  ElasticPool(const ElasticPool&) = delete;
+  ElasticPool& operator=(const ElasticPool&) = delete;
+  ~ElasticPool() override = default;
+
+  void enqueue(std::function<void()> task) override {
+    {
+      std::lock_guard lock(m_mutex);
+      m_tasks.push_back(std::move(task));
+      if (m_idle < m_tasks.size() && m_threads.size() < k_max_threads) {
+        start_thread();
+      }
+    }
+    m_wake.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      std::lock_guard lock(m_mutex);
+      m_shutdown = true;
+    }
+    m_wake.notify_all();
+    for (std::thread& thread : m_threads) { // no thread starts after m_shutdown
+      thread.join();
+    }
+  }
+
+private:
+  void start_thread() { // m_mutex held
+    ++m_idle;
+    m_threads.emplace_back([this] { work(); });
+  }
+
+  void work() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+      m_wake.wait(lock, [this] { return m_shutdown || !m_tasks.empty(); });
+      if (m_tasks.empty()) {
+        return; // shutdown, and nothing left to serve
+      }
+      std::function<void()> task = std::move(m_tasks.front());
+      m_tasks.pop_front();
+      --m_idle;
+      lock.unlock();
+      task();
+      lock.lock();
+      ++m_idle;
+    }
+  }
+
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::deque<std::function<void()>> m_tasks;
+  std::vector<std::thread> m_threads;
+  std::size_t m_idle = 0;
+  bool m_shutdown = false;
+};
+
 
 void set_common_headers(httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -43,6 +130,7 @@ public:
 
 private:
   httplib::Server m_http;
+  socket_t m_listening = INVALID_SOCKET; // the listening socket, to raise httplib's backlog of 5
   std::mutex m_mutex;
   bool m_stop_requested = false;
   bool m_running = false;
@@ -101,10 +189,17 @@ Result<int> HttplibServer::bind(const std::string& host, int port) {
 
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port silently and
   // share its traffic; SO_REUSEADDR alone allows a quick restart but refuses a port in use.
-  http.set_socket_options([](socket_t sock) {
+  http.set_socket_options([this](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    m_listening = sock;
   });
+  // Slow or idle clients cannot hold the server (a dashboard on --bind 0.0.0.0 faces the network).
+  http.new_task_queue = [] { return new ElasticPool(); };
+  http.set_read_timeout(k_read_timeout_s, 0);
+  http.set_write_timeout(k_write_timeout_s, 0);
+  http.set_keep_alive_timeout(k_keep_alive_timeout_s);
+  http.set_keep_alive_max_count(k_keep_alive_max_requests);
   // Small answers (the JSON API) go out as headers then body; with Nagle's algorithm the body waits for
   // the client's delayed ACK (~40 ms each), which capped /api/* at ~40 requests/s per connection.
   http.set_tcp_nodelay(true);
@@ -112,6 +207,9 @@ Result<int> HttplibServer::bind(const std::string& host, int port) {
   if (bound < 0) {
     return make_error(fmt::format("cannot listen on {}:{} (address in use, or not an address of this machine)",
                                   host, port));
+  }
+  if (m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
+    // ignored: the socket keeps listening with httplib's backlog of 5
   }
   return bound;
 }

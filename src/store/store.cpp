@@ -23,25 +23,7 @@ bool is_postgresql_url(std::string_view location) {
 }
 
 std::string redact_location(std::string_view location) {
-  if (location.find("://") == std::string_view::npos) { // any URL's password, not only PostgreSQL's
-    return std::string(location);
-  }
-  // postgresql://user:password@host/...: the userinfo ends at the last '@' before the path.
-  const std::size_t scheme_end = location.find("://") + 3;
-  const std::size_t authority_end = location.find_first_of("/?#", scheme_end);
-  const std::string_view authority = location.substr(scheme_end, authority_end - scheme_end);
-  const std::size_t at = authority.rfind('@');
-  if (at == std::string_view::npos) {
-    return std::string(location);
-  }
-  const std::size_t colon = authority.substr(0, at).find(':');
-  if (colon == std::string_view::npos) {
-    return std::string(location);
-  }
-  std::string redacted(location.substr(0, scheme_end + colon + 1));
-  redacted += "***";
-  redacted += location.substr(scheme_end + at);
-  return redacted;
+  return util::redact_credentials(location);
 }
 
 const char* to_string(SessionStatus status) {

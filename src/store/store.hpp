@@ -110,7 +110,8 @@ std::filesystem::path default_store_path(const std::filesystem::path& project_di
 
 /// True for postgresql:// and postgres:// URLs.
 bool is_postgresql_url(std::string_view location);
-/// `location` with the password of a URL replaced by "***" (other text unchanged), for messages.
+/// `location` with the password of a URL replaced by "***" (other text unchanged), for messages:
+/// util::redact_credentials, the one redaction of URLs and command lines.
 std::string redact_location(std::string_view location);
 
 enum class OpenMode {

@@ -1,9 +1,13 @@
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -43,6 +47,76 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     out += parts[i];
   }
   return out;
+}
+
+namespace {
+
+// Where the password of `scheme://user:password@` starting at `scheme_end` (just after "://") lies:
+// {start, length}, or {npos, 0} when that authority holds none. The userinfo ends at the last '@'
+// before the path, so a password may itself contain '@'.
+std::pair<std::size_t, std::size_t> url_password(std::string_view text, std::size_t scheme_end) {
+  const std::size_t authority_end = std::min(text.find_first_of("/?# \t\n'\"", scheme_end), text.size());
+  const std::string_view authority = text.substr(scheme_end, authority_end - scheme_end);
+  const std::size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) {
+    return {std::string_view::npos, 0};
+  }
+  const std::size_t colon = authority.substr(0, at).find(':');
+  if (colon == std::string_view::npos) {
+    return {std::string_view::npos, 0};
+  }
+  return {scheme_end + colon + 1, at - colon - 1};
+}
+
+} // namespace
+
+std::string redact_credentials(std::string_view text) {
+  std::string out;
+  std::size_t copied = 0;
+  const auto replace = [&](std::size_t start, std::size_t length) {
+    out.append(text.substr(copied, start - copied));
+    out += "***";
+    copied = start + length;
+  };
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t scheme = text.find("://", pos);
+    const std::size_t key = text.find("password=", pos);
+    if (scheme == std::string_view::npos && key == std::string_view::npos) {
+      break;
+    }
+    if (scheme < key) {
+      const auto [start, length] = url_password(text, scheme + 3);
+      if (start != std::string_view::npos) {
+        replace(start, length);
+        pos = start + length;
+      } else {
+        pos = scheme + 3;
+      }
+      continue;
+    }
+    const std::size_t value = key + 9; // after "password="
+    const std::size_t end = std::min(text.find_first_of("& \t\n'\"", value), text.size());
+    if (end > value) {
+      replace(value, end - value);
+    }
+    pos = std::max(end, value);
+  }
+  out.append(text.substr(std::min(copied, text.size())));
+  return out;
+}
+
+std::string own_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  const std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string out;
+  for (const std::string& arg : split(raw, '\0')) {
+    if (arg.empty()) {
+      continue;
+    }
+    const bool plain = arg.find_first_of(" \t'\"$|&;<>*?()") == std::string::npos;
+    out += (out.empty() ? "" : " ") + (plain ? arg : "'" + arg + "'");
+  }
+  return redact_credentials(out);
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {

@@ -35,6 +35,16 @@ std::optional<int> parse_int(std::string_view text);
 /// Formats a byte count for people: "512 B", "3.2 KiB", "301.4 MiB", "1.05 GiB".
 std::string format_bytes(double bytes);
 
+/// `text` (a URL, a command line, any text) with every credential replaced by "***": the password of
+/// each `scheme://user:password@host` and the value of each `password=` key (libpq's `?password=…` or
+/// keyword form). Everything else is unchanged, so the text still lines up around the "***".
+std::string redact_credentials(std::string_view text);
+
+/// This process's command line, words joined by spaces (a word holding spaces or shell characters
+/// between single quotes), credentials redacted (redact_credentials): what is stored or shown as
+/// "the command line". Read from /proc/self/cmdline; empty when it cannot be read.
+std::string own_command_line();
+
 /// Lower-case, words joined by '-', only [a-z0-9-]: "MPT hash cache!" -> "mpt-hash-cache".
 std::string slugify(std::string_view text);
 

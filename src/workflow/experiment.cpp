@@ -296,6 +296,9 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         timeout = hang_guard_s(base->second, policy);
       }
       auto hash = correctness_hash(ws, *input, worktree, timeout);
+      if (!hash && ws.stop_requested && ws.stop_requested()) {
+        return make_error("interrupted during the correctness check; nothing was decided"); // not a REJECT
+      }
       if (!hash) {
         verdict_text = "REJECT";
         reason = "correctness command failed: " + hash.error().message;

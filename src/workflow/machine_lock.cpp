@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -17,17 +18,6 @@
 namespace zkbench::workflow {
 
 namespace {
-
-std::string own_command_line() {
-  std::string text = read_text_file("/proc/self/cmdline").value_or("");
-  while (!text.empty() && text.back() == '\0') {
-    text.pop_back();
-  }
-  for (char& c : text) {
-    c = c == '\0' ? ' ' : c;
-  }
-  return text;
-}
 
 std::string one_line(std::string text) {
   for (char& c : text) {
@@ -57,7 +47,7 @@ std::string describe(const LockHolder& holder) {
   }
   std::string text = fmt::format("pid {}", holder.pid);
   if (!holder.command.empty()) {
-    text += fmt::format(" ({})", holder.command);
+    text += fmt::format(" ({})", util::redact_credentials(holder.command)); // a file older than the redaction
   }
   if (!holder.purpose.empty()) {
     text += ", measuring " + holder.purpose;
@@ -107,9 +97,13 @@ std::filesystem::path default_lock_path() {
 }
 
 Result<MachineLock> MachineLock::acquire(const std::string& purpose, const LockOptions& options) {
-  const int fd = ::open(options.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // Owner-only: the holder's command line is redacted, but who measures what is nobody else's business.
+  const int fd = ::open(options.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     return make_error(fmt::format("cannot open the machine lock '{}': {}", options.path.string(), std::strerror(errno)));
+  }
+  if (::fchmod(fd, 0600) != 0) {
+    // ignored: a lock file created by another user (shared path) keeps its mode; ours is 0600 already
   }
   const auto started = std::chrono::steady_clock::now();
   auto last_report = started;
@@ -132,6 +126,10 @@ Result<MachineLock> MachineLock::acquire(const std::string& purpose, const LockO
                                     describe(holder), options.path.string(), static_cast<double>(waited.count()) / 1000.0,
                                     purpose));
     }
+    if (options.cancelled && options.cancelled()) {
+      ::close(fd);
+      return make_error(fmt::format("stopped while waiting for the machine ({} holds it)", describe(holder)));
+    }
     // An empty holder is a lock being taken or released this instant: report on a later poll.
     const bool known = holder.pid != 0;
     const bool changed = !reported || reported->pid != holder.pid || reported->purpose != holder.purpose;
@@ -146,7 +144,7 @@ Result<MachineLock> MachineLock::acquire(const std::string& purpose, const LockO
     }
     std::this_thread::sleep_for(std::max(sleep, std::chrono::milliseconds(1)));
   }
-  LockHolder me{static_cast<int>(::getpid()), own_command_line(), purpose, utc_now_iso8601()};
+  LockHolder me{static_cast<int>(::getpid()), util::own_command_line(), purpose, utc_now_iso8601()};
   const std::string text = format_lock_holder(me);
   // Best effort: the lock itself is the flock; the text only tells waiters who we are.
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) < 0) {

@@ -2,7 +2,8 @@
 // One benchmark at a time per machine (seed 002, critical rule 1: never run parallel benchmarks).
 //
 // A zkbench that is about to measure takes an exclusive flock on a lock file and writes in it who holds
-// it (pid, command line, what it measures, since when). A second zkbench that wants to measure waits,
+// it (pid, command line with credentials redacted, what it measures, since when); the file is 0600.
+// A second zkbench that wants to measure waits,
 // told through a callback for what and who holds the machine, or gives up after a timeout. The kernel
 // releases the flock when the holder exits, even on kill -9, so a crash never leaves the machine locked.
 
@@ -42,6 +43,9 @@ struct LockOptions {
   /// Called when we must wait: first at once (as soon as the holder has written its name), then when the
   /// holder changes or every report_interval.
   std::function<void(const LockHolder& holder, std::chrono::milliseconds waited)> on_wait;
+  /// Polled while waiting (every poll_interval); true gives up with "stopped while waiting for the
+  /// machine (...)" (Ctrl-C while queued behind another benchmark). Empty: never.
+  std::function<bool()> cancelled;
 };
 
 /// Holds the machine until destroyed (or release()).
@@ -60,6 +64,10 @@ public:
   /// Clears the holder text and releases the lock; idempotent.
   void release();
   const std::filesystem::path& path() const { return m_path; }
+  /// The descriptor holding the flock (-1 once released). A child that inherits it (close-on-exec
+  /// cleared) keeps the machine locked until the child and everything that inherited it in turn are
+  /// gone, even when this process is killed: the worker hands it to its job this way.
+  int descriptor() const { return m_fd; }
 
 private:
   MachineLock(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}

@@ -54,6 +54,7 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
   gpu::ThermalPolicy thermal;
   thermal.cooldown_s = ws.project.config.benchmark.cooldown_seconds;
   thermal.max_start_temp_c = ws.project.config.benchmark.max_start_temp_c;
+  thermal.stop_requested = [] { return measure::interrupt_requested(); }; // Ctrl-C ends a wait at once
   ws.monitor = std::make_unique<gpu::GpuRunMonitor>(gpu::open_best_source(), thermal, nullptr);
   ws.stop_requested = [] { return measure::interrupt_requested(); };
   return ws;

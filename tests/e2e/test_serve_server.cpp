@@ -1,11 +1,16 @@
 // The report server over real HTTP on an ephemeral loopback port: files served with their types,
-// traversal refused in every spelling, API routes registered by callers.
+// traversal refused in every spelling, API routes registered by callers, slow and silent clients
+// that cannot stall it.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -17,8 +22,8 @@
 namespace zkbench::serve {
 namespace {
 
-/// Sends `request` as raw bytes (no client-side normalisation) and returns the status code.
-int raw_status(int port, const std::string& request) {
+/// A socket connected to 127.0.0.1:`port`; -1 when the connection fails.
+int connect_loopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -28,7 +33,20 @@ int raw_status(int port, const std::string& request) {
     ::close(fd);
     return -1;
   }
-  (void)::write(fd, request.data(), request.size());
+  return fd;
+}
+
+void send_text(int fd, const std::string& text) {
+  (void)::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+}
+
+/// Sends `request` as raw bytes (no client-side normalisation) and returns the status code.
+int raw_status(int port, const std::string& request) {
+  const int fd = connect_loopback(port);
+  if (fd < 0) {
+    return -1;
+  }
+  send_text(fd, request);
   std::string response(512, '\0');
   const ssize_t n = ::read(fd, response.data(), response.size());
   ::close(fd);
@@ -148,6 +166,64 @@ TEST_F(ServeServer, is_read_only) {
   ASSERT_TRUE(posted);
   EXPECT_EQ(posted->status, 405);
   EXPECT_EQ(test::read_file(m_dir / "report" / "index.html"), "<!doctype html><title>r</title>");
+}
+
+// 50 clients that send half a request and then one more header line every 2 s (under the read
+// timeout, so each keeps its connection) must not stall a normal client: every probe is answered.
+TEST_F(ServeServer, fifty_slow_clients_do_not_stall_a_normal_one) {
+  constexpr int k_slow = 50;
+  constexpr int k_probes = 12;
+  std::vector<int> slow;
+  for (int i = 0; i < k_slow; ++i) {
+    const int fd = connect_loopback(m_port);
+    ASSERT_GE(fd, 0) << "slow client " << i << " could not connect";
+    send_text(fd, "GET /index.html HTTP/1.1\r\nHost: slow\r\n");
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread drip([&] {
+    for (int line = 0; !done; ++line) {
+      for (const int fd : slow) {
+        send_text(fd, "X-Drip-" + std::to_string(line) + ": x\r\n");
+      }
+      for (int i = 0; i < 20 && !done; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  });
+  int answered = 0;
+  for (int probe = 0; probe < k_probes; ++probe) {
+    auto c = client();
+    c.set_connection_timeout(5, 0);
+    c.set_read_timeout(5, 0); // the bound on an answer; an unanswered probe fails after it
+    const auto response = c.Get("/data.json");
+    answered += response && response->status == 200 ? 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  done = true;
+  drip.join();
+  for (const int fd : slow) {
+    ::close(fd);
+  }
+  RecordProperty("answered_probes", answered);
+  std::printf("slow clients: %d; probes answered: %d of %d\n", k_slow, answered, k_probes);
+  EXPECT_EQ(answered, k_probes);
+}
+
+// A client that sends half a request and then nothing is disconnected (the read timeout), so an idle
+// socket does not keep a thread for good.
+TEST_F(ServeServer, a_silent_half_request_is_disconnected) {
+  const int fd = connect_loopback(m_port);
+  ASSERT_GE(fd, 0);
+  send_text(fd, "GET /index.html HTTP/1.1\r\nHost: silent\r\n");
+  pollfd polled{fd, POLLIN, 0};
+  ASSERT_EQ(::poll(&polled, 1, 60'000), 1) << "the server kept a silent connection open for 60 s";
+  char buffer[512];
+  ssize_t n = 0;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
+  }
+  EXPECT_LE(n, 0); // end of file (or reset): the server closed it
+  ::close(fd);
 }
 
 TEST(ServeServerSetup, refuses_a_missing_folder_and_a_taken_port) {

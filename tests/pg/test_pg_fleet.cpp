@@ -15,6 +15,7 @@
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
 #include "support/pg_fleet.hpp"
+#include "workflow/machine_lock.hpp"
 
 using zkbench::test::pg_store_url;
 using zkbench::test::read_file;
@@ -23,6 +24,7 @@ using zkbench::test::spawn_process;
 using zkbench::test::TempDir;
 using zkbench::test::wait_process;
 using zkbench::test::write_file;
+using zkbench::test::wait_until;
 
 namespace {
 
@@ -201,4 +203,36 @@ TEST(PgFleet, task_protocol_hands_out_a_task_and_records_its_result_once) {
   EXPECT_EQ(jobs[0]["status"], "done");
   EXPECT_EQ(jobs[0]["result"]["improvement"], "-6.5%");
   EXPECT_EQ(jobs[0]["result"]["time"], "245s");
+}
+
+// kill -9 of a worker while its job (`zkbench run` of a shell whose child sleeps) measures: the job's
+// whole tree goes (the sleep, a grandchild of the job, included), and the machine lock is free only
+// once it is gone.
+TEST(PgFleet, a_killed_workers_job_tree_is_gone_before_the_machine_lock_is_free) {
+  TempDir dir;
+  const std::string url = pg_store_url(dir.path());
+  const std::string seconds = "31." + std::to_string(::getpid());
+  const std::string measured = "touch '" + (dir / "started").string() + "'; sleep " + seconds + "; echo done";
+  const auto submitted = run_zkbench("submit --class h100 --store '" + url + "' -- run --runs 1 --store '" +
+                                     (dir / "job.db").string() + "' \"" + measured + "\"");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  const auto lock = dir / "machine.lock";
+  const pid_t worker = spawn_process({ZKBENCH_BINARY, "worker", "--store", url, "--class", "h100", "--once",
+                                      "--lock-file", lock.string(), "--log-dir", (dir / "logs").string()},
+                                     dir / "worker.log");
+  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(dir / "started") && zkbench::test::sleep_running(seconds); }))
+      << read_file(dir / "worker.log");
+  ASSERT_EQ(::kill(worker, SIGKILL), 0);
+  EXPECT_EQ(wait_process(worker), 128 + SIGKILL);
+  // From now on, whenever the lock is seen free, the sleep must be gone already.
+  bool sleep_seen_with_lock_free = false;
+  const bool freed = wait_until([&] {
+    const bool free = !zkbench::workflow::current_lock_holder(lock).has_value();
+    const bool sleeping = zkbench::test::sleep_running(seconds);
+    sleep_seen_with_lock_free = sleep_seen_with_lock_free || (free && sleeping);
+    return free && !sleeping;
+  });
+  EXPECT_TRUE(freed) << "the job's tree outlived its worker (or kept the lock) for 60 s";
+  EXPECT_FALSE(sleep_seen_with_lock_free) << "the machine lock was free while the job's sleep still ran";
+  EXPECT_FALSE(zkbench::test::sleep_running(seconds));
 }

@@ -7,6 +7,8 @@
 
 #include <sys/wait.h>
 
+#include "support/test_lock.hpp"
+
 namespace zkbench::test {
 
 struct CliResult {

@@ -9,6 +9,8 @@
 
 #include <unistd.h>
 
+#include "support/test_lock.hpp"
+
 namespace zkbench::test {
 
 inline std::filesystem::path fixture_path(const std::string& relative) {

@@ -146,3 +146,32 @@ TEST(GpuThermalGate, first_run_timeouts_follow_seed_000_table) {
   EXPECT_FALSE(first_run_timeout_s("NVIDIA GeForce RTX 30900"));
   EXPECT_FALSE(first_run_timeout_s(""));
 }
+
+TEST(GpuThermalGate, a_stop_request_ends_a_cooldown_within_one_poll_slice) {
+  FakeClock clock;
+  ThermalPolicy policy;
+  policy.cooldown_s = 1e300; // `run --cooldown 1e300`: only a stop request ends this wait
+  int polls = 0;
+  policy.stop_requested = [&] { return ++polls > 10; };
+  ThermalGate gate(nullptr, clock, policy);
+  gate.mark_run_finished();
+  const GateResult result = gate.wait_until_ready();
+  EXPECT_TRUE(result.stopped);
+  EXPECT_FALSE(result.gave_up);
+  ASSERT_FALSE(clock.slept.empty());
+  for (const double slept : clock.slept) {
+    EXPECT_LE(slept, k_stop_poll_s);
+  }
+  EXPECT_LE(result.waited_s, 10 * k_stop_poll_s);
+}
+
+TEST(GpuThermalGate, without_a_stop_predicate_the_cooldown_is_slept_in_poll_intervals) {
+  FakeClock clock;
+  ThermalPolicy policy;
+  policy.cooldown_s = 15;
+  ThermalGate gate(nullptr, clock, policy);
+  gate.mark_run_finished();
+  const GateResult result = gate.wait_until_ready();
+  EXPECT_FALSE(result.stopped);
+  EXPECT_EQ(clock.slept, (std::vector<double>{5.0, 5.0, 5.0})); // poll_interval_s, not k_stop_poll_s
+}

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <zlib.h>
+
 #include "profile/protobuf_reader.hpp"
 #include "support/protobuf_encode.hpp"
 
@@ -67,4 +69,48 @@ TEST(ProfileProtobufReader, passes_plain_data_through_and_detects_gzip) {
   ASSERT_TRUE(plain);
   EXPECT_EQ(*plain, "\x0a\x02hi");
   EXPECT_FALSE(inflate_if_gzip("\x1f\x8b garbage"));
+}
+
+namespace {
+
+/// `size` zero bytes, gzip compressed (a decompression bomb in miniature: ~1000:1).
+std::string gzip_zeros(std::size_t size) {
+  z_stream stream{};
+  EXPECT_EQ(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  const std::string zeros(64 * 1024, '\0');
+  std::string out;
+  char buffer[64 * 1024];
+  std::size_t left = size;
+  int flush = Z_NO_FLUSH;
+  do {
+    const std::size_t chunk = std::min(left, zeros.size());
+    left -= chunk;
+    flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+    stream.avail_in = static_cast<uInt>(chunk);
+    do {
+      stream.next_out = reinterpret_cast<Bytef*>(buffer);
+      stream.avail_out = sizeof buffer;
+      deflate(&stream, flush);
+      out.append(buffer, sizeof buffer - stream.avail_out);
+    } while (stream.avail_out == 0);
+  } while (flush != Z_FINISH);
+  deflateEnd(&stream);
+  return out;
+}
+
+} // namespace
+
+TEST(ProfileProtobufReader, refuses_data_that_inflates_past_the_limit_with_a_clear_error) {
+  constexpr std::size_t k_limit = 4u << 20;
+  const auto at_limit = inflate_if_gzip(gzip_zeros(k_limit), k_limit);
+  ASSERT_TRUE(at_limit) << at_limit.error().message;
+  EXPECT_EQ(at_limit->size(), k_limit);
+  const std::string bomb = gzip_zeros(k_limit + 1);
+  const auto refused = inflate_if_gzip(bomb, k_limit);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("inflates to more than 4.0 MiB"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("decompression bomb"), std::string::npos) << refused.error().message;
+  // The default, what the pprof parser uses: 1 GiB, not the 4 GiB that let a 17 MB file take 4.2 GB.
+  EXPECT_EQ(k_max_inflated_bytes, std::size_t{1} << 30);
 }

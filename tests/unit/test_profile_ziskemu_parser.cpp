@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "profile/parse.hpp"
 #include "profile/ziskemu_parser.hpp"
 #include "support/fixtures.hpp"
@@ -313,4 +316,55 @@ TEST(ZiskemuParser, detail_block_with_the_full_name_upgrades_a_truncated_entry) 
   ASSERT_EQ(result->functions.size(), 1u);
   EXPECT_EQ(result->functions[0].name, "revm_interpreter::instructions::contract::call_helpers::load_account");
   EXPECT_EQ(result->functions[0].calls, 618u);
+}
+
+namespace {
+
+std::size_t truncation_notes(const Profile& profile) {
+  return static_cast<std::size_t>(std::count_if(profile.notes.begin(), profile.notes.end(), [](const std::string& note) {
+    return note.find("the report looks truncated") != std::string::npos;
+  }));
+}
+
+} // namespace
+
+TEST(ProfileZiskemuParser, a_report_cut_before_its_keccak_row_says_it_looks_truncated) {
+  const std::string whole = zkbench::test::read_file(fixture_path("zisk/ziskemu_X_report_book_v0.18-era.txt"));
+  const auto intact = parse_ziskemu(whole, "whole.txt");
+  ASSERT_TRUE(intact) << intact.error().message;
+  EXPECT_EQ(truncation_notes(*intact), 0U);
+
+  // Cut at the start of the keccak row (a clean line boundary): the costliest row (#1) and every row
+  // after it are lost, and the opcode costs no longer add up to OPCODES + PRECOMPILES.
+  const std::string cut = whole.substr(0, whole.find("OP keccak"));
+  const auto truncated = parse_ziskemu(cut, "cut.txt");
+  ASSERT_TRUE(truncated) << truncated.error().message;
+  ASSERT_EQ(truncation_notes(*truncated), 1U);
+  const auto note = std::find_if(truncated->notes.begin(), truncated->notes.end(), [](const std::string& n) {
+    return n.find("truncated") != std::string::npos;
+  });
+  EXPECT_NE(note->find("COST BY OPCODE rows add up to"), std::string::npos) << *note;
+  EXPECT_NE(note->find("less than OPCODES + PRECOMPILES (3900600700)"), std::string::npos) << *note;
+
+  // Cut in the middle of a line.
+  const std::string mid_line = whole.substr(0, whole.find("FROP divu") + 7);
+  const auto cut_line = parse_ziskemu(mid_line, "mid.txt");
+  ASSERT_TRUE(cut_line) << cut_line.error().message;
+  EXPECT_EQ(truncation_notes(*cut_line), 1U);
+}
+
+TEST(ProfileZiskemuParser, no_fixture_of_a_whole_report_looks_truncated) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(fixture_path("zisk"))) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("ziskemu_", 0) != 0 || name.find("legacy") != std::string::npos || name.find("_head") != std::string::npos) {
+      continue;
+    }
+    const auto parsed = parse_ziskemu(zkbench::test::read_file(entry.path()), name);
+    if (parsed) { // some fixtures are not reports at all (track_call_args): their tests say so
+      EXPECT_EQ(truncation_notes(*parsed), 0U) << name;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 8);
 }

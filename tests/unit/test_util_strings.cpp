@@ -54,3 +54,14 @@ TEST(UtilStrings, parse_int_rejects_values_outside_int) {
   EXPECT_FALSE(parse_int("3000000000"));
   EXPECT_FALSE(parse_int("2.5"));
 }
+
+TEST(UtilStrings, redact_credentials_hides_every_url_password_and_password_key_in_a_command_line) {
+  using zkbench::util::redact_credentials;
+  EXPECT_EQ(redact_credentials("zkbench run --store postgresql://bob:s3cr@t@db:5432/x?sslmode=require true"),
+            "zkbench run --store postgresql://bob:***@db:5432/x?sslmode=require true");
+  EXPECT_EQ(redact_credentials("a mysql://u:p@h/db b postgres://v:q@h"), "a mysql://u:***@h/db b postgres://v:***@h");
+  EXPECT_EQ(redact_credentials("postgresql://h/db?user=u&password=pw&x=1"), "postgresql://h/db?user=u&password=***&x=1");
+  EXPECT_EQ(redact_credentials("'host=h password=pw dbname=d'"), "'host=h password=*** dbname=d'");
+  EXPECT_EQ(redact_credentials("postgresql://bob@db/x and https://example.com/a@b"), "postgresql://bob@db/x and https://example.com/a@b");
+  EXPECT_EQ(redact_credentials("no secrets here"), "no secrets here");
+}

@@ -1,0 +1,113 @@
+// Signals end measuring commands promptly and with the documented code: Ctrl-C or SIGTERM during
+// `run --cooldown` stops at once (the thermal gate's wait polls the interrupt flag), and an
+// interrupted `baseline` or `exp run` exits 130. Real zkbench processes; each signal is sent once
+// the process is in the state under test (a run stored, a measured command started).
+
+#include <chrono>
+#include <csignal>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "store/store.hpp"
+#include "support/env.hpp"
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+#include "support/workflow_repo.hpp"
+
+namespace {
+
+using zkbench::test::read_file;
+using zkbench::test::spawn_process;
+using zkbench::test::TempDir;
+using zkbench::test::wait_process;
+using zkbench::test::wait_until;
+
+/// Runs stored so far in the SQLite store at `db` (0 while it does not exist yet).
+std::size_t stored_runs(const std::filesystem::path& db) {
+  if (!std::filesystem::exists(db)) {
+    return 0;
+  }
+  auto store = zkbench::store::open_store(db.string(), zkbench::store::OpenMode::existing);
+  if (!store) {
+    return 0;
+  }
+  const auto sessions = (*store)->list_sessions(1);
+  if (!sessions || sessions->empty()) {
+    return 0;
+  }
+  const auto benchmarks = (*store)->load_benchmarks(sessions->front().id);
+  std::size_t runs = 0;
+  for (const auto& benchmark : benchmarks ? *benchmarks : std::vector<zkbench::core::Benchmark>{}) {
+    runs += benchmark.runs.size();
+  }
+  return runs;
+}
+
+/// Starts `zkbench run --cooldown <cooldown>`, waits until its first run is stored (it is then in the
+/// cooldown before the second), sends `signal` and returns {exit code, seconds from signal to exit}.
+std::pair<int, double> interrupt_cooldown(const std::string& cooldown, int signal) {
+  TempDir dir;
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_LOCK_FILE", (dir / "machine.lock").string());
+  const auto db = dir / "runs.db";
+  const pid_t pid = spawn_process({ZKBENCH_BINARY, "run", "--runs", "3", "--cooldown", cooldown, "--store", db.string(), "true"},
+                                  dir / "run.log");
+  EXPECT_TRUE(wait_until([&] { return stored_runs(db) >= 1; })) << read_file(dir / "run.log");
+  const auto signalled = std::chrono::steady_clock::now();
+  EXPECT_EQ(::kill(pid, signal), 0);
+  // A safety net for the old behaviour (a cooldown of 1e300 s): kill -9 after 60 s and fail below.
+  std::thread net([pid] {
+    if (!wait_until([pid] { return !zkbench::test::process_running(pid); }, std::chrono::seconds(60))) {
+      ::kill(pid, SIGKILL);
+    }
+  });
+  const int code = wait_process(pid);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  net.join();
+  EXPECT_EQ(stored_runs(db), 1U) << read_file(dir / "run.log");
+  return {code, took};
+}
+
+} // namespace
+
+TEST(CliSignals, sigterm_during_a_15_s_cooldown_stops_at_once_with_130) {
+  const auto [code, took] = interrupt_cooldown("15", SIGTERM);
+  EXPECT_EQ(code, 130);
+  EXPECT_LT(took, 10.0) << "it waited for the cooldown"; // a bound: the cooldown alone is 15 s
+}
+
+TEST(CliSignals, ctrl_c_during_an_endless_cooldown_stops_with_130) {
+  const auto [code, took] = interrupt_cooldown("1e300", SIGINT);
+  EXPECT_EQ(code, 130);
+  EXPECT_LT(took, 10.0);
+}
+
+TEST(CliSignals, interrupted_baseline_and_exp_run_exit_130) {
+  zkbench::test::WorkflowRepo repo(3, "0.05");
+  const auto trace = repo.dir() / "trace";
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_TEST_TRACE", trace.string());
+  const std::string config = (repo.dir() / "zkbench.yaml").string();
+  const auto measured_started = [&] { return read_file(trace).find("s ") != std::string::npos; };
+
+  // The baseline, stopped while prog.sh sleeps 30 s.
+  zkbench::test::write_file(repo.dir() / "delay", "30\n");
+  ASSERT_EQ(repo.git("commit -qam slow"), 0);
+  const pid_t baseline = spawn_process({ZKBENCH_BINARY, "baseline", "--config", config}, repo.dir() / "baseline.log");
+  ASSERT_TRUE(wait_until(measured_started)) << read_file(repo.dir() / "baseline.log");
+  ASSERT_EQ(::kill(baseline, SIGINT), 0);
+  EXPECT_EQ(wait_process(baseline), 130) << read_file(repo.dir() / "baseline.log");
+
+  // A quick baseline, then an experiment whose runs sleep 30 s, stopped with SIGTERM.
+  zkbench::test::write_file(repo.dir() / "delay", "0.05\n");
+  ASSERT_EQ(repo.git("commit -qam quick"), 0);
+  const auto quick = repo.zkbench("baseline");
+  ASSERT_EQ(quick.exit_code, 0) << quick.output;
+  const std::string number = repo.experiment("slower", "delay", "30\n");
+  std::filesystem::remove(trace);
+  const pid_t exp = spawn_process({ZKBENCH_BINARY, "exp", "--config", config, "run", number}, repo.dir() / "exp.log");
+  ASSERT_TRUE(wait_until(measured_started)) << read_file(repo.dir() / "exp.log");
+  ASSERT_EQ(::kill(exp, SIGTERM), 0);
+  EXPECT_EQ(wait_process(exp), 130) << read_file(repo.dir() / "exp.log");
+}
