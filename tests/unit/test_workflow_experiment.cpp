@@ -348,5 +348,34 @@ TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_is_dis
   }
 }
 
+TEST(WorkflowExperiment, an_interrupted_baseline_resumes_with_the_runs_it_kept) {
+  Project project;
+  ModelExecutor* model = nullptr;
+  Workspace ws = project.open(model);
+  int benches = 0;
+  model->interrupt_when = [&](const test::ModelCall& call) { return call.kind == "bench" && ++benches == 6; };
+  auto first = establish_baseline(ws, {});
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().message.find("zkbench baseline resumes"), std::string::npos) << first.error().message;
+  model->interrupt_when = {};
+  model->calls.clear();
+  std::vector<std::string> said;
+  BaselineOptions options;
+  options.say = [&](const std::string& line) { said.push_back(line); };
+  auto second = establish_baseline(ws, options);
+  ASSERT_TRUE(second) << second.error().message;
+  // Input a kept 4 runs (a warmup, then 4 measured before the 6th execution was cut): 6 more, with a warmup.
+  EXPECT_EQ(model->count("bench"), (1u + 6) + (1u + 10));
+  EXPECT_EQ(second->inputs[0].runs, 10u);
+  bool resumed = false;
+  for (const std::string& line : said) {
+    resumed = resumed || line.find("resumed a with 4 runs") != std::string::npos;
+  }
+  EXPECT_TRUE(resumed);
+  auto benches_a = baseline_benchmarks(*ws.store, ws.store->list_baselines()->back());
+  ASSERT_TRUE(benches_a);
+  EXPECT_EQ(benches_a->at("a").runs.size(), 10u); // both sessions of input a
+}
+
 } // namespace
 } // namespace zkbench::workflow
