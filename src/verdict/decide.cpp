@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "stats/inference.hpp"
+#include "verdict/sequential.hpp"
 
 namespace zkbench::verdict {
 
@@ -301,12 +302,16 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
     return result;
   }
   if (!base_times.empty() && !cand_times.empty()) {
+    // KILL on evidence, as exp run decides it: the candidate is clearly slower than timeout_multiplier x the
+    // baseline (the lower bound of an interval valid under repeated looks), and its median is past the slack;
+    // timing noise of a short command never kills.
     const double base_median = stats::median(base_times);
     const double limit = std::max(policy.timeout_multiplier * base_median, base_median + policy.timeout_min_slack_s);
     const double typical = stats::median(cand_times);
-    if (typical > limit) {
+    if (typical > limit && clearly_slower(base_times, cand_times, policy.timeout_multiplier, SequentialOptions{})) {
       result.decision = {Verdict::kill, true,
-                         fmt::format("candidate median {:.4g} s exceeds the timeout {:.3g} x baseline median = {:.4g} s",
+                         fmt::format("candidate median {:.4g} s is clearly past the timeout {:.3g} x baseline median = "
+                                     "{:.4g} s",
                                      typical, policy.timeout_multiplier, limit)};
     }
   }

@@ -80,7 +80,8 @@ const MetricComparison* primary_comparison(std::span<const MetricComparison> met
 /// Compares every metric present on both sides ("time" from wall_s, "memory" from peak_rss_bytes when
 /// recorded, then each named metric). The command's decision: REJECT when a candidate run failed
 /// (non-zero exit or signal: the output cannot be trusted to be correct) while no baseline run did, KILL when one timed out or the
-/// candidate's median time exceeds timeout_multiplier x the baseline's, else the primary metric's
+/// candidate is clearly slower than timeout_multiplier x the baseline's (verdict::clearly_slower) with its
+/// median past the timeout slack, else the primary metric's
 /// decision (policy.primary_metric, falling back to "time" when the candidate lacks it).
 CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core::Benchmark& candidate,
                                      const Policy& policy);
