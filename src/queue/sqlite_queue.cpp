@@ -25,6 +25,18 @@ struct SqliteRow {
   std::optional<std::string> optional_text_at(int i) const { return stmt.column_optional_text(i); }
 };
 
+/// Gives job `id` to `worker` with a fresh lease (`take_sql`: sql::k_take or sql::k_take_queued).
+Result<void> take_job(store::SqliteDb& db, const char* take_sql, std::int64_t id, std::string_view worker,
+                      std::int64_t now, std::int64_t lease_us) {
+  ZKBENCH_TRY_ASSIGN(take, db.prepare(take_sql));
+  ZKBENCH_TRY(take->bind(1, worker));
+  ZKBENCH_TRY(take->bind(2, std::string_view(new_lease_token())));
+  ZKBENCH_TRY(take->bind(3, now + lease_us));
+  ZKBENCH_TRY(take->bind(4, now));
+  ZKBENCH_TRY(take->bind(5, id));
+  return take->run();
+}
+
 } // namespace
 
 Result<std::unique_ptr<SqliteQueue>> SqliteQueue::open(const std::string& path) {
@@ -67,13 +79,7 @@ Result<std::optional<Job>> SqliteQueue::claim(std::string_view kind, std::string
     return std::optional<Job>();
   }
   const std::int64_t id = pick->column_int(0);
-  ZKBENCH_TRY_ASSIGN(take, m_db.prepare(sql::k_take));
-  ZKBENCH_TRY(take->bind(1, worker));
-  ZKBENCH_TRY(take->bind(2, std::string_view(new_lease_token())));
-  ZKBENCH_TRY(take->bind(3, now + lease_us));
-  ZKBENCH_TRY(take->bind(4, now));
-  ZKBENCH_TRY(take->bind(5, id));
-  ZKBENCH_TRY(take->run());
+  ZKBENCH_TRY(take_job(m_db, sql::k_take, id, worker, now, lease_us));
   ZKBENCH_TRY_ASSIGN(read, m_db.prepare(sql::select_jobs("WHERE id = $1")));
   ZKBENCH_TRY(read->bind(1, id));
   ZKBENCH_TRY_ASSIGN(jobs, read_jobs(*read));
@@ -109,13 +115,7 @@ Result<std::optional<Job>> SqliteQueue::claim_job(std::int64_t id, std::string_v
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(transaction, store::Transaction::begin(m_db));
   const std::int64_t now = util::unix_now_us();
-  ZKBENCH_TRY_ASSIGN(take, m_db.prepare(sql::k_take_queued));
-  ZKBENCH_TRY(take->bind(1, worker));
-  ZKBENCH_TRY(take->bind(2, std::string_view(new_lease_token())));
-  ZKBENCH_TRY(take->bind(3, now + lease_us));
-  ZKBENCH_TRY(take->bind(4, now));
-  ZKBENCH_TRY(take->bind(5, id));
-  ZKBENCH_TRY(take->run());
+  ZKBENCH_TRY(take_job(m_db, sql::k_take_queued, id, worker, now, lease_us));
   const bool taken = m_db.changes() == 1;
   ZKBENCH_TRY_ASSIGN(read, m_db.prepare(sql::select_jobs("WHERE id = $1")));
   ZKBENCH_TRY(read->bind(1, id));

@@ -47,21 +47,6 @@ std::size_t throttled_runs(const core::Benchmark& bench) {
   }));
 }
 
-// Deterministic work unchanged while time moved: the time change is not less (or more) work.
-std::string deterministic_note(const verdict::CommandComparison& c) {
-  const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
-  if (time == nullptr || !time->ci_lo || !time->ci_hi || (*time->ci_lo <= 0 && *time->ci_hi >= 0)) {
-    return {};
-  }
-  for (const verdict::MetricComparison& m : c.metrics) {
-    if (m.metric != "time" && m.metric != "memory" && m.deterministic && m.change == 0.0) {
-      return fmt::format("; {} unchanged (deterministic) while time moved {}: not a change in the work done", m.metric,
-                         verdict::percent(time->change));
-    }
-  }
-  return {};
-}
-
 // A deterministic work metric (steps, cycles: not time or memory) exactly equal on both sides.
 const verdict::MetricComparison* unchanged_work(const verdict::CommandComparison& c) {
   for (const verdict::MetricComparison& m : c.metrics) {
@@ -70,6 +55,18 @@ const verdict::MetricComparison* unchanged_work(const verdict::CommandComparison
     }
   }
   return nullptr;
+}
+
+// Deterministic work unchanged while time moved: the time change is not less (or more) work.
+std::string deterministic_note(const verdict::CommandComparison& c) {
+  const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
+  if (time == nullptr || !time->ci_lo || !time->ci_hi || (*time->ci_lo <= 0 && *time->ci_hi >= 0)) {
+    return {};
+  }
+  const verdict::MetricComparison* work = unchanged_work(c);
+  return work == nullptr ? std::string()
+                         : fmt::format("; {} unchanged (deterministic) while time moved {}: not a change in the work done",
+                                       work->metric, verdict::percent(time->change));
 }
 
 } // namespace
@@ -199,9 +196,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
       return static_cast<int>(k) >= ab.sequential.min_runs &&
              verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, ab.sequential).look.stop;
     }
-    decided_metric = common_metric(base, cand, primary);
-    if (decided_metric != primary) { // a run without the metric: judge both sides on time from now on
-      decider.emplace("time", policy, ab);
+    const std::string metric = common_metric(base, cand, primary);
+    if (metric != decided_metric) { // a run without the metric: judge both sides on time from now on (once)
+      decided_metric = metric;
+      decider.emplace(metric, policy, ab);
     }
     return decider->look(values_of(base, decided_metric), values_of(cand, decided_metric));
   };

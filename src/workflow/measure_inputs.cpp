@@ -30,8 +30,8 @@ std::string side_of(const core::Benchmark& bench, const std::string& owner) {
 // zkbench killed mid-input still finds those runs; reports progress to the status file.
 class LinkingObserver : public measure::RunObserver {
 public:
-  LinkingObserver(store::Store& store, const MeasureOptions& options, std::string input, std::size_t resumed)
-      : m_store(store), m_options(options), m_input(std::move(input)), m_resumed(resumed) {}
+  LinkingObserver(store::Store& store, const MeasureOptions& options, std::string input)
+      : m_store(store), m_options(options), m_input(std::move(input)) {}
 
   void session_started(std::int64_t session_id) override {
     if (auto linked = m_store.link_session({m_options.owner, m_options.owner_id, m_input, session_id}); !linked) {
@@ -66,7 +66,6 @@ private:
   store::Store& m_store;
   const MeasureOptions& m_options;
   std::string m_input;
-  std::size_t m_resumed;
   std::string m_error;
 };
 
@@ -385,7 +384,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   plan.argv = fmt::format("{} (input {})", options.label, input.name);
   plan.machine_class = ws.machine_class;
 
-  LinkingObserver observer(*ws.store, options, input.name, result.resumed_runs);
+  LinkingObserver observer(*ws.store, options, input.name);
   auto outcome = measure::run_benchmarks(plan, *ws.executor, ws.store.get(), observer, ws.stop_requested);
   if (!outcome) {
     return tl::unexpected(outcome.error());
