@@ -219,13 +219,22 @@ constexpr const char* k_create_migrations_table =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
     "description TEXT NOT NULL, applied_at_us BIGINT NOT NULL)";
 
-/// The number of tables in `db` named `name`, or of all tables when `name` is empty.
-Result<std::int64_t> count_tables(SqliteDb& db, std::string_view name = {}) {
-  ZKBENCH_TRY_ASSIGN(stmt, db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
-                                      "AND (? = '' OR name = ?)"));
-  ZKBENCH_TRY(stmt->bind(1, name));
-  ZKBENCH_TRY(stmt->bind(2, name));
-  return stmt->single_int();
+/// Whether `db` has a schema_migrations table, and how many tables it has in all. One statement,
+/// so both figures come from one snapshot: another process's migration commits all its tables at
+/// once, and two separate reads could straddle that commit and see tables without schema_migrations.
+struct TableCounts {
+  bool has_migrations = false;
+  std::int64_t tables = 0;
+};
+
+Result<TableCounts> count_tables(SqliteDb& db) {
+  ZKBENCH_TRY_ASSIGN(stmt, db.prepare("SELECT COALESCE(SUM(name = 'schema_migrations'), 0), COUNT(*) "
+                                      "FROM sqlite_master WHERE type = 'table'"));
+  ZKBENCH_TRY_ASSIGN(row, stmt->step());
+  if (!*row) {
+    return make_error("reading the tables of '" + db.path().string() + "': no row");
+  }
+  return TableCounts{stmt->column_int(0) > 0, stmt->column_int(1)};
 }
 
 } // namespace
@@ -262,10 +271,9 @@ Error newer_schema_error(const std::string& location, int found) {
 }
 
 Result<int> read_schema_version(SqliteDb& db) {
-  ZKBENCH_TRY_ASSIGN(migrations_tables, count_tables(db, "schema_migrations"));
-  if (*migrations_tables == 0) {
-    ZKBENCH_TRY_ASSIGN(tables, count_tables(db));
-    if (*tables > 0) {
+  ZKBENCH_TRY_ASSIGN(counts, count_tables(db));
+  if (!counts->has_migrations) {
+    if (counts->tables > 0) {
       return make_error(fmt::format(
           "'{}' is an SQLite database but not a zkbench store (it has tables but no schema_migrations)",
           db.path().string()));

@@ -231,6 +231,10 @@ std::string SqliteDb::last_error() const {
   return sqlite3_errmsg(m_db);
 }
 
+bool SqliteDb::last_was_busy() const {
+  return (sqlite3_extended_errcode(m_db) & 0xff) == SQLITE_BUSY;
+}
+
 int SqliteDb::changes() const {
   return sqlite3_changes(m_db);
 }

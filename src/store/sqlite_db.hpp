@@ -98,6 +98,9 @@ public:
   const std::filesystem::path& path() const { return m_path; }
   /// SQLite's message for the last failed call on this connection.
   std::string last_error() const;
+  /// Whether the last failed call failed because another connection held a lock (SQLITE_BUSY),
+  /// in a case where SQLite returns at once instead of calling the busy handler.
+  bool last_was_busy() const;
 
 private:
   SqliteDb(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}

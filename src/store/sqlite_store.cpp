@@ -1,8 +1,11 @@
 #include "store/sqlite_store.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <limits>
 #include <map>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -45,10 +48,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   // The busy timeout first, so that switching to WAL and migrating wait for other processes too.
   ZKBENCH_TRY(db->set_busy_timeout(k_busy_timeout_ms));
   // synchronous before journal_mode: the switch of a new file to WAL then costs fewer fsyncs.
+  // Several processes opening one new file race to switch it to WAL. SQLite answers some of those
+  // races with "busy" at once, without waiting (a connection that holds a read lock and wants the
+  // exclusive one would otherwise deadlock with another doing the same), so the set-up is retried
+  // here within the same timeout.
+  const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
   for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA journal_mode = WAL"}) {
-    if (!db->exec(pragma)) {
-      // The first statement that reads the file is where SQLite notices it is not a database.
-      return make_error(fmt::format("cannot open store '{}': {}", path.string(), db->last_error()));
+    for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(100))) {
+      if (db->exec(pragma)) {
+        break;
+      }
+      if (!db->last_was_busy() || std::chrono::steady_clock::now() >= give_up_at) {
+        // The first statement that reads the file is where SQLite notices it is not a database.
+        return make_error(fmt::format("cannot open store '{}': {}", path.string(), db->last_error()));
+      }
+      std::this_thread::sleep_for(pause);
     }
   }
   ZKBENCH_TRY_ASSIGN(version, apply_migrations(*db));
