@@ -118,10 +118,7 @@ Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std:
                                      const std::string& metric) {
   RunsByInput runs;
   for (const auto& [input, session_id] : sessions) {
-    auto benchmarks = store.load_benchmarks(session_id);
-    if (!benchmarks) {
-      return tl::unexpected(benchmarks.error());
-    }
+    ZKBENCH_TRY_ASSIGN(benchmarks, store.load_benchmarks(session_id));
     std::vector<double>& values = runs[input];
     for (const core::Benchmark& benchmark : *benchmarks) {
       // An experiment's session holds both sides (the baseline's build measured beside it): the
@@ -249,10 +246,7 @@ Result<RunsByInput*> baseline_runs_of(store::Store& store, const std::vector<sto
   for (const store::BaselineInput& input : found->inputs) {
     sessions.emplace_back(input.input, input.session_id);
   }
-  auto runs = runs_of_sessions(store, sessions, metric);
-  if (!runs) {
-    return tl::unexpected(runs.error());
-  }
+  ZKBENCH_TRY_ASSIGN(runs, runs_of_sessions(store, sessions, metric));
   return &(cache[*id] = std::move(*runs));
 }
 
@@ -269,10 +263,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   overview.generated_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
   const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
 
-  auto baselines = store.list_baselines();
-  if (!baselines) {
-    return tl::unexpected(baselines.error());
-  }
+  ZKBENCH_TRY_ASSIGN(baselines, store.list_baselines());
   RunsByInput baseline_runs;
   std::int64_t first_at_us = 0;
   std::int64_t last_at_us = 0;
@@ -284,10 +275,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     for (const store::BaselineInput& input : baseline.inputs) {
       sessions.emplace_back(input.input, input.session_id);
     }
-    auto runs = runs_of_sessions(store, sessions, metric);
-    if (!runs) {
-      return tl::unexpected(runs.error());
-    }
+    ZKBENCH_TRY_ASSIGN(runs, runs_of_sessions(store, sessions, metric));
     baseline_runs = std::move(*runs);
     report::BaselineSection section;
     section.commit = baseline.commit;
@@ -302,17 +290,12 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     dashboard.baseline = std::move(section);
   }
 
-  auto experiments = store.list_experiments();
-  if (!experiments) {
-    return tl::unexpected(experiments.error());
-  }
+  ZKBENCH_TRY_ASSIGN(experiments, store.list_experiments());
   std::optional<StoredProfiles> own_profiles;
   if (profiles == nullptr) {
     profiles = &own_profiles.emplace(store);
   }
-  if (auto listed = profiles->refresh(); !listed) {
-    return tl::unexpected(listed.error());
-  }
+  ZKBENCH_TRY(profiles->refresh());
   std::map<std::int64_t, RunsByInput> runs_by_baseline;
   if (!baselines->empty()) {
     runs_by_baseline[baselines->back().id] = baseline_runs; // loaded above
@@ -330,24 +313,16 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     if (!record.details_json.empty()) {
       apply_results(experiment, record.details_json, metric);
     }
-    auto links = store.session_links("experiment", record.id);
-    if (!links) {
-      return tl::unexpected(links.error());
-    }
+    ZKBENCH_TRY_ASSIGN(links, store.session_links("experiment", record.id));
     std::vector<std::pair<std::string, std::int64_t>> sessions;
     for (const store::SessionLink& link : *links) {
       sessions.emplace_back(link.input, link.session_id);
     }
-    auto runs = runs_of_sessions(store, sessions, metric);
-    if (!runs) {
-      return tl::unexpected(runs.error());
-    }
+    ZKBENCH_TRY_ASSIGN(runs, runs_of_sessions(store, sessions, metric));
     // Baselines are per machine class: an experiment's runs are drawn against the baseline it was
     // compared with, which need not be the newest (another class may have measured since).
-    auto own_baseline = baseline_runs_of(store, *baselines, record.baseline_id, metric, runs_by_baseline);
-    if (!own_baseline) {
-      return tl::unexpected(own_baseline.error());
-    }
+    ZKBENCH_TRY_ASSIGN(own_baseline,
+                       baseline_runs_of(store, *baselines, record.baseline_id, metric, runs_by_baseline));
     RunsByInput& compared_runs = *own_baseline != nullptr ? **own_baseline : baseline_runs;
     for (const auto& [input_name, values] : *runs) {
       if (input_name.ends_with(k_beside_suffix)) {
@@ -388,10 +363,8 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     const fs::path patch = source.project_dir / "benchmarks" / "experiments" /
                            (report::experiment_id(record.number) + "-" + record.slug) / "changes.patch";
     experiment.patch = read_bounded(patch, k_patch_limit);
-    auto changes = profiles->experiment_changes(record.number, record.baseline_id, k_profile_functions);
-    if (!changes) {
-      return tl::unexpected(changes.error());
-    }
+    ZKBENCH_TRY_ASSIGN(changes,
+                       profiles->experiment_changes(record.number, record.baseline_id, k_profile_functions));
     experiment.profile_up = std::move(changes->up);
     experiment.profile_down = std::move(changes->down);
     if (experiment.status == "running") {
@@ -403,18 +376,12 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
 
   for (const auto& [kind, target] : {std::pair<const char*, std::vector<report::Note>*>{"learning", &dashboard.learnings},
                                      {"idea", &dashboard.backlog}}) {
-    auto notes = store.list_notes(kind);
-    if (!notes) {
-      return tl::unexpected(notes.error());
-    }
+    ZKBENCH_TRY_ASSIGN(notes, store.list_notes(kind));
     for (const store::NoteRecord& note : *notes) {
       target->push_back({note.text, date_of(note.created_at_us), note.done});
     }
   }
-  auto conflicts = store.list_conflicts();
-  if (!conflicts) {
-    return tl::unexpected(conflicts.error());
-  }
+  ZKBENCH_TRY_ASSIGN(conflicts, store.list_conflicts());
   for (const store::ConflictRecord& conflict : *conflicts) {
     dashboard.conflicts.push_back({conflict.experiments, percent(conflict.combined_change), percent(conflict.best_change),
                                    conflict.conflict, conflict.note});

@@ -73,10 +73,7 @@ ProfileChanges profile_changes(const profile::Profile& base, const profile::Prof
 }
 
 Result<void> StoredProfiles::refresh() {
-  auto records = m_store->list_profiles();
-  if (!records) {
-    return tl::unexpected(records.error());
-  }
+  ZKBENCH_TRY_ASSIGN(records, m_store->list_profiles());
   m_records = std::move(*records);
   m_parsed.clear();
   return {};
@@ -86,10 +83,7 @@ Result<const profile::Profile*> StoredProfiles::parsed(std::int64_t id) {
   if (const auto known = m_parsed.find(id); known != m_parsed.end()) {
     return known->second ? &*known->second : nullptr;
   }
-  auto record = m_store->get_profile(id);
-  if (!record) {
-    return tl::unexpected(record.error());
-  }
+  ZKBENCH_TRY_ASSIGN(record, m_store->get_profile(id));
   auto read = profile::parse_profile_bytes(record->content, record->file_name,
                                            record->format.empty() ? "auto" : record->format);
   // A profile that does not parse is remembered as such: the page shows no chart rather than failing.
@@ -129,14 +123,8 @@ Result<ProfileChanges> StoredProfiles::experiment_changes(int number, std::optio
   if (const auto known = m_changes.find(key); known != m_changes.end()) {
     return known->second;
   }
-  auto before = parsed(base->id);
-  if (!before) {
-    return tl::unexpected(before.error());
-  }
-  auto after = parsed(current->id);
-  if (!after) {
-    return tl::unexpected(after.error());
-  }
+  ZKBENCH_TRY_ASSIGN(before, parsed(base->id));
+  ZKBENCH_TRY_ASSIGN(after, parsed(current->id));
   ProfileChanges changes;
   if (*before != nullptr && *after != nullptr) {
     changes = profile_changes(**before, **after, top);

@@ -41,10 +41,7 @@ Result<bool> LiveDashboard::refresh() {
   }
   m_files_stamp = std::move(stamp);
   m_loaded_at = now;
-  auto loaded = load_dashboard(*m_store, m_source, &m_profiles);
-  if (!loaded) {
-    return tl::unexpected(loaded.error());
-  }
+  ZKBENCH_TRY_ASSIGN(loaded, load_dashboard(*m_store, m_source, &m_profiles));
   auto dashboard = std::make_shared<const report::Dashboard>(std::move(*loaded));
   // The generation time and the elapsed time change on every load; only new data is worth a rewrite.
   nlohmann::json shown = report::to_json(*dashboard, report::ExperimentDetail::full);
@@ -53,10 +50,8 @@ Result<bool> LiveDashboard::refresh() {
   std::string fingerprint = shown.dump();
   const bool changed = fingerprint != m_fingerprint;
   if (changed) {
-    auto written = report::write_report(report::render_report(*dashboard, report::AutoRefresh::every_30s), m_report_dir);
-    if (!written) {
-      return tl::unexpected(written.error());
-    }
+    ZKBENCH_TRY(report::write_report(report::render_report(*dashboard, report::AutoRefresh::every_30s),
+                                     m_report_dir));
     m_fingerprint = std::move(fingerprint);
   }
   std::lock_guard lock(m_mutex);

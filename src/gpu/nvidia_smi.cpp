@@ -317,10 +317,7 @@ public:
   SourceKind kind() const override { return SourceKind::nvidia_smi; }
 
   Result<GpuInfo> info() override {
-    auto row = query_row();
-    if (!row) {
-      return tl::unexpected(row.error());
-    }
+    ZKBENCH_TRY_ASSIGN(row, query_row());
     GpuInfo info = info_from_row(*row);
     // The CUDA version is only in -q (and the default table); a failure here leaves it empty.
     auto q = util::capture_output({m_program, "-q", "-i", std::to_string(m_index)}, m_timeout_s);
@@ -339,18 +336,12 @@ public:
   }
 
   Result<GpuSample> sample() override {
-    auto row = query_row();
-    if (!row) {
-      return tl::unexpected(row.error());
-    }
+    ZKBENCH_TRY_ASSIGN(row, query_row());
     return sample_from_row(*row);
   }
 
   Result<QueryRow> query_row() {
-    auto rows = run_query(m_program, m_timeout_s, m_fields);
-    if (!rows) {
-      return tl::unexpected(rows.error());
-    }
+    ZKBENCH_TRY_ASSIGN(rows, run_query(m_program, m_timeout_s, m_fields));
     for (std::size_t i = 0; i < rows->size(); ++i) {
       const auto index = field_number((*rows)[i], "index");
       if (index ? static_cast<int>(*index) == m_index : static_cast<int>(i) == m_index) {
@@ -364,18 +355,13 @@ public:
   static Result<std::vector<QueryRow>> run_query(const std::string& program, double timeout_s,
                                                  const std::vector<std::string>& fields) {
     // Plain csv keeps the header, so columns are matched by name whatever the driver prints.
-    auto out = util::capture_output(
-        {program, "--query-gpu=" + util::join(fields, ","), "--format=csv,nounits"}, timeout_s);
-    if (!out) {
-      return tl::unexpected(out.error());
-    }
+    ZKBENCH_TRY_ASSIGN(
+        out, util::capture_output({program, "--query-gpu=" + util::join(fields, ","), "--format=csv,nounits"},
+                                  timeout_s));
     if (out->timed_out) {
       return make_error(fmt::format("nvidia-smi did not answer within {:g} s", timeout_s));
     }
-    auto rows = parse_query_csv(out->output, fields);
-    if (!rows) {
-      return tl::unexpected(rows.error());
-    }
+    ZKBENCH_TRY_ASSIGN(rows, parse_query_csv(out->output, fields));
     if (out->exit_code != 0) {
       return make_error(fmt::format("nvidia-smi exited with {}", out->exit_code.value_or(-1)));
     }
@@ -406,9 +392,7 @@ Result<std::unique_ptr<TelemetrySource>> open_nvidia_smi(const std::string& prog
     return tl::unexpected(rows.error());
   }
   auto source = std::make_unique<NvidiaSmiSource>(program, timeout_s, device_index, fields);
-  if (auto row = source->query_row(); !row) {
-    return tl::unexpected(row.error());
-  }
+  ZKBENCH_TRY(source->query_row());
   return std::unique_ptr<TelemetrySource>(std::move(source));
 }
 

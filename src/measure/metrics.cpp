@@ -44,10 +44,7 @@ bool is_valid_metric_name(std::string_view name) {
 }
 
 Result<MetricSpec> parse_metric_spec(std::string_view argument) {
-  auto parts = split_argument(argument, "--metric", "REGEX");
-  if (!parts) {
-    return tl::unexpected(parts.error());
-  }
+  ZKBENCH_TRY_ASSIGN(parts, split_argument(argument, "--metric", "REGEX"));
   RE2::Options re_options;
   re_options.set_log_errors(false);
   auto regex = std::make_shared<const re2::RE2>(re2::StringPiece(parts->value.data(), parts->value.size()),
@@ -64,10 +61,7 @@ Result<MetricSpec> parse_metric_spec(std::string_view argument) {
 }
 
 Result<MetricFileSpec> parse_metric_file_spec(std::string_view argument) {
-  auto parts = split_argument(argument, "--metric-file", "PATH");
-  if (!parts) {
-    return tl::unexpected(parts.error());
-  }
+  ZKBENCH_TRY_ASSIGN(parts, split_argument(argument, "--metric-file", "PATH"));
   if (parts->value.empty()) {
     return make_error(fmt::format("--metric-file '{}': the path is empty", argument));
   }

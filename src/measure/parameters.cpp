@@ -125,10 +125,7 @@ Result<std::vector<ParameterValues>> parameter_combinations(const std::optional<
                                                             const std::vector<ParameterList>& lists) {
   std::vector<ParameterList> all;
   if (scan) {
-    auto values = scan_values(*scan);
-    if (!values) {
-      return tl::unexpected(values.error());
-    }
+    ZKBENCH_TRY_ASSIGN(values, scan_values(*scan));
     all.push_back({scan->name, std::move(*values)});
   }
   all.insert(all.end(), lists.begin(), lists.end());

@@ -434,10 +434,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
     result.status = core::RunStatus::signaled;
     return result;
   }
-  auto argv = command_argv(command);
-  if (!argv) {
-    return tl::unexpected(argv.error());
-  }
+  ZKBENCH_TRY_ASSIGN(argv, command_argv(command));
   if (command.working_dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(*command.working_dir, ec)) {
@@ -445,10 +442,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
                                     command.working_dir->string()));
     }
   }
-  auto sink = OutputSink::open(options);
-  if (!sink) {
-    return tl::unexpected(sink.error());
-  }
+  ZKBENCH_TRY_ASSIGN(sink, OutputSink::open(options));
   int fds[2] = {-1, -1};
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return make_error(fmt::format("cannot create a pipe for '{}': {}", command.text, std::strerror(errno)));
@@ -470,10 +464,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
 
   result.started_at_us = util::unix_now_us();
   const auto start = Clock::now();
-  auto spawned = start_child(*prepared, (*argv)[0]);
-  if (!spawned) {
-    return tl::unexpected(spawned.error());
-  }
+  ZKBENCH_TRY_ASSIGN(spawned, start_child(*prepared, (*argv)[0]));
   const pid_t pid = *spawned;
   Fd pidfd(open_pidfd(pid)); // readable when the child exits; -1 on kernels before 5.3
 

@@ -122,11 +122,8 @@ public:
   Result<LoopOutcome> run() {
     if (m_sink != nullptr) {
       const std::string cwd = std::filesystem::current_path().string();
-      auto session = m_sink->begin_session(
-          {m_plan.session_kind, m_plan.argv, host_name(), cwd, util::unix_now_us(), m_plan.machine_class});
-      if (!session) {
-        return tl::unexpected(session.error());
-      }
+      ZKBENCH_TRY_ASSIGN(session, m_sink->begin_session({m_plan.session_kind, m_plan.argv, host_name(), cwd,
+                                                         util::unix_now_us(), m_plan.machine_class}));
       m_outcome.session_id = *session;
       m_observer.session_started(*session);
     }
@@ -150,9 +147,7 @@ public:
                         : m_outcome.status == LoopStatus::complete || m_outcome.status == LoopStatus::decided
                             ? store::SessionStatus::complete
                             : store::SessionStatus::failed;
-    if (auto finished = finish(status); !finished) {
-      return tl::unexpected(finished.error());
-    }
+    ZKBENCH_TRY(finish(status));
     return std::move(m_outcome);
   }
 
@@ -191,10 +186,7 @@ private:
       bench.parameters = command.parameters;
       std::int64_t id = static_cast<std::int64_t>(i) + 1;
       if (m_sink != nullptr) {
-        auto added = m_sink->add_benchmark(*m_outcome.session_id, bench);
-        if (!added) {
-          return tl::unexpected(added.error());
-        }
+        ZKBENCH_TRY_ASSIGN(added, m_sink->add_benchmark(*m_outcome.session_id, bench));
         id = *added;
       }
       bench.runs = command.previous_runs;
@@ -223,10 +215,8 @@ private:
     ExecutionOptions options;
     options.show_output = m_plan.show_output;
     options.capture_output = false;
-    auto result = m_executor.execute(spec(command, *hook), options);
-    if (!result) {
-      return make_error(fmt::format("The {} command '{}' could not run: {}", what, *hook, result.error().message));
-    }
+    ZKBENCH_TRY_ASSIGN(result, with_context(m_executor.execute(spec(command, *hook), options),
+                                            fmt::format("The {} command '{}' could not run", what, *hook)));
     if (cut_short(*result)) {
       return Stop::interrupted;
     }
@@ -315,10 +305,7 @@ private:
     options.timeout_s = timeout(command);
     options.show_output = m_plan.show_output;
     options.capture_output = false;
-    auto result = m_executor.execute(spec(command, command.command), options);
-    if (!result) {
-      return tl::unexpected(result.error());
-    }
+    ZKBENCH_TRY_ASSIGN(result, m_executor.execute(spec(command, command.command), options));
     if (cut_short(*result)) {
       return Stop::interrupted;
     }
@@ -337,10 +324,9 @@ private:
     ExecutionOptions options;
     options.timeout_s = timeout(command);
     options.capture_output = true;
-    auto result = m_executor.execute(spec(command, *command.verify), options);
-    if (!result) {
-      return make_error(fmt::format("the verify command '{}' could not run: {}", *command.verify, result.error().message));
-    }
+    ZKBENCH_TRY_ASSIGN(result,
+                       with_context(m_executor.execute(spec(command, *command.verify), options),
+                                    fmt::format("the verify command '{}' could not run", *command.verify)));
     if (cut_short(*result)) {
       return Stop::interrupted;
     }
@@ -377,10 +363,7 @@ private:
       expected = stats::quantile_of_sorted(m_walls[index], 0.5);
     }
     m_observer.run_started(i, total, expected);
-    auto log = log_path(m_ids[index], i);
-    if (!log) {
-      return tl::unexpected(log.error());
-    }
+    ZKBENCH_TRY_ASSIGN(log, log_path(m_ids[index], i));
     ExecutionOptions options;
     options.timeout_s = timeout(command);
     options.show_output = m_plan.show_output;
@@ -404,9 +387,7 @@ private:
     core::Run run = to_run(command, *result, i, *log && result->log_created ? (*log)->string() : std::string());
     run.gpu = gpu;
     if (m_sink != nullptr) {
-      if (auto stored = m_sink->add_run(m_ids[index], run); !stored) {
-        return tl::unexpected(stored.error());
-      }
+      ZKBENCH_TRY(m_sink->add_run(m_ids[index], run));
     }
     insert_wall(index, run.wall_s);
     bench.runs.push_back(run);
@@ -433,9 +414,7 @@ private:
   bool rule_says_stop() const { return m_plan.stop_rule && m_plan.stop_rule(m_outcome.benchmarks); }
 
   Result<Stop> measure_sequential() {
-    if (auto added = add_benchmarks(); !added) {
-      return tl::unexpected(added.error());
-    }
+    ZKBENCH_TRY(add_benchmarks());
     for (std::size_t index = 0; index < m_plan.commands.size(); ++index) {
       const PlannedCommand& command = m_plan.commands[index];
       m_observer.benchmark_started(index, m_plan.commands.size(), m_outcome.benchmarks[index]);
@@ -480,9 +459,7 @@ private:
   }
 
   Result<Stop> measure_interleaved() {
-    if (auto added = add_benchmarks(); !added) {
-      return tl::unexpected(added.error());
-    }
+    ZKBENCH_TRY(add_benchmarks());
     const std::size_t n = m_plan.commands.size();
     for (std::size_t index = 0; index < n; ++index) {
       m_observer.benchmark_started(index, n, m_outcome.benchmarks[index]);

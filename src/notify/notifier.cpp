@@ -13,10 +13,7 @@ namespace {
 
 Result<void> post_and_check(const std::string& what, const std::string& url, const nlohmann::json& body,
                             const PostLimits& limits, std::stop_token stop) {
-  const Result<long> status = post_json(what, url, body.dump(), limits, std::move(stop));
-  if (!status) {
-    return tl::unexpected(status.error());
-  }
+  ZKBENCH_TRY_ASSIGN(status, post_json(what, url, body.dump(), limits, std::move(stop)));
   if (*status < 200 || *status > 299) {
     return make_error(fmt::format("{}: the server answered HTTP {}", what, *status));
   }
@@ -55,10 +52,7 @@ Result<std::vector<std::unique_ptr<Notifier>>> load_notifiers(MissingSecrets mis
   if (missing == MissingSecrets::allowed && !std::filesystem::exists(path, ec)) {
     return std::vector<std::unique_ptr<Notifier>>{};
   }
-  auto secrets = read_secrets(path);
-  if (!secrets) {
-    return tl::unexpected(secrets.error());
-  }
+  ZKBENCH_TRY_ASSIGN(secrets, read_secrets(path));
   return notifiers_from_secrets(*secrets, limits);
 }
 

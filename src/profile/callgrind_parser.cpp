@@ -365,9 +365,7 @@ Result<Profile> parse_callgrind_stream(std::istream& in, std::string_view origin
   CallgrindReader reader(origin);
   std::string text;
   while (std::getline(in, text)) {
-    if (auto ok = reader.line(text); !ok) {
-      return tl::unexpected(ok.error());
-    }
+    ZKBENCH_TRY(reader.line(text));
   }
   if (in.bad()) {
     return make_error(fmt::format("{}: read error", origin));

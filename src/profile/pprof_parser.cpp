@@ -48,13 +48,8 @@ template <typename Fn>
 Result<void> for_each_field(std::string_view bytes, std::size_t offset, Fn&& fn) {
   ProtobufReader reader(bytes, offset);
   while (!reader.at_end()) {
-    auto f = reader.next();
-    if (!f) {
-      return tl::unexpected(f.error());
-    }
-    if (auto ok = fn(*f, reader.payload_offset(*f)); !ok) {
-      return ok;
-    }
+    ZKBENCH_TRY_ASSIGN(f, reader.next());
+    ZKBENCH_TRY(fn(*f, reader.payload_offset(*f)));
   }
   return {};
 }
@@ -68,98 +63,74 @@ Result<void> expect_bytes(const ProtoField& f, std::size_t offset, const char* w
 
 Result<ValueType> parse_value_type(const ProtoField& f, std::size_t offset) {
   ValueType vt;
-  if (auto ok = expect_bytes(f, offset, "sample_type"); !ok) {
-    return tl::unexpected(ok.error());
-  }
-  auto ok = for_each_field(f.bytes, offset, [&](const ProtoField& g, std::size_t) -> Result<void> {
+  ZKBENCH_TRY(expect_bytes(f, offset, "sample_type"));
+  ZKBENCH_TRY(for_each_field(f.bytes, offset, [&](const ProtoField& g, std::size_t) -> Result<void> {
     if (g.number == field::value_type_type) {
       vt.type = g.value;
     } else if (g.number == field::value_type_unit) {
       vt.unit = g.value;
     }
     return {};
-  });
-  if (!ok) {
-    return tl::unexpected(ok.error());
-  }
+  }));
   return vt;
 }
 
 Result<void> parse_location(const ProtoField& f, std::size_t offset, Tables& tables) {
-  if (auto ok = expect_bytes(f, offset, "location"); !ok) {
-    return ok;
-  }
+  ZKBENCH_TRY(expect_bytes(f, offset, "location"));
   std::uint64_t id = 0;
   std::uint64_t address = 0;
   std::vector<std::uint64_t> functions;
-  auto ok = for_each_field(f.bytes, offset, [&](const ProtoField& g, std::size_t line_offset) -> Result<void> {
+  const auto location_field = [&](const ProtoField& g, std::size_t line_offset) -> Result<void> {
     if (g.number == field::location_id) {
       id = g.value;
     } else if (g.number == field::location_address) {
       address = g.value;
     } else if (g.number == field::location_line) {
-      if (auto is_msg = expect_bytes(g, line_offset, "location line"); !is_msg) {
-        return is_msg;
-      }
+      ZKBENCH_TRY(expect_bytes(g, line_offset, "location line"));
       std::uint64_t function_id = 0;
-      auto line_ok = for_each_field(g.bytes, line_offset, [&](const ProtoField& h, std::size_t) -> Result<void> {
+      ZKBENCH_TRY(for_each_field(g.bytes, line_offset, [&](const ProtoField& h, std::size_t) -> Result<void> {
         if (h.number == field::line_function_id) {
           function_id = h.value;
         }
         return {};
-      });
-      if (!line_ok) {
-        return line_ok;
-      }
+      }));
       functions.push_back(function_id);
     }
     return {};
-  });
-  if (!ok) {
-    return ok;
-  }
+  };
+  ZKBENCH_TRY(for_each_field(f.bytes, offset, location_field));
   tables.locations[id] = std::move(functions);
   tables.location_addresses[id] = address;
   return {};
 }
 
 Result<void> parse_function(const ProtoField& f, std::size_t offset, Tables& tables) {
-  if (auto ok = expect_bytes(f, offset, "function"); !ok) {
-    return ok;
-  }
+  ZKBENCH_TRY(expect_bytes(f, offset, "function"));
   std::uint64_t id = 0;
   std::uint64_t name = 0;
-  auto ok = for_each_field(f.bytes, offset, [&](const ProtoField& g, std::size_t) -> Result<void> {
+  ZKBENCH_TRY(for_each_field(f.bytes, offset, [&](const ProtoField& g, std::size_t) -> Result<void> {
     if (g.number == field::function_id) {
       id = g.value;
     } else if (g.number == field::function_name) {
       name = g.value;
     }
     return {};
-  });
-  if (!ok) {
-    return ok;
-  }
+  }));
   tables.function_names[id] = name;
   return {};
 }
 
 Result<Tables> read_tables(std::string_view data) {
   Tables tables;
-  auto ok = for_each_field(data, 0, [&](const ProtoField& f, std::size_t offset) -> Result<void> {
+  const auto top_level_field = [&](const ProtoField& f, std::size_t offset) -> Result<void> {
     switch (f.number) {
     case field::sample_type: {
-      auto vt = parse_value_type(f, offset);
-      if (!vt) {
-        return tl::unexpected(vt.error());
-      }
+      ZKBENCH_TRY_ASSIGN(vt, parse_value_type(f, offset));
       tables.sample_types.push_back(*vt);
       return {};
     }
     case field::sample:
-      if (auto is_msg = expect_bytes(f, offset, "sample"); !is_msg) {
-        return is_msg;
-      }
+      ZKBENCH_TRY(expect_bytes(f, offset, "sample"));
       tables.samples.push_back(RawMessage{f.bytes, offset});
       return {};
     case field::location:
@@ -167,9 +138,7 @@ Result<Tables> read_tables(std::string_view data) {
     case field::function:
       return parse_function(f, offset, tables);
     case field::string_table:
-      if (auto is_msg = expect_bytes(f, offset, "string_table entry"); !is_msg) {
-        return is_msg;
-      }
+      ZKBENCH_TRY(expect_bytes(f, offset, "string_table entry"));
       tables.strings.push_back(f.bytes);
       return {};
     case field::duration_nanos:
@@ -181,10 +150,8 @@ Result<Tables> read_tables(std::string_view data) {
     default:
       return {}; // mapping, comments, period...: not needed for the figures
     }
-  });
-  if (!ok) {
-    return tl::unexpected(ok.error());
-  }
+  };
+  ZKBENCH_TRY(for_each_field(data, 0, top_level_field));
   return tables;
 }
 
@@ -201,10 +168,7 @@ Result<std::size_t> choose_sample_type(const Tables& tables) {
     return make_error("pprof: the profile has no sample_type");
   }
   for (std::size_t i = 0; i < tables.sample_types.size(); ++i) {
-    auto type = string_at(tables, tables.sample_types[i].type, "sample_type");
-    if (!type) {
-      return tl::unexpected(type.error());
-    }
+    ZKBENCH_TRY_ASSIGN(type, string_at(tables, tables.sample_types[i].type, "sample_type"));
     if (*type == "cycles") {
       return i;
     }
@@ -237,10 +201,7 @@ public:
       return {};
     }
     for (const std::uint64_t function_id : loc->second) {
-      auto id = function(function_id, location_id);
-      if (!id) {
-        return tl::unexpected(id.error());
-      }
+      ZKBENCH_TRY_ASSIGN(id, function(function_id, location_id));
       stack.push_back(*id);
     }
     return {};
@@ -256,10 +217,7 @@ private:
       return make_error(
           fmt::format("pprof: location {} references unknown function id {}", location_id, function_id));
     }
-    auto name = string_at(m_tables, fn->second, "function name");
-    if (!name) {
-      return tl::unexpected(name.error());
-    }
+    ZKBENCH_TRY_ASSIGN(name, string_at(m_tables, fn->second, "function name"));
     const std::uint32_t id = m_totals.intern(*name);
     m_ids.emplace(function_id, id);
     return id;
@@ -273,25 +231,13 @@ private:
 } // namespace
 
 Result<PprofProfile> parse_pprof(std::string_view data) {
-  auto inflated = inflate_if_gzip(data);
-  if (!inflated) {
-    return tl::unexpected(inflated.error());
-  }
-  auto tables = read_tables(*inflated);
-  if (!tables) {
-    return tl::unexpected(tables.error());
-  }
-  auto chosen = choose_sample_type(*tables);
-  if (!chosen) {
-    return tl::unexpected(chosen.error());
-  }
+  ZKBENCH_TRY_ASSIGN(inflated, inflate_if_gzip(data));
+  ZKBENCH_TRY_ASSIGN(tables, read_tables(*inflated));
+  ZKBENCH_TRY_ASSIGN(chosen, choose_sample_type(*tables));
   PprofProfile profile;
   for (const ValueType& vt : tables->sample_types) {
-    auto type = string_at(*tables, vt.type, "sample_type");
-    auto unit = string_at(*tables, vt.unit, "sample_type unit");
-    if (!type || !unit) {
-      return tl::unexpected(!type ? type.error() : unit.error());
-    }
+    ZKBENCH_TRY_ASSIGN(type, string_at(*tables, vt.type, "sample_type"));
+    ZKBENCH_TRY_ASSIGN(unit, string_at(*tables, vt.unit, "sample_type unit"));
     profile.sample_types.push_back(fmt::format("{}/{}", *type, *unit));
   }
   profile.sample_type = std::string(*string_at(*tables, tables->sample_types[*chosen].type, "sample_type"));
@@ -307,7 +253,7 @@ Result<PprofProfile> parse_pprof(std::string_view data) {
     location_ids.clear();
     values.clear();
     stack.clear();
-    auto ok = for_each_field(sample.bytes, sample.offset, [&](const ProtoField& f, std::size_t) -> Result<void> {
+    const auto sample_field = [&](const ProtoField& f, std::size_t) -> Result<void> {
       if (f.number == field::sample_location_id) {
         return append_repeated_varints(f, location_ids);
       }
@@ -315,18 +261,14 @@ Result<PprofProfile> parse_pprof(std::string_view data) {
         return append_repeated_varints(f, values);
       }
       return {};
-    });
-    if (!ok) {
-      return tl::unexpected(ok.error());
-    }
+    };
+    ZKBENCH_TRY(for_each_field(sample.bytes, sample.offset, sample_field));
     if (values.size() != tables->sample_types.size()) {
       return make_error(fmt::format("pprof: sample at byte {} has {} values but the profile has {} sample types",
                                     sample.offset, values.size(), tables->sample_types.size()));
     }
     for (const std::uint64_t location_id : location_ids) {
-      if (auto appended = resolver.append_location(location_id, stack); !appended) {
-        return tl::unexpected(appended.error());
-      }
+      ZKBENCH_TRY(resolver.append_location(location_id, stack));
     }
     // int64 values travel as two's-complement varints.
     totals.add_sample(stack, static_cast<std::int64_t>(values[*chosen]));
@@ -352,10 +294,7 @@ Result<Profile> parse_pprof_stream(std::istream& in, std::string_view origin) {
   if (in.bad()) {
     return make_error(fmt::format("{}: read error", origin));
   }
-  auto parsed = parse_pprof(data);
-  if (!parsed) {
-    return make_error(fmt::format("{}: {}", origin, parsed.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(parsed, with_context(parse_pprof(data), origin));
   Profile profile;
   profile.source = Source{SourceKind::pprof, fmt::format("{}/{}", parsed->sample_type, parsed->unit),
                           std::string(origin)};

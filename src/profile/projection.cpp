@@ -46,19 +46,13 @@ Result<TargetSpec> read_target(const YAML::Node& node, const std::string& where)
                                   spec.function));
   }
   if (has_reduction) {
-    auto range = read_range(node["reduction"], where + ".reduction");
-    if (!range) {
-      return tl::unexpected(range.error());
-    }
+    ZKBENCH_TRY_ASSIGN(range, read_range(node["reduction"], where + ".reduction"));
     if (range->low < 0 || range->high > 1) {
       return make_error(fmt::format("{} ('{}'): reduction must be a fraction between 0 and 1", where, spec.function));
     }
     spec.reduction = *range;
   } else {
-    auto range = read_range(node["steps_per_call"], where + ".steps_per_call");
-    if (!range) {
-      return tl::unexpected(range.error());
-    }
+    ZKBENCH_TRY_ASSIGN(range, read_range(node["steps_per_call"], where + ".steps_per_call"));
     if (range->low < 0) {
       return make_error(fmt::format("{} ('{}'): steps_per_call must not be negative", where, spec.function));
     }
@@ -223,10 +217,8 @@ Result<std::vector<Hypothesis>> parse_hypotheses_yaml(std::string_view text, std
       h.name = node["name"].as<std::string>();
       h.order = node["order"] ? node["order"].as<int>() : static_cast<int>(i + 1);
       for (std::size_t t = 0; t < node["targets"].size(); ++t) {
-        auto spec = read_target(node["targets"][t], fmt::format("{} ('{}') target {}", where, h.name, t + 1));
-        if (!spec) {
-          return tl::unexpected(spec.error());
-        }
+        ZKBENCH_TRY_ASSIGN(
+            spec, read_target(node["targets"][t], fmt::format("{} ('{}') target {}", where, h.name, t + 1)));
         h.targets.push_back(std::move(*spec));
       }
       hypotheses.push_back(std::move(h));

@@ -33,10 +33,7 @@ Result<std::uint64_t> ProtobufReader::read_varint() {
 Result<ProtoField> ProtobufReader::next() {
   ProtoField field;
   field.offset = m_pos;
-  auto tag = read_varint();
-  if (!tag) {
-    return tl::unexpected(tag.error());
-  }
+  ZKBENCH_TRY_ASSIGN(tag, read_varint());
   const std::uint64_t number = *tag >> 3u;
   if (number == 0 || number > 0x1fffffffu) {
     return make_error(fmt::format("protobuf: invalid field number {} at byte {}", number, m_base + field.offset));
@@ -61,33 +58,23 @@ Result<ProtoField> ProtobufReader::next() {
   switch (wire) {
   case 0: {
     field.type = WireType::varint;
-    auto value = read_varint();
-    if (!value) {
-      return tl::unexpected(value.error());
-    }
+    ZKBENCH_TRY_ASSIGN(value, read_varint());
     field.value = *value;
     return field;
   }
   case 1:
     field.type = WireType::fixed64;
-    if (auto ok = need(8); !ok) {
-      return tl::unexpected(ok.error());
-    }
+    ZKBENCH_TRY(need(8));
     field.value = read_fixed(8);
     return field;
   case 5:
     field.type = WireType::fixed32;
-    if (auto ok = need(4); !ok) {
-      return tl::unexpected(ok.error());
-    }
+    ZKBENCH_TRY(need(4));
     field.value = read_fixed(4);
     return field;
   case 2: {
     field.type = WireType::length_delimited;
-    auto length = read_varint();
-    if (!length) {
-      return tl::unexpected(length.error());
-    }
+    ZKBENCH_TRY_ASSIGN(length, read_varint());
     if (*length > m_data.size() - m_pos) {
       return make_error(fmt::format("protobuf: field {} length {} runs past the end at byte {}", field.number,
                                     *length, m_base + m_pos));

@@ -89,10 +89,7 @@ public:
     while (true) {
       skip_spaces();
       if (peek() == '"' || peek() == '\'') {
-        auto part = string();
-        if (!part) {
-          return tl::unexpected(part.error());
-        }
+        ZKBENCH_TRY_ASSIGN(part, string());
         parts.push_back(*part);
       } else {
         std::string part;
@@ -126,18 +123,12 @@ public:
         if (consume('}')) {
           return std::string("{table}");
         }
-        auto k = key();
-        if (!k) {
-          return tl::unexpected(k.error());
-        }
+        ZKBENCH_TRY_ASSIGN(k, key());
         skip_spaces();
         if (!consume('=')) {
           return error("expected '=' in inline table");
         }
-        auto v = value(nullptr);
-        if (!v) {
-          return tl::unexpected(v.error());
-        }
+        ZKBENCH_TRY_ASSIGN(v, value(nullptr));
         if (table != nullptr) {
           (*table)[util::join(*k, ".")] = *v;
         }
@@ -153,10 +144,7 @@ public:
         skip_any_space();
         const char c = peek();
         if (c == '"' || c == '\'') {
-          auto ignored = string();
-          if (!ignored) {
-            return tl::unexpected(ignored.error());
-          }
+          ZKBENCH_TRY(string());
           continue;
         }
         depth += c == '[' ? 1 : c == ']' ? -1 : 0;
@@ -211,28 +199,19 @@ Result<std::vector<Statement>> parse_statements(std::string_view text, std::stri
     Statement st;
     if (cursor.consume('[')) {
       const bool array = cursor.consume('[');
-      auto path = cursor.key();
-      if (!path) {
-        return tl::unexpected(path.error());
-      }
+      ZKBENCH_TRY_ASSIGN(path, cursor.key());
       if (!cursor.consume(']') || (array && !cursor.consume(']'))) {
         return cursor.error("expected ']' after the table name");
       }
       st.kind = array ? Statement::Kind::array_table : Statement::Kind::table;
       st.path = std::move(*path);
     } else {
-      auto k = cursor.key();
-      if (!k) {
-        return tl::unexpected(k.error());
-      }
+      ZKBENCH_TRY_ASSIGN(k, cursor.key());
       cursor.skip_spaces();
       if (!cursor.consume('=')) {
         return cursor.error("expected '=' after key");
       }
-      auto v = cursor.value(&st.inline_table);
-      if (!v) {
-        return tl::unexpected(v.error());
-      }
+      ZKBENCH_TRY_ASSIGN(v, cursor.value(&st.inline_table));
       st.path = std::move(*k);
       st.value = std::move(*v);
     }
@@ -257,10 +236,7 @@ std::string CratePatch::describe() const {
 }
 
 Result<std::vector<CratePatch>> parse_cargo_patches(std::string_view cargo_toml) {
-  auto statements = parse_statements(cargo_toml, "Cargo.toml");
-  if (!statements) {
-    return tl::unexpected(statements.error());
-  }
+  ZKBENCH_TRY_ASSIGN(statements, parse_statements(cargo_toml, "Cargo.toml"));
   std::vector<CratePatch> patches;
   std::vector<std::string> table;
   CratePatch* current = nullptr; // for [patch.crates-io.sha2] tables
@@ -305,10 +281,7 @@ Result<std::vector<CratePatch>> parse_cargo_patches(std::string_view cargo_toml)
 }
 
 Result<LockFile> parse_cargo_lock(std::string_view cargo_lock) {
-  auto statements = parse_statements(cargo_lock, "Cargo.lock");
-  if (!statements) {
-    return tl::unexpected(statements.error());
-  }
+  ZKBENCH_TRY_ASSIGN(statements, parse_statements(cargo_lock, "Cargo.lock"));
   LockFile lock;
   LockedPackage* current = nullptr;
   for (const Statement& st : *statements) {

@@ -129,14 +129,8 @@ Result<Sp1ExecutionReport> parse_sp1_execution_report(std::string_view text) {
     return make_error("no 'ExecutionReport { instruction_counts: {…}, syscall_counts: {…} }' found");
   }
   Sp1ExecutionReport report;
-  auto i = parse_counts(instructions, "instruction_counts");
-  if (!i) {
-    return tl::unexpected(i.error());
-  }
-  auto s = parse_counts(syscalls, "syscall_counts");
-  if (!s) {
-    return tl::unexpected(s.error());
-  }
+  ZKBENCH_TRY_ASSIGN(i, parse_counts(instructions, "instruction_counts"));
+  ZKBENCH_TRY_ASSIGN(s, parse_counts(syscalls, "syscall_counts"));
   report.instruction_counts = std::move(*i);
   report.syscall_counts = std::move(*s);
   return report;

@@ -109,11 +109,7 @@ Result<ZiskResult> read_zisk_result_json(const std::filesystem::path& path) {
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  auto result = parse_zisk_result_json(ss.str());
-  if (!result) {
-    return make_error(fmt::format("{}: {}", file.string(), result.error().message));
-  }
-  return result;
+  return with_context(parse_zisk_result_json(ss.str()), file.string());
 }
 
 VerifyOutcome parse_zisk_verify_output(std::string_view text) {

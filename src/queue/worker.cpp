@@ -235,10 +235,9 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
         }
       }
     }
-    const auto recorded = queue.finish(lease, status, result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    if (!recorded) {
-      return tl::unexpected(recorded.error());
-    }
+    ZKBENCH_TRY_ASSIGN(
+        recorded,
+        queue.finish(lease, status, result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     if (!*recorded) {
       ++summary.lost;
       log(fmt::format("job {}: lease lost before the result was recorded; result discarded", job.id));

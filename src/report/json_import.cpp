@@ -54,14 +54,9 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
     return make_error(fmt::format("{}: results[{}].times: missing or not an array", source, index));
   }
   const std::size_t n = times->size();
-  auto exit_codes = per_run_array(r, "exit_codes", n, source, index);
-  auto timed_out = per_run_array(r, "timed_out", n, source, index);
-  auto memory = per_run_array(r, "memory_usage_byte", n, source, index);
-  for (const auto* checked : {&exit_codes, &timed_out, &memory}) {
-    if (!*checked) {
-      return tl::unexpected(checked->error());
-    }
-  }
+  ZKBENCH_TRY_ASSIGN(exit_codes, per_run_array(r, "exit_codes", n, source, index));
+  ZKBENCH_TRY_ASSIGN(timed_out, per_run_array(r, "timed_out", n, source, index));
+  ZKBENCH_TRY_ASSIGN(memory, per_run_array(r, "memory_usage_byte", n, source, index));
   for (std::size_t i = 0; i < n; ++i) {
     core::Run run;
     run.index = static_cast<int>(i);
@@ -133,20 +128,14 @@ Result<std::vector<core::Benchmark>> parse_results_json(std::string_view text, s
   }
   std::vector<core::Benchmark> benchmarks;
   for (std::size_t i = 0; i < results->size(); ++i) {
-    auto b = parse_result((*results)[i], source, i);
-    if (!b) {
-      return tl::unexpected(b.error());
-    }
+    ZKBENCH_TRY_ASSIGN(b, parse_result((*results)[i], source, i));
     benchmarks.push_back(std::move(*b));
   }
   return benchmarks;
 }
 
 Result<std::vector<core::Benchmark>> read_results_json(const std::filesystem::path& path) {
-  const auto text = read_text_file(path);
-  if (!text) {
-    return tl::unexpected(text.error());
-  }
+  ZKBENCH_TRY_ASSIGN(text, read_text_file(path));
   return parse_results_json(*text, path.string());
 }
 

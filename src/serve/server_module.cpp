@@ -18,11 +18,9 @@ Result<std::unique_ptr<ReportServer>> ReportServer::create(const std::filesystem
   if (!std::filesystem::is_directory(canonical, ec)) {
     return make_error(fmt::format("cannot serve '{}': not a folder", root.string()));
   }
-  auto entry = module_symbol("zkbench-http.so", "zkbench_http_create_server");
-  if (!entry) {
-    return make_error(fmt::format("cannot serve '{}': HTTP support is not available: {}", root.string(),
-                                  entry.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(
+      entry, with_context(module_symbol("zkbench-http.so", "zkbench_http_create_server"),
+                          fmt::format("cannot serve '{}': HTTP support is not available", root.string())));
   std::unique_ptr<ReportServer> server;
   reinterpret_cast<decltype(&zkbench_http_create_server)>(*entry)(&canonical, &server);
   return server;

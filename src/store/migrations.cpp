@@ -287,10 +287,7 @@ Result<int> read_schema_version(SqliteDb& db) {
 
 Result<int> apply_migrations(SqliteDb& db, int target) {
   // Fast path without the write lock: most opens find the schema current.
-  auto current = read_schema_version(db);
-  if (!current) {
-    return current;
-  }
+  ZKBENCH_TRY_ASSIGN(current, read_schema_version(db));
   if (*current > latest_schema_version()) {
     return tl::unexpected(newer_schema_error(db.path().string(), *current));
   }
@@ -312,10 +309,8 @@ Result<int> apply_migrations(SqliteDb& db, int target) {
     if (migration.version <= version || migration.version > target) {
       continue;
     }
-    if (auto applied = db.exec(render_sql(migration, Dialect::sqlite)); !applied) {
-      return make_error(fmt::format("migrating store to schema version {}: {}", migration.version,
-                                    applied.error().message));
-    }
+    ZKBENCH_TRY(with_context(db.exec(render_sql(migration, Dialect::sqlite)),
+                             fmt::format("migrating store to schema version {}", migration.version)));
     ZKBENCH_TRY(record->bind(1, std::int64_t{migration.version}));
     ZKBENCH_TRY(record->bind(2, std::string_view(migration.description)));
     ZKBENCH_TRY(record->bind(3, util::unix_now_us()));

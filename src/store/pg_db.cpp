@@ -97,17 +97,14 @@ Result<PgDb> PgDb::connect(const std::string& url, const std::string& schema) {
     return tl::unexpected(db.error("cannot connect", e.what()));
   }
   if (!schema.empty()) {
-    auto selected = db.transact("selecting schema '" + schema + "'", [&](pqxx::work& tx) -> Result<void> {
+    ZKBENCH_TRY(db.transact("selecting schema '" + schema + "'", [&](pqxx::work& tx) -> Result<void> {
       const std::string name = tx.quote_name(schema);
       // Concurrent CREATE SCHEMA IF NOT EXISTS can still collide in the catalog: serialize them.
       tx.exec("SELECT pg_advisory_xact_lock(7234, hashtext(" + tx.quote(schema) + "))");
       tx.exec("CREATE SCHEMA IF NOT EXISTS " + name);
       tx.exec("SET search_path TO " + name);
       return {};
-    });
-    if (!selected) {
-      return tl::unexpected(selected.error());
-    }
+    }));
   }
   return db;
 }

@@ -87,10 +87,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& location, OpenMode 
       }
     }
   }
-  auto store = SqliteStore::open(path);
-  if (!store) {
-    return tl::unexpected(store.error());
-  }
+  ZKBENCH_TRY_ASSIGN(store, SqliteStore::open(path));
   return std::unique_ptr<Store>(std::move(*store));
 }
 

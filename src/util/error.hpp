@@ -7,6 +7,7 @@
 //   `error: <message>` and, when set, `hint: <hint>`, then exits with `exit_code`.
 
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <tl/expected.hpp>
@@ -41,6 +42,17 @@ using Result = tl::expected<T, Error>;
 /// `return make_error(fmt::format(...))`.
 inline tl::unexpected<Error> make_error(std::string message) {
   return tl::unexpected<Error>(Error{std::move(message)});
+}
+
+/// `result` as it is when it holds a value; else its error with `context` in front of the message
+/// ("<context>: <message>"), to say what failed where the error passes up:
+/// `ZKBENCH_TRY_ASSIGN(out, with_context(run(argv), "cannot run git"));`. `context` is built even on success.
+template <typename T>
+Result<T> with_context(Result<T> result, std::string_view context) {
+  if (!result) {
+    result.error().message.insert(0, std::string(context) + ": ");
+  }
+  return result;
 }
 
 /// Exit codes of the zkbench binary (documented in README.md, "Exit status").

@@ -1,5 +1,5 @@
 #pragma once
-// Reading whole files.
+// Reading and writing whole files.
 
 #include <filesystem>
 #include <string>
@@ -10,5 +10,9 @@ namespace zkbench {
 
 /// The bytes of `path`. Error: "cannot read '<path>': <reason>" when it cannot be opened or read.
 Result<std::string> read_text_file(const std::filesystem::path& path);
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader (or a
+/// zkbench killed midway) never sees a half-written file. Creates the folder. Error names the path.
+Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 } // namespace zkbench

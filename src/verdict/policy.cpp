@@ -55,10 +55,7 @@ Result<T> scalar_as(const YAML::Node& node) {
 
 auto fraction(double Policy::*field, double lo, double hi) {
   return [=](const YAML::Node& node, Policy& p) -> Result<void> {
-    auto v = scalar_as<double>(node);
-    if (!v) {
-      return tl::unexpected(v.error());
-    }
+    ZKBENCH_TRY_ASSIGN(v, scalar_as<double>(node));
     if (!(*v >= lo && *v < hi)) {
       return make_error(fmt::format("{} is out of range [{}, {})", *v, lo, hi));
     }
@@ -149,10 +146,8 @@ Result<Policy> parse_policy_yaml(std::string_view text, std::string_view source)
   Policy policy;
   if (const auto base = root["preset"]) {
     auto name = scalar_as<std::string>(base);
-    auto chosen = name ? preset(*name) : tl::unexpected(name.error());
-    if (!chosen) {
-      return make_error(fmt::format("{}: {}", where(source, base, "preset"), chosen.error().message));
-    }
+    ZKBENCH_TRY_ASSIGN(chosen, with_context(name ? preset(*name) : tl::unexpected(name.error()),
+                                            where(source, base, "preset")));
     policy = *chosen;
   }
   policy.name = std::string(source);
@@ -167,9 +162,7 @@ Result<Policy> parse_policy_yaml(std::string_view text, std::string_view source)
       return make_error(fmt::format("{}: unknown key (known: preset, {})", where(source, entry.first, key),
                                     fmt::join(policy_keys(), ", ")));
     }
-    if (auto set = spec->set(entry.second, policy); !set) {
-      return make_error(fmt::format("{}: {}", where(source, entry.second, key), set.error().message));
-    }
+    ZKBENCH_TRY(with_context(spec->set(entry.second, policy), where(source, entry.second, key)));
   }
   if (policy.maybe_threshold > policy.keep_threshold) {
     return make_error(fmt::format("{}: maybe_threshold ({}) exceeds keep_threshold ({})", source,

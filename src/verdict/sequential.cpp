@@ -225,10 +225,7 @@ Result<AbOutcome> run_ab(const Sampler& sample, const std::string& metric, const
     const Side first = pair % 2 == 0 ? Side::baseline : Side::candidate;
     for (const Side side : {first, first == Side::baseline ? Side::candidate : Side::baseline}) {
       auto& values = side == Side::baseline ? baseline : candidate;
-      auto value = sample(side, static_cast<int>(values.size()));
-      if (!value) {
-        return tl::unexpected(value.error());
-      }
+      ZKBENCH_TRY_ASSIGN(value, sample(side, static_cast<int>(values.size())));
       values.push_back(*value);
     }
     if (decider.look(baseline, candidate)) {

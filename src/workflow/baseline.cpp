@@ -4,6 +4,7 @@
 
 #include "report/exporter.hpp"
 #include "stats/descriptive.hpp"
+#include "util/files.hpp"
 #include "workflow/environment.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
@@ -46,30 +47,21 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     options.status->write();
   }
   say(fmt::format("building {} ({})", outcome.commit.substr(0, 12), config.benchmark.build));
-  WORKFLOW_TRY(build_checkout(ws, ws.root(), ws.state_dir() / "logs" / "baseline-build.log"));
+  ZKBENCH_TRY(build_checkout(ws, ws.root(), ws.state_dir() / "logs" / "baseline-build.log"));
 
   std::vector<store::BaselineInput> records;
   for (const InputSpec& input : ws.project.inputs.inputs) {
-    WORKFLOW_TRY(ensure_input(ws, input));
-    auto hash = correctness_hash(ws, input, ws.root());
-    if (!hash) {
-      return tl::unexpected(hash.error());
-    }
+    ZKBENCH_TRY(ensure_input(ws, input));
+    ZKBENCH_TRY_ASSIGN(hash, correctness_hash(ws, input, ws.root()));
     records.push_back({input.name, hash->hash, 0});
     say(fmt::format("correctness: {} -> {}", input.name, hash->hash.substr(0, 16)));
   }
 
-  auto policy = project_policy(config);
-  if (!policy) {
-    return tl::unexpected(policy.error());
-  }
+  ZKBENCH_TRY_ASSIGN(policy, project_policy(config));
   // A baseline is recorded once every input is measured; meanwhile its sessions are linked to the
   // commit and the number of baselines recorded so far, so a killed `zkbench baseline` resumes with the
   // runs it kept, and a later baseline of the same commit measures afresh.
-  auto recorded = ws.store->list_baselines();
-  if (!recorded) {
-    return tl::unexpected(recorded.error());
-  }
+  ZKBENCH_TRY_ASSIGN(recorded, ws.store->list_baselines());
   MeasureOptions measure;
   measure.owner = "baseline:" + outcome.commit;
   measure.owner_id = static_cast<std::int64_t>(recorded->size());
@@ -90,10 +82,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     }
     say(fmt::format("measuring {} ({}/{}): {} runs, {} warmup", inputs[i].name, i + 1, inputs.size(), measure.runs,
                     measure.warmup));
-    auto m = measure_input(ws, inputs[i], std::span(&side, 1), measure);
-    if (!m) {
-      return tl::unexpected(m.error());
-    }
+    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, inputs[i], std::span(&side, 1), measure));
     if (m->resumed_runs > 0) {
       say(fmt::format("resumed {} with {} runs already in the store", inputs[i].name, m->resumed_runs));
     }
@@ -135,7 +124,8 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
                                     outcome.commit.substr(0, 12), outcome.commit, env.date);
   for (std::size_t i = 0; i < measured.size(); ++i) {
     const std::filesystem::path file = dir / (inputs[i].name + ".json");
-    WORKFLOW_TRY(write_file_atomically(file, exporter->serialize(std::span(&measured[i], 1), report::TimeUnit::second)));
+    ZKBENCH_TRY(write_file_atomically(
+        file, exporter->serialize(std::span(&measured[i], 1), report::TimeUnit::second)));
     outcome.files.push_back(file);
     const auto times = measured[i].wall_times();
     metrics += fmt::format("  {}:\n    time_seconds: {{median: {:.6f}, mean: {:.6f}, stddev: {:.6f}, cv: {:.4f}, runs: {}}}\n"
@@ -148,7 +138,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
       metrics += fmt::format("    {}: {{median: {}, mean: {}}}\n", name, stats::median(values), stats::mean(values));
     }
   }
-  WORKFLOW_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
+  ZKBENCH_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
   if (!inputs.empty()) {
     auto profiled = capture_profile(ws, inputs.front(), ws.root(), dir / "profile.txt");
@@ -159,18 +149,16 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     }
   }
   const std::string env_yaml = to_yaml(env);
-  WORKFLOW_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
+  ZKBENCH_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
   outcome.files.push_back(ws.benchmarks_dir() / "environment.yaml");
 
-  auto id = ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records, ws.machine_class});
-  if (!id) {
-    return tl::unexpected(id.error());
-  }
+  ZKBENCH_TRY_ASSIGN(
+      id, ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records, ws.machine_class}));
   outcome.baseline_id = *id;
   for (store::SessionLink link : input_sessions) { // baseline_benchmarks reads every session of an input
     link.owner = "baseline";
     link.owner_id = *id;
-    WORKFLOW_TRY(ws.store->link_session(link));
+    ZKBENCH_TRY(ws.store->link_session(link));
   }
   // The baseline's profile in the store too: the dashboard compares experiments' profiles with it.
   if (config.profile && std::filesystem::exists(dir / "profile.txt")) {

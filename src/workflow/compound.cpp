@@ -18,10 +18,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
   }
   std::vector<store::ExperimentRecord> experiments;
   for (int number : numbers) {
-    auto e = find_experiment(*ws.store, number);
-    if (!e) {
-      return tl::unexpected(e.error());
-    }
+    ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
     if (e->status != "done" || !e->change) {
       return make_error(fmt::format("experiment {} has no measured result (status {}, verdict {}): run it first",
                                     experiment_id(number), e->status, e->verdict.empty() ? "none" : e->verdict));
@@ -32,10 +29,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
     }
     experiments.push_back(*e);
   }
-  auto baselines = ws.store->list_baselines();
-  if (!baselines) {
-    return tl::unexpected(baselines.error());
-  }
+  ZKBENCH_TRY_ASSIGN(baselines, ws.store->list_baselines());
   const auto found = std::find_if(baselines->begin(), baselines->end(),
                                   [&](const store::BaselineRecord& b) { return b.id == experiments.front().baseline_id; });
   if (found == baselines->end()) {
@@ -48,11 +42,8 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
                                   found->id, found->machine_class, ws.machine_class, found->machine_class));
   }
   const store::BaselineRecord baseline = *found;
-  auto base_benches = baseline_benchmarks(*ws.store, baseline);
-  auto policy = project_policy(ws.project.config);
-  if (!base_benches || !policy) {
-    return tl::unexpected(!base_benches ? base_benches.error() : policy.error());
-  }
+  ZKBENCH_TRY_ASSIGN(base_benches, baseline_benchmarks(*ws.store, baseline));
+  ZKBENCH_TRY_ASSIGN(policy, project_policy(ws.project.config));
 
   CompoundOutcome outcome;
   store::ConflictRecord& record = outcome.record;
@@ -68,10 +59,10 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
   const std::filesystem::path worktree = ws.worktree_dir("compound-" + util::join(ids, "-"));
   if (ws.git.branch_exists(branch)) {
     ws.git.remove_worktree(worktree);
-    WORKFLOW_TRY(ws.git.run({"branch", "-D", branch}));
+    ZKBENCH_TRY(ws.git.run({"branch", "-D", branch}));
   }
-  WORKFLOW_TRY(ws.git.create_branch(branch, baseline.commit));
-  WORKFLOW_TRY(ws.git.ensure_worktree(worktree, branch));
+  ZKBENCH_TRY(ws.git.create_branch(branch, baseline.commit));
+  ZKBENCH_TRY(ws.git.ensure_worktree(worktree, branch));
   const Git tree(worktree);
   for (const store::ExperimentRecord& e : experiments) {
     auto merged = tree.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
@@ -89,10 +80,8 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
     // Sessions of a compound test are linked to a fresh id: a combination is measured from scratch.
     EvaluationRequest request{branch, "compound-" + util::join(ids, "-"), "compound", -record.created_at_us, "",
                               "zkbench compound " + util::join(ids, " ")};
-    auto ev = evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options);
-    if (!ev) {
-      return tl::unexpected(ev.error());
-    }
+    ZKBENCH_TRY_ASSIGN(ev,
+                       evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options));
     outcome.warnings = ev->warnings;
     outcome.verdict = ev->verdict;
     outcome.reason = ev->reason;
@@ -108,10 +97,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
     }
   }
   ws.git.remove_worktree(worktree);
-  auto id = ws.store->add_conflict(record);
-  if (!id) {
-    return tl::unexpected(id.error());
-  }
+  ZKBENCH_TRY_ASSIGN(id, ws.store->add_conflict(record));
   record.id = *id;
   return outcome;
 }

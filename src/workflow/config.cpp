@@ -242,10 +242,7 @@ std::optional<ProfileConfig> read_profile(const YamlReader& reader, const YAML::
 
 Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::string& display_name) {
   const YamlReader reader(display_name);
-  const auto root = reader.load_file(path);
-  if (!root) {
-    return tl::unexpected(root.error());
-  }
+  ZKBENCH_TRY_ASSIGN(root, reader.load_file(path));
   try {
     reader.check_map(*root, "",
                      {"benchmark", "correctness", "policy", "inputs", "vars", "profile", "guest", "store", "objective",
@@ -291,16 +288,12 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
 }
 
 Result<Project> load_project(const std::filesystem::path& config_path) {
-  auto config = load_config(config_path, config_path.filename().string());
-  if (!config) {
-    return tl::unexpected(config.error());
-  }
+  ZKBENCH_TRY_ASSIGN(config, load_config(config_path, config_path.filename().string()));
   std::error_code ec;
   auto relative = std::filesystem::relative(config->inputs_file, config->root, ec);
-  auto inputs = load_inputs(config->inputs_file, ec || relative.empty() ? config->inputs_file.string() : relative.string());
-  if (!inputs) {
-    return tl::unexpected(inputs.error());
-  }
+  ZKBENCH_TRY_ASSIGN(inputs,
+                     load_inputs(config->inputs_file,
+                                 ec || relative.empty() ? config->inputs_file.string() : relative.string()));
   return Project{std::move(*config), std::move(*inputs)};
 }
 

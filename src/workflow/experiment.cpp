@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stats/descriptive.hpp"
+#include "util/files.hpp"
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
@@ -157,10 +158,10 @@ std::string verdict_markdown(const store::ExperimentRecord& e, const std::string
 // Merges `branch` into the accumulator branch in its own worktree; a conflict is aborted and reported.
 Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& branch, const std::string& baseline_commit) {
   if (!ws.git.branch_exists(k_accumulator_branch)) {
-    WORKFLOW_TRY(ws.git.create_branch(k_accumulator_branch, baseline_commit));
+    ZKBENCH_TRY(ws.git.create_branch(k_accumulator_branch, baseline_commit));
   }
   const std::filesystem::path dir = ws.worktree_dir("accumulator");
-  WORKFLOW_TRY(ws.git.ensure_worktree(dir, k_accumulator_branch));
+  ZKBENCH_TRY(ws.git.ensure_worktree(dir, k_accumulator_branch));
   const Git acc(dir);
   auto merged = acc.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
                          "--no-ff", "-m", "Merge " + branch + " (KEEP) into the accumulator", branch});
@@ -178,18 +179,12 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
 Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
   if (ws.git.branch_exists(k_accumulator_branch)) {
     ws.git.remove_worktree(ws.worktree_dir("accumulator"));
-    WORKFLOW_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));
+    ZKBENCH_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));
   }
-  auto all = ws.store->list_experiments();
-  if (!all) {
-    return tl::unexpected(all.error());
-  }
+  ZKBENCH_TRY_ASSIGN(all, ws.store->list_experiments());
   for (const store::ExperimentRecord& kept : *all) {
     if (kept.verdict == "KEEP" && kept.baseline_commit == baseline_commit && ws.git.branch_exists(kept.branch)) {
-      auto note = merge_into_accumulator(ws, kept.branch, baseline_commit);
-      if (!note) {
-        return tl::unexpected(note.error());
-      }
+      ZKBENCH_TRY(merge_into_accumulator(ws, kept.branch, baseline_commit));
     }
   }
   return {};
@@ -203,14 +198,15 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
   std::vector<std::string> warnings;
   const std::string started_as = base_branch(e);
   if (!ws.git.branch_exists(e.branch) && ws.git.branch_exists(started_as)) {
-    WORKFLOW_TRY(ws.git.rename_branch(started_as, e.branch));
+    ZKBENCH_TRY(ws.git.rename_branch(started_as, e.branch));
   }
   const std::filesystem::path dir = ws.experiment_dir(e);
-  WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
-  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
-                                                           : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
-                                                                         experiment_id(e.number), e.name, e.verdict,
-                                                                         e.close_reason)));
+  ZKBENCH_TRY(write_file_atomically(dir / "results.json", e.details_json));
+  ZKBENCH_TRY(write_file_atomically(
+      dir / "verdict.md", !verdict_md.empty()
+                              ? verdict_md
+                              : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
+                                            experiment_id(e.number), e.name, e.verdict, e.close_reason)));
   if (e.verdict == "KEEP") { // merging an already merged branch changes nothing
     auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
     if (!note) {
@@ -234,12 +230,13 @@ Result<std::filesystem::path> baseline_build(Workspace& ws, const store::Baselin
   if (std::filesystem::exists(stamp, ec)) {
     return tree;
   }
-  WORKFLOW_TRY(ws.git.ensure_worktree(tree, baseline.commit));
+  ZKBENCH_TRY(ws.git.ensure_worktree(tree, baseline.commit));
   if (say) {
     say(fmt::format("building the baseline {} in {} (once per baseline)", baseline.commit.substr(0, 12), tree.string()));
   }
-  WORKFLOW_TRY(build_checkout(ws, tree, ws.state_dir() / "logs" / ("baseline-" + baseline.commit.substr(0, 12) + "-build.log")));
-  WORKFLOW_TRY(write_file_atomically(stamp, baseline.commit + "\n"));
+  ZKBENCH_TRY(build_checkout(
+      ws, tree, ws.state_dir() / "logs" / ("baseline-" + baseline.commit.substr(0, 12) + "-build.log")));
+  ZKBENCH_TRY(write_file_atomically(stamp, baseline.commit + "\n"));
   return tree;
 }
 
@@ -267,7 +264,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   verdict::Decision& decision = ev.decision;
 
   for (const InputSpec& input : ws.project.inputs.inputs) {
-    WORKFLOW_TRY(ensure_input(ws, input));
+    ZKBENCH_TRY(ensure_input(ws, input));
   }
   set_phase("build");
   say(fmt::format("building {} in {}", request.label, worktree.string()));
@@ -369,10 +366,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
                       options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
                       options.strategy == Strategy::sequential ? "sequential" : "fixed", judge.runs,
                       hang_guard_s(base->second, policy)));
-      auto judged = judge_input(ws, input, base->second, policy, judge);
-      if (!judged) {
-        return tl::unexpected(judged.error());
-      }
+      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, input, base->second, policy, judge));
       ev.resumed = ev.resumed || judged->resumed_runs > 0;
       if (judged->resumed_runs > 0) {
         say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));
@@ -442,10 +436,7 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   }
   // The branch starts from this class's baseline when there is one; `exp run` compares on whichever
   // class runs it.
-  auto baseline = latest_baseline(*ws.store, ws.machine_class, ClassMatch::preferred);
-  if (!baseline) {
-    return tl::unexpected(baseline.error());
-  }
+  ZKBENCH_TRY_ASSIGN(baseline, latest_baseline(*ws.store, ws.machine_class, ClassMatch::preferred));
   store::ExperimentRecord e;
   e.name = std::string(util::trim(name));
   e.slug = util::slugify(e.name);
@@ -458,22 +449,19 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   e.baseline_commit = baseline->commit;
   e.baseline_id = baseline->id;
   e.created_at_us = now_us();
-  auto stored = ws.store->add_experiment(e);
-  if (!stored) {
-    return stored;
-  }
+  ZKBENCH_TRY_ASSIGN(stored, ws.store->add_experiment(e));
   stored->branch = base_branch(*stored);
   if (!ws.git.branch_exists(stored->branch)) {
-    WORKFLOW_TRY(ws.git.create_branch(stored->branch, baseline->commit));
+    ZKBENCH_TRY(ws.git.create_branch(stored->branch, baseline->commit));
   }
-  WORKFLOW_TRY(ws.store->update_experiment(*stored));
+  ZKBENCH_TRY(ws.store->update_experiment(*stored));
   std::string md = fmt::format("# Experiment {}: {}\n\n## Hypothesis\n{}\n\n## Expected impact\n{}\n\n"
                                "## How to test\n```\ngit checkout {}\n# make the change, commit it\nzkbench exp run {}\n```\n\n"
                                "Baseline commit: {}\n",
                                experiment_id(stored->number), stored->name, hypothesis.empty() ? "(not stated)" : hypothesis,
                                expected ? fmt::format("{:.1f}% faster", *expected * 100) : std::string("(not stated)"),
                                stored->branch, experiment_id(stored->number), baseline->commit);
-  WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
+  ZKBENCH_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
   return stored;
 }
 
@@ -482,10 +470,7 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
   if (status != "invalid" && status != "exists" && status != "superseded") {
     return make_error(fmt::format("--status '{}': expected invalid, exists or superseded", status));
   }
-  auto e = find_experiment(*ws.store, number);
-  if (!e) {
-    return e;
-  }
+  ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
   const bool withdrawing = e->status == "done";
   if (e->status == "closed" || (withdrawing && status != "invalid")) {
     return make_error(fmt::format("experiment {} is already {} ({}){}", experiment_id(number), e->status, e->verdict,
@@ -506,34 +491,29 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
   e->finished_at_us = now_us();
   const std::string renamed = base_branch(*e) + "-" + e->verdict;
   if (ws.git.branch_exists(e->branch) && e->branch != renamed) {
-    WORKFLOW_TRY(ws.git.rename_branch(e->branch, renamed));
+    ZKBENCH_TRY(ws.git.rename_branch(e->branch, renamed));
     e->branch = renamed;
   }
-  WORKFLOW_TRY(ws.store->update_experiment(*e));
+  ZKBENCH_TRY(ws.store->update_experiment(*e));
   if (was == "KEEP") { // out of the accumulator: rebuilt from the baseline with the KEEPs that remain
-    WORKFLOW_TRY(rebuild_accumulator(ws, e->baseline_commit));
+    ZKBENCH_TRY(rebuild_accumulator(ws, e->baseline_commit));
   }
-  WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
-                                    fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
-                                                experiment_id(number), e->name, e->verdict, why)));
+  ZKBENCH_TRY(
+      write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
+                            fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
+                                        experiment_id(number), e->name, e->verdict, why)));
   return e;
 }
 
 Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExperimentOptions& options) {
   const ProjectConfig& config = ws.project.config;
-  auto found = find_experiment(*ws.store, number);
-  if (!found) {
-    return tl::unexpected(found.error());
-  }
+  ZKBENCH_TRY_ASSIGN(found, find_experiment(*ws.store, number));
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
   if (e.status == "done" && !ws.git.branch_exists(e.branch)) {
     // zkbench was killed after recording the decision and before finishing it: finish now.
-    auto finished = finish_decided(ws, e, "");
-    if (!finished) {
-      return tl::unexpected(finished.error());
-    }
+    ZKBENCH_TRY_ASSIGN(finished, finish_decided(ws, e, ""));
     outcome.warnings = *finished;
     outcome.reason = e.close_reason;
     outcome.warnings.push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
@@ -547,10 +527,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   }
   // Only a baseline measured on this machine's class is comparable (issue 7): the experiment's own
   // when it was, else the class's newest, which the experiment is then recorded against.
-  auto baseline = comparable_baseline(*ws.store, e, ws.machine_class);
-  if (!baseline) {
-    return tl::unexpected(baseline.error());
-  }
+  ZKBENCH_TRY_ASSIGN(baseline, comparable_baseline(*ws.store, e, ws.machine_class));
   if (e.baseline_id != baseline->id) {
     outcome.warnings.push_back(fmt::format("compared with baseline {} of machine class '{}' (commit {}){}",
                                            baseline->id, ws.machine_class, baseline->commit.substr(0, 12),
@@ -561,14 +538,8 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
                                                              e.baseline_commit.substr(0, 12))));
     e.baseline_id = baseline->id;
   }
-  auto base_benches = baseline_benchmarks(*ws.store, *baseline);
-  if (!base_benches) {
-    return tl::unexpected(base_benches.error());
-  }
-  auto policy = project_policy(config);
-  if (!policy) {
-    return tl::unexpected(policy.error());
-  }
+  ZKBENCH_TRY_ASSIGN(base_benches, baseline_benchmarks(*ws.store, *baseline));
+  ZKBENCH_TRY_ASSIGN(policy, project_policy(config));
 
   // Environment: measuring elsewhere than the baseline makes the comparison suspect.
   CollectOptions collect;
@@ -594,10 +565,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     if (checkout == ws.root() && (!branch || util::trim(*branch) != e.branch)) {
       continue;
     }
-    auto dirty = git.run({"status", "--porcelain", "--untracked-files=no"});
-    if (!dirty) {
-      return tl::unexpected(dirty.error());
-    }
+    ZKBENCH_TRY_ASSIGN(dirty, git.run({"status", "--porcelain", "--untracked-files=no"}));
     if (!util::trim(*dirty).empty()) {
       std::vector<std::string> files;
       for (const std::string& line : util::split(*dirty, '\n')) { // "XY path": two status letters, a space
@@ -611,35 +579,27 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     }
   }
   e.status = "running";
-  WORKFLOW_TRY(ws.store->update_experiment(e));
-  WORKFLOW_TRY(ws.git.ensure_worktree(worktree, e.branch));
+  ZKBENCH_TRY(ws.store->update_experiment(e));
+  ZKBENCH_TRY(ws.git.ensure_worktree(worktree, e.branch));
   const std::filesystem::path dir = ws.experiment_dir(e);
-  auto head = Git(worktree).commit_of("HEAD");
-  if (!head) {
-    return tl::unexpected(head.error());
-  }
+  ZKBENCH_TRY_ASSIGN(head, Git(worktree).commit_of("HEAD"));
   // Never measure the wrong code under the experiment's name (issue 10): the change must be committed.
   if (*head == e.baseline_commit) {
     e.status = "planned";
-    WORKFLOW_TRY(ws.store->update_experiment(e));
+    ZKBENCH_TRY(ws.store->update_experiment(e));
     return make_error(fmt::format("branch {} has no commit beyond the baseline {}: commit the change on {} first "
                                   "(nothing was measured)",
                                   e.branch, e.baseline_commit.substr(0, 12), e.branch));
   }
-  auto patch = ws.git.diff(e.baseline_commit, *head);
-  if (!patch) {
-    return tl::unexpected(patch.error());
-  }
-  WORKFLOW_TRY(write_file_atomically(dir / "changes.patch", *patch));
+  ZKBENCH_TRY_ASSIGN(patch, ws.git.diff(e.baseline_commit, *head));
+  ZKBENCH_TRY(write_file_atomically(dir / "changes.patch", *patch));
   outcome.files.push_back(dir / "changes.patch");
 
   EvaluationRequest request{e.branch, experiment_id(e.number), "experiment", e.id,
                             ": zkbench exp run " + experiment_id(e.number) + " resumes",
                             "zkbench exp run " + experiment_id(e.number)};
-  auto ev = evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options);
-  if (!ev) {
-    return tl::unexpected(ev.error());
-  }
+  ZKBENCH_TRY_ASSIGN(ev,
+                     evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options));
   outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
   outcome.resumed = ev->resumed;
   e.change = ev->change;
@@ -660,7 +620,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
       if (std::filesystem::exists(base_profile)) {
         auto diff = profile_diff_text(base_profile, dir / "profile.txt");
         if (diff) {
-          WORKFLOW_TRY(write_file_atomically(dir / "profile_diff.txt", *diff));
+          ZKBENCH_TRY(write_file_atomically(dir / "profile_diff.txt", *diff));
           outcome.files.push_back(dir / "profile_diff.txt");
           kept.emplace_back("diff", dir / "profile_diff.txt");
         } else {
@@ -697,14 +657,11 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   }
   // The decision is recorded first; everything after it (branch, files, accumulator) is idempotent and
   // finish_decided completes it again when zkbench was killed in between (issue 15).
-  WORKFLOW_TRY(ws.store->update_experiment(e));
+  ZKBENCH_TRY(ws.store->update_experiment(e));
   if (started_as != e.branch) {
     ws.git.remove_worktree(worktree);
   }
-  auto finished = finish_decided(ws, e, md);
-  if (!finished) {
-    return tl::unexpected(finished.error());
-  }
+  ZKBENCH_TRY_ASSIGN(finished, finish_decided(ws, e, md));
   outcome.warnings.insert(outcome.warnings.end(), finished->begin(), finished->end());
   outcome.files.push_back(dir / "results.json");
   outcome.files.push_back(dir / "verdict.md");

@@ -1,10 +1,5 @@
 #include "workflow/git.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-
 #include <fmt/format.h>
 
 #include "util/strings.hpp"
@@ -16,10 +11,8 @@ Result<std::string> Git::run(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {"git"};
   argv.insert(argv.end(), args.begin(), args.end());
   // Merges and worktree checkouts of large repositories take a while; they are not measured.
-  auto out = probe_command(argv, std::chrono::minutes(10), m_dir);
-  if (!out) {
-    return make_error(fmt::format("cannot run git: {}", out.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(out,
+                     with_context(probe_command(argv, std::chrono::minutes(10), m_dir), "cannot run git"));
   std::string text = out->output;
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
     text.pop_back();
@@ -40,12 +33,12 @@ bool Git::branch_exists(const std::string& branch) const {
 }
 
 Result<void> Git::create_branch(const std::string& branch, const std::string& start) const {
-  WORKFLOW_TRY(run({"branch", branch, start}));
+  ZKBENCH_TRY(run({"branch", branch, start}));
   return {};
 }
 
 Result<void> Git::rename_branch(const std::string& from, const std::string& to) const {
-  WORKFLOW_TRY(run({"branch", "-M", from, to}));
+  ZKBENCH_TRY(run({"branch", "-M", from, to}));
   return {};
 }
 
@@ -53,14 +46,14 @@ Result<void> Git::ensure_worktree(const std::filesystem::path& path, const std::
   std::error_code ec;
   if (std::filesystem::exists(path / ".git", ec)) {
     const Git inside(path);
-    WORKFLOW_TRY(inside.run({"checkout", "--quiet", "--force", branch}));
-    WORKFLOW_TRY(inside.run({"reset", "--quiet", "--hard", branch}));
+    ZKBENCH_TRY(inside.run({"checkout", "--quiet", "--force", branch}));
+    ZKBENCH_TRY(inside.run({"reset", "--quiet", "--hard", branch}));
     return {};
   }
   std::filesystem::remove_all(path, ec);
   (void)run({"worktree", "prune"});
   std::filesystem::create_directories(path.parent_path(), ec);
-  WORKFLOW_TRY(run({"worktree", "add", "--force", "--quiet", path.string(), branch}));
+  ZKBENCH_TRY(run({"worktree", "add", "--force", "--quiet", path.string(), branch}));
   return {};
 }
 
@@ -77,29 +70,6 @@ Result<std::string> Git::diff(const std::string& from, const std::string& to) co
     *text += "\n";
   }
   return text;
-}
-
-Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-  std::error_code ec;
-  if (path.has_parent_path()) {
-    std::filesystem::create_directories(path.parent_path(), ec);
-  }
-  const std::filesystem::path temp = path.string() + fmt::format(".tmp.{}", ::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(temp, ec);
-      return make_error(fmt::format("cannot write '{}'", path.string()));
-    }
-  }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    return make_error(fmt::format("cannot write '{}': {}", path.string(), ec.message()));
-  }
-  return {};
 }
 
 } // namespace zkbench::workflow

@@ -9,14 +9,6 @@
 
 #include "util/error.hpp"
 
-/// Returns the error of `expr` (any Result) from the enclosing function (as ZKBENCH_TRY in store/).
-#define WORKFLOW_TRY(expr)                                                                           \
-  do {                                                                                               \
-    if (auto workflow_try_result = (expr); !workflow_try_result) {                                   \
-      return tl::unexpected(std::move(workflow_try_result.error()));                                 \
-    }                                                                                                \
-  } while (false)
-
 namespace zkbench::workflow {
 
 class Git {
@@ -48,9 +40,5 @@ public:
 private:
   std::filesystem::path m_dir;
 };
-
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader (or a
-/// zkbench killed midway) never sees a half-written file. Creates the folder. Error names the path.
-Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 } // namespace zkbench::workflow

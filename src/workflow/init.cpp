@@ -1,8 +1,8 @@
 #include "workflow/init.hpp"
 
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include "util/files.hpp"
 
 namespace zkbench::workflow {
 
@@ -156,16 +156,6 @@ inputs:
     weight: 2
 )";
 
-Result<void> write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    return make_error(fmt::format("cannot write '{}'", path.string()));
-  }
-  return {};
-}
-
 } // namespace
 
 std::optional<Preset> parse_preset(std::string_view text) {
@@ -244,12 +234,8 @@ Result<std::vector<std::filesystem::path>> init_project(const std::filesystem::p
     return make_error(fmt::format("cannot create '{}': {}", (dir / "benchmarks" / "inputs").string(), ec.message()));
   }
   const InitFiles files = render_init_files(preset);
-  if (auto written = write_text(config, files.config_yaml); !written) {
-    return tl::unexpected(written.error());
-  }
-  if (auto written = write_text(inputs, files.inputs_yaml); !written) {
-    return tl::unexpected(written.error());
-  }
+  ZKBENCH_TRY(write_file_atomically(config, files.config_yaml));
+  ZKBENCH_TRY(write_file_atomically(inputs, files.inputs_yaml));
   return std::vector<std::filesystem::path>{config, inputs};
 }
 

@@ -135,10 +135,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     MeasureOptions fresh = measure;
     fresh.owner = options.owner + "-drift";
     fresh.runs = options.drift_runs;
-    auto m = measure_input(ws, input, std::span(&base, 1), fresh);
-    if (!m) {
-      return tl::unexpected(m.error());
-    }
+    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
     if (m->end == InputEnd::interrupted) {
       judged.interrupted = true;
       return judged;
@@ -204,10 +201,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     return decider->look(values_of(base, decided_metric), values_of(cand, decided_metric));
   };
 
-  auto m = measure_input(ws, input, sides, measure);
-  if (!m) {
-    return tl::unexpected(m.error());
-  }
+  ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, sides, measure));
   judged.resumed_runs = m->resumed_runs;
   judged.candidate = m->sides.back();
   judged.candidate.command = input.name;

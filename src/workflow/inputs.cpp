@@ -125,10 +125,7 @@ std::optional<InputCategory> parse_input_category(std::string_view text) {
 
 Result<InputSet> load_inputs(const std::filesystem::path& path, const std::string& display_name) {
   const YamlReader reader(display_name);
-  const auto root = reader.load_file(path);
-  if (!root) {
-    return tl::unexpected(root.error());
-  }
+  ZKBENCH_TRY_ASSIGN(root, reader.load_file(path));
   try {
     reader.check_map(*root, "", {"inputs"});
     const YAML::Node list = reader.required(*root, "", "inputs");

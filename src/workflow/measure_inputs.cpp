@@ -7,10 +7,10 @@
 
 #include "measure/metrics.hpp"
 #include "stats/descriptive.hpp"
+#include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "workflow/command_template.hpp"
-#include "workflow/git.hpp"
 #include "workflow/workspace.hpp"
 
 namespace zkbench::workflow {
@@ -144,10 +144,7 @@ std::string describe_end(const measure::ExecutionResult& result) {
 
 Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
                                       const std::filesystem::path& work_dir, const std::string& what) {
-  auto path_text = expand(path_template, values);
-  if (!path_text) {
-    return tl::unexpected(path_text.error());
-  }
+  ZKBENCH_TRY_ASSIGN(path_text, expand(path_template, values));
   // expand() quotes for the shell; a path is one word, so undo the quoting of plain values only.
   std::string path = *path_text;
   if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') {
@@ -177,10 +174,9 @@ Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir
   std::filesystem::create_directories(log.parent_path(), ec);
   measure::ExecutionOptions options;
   options.log_path = log;
-  auto result = ws.executor->execute(shell_command(config.benchmark.build, work_dir), options);
-  if (!result) {
-    return make_error(fmt::format("build '{}' cannot run: {}", config.benchmark.build, result.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(
+      result, with_context(ws.executor->execute(shell_command(config.benchmark.build, work_dir), options),
+                           fmt::format("build '{}' cannot run", config.benchmark.build)));
   if (result->status != core::RunStatus::success) {
     return make_error(fmt::format("build '{}' failed ({}) in {}: {}", config.benchmark.build, describe_end(*result),
                                   work_dir.string(), tail_lines(result->output, 5)));
@@ -192,10 +188,7 @@ Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
   if (!input.generate) {
     return {};
   }
-  auto command = generator_command(input);
-  if (!command) {
-    return tl::unexpected(command.error());
-  }
+  ZKBENCH_TRY_ASSIGN(command, generator_command(input));
   // The stamp names what made the file: the same command and seed give the same input (generators must
   // be deterministic), so a matching file is reused and any change makes it again.
   const std::string stamp = fmt::format("command: {}\nseed: {}\n", input.generate->command, input.generate->seed);
@@ -213,11 +206,10 @@ Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
   std::filesystem::remove(stamp_file, ec);
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{1} << 20;
-  auto result = ws.executor->execute(shell_command(*command, ws.project.inputs.file.parent_path()), options);
-  if (!result) {
-    return make_error(fmt::format("input '{}': the generator '{}' cannot run: {}", input.name, *command,
-                                  result.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(
+      result, with_context(ws.executor->execute(shell_command(*command, ws.project.inputs.file.parent_path()),
+                                                options),
+                           fmt::format("input '{}': the generator '{}' cannot run", input.name, *command)));
   if (result->status != core::RunStatus::success) {
     return make_error(fmt::format("input '{}': the generator '{}' failed ({}): {}", input.name, *command,
                                   describe_end(*result), tail_lines(result->output, 3)));
@@ -233,21 +225,16 @@ Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input
                                            std::optional<double> timeout_s) {
   const ProjectConfig& config = ws.project.config;
   const Placeholders values = input_placeholders(config, input);
-  auto command = expand(config.correctness.command, values);
-  if (!command) {
-    return tl::unexpected(command.error());
-  }
+  ZKBENCH_TRY_ASSIGN(command, expand(config.correctness.command, values));
   const bool use_files = !config.correctness.outputs.empty();
   // stdout alone is the output: progress and figures on stderr must not count.
   measure::CommandSpec spec = shell_command(use_files ? *command : "{ " + *command + "\n} 2>/dev/null", work_dir);
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{1} << 30;
   options.timeout_s = timeout_s;
-  auto result = ws.executor->execute(spec, options);
-  if (!result) {
-    return make_error(fmt::format("correctness command for input '{}' cannot run: {}", input.name,
-                                  result.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(result,
+                     with_context(ws.executor->execute(spec, options),
+                                  fmt::format("correctness command for input '{}' cannot run", input.name)));
   if (result->status == core::RunStatus::timed_out) {
     return CorrectnessResult{"", true};
   }
@@ -263,10 +250,8 @@ Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input
   }
   util::Sha256 hash;
   for (const std::string& output : config.correctness.outputs) {
-    auto content = read_written_file(output, values, work_dir, "correctness output of input '" + input.name + "'");
-    if (!content) {
-      return tl::unexpected(content.error());
-    }
+    ZKBENCH_TRY_ASSIGN(content, read_written_file(output, values, work_dir,
+                                                  "correctness output of input '" + input.name + "'"));
     hash.update(output);
     hash.update(std::string_view("\0", 1));
     hash.update(util::sha256_hex(*content));
@@ -276,19 +261,13 @@ Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input
 
 Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,
                                     const std::string& input, const std::string& role) {
-  auto links = store.session_links(owner, owner_id);
-  if (!links) {
-    return tl::unexpected(links.error());
-  }
+  ZKBENCH_TRY_ASSIGN(links, store.session_links(owner, owner_id));
   core::Benchmark all;
   for (const store::SessionLink& link : *links) {
     if (link.input != input) {
       continue;
     }
-    auto benches = store.load_benchmarks(link.session_id);
-    if (!benches) {
-      return tl::unexpected(benches.error());
-    }
+    ZKBENCH_TRY_ASSIGN(benches, store.load_benchmarks(link.session_id));
     for (const core::Benchmark& bench : *benches) {
       if (side_of(bench, owner) != role) {
         continue;
@@ -311,10 +290,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   InputMeasurement result;
   std::vector<std::vector<core::Run>> previous;
   for (std::size_t s = 0; s < sides.size(); ++s) {
-    auto runs = linked_runs(*ws.store, options.owner, options.owner_id, input.name, sides[s].role);
-    if (!runs) {
-      return tl::unexpected(runs.error());
-    }
+    ZKBENCH_TRY_ASSIGN(runs,
+                       linked_runs(*ws.store, options.owner, options.owner_id, input.name, sides[s].role));
     result.resumed_runs += runs->runs.size();
     for (const core::Run& run : runs->runs) {
       if (!run.succeeded()) {
@@ -348,16 +325,10 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   }
 
   const Placeholders values = input_placeholders(config, input);
-  auto command = expand(config.benchmark.command, values);
-  if (!command) {
-    return tl::unexpected(command.error());
-  }
+  ZKBENCH_TRY_ASSIGN(command, expand(config.benchmark.command, values));
   std::optional<std::string> verify;
   if (!config.correctness.verify.empty()) {
-    auto expanded = expand(config.correctness.verify, values);
-    if (!expanded) {
-      return tl::unexpected(expanded.error());
-    }
+    ZKBENCH_TRY_ASSIGN(expanded, expand(config.correctness.verify, values));
     verify = *expanded;
   }
   measure::RunPlan plan;
@@ -385,10 +356,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   plan.machine_class = ws.machine_class;
 
   LinkingObserver observer(*ws.store, options, input.name);
-  auto outcome = measure::run_benchmarks(plan, *ws.executor, ws.store.get(), observer, ws.stop_requested);
-  if (!outcome) {
-    return tl::unexpected(outcome.error());
-  }
+  ZKBENCH_TRY_ASSIGN(
+      outcome, measure::run_benchmarks(plan, *ws.executor, ws.store.get(), observer, ws.stop_requested));
   if (!observer.error().empty()) {
     return make_error(fmt::format("linking the session of input '{}': {}", input.name, observer.error()));
   }

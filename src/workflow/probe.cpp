@@ -14,10 +14,8 @@ std::optional<std::filesystem::path> find_on_path(const std::string& program) {
 
 Result<ProbeOutput> probe_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                                   const std::filesystem::path& cwd) {
-  auto captured = util::capture_output(argv, std::chrono::duration<double>(timeout).count(), 1u << 20, cwd);
-  if (!captured) {
-    return tl::unexpected(captured.error());
-  }
+  ZKBENCH_TRY_ASSIGN(
+      captured, util::capture_output(argv, std::chrono::duration<double>(timeout).count(), 1u << 20, cwd));
   return ProbeOutput{captured->exit_code.value_or(-1), std::move(captured->output)};
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "profile/parse.hpp"
+#include "util/files.hpp"
 #include "util/strings.hpp"
 #include "workflow/profiling.hpp"
 
@@ -42,17 +43,11 @@ Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& re
     return make_error(fmt::format("no input '{}' in {} (inputs: {})", request.input,
                                   ws.project.inputs.file.string(), util::join(names, ", ")));
   }
-  auto profiler = profiler_for(ws.project.config, request.zkvm);
-  if (!profiler) {
-    return tl::unexpected(profiler.error());
-  }
+  ZKBENCH_TRY_ASSIGN(profiler, profiler_for(ws.project.config, request.zkvm));
   // A repository without a commit yet still gets its profile, named as such.
   const std::string commit = ws.git.commit_of("HEAD").value_or("nocommit");
   const std::time_t started = std::time(nullptr);
-  auto content = run_profiler(ws, *profiler, *input, ws.root());
-  if (!content) {
-    return tl::unexpected(content.error());
-  }
+  ZKBENCH_TRY_ASSIGN(content, run_profiler(ws, *profiler, *input, ws.root()));
 
   ProfileRunOutcome outcome;
   store::ProfileRecord& record = outcome.record;
@@ -72,11 +67,8 @@ Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& re
   } else if (auto parsed = profile::parse_profile_bytes(record.content, record.file_name, record.format); !parsed) {
     outcome.warnings.push_back("the profile does not parse: " + parsed.error().message);
   }
-  WORKFLOW_TRY(write_file_atomically(outcome.file, record.content));
-  auto id = ws.store->add_profile(record);
-  if (!id) {
-    return tl::unexpected(id.error());
-  }
+  ZKBENCH_TRY(write_file_atomically(outcome.file, record.content));
+  ZKBENCH_TRY_ASSIGN(id, ws.store->add_profile(record));
   record.id = *id;
   return outcome;
 }

@@ -9,7 +9,6 @@
 #include "util/clock.hpp"
 #include "util/files.hpp"
 #include "workflow/command_template.hpp"
-#include "workflow/git.hpp"
 #include "workflow/measure_inputs.hpp"
 
 namespace zkbench::workflow {
@@ -60,10 +59,7 @@ Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const 
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   const Placeholders values = placeholders_for(config, input, out);
-  auto command = expand(profiler.command, values);
-  if (!command) {
-    return tl::unexpected(command.error());
-  }
+  ZKBENCH_TRY_ASSIGN(command, expand(profiler.command, values));
   const bool to_file = !profiler.output.empty();
   // A profile on stdout must not mix with the profiler's messages: those go to a file, read on failure.
   const std::filesystem::path stderr_file = out / "profiler.stderr";
@@ -73,10 +69,8 @@ Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const 
   spec.working_dir = work_dir;
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{256} << 20;
-  auto result = ws.executor->execute(spec, options);
-  if (!result) {
-    return make_error(fmt::format("profiler '{}' cannot run: {}", *command, result.error().message));
-  }
+  ZKBENCH_TRY_ASSIGN(result, with_context(ws.executor->execute(spec, options),
+                                          fmt::format("profiler '{}' cannot run", *command)));
   if (result->status != core::RunStatus::success) {
     std::string said = result->output;
     if (!to_file) {
@@ -101,27 +95,16 @@ Result<bool> capture_profile(Workspace& ws, const InputSpec& input, const std::f
   if (!config.profile) {
     return false;
   }
-  auto profiler = profiler_for(config, config.profile->zkvm); // the configured one: never a preset here
-  if (!profiler) {
-    return tl::unexpected(profiler.error());
-  }
-  auto text = run_profiler(ws, *profiler, input, work_dir);
-  if (!text) {
-    return tl::unexpected(text.error());
-  }
-  WORKFLOW_TRY(write_file_atomically(destination, *text));
+  ZKBENCH_TRY_ASSIGN(profiler,
+                     profiler_for(config, config.profile->zkvm)); // the configured one: never a preset here
+  ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, *profiler, input, work_dir));
+  ZKBENCH_TRY(write_file_atomically(destination, *text));
   return true;
 }
 
 Result<std::string> profile_diff_text(const std::filesystem::path& base, const std::filesystem::path& current) {
-  auto a = profile::parse_profile_file(base);
-  if (!a) {
-    return tl::unexpected(a.error());
-  }
-  auto b = profile::parse_profile_file(current);
-  if (!b) {
-    return tl::unexpected(b.error());
-  }
+  ZKBENCH_TRY_ASSIGN(a, profile::parse_profile_file(base));
+  ZKBENCH_TRY_ASSIGN(b, profile::parse_profile_file(current));
   return profile::render_diff(profile::diff_profiles(*a, *b), "baseline", "experiment", 20);
 }
 
@@ -132,10 +115,7 @@ std::string profile_format_of(std::string_view content) {
 
 Result<std::int64_t> store_profile_file(store::Store& store, const std::filesystem::path& file,
                                         store::ProfileRecord record) {
-  auto content = read_text_file(file);
-  if (!content) {
-    return tl::unexpected(content.error());
-  }
+  ZKBENCH_TRY_ASSIGN(content, read_text_file(file));
   record.created_at_us = util::unix_now_us();
   record.format = record.kind == "profile" ? profile_format_of(*content) : "";
   record.file_name = file.filename().string();

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/clock.hpp"
-#include "workflow/git.hpp"
+#include "util/files.hpp"
 
 namespace zkbench::workflow {
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "stats/descriptive.hpp"
+#include "util/files.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
 #include "workflow/probe.hpp"
@@ -344,16 +345,13 @@ std::string render_final_report(const TrackerData& data) {
 }
 
 Result<void> regenerate_tracker(Workspace& ws, bool final_report) {
-  auto data = collect_tracker_data(ws);
-  if (!data) {
-    return tl::unexpected(data.error());
-  }
+  ZKBENCH_TRY_ASSIGN(data, collect_tracker_data(ws));
   const std::filesystem::path dir = ws.benchmarks_dir();
-  WORKFLOW_TRY(write_file_atomically(dir / "PLAN.md", render_plan(*data)));
-  WORKFLOW_TRY(write_file_atomically(dir / "TRACKER.md", render_tracker(*data)));
-  WORKFLOW_TRY(write_file_atomically(dir / "HISTORY.yaml", render_history(*data)));
+  ZKBENCH_TRY(write_file_atomically(dir / "PLAN.md", render_plan(*data)));
+  ZKBENCH_TRY(write_file_atomically(dir / "TRACKER.md", render_tracker(*data)));
+  ZKBENCH_TRY(write_file_atomically(dir / "HISTORY.yaml", render_history(*data)));
   if (final_report) {
-    WORKFLOW_TRY(write_file_atomically(dir / "FINAL_REPORT.md", render_final_report(*data)));
+    ZKBENCH_TRY(write_file_atomically(dir / "FINAL_REPORT.md", render_final_report(*data)));
   }
   return {};
 }

@@ -25,10 +25,7 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
   if (!std::filesystem::exists(config_path, ec)) {
     return make_error(fmt::format("no {} here: run zkbench init first (or pass --config)", config_path.string()));
   }
-  auto project = load_project(config_path);
-  if (!project) {
-    return tl::unexpected(project.error());
-  }
+  ZKBENCH_TRY_ASSIGN(project, load_project(config_path));
   Workspace ws;
   ws.project = std::move(*project);
   ws.git = Git(ws.project.config.root);
@@ -44,10 +41,7 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
                                    ? std::string(env_store)
                                    : store::default_store_path(ws.project.config.root).string();
   ws.store_location = location;
-  auto opened = store::open_store(location, store::OpenMode::create);
-  if (!opened) {
-    return tl::unexpected(opened.error());
-  }
+  ZKBENCH_TRY_ASSIGN(opened, store::open_store(location, store::OpenMode::create));
   ws.store = std::move(*opened);
   ws.machine_class = machine_class_from_env();
   ws.executor = std::make_unique<measure::ProcessExecutor>();
@@ -61,11 +55,9 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
 }
 
 Result<verdict::Policy> project_policy(const ProjectConfig& config) {
-  auto policy = config.policy.kind == PolicyKind::file ? verdict::read_policy_file(config.policy.file)
-                                                       : verdict::preset(to_string(config.policy.kind));
-  if (!policy) {
-    return policy;
-  }
+  ZKBENCH_TRY_ASSIGN(policy, config.policy.kind == PolicyKind::file
+                                 ? verdict::read_policy_file(config.policy.file)
+                                 : verdict::preset(to_string(config.policy.kind)));
   if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
     policy->timeout_multiplier = config.benchmark.timeout_multiplier;
   }
@@ -96,10 +88,7 @@ Result<int> parse_experiment_number(const std::string& text) {
 }
 
 Result<store::ExperimentRecord> find_experiment(store::Store& store, int number) {
-  auto all = store.list_experiments();
-  if (!all) {
-    return tl::unexpected(all.error());
-  }
+  ZKBENCH_TRY_ASSIGN(all, store.list_experiments());
   for (const store::ExperimentRecord& e : *all) {
     if (e.number == number) {
       return e;
@@ -125,10 +114,7 @@ Error no_baseline_for_class(const std::string& machine_class) {
 
 Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
                                               ClassMatch match) {
-  auto all = store.list_baselines();
-  if (!all) {
-    return tl::unexpected(all.error());
-  }
+  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
   if (all->empty()) {
     return make_error("no baseline yet: run zkbench baseline first (seed 002: never skip the baseline)");
   }
@@ -146,10 +132,7 @@ Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::st
 
 Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
                                                   const std::string& machine_class) {
-  auto all = store.list_baselines();
-  if (!all) {
-    return tl::unexpected(all.error());
-  }
+  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
   for (const store::BaselineRecord& b : *all) {
     if (experiment.baseline_id && b.id == *experiment.baseline_id && b.machine_class == machine_class) {
       return b;
@@ -163,10 +146,7 @@ Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store&
   std::map<std::string, core::Benchmark> out;
   // A resumed input has several sessions, linked to the baseline when it was recorded; older baselines
   // have one session per input.
-  auto links = store.session_links("baseline", baseline.id);
-  if (!links) {
-    return tl::unexpected(links.error());
-  }
+  ZKBENCH_TRY_ASSIGN(links, store.session_links("baseline", baseline.id));
   for (const store::BaselineInput& input : baseline.inputs) {
     std::vector<std::int64_t> sessions;
     for (const store::SessionLink& link : *links) {
@@ -179,10 +159,7 @@ Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store&
     }
     core::Benchmark merged;
     for (const std::int64_t session : sessions) {
-      auto benches = store.load_benchmarks(session);
-      if (!benches) {
-        return tl::unexpected(benches.error());
-      }
+      ZKBENCH_TRY_ASSIGN(benches, store.load_benchmarks(session));
       for (const core::Benchmark& bench : *benches) {
         merged.command = bench.command;
         for (core::Run run : bench.runs) {
