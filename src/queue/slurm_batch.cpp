@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "util/strings.hpp"
-#include "workflow/command_template.hpp"
+#include "project/command_template.hpp"
 
 namespace zkbench::queue::slurm {
 

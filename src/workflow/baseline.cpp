@@ -4,8 +4,8 @@
 
 #include "report/exporter.hpp"
 #include "stats/descriptive.hpp"
+#include "project/environment.hpp"
 #include "util/files.hpp"
-#include "workflow/environment.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
 

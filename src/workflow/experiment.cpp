@@ -12,7 +12,7 @@
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
-#include "workflow/environment.hpp"
+#include "project/environment.hpp"
 #include "workflow/input_verdict.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"

@@ -10,8 +10,8 @@
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
-#include "workflow/command_template.hpp"
-#include "workflow/workspace.hpp"
+#include "project/command_template.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 

@@ -9,7 +9,7 @@
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
-#include "workflow/probe.hpp"
+#include "project/probe.hpp"
 
 namespace zkbench::workflow {
 

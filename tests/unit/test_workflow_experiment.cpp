@@ -11,7 +11,7 @@
 #include "support/model_executor.hpp"
 #include "workflow/baseline.hpp"
 #include "workflow/experiment.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 namespace {

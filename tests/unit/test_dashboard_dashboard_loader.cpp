@@ -1,0 +1,84 @@
+// The dashboard loader on a real SQLite store: the stopping trace of a sequential experiment, as
+// `zkbench exp run --strategy sequential` keeps it in results.json, reaches the dashboard and its page.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "dashboard/dashboard_loader.hpp"
+#include "report/html_report.hpp"
+#include "store/store.hpp"
+#include "support/fixtures.hpp"
+
+using zkbench::store::ExperimentRecord;
+using zkbench::test::TempDir;
+
+namespace {
+
+// results.json of an experiment on two inputs; `b` (weight 2) and `a` each carry a trace.
+std::string sequential_results() {
+  nlohmann::json look3 = {{"pairs", 3}, {"change", -0.10}, {"lo", nullptr}, {"hi", nullptr}};
+  nlohmann::json look4 = {{"pairs", 4}, {"change", -0.12}, {"lo", -0.30}, {"hi", 0.05}};
+  nlohmann::json look5 = {{"pairs", 5}, {"change", -0.11}, {"lo", -0.16}, {"hi", -0.06}};
+  nlohmann::json a_trace = {{"stopped_at", nullptr}, {"trace", {{{"pairs", 3}, {"change", 0.5}, {"lo", 0.1}, {"hi", 0.9}}}}};
+  nlohmann::json b_trace = {{"stopped_at", 5}, {"trace", {look3, look4, look5}}};
+  nlohmann::json results = {{"verdict", "KEEP"},
+                            {"reason", "faster"},
+                            {"inputs",
+                             {{{"input", "a"}, {"weight", 1.0}, {"metrics", nlohmann::json::array()}, {"sequential", a_trace}},
+                              {{"input", "b"}, {"weight", 2.0}, {"metrics", nlohmann::json::array()}, {"sequential", b_trace}}}}};
+  return results.dump();
+}
+
+ExperimentRecord record(const std::string& name, const std::string& details) {
+  ExperimentRecord e;
+  e.name = name;
+  e.slug = "x";
+  e.status = "done";
+  e.verdict = "KEEP";
+  e.change = -0.11;
+  e.details_json = details;
+  return e;
+}
+
+} // namespace
+
+TEST(CliDashboardLoader, fills_the_stopping_trace_of_the_heaviest_input_from_results_json) {
+  TempDir dir;
+  auto store = zkbench::store::open_store((dir / "zkbench.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->add_experiment(record("Sequential", sequential_results())));
+  ASSERT_TRUE((*store)->add_experiment(record("Fixed", R"({"inputs": [{"input": "a", "metrics": []}]})")));
+  ASSERT_TRUE((*store)->add_experiment(record("Broken", R"({"inputs": [{"input": "a", "sequential": {"trace": [7, {"pairs": "x"}]}}]})")));
+
+  const auto dashboard = zkbench::dashboard::load_dashboard(**store, {dir.path(), "time"});
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  ASSERT_EQ(dashboard->experiments.size(), 3u);
+  const auto& sequential = dashboard->experiments[0];
+  // Input b's trace (weight 2), without the look whose interval was still unbounded.
+  ASSERT_EQ(sequential.stopping.size(), 2u);
+  EXPECT_EQ(sequential.stopping[0].pairs, 4);
+  EXPECT_DOUBLE_EQ(sequential.stopping[0].estimate_pct, -12.0);
+  EXPECT_DOUBLE_EQ(sequential.stopping[0].low_pct, -30.0);
+  EXPECT_DOUBLE_EQ(sequential.stopping[0].high_pct, 5.0);
+  EXPECT_EQ(sequential.stopping[1].pairs, 5);
+  ASSERT_TRUE(sequential.stopped_at);
+  EXPECT_EQ(*sequential.stopped_at, 5);
+  EXPECT_TRUE(dashboard->experiments[1].stopping.empty());
+  EXPECT_FALSE(dashboard->experiments[1].stopped_at);
+  EXPECT_TRUE(dashboard->experiments[2].stopping.empty()); // malformed looks are skipped, not fatal
+
+  // The experiment's page draws it.
+  const auto files = zkbench::report::render_report(*dashboard, zkbench::report::AutoRefresh::off);
+  bool chart = false;
+  bool page = false;
+  for (const auto& file : files) {
+    if (file.path == "charts/001-stopping.svg") {
+      chart = file.content.find("stopped at 5") != std::string::npos;
+    }
+    if (file.path == "experiments/001.html") {
+      page = file.content.find("<section id=\"stopping\">") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(chart);
+  EXPECT_TRUE(page);
+}
