@@ -7,7 +7,7 @@
 using namespace zkbench;
 
 TEST(CliAb, faster_candidate_is_keep_found_early) {
-  const auto r = test::run_zkbench("ab --strategy sequential --json 'sleep 0.04' 'sleep 0.02'");
+  const auto r = test::run_zkbench("ab --strategy sequential --json 'sleep 0.1' 'sleep 0.05'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto doc = nlohmann::json::parse(r.output);
   EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP") << r.output;
