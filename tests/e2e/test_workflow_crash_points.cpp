@@ -16,26 +16,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/process.hpp"
 #include "support/workflow_repo.hpp"
 
 using zkbench::test::CliResult;
+using zkbench::test::spawn_zkbench;
 using zkbench::test::WorkflowRepo;
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-pid_t spawn_zkbench(const fs::path& dir, const std::string& args, const fs::path& log) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string line = "cd '" + dir.string() + "' && exec '" + ZKBENCH_BINARY + "' " + args + " >'" +
-                             log.string() + "' 2>&1 </dev/null";
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
-}
 
 nlohmann::json show(const WorkflowRepo& repo, const std::string& number) {
   const CliResult shown = repo.zkbench("exp show " + number + " --json");
