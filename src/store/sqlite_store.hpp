@@ -68,7 +68,7 @@ private:
 
   /// Fails (naming the store) unless `find_sql` (a store_sql.hpp k_find_*: `$1` the id) finds a row.
   Result<void> require_row(const char* find_sql, const char* what, std::int64_t id);
-  /// Reads every row of a statement that selects k_session_select's columns.
+  /// Reads every row of a statement that selects sql::k_list_sessions' columns (read_session).
   Result<std::vector<SessionRecord>> read_sessions(Statement& stmt);
   Result<std::vector<core::Run>> load_runs(std::int64_t benchmark_id);
   Result<void> insert_run_details(std::int64_t run_id, const core::Run& run);
