@@ -202,11 +202,13 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
   }
   const std::filesystem::path dir = ws.experiment_dir(e);
   ZKBENCH_TRY(write_file_atomically(dir / "results.json", e.details_json));
-  ZKBENCH_TRY(write_file_atomically(
-      dir / "verdict.md", !verdict_md.empty()
-                              ? verdict_md
-                              : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
-                                            experiment_id(e.number), e.name, e.verdict, e.close_reason)));
+  if (!verdict_md.empty() || !std::filesystem::exists(dir / "verdict.md")) { // a resumed finish keeps the run's own
+    ZKBENCH_TRY(write_file_atomically(
+        dir / "verdict.md", !verdict_md.empty()
+                                ? verdict_md
+                                : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
+                                              experiment_id(e.number), e.name, e.verdict, e.close_reason)));
+  }
   if (e.verdict == "KEEP") { // merging an already merged branch changes nothing
     auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
     if (!note) {
@@ -216,6 +218,26 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
     }
   }
   return warnings;
+}
+
+// What finish_decided has not done yet for a decided experiment (empty: finished): a run killed while
+// finishing leaves any prefix of its steps done.
+std::vector<std::string> unfinished_steps(Workspace& ws, const store::ExperimentRecord& e) {
+  std::vector<std::string> missing;
+  if (!ws.git.branch_exists(e.branch)) {
+    missing.push_back("branch " + e.branch);
+  }
+  const std::filesystem::path dir = ws.experiment_dir(e);
+  for (const char* file : {"results.json", "verdict.md"}) {
+    if (!std::filesystem::exists(dir / file)) {
+      missing.emplace_back(file);
+    }
+  }
+  if (e.verdict == "KEEP" &&
+      !(ws.git.branch_exists(e.branch) && ws.git.run({"merge-base", "--is-ancestor", e.branch, k_accumulator_branch}))) {
+    missing.push_back(fmt::format("merge into {}", k_accumulator_branch));
+  }
+  return missing;
 }
 
 } // namespace
@@ -511,14 +533,15 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
-  if (e.status == "done" && !ws.git.branch_exists(e.branch)) {
+  if (const auto unfinished = e.status == "done" ? unfinished_steps(ws, e) : std::vector<std::string>{};
+      !unfinished.empty()) {
     // zkbench was killed after recording the decision and before finishing it: finish now.
     ZKBENCH_TRY_ASSIGN(finished, finish_decided(ws, e, ""));
     outcome.warnings = *finished;
     outcome.reason = e.close_reason;
     outcome.warnings.push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
-                                           "finishing: its branch and files are complete now",
-                                           experiment_id(number), e.verdict));
+                                           "finishing: done now ({})",
+                                           experiment_id(number), e.verdict, util::join(unfinished, ", ")));
     return outcome;
   }
   if (e.status == "done" || e.status == "closed") {
