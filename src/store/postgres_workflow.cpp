@@ -142,7 +142,8 @@ Result<ExperimentRecord> PostgresStore::add_experiment(const ExperimentRecord& e
     if (stored.number == 0) {
       stored.number = static_cast<int>(pg_int(tx.exec1("SELECT COALESCE(MAX(number), 0) + 1 FROM experiments")[0]));
     } else if (!pg_exec(tx, "SELECT 1 FROM experiments WHERE number = $1", PgParams().add(stored.number)).empty()) {
-      return make_error(fmt::format("store '{}': experiment {:03} already exists", location(), stored.number));
+      return make_error(fmt::format("store '{}': experiment {} already exists", location(),
+                                    core::ExperimentNumber(stored.number)));
     }
     stored.id = pg_int(pg_exec(tx,
                                fmt::format("INSERT INTO experiments ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
@@ -179,6 +180,19 @@ Result<std::vector<ExperimentRecord>> PostgresStore::list_experiments() {
       out.push_back(read_experiment(row));
     }
     return out;
+  });
+}
+
+Result<std::optional<ExperimentRecord>> PostgresStore::get_experiment(core::ExperimentNumber number) {
+  std::lock_guard lock(m_mutex);
+  return m_db.transact("reading an experiment", [&](pqxx::work& tx) -> Result<std::optional<ExperimentRecord>> {
+    const pqxx::result rows = pg_exec(tx, fmt::format("SELECT id, {} FROM experiments WHERE number = $1",
+                                                      k_experiment_columns),
+                                      PgParams().add(number.value()));
+    if (rows.empty()) {
+      return std::nullopt;
+    }
+    return read_experiment(rows[0]);
   });
 }
 

@@ -127,7 +127,8 @@ Result<ExperimentRecord> SqliteStore::add_experiment(const ExperimentRecord& exp
   ZKBENCH_TRY(bind_experiment(*stmt, stored));
   if (auto inserted = stmt->run(); !inserted) {
     if (inserted.error().message.find("UNIQUE constraint failed") != std::string::npos) {
-      return make_error(fmt::format("store '{}': experiment {:03} already exists", location(), stored.number));
+      return make_error(fmt::format("store '{}': experiment {} already exists", location(),
+                                    core::ExperimentNumber(stored.number)));
     }
     return tl::unexpected(inserted.error());
   }
@@ -164,6 +165,18 @@ Result<std::vector<ExperimentRecord>> SqliteStore::list_experiments() {
     out.push_back(read_experiment(*stmt));
   }
   return out;
+}
+
+Result<std::optional<ExperimentRecord>> SqliteStore::get_experiment(core::ExperimentNumber number) {
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(stmt, m_db.prepare(fmt::format("SELECT id, {} FROM experiments WHERE number = ?",
+                                                    k_experiment_columns)));
+  ZKBENCH_TRY(stmt->bind(1, std::int64_t{number.value()}));
+  ZKBENCH_TRY_ASSIGN(row, stmt->step());
+  if (!*row) {
+    return std::nullopt;
+  }
+  return read_experiment(*stmt);
 }
 
 Result<void> SqliteStore::link_session(const SessionLink& link) {

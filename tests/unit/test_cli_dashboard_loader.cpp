@@ -2,9 +2,8 @@
 // `zkbench exp run --strategy sequential` keeps it in results.json, reaches the dashboard and its page.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/dashboard_loader.hpp"
+#include "core/experiment.hpp"
 #include "report/html_report.hpp"
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
@@ -16,17 +15,20 @@ namespace {
 
 // results.json of an experiment on two inputs; `b` (weight 2) and `a` each carry a trace.
 std::string sequential_results() {
-  nlohmann::json look3 = {{"pairs", 3}, {"change", -0.10}, {"lo", nullptr}, {"hi", nullptr}};
-  nlohmann::json look4 = {{"pairs", 4}, {"change", -0.12}, {"lo", -0.30}, {"hi", 0.05}};
-  nlohmann::json look5 = {{"pairs", 5}, {"change", -0.11}, {"lo", -0.16}, {"hi", -0.06}};
-  nlohmann::json a_trace = {{"stopped_at", nullptr}, {"trace", {{{"pairs", 3}, {"change", 0.5}, {"lo", 0.1}, {"hi", 0.9}}}}};
-  nlohmann::json b_trace = {{"stopped_at", 5}, {"trace", {look3, look4, look5}}};
-  nlohmann::json results = {{"verdict", "KEEP"},
-                            {"reason", "faster"},
-                            {"inputs",
-                             {{{"input", "a"}, {"weight", 1.0}, {"metrics", nlohmann::json::array()}, {"sequential", a_trace}},
-                              {{"input", "b"}, {"weight", 2.0}, {"metrics", nlohmann::json::array()}, {"sequential", b_trace}}}}};
-  return results.dump();
+  zkbench::core::ExperimentResults results;
+  results.verdict = zkbench::core::Outcome::keep;
+  results.reason = "faster";
+  zkbench::core::InputResult& a = results.inputs.emplace_back();
+  a.input = "a";
+  a.sequential = true;
+  a.trace = {{3, 0.5, 0.1, 0.9}};
+  zkbench::core::InputResult& b = results.inputs.emplace_back();
+  b.input = "b";
+  b.weight = 2.0;
+  b.sequential = true;
+  b.stopped_at = 5;
+  b.trace = {{3, -0.10, std::nullopt, std::nullopt}, {4, -0.12, -0.30, 0.05}, {5, -0.11, -0.16, -0.06}};
+  return zkbench::core::write_results_json(results);
 }
 
 ExperimentRecord record(const std::string& name, const std::string& details) {
