@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
   }
   must(db->add_baseline(baseline), "baseline");
 
-  const core::Verdict verdicts[] = {core::Verdict::keep, core::Verdict::discard, core::Verdict::maybe, core::Verdict::kill,
-                                    core::Verdict::inconclusive};
+  const core::Verdict verdicts[] = {core::Verdict::keep, core::Verdict::discard, core::Verdict::maybe,
+                                    core::Verdict::kill, core::Verdict::inconclusive};
   for (int n = 1; n <= experiments; ++n) {
     const double change = std::fmod(n * 7.3, 17.0) / 100 - 0.11;
     store::ExperimentRecord record;

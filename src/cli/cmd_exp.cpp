@@ -100,8 +100,9 @@ void export_experiment_summary(const workflow::Workspace& ws, const workflow::Ex
                                       [](const auto& c) { return c.decision.regression; });
   export_ci_summary({fmt::format("zkbench exp run {} ({})", e.experiment_number().format(), e.name),
                      policy ? policy->name : std::string("project"), policy ? policy->primary_metric : std::string("time"),
-                     outcome.comparisons, verdict::Decision{core::parse_verdict(e.verdict).value_or(verdict::Verdict::inconclusive), regression,
-                                       outcome.reason},
+                     outcome.comparisons,
+                     verdict::Decision{core::parse_verdict(e.verdict).value_or(verdict::Verdict::inconclusive),
+                                       regression, outcome.reason},
                      static_cast<int>(ExitCode::success)},
                     path);
 }

@@ -401,7 +401,8 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       report::CurrentRun current;
       current.name = status->command + (status->input.empty() ? "" : " · " + status->input);
       if (status->command.rfind("exp run ", 0) == 0) {
-        current.experiment = core::ExperimentNumber::parse(status->command.substr(8)).value_or(core::ExperimentNumber()).value();
+        current.experiment =
+            core::ExperimentNumber::parse(status->command.substr(8)).value_or(core::ExperimentNumber()).value();
       }
       current.runs_done = status->run;
       current.runs_total = status->runs;

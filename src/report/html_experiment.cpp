@@ -78,7 +78,8 @@ std::string inputs_table(const Dashboard& dashboard, const Experiment& experimen
                        core::to_string(input.verdict),
                        input.verdict == core::Outcome::none
                            ? "—"
-                           : fmt::format("<span class=\"{}\">{}</span>", html::verdict_class(input.verdict, input.change_pct),
+                           : fmt::format("<span class=\"{}\">{}</span>",
+                                         html::verdict_class(input.verdict, input.change_pct),
                                          core::to_string(input.verdict)));
   }
   return out + "</tbody>\n</table>\n";

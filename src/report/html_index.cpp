@@ -58,7 +58,7 @@ std::string current_section(const Dashboard& dashboard) {
   const bool baseline = current.name.empty() || current.name.rfind("baseline", 0) == 0;
   const std::string what = current.experiment == 0
                                ? (baseline ? std::string("baseline") : esc(current.name))
-                               : fmt::format("experiment {} — {}", core::ExperimentNumber(current.experiment).format(),
+                               : fmt::format("experiment {} — {}", core::ExperimentNumber(current.experiment),
                                              esc(current.name));
   std::string log;
   for (const std::string& line : current.log_tail) {
@@ -126,8 +126,8 @@ std::string experiments_section(const Dashboard& dashboard) {
         "<tr><td class=\"num\" data-value=\"{}\"><a href=\"experiments/{}.html\">{}</a></td>"
         "<td data-value=\"{}\">{}</td><td data-value=\"{}\">{}</td><td class=\"num {}\" data-value=\"{}\">{}</td>"
         "<td data-value=\"{}\">{}</td><td data-value=\"{}\">{}</td><td class=\"num\" data-value=\"{}\">{}</td></tr>\n",
-        experiment.number.value(), id, id, esc(experiment.name), esc(experiment.name), core::to_string(experiment.status),
-        core::to_string(experiment.status), direction,
+        experiment.number.value(), id, id, esc(experiment.name), esc(experiment.name),
+        core::to_string(experiment.status), core::to_string(experiment.status), direction,
         html::sort_value(experiment.change_pct), html::pct(experiment.change_pct),
         html::sort_value(experiment.change_ci_low_pct),
         html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),

@@ -150,7 +150,8 @@ std::vector<double> primary_values(const core::Benchmark& bench, const std::stri
   return values.size() == bench.runs.size() ? values : std::vector<double>{};
 }
 
-std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate, const std::string& primary) {
+std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate,
+                          const std::string& primary) {
   if (primary != "time" && !baseline.runs.empty() && !candidate.runs.empty() &&
       !primary_values(baseline, primary).empty() && !primary_values(candidate, primary).empty()) {
     return primary;

@@ -80,8 +80,8 @@ core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdi
     in.reason = c.decision.reason;
     in.change = finite(c.change);
     for (const verdict::MetricComparison& m : c.metrics) {
-      in.metrics.push_back({m.metric, summary_of(m.baseline), summary_of(m.candidate), finite(m.change), m.ci_lo, m.ci_hi,
-                            m.welch_p, m.mwu_p, m.decision.verdict});
+      in.metrics.push_back({m.metric, summary_of(m.baseline), summary_of(m.candidate), finite(m.change), m.ci_lo,
+                            m.ci_hi, m.welch_p, m.mwu_p, m.decision.verdict});
     }
     if (const auto trace = traces.find(c.command); trace != traces.end()) {
       in.sequential = true;
@@ -101,7 +101,7 @@ core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdi
 
 std::string verdict_markdown(const store::ExperimentRecord& e, const std::string& reason,
                              const std::vector<verdict::CommandComparison>& inputs, const verdict::Policy& policy) {
-  std::string md = fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n\n", e.experiment_number().format(), e.name,
+  std::string md = fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n\n", e.experiment_number(), e.name,
                                e.verdict, reason);
   md += fmt::format("- Hypothesis: {}\n- Weighted change of {}: {}\n- Baseline commit: {}\n- Branch: {}\n",
                     e.hypothesis, policy.primary_metric, format_change(e.change), e.baseline_commit, e.branch);
@@ -161,7 +161,8 @@ Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_comm
     return tl::unexpected(all.error());
   }
   for (const store::ExperimentRecord& kept : *all) {
-    if (kept.outcome() == core::Outcome::keep && kept.baseline_commit == baseline_commit && ws.git.branch_exists(kept.branch)) {
+    if (kept.outcome() == core::Outcome::keep && kept.baseline_commit == baseline_commit &&
+        ws.git.branch_exists(kept.branch)) {
       auto note = merge_into_accumulator(ws, kept.branch, baseline_commit);
       if (!note) {
         return tl::unexpected(note.error());
@@ -185,7 +186,7 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
   WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
   WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
                                                            : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
-                                                                         e.experiment_number().format(), e.name, e.verdict,
+                                                                         e.experiment_number(), e.name, e.verdict,
                                                                          e.close_reason)));
   if (e.outcome() == core::Outcome::keep) { // merging an already merged branch changes nothing
     auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
@@ -446,15 +447,16 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   std::string md = fmt::format("# Experiment {}: {}\n\n## Hypothesis\n{}\n\n## Expected impact\n{}\n\n"
                                "## How to test\n```\ngit checkout {}\n# make the change, commit it\nzkbench exp run {}\n```\n\n"
                                "Baseline commit: {}\n",
-                               stored->experiment_number().format(), stored->name, hypothesis.empty() ? "(not stated)" : hypothesis,
+                               stored->experiment_number(), stored->name,
+                               hypothesis.empty() ? "(not stated)" : hypothesis,
                                expected ? fmt::format("{:.1f}% faster", *expected * 100) : std::string("(not stated)"),
-                               stored->branch, stored->experiment_number().format(), baseline->commit);
+                               stored->branch, stored->experiment_number(), baseline->commit);
   WORKFLOW_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
   return stored;
 }
 
-Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
-                                                 const std::string& why) {
+Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::ExperimentNumber number,
+                                                 const std::string& status, const std::string& why) {
   const auto closed_as = status == "invalid"  ? std::optional(core::Outcome::invalid)
                          : status == "exists" ? std::optional(core::Outcome::exists)
                          : status == "superseded" ? std::optional(core::Outcome::superseded)

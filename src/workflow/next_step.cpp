@@ -49,7 +49,7 @@ NextAdvice advise_next(const TrackerData& data) {
   std::stable_sort(planned.begin(), planned.end(),
                    [](const auto* a, const auto* b) { return a->expected.value_or(0) > b->expected.value_or(0); });
   for (const auto* e : planned) {
-    advice.suggestions.push_back(fmt::format("zkbench exp run {}   # {} (expected {})", e->experiment_number().format(), e->name,
+    advice.suggestions.push_back(fmt::format("zkbench exp run {}   # {} (expected {})", e->experiment_number(), e->name,
                                              e->expected ? fmt::format("{:.1f}%", *e->expected * 100) : "?"));
   }
   for (std::size_t i = 0; i < promising.size(); ++i) {
@@ -61,8 +61,8 @@ NextAdvice advise_next(const TrackerData& data) {
                std::find(c.experiments.begin(), c.experiments.end(), b) != c.experiments.end();
       });
       if (!tested) {
-        advice.suggestions.push_back(fmt::format("zkbench compound {} {}   # {} + {}", core::ExperimentNumber(a).format(), core::ExperimentNumber(b).format(),
-                                                 promising[i]->name, promising[j]->name));
+        advice.suggestions.push_back(fmt::format("zkbench compound {} {}   # {} + {}", core::ExperimentNumber(a),
+                                                 core::ExperimentNumber(b), promising[i]->name, promising[j]->name));
       }
     }
   }

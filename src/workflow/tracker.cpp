@@ -184,7 +184,7 @@ std::string render_plan(const TrackerData& data) {
     }
     md += fmt::format("{}. **[{}] {}** (#{})\n   - Hypothesis: {}\n   - Expected impact: {}\n   - Status: {}\n"
                       "   - Conflicts with: {}\n",
-                      rank++, level, e.name, e.experiment_number().format(), e.hypothesis.empty() ? "(not stated)" : e.hypothesis,
+                      rank++, level, e.name, e.experiment_number(), e.hypothesis.empty() ? "(not stated)" : e.hypothesis,
                       e.expected ? fmt::format("{:.1f}%", expected * 100) : std::string("not stated"),
                       status_mark(e), conflicts_with.empty() ? std::string("None") : util::join(conflicts_with, ", "));
   }
@@ -192,7 +192,7 @@ std::string render_plan(const TrackerData& data) {
   int step = 1;
   for (const store::ExperimentRecord& e : ranked) {
     if (e.state() == core::ExperimentStatus::planned || e.state() == core::ExperimentStatus::running) {
-      md += fmt::format("{}. `zkbench exp run {}` ({})\n", step++, e.experiment_number().format(), e.name);
+      md += fmt::format("{}. `zkbench exp run {}` ({})\n", step++, e.experiment_number(), e.name);
     }
   }
   if (step == 1) {
@@ -236,7 +236,7 @@ std::string render_tracker(const TrackerData& data) {
         c = ' ';
       }
     }
-    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", e.experiment_number().format(), e.name, result, format_change(e.change),
+    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", e.experiment_number(), e.name, result, format_change(e.change),
                       status_mark(e), notes);
   }
   md += "\n### Key Learnings\n";
@@ -279,7 +279,8 @@ std::string render_history(const TrackerData& data) {
     } else {
       yaml += "    final: null\n    improvement: null\n";
     }
-    yaml += fmt::format("    optimizations_kept: {}\n    key_learnings:\n", experiments_of(data, b.record.id, core::Outcome::keep));
+    yaml += fmt::format("    optimizations_kept: {}\n    key_learnings:\n",
+                        experiments_of(data, b.record.id, core::Outcome::keep));
     bool any = false;
     for (const store::NoteRecord& note : data.learnings) {
       if (note.created_at_us >= b.record.created_at_us && note.created_at_us < next) {
@@ -321,15 +322,16 @@ std::string render_final_report(const TrackerData& data) {
   }
   md += "\n## Optimizations Discarded\n";
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.outcome() != core::Outcome::keep && e.outcome() != core::Outcome::none && e.outcome() != core::Outcome::maybe) {
-      md += fmt::format("- #{} {}: {} — {}\n", e.experiment_number().format(), e.name, e.verdict, e.close_reason);
+    const std::optional<core::Outcome> outcome = e.outcome();
+    if (outcome != core::Outcome::keep && outcome != core::Outcome::none && outcome != core::Outcome::maybe) {
+      md += fmt::format("- #{} {}: {} — {}\n", e.experiment_number(), e.name, e.verdict, e.close_reason);
     }
   }
   md += "\n## Compound Tests\n" + conflicts_table(data);
   md += "\n## Recommendations for Future Work\n";
   for (const store::ExperimentRecord& e : data.experiments) {
     if (e.outcome() == core::Outcome::maybe || e.state() == core::ExperimentStatus::planned) {
-      md += fmt::format("- #{} {} ({})\n", e.experiment_number().format(), e.name, e.verdict.empty() ? "not run" : e.verdict);
+      md += fmt::format("- #{} {} ({})\n", e.experiment_number(), e.name, e.verdict.empty() ? "not run" : e.verdict);
     }
   }
   for (const store::NoteRecord& idea : data.ideas) {

@@ -302,7 +302,8 @@ TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and
   ASSERT_EQ(run(*r, second)->experiment.verdict, "KEEP");
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-KEEP bench/accumulator"), 0);
 
-  auto closed = close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "a no-op measured on a drifting machine");
+  auto closed =
+      close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "a no-op measured on a drifting machine");
   ASSERT_TRUE(closed) << closed.error().message;
   EXPECT_EQ(closed->status, "closed");
   EXPECT_EQ(closed->verdict, "INVALID");
