@@ -84,3 +84,52 @@ TEST(CliDashboardLoader, fills_the_stopping_trace_of_the_heaviest_input_from_res
   EXPECT_TRUE(chart);
   EXPECT_TRUE(page);
 }
+
+namespace {
+
+// A session of one benchmark whose runs take `wall_s` each and carry metric "cycles" in the first
+// `with_cycles` runs only.
+std::int64_t session_with(zkbench::store::Store& store, const std::vector<double>& wall_s, std::size_t with_cycles) {
+  const auto session = store.begin_session({"baseline", "zkbench baseline", "box", "/repo", 1'700'000'000'000'000, ""});
+  EXPECT_TRUE(session) << session.error().message;
+  zkbench::core::Benchmark benchmark;
+  benchmark.command = "light";
+  const auto id = store.add_benchmark(*session, benchmark);
+  EXPECT_TRUE(id) << id.error().message;
+  for (std::size_t r = 0; r < wall_s.size(); ++r) {
+    zkbench::core::Run run;
+    run.index = static_cast<int>(r);
+    run.wall_s = wall_s[r];
+    if (r < with_cycles) {
+      run.metrics["cycles"] = 1000.0 + static_cast<double>(r);
+    }
+    EXPECT_TRUE(store.add_run(*id, run));
+  }
+  EXPECT_TRUE(store.finish_session(*session, zkbench::store::SessionStatus::complete));
+  return *session;
+}
+
+} // namespace
+
+// The verdict judges on time when a run lacks the primary metric (verdict::judged_metric); the
+// dashboard plots those same numbers, not the metric's partial values.
+TEST(CliDashboardLoader, plots_the_values_the_verdict_judged_time_when_a_run_lacks_the_primary_metric) {
+  TempDir dir;
+  auto store = zkbench::store::open_store((dir / "zkbench.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  const std::int64_t complete = session_with(**store, {2.0, 4.0}, 2);
+  const std::int64_t partial = session_with(**store, {3.0, 5.0, 7.0}, 1);
+  zkbench::store::BaselineRecord baseline{0, "c0ffee", "", 1, {{"full", "h", complete}, {"partial", "h", partial}}, ""};
+  ASSERT_TRUE((*store)->add_baseline(baseline));
+
+  const auto dashboard = zkbench::cli::load_dashboard(**store, {dir.path(), "cycles"});
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  ASSERT_TRUE(dashboard->baseline);
+  ASSERT_EQ(dashboard->baseline->inputs.size(), 2u);
+  const auto& full = dashboard->baseline->inputs[0].metrics.at(0).estimate;
+  EXPECT_EQ(full.n, 2u);
+  EXPECT_DOUBLE_EQ(full.mean, 1000.5); // every run has cycles: judged on cycles
+  const auto& fell_back = dashboard->baseline->inputs[1].metrics.at(0).estimate;
+  EXPECT_EQ(fell_back.n, 3u);
+  EXPECT_DOUBLE_EQ(fell_back.mean, 5.0); // one run has cycles: judged (and drawn) on time
+}
