@@ -15,7 +15,7 @@
 #include "verdict/decide.hpp"
 #include "verdict/policy.hpp"
 #include "workflow/input_verdict.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::bench {
 

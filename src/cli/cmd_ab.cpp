@@ -22,7 +22,7 @@
 #include "measure/process_executor.hpp"
 #include "util/error.hpp"
 #include "verdict/sequential.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::cli {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
-#include "cli/workflow_notify.hpp"
+#include "workflow/notifications.hpp"
 #include "cli/workflow_support.hpp"
 #include "measure/interrupt.hpp"
 #include "util/error.hpp"
@@ -40,13 +40,13 @@ int baseline_main(const BaselineArgs& args) {
   options.runs = args.runs;
   options.status = &status;
   options.say = print_line;
-  WorkflowNotifications notifications(ws); // after detach_to: its worker thread would not survive the fork
+  workflow::WorkflowNotifications notifications(ws, print_warning); // after detach_to: its worker thread would not survive the fork
   auto outcome = workflow::establish_baseline(ws, options);
   if (!outcome) {
-    notifications.send(error_event(notifications.context(), "the baseline", outcome.error().message));
+    notifications.send(workflow::error_event(notifications.context(), "the baseline", outcome.error().message));
     throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
-  notifications.send(baseline_event(notifications.context(), *outcome));
+  notifications.send(workflow::baseline_event(notifications.context(), *outcome));
   refresh_tracker(ws);
   fmt::print("\nbaseline {} at commit {}\n", outcome->baseline_id, outcome->commit.substr(0, 12));
   for (const auto& input : outcome->inputs) {

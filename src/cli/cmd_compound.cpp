@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
-#include "cli/workflow_notify.hpp"
+#include "workflow/notifications.hpp"
 #include "cli/workflow_support.hpp"
 #include "measure/interrupt.hpp"
 #include "util/strings.hpp"
@@ -39,16 +39,16 @@ CommandMain setup_compound(CLI::App& sub) {
     options.runs = *runs;
     options.status = &status;
     options.say = print_line;
-    WorkflowNotifications notifications(ws);
+    workflow::WorkflowNotifications notifications(ws, print_warning);
     auto outcome = workflow::run_compound(ws, parsed, options);
     refresh_tracker(ws);
     if (!outcome) {
-      notifications.send(error_event(notifications.context(), "compound " + util::join(*numbers, " + "),
+      notifications.send(workflow::error_event(notifications.context(), "compound " + util::join(*numbers, " + "),
                                      outcome.error().message));
       throw Fatal(outcome.error().message);
     }
     if (!outcome->failure.empty()) {
-      notifications.send(error_event(notifications.context(), "compound " + util::join(*numbers, " + "), outcome->failure));
+      notifications.send(workflow::error_event(notifications.context(), "compound " + util::join(*numbers, " + "), outcome->failure));
     }
     print_warnings(outcome->warnings);
     fmt::print("\ncompound {}: {} {} (best alone {}): {}\n  {}\n", util::join(*numbers, " + "), outcome->verdict,

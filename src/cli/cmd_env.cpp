@@ -9,9 +9,9 @@
 #include "cli/app.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
-#include "workflow/config.hpp"
-#include "workflow/environment.hpp"
-#include "workflow/probe.hpp"
+#include "project/config.hpp"
+#include "project/environment.hpp"
+#include "project/probe.hpp"
 
 namespace zkbench::cli {
 

@@ -7,7 +7,7 @@
 
 #include "cli/app.hpp"
 #include "cli/comparison_output.hpp"
-#include "cli/workflow_notify.hpp"
+#include "workflow/notifications.hpp"
 #include "cli/workflow_support.hpp"
 #include "measure/interrupt.hpp"
 #include "util/error.hpp"
@@ -136,18 +136,18 @@ int exp_run(const ExpArgs& a) {
   options.runs = a.runs;
   options.status = &status;
   options.say = print_line;
-  WorkflowNotifications notifications(ws); // after detach_to: its worker thread would not survive the fork
+  workflow::WorkflowNotifications notifications(ws, print_warning); // after detach_to: its worker thread would not survive the fork
   auto outcome = workflow::run_experiment(ws, number, options);
   refresh_tracker(ws);
   if (!outcome) {
-    notifications.send(error_event(notifications.context(), "experiment " + number.format(),
+    notifications.send(workflow::error_event(notifications.context(), "experiment " + number.format(),
                                    outcome.error().message, number));
     throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
   if (auto all = ws.store->list_experiments(); all) {
     const auto policy = workflow::project_policy(ws.project.config);
     notifications.send(
-        experiment_events(notifications.context(), *outcome, *all, policy ? policy->primary_metric : std::string("time")));
+        workflow::experiment_events(notifications.context(), *outcome, *all, policy ? policy->primary_metric : std::string("time")));
   } else {
     print_warnings({"no notification: " + all.error().message});
   }
@@ -172,8 +172,8 @@ int exp_close(const ExpArgs& a) {
   fmt::print("experiment {} closed: {} ({})\n", e->experiment_number().format(), e->verdict, a.why);
   // Closing the last open hypothesis completes the plan as running it would.
   if (auto all = ws.store->list_experiments(); all) {
-    WorkflowNotifications notifications(ws);
-    if (auto done = all_complete_event(notifications.context(), *all)) {
+    workflow::WorkflowNotifications notifications(ws, print_warning);
+    if (auto done = workflow::all_complete_event(notifications.context(), *all)) {
       notifications.send(std::move(*done));
     }
   }

@@ -6,7 +6,7 @@
 
 #include "cli/app.hpp"
 #include "util/error.hpp"
-#include "workflow/init.hpp"
+#include "project/init.hpp"
 
 namespace zkbench::cli {
 

@@ -4,7 +4,7 @@
 
 #include "cli/app.hpp"
 #include "cli/workflow_support.hpp"
-#include "workflow/status_file.hpp"
+#include "project/status_file.hpp"
 
 namespace zkbench::cli {
 

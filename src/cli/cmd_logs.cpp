@@ -9,8 +9,8 @@
 
 #include "cli/app.hpp"
 #include "cli/workflow_support.hpp"
-#include "workflow/probe.hpp"
-#include "workflow/status_file.hpp"
+#include "project/probe.hpp"
+#include "project/status_file.hpp"
 
 namespace zkbench::cli {
 

@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
-#include "cli/dashboard_loader.hpp"
+#include "dashboard/dashboard_loader.hpp"
 #include "report/html_report.hpp"
 #include "util/error.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::cli {
 
@@ -23,7 +23,7 @@ struct ReportOptions {
 int run_report(const ReportOptions& options) {
   workflow::Workspace ws = value_or_fatal(workflow::open_workspace(options.config));
   const verdict::Policy policy = value_or_fatal(workflow::project_policy(ws.project.config));
-  const report::Dashboard dashboard = value_or_fatal(load_dashboard(*ws.store, {ws.root(), policy.primary_metric, ws.store_location}));
+  const report::Dashboard dashboard = value_or_fatal(dashboard::load_dashboard(*ws.store, {ws.root(), policy.primary_metric, ws.store_location}));
   const std::filesystem::path dir = options.output.empty() ? ws.benchmarks_dir() / "report" : std::filesystem::path(options.output);
   // A report of a running workflow reloads itself, so an open tab follows the run once regenerated.
   const auto files = report::render_report(

@@ -16,7 +16,7 @@
 
 #include "cli/app.hpp"
 #include "cli/option_checks.hpp"
-#include "cli/run_executor.hpp"
+#include "measure/run_executor.hpp"
 #include "cli/run_plan.hpp"
 #include "cli/run_progress.hpp"
 #include "cli/measuring_lock.hpp"
@@ -33,7 +33,7 @@
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::cli {
 
@@ -164,7 +164,7 @@ int run_command(RunOptions& o) {
   measure::install_interrupt_handlers();
   const auto machine = lock_for_measuring("run " + util::join(o.commands, ", "), o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor processes;
-  RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input);
+  measure::RunExecutor executor(processes, shell.shell_argv, std::move(output_files), std::move(benchmarked), input);
   measure::LoopOutcome outcome;
   {
     RunProgress progress(style.quiet ? ProgressStyle::none : live ? ProgressStyle::live : ProgressStyle::plain, human,

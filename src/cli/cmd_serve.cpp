@@ -17,10 +17,10 @@
 #include <pthread.h>
 
 #include "cli/app.hpp"
-#include "cli/live_dashboard.hpp"
+#include "dashboard/live_dashboard.hpp"
 #include "serve/server.hpp"
 #include "util/error.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::cli {
 
@@ -39,7 +39,7 @@ struct ServeOptions {
 // belongs to it). A failed reload keeps the last good dashboard and says so once per failure streak.
 class Reloader {
 public:
-  explicit Reloader(LiveDashboard& live) : m_live(live), m_thread([this] { loop(); }) {}
+  explicit Reloader(dashboard::LiveDashboard& live) : m_live(live), m_thread([this] { loop(); }) {}
   ~Reloader() {
     {
       std::lock_guard lock(m_mutex);
@@ -66,24 +66,24 @@ private:
     }
   }
 
-  LiveDashboard& m_live;
+  dashboard::LiveDashboard& m_live;
   std::mutex m_mutex;
   std::condition_variable m_wake;
   bool m_stop = false;
   std::thread m_thread; // last: started once the members above exist
 };
 
-std::unique_ptr<LiveDashboard> open_live(const ServeOptions& options) {
+std::unique_ptr<dashboard::LiveDashboard> open_live(const ServeOptions& options) {
   workflow::Workspace ws = value_or_fatal(workflow::open_workspace(options.config));
   const verdict::Policy policy = value_or_fatal(workflow::project_policy(ws.project.config));
   const std::filesystem::path dir = options.dir.empty() ? ws.benchmarks_dir() / "report" : std::filesystem::path(options.dir);
-  auto live = std::make_unique<LiveDashboard>(std::move(ws.store), DashboardSource{ws.root(), policy.primary_metric, ws.store_location}, dir);
+  auto live = std::make_unique<dashboard::LiveDashboard>(std::move(ws.store), dashboard::DashboardSource{ws.root(), policy.primary_metric, ws.store_location}, dir);
   value_or_fatal(live->refresh());
   return live;
 }
 
 int run_serve(const ServeOptions& options) {
-  std::unique_ptr<LiveDashboard> live;
+  std::unique_ptr<dashboard::LiveDashboard> live;
   if (std::filesystem::exists(options.config)) {
     live = open_live(options);
   }

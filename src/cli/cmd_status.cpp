@@ -6,9 +6,9 @@
 
 #include "cli/app.hpp"
 #include "cli/workflow_support.hpp"
-#include "workflow/machine_lock.hpp"
-#include "workflow/probe.hpp"
-#include "workflow/status_file.hpp"
+#include "project/machine_lock.hpp"
+#include "project/probe.hpp"
+#include "project/status_file.hpp"
 
 namespace zkbench::cli {
 

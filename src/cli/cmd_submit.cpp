@@ -5,7 +5,7 @@
 // working folder (start workers in the project's checkout, whose zkbench.yaml names the shared store).
 // Several short forms at once (`zkbench submit baseline 1 2`) queue one job each, in order.
 // `--scheduler slurm` (or zkbench.yaml's fleet.scheduler) sends the jobs to Slurm instead
-// (cli/slurm_submit.hpp); there, experiments submitted with a baseline wait for it.
+// (cli/cmd_submit_slurm.hpp); there, experiments submitted with a baseline wait for it.
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -17,13 +17,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
-#include "cli/slurm_submit.hpp"
+#include "cli/cmd_submit_slurm.hpp"
 #include "cli/store_location.hpp"
 #include "cli/workflow_support.hpp"
 #include "queue/job_queue.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::cli {
 

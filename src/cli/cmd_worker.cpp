@@ -20,7 +20,7 @@
 #include "queue/worker.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
-#include "workflow/machine_lock.hpp"
+#include "project/machine_lock.hpp"
 
 namespace zkbench::cli {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "workflow/machine_lock.hpp"
+#include "project/machine_lock.hpp"
 
 namespace zkbench::cli {
 

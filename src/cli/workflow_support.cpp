@@ -17,7 +17,7 @@
 #include "measure/interrupt.hpp"
 #include "measure/run_loop.hpp"
 #include "util/error.hpp"
-#include "workflow/prechecks.hpp"
+#include "project/prechecks.hpp"
 #include "workflow/tracker.hpp"
 
 namespace zkbench::cli {
@@ -123,9 +123,14 @@ void print_line(const std::string& line) {
   std::fflush(stdout);
 }
 
+void print_warning(const std::string& warning) {
+  fmt::print(stderr, "warning: {}\n", warning);
+  std::fflush(stderr);
+}
+
 void print_warnings(const std::vector<std::string>& warnings) {
   for (const std::string& warning : warnings) {
-    fmt::print(stderr, "warning: {}\n", warning);
+    print_warning(warning);
   }
 }
 

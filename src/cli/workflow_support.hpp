@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "util/error.hpp"
-#include "workflow/machine_lock.hpp"
-#include "workflow/workspace.hpp"
+#include "project/machine_lock.hpp"
+#include "project/workspace.hpp"
 
 namespace CLI {
 class App;
@@ -48,6 +48,8 @@ void detach_to(const std::filesystem::path& log, const std::string& what);
 
 /// Prints a progress line on stdout at once (the workflow's `say` callbacks).
 void print_line(const std::string& line);
+/// Prints "warning: <warning>" on stderr.
+void print_warning(const std::string& warning);
 /// Prints each warning on stderr as "warning: ...".
 void print_warnings(const std::vector<std::string>& warnings);
 

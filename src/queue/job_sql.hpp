@@ -1,7 +1,8 @@
 #pragma once
-// The SQL of the job queue, shared by the SQLite and PostgreSQL backends. Parameters are written
-// $1, $2, ... in order of first appearance, which both databases bind by position. `{lock}` marks
-// where PostgreSQL adds FOR UPDATE SKIP LOCKED (render with for_dialect()).
+// The SQL of the job queue, shared by the SQLite and PostgreSQL backends, in the shared text of
+// store/sql_dialect.hpp. Parameters are written $1, $2, ... in order of first appearance, so SQLite
+// also binds them right unrendered; `{skip_locked}` marks where PostgreSQL adds FOR UPDATE SKIP LOCKED
+// (render with for_dialect()).
 
 #include <optional>
 #include <string>
@@ -9,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "queue/job_queue.hpp"
-#include "store/migrations.hpp"
+#include "store/sql_dialect.hpp"
 
 namespace zkbench::queue::sql {
 
@@ -25,12 +26,12 @@ inline constexpr const char* k_insert =
 // own kind (a Slurm job's row is closed from Slurm's state, never by a queue worker's claim).
 inline constexpr const char* k_expire =
     "UPDATE jobs SET status = 'failed', finished_at_us = $1, result = $2 WHERE id IN (SELECT id FROM jobs "
-    "WHERE status = 'running' AND lease_expires_at_us < $1 AND attempts >= max_attempts AND kind = $3{lock})";
+    "WHERE status = 'running' AND lease_expires_at_us < $1 AND attempts >= max_attempts AND kind = $3{skip_locked})";
 
 // $1 kind, $2 class, $3 now.
 inline constexpr const char* k_pick =
     "SELECT id FROM jobs WHERE kind = $1 AND machine_class = $2 AND (status = 'queued' OR "
-    "(status = 'running' AND lease_expires_at_us < $3 AND attempts < max_attempts)) ORDER BY id LIMIT 1{lock}";
+    "(status = 'running' AND lease_expires_at_us < $3 AND attempts < max_attempts)) ORDER BY id LIMIT 1{skip_locked}";
 
 // $1 worker, $2 token, $3 lease expiry, $4 now, $5 id.
 inline constexpr const char* k_take =
@@ -65,20 +66,14 @@ inline constexpr const char* k_set_payload = "UPDATE jobs SET payload = $1 WHERE
 inline constexpr const char* k_expired_result = R"({"error":"lease expired after the last attempt"})";
 
 inline std::string for_dialect(const char* text, store::Dialect dialect) {
-  std::string sql = text;
-  const std::size_t at = sql.find("{lock}");
-  if (at != std::string::npos) {
-    sql.replace(at, 6, dialect == store::Dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "");
-  }
-  return sql;
+  return store::render_sql(text, dialect);
 }
 
 inline std::string select_jobs(const char* tail) {
   return fmt::format("SELECT {} FROM jobs {}", k_columns, tail);
 }
 
-/// Reads a row of k_columns through `row`, which offers int_at, optional_int_at, text_at and
-/// optional_text_at (0-based). Error: an unknown status.
+/// Reads a row of k_columns through `row` (store::SqliteRow or store::PgRow). Error: an unknown status.
 template <typename Row>
 Result<Job> read_job(const Row& row, const std::string& location) {
   Job job;

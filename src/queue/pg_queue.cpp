@@ -17,16 +17,9 @@ namespace {
 
 using store::Dialect;
 using store::PgParams;
+using store::PgRow;
 using store::pg_exec;
 
-/// sql::read_job's view of a result row.
-struct PgRow {
-  const pqxx::row& row;
-  std::int64_t int_at(int i) const { return store::pg_int(row[i]); }
-  std::optional<std::int64_t> optional_int_at(int i) const { return store::pg_optional_int(row[i]); }
-  std::string text_at(int i) const { return store::pg_text(row[i]); }
-  std::optional<std::string> optional_text_at(int i) const { return store::pg_optional_text(row[i]); }
-};
 
 Result<std::vector<Job>> read_jobs(const pqxx::result& rows, const std::string& location) {
   std::vector<Job> jobs;

@@ -7,7 +7,7 @@
 
 #include "core/experiment.hpp"
 #include "util/strings.hpp"
-#include "workflow/command_template.hpp"
+#include "project/command_template.hpp"
 
 namespace zkbench::queue::slurm {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "util/error.hpp"
-#include "workflow/fleet_config.hpp"
+#include "project/fleet_config.hpp"
 
 namespace zkbench::queue::slurm {
 

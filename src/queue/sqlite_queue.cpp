@@ -14,16 +14,9 @@ namespace zkbench::queue {
 namespace {
 
 using store::Dialect;
+using store::SqliteRow;
 using store::Statement;
 
-/// sql::read_job's view of the current row of a statement.
-struct SqliteRow {
-  const Statement& stmt;
-  std::int64_t int_at(int i) const { return stmt.column_int(i); }
-  std::optional<std::int64_t> optional_int_at(int i) const { return stmt.column_optional_int(i); }
-  std::string text_at(int i) const { return stmt.column_text(i); }
-  std::optional<std::string> optional_text_at(int i) const { return stmt.column_optional_text(i); }
-};
 
 /// Gives job `id` to `worker` with a fresh lease (`take_sql`: sql::k_take or sql::k_take_queued).
 Result<void> take_job(store::SqliteDb& db, const char* take_sql, std::int64_t id, std::string_view worker,

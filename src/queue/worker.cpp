@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/clock.hpp"
-#include "workflow/machine_lock.hpp"
+#include "project/machine_lock.hpp"
 
 namespace zkbench::queue {
 

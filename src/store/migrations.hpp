@@ -4,8 +4,8 @@
 // Every backend keeps the same versions: version N means the same tables and columns on SQLite and
 // on PostgreSQL. The SQL is written in the dialect both accept (INTEGER, BIGINT, DOUBLE PRECISION,
 // TEXT; timestamps as BIGINT microseconds since the Unix epoch; booleans as INTEGER 0/1; JSON as TEXT).
-// The constructs that differ are spelled as placeholders and rendered per dialect by render_sql():
-// `{id}` (the auto-generated id column) and `{blob}` (a column of bytes).
+// The constructs that differ are spelled as placeholders and rendered per dialect by render_sql()
+// (sql_dialect.hpp): `{id}` (the auto-generated id column) and `{blob}` (a column of bytes).
 //
 // Applied versions are recorded in a `schema_migrations` table (version, description, applied_at_us);
 // the store's schema version is its largest version. A database without that table but with other
@@ -17,13 +17,12 @@
 #include <span>
 #include <string>
 
+#include "store/sql_dialect.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::store {
 
 class SqliteDb;
-
-enum class Dialect { sqlite, postgresql };
 
 struct Migration {
   int version;             // 1, 2, 3, ... contiguous

@@ -49,6 +49,19 @@ PgParams& PgParams::add(std::string_view value) {
   return *this;
 }
 
+PgParams& PgParams::add(Blob value) {
+  static constexpr char k_digits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(value.bytes.size() * 2);
+  for (const char c : value.bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    hex.push_back(k_digits[byte >> 4]);
+    hex.push_back(k_digits[byte & 0x0f]);
+  }
+  m_values.emplace_back(std::move(hex));
+  return *this;
+}
+
 std::vector<const char*> PgParams::pointers() const {
   std::vector<const char*> pointers;
   pointers.reserve(m_values.size());
@@ -61,6 +74,14 @@ std::vector<const char*> PgParams::pointers() const {
 pqxx::result pg_exec(pqxx::transaction_base& tx, const std::string& sql, const PgParams& params) {
   const std::vector<const char*> pointers = params.pointers();
   return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(pointers));
+}
+
+pqxx::result pg_exec_shared(pqxx::transaction_base& tx, std::string_view text, const PgParams& params) {
+  return pg_exec(tx, render_sql(text, Dialect::postgresql), params);
+}
+
+std::int64_t pg_insert(pqxx::transaction_base& tx, std::string_view text, const PgParams& params) {
+  return pg_int(pg_exec_shared(tx, text, params)[0][0]);
 }
 
 std::int64_t pg_int(const pqxx::field& field) {

@@ -15,6 +15,7 @@
 
 #include <pqxx/pqxx>
 
+#include "store/sql_dialect.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::store {
@@ -29,6 +30,8 @@ public:
   PgParams& add(std::string_view value);
   PgParams& add(const char* value) { return add(std::string_view(value)); }
   PgParams& add(const std::string& value) { return add(std::string_view(value)); }
+  /// Bytes, sent as their hex text: the statement decodes them (`{blob_in:$N}`, sql_dialect.hpp).
+  PgParams& add(Blob value);
   template <typename T>
   PgParams& add(const std::optional<T>& value) {
     if (value) {
@@ -46,6 +49,10 @@ private:
 
 /// Runs one statement with `params` in `tx`. Throws libpqxx's exceptions (PgDb::transact catches them).
 pqxx::result pg_exec(pqxx::transaction_base& tx, const std::string& sql, const PgParams& params = {});
+/// pg_exec of a statement written once for both databases (sql_dialect.hpp), rendered for PostgreSQL.
+pqxx::result pg_exec_shared(pqxx::transaction_base& tx, std::string_view text, const PgParams& params = {});
+/// pg_exec_shared of an INSERT that ends in `{returning_id}`: the new row's id.
+std::int64_t pg_insert(pqxx::transaction_base& tx, std::string_view text, const PgParams& params);
 
 // Field readers: exact integers and doubles (std::from_chars), text; the optional_ forms give nullopt
 // for NULL.
@@ -55,6 +62,28 @@ std::string pg_text(const pqxx::field& field);
 std::optional<std::int64_t> pg_optional_int(const pqxx::field& field);
 std::optional<double> pg_optional_double(const pqxx::field& field);
 std::optional<std::string> pg_optional_text(const pqxx::field& field);
+
+/// A result row, as row_codec.hpp's readers take a row (columns 0-based).
+struct PgRow {
+  const pqxx::row& row;
+  bool is_null_at(int i) const { return row[i].is_null(); }
+  std::int64_t int_at(int i) const { return pg_int(row[i]); }
+  std::optional<std::int64_t> optional_int_at(int i) const { return pg_optional_int(row[i]); }
+  double double_at(int i) const { return pg_double(row[i]); }
+  std::optional<double> optional_double_at(int i) const { return pg_optional_double(row[i]); }
+  std::string text_at(int i) const { return pg_text(row[i]); }
+  std::optional<std::string> optional_text_at(int i) const { return pg_optional_text(row[i]); }
+};
+
+/// `read(PgRow)` of every row of `rows` (a row_codec.hpp reader that cannot fail).
+template <typename Read>
+auto read_rows(const pqxx::result& rows, Read read) -> std::vector<decltype(read(std::declval<PgRow>()))> {
+  std::vector<decltype(read(std::declval<PgRow>()))> out;
+  for (const auto& row : rows) {
+    out.push_back(read(PgRow{row}));
+  }
+  return out;
+}
 
 /// One PostgreSQL connection. Move-only. Not thread-safe: callers serialize.
 class PgDb {

@@ -1,26 +1,15 @@
 // PostgresStore's profiles (schema version 5): the profiler's bytes in a BYTEA column. Parameters and
-// results travel as text here, so the bytes cross the connection as hex (decode/encode on the server).
+// results travel as text here, so the bytes cross the connection as hex (`{blob_in:$N}` and
+// `{blob_out:column}` in store_sql.hpp: decode/encode on the server).
 #include <fmt/format.h>
 
 #include "store/postgres_store.hpp"
-#include "store/profile_columns.hpp"
 #include "store/row_codec.hpp"
+#include "store/store_sql.hpp"
 
 namespace zkbench::store {
 
 namespace {
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    hex.push_back(k_digits[byte >> 4]);
-    hex.push_back(k_digits[byte & 0x0f]);
-  }
-  return hex;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') {
@@ -52,70 +41,32 @@ Result<std::string> from_hex(std::string_view hex, std::int64_t profile_id, cons
   return bytes;
 }
 
-ProfileRecord read_profile(const pqxx::row& row) {
-  ProfileRecord p;
-  p.id = pg_int(row[0]);
-  p.created_at_us = pg_int(row[1]);
-  p.kind = pg_text(row[2]);
-  p.zkvm = pg_text(row[3]);
-  p.format = pg_text(row[4]);
-  p.input = pg_text(row[5]);
-  p.title = pg_text(row[6]);
-  p.commit = pg_text(row[7]);
-  p.file_name = pg_text(row[8]);
-  p.experiment_number = narrow(pg_optional_int(row[9]));
-  p.baseline_id = pg_optional_int(row[10]);
-  p.size_bytes = static_cast<std::size_t>(pg_int(row[11]));
-  return p;
-}
-
 } // namespace
 
 Result<std::int64_t> PostgresStore::add_profile(const ProfileRecord& profile) {
   ZKBENCH_TRY(check_profile_kind(profile));
   std::lock_guard lock(m_mutex);
   return m_db.transact("adding a profile", [&](pqxx::work& tx) -> Result<std::int64_t> {
-    return pg_int(pg_exec(tx,
-                          fmt::format("INSERT INTO profiles ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                                      "decode($9, 'hex'), $10, $11) RETURNING id",
-                                      k_profile_insert_columns),
-                          PgParams()
-                              .add(profile.created_at_us)
-                              .add(profile.kind)
-                              .add(profile.zkvm)
-                              .add(profile.format)
-                              .add(profile.input)
-                              .add(profile.title)
-                              .add(profile.commit)
-                              .add(profile.file_name)
-                              .add(to_hex(profile.content))
-                              .add(widen(profile.experiment_number))
-                              .add(profile.baseline_id))[0][0]);
+    PgParams params;
+    return pg_insert(tx, sql::k_insert_profile, profile_params(params, profile));
   });
 }
 
 Result<std::vector<ProfileRecord>> PostgresStore::list_profiles() {
   std::lock_guard lock(m_mutex);
   return m_db.transact("listing profiles", [&](pqxx::work& tx) -> Result<std::vector<ProfileRecord>> {
-    std::vector<ProfileRecord> out;
-    for (const auto& row : pg_exec(tx, fmt::format("SELECT {} FROM profiles ORDER BY id", k_profile_select_columns))) {
-      out.push_back(read_profile(row));
-    }
-    return out;
+    return read_rows(pg_exec_shared(tx, sql::k_list_profiles), read_profile<PgRow>);
   });
 }
 
 Result<ProfileRecord> PostgresStore::get_profile(std::int64_t profile_id) {
   std::lock_guard lock(m_mutex);
   return m_db.transact("reading a profile", [&](pqxx::work& tx) -> Result<ProfileRecord> {
-    const pqxx::result rows = pg_exec(tx,
-                                      fmt::format("SELECT {}, encode(content, 'hex') FROM profiles WHERE id = $1",
-                                                  k_profile_select_columns),
-                                      PgParams().add(profile_id));
+    const pqxx::result rows = pg_exec_shared(tx, sql::k_get_profile, PgParams().add(profile_id));
     if (rows.empty()) {
       return make_error(fmt::format("no profile {} in store '{}'", profile_id, location()));
     }
-    ProfileRecord profile = read_profile(rows[0]);
+    ProfileRecord profile = read_profile(PgRow{rows[0]});
     ZKBENCH_TRY_ASSIGN(content, from_hex(pg_text(rows[0][12]), profile_id, location()));
     profile.content = std::move(*content);
     return profile;

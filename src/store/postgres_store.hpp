@@ -63,6 +63,10 @@ private:
   PostgresStore(PgDb db, int schema_version, std::filesystem::path artifacts_dir)
       : m_db(std::move(db)), m_schema_version(schema_version), m_artifacts_dir(std::move(artifacts_dir)) {}
 
+  /// Fails (naming the store) unless `find_sql` (a store_sql.hpp k_find_*: `$1` the id) finds a row in
+  /// `tx`, with the lock that statement takes.
+  Result<void> require_row(pqxx::work& tx, const char* find_sql, const char* what, std::int64_t id);
+
   std::mutex m_mutex;
   PgDb m_db;
   int m_schema_version = 0;

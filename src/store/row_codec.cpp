@@ -5,13 +5,6 @@
 
 namespace zkbench::store {
 
-const char* const k_session_select = R"sql(
-SELECT s.id, s.kind, s.argv, s.host, s.working_dir, s.started_at_us, s.finished_at_us, s.status, s.machine_class,
-       (SELECT COUNT(*) FROM benchmarks b WHERE b.session_id = s.id),
-       (SELECT COUNT(*) FROM runs r JOIN benchmarks b ON r.benchmark_id = b.id WHERE b.session_id = s.id)
-FROM sessions s
-)sql";
-
 std::optional<core::RunStatus> run_status_from_string(std::string_view text) {
   for (core::RunStatus status : {core::RunStatus::success, core::RunStatus::failed, core::RunStatus::signaled,
                                  core::RunStatus::timed_out}) {
@@ -49,6 +42,13 @@ std::vector<int> experiment_numbers_from_json(const std::string& text) {
 Result<void> check_note_kind(const std::string& kind) {
   if (kind != "learning" && kind != "idea") {
     return make_error(fmt::format("a note is a 'learning' or an 'idea', not '{}'", kind));
+  }
+  return {};
+}
+
+Result<void> check_profile_kind(const ProfileRecord& profile) {
+  if (profile.kind != "profile" && profile.kind != "diff") {
+    return make_error(fmt::format("a stored profile is a 'profile' or a 'diff', not '{}'", profile.kind));
   }
   return {};
 }

@@ -71,6 +71,14 @@ Result<void> Statement::bind_blob(int index, std::string_view bytes) {
   return check_bind(sqlite3_bind_blob64(m_stmt, index, data, bytes.size(), SQLITE_TRANSIENT), index);
 }
 
+SqliteParams& SqliteParams::add(Blob value) {
+  ++m_index;
+  if (m_result) {
+    m_result = m_stmt.bind_blob(m_index, value.bytes);
+  }
+  return *this;
+}
+
 Result<void> Statement::bind_null(int index) {
   return check_bind(sqlite3_bind_null(m_stmt, index), index);
 }

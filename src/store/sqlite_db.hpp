@@ -10,7 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "store/sql_dialect.hpp"
 #include "util/error.hpp"
 
 struct sqlite3;
@@ -68,6 +71,73 @@ private:
   sqlite3_stmt* m_stmt = nullptr;
   std::string m_context; // "'<file>'", used in error messages
 };
+
+/// The current row of a statement, as row_codec.hpp's readers take a row (columns 0-based).
+struct SqliteRow {
+  const Statement& stmt;
+  bool is_null_at(int i) const { return stmt.is_null(i); }
+  std::int64_t int_at(int i) const { return stmt.column_int(i); }
+  std::optional<std::int64_t> optional_int_at(int i) const { return stmt.column_optional_int(i); }
+  double double_at(int i) const { return stmt.column_double(i); }
+  std::optional<double> optional_double_at(int i) const { return stmt.column_optional_double(i); }
+  std::string text_at(int i) const { return stmt.column_text(i); }
+  std::optional<std::string> optional_text_at(int i) const { return stmt.column_optional_text(i); }
+};
+
+/// Binds a statement's parameters in order (1, 2, ...), the way PgParams collects them, so that one
+/// function (row_codec.hpp's *_params) fills either. A nullopt binds NULL. The first failure is
+/// kept, and done() returns it.
+class SqliteParams {
+public:
+  explicit SqliteParams(Statement& stmt) : m_stmt(stmt) {}
+  SqliteParams& add(std::int64_t value) { return bind(value); }
+  SqliteParams& add(int value) { return bind(std::int64_t{value}); }
+  SqliteParams& add(double value) { return bind(value); }
+  SqliteParams& add(std::string_view value) { return bind(value); }
+  SqliteParams& add(const char* value) { return bind(std::string_view(value)); }
+  SqliteParams& add(const std::string& value) { return bind(std::string_view(value)); }
+  SqliteParams& add(Blob value);
+  template <typename T>
+  SqliteParams& add(const std::optional<T>& value) {
+    if (value) {
+      return add(*value);
+    }
+    ++m_index;
+    if (m_result) {
+      m_result = m_stmt.bind_null(m_index);
+    }
+    return *this;
+  }
+  Result<void> done() const { return m_result; }
+
+private:
+  template <typename T>
+  SqliteParams& bind(const T& value) {
+    ++m_index;
+    if (m_result) {
+      m_result = m_stmt.bind(m_index, value);
+    }
+    return *this;
+  }
+
+  Statement& m_stmt;
+  int m_index = 0;
+  Result<void> m_result;
+};
+
+/// Steps `stmt` to its end and returns `read(SqliteRow)` of every row (a row_codec.hpp reader that
+/// cannot fail). Error: SQLite's, from a step.
+template <typename Read>
+auto read_rows(Statement& stmt, Read read) -> Result<std::vector<decltype(read(std::declval<SqliteRow>()))>> {
+  std::vector<decltype(read(std::declval<SqliteRow>()))> out;
+  for (;;) {
+    ZKBENCH_TRY_ASSIGN(row, stmt.step());
+    if (!*row) {
+      return out;
+    }
+    out.push_back(read(SqliteRow{stmt}));
+  }
+}
 
 enum class OpenFlags { read_write_create, read_write };
 

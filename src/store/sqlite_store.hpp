@@ -60,20 +60,19 @@ public:
   std::string location() const override { return m_db.path().string(); }
 
 private:
-  /// The statement for `sql`, prepared on first use and reset (bindings cleared) for this one.
-  Result<Statement*> cached(const std::string& sql);
+  /// Prepares the shared statement text `text` (store_sql.hpp) rendered for SQLite.
+  Result<Statement> prepare(const char* text);
+  /// The statement for `text`, prepared on first use and reset (bindings cleared) for this one.
+  Result<Statement*> cached(const char* text);
   SqliteStore(SqliteDb db, int schema_version, std::filesystem::path artifacts_dir)
       : m_db(std::move(db)), m_schema_version(schema_version), m_artifacts_dir(std::move(artifacts_dir)) {}
 
-  Result<void> require_row(const char* table, const char* what, std::int64_t id);
-  /// Reads every row of a statement that selects k_session_select's columns.
+  /// Fails (naming the store) unless `find_sql` (a store_sql.hpp k_find_*: `$1` the id) finds a row.
+  Result<void> require_row(const char* find_sql, const char* what, std::int64_t id);
+  /// Reads every row of a statement that selects sql::k_list_sessions' columns (read_session).
   Result<std::vector<SessionRecord>> read_sessions(Statement& stmt);
   Result<std::vector<core::Run>> load_runs(std::int64_t benchmark_id);
   Result<void> insert_run_details(std::int64_t run_id, const core::Run& run);
-  /// Binds every column of an experiment but id (1..15, in the order of k_experiment_columns).
-  Result<void> bind_experiment(Statement& stmt, const ExperimentRecord& experiment);
-  /// The links a SELECT of owner, owner_id, input, session_id returns.
-  static Result<std::vector<SessionLink>> read_links(Statement& stmt);
 
   std::mutex m_mutex;
   SqliteDb m_db;

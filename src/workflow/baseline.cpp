@@ -4,7 +4,7 @@
 
 #include "report/exporter.hpp"
 #include "stats/descriptive.hpp"
-#include "workflow/environment.hpp"
+#include "project/environment.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
 

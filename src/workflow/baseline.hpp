@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "util/error.hpp"
-#include "workflow/status_file.hpp"
-#include "workflow/workspace.hpp"
+#include "project/status_file.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 

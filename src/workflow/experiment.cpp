@@ -9,7 +9,7 @@
 #include "util/strings.hpp"
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
-#include "workflow/environment.hpp"
+#include "project/environment.hpp"
 #include "workflow/input_verdict.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
@@ -184,10 +184,12 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
   }
   const std::filesystem::path dir = ws.experiment_dir(e);
   WORKFLOW_TRY(write_file_atomically(dir / "results.json", e.details_json));
-  WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
-                                                           : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
-                                                                         e.experiment_number(), e.name, e.verdict,
-                                                                         e.close_reason)));
+  if (!verdict_md.empty() || !std::filesystem::exists(dir / "verdict.md")) { // a resumed finish keeps the run's own
+    WORKFLOW_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
+                                                             : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
+                                                                           e.experiment_number(), e.name, e.verdict,
+                                                                           e.close_reason)));
+  }
   if (e.outcome() == core::Outcome::keep) { // merging an already merged branch changes nothing
     auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
     if (!note) {
@@ -197,6 +199,26 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
     }
   }
   return warnings;
+}
+
+// What finish_decided has not done yet for a decided experiment (empty: finished): a run killed while
+// finishing leaves any prefix of its steps done.
+std::vector<std::string> unfinished_steps(Workspace& ws, const store::ExperimentRecord& e) {
+  std::vector<std::string> missing;
+  if (!ws.git.branch_exists(e.branch)) {
+    missing.push_back("branch " + e.branch);
+  }
+  const std::filesystem::path dir = ws.experiment_dir(e);
+  for (const char* file : {"results.json", "verdict.md"}) {
+    if (!std::filesystem::exists(dir / file)) {
+      missing.emplace_back(file);
+    }
+  }
+  if (e.outcome() == core::Outcome::keep &&
+      !(ws.git.branch_exists(e.branch) && ws.git.run({"merge-base", "--is-ancestor", e.branch, k_accumulator_branch}))) {
+    missing.push_back(fmt::format("merge into {}", k_accumulator_branch));
+  }
+  return missing;
 }
 
 } // namespace
@@ -509,7 +531,9 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
-  if (e.state() == core::ExperimentStatus::done && !ws.git.branch_exists(e.branch)) {
+  if (const auto unfinished =
+          e.state() == core::ExperimentStatus::done ? unfinished_steps(ws, e) : std::vector<std::string>{};
+      !unfinished.empty()) {
     // zkbench was killed after recording the decision and before finishing it: finish now.
     auto finished = finish_decided(ws, e, "");
     if (!finished) {
@@ -518,8 +542,8 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
     outcome.warnings = *finished;
     outcome.reason = e.close_reason;
     outcome.warnings.push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
-                                           "finishing: its branch and files are complete now",
-                                           number, e.verdict));
+                                           "finishing: done now ({})",
+                                           number, e.verdict, util::join(unfinished, ", ")));
     return outcome;
   }
   if (e.state() == core::ExperimentStatus::done || e.state() == core::ExperimentStatus::closed) {

@@ -14,8 +14,8 @@
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
 #include "workflow/input_verdict.hpp"
-#include "workflow/status_file.hpp"
-#include "workflow/workspace.hpp"
+#include "project/status_file.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 

@@ -8,7 +8,7 @@
 #include "stats/descriptive.hpp"
 #include "verdict/drift.hpp"
 #include "workflow/measure_inputs.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 

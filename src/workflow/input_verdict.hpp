@@ -15,9 +15,9 @@
 #include "verdict/decide.hpp"
 #include "verdict/policy.hpp"
 #include "verdict/sequential.hpp"
-#include "workflow/config.hpp"
-#include "workflow/inputs.hpp"
-#include "workflow/status_file.hpp"
+#include "project/config.hpp"
+#include "project/inputs.hpp"
+#include "project/status_file.hpp"
 
 namespace zkbench::workflow {
 

@@ -9,9 +9,9 @@
 #include "stats/descriptive.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
-#include "workflow/command_template.hpp"
-#include "workflow/git.hpp"
-#include "workflow/workspace.hpp"
+#include "project/command_template.hpp"
+#include "project/git.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 

@@ -18,8 +18,8 @@
 #include "measure/run_loop.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
-#include "workflow/config.hpp"
-#include "workflow/status_file.hpp"
+#include "project/config.hpp"
+#include "project/status_file.hpp"
 
 namespace zkbench::workflow {
 

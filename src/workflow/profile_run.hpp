@@ -11,7 +11,7 @@
 
 #include "store/profile_record.hpp"
 #include "util/error.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 

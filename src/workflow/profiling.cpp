@@ -1,5 +1,5 @@
 #include "workflow/profiling.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 #include <fmt/format.h>
 
@@ -8,8 +8,8 @@
 #include "profile/render.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"
-#include "workflow/command_template.hpp"
-#include "workflow/git.hpp"
+#include "project/command_template.hpp"
+#include "project/git.hpp"
 #include "workflow/measure_inputs.hpp"
 
 namespace zkbench::workflow {

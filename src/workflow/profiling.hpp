@@ -12,7 +12,7 @@
 
 #include "store/store.hpp"
 #include "util/error.hpp"
-#include "workflow/config.hpp"
+#include "project/config.hpp"
 
 namespace zkbench::workflow {
 

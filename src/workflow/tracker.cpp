@@ -8,7 +8,7 @@
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
-#include "workflow/probe.hpp"
+#include "project/probe.hpp"
 
 namespace zkbench::workflow {
 

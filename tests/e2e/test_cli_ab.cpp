@@ -7,7 +7,7 @@
 using namespace zkbench;
 
 TEST(CliAb, faster_candidate_is_keep_found_early) {
-  const auto r = test::run_zkbench("ab --strategy sequential --json 'sleep 0.04' 'sleep 0.02'");
+  const auto r = test::run_zkbench("ab --strategy sequential --json 'sleep 0.1' 'sleep 0.05'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto doc = nlohmann::json::parse(r.output);
   EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP") << r.output;
@@ -26,7 +26,12 @@ TEST(CliAb, faster_candidate_is_keep_found_early) {
 }
 
 TEST(CliAb, fixed_strategy_runs_the_given_count_and_flags_a_regression) {
-  const auto r = test::run_zkbench("ab --strategy fixed --runs 4 --json 'sleep 0.02' 'sleep 0.04'");
+  // The regression is in a deterministic metric: a doubled sleep was not one on a loaded machine (one
+  // slow baseline run among 4 makes a 20 ms difference insignificant, as it would for a user).
+  test::TempDir dir;
+  test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: steps\n");
+  const auto r = test::run_zkbench("ab --strategy fixed --runs 4 --json --policy '" + (dir / "policy.yaml").string() +
+                                   "' --metric 'steps=steps: (\\d+)' 'echo steps: 1000' 'echo steps: 2000'");
   EXPECT_EQ(r.exit_code, 4) << r.output;
   const auto doc = nlohmann::json::parse(r.output);
   EXPECT_EQ(doc.at("runs_used").at("baseline"), 4);

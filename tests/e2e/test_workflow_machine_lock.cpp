@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "support/fixtures.hpp"
-#include "workflow/machine_lock.hpp"
+#include "project/machine_lock.hpp"
 
 using namespace zkbench::workflow;
 using zkbench::test::read_file;

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/dashboard_loader.hpp"
+#include "dashboard/dashboard_loader.hpp"
 #include "profile/parse.hpp"
 #include "store/store.hpp"
 #include "support/workflow_repo.hpp"
@@ -190,7 +190,7 @@ TEST(WorkflowProfilesE2e, experiments_keep_their_profile_and_diff_and_the_dashbo
 
   // The loader: 3 rounds instead of 7 shrink work, sum_to and depth; sum_to by its sum of n over the
   // rounds, (1000+1001+1002) / (1000+...+1006) - 1 = -57%.
-  const auto dashboard = zkbench::cli::load_dashboard(*store, {repo.dir(), "time"});
+  const auto dashboard = zkbench::dashboard::load_dashboard(*store, {repo.dir(), "time"});
   ASSERT_TRUE(dashboard) << dashboard.error().message;
   ASSERT_EQ(dashboard->experiments.size(), 1u);
   const auto& experiment = dashboard->experiments.front();

@@ -13,28 +13,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/process.hpp"
 #include "support/workflow_repo.hpp"
 
 using zkbench::test::CliResult;
 using zkbench::test::read_file;
+using zkbench::test::spawn_zkbench;
 using zkbench::test::WorkflowRepo;
 
 namespace {
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-// Starts `zkbench <args>` in `dir` as a child process (output to `log`); returns its pid.
-pid_t spawn_zkbench(const std::filesystem::path& dir, const std::string& args, const std::filesystem::path& log) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const std::string line = "cd '" + dir.string() + "' && exec '" + ZKBENCH_BINARY + "' " + args + " >'" +
-                             log.string() + "' 2>&1 </dev/null";
-    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  return pid;
 }
 
 // Waits until `predicate` holds, polling every 50 ms, for at most `limit`.

@@ -11,7 +11,7 @@
 
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
-#include "workflow/status_file.hpp"
+#include "project/status_file.hpp"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
 #include "support/pg_fleet.hpp"
-#include "workflow/machine_lock.hpp"
+#include "project/machine_lock.hpp"
 
 using zkbench::test::pg_store_url;
 using zkbench::test::read_file;

@@ -14,7 +14,7 @@
 #include "support/pg_fleet.hpp"
 #include "support/slurm_cluster.hpp"
 #include "support/workflow_repo.hpp"
-#include "workflow/status_file.hpp"
+#include "project/status_file.hpp"
 
 using zkbench::test::CliResult;
 using zkbench::test::WorkflowRepo;

@@ -38,6 +38,19 @@ inline pid_t spawn_process(const std::vector<std::string>& argv, const std::file
   return pid;
 }
 
+/// Starts `zkbench <args>` (args as a shell would split them) in `dir`, with stdout+stderr to `log`
+/// and no stdin; returns its pid. The zkbench process replaces the shell: the pid is zkbench's.
+inline pid_t spawn_zkbench(const std::filesystem::path& dir, const std::string& args, const std::filesystem::path& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string line = "cd '" + dir.string() + "' && exec '" + ZKBENCH_BINARY + "' " + args + " >'" +
+                             log.string() + "' 2>&1 </dev/null";
+    ::execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
 /// Waits for `pid`; returns its exit code (128 + signal when killed).
 inline int wait_process(pid_t pid) {
   int status = 0;

@@ -11,7 +11,7 @@
 #include "support/model_executor.hpp"
 #include "workflow/baseline.hpp"
 #include "workflow/experiment.hpp"
-#include "workflow/workspace.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 namespace {
@@ -335,6 +335,41 @@ TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the
   EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
   EXPECT_TRUE(std::filesystem::exists(dir / "verdict.md"));
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-finish-KEEP bench/accumulator"), 0);
+}
+
+TEST(WorkflowExperiment, an_experiment_killed_at_any_step_of_finishing_is_finished_by_the_next_run) {
+  // Each state a kill can leave: finish_decided renames, writes results.json, writes verdict.md, merges.
+  for (int done_steps = 1; done_steps <= 3; ++done_steps) {
+    SCOPED_TRACE(done_steps);
+    auto r = ready();
+    const int n = r->project.experiment(r->ws, "finish");
+    r->model->candidate_factor = 0.7;
+    auto decided = run(*r, n);
+    ASSERT_TRUE(decided && decided->experiment.verdict == "KEEP");
+    const auto dir = r->ws.experiment_dir(decided->experiment);
+    const std::string verdict_md = zkbench::test::read_file(dir / "verdict.md");
+    ASSERT_EQ(sh(r->project.dir(), "git branch -D bench/accumulator"), 0); // the merge is the last step
+    if (done_steps < 3) {
+      std::filesystem::remove(dir / "verdict.md");
+    }
+    if (done_steps < 2) {
+      std::filesystem::remove(dir / "results.json");
+    }
+    r->model->calls.clear();
+    auto again = run(*r, n);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(r->model->count("bench"), 0u); // nothing measured again
+    EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "verdict.md"));
+    if (done_steps == 3) { // the run's own verdict.md is kept, not replaced by the short one
+      EXPECT_EQ(zkbench::test::read_file(dir / "verdict.md"), verdict_md);
+    }
+    EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-finish-KEEP bench/accumulator"), 0);
+    // Finished now: a third run says it is decided.
+    auto third = run(*r, n);
+    ASSERT_FALSE(third);
+    EXPECT_NE(third.error().message.find("already decided"), std::string::npos) << third.error().message;
+  }
 }
 
 TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_is_discard) {

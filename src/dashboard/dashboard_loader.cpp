@@ -1,0 +1,434 @@
+// The dashboard from the store and the project's files.
+#include "dashboard/dashboard_loader.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "core/experiment.hpp"
+#include "dashboard/dashboard_slurm.hpp"
+#include "project/status_file.hpp"
+#include "project/workspace.hpp"
+#include "verdict/decide.hpp"
+
+namespace zkbench::dashboard {
+
+namespace {
+
+namespace fs = std::filesystem;
+using report::Dashboard;
+
+constexpr std::size_t k_patch_limit = 256 * 1024; // a page with a larger patch links the file instead
+constexpr std::size_t k_profile_functions = 6;     // bars per side of an experiment's profile chart
+
+std::string date_of(std::int64_t us) {
+  const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
+  return fmt::format("{:%Y-%m-%d}", fmt::gmtime(seconds));
+}
+
+// environment.yaml as "section.key" -> value lines, in the file's order.
+void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      const std::string key = entry.first.as<std::string>("?");
+      flatten(entry.second, prefix.empty() ? key : prefix + "." + key, out);
+    }
+  } else if (node.IsSequence()) {
+    std::vector<std::string> items;
+    for (const auto& item : node) {
+      items.push_back(item.IsScalar() ? item.as<std::string>("") : YAML::Dump(item));
+    }
+    out.emplace_back(prefix, fmt::format("{}", fmt::join(items, ", ")));
+  } else if (node.IsScalar()) {
+    out.emplace_back(prefix, node.as<std::string>(""));
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> environment_of(const std::string& yaml) {
+  std::vector<std::pair<std::string, std::string>> out;
+  try {
+    flatten(YAML::Load(yaml), "", out);
+  } catch (const YAML::Exception&) {
+    out.emplace_back("environment", "(environment.yaml does not parse)");
+  }
+  return out;
+}
+
+std::string read_bounded(const fs::path& path, std::size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return "";
+  }
+  std::string text(limit, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(limit));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+// The last lines of a log: only its tail is read, however long the log has grown.
+std::vector<std::string> tail_lines(const fs::path& path, std::size_t count) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    return {};
+  }
+  const std::streamoff size = in.tellg();
+  const std::streamoff start = std::max<std::streamoff>(0, size - 64 * 1024);
+  in.seekg(start);
+  std::string text(static_cast<std::size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    lines.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    begin = end == std::string::npos ? text.size() : end + 1;
+  }
+  if (start > 0 && !lines.empty()) {
+    lines.erase(lines.begin()); // probably cut in the middle
+  }
+  if (lines.size() > count) {
+    lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
+  }
+  return lines;
+}
+
+std::optional<double> percent(const std::optional<double>& fraction) {
+  return fraction ? std::optional<double>(*fraction * 100) : std::nullopt;
+}
+
+// Runs per input of the sessions linked to one owner (a baseline's inputs, an experiment).
+using RunsByInput = std::map<std::string, std::vector<double>>;
+
+// The key of the baseline runs measured beside an experiment's candidate, in RunsByInput.
+constexpr const char* k_beside_suffix = "#baseline";
+
+Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std::pair<std::string, std::int64_t>>& sessions,
+                                     const std::string& metric) {
+  RunsByInput runs;
+  for (const auto& [input, session_id] : sessions) {
+    auto benchmarks = store.load_benchmarks(session_id);
+    if (!benchmarks) {
+      return tl::unexpected(benchmarks.error());
+    }
+    std::vector<double>& values = runs[input];
+    // The numbers the verdict judged: the primary metric when every run of the session has it, else
+    // time (verdict::judged_metric's fallback).
+    std::string judged = metric;
+    for (const core::Benchmark& benchmark : *benchmarks) {
+      judged = verdict::judged_metric(benchmark, benchmark, judged);
+    }
+    for (const core::Benchmark& benchmark : *benchmarks) {
+      // An experiment's session holds both sides (the baseline's build measured beside it): the
+      // candidate's runs are the experiment's; the baseline side's are kept apart ("<input>#baseline").
+      const auto side = benchmark.parameters.find("side");
+      std::vector<double>& into = side != benchmark.parameters.end() && side->second == "baseline"
+                                      ? runs[input + k_beside_suffix]
+                                      : values;
+      const std::vector<double> more = verdict::primary_values(benchmark, judged);
+      into.insert(into.end(), more.begin(), more.end());
+    }
+  }
+  return runs;
+}
+
+report::Estimate summary_estimate(const core::ResultSummary& summary) {
+  report::Estimate estimate;
+  estimate.mean = std::isnan(summary.mean) ? 0.0 : summary.mean;
+  estimate.n = summary.runs;
+  return estimate;
+}
+
+// One input's stopping trace as the dashboard's points in percent. Looks whose interval was still
+// unbounded are left out: the chart has nothing to draw for them.
+void apply_trace(report::Experiment& experiment, const core::InputResult& input) {
+  experiment.stopping.clear();
+  experiment.stopped_at = input.stopped_at;
+  for (const core::ResultLook& look : input.trace) {
+    if (look.change && look.low && look.high) {
+      experiment.stopping.push_back({look.pairs, *look.change * 100, *look.low * 100, *look.high * 100});
+    }
+  }
+}
+
+// The results of `zkbench exp run`: per-input figures of the primary metric, the reason, and the
+// stopping trace of a sequential run (of the heaviest input that has one: the dashboard draws one trace
+// per experiment).
+void apply_results(report::Experiment& experiment, const core::ExperimentResults& results, const std::string& metric) {
+  if (!results.reason.empty()) {
+    experiment.reasoning = results.reason;
+  }
+  double weight_sum = 0, low_sum = 0, high_sum = 0;
+  bool all_bounded = true;
+  std::optional<double> trace_weight;
+  for (const core::InputResult& in : results.inputs) {
+    report::InputResult input;
+    input.input = in.input;
+    input.verdict = in.verdict ? core::outcome_of(*in.verdict) : core::Outcome::none;
+    input.change_pct = percent(in.change);
+    if (in.gpu) {
+      input.gpu = report::GpuFigures{in.gpu->runs, in.gpu->energy_joules_median, in.gpu->memory_peak_bytes,
+                                     in.gpu->throttled_runs};
+    }
+    if (const core::MetricResult* m = in.metric(metric)) {
+      input.baseline = summary_estimate(m->baseline);
+      input.candidate = summary_estimate(m->candidate);
+      input.change_ci_low_pct = percent(m->ci_low);
+      input.change_ci_high_pct = percent(m->ci_high);
+    }
+    if (in.sequential && (!trace_weight || in.weight > *trace_weight)) {
+      apply_trace(experiment, in);
+      trace_weight = in.weight;
+    }
+    if (input.change_ci_low_pct && input.change_ci_high_pct) {
+      weight_sum += in.weight;
+      low_sum += in.weight * *input.change_ci_low_pct;
+      high_sum += in.weight * *input.change_ci_high_pct;
+    } else {
+      all_bounded = false;
+    }
+    experiment.inputs.push_back(std::move(input));
+  }
+  // The weighted mean of the inputs' bounds: never narrower than the interval of the weighted change
+  // (the width of a weighted sum is at most the weighted sum of widths), so it errs on the cautious side.
+  if (all_bounded && weight_sum > 0) {
+    experiment.change_ci_low_pct = low_sum / weight_sum;
+    experiment.change_ci_high_pct = high_sum / weight_sum;
+  }
+}
+
+/// The runs per input of baseline `id` (looked up in `baselines`, loaded once into `cache`); nullptr
+/// when `id` is unset or not among them.
+Result<RunsByInput*> baseline_runs_of(store::Store& store, const std::vector<store::BaselineRecord>& baselines,
+                                      const std::optional<std::int64_t>& id, const std::string& metric,
+                                      std::map<std::int64_t, RunsByInput>& cache) {
+  if (!id) {
+    return nullptr;
+  }
+  if (const auto cached = cache.find(*id); cached != cache.end()) {
+    return &cached->second;
+  }
+  const auto found = std::find_if(baselines.begin(), baselines.end(),
+                                  [&](const store::BaselineRecord& b) { return b.id == *id; });
+  if (found == baselines.end()) {
+    return nullptr;
+  }
+  std::vector<std::pair<std::string, std::int64_t>> sessions;
+  for (const store::BaselineInput& input : found->inputs) {
+    sessions.emplace_back(input.input, input.session_id);
+  }
+  auto runs = runs_of_sessions(store, sessions, metric);
+  if (!runs) {
+    return tl::unexpected(runs.error());
+  }
+  return &(cache[*id] = std::move(*runs));
+}
+
+} // namespace
+
+Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& source, StoredProfiles* profiles) {
+  Dashboard dashboard;
+  report::Overview& overview = dashboard.overview;
+  const std::string& metric = source.primary_metric;
+  overview.project = fs::absolute(source.project_dir).lexically_normal().filename().string();
+  overview.primary_metric = metric == "time" ? "wall time" : metric;
+  overview.unit = metric == "time" ? "s" : "";
+  const auto now = std::chrono::system_clock::now();
+  overview.generated_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+  const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+
+  auto baselines = store.list_baselines();
+  if (!baselines) {
+    return tl::unexpected(baselines.error());
+  }
+  RunsByInput baseline_runs;
+  std::int64_t first_at_us = 0;
+  std::int64_t last_at_us = 0;
+  if (!baselines->empty()) {
+    const store::BaselineRecord& baseline = baselines->back();
+    first_at_us = baselines->front().created_at_us;
+    last_at_us = baseline.created_at_us;
+    std::vector<std::pair<std::string, std::int64_t>> sessions;
+    for (const store::BaselineInput& input : baseline.inputs) {
+      sessions.emplace_back(input.input, input.session_id);
+    }
+    auto runs = runs_of_sessions(store, sessions, metric);
+    if (!runs) {
+      return tl::unexpected(runs.error());
+    }
+    baseline_runs = std::move(*runs);
+    report::BaselineSection section;
+    section.commit = baseline.commit;
+    section.environment = environment_of(baseline.environment_yaml);
+    std::vector<double> pooled;
+    for (const store::BaselineInput& input : baseline.inputs) {
+      const std::vector<double>& values = baseline_runs[input.input];
+      pooled.insert(pooled.end(), values.begin(), values.end());
+      section.inputs.push_back({input.input, {{overview.primary_metric, overview.unit, report::estimate_of(values)}}});
+    }
+    section.primary = report::estimate_of(pooled);
+    dashboard.baseline = std::move(section);
+  }
+
+  auto experiments = store.list_experiments();
+  if (!experiments) {
+    return tl::unexpected(experiments.error());
+  }
+  std::optional<StoredProfiles> own_profiles;
+  if (profiles == nullptr) {
+    profiles = &own_profiles.emplace(store);
+  }
+  if (auto listed = profiles->refresh(); !listed) {
+    return tl::unexpected(listed.error());
+  }
+  std::map<std::int64_t, RunsByInput> runs_by_baseline;
+  if (!baselines->empty()) {
+    runs_by_baseline[baselines->back().id] = baseline_runs; // loaded above
+  }
+  for (const store::ExperimentRecord& record : *experiments) {
+    report::Experiment experiment;
+    experiment.number = record.experiment_number();
+    experiment.name = record.name;
+    experiment.status = record.state().value_or(core::ExperimentStatus::planned);
+    experiment.verdict = record.outcome().value_or(core::Outcome::none);
+    experiment.hypothesis = record.hypothesis;
+    experiment.branch = record.branch;
+    experiment.reasoning = record.close_reason;
+    experiment.change_pct = percent(record.change);
+    // Results that are not results.json's form leave the page without per-input figures.
+    if (const auto results = record.results(); results && *results) {
+      apply_results(experiment, **results, metric);
+    }
+    auto links = store.session_links("experiment", record.id);
+    if (!links) {
+      return tl::unexpected(links.error());
+    }
+    std::vector<std::pair<std::string, std::int64_t>> sessions;
+    for (const store::SessionLink& link : *links) {
+      sessions.emplace_back(link.input, link.session_id);
+    }
+    auto runs = runs_of_sessions(store, sessions, metric);
+    if (!runs) {
+      return tl::unexpected(runs.error());
+    }
+    // Baselines are per machine class: an experiment's runs are drawn against the baseline it was
+    // compared with, which need not be the newest (another class may have measured since).
+    auto own_baseline = baseline_runs_of(store, *baselines, record.baseline_id, metric, runs_by_baseline);
+    if (!own_baseline) {
+      return tl::unexpected(own_baseline.error());
+    }
+    RunsByInput& compared_runs = *own_baseline != nullptr ? **own_baseline : baseline_runs;
+    for (const auto& [input_name, values] : *runs) {
+      if (input_name.ends_with(k_beside_suffix)) {
+        continue;
+      }
+      auto it = std::find_if(experiment.inputs.begin(), experiment.inputs.end(),
+                             [&](const report::InputResult& r) { return r.input == input_name; });
+      if (it == experiment.inputs.end()) { // still measuring: no results.json yet
+        report::InputResult input;
+        input.input = input_name;
+        input.baseline = report::estimate_of(compared_runs[input_name]);
+        experiment.inputs.push_back(std::move(input));
+        it = experiment.inputs.end() - 1;
+      }
+      it->candidate_runs = values;
+      // Interleaved experiments were judged against the baseline's build measured beside them.
+      const auto beside = runs->find(input_name + k_beside_suffix);
+      it->baseline_runs = beside != runs->end() ? beside->second : compared_runs[input_name];
+      it->candidate = report::estimate_of(values);
+      if (!it->baseline_runs.empty()) { // the runs give the interval that results.json leaves out
+        it->baseline = report::estimate_of(it->baseline_runs);
+      }
+      experiment.runs_used += static_cast<int>(values.size());
+    }
+    // The trend's point: the baseline's figure moved by the experiment's weighted change, so every
+    // point is on the baseline's scale whatever the inputs' sizes.
+    if (experiment.change_pct && dashboard.baseline && dashboard.baseline->primary) {
+      const double base = dashboard.baseline->primary->mean;
+      report::Estimate point;
+      point.mean = base * (1 + *experiment.change_pct / 100);
+      if (experiment.change_ci_low_pct && experiment.change_ci_high_pct) {
+        point.ci_low = base * (1 + *experiment.change_ci_low_pct / 100);
+        point.ci_high = base * (1 + *experiment.change_ci_high_pct / 100);
+      }
+      point.n = static_cast<std::size_t>(experiment.runs_used);
+      experiment.primary = point;
+    }
+    const fs::path patch = source.project_dir / "benchmarks" / "experiments" /
+                           (record.experiment_number().format() + "-" + record.slug) / "changes.patch";
+    experiment.patch = read_bounded(patch, k_patch_limit);
+    auto changes = profiles->experiment_changes(record.number, record.baseline_id, k_profile_functions);
+    if (!changes) {
+      return tl::unexpected(changes.error());
+    }
+    experiment.profile_up = std::move(changes->up);
+    experiment.profile_down = std::move(changes->down);
+    if (experiment.status == core::ExperimentStatus::running) {
+      overview.running = true;
+    }
+    last_at_us = std::max({last_at_us, record.created_at_us, record.finished_at_us.value_or(0)});
+    dashboard.experiments.push_back(std::move(experiment));
+  }
+
+  for (const auto& [kind, target] : {std::pair<const char*, std::vector<report::Note>*>{"learning", &dashboard.learnings},
+                                     {"idea", &dashboard.backlog}}) {
+    auto notes = store.list_notes(kind);
+    if (!notes) {
+      return tl::unexpected(notes.error());
+    }
+    for (const store::NoteRecord& note : *notes) {
+      target->push_back({note.text, date_of(note.created_at_us), note.done});
+    }
+  }
+  auto conflicts = store.list_conflicts();
+  if (!conflicts) {
+    return tl::unexpected(conflicts.error());
+  }
+  for (const store::ConflictRecord& conflict : *conflicts) {
+    dashboard.conflicts.push_back({conflict.experiments, percent(conflict.combined_change), percent(conflict.best_change),
+                                   conflict.conflict, conflict.note});
+  }
+
+  // A measuring zkbench keeps .zkbench/status.json; one whose process is gone was killed, not running.
+  const fs::path status_path = workflow::status_path(source.project_dir);
+  if (auto text = read_bounded(status_path, 64 * 1024); !text.empty()) {
+    if (auto status = workflow::parse_status_json(text); status && workflow::process_alive(status->pid)) {
+      report::CurrentRun current;
+      current.name = status->command + (status->input.empty() ? "" : " · " + status->input);
+      if (status->command.rfind("exp run ", 0) == 0) {
+        current.experiment =
+            core::ExperimentNumber::parse(status->command.substr(8)).value_or(core::ExperimentNumber()).value();
+      }
+      current.runs_done = status->run;
+      current.runs_total = status->runs;
+      if (!status->log.empty()) {
+        current.log_tail = tail_lines(status->log, report::k_log_tail_lines);
+      }
+      dashboard.current = std::move(current);
+      overview.running = true;
+    }
+  }
+  // Jobs on a Slurm cluster run elsewhere: the scheduler says which runs, where, or why it waits.
+  if (auto scheduled = scheduled_run(source.store_location)) {
+    if (dashboard.current) {
+      dashboard.current->scheduler_job = scheduled->scheduler_job;
+      dashboard.current->node = scheduled->node;
+      dashboard.current->state = scheduled->state;
+    } else {
+      dashboard.current = std::move(*scheduled);
+    }
+    overview.running = true;
+  }
+  if (first_at_us > 0) {
+    overview.elapsed_s = static_cast<double>((overview.running ? now_us : last_at_us) - first_at_us) / 1e6;
+  }
+  report::summarise(dashboard);
+  return dashboard;
+}
+
+} // namespace zkbench::dashboard

@@ -1,0 +1,191 @@
+#include "project/workspace.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "gpu/run_monitor.hpp"
+#include "measure/interrupt.hpp"
+#include "measure/process_executor.hpp"
+#include "stats/descriptive.hpp"
+#include "util/strings.hpp"
+
+namespace zkbench::workflow {
+
+std::filesystem::path Workspace::experiment_dir(const store::ExperimentRecord& e) const {
+  return benchmarks_dir() / "experiments" / (e.experiment_number().format() + "-" + e.slug);
+}
+
+std::filesystem::path Workspace::worktree_dir(const std::string& name) const {
+  return state_dir() / "worktrees" / name;
+}
+
+Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(config_path, ec)) {
+    return make_error(fmt::format("no {} here: run zkbench init first (or pass --config)", config_path.string()));
+  }
+  auto project = load_project(config_path);
+  if (!project) {
+    return tl::unexpected(project.error());
+  }
+  Workspace ws;
+  ws.project = std::move(*project);
+  ws.git = Git(ws.project.config.root);
+  if (!ws.git.run({"rev-parse", "--git-dir"})) {
+    return make_error(fmt::format("{} is not in a git repository: the workflow keeps experiments on git branches",
+                                  ws.project.config.file.string()));
+  }
+  // zkbench.yaml's `store:`, else $ZKBENCH_STORE (what a team's worker passes on to the jobs it runs),
+  // else the project's SQLite file.
+  const char* env_store = std::getenv("ZKBENCH_STORE");
+  const std::string location = ws.project.config.store ? *ws.project.config.store
+                               : env_store != nullptr && *env_store != '\0'
+                                   ? std::string(env_store)
+                                   : store::default_store_path(ws.project.config.root).string();
+  ws.store_location = location;
+  auto opened = store::open_store(location, store::OpenMode::create);
+  if (!opened) {
+    return tl::unexpected(opened.error());
+  }
+  ws.store = std::move(*opened);
+  ws.machine_class = machine_class_from_env();
+  ws.executor = std::make_unique<measure::ProcessExecutor>();
+  gpu::ThermalPolicy thermal;
+  thermal.cooldown_s = ws.project.config.benchmark.cooldown_seconds;
+  thermal.max_start_temp_c = ws.project.config.benchmark.max_start_temp_c;
+  thermal.stop_requested = [] { return measure::interrupt_requested(); }; // Ctrl-C ends a wait at once
+  ws.monitor = std::make_unique<gpu::GpuRunMonitor>(gpu::open_best_source(), thermal, nullptr);
+  ws.stop_requested = [] { return measure::interrupt_requested(); };
+  return ws;
+}
+
+Result<verdict::Policy> project_policy(const ProjectConfig& config) {
+  auto policy = config.policy.kind == PolicyKind::file ? verdict::read_policy_file(config.policy.file)
+                                                       : verdict::preset(to_string(config.policy.kind));
+  if (!policy) {
+    return policy;
+  }
+  if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
+    policy->timeout_multiplier = config.benchmark.timeout_multiplier;
+  }
+  policy->timeout_min_slack_s = k_min_timeout_slack_s;
+  return policy;
+}
+
+Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number) {
+  auto found = store.get_experiment(number);
+  if (!found) {
+    return tl::unexpected(found.error());
+  }
+  if (!*found) {
+    return make_error(fmt::format("no experiment {}; see zkbench exp list", number));
+  }
+  return std::move(**found);
+}
+
+std::string machine_class_from_env() {
+  const char* value = std::getenv("ZKBENCH_MACHINE_CLASS");
+  return value != nullptr ? std::string(util::trim(value)) : std::string();
+}
+
+Error no_baseline_for_class(const std::string& machine_class) {
+  if (machine_class.empty()) {
+    return Error{"no baseline for a machine without a class: run `zkbench baseline` here, or set "
+                 "ZKBENCH_MACHINE_CLASS to this machine's class"};
+  }
+  return Error{fmt::format("no baseline for machine class '{0}'; run `zkbench baseline` on an {0} machine "
+                           "(e.g. zkbench submit baseline --class {0})",
+                           machine_class)};
+}
+
+Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
+                                              ClassMatch match) {
+  auto all = store.list_baselines();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  if (all->empty()) {
+    return make_error("no baseline yet: run zkbench baseline first (seed 002: never skip the baseline)");
+  }
+  // Oldest first: the last match is the newest.
+  for (auto b = all->rbegin(); b != all->rend(); ++b) {
+    if (b->machine_class == machine_class) {
+      return *b;
+    }
+  }
+  if (match == ClassMatch::preferred) {
+    return all->back();
+  }
+  return tl::unexpected(no_baseline_for_class(machine_class));
+}
+
+Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
+                                                  const std::string& machine_class) {
+  auto all = store.list_baselines();
+  if (!all) {
+    return tl::unexpected(all.error());
+  }
+  for (const store::BaselineRecord& b : *all) {
+    if (experiment.baseline_id && b.id == *experiment.baseline_id && b.machine_class == machine_class) {
+      return b;
+    }
+  }
+  return latest_baseline(store, machine_class, ClassMatch::required);
+}
+
+Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
+                                                                   const store::BaselineRecord& baseline) {
+  std::map<std::string, core::Benchmark> out;
+  // A resumed input has several sessions, linked to the baseline when it was recorded; older baselines
+  // have one session per input.
+  auto links = store.session_links("baseline", baseline.id);
+  if (!links) {
+    return tl::unexpected(links.error());
+  }
+  for (const store::BaselineInput& input : baseline.inputs) {
+    std::vector<std::int64_t> sessions;
+    for (const store::SessionLink& link : *links) {
+      if (link.input == input.input) {
+        sessions.push_back(link.session_id);
+      }
+    }
+    if (sessions.empty()) {
+      sessions.push_back(input.session_id);
+    }
+    core::Benchmark merged;
+    for (const std::int64_t session : sessions) {
+      auto benches = store.load_benchmarks(session);
+      if (!benches) {
+        return tl::unexpected(benches.error());
+      }
+      for (const core::Benchmark& bench : *benches) {
+        merged.command = bench.command;
+        for (core::Run run : bench.runs) {
+          run.index = static_cast<int>(merged.runs.size());
+          merged.runs.push_back(std::move(run));
+        }
+      }
+    }
+    merged.name = input.input;
+    out[input.input] = std::move(merged);
+  }
+  return out;
+}
+
+double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs) {
+  double total = 0;
+  double weights = 0;
+  for (const InputSpec& input : inputs.inputs) {
+    const auto it = benches.find(input.name);
+    if (it == benches.end() || it->second.runs.empty()) {
+      continue;
+    }
+    const auto times = it->second.wall_times();
+    total += input.weight * stats::median(times);
+    weights += input.weight;
+  }
+  return weights > 0 ? total / weights : 0;
+}
+
+} // namespace zkbench::workflow

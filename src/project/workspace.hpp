@@ -1,0 +1,98 @@
+#pragma once
+// An open zkbench project for the workflow commands: its config and inputs, its store, git, and where
+// its files go (benchmarks/, .zkbench/). Also the baseline's figures as the experiments compare them.
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/run.hpp"
+#include "measure/executor.hpp"
+#include "measure/run_loop.hpp"
+#include "store/store.hpp"
+#include "util/error.hpp"
+#include "verdict/policy.hpp"
+#include "project/config.hpp"
+#include "project/git.hpp"
+
+namespace zkbench::workflow {
+
+struct Workspace {
+  Project project;
+  std::unique_ptr<store::Store> store;
+  std::string store_location; // where `store` was opened (a URL's password included: never print it)
+  Git git{"."};
+  std::string machine_class; // this machine's class (machine_class_from_env); its baselines are compared with
+  /// What every workflow command runs through (builds, generators, correctness, the run loop): real
+  /// processes from open_workspace; unit tests put a fake here.
+  std::unique_ptr<measure::Executor> executor;
+  /// The run loop's monitor (thermal gate with the project's cooldown_seconds and max_start_temp, GPU
+  /// telemetry); null: none. open_workspace sets the GPU monitor; the CLI tells it where to say what it waits for.
+  std::unique_ptr<measure::RunMonitor> monitor;
+  /// Polled by the run loop between runs (Ctrl-C); empty: never.
+  std::function<bool()> stop_requested;
+
+  const std::filesystem::path& root() const { return project.config.root; }
+  std::filesystem::path benchmarks_dir() const { return root() / "benchmarks"; }
+  std::filesystem::path state_dir() const { return root() / ".zkbench"; }
+  /// benchmarks/experiments/NNN-slug
+  std::filesystem::path experiment_dir(const store::ExperimentRecord& e) const;
+  /// .zkbench/worktrees/<name>
+  std::filesystem::path worktree_dir(const std::string& name) const;
+};
+
+/// Opens the project whose zkbench.yaml is `config_path` and its store (config `store:`, else
+/// $ZKBENCH_STORE, else .zkbench/zkbench.db); the machine class comes from the environment. Errors: config errors
+/// (located), not a git repository, the store's errors.
+Result<Workspace> open_workspace(const std::filesystem::path& config_path);
+
+/// Timeouts of the workflow leave at least this much room over the baseline median: scheduler jitter on
+/// a busy machine can double a 30 ms run, while a hang is far beyond any slack.
+inline constexpr double k_min_timeout_slack_s = 1.0;
+
+/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier when the file
+/// sets it (a policy file's own stands otherwise) and the timeout slack above.
+
+Result<verdict::Policy> project_policy(const ProjectConfig& config);
+
+/// The experiment numbered `number`. Error: none ("no experiment 007; see zkbench exp list").
+Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number);
+
+/// This machine's class: $ZKBENCH_MACHINE_CLASS (`zkbench worker --class` sets it for its jobs), ""
+/// when unset (a machine without a class, whose baselines have class "").
+std::string machine_class_from_env();
+
+/// Whether latest_baseline may fall back to another class's baseline.
+enum class ClassMatch {
+  required,  // comparing figures: only a baseline measured on the same class will do
+  preferred, // branching from a commit (exp new): the class's own baseline, else the newest of any class
+};
+
+/// The newest baseline measured on a machine of `machine_class` (baselines are recorded only once
+/// every input is measured, so each is complete). Errors: no baseline at all ("no baseline yet: run
+/// zkbench baseline first"); with ClassMatch::required, none of this class ("no baseline for machine
+/// class 'h100'; run `zkbench baseline` on an h100 machine").
+Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
+                                              ClassMatch match = ClassMatch::required);
+
+/// The baseline `experiment` is compared with on a machine of `machine_class`: the experiment's own
+/// baseline when it was measured on that class, else the newest baseline of the class. Errors: as
+/// latest_baseline with ClassMatch::required.
+Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
+                                                  const std::string& machine_class);
+
+/// The error for a store with baselines but none of `machine_class`, saying what to run where.
+Error no_baseline_for_class(const std::string& machine_class);
+
+/// The baseline's measured runs per input name.
+Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
+                                                                   const store::BaselineRecord& baseline);
+
+/// The weighted mean of the inputs' median wall times (the headline figure of a configuration).
+double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs);
+
+} // namespace zkbench::workflow

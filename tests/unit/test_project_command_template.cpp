@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include "project/command_template.hpp"
+
+using namespace zkbench::workflow;
+
+TEST(WorkflowCommandTemplate, shell_quote_leaves_plain_paths_alone) {
+  EXPECT_EQ(shell_quote("benchmarks/inputs/light.bin"), "benchmarks/inputs/light.bin");
+  EXPECT_EQ(shell_quote("/tmp/a-b_c.d:1"), "/tmp/a-b_c.d:1");
+}
+
+TEST(WorkflowCommandTemplate, shell_quote_escapes_spaces_quotes_and_metacharacters) {
+  EXPECT_EQ(shell_quote("my input.bin"), "'my input.bin'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote("$(rm -rf /)"), "'$(rm -rf /)'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
+TEST(WorkflowCommandTemplate, quoted_value_round_trips_through_sh) {
+  const std::string nasty = "a b'c\"d$e`f\\g;h|i&j*k\nl";
+  const auto command = expand("printf %s {input}", {{"input", nasty}});
+  ASSERT_TRUE(command) << command.error().message;
+  FILE* pipe = ::popen(command->c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[256];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
+    out.append(buf, n);
+  }
+  ::pclose(pipe);
+  EXPECT_EQ(out, nasty);
+}
+
+TEST(WorkflowCommandTemplate, expand_substitutes_every_placeholder) {
+  const auto text = expand("cargo-zisk prove -e {elf} -i {input} -o {out}",
+                           {{"elf", "guest.elf"}, {"input", "in put.bin"}, {"out", "/tmp/p"}});
+  ASSERT_TRUE(text);
+  EXPECT_EQ(*text, "cargo-zisk prove -e guest.elf -i 'in put.bin' -o /tmp/p");
+}
+
+TEST(WorkflowCommandTemplate, shell_braces_are_not_placeholders) {
+  const std::string text = "echo ${HOME} | awk '{print $1}' {input}";
+  EXPECT_EQ(placeholders_in(text), std::vector<std::string>{"input"});
+  const auto out = expand(text, {{"input", "x"}});
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, "echo ${HOME} | awk '{print $1}' x");
+}
+
+TEST(WorkflowCommandTemplate, expand_rejects_unknown_placeholder) {
+  const auto out = expand("run {input} {elf}", {{"input", "x"}});
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("{elf}"), std::string::npos);
+}
+
+TEST(WorkflowCommandTemplate, placeholders_in_lists_each_name_once) {
+  EXPECT_EQ(placeholders_in("{a} {b} {a} {B} {1x}"), (std::vector<std::string>{"a", "b"}));
+}
