@@ -7,8 +7,6 @@
 #include <cstdlib>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "store/store.hpp"
 
 namespace {
@@ -69,29 +67,37 @@ int main(int argc, char** argv) {
   }
   must(db->add_baseline(baseline), "baseline");
 
-  const char* verdicts[] = {"KEEP", "DISCARD", "MAYBE", "KILL", "INCONCLUSIVE"};
+  const core::Verdict verdicts[] = {core::Verdict::keep, core::Verdict::discard, core::Verdict::maybe,
+                                    core::Verdict::kill, core::Verdict::inconclusive};
   for (int n = 1; n <= experiments; ++n) {
     const double change = std::fmod(n * 7.3, 17.0) / 100 - 0.11;
     store::ExperimentRecord record;
     record.name = "experiment " + std::to_string(n);
     record.slug = "experiment-" + std::to_string(n);
     record.hypothesis = "Hypothesis " + std::to_string(n);
-    record.status = "done";
-    record.verdict = verdicts[n % 5];
+    record.set_state(core::ExperimentStatus::done);
+    record.set_outcome(core::outcome_of(verdicts[n % 5]));
     record.branch = "bench/" + std::to_string(n);
     record.created_at_us = baseline.created_at_us + n * 1'000'000LL;
     record.finished_at_us = record.created_at_us + 500'000;
     record.change = change;
-    nlohmann::json details = {{"reason", "synthetic"}, {"inputs", nlohmann::json::array()}};
+    core::ExperimentResults details;
+    details.reason = "synthetic";
     for (int i = 0; i < inputs; ++i) {
-      const nlohmann::json summary_b = {{"runs", runs}, {"mean", 10.0 + i}};
-      const nlohmann::json summary_c = {{"runs", runs}, {"mean", (10.0 + i) * (1 + change)}};
-      details["inputs"].push_back({{"input", "input-" + std::to_string(i + 1)}, {"weight", 1}, {"verdict", record.verdict},
-                                   {"change", change},
-                                   {"metrics", {{{"metric", "time"}, {"baseline", summary_b}, {"candidate", summary_c},
-                                                 {"change", change}, {"ci95", {change - 0.01, change + 0.01}}}}}});
+      core::InputResult& in = details.inputs.emplace_back();
+      in.input = "input-" + std::to_string(i + 1);
+      in.verdict = verdicts[n % 5];
+      in.change = change;
+      core::MetricResult& time = in.metrics.emplace_back();
+      time.metric = "time";
+      time.baseline.runs = time.candidate.runs = static_cast<std::size_t>(runs);
+      time.baseline.mean = 10.0 + i;
+      time.candidate.mean = (10.0 + i) * (1 + change);
+      time.change = change;
+      time.ci_low = change - 0.01;
+      time.ci_high = change + 0.01;
     }
-    record.details_json = details.dump();
+    record.set_results(details);
     const store::ExperimentRecord stored = must(db->add_experiment(record), "experiment");
     for (int i = 0; i < inputs; ++i) {
       const std::string input = "input-" + std::to_string(i + 1);

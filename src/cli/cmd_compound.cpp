@@ -19,9 +19,9 @@ CommandMain setup_compound(CLI::App& sub) {
   sub.add_option("experiments", *numbers, "Two or more experiment numbers")->required();
   sub.add_option("-r,--runs", *runs, "Runs per input (default: zkbench.yaml's)");
   return [config, numbers, runs] {
-    std::vector<int> parsed;
+    std::vector<core::ExperimentNumber> parsed;
     for (const std::string& text : *numbers) {
-      auto number = workflow::parse_experiment_number(text);
+      auto number = core::ExperimentNumber::parse(text);
       if (!number) {
         throw Fatal(number.error().message, {}, ExitCode::usage);
       }

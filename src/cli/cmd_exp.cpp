@@ -34,8 +34,8 @@ struct ExpArgs {
   std::string export_markdown;
 };
 
-int number_or_fatal(const std::string& text) {
-  auto number = workflow::parse_experiment_number(text);
+core::ExperimentNumber number_or_fatal(const std::string& text) {
+  auto number = core::ExperimentNumber::parse(text);
   if (!number) {
     throw Fatal(number.error().message, {}, ExitCode::usage);
   }
@@ -59,7 +59,7 @@ std::optional<double> parse_expected(const std::string& text) {
 }
 
 nlohmann::ordered_json experiment_json(const store::ExperimentRecord& e) {
-  nlohmann::ordered_json j = {{"number", workflow::experiment_id(e.number)},
+  nlohmann::ordered_json j = {{"number", e.experiment_number().format()},
                               {"name", e.name},
                               {"slug", e.slug},
                               {"hypothesis", e.hypothesis},
@@ -70,8 +70,8 @@ nlohmann::ordered_json experiment_json(const store::ExperimentRecord& e) {
                               {"baseline_commit", e.baseline_commit},
                               {"change", e.change ? nlohmann::ordered_json(*e.change) : nlohmann::ordered_json()},
                               {"reason", e.close_reason}};
-  if (!e.details_json.empty()) {
-    j["results"] = nlohmann::ordered_json::parse(e.details_json, nullptr, false);
+  if (auto results = e.results(); results && *results) {
+    j["results"] = **results;
   }
   return j;
 }
@@ -83,21 +83,11 @@ int exp_new(const ExpArgs& a) {
     throw Fatal(e.error().message);
   }
   refresh_tracker(ws);
-  fmt::print("experiment {}: {}\nbranch {} (from the baseline commit {})\nwrote {}\n", workflow::experiment_id(e->number),
+  fmt::print("experiment {}: {}\nbranch {} (from the baseline commit {})\nwrote {}\n", e->experiment_number().format(),
              e->name, e->branch, e->baseline_commit.substr(0, 12),
              std::filesystem::relative(ws.experiment_dir(*e) / "hypothesis.md", ws.root()).string());
-  fmt::print("next: commit the change on {}, then zkbench exp run {}\n", e->branch, workflow::experiment_id(e->number));
+  fmt::print("next: commit the change on {}, then zkbench exp run {}\n", e->branch, e->experiment_number().format());
   return 0;
-}
-
-verdict::Verdict verdict_named(const std::string& name) {
-  for (const auto v : {verdict::Verdict::keep, verdict::Verdict::maybe, verdict::Verdict::discard, verdict::Verdict::kill,
-                       verdict::Verdict::reject}) {
-    if (name == verdict::to_string(v)) {
-      return v;
-    }
-  }
-  return verdict::Verdict::inconclusive;
 }
 
 // The experiment's pull-request summary (--export-markdown, $GITHUB_STEP_SUMMARY): its stored verdict
@@ -108,15 +98,17 @@ void export_experiment_summary(const workflow::Workspace& ws, const workflow::Ex
   const auto& e = outcome.experiment;
   const bool regression = std::any_of(outcome.comparisons.begin(), outcome.comparisons.end(),
                                       [](const auto& c) { return c.decision.regression; });
-  export_ci_summary({fmt::format("zkbench exp run {} ({})", workflow::experiment_id(e.number), e.name),
+  export_ci_summary({fmt::format("zkbench exp run {} ({})", e.experiment_number().format(), e.name),
                      policy ? policy->name : std::string("project"), policy ? policy->primary_metric : std::string("time"),
-                     outcome.comparisons, verdict::Decision{verdict_named(e.verdict), regression, outcome.reason},
+                     outcome.comparisons,
+                     verdict::Decision{core::parse_verdict(e.verdict).value_or(verdict::Verdict::inconclusive),
+                                       regression, outcome.reason},
                      static_cast<int>(ExitCode::success)},
                     path);
 }
 
 int exp_run(const ExpArgs& a) {
-  const int number = number_or_fatal(a.number);
+  const core::ExperimentNumber number = number_or_fatal(a.number);
   if (a.strategy != "fixed" && a.strategy != "sequential") {
     throw Fatal(fmt::format("--strategy '{}': expected fixed or sequential", a.strategy), {}, ExitCode::usage);
   }
@@ -124,18 +116,18 @@ int exp_run(const ExpArgs& a) {
     throw Fatal(fmt::format("--baseline '{}': expected interleaved or stored", a.baseline), {}, ExitCode::usage);
   }
   const auto log = std::filesystem::absolute(a.config).parent_path() / ".zkbench" / "logs" /
-                   fmt::format("exp-{}.log", workflow::experiment_id(number));
+                   fmt::format("exp-{}.log", number.format());
   check_ci_summary_path(a.export_markdown);
   if (a.detach) {
-    detach_to(log, "experiment " + workflow::experiment_id(number));
+    detach_to(log, "experiment " + number.format());
   }
   workflow::Workspace ws = open_workspace_or_fatal(a.config);
-  auto lock = lock_machine_or_fatal("experiment " + workflow::experiment_id(number));
+  auto lock = lock_machine_or_fatal("experiment " + number.format());
   close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
   workflow::StatusInfo info;
-  info.command = "exp run " + workflow::experiment_id(number);
+  info.command = "exp run " + number.format();
   info.log = a.detach ? log.string() : std::string();
   workflow::StatusFile status(workflow::status_path(ws.root()), info);
   workflow::RunExperimentOptions options;
@@ -148,7 +140,7 @@ int exp_run(const ExpArgs& a) {
   auto outcome = workflow::run_experiment(ws, number, options);
   refresh_tracker(ws);
   if (!outcome) {
-    notifications.send(workflow::error_event(notifications.context(), "experiment " + workflow::experiment_id(number),
+    notifications.send(workflow::error_event(notifications.context(), "experiment " + number.format(),
                                    outcome.error().message, number));
     throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
@@ -161,7 +153,7 @@ int exp_run(const ExpArgs& a) {
   }
   print_warnings(outcome->warnings);
   const auto& e = outcome->experiment;
-  fmt::print("\nexperiment {} ({}): {} {}\n  {}\n  branch {}\n", workflow::experiment_id(e.number), e.name, e.verdict,
+  fmt::print("\nexperiment {} ({}): {} {}\n  {}\n  branch {}\n", e.experiment_number().format(), e.name, e.verdict,
              workflow::format_change(e.change), outcome->reason, e.branch);
   for (const auto& file : outcome->files) {
     fmt::print("  wrote {}\n", std::filesystem::relative(file, ws.root()).string());
@@ -177,7 +169,7 @@ int exp_close(const ExpArgs& a) {
     throw Fatal(e.error().message);
   }
   refresh_tracker(ws);
-  fmt::print("experiment {} closed: {} ({})\n", workflow::experiment_id(e->number), e->verdict, a.why);
+  fmt::print("experiment {} closed: {} ({})\n", e->experiment_number().format(), e->verdict, a.why);
   // Closing the last open hypothesis completes the plan as running it would.
   if (auto all = ws.store->list_experiments(); all) {
     workflow::WorkflowNotifications notifications(ws, print_warning);
@@ -208,7 +200,7 @@ int exp_list(const ExpArgs& a) {
   }
   fmt::print("{:<4} {:<32} {:<9} {:<13} {:>9}  {}\n", "#", "name", "status", "verdict", "change", "branch");
   for (const auto& e : *all) {
-    fmt::print("{:<4} {:<32} {:<9} {:<13} {:>9}  {}\n", workflow::experiment_id(e.number), e.name, e.status,
+    fmt::print("{:<4} {:<32} {:<9} {:<13} {:>9}  {}\n", e.experiment_number().format(), e.name, e.status,
                e.verdict.empty() ? "-" : e.verdict, workflow::format_change(e.change), e.branch);
   }
   return 0;
@@ -226,7 +218,7 @@ int exp_show(const ExpArgs& a) {
   }
   fmt::print("experiment {}: {}\n  hypothesis: {}\n  expected:   {}\n  status:     {}\n  verdict:    {}\n"
              "  change:     {}\n  reason:     {}\n  branch:     {}\n  baseline:   {}\n  folder:     {}\n",
-             workflow::experiment_id(e->number), e->name, e->hypothesis,
+             e->experiment_number().format(), e->name, e->hypothesis,
              e->expected ? fmt::format("{:.1f}%", *e->expected * 100) : std::string("-"), e->status,
              e->verdict.empty() ? "-" : e->verdict, workflow::format_change(e->change), e->close_reason, e->branch,
              e->baseline_commit.substr(0, 12), std::filesystem::relative(ws.experiment_dir(*e), ws.root()).string());

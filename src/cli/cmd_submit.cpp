@@ -54,14 +54,14 @@ SubmitJob expand_short_form(const std::string& what, const std::string& location
   if (what == "baseline") {
     return {{"baseline"}, "baseline"};
   }
-  const int number = value_or_fatal(workflow::parse_experiment_number(what));
+  const core::ExperimentNumber number = value_or_fatal(core::ExperimentNumber::parse(what));
   auto store = value_or_fatal(store::open_store(location, store::OpenMode::existing));
   const store::ExperimentRecord experiment = value_or_fatal(workflow::find_experiment(*store, number));
-  if (experiment.status == "done" || experiment.status == "closed") {
-    throw Fatal(fmt::format("experiment {} is already decided: {}", workflow::experiment_id(number), experiment.verdict),
+  if (experiment.state() == core::ExperimentStatus::done || experiment.state() == core::ExperimentStatus::closed) {
+    throw Fatal(fmt::format("experiment {} is already decided: {}", number, experiment.verdict),
                 "only planned or interrupted experiments can be submitted");
   }
-  return {{"exp", "run", workflow::experiment_id(number)}, workflow::experiment_id(number)};
+  return {{"exp", "run", number.format()}, number.format()};
 }
 
 /// The jobs the arguments ask for: one per short form when every argument is one, else one job running

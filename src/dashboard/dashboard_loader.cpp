@@ -3,17 +3,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <map>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "core/experiment.hpp"
 #include "dashboard/dashboard_slurm.hpp"
 #include "project/status_file.hpp"
 #include "project/workspace.hpp"
+#include "verdict/decide.hpp"
 
 namespace zkbench::dashboard {
 
@@ -24,10 +26,6 @@ using report::Dashboard;
 
 constexpr std::size_t k_patch_limit = 256 * 1024; // a page with a larger patch links the file instead
 constexpr std::size_t k_profile_functions = 6;     // bars per side of an experiment's profile chart
-
-std::vector<double> primary_values(const core::Benchmark& benchmark, const std::string& metric) {
-  return metric == "time" ? benchmark.wall_times() : benchmark.metric_values(metric);
-}
 
 std::string date_of(std::int64_t us) {
   const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
@@ -100,10 +98,6 @@ std::vector<std::string> tail_lines(const fs::path& path, std::size_t count) {
   return lines;
 }
 
-std::optional<double> percent(const nlohmann::json& value) {
-  return value.is_number() ? std::optional<double>(value.get<double>() * 100) : std::nullopt;
-}
-
 std::optional<double> percent(const std::optional<double>& fraction) {
   return fraction ? std::optional<double>(*fraction * 100) : std::nullopt;
 }
@@ -120,6 +114,12 @@ Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std:
   for (const auto& [input, session_id] : sessions) {
     ZKBENCH_TRY_ASSIGN(benchmarks, store.load_benchmarks(session_id));
     std::vector<double>& values = runs[input];
+    // The numbers the verdict judged: the primary metric when every run of the session has it, else
+    // time (verdict::judged_metric's fallback).
+    std::string judged = metric;
+    for (const core::Benchmark& benchmark : *benchmarks) {
+      judged = verdict::judged_metric(benchmark, benchmark, judged);
+    }
     for (const core::Benchmark& benchmark : *benchmarks) {
       // An experiment's session holds both sides (the baseline's build measured beside it): the
       // candidate's runs are the experiment's; the baseline side's are kept apart ("<input>#baseline").
@@ -127,92 +127,65 @@ Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std:
       std::vector<double>& into = side != benchmark.parameters.end() && side->second == "baseline"
                                       ? runs[input + k_beside_suffix]
                                       : values;
-      const std::vector<double> more = primary_values(benchmark, metric);
+      const std::vector<double> more = verdict::primary_values(benchmark, judged);
       into.insert(into.end(), more.begin(), more.end());
     }
   }
   return runs;
 }
 
-report::Estimate summary_estimate(const nlohmann::json& summary) {
+report::Estimate summary_estimate(const core::ResultSummary& summary) {
   report::Estimate estimate;
-  if (summary.is_object()) {
-    estimate.mean = summary.value("mean", 0.0);
-    estimate.n = summary.value("runs", std::size_t{0});
-  }
+  estimate.mean = std::isnan(summary.mean) ? 0.0 : summary.mean;
+  estimate.n = summary.runs;
   return estimate;
 }
 
-// One input's stopping trace of results.json ({"stopped_at", "trace": [{pairs, change, lo, hi}]}) as
-// the dashboard's points in percent. Looks whose interval was still unbounded are left out: the chart
-// has nothing to draw for them.
-void apply_trace(report::Experiment& experiment, const nlohmann::json& sequential) {
+// One input's stopping trace as the dashboard's points in percent. Looks whose interval was still
+// unbounded are left out: the chart has nothing to draw for them.
+void apply_trace(report::Experiment& experiment, const core::InputResult& input) {
   experiment.stopping.clear();
-  experiment.stopped_at.reset();
-  for (const nlohmann::json& look : sequential.value("trace", nlohmann::json::array())) {
-    if (!look.is_object()) {
-      continue;
+  experiment.stopped_at = input.stopped_at;
+  for (const core::ResultLook& look : input.trace) {
+    if (look.change && look.low && look.high) {
+      experiment.stopping.push_back({look.pairs, *look.change * 100, *look.low * 100, *look.high * 100});
     }
-    const auto change = percent(look.value("change", nlohmann::json()));
-    const auto low = percent(look.value("lo", nlohmann::json()));
-    const auto high = percent(look.value("hi", nlohmann::json()));
-    const nlohmann::json pairs = look.value("pairs", nlohmann::json());
-    if (!change || !low || !high || !pairs.is_number_integer()) {
-      continue;
-    }
-    experiment.stopping.push_back({pairs.get<int>(), *change, *low, *high});
-  }
-  if (const nlohmann::json stopped = sequential.value("stopped_at", nlohmann::json()); stopped.is_number_integer()) {
-    experiment.stopped_at = stopped.get<int>();
   }
 }
 
-// results.json (written by `zkbench exp run`): per-input figures of the primary metric, the reason,
-// and the stopping trace of a sequential run (of the heaviest input that has one: the dashboard draws
-// one trace per experiment).
-void apply_results(report::Experiment& experiment, const std::string& details_json, const std::string& metric) {
-  const nlohmann::json details = nlohmann::json::parse(details_json, nullptr, false);
-  if (!details.is_object()) {
-    return;
-  }
-  if (details.contains("reason") && details["reason"].is_string() && !details["reason"].get<std::string>().empty()) {
-    experiment.reasoning = details["reason"].get<std::string>();
+// The results of `zkbench exp run`: per-input figures of the primary metric, the reason, and the
+// stopping trace of a sequential run (of the heaviest input that has one: the dashboard draws one trace
+// per experiment).
+void apply_results(report::Experiment& experiment, const core::ExperimentResults& results, const std::string& metric) {
+  if (!results.reason.empty()) {
+    experiment.reasoning = results.reason;
   }
   double weight_sum = 0, low_sum = 0, high_sum = 0;
   bool all_bounded = true;
   std::optional<double> trace_weight;
-  for (const nlohmann::json& in : details.value("inputs", nlohmann::json::array())) {
+  for (const core::InputResult& in : results.inputs) {
     report::InputResult input;
-    input.input = in.value("input", "");
-    input.verdict = in.value("verdict", "");
-    input.change_pct = percent(in.value("change", nlohmann::json()));
-    if (const nlohmann::json gpu = in.value("gpu", nlohmann::json()); gpu.is_object()) {
-      input.gpu = report::GpuFigures{gpu.value("runs", 0), gpu.value("energy_joules_median", 0.0),
-                                     gpu.value("memory_peak_bytes", 0.0), gpu.value("throttled_runs", 0)};
+    input.input = in.input;
+    input.verdict = in.verdict ? core::outcome_of(*in.verdict) : core::Outcome::none;
+    input.change_pct = percent(in.change);
+    if (in.gpu) {
+      input.gpu = report::GpuFigures{in.gpu->runs, in.gpu->energy_joules_median, in.gpu->memory_peak_bytes,
+                                     in.gpu->throttled_runs};
     }
-    const nlohmann::json metrics = in.value("metrics", nlohmann::json::array());
-    for (const nlohmann::json& m : metrics) {
-      if (m.value("metric", "") != metric && !(metric == "time" && m.value("metric", "") == "wall_s")) {
-        continue;
-      }
-      input.baseline = summary_estimate(m.value("baseline", nlohmann::json()));
-      input.candidate = summary_estimate(m.value("candidate", nlohmann::json()));
-      const nlohmann::json ci = m.value("ci95", nlohmann::json::array());
-      if (ci.is_array() && ci.size() == 2) {
-        input.change_ci_low_pct = percent(ci[0]);
-        input.change_ci_high_pct = percent(ci[1]);
-      }
+    if (const core::MetricResult* m = in.metric(metric)) {
+      input.baseline = summary_estimate(m->baseline);
+      input.candidate = summary_estimate(m->candidate);
+      input.change_ci_low_pct = percent(m->ci_low);
+      input.change_ci_high_pct = percent(m->ci_high);
     }
-    const double weight = in.value("weight", 1.0);
-    if (const auto sequential = in.find("sequential");
-        sequential != in.end() && sequential->is_object() && (!trace_weight || weight > *trace_weight)) {
-      apply_trace(experiment, *sequential);
-      trace_weight = weight;
+    if (in.sequential && (!trace_weight || in.weight > *trace_weight)) {
+      apply_trace(experiment, in);
+      trace_weight = in.weight;
     }
     if (input.change_ci_low_pct && input.change_ci_high_pct) {
-      weight_sum += weight;
-      low_sum += weight * *input.change_ci_low_pct;
-      high_sum += weight * *input.change_ci_high_pct;
+      weight_sum += in.weight;
+      low_sum += in.weight * *input.change_ci_low_pct;
+      high_sum += in.weight * *input.change_ci_high_pct;
     } else {
       all_bounded = false;
     }
@@ -302,16 +275,17 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   }
   for (const store::ExperimentRecord& record : *experiments) {
     report::Experiment experiment;
-    experiment.number = record.number;
+    experiment.number = record.experiment_number();
     experiment.name = record.name;
-    experiment.status = record.status;
-    experiment.verdict = record.verdict;
+    experiment.status = record.state().value_or(core::ExperimentStatus::planned);
+    experiment.verdict = record.outcome().value_or(core::Outcome::none);
     experiment.hypothesis = record.hypothesis;
     experiment.branch = record.branch;
     experiment.reasoning = record.close_reason;
     experiment.change_pct = percent(record.change);
-    if (!record.details_json.empty()) {
-      apply_results(experiment, record.details_json, metric);
+    // Results that are not results.json's form leave the page without per-input figures.
+    if (const auto results = record.results(); results && *results) {
+      apply_results(experiment, **results, metric);
     }
     ZKBENCH_TRY_ASSIGN(links, store.session_links("experiment", record.id));
     std::vector<std::pair<std::string, std::int64_t>> sessions;
@@ -361,13 +335,13 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       experiment.primary = point;
     }
     const fs::path patch = source.project_dir / "benchmarks" / "experiments" /
-                           (report::experiment_id(record.number) + "-" + record.slug) / "changes.patch";
+                           (record.experiment_number().format() + "-" + record.slug) / "changes.patch";
     experiment.patch = read_bounded(patch, k_patch_limit);
     ZKBENCH_TRY_ASSIGN(changes,
                        profiles->experiment_changes(record.number, record.baseline_id, k_profile_functions));
     experiment.profile_up = std::move(changes->up);
     experiment.profile_down = std::move(changes->down);
-    if (experiment.status == "running") {
+    if (experiment.status == core::ExperimentStatus::running) {
       overview.running = true;
     }
     last_at_us = std::max({last_at_us, record.created_at_us, record.finished_at_us.value_or(0)});
@@ -394,7 +368,8 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       report::CurrentRun current;
       current.name = status->command + (status->input.empty() ? "" : " · " + status->input);
       if (status->command.rfind("exp run ", 0) == 0) {
-        current.experiment = std::atoi(status->command.c_str() + 8);
+        current.experiment =
+            core::ExperimentNumber::parse(status->command.substr(8)).value_or(core::ExperimentNumber()).value();
       }
       current.runs_done = status->run;
       current.runs_total = status->runs;

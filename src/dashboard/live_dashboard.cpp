@@ -76,14 +76,14 @@ void LiveDashboard::add_routes(serve::ReportServer& server) {
     return serve::ApiResponse{200, std::move(list)};
   });
   server.add_api_route(R"(/api/experiments/(\d{1,9}))", [this](const serve::ApiRequest& request) {
-    const int number = std::stoi(request.captures.at(1));
+    const core::ExperimentNumber number(std::stoi(request.captures.at(1)));
     const auto dashboard = current();
     for (const report::Experiment& experiment : dashboard->experiments) {
       if (experiment.number == number) {
         return serve::ApiResponse{200, report::to_json(experiment, report::ExperimentDetail::full)};
       }
     }
-    return serve::ApiResponse{404, {{"error", "no experiment " + report::experiment_id(number)}}};
+    return serve::ApiResponse{404, {{"error", "no experiment " + number.format()}}};
   });
 }
 

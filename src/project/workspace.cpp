@@ -13,7 +13,7 @@
 namespace zkbench::workflow {
 
 std::filesystem::path Workspace::experiment_dir(const store::ExperimentRecord& e) const {
-  return benchmarks_dir() / "experiments" / (experiment_id(e.number) + "-" + e.slug);
+  return benchmarks_dir() / "experiments" / (e.experiment_number().format() + "-" + e.slug);
 }
 
 std::filesystem::path Workspace::worktree_dir(const std::string& name) const {
@@ -65,36 +65,12 @@ Result<verdict::Policy> project_policy(const ProjectConfig& config) {
   return policy;
 }
 
-std::string experiment_id(int number) {
-  return fmt::format("{:03}", number);
-}
-
-Result<int> parse_experiment_number(const std::string& text) {
-  std::string digits;
-  std::string_view rest = text;
-  if (util::starts_with(rest, "bench/")) {
-    rest.remove_prefix(6);
+Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number) {
+  ZKBENCH_TRY_ASSIGN(found, store.get_experiment(number));
+  if (!*found) {
+    return make_error(fmt::format("no experiment {}; see zkbench exp list", number));
   }
-  for (char c : rest) {
-    if (c < '0' || c > '9') {
-      break;
-    }
-    digits += c;
-  }
-  if (digits.empty() || digits.size() > 6) {
-    return make_error(fmt::format("'{}' is not an experiment number (expected e.g. 001)", text));
-  }
-  return std::stoi(digits);
-}
-
-Result<store::ExperimentRecord> find_experiment(store::Store& store, int number) {
-  ZKBENCH_TRY_ASSIGN(all, store.list_experiments());
-  for (const store::ExperimentRecord& e : *all) {
-    if (e.number == number) {
-      return e;
-    }
-  }
-  return make_error(fmt::format("no experiment {}; see zkbench exp list", experiment_id(number)));
+  return std::move(**found);
 }
 
 std::string machine_class_from_env() {

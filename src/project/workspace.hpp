@@ -59,13 +59,8 @@ inline constexpr double k_min_timeout_slack_s = 1.0;
 
 Result<verdict::Policy> project_policy(const ProjectConfig& config);
 
-/// "001"
-std::string experiment_id(int number);
-/// Parses "1", "001", "bench/001-x": error when not a number.
-Result<int> parse_experiment_number(const std::string& text);
-
 /// The experiment numbered `number`. Error: none ("no experiment 007; see zkbench exp list").
-Result<store::ExperimentRecord> find_experiment(store::Store& store, int number);
+Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number);
 
 /// This machine's class: $ZKBENCH_MACHINE_CLASS (`zkbench worker --class` sets it for its jobs), ""
 /// when unset (a machine without a class, whose baselines have class "").

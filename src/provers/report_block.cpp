@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/experiment.hpp"
 #include "util/strings.hpp"
 
 namespace zkbench::provers {
@@ -59,7 +60,7 @@ std::string format_seconds(double seconds) {
 }
 
 std::string format_zkvm_report(const ZkvmReport& report) {
-  std::string out = fmt::format("zkVM Experiment {:03d}: {}\n", report.number, report.name);
+  std::string out = fmt::format("zkVM Experiment {}: {}\n", core::ExperimentNumber(report.number), report.name);
   out += fmt::format("Prover: {}\n", report.prover.empty() ? "unknown" : report.prover);
   out += fmt::format("GPU: {}\n", report.gpu.empty() ? "none" : short_gpu_name(report.gpu));
   if (report.baseline_s && *report.baseline_s > 0) {

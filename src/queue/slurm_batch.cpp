@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/experiment.hpp"
 #include "util/strings.hpp"
 #include "project/command_template.hpp"
 
@@ -23,7 +24,7 @@ std::string experiment_digits(const std::string& text) {
   if (digits.size() > 6) {
     return "";
   }
-  return fmt::format("{:03d}", std::stoi(digits));
+  return core::ExperimentNumber(std::stoi(digits)).format();
 }
 
 } // namespace

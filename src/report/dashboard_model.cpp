@@ -11,21 +11,21 @@
 
 namespace zkbench::report {
 
-svg::Verdict verdict_kind(const std::string& verdict, std::optional<double> change_pct) {
-  if (verdict.empty()) {
+svg::Verdict verdict_kind(core::Outcome verdict, std::optional<double> change_pct) {
+  switch (verdict) {
+  case core::Outcome::none:
     return svg::Verdict::running;
-  }
-  if (verdict == "KEEP") {
+  case core::Outcome::keep:
     return svg::Verdict::improvement;
-  }
-  if (verdict == "KILL" || verdict == "REJECT") {
+  case core::Outcome::kill:
+  case core::Outcome::reject:
     return svg::Verdict::regression;
-  }
-  if (verdict == "DISCARD") {
+  case core::Outcome::discard:
     // A DISCARD is either "not worth it" (small gain) or a slowdown; only the latter is red.
     return change_pct && *change_pct > 0 ? svg::Verdict::regression : svg::Verdict::no_change;
+  default:
+    return svg::Verdict::inconclusive;
   }
-  return svg::Verdict::inconclusive;
 }
 
 Estimate estimate_of(std::span<const double> values) {
@@ -45,8 +45,6 @@ Estimate estimate_of(std::span<const double> values) {
   return estimate;
 }
 
-std::string experiment_id(int number) { return fmt::format("{:03d}", number); }
-
 void summarise(Dashboard& dashboard) {
   Overview& overview = dashboard.overview;
   overview.experiments_total = static_cast<int>(dashboard.experiments.size());
@@ -54,13 +52,13 @@ void summarise(Dashboard& dashboard) {
   overview.best_change_pct.reset();
   overview.best_experiment.reset();
   for (const Experiment& experiment : dashboard.experiments) {
-    if (!experiment.verdict.empty()) {
+    if (experiment.verdict != core::Outcome::none) {
       ++overview.experiments_done;
     }
-    if (experiment.verdict == "KEEP" && experiment.change_pct &&
+    if (experiment.verdict == core::Outcome::keep && experiment.change_pct &&
         (!overview.best_change_pct || *experiment.change_pct < *overview.best_change_pct)) {
       overview.best_change_pct = experiment.change_pct;
-      overview.best_experiment = experiment.number;
+      overview.best_experiment = experiment.number.value();
     }
   }
 }
@@ -148,11 +146,11 @@ nlohmann::json functions_json(const std::vector<FunctionChange>& functions) {
 } // namespace
 
 nlohmann::json to_json(const Experiment& experiment, ExperimentDetail detail) {
-  nlohmann::json out = {{"number", experiment.number},
-                        {"id", experiment_id(experiment.number)},
+  nlohmann::json out = {{"number", experiment.number.value()},
+                        {"id", experiment.number.format()},
                         {"name", experiment.name},
-                        {"status", experiment.status},
-                        {"verdict", experiment.verdict},
+                        {"status", core::to_string(experiment.status)},
+                        {"verdict", core::to_string(experiment.verdict)},
                         {"change_pct", optional_json(experiment.change_pct)},
                         {"change_ci_low_pct", optional_json(experiment.change_ci_low_pct)},
                         {"change_ci_high_pct", optional_json(experiment.change_ci_high_pct)},
@@ -170,7 +168,7 @@ nlohmann::json to_json(const Experiment& experiment, ExperimentDetail detail) {
                       {"change_pct", optional_json(input.change_pct)},
                       {"change_ci_low_pct", optional_json(input.change_ci_low_pct)},
                       {"change_ci_high_pct", optional_json(input.change_ci_high_pct)},
-                      {"verdict", input.verdict},
+                      {"verdict", core::to_string(input.verdict)},
                       {"baseline_runs", input.baseline_runs},
                       {"candidate_runs", input.candidate_runs}});
     if (input.gpu) {
@@ -243,9 +241,9 @@ svg::TrendChart trend_chart(const Dashboard& dashboard) {
     if (!experiment.primary || !experiment.change_pct) {
       continue;
     }
-    chart.points.push_back({experiment.number, *experiment.change_pct, experiment.change_ci_low_pct,
+    chart.points.push_back({experiment.number.value(), *experiment.change_pct, experiment.change_ci_low_pct,
                             experiment.change_ci_high_pct, verdict_kind(experiment.verdict, experiment.change_pct),
-                            experiment_id(experiment.number) + " " + experiment.name});
+                            experiment.number.format() + " " + experiment.name});
   }
   return chart;
 }

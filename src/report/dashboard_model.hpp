@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/experiment.hpp"
 #include "report/svg/charts.hpp"
 
 namespace zkbench::report {
@@ -76,7 +77,7 @@ struct InputResult {
   std::optional<double> change_pct;
   std::optional<double> change_ci_low_pct;
   std::optional<double> change_ci_high_pct;
-  std::string verdict;                 // this input's own verdict, "" when none
+  core::Outcome verdict = core::Outcome::none; // this input's own verdict
   std::vector<double> baseline_runs;   // the primary metric of each run, in run order
   std::vector<double> candidate_runs;
   std::optional<GpuFigures> gpu;
@@ -95,10 +96,10 @@ struct FunctionChange {
 };
 
 struct Experiment {
-  int number = 0;                      // shown as 001
+  core::ExperimentNumber number;
   std::string name;
-  std::string status;                  // "planned", "running", "done", "closed"
-  std::string verdict;                 // "KEEP", "DISCARD", ... or "" while none
+  core::ExperimentStatus status = core::ExperimentStatus::planned;
+  core::Outcome verdict = core::Outcome::none;
   std::optional<double> change_pct;    // weighted Δ of the primary metric
   std::optional<double> change_ci_low_pct;
   std::optional<double> change_ci_high_pct;
@@ -156,11 +157,8 @@ struct Dashboard {
 inline constexpr std::size_t k_log_tail_lines = 50;
 
 /// How a verdict is coloured: KEEP improvement; KILL/REJECT and DISCARD of a slowdown regression; other
-/// DISCARDs no change; MAYBE/INCONCLUSIVE (and unknown text) inconclusive; none yet: running.
-svg::Verdict verdict_kind(const std::string& verdict, std::optional<double> change_pct);
-
-/// "001" for 1; numbers past 999 keep all their digits.
-std::string experiment_id(int number);
+/// DISCARDs no change; MAYBE/INCONCLUSIVE (and FAILED or a close status) inconclusive; none yet: running.
+svg::Verdict verdict_kind(core::Outcome verdict, std::optional<double> change_pct);
 
 /// Fills overview.experiments_done/_total and best_change_pct/best_experiment from `experiments`.
 void summarise(Dashboard& dashboard);

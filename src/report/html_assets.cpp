@@ -136,7 +136,7 @@ std::string sort_value(std::optional<double> value) {
   return value && std::isfinite(*value) ? fmt::format("{}", *value) : "";
 }
 
-std::string verdict_class(const std::string& verdict, std::optional<double> change_pct) {
+std::string verdict_class(core::Outcome verdict, std::optional<double> change_pct) {
   switch (verdict_kind(verdict, change_pct)) {
   case svg::Verdict::improvement:
     return "verdict verdict-keep";
@@ -152,13 +152,13 @@ std::string verdict_class(const std::string& verdict, std::optional<double> chan
   return "verdict verdict-running";
 }
 
-std::string verdict_badge(const std::string& verdict, std::optional<double> change_pct, const std::string& status) {
-  if (verdict.empty()) {
-    const bool running = status == "running";
+std::string verdict_badge(core::Outcome verdict, std::optional<double> change_pct, core::ExperimentStatus status) {
+  if (verdict == core::Outcome::none) {
+    const bool running = status == core::ExperimentStatus::running;
     return fmt::format("<span class=\"verdict {}\">{}</span>", running ? "verdict-running" : "verdict-none",
-                       esc(status.empty() ? "planned" : status));
+                       core::to_string(status));
   }
-  return fmt::format("<span class=\"{}\">{}</span>", verdict_class(verdict, change_pct), esc(verdict));
+  return fmt::format("<span class=\"{}\">{}</span>", verdict_class(verdict, change_pct), core::to_string(verdict));
 }
 
 std::string page_head(std::string_view title, std::string_view root, AutoRefresh refresh) {

@@ -22,9 +22,9 @@ std::string estimate_text(const Estimate& estimate, std::string_view unit);
 std::string sort_value(std::optional<double> value);
 
 /// "verdict verdict-keep" etc.: the CSS classes that colour a verdict badge.
-std::string verdict_class(const std::string& verdict, std::optional<double> change_pct);
-/// <span class="verdict ...">KEEP</span>, "running"/"planned" for none.
-std::string verdict_badge(const std::string& verdict, std::optional<double> change_pct, const std::string& status);
+std::string verdict_class(core::Outcome verdict, std::optional<double> change_pct);
+/// <span class="verdict ...">KEEP</span>, the status ("running", "planned", ...) for none.
+std::string verdict_badge(core::Outcome verdict, std::optional<double> change_pct, core::ExperimentStatus status);
 
 /// <!doctype html> ... <body>: title, style.css under `root` ("" or "../"), no favicon request, the
 /// refresh meta when asked.

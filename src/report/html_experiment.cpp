@@ -20,16 +20,16 @@ std::string unit_label(const Dashboard& dashboard) {
 // with 1,000 experiments x 5 inputs, 5,000 small files made writing the report disk-bound.
 std::string input_chart(const Dashboard& dashboard, const Experiment& experiment, const InputResult& input) {
   svg::DistributionChart chart;
-  chart.title = fmt::format("{} · {}: runs", experiment_id(experiment.number), input.input);
+  chart.title = fmt::format("{} · {}: runs", experiment.number.format(), input.input);
   chart.y_label = unit_label(dashboard);
   chart.samples = {{"baseline", input.baseline_runs}, {"candidate", input.candidate_runs}};
   return svg::render_distribution(chart, {480, 320});
 }
 std::string stopping_chart_path(const Experiment& experiment) {
-  return fmt::format("charts/{}-stopping.svg", experiment_id(experiment.number));
+  return fmt::format("charts/{}-stopping.svg", experiment.number.format());
 }
 std::string profile_chart_path(const Experiment& experiment) {
-  return fmt::format("charts/{}-profile.svg", experiment_id(experiment.number));
+  return fmt::format("charts/{}-profile.svg", experiment.number.format());
 }
 
 
@@ -55,10 +55,10 @@ std::string gpu_table(const Experiment& experiment) {
 std::string inputs_table(const Dashboard& dashboard, const Experiment& experiment) {
   if (experiment.inputs.empty()) {
     // REJECT (the output changed) and KILL (too slow) end an experiment before any comparison: say so.
-    if (experiment.verdict == "REJECT" || experiment.verdict == "KILL") {
+    if (experiment.verdict == core::Outcome::reject || experiment.verdict == core::Outcome::kill) {
       return fmt::format("<p class=\"muted\">No per-input results: the experiment ended with {} before its runs "
                          "were compared (see the verdict reasoning below).</p>\n",
-                         esc(experiment.verdict));
+                         core::to_string(experiment.verdict));
     }
     return "<p class=\"muted\">No per-input results yet.</p>\n";
   }
@@ -74,10 +74,13 @@ std::string inputs_table(const Dashboard& dashboard, const Experiment& experimen
                        esc(input.input), input.baseline.mean, html::estimate_text(input.baseline, unit),
                        input.candidate.mean, html::estimate_text(input.candidate, unit), direction,
                        html::sort_value(input.change_pct), html::pct(input.change_pct),
-                       html::pct_interval(input.change_ci_low_pct, input.change_ci_high_pct), esc(input.verdict),
-                       input.verdict.empty() ? "—" : fmt::format("<span class=\"{}\">{}</span>",
-                                                                 html::verdict_class(input.verdict, input.change_pct),
-                                                                 esc(input.verdict)));
+                       html::pct_interval(input.change_ci_low_pct, input.change_ci_high_pct),
+                       core::to_string(input.verdict),
+                       input.verdict == core::Outcome::none
+                           ? "—"
+                           : fmt::format("<span class=\"{}\">{}</span>",
+                                         html::verdict_class(input.verdict, input.change_pct),
+                                         core::to_string(input.verdict)));
   }
   return out + "</tbody>\n</table>\n";
 }
@@ -96,7 +99,7 @@ std::string text_block(std::string_view id, std::string_view title, const std::s
 
 std::vector<ReportFile> experiment_charts(const Experiment& experiment) {
   std::vector<ReportFile> charts;
-  const std::string id = experiment_id(experiment.number);
+  const std::string id = experiment.number.format();
   if (!experiment.stopping.empty()) {
     svg::StoppingChart chart;
     chart.title = fmt::format("{}: sequential stopping trace", id);
@@ -122,7 +125,7 @@ std::vector<ReportFile> experiment_charts(const Experiment& experiment) {
 }
 
 std::string render_experiment_page(const Dashboard& dashboard, const Experiment& experiment, AutoRefresh refresh) {
-  const std::string id = experiment_id(experiment.number);
+  const std::string id = experiment.number.format();
   std::string out = html::page_head(fmt::format("{} {} — zkbench", id, experiment.name), "../", refresh);
   out += fmt::format("<header><nav><a href=\"../index.html\">← dashboard</a></nav><h1>{} · {}</h1>"
                      "<div>{} Δ <strong class=\"{}\">{}</strong> {} · status {} · {} runs{}</div></header>\n<main>\n",
@@ -131,7 +134,7 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
                      !experiment.change_pct ? "" : (*experiment.change_pct < 0 ? "better" : "worse"),
                      html::pct(experiment.change_pct),
                      html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),
-                     esc(experiment.status), experiment.runs_used,
+                     core::to_string(experiment.status), experiment.runs_used,
                      experiment.branch.empty() ? "" : " · branch <code>" + esc(experiment.branch) + "</code>");
   out += text_block("hypothesis", "Hypothesis", experiment.hypothesis, "No hypothesis recorded.", Wrap::yes);
   out += "<section id=\"inputs\">\n<h2>Per input</h2>\n" + inputs_table(dashboard, experiment) + "</section>\n";

@@ -34,8 +34,8 @@ std::string overview_section(const Dashboard& dashboard) {
   std::string best = "—";
   if (overview.best_change_pct && overview.best_experiment) {
     best = fmt::format("<span class=\"better\">{}</span> <a href=\"experiments/{}.html\">#{}</a>",
-                       html::pct(overview.best_change_pct), experiment_id(*overview.best_experiment),
-                       experiment_id(*overview.best_experiment));
+                       html::pct(overview.best_change_pct), core::ExperimentNumber(*overview.best_experiment).format(),
+                       core::ExperimentNumber(*overview.best_experiment).format());
   }
   std::string out = "<section id=\"overview\">\n<h2>Overview</h2>\n<div class=\"cards\">\n";
   out += card("Status", overview.running ? "<span class=\"verdict verdict-running\">running</span>"
@@ -58,7 +58,7 @@ std::string current_section(const Dashboard& dashboard) {
   const bool baseline = current.name.empty() || current.name.rfind("baseline", 0) == 0;
   const std::string what = current.experiment == 0
                                ? (baseline ? std::string("baseline") : esc(current.name))
-                               : fmt::format("experiment {} — {}", experiment_id(current.experiment),
+                               : fmt::format("experiment {} — {}", core::ExperimentNumber(current.experiment),
                                              esc(current.name));
   std::string log;
   for (const std::string& line : current.log_tail) {
@@ -120,16 +120,18 @@ std::string experiments_section(const Dashboard& dashboard) {
          "<th data-type=\"text\">95 % CI</th><th data-type=\"text\">verdict</th>"
          "<th data-type=\"number\" class=\"num\">runs</th></tr></thead>\n<tbody>\n";
   for (const Experiment& experiment : dashboard.experiments) {
-    const std::string id = experiment_id(experiment.number);
+    const std::string id = experiment.number.format();
     const char* direction = !experiment.change_pct ? "" : (*experiment.change_pct < 0 ? "better" : "worse");
     out += fmt::format(
         "<tr><td class=\"num\" data-value=\"{}\"><a href=\"experiments/{}.html\">{}</a></td>"
         "<td data-value=\"{}\">{}</td><td data-value=\"{}\">{}</td><td class=\"num {}\" data-value=\"{}\">{}</td>"
         "<td data-value=\"{}\">{}</td><td data-value=\"{}\">{}</td><td class=\"num\" data-value=\"{}\">{}</td></tr>\n",
-        experiment.number, id, id, esc(experiment.name), esc(experiment.name), esc(experiment.status), esc(experiment.status), direction,
+        experiment.number.value(), id, id, esc(experiment.name), esc(experiment.name),
+        core::to_string(experiment.status), core::to_string(experiment.status), direction,
         html::sort_value(experiment.change_pct), html::pct(experiment.change_pct),
         html::sort_value(experiment.change_ci_low_pct),
-        html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct), esc(experiment.verdict),
+        html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),
+        core::to_string(experiment.verdict),
         html::verdict_badge(experiment.verdict, experiment.change_pct, experiment.status), experiment.runs_used,
         experiment.runs_used);
   }
@@ -173,11 +175,11 @@ std::string conflicts_section(const Dashboard& dashboard) {
   };
   out += "<table class=\"matrix\" id=\"conflicts-matrix\">\n<thead><tr><th></th>";
   for (int column : members) {
-    out += "<th>" + experiment_id(column) + "</th>";
+    out += "<th>" + core::ExperimentNumber(column).format() + "</th>";
   }
   out += "</tr></thead>\n<tbody>\n";
   for (int row : members) {
-    out += "<tr><th>" + experiment_id(row) + "</th>";
+    out += "<tr><th>" + core::ExperimentNumber(row).format() + "</th>";
     for (int column : members) {
       const Conflict* found = row == column ? nullptr : pair_of(row, column);
       if (found == nullptr) {
@@ -193,7 +195,7 @@ std::string conflicts_section(const Dashboard& dashboard) {
   for (const Conflict& conflict : dashboard.conflicts) {
     std::vector<std::string> ids;
     for (int number : conflict.experiments) {
-      ids.push_back(experiment_id(number));
+      ids.push_back(core::ExperimentNumber(number).format());
     }
     out += fmt::format("<li>{}: combined {}, best alone {} — {}{}</li>\n", esc(fmt::format("{}", fmt::join(ids, " + "))),
                        html::pct(conflict.combined_change_pct), html::pct(conflict.best_change_pct),

@@ -21,7 +21,7 @@ std::vector<ReportFile> render_report(const Dashboard& dashboard, AutoRefresh re
   files.push_back({"data.json", to_json(dashboard, ExperimentDetail::full).dump() + "\n"});
   files.push_back({"charts/trend.svg", svg::render_trend(trend_chart(dashboard), {900, 380})});
   for (const Experiment& experiment : dashboard.experiments) {
-    files.push_back({"experiments/" + experiment_id(experiment.number) + ".html",
+    files.push_back({"experiments/" + experiment.number.format() + ".html",
                      render_experiment_page(dashboard, experiment, refresh)});
     for (ReportFile& chart : experiment_charts(experiment)) {
       files.push_back(std::move(chart));

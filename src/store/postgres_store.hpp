@@ -41,6 +41,7 @@ public:
   Result<ExperimentRecord> add_experiment(const ExperimentRecord& experiment) override;
   Result<void> update_experiment(const ExperimentRecord& experiment) override;
   Result<std::vector<ExperimentRecord>> list_experiments() override;
+  Result<std::optional<ExperimentRecord>> get_experiment(core::ExperimentNumber number) override;
   Result<void> link_session(const SessionLink& link) override;
   Result<std::vector<SessionLink>> session_links(const std::string& owner, std::int64_t owner_id) override;
   Result<std::vector<SessionLink>> list_session_links() override;

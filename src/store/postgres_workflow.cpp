@@ -74,7 +74,8 @@ Result<ExperimentRecord> PostgresStore::add_experiment(const ExperimentRecord& e
     if (stored.number == 0) {
       stored.number = static_cast<int>(pg_int(pg_exec_shared(tx, sql::k_next_experiment_number)[0][0]));
     } else if (!pg_exec_shared(tx, sql::k_pg_experiment_number_taken, PgParams().add(stored.number)).empty()) {
-      return make_error(fmt::format("store '{}': experiment {:03} already exists", location(), stored.number));
+      return make_error(fmt::format("store '{}': experiment {} already exists", location(),
+                                    core::ExperimentNumber(stored.number)));
     }
     PgParams params;
     stored.id = pg_insert(tx, sql::k_insert_experiment, experiment_params(params, stored));
@@ -98,6 +99,18 @@ Result<std::vector<ExperimentRecord>> PostgresStore::list_experiments() {
   std::lock_guard lock(m_mutex);
   return m_db.transact("listing experiments", [&](pqxx::work& tx) -> Result<std::vector<ExperimentRecord>> {
     return read_rows(pg_exec_shared(tx, sql::k_list_experiments), read_experiment<PgRow>);
+  });
+}
+
+Result<std::optional<ExperimentRecord>> PostgresStore::get_experiment(core::ExperimentNumber number) {
+  std::lock_guard lock(m_mutex);
+  return m_db.transact("reading an experiment", [&](pqxx::work& tx) -> Result<std::optional<ExperimentRecord>> {
+    std::vector<ExperimentRecord> found = read_rows(
+        pg_exec_shared(tx, sql::k_get_experiment, PgParams().add(number.value())), read_experiment<PgRow>);
+    if (found.empty()) {
+      return std::nullopt;
+    }
+    return std::move(found.front());
   });
 }
 

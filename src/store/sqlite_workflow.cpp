@@ -78,7 +78,8 @@ Result<ExperimentRecord> SqliteStore::add_experiment(const ExperimentRecord& exp
   ZKBENCH_TRY(experiment_params(params, stored).done());
   if (auto inserted = stmt->run(); !inserted) {
     if (inserted.error().message.find("UNIQUE constraint failed") != std::string::npos) {
-      return make_error(fmt::format("store '{}': experiment {:03} already exists", location(), stored.number));
+      return make_error(fmt::format("store '{}': experiment {} already exists", location(),
+                                    core::ExperimentNumber(stored.number)));
     }
     return tl::unexpected(inserted.error());
   }
@@ -103,6 +104,17 @@ Result<std::vector<ExperimentRecord>> SqliteStore::list_experiments() {
   std::lock_guard lock(m_mutex);
   ZKBENCH_TRY_ASSIGN(stmt, prepare(sql::k_list_experiments));
   return read_rows(*stmt, read_experiment<SqliteRow>);
+}
+
+Result<std::optional<ExperimentRecord>> SqliteStore::get_experiment(core::ExperimentNumber number) {
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(stmt, prepare(sql::k_get_experiment));
+  ZKBENCH_TRY(SqliteParams(*stmt).add(number.value()).done());
+  ZKBENCH_TRY_ASSIGN(found, read_rows(*stmt, read_experiment<SqliteRow>));
+  if (found->empty()) {
+    return std::nullopt;
+  }
+  return std::move(found->front());
 }
 
 Result<void> SqliteStore::link_session(const SessionLink& link) {

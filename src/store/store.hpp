@@ -66,6 +66,8 @@ public:
   virtual Result<void> update_experiment(const ExperimentRecord& experiment) = 0;
   /// Every experiment, by number.
   virtual Result<std::vector<ExperimentRecord>> list_experiments() = 0;
+  /// The experiment numbered `number`; nullopt when there is none.
+  virtual Result<std::optional<ExperimentRecord>> get_experiment(core::ExperimentNumber number) = 0;
   /// Records that `link.session_id` measured `link.input` for the owner. Error: no such session.
   virtual Result<void> link_session(const SessionLink& link) = 0;
   /// The links of one owner, in the order they were added.

@@ -141,6 +141,9 @@ inline constexpr const char* k_update_experiment =
 // row_codec's read_experiment.
 inline constexpr const char* k_list_experiments =
     "SELECT id, " ZKBENCH_EXPERIMENT_COLUMNS " FROM experiments ORDER BY number";
+// $1 number. No row when there is none.
+inline constexpr const char* k_get_experiment =
+    "SELECT id, " ZKBENCH_EXPERIMENT_COLUMNS " FROM experiments WHERE number = $1";
 #undef ZKBENCH_EXPERIMENT_COLUMNS
 
 // $1 owner, $2 owner id, $3 input, $4 session id.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/experiment.hpp"
+
 namespace zkbench::store {
 
 /// The correctness hash and measuring session of one input of a baseline.
@@ -29,16 +31,17 @@ struct BaselineRecord {
   std::string machine_class;           // "h100", ... ("" = not recorded: a machine without a class)
 };
 
-/// One experiment (`zkbench exp new`), from hypothesis to verdict.
+/// One experiment (`zkbench exp new`), from hypothesis to verdict. The columns hold the stored text;
+/// the typed views (number(), state(), outcome(), results()) are how code reads and sets them.
 struct ExperimentRecord {
   std::int64_t id = 0;                 // assigned by the store
-  int number = 0;                      // 1, 2, ... shown as 001; assigned by the store when 0
+  int number = 0;                      // core::ExperimentNumber's value; assigned by the store when 0
   std::string name;
   std::string slug;                    // "mpt-hash-cache"
   std::string hypothesis;
   std::optional<double> expected;      // expected improvement as a fraction (0.05 = 5%)
-  std::string status;                  // "planned", "running", "done", "closed"
-  std::string verdict;                 // "", "KEEP", "DISCARD", ... or a close status ("INVALID", ...)
+  std::string status;                  // core::ExperimentStatus's name: "planned", "running", "done", "closed"
+  std::string verdict;                 // core::Outcome's name: "", "KEEP", "DISCARD", ..., "FAILED", "INVALID", ...
   std::string branch;                  // current git branch name
   std::string baseline_commit;
   std::optional<std::int64_t> baseline_id;
@@ -46,7 +49,27 @@ struct ExperimentRecord {
   std::optional<std::int64_t> finished_at_us;
   std::string close_reason;            // why it was closed without running, or the verdict's reason
   std::optional<double> change;        // weighted change of the primary metric (-0.05 = 5% faster)
-  std::string details_json;            // results.json content (per-input figures), "" when none
+  std::string details_json;            // core::write_results_json's text (results.json), "" when none
+
+  core::ExperimentNumber experiment_number() const { return core::ExperimentNumber(number); }
+  /// The status; nullopt for text that names none (never written by zkbench).
+  std::optional<core::ExperimentStatus> state() const { return core::parse_experiment_status(status); }
+  void set_state(core::ExperimentStatus value) { status = core::to_string(value); }
+  /// The outcome (Outcome::none while undecided); nullopt for text that names none.
+  std::optional<core::Outcome> outcome() const { return core::parse_outcome(verdict); }
+  void set_outcome(core::Outcome value) { verdict = core::to_string(value); }
+  /// The results (nullopt when none are recorded). Error: details_json is not results.json's form.
+  Result<std::optional<core::ExperimentResults>> results() const {
+    if (details_json.empty()) {
+      return std::nullopt;
+    }
+    auto read = core::read_results_json(details_json);
+    if (!read) {
+      return tl::unexpected(read.error());
+    }
+    return std::optional<core::ExperimentResults>(std::move(*read));
+  }
+  void set_results(const core::ExperimentResults& value) { details_json = core::write_results_json(value); }
 };
 
 /// Links a measuring session to what it measured (a baseline, an experiment or a compound test).

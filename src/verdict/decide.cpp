@@ -142,22 +142,21 @@ bool is_constant(std::span<const double> xs) {
   return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
 }
 
-const char* to_string(Verdict verdict) {
-  switch (verdict) {
-  case Verdict::keep:
-    return "KEEP";
-  case Verdict::maybe:
-    return "MAYBE";
-  case Verdict::discard:
-    return "DISCARD";
-  case Verdict::kill:
-    return "KILL";
-  case Verdict::reject:
-    return "REJECT";
-  case Verdict::inconclusive:
-    return "INCONCLUSIVE";
+std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
+  if (metric == "time") {
+    return bench.wall_times();
   }
-  return "INCONCLUSIVE";
+  std::vector<double> values = bench.metric_values(metric);
+  return values.size() == bench.runs.size() ? values : std::vector<double>{};
+}
+
+std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate,
+                          const std::string& primary) {
+  if (primary != "time" && !baseline.runs.empty() && !candidate.runs.empty() &&
+      !primary_values(baseline, primary).empty() && !primary_values(candidate, primary).empty()) {
+    return primary;
+  }
+  return "time";
 }
 
 MetricComparison compare_metric(const std::string& metric, std::span<const double> baseline,

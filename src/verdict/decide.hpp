@@ -8,16 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "core/experiment.hpp"
 #include "core/run.hpp"
 #include "stats/descriptive.hpp"
 #include "verdict/policy.hpp"
 
 namespace zkbench::verdict {
 
-enum class Verdict { keep, maybe, discard, kill, reject, inconclusive };
-
-/// "KEEP", "MAYBE", "DISCARD", "KILL", "REJECT", "INCONCLUSIVE".
-const char* to_string(Verdict verdict);
+/// keep, maybe, discard, kill, reject, inconclusive: defined in core (an experiment's outcome is one);
+/// to_string gives "KEEP", "MAYBE", "DISCARD", "KILL", "REJECT", "INCONCLUSIVE".
+using core::Verdict;
+using core::to_string;
 
 /// A change as a signed percentage with two decimals: -0.0512 -> "-5.12%".
 std::string percent(double fraction);
@@ -76,6 +77,14 @@ struct CommandComparison {
 /// The comparison of `metric` among `metrics`, else the one of "time" (the fallback every decision
 /// uses); nullptr when neither is there.
 const MetricComparison* primary_comparison(std::span<const MetricComparison> metrics, const std::string& metric);
+
+/// The values one side is judged on: `metric`'s in every run ("time": the wall times), or none when a
+/// run lacks it (then judged_metric falls back to time, so both sides are judged on the same metric).
+/// The dashboard plots these, so it draws the numbers that were judged.
+std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric);
+
+/// The metric two sides are judged on: `primary` when both have it in every run, else "time".
+std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate, const std::string& primary);
 
 /// Compares every metric present on both sides ("time" from wall_s, "memory" from peak_rss_bytes when
 /// recorded, then each named metric). The command's decision: REJECT when a candidate run failed

@@ -12,20 +12,21 @@ bool is_conflict(const std::optional<double>& combined, double best_single) {
   return !combined || *combined > best_single;
 }
 
-Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numbers, const RunExperimentOptions& options) {
+Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::ExperimentNumber>& numbers,
+                                     const RunExperimentOptions& options) {
   if (numbers.size() < 2) {
     return make_error("compound needs at least two experiments: zkbench compound 001 004");
   }
   std::vector<store::ExperimentRecord> experiments;
-  for (int number : numbers) {
+  for (const core::ExperimentNumber number : numbers) {
     ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
-    if (e->status != "done" || !e->change) {
+    if (e->state() != core::ExperimentStatus::done || !e->change) {
       return make_error(fmt::format("experiment {} has no measured result (status {}, verdict {}): run it first",
-                                    experiment_id(number), e->status, e->verdict.empty() ? "none" : e->verdict));
+                                    number, e->status, e->verdict.empty() ? "none" : e->verdict));
     }
     if (!experiments.empty() && e->baseline_id != experiments.front().baseline_id) {
       return make_error(fmt::format("experiments {} and {} were measured against different baselines",
-                                    experiment_id(experiments.front().number), experiment_id(number)));
+                                    experiments.front().experiment_number(), number));
     }
     experiments.push_back(*e);
   }
@@ -47,13 +48,15 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
 
   CompoundOutcome outcome;
   store::ConflictRecord& record = outcome.record;
-  record.experiments = numbers;
+  for (const core::ExperimentNumber number : numbers) {
+    record.experiments.push_back(number.value());
+  }
   record.created_at_us = now_us();
   record.best_change = experiments.front().change;
   std::vector<std::string> ids;
   for (const store::ExperimentRecord& e : experiments) {
     record.best_change = std::min(*record.best_change, *e.change);
-    ids.push_back(experiment_id(e.number));
+    ids.push_back(e.experiment_number().format());
   }
   const std::string branch = "bench/compound-" + util::join(ids, "-");
   const std::filesystem::path worktree = ws.worktree_dir("compound-" + util::join(ids, "-"));
@@ -70,7 +73,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
     if (!merged) {
       (void)tree.run({"merge", "--abort"});
       record.conflict = true;
-      record.note = fmt::format("{} does not merge with the others (git conflict)", experiment_id(e.number));
+      record.note = fmt::format("{} does not merge with the others (git conflict)", e.experiment_number().format());
       outcome.verdict = "CONFLICT";
       outcome.reason = record.note;
       break;
@@ -83,13 +86,13 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numb
     ZKBENCH_TRY_ASSIGN(ev,
                        evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options));
     outcome.warnings = ev->warnings;
-    outcome.verdict = ev->verdict;
+    outcome.verdict = core::to_string(ev->verdict);
     outcome.reason = ev->reason;
     outcome.failure = ev->failure;
     record.combined_change = ev->change;
     record.conflict = is_conflict(ev->change, *record.best_change);
     if (!ev->change) {
-      record.note = fmt::format("combination not measured: {} ({})", ev->verdict, ev->reason);
+      record.note = fmt::format("combination not measured: {} ({})", outcome.verdict, ev->reason);
     } else {
       record.note = record.conflict ? fmt::format("A+B {} is worse than the best alone {}", format_change(ev->change),
                                                   format_change(record.best_change))

@@ -23,7 +23,8 @@ struct CompoundOutcome {
 /// Tests experiments `numbers` (at least 2, each measured: status done with a change) together.
 /// Errors: fewer than 2, unknown or unmeasured experiments, experiments on different baselines, git,
 /// the store, an interrupt.
-Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<int>& numbers, const RunExperimentOptions& options);
+Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::ExperimentNumber>& numbers,
+                                     const RunExperimentOptions& options);
 
 /// Whether a combination conflicts: it improves less than the best single one (changes are negative
 /// when faster). An unmeasured combination conflicts.

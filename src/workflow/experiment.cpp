@@ -1,11 +1,9 @@
 #include "workflow/experiment.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "stats/descriptive.hpp"
 #include "util/files.hpp"
@@ -21,48 +19,29 @@ namespace zkbench::workflow {
 
 namespace {
 
-using nlohmann::ordered_json;
-
 // The correctness command's timeout is never below this: start-up costs dominate tiny programs.
 constexpr double k_min_correctness_timeout_s = 5.0;
 
 std::string base_branch(const store::ExperimentRecord& e) {
-  return "bench/" + experiment_id(e.number) + "-" + e.slug;
+  return "bench/" + e.experiment_number().format() + "-" + e.slug;
 }
 
-ordered_json optional_json(const std::optional<double>& value) {
-  return value ? ordered_json(*value) : ordered_json();
-}
-
-ordered_json summary_json(const stats::Summary& s) {
-  return {{"runs", s.n}, {"mean", s.mean}, {"median", s.median}, {"stddev", s.stddev}, {"cv", s.cv},
-          {"min", s.min}, {"max", s.max}};
+core::ResultSummary summary_of(const stats::Summary& s) {
+  return {s.n, s.mean, s.median, s.stddev, s.cv, s.min, s.max};
 }
 
 std::string format_p(const std::optional<double>& p) {
   return p ? fmt::format("{:.3g}", *p) : std::string("n/a");
 }
 
-// A bound of a look: an unbounded interval (too few runs, a non-positive value) is null.
-ordered_json bound_json(double value) {
-  return std::isfinite(value) ? ordered_json(value) : ordered_json();
+// A change or a bound that is not a number (nothing to compare, an unbounded interval) is left unset.
+std::optional<double> finite(double value) {
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
-// One input's stopping trace in results.json: {"stopped_at": pairs or null, "trace": [{pairs, change, lo, hi}]}.
-ordered_json trace_json(const std::vector<verdict::Look>& trace) {
-  ordered_json j;
-  j["stopped_at"] = !trace.empty() && trace.back().stop ? ordered_json(trace.back().runs) : ordered_json();
-  j["trace"] = ordered_json::array();
-  for (const verdict::Look& look : trace) {
-    j["trace"].push_back({{"pairs", look.runs}, {"change", bound_json(look.change)}, {"lo", bound_json(look.lo)},
-                          {"hi", bound_json(look.hi)}});
-  }
-  return j;
-}
-
-// The candidate's GPU figures of one input (seed 000's energy per proof, peak memory, throttling); null
+// The candidate's GPU figures of one input (seed 000's energy per proof, peak memory, throttling); none
 // when no run has GPU telemetry.
-ordered_json gpu_json(const core::Benchmark& bench) {
+std::optional<core::ResultGpu> gpu_of(const core::Benchmark& bench) {
   std::vector<double> energy;
   double memory = 0;
   int throttled = 0;
@@ -77,56 +56,53 @@ ordered_json gpu_json(const core::Benchmark& bench) {
     throttled += run.gpu->throttled ? 1 : 0;
   }
   if (with_gpu == 0) {
-    return ordered_json();
+    return std::nullopt;
   }
-  return {{"runs", with_gpu}, {"energy_joules_median", stats::median(energy)}, {"memory_peak_bytes", memory},
-          {"throttled_runs", throttled}};
+  return core::ResultGpu{with_gpu, stats::median(energy), memory, throttled};
 }
 
 // results.json: the decision, every input's figures, and the stopping trace of a sequential run.
-std::string results_json(const store::ExperimentRecord& e, const verdict::Decision& decision,
-                         const std::vector<verdict::CommandComparison>& inputs, const std::string& input_note,
-                         const std::map<std::string, std::vector<verdict::Look>>& traces,
-                         const std::map<std::string, core::Benchmark>& candidates) {
-  ordered_json j;
-  j["experiment"] = experiment_id(e.number);
-  j["name"] = e.name;
-  j["verdict"] = e.verdict;
-  j["reason"] = decision.reason;
-  j["change"] = optional_json(e.change);
-  j["baseline_commit"] = e.baseline_commit;
-  j["note"] = input_note;
-  j["inputs"] = ordered_json::array();
+core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdict::Decision& decision,
+                                   const std::vector<verdict::CommandComparison>& inputs,
+                                   const std::map<std::string, std::vector<verdict::Look>>& traces,
+                                   const std::map<std::string, core::Benchmark>& candidates) {
+  core::ExperimentResults results;
+  results.experiment = e.experiment_number();
+  results.name = e.name;
+  results.verdict = e.outcome().value_or(core::Outcome::none);
+  results.reason = decision.reason;
+  results.change = e.change;
+  results.baseline_commit = e.baseline_commit;
   for (const verdict::CommandComparison& c : inputs) {
-    ordered_json in = {{"input", c.command}, {"weight", c.weight}, {"verdict", verdict::to_string(c.decision.verdict)},
-                       {"reason", c.decision.reason}, {"change", std::isnan(c.change) ? ordered_json() : ordered_json(c.change)}};
-    in["metrics"] = ordered_json::array();
+    core::InputResult& in = results.inputs.emplace_back();
+    in.input = c.command;
+    in.weight = c.weight;
+    in.verdict = c.decision.verdict;
+    in.reason = c.decision.reason;
+    in.change = finite(c.change);
     for (const verdict::MetricComparison& m : c.metrics) {
-      in["metrics"].push_back({{"metric", m.metric},
-                               {"baseline", summary_json(m.baseline)},
-                               {"candidate", summary_json(m.candidate)},
-                               {"change", std::isnan(m.change) ? ordered_json() : ordered_json(m.change)},
-                               {"ci95", {optional_json(m.ci_lo), optional_json(m.ci_hi)}},
-                               {"welch_p", optional_json(m.welch_p)},
-                               {"mann_whitney_p", optional_json(m.mwu_p)},
-                               {"verdict", verdict::to_string(m.decision.verdict)}});
+      in.metrics.push_back({m.metric, summary_of(m.baseline), summary_of(m.candidate), finite(m.change), m.ci_lo,
+                            m.ci_hi, m.welch_p, m.mwu_p, m.decision.verdict});
     }
     if (const auto trace = traces.find(c.command); trace != traces.end()) {
-      in["sequential"] = trace_json(trace->second);
-    }
-    if (const auto bench = candidates.find(c.command); bench != candidates.end()) {
-      if (auto gpu = gpu_json(bench->second); !gpu.is_null()) {
-        in["gpu"] = std::move(gpu);
+      in.sequential = true;
+      if (!trace->second.empty() && trace->second.back().stop) {
+        in.stopped_at = trace->second.back().runs;
+      }
+      for (const verdict::Look& look : trace->second) {
+        in.trace.push_back({look.runs, finite(look.change), finite(look.lo), finite(look.hi)});
       }
     }
-    j["inputs"].push_back(in);
+    if (const auto bench = candidates.find(c.command); bench != candidates.end()) {
+      in.gpu = gpu_of(bench->second);
+    }
   }
-  return j.dump(2) + "\n";
+  return results;
 }
 
 std::string verdict_markdown(const store::ExperimentRecord& e, const std::string& reason,
                              const std::vector<verdict::CommandComparison>& inputs, const verdict::Policy& policy) {
-  std::string md = fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n\n", experiment_id(e.number), e.name,
+  std::string md = fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n\n", e.experiment_number(), e.name,
                                e.verdict, reason);
   md += fmt::format("- Hypothesis: {}\n- Weighted change of {}: {}\n- Baseline commit: {}\n- Branch: {}\n",
                     e.hypothesis, policy.primary_metric, format_change(e.change), e.baseline_commit, e.branch);
@@ -183,8 +159,9 @@ Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_comm
   }
   ZKBENCH_TRY_ASSIGN(all, ws.store->list_experiments());
   for (const store::ExperimentRecord& kept : *all) {
-    if (kept.verdict == "KEEP" && kept.baseline_commit == baseline_commit && ws.git.branch_exists(kept.branch)) {
-      ZKBENCH_TRY(merge_into_accumulator(ws, kept.branch, baseline_commit));
+    if (kept.outcome() == core::Outcome::keep && kept.baseline_commit == baseline_commit &&
+        ws.git.branch_exists(kept.branch)) {
+      ZKBENCH_TRY_ASSIGN(note, merge_into_accumulator(ws, kept.branch, baseline_commit));
     }
   }
   return {};
@@ -203,13 +180,12 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
   const std::filesystem::path dir = ws.experiment_dir(e);
   ZKBENCH_TRY(write_file_atomically(dir / "results.json", e.details_json));
   if (!verdict_md.empty() || !std::filesystem::exists(dir / "verdict.md")) { // a resumed finish keeps the run's own
-    ZKBENCH_TRY(write_file_atomically(
-        dir / "verdict.md", !verdict_md.empty()
-                                ? verdict_md
-                                : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
-                                              experiment_id(e.number), e.name, e.verdict, e.close_reason)));
+    ZKBENCH_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
+                                                             : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
+                                                                           e.experiment_number(), e.name, e.verdict,
+                                                                           e.close_reason)));
   }
-  if (e.verdict == "KEEP") { // merging an already merged branch changes nothing
+  if (e.outcome() == core::Outcome::keep) { // merging an already merged branch changes nothing
     auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
     if (!note) {
       warnings.push_back(note.error().message);
@@ -233,7 +209,7 @@ std::vector<std::string> unfinished_steps(Workspace& ws, const store::Experiment
       missing.emplace_back(file);
     }
   }
-  if (e.verdict == "KEEP" &&
+  if (e.outcome() == core::Outcome::keep &&
       !(ws.git.branch_exists(e.branch) && ws.git.run({"merge-base", "--is-ancestor", e.branch, k_accumulator_branch}))) {
     missing.push_back(fmt::format("merge into {}", k_accumulator_branch));
   }
@@ -280,7 +256,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     }
   };
   CheckoutEvaluation ev;
-  std::string& verdict_text = ev.verdict;
+  core::Outcome& outcome = ev.verdict;
   std::string& reason = ev.reason;
   std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
   verdict::Decision& decision = ev.decision;
@@ -291,13 +267,13 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   set_phase("build");
   say(fmt::format("building {} in {}", request.label, worktree.string()));
   if (auto built = build_checkout(ws, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log")); !built) {
-    verdict_text = "FAILED";
+    outcome = core::Outcome::failed;
     reason = built.error().message;
     ev.failure = reason;
   }
 
   // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
-  if (verdict_text.empty()) {
+  if (outcome == core::Outcome::none) {
     set_phase("correctness");
     for (const store::BaselineInput& expected : baseline.inputs) {
       const InputSpec* input = nullptr;
@@ -319,20 +295,20 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         return make_error("interrupted during the correctness check; nothing was decided"); // not a REJECT
       }
       if (!hash) {
-        verdict_text = "REJECT";
+        outcome = core::Outcome::reject;
         reason = "correctness command failed: " + hash.error().message;
         ev.failure = reason;
         break;
       }
       if (hash->timed_out) {
-        verdict_text = "KILL";
+        outcome = core::Outcome::kill;
         reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the hang guard)", input->name,
                              *timeout);
         ev.failure = reason;
         break;
       }
       if (hash->hash != expected.output_hash) {
-        verdict_text = "REJECT";
+        outcome = core::Outcome::reject;
         reason = fmt::format("input '{}': the output differs from the baseline's (sha256 {} vs {}): faster but wrong "
                              "is useless; no timing was measured",
                              input->name, hash->hash.substr(0, 16), expected.output_hash.substr(0, 16));
@@ -343,10 +319,10 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   }
 
   std::filesystem::path base_tree;
-  if (verdict_text.empty()) {
+  if (outcome == core::Outcome::none) {
     auto built = baseline_build(ws, baseline, say);
     if (!built) {
-      verdict_text = "FAILED";
+      outcome = core::Outcome::failed;
       reason = "the baseline's build: " + built.error().message;
       ev.failure = reason;
     } else {
@@ -354,7 +330,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     }
   }
 
-  if (verdict_text.empty()) {
+  if (outcome == core::Outcome::none) {
     set_phase("measure");
     const auto& inputs = ws.project.inputs.inputs;
     InputJudgeOptions judge;
@@ -398,7 +374,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       }
       ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
       if (judged->baseline_broken) {
-        verdict_text = "FAILED";
+        outcome = core::Outcome::failed;
         reason = judged->failure;
         ev.failure = reason;
         break;
@@ -416,7 +392,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       const verdict::Verdict v = judged->comparison.decision.verdict;
       comparisons.push_back(std::move(judged->comparison));
       if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
-        verdict_text = verdict::to_string(v);
+        outcome = core::outcome_of(v);
         reason = fmt::format("input '{}': {}", input.name, comparisons.back().decision.reason);
         if (!judged->failure.empty()) {
           ev.failure = judged->failure;
@@ -426,10 +402,10 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     }
   }
 
-  if (verdict_text.empty()) {
+  if (outcome == core::Outcome::none) {
     set_phase("compare");
     decision = verdict::combine_inputs(comparisons, policy);
-    verdict_text = verdict::to_string(decision.verdict);
+    outcome = core::outcome_of(decision.verdict);
     reason = decision.reason;
   }
   double total = 0;
@@ -467,7 +443,7 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   }
   e.hypothesis = hypothesis;
   e.expected = expected;
-  e.status = "planned";
+  e.set_state(core::ExperimentStatus::planned);
   e.baseline_commit = baseline->commit;
   e.baseline_id = baseline->id;
   e.created_at_us = now_us();
@@ -480,33 +456,36 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   std::string md = fmt::format("# Experiment {}: {}\n\n## Hypothesis\n{}\n\n## Expected impact\n{}\n\n"
                                "## How to test\n```\ngit checkout {}\n# make the change, commit it\nzkbench exp run {}\n```\n\n"
                                "Baseline commit: {}\n",
-                               experiment_id(stored->number), stored->name, hypothesis.empty() ? "(not stated)" : hypothesis,
+                               stored->experiment_number(), stored->name,
+                               hypothesis.empty() ? "(not stated)" : hypothesis,
                                expected ? fmt::format("{:.1f}% faster", *expected * 100) : std::string("(not stated)"),
-                               stored->branch, experiment_id(stored->number), baseline->commit);
+                               stored->branch, stored->experiment_number(), baseline->commit);
   ZKBENCH_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
   return stored;
 }
 
-Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, const std::string& status,
-                                                 const std::string& why) {
-  if (status != "invalid" && status != "exists" && status != "superseded") {
+Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::ExperimentNumber number,
+                                                 const std::string& status, const std::string& why) {
+  const auto closed_as = status == "invalid"  ? std::optional(core::Outcome::invalid)
+                         : status == "exists" ? std::optional(core::Outcome::exists)
+                         : status == "superseded" ? std::optional(core::Outcome::superseded)
+                                                  : std::nullopt;
+  if (!closed_as) {
     return make_error(fmt::format("--status '{}': expected invalid, exists or superseded", status));
   }
   ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
-  const bool withdrawing = e->status == "done";
-  if (e->status == "closed" || (withdrawing && status != "invalid")) {
-    return make_error(fmt::format("experiment {} is already {} ({}){}", experiment_id(number), e->status, e->verdict,
+  const bool withdrawing = e->state() == core::ExperimentStatus::done;
+  if (e->state() == core::ExperimentStatus::closed || (withdrawing && closed_as != core::Outcome::invalid)) {
+    return make_error(fmt::format("experiment {} is already {} ({}){}", number, e->status, e->verdict,
                                   withdrawing ? ": only --status invalid withdraws a decided experiment" : ""));
   }
   const std::string was = e->verdict;
+  const bool was_kept = e->outcome() == core::Outcome::keep;
   if (withdrawing) { // the decision stays on record in the reason; the verdict no longer counts anywhere
     e->close_reason = fmt::format("withdrawn (was {} {}: {}): {}", was, format_change(e->change), e->close_reason, why);
   }
-  e->status = "closed";
-  e->verdict = status;
-  for (char& c : e->verdict) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
+  e->set_state(core::ExperimentStatus::closed);
+  e->set_outcome(*closed_as);
   if (!withdrawing) {
     e->close_reason = why;
   }
@@ -517,23 +496,24 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, cons
     e->branch = renamed;
   }
   ZKBENCH_TRY(ws.store->update_experiment(*e));
-  if (was == "KEEP") { // out of the accumulator: rebuilt from the baseline with the KEEPs that remain
+  if (was_kept) { // out of the accumulator: rebuilt from the baseline with the KEEPs that remain
     ZKBENCH_TRY(rebuild_accumulator(ws, e->baseline_commit));
   }
-  ZKBENCH_TRY(
-      write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
-                            fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
-                                        experiment_id(number), e->name, e->verdict, why)));
+  ZKBENCH_TRY(write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
+                                    fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
+                                                number, e->name, e->verdict, why)));
   return e;
 }
 
-Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExperimentOptions& options) {
+Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber number,
+                                         const RunExperimentOptions& options) {
   const ProjectConfig& config = ws.project.config;
   ZKBENCH_TRY_ASSIGN(found, find_experiment(*ws.store, number));
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
-  if (const auto unfinished = e.status == "done" ? unfinished_steps(ws, e) : std::vector<std::string>{};
+  if (const auto unfinished =
+          e.state() == core::ExperimentStatus::done ? unfinished_steps(ws, e) : std::vector<std::string>{};
       !unfinished.empty()) {
     // zkbench was killed after recording the decision and before finishing it: finish now.
     ZKBENCH_TRY_ASSIGN(finished, finish_decided(ws, e, ""));
@@ -541,12 +521,11 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     outcome.reason = e.close_reason;
     outcome.warnings.push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
                                            "finishing: done now ({})",
-                                           experiment_id(number), e.verdict, util::join(unfinished, ", ")));
+                                           number, e.verdict, util::join(unfinished, ", ")));
     return outcome;
   }
-  if (e.status == "done" || e.status == "closed") {
-    return make_error(fmt::format("experiment {} is already decided: {} (branch {})", experiment_id(number), e.verdict,
-                                  e.branch));
+  if (e.state() == core::ExperimentStatus::done || e.state() == core::ExperimentStatus::closed) {
+    return make_error(fmt::format("experiment {} is already decided: {} (branch {})", number, e.verdict, e.branch));
   }
   // Only a baseline measured on this machine's class is comparable (issue 7): the experiment's own
   // when it was, else the class's newest, which the experiment is then recorded against.
@@ -575,7 +554,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
     }
   }
 
-  const std::filesystem::path worktree = ws.worktree_dir(experiment_id(e.number) + "-" + e.slug);
+  const std::filesystem::path worktree = ws.worktree_dir(e.experiment_number().format() + "-" + e.slug);
   // Never measure the wrong code under the experiment's name (issue 10): a change left uncommitted, in
   // the experiment's worktree or in a checkout of its branch, is not what the branch holds.
   for (const std::filesystem::path& checkout : {worktree, ws.root()}) {
@@ -601,14 +580,14 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
                                     checkout.string(), util::join(files, ", "), e.branch));
     }
   }
-  e.status = "running";
+  e.set_state(core::ExperimentStatus::running);
   ZKBENCH_TRY(ws.store->update_experiment(e));
   ZKBENCH_TRY(ws.git.ensure_worktree(worktree, e.branch));
   const std::filesystem::path dir = ws.experiment_dir(e);
   ZKBENCH_TRY_ASSIGN(head, Git(worktree).commit_of("HEAD"));
   // Never measure the wrong code under the experiment's name (issue 10): the change must be committed.
   if (*head == e.baseline_commit) {
-    e.status = "planned";
+    e.set_state(core::ExperimentStatus::planned);
     ZKBENCH_TRY(ws.store->update_experiment(e));
     return make_error(fmt::format("branch {} has no commit beyond the baseline {}: commit the change on {} first "
                                   "(nothing was measured)",
@@ -618,21 +597,20 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
   ZKBENCH_TRY(write_file_atomically(dir / "changes.patch", *patch));
   outcome.files.push_back(dir / "changes.patch");
 
-  EvaluationRequest request{e.branch, experiment_id(e.number), "experiment", e.id,
-                            ": zkbench exp run " + experiment_id(e.number) + " resumes",
-                            "zkbench exp run " + experiment_id(e.number)};
-  ZKBENCH_TRY_ASSIGN(ev,
-                     evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options));
+  EvaluationRequest request{e.branch, e.experiment_number().format(), "experiment", e.id,
+                            ": zkbench exp run " + e.experiment_number().format() + " resumes",
+                            "zkbench exp run " + e.experiment_number().format()};
+  ZKBENCH_TRY_ASSIGN(ev, evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options));
   outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
   outcome.resumed = ev->resumed;
   e.change = ev->change;
-  const std::string verdict_text = ev->verdict;
+  const core::Outcome decided = ev->verdict;
   const std::string reason = ev->reason;
   const auto& comparisons = ev->comparisons;
   const verdict::Decision& decision = ev->decision;
 
   // The profile (when configured) of the experiment's code, and its diff with the baseline's.
-  if (verdict_text != "FAILED" && verdict_text != "KILL" && !ws.project.inputs.inputs.empty()) {
+  if (decided != core::Outcome::failed && decided != core::Outcome::kill && !ws.project.inputs.inputs.empty()) {
     auto profiled = capture_profile(ws, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
     const std::filesystem::path base_profile = ws.benchmarks_dir() / "baseline" / "profile.txt";
     if (!profiled) {
@@ -667,13 +645,13 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExp
       }
     }
   }
-  e.verdict = verdict_text;
-  e.status = "done";
+  e.set_outcome(decided);
+  e.set_state(core::ExperimentStatus::done);
   e.close_reason = reason;
   e.finished_at_us = now_us();
   const std::string started_as = e.branch;
-  e.branch = base_branch(e) + "-" + verdict_text;
-  e.details_json = results_json(e, decision, comparisons, "", ev->traces, ev->candidates);
+  e.branch = base_branch(e) + "-" + e.verdict;
+  e.set_results(results_of(e, decision, comparisons, ev->traces, ev->candidates));
   std::string md = verdict_markdown(e, reason, comparisons, *policy);
   for (const std::string& warning : outcome.warnings) {
     md += "\n> warning: " + warning + "\n";

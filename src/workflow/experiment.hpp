@@ -55,7 +55,7 @@ struct EvaluationRequest {
 };
 
 struct CheckoutEvaluation {
-  std::string verdict;      // KEEP ... or FAILED (build), REJECT (output), KILL (timeout)
+  core::Outcome verdict = core::Outcome::none; // KEEP ... or FAILED (build), REJECT (output), KILL (timeout)
   std::string reason;
   std::vector<verdict::CommandComparison> comparisons;
   verdict::Decision decision;
@@ -84,10 +84,11 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
 
 /// Runs experiment NNN (see the header comment). A finished experiment is refused ("already decided").
 /// Errors: no such experiment or baseline, git, the store, an interrupt (runs kept for the resume).
-Result<ExperimentOutcome> run_experiment(Workspace& ws, int number, const RunExperimentOptions& options);
+Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber number,
+                                         const RunExperimentOptions& options);
 
 /// Closes a hypothesis without running it: status invalid | exists | superseded, and why.
-Result<store::ExperimentRecord> close_experiment(Workspace& ws, int number, const std::string& status,
+Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
                                                  const std::string& why);
 
 /// "+5.12%" style with sign, or "n/a".

@@ -17,25 +17,6 @@ namespace {
 constexpr double k_min_hang_guard_s = 5.0;
 constexpr double k_hang_guard_factor = 8.0; // x timeout_multiplier x median: far beyond a cold first run (bench/verdicts)
 
-// The values a side is judged on: the metric when every run has it, else nothing (the caller falls back
-// to time on both sides, so both sides are always judged on the same metric).
-std::vector<double> values_of(const core::Benchmark& bench, const std::string& metric) {
-  if (metric == "time") {
-    return bench.wall_times();
-  }
-  std::vector<double> values = bench.metric_values(metric);
-  return values.size() == bench.runs.size() ? values : std::vector<double>{};
-}
-
-// The metric both sides are judged on: the primary when both sides have it in every run, else time.
-std::string common_metric(const core::Benchmark& a, const core::Benchmark& b, const std::string& primary) {
-  if (primary != "time" && !a.runs.empty() && !b.runs.empty() && !values_of(a, primary).empty() &&
-      !values_of(b, primary).empty()) {
-    return primary;
-  }
-  return "time";
-}
-
 bool project_measures(const ProjectConfig& config, const std::string& metric) {
   return config.benchmark.metrics.count(metric) > 0 || config.benchmark.metric_files.count(metric) > 0;
 }
@@ -186,19 +167,19 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
       if (ab.strategy == verdict::Strategy::fixed || n > base_times.size()) {
         return false; // fixed: the run count ends it
       }
-      const std::string metric = common_metric(base, cand, primary);
-      const auto b = values_of(base, metric);
-      const auto c = values_of(cand, metric);
+      const std::string metric = verdict::judged_metric(base, cand, primary);
+      const auto b = verdict::primary_values(base, metric);
+      const auto c = verdict::primary_values(cand, metric);
       const std::size_t k = std::min(b.size(), c.size());
       return static_cast<int>(k) >= ab.sequential.min_runs &&
              verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, ab.sequential).look.stop;
     }
-    const std::string metric = common_metric(base, cand, primary);
+    const std::string metric = verdict::judged_metric(base, cand, primary);
     if (metric != decided_metric) { // a run without the metric: judge both sides on time from now on (once)
       decided_metric = metric;
       decider.emplace(metric, policy, ab);
     }
-    return decider->look(values_of(base, decided_metric), values_of(cand, decided_metric));
+    return decider->look(verdict::primary_values(base, decided_metric), verdict::primary_values(cand, decided_metric));
   };
 
   ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, sides, measure));
@@ -250,10 +231,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   verdict::CommandComparison c = verdict::compare_benchmarks(judged.baseline, judged.candidate, policy);
   c.command = input.name;
   c.weight = input.weight;
-  const std::string metric = common_metric(judged.baseline, judged.candidate, primary);
+  const std::string metric = verdict::judged_metric(judged.baseline, judged.candidate, primary);
   judged.metric = metric;
-  const auto b = values_of(judged.baseline, metric);
-  const auto cv = values_of(judged.candidate, metric);
+  const auto b = verdict::primary_values(judged.baseline, metric);
+  const auto cv = verdict::primary_values(judged.candidate, metric);
   if (killed) {
     const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
     c.decision = {verdict::Verdict::kill, true,

@@ -14,12 +14,13 @@ NextAdvice advise_next(const TrackerData& data) {
   std::vector<const store::ExperimentRecord*> planned;
   std::vector<const store::ExperimentRecord*> promising;
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.status == "done") {
+    const std::optional<core::ExperimentStatus> state = e.state();
+    if (state == core::ExperimentStatus::done) {
       finished.push_back(&e);
-      if (e.verdict == "KEEP" || e.verdict == "MAYBE") {
+      if (e.outcome() && core::is_improvement(*e.outcome())) {
         promising.push_back(&e);
       }
-    } else if (e.status == "planned" || e.status == "running") {
+    } else if (state == core::ExperimentStatus::planned || state == core::ExperimentStatus::running) {
       planned.push_back(&e);
     }
   }
@@ -48,7 +49,7 @@ NextAdvice advise_next(const TrackerData& data) {
   std::stable_sort(planned.begin(), planned.end(),
                    [](const auto* a, const auto* b) { return a->expected.value_or(0) > b->expected.value_or(0); });
   for (const auto* e : planned) {
-    advice.suggestions.push_back(fmt::format("zkbench exp run {}   # {} (expected {})", experiment_id(e->number), e->name,
+    advice.suggestions.push_back(fmt::format("zkbench exp run {}   # {} (expected {})", e->experiment_number(), e->name,
                                              e->expected ? fmt::format("{:.1f}%", *e->expected * 100) : "?"));
   }
   for (std::size_t i = 0; i < promising.size(); ++i) {
@@ -60,8 +61,8 @@ NextAdvice advise_next(const TrackerData& data) {
                std::find(c.experiments.begin(), c.experiments.end(), b) != c.experiments.end();
       });
       if (!tested) {
-        advice.suggestions.push_back(fmt::format("zkbench compound {} {}   # {} + {}", experiment_id(a), experiment_id(b),
-                                                 promising[i]->name, promising[j]->name));
+        advice.suggestions.push_back(fmt::format("zkbench compound {} {}   # {} + {}", core::ExperimentNumber(a),
+                                                 core::ExperimentNumber(b), promising[i]->name, promising[j]->name));
       }
     }
   }

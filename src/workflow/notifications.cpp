@@ -14,8 +14,8 @@ namespace zkbench::workflow {
 namespace {
 
 // The mark of §7.3 (✅ ❌ ➖ ❔) follows the dashboard's colours of the verdict.
-std::string verdict_word(const std::string& verdict, const std::optional<double>& change) {
-  if (verdict == "FAILED") {
+std::string verdict_word(core::Outcome verdict, const std::optional<double>& change) {
+  if (verdict == core::Outcome::failed) {
     return "regression";
   }
   switch (report::verdict_kind(verdict, change ? std::optional<double>(*change * 100) : std::nullopt)) {
@@ -56,7 +56,7 @@ Progress progress_of(const std::vector<store::ExperimentRecord>& experiments) {
   Progress progress;
   progress.total = static_cast<int>(experiments.size());
   for (const store::ExperimentRecord& e : experiments) {
-    progress.done += e.verdict.empty() ? 0 : 1;
+    progress.done += e.outcome() == core::Outcome::none ? 0 : 1;
   }
   return progress;
 }
@@ -81,10 +81,11 @@ notify::Event experiment_event(const NotifyContext& context, const store::Experi
                                const std::vector<verdict::CommandComparison>& comparisons,
                                const std::string& primary_metric, const Progress& progress) {
   notify::Event event = event_of(context, notify::EventKind::experiment_complete);
-  event.experiment_id = workflow::experiment_id(experiment.number);
+  event.experiment_id = experiment.experiment_number().format();
   event.name = experiment.name;
   event.status = experiment.verdict;
-  event.verdict = verdict_word(experiment.verdict, experiment.change);
+  const core::Outcome outcome = experiment.outcome().value_or(core::Outcome::none);
+  event.verdict = verdict_word(outcome, experiment.change);
   event.done = progress.done;
   event.total = progress.total;
   if (experiment.change && std::isfinite(*experiment.change)) {
@@ -109,14 +110,14 @@ notify::Event experiment_event(const NotifyContext& context, const store::Experi
     event.result = cand;
     event.unit = metric == "time" ? "s" : " " + metric;
   }
-  if (experiment.verdict == "REJECT" || experiment.verdict == "KILL" || experiment.verdict == "FAILED") {
+  if (outcome == core::Outcome::reject || outcome == core::Outcome::kill || outcome == core::Outcome::failed) {
     event.detail = experiment.close_reason;
   }
   return event;
 }
 
 bool is_finding(const store::ExperimentRecord& experiment) {
-  return (experiment.verdict == "KEEP" || experiment.verdict == "MAYBE") && experiment.change &&
+  return experiment.outcome() && core::is_improvement(*experiment.outcome()) && experiment.change &&
          -*experiment.change * 100 > notify::k_finding_threshold_pct;
 }
 
@@ -134,7 +135,8 @@ std::vector<notify::Event> experiment_events(const NotifyContext& context, const
     events.push_back(std::move(finding));
   }
   if (!outcome.failure.empty()) {
-    events.push_back(error_event(context, "experiment " + workflow::experiment_id(e.number), outcome.failure, e.number));
+    events.push_back(error_event(context, "experiment " + e.experiment_number().format(), outcome.failure,
+                                 e.experiment_number()));
   }
   if (auto done = all_complete_event(context, all)) {
     events.push_back(std::move(*done));
@@ -154,7 +156,7 @@ std::optional<notify::Event> all_complete_event(const NotifyContext& context,
   const store::ExperimentRecord* best = nullptr;
   int kept = 0;
   for (const store::ExperimentRecord& candidate : all) {
-    if (candidate.verdict == "KEEP" && candidate.change) {
+    if (candidate.outcome() == core::Outcome::keep && candidate.change) {
       ++kept;
       if (best == nullptr || *candidate.change < *best->change) {
         best = &candidate;
@@ -163,15 +165,15 @@ std::optional<notify::Event> all_complete_event(const NotifyContext& context,
   }
   done.detail = best == nullptr ? std::string("No experiment was kept")
                                 : fmt::format("Kept: {}; best: {} {} ({:+.1f}%)", kept,
-                                              workflow::experiment_id(best->number), best->name, *best->change * 100);
+                                              best->experiment_number().format(), best->name, *best->change * 100);
   return done;
 }
 
 notify::Event error_event(const NotifyContext& context, const std::string& what, const std::string& message,
-                          int experiment) {
+                          core::ExperimentNumber experiment) {
   notify::Event event = event_of(context, notify::EventKind::error);
-  if (experiment > 0) {
-    event.experiment_id = workflow::experiment_id(experiment);
+  if (experiment.value() > 0) {
+    event.experiment_id = experiment.format();
   }
   event.detail = fmt::format("{} stopped: {}", what, message);
   return event;

@@ -72,7 +72,7 @@ std::optional<notify::Event> all_complete_event(const NotifyContext& context,
 
 /// An error that stopped `what` ("the baseline", "experiment 001"); `experiment` > 0 names it in the title.
 notify::Event error_event(const NotifyContext& context, const std::string& what, const std::string& message,
-                          int experiment = 0);
+                          core::ExperimentNumber experiment = {});
 
 /// Queues a command's events for background delivery; flushes for at most k_notify_flush when destroyed.
 class WorkflowNotifications {

@@ -24,17 +24,18 @@ std::string date_of(std::int64_t us) {
   return buf;
 }
 
-std::string status_mark(const std::string& verdict) {
-  if (verdict == "KEEP") {
+std::string status_mark(const store::ExperimentRecord& e) {
+  const std::optional<core::Outcome> outcome = e.outcome();
+  if (outcome == core::Outcome::keep) {
     return "✅ KEEP";
   }
-  if (verdict == "MAYBE") {
+  if (outcome == core::Outcome::maybe) {
     return "🟡 MAYBE";
   }
-  if (verdict.empty()) {
+  if (outcome == core::Outcome::none) {
     return "⏳ pending";
   }
-  return "❌ " + verdict;
+  return "❌ " + e.verdict;
 }
 
 std::string yaml_quote(const std::string& text) {
@@ -48,11 +49,11 @@ std::string yaml_quote(const std::string& text) {
   return out + "\"";
 }
 
-std::string experiments_of(const TrackerData& data, std::int64_t baseline_id, const char* verdict) {
+std::string experiments_of(const TrackerData& data, std::int64_t baseline_id, core::Outcome outcome) {
   std::vector<std::string> ids;
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.baseline_id == baseline_id && e.verdict == verdict) {
-      ids.push_back(yaml_quote(experiment_id(e.number)));
+    if (e.baseline_id == baseline_id && e.outcome() == outcome) {
+      ids.push_back(yaml_quote(e.experiment_number().format()));
     }
   }
   return "[" + util::join(ids, ", ") + "]";
@@ -63,7 +64,7 @@ std::string conflicts_table(const TrackerData& data) {
   for (const store::ConflictRecord& c : data.conflicts) {
     std::vector<std::string> ids;
     for (int n : c.experiments) {
-      ids.push_back(experiment_id(n));
+      ids.push_back(core::ExperimentNumber(n).format());
     }
     md += fmt::format("| {} | {} | {} | {} | {} |\n", util::join(ids, " + "), format_change(c.combined_change),
                       format_change(c.best_change), c.conflict ? "Yes" : "No", c.note);
@@ -81,7 +82,7 @@ std::optional<double> best_measured_change(const TrackerData& data, std::int64_t
     }
   };
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.baseline_id == baseline_id && e.verdict == "KEEP") {
+    if (e.baseline_id == baseline_id && e.outcome() == core::Outcome::keep) {
       consider(e.change);
     }
   }
@@ -177,22 +178,22 @@ std::string render_plan(const TrackerData& data) {
       if (c.conflict && std::find(c.experiments.begin(), c.experiments.end(), e.number) != c.experiments.end()) {
         for (int n : c.experiments) {
           if (n != e.number) {
-            conflicts_with.push_back("#" + experiment_id(n));
+            conflicts_with.push_back("#" + core::ExperimentNumber(n).format());
           }
         }
       }
     }
     md += fmt::format("{}. **[{}] {}** (#{})\n   - Hypothesis: {}\n   - Expected impact: {}\n   - Status: {}\n"
                       "   - Conflicts with: {}\n",
-                      rank++, level, e.name, experiment_id(e.number), e.hypothesis.empty() ? "(not stated)" : e.hypothesis,
+                      rank++, level, e.name, e.experiment_number(), e.hypothesis.empty() ? "(not stated)" : e.hypothesis,
                       e.expected ? fmt::format("{:.1f}%", expected * 100) : std::string("not stated"),
-                      status_mark(e.verdict), conflicts_with.empty() ? std::string("None") : util::join(conflicts_with, ", "));
+                      status_mark(e), conflicts_with.empty() ? std::string("None") : util::join(conflicts_with, ", "));
   }
   md += "\n## Attack Plan\n";
   int step = 1;
   for (const store::ExperimentRecord& e : ranked) {
-    if (e.status == "planned" || e.status == "running") {
-      md += fmt::format("{}. `zkbench exp run {}` ({})\n", step++, experiment_id(e.number), e.name);
+    if (e.state() == core::ExperimentStatus::planned || e.state() == core::ExperimentStatus::running) {
+      md += fmt::format("{}. `zkbench exp run {}` ({})\n", step++, e.experiment_number(), e.name);
     }
   }
   if (step == 1) {
@@ -222,9 +223,9 @@ std::string render_tracker(const TrackerData& data) {
           result = fmt::format("{:.4f} s", b.time_s * (1 + *e.change));
         }
       }
-    } else if (e.verdict == "KILL") {
+    } else if (e.outcome() == core::Outcome::kill) {
       result = "timeout";
-    } else if (e.verdict == "REJECT") {
+    } else if (e.outcome() == core::Outcome::reject) {
       result = "wrong output";
     }
     std::string notes = e.close_reason;
@@ -236,8 +237,8 @@ std::string render_tracker(const TrackerData& data) {
         c = ' ';
       }
     }
-    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", experiment_id(e.number), e.name, result, format_change(e.change),
-                      status_mark(e.verdict), notes);
+    md += fmt::format("| {} | {} | {} | {} | {} | {} |\n", e.experiment_number(), e.name, result, format_change(e.change),
+                      status_mark(e), notes);
   }
   md += "\n### Key Learnings\n";
   int i = 1;
@@ -255,8 +256,8 @@ std::string render_tracker(const TrackerData& data) {
     ++idea_number;
   }
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.status == "done" && e.verdict != "KEEP") {
-      md += fmt::format("- [x] ~~{}~~ (#{}: {})\n", e.name, experiment_id(e.number), e.verdict);
+    if (e.state() == core::ExperimentStatus::done && e.outcome() != core::Outcome::keep) {
+      md += fmt::format("- [x] ~~{}~~ (#{}: {})\n", e.name, e.experiment_number().format(), e.verdict);
     }
   }
   md += "\n### Conflicts Matrix\n" + conflicts_table(data);
@@ -279,7 +280,8 @@ std::string render_history(const TrackerData& data) {
     } else {
       yaml += "    final: null\n    improvement: null\n";
     }
-    yaml += fmt::format("    optimizations_kept: {}\n    key_learnings:\n", experiments_of(data, b.record.id, "KEEP"));
+    yaml += fmt::format("    optimizations_kept: {}\n    key_learnings:\n",
+                        experiments_of(data, b.record.id, core::Outcome::keep));
     bool any = false;
     for (const store::NoteRecord& note : data.learnings) {
       if (note.created_at_us >= b.record.created_at_us && note.created_at_us < next) {
@@ -312,7 +314,7 @@ std::string render_final_report(const TrackerData& data) {
   md += "\n## Optimizations Applied\n";
   int i = 1;
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.verdict == "KEEP") {
+    if (e.outcome() == core::Outcome::keep) {
       md += fmt::format("{}. {} ({}), branch {}\n", i++, e.name, format_change(e.change), e.branch);
     }
   }
@@ -321,15 +323,16 @@ std::string render_final_report(const TrackerData& data) {
   }
   md += "\n## Optimizations Discarded\n";
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.verdict != "KEEP" && !e.verdict.empty() && e.verdict != "MAYBE") {
-      md += fmt::format("- #{} {}: {} — {}\n", experiment_id(e.number), e.name, e.verdict, e.close_reason);
+    const std::optional<core::Outcome> outcome = e.outcome();
+    if (outcome != core::Outcome::keep && outcome != core::Outcome::none && outcome != core::Outcome::maybe) {
+      md += fmt::format("- #{} {}: {} — {}\n", e.experiment_number(), e.name, e.verdict, e.close_reason);
     }
   }
   md += "\n## Compound Tests\n" + conflicts_table(data);
   md += "\n## Recommendations for Future Work\n";
   for (const store::ExperimentRecord& e : data.experiments) {
-    if (e.verdict == "MAYBE" || e.status == "planned") {
-      md += fmt::format("- #{} {} ({})\n", experiment_id(e.number), e.name, e.verdict.empty() ? "not run" : e.verdict);
+    if (e.outcome() == core::Outcome::maybe || e.state() == core::ExperimentStatus::planned) {
+      md += fmt::format("- #{} {} ({})\n", e.experiment_number(), e.name, e.verdict.empty() ? "not run" : e.verdict);
     }
   }
   for (const store::NoteRecord& idea : data.ideas) {

@@ -34,14 +34,16 @@ inline report::Dashboard sample_dashboard(int experiments = 8, int inputs = 3, i
   }
   baseline.primary = estimate_of(all_baseline);
   d.baseline = baseline;
-  const char* verdicts[] = {"KEEP", "DISCARD", "MAYBE", "KILL", "KEEP", "DISCARD", "INCONCLUSIVE"};
+  const core::Outcome verdicts[] = {core::Outcome::keep, core::Outcome::discard, core::Outcome::maybe,
+                                    core::Outcome::kill, core::Outcome::keep,    core::Outcome::discard,
+                                    core::Outcome::inconclusive};
   for (int n = 1; n <= experiments; ++n) {
     Experiment e;
-    e.number = n;
+    e.number = core::ExperimentNumber(n);
     e.name = n % 3 == 0 ? "cache <script>alert(" + std::to_string(n) + ")</script> & \"quote\"" : "optimisation " + std::to_string(n);
     const bool running = n == experiments;
-    e.status = running ? "running" : "done";
-    e.verdict = running ? "" : verdicts[(n - 1) % 7];
+    e.status = running ? core::ExperimentStatus::running : core::ExperimentStatus::done;
+    e.verdict = running ? core::Outcome::none : verdicts[(n - 1) % 7];
     // A change that depends on the experiment in a non-monotonic way, so sorting by Δ reorders rows.
     const double change = std::fmod(n * 7.3, 17.0) - 11.0;
     std::vector<double> all_candidate;
@@ -79,7 +81,7 @@ inline report::Dashboard sample_dashboard(int experiments = 8, int inputs = 3, i
     e.reasoning = "Δ " + std::to_string(change) + " % with p < 0.05; threshold 5 % (KEEP > 5 %)";
     e.hypothesis = "Caching <MPT> node hashes avoids re-hashing & saves \"cycles\"";
     e.patch = "--- a/src/mpt.rs\n+++ b/src/mpt.rs\n@@ -1 +1 @@\n-fn hash(&self) -> H256 {\n+fn hash(&self) -> &H256 { // <cached>\n";
-    e.branch = "bench/" + report::experiment_id(n) + "-opt";
+    e.branch = "bench/" + core::ExperimentNumber(n).format() + "-opt";
     d.experiments.push_back(std::move(e));
   }
   d.current = CurrentRun{experiments, d.experiments.empty() ? "" : d.experiments.back().name, 4, runs * inputs, {}};

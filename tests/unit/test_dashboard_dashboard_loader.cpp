@@ -2,8 +2,7 @@
 // `zkbench exp run --strategy sequential` keeps it in results.json, reaches the dashboard and its page.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
+#include "core/experiment.hpp"
 #include "dashboard/dashboard_loader.hpp"
 #include "report/html_report.hpp"
 #include "store/store.hpp"
@@ -16,17 +15,20 @@ namespace {
 
 // results.json of an experiment on two inputs; `b` (weight 2) and `a` each carry a trace.
 std::string sequential_results() {
-  nlohmann::json look3 = {{"pairs", 3}, {"change", -0.10}, {"lo", nullptr}, {"hi", nullptr}};
-  nlohmann::json look4 = {{"pairs", 4}, {"change", -0.12}, {"lo", -0.30}, {"hi", 0.05}};
-  nlohmann::json look5 = {{"pairs", 5}, {"change", -0.11}, {"lo", -0.16}, {"hi", -0.06}};
-  nlohmann::json a_trace = {{"stopped_at", nullptr}, {"trace", {{{"pairs", 3}, {"change", 0.5}, {"lo", 0.1}, {"hi", 0.9}}}}};
-  nlohmann::json b_trace = {{"stopped_at", 5}, {"trace", {look3, look4, look5}}};
-  nlohmann::json results = {{"verdict", "KEEP"},
-                            {"reason", "faster"},
-                            {"inputs",
-                             {{{"input", "a"}, {"weight", 1.0}, {"metrics", nlohmann::json::array()}, {"sequential", a_trace}},
-                              {{"input", "b"}, {"weight", 2.0}, {"metrics", nlohmann::json::array()}, {"sequential", b_trace}}}}};
-  return results.dump();
+  zkbench::core::ExperimentResults results;
+  results.verdict = zkbench::core::Outcome::keep;
+  results.reason = "faster";
+  zkbench::core::InputResult& a = results.inputs.emplace_back();
+  a.input = "a";
+  a.sequential = true;
+  a.trace = {{3, 0.5, 0.1, 0.9}};
+  zkbench::core::InputResult& b = results.inputs.emplace_back();
+  b.input = "b";
+  b.weight = 2.0;
+  b.sequential = true;
+  b.stopped_at = 5;
+  b.trace = {{3, -0.10, std::nullopt, std::nullopt}, {4, -0.12, -0.30, 0.05}, {5, -0.11, -0.16, -0.06}};
+  return zkbench::core::write_results_json(results);
 }
 
 ExperimentRecord record(const std::string& name, const std::string& details) {
@@ -81,4 +83,53 @@ TEST(CliDashboardLoader, fills_the_stopping_trace_of_the_heaviest_input_from_res
   }
   EXPECT_TRUE(chart);
   EXPECT_TRUE(page);
+}
+
+namespace {
+
+// A session of one benchmark whose runs take `wall_s` each and carry metric "cycles" in the first
+// `with_cycles` runs only.
+std::int64_t session_with(zkbench::store::Store& store, const std::vector<double>& wall_s, std::size_t with_cycles) {
+  const auto session = store.begin_session({"baseline", "zkbench baseline", "box", "/repo", 1'700'000'000'000'000, ""});
+  EXPECT_TRUE(session) << session.error().message;
+  zkbench::core::Benchmark benchmark;
+  benchmark.command = "light";
+  const auto id = store.add_benchmark(*session, benchmark);
+  EXPECT_TRUE(id) << id.error().message;
+  for (std::size_t r = 0; r < wall_s.size(); ++r) {
+    zkbench::core::Run run;
+    run.index = static_cast<int>(r);
+    run.wall_s = wall_s[r];
+    if (r < with_cycles) {
+      run.metrics["cycles"] = 1000.0 + static_cast<double>(r);
+    }
+    EXPECT_TRUE(store.add_run(*id, run));
+  }
+  EXPECT_TRUE(store.finish_session(*session, zkbench::store::SessionStatus::complete));
+  return *session;
+}
+
+} // namespace
+
+// The verdict judges on time when a run lacks the primary metric (verdict::judged_metric); the
+// dashboard plots those same numbers, not the metric's partial values.
+TEST(CliDashboardLoader, plots_the_values_the_verdict_judged_time_when_a_run_lacks_the_primary_metric) {
+  TempDir dir;
+  auto store = zkbench::store::open_store((dir / "zkbench.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  const std::int64_t complete = session_with(**store, {2.0, 4.0}, 2);
+  const std::int64_t partial = session_with(**store, {3.0, 5.0, 7.0}, 1);
+  zkbench::store::BaselineRecord baseline{0, "c0ffee", "", 1, {{"full", "h", complete}, {"partial", "h", partial}}, ""};
+  ASSERT_TRUE((*store)->add_baseline(baseline));
+
+  const auto dashboard = zkbench::dashboard::load_dashboard(**store, {dir.path(), "cycles"});
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  ASSERT_TRUE(dashboard->baseline);
+  ASSERT_EQ(dashboard->baseline->inputs.size(), 2u);
+  const auto& full = dashboard->baseline->inputs[0].metrics.at(0).estimate;
+  EXPECT_EQ(full.n, 2u);
+  EXPECT_DOUBLE_EQ(full.mean, 1000.5); // every run has cycles: judged on cycles
+  const auto& fell_back = dashboard->baseline->inputs[1].metrics.at(0).estimate;
+  EXPECT_EQ(fell_back.n, 3u);
+  EXPECT_DOUBLE_EQ(fell_back.mean, 5.0); // one run has cycles: judged (and drawn) on time
 }

@@ -8,34 +8,29 @@ namespace zkbench::report {
 namespace {
 
 TEST(DashboardModel, colours_verdicts_by_meaning) {
-  EXPECT_EQ(verdict_kind("KEEP", -6.0), svg::Verdict::improvement);
-  EXPECT_EQ(verdict_kind("DISCARD", -0.8), svg::Verdict::no_change);
-  EXPECT_EQ(verdict_kind("DISCARD", 3.0), svg::Verdict::regression);
-  EXPECT_EQ(verdict_kind("KILL", std::nullopt), svg::Verdict::regression);
-  EXPECT_EQ(verdict_kind("REJECT", std::nullopt), svg::Verdict::regression);
-  EXPECT_EQ(verdict_kind("MAYBE", -3.0), svg::Verdict::inconclusive);
-  EXPECT_EQ(verdict_kind("", std::nullopt), svg::Verdict::running);
-}
-
-TEST(DashboardModel, pads_experiment_numbers_to_three_digits) {
-  EXPECT_EQ(experiment_id(7), "007");
-  EXPECT_EQ(experiment_id(1000), "1000");
+  EXPECT_EQ(verdict_kind(core::Outcome::keep, -6.0), svg::Verdict::improvement);
+  EXPECT_EQ(verdict_kind(core::Outcome::discard, -0.8), svg::Verdict::no_change);
+  EXPECT_EQ(verdict_kind(core::Outcome::discard, 3.0), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind(core::Outcome::kill, std::nullopt), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind(core::Outcome::reject, std::nullopt), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind(core::Outcome::maybe, -3.0), svg::Verdict::inconclusive);
+  EXPECT_EQ(verdict_kind(core::Outcome::none, std::nullopt), svg::Verdict::running);
 }
 
 TEST(DashboardModel, summary_counts_verdicts_and_finds_the_best_keep) {
   Dashboard dashboard;
   dashboard.experiments.resize(4);
   dashboard.experiments[0] = {};
-  dashboard.experiments[0].number = 1;
-  dashboard.experiments[0].verdict = "KEEP";
+  dashboard.experiments[0].number = core::ExperimentNumber(1);
+  dashboard.experiments[0].verdict = core::Outcome::keep;
   dashboard.experiments[0].change_pct = -6.5;
-  dashboard.experiments[1].number = 2;
-  dashboard.experiments[1].verdict = "DISCARD";
+  dashboard.experiments[1].number = core::ExperimentNumber(2);
+  dashboard.experiments[1].verdict = core::Outcome::discard;
   dashboard.experiments[1].change_pct = -20; // faster but discarded: not "the best improvement"
-  dashboard.experiments[2].number = 3;
-  dashboard.experiments[2].verdict = "KEEP";
+  dashboard.experiments[2].number = core::ExperimentNumber(3);
+  dashboard.experiments[2].verdict = core::Outcome::keep;
   dashboard.experiments[2].change_pct = -9.25;
-  dashboard.experiments[3].number = 4; // running
+  dashboard.experiments[3].number = core::ExperimentNumber(4); // running
   summarise(dashboard);
   EXPECT_EQ(dashboard.overview.experiments_done, 3);
   EXPECT_EQ(dashboard.overview.experiments_total, 4);

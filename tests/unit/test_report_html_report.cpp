@@ -129,7 +129,7 @@ TEST(ReportHtml, experiment_page_has_every_section_and_charts) {
 TEST(ReportHtml, a_killed_experiment_says_why_it_has_no_results_and_wraps_its_reason) {
   Dashboard dashboard = test::sample_dashboard(2);
   Experiment& killed = dashboard.experiments[1];
-  killed.verdict = "KILL";
+  killed.verdict = core::Outcome::kill;
   killed.inputs.clear();
   killed.reasoning = "KILL: run 1 of input a took 12.3 s, past 1.15 x the baseline's slowest run (10.1 s); " +
                      std::string(300, 'x');

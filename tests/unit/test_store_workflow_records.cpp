@@ -116,6 +116,32 @@ TEST_P(StoreContract, numbers_experiments_in_order_and_round_trips_every_field) 
   EXPECT_EQ(second.details_json, done.details_json);
 }
 
+TEST_P(StoreContract, gets_one_experiment_by_its_number_and_nothing_for_a_free_number) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->add_experiment(experiment("MPT hash cache")));
+  const auto b = store->add_experiment(experiment("Presize hex"));
+  ASSERT_TRUE(b) << b.error().message;
+  ExperimentRecord done = *b;
+  done.set_state(zkbench::core::ExperimentStatus::done);
+  done.set_outcome(zkbench::core::Outcome::keep);
+  done.details_json = R"({"inputs":[]})";
+  ASSERT_TRUE(store->update_experiment(done));
+  store.reset();
+  auto reopened = open_store();
+  const auto found = reopened->get_experiment(zkbench::core::ExperimentNumber(2));
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, b->id);
+  EXPECT_EQ((*found)->name, "Presize hex");
+  EXPECT_EQ((*found)->state(), zkbench::core::ExperimentStatus::done);
+  EXPECT_EQ((*found)->outcome(), zkbench::core::Outcome::keep);
+  EXPECT_EQ((*found)->details_json, done.details_json);
+  const auto none = reopened->get_experiment(zkbench::core::ExperimentNumber(3));
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(none->has_value());
+}
+
 TEST_P(StoreContract, refuses_a_taken_experiment_number_and_an_update_of_an_unknown_one) {
   auto store = open_store();
   ASSERT_TRUE(store);

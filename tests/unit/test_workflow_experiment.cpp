@@ -98,7 +98,7 @@ Result<ExperimentOutcome> run(Ready& r, int number, Strategy strategy = Strategy
   RunExperimentOptions options;
   options.strategy = strategy;
   options.baseline_mode = mode;
-  return run_experiment(r.ws, number, options);
+  return run_experiment(r.ws, core::ExperimentNumber(number), options);
 }
 
 TEST(WorkflowExperiment, baseline_measures_every_input_in_the_project_root_and_verifies_once) {
@@ -232,8 +232,8 @@ TEST(WorkflowExperiment, uncommitted_changes_in_the_worktree_are_refused_with_th
   auto r = ready();
   const int n = r->project.experiment(r->ws, "dirty");
   // The worktree exists after a first (refused) attempt; a change left there uncommitted must not be measured.
-  const auto tree = r->ws.worktree_dir(experiment_id(n) + "-dirty");
-  ASSERT_TRUE(r->ws.git.ensure_worktree(tree, "bench/" + experiment_id(n) + "-dirty"));
+  const auto tree = r->ws.worktree_dir(core::ExperimentNumber(n).format() + "-dirty");
+  ASSERT_TRUE(r->ws.git.ensure_worktree(tree, "bench/" + core::ExperimentNumber(n).format() + "-dirty"));
   write(tree / "code.txt", "uncommitted\n");
   auto out = run(*r, n);
   ASSERT_FALSE(out);
@@ -302,7 +302,8 @@ TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and
   ASSERT_EQ(run(*r, second)->experiment.verdict, "KEEP");
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-KEEP bench/accumulator"), 0);
 
-  auto closed = close_experiment(r->ws, first, "invalid", "a no-op measured on a drifting machine");
+  auto closed =
+      close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "a no-op measured on a drifting machine");
   ASSERT_TRUE(closed) << closed.error().message;
   EXPECT_EQ(closed->status, "closed");
   EXPECT_EQ(closed->verdict, "INVALID");
@@ -312,7 +313,7 @@ TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and
   EXPECT_NE(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-INVALID bench/accumulator"), 0);
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
   // Other statuses still refuse a decided experiment.
-  EXPECT_FALSE(close_experiment(r->ws, second, "superseded", "x"));
+  EXPECT_FALSE(close_experiment(r->ws, core::ExperimentNumber(second), "superseded", "x"));
 }
 
 TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the_next_run) {

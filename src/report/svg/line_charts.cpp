@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/experiment.hpp"
 #include "report/svg/axis.hpp"
 #include "report/svg/charts.hpp"
 
@@ -134,7 +135,7 @@ std::string render_trend(const TrendChart& chart, ChartSize size) {
   std::set<Verdict> present;
   for (const TrendPoint& p : points) {
     present.insert(p.verdict);
-    const std::string tooltip = fmt::format("#{:03} {}: {} ({})", p.experiment, p.label,
+    const std::string tooltip = fmt::format("#{} {}: {} ({})", core::ExperimentNumber(p.experiment), p.label,
                                             format_tick(p.value, y_ticks.step / 100), verdict_label(p.verdict));
     doc.circle(x(p.experiment), y(p.value), 4.5, verdict_colour(p.verdict), tooltip, "point");
   }
