@@ -161,7 +161,7 @@ Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_comm
   for (const store::ExperimentRecord& kept : *all) {
     if (kept.outcome() == core::Outcome::keep && kept.baseline_commit == baseline_commit &&
         ws.git.branch_exists(kept.branch)) {
-      ZKBENCH_TRY_ASSIGN(note, merge_into_accumulator(ws, kept.branch, baseline_commit));
+      ZKBENCH_TRY(merge_into_accumulator(ws, kept.branch, baseline_commit));
     }
   }
   return {};
