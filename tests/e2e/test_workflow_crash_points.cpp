@@ -130,7 +130,8 @@ TEST(WorkflowCrashPointsE2e, exp_run_killed_at_many_points_is_finished_by_the_ne
   // No session is left "running" by the killed processes.
   const CliResult history = repo.zkbench("history --json");
   ASSERT_EQ(history.exit_code, 0) << history.output;
-  for (const auto& session : nlohmann::json::parse(history.output).at("sessions")) {
+  const nlohmann::json listed = nlohmann::json::parse(history.output);
+  for (const auto& session : listed.at("sessions")) {
     EXPECT_NE(session.value("status", ""), "running") << session.dump();
   }
 }

@@ -66,9 +66,12 @@ TEST(WorkflowPipelineE2e, candidate_whose_proofs_do_not_verify_is_reject_naming_
 
 TEST(WorkflowPipelineE2e, every_baseline_and_experiment_run_keeps_gpu_telemetry) {
   WorkflowRepo repo(3, "0.25");
+  // Decided on steps: the run count stays the planned one however loaded the machine (on time, scattered
+  // runs extend the fixed strategy to 20 per side).
+  repo.decide_on_steps("1000");
   test::FakeNvidiaSmi fake;
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
-  const std::string number = repo.experiment("Faster", "delay", "0.2\n");
+  const std::string number = repo.experiment("Faster", "steps", "900\n");
   const CliResult run = repo.zkbench("exp run " + number + " --strategy fixed");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto runs = all_runs(repo);
