@@ -168,10 +168,7 @@ void apply_results(report::Experiment& experiment, const core::ExperimentResults
     input.input = in.input;
     input.verdict = in.verdict ? core::outcome_of(*in.verdict) : core::Outcome::none;
     input.change_pct = percent(in.change);
-    if (in.gpu) {
-      input.gpu = report::GpuFigures{in.gpu->runs, in.gpu->energy_joules_median, in.gpu->memory_peak_bytes,
-                                     in.gpu->throttled_runs};
-    }
+    input.gpu = in.gpu;
     if (const core::MetricResult* m = in.metric(metric)) {
       input.baseline = summary_estimate(m->baseline);
       input.candidate = summary_estimate(m->candidate);

@@ -61,15 +61,10 @@ struct BaselineSection {
   std::optional<Estimate> primary; // the primary metric over all inputs (the trend's baseline line)
 };
 
-/// One input of an experiment: baseline against candidate.
 /// The candidate's GPU figures of one input (results.json `gpu`), when its runs had GPU telemetry.
-struct GpuFigures {
-  int runs = 0;                        // runs with GPU telemetry
-  double energy_joules_median = 0;     // energy per run (per proof)
-  double memory_peak_bytes = 0;
-  int throttled_runs = 0;
-};
+using GpuFigures = core::ResultGpu;
 
+/// One input of an experiment: baseline against candidate.
 struct InputResult {
   std::string input;
   Estimate baseline;

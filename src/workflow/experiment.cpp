@@ -200,7 +200,8 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
 // finishing leaves any prefix of its steps done.
 std::vector<std::string> unfinished_steps(Workspace& ws, const store::ExperimentRecord& e) {
   std::vector<std::string> missing;
-  if (!ws.git.branch_exists(e.branch)) {
+  const bool renamed = ws.git.branch_exists(e.branch);
+  if (!renamed) {
     missing.push_back("branch " + e.branch);
   }
   const std::filesystem::path dir = ws.experiment_dir(e);
@@ -210,7 +211,7 @@ std::vector<std::string> unfinished_steps(Workspace& ws, const store::Experiment
     }
   }
   if (e.outcome() == core::Outcome::keep &&
-      !(ws.git.branch_exists(e.branch) && ws.git.run({"merge-base", "--is-ancestor", e.branch, k_accumulator_branch}))) {
+      !(renamed && ws.git.run({"merge-base", "--is-ancestor", e.branch, k_accumulator_branch}))) {
     missing.push_back(fmt::format("merge into {}", k_accumulator_branch));
   }
   return missing;
