@@ -1,63 +1,119 @@
 #!/usr/bin/env bash
-# Harness benchmark of `zkbench run` against hyperfine -N (issue 2), measured in one go.
+# zkbench run against hyperfine -N (issues 2 and 23): the harness's own cost and the measured times,
+# alternating the tools on the same machine in the same minutes, as root (runs contained by a cgroup)
+# and as an unprivileged user (process groups), plus peak memory, an escaped process, and start-up.
 #
-# Prints:
-#  (1) the total wall time of each harness for 300 runs of `true` (median of ROUNDS alternating rounds)
-#      and their ratio (target: zkbench / hyperfine <= 1.0);
-#  (2) each tool's measured median for `true` and for `sleep 0.05` (target: within 5% of hyperfine's).
+# Prints one line per check with PASS or FAIL against its target (exit status 1 if any FAIL):
+#  harness   total wall time of 300 runs of `true` (median of ROUNDS rounds), zkbench / hyperfine <= 1.0
+#  median    the measured median of `true`, `sleep 0.01`, `sleep 0.05`, `sleep 0.1`, `sleep 1` (all runs of
+#            every round pooled), within +-1% or +-0.3 ms of hyperfine's, whichever is larger
+#  memory    peak memory of `true` <= 1 MiB; of touching 100 MiB (touch_memory) within 5% of 100 MiB
+#  escape    `setsid sleep ... &` started by a run is gone when the run ends
+#  start-up  `zkbench status --json` median <= 3 ms (hyperfine -N)
+# Each row also says how zkbench contained its runs (cgroup-v2, cgroup-v1, process-group).
 #
-# Usage: bench/run.sh [path/to/zkbench]   (ROUNDS=5 RUNS=300 by default)
+# Usage: bench/run.sh [path/to/zkbench [path/to/other-zkbench]]
+#   The second binary (e.g. main's build) is measured in the same rounds, for a before/after table;
+#   its figures are printed, not judged.
+#   ROUNDS=3: rounds of every row (sleep 1: SLOW_ROUNDS=2 rounds of 3 runs); RUNS=300 runs of `true`.
+#   USERS="root nobody": who runs the tools (the unprivileged user only when run as root and it exists).
+# Timing figures depend on what else runs on the machine: quote them with the load average printed.
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 zkbench="$(realpath "${1:-build/zkbench}")"
-rounds="${ROUNDS:-5}"
+other="${2:+$(realpath "$2")}"
+rounds="${ROUNDS:-3}"
+slow_rounds="${SLOW_ROUNDS:-2}"
 runs="${RUNS:-300}"
-command -v hyperfine >/dev/null || { echo "error: hyperfine is not installed (apt-get install hyperfine)" >&2; exit 1; }
+command -v hyperfine > /dev/null || { echo "error: hyperfine is not installed (apt-get install hyperfine)" >&2; exit 1; }
 [ -x "$zkbench" ] || { echo "error: $zkbench is not built (run make)" >&2; exit 1; }
+[ -z "$other" ] || [ -x "$other" ] || { echo "error: $other is not an executable" >&2; exit 1; }
+touch_memory="$(dirname "$zkbench")/touch_memory" # built with the tests (cmake --build build --target touch_memory)
 
-work="$(mktemp -d)"
+# Everything the unprivileged user runs or writes lives in one folder it can read and write: the binaries
+# are copied there (the worktree may not be readable by it).
+work="$(mktemp -d /tmp/zkbench-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+mkdir -p "$work/bin"
+cp "$zkbench" "$work/bin/zkbench"
+[ -z "$other" ] || cp "$other" "$work/bin/zkbench-other"
+[ ! -x "$touch_memory" ] || cp "$touch_memory" "$work/bin/touch_memory"
+chmod -R a+rX "$work/bin"
 
-now() { date +%s%N; }  # nanoseconds
+users="${USERS:-root nobody}"
+if [ "$(id -u)" != 0 ]; then
+  users="$(id -un)"
+fi
 
-harness_hf=()
-harness_zk=()
-for round in $(seq 1 "$rounds"); do
-  t0=$(now)
-  hyperfine -N --style none --runs "$runs" --export-json "$work/hf_true_$round.json" true >/dev/null 2>&1
-  t1=$(now)
-  "$zkbench" run -N --runs "$runs" --store "$work/store_$round.db" \
-    --export-json "$work/zk_true_$round.json" true >/dev/null 2>&1
-  t2=$(now)
-  harness_hf+=("$(( (t1 - t0) / 1000 ))")  # microseconds
-  harness_zk+=("$(( (t2 - t1) / 1000 ))")
+tools="hyperfine zkbench"
+[ -z "$other" ] || tools="$tools other"
+
+echo "zkbench bench: $zkbench${other:+ (other: $other)}; $(hyperfine --version); kernel $(uname -r)," \
+  "cgroup fs $(stat -fc %T /sys/fs/cgroup)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# One measurement of `command` by `tool` as `user`, `n` runs: its JSON export in $out, and the total
+# wall time of the harness (microseconds) appended to $out.wall.
+measure() {
+  local user="$1" tool="$2" n="$3" out="$4" command="$5"
+  local dir="$work/$user"
+  local as=()
+  [ "$user" = "$(id -un)" ] || as=(runuser -u "$user" --)
+  local t0 t1
+  t0=$(date +%s%N)
+  case "$tool" in
+  hyperfine)
+    "${as[@]}" hyperfine -N --style none --runs "$n" --export-json "$out" "$command" > /dev/null 2>&1 ;;
+  zkbench | other)
+    local binary="$work/bin/zkbench"
+    [ "$tool" = zkbench ] || binary="$work/bin/zkbench-other"
+    "${as[@]}" "$binary" run -N --runs "$n" --store "$dir/$tool-$(basename "$out" .json).db" \
+      --export-json "$out" "$command" > /dev/null 2>&1 ;;
+  esac
+  t1=$(date +%s%N)
+  echo $(((t1 - t0) / 1000)) >> "$out.wall"
+}
+
+for user in $users; do
+  if ! id "$user" > /dev/null 2>&1; then
+    echo "note: no user '$user' here: its rows are skipped"
+    continue
+  fi
+  mkdir -p "$work/$user"
+  [ "$user" = "$(id -un)" ] || chown "$user" "$work/$user"
+  # name:command:runs:rounds
+  for row in "true:true:$runs:$rounds" "sleep-0.01:sleep 0.01:40:$rounds" "sleep-0.05:sleep 0.05:20:$rounds" \
+    "sleep-0.1:sleep 0.1:10:$rounds" "sleep-1:sleep 1:3:$slow_rounds"; do
+    IFS=: read -r name command n row_rounds <<< "$row"
+    for round in $(seq 1 "$row_rounds"); do
+      for tool in $tools; do
+        measure "$user" "$tool" "$n" "$work/$user/$name.$tool.$round.json" "$command"
+      done
+    done
+  done
+  # Peak memory, the escaped process, and how the runs were contained (zkbench only).
+  as=()
+  [ "$user" = "$(id -un)" ] || as=(runuser -u "$user" --)
+  "${as[@]}" "$work/bin/zkbench" run -N --runs 5 --store "$work/$user/memory.db" --json true \
+    > "$work/$user/memory-true.json" 2> /dev/null || true
+  if [ -x "$work/bin/touch_memory" ]; then
+    "${as[@]}" "$work/bin/zkbench" run -N --runs 3 --store "$work/$user/memory.db" --json \
+      "$work/bin/touch_memory 100" > "$work/$user/memory-100.json" 2> /dev/null || true
+  fi
+  marker="100.$$$RANDOM"
+  if ! "${as[@]}" "$work/bin/zkbench" run --runs 1 --show-output --store "$work/$user/escape.db" \
+    "setsid sleep $marker & echo started" 2>&1 | grep -q '^started'; then
+    echo "did-not-run" > "$work/$user/escaped"
+  elif survivors="$(pgrep -f "sleep $marker")"; then
+    echo yes > "$work/$user/escaped"
+    kill $survivors 2> /dev/null || true # ours: the marker is unique to this script
+  else
+    echo no > "$work/$user/escaped"
+  fi
+  (cd "$work/$user" && "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
+    --export-json "$work/$user/startup.json" "$work/bin/zkbench status --json" > /dev/null 2>&1) || true
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-hyperfine -N --style none --runs 40 --warmup 3 --export-json "$work/hf_sleep.json" 'sleep 0.05' >/dev/null 2>&1
-"$zkbench" run -N --runs 40 --warmup 3 --store "$work/store_sleep.db" \
-  --export-json "$work/zk_sleep.json" 'sleep 0.05' >/dev/null 2>&1
-
-python3 - "$work" "$rounds" "$runs" "${harness_hf[*]}" "${harness_zk[*]}" <<'PY'
-import json, statistics, sys
-work, rounds, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-hf = [float(x) / 1e6 for x in sys.argv[4].split()]
-zk = [float(x) / 1e6 for x in sys.argv[5].split()]
-
-def median_of(path):
-    return json.load(open(path))["results"][0]["median"]
-
-print(f"zkbench harness benchmark: {runs} runs of `true`, {rounds} alternating rounds (medians)")
-print()
-print("(1) total harness wall time for %d runs of `true`" % runs)
-hf_m, zk_m = statistics.median(hf), statistics.median(zk)
-print(f"    hyperfine -N : {hf_m:8.3f} s   (rounds: {', '.join(f'{x:.3f}' for x in hf)})")
-print(f"    zkbench run  : {zk_m:8.3f} s   (rounds: {', '.join(f'{x:.3f}' for x in zk)})")
-print(f"    ratio zkbench/hyperfine: {zk_m / hf_m:.3f}   (target <= 1.0)")
-print()
-print("(2) measured medians")
-hf_true = statistics.median([median_of(f"{work}/hf_true_{r}.json") for r in range(1, rounds + 1)])
-zk_true = statistics.median([median_of(f"{work}/zk_true_{r}.json") for r in range(1, rounds + 1)])
-hf_sleep, zk_sleep = median_of(f"{work}/hf_sleep.json"), median_of(f"{work}/zk_sleep.json")
-for name, h, z in (("true", hf_true, zk_true), ("sleep 0.05", hf_sleep, zk_sleep)):
-    print(f"    {name:<11} hyperfine {h * 1e3:9.3f} ms   zkbench {z * 1e3:9.3f} ms   "
-          f"difference {100 * (z / h - 1):+6.2f}%   (target within ±5%)")
-PY
+python3 "$here/report.py" "$work" "$tools" "$users" "$runs"

@@ -60,6 +60,24 @@ std::vector<std::pair<const core::Benchmark*, const core::Benchmark*>> match_com
   return pairs;
 }
 
+// A warning for each pair whose sides were contained differently (a cgroup on one machine, process
+// groups on the other): their times and peak memory were measured two ways. Sides that do not say
+// (hyperfine's JSON, zkbench's before schema 7) are not warned about.
+std::vector<std::string> containment_warnings(
+    const std::vector<std::pair<const core::Benchmark*, const core::Benchmark*>>& pairs) {
+  std::vector<std::string> warnings;
+  for (const auto& [b, c] : pairs) {
+    const std::string base = b->containments();
+    const std::string cand = c->containments();
+    if (!base.empty() && !cand.empty() && base != cand) {
+      warnings.push_back(fmt::format("'{}': the baseline's runs were contained by {}, the candidate's by {}: "
+                                     "times and peak memory were measured differently",
+                                     b->display_name(), base, cand));
+    }
+  }
+  return warnings;
+}
+
 double input_weight(const core::Benchmark& b) {
   if (const auto it = b.parameters.find("weight"); it != b.parameters.end()) {
     try {
@@ -93,10 +111,17 @@ int run_compare(const CompareOptions& options) {
     comparisons.push_back(std::move(comparison));
   }
   const auto overall = verdict::combine_inputs(comparisons, policy);
+  const std::vector<std::string> warnings = containment_warnings(pairs);
+  for (const auto& warning : warnings) {
+    fmt::print(stderr, "warning: {}\n", warning);
+  }
   if (options.json) {
     auto doc = comparisons_json(comparisons, overall);
     if (!unmatched.empty()) {
       doc["unmatched"] = unmatched;
+    }
+    if (!warnings.empty()) {
+      doc["warnings"] = warnings;
     }
     fmt::print("{}\n", doc.dump(2));
   } else {

@@ -134,7 +134,8 @@ nlohmann::json run_json(const core::Run& run) {
           {"gpu", gpu},
           {"log_path", run.log_path},
           {"started_at_us", run.started_at_us},
-          {"finished_at_us", run.finished_at_us}};
+          {"finished_at_us", run.finished_at_us},
+          {"containment", core::to_string(run.containment)}};
 }
 
 int list_sessions(const HistoryOptions& options) {
@@ -174,6 +175,11 @@ void print_benchmark(const core::Benchmark& benchmark, std::size_t position, std
       pairs.push_back(name + "=" + value);
     }
     fmt::print("  parameters  {}\n", util::join(pairs, ", "));
+  }
+  if (const std::string ways = benchmark.containments(); !ways.empty()) {
+    // Runs contained two ways (a cgroup, a process group) were measured differently: say so.
+    fmt::print("  contained   {}{}\n", ways,
+               ways.find(',') != std::string::npos ? " (mixed: times and peak memory measured differently)" : "");
   }
   if (benchmark.runs.empty()) {
     fmt::print("  no runs\n");

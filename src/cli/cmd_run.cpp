@@ -188,7 +188,7 @@ int run_command(RunOptions& o) {
   }
   if (o.json) {
     auto summary = summary_json(outcome, store, reference);
-    summary["containment"] = measure::to_string(processes.containment()); // cgroup-v2, cgroup-v1 or process-group
+    summary["containment"] = core::to_string(processes.containment()); // cgroup-v2, cgroup-v1 or process-group
     fmt::print(stdout, "{}\n", summary.dump(2));
   }
   std::fflush(stdout);

@@ -1,5 +1,6 @@
 #include "core/run.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace zkbench::core {
@@ -16,6 +17,30 @@ const char* to_string(RunStatus status) {
     return "timed_out";
   }
   return "unknown";
+}
+
+const char* to_string(Containment containment) {
+  switch (containment) {
+  case Containment::cgroup_v2:
+    return "cgroup-v2";
+  case Containment::cgroup_v1:
+    return "cgroup-v1";
+  case Containment::process_group:
+    return "process-group";
+  case Containment::unknown:
+    break;
+  }
+  return "unknown";
+}
+
+std::optional<Containment> parse_containment(std::string_view text) {
+  for (const Containment c :
+       {Containment::unknown, Containment::cgroup_v2, Containment::cgroup_v1, Containment::process_group}) {
+    if (text == to_string(c)) {
+      return c;
+    }
+  }
+  return std::nullopt;
 }
 
 std::vector<double> Benchmark::wall_times() const {
@@ -64,6 +89,16 @@ std::vector<std::string> Benchmark::metric_names() const {
     }
   }
   return {names.begin(), names.end()};
+}
+
+std::string Benchmark::containments() const {
+  std::string out;
+  for (const Containment c : {Containment::cgroup_v2, Containment::cgroup_v1, Containment::process_group}) {
+    if (std::any_of(runs.begin(), runs.end(), [c](const Run& run) { return run.containment == c; })) {
+      out += (out.empty() ? "" : ", ") + std::string(to_string(c));
+    }
+  }
+  return out;
 }
 
 } // namespace zkbench::core

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zkbench::core {
@@ -19,6 +20,22 @@ enum class RunStatus {
 };
 
 const char* to_string(RunStatus status);
+
+/// How a run's processes were held together, which also says how its peak memory was measured
+/// (measure/cgroup.hpp): a cgroup of the v2 or v1 hierarchy (the whole tree, escapes included, exact
+/// peak memory), or only a process group (the largest ru_maxrss). Runs measured two ways are not
+/// directly comparable: `compare` and `history` say so.
+enum class Containment {
+  unknown,       // not recorded: stored before schema 7, or read from another tool's JSON
+  cgroup_v2,
+  cgroup_v1,
+  process_group,
+};
+
+/// "cgroup-v2", "cgroup-v1", "process-group", "unknown".
+const char* to_string(Containment containment);
+/// The inverse of to_string; nullopt for any other text.
+std::optional<Containment> parse_containment(std::string_view text);
 
 /// GPU figures for one run (filled when telemetry is available).
 struct GpuRunStats {
@@ -48,6 +65,7 @@ struct Run {
   std::string log_path;           // the run's stdout+stderr (tail-bounded), empty when not kept
   std::int64_t started_at_us = 0; // Unix time in microseconds
   std::int64_t finished_at_us = 0;
+  Containment containment = Containment::unknown; // how its processes were contained
 
   bool timed_out() const { return status == RunStatus::timed_out; }
   bool succeeded() const { return status == RunStatus::success; }
@@ -69,6 +87,9 @@ struct Benchmark {
   std::vector<double> metric_values(const std::string& name) const;
   /// Every metric name present in at least one run, sorted.
   std::vector<std::string> metric_names() const;
+  /// The known ways its runs were contained, in Containment's order, joined by ", " ("cgroup-v1";
+  /// "cgroup-v1, process-group" for a mix); "" when none is known.
+  std::string containments() const;
 };
 
 } // namespace zkbench::core

@@ -1,5 +1,7 @@
 #include "measure/cgroup.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -22,7 +24,7 @@ namespace zkbench::measure {
 namespace {
 
 struct Hierarchy {
-  ContainMethod method = ContainMethod::process_group;
+  core::Containment method = core::Containment::process_group;
   std::filesystem::path dir; // this process's cgroup in it
 };
 
@@ -96,19 +98,19 @@ const std::vector<Hierarchy>& hierarchies() {
       // Children get memory.peak only when the memory controller is enabled for them.
       const auto enabled = util::split(util::trim(read_text_file(*dir / "cgroup.subtree_control").value_or("")), ' ');
       if (std::find(enabled.begin(), enabled.end(), "memory") != enabled.end()) {
-        list.push_back({ContainMethod::cgroup_v2, *dir});
+        list.push_back({core::Containment::cgroup_v2, *dir});
       }
     }
     if (auto dir = cgroup_dir("cgroup", "memory")) {
-      list.push_back({ContainMethod::cgroup_v1, *dir});
+      list.push_back({core::Containment::cgroup_v1, *dir});
     }
     return list;
   }();
   return found;
 }
 
-const char* peak_file(ContainMethod method) {
-  return method == ContainMethod::cgroup_v2 ? "memory.peak" : "memory.max_usage_in_bytes";
+const char* peak_file(core::Containment method) {
+  return method == core::Containment::cgroup_v2 ? "memory.peak" : "memory.max_usage_in_bytes";
 }
 
 std::vector<int> member_pids(const std::filesystem::path& dir) {
@@ -124,18 +126,6 @@ std::vector<int> member_pids(const std::filesystem::path& dir) {
 
 } // namespace
 
-const char* to_string(ContainMethod method) {
-  switch (method) {
-  case ContainMethod::cgroup_v2:
-    return "cgroup-v2";
-  case ContainMethod::cgroup_v1:
-    return "cgroup-v1";
-  case ContainMethod::process_group:
-    return "process-group";
-  }
-  return "process-group";
-}
-
 std::optional<RunCgroup> RunCgroup::create() {
   static std::atomic<unsigned> sequence{0};
   for (const Hierarchy& hierarchy : hierarchies()) {
@@ -144,28 +134,42 @@ std::optional<RunCgroup> RunCgroup::create() {
     if (!std::filesystem::create_directory(dir, ec)) {
       continue;
     }
-    const int fd = ::open((dir / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || !std::filesystem::exists(dir / peak_file(hierarchy.method), ec)) {
-      if (fd >= 0) {
-        ::close(fd);
+    const int procs_fd = ::open((dir / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    // Read and write where the kernel allows resetting the peak (v1; v2 since Linux 6.12), else read only.
+    const std::string peak = (dir / peak_file(hierarchy.method)).string();
+    int peak_fd = ::open(peak.c_str(), O_RDWR | O_CLOEXEC);
+    const bool resettable = peak_fd >= 0;
+    if (peak_fd < 0) {
+      peak_fd = ::open(peak.c_str(), O_RDONLY | O_CLOEXEC);
+    }
+    if (procs_fd < 0 || peak_fd < 0) {
+      for (const int fd : {procs_fd, peak_fd}) {
+        if (fd >= 0) {
+          ::close(fd);
+        }
       }
       ::rmdir(dir.c_str());
       continue;
     }
-    return RunCgroup(hierarchy.method, dir, fd);
+    return RunCgroup(hierarchy.method, dir, procs_fd, peak_fd, resettable);
   }
   return std::nullopt;
 }
 
 RunCgroup::RunCgroup(RunCgroup&& other) noexcept
-    : m_method(other.m_method), m_dir(std::move(other.m_dir)), m_procs_fd(other.m_procs_fd) {
+    : m_method(other.m_method), m_dir(std::move(other.m_dir)), m_procs_fd(other.m_procs_fd),
+      m_peak_fd(other.m_peak_fd), m_resettable(other.m_resettable), m_runs_started(other.m_runs_started),
+      m_survivor(other.m_survivor), m_charged_at_start(other.m_charged_at_start) {
   other.m_procs_fd = -1;
+  other.m_peak_fd = -1;
   other.m_dir.clear();
 }
 
 RunCgroup::~RunCgroup() {
-  if (m_procs_fd >= 0) {
-    ::close(m_procs_fd);
+  for (const int fd : {m_procs_fd, m_peak_fd}) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
   }
   if (!m_dir.empty()) {
     kill_all();
@@ -173,13 +177,42 @@ RunCgroup::~RunCgroup() {
   }
 }
 
-std::optional<std::int64_t> RunCgroup::peak_memory_bytes() const {
-  const auto text = read_text_file(m_dir / peak_file(m_method));
-  if (!text) {
+bool RunCgroup::start_run() {
+  if (m_survivor) {
+    return false;
+  }
+  if (m_runs_started > 0 || m_resettable) {
+    // v1: writing 0 sets max_usage_in_bytes to the usage now; v2: any write sets the peak that this
+    // descriptor reads to the usage now (Linux 6.12; older kernels refuse the write or the open).
+    const bool reset = m_resettable && ::pwrite(m_peak_fd, "0\n", 2, 0) == 2;
+    if (!reset) {
+      m_resettable = false;
+      if (m_runs_started > 0) {
+        return false;
+      }
+    }
+  }
+  m_charged_at_start = m_runs_started > 0 ? read_peak().value_or(0) : 0;
+  ++m_runs_started;
+  return true;
+}
+
+std::optional<std::int64_t> RunCgroup::read_peak() const {
+  std::array<char, 64> text{};
+  const ssize_t n = ::pread(m_peak_fd, text.data(), text.size() - 1, 0);
+  if (n <= 0) {
     return std::nullopt;
   }
-  const auto value = util::parse_count(util::trim(*text));
+  const auto value = util::parse_count(util::trim(std::string_view(text.data(), static_cast<std::size_t>(n))));
   return value ? std::optional<std::int64_t>(static_cast<std::int64_t>(*value)) : std::nullopt;
+}
+
+std::optional<std::int64_t> RunCgroup::peak_memory_bytes() const {
+  const auto peak = read_peak();
+  if (!peak) {
+    return std::nullopt;
+  }
+  return std::max<std::int64_t>(*peak - m_charged_at_start, 0);
 }
 
 std::vector<int> RunCgroup::kill_all() {
@@ -187,7 +220,7 @@ std::vector<int> RunCgroup::kill_all() {
   if (m_dir.empty()) {
     return seen;
   }
-  if (m_method == ContainMethod::cgroup_v2) {
+  if (m_method == core::Containment::cgroup_v2) {
     // cgroup.kill (Linux 5.14): the kernel kills every member at once, forks in flight included.
     if (const int fd = ::open((m_dir / "cgroup.kill").c_str(), O_WRONLY | O_CLOEXEC); fd >= 0) {
       seen = member_pids(m_dir);
@@ -197,9 +230,11 @@ std::vector<int> RunCgroup::kill_all() {
   }
   // v1 (and v2 before 5.14): kill the members one by one until none is left; a member forking
   // meanwhile shows up in the next round. Exited members leave cgroup.procs at once (zombies too).
+  bool empty = false;
   for (int round = 0; round < 1000; ++round) {
     const std::vector<int> pids = member_pids(m_dir);
     if (pids.empty()) {
+      empty = true;
       break;
     }
     for (const int pid : pids) {
@@ -209,6 +244,7 @@ std::vector<int> RunCgroup::kill_all() {
     const timespec pause{0, 1'000'000};
     ::nanosleep(&pause, nullptr);
   }
+  m_survivor = !empty; // a process that would not die: the next run gets a new cgroup
   return seen;
 }
 

@@ -1,33 +1,35 @@
 #pragma once
-// A cgroup of its own for each measured run, where the machine allows it: every process the command
-// starts stays in it (setsid or double forks included), so the end of a run can kill all of them, and
-// the cgroup's memory high-water mark is the run's exact peak memory (zkbench's own memory, such as
-// the buffer that reads a huge output line, is in zkbench's cgroup, not the run's).
+// A cgroup for the measured runs, where the machine allows it: every process a command starts stays in
+// it (setsid or double forks included), so the end of a run can kill all of them, and the cgroup's
+// memory high-water mark is the run's exact peak memory (zkbench's own memory, such as the buffer that
+// reads a huge output line, is in zkbench's cgroup, not the run's).
 //
 // Where: a child of the cgroup this process is in, `zkbench-<pid>-<n>`, in the cgroup v2 hierarchy when
 // its memory controller is enabled there (memory.peak, cgroup.kill), else in the v1 memory hierarchy
 // (memory.max_usage_in_bytes; killed process by process until empty). Neither writable: nullopt, and
-// the executor falls back to process groups (ContainMethod::process_group).
+// the executor falls back to process groups (core::Containment::process_group).
+//
+// One cgroup serves many runs (creating and removing a memory cgroup per run costs the harness time,
+// and on v1 leaves dying cgroups behind): between runs it is empty and `start_run` resets its peak
+// (v1: 0 written to memory.max_usage_in_bytes; v2: a write to memory.peak, Linux 6.12, which resets the
+// peak seen through that open file). Where the peak cannot be reset (v2 before 6.12) a cgroup serves
+// one run and the executor makes the next before the clock starts.
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/run.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::measure {
 
-/// How a run's processes were held together (and its peak memory measured).
-enum class ContainMethod { cgroup_v2, cgroup_v1, process_group };
-
-/// "cgroup-v2", "cgroup-v1", "process-group".
-const char* to_string(ContainMethod method);
-
 class RunCgroup {
 public:
-  /// A new, empty cgroup for one run; nullopt where none can be made (no cgroup hierarchy with a memory
-  /// controller that this process may write to). Never an error: the fallback is process groups.
+  /// A new, empty cgroup; nullopt where none can be made (no cgroup hierarchy with a memory controller
+  /// that this process may write to). Never an error: the fallback is process groups.
   static std::optional<RunCgroup> create();
 
   RunCgroup(RunCgroup&& other) noexcept;
@@ -37,21 +39,38 @@ public:
   /// Kills what is left in it and removes it.
   ~RunCgroup();
 
-  ContainMethod method() const { return m_method; }
+  /// cgroup_v2 or cgroup_v1.
+  core::Containment method() const { return m_method; }
   /// cgroup.procs opened for writing (close-on-exec): a child writes "0" into it to join, before exec.
   int procs_fd() const { return m_procs_fd; }
-  /// The cgroup's memory high-water mark in bytes since it was created; nullopt when unreadable.
+  /// Readies it for the next run: empty, its peak reset to what is charged now (memory that earlier
+  /// runs left charged, such as page cache, is not the next run's). False when it cannot serve another
+  /// run (a member survived kill_all, or its peak cannot be reset and it served one already): make a
+  /// new one.
+  bool start_run();
+  /// Whether it can serve another run after this one (see start_run).
+  bool reusable() const { return m_resettable && !m_survivor; }
+  /// The memory high-water mark in bytes since start_run, less what was charged then; nullopt when
+  /// unreadable.
   std::optional<std::int64_t> peak_memory_bytes() const;
   /// SIGKILLs every process in it until it is empty (at most ~1 s against a fork storm). Returns the pids
   /// it saw, so that the caller can reap those that were its children.
   std::vector<int> kill_all();
 
 private:
-  RunCgroup(ContainMethod method, std::filesystem::path dir, int procs_fd)
-      : m_method(method), m_dir(std::move(dir)), m_procs_fd(procs_fd) {}
-  ContainMethod m_method;
+  RunCgroup(core::Containment method, std::filesystem::path dir, int procs_fd, int peak_fd, bool resettable)
+      : m_method(method), m_dir(std::move(dir)), m_procs_fd(procs_fd), m_peak_fd(peak_fd),
+        m_resettable(resettable) {}
+  std::optional<std::int64_t> read_peak() const;
+
+  core::Containment m_method;
   std::filesystem::path m_dir;
   int m_procs_fd = -1;
+  int m_peak_fd = -1;          // memory.peak / memory.max_usage_in_bytes, read (and reset) through it
+  bool m_resettable = false;   // the peak file can be reset by writing to it
+  int m_runs_started = 0;
+  bool m_survivor = false;     // kill_all gave up with members left
+  std::int64_t m_charged_at_start = 0;
 };
 
 } // namespace zkbench::measure

@@ -62,6 +62,7 @@ struct ExecutionResult {
   std::uint64_t output_bytes = 0;         // everything the run wrote, before any cut
   std::optional<std::string> log_error;   // a write to the log failed mid-run (the run itself counts)
   bool log_created = false;               // options.log_path exists now (the run wrote output)
+  core::Containment containment = core::Containment::unknown; // how the run's processes were held
 };
 
 class Executor {

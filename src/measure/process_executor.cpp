@@ -85,24 +85,38 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// The child of a run, forked before the clock starts and waiting for the word to exec. Everything that
-// is not the command's own start (fork, joining the cgroup, which can take milliseconds in cgroup v1,
-// redirections) happens before the timed window, which then holds only the go-ahead and the exec.
+// The child of a run, forked before the clock starts. It does its whole set-up (signal dispositions,
+// PR_SET_PDEATHSIG, its process group, joining the cgroup: milliseconds on cgroup v1, the redirections,
+// chdir), reports that it is ready and waits for the go-word; the parent starts the clock only after
+// "ready", so the timed window holds the go-word, the exec and the command, as hyperfine's holds the
+// spawn and the command.
 struct PreparedChild {
   pid_t pid = -1;
-  Fd go;     // write one byte: exec now; close without writing: exit
-  Fd errors; // close-on-exec in the child: EOF once it exec'd, else the errno of the step that failed
+  Fd go;      // write one byte: exec now; close without writing: exit
+  Fd reports; // close-on-exec in the child: a ChildReport when ready or when a step failed, EOF once it exec'd
 };
 
-[[noreturn]] void child_fail(int error_fd) {
-  const int error = errno;
-  (void)!::write(error_fd, &error, sizeof error);
+// The step a ChildReport is about: `ready`, or the one that failed (with its errno).
+enum class ChildStep : int { ready, join_cgroup, open_input, redirect, change_dir, exec };
+
+struct ChildReport {
+  ChildStep step = ChildStep::ready;
+  int error = 0;
+};
+
+void child_report(int report_fd, ChildStep step, int error) {
+  const ChildReport report{step, error};
+  (void)!::write(report_fd, &report, sizeof report); // one write of 8 bytes: atomic on a pipe
+}
+
+[[noreturn]] void child_fail(int report_fd, ChildStep step) {
+  child_report(report_fd, step, errno);
   ::_exit(127);
 }
 
 // In the forked child (a copy of a multi-threaded process): async-signal-safe calls only.
 [[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
-                             int output_fd, int cgroup_procs_fd, int go_fd, int error_fd, pid_t parent) {
+                             int output_fd, int cgroup_procs_fd, int go_fd, int report_fd, pid_t parent) {
   // Default dispositions (zkbench's SIGINT/SIGTERM handlers or an ignored SIGPIPE must not leak into
   // the command); the mask, blocked by the parent around fork(), is cleared just before exec.
   struct sigaction default_action {};
@@ -117,16 +131,20 @@ struct PreparedChild {
   }
   ::setpgid(0, 0); // its own process group, so a timeout can stop the whole tree
   if (cgroup_procs_fd >= 0 && ::write(cgroup_procs_fd, "0", 1) != 1) {
-    child_fail(error_fd);
+    child_fail(report_fd, ChildStep::join_cgroup);
   }
   const int input_fd = ::open(input, O_RDONLY | O_CLOEXEC); // --input FILE, else /dev/null
-  if (input_fd < 0 || ::dup2(input_fd, STDIN_FILENO) < 0 || ::dup2(output_fd, STDOUT_FILENO) < 0 ||
+  if (input_fd < 0) {
+    child_fail(report_fd, ChildStep::open_input);
+  }
+  if (::dup2(input_fd, STDIN_FILENO) < 0 || ::dup2(output_fd, STDOUT_FILENO) < 0 ||
       ::dup2(output_fd, STDERR_FILENO) < 0) {
-    child_fail(error_fd);
+    child_fail(report_fd, ChildStep::redirect);
   }
   if (dir != nullptr && ::chdir(dir) != 0) {
-    child_fail(error_fd);
+    child_fail(report_fd, ChildStep::change_dir);
   }
+  child_report(report_fd, ChildStep::ready, 0);
   char go = 0;
   while (::read(go_fd, &go, 1) < 0 && errno == EINTR) {
   }
@@ -137,10 +155,51 @@ struct PreparedChild {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::execvpe(argv[0], argv, envp);
-  child_fail(error_fd);
+  child_fail(report_fd, ChildStep::exec);
 }
 
-// Forks the child (see PreparedChild). Errors: pipe or fork failures.
+// The next report of the child, or nullopt at EOF (it exec'd, or died without a word).
+std::optional<ChildReport> read_report(int fd) {
+  ChildReport report;
+  ssize_t n = 0;
+  while ((n = ::read(fd, &report, sizeof report)) < 0 && errno == EINTR) {
+  }
+  if (n != static_cast<ssize_t>(sizeof report)) {
+    return std::nullopt;
+  }
+  return report;
+}
+
+// What the failed step means, in words ("Failed to run command 'foo': No such file or directory" for
+// the exec: hyperfine's words).
+std::string step_error(const ChildReport& report, const std::string& program, const CommandSpec& command) {
+  const char* why = std::strerror(report.error);
+  switch (report.step) {
+  case ChildStep::join_cgroup:
+    return fmt::format("cannot move '{}' into its cgroup: {}", program, why);
+  case ChildStep::open_input:
+    return fmt::format("cannot open the input of '{}', '{}': {}", program,
+                       command.stdin_path ? command.stdin_path->string() : "/dev/null", why);
+  case ChildStep::redirect:
+    return fmt::format("cannot redirect the input and output of '{}': {}", program, why);
+  case ChildStep::change_dir:
+    return fmt::format("cannot change to the working directory '{}' for '{}': {}",
+                       command.working_dir ? command.working_dir->string() : "", program, why);
+  case ChildStep::ready:
+  case ChildStep::exec:
+    break;
+  }
+  return fmt::format("Failed to run command '{}': {}", program, why);
+}
+
+void reap(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// Forks the child (see PreparedChild) and waits until its set-up is done. Errors: pipe or fork failures,
+// a set-up step that failed (the child is reaped then).
 Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
                                     int cgroup_procs_fd) {
   std::vector<std::string> env = build_environment(command.env);
@@ -149,8 +208,8 @@ Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const Comman
   const std::string dir = command.working_dir ? command.working_dir->string() : std::string();
   const std::string input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
   int go_pipe[2] = {-1, -1};
-  int error_pipe[2] = {-1, -1};
-  if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(error_pipe, O_CLOEXEC) != 0) {
+  int report_pipe[2] = {-1, -1};
+  if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(report_pipe, O_CLOEXEC) != 0) {
     const int error = errno;
     for (const int fd : {go_pipe[0], go_pipe[1]}) {
       if (fd >= 0) {
@@ -162,8 +221,8 @@ Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const Comman
   PreparedChild child;
   Fd go_read(go_pipe[0]);
   child.go = Fd(go_pipe[1]);
-  child.errors = Fd(error_pipe[0]);
-  Fd error_write(error_pipe[1]);
+  child.reports = Fd(report_pipe[0]);
+  Fd report_write(report_pipe[1]);
   // Every signal blocked around fork(): a handler of ours must never run in the child.
   sigset_t all;
   sigset_t saved;
@@ -173,34 +232,34 @@ Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const Comman
   child.pid = ::fork();
   if (child.pid == 0) {
     child_main(argv_ptrs.data(), env.empty() ? environ : env_ptrs.data(), command.working_dir ? dir.c_str() : nullptr,
-               input.c_str(), output_fd, cgroup_procs_fd, go_read.get(), error_write.get(), parent);
+               input.c_str(), output_fd, cgroup_procs_fd, go_read.get(), report_write.get(), parent);
   }
   const int fork_error = errno;
   ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   if (child.pid < 0) {
     return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(fork_error)));
   }
+  report_write.reset(); // the child's copy is the only writer: EOF when it exec'd or died
+  const auto report = read_report(child.reports.get());
+  if (!report || report->step != ChildStep::ready) {
+    reap(child.pid);
+    return make_error(report ? step_error(*report, argv[0], command)
+                             : fmt::format("cannot start '{}': the child exited before it was ready", argv[0]));
+  }
   return child;
 }
 
-// Lets the prepared child exec and waits until it did (its error pipe closes). A failing step (chdir,
-// exec, joining the cgroup) is an error here ("Failed to run command 'foo': No such file or directory",
-// hyperfine's words), not a
-// run that exits 127; the child is reaped then.
-Result<pid_t> start_child(PreparedChild& child, const std::string& program) {
+// Lets the ready child exec and waits until it did (its report pipe closes). A failing exec is an error
+// here, not a run that exits 127; the child is reaped then.
+Result<pid_t> start_child(PreparedChild& child, const std::string& program, const CommandSpec& command) {
   const char go = 'x';
   (void)!::write(child.go.get(), &go, 1);
   child.go.reset();
-  int child_error = 0;
-  ssize_t n = 0;
-  while ((n = ::read(child.errors.get(), &child_error, sizeof child_error)) < 0 && errno == EINTR) {
-  }
-  child.errors.reset();
-  if (n == static_cast<ssize_t>(sizeof child_error)) {
-    int status = 0;
-    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return make_error(fmt::format("Failed to run command '{}': {}", program, std::strerror(child_error)));
+  const auto report = read_report(child.reports.get());
+  child.reports.reset();
+  if (report) {
+    reap(child.pid);
+    return make_error(step_error(*report, program, command));
   }
   return child.pid;
 }
@@ -420,6 +479,22 @@ Result<std::vector<std::string>> command_argv(const CommandSpec& command) {
   return words;
 }
 
+RunCgroup* ProcessExecutor::cgroup_for_run() {
+  if (m_cgroup && !m_cgroup->start_run()) {
+    m_cgroup.reset();
+  }
+  if (!m_cgroup && !m_no_cgroup) {
+    if (auto made = RunCgroup::create()) {
+      m_cgroup.emplace(std::move(*made));
+    }
+    m_no_cgroup = !m_cgroup; // decided once: every run of this executor is contained the same way
+    if (m_cgroup && !m_cgroup->start_run()) {
+      m_cgroup.reset(); // cannot happen for a new, empty cgroup
+    }
+  }
+  return m_cgroup ? &*m_cgroup : nullptr;
+}
+
 ProcessExecutor::ProcessExecutor() {
   static std::once_flag once;
   // Best effort: without it (very old kernels) orphans go to init and are only killed, not reaped here.
@@ -453,9 +528,11 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK); // only our end: the child's stdout stays blocking
   std::string buffer(k_read_chunk, '\0');
 
-  std::optional<RunCgroup> cgroup = RunCgroup::create();
-  m_containment = cgroup ? cgroup->method() : ContainMethod::process_group;
+  RunCgroup* cgroup = cgroup_for_run();
+  m_containment = cgroup ? cgroup->method() : core::Containment::process_group;
+  result.containment = m_containment;
 
+  // Forks the child and waits until it is ready (its cgroup joined): none of that is timed.
   auto prepared = prepare_child(*argv, command, write_end.get(), cgroup ? cgroup->procs_fd() : -1);
   write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
   if (!prepared) {
@@ -464,7 +541,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
 
   result.started_at_us = util::unix_now_us();
   const auto start = Clock::now();
-  ZKBENCH_TRY_ASSIGN(spawned, start_child(*prepared, (*argv)[0]));
+  ZKBENCH_TRY_ASSIGN(spawned, start_child(*prepared, (*argv)[0], command));
   const pid_t pid = *spawned;
   Fd pidfd(open_pidfd(pid)); // readable when the child exits; -1 on kernels before 5.3
 
@@ -503,6 +580,9 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
     // The cgroup's high-water mark: the whole tree's memory at its peak, none of zkbench's (ru_maxrss
     // of a child started by vfork/exec also counts the memory zkbench had when it started it).
     result.peak_rss_bytes = *peak;
+  }
+  if (m_cgroup && !m_cgroup->reusable()) {
+    m_cgroup.reset(); // removed now, after the clock; the next run gets a new one before its clock
   }
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);

@@ -2,18 +2,21 @@
 // Runs real commands: the Executor behind `zkbench run`.
 //
 // How a run is measured:
-// - The command runs directly (posix_spawnp of its words) unless it needs a shell (command_line.hpp,
+// - The command runs directly (exec of its words) unless it needs a shell (command_line.hpp,
 //   ShellMode), then as `/bin/sh -c <text>`. Shell start-up is part of the time, never subtracted.
-// - The child leads its own process group, and where the machine allows it joins a cgroup of its own
-//   before exec (cgroup.hpp: v2, else v1 memory; containment() says which was used); it gets SIGKILL
-//   if its zkbench dies (PR_SET_PDEATHSIG). stdin is /dev/null; stdout and stderr share one pipe, so the
-//   output keeps the order in which it was written. The output goes to OutputSink (log, capture, echo).
-// - Wall time: CLOCK_MONOTONIC from just before the spawn to the moment the child's exit is seen.
-//   User/system CPU come from wait4() on that child (which includes the descendants it waited for),
-//   plus any orphaned descendants reaped afterwards. Peak memory is the cgroup's high-water mark
-//   (memory.peak, v1 memory.max_usage_in_bytes: the whole tree at its peak, page cache it charged
-//   included); without a cgroup, the largest ru_maxrss of them (which for a vfork/exec child also
-//   counts the memory zkbench had when it started it).
+// - The child is forked and set up before the clock starts: default signal dispositions, SIGKILL if
+//   its zkbench dies (PR_SET_PDEATHSIG), its own process group, and where the machine allows it the
+//   executor's cgroup (cgroup.hpp: v2, else v1 memory, one cgroup reused run after run; containment()
+//   and ExecutionResult::containment say which was used); stdin is /dev/null (or --input); stdout and
+//   stderr share one pipe, so the output keeps the order in which it was written. The output goes to
+//   OutputSink (log, capture, echo). The child then reports "ready" and waits for the go-word.
+// - Wall time: CLOCK_MONOTONIC from the go-word (written once the child is ready) to the moment the
+//   child's exit is seen: the exec and the command, nothing of zkbench's set-up (hyperfine's window
+//   holds its spawn). User/system CPU come from wait4() on that child (which includes the descendants
+//   it waited for), plus any orphaned descendants reaped afterwards. Peak memory is the cgroup's
+//   high-water mark since the run started (memory.peak, v1 memory.max_usage_in_bytes: the whole tree
+//   at its peak, page cache it charged included); without a cgroup, the largest ru_maxrss of them
+//   (which for a forked child also counts the memory zkbench had when it started it).
 // - After the child exits, whatever is left of its process group (background grandchildren) is killed
 //   with SIGKILL and reaped, so no process of a run outlives it or keeps the output pipe open. The
 //   constructor makes zkbench a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so orphaned
@@ -23,6 +26,7 @@
 // - Timeout: SIGTERM to the whole group, SIGKILL k_kill_grace_s later; the run is timed_out.
 // - Interrupt (interrupt.hpp): the same SIGTERM-then-SIGKILL, and the result is marked `interrupted`.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,10 +57,16 @@ public:
   Result<ExecutionResult> execute(const CommandSpec& command, const ExecutionOptions& options) override;
 
   /// How the latest run was contained (process_group before the first run).
-  ContainMethod containment() const { return m_containment; }
+  core::Containment containment() const { return m_containment; }
 
 private:
-  ContainMethod m_containment = ContainMethod::process_group;
+  // The cgroup for the next run, readied (start_run) or made: before the clock starts. nullptr: none
+  // can be made here, the runs are contained by process groups.
+  RunCgroup* cgroup_for_run();
+
+  core::Containment m_containment = core::Containment::process_group;
+  std::optional<RunCgroup> m_cgroup; // serves run after run (cgroup.hpp)
+  bool m_no_cgroup = false;          // creating one failed: runs use process groups
 };
 
 } // namespace zkbench::measure

@@ -53,6 +53,7 @@ core::Run make_run(const ExecutionResult& result, std::size_t index, const std::
   run.log_path = log_path;
   run.started_at_us = result.started_at_us;
   run.finished_at_us = result.finished_at_us;
+  run.containment = result.containment;
   return run;
 }
 

@@ -47,7 +47,9 @@ nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary 
   nlohmann::ordered_json exit_codes = nlohmann::ordered_json::array();
   nlohmann::ordered_json memory = nlohmann::ordered_json::array();
   nlohmann::ordered_json timed_out = nlohmann::ordered_json::array();
+  nlohmann::ordered_json containment = nlohmann::ordered_json::array();
   for (const core::Run& run : bench.runs) {
+    containment.push_back(core::to_string(run.containment));
     times.push_back(run.wall_s);
     exit_codes.push_back(run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nlohmann::ordered_json(nullptr));
     memory.push_back(run.peak_rss_bytes);
@@ -61,6 +63,7 @@ nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary 
   }
   out["memory_usage_byte"] = memory;
   out["timed_out"] = timed_out;
+  out["containment"] = containment; // per run: how its processes were held (cgroup-v2, cgroup-v1, process-group)
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (const std::string& name : bench.metric_names()) {
     nlohmann::ordered_json values = nlohmann::ordered_json::array();

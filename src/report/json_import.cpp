@@ -57,6 +57,7 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
   ZKBENCH_TRY_ASSIGN(exit_codes, per_run_array(r, "exit_codes", n, source, index));
   ZKBENCH_TRY_ASSIGN(timed_out, per_run_array(r, "timed_out", n, source, index));
   ZKBENCH_TRY_ASSIGN(memory, per_run_array(r, "memory_usage_byte", n, source, index));
+  ZKBENCH_TRY_ASSIGN(containment, per_run_array(r, "containment", n, source, index)); // zkbench only
   for (std::size_t i = 0; i < n; ++i) {
     core::Run run;
     run.index = static_cast<int>(i);
@@ -83,6 +84,15 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
     }
     if (*memory && (**memory)[i].is_number()) {
       run.peak_rss_bytes = (**memory)[i].get<std::int64_t>();
+    }
+    if (*containment) {
+      const auto& way = (**containment)[i];
+      const auto parsed = way.is_string() ? core::parse_containment(way.get<std::string>()) : std::nullopt;
+      if (!parsed) {
+        return make_error(fmt::format("{}: results[{}].containment[{}]: expected \"cgroup-v2\", \"cgroup-v1\", "
+                                      "\"process-group\" or \"unknown\"", source, index, i));
+      }
+      run.containment = *parsed;
     }
     b.runs.push_back(std::move(run));
   }

@@ -206,6 +206,12 @@ UPDATE baselines SET machine_class = COALESCE((
   WHERE i.baseline_id = baselines.id ORDER BY i.position LIMIT 1), '');
 )sql";
 
+// Version 7: how each run's processes were contained (issue 23): runs.containment is core::Containment's
+// name ('cgroup-v2', 'cgroup-v1', 'process-group'); NULL for runs stored before, whose way is unknown.
+constexpr const char* k_v7_sql = R"sql(
+ALTER TABLE runs ADD COLUMN containment TEXT;
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{1, "sessions, benchmarks, runs and run metrics", k_v1_sql},
     Migration{2, "GPU telemetry per run (run_gpu)", k_v2_sql},
@@ -213,6 +219,7 @@ constexpr std::array k_migrations = {
     Migration{4, "optimization workflow: baselines, experiments, session links, notes, conflicts", k_v4_sql},
     Migration{5, "profiles: profiler outputs and profile diffs, linked to experiments and baselines", k_v5_sql},
     Migration{6, "machine class of baselines", k_v6_sql},
+    Migration{7, "how each run was contained (cgroup-v2, cgroup-v1, process-group)", k_v7_sql},
 };
 
 /// Whether `db` has a schema_migrations table, and how many tables it has in all. One statement,

@@ -122,6 +122,14 @@ Result<core::Run> read_run(const Row& row, const std::string& location) {
     gpu.throttle_reasons = row.text_at(20);
     run.gpu = std::move(gpu);
   }
+  if (const auto containment = row.optional_text_at(21)) { // NULL: stored before schema 7
+    const auto way = core::parse_containment(*containment);
+    if (!way) {
+      return make_error(fmt::format("store '{}': run {} has unknown containment '{}'", location, row.int_at(0),
+                                    *containment));
+    }
+    run.containment = *way;
+  }
   return run;
 }
 
@@ -228,7 +236,9 @@ Params& run_params(Params& params, std::int64_t benchmark_id, const core::Run& r
       .add(widen(run.signal))
       .add(run.log_path)
       .add(run.started_at_us)
-      .add(run.finished_at_us);
+      .add(run.finished_at_us)
+      .add(run.containment == core::Containment::unknown ? std::optional<std::string>()
+                                                          : std::optional<std::string>(core::to_string(run.containment)));
 }
 
 /// sql::k_insert_run_gpu's parameters.

@@ -63,11 +63,11 @@ inline constexpr const char* k_insert_benchmark =
     "INSERT INTO benchmarks (session_id, position, command, name, parameters) VALUES "
     "($1, (SELECT COALESCE(MAX(position) + 1, 0) FROM benchmarks WHERE session_id = $1), $2, $3, $4){returning_id}";
 
-// $1..$12: row_codec's run_params.
+// $1..$13: row_codec's run_params.
 inline constexpr const char* k_insert_run =
     "INSERT INTO runs (benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, exit_code, "
-    "signal, log_path, started_at_us, finished_at_us) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12){returning_id}";
+    "signal, log_path, started_at_us, finished_at_us, containment) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13){returning_id}";
 // PostgreSQL only, $1 benchmark id, $2 index: checked under the benchmark's row lock before the
 // INSERT (SQLite reports the UNIQUE constraint instead).
 inline constexpr const char* k_pg_run_index_taken = "SELECT 1 FROM runs WHERE benchmark_id = $1 AND idx = $2";
@@ -100,7 +100,7 @@ inline constexpr const char* k_list_runs =
     "SELECT r.id, r.idx, r.wall_s, r.user_s, r.system_s, r.peak_rss_bytes, r.status, r.exit_code, r.signal, "
     "r.log_path, r.started_at_us, r.finished_at_us, g.run_id, g.utilization_mean_pct, g.utilization_max_pct, "
     "g.memory_peak_bytes, g.temperature_start_c, g.temperature_max_c, g.energy_joules, g.throttled, "
-    "g.throttle_reasons FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id WHERE r.benchmark_id = $1 ORDER BY r.id";
+    "g.throttle_reasons, r.containment FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id WHERE r.benchmark_id = $1 ORDER BY r.id";
 // $1 benchmark id: run id, name, value.
 inline constexpr const char* k_list_run_metrics =
     "SELECT m.run_id, m.name, m.value FROM run_metrics m JOIN runs r ON m.run_id = r.id WHERE r.benchmark_id = $1";

@@ -15,7 +15,7 @@ namespace {
 
 // A zkbench export with one command: times around `center` (+-0.5%), optional per-run metric values.
 std::string export_json(const std::string& command, double center, const std::vector<int>& exit_codes = {},
-                        double steps = 0) {
+                        double steps = 0, const std::string& containment = "") {
   nlohmann::json result;
   result["command"] = command;
   std::vector<double> times;
@@ -27,6 +27,9 @@ std::string export_json(const std::string& command, double center, const std::ve
   result["timed_out"] = std::vector<bool>(10, false);
   if (steps > 0) {
     result["metrics"]["steps"] = std::vector<double>(10, steps);
+  }
+  if (!containment.empty()) {
+    result["containment"] = std::vector<std::string>(10, containment);
   }
   return nlohmann::json{{"results", {result}}}.dump();
 }
@@ -56,6 +59,36 @@ TEST(CliCompare, faster_candidate_is_keep_with_every_field_in_json) {
   EXPECT_TRUE(c.contains("mwu_p_exact")); // no ties
   EXPECT_EQ(c.at("verdict"), "KEEP");
   EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP");
+}
+
+TEST(CliCompare, warns_when_the_two_sides_were_contained_differently) {
+  test::TempDir dir;
+  test::write_file(dir / "base.json", export_json("prove", 10.0, {}, 0, "cgroup-v1"));
+  test::write_file(dir / "cand.json", export_json("prove", 9.0, {}, 0, "process-group"));
+  test::write_file(dir / "same.json", export_json("prove", 9.0, {}, 0, "cgroup-v1"));
+  test::write_file(dir / "hyperfine.json", export_json("prove", 9.0)); // says nothing: no warning
+  const std::string warning = "warning: 'prove': the baseline's runs were contained by cgroup-v1, the candidate's "
+                              "by process-group: times and peak memory were measured differently";
+  const auto differ = test::run_zkbench("compare " + q(dir / "base.json") + " " + q(dir / "cand.json"));
+  ASSERT_EQ(differ.exit_code, 0) << differ.output;
+  EXPECT_NE(differ.output.find(warning), std::string::npos) << differ.output;
+  const auto json = test::run_shell("'" + std::string(ZKBENCH_BINARY) + "' compare " + q(dir / "base.json") + " " +
+                                    q(dir / "cand.json") + " --json 2>/dev/null");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_EQ(nlohmann::json::parse(json.output).at("warnings").at(0), warning.substr(9));
+  for (const char* other : {"same.json", "hyperfine.json"}) {
+    const auto quiet = test::run_zkbench("compare " + q(dir / "base.json") + " " + q(dir / other));
+    EXPECT_EQ(quiet.output.find("warning:"), std::string::npos) << other << ":\n" << quiet.output;
+  }
+}
+
+TEST(CliCompare, a_containment_that_zkbench_does_not_know_is_an_error_naming_the_run) {
+  test::TempDir dir;
+  test::write_file(dir / "base.json", export_json("prove", 10.0, {}, 0, "cgroup-v3"));
+  test::write_file(dir / "cand.json", export_json("prove", 9.0));
+  const auto r = test::run_zkbench("compare " + q(dir / "base.json") + " " + q(dir / "cand.json"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("results[0].containment[0]"), std::string::npos) << r.output;
 }
 
 TEST(CliCompare, slower_candidate_is_a_regression_with_exit_code_4) {

@@ -28,6 +28,7 @@ zkbench::core::Run make_run(int index, double wall_s) {
   run.log_path = "/logs/run-" + std::to_string(index) + ".log";
   run.started_at_us = k_t0 + index * 10'000'000;
   run.finished_at_us = run.started_at_us + static_cast<std::int64_t>(wall_s * 1e6);
+  run.containment = zkbench::core::Containment::cgroup_v1;
   return run;
 }
 
@@ -51,6 +52,7 @@ struct HistoryStore {
     timed_out.exit_code.reset();
     timed_out.signal = SIGKILL;
     timed_out.metrics = {{"steps", std::nullopt}};
+    timed_out.containment = zkbench::core::Containment::process_group; // measured another way
     EXPECT_TRUE(s.add_run(benchmark_id, timed_out));
     EXPECT_TRUE(s.finish_session(old_session, zkbench::store::SessionStatus::complete));
     new_session = *s.begin_session({"baseline", "zkbench baseline", "h100-a", "/proj", k_t0 + 3'600'000'000, "h100"});
@@ -126,6 +128,22 @@ TEST(CliHistory, show_json_gives_back_the_stored_values_exactly) {
   EXPECT_EQ(benchmark["runs"][2]["signal"], SIGKILL);
   EXPECT_TRUE(benchmark["runs"][2]["exit_code"].is_null());
   EXPECT_EQ(benchmark["runs"][2]["status"], "timed_out");
+}
+
+TEST(CliHistory, show_says_how_the_runs_were_contained_and_warns_of_a_mix) {
+  HistoryStore store;
+  const auto text = run_zkbench("history show " + std::to_string(store.old_session) + " " + store.store_arg());
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("contained   cgroup-v1, process-group (mixed: times and peak memory measured "
+                             "differently)"),
+            std::string::npos)
+      << text.output;
+  const auto json =
+      run_zkbench("history show " + std::to_string(store.old_session) + " --json " + store.store_arg());
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const auto doc = nlohmann::json::parse(json.output);
+  EXPECT_EQ(doc["benchmarks"][0]["runs"][0]["containment"], "cgroup-v1");
+  EXPECT_EQ(doc["benchmarks"][0]["runs"][2]["containment"], "process-group");
 }
 
 TEST(CliHistory, uses_the_default_store_of_the_current_folder) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -36,7 +37,7 @@ protected:
     command.text = text;
     auto result = m_executor.execute(command, options);
     EXPECT_TRUE(result) << text << ": " << (result ? "" : result.error().message);
-    EXPECT_NE(m_executor.containment(), ContainMethod::process_group);
+    EXPECT_NE(m_executor.containment(), core::Containment::process_group);
     return result ? *result : ExecutionResult{};
   }
 
@@ -47,9 +48,9 @@ TEST_F(MeasureCgroup, true_peak_memory_is_its_own_not_zkbenchs) {
   const auto result = run("true");
   EXPECT_EQ(result.status, core::RunStatus::success);
   std::printf("`true` peak memory: %.2f MiB (%s)\n", static_cast<double>(result.peak_rss_bytes) / k_mib,
-              to_string(m_executor.containment()));
+              core::to_string(m_executor.containment()));
   RecordProperty("true_peak_memory_bytes", std::to_string(result.peak_rss_bytes));
-  RecordProperty("method", to_string(m_executor.containment()));
+  RecordProperty("method", core::to_string(m_executor.containment()));
   EXPECT_GT(result.peak_rss_bytes, 0);
   // ru_maxrss reported ~16 MiB here: the memory zkbench (this test binary) had when it started `true`.
   EXPECT_LT(result.peak_rss_bytes, 4 * k_mib);
@@ -74,11 +75,43 @@ TEST_F(MeasureCgroup, a_50_mb_output_line_does_not_count_zkbenchs_buffer) {
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_EQ(result.output_bytes, 50'000'000U);
   std::printf("50 MB line: peak memory %.2f MiB (%s)\n", static_cast<double>(result.peak_rss_bytes) / k_mib,
-              to_string(m_executor.containment()));
+              core::to_string(m_executor.containment()));
   EXPECT_LT(result.peak_rss_bytes, 16 * k_mib);
   // The next run of the same zkbench, which now holds the line's buffers, is measured alone too.
   const auto after = run("true");
   EXPECT_LT(after.peak_rss_bytes, 4 * k_mib);
+}
+
+// One cgroup serves the executor's runs (no mkdir/rmdir per run), and each run's peak is its own: the
+// peak is reset between runs, and what earlier runs left charged is not counted.
+TEST_F(MeasureCgroup, one_cgroup_serves_every_run_and_each_peak_is_that_runs_own) {
+  const std::string touch = ZKBENCH_TOUCH_MEMORY;
+  const auto first = run("cat /proc/self/cgroup");
+  const auto big = run(touch + " 100");
+  std::printf("100 MiB touched: peak memory %.2f MiB (%s)\n", static_cast<double>(big.peak_rss_bytes) / k_mib,
+              core::to_string(m_executor.containment()));
+  EXPECT_GE(big.peak_rss_bytes, 100 * k_mib);
+  EXPECT_LE(big.peak_rss_bytes, 105 * k_mib); // within 5%
+  const auto small = run("true");
+  std::printf("`true` after it: peak memory %.2f MiB\n", static_cast<double>(small.peak_rss_bytes) / k_mib);
+  EXPECT_GT(small.peak_rss_bytes, 0);
+  EXPECT_LT(small.peak_rss_bytes, 4 * k_mib);
+  const auto last = run("cat /proc/self/cgroup");
+  EXPECT_EQ(first.containment, m_executor.containment());
+  EXPECT_EQ(last.containment, m_executor.containment());
+  // The line of the hierarchy in use names the same cgroup in both runs.
+  const std::string controller = m_executor.containment() == core::Containment::cgroup_v2 ? "0::" : "memory";
+  const auto line_of = [&controller](const std::string& text) {
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.find(controller) != std::string::npos) {
+        return line;
+      }
+    }
+    return std::string();
+  };
+  EXPECT_NE(line_of(first.output).find("zkbench-"), std::string::npos) << first.output;
+  EXPECT_EQ(line_of(first.output), line_of(last.output));
 }
 
 TEST_F(MeasureCgroup, run_json_says_which_containment_was_used) {

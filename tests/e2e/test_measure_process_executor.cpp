@@ -6,6 +6,10 @@
 #include <csignal>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -66,6 +70,48 @@ TEST(measure_process_executor, successful_run_has_its_figures) {
   EXPECT_LT(result.wall_s, 10.0);
   EXPECT_GT(result.peak_rss_bytes, 0);
   EXPECT_LE(result.started_at_us, result.finished_at_us);
+}
+
+// The child's set-up (here: opening its --input, a FIFO that no writer opens for 600 ms) happens before
+// the clock starts: the run's time is `true`'s, not the set-up's. Without the ready handshake the time
+// was at least the 600 ms the open blocked.
+TEST(measure_process_executor, the_clock_starts_once_the_child_is_set_up) {
+  test::TempDir dir;
+  const auto fifo = dir / "input.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  constexpr auto k_open_delay = std::chrono::milliseconds(600);
+  std::thread writer([&fifo, k_open_delay] {
+    std::this_thread::sleep_for(k_open_delay);
+    const int fd = ::open(fifo.c_str(), O_WRONLY); // unblocks the child's open
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  });
+  ProcessExecutor executor;
+  CommandSpec command{"true", ShellMode::no_shell, {}, {}, {}, fifo};
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = executor.execute(command, {});
+  const auto took = std::chrono::steady_clock::now() - started;
+  writer.join();
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(result->status, core::RunStatus::success);
+  EXPECT_GE(took, k_open_delay); // the set-up did wait for the writer
+  EXPECT_LT(result->wall_s, std::chrono::duration<double>(k_open_delay).count()) << "the set-up was timed";
+}
+
+TEST(measure_process_executor, a_set_up_step_that_fails_is_an_error_that_names_it) {
+  test::TempDir dir;
+  ProcessExecutor executor;
+  CommandSpec command{"true", ShellMode::no_shell, {}, {}, {}, dir / "no-such-input"};
+  const auto result = executor.execute(command, {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message, fmt::format("cannot open the input of 'true', '{}': No such file or directory",
+                                                (dir / "no-such-input").string()));
+  // The executor is still usable: the failed child was reaped, its cgroup (if any) is ready again.
+  command.stdin_path.reset();
+  const auto next = executor.execute(command, {});
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(next->status, core::RunStatus::success);
 }
 
 TEST(measure_process_executor, non_zero_exit_is_a_failed_run) {

@@ -36,6 +36,8 @@ core::Benchmark sample_benchmark() {
   bench.runs[2].status = core::RunStatus::timed_out;
   bench.runs[2].exit_code.reset();
   bench.runs[2].signal = 9;
+  bench.runs[0].containment = core::Containment::cgroup_v1;
+  bench.runs[1].containment = core::Containment::process_group; // runs[2]: unknown
   return bench;
 }
 
@@ -82,7 +84,14 @@ TEST(ReportJsonExport, export_then_import_round_trips) {
     EXPECT_EQ(read.runs[i].exit_code, original.runs[i].exit_code);
     EXPECT_EQ(read.runs[i].peak_rss_bytes, original.runs[i].peak_rss_bytes);
     EXPECT_EQ(read.runs[i].metrics, original.runs[i].metrics);
+    EXPECT_EQ(read.runs[i].containment, original.runs[i].containment);
   }
+}
+
+TEST(ReportJsonExport, says_per_run_how_its_processes_were_contained) {
+  const std::vector<core::Benchmark> benches = {sample_benchmark()};
+  const auto doc = json::parse(make_json_exporter()->serialize(benches, TimeUnit::automatic));
+  EXPECT_EQ(doc["results"][0]["containment"], json({"cgroup-v1", "process-group", "unknown"}));
 }
 
 } // namespace

@@ -81,3 +81,26 @@ TEST(StoreMigrations, version_6_gives_existing_baselines_the_class_of_their_firs
   }
   EXPECT_EQ(found, (std::vector<std::string>{"h100", "rtx3090", ""})); // baseline 3 has no inputs
 }
+
+TEST(StoreMigrations, version_7_leaves_runs_stored_before_without_a_containment) {
+  zkbench::test::TempDir dir;
+  auto db = zkbench::store::SqliteDb::open(dir / "m.db", zkbench::store::OpenFlags::read_write_create);
+  ASSERT_TRUE(db);
+  ASSERT_EQ(*zkbench::store::apply_migrations(*db, 6), 6);
+  ASSERT_TRUE(db->exec(
+      "INSERT INTO sessions (id, kind, argv, host, working_dir, started_at_us, status) VALUES "
+      "(1, 'run', 'a', 'h', '/', 1, 'complete');"
+      "INSERT INTO benchmarks (id, session_id, position, command, parameters) VALUES (1, 1, 0, 'true', '{}');"
+      "INSERT INTO runs (benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, log_path, "
+      "started_at_us, finished_at_us) VALUES (1, 0, 0.5, 0, 0, 1, 'success', '', 1, 2);"));
+  ASSERT_EQ(*zkbench::store::apply_migrations(*db, 7), 7);
+  auto before = db->prepare("SELECT COUNT(*) FROM runs WHERE containment IS NULL");
+  ASSERT_TRUE(before && *before->step());
+  EXPECT_EQ(before->column_int(0), 1);
+  ASSERT_TRUE(db->exec("INSERT INTO runs (benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, "
+                       "log_path, started_at_us, finished_at_us, containment) "
+                       "VALUES (1, 1, 0.5, 0, 0, 1, 'success', '', 3, 4, 'cgroup-v1');"));
+  auto after = db->prepare("SELECT containment FROM runs WHERE idx = 1");
+  ASSERT_TRUE(after && *after->step());
+  EXPECT_EQ(after->column_text(0), "cgroup-v1");
+}

@@ -51,6 +51,7 @@ std::vector<core::Run> varied_runs() {
   plain.wall_s = 0.1 + 0.2; // not exactly representable: must come back bit for bit
   plain.user_s = 1e-9;
   plain.metrics = {{"steps", 1'234'567.0}, {"proof_bytes", 263'424.0}};
+  plain.containment = core::Containment::cgroup_v1;
   runs.push_back(plain);
 
   core::Run missing_metric = make_run(1);
@@ -62,12 +63,14 @@ std::vector<core::Run> varied_runs() {
   failed.exit_code = 3;
   failed.metrics.clear();
   failed.log_path.clear();
+  failed.containment = core::Containment::cgroup_v2;
   runs.push_back(failed);
 
   core::Run signaled = make_run(3);
   signaled.status = RunStatus::signaled;
   signaled.exit_code.reset();
   signaled.signal = SIGSEGV;
+  signaled.containment = core::Containment::process_group;
   runs.push_back(signaled);
 
   core::Run timed_out = make_run(4);
@@ -99,6 +102,7 @@ void expect_same_run(const core::Run& actual, const core::Run& expected) {
   EXPECT_EQ(actual.exit_code, expected.exit_code);
   EXPECT_EQ(actual.signal, expected.signal);
   EXPECT_EQ(actual.metrics, expected.metrics);
+  EXPECT_EQ(actual.containment, expected.containment); // unknown (the rest) is stored as NULL
   ASSERT_EQ(actual.gpu.has_value(), expected.gpu.has_value());
   if (expected.gpu) {
     EXPECT_EQ(actual.gpu->utilization_mean_pct, expected.gpu->utilization_mean_pct);
