@@ -91,11 +91,11 @@ for user in users:
         print(line)
     true_doc = load(f"{work}/{user}/memory-true.json")
     if true_doc and true_doc.get("containment") == "process-group":
-        # Without a cgroup the peak is ru_maxrss, which for a forked child counts the copy of zkbench it
-        # was before exec (hyperfine's memory_usage_byte counts hyperfine's the same way): not judged.
+        # Without a cgroup the peak is ru_maxrss, which for a child started in zkbench's memory counts
+        # zkbench's (hyperfine's memory_usage_byte counts hyperfine's the same way): not judged.
         peak = true_doc["results"][0]["peak_memory_byte"]
-        print(f"memory: peak of `true` {peak / 2**20:.2f} MiB (process-group: ru_maxrss, which counts the forked "
-              f"copy of zkbench; the 1 MiB target applies to cgroup containment, not judged)")
+        print(f"memory: peak of `true` {peak / 2**20:.2f} MiB (process-group: ru_maxrss, which counts zkbench's "
+              f"own memory; the 1 MiB target applies to cgroup containment, not judged)")
     elif true_doc:
         peak = true_doc["results"][0]["peak_memory_byte"]
         print(f"memory: peak of `true` {peak / 2**20:.2f} MiB ({true_doc.get('containment')}; target <= 1 MiB) "

@@ -6,14 +6,18 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <csignal>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <sys/syscall.h>
 #include <sys/prctl.h>
@@ -85,15 +89,47 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// The child of a run, forked before the clock starts. It does its whole set-up (signal dispositions,
+// The child of a run, started before the clock starts. It does its whole set-up (signal dispositions,
 // PR_SET_PDEATHSIG, its process group, joining the cgroup: milliseconds on cgroup v1, the redirections,
 // chdir), reports that it is ready and waits for the go-word; the parent starts the clock only after
 // "ready", so the timed window holds the go-word, the exec and the command, as hyperfine's holds the
 // spawn and the command.
+//
+// The child shares zkbench's memory until it execs (clone with CLONE_VM, as posix_spawn does), so that
+// starting it copies no page tables and zkbench's next writes take no copy-on-write faults: a fork()
+// of zkbench cost about 0.2 ms of harness time per run. It has its own stack, file table, working folder
+// and signal dispositions; it only makes system calls (no allocation) and writes nothing of zkbench's
+// memory but its stack, and what it reads (ChildLaunch) stays where it is until it exec'd or exited.
+struct ChildLaunch {
+  std::vector<std::string> env;
+  std::vector<char*> argv_ptrs;
+  std::vector<char*> env_ptrs;
+  std::string dir;
+  std::string input;
+  bool has_dir = false;
+  int output_fd = -1;
+  int cgroup_procs_fd = -1;
+  int go_fd = -1;
+  int report_fd = -1;
+  pid_t parent = 0;
+  std::unique_ptr<char[]> stack; // the child's stack until it execs
+};
+
 struct PreparedChild {
   pid_t pid = -1;
   Fd go;      // write one byte: exec now; close without writing: exit
   Fd reports; // close-on-exec in the child: a ChildReport when ready or when a step failed, EOF once it exec'd
+  std::unique_ptr<ChildLaunch> launch; // freed only once the child exec'd or exited (it may read it until then)
+  bool settled = false;                // it exec'd, or it was reaped
+
+  PreparedChild() = default;
+  PreparedChild(PreparedChild&& other) noexcept
+      : pid(std::exchange(other.pid, -1)), go(std::move(other.go)), reports(std::move(other.reports)),
+        launch(std::move(other.launch)), settled(other.settled) {}
+  PreparedChild& operator=(PreparedChild&&) = delete;
+  PreparedChild(const PreparedChild&) = delete;
+  PreparedChild& operator=(const PreparedChild&) = delete;
+  ~PreparedChild();
 };
 
 // The step a ChildReport is about: `ready`, or the one that failed (with its errno).
@@ -122,7 +158,9 @@ void child_report(int report_fd, ChildStep step, int error) {
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) {
-    ::sigaction(sig, &default_action, nullptr); // SIGKILL/SIGSTOP refuse: fine
+    if (sig != SIGKILL && sig != SIGSTOP) { // they refuse, and a failing call would write errno: shared memory
+      ::sigaction(sig, &default_action, nullptr);
+    }
   }
   // Dies with the zkbench that measures it (kill -9 included): no run outlives its zkbench.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L);
@@ -198,15 +236,51 @@ void reap(pid_t pid) {
   }
 }
 
-// Forks the child (see PreparedChild) and waits until its set-up is done. Errors: pipe or fork failures,
-// a set-up step that failed (the child is reaped then).
+PreparedChild::~PreparedChild() {
+  if (pid > 0 && !settled) { // given up before it exec'd: it must be gone before `launch` is freed
+    ::kill(pid, SIGKILL);
+    reap(pid);
+  }
+}
+
+int child_entry(void* data) {
+  const auto& l = *static_cast<const ChildLaunch*>(data);
+  child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
+             l.input.c_str(), l.output_fd, l.cgroup_procs_fd, l.go_fd, l.report_fd, l.parent);
+}
+
+// Starts the child in zkbench's memory (see PreparedChild); -1 with errno on failure.
+pid_t spawn(ChildLaunch& launch) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's runtime cannot follow a child that shares its memory and stack bookkeeping:
+  // a copy (fork) in that build only.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    child_entry(&launch);
+  }
+  return pid;
+#else
+  // glibc's posix_spawn gives its child 32 KiB and the argument vector; execvpe's buffers are on it.
+  const std::size_t size = (64u << 10) + launch.argv_ptrs.size() * sizeof(char*);
+  launch.stack = std::make_unique_for_overwrite<char[]>(size); // untouched: pages come as the child uses them
+  const auto top = (reinterpret_cast<std::uintptr_t>(launch.stack.get()) + size) & ~std::uintptr_t{15};
+  return ::clone(child_entry, reinterpret_cast<void*>(top), CLONE_VM | SIGCHLD, &launch);
+#endif
+}
+
+// Starts the child (see PreparedChild) and waits until its set-up is done. Errors: pipe or clone
+// failures, a set-up step that failed (the child is reaped then).
 Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
                                     int cgroup_procs_fd) {
-  std::vector<std::string> env = build_environment(command.env);
-  std::vector<char*> argv_ptrs = pointers(argv);
-  std::vector<char*> env_ptrs = pointers(env);
-  const std::string dir = command.working_dir ? command.working_dir->string() : std::string();
-  const std::string input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
+  PreparedChild child;
+  child.launch = std::make_unique<ChildLaunch>();
+  ChildLaunch& launch = *child.launch;
+  launch.env = build_environment(command.env);
+  launch.argv_ptrs = pointers(argv);
+  launch.env_ptrs = pointers(launch.env);
+  launch.has_dir = command.working_dir.has_value();
+  launch.dir = command.working_dir ? command.working_dir->string() : std::string();
+  launch.input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
   int go_pipe[2] = {-1, -1};
   int report_pipe[2] = {-1, -1};
   if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(report_pipe, O_CLOEXEC) != 0) {
@@ -218,31 +292,31 @@ Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const Comman
     }
     return make_error(fmt::format("cannot create a pipe to start '{}': {}", argv[0], std::strerror(error)));
   }
-  PreparedChild child;
   Fd go_read(go_pipe[0]);
   child.go = Fd(go_pipe[1]);
   child.reports = Fd(report_pipe[0]);
   Fd report_write(report_pipe[1]);
-  // Every signal blocked around fork(): a handler of ours must never run in the child.
+  launch.output_fd = output_fd;
+  launch.cgroup_procs_fd = cgroup_procs_fd;
+  launch.go_fd = go_read.get();
+  launch.report_fd = report_write.get();
+  launch.parent = ::getpid();
+  // Every signal blocked around the start: a handler of ours must never run in the child.
   sigset_t all;
   sigset_t saved;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved);
-  const pid_t parent = ::getpid();
-  child.pid = ::fork();
-  if (child.pid == 0) {
-    child_main(argv_ptrs.data(), env.empty() ? environ : env_ptrs.data(), command.working_dir ? dir.c_str() : nullptr,
-               input.c_str(), output_fd, cgroup_procs_fd, go_read.get(), report_write.get(), parent);
-  }
-  const int fork_error = errno;
+  child.pid = spawn(launch);
+  const int spawn_error = errno;
   ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   if (child.pid < 0) {
-    return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(fork_error)));
+    return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(spawn_error)));
   }
   report_write.reset(); // the child's copy is the only writer: EOF when it exec'd or died
   const auto report = read_report(child.reports.get());
   if (!report || report->step != ChildStep::ready) {
     reap(child.pid);
+    child.settled = true;
     return make_error(report ? step_error(*report, argv[0], command)
                              : fmt::format("cannot start '{}': the child exited before it was ready", argv[0]));
   }
@@ -257,6 +331,7 @@ Result<pid_t> start_child(PreparedChild& child, const std::string& program, cons
   child.go.reset();
   const auto report = read_report(child.reports.get());
   child.reports.reset();
+  child.settled = true; // EOF: it exec'd (or died: reaped below or by the caller's wait4)
   if (report) {
     reap(child.pid);
     return make_error(step_error(*report, program, command));

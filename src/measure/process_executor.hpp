@@ -4,7 +4,8 @@
 // How a run is measured:
 // - The command runs directly (exec of its words) unless it needs a shell (command_line.hpp,
 //   ShellMode), then as `/bin/sh -c <text>`. Shell start-up is part of the time, never subtracted.
-// - The child is forked and set up before the clock starts: default signal dispositions, SIGKILL if
+// - The child is started (clone sharing zkbench's memory until it execs, as posix_spawn does) and set up
+//   before the clock starts: default signal dispositions, SIGKILL if
 //   its zkbench dies (PR_SET_PDEATHSIG), its own process group, and where the machine allows it the
 //   executor's cgroup (cgroup.hpp: v2, else v1 memory, one cgroup reused run after run; containment()
 //   and ExecutionResult::containment say which was used); stdin is /dev/null (or --input); stdout and
@@ -16,7 +17,7 @@
 //   it waited for), plus any orphaned descendants reaped afterwards. Peak memory is the cgroup's
 //   high-water mark since the run started (memory.peak, v1 memory.max_usage_in_bytes: the whole tree
 //   at its peak, page cache it charged included); without a cgroup, the largest ru_maxrss of them
-//   (which for a forked child also counts the memory zkbench had when it started it).
+//   (which for a child started in zkbench's memory also counts zkbench's, as hyperfine's counts hyperfine's).
 // - After the child exits, whatever is left of its process group (background grandchildren) is killed
 //   with SIGKILL and reaped, so no process of a run outlives it or keeps the output pipe open. The
 //   constructor makes zkbench a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so orphaned
