@@ -51,7 +51,8 @@ def walls(user, name, tool):
 for user in users:
     if not os.path.isdir(f"{work}/{user}"):
         continue
-    print(f"\n== as {user} ==")
+    load_text = open(f"{work}/{user}/load").read().strip() if os.path.exists(f"{work}/{user}/load") else "?"
+    print(f"\n== as {user} == (load average after its rows: {load_text}; {os.cpu_count()} cores)")
     hf = walls(user, "true", "hyperfine")
     if not hf:
         print("  no figures (the tools failed to run as this user?)")
@@ -118,9 +119,10 @@ for user in users:
         print(f"escape: `setsid sleep 100 &` {'outlived' if escaped == 'yes' else 'died with'} its run "
               f"{verdict(escaped == 'no')}")
     startup = load(f"{work}/{user}/startup.json")
-    if startup:
-        m = startup["results"][0]["median"]
-        print(f"start-up: `zkbench status --json` median {m * 1e3:.2f} ms (target <= 3 ms) {verdict(m <= 0.003)}")
+    if startup and len(startup["results"]) == 2:
+        peer, m = startup["results"][0]["median"], startup["results"][1]["median"]
+        print(f"start-up: `zkbench status --json` median {m * 1e3:.2f} ms, `hyperfine --version` "
+              f"{peer * 1e3:.2f} ms (target <= 3 ms) {verdict(m <= 0.003)}")
     else:
         print(f"start-up: hyperfine could not run `zkbench status --json` {verdict(False)}")
 

@@ -18,6 +18,9 @@
 #   ROUNDS=3: rounds of every row (sleep 1: SLOW_ROUNDS=2 rounds of 3 runs); RUNS=300 runs of `true`.
 #   USERS="root nobody": who runs the tools (the unprivileged user only when run as root and it exists).
 # Timing figures depend on what else runs on the machine: quote them with the load average printed.
+# With more runnable processes than cores, every wake-up waits for a core, and the harness figures
+# measure the scheduler more than the tools (zkbench's ready handshake has one wake-up more per run
+# than hyperfine's spawn); judge them on a quiet machine.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 zkbench="$(realpath "${1:-build/zkbench}")"
@@ -102,8 +105,9 @@ for user in $users; do
       "$work/bin/touch_memory 100" > "$work/$user/memory-100.json" 2> /dev/null || true
   fi
   marker="100.$$$RANDOM"
-  if ! "${as[@]}" "$work/bin/zkbench" run --runs 1 --show-output --store "$work/$user/escape.db" \
-    "setsid sleep $marker & echo started" 2>&1 | grep -q '^started'; then
+  "${as[@]}" "$work/bin/zkbench" run --runs 1 --show-output --store "$work/$user/escape.db" \
+    "setsid sleep $marker & echo started" > "$work/$user/escape.out" 2>&1 || true
+  if ! grep -q '^started' "$work/$user/escape.out"; then
     echo "did-not-run" > "$work/$user/escaped"
   elif survivors="$(pgrep -f "sleep $marker")"; then
     echo yes > "$work/$user/escaped"
@@ -111,8 +115,11 @@ for user in $users; do
   else
     echo no > "$work/$user/escaped"
   fi
+  # Start-up beside `hyperfine --version` (a program that does almost nothing), in an empty folder.
   (cd "$work/$user" && "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
-    --export-json "$work/$user/startup.json" "$work/bin/zkbench status --json" > /dev/null 2>&1) || true
+    --export-json "$work/$user/startup.json" "hyperfine --version" "$work/bin/zkbench status --json" \
+    > /dev/null 2>&1) || true
+  echo "$(cut -d' ' -f1-3 /proc/loadavg)" > "$work/$user/load"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -113,27 +113,44 @@ const char* peak_file(core::Containment method) {
   return method == core::Containment::cgroup_v2 ? "memory.peak" : "memory.max_usage_in_bytes";
 }
 
-// The pids in the cgroup, read with plain system calls: this runs after every run, and an ifstream with
-// its locale and filesystem checks was most of the cgroup's share of zkbench's time per run.
-std::vector<int> member_pids(const std::filesystem::path& dir) {
-  std::vector<int> pids;
-  const int fd = ::open((dir / "cgroup.procs").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return pids;
-  }
+// A cgroup file's text, read with plain system calls: this runs around every run, and an ifstream with
+// its locale and filesystem checks was most of the cgroup's share of zkbench's time per run. "" when
+// unreadable.
+std::string read_cgroup_file(const std::filesystem::path& path) {
   std::string text;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return text;
+  }
   std::array<char, 4096> chunk{};
   ssize_t n = 0;
   while ((n = ::read(fd, chunk.data(), chunk.size())) > 0 || (n < 0 && errno == EINTR)) {
     text.append(chunk.data(), static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
   }
   ::close(fd);
-  for (const std::string& line : util::split(text, '\n')) {
+  return text;
+}
+
+std::vector<int> member_pids(const std::filesystem::path& dir) {
+  std::vector<int> pids;
+  for (const std::string& line : util::split(read_cgroup_file(dir / "cgroup.procs"), '\n')) {
     if (const auto pid = util::parse_int(line); pid && *pid > 0) {
       pids.push_back(*pid);
     }
   }
   return pids;
+}
+
+// The page cache charged to the cgroup now (memory.stat: v1 "cache", v2 "file"), in bytes; 0 if unread.
+std::int64_t page_cache_bytes(const std::filesystem::path& dir, core::Containment method) {
+  const std::string key = method == core::Containment::cgroup_v2 ? "file " : "cache ";
+  for (const std::string& line : util::split(read_cgroup_file(dir / "memory.stat"), '\n')) {
+    if (util::starts_with(line, key)) {
+      const auto value = util::parse_count(util::trim(std::string_view(line).substr(key.size())));
+      return value ? static_cast<std::int64_t>(*value) : 0;
+    }
+  }
+  return 0;
 }
 
 } // namespace
@@ -204,7 +221,10 @@ bool RunCgroup::start_run() {
       }
     }
   }
-  m_charged_at_start = m_runs_started > 0 ? read_peak().value_or(0) : 0;
+  // Page cache that earlier runs left charged (files they wrote or read first) stays charged while this
+  // run runs: it is not this run's. The rest of what is charged between runs is the per-CPU charge
+  // batch and kernel memory, a few hundred KiB that a new cgroup's first charge would take as well.
+  m_charged_at_start = m_runs_started > 0 ? page_cache_bytes(m_dir, m_method) : 0;
   ++m_runs_started;
   return true;
 }

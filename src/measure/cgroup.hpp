@@ -43,15 +43,15 @@ public:
   core::Containment method() const { return m_method; }
   /// cgroup.procs opened for writing (close-on-exec): a child writes "0" into it to join, before exec.
   int procs_fd() const { return m_procs_fd; }
-  /// Readies it for the next run: empty, its peak reset to what is charged now (memory that earlier
-  /// runs left charged, such as page cache, is not the next run's). False when it cannot serve another
-  /// run (a member survived kill_all, or its peak cannot be reset and it served one already): make a
-  /// new one.
+  /// Readies it for the next run: empty, its peak reset to what is charged now; the page cache that
+  /// earlier runs left charged is not the next run's (peak_memory_bytes subtracts it). False when it
+  /// cannot serve another run (a member survived kill_all, or its peak cannot be reset and it served
+  /// one already): make a new one.
   bool start_run();
   /// Whether it can serve another run after this one (see start_run).
   bool reusable() const { return m_resettable && !m_survivor; }
-  /// The memory high-water mark in bytes since start_run, less what was charged then; nullopt when
-  /// unreadable.
+  /// The memory high-water mark in bytes since start_run, less the page cache charged then; nullopt
+  /// when unreadable.
   std::optional<std::int64_t> peak_memory_bytes() const;
   /// SIGKILLs every process in it until it is empty (at most ~1 s against a fork storm). Returns the pids
   /// it saw, so that the caller can reap those that were its children.
@@ -70,7 +70,7 @@ private:
   bool m_resettable = false;   // the peak file can be reset by writing to it
   int m_runs_started = 0;
   bool m_survivor = false;     // kill_all gave up with members left
-  std::int64_t m_charged_at_start = 0;
+  std::int64_t m_charged_at_start = 0; // page cache charged when the run started
 };
 
 } // namespace zkbench::measure
