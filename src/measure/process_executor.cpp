@@ -36,6 +36,16 @@
 
 extern char** environ; // NOLINT: POSIX
 
+// GCC says __SANITIZE_ADDRESS__, clang (before 16) only __has_feature(address_sanitizer).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ZKBENCH_HAS_ADDRESS_SANITIZER 1
+#endif
+#endif
+#ifndef ZKBENCH_HAS_ADDRESS_SANITIZER
+#define ZKBENCH_HAS_ADDRESS_SANITIZER 0
+#endif
+
 namespace zkbench::measure {
 namespace {
 
@@ -251,7 +261,7 @@ int child_entry(void* data) {
 
 // Starts the child in zkbench's memory (see PreparedChild); -1 with errno on failure.
 pid_t spawn(ChildLaunch& launch) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || ZKBENCH_HAS_ADDRESS_SANITIZER
   // AddressSanitizer's runtime cannot follow a child that shares its memory and stack bookkeeping:
   // a copy (fork) in that build only.
   const pid_t pid = ::fork();
