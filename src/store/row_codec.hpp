@@ -122,6 +122,16 @@ Result<core::Run> read_run(const Row& row, const std::string& location) {
     gpu.throttle_reasons = row.text_at(20);
     run.gpu = std::move(gpu);
   }
+  if (!row.is_null_at(21)) {
+    core::RunContention contention;
+    contention.foreign_cores = row.double_at(22);
+    contention.limit_cores = row.double_at(23);
+    contention.contended = row.int_at(24) != 0;
+    contention.top = row.text_at(25);
+    contention.gpu_processes = static_cast<int>(row.int_at(26));
+    contention.waited_s = row.double_at(27);
+    run.contention = std::move(contention);
+  }
   return run;
 }
 
@@ -243,6 +253,18 @@ Params& gpu_params(Params& params, std::int64_t run_id, const core::GpuRunStats&
       .add(stats.energy_joules)
       .add(stats.throttled ? 1 : 0)
       .add(stats.throttle_reasons);
+}
+
+/// sql::k_insert_run_contention's parameters.
+template <typename Params>
+Params& contention_params(Params& params, std::int64_t run_id, const core::RunContention& c) {
+  return params.add(run_id)
+      .add(c.foreign_cores)
+      .add(c.limit_cores)
+      .add(c.contended ? 1 : 0)
+      .add(c.top)
+      .add(static_cast<std::int64_t>(c.gpu_processes))
+      .add(c.waited_s);
 }
 
 /// sql::k_insert_experiment's parameters, and k_update_experiment's but the last (the id).
