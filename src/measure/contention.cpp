@@ -208,7 +208,7 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
       break;
     }
     // A window too short to judge is lengthened (once per session on a quiet machine).
-    if (const double short_by = k_min_window_s - (m_clock.now_s() - m_last.at_s); short_by > 0) {
+    if (const double short_by = k_min_window_s - (m_clock.now_s() - m_last.at_s); short_by > 1e-6) {
       if (sleep(short_by, stop)) {
         outcome.stopped = true;
         break;
@@ -292,7 +292,7 @@ std::optional<core::RunContention> ContentionGate::run_finished() {
 }
 
 LoadWindow ContentionGate::current_load() {
-  if (const double short_by = k_min_window_s - (m_clock.now_s() - m_last.at_s); short_by > 0) {
+  if (const double short_by = k_min_window_s - (m_clock.now_s() - m_last.at_s); short_by > 1e-6) {
     m_clock.sleep_for(short_by);
   }
   const Reading now = read(true);
