@@ -90,12 +90,16 @@ std::unique_ptr<TelemetrySource> open_best_source(const SourceOptions& options) 
 }
 
 std::function<std::vector<measure::GpuProcess>()> compute_process_reader() {
-  std::shared_ptr<TelemetrySource> source = open_best_source();
-  if (source->kind() == SourceKind::none) {
-    return {};
-  }
+  // Opened at the first call, so that a command that never measures does not load NVML twice.
+  auto source = std::make_shared<std::unique_ptr<TelemetrySource>>();
   return [source] {
-    auto processes = source->compute_processes();
+    if (!*source) {
+      *source = open_best_source();
+    }
+    if ((*source)->kind() == SourceKind::none) {
+      return std::vector<measure::GpuProcess>{};
+    }
+    auto processes = (*source)->compute_processes();
     if (!processes) {
       return std::vector<measure::GpuProcess>{};
     }

@@ -109,7 +109,7 @@ private:
 /// reports the device, else a NoneSource saying why each failed. Never null, never throws.
 std::unique_ptr<TelemetrySource> open_best_source(const SourceOptions& options = {});
 
-/// The contention gate's reader of foreign GPU work: open_best_source() once, then its
+/// The contention gate's reader of foreign GPU work: open_best_source() at the first call, then its
 /// compute_processes() at each call (empty without a GPU or when the list cannot be read).
 std::function<std::vector<measure::GpuProcess>()> compute_process_reader();
 
