@@ -228,7 +228,9 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
     const std::string what = window.loaded() ? window.describe() : fmt::format("quiet for {:.0f} s", quiet_for);
     if (outcome.waited_s >= m_policy.max_wait_s) {
       outcome.gave_up = true;
-      outcome.note = fmt::format("gave up waiting for a quiet machine after {:.0f} s: {}", outcome.waited_s, what);
+      outcome.note = m_policy.max_wait_s > 0
+                         ? fmt::format("gave up waiting for a quiet machine after {:.0f} s: {}", outcome.waited_s, what)
+                         : fmt::format("no wait left (max_wait used up): {}", what);
       break;
     }
     const std::string line = fmt::format("waiting: {} — {}", what, needs());
@@ -253,6 +255,9 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
     outcome.note = "stopped while waiting for a quiet machine";
   }
   m_round_waited_s = outcome.waited_s;
+  // max_wait_s is a budget for the whole command, not for each round: once spent, a busy machine is
+  // measured at once (its runs marked), so a command on a shared machine ends in bounded time.
+  m_policy.max_wait_s = std::max(0.0, m_policy.max_wait_s - outcome.waited_s);
   m_state = GateState{};
   return outcome;
 }

@@ -77,6 +77,18 @@ TEST(MeasureContention, gives_up_after_max_wait_with_a_note_naming_the_load) {
   EXPECT_EQ(outcome.note, "gave up waiting for a quiet machine after 10 s: cc1plus (2 processes, 1.9 cores)");
 }
 
+TEST(MeasureContention, max_wait_is_one_budget_for_the_whole_command) {
+  FakeLoad machine;
+  machine.loads.push_back({"cc1plus", 2, 1.9, {}});
+  ContentionGate gate(machine, machine, policy_with(10));
+  EXPECT_TRUE(gate.wait_until_quiet({}).gave_up);
+  const double before = machine.now;
+  const GateOutcome next = gate.wait_until_quiet({});
+  EXPECT_TRUE(next.gave_up);
+  EXPECT_LE(machine.now - before, k_min_window_s + 0.01); // no second wait of 10 s
+  EXPECT_EQ(next.note.rfind("no wait left (max_wait used up): cc1plus (2 processes, ", 0), 0u) << next.note;
+}
+
 TEST(MeasureContention, a_stop_request_ends_the_wait_at_once) {
   FakeLoad machine;
   machine.loads.push_back({"sh", 1, 1.0, {}});
