@@ -207,5 +207,19 @@ TEST(MeasureContentionE2e, a_process_that_starts_during_a_run_marks_it_the_round
   EXPECT_TRUE(contains(history.output, "zkb_hog")) << history.output;
 }
 
+TEST(MeasureContentionE2e, doctor_reports_the_foreign_load_now) {
+  TempDir dir;
+  Hogs hogs(dir.path(), 2);
+  const CliResult doctor = run_zkbench("doctor --json", dir.path().string());
+  hogs.stop();
+  ASSERT_EQ(doctor.exit_code, 0) << doctor.output;
+  const auto report = nlohmann::json::parse(doctor.output, nullptr, false);
+  ASSERT_TRUE(report.contains("load")) << doctor.output;
+  EXPECT_GT(report["load"]["foreign_cores"].get<double>(), 0.2); // two busy processes, at the least
+  EXPECT_TRUE(report["load"]["loaded"].get<bool>());
+  EXPECT_TRUE(contains(report["load"]["processes"].get<std::string>(), "zkb_hog")) << report["load"].dump();
+  EXPECT_DOUBLE_EQ(report["load"]["limit_cores"].get<double>(), 0.2);
+}
+
 } // namespace
 } // namespace zkbench::test
