@@ -114,6 +114,7 @@ SimProject::SimProject(int warmup) {
   }
   m_ws = std::make_unique<workflow::Workspace>(std::move(*ws));
   m_ws->monitor = nullptr;
+  m_ws->contention = nullptr; // simulated runs: the machine's real load says nothing about them
   m_ws->stop_requested = {};
   auto policy = workflow::project_policy(m_ws->project.config);
   if (!policy) {

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/contention_options.hpp"
 #include "cli/measuring_lock.hpp"
 #include "cli/comparison_output.hpp"
 #include "gpu/run_monitor.hpp"
@@ -21,6 +22,7 @@
 #include "measure/metrics.hpp"
 #include "measure/process_executor.hpp"
 #include "util/error.hpp"
+#include "verdict/contention.hpp"
 #include "verdict/sequential.hpp"
 #include "project/workspace.hpp"
 
@@ -42,6 +44,7 @@ struct AbCliOptions {
   bool no_shell = false;
   bool json = false;
   bool no_lock = false;
+  ContentionOptions contention;
   std::vector<std::string> metrics;      // NAME=REGEX
   std::vector<std::string> metric_files; // NAME=PATH
   // Hooks as in `run`: given once (both sides) or twice (baseline, candidate).
@@ -151,6 +154,8 @@ int run_ab_command(const AbCliOptions& o) {
   gpu::GpuRunMonitor monitor(gpu::open_best_source(), gpu::ThermalPolicy{},
                              [](const std::string& line) { fmt::print(stderr, "  {}\n", line); });
   plan.monitor = &monitor;
+  const auto contention = make_contention_gate(o.contention, stderr);
+  plan.contention = &contention->gate();
   measure::install_interrupt_handlers();
   const auto machine = lock_for_measuring("ab: " + o.baseline + " vs " + o.candidate, o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor executor;
@@ -167,8 +172,14 @@ int run_ab_command(const AbCliOptions& o) {
   if (!missing_metric.empty()) {
     throw Fatal(missing_metric, kept);
   }
-  const auto base_values = decided_values(loop->benchmarks[0], decided);
-  const auto cand_values = decided_values(loop->benchmarks[1], decided);
+  if (loop->status == measure::LoopStatus::contended) {
+    throw Fatal(loop->message, kept + "; wait longer with --contention-wait SECS");
+  }
+  // Contention (verdict/contention.hpp): the verdict judges the uncontended rounds, the guard comes last.
+  const verdict::ContentionCount contention_count = verdict::count_contention(loop->benchmarks[0], loop->benchmarks[1]);
+  const std::vector<core::Benchmark> judged = core::without_contended_rounds(loop->benchmarks);
+  const auto base_values = decided_values(judged[0], decided);
+  const auto cand_values = decided_values(judged[1], decided);
   verdict::AbOutcome outcome;
   if (loop->failure) {
     const measure::LoopFailure& failure = *loop->failure;
@@ -189,6 +200,16 @@ int run_ab_command(const AbCliOptions& o) {
   } else {
     outcome = decider.outcome(base_values, cand_values);
   }
+  const bool failed_run_contended = loop->failure && loop->failure->run &&
+                                    *loop->failure->run < loop->benchmarks[loop->failure->command].runs.size() &&
+                                    loop->benchmarks[loop->failure->command].runs[*loop->failure->run].contended();
+  outcome.decision = verdict::guard_contention(std::move(outcome.decision), contention_count,
+                                               std::min(base_values.size(), cand_values.size()),
+                                               static_cast<std::size_t>(std::max(2, options.strategy == verdict::Strategy::fixed
+                                                                                        ? std::min(o.runs, o.min_runs)
+                                                                                        : o.min_runs)),
+                                               failed_run_contended && outcome.decision.verdict == verdict::Verdict::kill);
+  outcome.comparison.decision = outcome.decision;
 
   verdict::CommandComparison comparison;
   comparison.command = o.candidate;
@@ -269,6 +290,7 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("--policy", o->policy, "Decision policy: generic, optimized, zkvm, or a YAML file")
       ->capture_default_str();
   sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
+  add_contention_options(sub, o->contention);
   sub.add_flag("--json", o->json, "Print the result as JSON (compare's schema plus runs_used, stopped_early, trace)");
   sub.add_option("--export-markdown", o->export_markdown,
                  "Write a pull-request summary (Markdown) to FILE ('-': standard output); also appended to "

@@ -1,6 +1,8 @@
 // `zkbench doctor [--zkvm zisk|sp1|risc0] [--guest DIR] [--log FILE] [--json]`: the pre-flight checks
 // of seed 000 in one command: provers and versions, the GPU, the guest's patches, known failures in a
 // log. Informational: exits 0 whatever it finds (bad options and unreadable files are errors).
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +15,8 @@
 #include "gpu/describe.hpp"
 #include "gpu/telemetry.hpp"
 #include "gpu/thermal_gate.hpp"
+#include "measure/contention.hpp"
+#include "project/config.hpp"
 #include "provers/cargo_patches.hpp"
 #include "provers/failure_signatures.hpp"
 #include "provers/version.hpp"
@@ -165,6 +169,20 @@ json check_log(const fs::path& log, const std::string& sm) {
   return json{{"file", log.string()}, {"failures", found}};
 }
 
+// The foreign load now, over one second, as the contention gate measures it (what a measuring command
+// would wait for).
+json check_load() {
+  const measure::ContentionPolicy policy = workflow::default_contention(workflow::PolicyKind::generic);
+  measure::MachineContentionGate machine(policy, gpu::compute_process_reader());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const measure::LoadWindow window = machine.gate().current_load();
+  return json{{"foreign_cores", window.foreign_cores()},
+              {"limit_cores", policy.max_foreign_cores},
+              {"loaded", window.loaded()},
+              {"processes", window.describe()},
+              {"gpu_processes", window.gpu.size()}};
+}
+
 void print_text(const json& report) {
   fmt::print("Provers\n");
   for (const json& p : report["provers"]) {
@@ -174,6 +192,17 @@ void print_text(const json& report) {
       fmt::print("  --    {}: not available: {}\n        hint: {}\n", p["name"].get<std::string>(),
                  p["problem"].get<std::string>(), p["hint"].get<std::string>());
     }
+  }
+  const json& load = report["load"];
+  fmt::print("Machine load\n");
+  if (load["loaded"].get<bool>()) {
+    fmt::print("  !!    {:.2f} cores used by other processes: {}\n        measuring commands wait until it stays "
+               "below {:g} cores (zkbench.yaml contention:, --contention-wait)\n",
+               load["foreign_cores"].get<double>(), load["processes"].get<std::string>(),
+               load["limit_cores"].get<double>());
+  } else {
+    fmt::print("  ok    {:.2f} cores used by other processes (the contention gate needs < {:g})\n",
+               load["foreign_cores"].get<double>(), load["limit_cores"].get<double>());
   }
   const json& g = report["gpu"];
   fmt::print("GPU\n");
@@ -244,6 +273,7 @@ int run_doctor(const DoctorOptions& options) {
     report["provers"].push_back(check_prover(kind));
   }
   report["gpu"] = check_gpu();
+  report["load"] = check_load();
   if (!options.guest.empty()) {
     report["guest"] = check_guest(options.guest);
   }

@@ -132,6 +132,13 @@ nlohmann::json run_json(const core::Run& run) {
           {"signal", optional_json(run.signal)},
           {"metrics", metrics},
           {"gpu", gpu},
+          {"contention", run.contention ? nlohmann::json{{"foreign_cores", run.contention->foreign_cores},
+                                                         {"limit_cores", run.contention->limit_cores},
+                                                         {"contended", run.contention->contended},
+                                                         {"top", run.contention->top},
+                                                         {"gpu_processes", run.contention->gpu_processes},
+                                                         {"waited_s", run.contention->waited_s}}
+                                        : nlohmann::json()},
           {"log_path", run.log_path},
           {"started_at_us", run.started_at_us},
           {"finished_at_us", run.finished_at_us},
@@ -192,6 +199,13 @@ void print_benchmark(const core::Benchmark& benchmark, std::size_t position, std
     header.push_back(name);
     right.push_back(true);
   }
+  // The contention gate's figure: the other processes' CPU load during the run, "!" when contended.
+  const bool gated = std::any_of(benchmark.runs.begin(), benchmark.runs.end(),
+                                 [](const core::Run& run) { return run.contention.has_value(); });
+  if (gated) {
+    header.emplace_back("FOREIGN");
+    right.push_back(true);
+  }
   header.emplace_back("LOG");
   right.push_back(false);
   std::vector<std::vector<std::string>> rows = {header};
@@ -204,10 +218,20 @@ void print_benchmark(const core::Benchmark& benchmark, std::size_t position, std
       const auto it = run.metrics.find(name);
       row.push_back(it != run.metrics.end() && it->second ? fmt::format("{:.15g}", *it->second) : "missing");
     }
+    if (gated) {
+      row.push_back(!run.contention ? "-"
+                                    : fmt::format("{:.2f}{}", run.contention->foreign_cores,
+                                                  run.contention->contended ? " contended" : ""));
+    }
     row.push_back(run.log_path.empty() ? "-" : run.log_path);
     rows.push_back(std::move(row));
   }
   print_table(rows, right, "  ");
+  for (const core::Run& run : benchmark.runs) {
+    if (run.contended() && !run.contention->top.empty()) {
+      fmt::print("  run {} contended: {}\n", run.index, run.contention->top);
+    }
+  }
 }
 
 int show_session(const HistoryOptions& options) {

@@ -19,6 +19,7 @@
 #include "measure/run_executor.hpp"
 #include "cli/run_plan.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/contention_options.hpp"
 #include "cli/measuring_lock.hpp"
 #include "cli/store_location.hpp"
 #include "gpu/run_monitor.hpp"
@@ -161,6 +162,8 @@ int run_command(RunOptions& o) {
   gpu::GpuRunMonitor monitor(gpu::open_best_source(), thermal,
                         [human](const std::string& line) { fmt::print(human, "  {}\n", line); });
   plan.monitor = &monitor;
+  const auto contention = make_contention_gate(o.contention, human);
+  plan.contention = &contention->gate();
   measure::install_interrupt_handlers();
   const auto machine = lock_for_measuring("run " + util::join(o.commands, ", "), o.no_lock ? SkipLock::yes : SkipLock::no);
   measure::ProcessExecutor processes;
@@ -192,6 +195,12 @@ int run_command(RunOptions& o) {
     fmt::print(stdout, "{}\n", summary.dump(2));
   }
   std::fflush(stdout);
+  for (const core::Benchmark& bench : outcome.benchmarks) { // the gate's marks, said once per command
+    if (const std::size_t n = bench.contended_runs(); n > 0) {
+      fmt::print(human, "warning: {} of {} runs of '{}' were contended (another process used the machine); "
+                        "they are kept and marked\n", n, bench.runs.size(), bench.display_name());
+    }
+  }
   const std::string kept = fmt::format("{} run{} kept in '{}' (session {})", outcome.kept_runs,
                                        outcome.kept_runs == 1 ? "" : "s", store.location(),
                                        outcome.session_id.value_or(0));
@@ -205,6 +214,8 @@ int run_command(RunOptions& o) {
     throw Fatal(outcome.message, kept, ExitCode::command_failed);
   case measure::LoopStatus::interrupted:
     throw Fatal("interrupted; the command's process group was stopped", kept, ExitCode::interrupted);
+  case measure::LoopStatus::contended:
+    throw Fatal(outcome.message, kept + "; wait longer with --contention-wait SECS", ExitCode::error);
   }
   return static_cast<int>(ExitCode::success);
 }
@@ -263,6 +274,7 @@ CommandMain setup_run(CLI::App& sub) {
   sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
   sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
+  add_contention_options(sub, o->contention);
   sub.add_option("command", o->commands, "The commands to benchmark")->required();
   return [o] {
     o->argv = util::own_command_line(); // credentials redacted before they reach the store

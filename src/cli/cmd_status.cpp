@@ -67,6 +67,9 @@ CommandMain setup_status(CLI::App& sub) {
       fmt::print("  input {} ({}/{}), run {}/{}\n", status->input, status->input_index, status->input_count,
                  status->run, status->runs);
     }
+    if (!status->waiting.empty()) { // the contention gate holds the next round
+      fmt::print("  {}\n", status->waiting);
+    }
     fmt::print("  elapsed {}{}\n", duration(elapsed),
                status->eta_s ? fmt::format(", ETA for this input {}", duration(*status->eta_s)) : std::string());
     if (!status->log.empty()) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/contention_options.hpp"
 #include "measure/metrics.hpp"
 #include "measure/run_loop.hpp"
 #include "report/exporter.hpp"
@@ -47,6 +48,7 @@ struct RunOptions {
   std::string store;
   bool json = false;
   bool no_lock = false;              // measure without the machine lock (--no-lock)
+  ContentionOptions contention;      // --contention-wait, --no-contention-gate
   std::string argv;
 };
 

@@ -38,6 +38,12 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
   if (auto* monitor = dynamic_cast<gpu::GpuRunMonitor*>(ws->monitor.get())) {
     monitor->set_say([](const std::string& line) { fmt::print("  {}\n", line); });
   }
+  if (ws->contention) { // the contention gate too (waiting for a quiet machine, rounds measured again)
+    ws->contention->gate().set_say([](const std::string& line) {
+      fmt::print("  {}\n", line);
+      std::fflush(stdout);
+    });
+  }
   refresh_tracker(*ws);
   return std::move(*ws);
 }

@@ -101,4 +101,45 @@ std::string Benchmark::containments() const {
   return out;
 }
 
+std::size_t Benchmark::contended_runs() const {
+  std::size_t n = 0;
+  for (const Run& run : runs) {
+    n += run.contended() ? 1 : 0;
+  }
+  return n;
+}
+
+Benchmark Benchmark::uncontended() const {
+  Benchmark out{command, name, parameters, {}};
+  for (const Run& run : runs) {
+    if (!run.contended()) {
+      out.runs.push_back(run);
+    }
+  }
+  return out;
+}
+
+std::vector<Benchmark> without_contended_rounds(const std::vector<Benchmark>& benchmarks) {
+  std::set<std::size_t> contended;
+  for (const Benchmark& bench : benchmarks) {
+    for (std::size_t i = 0; i < bench.runs.size(); ++i) {
+      if (bench.runs[i].contended()) {
+        contended.insert(i);
+      }
+    }
+  }
+  std::vector<Benchmark> out;
+  out.reserve(benchmarks.size());
+  for (const Benchmark& bench : benchmarks) {
+    Benchmark kept{bench.command, bench.name, bench.parameters, {}};
+    for (std::size_t i = 0; i < bench.runs.size(); ++i) {
+      if (contended.count(i) == 0) {
+        kept.runs.push_back(bench.runs[i]);
+      }
+    }
+    out.push_back(std::move(kept));
+  }
+  return out;
+}
+
 } // namespace zkbench::core

@@ -49,6 +49,17 @@ struct GpuRunStats {
   std::string throttle_reasons;  // comma-separated, empty when not throttled
 };
 
+/// Load on the machine from outside the run's own process tree while the run ran (the contention gate,
+/// measure/contention.hpp). A contended run is kept but never decides a verdict.
+struct RunContention {
+  double foreign_cores = 0;   // mean CPU used by other processes during the run, in cores
+  double limit_cores = 0;     // the gate's max_foreign_cores when the run was measured
+  bool contended = false;     // above the limit, or a foreign GPU compute process: the run was disturbed
+  std::string top;            // the biggest foreign processes: "cc1plus (2 processes, 1.9 cores)"; may be empty
+  int gpu_processes = 0;      // foreign compute processes on the GPU at the run's start or end
+  double waited_s = 0;        // how long the gate waited for a quiet machine before this run's round
+};
+
 /// One measured execution of a command (warmup runs are not recorded as Runs).
 struct Run {
   int index = 0;                  // 0-based among the measured runs of its benchmark
@@ -62,6 +73,7 @@ struct Run {
   // Metric values read from the output or files; nullopt = the metric was missing in this run.
   std::map<std::string, std::optional<double>> metrics;
   std::optional<GpuRunStats> gpu;
+  std::optional<RunContention> contention; // nullopt: not measured (the gate was off)
   std::string log_path;           // the run's stdout+stderr (tail-bounded), empty when not kept
   std::int64_t started_at_us = 0; // Unix time in microseconds
   std::int64_t finished_at_us = 0;
@@ -69,6 +81,7 @@ struct Run {
 
   bool timed_out() const { return status == RunStatus::timed_out; }
   bool succeeded() const { return status == RunStatus::success; }
+  bool contended() const { return contention && contention->contended; }
 };
 
 /// One command measured many times (one entry of hyperfine's "results" array).
@@ -90,6 +103,15 @@ struct Benchmark {
   /// The known ways its runs were contained, in Containment's order, joined by ", " ("cgroup-v1";
   /// "cgroup-v1, process-group" for a mix); "" when none is known.
   std::string containments() const;
+  /// How many runs were contended (another process loaded the machine during them).
+  std::size_t contended_runs() const;
+  /// This benchmark without its contended runs (a benchmark judged on its own, e.g. a stored baseline).
+  Benchmark uncontended() const;
 };
+
+/// Benchmarks measured in rounds (A B | B A: run i of each is round i) without their contended rounds:
+/// a round goes when any of its runs was contended, so the sides stay paired. What verdicts and stop
+/// rules judge; the store keeps every run.
+std::vector<Benchmark> without_contended_rounds(const std::vector<Benchmark>& benchmarks);
 
 } // namespace zkbench::core

@@ -369,6 +369,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
             core::ExperimentNumber::parse(status->command.substr(8)).value_or(core::ExperimentNumber()).value();
       }
       current.runs_done = status->run;
+      current.waiting = status->waiting;
       current.runs_total = status->runs;
       if (!status->log.empty()) {
         current.log_tail = tail_lines(status->log, report::k_log_tail_lines);

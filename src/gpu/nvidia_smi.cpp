@@ -340,6 +340,17 @@ public:
     return sample_from_row(*row);
   }
 
+  Result<std::vector<measure::GpuProcess>> compute_processes() override {
+    ZKBENCH_TRY_ASSIGN(out, util::capture_output({m_program, "--query-compute-apps=pid,process_name",
+                                                  "--format=csv,noheader", "-i", std::to_string(m_index)},
+                                                 m_timeout_s));
+    if (out->timed_out || out->exit_code != 0) {
+      return make_error(fmt::format("{} --query-compute-apps failed (exit code {})", m_program,
+                                    out->exit_code.value_or(-1)));
+    }
+    return parse_compute_apps(out->output);
+  }
+
   Result<QueryRow> query_row() {
     ZKBENCH_TRY_ASSIGN(rows, run_query(m_program, m_timeout_s, m_fields));
     for (std::size_t i = 0; i < rows->size(); ++i) {

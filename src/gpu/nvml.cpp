@@ -44,6 +44,14 @@ using StringFn = nvmlReturn_t (*)(char*, unsigned int);
 using IntFn = nvmlReturn_t (*)(int*);
 using CapabilityFn = nvmlReturn_t (*)(nvmlDevice_t, int*, int*);
 using ErrorStringFn = const char* (*)(nvmlReturn_t);
+struct nvmlProcessInfo_t { // v2/v3 layout (nvmlDeviceGetComputeRunningProcesses_v2/_v3)
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
+};
+using ProcessesFn = nvmlReturn_t (*)(nvmlDevice_t, unsigned int*, nvmlProcessInfo_t*);
+constexpr unsigned int k_max_processes = 64;
 
 // The entry points, resolved once. Optional ones stay null when an older driver lacks them.
 struct Api {
@@ -63,6 +71,7 @@ struct Api {
   IntFn cuda_driver_version = nullptr;
   CapabilityFn compute_capability = nullptr;
   ErrorStringFn error_string = nullptr;
+  ProcessesFn compute_processes = nullptr;
 };
 
 template <typename Fn>
@@ -98,6 +107,9 @@ Api resolve(void* handle) {
       symbol<IntFn>(handle, {"nvmlSystemGetCudaDriverVersion_v2", "nvmlSystemGetCudaDriverVersion"});
   api.compute_capability = symbol<CapabilityFn>(handle, {"nvmlDeviceGetCudaComputeCapability"});
   api.error_string = symbol<ErrorStringFn>(handle, {"nvmlErrorString"});
+  // The v1 entry point has a shorter struct: only the versions with this layout are used.
+  api.compute_processes = symbol<ProcessesFn>(
+      handle, {"nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetComputeRunningProcesses_v2"});
   return api;
 }
 
@@ -141,6 +153,23 @@ public:
       info.memory_total_bytes = static_cast<double>(memory.total);
     }
     return info;
+  }
+
+  Result<std::vector<measure::GpuProcess>> compute_processes() override {
+    std::vector<measure::GpuProcess> processes;
+    if (!m_api.compute_processes) {
+      return processes;
+    }
+    std::array<nvmlProcessInfo_t, k_max_processes> infos{};
+    unsigned int count = k_max_processes;
+    if (const nvmlReturn_t rc = m_api.compute_processes(m_device, &count, infos.data()); rc != k_nvml_success) {
+      return make_error(fmt::format("NVML: listing compute processes failed ({})",
+                                    m_api.error_string ? m_api.error_string(rc) : std::to_string(rc)));
+    }
+    for (unsigned int i = 0; i < count && i < k_max_processes; ++i) {
+      processes.push_back(measure::GpuProcess{static_cast<int>(infos[i].pid), {}});
+    }
+    return processes;
   }
 
   Result<GpuSample> sample() override {

@@ -1,5 +1,7 @@
 #include "gpu/telemetry.hpp"
 
+#include <fstream>
+
 #include <array>
 #include <cctype>
 #include <cstdlib>
@@ -85,6 +87,50 @@ std::unique_ptr<TelemetrySource> open_best_source(const SourceOptions& options) 
   }
   return std::make_unique<NoneSource>(
       fmt::format("no GPU telemetry: {}; {}", nvml.error().message, smi.error().message));
+}
+
+std::function<std::vector<measure::GpuProcess>()> compute_process_reader() {
+  // Opened at the first call, so that a command that never measures does not load NVML twice.
+  auto source = std::make_shared<std::unique_ptr<TelemetrySource>>();
+  return [source] {
+    if (!*source) {
+      *source = open_best_source();
+    }
+    if ((*source)->kind() == SourceKind::none) {
+      return std::vector<measure::GpuProcess>{};
+    }
+    auto processes = (*source)->compute_processes();
+    if (!processes) {
+      return std::vector<measure::GpuProcess>{};
+    }
+    for (measure::GpuProcess& p : *processes) {
+      if (p.name.empty()) { // NVML gives pids only
+        std::ifstream comm("/proc/" + std::to_string(p.pid) + "/comm");
+        std::getline(comm, p.name);
+      }
+    }
+    return std::move(*processes);
+  };
+}
+
+std::vector<measure::GpuProcess> parse_compute_apps(std::string_view text) {
+  std::vector<measure::GpuProcess> processes;
+  for (const std::string& line : util::split(text, '\n')) {
+    const auto fields = util::split(line, ',');
+    const auto pid = fields.empty() ? std::nullopt : util::parse_int(util::trim(fields[0]));
+    if (!pid || *pid <= 0) {
+      continue;
+    }
+    measure::GpuProcess p;
+    p.pid = static_cast<int>(*pid);
+    if (fields.size() > 1) {
+      // nvidia-smi prints the full path of the executable; the gate names processes as /proc's comm does.
+      const std::string path(util::trim(fields[1]));
+      p.name = std::filesystem::path(path).filename().string();
+    }
+    processes.push_back(std::move(p));
+  }
+  return processes;
 }
 
 } // namespace zkbench::gpu

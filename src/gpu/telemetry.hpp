@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "measure/contention.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::gpu {
@@ -75,6 +77,9 @@ public:
   virtual Result<GpuInfo> info() = 0;
   /// One reading now (time_s left for the caller to set). Errors as for info().
   virtual Result<GpuSample> sample() = 0;
+  /// The compute processes on this GPU now (pid; name from /proc when the tool gives none). Errors as
+  /// for info(); a source that cannot list them returns an empty list.
+  virtual Result<std::vector<measure::GpuProcess>> compute_processes() { return std::vector<measure::GpuProcess>{}; }
 };
 
 /// Where to look for each source; the defaults are what users have. Tests point them elsewhere.
@@ -103,5 +108,13 @@ private:
 /// NVML first (library loads, initialises, has the device), then nvidia-smi when it is on PATH and
 /// reports the device, else a NoneSource saying why each failed. Never null, never throws.
 std::unique_ptr<TelemetrySource> open_best_source(const SourceOptions& options = {});
+
+/// The contention gate's reader of foreign GPU work: open_best_source() at the first call, then its
+/// compute_processes() at each call (empty without a GPU or when the list cannot be read).
+std::function<std::vector<measure::GpuProcess>()> compute_process_reader();
+
+/// `nvidia-smi --query-compute-apps=pid,process_name --format=csv,noheader` output: one process a line.
+/// Lines that do not start with a pid are skipped ("No running processes found").
+std::vector<measure::GpuProcess> parse_compute_apps(std::string_view text);
 
 } // namespace zkbench::gpu

@@ -3,20 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <chrono>
-#include <thread>
 
 #include <fmt/format.h>
 
 namespace zkbench::gpu {
-
-double SystemGateClock::now_s() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-void SystemGateClock::sleep_for(double seconds) {
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-}
 
 ThermalPolicy zkvm_thermal_policy() {
   ThermalPolicy policy;

@@ -15,23 +15,13 @@
 #include <string_view>
 
 #include "gpu/telemetry.hpp"
+#include "util/wait_clock.hpp"
 
 namespace zkbench::gpu {
 
-/// Time as the gate sees it; tests use a fake that advances on sleep_for, so they take no real time.
-class GateClock {
-public:
-  virtual ~GateClock() = default;
-  virtual double now_s() = 0;
-  virtual void sleep_for(double seconds) = 0;
-};
-
-/// std::chrono::steady_clock and std::this_thread::sleep_for.
-class SystemGateClock final : public GateClock {
-public:
-  double now_s() override;
-  void sleep_for(double seconds) override;
-};
+/// Time as the gate sees it (util/wait_clock.hpp, shared with the contention gate); tests use a fake.
+using GateClock = util::WaitClock;
+using SystemGateClock = util::SystemWaitClock;
 
 struct ThermalPolicy {
   std::optional<double> max_start_temp_c; // nullopt: no temperature condition

@@ -103,6 +103,8 @@ const char* to_string(LoopStatus status) {
     return "verify_failed";
   case LoopStatus::interrupted:
     return "interrupted";
+  case LoopStatus::contended:
+    return "contended";
   }
   return "complete";
 }
@@ -144,7 +146,9 @@ public:
     case Stop::no:
       break;
     }
-    const auto status = m_outcome.status == LoopStatus::interrupted ? store::SessionStatus::interrupted
+    // A gate that gave up (on_timeout: fail) stops the session as Ctrl-C does: its runs are kept.
+    const auto status = m_outcome.status == LoopStatus::interrupted || m_outcome.status == LoopStatus::contended
+                            ? store::SessionStatus::interrupted
                         : m_outcome.status == LoopStatus::complete || m_outcome.status == LoopStatus::decided
                             ? store::SessionStatus::complete
                             : store::SessionStatus::failed;
@@ -376,7 +380,14 @@ private:
         return Stop::interrupted;
       }
     }
+    if (m_plan.contention != nullptr) {
+      m_plan.contention->run_started();
+    }
     auto result = m_executor.execute(spec(command, command.command), options);
+    std::optional<core::RunContention> contention;
+    if (m_plan.contention != nullptr) {
+      contention = m_plan.contention->run_finished();
+    }
     const std::optional<core::GpuRunStats> gpu = m_plan.monitor != nullptr ? m_plan.monitor->after_run() : std::nullopt;
     if (!result) {
       return tl::unexpected(result.error());
@@ -387,6 +398,7 @@ private:
     // A run that wrote nothing has no log file: record no path rather than one that does not exist.
     core::Run run = to_run(command, *result, i, *log && result->log_created ? (*log)->string() : std::string());
     run.gpu = gpu;
+    run.contention = std::move(contention);
     if (m_sink != nullptr) {
       ZKBENCH_TRY(m_sink->add_run(m_ids[index], run));
     }
@@ -412,7 +424,73 @@ private:
     return after;
   }
 
-  bool rule_says_stop() const { return m_plan.stop_rule && m_plan.stop_rule(m_outcome.benchmarks); }
+  // The stop rule judges uncontended runs only: a disturbed run never decides.
+  bool rule_says_stop() const {
+    if (!m_plan.stop_rule) {
+      return false;
+    }
+    if (m_plan.order == Order::interleaved) { // rounds stay paired
+      return m_plan.stop_rule(core::without_contended_rounds(m_outcome.benchmarks));
+    }
+    std::vector<core::Benchmark> clean;
+    clean.reserve(m_outcome.benchmarks.size());
+    for (const core::Benchmark& bench : m_outcome.benchmarks) {
+      clean.push_back(bench.uncontended());
+    }
+    return m_plan.stop_rule(clean);
+  }
+
+  // Before a round (sequential: a run): the contention gate waits for a quiet machine.
+  Stop wait_for_quiet() {
+    ContentionGate* gate = m_plan.contention;
+    if (gate == nullptr) {
+      return Stop::no;
+    }
+    const GateOutcome waited =
+        gate->wait_until_quiet(m_stop, [this](const std::string& line) { m_observer.contention_waiting(line); });
+    if (waited.stopped || stop_requested()) {
+      return Stop::interrupted;
+    }
+    if (waited.gave_up) {
+      if (gate->policy().on_timeout == OnContentionTimeout::fail) {
+        m_outcome.status = LoopStatus::contended;
+        m_outcome.message = waited.note + " (contention on_timeout: fail); the runs measured so far are kept";
+        return Stop::failed;
+      }
+      gate->say(waited.note + "; measuring anyway (runs that see the load are marked contended)");
+    }
+    return Stop::no;
+  }
+
+  // After a round whose runs are `first..` of each benchmark: true when one was contended and the
+  // budget allows measuring the round again (it then does not count towards the run count).
+  bool redo_round(std::size_t first) {
+    ContentionGate* gate = m_plan.contention;
+    if (gate == nullptr) {
+      return false;
+    }
+    std::string why;
+    for (const core::Benchmark& bench : m_outcome.benchmarks) {
+      for (std::size_t i = first; i < bench.runs.size(); ++i) {
+        if (bench.runs[i].contended() && why.empty()) {
+          const core::RunContention& c = *bench.runs[i].contention;
+          why = fmt::format("{:.2f} foreign cores{}{}", c.foreign_cores, c.top.empty() ? "" : ": ", c.top);
+        }
+      }
+    }
+    if (why.empty()) {
+      return false;
+    }
+    if (m_outcome.redone_rounds >= gate->policy().max_redone_rounds) {
+      gate->say(fmt::format("contended ({}); no round left to measure again (max {})", why,
+                            gate->policy().max_redone_rounds));
+      return false;
+    }
+    ++m_outcome.redone_rounds;
+    gate->say(fmt::format("contended ({}): measuring the round again ({} of at most {})", why,
+                          m_outcome.redone_rounds, gate->policy().max_redone_rounds));
+    return true;
+  }
 
   Result<Stop> measure_sequential() {
     ZKBENCH_TRY(add_benchmarks());
@@ -433,9 +511,17 @@ private:
           total = planned_run_count(m_plan.count, m_outcome.benchmarks[index].runs.front().wall_s);
         }
         bool decided = false;
-        while (!decided && (!total || m_outcome.benchmarks[index].runs.size() < *total)) {
+        std::size_t redone = 0;
+        while (!decided && (!total || m_outcome.benchmarks[index].runs.size() < *total + redone)) {
+          if (const Stop quiet = wait_for_quiet(); quiet != Stop::no) {
+            return quiet;
+          }
+          const std::size_t first = m_outcome.benchmarks[index].runs.size();
           if (auto ran = measure_once(index, total); !ran || *ran != Stop::no) {
             return ran;
+          }
+          if (redo_round(first)) {
+            ++redone;
           }
           decided = rule_says_stop();
         }
@@ -494,9 +580,12 @@ private:
             decided = true;
             break;
           }
-          if (total && fewest >= *total) {
+          if (total && fewest >= *total + m_outcome.redone_rounds) {
             break;
           }
+        }
+        if (const Stop quiet = wait_for_quiet(); quiet != Stop::no) {
+          return quiet;
         }
         // A resumed round catches up the commands behind; a new round runs every command once.
         // Measured rounds go on alternating where the warmups left off (A B | B A | A B ...).
@@ -514,6 +603,7 @@ private:
             total = std::max(*total, *planned);
           }
         }
+        (void)redo_round(fewest);
       }
       for (std::size_t index = 0; index < n; ++index) {
         if (auto hook = run_hook("cleanup", m_plan.commands[index], m_plan.commands[index].cleanup);

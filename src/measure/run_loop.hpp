@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/run.hpp"
+#include "measure/contention.hpp"
 #include "measure/executor.hpp"
 #include "store/run_sink.hpp"
 #include "util/error.hpp"
@@ -104,6 +105,10 @@ struct RunPlan {
   std::vector<int> ignored_exit_codes;  // with IgnoreFailure::yes: only these exit codes (empty: every failure)
   MetricReader read_metrics;           // may be empty: no metrics
   RunMonitor* monitor = nullptr;       // may be null: no thermal gate, no GPU telemetry
+  /// May be null: no contention gate. Else: waits for a quiet machine before each round (sequential:
+  /// each run), stores each run's foreign load, measures a contended round again (at most the policy's
+  /// max_redone_rounds), and the stop rule sees only uncontended runs.
+  ContentionGate* contention = nullptr;
   StopRule stop_rule;                  // may be empty: the run count alone ends the loop
   std::string session_kind = "run";    // "run", "ab", "baseline", "experiment", "compound"
   std::string argv;                    // what was run, recorded with the session (shown by `history`)
@@ -126,6 +131,9 @@ public:
                            std::optional<double> /*expected_s*/) {}
   /// A measured run finished and has been stored.
   virtual void run_finished(const core::Benchmark& /*bench*/, const core::Run& /*run*/, std::size_t /*total*/) {}
+  /// The contention gate waits for a quiet machine before a round: "waiting: cc1plus (2 processes,
+  /// 1.9 cores) — needs < 0.2 cores for 5 s" (said again when it changes, at most every 5 s).
+  virtual void contention_waiting(const std::string& /*line*/) {}
   /// A metric did not match in a run.
   virtual void metric_missing(const core::Run& /*run*/, const std::string& /*metric*/) {}
   /// All runs of a benchmark are done (also when the loop stops early).
@@ -139,9 +147,10 @@ enum class LoopStatus {
   timed_out,      // a run (or warmup) ran past its timeout without -i; a measured one is stored
   verify_failed,  // the verifier failed after a measured run (that run is stored)
   interrupted,    // stop was requested; finished runs are kept
+  contended,      // the contention gate waited max_wait with `on_timeout: fail`; finished runs are kept
 };
 
-/// "complete", "decided", "command_failed", "timed_out", "verify_failed", "interrupted".
+/// "complete", "decided", "command_failed", "timed_out", "verify_failed", "interrupted", "contended".
 const char* to_string(LoopStatus status);
 
 /// What ended the loop when a command (or its verifier) failed.
@@ -158,6 +167,7 @@ struct LoopOutcome {
   std::vector<core::Benchmark> benchmarks; // one per command, previous runs first, then this session's
   std::optional<std::int64_t> session_id;  // when a store was given
   std::size_t kept_runs = 0;               // measured runs kept (and stored) by this call
+  std::size_t redone_rounds = 0;           // contended rounds measured again (sequential: runs)
   std::optional<LoopFailure> failure;      // command_failed, timed_out, verify_failed
   std::string message;                     // what failed, with the hint to use -i (hyperfine's wording)
 };

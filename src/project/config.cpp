@@ -238,7 +238,48 @@ std::optional<ProfileConfig> read_profile(const YamlReader& reader, const YAML::
   return profile;
 }
 
+measure::ContentionPolicy read_contention(const YamlReader& reader, const YAML::Node& root, PolicyKind kind) {
+  measure::ContentionPolicy policy = default_contention(kind);
+  const YAML::Node node = root["contention"];
+  if (!node.IsDefined()) {
+    return policy;
+  }
+  reader.check_map(node, "contention",
+                   {"enabled", "max_foreign_cores", "settle_seconds", "max_wait_seconds", "on_timeout", "ignore",
+                    "max_redone_rounds"});
+  if (node["enabled"].IsDefined()) {
+    policy.enabled = reader.choice(node["enabled"], "contention.enabled", {"true", "false"}) == "true";
+  }
+  if (node["max_foreign_cores"].IsDefined()) {
+    policy.max_foreign_cores = reader.positive_number(node["max_foreign_cores"], "contention.max_foreign_cores");
+  }
+  if (node["settle_seconds"].IsDefined()) {
+    policy.settle_s = reader.non_negative_number(node["settle_seconds"], "contention.settle_seconds");
+  }
+  if (node["max_wait_seconds"].IsDefined()) {
+    policy.max_wait_s = reader.non_negative_number(node["max_wait_seconds"], "contention.max_wait_seconds");
+  }
+  if (node["on_timeout"].IsDefined()) {
+    policy.on_timeout = *measure::on_contention_timeout_from_string(
+        reader.choice(node["on_timeout"], "contention.on_timeout", {"measure", "fail"}));
+  }
+  if (node["ignore"].IsDefined()) {
+    policy.ignore = reader.string_list(node["ignore"], "contention.ignore");
+  }
+  if (node["max_redone_rounds"].IsDefined()) {
+    policy.max_redone_rounds = static_cast<std::size_t>(
+        std::min<std::int64_t>(reader.non_negative_int(node["max_redone_rounds"], "contention.max_redone_rounds"), 1000));
+  }
+  return policy;
+}
+
 } // namespace
+
+measure::ContentionPolicy default_contention(PolicyKind kind) {
+  measure::ContentionPolicy policy;
+  policy.max_wait_s = kind == PolicyKind::zkvm ? 3600 : 120;
+  return policy;
+}
 
 Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::string& display_name) {
   const YamlReader reader(display_name);
@@ -246,7 +287,7 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
   try {
     reader.check_map(*root, "",
                      {"benchmark", "correctness", "policy", "inputs", "vars", "profile", "guest", "store", "objective",
-                      "dashboard_url", "fleet"});
+                      "dashboard_url", "fleet", "contention"});
     ProjectConfig config;
     config.file = std::filesystem::absolute(path).lexically_normal();
     config.root = config.file.parent_path();
@@ -281,6 +322,7 @@ Result<ProjectConfig> load_config(const std::filesystem::path& path, const std::
       }
     }
     config.fleet = read_fleet(reader, *root);
+    config.contention = read_contention(reader, *root, config.policy.kind);
     return config;
   } catch (const YamlError& e) {
     return make_error(e.what());

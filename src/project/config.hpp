@@ -26,6 +26,14 @@
 //   objective: "…"                        # optional: text for PLAN.md
 //   dashboard_url: "http://bench-host:8080/"   # optional: the dashboard link in notifications
 //   fleet: {scheduler: slurm, partition: gpu, gres: "gpu:1"}   # optional: see fleet_config.hpp
+//   contention:                           # optional: the contention gate (measure/contention.hpp)
+//     enabled: true                       # false: measure without waiting or marking runs
+//     max_foreign_cores: 0.2              # > 0: CPU load of other processes a run tolerates
+//     settle_seconds: 5                   # >= 0: how long it stays below after load was seen
+//     max_wait_seconds: 120               # >= 0, default by policy (generic 120, zkvm 3600)
+//     on_timeout: measure                 # measure (marking contended runs) | fail
+//     ignore: [cc1plus]                   # process names that are not foreign
+//     max_redone_rounds: 5                # >= 0: contended rounds measured again, per input
 //
 // Command placeholders: {input} (the input's path), {input_name}, {out} (a scratch folder zkbench gives
 // each input, for proofs), and every key of `vars`. Values are shell-quoted when substituted.
@@ -37,6 +45,7 @@
 #include <string_view>
 #include <vector>
 
+#include "measure/contention.hpp"
 #include "measure/executor.hpp"
 #include "util/error.hpp"
 #include "project/command_template.hpp"
@@ -95,7 +104,12 @@ struct ProjectConfig {
   std::string objective;
   std::string dashboard_url;                 // http(s) URL; empty: notifications use http://<host>:8080/
   FleetConfig fleet;                         // where `zkbench submit` sends jobs
+  measure::ContentionPolicy contention;      // the contention gate (defaults by policy: default_contention)
 };
+
+/// The contention gate's defaults for a policy: every preset waits for a quiet machine; zkvm waits up
+/// to an hour (a proof box is dedicated: whoever else is on it leaves), the others 2 minutes.
+measure::ContentionPolicy default_contention(PolicyKind kind);
 
 /// The placeholders zkbench itself provides to commands.
 inline constexpr const char* k_builtin_placeholders[] = {"input", "input_name", "out"};

@@ -1,6 +1,7 @@
 #include "project/prechecks.hpp"
 
 #include "gpu/telemetry.hpp"
+#include "measure/proc_load.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -17,28 +18,6 @@
 
 namespace zkbench::workflow {
 
-namespace {
-
-std::vector<ProcSample> read_all_proc_stats() {
-  std::vector<ProcSample> samples;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      continue;
-    }
-    // A process may end between listing and reading: skip it.
-    if (const auto text = read_text_file(entry.path() / "stat")) {
-      if (auto sample = parse_proc_stat(*text)) {
-        samples.push_back(std::move(*sample));
-      }
-    }
-  }
-  return samples;
-}
-
-} // namespace
-
 std::optional<LoadAverage> parse_loadavg(std::string_view text) {
   const auto fields = util::split(util::trim(text), ' ');
   if (fields.size() < 3) {
@@ -53,40 +32,6 @@ std::optional<LoadAverage> parse_loadavg(std::string_view text) {
   return LoadAverage{*one, *five, *fifteen};
 }
 
-std::optional<ProcSample> parse_proc_stat(std::string_view text) {
-  // "pid (comm) state ppid ..." — comm may contain ')' so the last ')' ends it.
-  const auto open = text.find('(');
-  const auto close = text.rfind(')');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
-    return std::nullopt;
-  }
-  ProcSample sample;
-  const auto pid = util::parse_int(text.substr(0, open));
-  if (!pid) {
-    return std::nullopt;
-  }
-  sample.pid = *pid;
-  sample.name = std::string(text.substr(open + 1, close - open - 1));
-  std::vector<std::string> rest;
-  for (const std::string& field : util::split(util::trim(text.substr(close + 1)), ' ')) {
-    if (!field.empty()) {
-      rest.push_back(field);
-    }
-  }
-  // rest[0] = state (field 3), rest[1] = ppid (4), rest[11] = utime (14), rest[12] = stime (15).
-  if (rest.size() < 13) {
-    return std::nullopt;
-  }
-  const auto ppid = util::parse_int(rest[1]);
-  const auto utime = util::parse_count(rest[11]);
-  const auto stime = util::parse_count(rest[12]);
-  if (!ppid || !utime || !stime) {
-    return std::nullopt;
-  }
-  sample.ppid = *ppid;
-  sample.cpu_ticks = *utime + *stime;
-  return sample;
-}
 
 std::vector<CpuConsumer> top_cpu_consumers(const std::vector<ProcSample>& before, const std::vector<ProcSample>& after,
                                            double elapsed_s, long ticks_per_second, const std::set<int>& exclude,
@@ -181,11 +126,11 @@ SystemSnapshot take_system_snapshot(const SnapshotOptions& options) {
   std::set<int> exclude = options.exclude_pids;
   exclude.insert(static_cast<int>(::getpid()));
   const auto started = std::chrono::steady_clock::now();
-  const auto before = read_all_proc_stats();
+  const auto before = measure::read_all_proc_stats();
   std::this_thread::sleep_for(options.sample_interval);
-  const auto after = read_all_proc_stats();
+  const auto after = measure::read_all_proc_stats();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  snapshot.consumers = top_cpu_consumers(before, after, elapsed, ::sysconf(_SC_CLK_TCK), exclude,
+  snapshot.consumers = top_cpu_consumers(before, after, elapsed, measure::ticks_per_second(), exclude,
                                          options.consumer_percent, options.max_consumers);
   if (options.gpu_temperature) {
     snapshot.gpu_temperature_c = options.gpu_temperature();

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "measure/proc_load.hpp"
+
 namespace zkbench::workflow {
 
 struct LoadAverage {
@@ -20,13 +22,9 @@ struct LoadAverage {
   double fifteen = 0;
 };
 
-/// One process from /proc/<pid>/stat.
-struct ProcSample {
-  int pid = 0;
-  int ppid = 0;
-  std::string name;          // comm, without the parentheses
-  std::uint64_t cpu_ticks = 0; // utime + stime, in clock ticks
-};
+/// One process from /proc/<pid>/stat (measure/proc_load.hpp reads and parses them).
+using measure::ProcSample;
+using measure::parse_proc_stat;
 
 struct CpuConsumer {
   int pid = 0;
@@ -74,8 +72,6 @@ SystemSnapshot take_system_snapshot(const SnapshotOptions& options);
 
 // Parsers, pure so they are tested on fixed text.
 std::optional<LoadAverage> parse_loadavg(std::string_view text);
-/// /proc/<pid>/stat; the name may hold spaces and parentheses ("(tmux: server)").
-std::optional<ProcSample> parse_proc_stat(std::string_view text);
 /// The processes that used more than `min_percent` of a core between the two samples, busiest first,
 /// at most `limit`, leaving out `exclude` and the children of the excluded.
 std::vector<CpuConsumer> top_cpu_consumers(const std::vector<ProcSample>& before, const std::vector<ProcSample>& after,

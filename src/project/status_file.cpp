@@ -30,7 +30,7 @@ std::string format_status_json(const StatusInfo& s) {
                               {"run", s.run},           {"runs", s.runs},
                               {"started_at_us", s.started_at_us}, {"updated_at_us", s.updated_at_us},
                               {"eta_s", s.eta_s ? nlohmann::ordered_json(*s.eta_s) : nlohmann::ordered_json()},
-                              {"log", s.log}};
+                              {"log", s.log},           {"waiting", s.waiting}};
   return j.dump(2) + "\n";
 }
 
@@ -52,6 +52,7 @@ Result<StatusInfo> parse_status_json(const std::string& text) {
       s.eta_s = j["eta_s"].get<double>();
     }
     s.log = j.value("log", "");
+    s.waiting = j.value("waiting", "");
     return s;
   } catch (const nlohmann::json::exception& e) {
     return make_error(std::string("status file is not valid JSON: ") + e.what());

@@ -26,6 +26,7 @@ struct StatusInfo {
   std::int64_t updated_at_us = 0;
   std::optional<double> eta_s; // seconds left, estimated from the runs so far
   std::string log;            // the detached log file, when detached
+  std::string waiting;        // the contention gate's line while it waits for a quiet machine, else ""
 };
 
 /// .zkbench/status.json under the project root.

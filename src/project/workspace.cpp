@@ -50,6 +50,10 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
   thermal.max_start_temp_c = ws.project.config.benchmark.max_start_temp_c;
   thermal.stop_requested = [] { return measure::interrupt_requested(); }; // Ctrl-C ends a wait at once
   ws.monitor = std::make_unique<gpu::GpuRunMonitor>(gpu::open_best_source(), thermal, nullptr);
+  measure::ContentionPolicy contention = ws.project.config.contention;
+  contention.enabled = contention.enabled && !measure::contention_gate_off_by_env();
+  ws.contention = std::make_unique<measure::MachineContentionGate>(
+      contention, contention.enabled ? gpu::compute_process_reader() : std::function<std::vector<measure::GpuProcess>()>{});
   ws.stop_requested = [] { return measure::interrupt_requested(); };
   return ws;
 }

@@ -120,6 +120,7 @@ nlohmann::json current_json(const std::optional<CurrentRun>& current) {
           {"runs_done", current->runs_done},
           {"runs_total", current->runs_total},
           {"log_tail", current->log_tail},
+          {"waiting", current->waiting},
           {"scheduler", current->scheduler_job.empty()
                             ? nlohmann::json(nullptr)
                             : nlohmann::json{{"job", current->scheduler_job},

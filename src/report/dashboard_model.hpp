@@ -121,6 +121,7 @@ struct CurrentRun {
   std::string scheduler_job{};       // "Slurm job 12"
   std::string node{};                // where the scheduler runs it (empty while pending)
   std::string state{};               // the scheduler's state: "RUNNING", "PENDING (Dependency)"
+  std::string waiting{};             // the contention gate's line while it waits for a quiet machine
 };
 
 struct Note {

@@ -69,9 +69,12 @@ std::string current_section(const Dashboard& dashboard) {
           ? std::string()
           : fmt::format("<p class=\"scheduler\">{}{}: {}</p>\n", esc(current.scheduler_job),
                         current.node.empty() ? std::string() : " on " + esc(current.node), esc(current.state));
-  return fmt::format("<section id=\"current\">\n<h2>Current run</h2>\n{}<p>{}: run {} of {} "
+  // The contention gate holds the next round until the machine is quiet: say so above the progress.
+  const std::string waiting =
+      current.waiting.empty() ? std::string() : fmt::format("<p class=\"waiting\">{}</p>\n", esc(current.waiting));
+  return fmt::format("<section id=\"current\">\n<h2>Current run</h2>\n{}{}<p>{}: run {} of {} "
                      "<progress max=\"{}\" value=\"{}\"></progress></p>\n<pre class=\"log\">{}</pre>\n</section>\n",
-                     scheduler, what, current.runs_done, current.runs_total, std::max(current.runs_total, 1),
+                     scheduler, waiting, what, current.runs_done, current.runs_total, std::max(current.runs_total, 1),
                      current.runs_done, log);
 }
 

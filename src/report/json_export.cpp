@@ -1,4 +1,5 @@
 // --export-json: hyperfine's schema, extended per run with memory, timeouts and metrics.
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +76,19 @@ nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary 
     metrics[name] = values;
   }
   out["metrics"] = metrics;
+  // The contention gate's figures per run (zkbench's own keys), when it measured them: the foreign
+  // load in cores (null: not measured) and whether the run was contended (excluded from verdicts).
+  if (std::any_of(bench.runs.begin(), bench.runs.end(), [](const core::Run& run) { return run.contention.has_value(); })) {
+    nlohmann::ordered_json foreign = nlohmann::ordered_json::array();
+    nlohmann::ordered_json contended = nlohmann::ordered_json::array();
+    for (const core::Run& run : bench.runs) {
+      foreign.push_back(run.contention ? nlohmann::ordered_json(run.contention->foreign_cores)
+                                       : nlohmann::ordered_json(nullptr));
+      contended.push_back(run.contended());
+    }
+    out["foreign_cores"] = foreign;
+    out["contended"] = contended;
+  }
 
   if (with_summary == WithSummary::yes) {
     out["runs"] = summary.wall.n;

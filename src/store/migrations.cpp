@@ -212,6 +212,21 @@ constexpr const char* k_v7_sql = R"sql(
 ALTER TABLE runs ADD COLUMN containment TEXT;
 )sql";
 
+// Version 8: the contention gate (issue 18): the foreign load on the machine during a run
+// (core::RunContention), one row per run measured with the gate on. contended = 1 marks a run that
+// another process disturbed: it is kept but never decides a verdict. (Version 7 is run containment.)
+constexpr const char* k_v8_sql = R"sql(
+CREATE TABLE run_contention (
+  run_id BIGINT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  foreign_cores DOUBLE PRECISION NOT NULL,
+  limit_cores DOUBLE PRECISION NOT NULL,
+  contended INTEGER NOT NULL CHECK (contended IN (0, 1)),
+  top TEXT NOT NULL,
+  gpu_processes INTEGER NOT NULL,
+  waited_s DOUBLE PRECISION NOT NULL
+);
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{1, "sessions, benchmarks, runs and run metrics", k_v1_sql},
     Migration{2, "GPU telemetry per run (run_gpu)", k_v2_sql},
@@ -220,6 +235,7 @@ constexpr std::array k_migrations = {
     Migration{5, "profiles: profiler outputs and profile diffs, linked to experiments and baselines", k_v5_sql},
     Migration{6, "machine class of baselines", k_v6_sql},
     Migration{7, "how each run was contained (cgroup-v2, cgroup-v1, process-group)", k_v7_sql},
+    Migration{8, "foreign load per run (run_contention)", k_v8_sql},
 };
 
 /// Whether `db` has a schema_migrations table, and how many tables it has in all. One statement,

@@ -130,6 +130,16 @@ Result<core::Run> read_run(const Row& row, const std::string& location) {
     }
     run.containment = *way;
   }
+  if (!row.is_null_at(22)) {
+    core::RunContention contention;
+    contention.foreign_cores = row.double_at(23);
+    contention.limit_cores = row.double_at(24);
+    contention.contended = row.int_at(25) != 0;
+    contention.top = row.text_at(26);
+    contention.gpu_processes = static_cast<int>(row.int_at(27));
+    contention.waited_s = row.double_at(28);
+    run.contention = std::move(contention);
+  }
   return run;
 }
 
@@ -253,6 +263,18 @@ Params& gpu_params(Params& params, std::int64_t run_id, const core::GpuRunStats&
       .add(stats.energy_joules)
       .add(stats.throttled ? 1 : 0)
       .add(stats.throttle_reasons);
+}
+
+/// sql::k_insert_run_contention's parameters.
+template <typename Params>
+Params& contention_params(Params& params, std::int64_t run_id, const core::RunContention& c) {
+  return params.add(run_id)
+      .add(c.foreign_cores)
+      .add(c.limit_cores)
+      .add(c.contended ? 1 : 0)
+      .add(c.top)
+      .add(static_cast<std::int64_t>(c.gpu_processes))
+      .add(c.waited_s);
 }
 
 /// sql::k_insert_experiment's parameters, and k_update_experiment's but the last (the id).

@@ -79,6 +79,11 @@ inline constexpr const char* k_insert_run_gpu =
     "temperature_start_c, temperature_max_c, energy_joules, throttled, throttle_reasons) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
+// $1..$7: row_codec's contention_params.
+inline constexpr const char* k_insert_run_contention =
+    "INSERT INTO run_contention (run_id, foreign_cores, limit_cores, contended, top, gpu_processes, waited_s) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
 // A session row with its counts (row_codec's read_session).
 #define ZKBENCH_SESSION_SELECT                                                                                   \
   "SELECT s.id, s.kind, s.argv, s.host, s.working_dir, s.started_at_us, s.finished_at_us, s.status, "          \
@@ -95,12 +100,14 @@ inline constexpr const char* k_get_session = ZKBENCH_SESSION_SELECT "WHERE s.id 
 // $1 session id: id, command, name, parameters.
 inline constexpr const char* k_list_benchmarks =
     "SELECT id, command, name, parameters FROM benchmarks WHERE session_id = $1 ORDER BY position";
-// $1 benchmark id: a run with its GPU row, NULLs when it has none (row_codec's read_run).
+// $1 benchmark id: a run with its GPU and contention rows, NULLs when it has none (row_codec's read_run).
 inline constexpr const char* k_list_runs =
     "SELECT r.id, r.idx, r.wall_s, r.user_s, r.system_s, r.peak_rss_bytes, r.status, r.exit_code, r.signal, "
     "r.log_path, r.started_at_us, r.finished_at_us, g.run_id, g.utilization_mean_pct, g.utilization_max_pct, "
     "g.memory_peak_bytes, g.temperature_start_c, g.temperature_max_c, g.energy_joules, g.throttled, "
-    "g.throttle_reasons, r.containment FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id WHERE r.benchmark_id = $1 ORDER BY r.id";
+    "g.throttle_reasons, r.containment, c.run_id, c.foreign_cores, c.limit_cores, c.contended, c.top, c.gpu_processes, "
+    "c.waited_s FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id LEFT JOIN run_contention c ON c.run_id = r.id "
+    "WHERE r.benchmark_id = $1 ORDER BY r.id";
 // $1 benchmark id: run id, name, value.
 inline constexpr const char* k_list_run_metrics =
     "SELECT m.run_id, m.name, m.value FROM run_metrics m JOIN runs r ON m.run_id = r.id WHERE r.benchmark_id = $1";

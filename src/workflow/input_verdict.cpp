@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "stats/descriptive.hpp"
+#include "verdict/contention.hpp"
 #include "verdict/drift.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "project/workspace.hpp"
@@ -228,13 +229,21 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     break;
   }
 
-  verdict::CommandComparison c = verdict::compare_benchmarks(judged.baseline, judged.candidate, policy);
+  // Contention (issue 18, verdict/contention.hpp): the rule judges the uncontended runs; the guard at the end.
+  const verdict::ContentionCount contention = verdict::count_contention(judged.baseline, judged.candidate);
+  // Measured beside each other: whole rounds go; against the stored baseline: each side's own runs.
+  const std::vector<core::Benchmark> judged_runs =
+      beside ? core::without_contended_rounds({judged.baseline, judged.candidate})
+             : std::vector<core::Benchmark>{judged.baseline.uncontended(), judged.candidate.uncontended()};
+  const core::Benchmark& judged_baseline = judged_runs[0];
+  const core::Benchmark& judged_candidate = judged_runs[1];
+  verdict::CommandComparison c = verdict::compare_benchmarks(judged_baseline, judged_candidate, policy);
   c.command = input.name;
   c.weight = input.weight;
-  const std::string metric = verdict::judged_metric(judged.baseline, judged.candidate, primary);
+  const std::string metric = verdict::judged_metric(judged_baseline, judged_candidate, primary);
   judged.metric = metric;
-  const auto b = verdict::primary_values(judged.baseline, metric);
-  const auto cv = verdict::primary_values(judged.candidate, metric);
+  const auto b = verdict::primary_values(judged_baseline, metric);
+  const auto cv = verdict::primary_values(judged_candidate, metric);
   if (killed) {
     const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
     c.decision = {verdict::Verdict::kill, true,
@@ -288,6 +297,9 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
                                             input.name, drift.message));
     }
   }
+  c.decision = verdict::guard_contention(std::move(c.decision), contention,
+                                         std::min(judged_baseline.runs.size(), judged_candidate.runs.size()),
+                                         static_cast<std::size_t>(std::max(2, ab.sequential.min_runs)));
   judged.comparison = std::move(c);
   return judged;
 }

@@ -45,6 +45,13 @@ public:
     update(static_cast<int>(index + 1), expected_s);
   }
 
+  void contention_waiting(const std::string& line) override {
+    if (m_options.status != nullptr) {
+      m_options.status->info().waiting = line;
+      m_options.status->write();
+    }
+  }
+
   const std::string& error() const { return m_error; }
 
 private:
@@ -57,6 +64,7 @@ private:
     info.input = m_input;
     info.run = run;
     info.runs = m_options.runs;
+    info.waiting.clear(); // a run starts: the gate no longer waits
     if (expected_s && run > 0) {
       info.eta_s = *expected_s * (m_options.runs - run + 1);
     }
@@ -350,6 +358,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   plan.timeout_s = options.timeout_s;
   plan.shell = config.benchmark.shell;
   plan.monitor = ws.monitor.get();
+  plan.contention = ws.contention ? &ws.contention->gate() : nullptr;
   plan.stop_rule = options.enough;
   plan.session_kind = options.session_kind;
   plan.argv = fmt::format("{} (input {})", options.label, input.name);
@@ -383,6 +392,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
                                        log.empty() ? std::string() : " (output: " + log + ")");
   }
   switch (outcome->status) {
+  case measure::LoopStatus::contended: // contention on_timeout: fail: the runs so far stay in the store
+    return make_error(outcome->message + "; run the command again to resume, or raise contention.max_wait_seconds");
   case measure::LoopStatus::complete:
     result.end = InputEnd::measured;
     break;

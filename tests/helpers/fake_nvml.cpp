@@ -3,6 +3,7 @@
 // (fixtures nvidia/…h100…txt: 59 C, 100 %, 19818 MiB of 81559 MiB, 631.95 W, SM 1980 MHz, driver
 // 590.48.01, CUDA 13.1, compute capability 9.0). The energy counter advances 631,950 mJ per read
 // (one second at 631.95 W). FAKE_NVML_INIT_ERROR=<code> makes nvmlInit fail with that code.
+// FAKE_NVML_COMPUTE_PIDS="123,456" lists those pids as the GPU's compute processes (none by default).
 #include <cstdlib>
 #include <cstring>
 
@@ -17,6 +18,12 @@ using nvmlReturn_t = int;
 struct nvmlUtilization_t {
   unsigned int gpu;
   unsigned int memory;
+};
+struct nvmlProcessInfo_t {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
 };
 struct nvmlMemory_t {
   unsigned long long total;
@@ -91,6 +98,23 @@ nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int* version) {
 nvmlReturn_t nvmlDeviceGetCudaComputeCapability(void*, int* major, int* minor) {
   *major = 9;
   *minor = 0;
+  return 0;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(void*, unsigned int* count, nvmlProcessInfo_t* infos) {
+  const char* pids = std::getenv("FAKE_NVML_COMPUTE_PIDS");
+  unsigned int n = 0;
+  for (const char* at = pids; at != nullptr && *at != '\0' && n < *count;) {
+    char* end = nullptr;
+    const long pid = std::strtol(at, &end, 10);
+    if (end == at) {
+      break;
+    }
+    infos[n] = nvmlProcessInfo_t{static_cast<unsigned int>(pid), 1ULL << 30, 0, 0};
+    ++n;
+    at = *end == ',' ? end + 1 : end;
+  }
+  *count = n;
   return 0;
 }
 

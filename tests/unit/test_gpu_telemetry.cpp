@@ -95,3 +95,29 @@ TEST(GpuTelemetry, best_source_prefers_nvml) {
   options.nvidia_smi = "/nonexistent/nvidia-smi";
   EXPECT_EQ(open_best_source(options)->kind(), SourceKind::nvml);
 }
+
+TEST(GpuTelemetry, lists_compute_processes_through_the_stand_in_nvml_library) {
+  auto nvml = open_nvml(ZKBENCH_FAKE_NVML);
+  ASSERT_TRUE(nvml) << nvml.error().message;
+  auto none = (*nvml)->compute_processes();
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  ::setenv("FAKE_NVML_COMPUTE_PIDS", "4242,77", 1);
+  auto two = (*nvml)->compute_processes();
+  ::unsetenv("FAKE_NVML_COMPUTE_PIDS");
+  ASSERT_TRUE(two) << two.error().message;
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_EQ((*two)[0].pid, 4242);
+  EXPECT_EQ((*two)[1].pid, 77);
+}
+
+TEST(GpuTelemetry, parses_nvidia_smi_compute_apps) {
+  // nvidia-smi --query-compute-apps=pid,process_name --format=csv,noheader
+  const auto processes = parse_compute_apps("4242, /usr/bin/python3\n77, ./target/release/cargo-zisk\n");
+  ASSERT_EQ(processes.size(), 2u);
+  EXPECT_EQ(processes[0].pid, 4242);
+  EXPECT_EQ(processes[0].name, "python3");
+  EXPECT_EQ(processes[1].name, "cargo-zisk");
+  EXPECT_TRUE(parse_compute_apps("No running processes found\n").empty());
+  EXPECT_TRUE(parse_compute_apps("").empty());
+}

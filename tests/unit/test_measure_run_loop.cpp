@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "measure/run_loop.hpp"
+#include "support/fake_load.hpp"
 #include "support/fixtures.hpp"
 
 namespace zkbench::measure {
@@ -462,6 +463,128 @@ TEST(MeasureRunLoop, timed_out_run_is_its_own_status_and_records_the_kind_and_ar
   EXPECT_DOUBLE_EQ(outcome->failure->result.wall_s, 2.5); // the command's own timeout won
   EXPECT_EQ(store.kind, "experiment");
   EXPECT_EQ(store.argv, "zkbench exp run 003 (input a)");
+}
+
+// --- the contention gate in the loop (fake machine: support/fake_load.hpp) ---------------------------
+
+ContentionPolicy gate_policy(double max_wait_s) {
+  ContentionPolicy policy;
+  policy.max_foreign_cores = 0.2;
+  policy.settle_s = 5;
+  policy.max_wait_s = max_wait_s;
+  policy.max_redone_rounds = 2;
+  return policy;
+}
+
+TEST(MeasureRunLoop, a_contended_round_is_measured_again_the_store_keeps_both_and_the_rule_sees_clean_runs) {
+  test::FakeLoad machine;
+  ContentionGate gate(machine, machine, gate_policy(60));
+  FakeExecutor executor;
+  // Each run takes 1 s of machine time; a foreign process runs during the 3rd run only.
+  int run_number = 0;
+  executor.on_execute = [&] {
+    ++run_number;
+    if (run_number == 3) {
+      machine.loads.push_back({"stress", 1, 1.0, {}});
+    }
+    machine.advance(1.0, 1.0);
+    if (run_number == 3) {
+      machine.loads.clear();
+    }
+  };
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = 3;
+  plan.contention = &gate;
+  std::vector<std::size_t> judged;
+  plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
+    for (const core::Benchmark& bench : benches) {
+      for (const core::Run& run : bench.runs) {
+        EXPECT_FALSE(run.contended()); // never judged
+      }
+    }
+    judged.push_back(benches[0].runs.size());
+    return false;
+  };
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::complete);
+  EXPECT_EQ(outcome->redone_rounds, 1u);
+  // Round 2 (b a) had a contended run: 4 rounds measured, 3 of them clean.
+  ASSERT_EQ(store.benchmarks[0].runs.size(), 4u);
+  ASSERT_EQ(store.benchmarks[1].runs.size(), 4u);
+  EXPECT_TRUE(store.benchmarks[1].runs[1].contended()); // run 3 was b's second (round 2 is b a)
+  EXPECT_EQ(store.benchmarks[0].contended_runs() + store.benchmarks[1].contended_runs(), 1u);
+  EXPECT_EQ(judged, (std::vector<std::size_t>{1, 1, 2, 3}));
+  // The redone round waited for the settle time after the load was seen.
+  EXPECT_GT(store.benchmarks[0].runs[2].contention->waited_s, 4.0);
+}
+
+TEST(MeasureRunLoop, redone_rounds_are_bounded) {
+  test::FakeLoad machine;
+  ContentionGate gate(machine, machine, gate_policy(0)); // never waits: measures beside the load
+  machine.loads.push_back({"stress", 2, 2.0, {}});
+  FakeExecutor executor;
+  executor.on_execute = [&] { machine.advance(1.0, 1.0); };
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = 2;
+  plan.contention = &gate;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::complete);
+  EXPECT_EQ(outcome->redone_rounds, 2u);
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 4u); // 2 + at most 2 redone
+  EXPECT_EQ(outcome->benchmarks[0].contended_runs(), 4u);
+}
+
+TEST(MeasureRunLoop, gate_that_gives_up_with_on_timeout_fail_stops_and_keeps_the_runs) {
+  test::FakeLoad machine;
+  ContentionPolicy policy = gate_policy(10);
+  policy.on_timeout = OnContentionTimeout::fail;
+  ContentionGate gate(machine, machine, policy);
+  FakeExecutor executor;
+  int run_number = 0;
+  executor.on_execute = [&] {
+    ++run_number;
+    machine.advance(1.0, 1.0);
+    if (run_number == 2) { // a load that stays, from the end of the first round
+      machine.loads.push_back({"stress", 2, 2.0, {}});
+    }
+  };
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = 5;
+  plan.contention = &gate;
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::contended);
+  EXPECT_NE(outcome->message.find("gave up waiting for a quiet machine after 10 s: stress (2 processes, 2.0 cores)"),
+            std::string::npos) << outcome->message;
+  EXPECT_EQ(store.benchmarks[0].runs.size() + store.benchmarks[1].runs.size(), 2u);
+  EXPECT_EQ(store.status, store::SessionStatus::interrupted);
+}
+
+TEST(MeasureRunLoop, ctrl_c_while_the_gate_waits_ends_the_loop_at_once) {
+  test::FakeLoad machine;
+  machine.loads.push_back({"stress", 2, 2.0, {}});
+  ContentionGate gate(machine, machine, gate_policy(600));
+  FakeExecutor executor;
+  RunPlan plan = plan_for({"a"});
+  plan.count.runs = 3;
+  plan.contention = &gate;
+  RecordingObserver observer;
+  const double start = machine.now;
+  auto outcome = run_benchmarks(plan, executor, nullptr, observer, [&] { return machine.now > start + 2; });
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::interrupted);
+  EXPECT_TRUE(executor.calls.empty());
+  EXPECT_LT(machine.now, start + 2.1);
 }
 
 } // namespace

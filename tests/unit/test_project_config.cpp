@@ -267,3 +267,42 @@ TEST(WorkflowConfig, a_policy_files_timeout_stands_unless_zkbench_yaml_sets_one)
   ASSERT_TRUE(policy);
   EXPECT_DOUBLE_EQ(policy->timeout_multiplier, 1.3);
 }
+
+TEST(WorkflowConfig, contention_defaults_by_policy_and_every_key_read) {
+  TempDir dir;
+  const auto generic = load_text(dir, k_minimal);
+  ASSERT_TRUE(generic) << error_of(generic);
+  EXPECT_TRUE(generic->contention.enabled);
+  EXPECT_DOUBLE_EQ(generic->contention.max_foreign_cores, 0.2);
+  EXPECT_DOUBLE_EQ(generic->contention.settle_s, 5);
+  EXPECT_DOUBLE_EQ(generic->contention.max_wait_s, 120);
+  const auto zkvm = load_text(dir, std::string(k_minimal) + "policy: zkvm\n");
+  ASSERT_TRUE(zkvm) << error_of(zkvm);
+  EXPECT_DOUBLE_EQ(zkvm->contention.max_wait_s, 3600); // a proof box is dedicated: wait long
+  const auto full = load_text(dir, std::string(k_minimal) +
+                                       "contention:\n  enabled: false\n  max_foreign_cores: 0.5\n  settle_seconds: 2\n"
+                                       "  max_wait_seconds: 10\n  on_timeout: fail\n  ignore: [cc1plus, ld]\n"
+                                       "  max_redone_rounds: 1\n");
+  ASSERT_TRUE(full) << error_of(full);
+  EXPECT_FALSE(full->contention.enabled);
+  EXPECT_DOUBLE_EQ(full->contention.max_foreign_cores, 0.5);
+  EXPECT_DOUBLE_EQ(full->contention.settle_s, 2);
+  EXPECT_DOUBLE_EQ(full->contention.max_wait_s, 10);
+  EXPECT_EQ(full->contention.on_timeout, zkbench::measure::OnContentionTimeout::fail);
+  EXPECT_EQ(full->contention.ignore, (std::vector<std::string>{"cc1plus", "ld"}));
+  EXPECT_EQ(full->contention.max_redone_rounds, 1u);
+}
+
+TEST(WorkflowConfig, rejects_bad_contention_values_with_their_place) {
+  TempDir dir;
+  EXPECT_EQ(error_of(load_text(dir, std::string(k_minimal) + "contention:\n  on_timeout: wait\n")),
+            "zkbench.yaml:6:15: contention.on_timeout: expected one of measure, fail, got 'wait'");
+  EXPECT_NE(error_of(load_text(dir, std::string(k_minimal) + "contention:\n  max_foreign_cores: 0\n"))
+                .find("contention.max_foreign_cores"),
+            std::string::npos);
+  EXPECT_NE(error_of(load_text(dir, std::string(k_minimal) + "contention:\n  settle: 5\n")).find("settle"),
+            std::string::npos);
+  EXPECT_NE(error_of(load_text(dir, std::string(k_minimal) + "contention:\n  ignore: cc1plus\n"))
+                .find("contention.ignore: expected a list"),
+            std::string::npos);
+}

@@ -59,6 +59,17 @@ TEST(ReportHtml, current_run_shows_the_scheduler_job_its_node_and_state) {
             std::string::npos);
 }
 
+TEST(ReportHtml, current_run_shows_what_the_contention_gate_waits_for) {
+  Dashboard dashboard = test::sample_dashboard();
+  EXPECT_EQ(render_index(dashboard, AutoRefresh::off).find("class=\"waiting\""), std::string::npos);
+  dashboard.current->waiting = "waiting: cc1plus (2 processes, 1.9 cores) — needs < 0.2 cores for 5 s";
+  EXPECT_NE(render_index(dashboard, AutoRefresh::off)
+                .find("<p class=\"waiting\">waiting: cc1plus (2 processes, 1.9 cores) — needs &lt; 0.2 cores for 5 s</p>"),
+            std::string::npos);
+  const auto json = nlohmann::json::parse(status_json(dashboard).dump());
+  EXPECT_EQ(json["current"]["waiting"], dashboard.current->waiting);
+}
+
 TEST(ReportHtml, escapes_names_hypotheses_patches_and_logs) {
   const Dashboard dashboard = test::sample_dashboard();
   const std::vector<ReportFile> files = render_report(dashboard, AutoRefresh::off);

@@ -47,7 +47,8 @@ public:
               0);
   }
 
-  /// The workspace with the model executor behind it; no GPU monitor.
+  /// The workspace with the model executor behind it; no GPU monitor, no contention gate (the model's
+  /// runs take no machine time: the real machine's load says nothing about them).
   Workspace open(ModelExecutor*& model) {
     auto ws = open_workspace(m_dir.path() / "zkbench.yaml");
     EXPECT_TRUE(ws) << ws.error().message;
@@ -55,6 +56,7 @@ public:
     model = owned.get();
     ws->executor = std::move(owned);
     ws->monitor = nullptr;
+    ws->contention = nullptr;
     ws->stop_requested = {};
     return std::move(*ws);
   }

@@ -1,0 +1,207 @@
+// The contention gate against a fake machine (support/fake_load.hpp): time passes only when the gate
+// sleeps, foreign load is scripted, so the waits, the settle time, max_wait, the ignore list and the
+// marking of runs are checked on exact figures.
+#include <gtest/gtest.h>
+
+#include "measure/contention.hpp"
+#include "support/fake_load.hpp"
+
+namespace zkbench::measure {
+namespace {
+
+using test::FakeLoad;
+
+ContentionPolicy policy_with(double max_wait_s = 60) {
+  ContentionPolicy policy;
+  policy.max_foreign_cores = 0.2;
+  policy.settle_s = 5;
+  policy.max_wait_s = max_wait_s;
+  return policy;
+}
+
+struct Said {
+  std::vector<std::string> lines;
+  void attach(ContentionGate& gate) {
+    gate.set_say([this](const std::string& line) { lines.push_back(line); });
+  }
+};
+
+TEST(MeasureContention, quiet_machine_starts_after_one_short_window_without_a_word) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with());
+  Said said;
+  said.attach(gate);
+  const GateOutcome outcome = gate.wait_until_quiet({});
+  EXPECT_FALSE(outcome.gave_up);
+  EXPECT_FALSE(outcome.stopped);
+  EXPECT_LE(outcome.waited_s, k_min_window_s + 0.01);
+  EXPECT_TRUE(said.lines.empty());
+  // The next round, right after a quiet run, does not wait at all.
+  gate.run_started();
+  machine.advance(1.0, 1.0);
+  const auto run = gate.run_finished();
+  ASSERT_TRUE(run);
+  EXPECT_FALSE(run->contended);
+  EXPECT_NEAR(run->foreign_cores, 0, 0.05);
+  const double before = machine.now;
+  machine.advance(k_min_window_s);
+  gate.wait_until_quiet({});
+  EXPECT_NEAR(machine.now, before + k_min_window_s, 1e-9);
+}
+
+TEST(MeasureContention, waits_until_the_load_has_stopped_for_the_settle_time_and_says_what_it_waits_for) {
+  FakeLoad machine;
+  machine.loads.push_back({"sh", 2, 2.0, [](double t) { return t < 1020; }});
+  ContentionGate gate(machine, machine, policy_with());
+  Said said;
+  said.attach(gate);
+  const GateOutcome outcome = gate.wait_until_quiet({});
+  EXPECT_FALSE(outcome.gave_up);
+  // The load stops at 1020; the gate sees it within one poll and then needs 5 s of quiet.
+  EXPECT_GE(machine.now, 1025.0);
+  EXPECT_LE(machine.now, 1027.0);
+  ASSERT_FALSE(said.lines.empty());
+  EXPECT_EQ(said.lines.front(), "waiting: sh (2 processes, 2.0 cores) — needs < 0.2 cores for 5 s");
+  EXPECT_NE(said.lines.back().find("quiet for"), std::string::npos) << said.lines.back();
+  // Not a line per poll: the same wait is repeated every 5 s at most.
+  EXPECT_LE(said.lines.size(), 8u);
+}
+
+TEST(MeasureContention, gives_up_after_max_wait_with_a_note_naming_the_load) {
+  FakeLoad machine;
+  machine.loads.push_back({"cc1plus", 2, 1.9, {}});
+  ContentionGate gate(machine, machine, policy_with(10));
+  const GateOutcome outcome = gate.wait_until_quiet({});
+  EXPECT_TRUE(outcome.gave_up);
+  EXPECT_NEAR(outcome.waited_s, 10, 1.01);
+  EXPECT_EQ(outcome.note, "gave up waiting for a quiet machine after 10 s: cc1plus (2 processes, 1.9 cores)");
+}
+
+TEST(MeasureContention, max_wait_is_one_budget_for_the_whole_command) {
+  FakeLoad machine;
+  machine.loads.push_back({"cc1plus", 2, 1.9, {}});
+  ContentionGate gate(machine, machine, policy_with(10));
+  EXPECT_TRUE(gate.wait_until_quiet({}).gave_up);
+  const double before = machine.now;
+  const GateOutcome next = gate.wait_until_quiet({});
+  EXPECT_TRUE(next.gave_up);
+  EXPECT_LE(machine.now - before, k_min_window_s + 0.01); // no second wait of 10 s
+  EXPECT_EQ(next.note.rfind("no wait left (max_wait used up): cc1plus (2 processes, ", 0), 0u) << next.note;
+}
+
+TEST(MeasureContention, a_stop_request_ends_the_wait_at_once) {
+  FakeLoad machine;
+  machine.loads.push_back({"sh", 1, 1.0, {}});
+  ContentionGate gate(machine, machine, policy_with(600));
+  const double stop_at = 1003.0;
+  const GateOutcome outcome = gate.wait_until_quiet([&] { return machine.now >= stop_at; });
+  EXPECT_TRUE(outcome.stopped);
+  EXPECT_LE(machine.now, stop_at + 0.06);
+}
+
+TEST(MeasureContention, ignored_processes_and_zkbench_own_children_are_not_foreign) {
+  FakeLoad machine;
+  machine.loads.push_back({"cc1plus", 2, 2.0, {}});
+  // A helper zkbench started (its child, not yet reaped): never foreign.
+  machine.loads.push_back({"zkbench-helper", 1, 1.0, {}, 900, FakeLoad::k_self});
+  ContentionPolicy policy = policy_with(60);
+  policy.ignore = {"cc1plus"};
+  ContentionGate gate(machine, machine, policy);
+  const GateOutcome outcome = gate.wait_until_quiet({});
+  EXPECT_FALSE(outcome.gave_up);
+  EXPECT_LE(outcome.waited_s, k_min_window_s + 0.01);
+  gate.run_started();
+  machine.advance(0.5, 1.0);
+  const auto run = gate.run_finished();
+  ASSERT_TRUE(run);
+  EXPECT_FALSE(run->contended) << run->top;
+}
+
+TEST(MeasureContention, a_load_that_starts_during_a_run_marks_it_and_the_next_round_settles_first) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({});
+  machine.loads.push_back({"stress", 1, 1.0, [](double t) { return t < 1000.25 + 0.5 + 2.0; }});
+  gate.run_started();
+  machine.advance(1.0, 1.0); // the run: 1 s of its own CPU beside 1 core of stress
+  const auto run = gate.run_finished();
+  ASSERT_TRUE(run);
+  EXPECT_TRUE(run->contended);
+  EXPECT_NEAR(run->foreign_cores, 1.0, 0.05);
+  EXPECT_EQ(run->top, "stress (1 process, 1.0 core)");
+  EXPECT_DOUBLE_EQ(run->limit_cores, 0.2);
+  const double ended = machine.now;
+  gate.wait_until_quiet({});
+  EXPECT_GE(machine.now, ended + 5.0); // load was seen: 5 s of quiet first
+}
+
+TEST(MeasureContention, small_loads_within_the_jiffy_tolerance_do_not_count) {
+  FakeLoad machine;
+  machine.loads.push_back({"kworker", 1, 0.1, {}});
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({});
+  gate.run_started();
+  machine.advance(0.2, 1.0);
+  const auto run = gate.run_finished();
+  ASSERT_TRUE(run);
+  EXPECT_FALSE(run->contended);
+}
+
+TEST(MeasureContention, a_foreign_gpu_compute_process_is_waited_for_and_marks_runs) {
+  FakeLoad machine;
+  machine.gpu = {{4242, "python3"}};
+  ContentionGate gate(machine, machine, policy_with(3));
+  Said said;
+  said.attach(gate);
+  const GateOutcome outcome = gate.wait_until_quiet({});
+  EXPECT_TRUE(outcome.gave_up);
+  ASSERT_FALSE(said.lines.empty());
+  EXPECT_NE(said.lines.front().find("GPU compute process python3 (pid 4242)"), std::string::npos);
+  gate.run_started();
+  machine.advance(0.5, 1.0);
+  const auto run = gate.run_finished();
+  ASSERT_TRUE(run);
+  EXPECT_TRUE(run->contended);
+  EXPECT_EQ(run->gpu_processes, 1);
+  // zkbench's own GPU process (the measured prover) is not foreign.
+  machine.gpu = {{FakeLoad::k_self, "zkbench"}};
+  gate.run_started();
+  machine.advance(0.5, 1.0);
+  EXPECT_FALSE(gate.run_finished()->contended);
+}
+
+TEST(MeasureContention, disabled_gate_neither_waits_nor_measures) {
+  FakeLoad machine;
+  machine.loads.push_back({"sh", 2, 2.0, {}});
+  ContentionPolicy policy = policy_with(60);
+  policy.enabled = false;
+  ContentionGate gate(machine, machine, policy);
+  const double before = machine.now;
+  EXPECT_FALSE(gate.wait_until_quiet({}).gave_up);
+  EXPECT_EQ(machine.now, before);
+  gate.run_started();
+  machine.advance(1.0, 1.0);
+  EXPECT_FALSE(gate.run_finished());
+  EXPECT_EQ(machine.scans, 0);
+}
+
+TEST(MeasureContention, run_check_scans_processes_only_when_the_figures_say_someone_else_was_busy) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({});
+  gate.run_started();
+  const int scans = machine.scans;
+  machine.advance(1.0, 1.0);
+  (void)gate.run_finished();
+  EXPECT_EQ(machine.scans, scans); // quiet: the cheap reading sufficed
+}
+
+TEST(MeasureContention, on_timeout_names_parse_both_ways) {
+  EXPECT_EQ(on_contention_timeout_from_string("fail"), OnContentionTimeout::fail);
+  EXPECT_EQ(on_contention_timeout_from_string("measure"), OnContentionTimeout::measure);
+  EXPECT_FALSE(on_contention_timeout_from_string("wait"));
+  EXPECT_STREQ(to_string(OnContentionTimeout::fail), "fail");
+}
+
+} // namespace
+} // namespace zkbench::measure
