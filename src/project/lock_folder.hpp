@@ -1,6 +1,7 @@
 #pragma once
 // The folder of the default machine lock: the user's own, so that nobody else can plant a symlink
-// where the lock goes (issue 20). default_lock_path() (machine_lock.hpp) is machine.lock in it.
+// where the lock goes (issue 20). default_lock_path() (machine_lock.hpp) is machine.lock in it; both
+// are implemented in machine_lock.cpp.
 
 #include <filesystem>
 

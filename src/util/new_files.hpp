@@ -1,6 +1,7 @@
 #pragma once
 // Writing files where others may write too (a store in /tmp, its artifacts, logs): created new, never
-// through a symlink, and every failure with its reason.
+// through a symlink, and every failure with its reason. Implemented in files.cpp beside
+// write_file_atomically, which creates its temporary file with open_new_file.
 
 #include <filesystem>
 #include <string>

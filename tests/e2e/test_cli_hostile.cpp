@@ -219,6 +219,8 @@ TEST(CliHostile, an_experiment_name_that_is_not_utf8_leaves_every_view_working) 
 
 TEST(CliHostile, a_command_line_that_is_not_utf8_runs_as_typed_and_is_stored_and_exported_as_utf8) {
   TempDir dir;
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_LOCK_FILE", (dir / "machine.lock").string());
   const auto db = dir / "s.db";
   const auto exported = dir / "out.json";
   // The command writes its own bytes: what runs is what the user typed.
@@ -242,8 +244,9 @@ TEST(CliHostile, a_rebased_experiment_branch_is_refused_and_a_deleted_one_leaves
   repo.decide_on_steps("1000");
   const CliResult baseline = repo.zkbench("baseline");
   ASSERT_EQ(baseline.exit_code, 0) << baseline.output;
-  const std::string comment = repo.experiment("Comment only", "comment.txt", "a comment\n");
-  const std::string gone = repo.experiment("Gone", "comment.txt", "another\n");
+  const std::string program = read_file(repo.dir() / "prog.sh");
+  const std::string comment = repo.experiment("Comment only", "prog.sh", program + "# a comment\n");
+  const std::string gone = repo.experiment("Gone", "prog.sh", program + "# another\n");
   // A speed-up lands on the main branch; the experiment's branch is rebased onto it.
   write_file(repo.dir() / "steps", "580\n");
   ASSERT_EQ(repo.git("commit -qam 'speed up hashing' && M=$(git symbolic-ref --short HEAD) && git rebase -q HEAD bench/" +
@@ -311,16 +314,22 @@ TEST(CliHostile, a_100_mb_file_of_nested_arrays_is_refused_without_gigabytes) {
 // --- 5. A hang-up -----------------------------------------------------------------------------------
 
 TEST(CliHostile, sighup_stops_a_baseline_as_interrupted_with_129_and_nothing_left_running) {
-  WorkflowRepo repo(3, "0.05");
-  const auto trace = repo.dir() / "trace";
-  zkbench::test::ScopedEnv env;
-  env.set("ZKBENCH_TEST_TRACE", trace.string());
-  write_file(repo.dir() / "delay", "30\n");
-  ASSERT_EQ(repo.git("commit -qam slow"), 0);
+  WorkflowRepo repo(100, "0.05"); // 200 runs of 50 ms: the baseline is measuring when the hang-up comes
+  const auto db = repo.dir() / ".zkbench" / "zkbench.db";
+  const auto measuring = [&db] {
+    if (!std::filesystem::exists(db)) {
+      return false;
+    }
+    auto store = zkbench::store::open_store(db.string(), zkbench::store::OpenMode::existing);
+    if (!store) {
+      return false;
+    }
+    const auto sessions = (*store)->list_sessions(1);
+    return sessions && !sessions->empty() && sessions->front().run_count > 0;
+  };
   const pid_t baseline = zkbench::test::spawn_process(
       {ZKBENCH_BINARY, "baseline", "--config", (repo.dir() / "zkbench.yaml").string()}, repo.dir() / "baseline.log");
-  ASSERT_TRUE(zkbench::test::wait_until([&] { return read_file(trace).find("s ") != std::string::npos; }))
-      << read_file(repo.dir() / "baseline.log");
+  ASSERT_TRUE(zkbench::test::wait_until(measuring)) << read_file(repo.dir() / "baseline.log");
   ASSERT_EQ(::kill(baseline, SIGHUP), 0); // an ssh disconnect
   EXPECT_EQ(zkbench::test::wait_process(baseline), 129) << read_file(repo.dir() / "baseline.log");
   const CliResult history = repo.zkbench("history --json");
@@ -362,6 +371,8 @@ TEST(CliHostile, team_commands_use_the_store_named_in_zkbench_yaml) {
 
 TEST(CliHostile, a_full_disk_is_named_in_the_error) {
   TempDir dir;
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_LOCK_FILE", (dir / "machine.lock").string());
   const CliResult run = zkbench::test::run_zkbench("run --runs 1 --store " + quoted(dir / "s.db") +
                                                        " --export-json /dev/full true",
                                                    dir.path().string());
