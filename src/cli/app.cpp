@@ -1,13 +1,16 @@
 #include "cli/app.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "measure/interrupt.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::cli {
@@ -23,6 +26,24 @@ std::string_view chosen_command(int argc, char** argv) {
     }
   }
   return {};
+}
+
+/// An interrupted command exits 130 as documented, but 129 (128 + SIGHUP, what a shell reports for a
+/// hang-up) when a closed terminal or ssh connection stopped it.
+int exit_status(int code) {
+  if (code == static_cast<int>(ExitCode::interrupted) && measure::interrupt_signal() == SIGHUP) {
+    return 128 + SIGHUP;
+  }
+  return code;
+}
+
+/// Prints on stderr; after a hang-up the terminal is gone and writing to it fails: nothing to do then.
+template <typename... Args>
+void print_error(fmt::format_string<Args...> format, Args&&... args) {
+  try {
+    fmt::print(stderr, format, std::forward<Args>(args)...);
+  } catch (const std::exception&) {
+  }
 }
 
 } // namespace
@@ -57,19 +78,19 @@ int run_main(int argc, char** argv) {
   try {
     for (auto& [sub, command_main] : mains) {
       if (sub->parsed()) {
-        return command_main();
+        return exit_status(command_main());
       }
     }
   } catch (const Fatal& fatal) {
     std::fflush(stdout);
-    fmt::print(stderr, "error: {}\n", fatal.what());
+    print_error("error: {}\n", fatal.what());
     if (!fatal.hint().empty()) {
-      fmt::print(stderr, "hint: {}\n", fatal.hint());
+      print_error("hint: {}\n", fatal.hint());
     }
-    return static_cast<int>(fatal.code());
+    return exit_status(static_cast<int>(fatal.code()));
   } catch (const std::exception& e) {
     std::fflush(stdout);
-    fmt::print(stderr, "error: internal: {}\n", e.what());
+    print_error("error: internal: {}\n", e.what());
     return static_cast<int>(ExitCode::error);
   }
   return static_cast<int>(ExitCode::usage);

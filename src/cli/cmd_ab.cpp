@@ -25,6 +25,7 @@
 #include "verdict/contention.hpp"
 #include "verdict/sequential.hpp"
 #include "project/workspace.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -239,7 +240,7 @@ int run_ab_command(const AbCliOptions& o) {
                        {"stop", look.stop}});
     }
     doc["trace"] = std::move(trace);
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", util::json_text(doc, 2));
   } else {
     if (!outcome.baseline.empty()) {
       fmt::print("{}", comparisons_table(list, outcome.decision, policy.name));

@@ -8,6 +8,7 @@
 #include "report/json_import.hpp"
 #include "util/error.hpp"
 #include "verdict/decide.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -123,7 +124,7 @@ int run_compare(const CompareOptions& options) {
     if (!warnings.empty()) {
       doc["warnings"] = warnings;
     }
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", util::json_text(doc, 2));
   } else {
     fmt::print("{}", comparisons_table(comparisons, overall, policy.name));
     for (const auto& u : unmatched) {

@@ -23,6 +23,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "util/subprocess.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -281,7 +282,7 @@ int run_doctor(const DoctorOptions& options) {
     report["log"] = check_log(options.log, report["gpu"].value("sm_architecture", std::string()));
   }
   if (options.json) {
-    fmt::print("{}\n", report.dump(2));
+    fmt::print("{}\n", util::json_text(report, 2));
   } else {
     print_text(report);
   }

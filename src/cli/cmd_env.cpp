@@ -12,6 +12,7 @@
 #include "project/config.hpp"
 #include "project/environment.hpp"
 #include "project/probe.hpp"
+#include "util/files.hpp"
 
 namespace zkbench::cli {
 
@@ -37,17 +38,7 @@ CommandMain setup_env(CLI::App& sub) {
         changes = workflow::describe_differences(workflow::diff_environments(*previous, env));
       }
     }
-    std::error_code ec;
-    if (path.has_parent_path()) {
-      std::filesystem::create_directories(path.parent_path(), ec);
-    }
-    {
-      std::ofstream out(path, std::ios::binary | std::ios::trunc);
-      out << workflow::to_yaml(env);
-      if (!out) {
-        throw Fatal(fmt::format("cannot write '{}'", path.string()));
-      }
-    }
+    value_or_fatal(write_file_atomically(path, workflow::to_yaml(env)));
     fmt::print("machine: {} ({}, {} cores, {}), {}\n", env.machine.hostname, env.machine.cpu, env.machine.cores,
                util::format_bytes(static_cast<double>(env.machine.memory_bytes)), env.machine.os);
     if (env.gpu) {

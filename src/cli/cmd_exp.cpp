@@ -13,6 +13,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -191,7 +192,7 @@ int exp_list(const ExpArgs& a) {
     for (const auto& e : *all) {
       j.push_back(experiment_json(e));
     }
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", util::json_text(j, 2));
     return 0;
   }
   if (all->empty()) {
@@ -213,7 +214,7 @@ int exp_show(const ExpArgs& a) {
     throw Fatal(e.error().message);
   }
   if (a.json) {
-    fmt::print("{}\n", experiment_json(*e).dump(2));
+    fmt::print("{}\n", util::json_text(experiment_json(*e), 2));
     return 0;
   }
   fmt::print("experiment {}: {}\n  hypothesis: {}\n  expected:   {}\n  status:     {}\n  verdict:    {}\n"

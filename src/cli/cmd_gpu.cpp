@@ -11,6 +11,7 @@
 #include "gpu/describe.hpp"
 #include "gpu/telemetry.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -76,7 +77,7 @@ int run_gpu(const GpuOptions& options) {
       j["driver_version"] = info.driver_version;
       j["cuda_version"] = info.cuda_version;
       j["compute_capability"] = info.compute_capability;
-      fmt::print("{}\n", j.dump());
+      fmt::print("{}\n", util::json_text(j));
     } else if (options.watch) {
       fmt::print("{}  {}\n", clock_time(), gpu::describe_sample(sample));
     } else {

@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.hpp"
+#include "cli/store_location.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -29,11 +31,13 @@ struct HistoryOptions {
 };
 
 std::unique_ptr<store::Store> open_for_reading(const HistoryOptions& options) {
-  const std::string location =
-      options.store.empty() ? store::default_store_path(std::filesystem::current_path()).string() : options.store;
+  const std::string location = store_location(options.store);
   auto opened = store::open_store(location, store::OpenMode::existing);
   if (!opened) {
-    throw Fatal(opened.error().message, options.store.empty() ? "run a measuring command here first, or pass --store PATH" : "");
+    // The hint is for a store that is not there yet; a corrupt or foreign file has its own message.
+    std::error_code ec;
+    const bool missing = !store::is_postgresql_url(location) && !std::filesystem::exists(location, ec);
+    throw Fatal(opened.error().message, missing ? "run a measuring command here first, or pass --store PATH" : "");
   }
   return std::move(*opened);
 }
@@ -153,7 +157,7 @@ int list_sessions(const HistoryOptions& options) {
     for (const auto& session : sessions) {
       out["sessions"].push_back(session_json(session));
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", util::json_text(out, 2));
     return static_cast<int>(ExitCode::success);
   }
   if (sessions.empty()) {
@@ -253,7 +257,7 @@ int show_session(const HistoryOptions& options) {
                                    {"parameters", benchmark.parameters},
                                    {"runs", runs}});
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", util::json_text(out, 2));
     return static_cast<int>(ExitCode::success);
   }
   fmt::print("session {}: {}, {}\n", session->id, session->info.kind, store::to_string(session->status));
@@ -277,7 +281,7 @@ int show_session(const HistoryOptions& options) {
 
 CommandMain setup_history(CLI::App& sub) {
   auto options = std::make_shared<HistoryOptions>();
-  const std::string store_help = "The store file (default: .zkbench/zkbench.db under the current folder)";
+  const std::string store_help = k_store_help;
   sub.add_option("--store", options->store, store_help);
   sub.add_option("--limit", options->limit, "List at most N sessions, newest first (default 20)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));

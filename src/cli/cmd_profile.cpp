@@ -16,6 +16,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "workflow/profile_run.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -63,7 +64,7 @@ int show(const ShowOptions& options) {
   const profile::Profile p = load(options.file, options.format);
   const auto targets = profile::find_targets(p);
   if (options.json) {
-    fmt::print("{}\n", profile::to_json(p, targets).dump(2));
+    fmt::print("{}\n", util::json_text(profile::to_json(p, targets), 2));
   } else {
     fmt::print("{}", profile::render_profile(p, targets, options.top));
   }
@@ -75,7 +76,7 @@ int diff(const DiffOptions& options) {
   const profile::Profile current = load(options.current, options.format);
   const profile::ProfileDiff d = profile::diff_profiles(base, current);
   if (options.json) {
-    fmt::print("{}\n", profile::to_json(d, options.top).dump(2));
+    fmt::print("{}\n", util::json_text(profile::to_json(d, options.top), 2));
   } else {
     fmt::print("{}", profile::render_diff(d, options.base, options.current, options.top));
   }

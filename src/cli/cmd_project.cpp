@@ -14,6 +14,7 @@
 #include "profile/projection.hpp"
 #include "profile/render.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -46,7 +47,7 @@ int project(const ProjectOptions& options) {
     gaps = profile::compare_with_actual(projection, base, actual);
   }
   if (options.json) {
-    fmt::print("{}\n", profile::to_json(projection, gaps).dump(2));
+    fmt::print("{}\n", util::json_text(profile::to_json(projection, gaps), 2));
   } else {
     fmt::print("{}", profile::render_projection(projection, gaps));
   }

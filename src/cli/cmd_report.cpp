@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.hpp"
+#include "cli/workflow_support.hpp"
 #include "dashboard/dashboard_loader.hpp"
 #include "report/html_report.hpp"
 #include "util/error.hpp"
@@ -24,6 +25,7 @@ int run_report(const ReportOptions& options) {
   workflow::Workspace ws = value_or_fatal(workflow::open_workspace(options.config));
   const verdict::Policy policy = value_or_fatal(workflow::project_policy(ws.project.config));
   const report::Dashboard dashboard = value_or_fatal(dashboard::load_dashboard(*ws.store, {ws.root(), policy.primary_metric, ws.store_location}));
+  print_warnings(dashboard.warnings);
   const std::filesystem::path dir = options.output.empty() ? ws.benchmarks_dir() / "report" : std::filesystem::path(options.output);
   // A report of a running workflow reloads itself, so an open tab follows the run once regenerated.
   const auto files = report::render_report(

@@ -35,6 +35,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "project/workspace.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -140,7 +141,8 @@ int run_command(RunOptions& o) {
     }
   }
 
-  // --store, else $ZKBENCH_STORE (a fleet's job keeps its runs in the shared store), else .zkbench/zkbench.db.
+  // --store, else $ZKBENCH_STORE (a fleet's job keeps its runs in the shared store), else zkbench.yaml's
+  // store:, else .zkbench/zkbench.db.
   const std::string location = store_location(o.store);
   auto opened = store::open_store(location, store::OpenMode::create);
   if (!opened) {
@@ -192,7 +194,7 @@ int run_command(RunOptions& o) {
   if (o.json) {
     auto summary = summary_json(outcome, store, reference);
     summary["containment"] = core::to_string(processes.containment()); // cgroup-v2, cgroup-v1 or process-group
-    fmt::print(stdout, "{}\n", summary.dump(2));
+    fmt::print(stdout, "{}\n", util::json_text(summary, 2));
   }
   std::fflush(stdout);
   for (const core::Benchmark& bench : outcome.benchmarks) { // the gate's marks, said once per command
@@ -271,7 +273,7 @@ CommandMain setup_run(CLI::App& sub) {
   sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)")
       ->check(finite_seconds(true));
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");
-  sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else .zkbench/zkbench.db here)");
+  sub.add_option("--store", o->store, "The store to keep runs in (default: $ZKBENCH_STORE, else zkbench.yaml's store:, else .zkbench/zkbench.db here)");
   sub.add_flag("--json", o->json, "Print the summary as JSON on stdout (human output goes to stderr)");
   sub.add_flag("--no-lock", o->no_lock, k_no_lock_help);
   add_contention_options(sub, o->contention);

@@ -97,12 +97,13 @@ int run_serve(const ServeOptions& options) {
   }
   const int port = value_or_fatal(server->bind(options.bind, options.port));
 
-  // Block SIGINT/SIGTERM before any server thread exists so that they all inherit the mask and this
+  // Block SIGINT/SIGTERM/SIGHUP before any server thread exists so that they all inherit the mask and this
   // thread alone receives the signal, synchronously, through sigwait: no async handler needed.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::thread serving([&server] { server->run(); });

@@ -9,6 +9,7 @@
 #include "project/machine_lock.hpp"
 #include "project/probe.hpp"
 #include "project/status_file.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::cli {
 
@@ -39,7 +40,7 @@ CommandMain setup_status(CLI::App& sub) {
           {"machine_holder", holder ? nlohmann::ordered_json(workflow::describe(*holder)) : nullptr},
           {"status", status ? nlohmann::ordered_json::parse(*text, nullptr, false) : nullptr},
           {"process_alive", status ? nlohmann::ordered_json(workflow::process_alive(status->pid)) : nullptr}};
-      fmt::print("{}\n", doc.dump(2));
+      fmt::print("{}\n", util::json_text(doc, 2));
       return 0;
     }
     if (const auto holder = workflow::current_lock_holder(workflow::default_lock_path())) {

@@ -103,7 +103,7 @@ void submit_to_queue(const SubmitOptions& options, const std::string& location, 
 }
 
 int submit(const SubmitOptions& options) {
-  const std::string location = store_location(options.store);
+  const std::string location = store_location(options.store, options.config);
   const std::vector<SubmitJob> jobs = jobs_of(options, location);
   std::optional<workflow::Project> project = project_if_any(options.config);
   workflow::FleetConfig fleet = project ? project->config.fleet : workflow::FleetConfig{};

@@ -20,6 +20,7 @@
 #include "queue/worker.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
+#include "project/lock_folder.hpp"
 #include "project/machine_lock.hpp"
 
 namespace zkbench::cli {
@@ -107,8 +108,13 @@ int work(WorkerCliOptions& options) {
   worker.lock_path = options.lock_path.empty() ? workflow::default_lock_path() : std::filesystem::path(options.lock_path);
   worker.program = options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe")
                                            : std::filesystem::path(options.program);
-  worker.log_dir = options.log_dir.empty() ? std::filesystem::temp_directory_path() / "zkbench-worker-logs"
-                                           : std::filesystem::path(options.log_dir);
+  if (options.log_dir.empty()) {
+    // In the user's own 0700 folder, not a name in /tmp that another user could make first.
+    value_or_fatal(workflow::ensure_private_folder(workflow::lock_folder()));
+    worker.log_dir = workflow::lock_folder() / "worker-logs";
+  } else {
+    worker.log_dir = options.log_dir;
+  }
   auto queue = value_or_fatal(queue::open_queue(store_location(options.store)));
   measure::install_interrupt_handlers();
   if (worker.job_id) {
@@ -141,9 +147,9 @@ CommandMain setup_worker(CLI::App& sub) {
       ->check(CLI::PositiveNumber);
   sub.add_option("--poll", options->poll_s, "Seconds between claims while the queue is empty (default 1)")
       ->check(CLI::PositiveNumber);
-  sub.add_option("--lock-file", options->lock_path, "The machine lock (default $ZKBENCH_LOCK_FILE, else /tmp/zkbench-<uid>.lock)");
+  sub.add_option("--lock-file", options->lock_path, "The machine lock (default $ZKBENCH_LOCK_FILE, else ${TMPDIR:-/tmp}/zkbench-<uid>/machine.lock)");
   sub.add_option("--program", options->program, "What runs a job's arguments (default: this zkbench)");
-  sub.add_option("--log-dir", options->log_dir, "Where each job's output is kept (default $TMPDIR/zkbench-worker-logs)");
+  sub.add_option("--log-dir", options->log_dir, "Where each job's output is kept (default ${TMPDIR:-/tmp}/zkbench-<uid>/worker-logs)");
   sub.add_flag("--once", options->worker.once, "Run at most one job, then exit");
   sub.add_flag("--until-empty", options->worker.until_empty, "Exit when no job of the class is claimable");
   return [options] { return work(*options); };

@@ -1,4 +1,5 @@
 // The man page zkbench(1), rendered from the CommandDoc of the parser's own table (roff, man(7)).
+#include <csignal>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -93,6 +94,8 @@ std::string render_man_page(const CommandDoc& root, const std::string& version) 
   for (const auto& [code, meaning] : codes) {
     out += fmt::format(".TP\n.B {}\n{}\n", static_cast<int>(code), roff(meaning));
   }
+  out += fmt::format(".TP\n.B {}\n{}\n", 128 + SIGHUP,
+                     roff("interrupted by a hang-up (SIGHUP: the terminal or ssh connection closed), as 130 otherwise"));
   out += ".SH \"SEE ALSO\"\n.BR hyperfine (1)\n";
   return out;
 }

@@ -1,26 +1,23 @@
 #pragma once
-// Where the commands of a team (store, submit, queue, worker, task) find the store.
+// Where the commands that take --store (store, submit, queue, worker, task, run, history) find the
+// store: workflow::find_store_location, the one finder every command uses, with the zkbench.yaml of the
+// current folder.
 
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
-#include "store/store.hpp"
+#include "util/error.hpp"
+#include "project/store_location.hpp"
 
 namespace zkbench::cli {
 
-/// `option` when given, else $ZKBENCH_STORE, else .zkbench/zkbench.db under the current folder.
-inline std::string store_location(const std::string& option) {
-  if (!option.empty()) {
-    return option;
-  }
-  if (const char* env = std::getenv("ZKBENCH_STORE"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return store::default_store_path(std::filesystem::current_path()).string();
+/// `option` when given, else $ZKBENCH_STORE, else the `store:` of `config` (a command's --config, else
+/// ./zkbench.yaml) when it exists, else .zkbench/zkbench.db beside it. Throws Fatal when it cannot be read.
+inline std::string store_location(const std::string& option, const std::string& config = "zkbench.yaml") {
+  return value_or_fatal(workflow::find_store_location(option, config));
 }
 
 inline constexpr const char* k_store_help =
-    "The store: an SQLite file or a postgresql:// URL (default: $ZKBENCH_STORE, else .zkbench/zkbench.db)";
+    "The store: an SQLite file or a postgresql:// URL (default: $ZKBENCH_STORE, else zkbench.yaml's store:, else "
+    ".zkbench/zkbench.db)";
 
 } // namespace zkbench::cli

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
+#include "util/text.hpp"
 
 namespace zkbench::core {
 
@@ -276,7 +277,7 @@ void to_json(ordered_json& out, const ExperimentResults& results) {
 std::string write_results_json(const ExperimentResults& results) {
   ordered_json j;
   to_json(j, results);
-  return j.dump(2) + "\n";
+  return util::json_text(j, 2) + "\n";
 }
 
 Result<ExperimentResults> read_results_json(std::string_view text) {

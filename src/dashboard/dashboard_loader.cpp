@@ -280,8 +280,12 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     experiment.branch = record.branch;
     experiment.reasoning = record.close_reason;
     experiment.change_pct = percent(record.change);
-    // Results that are not results.json's form leave the page without per-input figures.
-    if (const auto results = record.results(); results && *results) {
+    // Results that are not results.json's form leave the page without per-input figures, said aloud.
+    if (const auto results = record.results(); !results) {
+      dashboard.warnings.push_back(fmt::format("experiment {}: its stored results cannot be read ({}): its page "
+                                               "shows no per-input figures",
+                                               record.experiment_number(), results.error().message));
+    } else if (*results) {
       apply_results(experiment, **results, metric);
     }
     ZKBENCH_TRY_ASSIGN(links, store.session_links("experiment", record.id));

@@ -21,9 +21,9 @@ struct DashboardSource {
 };
 
 /// The dashboard of the project. Missing pieces (no baseline yet, no status file, no patch file) are
-/// left empty; a results.json record that does not parse is skipped for that experiment. `profiles`
-/// (reading `store`) keeps what it computed for the next load; without it, profiles are read for this
-/// load alone. Errors: the store's (a read that fails).
+/// left empty; a results.json record that does not parse is skipped for that experiment, with a line in
+/// the dashboard's `warnings`. `profiles` (reading `store`) keeps what it computed for the next load;
+/// without it, profiles are read for this load alone. Errors: the store's (a read that fails).
 Result<report::Dashboard> load_dashboard(store::Store& store, const DashboardSource& source,
                                          StoredProfiles* profiles = nullptr);
 

@@ -5,6 +5,7 @@
 
 #include "report/html_report.hpp"
 #include "project/status_file.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::dashboard {
 
@@ -47,7 +48,7 @@ Result<bool> LiveDashboard::refresh() {
   nlohmann::json shown = report::to_json(*dashboard, report::ExperimentDetail::full);
   shown["overview"].erase("generated_at");
   shown["overview"].erase("elapsed_s");
-  std::string fingerprint = shown.dump();
+  std::string fingerprint = util::json_text(shown);
   const bool changed = fingerprint != m_fingerprint;
   if (changed) {
     ZKBENCH_TRY(report::write_report(report::render_report(*dashboard, report::AutoRefresh::every_30s),

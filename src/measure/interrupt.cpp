@@ -13,11 +13,15 @@ namespace {
 
 // Lock-free atomics only: they are read and written from a signal handler.
 std::atomic<bool> g_requested{false};
+std::atomic<int> g_signal{0};
 std::atomic<int> g_read_fd{-1};
 std::atomic<int> g_write_fd{-1};
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
-extern "C" void on_interrupt_signal(int /*signal*/) { request_interrupt(); }
+extern "C" void on_interrupt_signal(int signal) {
+  g_signal.store(signal);
+  request_interrupt();
+}
 
 } // namespace
 
@@ -36,6 +40,9 @@ void install_interrupt_handlers() {
     action.sa_flags = SA_RESTART; // other code's blocking calls go on; our poll() loop checks the flag
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    // A hang-up (ssh disconnect) ends the command the same way: the session is closed as interrupted
+    // instead of the default disposition killing zkbench with its session left "running".
+    ::sigaction(SIGHUP, &action, nullptr);
   });
 }
 
@@ -52,8 +59,11 @@ void request_interrupt() {
 
 bool interrupt_requested() { return g_requested.load(); }
 
+int interrupt_signal() { return g_signal.load(); }
+
 void clear_interrupt() {
   g_requested.store(false);
+  g_signal.store(0);
   const int fd = g_read_fd.load();
   if (fd >= 0) {
     char buffer[64];

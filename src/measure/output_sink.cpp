@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "util/new_files.hpp"
+
 namespace zkbench::measure {
 namespace {
 
@@ -66,7 +68,7 @@ bool OutputSink::open_log() {
   if (m_log_path.empty() || m_log_error) {
     return false;
   }
-  m_log_fd = ::open(m_log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  m_log_fd = open_new_file(m_log_path, 0644); // never through a symlink planted where the log goes
   if (m_log_fd < 0) {
     note_log_error("create");
     return false;

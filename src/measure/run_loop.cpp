@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "stats/descriptive.hpp"
+#include "util/new_files.hpp"
 #include "util/strings.hpp"
 
 namespace zkbench::measure {
@@ -247,13 +248,10 @@ private:
       return std::optional<std::filesystem::path>{};
     }
     if (!m_log_dir) { // once per session, not a mkdir walk per run
-      auto dir = m_sink->artifacts_dir() / "logs" / std::to_string(*m_outcome.session_id);
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      if (ec) {
-        return make_error(fmt::format("cannot create the log folder '{}': {}", dir.string(), ec.message()));
-      }
-      m_log_dir = std::move(dir);
+      // The artifacts may sit in a shared folder (a store in /tmp): never a folder reached by a symlink.
+      ZKBENCH_TRY_ASSIGN(dir, create_directories_below(m_sink->artifacts_dir(),
+                                                       std::filesystem::path("logs") / std::to_string(*m_outcome.session_id)));
+      m_log_dir = std::move(*dir);
     }
     return std::optional<std::filesystem::path>{*m_log_dir / fmt::format("{}-{}.log", benchmark_id, run_index + 1)};
   }

@@ -6,6 +6,7 @@
 
 #include "notify/message.hpp"
 #include "notify/secrets.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::notify {
 
@@ -13,7 +14,7 @@ namespace {
 
 Result<void> post_and_check(const std::string& what, const std::string& url, const nlohmann::json& body,
                             const PostLimits& limits, std::stop_token stop) {
-  ZKBENCH_TRY_ASSIGN(status, post_json(what, url, body.dump(), limits, std::move(stop)));
+  ZKBENCH_TRY_ASSIGN(status, post_json(what, url, util::json_text(body), limits, std::move(stop)));
   if (*status < 200 || *status > 299) {
     return make_error(fmt::format("{}: the server answered HTTP {}", what, *status));
   }

@@ -1,4 +1,5 @@
 #include "project/machine_lock.hpp"
+#include "project/lock_folder.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -89,21 +90,64 @@ std::optional<LockHolder> parse_lock_holder(std::string_view text) {
   return any ? std::optional<LockHolder>(holder) : std::nullopt;
 }
 
+std::filesystem::path lock_folder() {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::filesystem::path base = tmp != nullptr && *tmp == '/' ? tmp : "/tmp";
+  return base / fmt::format("zkbench-{}", ::getuid());
+}
+
 std::filesystem::path default_lock_path() {
   if (const char* path = std::getenv("ZKBENCH_LOCK_FILE"); path != nullptr && *path != '\0') {
     return path;
   }
-  return std::filesystem::path("/tmp") / fmt::format("zkbench-{}.lock", ::getuid());
+  return lock_folder() / "machine.lock";
+}
+
+Result<void> ensure_private_folder(const std::filesystem::path& folder) {
+  if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
+    return make_error(fmt::format("cannot create the folder of the machine lock '{}': {}", folder.string(),
+                                  std::strerror(errno)));
+  }
+  struct stat info {};
+  if (::lstat(folder.c_str(), &info) != 0) {
+    return make_error(fmt::format("cannot read the folder of the machine lock '{}': {}", folder.string(),
+                                  std::strerror(errno)));
+  }
+  const char* hint = "remove it (or set ZKBENCH_LOCK_FILE to a file in a folder only you can write)";
+  if (S_ISLNK(info.st_mode) || !S_ISDIR(info.st_mode)) {
+    return make_error(fmt::format("the folder of the machine lock '{}' is {}, not a folder of yours: {}",
+                                  folder.string(), S_ISLNK(info.st_mode) ? "a symlink" : "a file", hint));
+  }
+  if (info.st_uid != ::getuid() || (info.st_mode & 077) != 0) {
+    return make_error(fmt::format("the folder of the machine lock '{}' belongs to uid {} with mode {:04o}, not to "
+                                  "you (uid {}) with mode 0700: someone else could replace the lock there; {}",
+                                  folder.string(), info.st_uid, info.st_mode & 07777, ::getuid(), hint));
+  }
+  return {};
 }
 
 Result<MachineLock> MachineLock::acquire(const std::string& purpose, const LockOptions& options) {
+  if (options.path.parent_path() == lock_folder()) {
+    ZKBENCH_TRY(ensure_private_folder(options.path.parent_path()));
+  }
   // Owner-only: the holder's command line is redacted, but who measures what is nobody else's business.
-  const int fd = ::open(options.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  // O_NOFOLLOW: a symlink planted where the lock goes would have its target truncated and chmod'ed.
+  const int fd = ::open(options.path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
+    if (errno == ELOOP) {
+      return make_error(fmt::format("the machine lock '{}' is a symlink: zkbench does not open its lock through "
+                                    "one (remove it)",
+                                    options.path.string()));
+    }
     return make_error(fmt::format("cannot open the machine lock '{}': {}", options.path.string(), std::strerror(errno)));
   }
-  if (::fchmod(fd, 0600) != 0) {
-    // ignored: a lock file created by another user (shared path) keeps its mode; ours is 0600 already
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return make_error(fmt::format("the machine lock '{}' is not a regular file (remove it)", options.path.string()));
+  }
+  if (info.st_uid == ::getuid() && ::fchmod(fd, 0600) != 0) {
+    // ignored: ours is created 0600; a lock file of another user (a shared ZKBENCH_LOCK_FILE) keeps its mode
   }
   const auto started = std::chrono::steady_clock::now();
   auto last_report = started;
@@ -185,7 +229,7 @@ void MachineLock::release() {
 }
 
 std::optional<LockHolder> current_lock_holder(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     return std::nullopt;
   }

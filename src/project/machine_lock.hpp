@@ -32,7 +32,8 @@ std::string describe(const LockHolder& holder);
 std::string format_lock_holder(const LockHolder& holder);
 std::optional<LockHolder> parse_lock_holder(std::string_view text);
 
-/// $ZKBENCH_LOCK_FILE when set, otherwise /tmp/zkbench-<uid>.lock.
+/// $ZKBENCH_LOCK_FILE when set, otherwise machine.lock in lock_folder() (project/lock_folder.hpp:
+/// ${TMPDIR:-/tmp}/zkbench-<uid>, a folder of the user's own that acquire() creates 0700 and checks).
 std::filesystem::path default_lock_path();
 
 struct LockOptions {
@@ -51,7 +52,9 @@ struct LockOptions {
 /// Holds the machine until destroyed (or release()).
 class MachineLock {
 public:
-  /// Takes the lock for `purpose`, waiting as `options` say. Errors: the lock file cannot be opened;
+  /// Takes the lock for `purpose`, waiting as `options` say. The lock file is never opened through a
+  /// symlink (O_NOFOLLOW) and must be a regular file; in lock_folder() that folder is checked first
+  /// (ensure_private_folder). Errors: the lock file cannot be opened or is a symlink;
   /// the timeout passed ("the machine is busy: pid 1234 (...) ...; gave up after 5.0 s").
   static Result<MachineLock> acquire(const std::string& purpose, const LockOptions& options);
 

@@ -12,6 +12,7 @@
 
 #include "util/clock.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::workflow {
 
@@ -31,7 +32,7 @@ std::string format_status_json(const StatusInfo& s) {
                               {"started_at_us", s.started_at_us}, {"updated_at_us", s.updated_at_us},
                               {"eta_s", s.eta_s ? nlohmann::ordered_json(*s.eta_s) : nlohmann::ordered_json()},
                               {"log", s.log},           {"waiting", s.waiting}};
-  return j.dump(2) + "\n";
+  return util::json_text(j, 2) + "\n";
 }
 
 Result<StatusInfo> parse_status_json(const std::string& text) {

@@ -9,6 +9,7 @@
 #include "measure/process_executor.hpp"
 #include "stats/descriptive.hpp"
 #include "util/strings.hpp"
+#include "project/store_location.hpp"
 
 namespace zkbench::workflow {
 
@@ -33,13 +34,7 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
     return make_error(fmt::format("{} is not in a git repository: the workflow keeps experiments on git branches",
                                   ws.project.config.file.string()));
   }
-  // zkbench.yaml's `store:`, else $ZKBENCH_STORE (what a team's worker passes on to the jobs it runs),
-  // else the project's SQLite file.
-  const char* env_store = std::getenv("ZKBENCH_STORE");
-  const std::string location = ws.project.config.store ? *ws.project.config.store
-                               : env_store != nullptr && *env_store != '\0'
-                                   ? std::string(env_store)
-                                   : store::default_store_path(ws.project.config.root).string();
+  const std::string location = store_location({}, ws.project.config.store, ws.project.config.root);
   ws.store_location = location;
   ZKBENCH_TRY_ASSIGN(opened, store::open_store(location, store::OpenMode::create));
   ws.store = std::move(*opened);

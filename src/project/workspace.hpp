@@ -48,8 +48,8 @@ struct Workspace {
   std::filesystem::path worktree_dir(const std::string& name) const;
 };
 
-/// Opens the project whose zkbench.yaml is `config_path` and its store (config `store:`, else
-/// $ZKBENCH_STORE, else .zkbench/zkbench.db); the machine class comes from the environment. Errors: config errors
+/// Opens the project whose zkbench.yaml is `config_path` and its store (store_location: $ZKBENCH_STORE,
+/// else config `store:`, else .zkbench/zkbench.db); the machine class comes from the environment. Errors: config errors
 /// (located), not a git repository, the store's errors.
 Result<Workspace> open_workspace(const std::filesystem::path& config_path);
 

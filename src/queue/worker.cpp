@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/clock.hpp"
+#include "util/new_files.hpp"
 #include "project/machine_lock.hpp"
 
 namespace zkbench::queue {
@@ -65,7 +66,7 @@ Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std:
     argv.push_back(arg.data());
   }
   argv.push_back(nullptr);
-  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int log_fd = open_new_file(log_path, 0644); // the artifacts may be in a shared folder: no symlinks
   if (log_fd < 0) {
     return make_error(fmt::format("cannot create job log '{}': {}", log_path.string(), std::strerror(errno)));
   }

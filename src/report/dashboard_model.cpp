@@ -224,7 +224,8 @@ nlohmann::json to_json(const Dashboard& dashboard, ExperimentDetail detail) {
           {"current", current_json(dashboard.current)},
           {"learnings", notes_json(dashboard.learnings)},
           {"backlog", notes_json(dashboard.backlog)},
-          {"conflicts", std::move(conflicts)}};
+          {"conflicts", std::move(conflicts)},
+          {"warnings", dashboard.warnings}};
 }
 
 svg::TrendChart trend_chart(const Dashboard& dashboard) {

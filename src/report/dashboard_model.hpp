@@ -147,6 +147,9 @@ struct Dashboard {
   std::vector<Note> learnings;
   std::vector<Note> backlog;
   std::vector<Conflict> conflicts;
+  /// What the store holds that could not be shown ("experiment 003: its stored results cannot be read:
+  /// ..."): `report` prints them, data.json and the API carry them.
+  std::vector<std::string> warnings;
 };
 
 /// The most lines CurrentRun::log_tail keeps.

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include <fmt/format.h>
+#include "util/new_files.hpp"
 
 namespace zkbench::report {
 
@@ -34,16 +35,7 @@ Result<void> check_writable(const std::filesystem::path& path) {
 }
 
 Result<void> write_text_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    return make_error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
-  }
-  out << text;
-  out.flush();
-  if (!out) {
-    return make_error(fmt::format("cannot write '{}': write failed", path.string()));
-  }
-  return {};
+  return write_file(path, text);
 }
 
 } // namespace zkbench::report

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <fmt/format.h>
 #include <stdlib.h>
+#include "util/text.hpp"
+#include "util/new_files.hpp"
 
 namespace zkbench::report {
 
@@ -18,7 +20,7 @@ std::vector<ReportFile> render_report(const Dashboard& dashboard, AutoRefresh re
   std::vector<ReportFile> files;
   files.push_back({"index.html", render_index(dashboard, refresh)});
   files.push_back({"style.css", report_css()});
-  files.push_back({"data.json", to_json(dashboard, ExperimentDetail::full).dump() + "\n"});
+  files.push_back({"data.json", util::json_text(to_json(dashboard, ExperimentDetail::full)) + "\n"});
   files.push_back({"charts/trend.svg", svg::render_trend(trend_chart(dashboard), {900, 380})});
   for (const Experiment& experiment : dashboard.experiments) {
     files.push_back({"experiments/" + experiment.number.format() + ".html",
@@ -51,12 +53,7 @@ Result<void> write_all(const std::vector<ReportFile>& files, const fs::path& fol
         return make_error(fmt::format("cannot create '{}': {}", path.parent_path().string(), ec.message()));
       }
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
-    out.close();
-    if (!out) {
-      return make_error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(errno)));
-    }
+    ZKBENCH_TRY(write_file(path, file.content));
   }
   return {};
 }

@@ -6,6 +6,7 @@
 
 #include "report/exporter.hpp"
 #include "report/summary.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::report {
 
@@ -23,7 +24,7 @@ public:
     for (const core::Benchmark& bench : benchmarks) {
       results.push_back(benchmark_json(bench, WithSummary::no));
     }
-    return nlohmann::ordered_json{{"results", results}}.dump(2) + "\n";
+    return util::json_text(nlohmann::ordered_json{{"results", results}}, 2) + "\n";
   }
 };
 

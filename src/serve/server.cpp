@@ -1,5 +1,6 @@
 #include "serve/server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -9,22 +10,27 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <fmt/format.h>
 #include <httplib.h>
 
 #include "serve/paths.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::serve {
 
 namespace {
 
-// Connection threads: a connection holds its thread while it is open, so a few idle or slow sockets
-// must not take every thread. The pool grows, one thread per waiting connection, up to
-// k_max_threads; beyond that connections wait in the queue (and the kernel's backlog).
+// Connection threads: a connection holds its thread while it is open (httplib 0.11 has no event loop
+// and no per-request deadline), so idle or slow sockets must not take every thread. The pool grows, one
+// thread per waiting connection, up to k_max_threads; beyond that connections wait in the queue (and
+// the kernel's backlog). 256 was too few: 300 idle sockets kept a normal client waiting 4.5 s, and 300
+// slowloris clients (a header line every 2 s, under the read timeout) timed it out. A thread that
+// waits costs a few pages; the descriptor limit is raised to match (raise_descriptor_limit).
 constexpr std::size_t k_min_threads = 8;
-constexpr std::size_t k_max_threads = 256;
+constexpr std::size_t k_max_threads = 4096;
 // A connection that sends nothing for this long (mid-request or between keep-alive requests) is
 // closed; a reader that takes nothing for this long too.
 constexpr time_t k_read_timeout_s = 5;
@@ -102,6 +108,16 @@ private:
 };
 
 
+/// Raises the soft limit of open descriptors towards the hard one (Debian's soft default is 1024), so
+/// accept() keeps up with k_max_threads connections instead of failing with EMFILE.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, k_max_threads + 1024);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 void set_common_headers(httplib::Response& res) {
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Cache-Control", "no-cache");
@@ -110,7 +126,7 @@ void set_common_headers(httplib::Response& res) {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(util::json_text(body), "application/json");
   set_common_headers(res);
 }
 
@@ -196,6 +212,7 @@ Result<int> HttplibServer::bind(const std::string& host, int port) {
   });
   // Slow or idle clients cannot hold the server (a dashboard on --bind 0.0.0.0 faces the network).
   http.new_task_queue = [] { return new ElasticPool(); };
+  raise_descriptor_limit();
   http.set_read_timeout(k_read_timeout_s, 0);
   http.set_write_timeout(k_write_timeout_s, 0);
   http.set_keep_alive_timeout(k_keep_alive_timeout_s);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "store/store.hpp"
+#include "util/text.hpp"
 
 namespace zkbench::store {
 
@@ -45,7 +46,7 @@ PgParams& PgParams::add(double value) {
 }
 
 PgParams& PgParams::add(std::string_view value) {
-  m_values.emplace_back(std::string(value));
+  m_values.emplace_back(util::valid_utf8(value)); // PostgreSQL refuses text that is not UTF-8
   return *this;
 }
 

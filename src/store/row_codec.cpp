@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include "util/text.hpp"
 
 namespace zkbench::store {
 
@@ -16,7 +17,7 @@ std::optional<core::RunStatus> run_status_from_string(std::string_view text) {
 }
 
 std::string parameters_to_json(const std::map<std::string, std::string>& parameters) {
-  return nlohmann::json(parameters).dump();
+  return util::json_text(nlohmann::json(parameters));
 }
 
 Result<std::map<std::string, std::string>> parameters_from_json(const std::string& text, const std::string& where) {
@@ -28,7 +29,7 @@ Result<std::map<std::string, std::string>> parameters_from_json(const std::strin
 }
 
 std::string experiment_numbers_to_json(const std::vector<int>& numbers) {
-  return nlohmann::json(numbers).dump();
+  return util::json_text(nlohmann::json(numbers));
 }
 
 std::vector<int> experiment_numbers_from_json(const std::string& text) {

@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "store/statement_name.hpp"
+#include "util/text.hpp"
+
 namespace zkbench::store {
 
 namespace {
@@ -43,8 +46,8 @@ void Statement::reset() {
 
 Result<void> Statement::check_bind(int rc, int index) {
   if (rc != SQLITE_OK) {
-    return make_error(fmt::format("store {}: cannot bind value {} of \"{}\": {}", m_context, index,
-                                  sqlite3_sql(m_stmt), sqlite3_errmsg(sqlite3_db_handle(m_stmt))));
+    return make_error(fmt::format("store {}: cannot bind value {} of {}: {}", m_context, index,
+                                  statement_name(sqlite3_sql(m_stmt)), sqlite3_errmsg(sqlite3_db_handle(m_stmt))));
   }
   return {};
 }
@@ -58,6 +61,13 @@ Result<void> Statement::bind(int index, double value) {
 }
 
 Result<void> Statement::bind(int index, std::string_view value) {
+  // Text from outside (a name, a command line, output) may hold bytes that are not UTF-8: the store
+  // keeps valid UTF-8 only (PostgreSQL's too), so every reader and JSON document of it works.
+  if (!util::is_valid_utf8(value)) {
+    const std::string valid = util::valid_utf8(value);
+    return check_bind(sqlite3_bind_text64(m_stmt, index, valid.data(), valid.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+                      index);
+  }
   // SQLITE_TRANSIENT: SQLite copies the text, so the caller's buffer may go away before step().
   // A default string_view has a null data(), which SQLite would bind as NULL: bind "" instead.
   const char* data = value.data() != nullptr ? value.data() : "";
@@ -104,7 +114,7 @@ Result<bool> Statement::step() {
     return false;
   }
   // sqlite3_errmsg is only meaningful before the statement is reset, so read it first.
-  std::string message = fmt::format("store {}: \"{}\" failed: {}", m_context, sqlite3_sql(m_stmt),
+  std::string message = fmt::format("store {}: {} failed: {}", m_context, statement_name(sqlite3_sql(m_stmt)),
                                     sqlite3_errmsg(sqlite3_db_handle(m_stmt)));
   reset();
   return make_error(std::move(message));
@@ -209,7 +219,7 @@ tl::unexpected<Error> SqliteDb::error(std::string_view what) const {
 
 Result<void> SqliteDb::exec(const std::string& sql) {
   if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return error(fmt::format("\"{}\" failed on store", sql.substr(0, sql.find('\n'))));
+    return error(fmt::format("{} failed on store", statement_name(sql)));
   }
   return {};
 }
@@ -219,7 +229,7 @@ Result<Statement> SqliteDb::prepare(const std::string& sql) {
   if (sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &stmt, nullptr) != SQLITE_OK) {
     sqlite3_finalize(stmt);
-    return error(fmt::format("cannot prepare \"{}\" on store", sql));
+    return error(fmt::format("cannot prepare {} on store", statement_name(sql)));
   }
   return Statement(stmt, quoted(m_path));
 }

@@ -12,7 +12,9 @@ namespace zkbench {
 Result<std::string> read_text_file(const std::filesystem::path& path);
 
 /// Writes `text` to `path` through a temporary file in the same folder and a rename, so a reader (or a
-/// zkbench killed midway) never sees a half-written file. Creates the folder. Error names the path.
+/// zkbench killed midway) never sees a half-written file. Creates the folder. The temporary file is
+/// created new (util/new_files.hpp's open_new_file), and the rename replaces a symlink at `path` rather
+/// than writing through it. Error names the path and the reason ("No space left on device").
 Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
 } // namespace zkbench

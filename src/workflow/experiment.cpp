@@ -8,6 +8,7 @@
 #include "stats/descriptive.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
+#include "util/text.hpp"
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
 #include "project/environment.hpp"
@@ -437,12 +438,13 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   // class runs it.
   ZKBENCH_TRY_ASSIGN(baseline, latest_baseline(*ws.store, ws.machine_class, ClassMatch::preferred));
   store::ExperimentRecord e;
-  e.name = std::string(util::trim(name));
+  // Names are shown everywhere (tracker, dashboard, JSON): bytes that are not UTF-8 become U+FFFD here.
+  e.name = util::valid_utf8(util::trim(name));
   e.slug = util::slugify(e.name);
   if (e.slug.empty()) {
     e.slug = "experiment";
   }
-  e.hypothesis = hypothesis;
+  e.hypothesis = util::valid_utf8(hypothesis);
   e.expected = expected;
   e.set_state(core::ExperimentStatus::planned);
   e.baseline_commit = baseline->commit;
@@ -458,7 +460,7 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
                                "## How to test\n```\ngit checkout {}\n# make the change, commit it\nzkbench exp run {}\n```\n\n"
                                "Baseline commit: {}\n",
                                stored->experiment_number(), stored->name,
-                               hypothesis.empty() ? "(not stated)" : hypothesis,
+                               e.hypothesis.empty() ? "(not stated)" : e.hypothesis,
                                expected ? fmt::format("{:.1f}% faster", *expected * 100) : std::string("(not stated)"),
                                stored->branch, stored->experiment_number(), baseline->commit);
   ZKBENCH_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
@@ -505,6 +507,76 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::Experiment
                                                 number, e->name, e->verdict, why)));
   return e;
 }
+
+namespace {
+
+/// Refuses to measure an experiment whose branch no longer holds only its own change on top of the
+/// baseline commit: a deleted branch, a branch that lost the baseline, or one rebased onto (or merged
+/// with) another branch, whose commits after the baseline then include that branch's (a speed-up on
+/// main would be measured as the experiment's). The experiment's own commits are the ones no other
+/// branch has; nothing is changed here.
+Result<void> check_branch_starts_at_baseline(const Git& git, const store::ExperimentRecord& e) {
+  const std::string number = e.experiment_number().format();
+  const std::string base = e.baseline_commit.substr(0, 12);
+  if (!git.branch_exists(e.branch)) {
+    return make_error(fmt::format(
+        "the branch {} of experiment {} does not exist (deleted or renamed?): nothing was measured and the "
+        "experiment stays planned; recreate it from the baseline (git branch {} {}) with the change committed, or "
+        "close the experiment (zkbench exp close {} --status invalid --why \"...\")",
+        e.branch, number, e.branch, base, number));
+  }
+  if (!git.run({"merge-base", "--is-ancestor", e.baseline_commit, e.branch})) {
+    return make_error(fmt::format(
+        "the branch {} of experiment {} does not contain its baseline commit {}: nothing was measured; put the "
+        "change on a branch from the baseline (git branch {} {}), or measure a new baseline (zkbench baseline) and "
+        "start a new experiment",
+        e.branch, number, base, e.branch, base));
+  }
+  const std::string range = e.baseline_commit + ".." + e.branch;
+  ZKBENCH_TRY_ASSIGN(all, git.run({"rev-list", "--topo-order", range}));
+  ZKBENCH_TRY_ASSIGN(own, git.run({"rev-list", range, "--not", "--exclude=" + e.branch, "--branches",
+                                   "--exclude=*/" + e.branch, "--remotes"}));
+  std::vector<std::string> foreign;
+  const std::vector<std::string> own_commits = util::split(util::trim(*own), '\n');
+  for (const std::string& commit : util::split(util::trim(*all), '\n')) {
+    if (!commit.empty() && std::find(own_commits.begin(), own_commits.end(), commit) == own_commits.end()) {
+      foreign.push_back(commit);
+    }
+  }
+  if (foreign.empty()) {
+    return {};
+  }
+  std::vector<std::string> named;
+  for (std::size_t i = 0; i < foreign.size() && i < 3; ++i) {
+    auto subject = git.run({"log", "-1", "--format=%s", foreign[i]});
+    named.push_back(fmt::format("{} \"{}\"", foreign[i].substr(0, 12), subject ? util::trim(*subject) : ""));
+  }
+  if (foreign.size() > 3) {
+    named.push_back(fmt::format("and {} more", foreign.size() - 3));
+  }
+  std::string elsewhere;
+  if (auto branches = git.run({"branch", "--all", "--format=%(refname:short)", "--contains", foreign.front()})) {
+    std::vector<std::string> others;
+    for (const std::string& name : util::split(util::trim(*branches), '\n')) {
+      if (!name.empty() && name != e.branch) {
+        others.push_back(name);
+      }
+    }
+    if (!others.empty()) {
+      elsewhere = " (also on " + util::join(others, ", ") + ")";
+    }
+  }
+  return make_error(fmt::format(
+      "the branch {} of experiment {} no longer starts at its baseline commit {}: after the baseline it has {} "
+      "commit(s) of other branches{}: {}; measured now, they would count as the experiment's change (was the "
+      "branch rebased onto or merged with another?). Nothing was measured and the experiment stays planned: "
+      "put its own commits back on the baseline (git rebase --onto {} {} {}), or measure a new baseline "
+      "(zkbench baseline) and start a new experiment from it",
+      e.branch, number, base, foreign.size(), elsewhere, util::join(named, ", "), base,
+      foreign.front().substr(0, 12), e.branch));
+}
+
+} // namespace
 
 Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber number,
                                          const RunExperimentOptions& options) {
@@ -555,6 +627,13 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
     }
   }
 
+  if (auto checked = check_branch_starts_at_baseline(ws.git, e); !checked) {
+    if (e.state() == core::ExperimentStatus::running) { // left so by a killed run: nothing runs now
+      e.set_state(core::ExperimentStatus::planned);
+      ZKBENCH_TRY(ws.store->update_experiment(e));
+    }
+    return tl::unexpected(checked.error());
+  }
   const std::filesystem::path worktree = ws.worktree_dir(e.experiment_number().format() + "-" + e.slug);
   // Never measure the wrong code under the experiment's name (issue 10): a change left uncommitted, in
   // the experiment's worktree or in a checkout of its branch, is not what the branch holds.
@@ -583,7 +662,11 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   }
   e.set_state(core::ExperimentStatus::running);
   ZKBENCH_TRY(ws.store->update_experiment(e));
-  ZKBENCH_TRY(ws.git.ensure_worktree(worktree, e.branch));
+  if (auto checked_out = ws.git.ensure_worktree(worktree, e.branch); !checked_out) {
+    e.set_state(core::ExperimentStatus::planned); // not "running" forever: nothing runs
+    ZKBENCH_TRY(ws.store->update_experiment(e));
+    return tl::unexpected(checked_out.error());
+  }
   const std::filesystem::path dir = ws.experiment_dir(e);
   ZKBENCH_TRY_ASSIGN(head, Git(worktree).commit_of("HEAD"));
   // Never measure the wrong code under the experiment's name (issue 10): the change must be committed.

@@ -18,23 +18,12 @@
 
 #include "serve/server.hpp"
 #include "support/fixtures.hpp"
+#include "support/serve_client.hpp"
 
 namespace zkbench::serve {
 namespace {
 
-/// A socket connected to 127.0.0.1:`port`; -1 when the connection fails.
-int connect_loopback(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+using test::connect_loopback;
 
 void send_text(int fd, const std::string& text) {
   (void)::send(fd, text.data(), text.size(), MSG_NOSIGNAL);

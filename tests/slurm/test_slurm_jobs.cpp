@@ -55,7 +55,12 @@ protected:
     ASSERT_FALSE(HasFailure());
     m_repo = std::make_unique<WorkflowRepo>(2, "0.05");
     m_url = zkbench::test::pg_store_url(m_repo->dir());
-    ::setenv("ZKBENCH_STORE", m_url.c_str(), 1);
+    // The store's URL in zkbench.yaml only, as docs/team-scale.md suggests (issue 20: `exp new` wrote
+    // to it while `submit` looked in .zkbench/zkbench.db); sbatch passes it to the jobs as ZKBENCH_STORE.
+    ::unsetenv("ZKBENCH_STORE");
+    const std::string config = zkbench::test::read_file(m_repo->dir() / "zkbench.yaml");
+    zkbench::test::write_file(m_repo->dir() / "zkbench.yaml", config + "store: \"" + m_url + "\"\n");
+    ASSERT_EQ(m_repo->git("add -A && git commit -qm store"), 0);
   }
 
   /// Adds zkbench.yaml's fleet: section (the cluster's count-only GRES stands in for GPUs) and commits it.

@@ -2,7 +2,10 @@
 // End-to-end helpers for a zkbench that keeps running (`zkbench serve`, a worker): started in the
 // background with its output in a file, the port `serve --port 0` printed, and JSON over real HTTP.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +84,20 @@ inline int served_port(Background& server) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return -1;
+}
+
+/// A socket connected to 127.0.0.1:`port`; -1 when the connection fails.
+inline int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 inline nlohmann::json get_json(httplib::Client& client, const std::string& path, int expected_status = 200) {

@@ -113,6 +113,22 @@ std::int64_t session_with(zkbench::store::Store& store, const std::vector<double
 
 // The verdict judges on time when a run lacks the primary metric (verdict::judged_metric); the
 // dashboard plots those same numbers, not the metric's partial values.
+TEST(CliDashboardLoader, a_results_record_that_cannot_be_read_is_a_warning_not_a_silent_gap) {
+  TempDir dir;
+  auto store = zkbench::store::open_store((dir / "zkbench.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->add_experiment(record("Fine", sequential_results())));
+  ASSERT_TRUE((*store)->add_experiment(record("Corrupt", R"({"inputs": [{"input": "a", "sequ)")));
+  const auto dashboard = zkbench::dashboard::load_dashboard(**store, {dir.path(), "time"});
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  ASSERT_EQ(dashboard->experiments.size(), 2u);
+  EXPECT_FALSE(dashboard->experiments[0].stopping.empty());
+  ASSERT_EQ(dashboard->warnings.size(), 1u); // issue 20: the per-input figures vanished without a word
+  EXPECT_NE(dashboard->warnings[0].find("experiment 002: its stored results cannot be read"), std::string::npos)
+      << dashboard->warnings[0];
+  EXPECT_EQ(zkbench::report::to_json(*dashboard)["warnings"].size(), 1u);
+}
+
 TEST(CliDashboardLoader, plots_the_values_the_verdict_judged_time_when_a_run_lacks_the_primary_metric) {
   TempDir dir;
   auto store = zkbench::store::open_store((dir / "zkbench.db").string());

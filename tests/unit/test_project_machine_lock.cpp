@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "support/env.hpp"
 #include "support/fixtures.hpp"
+#include "project/lock_folder.hpp"
 #include "project/machine_lock.hpp"
 
 using namespace zkbench::workflow;
@@ -74,8 +77,56 @@ TEST(WorkflowMachineLock, unopenable_lock_file_is_an_error) {
 }
 
 TEST(WorkflowMachineLock, default_path_honours_the_environment) {
-  ::setenv("ZKBENCH_LOCK_FILE", "/tmp/custom.lock", 1);
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_LOCK_FILE", "/tmp/custom.lock");
   EXPECT_EQ(default_lock_path(), "/tmp/custom.lock");
-  ::unsetenv("ZKBENCH_LOCK_FILE");
-  EXPECT_EQ(default_lock_path(), "/tmp/zkbench-" + std::to_string(::getuid()) + ".lock");
+  env.set("ZKBENCH_LOCK_FILE", "");
+  env.set("TMPDIR", "");
+  EXPECT_EQ(default_lock_path(), "/tmp/zkbench-" + std::to_string(::getuid()) + "/machine.lock");
+}
+
+TEST(WorkflowMachineLock, a_symlink_where_the_lock_goes_is_refused_and_its_target_left_alone) {
+  TempDir dir;
+  const auto victim = dir / "victim.txt";
+  zkbench::test::write_file(victim, "precious\n");
+  ::chmod(victim.c_str(), 0644);
+  std::filesystem::create_symlink(victim, dir / "zkbench.lock");
+  LockOptions options;
+  options.path = dir / "zkbench.lock";
+  const auto lock = MachineLock::acquire("a", options);
+  ASSERT_FALSE(lock);
+  EXPECT_NE(lock.error().message.find("is a symlink"), std::string::npos) << lock.error().message;
+  EXPECT_EQ(zkbench::test::read_file(victim), "precious\n");
+  EXPECT_EQ(std::filesystem::status(victim).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms(0644));
+  EXPECT_FALSE(current_lock_holder(dir / "zkbench.lock"));
+}
+
+TEST(WorkflowMachineLock, the_default_folder_is_made_0700_and_refused_when_open_to_others_or_a_symlink) {
+  TempDir dir;
+  zkbench::test::ScopedEnv env;
+  env.set("TMPDIR", dir.path().string());
+  env.set("ZKBENCH_LOCK_FILE", ""); // empty: the default
+  const auto folder = lock_folder();
+  EXPECT_EQ(folder, dir / ("zkbench-" + std::to_string(::getuid())));
+  LockOptions options; // the default path, in `folder`
+  EXPECT_EQ(options.path, folder / "machine.lock");
+  {
+    auto lock = MachineLock::acquire("a", options);
+    ASSERT_TRUE(lock) << lock.error().message;
+    struct stat info {};
+    ASSERT_EQ(::lstat(folder.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 07777, 0700U);
+  }
+  ::chmod(folder.c_str(), 0777); // as if another user had made it first, open to all
+  auto open_to_all = MachineLock::acquire("a", options);
+  ASSERT_FALSE(open_to_all);
+  EXPECT_NE(open_to_all.error().message.find("mode 0777"), std::string::npos) << open_to_all.error().message;
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directory(dir / "elsewhere");
+  std::filesystem::create_directory_symlink(dir / "elsewhere", folder);
+  auto through_symlink = MachineLock::acquire("a", options);
+  ASSERT_FALSE(through_symlink);
+  EXPECT_NE(through_symlink.error().message.find("is a symlink"), std::string::npos) << through_symlink.error().message;
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "elsewhere"));
 }

@@ -88,3 +88,34 @@ TEST(ReportJsonImport, reads_hyperfine_1_20_memory_usage) {
   EXPECT_EQ((*parsed)[0].runs[1].status, core::RunStatus::signaled);
 }
 
+
+namespace {
+
+std::string import_error(const std::string& times) {
+  const auto b = report::parse_results_json(R"({"results":[{"command":"a","times":)" + times + "}]}", "x.json");
+  return b ? std::string("(imported)") : b.error().message;
+}
+
+} // namespace
+
+TEST(ReportJsonImport, impossible_times_are_refused_naming_the_file_and_the_value) {
+  EXPECT_EQ(import_error("[0.5, -1.2]"),
+            "x.json: results[0].times[1]: -1.2 is not a time (expected seconds: finite, not negative, at most 1e+09)");
+  EXPECT_NE(import_error("[1e308, 1.7e308, 0.1]").find("results[0].times[0]: 1e+308 is not a time"), std::string::npos);
+  EXPECT_EQ(import_error("[]"), "x.json: results[0].times: no time (at least one run is needed)");
+  EXPECT_EQ(import_error("[0.0, 0.0]"), "x.json: results[0].times: every time is 0: nothing to compare");
+  EXPECT_NE(import_error("[1e999]").find("x.json: invalid JSON: "), std::string::npos) << import_error("[1e999]");
+  EXPECT_EQ(import_error("[0.0, 0.2]"), "(imported)") << "hyperfine writes 0.0 after its shell correction";
+  const auto memory = report::parse_results_json(
+      R"({"results":[{"command":"a","times":[1.0],"memory_usage_byte":[-5]}]})", "m.json");
+  ASSERT_FALSE(memory);
+  EXPECT_NE(memory.error().message.find("m.json: results[0].memory_usage_byte[0]"), std::string::npos);
+}
+
+TEST(ReportJsonImport, deep_nesting_stops_while_parsing) {
+  // 10 MB of '[': parsed to the end before its error, this took ~370 MB (3.7 GB for the issue's 100 MB).
+  std::string text(10'000'000, '[');
+  const auto b = report::parse_results_json(text, "deep.json");
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().message, "deep.json: nested more than 32 levels deep: not a hyperfine/zkbench export");
+}

@@ -104,3 +104,17 @@ TEST(StoreSqlDialect, sqlite_params_bind_in_order_nulls_and_bytes_and_keep_the_f
   ASSERT_FALSE(failed);
   EXPECT_NE(failed.error().message.find("cannot bind value 4"), std::string::npos) << failed.error().message;
 }
+
+TEST(StoreSqlDialect, text_that_is_not_utf8_is_stored_with_replacement_characters_and_errors_name_the_statement) {
+  SqliteDb db = memory_db();
+  auto stmt = db.prepare(sqlite("SELECT $1"));
+  ASSERT_TRUE(stmt) << stmt.error().message;
+  ASSERT_TRUE(SqliteParams(*stmt).add(std::string("caf\xe9 cache")).done());
+  ASSERT_TRUE(*stmt->step());
+  EXPECT_EQ(stmt->column_text(0), "caf\xEF\xBF\xBD cache");
+  const auto bad = db.prepare("INSERT INTO nowhere (a, b, c) VALUES (1, 2, 3)");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("cannot prepare INSERT INTO nowhere on store"), std::string::npos)
+      << bad.error().message;
+  EXPECT_EQ(bad.error().message.find("VALUES"), std::string::npos) << "no whole statement: " << bad.error().message;
+}

@@ -1,10 +1,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "support/fixtures.hpp"
 #include "util/files.hpp"
+#include "util/new_files.hpp"
 
 using namespace zkbench;
 
@@ -64,7 +71,7 @@ TEST(UtilFiles, write_file_atomically_names_the_path_it_cannot_write) {
   const auto path = dir.path() / "plain" / "out.txt";
   const auto written = write_file_atomically(path, "text");
   ASSERT_FALSE(written);
-  EXPECT_EQ(written.error().message, "cannot write '" + path.string() + "'");
+  EXPECT_EQ(written.error().message, "cannot write '" + path.string() + "': Not a directory");
   EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"plain"});
 }
 
@@ -77,4 +84,55 @@ TEST(UtilFiles, write_file_atomically_refuses_to_replace_a_folder_and_removes_it
       << written.error().message;
   EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"taken"});
   EXPECT_TRUE(std::filesystem::is_directory(dir / "taken" / "inside"));
+}
+
+TEST(UtilFiles, a_full_disk_is_named_in_the_error) {
+  // /dev/full answers every write with ENOSPC, as a full disk does (issue 20: the reason was missing).
+  const auto full = write_file("/dev/full", "text");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().message, "cannot write '/dev/full': No space left on device");
+  // A file size limit stands in for a full disk where the atomic writer writes (its temporary file).
+  const test::TempDir dir;
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = saved;
+  small.rlim_cur = 4;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  const auto written = write_file_atomically(dir / "small.json", "more than four bytes");
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().message, "cannot write '" + (dir / "small.json").string() + "': File too large");
+  EXPECT_TRUE(names_in(dir.path()).empty()) << "the temporary file is removed";
+}
+
+TEST(UtilFiles, writes_never_go_through_a_symlink_planted_in_the_folder) {
+  const test::TempDir dir;
+  test::write_file(dir / "victim", "precious\n");
+  // A symlink where the atomic writer's temporary goes, and one where a new file goes.
+  std::filesystem::create_symlink(dir / "victim", dir.path() / fmt::format("out.txt.tmp.{}", ::getpid()));
+  ASSERT_TRUE(write_file_atomically(dir / "out.txt", "text"));
+  EXPECT_EQ(test::read_file(dir / "out.txt"), "text");
+  std::filesystem::create_symlink(dir / "victim", dir / "new.log");
+  const int fd = open_new_file(dir / "new.log", 0644);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  EXPECT_FALSE(std::filesystem::is_symlink(dir / "new.log"));
+  EXPECT_EQ(test::read_file(dir / "victim"), "precious\n");
+}
+
+TEST(UtilFiles, create_directories_below_refuses_a_symlinked_folder) {
+  const test::TempDir dir;
+  std::filesystem::create_directories(dir / "elsewhere");
+  std::filesystem::create_directories(dir / "artifacts");
+  std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "artifacts" / "logs");
+  const auto made = create_directories_below(dir / "artifacts", std::filesystem::path("logs") / "7");
+  ASSERT_FALSE(made);
+  EXPECT_NE(made.error().message.find("logs' is a symlink"), std::string::npos) << made.error().message;
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "elsewhere"));
+  const auto fine = create_directories_below(dir / "artifacts", std::filesystem::path("runs") / "7");
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_EQ(*fine, dir / "artifacts" / "runs" / "7");
+  EXPECT_TRUE(std::filesystem::is_directory(*fine));
 }

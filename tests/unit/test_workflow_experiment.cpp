@@ -230,6 +230,47 @@ TEST(WorkflowExperiment, branch_without_a_committed_change_is_refused_and_nothin
   EXPECT_EQ(r->model->count("bench"), 0u);
 }
 
+TEST(WorkflowExperiment, a_branch_rebased_onto_a_newer_main_is_refused_naming_the_commits_and_stays_planned) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "comment only");
+  const std::string branch = "bench/" + core::ExperimentNumber(n).format() + "-comment-only";
+  // A speed-up lands on the main branch after exp new, then the experiment's branch is rebased onto it:
+  // measured, the speed-up would count as the experiment's (issue 20: KEEP -41.99% for a comment).
+  ASSERT_EQ(sh(r->project.dir(), "M=$(git symbolic-ref --short HEAD) && echo fast > speedup.txt && git add speedup.txt && "
+                                 "git commit -qm 'speed up hashing' && git rebase -q HEAD " + branch + " && git checkout -q $M"),
+            0);
+  r->model->calls.clear();
+  auto out = run(*r, n);
+  ASSERT_FALSE(out);
+  const std::string& message = out.error().message;
+  EXPECT_NE(message.find("no longer starts at its baseline commit"), std::string::npos) << message;
+  EXPECT_NE(message.find("\"speed up hashing\""), std::string::npos) << message;
+  EXPECT_NE(message.find("git rebase --onto"), std::string::npos) << message;
+  EXPECT_EQ(r->model->count("bench"), 0u);
+  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
+
+  // Put back on the baseline as the message says, it is measured.
+  ASSERT_EQ(sh(r->project.dir(), "M=$(git symbolic-ref --short HEAD) && git rebase -q --onto " + stored->baseline_commit +
+                                     " " + branch + "~1 " + branch + " && git checkout -q $M"),
+            0);
+  auto again = run(*r, n);
+  EXPECT_TRUE(again) << again.error().message;
+}
+
+TEST(WorkflowExperiment, a_deleted_branch_is_a_clear_error_and_the_experiment_stays_planned) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "gone");
+  ASSERT_EQ(sh(r->project.dir(), "git branch -q -D bench/" + core::ExperimentNumber(n).format() + "-gone"), 0);
+  auto out = run(*r, n);
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("does not exist (deleted or renamed?)"), std::string::npos) << out.error().message;
+  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
+}
+
 TEST(WorkflowExperiment, uncommitted_changes_in_the_worktree_are_refused_with_the_files) {
   auto r = ready();
   const int n = r->project.experiment(r->ws, "dirty");
