@@ -17,6 +17,7 @@
 #   its figures are printed, not judged.
 #   ROUNDS=3: rounds of every row (sleep 1: SLOW_ROUNDS=2 rounds of 3 runs); RUNS=300 runs of `true`.
 #   USERS="root nobody": who runs the tools (the unprivileged user only when run as root and it exists).
+#   ROWS="true sleep-0.01 sleep-0.05 sleep-0.1 sleep-1": the timing rows to measure (the harness row is `true`).
 # Timing figures depend on what else runs on the machine: quote them with the load average printed.
 # With more runnable processes than cores, every wake-up waits for a core, and the harness figures
 # measure the scheduler more than the tools (zkbench's ready handshake has one wake-up more per run
@@ -45,6 +46,7 @@ cp "$zkbench" "$work/bin/zkbench"
 chmod -R a+rX "$work/bin"
 
 users="${USERS:-root nobody}"
+rows="${ROWS:-true sleep-0.01 sleep-0.05 sleep-0.1 sleep-1}"
 if [ "$(id -u)" != 0 ]; then
   users="$(id -un)"
 fi
@@ -89,6 +91,7 @@ for user in $users; do
   for row in "true:true:$runs:$rounds" "sleep-0.01:sleep 0.01:40:$rounds" "sleep-0.05:sleep 0.05:20:$rounds" \
     "sleep-0.1:sleep 0.1:10:$rounds" "sleep-1:sleep 1:3:$slow_rounds"; do
     IFS=: read -r name command n row_rounds <<< "$row"
+    case " $rows " in *" $name "*) ;; *) continue ;; esac
     for round in $(seq 1 "$row_rounds"); do
       for tool in $tools; do
         measure "$user" "$tool" "$n" "$work/$user/$name.$tool.$round.json" "$command"
@@ -115,6 +118,7 @@ for user in $users; do
   else
     echo no > "$work/$user/escaped"
   fi
+  [ -z "${BENCH_DEBUG:-}" ] || { echo "escape check as $user (marker $marker):"; cat "$work/$user/escape.out"; }
   # Start-up beside `hyperfine --version` (a program that does almost nothing), in an empty folder.
   (cd "$work/$user" && "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
     --export-json "$work/$user/startup.json" "hyperfine --version" "$work/bin/zkbench status --json" \
