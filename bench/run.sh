@@ -18,6 +18,8 @@
 #   ROUNDS=3: rounds of every row (sleep 1: SLOW_ROUNDS=2 rounds of 3 runs); RUNS=300 runs of `true`.
 #   USERS="root nobody": who runs the tools (the unprivileged user only when run as root and it exists).
 #   ROWS="true sleep-0.01 sleep-0.05 sleep-0.1 sleep-1": the timing rows to measure (the harness row is `true`).
+#   FIFO=1: run both tools under SCHED_FIFO (chrt -f 50, as root), which takes the scheduler's queueing
+#   on a loaded machine out of the figures (both tools' children inherit it).
 # Timing figures depend on what else runs on the machine: quote them with the load average printed.
 # With more runnable processes than cores, every wake-up waits for a core, and the harness figures
 # measure the scheduler more than the tools (zkbench's ready handshake has one wake-up more per run
@@ -56,7 +58,7 @@ tools="hyperfine zkbench"
 
 echo "zkbench bench: $zkbench${other:+ (other: $other)}; $(hyperfine --version); kernel $(uname -r)," \
   "cgroup fs $(stat -fc %T /sys/fs/cgroup)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)${FIFO:+; timing rows under SCHED_FIFO (chrt -f 50)}"
 
 # One measurement of `command` by `tool` as `user`, `n` runs: its JSON export in $out, and the total
 # wall time of the harness (microseconds) appended to $out.wall.
@@ -64,7 +66,8 @@ measure() {
   local user="$1" tool="$2" n="$3" out="$4" command="$5"
   local dir="$work/$user"
   local as=()
-  [ "$user" = "$(id -un)" ] || as=(runuser -u "$user" --)
+  [ -z "${FIFO:-}" ] || as=(chrt -f 50)
+  [ "$user" = "$(id -un)" ] || as+=(runuser -u "$user" --)
   local t0 t1
   t0=$(date +%s%N)
   case "$tool" in
