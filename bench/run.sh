@@ -104,6 +104,8 @@ for user in $users; do
   # Peak memory, the escaped process, and how the runs were contained (zkbench only).
   as=()
   [ "$user" = "$(id -un)" ] || as=(runuser -u "$user" --)
+  fifo=()
+  [ -z "${FIFO:-}" ] || fifo=(chrt -f 50)
   "${as[@]}" "$work/bin/zkbench" run -N --runs 5 --store "$work/$user/memory.db" --json true \
     > "$work/$user/memory-true.json" 2> /dev/null || true
   if [ -x "$work/bin/touch_memory" ]; then
@@ -123,7 +125,7 @@ for user in $users; do
   fi
   [ -z "${BENCH_DEBUG:-}" ] || { echo "escape check as $user (marker $marker):"; cat "$work/$user/escape.out"; }
   # Start-up beside `hyperfine --version` (a program that does almost nothing), in an empty folder.
-  (cd "$work/$user" && "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
+  (cd "$work/$user" && "${fifo[@]}" "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
     --export-json "$work/$user/startup.json" "hyperfine --version" "$work/bin/zkbench status --json" \
     > /dev/null 2>&1) || true
   echo "$(cut -d' ' -f1-3 /proc/loadavg)" > "$work/$user/load"
