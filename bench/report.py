@@ -115,6 +115,10 @@ for user in users:
     escaped = open(f"{work}/{user}/escaped").read().strip()
     if escaped == "did-not-run":
         print(f"escape: the run of `setsid sleep 100 & echo started` did not run {verdict(False)}")
+    elif true_doc and true_doc.get("containment") == "process-group":
+        # Without a cgroup a process that leaves the process group escapes (docs/robustness.md).
+        print(f"escape: `setsid sleep 100 &` {'outlived' if escaped == 'yes' else 'died with'} its run "
+              f"(process-group: escapes are expected, not judged)")
     else:
         print(f"escape: `setsid sleep 100 &` {'outlived' if escaped == 'yes' else 'died with'} its run "
               f"{verdict(escaped == 'no')}")

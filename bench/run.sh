@@ -17,6 +17,9 @@
 #   its figures are printed, not judged.
 #   ROUNDS=3: rounds of every row (sleep 1: SLOW_ROUNDS=2 rounds of 3 runs); RUNS=300 runs of `true`.
 #   USERS="root nobody": who runs the tools (the unprivileged user only when run as root and it exists).
+#   ROWS="true sleep-0.01 sleep-0.05 sleep-0.1 sleep-1": the timing rows to measure (the harness row is `true`).
+#   FIFO=1: run both tools under SCHED_FIFO (chrt -f 50, as root), which takes the scheduler's queueing
+#   on a loaded machine out of the figures (both tools' children inherit it).
 # Timing figures depend on what else runs on the machine: quote them with the load average printed.
 # With more runnable processes than cores, every wake-up waits for a core, and the harness figures
 # measure the scheduler more than the tools (zkbench's ready handshake has one wake-up more per run
@@ -45,6 +48,7 @@ cp "$zkbench" "$work/bin/zkbench"
 chmod -R a+rX "$work/bin"
 
 users="${USERS:-root nobody}"
+rows="${ROWS:-true sleep-0.01 sleep-0.05 sleep-0.1 sleep-1}"
 if [ "$(id -u)" != 0 ]; then
   users="$(id -un)"
 fi
@@ -54,7 +58,7 @@ tools="hyperfine zkbench"
 
 echo "zkbench bench: $zkbench${other:+ (other: $other)}; $(hyperfine --version); kernel $(uname -r)," \
   "cgroup fs $(stat -fc %T /sys/fs/cgroup)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)${FIFO:+; timing rows under SCHED_FIFO (chrt -f 50)}"
 
 # One measurement of `command` by `tool` as `user`, `n` runs: its JSON export in $out, and the total
 # wall time of the harness (microseconds) appended to $out.wall.
@@ -62,7 +66,8 @@ measure() {
   local user="$1" tool="$2" n="$3" out="$4" command="$5"
   local dir="$work/$user"
   local as=()
-  [ "$user" = "$(id -un)" ] || as=(runuser -u "$user" --)
+  [ -z "${FIFO:-}" ] || as=(chrt -f 50)
+  [ "$user" = "$(id -un)" ] || as+=(runuser -u "$user" --)
   local t0 t1
   t0=$(date +%s%N)
   case "$tool" in
@@ -89,6 +94,7 @@ for user in $users; do
   for row in "true:true:$runs:$rounds" "sleep-0.01:sleep 0.01:40:$rounds" "sleep-0.05:sleep 0.05:20:$rounds" \
     "sleep-0.1:sleep 0.1:10:$rounds" "sleep-1:sleep 1:3:$slow_rounds"; do
     IFS=: read -r name command n row_rounds <<< "$row"
+    case " $rows " in *" $name "*) ;; *) continue ;; esac
     for round in $(seq 1 "$row_rounds"); do
       for tool in $tools; do
         measure "$user" "$tool" "$n" "$work/$user/$name.$tool.$round.json" "$command"
@@ -98,6 +104,8 @@ for user in $users; do
   # Peak memory, the escaped process, and how the runs were contained (zkbench only).
   as=()
   [ "$user" = "$(id -un)" ] || as=(runuser -u "$user" --)
+  fifo=()
+  [ -z "${FIFO:-}" ] || fifo=(chrt -f 50)
   "${as[@]}" "$work/bin/zkbench" run -N --runs 5 --store "$work/$user/memory.db" --json true \
     > "$work/$user/memory-true.json" 2> /dev/null || true
   if [ -x "$work/bin/touch_memory" ]; then
@@ -115,8 +123,9 @@ for user in $users; do
   else
     echo no > "$work/$user/escaped"
   fi
+  [ -z "${BENCH_DEBUG:-}" ] || { echo "escape check as $user (marker $marker):"; cat "$work/$user/escape.out"; }
   # Start-up beside `hyperfine --version` (a program that does almost nothing), in an empty folder.
-  (cd "$work/$user" && "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
+  (cd "$work/$user" && "${fifo[@]}" "${as[@]}" hyperfine -N --style none --warmup 20 --runs 200 \
     --export-json "$work/$user/startup.json" "hyperfine --version" "$work/bin/zkbench status --json" \
     > /dev/null 2>&1) || true
   echo "$(cut -d' ' -f1-3 /proc/loadavg)" > "$work/$user/load"

@@ -224,7 +224,13 @@ bool RunCgroup::start_run() {
   // Page cache that earlier runs left charged (files they wrote or read first) stays charged while this
   // run runs: it is not this run's. The rest of what is charged between runs is the per-CPU charge
   // batch and kernel memory, a few hundred KiB that a new cgroup's first charge would take as well.
-  m_charged_at_start = m_runs_started > 0 ? page_cache_bytes(m_dir, m_method) : 0;
+  // memory.stat is the dearest file to read (the kernel sums every counter): only when more than that
+  // is charged at all.
+  constexpr std::int64_t k_small_charge = 4 << 20;
+  m_charged_at_start = 0;
+  if (m_runs_started > 0 && read_peak().value_or(0) > k_small_charge) {
+    m_charged_at_start = page_cache_bytes(m_dir, m_method);
+  }
   ++m_runs_started;
   return true;
 }

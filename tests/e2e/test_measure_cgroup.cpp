@@ -114,6 +114,17 @@ TEST_F(MeasureCgroup, one_cgroup_serves_every_run_and_each_peak_is_that_runs_own
   EXPECT_EQ(line_of(first.output), line_of(last.output));
 }
 
+// A run that writes a file leaves its page cache charged to the cgroup; the next run's peak does not
+// count it (a new cgroup per run did not either).
+TEST_F(MeasureCgroup, page_cache_an_earlier_run_left_is_not_the_next_runs) {
+  test::TempDir dir;
+  const auto writer = run(fmt::format("head -c 32000000 /dev/zero > '{}'", (dir / "file").string()));
+  EXPECT_GE(writer.peak_rss_bytes, 16 * k_mib) << "the written file's page cache is charged to its run";
+  const auto after = run("true");
+  std::printf("after writing 32 MB: `true` peak memory %.2f MiB\n", static_cast<double>(after.peak_rss_bytes) / k_mib);
+  EXPECT_LT(after.peak_rss_bytes, 4 * k_mib);
+}
+
 TEST_F(MeasureCgroup, run_json_says_which_containment_was_used) {
   test::TempDir dir;
   const auto result = test::run_shell("cd '" + dir.path().string() + "' && '" + ZKBENCH_BINARY +
