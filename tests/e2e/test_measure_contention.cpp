@@ -5,6 +5,7 @@
 // CPU-bound awk loop does, printed as "steps: N"), so what the tests check is the gate itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -136,11 +137,13 @@ TEST(MeasureContentionE2e, waits_for_busy_processes_to_stop_then_measures_a_real
   EXPECT_TRUE(contains(ran.output, "— needs < 0.3 cores for 2 s")) << ran.output;
   const auto runs = runs_of(repo, "experiment");
   ASSERT_FALSE(runs.empty());
+  double longest_wait = 0;
   for (const auto& run : runs) {
     EXPECT_GE(run["started_at_us"].get<std::int64_t>(), stopped_at_us) << run.dump();
     ASSERT_TRUE(run["contention"].is_object()) << run.dump();
+    longest_wait = std::max(longest_wait, run["contention"]["waited_s"].get<double>());
   }
-  EXPECT_GT(runs.front()["contention"]["waited_s"].get<double>(), 10.0);
+  EXPECT_GT(longest_wait, 10.0); // the first round waited for the busy processes
   EXPECT_EQ(experiment_json(repo, gain)["verdict"], "KEEP");
 
   const CliResult quiet = repo.zkbench("exp run " + comment);
@@ -152,7 +155,9 @@ TEST(MeasureContentionE2e, busy_processes_throughout_mark_runs_contended_and_the
   ScopedEnv env;
   env.set("ZKBENCH_CONTENTION_GATE", "on");
   WorkflowRepo repo(3, "0");
-  make_cpu_bound(repo, std::string("  max_foreign_cores: 0.3\n  settle_seconds: 2\n  max_wait_seconds: 10\n"
+  // A limit of 0.1 cores: beside a dozen compilers the busy processes get only a few tenths of a core,
+  // and a run they took that much from is contended.
+  make_cpu_bound(repo, std::string("  max_foreign_cores: 0.1\n  settle_seconds: 2\n  max_wait_seconds: 10\n"
                                    "  max_redone_rounds: 1\n  ignore: ") +
                            k_neighbours + "\n");
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
