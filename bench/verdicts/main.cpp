@@ -1,6 +1,6 @@
 // bench_verdicts: is early stopping sound, and does it save runs? A simulation over a grid of true
 // effects and noise levels, run through the same A/B loop and decision code as `zkbench ab`
-// (verdict::run_ab), with a simulated runner behind measure::Executor.
+// (verdict::AbDecider in the run loop's order), with a simulated runner behind measure::Executor.
 //
 // Noise model per run: time = 1 s x (1 + effect, candidate only) x drift x lognormal(sigma) x outlier,
 // where sigma = sqrt(log(1 + cv^2)) (so the run-to-run CV is `cv`), outliers hit 2% of runs and slow
@@ -104,16 +104,21 @@ bool is_wrong(double effect, verdict::Verdict v) {
 verdict::AbOutcome simulate(double effect, double cv, std::uint64_t seed, const verdict::AbOptions& options,
                             const verdict::Policy& policy) {
   SimulatedExecutor executor(effect, cv, seed);
-  const verdict::Sampler sampler = [&](verdict::Side side, int) -> Result<double> {
-    measure::CommandSpec spec;
-    spec.text.assign(1, side == verdict::Side::baseline ? 'A' : 'B');
-    auto r = executor.execute(spec, measure::ExecutionOptions{});
-    if (!r) {
-      return tl::unexpected(r.error());
+  verdict::AbDecider decider("time", policy, options);
+  std::vector<double> baseline;
+  std::vector<double> candidate;
+  for (int pair = 0; pair < decider.max_pairs(); ++pair) {
+    // The run loop's order: A B, B A, A B, ...
+    for (const bool base : {pair % 2 == 0, pair % 2 != 0}) {
+      measure::CommandSpec spec;
+      spec.text.assign(1, base ? 'A' : 'B');
+      (base ? baseline : candidate).push_back(executor.execute(spec, measure::ExecutionOptions{})->wall_s);
     }
-    return r->wall_s;
-  };
-  return *verdict::run_ab(sampler, "time", policy, options);
+    if (decider.look(baseline, candidate)) {
+      break;
+    }
+  }
+  return decider.outcome(baseline, candidate);
 }
 
 double arg_value(int argc, char** argv, const std::string& name, double fallback) {

@@ -87,7 +87,8 @@ ordered_json input_json(const InputResult& in) {
                             {"baseline", summary_json(m.baseline)},
                             {"candidate", summary_json(m.candidate)},
                             {"change", optional_json(m.change)},
-                            {"ci95", {optional_json(m.ci_low), optional_json(m.ci_high)}},
+                            {"interval", {optional_json(m.ci_low), optional_json(m.ci_high)}},
+                            {"interval_method", m.interval},
                             {"welch_p", optional_json(m.welch_p)},
                             {"mann_whitney_p", optional_json(m.mann_whitney_p)},
                             {"verdict", verdict_json(m.verdict)}});
@@ -161,10 +162,13 @@ MetricResult read_metric(const nlohmann::json& j) {
   m.baseline = read_summary(member(j, "baseline"));
   m.candidate = read_summary(member(j, "candidate"));
   m.change = number_at(j, "change");
-  if (const nlohmann::json& ci = member(j, "ci95"); ci.is_array() && ci.size() == 2) {
+  // "ci95": the name before the deciding interval (issue 22); those records hold a 95% Fieller interval.
+  const bool older = !member(j, "interval").is_array();
+  if (const nlohmann::json& ci = member(j, older ? "ci95" : "interval"); ci.is_array() && ci.size() == 2) {
     m.ci_low = ci[0].is_number() ? std::optional<double>(ci[0].get<double>()) : std::nullopt;
     m.ci_high = ci[1].is_number() ? std::optional<double>(ci[1].get<double>()) : std::nullopt;
   }
+  m.interval = older ? std::string("95% Fieller") : text_at(j, "interval_method");
   m.welch_p = number_at(j, "welch_p");
   m.mann_whitney_p = number_at(j, "mann_whitney_p");
   m.verdict = parse_verdict(text_at(j, "verdict"));
