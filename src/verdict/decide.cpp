@@ -316,13 +316,14 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
   }
   if (!base_times.empty() && !cand_times.empty()) {
     // KILL on evidence, as exp run decides it: the candidate is clearly slower than timeout_multiplier x the
-    // baseline (the lower bound of an interval valid under repeated looks), and its median is past the slack;
+    // baseline (the lower bound of its rank interval at p_threshold), and its median is past the slack;
     // timing noise of a short command never kills.
     const double base_median = stats::median(base_times);
     const double limit = std::max(policy.timeout_multiplier * base_median, base_median + policy.timeout_min_slack_s);
     const double typical = stats::median(cand_times);
-    if (typical > limit &&
-        clearly_slower(base_times, cand_times, policy.timeout_multiplier, sequential_options(policy, 3, 20))) {
+    // One look at the runs there are: the whole error budget on it.
+    const int n = static_cast<int>(std::min(base_times.size(), cand_times.size()));
+    if (typical > limit && clearly_slower(base_times, cand_times, policy.timeout_multiplier, sequential_options(policy, n, n))) {
       result.decision = {Verdict::kill, true,
                          fmt::format("candidate median {:.4g} s is clearly past the timeout {:.3g} x baseline median = "
                                      "{:.4g} s",

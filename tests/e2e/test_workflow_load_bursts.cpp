@@ -62,8 +62,9 @@ nlohmann::json results(const WorkflowRepo& repo, const std::string& folder) {
 
 TEST(WorkflowLoadBurstsE2e, a_real_gain_is_keep_and_a_comment_is_never_keep_nor_a_regression) {
   WorkflowRepo repo(3, "0");
-  // prog.sh becomes CPU-bound: a shell loop of `work` iterations (about 0.15 s), then its usual output.
-  write_file(repo.dir() / "work", "60000\n");
+  // prog.sh becomes CPU-bound: a shell loop of `work` iterations (about 0.1 s on a quiet machine), then its
+  // usual output.
+  write_file(repo.dir() / "work", "30000\n");
   std::string prog = read_file(repo.dir() / "prog.sh");
   const std::string sleep_line = "sleep \"$(cat \"$here/delay\")\"\n";
   prog.replace(prog.find(sleep_line), sleep_line.size(),
@@ -72,7 +73,7 @@ TEST(WorkflowLoadBurstsE2e, a_real_gain_is_keep_and_a_comment_is_never_keep_nor_
   ASSERT_EQ(repo.git("commit -qam 'CPU-bound prog'"), 0);
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
 
-  const std::string gain = repo.experiment("Less work", "work", "48000\n"); // 20% fewer iterations
+  const std::string gain = repo.experiment("Less work", "work", "24000\n"); // 20% fewer iterations
   const std::string comment = repo.experiment("Comment only", "prog.sh", prog + "# a comment, nothing else\n");
   const LoadBursts bursts;
   const CliResult kept = repo.zkbench("exp run " + gain);

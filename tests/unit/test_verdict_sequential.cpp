@@ -82,21 +82,30 @@ TEST(VerdictSequential, spending_plan_sums_to_alpha_and_spends_nothing_where_ran
       }
       EXPECT_LE(total, o.alpha * (1 + 1e-12)); // the union bound: at most alpha over all looks
       EXPECT_GE(total, o.alpha * (1 - 1e-12)); // and all of it is spent
+      // The first claim look can reach its level: 1 / C(2n, n) (paired: 2^-n) is within it.
       const int first = first_claim(o);
       ASSERT_GT(first, o.min_runs);
-      // Before the first claim no rank interval could reach the level: 1 / C(2n, n) at n = first - 1 is above it.
-      const double reachable = pairing == verdict::Pairing::paired ? std::pow(0.5, first - 1) : [&] {
+      const double reachable = pairing == verdict::Pairing::paired ? std::pow(0.5, first) : [&] {
         double p = 1;
-        for (int i = 1; i < first; ++i) {
-          p *= static_cast<double>(i) / (first - 1 + i);
+        for (int i = 1; i <= first; ++i) {
+          p *= static_cast<double>(i) / (first + i);
         }
         return p;
       }();
-      EXPECT_GT(reachable, verdict::look_level(first, o));
+      EXPECT_LE(reachable, verdict::look_level(first, o));
     }
   }
-  // One input, unpaired: 1 / C(12, 6) = 0.00108 is within 0.025 / 14, 1 / C(10, 5) = 0.004 is not.
-  EXPECT_EQ(first_claim(verdict::sequential_options(k_generic, 3, 20)), 6);
+  // One input, unpaired: claim looks at 5, 8, 12, 18 pairs (each 1.5 times the last), 0.025 / 4 each, which
+  // 1 / C(10, 5) = 0.004 reaches (1 / C(8, 4) = 0.014 at 4 pairs would not); the final look has 0.025.
+  const auto one = verdict::sequential_options(k_generic, 3, 20);
+  EXPECT_EQ(first_claim(one), 5);
+  for (int n = 3; n <= 20; ++n) {
+    const bool claim = n == 5 || n == 8 || n == 12 || n == 18;
+    EXPECT_DOUBLE_EQ(verdict::look_level(n, one), n == 20 ? 0.025 : claim ? 0.025 / 4 : 0.0) << n;
+  }
+  // Four inputs: alpha 1.25%; from 5 pairs (4 claim looks, 0.156% each) 1 / C(10, 5) = 0.397% is out of
+  // reach, from 6 pairs (6, 9, 14: 0.208% each) 1 / C(12, 6) = 0.108% is not.
+  EXPECT_EQ(first_claim(verdict::sequential_options(k_generic, 3, 20, 4)), 6);
 }
 
 TEST(VerdictSequential, clear_improvement_stops_at_the_first_look_that_can_claim_with_keep) {
@@ -158,20 +167,42 @@ TEST(VerdictSequential, at_max_runs_decides_and_does_not_claim_unsupported_keep)
   EXPECT_NE(out.decision.verdict, Verdict::keep) << out.decision.reason;
 }
 
-TEST(VerdictSequential, very_noisy_without_effect_is_inconclusive_early) {
+TEST(VerdictSequential, very_noisy_without_effect_stops_early_without_keep) {
   const auto out = run_pairs(sampler(1.0, 1.0, 0.3), k_generic, sequential_options());
-  EXPECT_EQ(out.decision.verdict, Verdict::inconclusive) << out.decision.reason;
-  EXPECT_NE(out.decision.reason.find("too noisy"), std::string::npos) << out.decision.reason;
+  EXPECT_EQ(out.decision.verdict, Verdict::discard) << out.decision.reason;
+  EXPECT_FALSE(out.decision.regression);
+  EXPECT_NE(out.decision.reason.find("out of reach"), std::string::npos) << out.decision.reason;
+  EXPECT_NE(out.decision.reason.find("robust CV"), std::string::npos) << out.decision.reason;
   EXPECT_LT(out.baseline.size(), 20u);
 }
 
-TEST(VerdictSequential, keep_needs_the_spread_within_cv_limit) {
-  // A clear 40% gain, but each side scatters by about 30%: the interval alone would say KEEP.
-  auto noisy = k_generic;
-  const auto out = run_pairs(sampler(1.0, 0.6, 0.3), noisy, sequential_options());
-  EXPECT_NE(out.decision.verdict, Verdict::keep) << out.decision.reason;
-  noisy.cv_limit = 0.5; // the policy's key decides how much scatter a KEEP tolerates
-  EXPECT_EQ(run_pairs(sampler(1.0, 0.6, 0.3), noisy, sequential_options()).decision.verdict, Verdict::keep);
+TEST(VerdictSequential, a_possible_gain_too_noisy_to_settle_is_inconclusive) {
+  // 15% faster, but each side scatters by about 30%: not KEEP, and not a DISCARD of a possible gain.
+  const auto out = run_pairs(sampler(1.0, 0.85, 0.3), k_generic, sequential_options());
+  EXPECT_EQ(out.decision.verdict, Verdict::inconclusive) << out.decision.reason;
+  EXPECT_NE(out.decision.reason.find("too noisy"), std::string::npos) << out.decision.reason;
+}
+
+TEST(VerdictSequential, a_sample_scattered_beyond_cv_limit_needs_the_whole_interval_beyond_keep) {
+  // 10% faster, each side scattered by a robust CV of about 11%: at the claim look of 18 pairs the interval
+  // [-17.3%, -2.5%] lies below -2% but not below -5%. On a scatter beyond cv_limit that is no KEEP.
+  std::vector<double> b;
+  std::vector<double> c;
+  for (int i = 0; i < 18; ++i) {
+    b.push_back(jitter(i, 0.12));
+    c.push_back(0.9 * jitter(i + 3, 0.12));
+  }
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto noisy = verdict::sequential_look(b, c, k_generic, o);
+  ASSERT_LT(noisy.look.hi, -0.02);
+  ASSERT_GT(noisy.look.hi, -0.05);
+  EXPECT_NE(noisy.decision.verdict, Verdict::keep) << noisy.decision.reason;
+  auto tolerant = k_generic;
+  tolerant.cv_limit = 0.2; // the policy's key decides how much scatter a KEEP on the MAYBE bound tolerates
+  const auto kept = verdict::sequential_look(b, c, tolerant, o);
+  EXPECT_EQ(kept.decision.verdict, Verdict::keep) << kept.decision.reason;
+  // A scattered sample whose whole interval lies beyond the KEEP threshold is KEEP all the same.
+  EXPECT_EQ(run_pairs(sampler(1.0, 0.6, 0.3), k_generic, sequential_options()).decision.verdict, Verdict::keep);
 }
 
 TEST(VerdictSequential, a_burst_on_a_few_baseline_runs_makes_no_keep) {
