@@ -241,18 +241,15 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   if (futile || final) {
     look.stop = true;
-    if (flaky && (final || -look.change >= policy.maybe_threshold)) {
-      // Too noisy, and the estimate points to an improvement: say so rather than DISCARD a possible gain.
+    if (flaky) {
+      // Too noisy: the estimate of a scattered sample says little (a real 20% gain measured through bursts of
+      // load read -0.1% after 4 pairs in tests/e2e), so no DISCARD of what may be a gain.
       result.decision = {Verdict::inconclusive, false,
                          fmt::format("sequential: too noisy to establish KEEP within {} runs (robust CV {:.1f}% > "
                                      "{:.0f}%): {}",
                                      options.max_runs, worst_cv * 100, policy.cv_limit * 100, interval_text(look))};
     } else if (futile) {
-      result.decision = not_keep(look, policy,
-                                 fmt::format("puts KEEP out of reach within {} runs{}", options.max_runs,
-                                             flaky ? fmt::format(" (robust CV {:.1f}% > {:.0f}%)", worst_cv * 100,
-                                                                 policy.cv_limit * 100)
-                                                   : std::string()));
+      result.decision = not_keep(look, policy, fmt::format("puts KEEP out of reach within {} runs", options.max_runs));
     } else if (look.hi < 0.0 && -look.change >= policy.maybe_threshold) {
       result.decision = not_keep(look, policy, "does not establish KEEP");
     } else {

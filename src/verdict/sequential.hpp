@@ -13,10 +13,10 @@
 // alpha, so the overall error of a claim is at most alpha whatever the data do; Jennison & Turnbull,
 // "Group Sequential Methods with Applications to Clinical Trials", 2000, ch. 1–2 and 7). alpha is the
 // policy's p_threshold divided by the number of inputs judged jointly (combine_inputs). A share
-// final_share is kept for the look at max_runs; the rest is spread evenly over the interim looks from
-// the first whose rank interval can reach that level at all (rank intervals cannot reach small levels
-// at tiny samples: 1 / C(2n, n)), so no alpha is spent on looks that cannot use it. Looks before that
-// one can only stop for futility.
+// final_share is kept for the look at max_runs; the rest is spread evenly over the claim looks: the first
+// look whose rank interval can reach that level at all (rank intervals cannot reach small levels at tiny
+// samples: 1 / C(2n, n)), then each 1.5 times further (one input, defaults: 5, 8, 12, 18 pairs), so no
+// alpha is spent on looks that cannot use it. Looks in between can only stop for futility.
 //
 // It stops when
 //   - KEEP is settled: the interval lies below -maybe_threshold and the estimate is beyond -keep_threshold;
@@ -28,9 +28,10 @@
 //   - KEEP is out of reach (futility, from futility_min_runs on): the interval projected to max_runs
 //     (robust spread, normal approximation of the Hodges–Lehmann estimate), centred on the estimate moved
 //     futility_z standard errors in the candidate's favour, would still reach above the bound KEEP needs, or
-//     that moved estimate is not beyond -keep_threshold; the verdict is INCONCLUSIVE when a side's robust
-//     CV exceeds cv_limit (too noisy), else as when KEEP is ruled out. Futility only ever gives non-KEEP
-//     verdicts, so it adds no false KEEP;
+//     that moved estimate is not beyond -keep_threshold (a slowdown waits for the first claim look, so a
+//     regression is called one); the verdict is INCONCLUSIVE when a side's robust CV exceeds cv_limit (too
+//     noisy), else as when KEEP is ruled out. Futility only ever gives non-KEEP verdicts, so it adds no
+//     false KEEP;
 //   - at max_runs: KEEP if settled at the final level; MAYBE when the interval establishes an improvement
 //     of the MAYBE size; else INCONCLUSIVE (neither settled nor ruled out).
 // Never before min_runs. The deciding look's estimate and interval are the input's figures everywhere
