@@ -1,6 +1,7 @@
 #include "workflow_sim.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -8,9 +9,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "stats/descriptive.hpp"
 #include "store/store.hpp"
-#include "support/model_executor.hpp"
+#include "workflow/measure_inputs.hpp"
 
 namespace zkbench::bench {
 
@@ -23,10 +23,8 @@ struct SimInput {
   double weight;
 };
 constexpr SimInput k_inputs[] = {{"a", 60, 1}, {"b", 30, 2}, {"c", 120, 1}, {"d", 45, 3}};
-
-constexpr double k_outlier_probability = 0.02; // a run in fifty is disturbed ...
-constexpr double k_outlier_sigmas = 7.5;       // ... by this many standard deviations of the noise
-constexpr int k_sentinel_runs = 2;             // today's drift sentinel: runs of the first input
+constexpr const char* k_baseline_commit = "5151515151515151515151515151515151515151";
+constexpr std::int64_t k_trials_per_store = 100; // a fresh in-memory store after this many experiments
 
 void write(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path);
@@ -36,56 +34,81 @@ void write(const std::filesystem::path& path, const std::string& text) {
   }
 }
 
-// The model of one phase: the stored baseline ("measured earlier": no drift step) or the experiment.
-void configure(test::ModelExecutor& model, const Scenario& scenario, const TrialDraw& draw, bool experiment) {
-  for (const SimInput& input : k_inputs) {
-    model.input_seconds[input.name] = input.seconds;
-  }
-  model.candidate_factor = 1.0 + scenario.effect;
-  model.cv = scenario.cv;
-  model.cold_first = draw.cold_first;
-  model.drift_step = experiment ? scenario.drift_step : 0.0;
-  model.drift_after_s = 0;
-  model.drift_per_hour = draw.drift_per_hour;
-  model.outlier_probability = k_outlier_probability;
-  model.outlier_factor = 1.0 + k_outlier_sigmas * scenario.cv;
-}
-
-// One benchmark execution of `input` in `dir` through the model; the run as the loop would keep it.
-core::Run execute(test::ModelExecutor& model, const workflow::InputSpec& input, const std::filesystem::path& dir) {
-  measure::CommandSpec spec;
-  spec.text = "prog '" + input.path.string() + "'";
-  spec.working_dir = dir;
-  auto result = model.execute(spec, measure::ExecutionOptions{});
-  if (!result) {
-    throw std::runtime_error(result.error().message);
-  }
-  core::Run run;
-  run.wall_s = result->wall_s;
-  run.user_s = result->user_s;
-  run.exit_code = result->exit_code;
-  return run;
-}
-
 std::uint64_t phase_seed(const TrialDraw& draw, std::uint64_t phase) {
   return draw.seed * 6364136223846793005ULL + phase * 1442695040888963407ULL;
 }
 
+// Pearson's correlation of the two sides' log times within a round, from the model's log of one input's
+// benchmark runs in execution order: rounds are consecutive pairs after the warmup rounds. NaN when fewer
+// than 4 complete rounds.
+double round_correlation(const std::vector<test::ModelCall>& calls, const std::string& input, int warmup) {
+  std::vector<const test::ModelCall*> runs;
+  for (const test::ModelCall& c : calls) {
+    if (c.kind == "bench" && c.input == input) {
+      runs.push_back(&c);
+    }
+  }
+  std::vector<double> a;
+  std::vector<double> b;
+  for (std::size_t i = 2 * static_cast<std::size_t>(warmup); i + 1 < runs.size(); i += 2) {
+    const test::ModelCall* x = runs[i];
+    const test::ModelCall* y = runs[i + 1];
+    if (x->side == y->side) {
+      return std::nan(""); // not an interleaved pair (stored mode)
+    }
+    a.push_back(std::log(x->side == test::ModelSide::baseline ? x->seconds : y->seconds));
+    b.push_back(std::log(x->side == test::ModelSide::baseline ? y->seconds : x->seconds));
+  }
+  const std::size_t n = a.size();
+  if (n < 4) {
+    return std::nan("");
+  }
+  double ma = 0;
+  double mb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ma += a[i] / static_cast<double>(n);
+    mb += b[i] / static_cast<double>(n);
+  }
+  double sab = 0;
+  double saa = 0;
+  double sbb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) * (a[i] - ma);
+    sbb += (b[i] - mb) * (b[i] - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : std::nan("");
+}
+
 } // namespace
 
-const char* to_string(Design design) {
-  switch (design) {
-  case Design::interleaved:
-    return "interleaved";
-  case Design::stored:
-    return "stored";
-  case Design::today:
-    return "today";
+const char* to_string(Load load) {
+  switch (load) {
+  case Load::quiet:
+    return "quiet";
+  case Load::bursts:
+    return "bursts";
+  case Load::contention:
+    return "contention";
+  case Load::cold:
+    return "cold";
   }
   return "?";
 }
 
-SimProject::SimProject(int warmup) {
+const char* to_string(test::ModelNoise noise) {
+  switch (noise) {
+  case test::ModelNoise::normal:
+    return "normal";
+  case test::ModelNoise::student_t3:
+    return "t3";
+  case test::ModelNoise::lognormal_mix:
+    return "lnmix";
+  }
+  return "?";
+}
+
+SimProject::SimProject(const ProjectKind& kind) {
   std::string pattern = (std::filesystem::temp_directory_path() / "zkbench-sim-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("cannot create a temporary folder");
@@ -98,15 +121,14 @@ SimProject::SimProject(int warmup) {
     inputs += fmt::format("  - name: {}\n    path: ../{}.txt\n    weight: {}\n", input.name, input.name, input.weight);
   }
   write(m_dir / "benchmarks" / "inputs.yaml", inputs);
+  // zkvm: the preset's steps metric (the model prints "steps: N" on every run).
+  const std::string metrics = kind.policy == "zkvm" ? "  metrics:\n    steps: 'steps: ([0-9,]+)'\n" : "";
   write(m_dir / "zkbench.yaml", fmt::format("benchmark:\n  build: \"build it\"\n  command: \"prog {{input}}\"\n"
-                                            "  runs: 10\n  warmup: {}\n  cooldown_seconds: 0\n"
-                                            "correctness:\n  command: \"prog {{input}}\"\npolicy: generic\n",
-                                            warmup));
+                                            "  runs: 10\n  warmup: {}\n  cooldown_seconds: 0\n{}"
+                                            "correctness:\n  command: \"prog {{input}}\"\npolicy: {}\n",
+                                            kind.warmup, metrics, kind.policy));
   if (std::system(("git init -q '" + m_dir.string() + "' >/dev/null 2>&1").c_str()) != 0) {
     throw std::runtime_error("git init failed in " + m_dir.string());
-  }
-  for (const char* tree : {"baseline-sim", "001-sim"}) {
-    std::filesystem::create_directories(m_dir / ".zkbench" / "worktrees" / tree);
   }
   auto ws = workflow::open_workspace(m_dir / "zkbench.yaml");
   if (!ws) {
@@ -121,7 +143,24 @@ SimProject::SimProject(int warmup) {
     throw std::runtime_error(policy.error().message);
   }
   m_policy = *policy;
-  reset_store();
+  // The baseline's build, stamped as built (evaluate_checkout builds it once per baseline), and the
+  // candidate's worktree.
+  const std::filesystem::path base_tree = m_ws->worktree_dir(std::string("baseline-") + std::string(k_baseline_commit, 12));
+  std::filesystem::create_directories(base_tree);
+  write(base_tree / ".zkbench-built", std::string(k_baseline_commit) + "\n");
+  m_candidate_dir = m_ws->worktree_dir("001-sim");
+  m_all_inputs = m_ws->project.inputs.inputs;
+  std::filesystem::create_directories(m_candidate_dir);
+  // The baseline record: each input's correctness hash as the model's correctness command gives it.
+  m_ws->executor = std::make_unique<test::ModelExecutor>();
+  m_baseline.commit = k_baseline_commit;
+  for (const workflow::InputSpec& input : m_ws->project.inputs.inputs) {
+    auto hash = workflow::correctness_hash(*m_ws, input, m_ws->root());
+    if (!hash) {
+      throw std::runtime_error(hash.error().message);
+    }
+    m_baseline.inputs.push_back({input.name, hash->hash, 0});
+  }
 }
 
 SimProject::~SimProject() {
@@ -130,177 +169,109 @@ SimProject::~SimProject() {
   std::filesystem::remove_all(m_dir, ec);
 }
 
-void SimProject::reset_store() {
-  m_ws->store.reset();
-  auto store = store::open_store(":memory:");
-  if (!store) {
-    throw std::runtime_error(store.error().message);
-  }
-  m_ws->store = std::move(*store);
-}
-
 int SimProject::config_runs() const {
   return m_ws->project.config.benchmark.runs;
 }
 
-int SimProject::config_warmup() const {
-  return m_ws->project.config.benchmark.warmup;
+void SimProject::configure(test::ModelExecutor& model, const Scenario& scenario, const TrialDraw& draw,
+                           bool experiment) const {
+  for (const SimInput& input : k_inputs) {
+    model.input_seconds[input.name] = input.seconds;
+  }
+  model.candidate_factor = 1.0 + scenario.effect;
+  model.cv = scenario.cv;
+  model.noise = scenario.noise;
+  model.cold_first = draw.cold_first;
+  model.cold_first_side_only = true;
+  model.drift_step = experiment ? scenario.drift_step : 0.0;
+  model.drift_after_s = 0;
+  model.drift_per_hour = draw.drift_per_hour;
+  model.load = draw.load;
 }
 
-std::vector<core::Benchmark> SimProject::stored_baseline(const Scenario& scenario, const TrialDraw& draw) {
+std::map<std::string, core::Benchmark> SimProject::stored_baseline(const Scenario& scenario, const TrialDraw& draw) {
   test::ModelExecutor model(phase_seed(draw, 1));
   configure(model, scenario, draw, false);
-  std::vector<core::Benchmark> stored;
+  std::map<std::string, core::Benchmark> stored;
+  const int warmup = m_ws->project.config.benchmark.warmup;
   for (const workflow::InputSpec& input : m_ws->project.inputs.inputs) {
     core::Benchmark bench;
     bench.command = input.name;
-    for (int i = 0; i < config_warmup(); ++i) {
-      execute(model, input, m_ws->root());
+    measure::CommandSpec spec;
+    spec.text = "prog '" + input.path.string() + "'";
+    spec.working_dir = m_ws->root();
+    for (int i = 0; i < warmup + config_runs(); ++i) {
+      auto result = model.execute(spec, measure::ExecutionOptions{});
+      if (!result) {
+        throw std::runtime_error(result.error().message);
+      }
+      if (i >= warmup) {
+        core::Run run;
+        run.wall_s = result->wall_s;
+        run.user_s = result->user_s;
+        run.exit_code = result->exit_code;
+        run.index = i - warmup;
+        bench.runs.push_back(run);
+      }
     }
-    for (int i = 0; i < config_runs(); ++i) {
-      bench.runs.push_back(execute(model, input, m_ws->root()));
-      bench.runs.back().index = i;
-    }
-    stored.push_back(std::move(bench));
+    stored[input.name] = std::move(bench);
   }
   return stored;
 }
 
-TrialOutcome SimProject::run(Design design, const DesignSettings& settings, const Scenario& scenario,
-                             const TrialDraw& draw, const std::vector<core::Benchmark>& stored) {
-  switch (design) {
-  case Design::interleaved:
-    return run_workflow(workflow::BaselineMode::interleaved, settings, scenario, draw, stored);
-  case Design::stored:
-    return run_workflow(workflow::BaselineMode::stored, settings, scenario, draw, stored);
-  case Design::today:
-    return run_today(scenario, draw, stored);
+TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bool stored_mode, int runs) {
+  if (m_next_owner % k_trials_per_store == 1) {
+    m_ws->store.reset();
+    auto store = store::open_store(":memory:");
+    if (!store) {
+      throw std::runtime_error(store.error().message);
+    }
+    m_ws->store = std::move(*store);
   }
-  return {};
-}
+  const std::map<std::string, core::Benchmark> stored_all = stored_baseline(scenario, draw);
+  // The trial's inputs: the first `draw.inputs` of the project's (a baseline of those inputs only).
+  m_ws->project.inputs.inputs.resize(static_cast<std::size_t>(draw.inputs));
+  std::map<std::string, core::Benchmark> stored;
+  store::BaselineRecord baseline = m_baseline;
+  baseline.inputs.resize(static_cast<std::size_t>(draw.inputs));
+  for (const store::BaselineInput& input : baseline.inputs) {
+    stored[input.input] = stored_all.at(input.input);
+  }
 
-// As evaluate_checkout (src/workflow/experiment.cpp): each input judged in turn, a KILL or REJECT ends the
-// experiment, else the inputs are combined by weight.
-TrialOutcome SimProject::run_workflow(workflow::BaselineMode mode, const DesignSettings& settings,
-                                      const Scenario& scenario, const TrialDraw& draw,
-                                      const std::vector<core::Benchmark>& stored) {
   auto owned = std::make_unique<test::ModelExecutor>(phase_seed(draw, 2));
   test::ModelExecutor& model = *owned;
   configure(model, scenario, draw, true);
   m_ws->executor = std::move(owned);
 
-  workflow::InputJudgeOptions judge;
-  judge.owner = "experiment";
-  judge.owner_id = m_next_owner++; // sessions of one experiment only: nothing to resume
-  judge.label = "bench_verdicts";
-  judge.session_kind = "experiment";
-  judge.strategy = settings.strategy;
-  judge.mode = mode;
-  const int runs = settings.runs > 0 ? settings.runs : config_runs();
-  judge.runs = settings.strategy == workflow::Strategy::sequential && settings.runs <= 0
-                   ? std::max(runs, m_policy.flaky_runs)
-                   : runs;
-  judge.min_runs = settings.min_runs;
-  judge.warmup = settings.warmup >= 0 ? settings.warmup : config_warmup();
-  judge.drift_runs = settings.drift_runs;
-  judge.baseline_dir = m_ws->worktree_dir("baseline-sim");
-  judge.candidate_dir = m_ws->worktree_dir("001-sim");
+  workflow::EvaluationRequest request;
+  request.label = "bench/001-sim";
+  request.log_name = "001-sim";
+  request.owner = "experiment";
+  request.owner_id = m_next_owner++;
+  request.command = "bench_verdicts";
+  workflow::RunExperimentOptions options;
+  options.baseline_mode = stored_mode ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
+  if (runs > 0) {
+    options.runs = runs;
+  }
+  auto ev = workflow::evaluate_checkout(*m_ws, m_candidate_dir, baseline, stored, m_policy, request, options);
+  m_ws->project.inputs.inputs = m_all_inputs; // every input back for the next trial
+  if (!ev) {
+    throw std::runtime_error(ev.error().message);
+  }
 
-  std::vector<verdict::CommandComparison> comparisons;
   TrialOutcome out;
-  bool ended = false;
-  for (int i = 0; i < draw.inputs; ++i) {
-    const workflow::InputSpec& input = m_ws->project.inputs.inputs.at(static_cast<std::size_t>(i));
-    auto judged = workflow::judge_input(*m_ws, input, stored.at(static_cast<std::size_t>(i)), m_policy, judge);
-    if (!judged) {
-      throw std::runtime_error(judged.error().message);
+  out.outcome = ev->verdict;
+  out.reason = ev->reason;
+  out.regression = ev->verdict == core::Outcome::kill || ev->decision.regression;
+  for (const verdict::CommandComparison& c : ev->comparisons) {
+    out.regression = out.regression || c.decision.regression;
+    out.reason += fmt::format(" [{} {} {}]", c.command, verdict::to_string(c.decision.verdict),
+                              std::isnan(c.change) ? std::string("n/a") : verdict::percent(c.change));
+    const double r = round_correlation(model.calls, c.command, scenario.warmup);
+    if (!std::isnan(r)) {
+      out.round_correlations.push_back(r);
     }
-    if (judged->interrupted) {
-      throw std::runtime_error("input '" + input.name + "': interrupted");
-    }
-    if (judged->baseline_broken) { // FAILED, no verdict (evaluate_checkout stops there too)
-      out.failed = true;
-      out.reason = judged->failure;
-      ended = true;
-      break;
-    }
-    comparisons.push_back(std::move(judged->comparison));
-    const verdict::Decision& d = comparisons.back().decision;
-    if (d.verdict == verdict::Verdict::kill || d.verdict == verdict::Verdict::reject) {
-      out.verdict = d.verdict;
-      out.regression = d.regression;
-      out.hung = d.verdict == verdict::Verdict::kill && !judged->failure.empty(); // a timed-out run, not the evidence
-      out.reason = comparisons.back().command + ": " + d.reason;
-      ended = true;
-      break;
-    }
-  }
-  if (!ended) {
-    const verdict::Decision d = verdict::combine_inputs(comparisons, m_policy);
-    out.verdict = d.verdict;
-    out.regression = d.regression;
-    out.reason = d.reason;
-  }
-  for (const verdict::CommandComparison& c : comparisons) {
-    const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
-    out.reason += fmt::format(" [{} {} {} n={}]", c.command, verdict::to_string(c.decision.verdict),
-                              verdict::percent(c.change), time != nullptr ? time->candidate.n : 0);
-  }
-  out.runs = model.count("bench");
-  return out;
-}
-
-// Today's design: the drift sentinel (two runs of the first input, whose result never stopped a verdict),
-// then warmups + zkbench.yaml's runs of the candidate per input, compared with the stored runs.
-TrialOutcome SimProject::run_today(const Scenario& scenario, const TrialDraw& draw,
-                                   const std::vector<core::Benchmark>& stored) {
-  test::ModelExecutor model(phase_seed(draw, 2));
-  configure(model, scenario, draw, true);
-  const auto& inputs = m_ws->project.inputs.inputs;
-  for (int i = 0; i < k_sentinel_runs; ++i) {
-    execute(model, inputs.front(), m_ws->root());
-  }
-  const std::filesystem::path candidate_dir = m_ws->worktree_dir("001-sim");
-  std::vector<verdict::CommandComparison> comparisons;
-  TrialOutcome out;
-  bool ended = false;
-  for (int i = 0; i < draw.inputs; ++i) {
-    const workflow::InputSpec& input = inputs.at(static_cast<std::size_t>(i));
-    const core::Benchmark& base = stored.at(static_cast<std::size_t>(i));
-    // Its per-run timeout, warmups included: timeout_multiplier x the stored median, at least median + slack.
-    const double median = stats::median(base.wall_times());
-    const double guard = std::max(m_policy.timeout_multiplier * median, median + m_policy.timeout_min_slack_s);
-    core::Benchmark cand;
-    cand.command = input.name;
-    for (int w = 0; w < config_warmup(); ++w) {
-      out.guard_kill = execute(model, input, candidate_dir).wall_s > guard || out.guard_kill;
-    }
-    for (int r = 0; r < config_runs(); ++r) {
-      cand.runs.push_back(execute(model, input, candidate_dir));
-      cand.runs.back().index = r;
-      out.guard_kill = cand.runs.back().wall_s > guard || out.guard_kill;
-    }
-    verdict::CommandComparison c = verdict::compare_benchmarks(base, cand, m_policy);
-    c.command = input.name;
-    c.weight = input.weight;
-    if (const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time")) {
-      c.change = time->change;
-    }
-    comparisons.push_back(std::move(c));
-    const verdict::Decision& d = comparisons.back().decision;
-    if (d.verdict == verdict::Verdict::kill || d.verdict == verdict::Verdict::reject) {
-      out.verdict = d.verdict;
-      out.regression = d.regression;
-      out.reason = comparisons.back().command + ": " + d.reason;
-      ended = true;
-      break;
-    }
-  }
-  if (!ended) {
-    const verdict::Decision d = verdict::combine_inputs(comparisons, m_policy);
-    out.verdict = d.verdict;
-    out.regression = d.regression;
-    out.reason = d.reason;
   }
   out.runs = model.count("bench");
   return out;

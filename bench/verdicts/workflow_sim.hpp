@@ -1,98 +1,107 @@
 #pragma once
-// The workflow path of bench_verdicts: one simulated experiment at a time, run through the workflow's own
-// code (workflow::judge_input per input, verdict::combine_inputs across them, as evaluate_checkout does)
+// One simulated experiment at a time, run through `exp run`'s own code: workflow::evaluate_checkout (the
+// build, the correctness check, workflow::judge_input per input, verdict::combine_inputs across them)
 // behind the model executor of tests/support/model_executor.hpp, in a real (temporary) project with an
-// in-memory SQLite store. "Today's design" (before issue 11) is emulated beside it: 10 candidate runs per
-// input against the stored baseline, decided by verdict::compare_benchmarks (its KILL: candidate median
-// > timeout_multiplier x the stored median).
+// in-memory SQLite store. The simulation decides nothing itself: it reads the outcome evaluate_checkout
+// returns.
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "verdict/decide.hpp"
-#include "verdict/policy.hpp"
-#include "workflow/input_verdict.hpp"
+#include "core/run.hpp"
 #include "project/workspace.hpp"
+#include "store/workflow_records.hpp"
+#include "support/model_executor.hpp"
+#include "verdict/policy.hpp"
+#include "workflow/experiment.hpp"
 
 namespace zkbench::bench {
 
+/// What the machine does to the runs of a cell (every one has the cell's base noise `cv` on top).
+enum class Load {
+  quiet,      // nothing else
+  bursts,     // load bursts of 1-10 runs (across round boundaries) and anti-correlated hits within a round
+  contention, // contention episodes: a stretch of 5-20 runs slowed 20-100%
+  cold,       // warmup 0 and a cold first run (1-3x) on the side that runs first
+};
+
+const char* to_string(Load load);
+const char* to_string(test::ModelNoise noise);
+
+/// The project a cell is run in: its zkbench.yaml's policy preset and warmup. "zkvm" measures a steps
+/// metric (equal on both sides: a prover-side change, where only time can show the gain), "generic" none.
+struct ProjectKind {
+  std::string policy = "generic";
+  int warmup = 1;
+  bool operator<(const ProjectKind& o) const { return policy != o.policy ? policy < o.policy : warmup < o.warmup; }
+};
+
 /// One cell of the grid: what every trial of it shares.
 struct Scenario {
+  std::string policy = "generic";
+  test::ModelNoise noise = test::ModelNoise::normal;
+  Load load = Load::quiet;
+  double cv = 0.01;      // base run-to-run noise
   double effect = 0;     // true change of the candidate: -0.10 = 10% faster
-  double cv = 0.01;      // run-to-run noise
+  int warmup = 1;        // zkbench.yaml's benchmark.warmup (cold cells: 0)
   double drift_step = 0; // the machine slower by this between the stored baseline and the experiment
+
+  ProjectKind project() const { return {policy, warmup}; }
 };
 
 /// What varies from trial to trial within a cell (stratified, so every cell sees the same mix).
 struct TrialDraw {
-  int inputs = 1;             // the first N of the project's four inputs (weights 1, 2, 1, 3)
-  double cold_first = 1.0;    // the first run of each side and input takes x this
-  double drift_per_hour = 0;  // slow drift within the baseline and within the experiment
+  int inputs = 1;            // the first N of the project's four inputs (weights 1, 2, 1, 3)
+  double cold_first = 1.0;   // cold cells: the first run of each input, whichever side, takes x this
+  double drift_per_hour = 0; // slow drift within the baseline and within the experiment
+  test::ModelLoad load;      // this trial's load (its intensity drawn within the cell's kind)
   std::uint64_t seed = 1;
 };
 
-/// How one simulated experiment ended.
+/// How one simulated experiment ended, as evaluate_checkout returned it.
 struct TrialOutcome {
-  verdict::Verdict verdict = verdict::Verdict::inconclusive;
-  bool regression = false;  // the decision's regression flag (exit 4 for compare/ab)
+  core::Outcome outcome = core::Outcome::none;
+  bool regression = false;  // a regression claimed: KILL, the decision's flag, or any input's
   std::size_t runs = 0;     // benchmark executions, both sides, every input, warmups and drift tests included
-  bool guard_kill = false;  // today's design only: a single run (warmups too) past its per-run timeout
-  bool failed = false;      // FAILED: the baseline's build broke (a run of it past the hang guard)
-  bool hung = false;        // KILL at the hang guard (a candidate run stopped there), not on evidence
-  std::string reason;       // the decision's reason (--wf-explain prints the wrong ones)
+  std::string reason;
+  /// Per input with at least 4 measured rounds: the correlation of the two sides' log times within a round.
+  std::vector<double> round_correlations;
 };
 
-enum class Design {
-  interleaved, // the new default: judge_input, BaselineMode::interleaved
-  stored,      // judge_input, BaselineMode::stored (drift test first)
-  today,       // the emulated old design
-};
-
-const char* to_string(Design design);
-
-/// The workflow settings a design is run with (the defaults are evaluate_checkout's).
-struct DesignSettings {
-  workflow::Strategy strategy = workflow::Strategy::sequential;
-  int runs = 0;      // 0: as evaluate_checkout (fixed: zkbench.yaml's runs; sequential: at least flaky_runs)
-  int min_runs = workflow::InputJudgeOptions{}.min_runs; // exp run's default
-  int warmup = -1;   // -1: zkbench.yaml's
-  int drift_runs = workflow::InputJudgeOptions{}.drift_runs;
-};
-
-/// A temporary zkbench project (git repository, zkbench.yaml, four inputs) opened as a Workspace whose
-/// store is in memory and whose executor is replaced by a model for each experiment.
+/// A temporary zkbench project (git repository, zkbench.yaml, four inputs, a stored baseline record, the
+/// baseline's build stamped as built) opened as a Workspace whose store is in memory and whose executor is
+/// replaced by a model for each experiment. One per thread: nothing is shared.
 class SimProject {
 public:
-  /// `warmup`: zkbench.yaml's benchmark.warmup. Throws std::runtime_error when the project cannot be opened.
-  explicit SimProject(int warmup);
+  /// Throws std::runtime_error when the project cannot be made or opened.
+  explicit SimProject(const ProjectKind& kind);
   ~SimProject();
   SimProject(const SimProject&) = delete;
   SimProject& operator=(const SimProject&) = delete;
 
-  /// A fresh in-memory store (memory stays bounded over a long simulation).
-  void reset_store();
-  /// Runs one experiment with `design` on the stored baseline `stored` (one benchmark per input, in order).
-  TrialOutcome run(Design design, const DesignSettings& settings, const Scenario& scenario, const TrialDraw& draw,
-                   const std::vector<core::Benchmark>& stored);
-  /// The stored baseline, "measured earlier": warmups + zkbench.yaml's runs of each input in the project
-  /// root, through the same model without the drift step.
-  std::vector<core::Benchmark> stored_baseline(const Scenario& scenario, const TrialDraw& draw);
+  /// Runs one experiment of `scenario` (`runs`: exp run --runs, 0 for zkbench.yaml's; `stored`: --baseline
+  /// stored). A fresh in-memory store each time.
+  TrialOutcome run(const Scenario& scenario, const TrialDraw& draw, bool stored_mode, int runs);
 
   const verdict::Policy& policy() const { return m_policy; }
   int config_runs() const;
-  int config_warmup() const;
 
 private:
-  TrialOutcome run_workflow(workflow::BaselineMode mode, const DesignSettings& settings, const Scenario& scenario,
-                            const TrialDraw& draw, const std::vector<core::Benchmark>& stored);
-  TrialOutcome run_today(const Scenario& scenario, const TrialDraw& draw, const std::vector<core::Benchmark>& stored);
+  /// The stored baseline, "measured earlier": warmups + zkbench.yaml's runs of each input in the project
+  /// root, through the same model without the drift step.
+  std::map<std::string, core::Benchmark> stored_baseline(const Scenario& scenario, const TrialDraw& draw);
+  void configure(test::ModelExecutor& model, const Scenario& scenario, const TrialDraw& draw, bool experiment) const;
 
   std::filesystem::path m_dir;
   std::unique_ptr<workflow::Workspace> m_ws;
   verdict::Policy m_policy;
+  store::BaselineRecord m_baseline;
+  std::filesystem::path m_candidate_dir;
+  std::vector<workflow::InputSpec> m_all_inputs;
   std::int64_t m_next_owner = 1;
 };
 

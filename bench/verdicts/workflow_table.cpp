@@ -1,11 +1,17 @@
 #include "workflow_table.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <random>
+#include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -13,258 +19,363 @@ namespace zkbench::bench {
 
 namespace {
 
-// What the true effect deserves (issue 11's targets, generic policy: KEEP > 5%, MAYBE 2–5%, KILL 1.10x).
+constexpr double k_z = 1.959963984540054; // two-sided 95%
+constexpr double k_max_false_keep = 0.05;
+constexpr double k_max_false_kill = 0.01;
+constexpr double k_max_false_regression = 0.05;
+constexpr double k_max_missed_keep = 0.10;
+constexpr double k_max_runs = 33.4; // issue 11's rule on its grid, 1-4 inputs (bench/verdicts/results.txt of 1f209e9)
+constexpr double k_keep_deserved = 0.10;
+constexpr double k_missed_max_cv = 0.05;
+
+// What the true effect deserves under `p`.
 bool keep_is_false(const verdict::Policy& p, double effect) { return -effect <= p.maybe_threshold + 1e-12; }
 bool kill_is_false(const verdict::Policy& p, double effect) { return 1.0 + effect < p.timeout_multiplier - 1e-12; }
 bool regression_is_false(double effect) { return effect <= 1e-12; }
-bool keep_deserved(double effect) { return -effect >= 0.10 - 1e-12; }
-
-// A verdict the targets count against: false KEEP, false KILL, missed KEEP (cv <= 5%), FAILED.
-bool is_wrong(const verdict::Policy& p, double effect, double cv, const TrialOutcome& o) {
-  return o.failed || (o.verdict == verdict::Verdict::keep && keep_is_false(p, effect)) ||
-         (o.verdict == verdict::Verdict::kill && kill_is_false(p, effect)) ||
-         (keep_deserved(effect) && cv <= 0.05 + 1e-12 && o.verdict != verdict::Verdict::keep &&
-          o.verdict != verdict::Verdict::inconclusive);
-}
+bool keep_deserved(const Scenario& s) { return -s.effect >= k_keep_deserved - 1e-12 && s.cv <= k_missed_max_cv + 1e-12; }
 
 struct Tally {
   int n = 0;
   double runs = 0;
   int keep = 0;
+  int maybe = 0;
+  int discard = 0;
   int kill = 0;
-  int regression = 0;
-  int missed = 0; // neither KEEP nor INCONCLUSIVE
   int inconclusive = 0;
-  int guard_kill = 0;
   int failed = 0;
-  int hung = 0;
+  int regression = 0;
 
   void add(const TrialOutcome& o) {
     ++n;
-    failed += o.failed ? 1 : 0;
-    if (o.failed) {
-      runs += static_cast<double>(o.runs);
-      return;
-    }
     runs += static_cast<double>(o.runs);
-    keep += o.verdict == verdict::Verdict::keep ? 1 : 0;
-    kill += o.verdict == verdict::Verdict::kill ? 1 : 0;
-    hung += o.hung ? 1 : 0;
+    keep += o.outcome == core::Outcome::keep ? 1 : 0;
+    maybe += o.outcome == core::Outcome::maybe ? 1 : 0;
+    discard += o.outcome == core::Outcome::discard ? 1 : 0;
+    kill += o.outcome == core::Outcome::kill ? 1 : 0;
+    inconclusive += o.outcome == core::Outcome::inconclusive ? 1 : 0;
+    failed += o.outcome == core::Outcome::failed ? 1 : 0;
     regression += o.regression ? 1 : 0;
-    inconclusive += o.verdict == verdict::Verdict::inconclusive ? 1 : 0;
-    missed += o.verdict != verdict::Verdict::keep && o.verdict != verdict::Verdict::inconclusive ? 1 : 0;
-    guard_kill += o.guard_kill || o.verdict == verdict::Verdict::kill ? 1 : 0;
   }
-  double rate(int count) const { return n > 0 ? 100.0 * count / n : 0.0; }
+  double pct(int k) const { return n > 0 ? 100.0 * k / n : 0.0; }
 };
 
-// The worst cell of a figure, for the summary.
-struct Worst {
-  double rate = 0;
-  std::string cell = "-";
-  void see(double r, const std::string& where) {
-    if (cell == "-" || r > rate) {
-      rate = r;
-      cell = where;
+// One rate of a cell against its target: "0.4/1.1" (observed / Wilson upper, percent), '*' when missed.
+struct Check {
+  bool applies = false;
+  int count = 0;
+  double limit = 0;
+  bool passed(int n) const { return !applies || wilson_upper(count, n) <= limit + 1e-12; }
+  std::string text(int n) const {
+    if (!applies) {
+      return "-";
     }
+    return fmt::format("{:.1f}/{:.1f}{}", 100.0 * count / n, 100.0 * wilson_upper(count, n), passed(n) ? "" : "*");
   }
 };
 
-struct DesignSummary {
-  Tally all;
-  Worst false_keep, false_kill, false_regression, missed_keep, inconclusive, guard_kill, failed, evidence_kill;
-  double runs_by_inputs[5] = {0, 0, 0, 0, 0};
-  int trials_by_inputs[5] = {0, 0, 0, 0, 0};
-};
-
-std::string rate_or_dash(bool applies, const Tally& t, int count) {
-  return applies ? fmt::format("{:.1f}", t.rate(count)) : std::string("-");
+std::string cell_name(const Scenario& s) {
+  return fmt::format("{} {} {} cv {:.1f}% {:+.0f}%{}", s.policy, to_string(s.noise), to_string(s.load), s.cv * 100,
+                     s.effect * 100, s.drift_step != 0 ? fmt::format(" drift {:+.0f}%", s.drift_step * 100) : "");
 }
 
-TrialDraw draw_trial(const WorkflowSimOptions& options, std::size_t cell, int trial) {
-  static constexpr double k_cold[] = {1.0, 2.0, 3.0};
+// The trial's draw: inputs cycle 1-4; the load's intensity, the cold factor and the slow drift are drawn
+// from the trial's seed, so every design and every rule sees the same trials (common random numbers).
+TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::size_t cell, int trial) {
   TrialDraw d;
   d.inputs = 1 + trial % 4;
-  d.cold_first = k_cold[(trial / 4) % 3];
   d.seed = options.seed * 1'000'003ULL + cell * 7919ULL + static_cast<std::uint64_t>(trial) * 104729ULL;
-  std::mt19937_64 rng(d.seed);
-  d.drift_per_hour = std::uniform_real_distribution<double>(-options.drift_per_hour, options.drift_per_hour)(rng);
+  std::mt19937_64 rng(d.seed ^ 0x5bd1e995ULL);
+  const auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  d.drift_per_hour = uniform(-0.02, 0.02);
+  switch (s.load) {
+  case Load::quiet:
+    break;
+  case Load::bursts:
+    // Bursts of 1-10 runs over the run sequence (a round's two runs, or one side across a round boundary),
+    // and hits of one run of a round: within-round correlations as measured under load (-0.81 .. +0.59,
+    // median about -0.2; the table prints the simulated ones).
+    d.load.burst_start = uniform(0.01, 0.05);
+    d.load.burst_max_runs = 10;
+    d.load.burst_min = 0.1;
+    d.load.burst_max = 0.5;
+    d.load.exclusive = uniform(0.3, 0.9);
+    d.load.exclusive_min = 0.1;
+    d.load.exclusive_max = 0.5;
+    break;
+  case Load::contention:
+    d.load.episode_start = uniform(0.01, 0.05);
+    d.load.episode_min_runs = 5;
+    d.load.episode_max_runs = 20;
+    d.load.episode_min = 0.2;
+    d.load.episode_max = 1.0;
+    break;
+  case Load::cold:
+    d.cold_first = uniform(1.0, 3.0);
+    break;
+  }
   return d;
 }
 
-std::string settings_text(const DesignSettings& s, const SimProject& project) {
-  const bool seq = s.strategy == workflow::Strategy::sequential;
-  const int runs = s.runs > 0 ? s.runs : seq ? std::max(project.config_runs(), project.policy().flaky_runs)
-                                             : project.config_runs();
-  return fmt::format("{}, {} {} runs per side{}, warmup {} per side, drift test (stored only) {} runs",
-                     seq ? "sequential" : "fixed", seq ? "at most" : "", runs,
-                     seq ? fmt::format(" (at least {})", s.min_runs) : std::string(),
-                     s.warmup >= 0 ? s.warmup : project.config_warmup(), s.drift_runs);
-}
-
-// The worst cells of each design, against the targets; returns the number of targets the interleaved design misses.
-int print_summaries(const WorkflowSimOptions& options, const SimProject& project,
-                    const std::vector<DesignSummary>& summary, double mean_inputs) {
-  const verdict::Policy& policy = project.policy();
-  // Today's design as planned (no early KILL): warmups + runs per input, the 2 sentinel runs; and the stored
-  // baseline it needs, warmups + runs per input, shared by the experiments measured against it.
-  const double per_input = project.config_warmup() + project.config_runs();
-  const double today_runs = per_input * mean_inputs + 2;
-  const double baseline_runs = per_input * mean_inputs;
-  int missed_targets = 0;
-  for (std::size_t d = 0; d < options.designs.size(); ++d) {
-    const DesignSummary& s = summary[d];
-    const double runs = s.all.runs / s.all.n;
-    std::string by_inputs;
-    for (int k = 1; k <= 4; ++k) {
-      if (s.trials_by_inputs[k] > 0) {
-        by_inputs += fmt::format(" {}:{:.1f}", k, s.runs_by_inputs[k] / s.trials_by_inputs[k]);
+std::vector<Scenario> cross(const std::vector<std::string>& policies,
+                            const std::vector<std::pair<test::ModelNoise, Load>>& conditions,
+                            const std::vector<double>& cvs, const std::vector<double>& generic_effects,
+                            const std::vector<double>& zkvm_effects) {
+  std::vector<Scenario> cells;
+  for (const std::string& policy : policies) {
+    for (const auto& [noise, load] : conditions) {
+      for (const double cv : cvs) {
+        for (const double effect : policy == "zkvm" ? zkvm_effects : generic_effects) {
+          Scenario s;
+          s.policy = policy;
+          s.noise = noise;
+          s.load = load;
+          s.cv = cv;
+          s.effect = effect;
+          s.warmup = load == Load::cold ? 0 : 1;
+          cells.push_back(s);
+        }
       }
     }
-    fmt::print("{}: runs per experiment {:.1f} (by number of inputs{}); INCONCLUSIVE {:.1f}% overall\n",
-               to_string(options.designs[d]), runs, by_inputs, s.all.rate(s.all.inconclusive));
-    fmt::print("  worst false KEEP {:.1f}% ({}); worst false KILL {:.1f}% ({}); worst false regression {:.1f}% ({})\n",
-               s.false_keep.rate, s.false_keep.cell, s.false_kill.rate, s.false_kill.cell, s.false_regression.rate,
-               s.false_regression.cell);
-    fmt::print("  worst missed KEEP (gain >= 10%, cv <= 5%) {:.1f}% ({}); worst INCONCLUSIVE {:.1f}% ({})\n",
-               s.missed_keep.rate, s.missed_keep.cell, s.inconclusive.rate, s.inconclusive.cell);
-    if (summary[d].all.hung > 0) {
-      fmt::print("  of the KILLs, {:.2f}% of all trials at the hang guard (a run stopped there); worst false KILL on "
-                 "the evidence alone {:.1f}% ({})\n",
-                 summary[d].all.rate(summary[d].all.hung), summary[d].evidence_kill.rate, summary[d].evidence_kill.cell);
-    }
-    if (summary[d].all.failed > 0) {
-      fmt::print("  FAILED (a baseline run past the hang guard, no verdict) {:.2f}% overall, worst {:.1f}% ({})\n",
-                 summary[d].all.rate(summary[d].all.failed), summary[d].failed.rate, summary[d].failed.cell);
-    }
-    if (options.designs[d] == Design::today) {
-      fmt::print("  with today's per-run timeout (one run, warmups too, past {:.2f}x the stored median KILLs): worst "
-                 "false KILL {:.1f}% ({})\n",
-                 policy.timeout_multiplier, s.guard_kill.rate, s.guard_kill.cell);
-    }
-    if (options.designs[d] == Design::interleaved) {
-      const bool keep_ok = s.false_keep.rate <= 5.0;
-      const bool kill_ok = s.false_kill.rate <= 1.0;
-      const bool miss_ok = s.missed_keep.rate <= 5.0;
-      // Runs: at most today's when a stored baseline is shared by no more than `break_even` experiments.
-      const double break_even = runs <= today_runs ? 1e9 : baseline_runs / (runs - today_runs);
-      const bool runs_ok = break_even >= 1.0;
-      missed_targets = (keep_ok ? 0 : 1) + (kill_ok ? 0 : 1) + (miss_ok ? 0 : 1) + (runs_ok ? 0 : 1);
-      fmt::print("  targets: false KEEP <= 5% {}, false KILL <= 1% {}, missed KEEP <= 5% {}, runs <= today's {} ({})\n",
-                 keep_ok ? "met" : "MISSED", kill_ok ? "met" : "MISSED", miss_ok ? "met" : "MISSED",
-                 runs_ok ? "met" : "MISSED",
-                 break_even >= 1e9 ? std::string("even without its baseline")
-                                   : fmt::format("with its baseline shared by up to {:.1f} experiments", break_even));
-    }
   }
-  fmt::print("today's budget: {:.1f} runs per experiment as planned ({:.0f} per input + 2 sentinel runs), plus its share "
-             "of the stored baseline ({:.1f} runs, shared by the experiments measured against it)\n",
-             today_runs, per_input, baseline_runs);
-  return missed_targets;
+  return cells;
 }
 
 } // namespace
 
-int run_workflow_simulation(const WorkflowSimOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  SimProject project(options.warmup);
-  const verdict::Policy& policy = project.policy();
-  fmt::print("workflow path: {} trials per cell; generic policy (KEEP > {:.0f}%, MAYBE >= {:.0f}%, KILL {:.2f}x); "
-             "inputs 1-4 of a (60 s, weight 1), b (30 s, 2), c (120 s, 1), d (45 s, 3); {} warmup, {} runs in "
-             "zkbench.yaml\n",
-             options.trials, policy.keep_threshold * 100, policy.maybe_threshold * 100, policy.timeout_multiplier,
-             project.config_warmup(), project.config_runs());
-  fmt::print("model: normal noise cv, cold first run 1x/2x/3x, outliers {} of runs at +{} cv, slow drift uniform in "
-             "+-{:.0f}%/h within each phase, drift step between the stored baseline and the experiment\n",
-             "2%", 7.5, options.drift_per_hour * 100);
-  fmt::print("interleaved: {}\nstored: {}\ntoday: warmup {} + {} candidate runs per input vs the stored runs, "
-             "compare_benchmarks (KILL: median > {:.2f}x the stored median), 2 sentinel runs\n",
-             settings_text(options.interleaved, project), settings_text(options.stored, project),
-             project.config_warmup(), project.config_runs(), policy.timeout_multiplier);
-  fmt::print("columns per design: runs per experiment (both sides, warmups and drift tests included), false KEEP %, "
-             "false KILL %, false regression %, missed KEEP %, INCONCLUSIVE %  ('-': not applicable)\n\n");
-
-  std::string head = fmt::format("{:>6} {:>5} {:>5} |", "effect", "cv", "drift");
-  for (const Design d : options.designs) {
-    head += fmt::format(" {:>11}: {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} |", to_string(d), "runs", "fKEEP", "fKILL",
-                        "fREG", "miss", "INC");
+const char* to_string(Target target) {
+  switch (target) {
+  case Target::false_keep:
+    return "false-keep";
+  case Target::false_kill:
+    return "false-kill";
+  case Target::false_regression:
+    return "false-regression";
+  case Target::missed_keep:
+    return "missed-keep";
+  case Target::runs:
+    return "runs";
   }
-  fmt::print("{}\n", head);
+  return "?";
+}
 
-  std::vector<DesignSummary> summary(options.designs.size());
-  std::vector<int> explained(options.designs.size(), 0);
-  double inputs_sum = 0;
-  int trials_run = 0;
-  std::size_t cell_index = 0;
-  for (const double drift : options.drift_steps) {
-    for (const double cv : options.cvs) {
-      for (const double effect : options.effects) {
-        const Scenario scenario{effect, cv, drift};
-        std::vector<Tally> tallies(options.designs.size());
-        project.reset_store();
-        for (int t = 0; t < options.trials; ++t) {
-          const TrialDraw draw = draw_trial(options, cell_index, t);
-          const std::vector<core::Benchmark> stored = project.stored_baseline(scenario, draw);
-          inputs_sum += draw.inputs;
-          ++trials_run;
-          for (std::size_t d = 0; d < options.designs.size(); ++d) {
-            const DesignSettings& settings =
-                options.designs[d] == Design::stored ? options.stored : options.interleaved;
-            const TrialOutcome o = project.run(options.designs[d], settings, scenario, draw, stored);
-            tallies[d].add(o);
-            if (explained[d] < options.explain && is_wrong(policy, effect, cv, o)) {
-              ++explained[d];
-              fmt::print("  {} {:+.0f}% cv {:.1f}% drift {:+.0f}%, {} inputs, cold {:.0f}x, {:+.1f}%/h: {} in {} runs: {}\n",
-                         to_string(options.designs[d]), effect * 100, cv * 100, drift * 100, draw.inputs,
-                         draw.cold_first, draw.drift_per_hour * 100,
-                         o.failed ? "FAILED" : verdict::to_string(o.verdict), o.runs, o.reason);
-            }
-            summary[d].all.add(o);
-            summary[d].runs_by_inputs[draw.inputs] += static_cast<double>(o.runs);
-            summary[d].trials_by_inputs[draw.inputs] += 1;
-          }
-        }
-        const std::string where = fmt::format("{:+.0f}% cv {:.1f}% drift {:+.0f}%", effect * 100, cv * 100, drift * 100);
-        std::string row = fmt::format("{:>+5.0f}% {:>4.1f}% {:>+4.0f}% |", effect * 100, cv * 100, drift * 100);
-        for (std::size_t d = 0; d < options.designs.size(); ++d) {
-          const Tally& t = tallies[d];
-          const bool fk = keep_is_false(policy, effect);
-          const bool fkill = kill_is_false(policy, effect);
-          const bool freg = regression_is_false(effect);
-          const bool miss = keep_deserved(effect);
-          row += fmt::format(" {:>11}  {:>5.1f} {:>5} {:>5} {:>5} {:>5} {:>5.1f} |", "", t.runs / t.n,
-                             rate_or_dash(fk, t, t.keep), rate_or_dash(fkill, t, t.kill),
-                             rate_or_dash(freg, t, t.regression), rate_or_dash(miss, t, t.missed),
-                             t.rate(t.inconclusive));
-          DesignSummary& s = summary[d];
-          if (fk) {
-            s.false_keep.see(t.rate(t.keep), where);
-          }
-          if (fkill) {
-            s.false_kill.see(t.rate(t.kill), where);
-            s.guard_kill.see(t.rate(t.guard_kill), where);
-            s.evidence_kill.see(t.rate(t.kill - t.hung), where);
-          }
-          if (freg) {
-            s.false_regression.see(t.rate(t.regression), where);
-          }
-          if (miss && cv <= 0.05 + 1e-12) {
-            s.missed_keep.see(t.rate(t.missed), where);
-          }
-          s.inconclusive.see(t.rate(t.inconclusive), where);
-          s.failed.see(t.rate(t.failed), where);
-        }
-        fmt::print("{}\n", row);
-        std::fflush(stdout);
-        ++cell_index;
-      }
+bool parse_target(const std::string& name, Target& target) {
+  for (const Target t : {Target::false_keep, Target::false_kill, Target::false_regression, Target::missed_keep,
+                         Target::runs}) {
+    if (name == to_string(t)) {
+      target = t;
+      return true;
     }
   }
+  return false;
+}
 
-  const double mean_inputs = trials_run > 0 ? inputs_sum / trials_run : 0.0;
+double wilson_upper(int k, int n) {
+  if (n <= 0) {
+    return 1.0;
+  }
+  const double nn = n;
+  const double p = k / nn;
+  const double z2 = k_z * k_z;
+  return (p + z2 / (2 * nn) + k_z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn))) / (1 + z2 / nn);
+}
+
+std::vector<Scenario> grid_cells(const std::string& grid) {
+  using test::ModelNoise;
+  if (grid == "full") {
+    const std::vector<std::pair<ModelNoise, Load>> conditions{
+        {ModelNoise::normal, Load::quiet},      {ModelNoise::student_t3, Load::quiet},
+        {ModelNoise::lognormal_mix, Load::quiet}, {ModelNoise::normal, Load::bursts},
+        {ModelNoise::student_t3, Load::bursts}, {ModelNoise::normal, Load::contention},
+        {ModelNoise::normal, Load::cold}};
+    std::vector<Scenario> cells = cross({"generic", "zkvm"}, conditions, {0.01, 0.05}, {0.05, 0.0, -0.02, -0.10, -0.20},
+                                        {0.05, 0.0, -0.01, -0.10, -0.20});
+    for (Scenario& s : cross({"generic"}, {{ModelNoise::normal, Load::quiet}}, {0.10}, {0.0, -0.02, -0.10}, {})) {
+      cells.push_back(s);
+    }
+    return cells;
+  }
+  if (grid == "reduced") {
+    // The full grid's hardest cells for each target on main's rule at 1f209e9 (results.txt), 1000 trials each
+    // in ctest: false KEEP (bursts, cold), false KILL (bursts, +5%), false regression (quiet and bursts, no
+    // change), missed KEEP (bursts, contention, lognormal mixture, -10%).
+    const auto cell = [](const char* policy, ModelNoise noise, Load load, double cv, double effect) {
+      return cross({policy}, {{noise, load}}, {cv}, {effect}, {effect}).front();
+    };
+    return {cell("generic", ModelNoise::normal, Load::bursts, 0.01, -0.02),
+            cell("generic", ModelNoise::normal, Load::cold, 0.05, -0.02),
+            cell("zkvm", ModelNoise::normal, Load::cold, 0.05, -0.01),
+            cell("generic", ModelNoise::normal, Load::bursts, 0.05, 0.05),
+            cell("zkvm", ModelNoise::student_t3, Load::bursts, 0.01, 0.05),
+            cell("generic", ModelNoise::normal, Load::quiet, 0.05, 0.0),
+            cell("zkvm", ModelNoise::normal, Load::bursts, 0.05, 0.0),
+            cell("generic", ModelNoise::student_t3, Load::bursts, 0.05, -0.10),
+            cell("zkvm", ModelNoise::normal, Load::bursts, 0.01, -0.10),
+            cell("generic", ModelNoise::normal, Load::contention, 0.05, -0.10),
+            cell("generic", ModelNoise::lognormal_mix, Load::quiet, 0.05, -0.10)};
+  }
+  return {};
+}
+
+int run_workflow_simulation(const WorkflowSimOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::vector<Scenario> cells = grid_cells(options.grid);
+  if (cells.empty()) {
+    throw std::runtime_error("unknown grid '" + options.grid + "' (full, reduced)");
+  }
+  // Every (cell, trial) once, on `threads` threads, each with its own projects (one per ProjectKind).
+  const std::size_t jobs = cells.size() * static_cast<std::size_t>(options.trials);
+  std::vector<TrialOutcome> outcomes(jobs);
+  std::map<std::string, verdict::Policy> policies;
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::string error;
+  const auto work = [&] {
+    std::map<ProjectKind, std::unique_ptr<SimProject>> projects;
+    try {
+      for (std::size_t job = next++; job < jobs; job = next++) {
+        const std::size_t cell = job / static_cast<std::size_t>(options.trials);
+        const int trial = static_cast<int>(job % static_cast<std::size_t>(options.trials));
+        const Scenario& s = cells[cell];
+        auto& project = projects[s.project()];
+        if (!project) {
+          project = std::make_unique<SimProject>(s.project());
+        }
+        outcomes[job] = project->run(s, draw_trial(options, s, cell, trial), options.stored, options.runs);
+        if (options.explain == 0) {
+          outcomes[job].reason.clear();
+        }
+      }
+    } catch (const std::exception& e) {
+      const std::lock_guard<std::mutex> lock(error_mutex);
+      error = e.what();
+      next = jobs;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < std::max(1, options.threads); ++t) {
+    pool.emplace_back(work);
+  }
+  for (std::thread& t : pool) {
+    t.join();
+  }
+  if (!error.empty()) {
+    throw std::runtime_error(error);
+  }
+  for (const std::string name : {"generic", "zkvm"}) {
+    policies[name] = *verdict::preset(name);
+  }
+
+  fmt::print("workflow path: exp run's code (workflow::evaluate_checkout: build, correctness, judge_input per input, "
+             "combine_inputs) behind tests/support/model_executor.hpp; {} baseline, {}; grid '{}', {} cells x {} "
+             "trials, seed {}, {} threads\n",
+             options.stored ? "--baseline stored" : "interleaved",
+             options.runs > 0 ? fmt::format("--runs {}", options.runs) : std::string("zkbench.yaml's 10 runs"),
+             options.grid, cells.size(), options.trials, options.seed, options.threads);
+  fmt::print("inputs 1-4 (cycling by trial) of a (60 s, weight 1), b (30 s, 2), c (120 s, 1), d (45 s, 3); warmup 1 per "
+             "side (cold cells: 0); slow drift uniform in +-2%/h; generic: no work metric; zkvm: steps measured, "
+             "equal on both sides (a prover-side change)\n");
+  fmt::print("noise: normal 1+cv N; t3 exp(cv/sqrt3 t3); lnmix lognormal(cv) with 10% of runs x lognormal(ln 1.2, "
+             "0.1). load: bursts (start 1-5%/run, 1-10 runs, +10-50%; and per round one run of the two hit +10-50% "
+             "with probability 30-90%); contention (episodes start 1-5%/run, 5-20 runs, +20-100%); cold (warmup 0, "
+             "the first run of each input, whichever side, x1-3)\n");
+  fmt::print("columns: runs per experiment; outcomes %; then observed/Wilson-95%-upper % of false KEEP (gain <= MAYBE "
+             "threshold; target <= 5), false KILL (< timeout_multiplier slower; <= 1), false regression (not slower; "
+             "<= 5), missed KEEP (not KEEP, INCONCLUSIVE included, gain >= 10% and cv <= 5%; <= 10); '*' missed\n\n");
+  fmt::print("{:<40} | {:>5} | {:>5} {:>5} {:>5} {:>5} {:>5} {:>4} | {:>11} {:>11} {:>11} {:>11} | {}\n", "cell", "runs",
+             "KEEP", "MAYBE", "DISC", "KILL", "INC", "FAIL", "fKEEP", "fKILL", "fREG", "missed", "verdict");
+
+  const auto enforced = [&](Target t) {
+    return std::find(options.targets.begin(), options.targets.end(), t) != options.targets.end();
+  };
+  int missed_targets = 0;
+  double runs_total = 0;
+  int trials_total = 0;
+  double runs_by_inputs[5] = {0, 0, 0, 0, 0};
+  int trials_by_inputs[5] = {0, 0, 0, 0, 0};
+  std::vector<double> correlations;
+  std::vector<std::string> failing;
+  int explained = 0;
+  for (std::size_t cell = 0; cell < cells.size(); ++cell) {
+    const Scenario& s = cells[cell];
+    const verdict::Policy& p = policies.at(s.policy);
+    Tally t;
+    for (int trial = 0; trial < options.trials; ++trial) {
+      const TrialOutcome& o = outcomes[cell * static_cast<std::size_t>(options.trials) + static_cast<std::size_t>(trial)];
+      t.add(o);
+      const int inputs = 1 + trial % 4;
+      runs_by_inputs[inputs] += static_cast<double>(o.runs);
+      trials_by_inputs[inputs] += 1;
+      if (s.load == Load::bursts) {
+        correlations.insert(correlations.end(), o.round_correlations.begin(), o.round_correlations.end());
+      }
+      const bool wrong = (keep_is_false(p, s.effect) && o.outcome == core::Outcome::keep) ||
+                         (kill_is_false(p, s.effect) && o.outcome == core::Outcome::kill) ||
+                         (regression_is_false(s.effect) && o.regression) ||
+                         (keep_deserved(s) && o.outcome != core::Outcome::keep);
+      if (wrong && explained < options.explain) {
+        ++explained;
+        fmt::print("  wrong: {} trial {} ({} inputs): {} in {} runs: {}\n", cell_name(s), trial, inputs,
+                   core::to_string(o.outcome), o.runs, o.reason);
+      }
+    }
+    runs_total += t.runs;
+    trials_total += t.n;
+    const Check fk{keep_is_false(p, s.effect), t.keep, k_max_false_keep};
+    const Check fkill{kill_is_false(p, s.effect), t.kill, k_max_false_kill};
+    const Check freg{regression_is_false(s.effect), t.regression, k_max_false_regression};
+    const Check miss{keep_deserved(s), t.n - t.keep, k_max_missed_keep};
+    int cell_missed = 0;
+    std::string missed_names;
+    for (const auto& [target, check] : {std::pair{Target::false_keep, &fk}, std::pair{Target::false_kill, &fkill},
+                                        std::pair{Target::false_regression, &freg}, std::pair{Target::missed_keep, &miss}}) {
+      if (!check->passed(t.n)) {
+        missed_names += std::string(missed_names.empty() ? "" : ",") + to_string(target);
+        cell_missed += enforced(target) ? 1 : 0;
+      }
+    }
+    missed_targets += cell_missed;
+    if (!missed_names.empty()) {
+      failing.push_back(fmt::format("{} ({})", cell_name(s), missed_names));
+    }
+    fmt::print("{:<40} | {:>5.1f} | {:>5.1f} {:>5.1f} {:>5.1f} {:>5.1f} {:>5.1f} {:>4.1f} | {:>11} {:>11} {:>11} {:>11} | {}\n",
+               cell_name(s), t.runs / t.n, t.pct(t.keep), t.pct(t.maybe), t.pct(t.discard), t.pct(t.kill),
+               t.pct(t.inconclusive), t.pct(t.failed), fk.text(t.n), fkill.text(t.n), freg.text(t.n), miss.text(t.n),
+               missed_names.empty() ? "PASS" : "FAIL " + missed_names);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print("\n{} cells x {} trials in {:.0f} s\n", cell_index, options.trials, seconds);
-  return print_summaries(options, project, summary, mean_inputs);
+  const double mean_runs = trials_total > 0 ? runs_total / trials_total : 0.0;
+  std::string by_inputs;
+  for (int k = 1; k <= 4; ++k) {
+    if (trials_by_inputs[k] > 0) {
+      by_inputs += fmt::format(" {}:{:.1f}", k, runs_by_inputs[k] / trials_by_inputs[k]);
+    }
+  }
+  const bool runs_ok = mean_runs <= k_max_runs;
+  missed_targets += !runs_ok && enforced(Target::runs) ? 1 : 0;
+  fmt::print("\n{} cells x {} trials in {:.0f} s on {} threads\n", cells.size(), options.trials, seconds, options.threads);
+  fmt::print("runs per experiment: {:.1f} (by number of inputs{}); target <= {:.1f}: {}\n", mean_runs, by_inputs,
+             k_max_runs, runs_ok ? "PASS" : "FAIL");
+  if (!correlations.empty()) {
+    std::sort(correlations.begin(), correlations.end());
+    const auto q = [&](double f) {
+      return correlations[static_cast<std::size_t>(f * static_cast<double>(correlations.size() - 1))];
+    };
+    fmt::print("bursts cells: within-round correlation of the two sides' log times (inputs with >= 4 rounds, {} of "
+               "them): 5% {:+.2f}, 25% {:+.2f}, median {:+.2f}, 75% {:+.2f}, 95% {:+.2f} (measured under load: "
+               "-0.81 .. +0.59, median about -0.2)\n",
+               correlations.size(), q(0.05), q(0.25), q(0.5), q(0.75), q(0.95));
+  }
+  fmt::print("cells failing a target: {} of {}\n", failing.size(), cells.size());
+  for (const std::string& f : failing) {
+    fmt::print("  {}\n", f);
+  }
+  std::string enforced_names;
+  for (const Target t : options.targets) {
+    enforced_names += std::string(enforced_names.empty() ? "" : ",") + to_string(t);
+  }
+  fmt::print("enforced targets ({}): {}\n", enforced_names.empty() ? "none" : enforced_names,
+             missed_targets == 0 ? "all met" : fmt::format("{} missed", missed_targets));
+  return missed_targets;
 }
 
 } // namespace zkbench::bench

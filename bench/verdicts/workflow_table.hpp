@@ -1,31 +1,49 @@
 #pragma once
-// The workflow section of bench_verdicts: a grid of cells (true effect x noise x drift step between the
-// stored baseline and the experiment), each run for a number of trials through every design of
-// workflow_sim.hpp, with the issue-11 figures per cell and the worst cells against the targets.
+// The grid of bench_verdicts: cells (policy x noise shape x machine load x base noise x true effect), each
+// run for a number of trials through exp run's own code (workflow_sim.hpp), on several threads (one
+// SimProject each), with the issue-22 targets checked per cell by the Wilson 95% upper bound of each rate.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "workflow_sim.hpp"
 
 namespace zkbench::bench {
 
-struct WorkflowSimOptions {
-  int trials = 300;                  // per cell: ~2 min for the grid on a shared 2-core machine
-  std::uint64_t seed = 1;
-  int warmup = 1;                    // zkbench.yaml's benchmark.warmup
-  std::vector<Design> designs{Design::interleaved, Design::stored, Design::today};
-  DesignSettings interleaved;        // evaluate_checkout's defaults
-  DesignSettings stored;
-  std::vector<double> effects{0.0, -0.02, -0.05, -0.10, -0.20, 0.01, 0.05, 0.10};
-  std::vector<double> cvs{0.005, 0.02, 0.05, 0.10};
-  std::vector<double> drift_steps{0.0, 0.05, 0.15};
-  double drift_per_hour = 0.02;      // slow drift within a phase: uniform in [-this, +this] per trial
-  int explain = 0;                   // print the reasons of up to this many wrong verdicts per design
+/// A target the exit code enforces.
+enum class Target {
+  false_keep,       // KEEP where the true gain <= the policy's MAYBE threshold: upper bound <= 5%
+  false_kill,       // KILL where the candidate is < timeout_multiplier x slower: <= 1%
+  false_regression, // a regression claimed where the candidate is not slower: <= 5%
+  missed_keep,      // anything but KEEP (INCONCLUSIVE included) where the gain >= 10% and cv <= 5%: <= 10%
+  runs,             // mean benchmark runs per experiment (1-4 inputs) over the grid <= 33.4
 };
 
-/// Runs the grid and prints its table and summary to stdout. Returns the number of targets missed by the
-/// interleaved design (0: all met).
+const char* to_string(Target target);
+/// "false-keep" ... "runs"; false when unknown.
+bool parse_target(const std::string& name, Target& target);
+
+struct WorkflowSimOptions {
+  std::string grid = "full";      // "full" or "reduced" (the ctest's: the hardest cells)
+  int trials = 1000;              // per cell
+  std::uint64_t seed = 1;
+  int threads = 2;
+  bool stored = false;            // --baseline stored instead of interleaved
+  int runs = 0;                   // exp run --runs (0: zkbench.yaml's)
+  std::vector<Target> targets{Target::false_keep, Target::false_kill, Target::false_regression, Target::missed_keep,
+                              Target::runs};
+  int explain = 0;                // print the reasons of up to this many wrong verdicts
+};
+
+/// The cells of a grid by name ("full", "reduced"); empty when unknown.
+std::vector<Scenario> grid_cells(const std::string& grid);
+
+/// Runs the grid, prints its table (PASS/FAIL per cell) and summary to stdout. Returns the number of
+/// enforced targets missed (cells x targets, plus the runs target): 0 when all are met.
 int run_workflow_simulation(const WorkflowSimOptions& options);
+
+/// Wilson's score interval's upper bound (95%) of a rate `k` of `n` (Wilson 1927); 1 when n is 0.
+double wilson_upper(int k, int n);
 
 } // namespace zkbench::bench

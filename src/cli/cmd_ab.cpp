@@ -2,7 +2,7 @@
 // with the policy, after a fixed number of runs or as soon as the sequential rule settles the verdict.
 // The runs go through the one run loop (measure::run_benchmarks: session kind "ab", benchmark 1 the
 // baseline, 2 the candidate, every run stored as it ends); the decision is verdict::AbDecider, the same
-// code that bench/verdicts simulates.
+// code that exp run uses and bench/verdicts simulates.
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -77,11 +77,10 @@ int run_ab_command(const AbCliOptions& o) {
   verdict::AbOptions options;
   options.strategy = o.strategy == "sequential" ? verdict::Strategy::sequential : verdict::Strategy::fixed;
   options.runs = o.runs;
-  options.sequential.min_runs = o.min_runs;
-  options.sequential.max_runs = o.max_runs;
   if (o.min_runs < 2 || o.max_runs < o.min_runs || o.runs < 2) {
     throw Fatal("--runs and --min-runs must be at least 2, and --max-runs at least --min-runs", {}, ExitCode::usage);
   }
+  options.sequential = verdict::sequential_options(policy, o.min_runs, o.max_runs);
   std::vector<measure::MetricSpec> metric_specs;
   for (const auto& argument : o.metrics) {
     auto spec = measure::parse_metric_spec(argument);
@@ -215,6 +214,8 @@ int run_ab_command(const AbCliOptions& o) {
   verdict::CommandComparison comparison;
   comparison.command = o.candidate;
   comparison.metrics.push_back(outcome.comparison);
+  comparison.metric = decided;
+  comparison.change = outcome.comparison.change;
   if (decided != "time") {
     comparison.metrics.push_back(verdict::compare_metric("time", loop->benchmarks[0].wall_times(),
                                                          loop->benchmarks[1].wall_times(), policy));
@@ -237,6 +238,7 @@ int run_ab_command(const AbCliOptions& o) {
                        {"change", look.change},
                        {"lo", std::isfinite(look.lo) ? nlohmann::ordered_json(look.lo) : nullptr},
                        {"hi", std::isfinite(look.hi) ? nlohmann::ordered_json(look.hi) : nullptr},
+                       {"level", look.level},
                        {"stop", look.stop}});
     }
     doc["trace"] = std::move(trace);

@@ -38,11 +38,10 @@ std::string fmt_change(const verdict::MetricComparison& m) {
   if (!std::isfinite(m.change)) {
     return "-";
   }
-  std::string text = fmt::format("{:+.2f}%", m.change * 100);
-  if (m.ci_lo && m.ci_hi && !m.deterministic) {
-    text += fmt::format(" [{:+.2f}, {:+.2f}]", *m.ci_lo * 100, *m.ci_hi * 100);
+  if (m.deterministic) {
+    return verdict::percent(m.change);
   }
-  return text;
+  return verdict::change_text(m.change, m.ci_lo, m.ci_hi);
 }
 
 } // namespace
@@ -56,7 +55,8 @@ nlohmann::ordered_json comparisons_json(std::span<const verdict::CommandComparis
                               {"baseline", side_json(m.baseline)},
                               {"candidate", side_json(m.candidate)},
                               {"change", number_or_null(m.change)},
-                              {"ci95", {number_or_null(m.ci_lo), number_or_null(m.ci_hi)}},
+                              {"interval", {number_or_null(m.ci_lo), number_or_null(m.ci_hi)}},
+                              {"interval_method", m.interval},
                               {"welch_p", number_or_null(m.welch_p)},
                               {"mwu_p", number_or_null(m.mwu_p)}};
       if (m.mwu_p_exact) {
@@ -82,7 +82,7 @@ std::string comparisons_table(std::span<const verdict::CommandComparison> comman
     out += fmt::format("{}  ->  {}: {}\n", c.command, verdict::to_string(c.decision.verdict), c.decision.reason);
     // Figures with their units as `run` prints them; columns sized to their cells so the header lines up.
     std::vector<std::vector<std::string>> rows = {{"metric", "baseline mean ± sd (n)", "candidate mean ± sd (n)",
-                                                   "change [95% CI]", "welch p", "mwu p", "exact p", "verdict"}};
+                                                   "change [interval]", "welch p", "mwu p", "exact p", "verdict"}};
     const auto side = [](const std::string& metric, const stats::Summary& s) {
       return fmt::format("{} ({})", report::format_metric_spread(metric, s.mean, s.stddev), s.n);
     };
@@ -93,6 +93,11 @@ std::string comparisons_table(std::span<const verdict::CommandComparison> comman
     out += report::format_text_table(rows);
     for (const auto& m : c.metrics) {
       out += fmt::format("    {}: {}\n", m.metric, m.decision.reason);
+    }
+    for (const auto& m : c.metrics) {
+      if (m.metric == c.metric && !m.deterministic) {
+        out += fmt::format("    interval of {}: {}\n", m.metric, m.interval);
+      }
     }
     out += "\n";
   }

@@ -13,7 +13,7 @@
 namespace zkbench::cli {
 
 /// {"comparisons":[{command, metric, baseline{n,mean,median,stddev,cv}, candidate{...}, change,
-///   ci95:[lo,hi], welch_p, mwu_p, mwu_p_exact?, verdict, reason}], "overall":{verdict, reason, regression}}.
+///   interval:[lo,hi] (the deciding interval), interval_method, welch_p, mwu_p, mwu_p_exact?, verdict, reason}], "overall":{verdict, reason, regression}}.
 /// Non-finite or unknown figures are null.
 nlohmann::ordered_json comparisons_json(std::span<const verdict::CommandComparison> commands, const verdict::Decision& overall);
 

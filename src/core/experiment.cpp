@@ -79,19 +79,30 @@ ordered_json summary_json(const ResultSummary& s) {
           {"min", s.min}, {"max", s.max}};
 }
 
+constexpr const char* k_fieller_interval = "95% Fieller";
+
 ordered_json input_json(const InputResult& in) {
   ordered_json j = {{"input", in.input}, {"weight", in.weight}, {"verdict", verdict_json(in.verdict)},
                     {"reason", in.reason}, {"change", optional_json(in.change)}};
   j["metrics"] = ordered_json::array();
   for (const MetricResult& m : in.metrics) {
-    j["metrics"].push_back({{"metric", m.metric},
-                            {"baseline", summary_json(m.baseline)},
-                            {"candidate", summary_json(m.candidate)},
-                            {"change", optional_json(m.change)},
-                            {"ci95", {optional_json(m.ci_low), optional_json(m.ci_high)}},
-                            {"welch_p", optional_json(m.welch_p)},
-                            {"mann_whitney_p", optional_json(m.mann_whitney_p)},
-                            {"verdict", verdict_json(m.verdict)}});
+    ordered_json metric = {{"metric", m.metric},
+                           {"baseline", summary_json(m.baseline)},
+                           {"candidate", summary_json(m.candidate)},
+                           {"change", optional_json(m.change)}};
+    // A 95% Fieller interval (the fixed rule's) keeps its name "ci95"; any other deciding interval (the
+    // sequential rule's stopping look, an exact change) is "interval" with the method beside it.
+    const ordered_json bounds = {optional_json(m.ci_low), optional_json(m.ci_high)};
+    if (m.interval.empty() || m.interval == k_fieller_interval) {
+      metric["ci95"] = bounds;
+    } else {
+      metric["interval"] = bounds;
+      metric["interval_method"] = m.interval;
+    }
+    metric["welch_p"] = optional_json(m.welch_p);
+    metric["mann_whitney_p"] = optional_json(m.mann_whitney_p);
+    metric["verdict"] = verdict_json(m.verdict);
+    j["metrics"].push_back(std::move(metric));
   }
   if (in.sequential) {
     ordered_json& sequential = j["sequential"];
@@ -162,10 +173,14 @@ MetricResult read_metric(const nlohmann::json& j) {
   m.baseline = read_summary(member(j, "baseline"));
   m.candidate = read_summary(member(j, "candidate"));
   m.change = number_at(j, "change");
-  if (const nlohmann::json& ci = member(j, "ci95"); ci.is_array() && ci.size() == 2) {
+  // "ci95": a 95% Fieller interval (the fixed rule's, and every record before issue 22); "interval": the
+  // deciding interval named by "interval_method".
+  const bool fieller = !member(j, "interval").is_array();
+  if (const nlohmann::json& ci = member(j, fieller ? "ci95" : "interval"); ci.is_array() && ci.size() == 2) {
     m.ci_low = ci[0].is_number() ? std::optional<double>(ci[0].get<double>()) : std::nullopt;
     m.ci_high = ci[1].is_number() ? std::optional<double>(ci[1].get<double>()) : std::nullopt;
   }
+  m.interval = fieller ? std::string(k_fieller_interval) : text_at(j, "interval_method");
   m.welch_p = number_at(j, "welch_p");
   m.mann_whitney_p = number_at(j, "mann_whitney_p");
   m.verdict = parse_verdict(text_at(j, "verdict"));

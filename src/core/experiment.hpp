@@ -82,8 +82,9 @@ struct MetricResult {
   ResultSummary baseline;
   ResultSummary candidate;
   std::optional<double> change;        // candidate / baseline - 1
-  std::optional<double> ci_low;        // 95% interval of the change
+  std::optional<double> ci_low;        // the deciding interval of the change (sequential: the stopping look's)
   std::optional<double> ci_high;
+  std::string interval;                // what that interval is ("95% Fieller", "exact", the sequential rule's)
   std::optional<double> welch_p;
   std::optional<double> mann_whitney_p;
   std::optional<Verdict> verdict;

@@ -50,13 +50,13 @@ std::string change_with_interval(const verdict::MetricComparison& m) {
   if (!std::isfinite(m.change)) {
     return "-";
   }
-  std::string text = fmt::format("{:+.2f}%", m.change * 100);
-  if (m.ci_lo && m.ci_hi) {
-    text += fmt::format(" [{:+.2f}%, {:+.2f}%]", *m.ci_lo * 100, *m.ci_hi * 100);
-  } else if (!m.deterministic) {
-    text += " (no interval)";
+  if (m.deterministic) {
+    return verdict::percent(m.change) + " (exact)";
   }
-  return text;
+  if (!m.ci_lo && !m.ci_hi) {
+    return verdict::percent(m.change) + " (no interval)";
+  }
+  return verdict::change_text(m.change, m.ci_lo, m.ci_hi);
 }
 
 std::string exit_meaning(int status) {
@@ -77,11 +77,11 @@ std::string render_ci_summary(const CiSummary& s) {
   out += fmt::format("**Overall ({} policy): {}{}** — {}\n\n", s.policy, verdict::to_string(s.overall.verdict),
                      s.overall.regression ? " (regression)" : "", cell(s.overall.reason));
 
-  out += fmt::format("| Input | Verdict | {} baseline | {} candidate | Change [95% interval] |\n", s.primary_metric,
+  out += fmt::format("| Input | Verdict | {} baseline | {} candidate | Change [deciding interval] |\n", s.primary_metric,
                      s.primary_metric);
   out += "|---|---|---:|---:|---|\n";
   for (const auto& input : s.inputs) {
-    const verdict::MetricComparison* m = verdict::primary_comparison(input.metrics, s.primary_metric);
+    const verdict::MetricComparison* m = verdict::primary_comparison(input.metrics, input.metric);
     if (m == nullptr) {
       out += fmt::format("| {} | {} | - | - | - |\n", cell(input.command), verdict::to_string(input.decision.verdict));
       continue;
@@ -89,6 +89,12 @@ std::string render_ci_summary(const CiSummary& s) {
     out += fmt::format("| {} | {} | {} (n={}) | {} (n={}) | {} |\n", cell(input.command),
                        verdict::to_string(input.decision.verdict), figure(*m, m->baseline.mean), m->baseline.n,
                        figure(*m, m->candidate.mean), m->candidate.n, change_with_interval(*m));
+  }
+  for (const auto& input : s.inputs) { // what each deciding interval is
+    const verdict::MetricComparison* m = verdict::primary_comparison(input.metrics, input.metric);
+    if (m != nullptr && !m->deterministic) {
+      out += fmt::format("\n{}: {} interval: {}\n", cell(input.command), m->metric, cell(m->interval));
+    }
   }
 
   std::string exact_rows;

@@ -20,7 +20,8 @@ struct CiSummary {
 };
 
 /// The Markdown summary: the overall verdict and reason; a table with each input's verdict and its
-/// primary metric's change with the 95% interval; the deterministic metrics (equal in every run on
+/// judged metric's change with its deciding interval (the sequential rule's stopping look, else 95%
+/// Fieller) and what that interval is; the deterministic metrics (equal in every run on
 /// each side: steps, cycles, proof size) with their exact values and delta; each input's reason; the
 /// exit status and the policy that gave it (4 on a regression, else 0).
 std::string render_ci_summary(const CiSummary& summary);

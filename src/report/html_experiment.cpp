@@ -65,7 +65,7 @@ std::string inputs_table(const Dashboard& dashboard, const Experiment& experimen
   const std::string& unit = dashboard.overview.unit;
   std::string out = "<table class=\"sortable\" id=\"inputs-table\">\n<thead><tr><th data-type=\"text\">input</th>"
                     "<th data-type=\"number\" class=\"num\">baseline</th><th data-type=\"number\" class=\"num\">candidate</th>"
-                    "<th data-type=\"number\" class=\"num\">Δ %</th><th data-type=\"text\">95 % CI</th>"
+                    "<th data-type=\"number\" class=\"num\">Δ %</th><th data-type=\"text\">interval</th>"
                     "<th data-type=\"text\">verdict</th></tr></thead>\n<tbody>\n";
   for (const InputResult& input : experiment.inputs) {
     const char* direction = !input.change_pct ? "" : (*input.change_pct < 0 ? "better" : "worse");

@@ -120,7 +120,7 @@ std::string experiments_section(const Dashboard& dashboard) {
   out += "<table class=\"sortable\" id=\"experiments-table\">\n<thead><tr>"
          "<th data-type=\"number\" class=\"num\">#</th><th data-type=\"text\">name</th>"
          "<th data-type=\"text\">status</th><th data-type=\"number\" class=\"num\">Δ %</th>"
-         "<th data-type=\"text\">95 % CI</th><th data-type=\"text\">verdict</th>"
+         "<th data-type=\"text\">interval</th><th data-type=\"text\">verdict</th>"
          "<th data-type=\"number\" class=\"num\">runs</th></tr></thead>\n<tbody>\n";
   for (const Experiment& experiment : dashboard.experiments) {
     const std::string id = experiment.number.format();

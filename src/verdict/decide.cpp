@@ -13,6 +13,8 @@ namespace zkbench::verdict {
 
 namespace {
 
+constexpr double k_inf = std::numeric_limits<double>::infinity();
+
 // Runs per side below which equal values do not make a metric deterministic (issue 11).
 constexpr std::size_t k_min_deterministic_runs = 3;
 
@@ -138,6 +140,16 @@ std::string percent(double fraction) {
   return fmt::format("{:+.2f}%", fraction * 100.0);
 }
 
+std::string change_text(double change, const std::optional<double>& lo, const std::optional<double>& hi) {
+  if (!std::isfinite(change)) {
+    return "-";
+  }
+  if (!lo && !hi) {
+    return percent(change);
+  }
+  return fmt::format("{} [{}, {}]", percent(change), lo ? percent(*lo) : "-inf", hi ? percent(*hi) : "+inf");
+}
+
 bool is_constant(std::span<const double> xs) {
   return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
 }
@@ -192,6 +204,7 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
   if (m.deterministic) {
     m.ci_lo = m.change;
     m.ci_hi = m.change;
+    m.interval = "exact";
     m.decision = decide_deterministic(m.change, policy);
     return m;
   }
@@ -274,6 +287,7 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
   }
 
   const MetricComparison* primary = primary_comparison(result.metrics, policy.primary_metric); // "time" is always there
+  result.metric = primary->metric;
   result.change = primary->change;
   result.decision = primary->decision;
   if (primary->metric != "time" || policy.primary_metric != "time") {
@@ -302,12 +316,14 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
   }
   if (!base_times.empty() && !cand_times.empty()) {
     // KILL on evidence, as exp run decides it: the candidate is clearly slower than timeout_multiplier x the
-    // baseline (the lower bound of an interval valid under repeated looks), and its median is past the slack;
+    // baseline (the lower bound of its rank interval at p_threshold), and its median is past the slack;
     // timing noise of a short command never kills.
     const double base_median = stats::median(base_times);
     const double limit = std::max(policy.timeout_multiplier * base_median, base_median + policy.timeout_min_slack_s);
     const double typical = stats::median(cand_times);
-    if (typical > limit && clearly_slower(base_times, cand_times, policy.timeout_multiplier, SequentialOptions{})) {
+    // One look at the runs there are: the whole error budget on it.
+    const int n = static_cast<int>(std::min(base_times.size(), cand_times.size()));
+    if (typical > limit && clearly_slower(base_times, cand_times, policy.timeout_multiplier, sequential_options(policy, n, n))) {
       result.decision = {Verdict::kill, true,
                          fmt::format("candidate median {:.4g} s is clearly past the timeout {:.3g} x baseline median = "
                                      "{:.4g} s",
@@ -315,6 +331,30 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
     }
   }
   return result;
+}
+
+std::optional<JointChange> joint_change(std::span<const CommandComparison> inputs) {
+  double total = 0;
+  double estimate = 0;
+  double lo = 0;
+  double hi = 0;
+  for (const auto& input : inputs) {
+    if (!std::isfinite(input.change) || !(input.weight > 0) || input.change <= -1.0) {
+      continue;
+    }
+    const MetricComparison* m = primary_comparison(input.metrics, input.metric);
+    const auto log_of = [](const std::optional<double>& bound, double fallback) {
+      return bound && *bound > -1.0 ? std::log1p(*bound) : fallback;
+    };
+    total += input.weight;
+    estimate += input.weight * std::log1p(input.change);
+    lo += input.weight * (m != nullptr ? log_of(m->ci_lo, -k_inf) : -k_inf);
+    hi += input.weight * (m != nullptr ? log_of(m->ci_hi, k_inf) : k_inf);
+  }
+  if (!(total > 0)) {
+    return std::nullopt;
+  }
+  return JointChange{std::expm1(estimate / total), std::expm1(lo / total), std::expm1(hi / total)};
 }
 
 Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy& policy) {
@@ -331,64 +371,74 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
       }
     }
   }
-  // "Any input regresses > 5%" counts an input only when its regression is established: the primary
-  // metric's interval lies above 0 (or the metric is deterministic). An input that only may regress
-  // asks for more runs instead of deciding.
+  // "Any input regresses > 5%" counts an input only when its deciding interval, on the metric it was judged
+  // on, establishes the regression (lower bound above 0, or the metric is deterministic). An input that only
+  // may regress asks for more runs instead of deciding.
   for (const auto& input : inputs) {
     if (!(input.change > policy.input_regression_limit)) {
       continue;
     }
-    const MetricComparison* primary = primary_comparison(input.metrics, policy.primary_metric);
-    const bool established = primary == nullptr || primary->deterministic || (primary->ci_lo && *primary->ci_lo > 0.0);
+    const MetricComparison* judged = primary_comparison(input.metrics, input.metric);
+    const bool established = judged != nullptr && (judged->deterministic || (judged->ci_lo && *judged->ci_lo > 0.0));
     if (established) {
       return {Verdict::discard, true,
-              fmt::format("input '{}' regresses {} (> {:.0f}% on any input)", input.command, percent(input.change),
+              fmt::format("input '{}' regresses {} on {} (interval {}; > {:.0f}% on any input)", input.command,
+                          percent(input.change), input.metric,
+                          judged->deterministic ? std::string("exact")
+                                                : fmt::format("[{}, {}]", percent(*judged->ci_lo),
+                                                              judged->ci_hi ? percent(*judged->ci_hi) : "+inf"),
                           policy.input_regression_limit * 100)};
     }
-    if (input.decision.verdict != Verdict::inconclusive) {
+    if (input.decision.verdict != Verdict::inconclusive || judged == nullptr) {
       continue; // decided on its own (e.g. no change in deterministic work): not a regression
     }
-    const std::size_t n = primary->candidate.n;
+    const std::size_t n = judged->candidate.n;
     return {Verdict::inconclusive, false,
             fmt::format("input '{}' may regress {} (> {:.0f}%) but its interval [{}, {}] includes no change{}",
                         input.command, percent(input.change), policy.input_regression_limit * 100,
-                        primary->ci_lo ? percent(*primary->ci_lo) : "n/a", primary->ci_hi ? percent(*primary->ci_hi) : "n/a",
-                        settle_text(*primary, policy, n)),
+                        judged->ci_lo ? percent(*judged->ci_lo) : "-inf", judged->ci_hi ? percent(*judged->ci_hi) : "+inf",
+                        settle_text(*judged, policy, n)),
             static_cast<int>(n) * 2};
   }
-  double weighted = 0;
-  double total_weight = 0;
-  bool any_keep = false;
   bool all_inconclusive = true;
   int more_runs = 0;
+  std::string unsettled;
   for (const auto& input : inputs) {
-    any_keep = any_keep || input.decision.verdict == Verdict::keep;
     all_inconclusive = all_inconclusive && input.decision.verdict == Verdict::inconclusive;
     more_runs = std::max(more_runs, input.decision.more_runs);
-    if (std::isfinite(input.change)) {
-      weighted += input.weight * input.change;
-      total_weight += input.weight;
+    if (input.decision.verdict == Verdict::inconclusive) {
+      unsettled += fmt::format("; {}: {}", input.command, input.decision.reason);
     }
   }
-  if (all_inconclusive || total_weight <= 0) {
-    std::string why;
-    for (const auto& input : inputs) {
-      why += fmt::format("; {}: {}", input.command, input.decision.reason);
-    }
-    return {Verdict::inconclusive, false, "every input is inconclusive" + why, more_runs};
+  const auto joint = joint_change(inputs);
+  if (all_inconclusive || !joint) {
+    return {Verdict::inconclusive, false, "every input is inconclusive" + unsettled, more_runs};
   }
-  const double change = weighted / total_weight;
-  const std::string head = fmt::format("weighted change over {} inputs {}", inputs.size(), percent(change));
-  if (-change > policy.keep_threshold && any_keep) {
-    return {Verdict::keep, false, head + fmt::format(" (> {:.1f}%)", policy.keep_threshold * 100)};
+  const auto bound = [](double x) { return std::isfinite(x) ? percent(x) : std::string(x < 0 ? "-inf" : "+inf"); };
+  const std::string head = fmt::format("joint change over {} inputs {} [{}, {}] (weighted; each input's interval at "
+                                       "alpha / {})",
+                                       inputs.size(), percent(joint->change), bound(joint->lo), bound(joint->hi),
+                                       inputs.size());
+  if (joint->hi < -policy.maybe_threshold && -joint->change > policy.keep_threshold) {
+    return {Verdict::keep, false,
+            head + fmt::format(": lies below -{:.1f}% (KEEP > {:.1f}%)", policy.maybe_threshold * 100,
+                               policy.keep_threshold * 100)};
   }
-  if (-change >= policy.maybe_threshold) {
-    return {Verdict::maybe, false, head};
+  const bool ruled_out = joint->lo > -policy.keep_threshold;
+  if (!ruled_out && !unsettled.empty()) {
+    return {Verdict::inconclusive, false, head + ": KEEP neither established nor ruled out" + unsettled, more_runs};
   }
   const bool regression = std::any_of(inputs.begin(), inputs.end(), [](const CommandComparison& c) {
     return c.decision.regression;
   });
-  return {Verdict::discard, regression, head + fmt::format(": improvement below {:.1f}%", policy.maybe_threshold * 100)};
+  if (joint->hi < 0.0 && -joint->change >= policy.maybe_threshold) {
+    return {Verdict::maybe, false,
+            head + fmt::format(": an established improvement, KEEP (> {:.1f}%) {}", policy.keep_threshold * 100,
+                               ruled_out ? "ruled out" : "not established")};
+  }
+  return {Verdict::discard, regression,
+          head + fmt::format(": no established improvement of {:.1f}% (KEEP > {:.1f}% {})", policy.maybe_threshold * 100,
+                             policy.keep_threshold * 100, ruled_out ? "ruled out" : "not established")};
 }
 
 } // namespace zkbench::verdict

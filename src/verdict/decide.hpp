@@ -23,6 +23,10 @@ using core::to_string;
 /// A change as a signed percentage with two decimals: -0.0512 -> "-5.12%".
 std::string percent(double fraction);
 
+/// A change with its interval as every report shows it: "-5.12% [-7.00%, -3.01%]" (an unbounded side
+/// reads -inf/+inf; no interval at all: the change alone), "-" when the change is not a number.
+std::string change_text(double change, const std::optional<double>& lo, const std::optional<double>& hi);
+
 /// True when every value of `xs` is the same (an empty sample counts as constant).
 bool is_constant(std::span<const double> xs);
 
@@ -42,8 +46,9 @@ struct MetricComparison {
   stats::Summary baseline;
   stats::Summary candidate;
   double change = 0;                 // mean_c / mean_b - 1 (NaN when not computable)
-  std::optional<double> ci_lo;       // 95% Fieller interval of the change (absent when unbounded/undefined)
-  std::optional<double> ci_hi;
+  std::optional<double> ci_lo;       // the interval of the change (absent when unbounded/undefined): 95% Fieller,
+  std::optional<double> ci_hi;       // or after a sequential stop the deciding look's (verdict::apply_look)
+  std::string interval = "95% Fieller"; // what ci_lo/ci_hi are ("exact" for deterministic metrics)
   std::optional<double> welch_p;
   std::optional<double> mwu_p;       // asymptotic, tie- and continuity-corrected
   std::optional<double> mwu_p_exact; // only without ties
@@ -70,7 +75,9 @@ struct CommandComparison {
   double weight = 1.0;
   std::vector<MetricComparison> metrics;
   Decision decision;
-  /// The primary metric's change (NaN when it is missing).
+  /// The metric the decision was taken on (the policy's primary metric, else "time").
+  std::string metric = "time";
+  /// That metric's change (NaN when it is missing); after a sequential stop the deciding estimate.
   double change = 0;
 };
 
@@ -95,10 +102,26 @@ std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark
 CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core::Benchmark& candidate,
                                      const Policy& policy);
 
-/// Several inputs (or commands) combined: REJECT or KILL if any input has it; DISCARD (regression) when
-/// any input's primary metric grows by more than input_regression_limit; INCONCLUSIVE when every input
-/// is; otherwise the weighted mean of the per-input changes decides with the policy's thresholds (KEEP
-/// needs, in addition, at least one input whose own verdict is KEEP). A single input keeps its decision.
+/// Several inputs (or commands) combined jointly. A single input keeps its decision. Otherwise: REJECT
+/// or KILL if any input has it; DISCARD (regression) when an input's deciding interval, on the metric it
+/// was judged on, establishes a growth beyond input_regression_limit (its lower bound above 0 and its
+/// estimate beyond the limit; exact for a deterministic metric); INCONCLUSIVE when every input is. Then
+/// the joint interval: the weighted mean (by input weight) of the inputs' log estimates and of their
+/// bounds. When each input's interval holds at alpha / inputs (the sequential rule of each input ran at
+/// that split, sequential_options(..., inputs)), all hold together with probability at least 1 - alpha,
+/// and then the weighted change lies in the joint interval (Bonferroni). KEEP: the joint interval lies
+/// below -maybe_threshold and its estimate beyond -keep_threshold. KEEP ruled out (lower bound above
+/// -keep_threshold): MAYBE when it establishes an improvement of the MAYBE size, else DISCARD. Neither:
+/// INCONCLUSIVE while an input is, else MAYBE/DISCARD as when ruled out.
 Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy& policy);
+
+/// The joint estimate and interval of combine_inputs (relative changes; bounds infinite when an input's
+/// is). nullopt when no input has a change.
+struct JointChange {
+  double change = 0;
+  double lo = 0;
+  double hi = 0;
+};
+std::optional<JointChange> joint_change(std::span<const CommandComparison> inputs);
 
 } // namespace zkbench::verdict

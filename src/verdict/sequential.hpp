@@ -1,31 +1,45 @@
 #pragma once
-// Interleaved A/B comparison and its early-stopping rule (`zkbench ab --strategy fixed|sequential`).
+// The A/B decision of `zkbench ab`, `exp run` and `compound` (--strategy sequential, the default): a
+// robust sequential rule that looks after every pair of runs (one round: A B or B A) and stops as soon as
+// the evidence settles the verdict.
 //
-// The sequential rule looks after every pair of runs at an interval of the change of the geometric mean
-// (Welch's t interval of mean(log c) - mean(log b), mapped back with exp(.) - 1) that stays valid under
-// repeated looks: the looks n = min_runs .. max_runs are at most K = max_runs - min_runs + 1, and the
-// error budget alpha (per boundary, one-sided) is split by Bonferroni's inequality: a share
-// `final_share` for the last look and the rest evenly over the K - 1 interim looks (alpha spending with
-// a fixed, pre-declared spending plan; the union bound makes the overall error at most alpha whatever
-// the data do; see e.g. Jennison & Turnbull, "Group Sequential Methods", 2000, ch. 1–2).
+// Estimate and interval (on log values, mapped back with exp(.) - 1): the Hodges–Lehmann shift of
+// log(candidate) against log(baseline) with the distribution-free interval of the inverted rank test
+// (stats/rank_interval.hpp; unpaired: Mann–Whitney, paired by round: Wilcoxon signed-rank). Ranks make
+// a few slow runs (a load burst, a cold run, a heavy tail) count as "slower" and no more.
+//
+// Repeated looks: every claim (KEEP settled, KEEP ruled out, regression) is one-sided and made at the
+// level of its look under a pre-declared alpha spending plan (Bonferroni: the levels of all looks sum to
+// alpha, so the overall error of a claim is at most alpha whatever the data do; Jennison & Turnbull,
+// "Group Sequential Methods with Applications to Clinical Trials", 2000, ch. 1–2 and 7). alpha is the
+// policy's p_threshold divided by the number of inputs judged jointly (combine_inputs). A share
+// final_share is kept for the look at max_runs; the rest is spread evenly over the claim looks: the first
+// look whose rank interval can reach that level at all (rank intervals cannot reach small levels at tiny
+// samples: 1 / C(2n, n)), then each 1.5 times further (one input, defaults: 5, 8, 12, 18 pairs), so no
+// alpha is spent on looks that cannot use it. Looks in between can only stop for futility.
 //
 // It stops when
-//   - KEEP is settled: the interval lies below -maybe_threshold (the improvement is surely above the
-//     DISCARD region) and the estimate is beyond -keep_threshold;
-//   - KEEP is ruled out: the interval lies above -keep_threshold (the improvement is surely below the
-//     KEEP region); the estimate then picks MAYBE, DISCARD or regression as the fixed rule would;
-//   - KEEP is out of reach (futility): the interval projected to max_runs with the spread seen so far,
-//     centred on the current estimate moved futility_z standard errors (of what the remaining runs can still
-//     change) in the candidate's favour, would still reach above -maybe_threshold, or that moved estimate
-//     itself is not beyond -keep_threshold; the verdict is then
-//     INCONCLUSIVE when a side's CV exceeds cv_limit (too noisy), else as when KEEP is ruled out;
-//   - at max_runs: KEEP if settled at the final level, else the fixed rule's verdict (a fixed-rule KEEP
-//     that the interval does not support becomes MAYBE; a flaky sample stays INCONCLUSIVE).
-// Never before min_runs. False KEEP (true improvement <= maybe_threshold) is thus at most alpha.
-// Pure: samples come from a callback, so real processes and the simulation use the same loop.
+//   - KEEP is settled: the interval lies below -maybe_threshold and the estimate is beyond -keep_threshold;
+//     when a side's robust CV (1.4826 x MAD of the log values) exceeds cv_limit (load, not the change),
+//     the whole interval must lie beyond -keep_threshold instead;
+//   - KEEP is ruled out: the interval lies above -keep_threshold; the interval then says MAYBE (an
+//     established improvement: hi < 0 and the estimate at least maybe_threshold), regression (lo > 0 and the
+//     estimate at least regression_threshold), or DISCARD;
+//   - KEEP is out of reach (futility, from futility_min_runs on): the interval projected to max_runs
+//     (robust spread, normal approximation of the Hodges–Lehmann estimate), centred on the estimate moved
+//     futility_z standard errors in the candidate's favour, would still reach above the bound KEEP needs, or
+//     that moved estimate is not beyond -keep_threshold (a slowdown waits for the first claim look, so a
+//     regression is called one); the verdict is INCONCLUSIVE when a side's robust CV exceeds cv_limit (too
+//     noisy), else as when KEEP is ruled out. Futility only ever gives non-KEEP verdicts, so it adds no
+//     false KEEP;
+//   - at max_runs: KEEP if settled at the final level; MAYBE when the interval establishes an improvement
+//     of the MAYBE size; else INCONCLUSIVE (neither settled nor ruled out).
+// Never before min_runs. The deciding look's estimate and interval are the input's figures everywhere
+// (apply_look): no fixed-rule figure decides anything after a sequential stop.
+// Pure: the run loop gives the samples, so real processes and the simulation use the same code.
 
-#include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "util/error.hpp"
@@ -34,23 +48,33 @@
 
 namespace zkbench::verdict {
 
+/// How the two sides' runs are compared: as two samples, or round by round (within-round differences).
+enum class Pairing { unpaired, paired };
+
 struct SequentialOptions {
-  int min_runs = 3;          // per side; never stop before
-  int max_runs = 20;         // per side; decide at this many at the latest
-  double alpha = 0.05;       // one-sided error per boundary, spent over all looks
-  double final_share = 0.8;  // share of alpha kept for the look at max_runs
-  bool futility = true;      // stop early when KEEP is out of reach within max_runs (see below)
-  double futility_z = 1.0;   // how optimistic the futility projection is (standard errors of drift)
-  int futility_min_runs = 0; // no futility stop before this many runs per side (one outlier in 3 pairs
-                             // should not end an input that would reach KEEP)
+  int min_runs = 3;           // per side; never stop before
+  int max_runs = 20;          // per side; decide at this many at the latest
+  double alpha = 0.05;        // one-sided error of each claim over all looks (policy p_threshold / inputs)
+  double final_share = 0.5;   // share of alpha kept for the look at max_runs
+  bool futility = true;       // stop early when KEEP is out of reach within max_runs (see above)
+  double futility_z = 1.0;    // how optimistic the futility projection is (standard errors of drift)
+  int futility_min_runs = 4;  // no futility stop before this many runs per side
+  Pairing pairing = Pairing::unpaired;
 };
+
+/// The options of the rule under `policy` for `inputs` inputs judged jointly (alpha = p_threshold / inputs).
+SequentialOptions sequential_options(const Policy& policy, int min_runs, int max_runs, int inputs = 1);
+
+/// The one-sided level of the look at `runs` pairs under the spending plan (0: no claim possible there).
+double look_level(int runs, const SequentialOptions& options);
 
 /// The interval after one pair (the dashboard draws these as the stopping trace).
 struct Look {
   int runs = 0;        // per side
-  double change = 0;   // exp(mean log c - mean log b) - 1
-  double lo = 0;       // valid under repeated looks at the level of this look
+  double change = 0;   // exp(Hodges–Lehmann shift of the logs) - 1
+  double lo = 0;       // one-sided bounds, each valid at `level` under repeated looks (infinite: out of reach)
   double hi = 0;
+  double level = 0;    // the one-sided level of this look (0: before the first look that can claim)
   bool stop = false;
 };
 
@@ -65,15 +89,21 @@ struct SequentialResult {
 SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
                                  const Policy& policy, const SequentialOptions& options);
 
-/// The looks the rule makes on two samples measured one run at a time (the workflow's `exp run
-/// --strategy sequential`, which compares each candidate prefix with the baseline's prefix of the same
-/// size): one look per size n = min_runs .. min(sizes), up to and including the first that stops.
-/// Recomputing from the kept runs gives the same looks the run made, resumed runs included. Empty when
-/// either sample has fewer than min_runs values.
+/// The looks the rule makes on two samples measured one round at a time: one look per size
+/// n = min_runs .. min(sizes), up to and including the first that stops. Recomputing from the kept runs
+/// gives the same looks the run made, resumed runs included. Empty when either sample has fewer than
+/// min_runs values.
 std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<const double> candidate,
                                    const Policy& policy, const SequentialOptions& options);
 
-enum class Side { baseline, candidate };
+/// What the interval of the figures says: "95% Fieller" for the fixed rule's figures, else the deciding
+/// look's ("sequential, Hodges–Lehmann/Mann–Whitney, 0.18% per bound at 6 pairs").
+std::string interval_method(const Look& look, const SequentialOptions& options);
+
+/// The deciding look becomes the metric's figures: change = its estimate, ci_lo/ci_hi = its bounds (unset
+/// when unbounded), interval = its method. Every renderer and combine_inputs read these.
+void apply_look(MetricComparison& metric, const Look& look, const SequentialOptions& options);
+
 enum class Strategy { fixed, sequential };
 
 struct AbOptions {
@@ -82,21 +112,19 @@ struct AbOptions {
   SequentialOptions sequential;
 };
 
-/// One measured value for a side; `index` counts that side's runs from 0. An error stops the loop.
-using Sampler = std::function<Result<double>(Side side, int index)>;
-
 struct AbOutcome {
   std::vector<double> baseline;
   std::vector<double> candidate;
   std::vector<Look> trace;   // one per pair from min_runs on (sequential only)
   bool stopped_early = false;
-  MetricComparison comparison; // of the metric, on all runs
+  MetricComparison comparison; // of the metric, on all runs; sequential: the deciding look's figures
   Decision decision;
 };
 
 /// The A/B decision taken one look at a time, after every pair of runs: the run loop's stop rule for
-/// `zkbench ab` and `exp run`, and run_ab below. Fixed: decide at `runs` pairs (extended once to the
-/// policy's flaky_runs when the sample is flaky). Sequential: sequential_look after each pair.
+/// `zkbench ab`, `exp run` and `compound` (the one A/B driver is measure::run_benchmarks; the simulation
+/// drives it too). Fixed: decide at `runs` pairs (extended once to the policy's flaky_runs when the sample
+/// is flaky). Sequential: sequential_look after each pair.
 class AbDecider {
 public:
   AbDecider(std::string metric, Policy policy, AbOptions options);
@@ -105,7 +133,9 @@ public:
   /// The most pairs the decision may need (the loop's run count): max_runs, or runs (flaky: flaky_runs).
   int max_pairs() const;
   const Decision& decision() const { return m_decision; }
-  /// The outcome on the final samples: the metric's comparison with the decision, the trace.
+  /// The outcome on the final samples: the metric's comparison with the decision and (sequential) the
+  /// deciding look's estimate and interval, the trace. A sequential decider that has not stopped (the
+  /// loop ended first: a resumed input whose pairs are all stored) looks once at what there is.
   AbOutcome outcome(std::span<const double> baseline, std::span<const double> candidate) const;
 
 private:
@@ -119,15 +149,10 @@ private:
   bool m_stopped_early = false;
 };
 
-/// Runs pairs in the order A B, B A, A B, ... (so drift falls on both sides alike) and decides with the
-/// policy (AbDecider). Returns the sampler's first error.
-Result<AbOutcome> run_ab(const Sampler& sample, const std::string& metric, const Policy& policy,
-                         const AbOptions& options);
-
 /// True when the candidate is clearly slower than `multiplier` x the baseline measured beside it: the
-/// lower bound of the sequential interval of the change (valid under repeated looks, at the level of
-/// this look) lies above multiplier - 1. Never before options.min_runs pairs. The workflow's KILL: a
-/// single slow or cold run never satisfies it.
+/// lower bound of the sequential interval of the change (the rank interval at the level of this look,
+/// valid under repeated looks) lies above multiplier - 1. The workflow's KILL: a single slow or cold run
+/// never satisfies it.
 bool clearly_slower(std::span<const double> baseline, std::span<const double> candidate, double multiplier,
                     const SequentialOptions& options);
 

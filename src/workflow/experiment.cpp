@@ -83,7 +83,7 @@ core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdi
     in.change = finite(c.change);
     for (const verdict::MetricComparison& m : c.metrics) {
       in.metrics.push_back({m.metric, summary_of(m.baseline), summary_of(m.candidate), finite(m.change), m.ci_lo,
-                            m.ci_hi, m.welch_p, m.mwu_p, m.decision.verdict});
+                            m.ci_hi, m.interval, m.welch_p, m.mwu_p, m.decision.verdict});
     }
     if (const auto trace = traces.find(c.command); trace != traces.end()) {
       in.sequential = true;
@@ -113,12 +113,13 @@ std::string verdict_markdown(const store::ExperimentRecord& e, const std::string
   if (inputs.empty()) {
     return md;
   }
-  md += "| input | weight | metric | baseline median | candidate median | change | 95% CI | Welch p | MWU p | verdict |\n";
+  md += "| input | weight | metric | baseline median | candidate median | change | interval | Welch p | MWU p | verdict |\n";
   md += "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const verdict::CommandComparison& c : inputs) {
     for (const verdict::MetricComparison& m : c.metrics) {
-      const std::string ci = m.ci_lo && m.ci_hi ? fmt::format("[{}, {}]", verdict::percent(*m.ci_lo), verdict::percent(*m.ci_hi))
-                                                : std::string("n/a");
+      const std::string ci = !m.ci_lo && !m.ci_hi ? std::string("n/a")
+                             : fmt::format("[{}, {}]", m.ci_lo ? verdict::percent(*m.ci_lo) : "-inf",
+                                           m.ci_hi ? verdict::percent(*m.ci_hi) : "+inf");
       md += fmt::format("| {} | {} | {} | {:.6g} | {:.6g} | {} | {} | {} | {} | {} |\n", c.command, c.weight, m.metric,
                         m.baseline.median, m.candidate.median,
                         std::isnan(m.change) ? std::string("n/a") : verdict::percent(m.change), ci, format_p(m.welch_p),
@@ -128,6 +129,9 @@ std::string verdict_markdown(const store::ExperimentRecord& e, const std::string
   md += "\nPer input:\n\n";
   for (const verdict::CommandComparison& c : inputs) {
     md += fmt::format("- {}: {}: {}\n", c.command, verdict::to_string(c.decision.verdict), c.decision.reason);
+    if (const verdict::MetricComparison* m = verdict::primary_comparison(c.metrics, c.metric); m != nullptr) {
+      md += fmt::format("  - deciding interval ({}): {}\n", m->metric, m->interval);
+    }
   }
   return md;
 }
@@ -349,6 +353,10 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     judge.baseline_dir = base_tree;
     judge.candidate_dir = worktree;
     judge.status = options.status;
+    // The inputs are judged jointly (combine_inputs): each input's rule runs at p_threshold / inputs.
+    judge.inputs = static_cast<int>(std::count_if(inputs.begin(), inputs.end(), [&](const InputSpec& input) {
+      return base_benches.count(input.name) > 0;
+    }));
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const InputSpec& input = inputs[i];
       const auto base = base_benches.find(input.name);

@@ -70,8 +70,8 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   verdict::AbOptions ab;
   ab.strategy = options.strategy == Strategy::sequential ? verdict::Strategy::sequential : verdict::Strategy::fixed;
   ab.runs = options.runs;
-  ab.sequential.min_runs = std::min(options.min_runs, std::max(options.runs, 2));
-  ab.sequential.max_runs = std::max(options.runs, ab.sequential.min_runs);
+  ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
+                                             options.inputs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
   std::optional<verdict::AbDecider> decider;
   std::string decided_metric = primary;
@@ -244,19 +244,45 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   judged.metric = metric;
   const auto b = verdict::primary_values(judged_baseline, metric);
   const auto cv = verdict::primary_values(judged_candidate, metric);
+  c.metric = metric;
+  // The judged metric's figures become the deciding ones (one interval per input).
+  const auto judged_figures = [&]() -> verdict::MetricComparison* {
+    for (verdict::MetricComparison& m2 : c.metrics) {
+      if (m2.metric == metric) {
+        return &m2;
+      }
+    }
+    return nullptr;
+  };
   if (killed) {
-    const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
+    // The interval that established it: the one clearly_slower read, at the level of the stopping look.
+    const std::vector<double> base_times = judged_baseline.wall_times();
+    const std::vector<double> cand_times = judged_candidate.wall_times();
+    const std::size_t k = std::min(base_times.size(), cand_times.size());
+    const verdict::Look look =
+        verdict::sequential_look(std::span(base_times).first(k), std::span(cand_times).first(k), policy, ab.sequential).look;
+    for (verdict::MetricComparison& m2 : c.metrics) {
+      if (m2.metric == "time") {
+        verdict::apply_look(m2, look, ab.sequential);
+      }
+    }
+    c.metric = "time";
     c.decision = {verdict::Verdict::kill, true,
-                  fmt::format("candidate clearly slower than {:.2f}x the baseline {}: time {} (95% interval {} .. {}) "
-                              "after {} runs per side",
+                  fmt::format("candidate clearly slower than {:.2f}x the baseline {}: time {} (interval {} .. {}, {:.3g}% "
+                              "per bound) after {} runs per side",
                               policy.timeout_multiplier, beside ? "measured beside it" : "stored",
-                              verdict::percent(time->change), time->ci_lo ? verdict::percent(*time->ci_lo) : "n/a",
-                              time->ci_hi ? verdict::percent(*time->ci_hi) : "n/a", judged.candidate.runs.size())};
+                              verdict::percent(look.change), verdict::percent(look.lo),
+                              std::isfinite(look.hi) ? verdict::percent(look.hi) : std::string("+inf"), look.level * 100,
+                              judged.candidate.runs.size())};
   } else if (beside) {
     verdict::AbDecider final_decider(metric, policy, ab);
-    const verdict::Decision decision =
-        metric == decided_metric && decider ? decider->outcome(b, cv).decision : final_decider.outcome(b, cv).decision;
-    c.decision = decision;
+    const verdict::AbOutcome outcome =
+        metric == decided_metric && decider ? decider->outcome(b, cv) : final_decider.outcome(b, cv);
+    c.decision = outcome.decision;
+    if (verdict::MetricComparison* figures = judged_figures(); figures != nullptr && !outcome.trace.empty()) {
+      verdict::apply_look(*figures, outcome.trace.back(), ab.sequential);
+      figures->decision = outcome.decision;
+    }
     if (metric != "time") {
       c.decision.reason = metric + ": " + c.decision.reason;
     }
@@ -265,9 +291,13 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
     if (look.look.stop) {
       c.decision = look.decision;
+      if (verdict::MetricComparison* figures = judged_figures()) {
+        verdict::apply_look(*figures, look.look, ab.sequential);
+        figures->decision = look.decision;
+      }
     }
   }
-  if (const verdict::MetricComparison* m2 = verdict::primary_comparison(c.metrics, metric)) {
+  if (const verdict::MetricComparison* m2 = verdict::primary_comparison(c.metrics, c.metric)) {
     c.change = m2->change;
   }
   if (ab.strategy == verdict::Strategy::sequential && !b.empty() && !cv.empty()) {
@@ -277,10 +307,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
       work != nullptr && c.decision.verdict == verdict::Verdict::inconclusive) {
-    // The deterministic work is identical on both sides and time cannot show a change: nothing to keep.
-    c.decision = {verdict::Verdict::discard, false,
-                  fmt::format("{} unchanged (deterministic, {} runs per side) and no established change in time: {}",
-                              work->metric, work->candidate.n, c.decision.reason)};
+    // Identical work says nothing about time: a prover-side change (or one to the proof's size) leaves the
+    // guest's steps alone and shows in time only. Unsettled time stays INCONCLUSIVE, never a DISCARD.
+    c.decision.reason = fmt::format("{} unchanged (deterministic, {} runs per side); time unsettled after {} runs: {}",
+                                    work->metric, work->candidate.n, judged.candidate.runs.size(), c.decision.reason);
   } else {
     c.decision.reason += note;
   }

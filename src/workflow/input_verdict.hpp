@@ -41,6 +41,7 @@ struct InputJudgeOptions {
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
   int min_runs = 3;                     // sequential: never stop before this many per side
   int futility_min_runs = 4;            // sequential: KEEP out of reach only decided from this many (bench/verdicts)
+  int inputs = 1;                       // inputs judged jointly: each input's rule runs at p_threshold / inputs
   int warmup = 0;                       // per side
   int drift_runs = 3;                   // stored mode: fresh baseline runs for the drift test
   std::filesystem::path baseline_dir;   // the baseline commit's build

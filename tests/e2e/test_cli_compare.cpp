@@ -52,8 +52,8 @@ TEST(CliCompare, faster_candidate_is_keep_with_every_field_in_json) {
   EXPECT_EQ(c.at("metric"), "time");
   EXPECT_EQ(c.at("baseline").at("n"), 10);
   EXPECT_NEAR(c.at("change").get<double>(), -0.1, 1e-3);
-  EXPECT_LT(c.at("ci95").at(0).get<double>(), c.at("change").get<double>());
-  EXPECT_GT(c.at("ci95").at(1).get<double>(), c.at("change").get<double>());
+  EXPECT_LT(c.at("interval").at(0).get<double>(), c.at("change").get<double>());
+  EXPECT_GT(c.at("interval").at(1).get<double>(), c.at("change").get<double>());
   EXPECT_LT(c.at("welch_p").get<double>(), 0.05);
   EXPECT_TRUE(c.contains("mwu_p"));
   EXPECT_TRUE(c.contains("mwu_p_exact")); // no ties

@@ -2,12 +2,14 @@
 // A measure::Executor that plays a whole workflow project without running anything: builds succeed, the
 // correctness command prints a state root, the verifier passes or fails, generators write their input,
 // and the benchmark command "runs" for a time drawn from a model (per input, per side, with noise, a cold
-// first run, drift and outliers) and prints "steps: N". The side is told by the working folder: the
+// first run, drift and outliers; optionally heavy-tailed noise and machine load: bursts, anti-correlated
+// hits within a round, contention episodes) and prints "steps: N". The side is told by the working folder: the
 // candidate's worktree (.zkbench/worktrees/NNN-*, compound-*) or the baseline's (the project root, or
 // .zkbench/worktrees/baseline-*). Used by the workflow's unit tests and by bench/verdicts, so the
 // simulation drives the workflow's own code.
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -27,6 +29,32 @@ struct ModelCall {
   std::string text;
   ModelSide side = ModelSide::baseline;
   std::string kind; // "build", "correctness", "verify", "generate", "bench", "other"
+  std::string input;   // bench: the input's name
+  double seconds = 0;  // bench: the time the run took
+};
+
+/// The shape of the run-to-run noise, scaled so that its standard deviation is the model's `cv`.
+enum class ModelNoise {
+  normal,        // time x (1 + cv N(0,1))
+  student_t3,    // time x exp(cv / sqrt(3) t3): heavy tails on both sides
+  lognormal_mix, // time x lognormal(cv); one run in ten is slower by lognormal(ln 1.2, 0.1), whatever the cv
+};
+
+/// Load on the machine: a process over the benchmark runs in the order they execute (every side and
+/// input), so a burst falls on whichever side runs then. Zero probabilities: no load.
+struct ModelLoad {
+  double burst_start = 0;     // per run: probability that a burst begins (none running)
+  int burst_max_runs = 10;    // a burst lasts 1..this runs (across round boundaries: A B | B A)
+  double burst_min = 0.1;     // slowdown while it lasts, uniform in [min, max]
+  double burst_max = 0.5;
+  double exclusive = 0;       // per round (two consecutive runs): one of them, either, is slowed
+  double exclusive_min = 0.1; // ... by this much (uniform in [min, max]): anti-correlates the round's sides
+  double exclusive_max = 0.5;
+  double episode_start = 0;   // per run: probability that a contention episode begins (none running)
+  int episode_min_runs = 5;   // an episode lasts this many runs ...
+  int episode_max_runs = 20;
+  double episode_min = 0.2;   // ... slowed by 20-100%
+  double episode_max = 1.0;
 };
 
 class ModelExecutor : public measure::Executor {
@@ -36,6 +64,9 @@ public:
   double candidate_factor = 1.0;                   // true effect: candidate time = base x factor
   double cv = 0.01;                                // run-to-run noise (normal, relative)
   double cold_first = 1.0;                         // the first execution of each side and input takes x this
+  bool cold_first_side_only = false;               // ... only the first of each input, whichever side runs first
+  ModelNoise noise = ModelNoise::normal;
+  ModelLoad load;
   double drift_step = 0.0;                         // relative slowdown once `drift_after_s` has passed
   double drift_after_s = 1e300;
   double drift_per_hour = 0.0;                     // slow linear drift, relative per hour of virtual time
@@ -46,7 +77,7 @@ public:
   std::map<ModelSide, bool> verify_ok{{ModelSide::baseline, true}, {ModelSide::candidate, true}};
   std::function<bool(const ModelCall&)> interrupt_when; // marks the execution interrupted (a Ctrl-C)
 
-  explicit ModelExecutor(std::uint64_t seed = 1) : m_rng(seed) {}
+  explicit ModelExecutor(std::uint64_t seed = 1) : m_rng(seed), m_load_rng(seed ^ 0x9e3779b97f4a7c15ULL) {}
 
   std::vector<ModelCall> calls;
   double clock_s = 0;
@@ -86,7 +117,7 @@ public:
   }
 
   Result<measure::ExecutionResult> execute(const measure::CommandSpec& spec, const measure::ExecutionOptions& options) override {
-    ModelCall call{spec.text, side_of(spec), kind_of(spec.text)};
+    ModelCall call{spec.text, side_of(spec), kind_of(spec.text), {}, 0.0};
     calls.push_back(call);
     measure::ExecutionResult r;
     r.exit_code = 0;
@@ -112,20 +143,21 @@ public:
       std::ofstream(file) << spec.text << "\n";
     } else if (call.kind == "bench") {
       const std::string input = input_of(spec.text);
+      call.input = input;
       double t = input_seconds.count(input) > 0 ? input_seconds.at(input) : 1.0;
       if (call.side == ModelSide::candidate) {
         t *= candidate_factor;
       }
-      const std::string key = input + (call.side == ModelSide::candidate ? "#c" : "#b");
+      const std::string key = cold_first_side_only ? input : input + (call.side == ModelSide::candidate ? "#c" : "#b");
       if (m_seen[key]++ == 0) {
         t *= cold_first;
       }
       t *= 1.0 + (clock_s >= drift_after_s ? drift_step : 0.0) + drift_per_hour * clock_s / 3600.0;
-      std::normal_distribution<double> noise(0.0, cv);
-      t *= std::max(0.05, 1.0 + noise(m_rng));
+      t *= noise_factor();
       if (outlier_probability > 0 && std::uniform_real_distribution<double>(0, 1)(m_rng) < outlier_probability) {
         t *= outlier_factor;
       }
+      t *= load_factor();
       if (options.timeout_s && t > *options.timeout_s) {
         r.status = core::RunStatus::timed_out;
         r.exit_code.reset();
@@ -136,6 +168,8 @@ public:
       r.wall_s = t;
       r.user_s = t;
       r.output = "steps: " + std::to_string(static_cast<long long>(steps[call.side])) + "\n";
+      calls.back().input = input;
+      calls.back().seconds = t;
     }
     r.output_bytes = r.output.size();
     if (interrupt_when && interrupt_when(call)) {
@@ -145,6 +179,61 @@ public:
   }
 
 private:
+  double noise_factor() {
+    switch (noise) {
+    case ModelNoise::normal:
+      break;
+    case ModelNoise::student_t3:
+      return std::exp(cv / std::sqrt(3.0) * std::student_t_distribution<double>(3.0)(m_rng));
+    case ModelNoise::lognormal_mix: {
+      const double sigma = std::sqrt(std::log(1.0 + cv * cv));
+      double f = std::exp(sigma * std::normal_distribution<double>(0.0, 1.0)(m_rng) - sigma * sigma / 2);
+      if (std::uniform_real_distribution<double>(0, 1)(m_rng) < 0.1) {
+        f *= std::exp(std::normal_distribution<double>(std::log(1.2), 0.1)(m_rng));
+      }
+      return f;
+    }
+    }
+    std::normal_distribution<double> normal(0.0, cv);
+    return std::max(0.05, 1.0 + normal(m_rng));
+  }
+
+  // The load's slowdown of the next benchmark run (1: none); draws nothing without load.
+  double load_factor() {
+    const std::size_t index = m_bench_runs++;
+    const auto uniform = [this](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(m_load_rng); };
+    double f = 1.0;
+    if (load.burst_start > 0) {
+      if (m_burst_left == 0 && uniform(0, 1) < load.burst_start) {
+        m_burst_left = std::uniform_int_distribution<int>(1, std::max(1, load.burst_max_runs))(m_load_rng);
+        m_burst_slow = uniform(load.burst_min, load.burst_max);
+      }
+      if (m_burst_left > 0) {
+        f *= 1.0 + m_burst_slow;
+        --m_burst_left;
+      }
+    }
+    if (load.exclusive > 0) {
+      if (index % 2 == 0) {
+        m_exclusive_hit = uniform(0, 1) < load.exclusive ? index + (uniform(0, 1) < 0.5 ? 0 : 1) : SIZE_MAX;
+        m_exclusive_slow = uniform(load.exclusive_min, load.exclusive_max);
+      }
+      f *= index == m_exclusive_hit ? 1.0 + m_exclusive_slow : 1.0;
+    }
+    if (load.episode_start > 0) {
+      if (m_episode_left == 0 && uniform(0, 1) < load.episode_start) {
+        m_episode_left = std::uniform_int_distribution<int>(load.episode_min_runs, std::max(load.episode_min_runs,
+                                                                                            load.episode_max_runs))(m_load_rng);
+        m_episode_slow = uniform(load.episode_min, load.episode_max);
+      }
+      if (m_episode_left > 0) {
+        f *= 1.0 + m_episode_slow;
+        --m_episode_left;
+      }
+    }
+    return f;
+  }
+
   // "prog '/x/inputs/a.txt'" -> "a"
   static std::string input_of(const std::string& text) {
     std::string path = text.substr(text.find(' ') + 1);
@@ -154,7 +243,15 @@ private:
   }
 
   std::mt19937_64 m_rng;
+  std::mt19937_64 m_load_rng;
   std::map<std::string, int> m_seen;
+  std::size_t m_bench_runs = 0;
+  int m_burst_left = 0;
+  double m_burst_slow = 0;
+  std::size_t m_exclusive_hit = SIZE_MAX;
+  double m_exclusive_slow = 0;
+  int m_episode_left = 0;
+  double m_episode_slow = 0;
 };
 
 } // namespace zkbench::test

@@ -92,6 +92,7 @@ TEST(CoreExperimentResults, reads_the_previous_writers_bytes_and_writes_them_bac
   EXPECT_EQ(light.metric("time")->candidate.runs, 10u);
   EXPECT_DOUBLE_EQ(light.metric("time")->candidate.mean, 1.1735);
   EXPECT_EQ(light.metric("time")->ci_low, -0.07);
+  EXPECT_EQ(light.metric("time")->interval, "95% Fieller"); // written before issue 22: "ci95"
   EXPECT_FALSE(light.metric("cycles")->welch_p);
   ASSERT_TRUE(light.gpu);
   EXPECT_EQ(light.gpu->throttled_runs, 1);
@@ -121,12 +122,13 @@ TEST(CoreExperimentResults, a_value_round_trips_and_embeds_as_the_same_json) {
   in.verdict = Verdict::discard;
   in.change = -0.004;
   in.metrics.push_back({"time", {5, 2.0, 2.0, 0.1, 0.05, 1.9, 2.1}, {5, 1.99, 1.99, 0.1, 0.05, 1.9, 2.1}, -0.005,
-                        -0.02, 0.01, 0.4, 0.5, Verdict::discard});
+                        -0.02, 0.01, "sequential unpaired: Hodges–Lehmann", 0.4, 0.5, Verdict::discard});
   const std::string text = write_results_json(results);
   const auto back = read_results_json(text);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(write_results_json(*back), text);
   EXPECT_EQ(back->inputs[0].metrics[0].mann_whitney_p, 0.5);
+  EXPECT_EQ(back->inputs[0].metrics[0].interval, "sequential unpaired: Hodges–Lehmann"); // the deciding interval's kind
 
   nlohmann::ordered_json embedded;
   embedded["results"] = results;

@@ -265,3 +265,81 @@ TEST(VerdictDecide, no_improvement_is_not_called_an_improvement_below_the_thresh
   EXPECT_EQ(m.decision.verdict, Verdict::discard) << m.decision.reason;
   EXPECT_EQ(m.decision.reason.find("improvement below"), std::string::npos) << m.decision.reason;
 }
+
+namespace {
+
+// An input as the sequential rule leaves it: the judged metric's deciding estimate and interval.
+verdict::CommandComparison decided_input(const std::string& name, double change, std::optional<double> lo,
+                                         std::optional<double> hi, Verdict verdict, const std::string& metric = "time") {
+  verdict::CommandComparison c;
+  c.command = name;
+  c.metric = metric;
+  c.change = change;
+  c.decision = {verdict, false, "as judged"};
+  verdict::MetricComparison m;
+  m.metric = metric;
+  m.change = change;
+  m.ci_lo = lo;
+  m.ci_hi = hi;
+  m.interval = "sequential (test)";
+  m.candidate.n = 8;
+  c.metrics.push_back(m);
+  return c;
+}
+
+} // namespace
+
+TEST(VerdictDecide, an_inconclusive_input_keeps_the_joint_interval_open) {
+  // Before issue 22: KEEP (one input KEEP, weighted estimate -12.5%). The second input's interval says
+  // nothing, so the joint interval reaches far above the MAYBE threshold: no KEEP.
+  const std::vector inputs{decided_input("in1", -0.20, -0.25, -0.15, Verdict::keep),
+                           decided_input("in2", -0.05, -0.40, std::nullopt, Verdict::inconclusive)};
+  const auto d = verdict::combine_inputs(inputs, generic());
+  EXPECT_EQ(d.verdict, Verdict::inconclusive) << d.reason;
+  EXPECT_NE(d.reason.find("+inf"), std::string::npos) << d.reason;
+  const auto joint = verdict::joint_change(inputs);
+  ASSERT_TRUE(joint);
+  EXPECT_TRUE(std::isinf(joint->hi));
+}
+
+TEST(VerdictDecide, the_joint_interval_is_the_weighted_mean_of_the_log_bounds) {
+  auto a = decided_input("in1", -0.20, -0.25, -0.15, Verdict::keep);
+  auto b = decided_input("in2", -0.01, -0.04, 0.02, Verdict::discard);
+  a.weight = 1;
+  b.weight = 3;
+  const std::vector inputs{a, b};
+  const auto joint = verdict::joint_change(inputs);
+  ASSERT_TRUE(joint);
+  EXPECT_NEAR(joint->change, std::expm1((std::log(0.8) + 3 * std::log(0.99)) / 4), 1e-12);
+  EXPECT_NEAR(joint->lo, std::expm1((std::log(0.75) + 3 * std::log(0.96)) / 4), 1e-12);
+  EXPECT_NEAR(joint->hi, std::expm1((std::log(0.85) + 3 * std::log(1.02)) / 4), 1e-12);
+  // -6.2% [-10.1%, -2.6%]: KEEP (below -2%, estimate beyond -5%).
+  EXPECT_EQ(verdict::combine_inputs(inputs, generic()).verdict, Verdict::keep);
+  b.weight = 6; // -4.1% [-7.4%, -0.6%]: an established improvement of the MAYBE size
+  const std::vector heavier{a, b};
+  EXPECT_EQ(verdict::combine_inputs(heavier, generic()).verdict, Verdict::maybe)
+      << verdict::combine_inputs(heavier, generic()).reason;
+}
+
+TEST(VerdictDecide, a_regression_counts_on_the_metric_the_input_was_judged_on) {
+  // The policy's primary metric is steps, but in2 was judged on time (its runs lacked steps). Its time interval
+  // establishes +12%: that is the regression, even though a "steps" figure with an open interval is there too.
+  auto p = generic();
+  p.primary_metric = "steps";
+  auto in2 = decided_input("in2", 0.12, 0.06, 0.18, Verdict::discard, "time");
+  verdict::MetricComparison steps;
+  steps.metric = "steps";
+  steps.change = 0.0;
+  in2.metrics.push_back(steps);
+  const std::vector inputs{decided_input("in1", -0.20, -0.25, -0.15, Verdict::keep, "steps"), in2};
+  const auto d = verdict::combine_inputs(inputs, p);
+  EXPECT_EQ(d.verdict, Verdict::discard) << d.reason;
+  EXPECT_TRUE(d.regression);
+  EXPECT_NE(d.reason.find("in2' regresses +12.00% on time"), std::string::npos) << d.reason;
+  // Not established by its deciding interval: no regression, whatever a fixed-rule figure would say.
+  const std::vector open{decided_input("in1", -0.20, -0.25, -0.15, Verdict::keep),
+                         decided_input("in2", 0.12, -0.10, 0.40, Verdict::inconclusive)};
+  const auto o = verdict::combine_inputs(open, generic());
+  EXPECT_FALSE(o.regression) << o.reason;
+  EXPECT_NE(o.verdict, Verdict::keep);
+}

@@ -1,5 +1,6 @@
 #include <cmath>
-#include <map>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -17,147 +18,306 @@ double jitter(int i, double scale) {
   return 1.0 + scale * pattern[i % 10];
 }
 
-verdict::Sampler sampler(double base, double factor, double noise) {
-  return [=](verdict::Side side, int index) -> Result<double> {
-    const double center = side == verdict::Side::baseline ? base : base * factor;
-    const int shift = side == verdict::Side::baseline ? 0 : 3;
-    return center * jitter(index + shift, noise);
+// One value for side 0 (baseline) or 1 (candidate), `index` counting that side's runs from 0.
+using Sampler = std::function<double(int side, int index)>;
+
+Sampler sampler(double base, double factor, double noise) {
+  return [=](int side, int index) {
+    const double center = side == 0 ? base : base * factor;
+    return center * jitter(index + (side == 0 ? 0 : 3), noise);
   };
 }
 
-verdict::AbOptions sequential_options() {
-  verdict::AbOptions o;
-  o.strategy = verdict::Strategy::sequential;
-  return o;
+// The run loop's order (A B, B A, ...) with the decider as its stop rule, as measure::run_benchmarks runs it.
+verdict::AbOutcome run_pairs(const Sampler& sample, const verdict::Policy& policy, const verdict::AbOptions& options,
+                             std::string* order = nullptr) {
+  verdict::AbDecider decider("time", policy, options);
+  std::vector<double> baseline;
+  std::vector<double> candidate;
+  for (int pair = 0; pair < decider.max_pairs(); ++pair) {
+    for (const int side : {pair % 2, 1 - pair % 2}) {
+      auto& values = side == 0 ? baseline : candidate;
+      values.push_back(sample(side, static_cast<int>(values.size())));
+      if (order != nullptr) {
+        *order += side == 0 ? 'A' : 'B';
+      }
+    }
+    if (decider.look(baseline, candidate)) {
+      break;
+    }
+  }
+  return decider.outcome(baseline, candidate);
 }
 
 const verdict::Policy k_generic = *verdict::preset("generic");
 
+verdict::AbOptions sequential_options() {
+  verdict::AbOptions o;
+  o.strategy = verdict::Strategy::sequential;
+  o.sequential = verdict::sequential_options(k_generic, 3, 20);
+  return o;
+}
+
+// The first look at which the plan lets a claim be made.
+int first_claim(const verdict::SequentialOptions& o) {
+  for (int n = o.min_runs; n <= o.max_runs; ++n) {
+    if (verdict::look_level(n, o) > 0) {
+      return n;
+    }
+  }
+  return -1;
+}
+
 } // namespace
 
-TEST(VerdictSequential, clear_improvement_stops_early_with_keep) {
-  const auto out = verdict::run_ab(sampler(1.0, 0.5, 0.01), "time", k_generic, sequential_options());
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ(out->decision.verdict, Verdict::keep) << out->decision.reason;
-  EXPECT_TRUE(out->stopped_early);
-  EXPECT_EQ(out->baseline.size(), 3u); // min runs, no earlier
-  ASSERT_EQ(out->trace.size(), 1u);
-  EXPECT_LT(out->trace.back().hi, -0.02);
+TEST(VerdictSequential, spending_plan_sums_to_alpha_and_spends_nothing_where_ranks_cannot_reach) {
+  for (const auto pairing : {verdict::Pairing::unpaired, verdict::Pairing::paired}) {
+    for (const int inputs : {1, 2, 4}) {
+      auto o = verdict::sequential_options(k_generic, 3, 20, inputs);
+      o.pairing = pairing;
+      EXPECT_DOUBLE_EQ(o.alpha, k_generic.p_threshold / inputs);
+      double total = 0;
+      for (int n = o.min_runs; n <= o.max_runs; ++n) {
+        total += verdict::look_level(n, o);
+      }
+      EXPECT_LE(total, o.alpha * (1 + 1e-12)); // the union bound: at most alpha over all looks
+      EXPECT_GE(total, o.alpha * (1 - 1e-12)); // and all of it is spent
+      // The first claim look can reach its level: 1 / C(2n, n) (paired: 2^-n) is within it.
+      const int first = first_claim(o);
+      ASSERT_GT(first, o.min_runs);
+      const double reachable = pairing == verdict::Pairing::paired ? std::pow(0.5, first) : [&] {
+        double p = 1;
+        for (int i = 1; i <= first; ++i) {
+          p *= static_cast<double>(i) / (first + i);
+        }
+        return p;
+      }();
+      EXPECT_LE(reachable, verdict::look_level(first, o));
+    }
+  }
+  // One input, unpaired: claim looks at 5, 8, 12, 18 pairs (each 1.5 times the last), 0.025 / 4 each, which
+  // 1 / C(10, 5) = 0.004 reaches (1 / C(8, 4) = 0.014 at 4 pairs would not); the final look has 0.025.
+  const auto one = verdict::sequential_options(k_generic, 3, 20);
+  EXPECT_EQ(first_claim(one), 5);
+  for (int n = 3; n <= 20; ++n) {
+    const bool claim = n == 5 || n == 8 || n == 12 || n == 18;
+    EXPECT_DOUBLE_EQ(verdict::look_level(n, one), n == 20 ? 0.025 : claim ? 0.025 / 4 : 0.0) << n;
+  }
+  // Four inputs: alpha 1.25%; from 5 pairs (4 claim looks, 0.156% each) 1 / C(10, 5) = 0.397% is out of
+  // reach, from 6 pairs (6, 9, 14: 0.208% each) 1 / C(12, 6) = 0.108% is not.
+  EXPECT_EQ(first_claim(verdict::sequential_options(k_generic, 3, 20, 4)), 6);
+}
+
+TEST(VerdictSequential, clear_improvement_stops_at_the_first_look_that_can_claim_with_keep) {
+  const auto o = sequential_options();
+  const auto out = run_pairs(sampler(1.0, 0.5, 0.01), k_generic, o);
+  EXPECT_EQ(out.decision.verdict, Verdict::keep) << out.decision.reason;
+  EXPECT_TRUE(out.stopped_early);
+  EXPECT_EQ(static_cast<int>(out.baseline.size()), first_claim(o.sequential));
+  ASSERT_FALSE(out.trace.empty());
+  EXPECT_LT(out.trace.back().hi, -0.02);
+  EXPECT_NEAR(out.trace.back().change, -0.5, 0.02);
+  // The deciding look is the comparison's figures: one interval.
+  EXPECT_DOUBLE_EQ(out.comparison.change, out.trace.back().change);
+  ASSERT_TRUE(out.comparison.ci_hi);
+  EXPECT_DOUBLE_EQ(*out.comparison.ci_hi, out.trace.back().hi);
+  EXPECT_NE(out.comparison.interval.find("Hodges–Lehmann"), std::string::npos) << out.comparison.interval;
 }
 
 TEST(VerdictSequential, no_change_rules_out_keep_early) {
-  const auto out = verdict::run_ab(sampler(1.0, 1.0, 0.005), "time", k_generic, sequential_options());
-  ASSERT_TRUE(out.has_value());
-  EXPECT_NE(out->decision.verdict, Verdict::keep);
-  EXPECT_EQ(out->decision.verdict, Verdict::discard) << out->decision.reason;
-  EXPECT_TRUE(out->stopped_early);
+  const auto out = run_pairs(sampler(1.0, 1.0, 0.005), k_generic, sequential_options());
+  EXPECT_EQ(out.decision.verdict, Verdict::discard) << out.decision.reason;
+  EXPECT_FALSE(out.decision.regression);
+  EXPECT_TRUE(out.stopped_early);
+  EXPECT_LE(out.baseline.size(), 6u);
 }
 
 TEST(VerdictSequential, never_stops_before_min_runs) {
   auto o = sequential_options();
-  o.sequential.min_runs = 6;
-  const auto out = verdict::run_ab(sampler(1.0, 0.5, 0.01), "time", k_generic, o);
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ(out->baseline.size(), 6u);
-  EXPECT_EQ(out->candidate.size(), 6u);
+  o.sequential.min_runs = 9;
+  const auto out = run_pairs(sampler(1.0, 0.5, 0.01), k_generic, o);
+  EXPECT_EQ(out.baseline.size(), 9u);
+  EXPECT_EQ(out.candidate.size(), 9u);
+  EXPECT_EQ(out.decision.verdict, Verdict::keep);
 }
 
 TEST(VerdictSequential, interval_narrows_and_covers_the_estimate) {
   auto o = sequential_options();
   o.sequential.futility = false;
   o.sequential.max_runs = 12;
-  const auto out = verdict::run_ab(sampler(1.0, 0.97, 0.02), "time", k_generic, o);
-  ASSERT_TRUE(out.has_value());
-  ASSERT_GE(out->trace.size(), 2u);
-  for (const auto& look : out->trace) {
+  const auto out = run_pairs(sampler(1.0, 0.97, 0.02), k_generic, o);
+  ASSERT_GE(out.trace.size(), 2u);
+  for (const auto& look : out.trace) {
     EXPECT_LE(look.lo, look.change);
     EXPECT_GE(look.hi, look.change);
   }
-  EXPECT_LT(out->trace.back().hi - out->trace.back().lo, out->trace.front().hi - out->trace.front().lo);
-  EXPECT_TRUE(out->trace.back().stop);
+  const auto& first_bounded = out.trace.at(static_cast<std::size_t>(first_claim(o.sequential) - o.sequential.min_runs));
+  EXPECT_TRUE(std::isfinite(first_bounded.hi));
+  EXPECT_LT(out.trace.back().hi - out.trace.back().lo, first_bounded.hi - first_bounded.lo);
+  EXPECT_TRUE(out.trace.back().stop);
 }
 
 TEST(VerdictSequential, at_max_runs_decides_and_does_not_claim_unsupported_keep) {
   auto o = sequential_options();
   o.sequential.futility = false;
   o.sequential.max_runs = 4;
-  const auto out = verdict::run_ab(sampler(1.0, 0.94, 0.04), "time", k_generic, o);
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ(out->baseline.size(), 4u);
-  EXPECT_FALSE(out->stopped_early);
-  EXPECT_NE(out->decision.verdict, Verdict::keep) << out->decision.reason;
+  const auto out = run_pairs(sampler(1.0, 0.94, 0.04), k_generic, o);
+  EXPECT_EQ(out.baseline.size(), 4u);
+  EXPECT_FALSE(out.stopped_early);
+  EXPECT_NE(out.decision.verdict, Verdict::keep) << out.decision.reason;
 }
 
 TEST(VerdictSequential, very_noisy_without_effect_is_inconclusive_early) {
-  const auto out = verdict::run_ab(sampler(1.0, 1.0, 0.3), "time", k_generic, sequential_options());
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ(out->decision.verdict, Verdict::inconclusive) << out->decision.reason;
-  EXPECT_LT(out->baseline.size(), 20u);
+  const auto out = run_pairs(sampler(1.0, 1.0, 0.3), k_generic, sequential_options());
+  EXPECT_EQ(out.decision.verdict, Verdict::inconclusive) << out.decision.reason;
+  EXPECT_NE(out.decision.reason.find("too noisy"), std::string::npos) << out.decision.reason;
+  EXPECT_NE(out.decision.reason.find("robust CV"), std::string::npos) << out.decision.reason;
+  EXPECT_LT(out.baseline.size(), 20u);
+}
+
+TEST(VerdictSequential, a_possible_gain_too_noisy_to_settle_is_inconclusive) {
+  // 15% faster, but each side scatters by about 30%: not KEEP, and not a DISCARD of a possible gain.
+  const auto out = run_pairs(sampler(1.0, 0.85, 0.3), k_generic, sequential_options());
+  EXPECT_EQ(out.decision.verdict, Verdict::inconclusive) << out.decision.reason;
+  EXPECT_NE(out.decision.reason.find("too noisy"), std::string::npos) << out.decision.reason;
+}
+
+TEST(VerdictSequential, a_sample_scattered_beyond_cv_limit_needs_the_whole_interval_beyond_keep) {
+  // 10% faster, each side scattered by a robust CV of about 11%: at the claim look of 18 pairs the interval
+  // [-17.3%, -2.5%] lies below -2% but not below -5%. On a scatter beyond cv_limit that is no KEEP.
+  std::vector<double> b;
+  std::vector<double> c;
+  for (int i = 0; i < 18; ++i) {
+    b.push_back(jitter(i, 0.12));
+    c.push_back(0.9 * jitter(i + 3, 0.12));
+  }
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto noisy = verdict::sequential_look(b, c, k_generic, o);
+  ASSERT_LT(noisy.look.hi, -0.02);
+  ASSERT_GT(noisy.look.hi, -0.05);
+  EXPECT_NE(noisy.decision.verdict, Verdict::keep) << noisy.decision.reason;
+  auto tolerant = k_generic;
+  tolerant.cv_limit = 0.2; // the policy's key decides how much scatter a KEEP on the MAYBE bound tolerates
+  const auto kept = verdict::sequential_look(b, c, tolerant, o);
+  EXPECT_EQ(kept.decision.verdict, Verdict::keep) << kept.decision.reason;
+  // A scattered sample whose whole interval lies beyond the KEEP threshold is KEEP all the same.
+  EXPECT_EQ(run_pairs(sampler(1.0, 0.6, 0.3), k_generic, sequential_options()).decision.verdict, Verdict::keep);
+}
+
+TEST(VerdictSequential, a_burst_on_a_few_baseline_runs_makes_no_keep) {
+  // No change; a load burst slows baseline runs 2..4 by 40% (and one candidate run). Welch on these
+  // runs gives a mean change near -13%; the ranks see three slow runs and no more.
+  const Sampler burst = [](int side, int index) {
+    double t = jitter(index + (side == 0 ? 0 : 3), 0.01);
+    if ((side == 0 && index >= 2 && index <= 4) || (side == 1 && index == 3)) {
+      t *= 1.4;
+    }
+    return t;
+  };
+  const auto out = run_pairs(burst, k_generic, sequential_options());
+  EXPECT_NE(out.decision.verdict, Verdict::keep) << out.decision.reason;
+  EXPECT_NE(out.decision.verdict, Verdict::maybe) << out.decision.reason;
+  EXPECT_FALSE(out.decision.regression);
+}
+
+TEST(VerdictSequential, a_regression_is_established_by_the_interval) {
+  const auto out = run_pairs(sampler(1.0, 1.3, 0.01), k_generic, sequential_options());
+  EXPECT_EQ(out.decision.verdict, Verdict::discard) << out.decision.reason;
+  EXPECT_TRUE(out.decision.regression) << out.decision.reason;
+  EXPECT_GT(out.trace.back().lo, 0.0);
+}
+
+TEST(VerdictSequential, paired_analysis_decides_the_same_clear_cases) {
+  auto o = sequential_options();
+  o.sequential.pairing = verdict::Pairing::paired;
+  EXPECT_EQ(run_pairs(sampler(1.0, 0.5, 0.01), k_generic, o).decision.verdict, Verdict::keep);
+  EXPECT_EQ(run_pairs(sampler(1.0, 1.0, 0.005), k_generic, o).decision.verdict, Verdict::discard);
+  EXPECT_NE(run_pairs(sampler(1.0, 0.5, 0.01), k_generic, o).comparison.interval.find("paired"), std::string::npos);
 }
 
 TEST(VerdictSequential, deterministic_metric_stops_at_min_runs) {
-  const auto out = verdict::run_ab(sampler(1000, 0.99, 0.0), "steps", k_generic, sequential_options());
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ(out->baseline.size(), 3u);
-  EXPECT_EQ(out->decision.verdict, Verdict::keep);
-  EXPECT_NE(out->decision.reason.find("deterministic"), std::string::npos);
+  const auto out = run_pairs(sampler(1000, 0.99, 0.0), k_generic, sequential_options());
+  EXPECT_EQ(out.baseline.size(), 3u);
+  EXPECT_EQ(out.decision.verdict, Verdict::keep);
+  EXPECT_NE(out.decision.reason.find("deterministic"), std::string::npos);
 }
 
 TEST(VerdictSequential, runs_alternate_abba) {
   std::string order;
-  const verdict::Sampler record = [&](verdict::Side side, int) -> Result<double> {
-    order += side == verdict::Side::baseline ? 'A' : 'B';
-    return 1.0;
-  };
   verdict::AbOptions o;
   o.runs = 3;
-  ASSERT_TRUE(verdict::run_ab(record, "time", k_generic, o).has_value());
+  run_pairs([](int, int) { return 1.0; }, k_generic, o, &order);
   EXPECT_EQ(order, "ABBAAB");
 }
 
 TEST(VerdictSequential, fixed_strategy_extends_flaky_results_to_twenty_runs) {
   verdict::AbOptions o;
   o.runs = 10;
-  const auto out = verdict::run_ab(sampler(1.0, 1.0, 0.3), "time", k_generic, o);
-  ASSERT_TRUE(out.has_value());
-  EXPECT_EQ(out->baseline.size(), 20u);
-  EXPECT_EQ(out->decision.verdict, Verdict::inconclusive);
+  const auto out = run_pairs(sampler(1.0, 1.0, 0.3), k_generic, o);
+  EXPECT_EQ(out.baseline.size(), 20u);
+  EXPECT_EQ(out.decision.verdict, Verdict::inconclusive);
+  EXPECT_EQ(out.comparison.interval, "95% Fieller");
 }
 
-TEST(VerdictSequential, sampler_errors_stop_the_loop) {
-  const verdict::Sampler failing = [](verdict::Side, int index) -> Result<double> {
-    if (index == 2) {
-      return make_error("cannot run");
-    }
-    return 1.0;
-  };
-  const auto out = verdict::run_ab(failing, "time", k_generic, sequential_options());
-  ASSERT_FALSE(out.has_value());
-  EXPECT_EQ(out.error().message, "cannot run");
-}
-
-TEST(VerdictSequential, trace_recomputes_the_looks_of_run_ab_from_the_kept_runs) {
-  const auto out = verdict::run_ab(sampler(1.0, 0.5, 0.01), "time", k_generic, sequential_options());
-  ASSERT_TRUE(out.has_value());
-  const auto trace = verdict::sequential_trace(out->baseline, out->candidate, k_generic, {});
-  ASSERT_EQ(trace.size(), out->trace.size());
+TEST(VerdictSequential, trace_recomputes_the_looks_from_the_kept_runs) {
+  const auto o = sequential_options();
+  const auto out = run_pairs(sampler(1.0, 0.5, 0.01), k_generic, o);
+  const auto trace = verdict::sequential_trace(out.baseline, out.candidate, k_generic, o.sequential);
+  ASSERT_EQ(trace.size(), out.trace.size());
   for (std::size_t i = 0; i < trace.size(); ++i) {
-    EXPECT_EQ(trace[i].runs, out->trace[i].runs);
-    EXPECT_DOUBLE_EQ(trace[i].change, out->trace[i].change);
-    EXPECT_DOUBLE_EQ(trace[i].lo, out->trace[i].lo);
-    EXPECT_DOUBLE_EQ(trace[i].hi, out->trace[i].hi);
+    EXPECT_EQ(trace[i].runs, out.trace[i].runs);
+    EXPECT_DOUBLE_EQ(trace[i].change, out.trace[i].change);
+    EXPECT_DOUBLE_EQ(trace[i].lo, out.trace[i].lo);
+    EXPECT_DOUBLE_EQ(trace[i].hi, out.trace[i].hi);
+    EXPECT_DOUBLE_EQ(trace[i].level, out.trace[i].level);
   }
   EXPECT_TRUE(trace.back().stop);
   EXPECT_EQ(trace.front().runs, 3);
 }
 
+TEST(VerdictSequential, an_outcome_without_a_look_is_decided_by_the_sequential_rule) {
+  // A resumed input whose pairs are all stored: the loop never asked the decider. The outcome looks at
+  // the runs with the rule (never the fixed one) and shows its deciding interval.
+  const auto o = sequential_options();
+  const verdict::AbDecider decider("time", k_generic, o);
+  std::vector<double> b;
+  std::vector<double> c;
+  const auto s = sampler(1.0, 0.5, 0.01);
+  for (int i = 0; i < 8; ++i) {
+    b.push_back(s(0, i));
+    c.push_back(s(1, i));
+  }
+  const auto out = decider.outcome(b, c);
+  EXPECT_EQ(out.decision.verdict, Verdict::keep) << out.decision.reason;
+  EXPECT_NE(out.decision.reason.find("sequential"), std::string::npos);
+  EXPECT_EQ(out.trace.back().runs, first_claim(o.sequential));
+  EXPECT_NE(out.comparison.interval.find("Hodges–Lehmann"), std::string::npos);
+}
+
 TEST(VerdictSequential, trace_ends_at_the_first_stop_and_is_empty_below_min_runs) {
   const std::vector<double> base(8, 1000.0);
   const std::vector<double> cand(8, 500.0);
-  const auto trace = verdict::sequential_trace(base, cand, k_generic, {});
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, o);
   ASSERT_EQ(trace.size(), 1u); // deterministic: decided at min_runs
   EXPECT_EQ(trace[0].runs, 3);
   EXPECT_DOUBLE_EQ(trace[0].change, -0.5);
   EXPECT_TRUE(trace[0].stop);
-  EXPECT_TRUE(verdict::sequential_trace(std::span(base).first(2), cand, k_generic, {}).empty());
+  EXPECT_TRUE(verdict::sequential_trace(std::span(base).first(2), cand, k_generic, o).empty());
+}
+
+TEST(VerdictSequential, clearly_slower_needs_the_interval_not_one_slow_run) {
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  std::vector<double> base;
+  std::vector<double> slow;
+  std::vector<double> one_cold;
+  for (int i = 0; i < 10; ++i) {
+    base.push_back(jitter(i, 0.01));
+    slow.push_back(2.0 * jitter(i + 3, 0.01));
+    one_cold.push_back((i == 0 ? 3.0 : 1.0) * jitter(i + 3, 0.01));
+  }
+  const auto first = static_cast<std::size_t>(first_claim(o));
+  EXPECT_FALSE(verdict::clearly_slower(std::span(base).first(first - 1), std::span(slow).first(first - 1), 1.1, o));
+  EXPECT_TRUE(verdict::clearly_slower(std::span(base).first(first), std::span(slow).first(first), 1.1, o));
+  EXPECT_FALSE(verdict::clearly_slower(base, one_cold, 1.1, o));
 }

@@ -1,0 +1,168 @@
+#include "stats/rank_interval.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "stats/descriptive.hpp"
+#include "stats/inference.hpp"
+
+namespace zkbench::stats {
+
+namespace {
+
+constexpr double k_inf = std::numeric_limits<double>::infinity();
+
+// P(U <= u) for u = 0 .. n*m of the Mann–Whitney count U under the null (no ties), by the recursion
+// P_{i,j}(u) = i/(i+j) P_{i-1,j}(u - j) + j/(i+j) P_{i,j-1}(u) (the last of the i + j values is a y or an x).
+std::vector<double> mann_whitney_cdf(std::size_t n, std::size_t m) {
+  // table[i][j]: the distribution for sizes i, j (vectors of i*j + 1 probabilities), built row by row.
+  std::vector<std::vector<double>> previous(m + 1);
+  std::vector<std::vector<double>> current(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) {
+    previous[j] = {1.0}; // i = 0: U = 0 surely
+  }
+  for (std::size_t i = 1; i <= n; ++i) {
+    current[0] = {1.0};
+    for (std::size_t j = 1; j <= m; ++j) {
+      std::vector<double> p(i * j + 1, 0.0);
+      const double wi = static_cast<double>(i) / static_cast<double>(i + j);
+      const double wj = 1.0 - wi;
+      const std::vector<double>& a = previous[j]; // sizes (i - 1, j): the last value is an x, above j y's
+      const std::vector<double>& b = current[j - 1]; // sizes (i, j - 1): the last value is a y
+      for (std::size_t u = 0; u < a.size(); ++u) {
+        p[u + j] += wi * a[u];
+      }
+      for (std::size_t u = 0; u < b.size(); ++u) {
+        p[u] += wj * b[u];
+      }
+      current[j] = std::move(p);
+    }
+    std::swap(previous, current);
+  }
+  std::vector<double> cdf = previous[m];
+  for (std::size_t u = 1; u < cdf.size(); ++u) {
+    cdf[u] += cdf[u - 1];
+  }
+  return cdf;
+}
+
+// P(W+ <= w) for w = 0 .. n(n+1)/2 of the Wilcoxon signed-rank statistic under the null.
+std::vector<double> signed_rank_cdf(std::size_t n) {
+  std::vector<double> p{1.0};
+  for (std::size_t r = 1; r <= n; ++r) {
+    std::vector<double> next(p.size() + r, 0.0);
+    for (std::size_t w = 0; w < p.size(); ++w) {
+      next[w] += 0.5 * p[w];
+      next[w + r] += 0.5 * p[w];
+    }
+    p = std::move(next);
+  }
+  for (std::size_t w = 1; w < p.size(); ++w) {
+    p[w] += p[w - 1];
+  }
+  return p;
+}
+
+// The cached exact null CDF for (n, m) (paired: m = 0).
+const std::vector<double>& null_cdf(std::size_t n, std::size_t m, bool paired) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> cache;
+  const std::pair<std::size_t, std::size_t> key =
+      paired ? std::make_pair(n, std::size_t{0}) : std::make_pair(std::min(n, m), std::max(n, m));
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto found = cache.find(key);
+  if (found == cache.end()) {
+    found = cache.emplace(key, paired ? signed_rank_cdf(n) : mann_whitney_cdf(key.first, key.second)).first;
+  }
+  return found->second;
+}
+
+// The order statistic of the bounds: the largest k with P(T <= k - 1) <= level, T the rank statistic
+// on 0 .. cells with the given null mean and variance (normal approximation beyond the exact range).
+std::size_t bound_rank(std::size_t n, std::size_t m, bool paired, std::size_t cells, double level) {
+  if (cells <= k_exact_rank_cells) {
+    const std::vector<double>& cdf = null_cdf(n, m, paired);
+    std::size_t k = 0;
+    while (k < cdf.size() && cdf[k] <= level * (1.0 + 1e-12)) {
+      ++k;
+    }
+    return std::min(k, (cells + 1) / 2);
+  }
+  const double nn = static_cast<double>(n);
+  const double mm = static_cast<double>(m);
+  const double mean = static_cast<double>(cells) / 2.0;
+  const double var = paired ? nn * (nn + 1) * (2 * nn + 1) / 24.0 : nn * mm * (nn + mm + 1) / 12.0;
+  const double k = std::floor(mean + normal_quantile(level) * std::sqrt(var) + 0.5);
+  return k <= 0 ? 0 : std::min(static_cast<std::size_t>(k), (cells + 1) / 2);
+}
+
+bool all_finite(std::span<const double> xs) {
+  return std::all_of(xs.begin(), xs.end(), [](double x) { return std::isfinite(x); });
+}
+
+ShiftInterval interval_of(std::vector<double>& d, std::size_t k) {
+  std::sort(d.begin(), d.end());
+  ShiftInterval out;
+  out.estimate = median(d);
+  out.lo = k >= 1 ? d[k - 1] : -k_inf;
+  out.hi = k >= 1 ? d[d.size() - k] : k_inf;
+  return out;
+}
+
+} // namespace
+
+std::optional<ShiftInterval> hodges_lehmann_unpaired(std::span<const double> x, std::span<const double> y,
+                                                     double level) {
+  if (x.empty() || y.empty() || !all_finite(x) || !all_finite(y)) {
+    return std::nullopt;
+  }
+  std::vector<double> d;
+  d.reserve(x.size() * y.size());
+  for (const double b : x) {
+    for (const double c : y) {
+      d.push_back(c - b);
+    }
+  }
+  const std::size_t k = bound_rank(x.size(), y.size(), false, d.size(), level);
+  return interval_of(d, k);
+}
+
+std::optional<ShiftInterval> hodges_lehmann_paired(std::span<const double> x, std::span<const double> y,
+                                                   double level) {
+  const std::size_t n = std::min(x.size(), y.size());
+  if (n == 0 || !all_finite(x.first(n)) || !all_finite(y.first(n))) {
+    return std::nullopt;
+  }
+  std::vector<double> diff(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    diff[i] = y[i] - x[i];
+  }
+  std::vector<double> walsh;
+  walsh.reserve(n * (n + 1) / 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i; j < n; ++j) {
+      walsh.push_back((diff[i] + diff[j]) / 2.0);
+    }
+  }
+  const std::size_t k = bound_rank(n, n, true, walsh.size(), level);
+  return interval_of(walsh, k);
+}
+
+double smallest_rank_level(std::size_t n, std::size_t m, bool paired) {
+  if (paired) {
+    return std::pow(0.5, static_cast<double>(std::min(n, m)));
+  }
+  // 1 / C(n + m, n), as a product to stay finite for large sizes
+  double p = 1.0;
+  for (std::size_t i = 1; i <= std::min(n, m); ++i) {
+    p *= static_cast<double>(i) / static_cast<double>(std::max(n, m) + i);
+  }
+  return p;
+}
+
+} // namespace zkbench::stats
