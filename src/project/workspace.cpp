@@ -61,6 +61,9 @@ Result<verdict::Policy> project_policy(const ProjectConfig& config) {
   if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
     policy->timeout_multiplier = config.benchmark.timeout_multiplier;
   }
+  if (config.benchmark.deterministic) {
+    policy->deterministic_metrics = *config.benchmark.deterministic;
+  }
   policy->timeout_min_slack_s = k_min_timeout_slack_s;
   return policy;
 }

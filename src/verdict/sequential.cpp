@@ -66,12 +66,16 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   look.change = stats::mean(candidate) / stats::mean(baseline) - 1.0;
 
-  // Equal runs decide exactly, once at least 3 per side show the metric is deterministic.
+  // Equal runs decide exactly, once at least 3 per side show a declared deterministic metric is; equal
+  // runs of any other metric carry no spread to test with (compare_metric says so).
   if (is_constant(baseline) && is_constant(candidate) && look.runs >= 3) {
-    look.lo = look.hi = look.change;
+    const MetricComparison exact = compare_metric(options.metric, baseline, candidate, policy);
+    if (exact.deterministic) {
+      look.lo = look.hi = look.change;
+    }
     if (may_stop) {
       look.stop = true;
-      result.decision = compare_metric("metric", baseline, candidate, policy).decision;
+      result.decision = exact.decision;
     }
     return result;
   }
@@ -85,7 +89,14 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     std::vector<double> lc;
     std::transform(baseline.begin(), baseline.end(), std::back_inserter(lb), [](double x) { return std::log(x); });
     std::transform(candidate.begin(), candidate.end(), std::back_inserter(lc), [](double x) { return std::log(x); });
-    if (const auto welch = stats::welch_t_test(lc, lb); welch && welch->se > 0.0) {
+    if (auto welch = stats::welch_t_test(lc, lb); welch && welch->se > 0.0) {
+      // One side constant (a metric not declared deterministic): its spread is unseen, not zero. Give it the
+      // other side's, so the standard error is not that side's alone (issue 22).
+      if (is_constant(lb) != is_constant(lc)) {
+        const double n_seen = static_cast<double>(is_constant(lb) ? lc.size() : lb.size());
+        const double n_unseen = static_cast<double>(is_constant(lb) ? lb.size() : lc.size());
+        welch->se *= std::sqrt(1.0 + n_seen / n_unseen);
+      }
       const double t = stats::student_t_quantile(1.0 - look_level(look.runs, options), welch->df);
       look.change = std::exp(welch->difference) - 1.0;
       look.lo = std::exp(welch->difference - t * welch->se) - 1.0;
@@ -137,7 +148,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   if (final) {
     look.stop = true;
-    result.decision = compare_metric("metric", baseline, candidate, policy).decision;
+    result.decision = compare_metric(options.metric, baseline, candidate, policy).decision;
     if (result.decision.verdict == Verdict::keep) {
       result.decision = {Verdict::maybe, false,
                          fmt::format("sequential: {} does not establish KEEP under repeated looks; {}",
@@ -165,7 +176,9 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
 
 AbDecider::AbDecider(std::string metric, Policy policy, AbOptions options)
     : m_metric(std::move(metric)), m_policy(std::move(policy)), m_options(options),
-      m_target(options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs) {}
+      m_target(options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs) {
+  m_options.sequential.metric = m_metric;
+}
 
 int AbDecider::max_pairs() const {
   if (m_options.strategy == Strategy::sequential) {

@@ -43,6 +43,7 @@ struct SequentialOptions {
   double futility_z = 1.0;   // how optimistic the futility projection is (standard errors of drift)
   int futility_min_runs = 0; // no futility stop before this many runs per side (one outlier in 3 pairs
                              // should not end an input that would reach KEEP)
+  std::string metric = "time"; // what is judged: equal runs are exact only for a declared deterministic metric
 };
 
 /// The interval after one pair (the dashboard draws these as the stopping trace).

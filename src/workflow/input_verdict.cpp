@@ -72,6 +72,12 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   ab.sequential.min_runs = std::min(options.min_runs, std::max(options.runs, 2));
   ab.sequential.max_runs = std::max(options.runs, ab.sequential.min_runs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
+  // The sequential options for judging `metric` (its name decides whether equal runs are exact).
+  const auto judging = [&](const std::string& metric) {
+    verdict::SequentialOptions seq = ab.sequential;
+    seq.metric = metric;
+    return seq;
+  };
   std::optional<verdict::AbDecider> decider;
   std::string decided_metric = primary;
   bool killed = false;
@@ -172,7 +178,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
       const auto c = verdict::primary_values(cand, metric);
       const std::size_t k = std::min(b.size(), c.size());
       return static_cast<int>(k) >= ab.sequential.min_runs &&
-             verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, ab.sequential).look.stop;
+             verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, judging(metric)).look.stop;
     }
     const std::string metric = verdict::judged_metric(base, cand, primary);
     if (metric != decided_metric) { // a run without the metric: judge both sides on time from now on (once)
@@ -253,7 +259,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     }
   } else if (ab.strategy == verdict::Strategy::sequential && cv.size() <= b.size()) {
     const std::size_t k = std::min(b.size(), cv.size());
-    const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
+    const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, judging(metric));
     if (look.look.stop) {
       c.decision = look.decision;
     }
@@ -263,7 +269,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   }
   if (ab.strategy == verdict::Strategy::sequential && !b.empty() && !cv.empty()) {
     const std::size_t k = std::min(b.size(), cv.size());
-    judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
+    judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, judging(metric));
   }
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
