@@ -302,9 +302,13 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         break;
       }
       if (hash->timed_out) {
-        outcome = core::Outcome::kill;
-        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the hang guard)", input->name,
-                             *timeout);
+        // One cold run of a command the baseline never timed is no evidence of a slowdown: no KILL (issue 22).
+        outcome = core::Outcome::inconclusive;
+        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the benchmark's hang guard) and "
+                             "its output was not checked; one cold run of a command whose time the baseline never "
+                             "measured is no evidence of a slowdown: no verdict (run it by hand to see whether it "
+                             "hangs)",
+                             input->name, *timeout);
         ev.failure = reason;
         break;
       }

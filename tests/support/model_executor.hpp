@@ -74,6 +74,7 @@ public:
   double outlier_factor = 3.0;
   std::map<ModelSide, std::string> state_root{{ModelSide::baseline, "root-ok"}, {ModelSide::candidate, "root-ok"}};
   std::map<ModelSide, double> steps{{ModelSide::baseline, 1000}, {ModelSide::candidate, 1000}};
+  std::map<ModelSide, double> correctness_seconds{{ModelSide::baseline, 0.001}, {ModelSide::candidate, 0.001}};
   std::map<ModelSide, bool> verify_ok{{ModelSide::baseline, true}, {ModelSide::candidate, true}};
   std::function<bool(const ModelCall&)> interrupt_when; // marks the execution interrupted (a Ctrl-C)
 
@@ -124,6 +125,12 @@ public:
     r.wall_s = 0.001;
     if (call.kind == "correctness") {
       r.output = state_root[call.side] + "\n";
+      if (options.timeout_s && correctness_seconds[call.side] > *options.timeout_s) {
+        r.status = core::RunStatus::timed_out;
+        r.exit_code.reset();
+        r.signal = 9;
+        r.output.clear();
+      }
     } else if (call.kind == "verify") {
       if (!verify_ok[call.side]) {
         r.status = core::RunStatus::failed;

@@ -186,6 +186,17 @@ TEST(WorkflowExperiment, hanging_candidate_is_stopped_at_the_hang_guard_and_kill
   EXPECT_NE(out->reason.find("hang guard"), std::string::npos) << out->reason;
 }
 
+TEST(WorkflowExperiment, a_correctness_command_past_the_hang_guard_is_no_verdict_not_kill) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "slow check");
+  r->model->correctness_seconds[ModelSide::candidate] = 1e6; // one cold run of an untimed command
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  EXPECT_NE(out->reason.find("no evidence of a slowdown"), std::string::npos) << out->reason;
+  EXPECT_EQ(r->model->count("bench", ModelSide::candidate), 0u);
+}
+
 TEST(WorkflowExperiment, flaky_fixed_strategy_extends_both_sides_to_the_flaky_run_count) {
   auto r = ready();
   const int n = r->project.experiment(r->ws, "noisy");
