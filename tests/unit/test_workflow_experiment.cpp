@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "support/fixtures.hpp"
 #include "support/model_executor.hpp"
@@ -316,15 +317,45 @@ TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and
   auto closed =
       close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "a no-op measured on a drifting machine");
   ASSERT_TRUE(closed) << closed.error().message;
-  EXPECT_EQ(closed->status, "closed");
-  EXPECT_EQ(closed->verdict, "INVALID");
-  EXPECT_NE(closed->close_reason.find("withdrawn (was KEEP"), std::string::npos) << closed->close_reason;
-  EXPECT_NE(closed->close_reason.find("drifting machine"), std::string::npos);
+  const store::ExperimentRecord& e = closed->experiment;
+  EXPECT_EQ(e.status, "closed");
+  EXPECT_EQ(e.verdict, "INVALID");
+  EXPECT_NE(e.close_reason.find("withdrawn (was KEEP"), std::string::npos) << e.close_reason;
+  EXPECT_NE(e.close_reason.find("drifting machine"), std::string::npos);
+  // verdict.md keeps the run's verdict under the withdrawal.
+  std::ifstream md(r->ws.experiment_dir(e) / "verdict.md");
+  const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("**Withdrawn: INVALID** (was KEEP): a no-op measured on a drifting machine"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("**Verdict: KEEP**"), std::string::npos) << text;
+  EXPECT_NE(text.find("| input | weight | metric"), std::string::npos) << text;
   // The accumulator holds the remaining KEEP only.
   EXPECT_NE(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-INVALID bench/accumulator"), 0);
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
   // Other statuses still refuse a decided experiment.
   EXPECT_FALSE(close_experiment(r->ws, core::ExperimentNumber(second), "superseded", "x"));
+}
+
+TEST(WorkflowExperiment, withdrawing_a_keep_reports_a_keep_that_no_longer_merges_into_the_rebuilt_accumulator) {
+  auto r = ready();
+  const int first = r->project.experiment(r->ws, "first");
+  const int second = r->project.experiment(r->ws, "second"); // both append to code.txt: they conflict
+  const int third = r->project.experiment(r->ws, "third");
+  r->model->candidate_factor = 0.7;
+  for (const int n : {first, second, third}) {
+    ASSERT_EQ(run(*r, n)->experiment.verdict, "KEEP");
+  }
+  // The second was merged by hand after its conflict (as the warning asks); the third was not.
+  ASSERT_EQ(sh(r->project.dir(), "git worktree add -q .zkbench/hand bench/accumulator && cd .zkbench/hand && "
+                                 "{ git merge -q bench/002-second-KEEP || true; } && printf 'v1\\nfirst\\nsecond\\n' > code.txt && "
+                                 "git -c user.name=t -c user.email=t@t commit -qam merged && cd ../.. && git worktree remove .zkbench/hand"),
+            0);
+  auto closed = close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "measured wrong");
+  ASSERT_TRUE(closed) << closed.error().message;
+  // Rebuilt without the first: the second merges, the third conflicts with it and is reported.
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
+  ASSERT_EQ(closed->warnings.size(), 1u);
+  EXPECT_NE(closed->warnings[0].find("could not merge bench/003-third-KEEP"), std::string::npos) << closed->warnings[0];
 }
 
 TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the_next_run) {
