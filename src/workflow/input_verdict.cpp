@@ -274,10 +274,12 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
       work != nullptr && c.decision.verdict == verdict::Verdict::inconclusive) {
-    // The deterministic work is identical on both sides and time cannot show a change: nothing to keep.
-    c.decision = {verdict::Verdict::discard, false,
-                  fmt::format("{} unchanged (deterministic, {} runs per side) and no established change in time: {}",
-                              work->metric, work->candidate.n, c.decision.reason)};
+    // The deterministic work is identical on both sides and time has not settled: a prover-side change
+    // shows in time alone, so this is no evidence against it (issue 22): no verdict, not DISCARD.
+    c.decision = {verdict::Verdict::inconclusive, false,
+                  fmt::format("{} unchanged (deterministic); time unsettled after {} runs per side: {}", work->metric,
+                              judged.candidate.runs.size(), c.decision.reason),
+                  c.decision.more_runs};
   } else {
     c.decision.reason += note;
   }

@@ -414,15 +414,17 @@ TEST(WorkflowExperiment, an_experiment_killed_at_any_step_of_finishing_is_finish
   }
 }
 
-TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_is_discard) {
+TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_is_inconclusive_never_discard) {
   auto r = ready();
-  const int n = r->project.experiment(r->ws, "no-op under load");
-  r->model->cv = 0.3; // a loaded machine: time cannot settle anything
+  const int n = r->project.experiment(r->ws, "prover-side change under load");
+  r->model->cv = 0.3; // a loaded machine: time cannot settle anything; steps never change on the prover side
   auto out = run(*r, n);
   ASSERT_TRUE(out) << out.error().message;
-  EXPECT_EQ(out->experiment.verdict, "DISCARD") << out->reason;
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   for (const auto& c : out->comparisons) {
-    EXPECT_NE(c.decision.reason.find("steps unchanged (deterministic"), std::string::npos) << c.decision.reason;
+    EXPECT_EQ(c.decision.verdict, verdict::Verdict::inconclusive) << c.decision.reason;
+    EXPECT_NE(c.decision.reason.find("steps unchanged (deterministic); time unsettled after"), std::string::npos)
+        << c.decision.reason;
   }
 }
 
