@@ -72,6 +72,11 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   ab.sequential.min_runs = std::min(options.min_runs, std::max(options.runs, 2));
   ab.sequential.max_runs = std::max(options.runs, ab.sequential.min_runs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
+  if (options.mode == BaselineMode::stored && !stored.runs.empty()) {
+    // Against stored runs the test pairs the candidate's runs with them: it ends (its final look) where they do.
+    ab.sequential.max_runs = std::max(ab.sequential.min_runs, std::min(ab.sequential.max_runs,
+                                                                       static_cast<int>(stored.runs.size())));
+  }
   // The sequential options for judging `metric` (its name decides whether equal runs are exact).
   const auto judging = [&](const std::string& metric) {
     verdict::SequentialOptions seq = ab.sequential;
@@ -97,23 +102,24 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     sides.push_back({"baseline", options.baseline_dir, measure::VerifyWhen::first_run});
   } else {
     // The drift test has the power the stored runs give it: the half-width of their 99% prediction
-    // interval is the smallest drift it can see. Wider than the KEEP threshold, a drift could fake a KEEP.
+    // interval is the smallest drift it can see. Wider than the MAYBE threshold, an unseen drift plus a
+    // small gain could pass the KEEP threshold (a 3.4% drift and a 2% gain read as 5.4%).
     const std::vector<double> stored_all = stored.wall_times();
     if (!stored_all.empty()) {
       const double median = stats::median(stored_all);
       const std::vector<double> probe{median};
       const verdict::DriftCheck power = verdict::check_drift(stored_all, probe);
       const double half = median > 0 ? (power.hi - power.lo) / 2 / median : 0.0;
-      if (!(half <= policy.keep_threshold)) {
+      if (!(half <= policy.maybe_threshold)) {
         judged.comparison.command = input.name;
         judged.comparison.weight = input.weight;
         judged.comparison.change = std::nan("");
         judged.comparison.decision = {
             verdict::Verdict::inconclusive, false,
             fmt::format("--baseline stored: the stored runs of input '{}' scatter too much (99% prediction interval "
-                        "±{:.1f}%) for the drift test to see a drift smaller than the KEEP threshold ({:.1f}%): no "
+                        "±{:.1f}%) for the drift test to see a drift smaller than the MAYBE threshold ({:.1f}%): no "
                         "verdict; measure interleaved (the default) or re-measure the baseline on a quieter machine",
-                        input.name, half * 100, policy.keep_threshold * 100)};
+                        input.name, half * 100, policy.maybe_threshold * 100)};
         return judged;
       }
     }
@@ -121,7 +127,9 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;
     fresh.owner = options.owner + "-drift";
-    fresh.runs = options.drift_runs;
+    // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
+    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner, fresh.owner_id, input.name, base.role));
+    fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
     ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
     if (m->end == InputEnd::interrupted) {
       judged.interrupted = true;
@@ -132,7 +140,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
       judged.failure = fmt::format("input '{}': the baseline's build {}", input.name, m->message);
       return judged;
     }
-    const std::vector<double> fresh_times = m->sides.front().wall_times();
+    const std::vector<double> all_times = m->sides.front().wall_times();
+    const std::vector<double> fresh_times(all_times.end() - std::min<std::ptrdiff_t>(options.drift_runs,
+                                                                                      std::ssize(all_times)),
+                                          all_times.end());
     const std::vector<double> fresh_median{stats::median(fresh_times)};
     const verdict::DriftCheck drift = verdict::check_drift(stored.wall_times(), fresh_median);
     if (drift.drifted) {

@@ -74,6 +74,7 @@ public:
   double outlier_factor = 3.0;
   std::map<ModelSide, std::string> state_root{{ModelSide::baseline, "root-ok"}, {ModelSide::candidate, "root-ok"}};
   std::map<ModelSide, double> steps{{ModelSide::baseline, 1000}, {ModelSide::candidate, 1000}};
+  std::optional<double> candidate_cv;              // the candidate's noise, when it differs from `cv`
   std::map<ModelSide, double> correctness_seconds{{ModelSide::baseline, 0.001}, {ModelSide::candidate, 0.001}};
   std::map<ModelSide, bool> verify_ok{{ModelSide::baseline, true}, {ModelSide::candidate, true}};
   std::function<bool(const ModelCall&)> interrupt_when; // marks the execution interrupted (a Ctrl-C)
@@ -160,7 +161,7 @@ public:
         t *= cold_first;
       }
       t *= 1.0 + (clock_s >= drift_after_s ? drift_step : 0.0) + drift_per_hour * clock_s / 3600.0;
-      t *= noise_factor();
+      t *= noise_factor(call.side == ModelSide::candidate && candidate_cv ? *candidate_cv : cv);
       if (outlier_probability > 0 && std::uniform_real_distribution<double>(0, 1)(m_rng) < outlier_probability) {
         t *= outlier_factor;
       }
@@ -186,14 +187,14 @@ public:
   }
 
 private:
-  double noise_factor() {
+  double noise_factor(double sd) {
     switch (noise) {
     case ModelNoise::normal:
       break;
     case ModelNoise::student_t3:
-      return std::exp(cv / std::sqrt(3.0) * std::student_t_distribution<double>(3.0)(m_rng));
+      return std::exp(sd / std::sqrt(3.0) * std::student_t_distribution<double>(3.0)(m_rng));
     case ModelNoise::lognormal_mix: {
-      const double sigma = std::sqrt(std::log(1.0 + cv * cv));
+      const double sigma = std::sqrt(std::log(1.0 + sd * sd));
       double f = std::exp(sigma * std::normal_distribution<double>(0.0, 1.0)(m_rng) - sigma * sigma / 2);
       if (std::uniform_real_distribution<double>(0, 1)(m_rng) < 0.1) {
         f *= std::exp(std::normal_distribution<double>(std::log(1.2), 0.1)(m_rng));
@@ -201,7 +202,7 @@ private:
       return f;
     }
     }
-    std::normal_distribution<double> normal(0.0, cv);
+    std::normal_distribution<double> normal(0.0, sd);
     return std::max(0.05, 1.0 + normal(m_rng));
   }
 

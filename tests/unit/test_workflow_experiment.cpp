@@ -30,7 +30,8 @@ void write(const std::filesystem::path& path, const std::string& text) {
 
 class Project {
 public:
-  explicit Project(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
+  explicit Project(const std::string& extra_inputs = "", const std::string& correctness_extra = "",
+                   const std::string& policy_yaml = "") {
     const auto& d = m_dir.path();
     std::filesystem::create_directories(d / "benchmarks");
     write(d / "a.txt", "a\n");
@@ -40,7 +41,10 @@ public:
     write(d / "zkbench.yaml", "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n  warmup: 1\n"
                               "  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
                               "correctness:\n  command: \"prog {input}\"\n" +
-                                  correctness_extra + "policy: generic\n");
+                                  correctness_extra + (policy_yaml.empty() ? "policy: generic\n" : "policy: policy.yaml\n"));
+    if (!policy_yaml.empty()) {
+      write(d / "policy.yaml", policy_yaml);
+    }
     write(d / ".gitignore", ".zkbench/\n");
     write(d / "code.txt", "v1\n");
     EXPECT_EQ(sh(d, "git init -q && git config user.email t@t && git config user.name t && git add -A && "
@@ -79,8 +83,8 @@ private:
 };
 
 struct Ready {
-  Ready(const std::string& extra_inputs, const std::string& correctness_extra)
-      : project(extra_inputs, correctness_extra), ws(project.open(model)) {}
+  Ready(const std::string& extra_inputs, const std::string& correctness_extra, const std::string& policy_yaml = "")
+      : project(extra_inputs, correctness_extra, policy_yaml), ws(project.open(model)) {}
   ModelExecutor* model = nullptr;
   Project project;
   Workspace ws;
@@ -89,6 +93,15 @@ struct Ready {
 // A project with a baseline measured through the model (runs per input as zkbench.yaml: 10).
 std::unique_ptr<Ready> ready(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
   auto r = std::make_unique<Ready>(extra_inputs, correctness_extra);
+  auto baseline = establish_baseline(r->ws, {});
+  EXPECT_TRUE(baseline) << baseline.error().message;
+  return r;
+}
+
+// A project whose baseline was measured with run-to-run noise `cv` (and `policy_yaml` as its policy file).
+std::unique_ptr<Ready> ready_with_cv(double cv, const std::string& policy_yaml = "") {
+  auto r = std::make_unique<Ready>("", "", policy_yaml);
+  r->model->cv = cv;
   auto baseline = establish_baseline(r->ws, {});
   EXPECT_TRUE(baseline) << baseline.error().message;
   return r;
@@ -278,7 +291,7 @@ TEST(WorkflowExperiment, several_inputs_are_each_judged_and_combined_by_weight) 
 }
 
 TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted) {
-  auto r = ready();
+  auto r = ready_with_cv(0.003); // stored runs steady enough for the drift test to see a drift below MAYBE
   const int n = r->project.experiment(r->ws, "stale");
   r->model->drift_after_s = 0; // everything is 30% slower than when the baseline was measured
   r->model->drift_step = 0.3;
@@ -455,6 +468,71 @@ TEST(WorkflowExperiment, an_interrupted_baseline_resumes_with_the_runs_it_kept) 
   auto benches_a = baseline_benchmarks(*ws.store, ws.store->list_baselines()->back());
   ASSERT_TRUE(benches_a);
   EXPECT_EQ(benches_a->at("a").runs.size(), 10u); // both sessions of input a
+}
+
+TEST(WorkflowExperiment, stored_mode_needs_a_drift_test_that_sees_drifts_below_the_maybe_threshold) {
+  // Stored runs at 1% noise: their 99% prediction interval is about +-3.4%, between MAYBE (2%) and KEEP (5%):
+  // an unseen 3.4% drift plus a 2% gain would read as a KEEP.
+  auto r = ready_with_cv(0.01);
+  const int n = r->project.experiment(r->ws, "small gain");
+  r->model->candidate_factor = 0.98;
+  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  for (const auto& c : out->comparisons) {
+    EXPECT_NE(c.decision.reason.find("smaller than the MAYBE threshold"), std::string::npos) << c.decision.reason;
+  }
+}
+
+TEST(WorkflowExperiment, stored_mode_ends_its_sequential_test_where_the_stored_runs_end) {
+  auto r = ready_with_cv(0.002); // 10 stored runs per input, quiet: the drift test sees small drifts
+  const auto policy = project_policy(r->ws.project.config);
+  ASSERT_TRUE(policy);
+  auto stored = baseline_benchmarks(*r->ws.store, r->ws.store->list_baselines()->front());
+  ASSERT_TRUE(stored) << stored.error().message;
+  r->model->candidate_factor = 0.95; // on the KEEP threshold, with a noisy candidate: the test runs to its end
+  r->model->candidate_cv = 0.08;
+  std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
+  InputJudgeOptions options;
+  options.owner = "experiment";
+  options.owner_id = 1;
+  options.session_kind = "experiment";
+  options.mode = BaselineMode::stored;
+  options.runs = 20; // max(runs, flaky_runs), as exp run asks
+  options.futility_min_runs = 1000;
+  options.warmup = 1;
+  options.baseline_dir = r->project.dir();
+  options.candidate_dir = r->ws.worktree_dir("001-x");
+  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  auto judged = judge_input(r->ws, input, stored->at(input.name), *policy, options);
+  ASSERT_TRUE(judged) << judged.error().message;
+  // Paired with the 10 stored runs, the sequential rule makes its final look at 10 (not 20 runs, of which
+  // the last 10 nothing looks at, then the fixed rule).
+  EXPECT_EQ(judged->candidate.runs.size(), 10u);
+  ASSERT_FALSE(judged->trace.empty());
+  EXPECT_EQ(judged->trace.back().runs, 10);
+  EXPECT_TRUE(judged->trace.back().stop);
+}
+
+TEST(WorkflowExperiment, a_resumed_stored_mode_experiment_tests_the_drift_again) {
+  auto r = ready_with_cv(0.002);
+  const int n = r->project.experiment(r->ws, "resumed later");
+  r->model->candidate_factor = 0.9;
+  r->model->interrupt_when = [](const test::ModelCall& call) {
+    return call.kind == "bench" && call.side == ModelSide::candidate;
+  };
+  auto first = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_FALSE(first); // interrupted after input a's drift test
+  // Hours later the machine is 15% slower: the drift runs kept from the first attempt no longer say so.
+  r->model->interrupt_when = {};
+  r->model->drift_step = 0.15;
+  r->model->drift_after_s = 0;
+  const std::size_t before = r->model->count("bench", ModelSide::baseline);
+  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_GE(r->model->count("bench", ModelSide::baseline) - before, 3u); // fresh drift runs
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  EXPECT_NE(out->reason.find("stale"), std::string::npos) << out->reason;
 }
 
 } // namespace
