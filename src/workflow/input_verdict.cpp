@@ -86,6 +86,8 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   std::optional<verdict::AbDecider> decider;
   std::string decided_metric = primary;
   bool killed = false;
+  bool looked = false;      // the decider has looked at the evidence (sequential: min_runs pairs)
+  bool metric_lost = false; // the decided metric went missing after a look
 
   MeasureOptions measure;
   measure.owner = options.owner;
@@ -95,6 +97,11 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   measure.warmup = options.warmup;
   measure.timeout_s = judged.hang_guard_s;
   measure.status = options.status;
+  measure.settings = fmt::format("{} strategy, {} {} runs per side, {} baseline",
+                                 options.strategy == Strategy::sequential ? "sequential" : "fixed",
+                                 options.strategy == Strategy::sequential ? "at most" : "",
+                                 options.strategy == Strategy::sequential ? ab.sequential.max_runs : options.runs,
+                                 options.mode == BaselineMode::interleaved ? "interleaved" : "stored");
 
   std::vector<SideSpec> sides;
   if (options.mode == BaselineMode::interleaved) {
@@ -127,6 +134,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;
     fresh.owner = options.owner + "-drift";
+    fresh.settings.clear();
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
     ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner, fresh.owner_id, input.name, base.role));
     fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
@@ -192,10 +200,16 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
              verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, judging(metric)).look.stop;
     }
     const std::string metric = verdict::judged_metric(base, cand, primary);
-    if (metric != decided_metric) { // a run without the metric: judge both sides on time from now on (once)
-      decided_metric = metric;
+    if (metric != decided_metric) {
+      if (looked) { // a second test on another metric would spend alpha twice: this input ends without a verdict
+        metric_lost = true;
+        return true;
+      }
+      decided_metric = metric; // no look yet: judge both sides on time from the start
       decider.emplace(metric, policy, ab);
     }
+    looked = looked || (ab.strategy == verdict::Strategy::sequential &&
+                        static_cast<int>(std::min(base.runs.size(), n)) >= ab.sequential.min_runs);
     return decider->look(verdict::primary_values(base, decided_metric), verdict::primary_values(cand, decided_metric));
   };
 
@@ -252,7 +266,13 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   judged.metric = metric;
   const auto b = verdict::primary_values(judged.baseline, metric);
   const auto cv = verdict::primary_values(judged.candidate, metric);
-  if (killed) {
+  if (metric_lost) {
+    c.decision = {verdict::Verdict::inconclusive, false,
+                  fmt::format("a run without metric '{}' after the rule had looked at it (judging on another metric "
+                              "now would be a second test): no verdict; check the metric's pattern against the "
+                              "command's output",
+                              decided_metric)};
+  } else if (killed) {
     const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
     c.decision = {verdict::Verdict::kill, true,
                   fmt::format("candidate clearly slower than {:.2f}x the baseline {}: time {} (95% interval {} .. {}) "
@@ -284,7 +304,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   }
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
-      work != nullptr && c.decision.verdict == verdict::Verdict::inconclusive) {
+      work != nullptr && !metric_lost && c.decision.verdict == verdict::Verdict::inconclusive) {
     // The deterministic work is identical on both sides and time has not settled: a prover-side change
     // shows in time alone, so this is no evidence against it (issue 22): no verdict, not DISCARD.
     c.decision = {verdict::Verdict::inconclusive, false,

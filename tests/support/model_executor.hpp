@@ -74,6 +74,8 @@ public:
   double outlier_factor = 3.0;
   std::map<ModelSide, std::string> state_root{{ModelSide::baseline, "root-ok"}, {ModelSide::candidate, "root-ok"}};
   std::map<ModelSide, double> steps{{ModelSide::baseline, 1000}, {ModelSide::candidate, 1000}};
+  double steps_cv = 0;                             // the steps figure's own noise (a metric that is not exact)
+  std::size_t steps_until = SIZE_MAX;              // benchmark runs after this many (all inputs) print no steps
   std::optional<double> candidate_cv;              // the candidate's noise, when it differs from `cv`
   std::map<ModelSide, double> correctness_seconds{{ModelSide::baseline, 0.001}, {ModelSide::candidate, 0.001}};
   std::map<ModelSide, bool> verify_ok{{ModelSide::baseline, true}, {ModelSide::candidate, true}};
@@ -175,7 +177,12 @@ public:
       clock_s += t;
       r.wall_s = t;
       r.user_s = t;
-      r.output = "steps: " + std::to_string(static_cast<long long>(steps[call.side])) + "\n";
+      double n_steps = steps[call.side];
+      if (steps_cv > 0) {
+        n_steps *= 1.0 + std::normal_distribution<double>(0.0, steps_cv)(m_rng);
+      }
+      r.output = count("bench") > steps_until ? "no figures\n"
+                                              : "steps: " + std::to_string(static_cast<long long>(n_steps)) + "\n";
       calls.back().input = input;
       calls.back().seconds = t;
     }

@@ -12,6 +12,7 @@
 #include "support/model_executor.hpp"
 #include "workflow/baseline.hpp"
 #include "workflow/experiment.hpp"
+#include "workflow/measure_inputs.hpp"
 #include "project/workspace.hpp"
 
 namespace zkbench::workflow {
@@ -533,6 +534,71 @@ TEST(WorkflowExperiment, a_resumed_stored_mode_experiment_tests_the_drift_again)
   EXPECT_GE(r->model->count("bench", ModelSide::baseline) - before, 3u); // fresh drift runs
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   EXPECT_NE(out->reason.find("stale"), std::string::npos) << out->reason;
+}
+
+TEST(WorkflowExperiment, kept_runs_are_resumed_only_under_the_settings_they_were_measured_with) {
+  auto r = ready();
+  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
+  const SideSpec sides[] = {{"baseline", r->project.dir(), measure::VerifyWhen::first_run},
+                            {"candidate", r->ws.worktree_dir("001-x"), measure::VerifyWhen::every_run}};
+  MeasureOptions options;
+  options.owner = "experiment";
+  options.owner_id = 42;
+  options.session_kind = "experiment";
+  options.runs = 3;
+  options.settings = "sequential strategy, at most 20 runs per side, interleaved baseline";
+  auto first = measure_input(r->ws, input, sides, options);
+  ASSERT_TRUE(first) << first.error().message;
+  options.settings = "fixed strategy, 10 runs per side, interleaved baseline";
+  options.runs = 10;
+  auto other = measure_input(r->ws, input, sides, options);
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("measured with sequential strategy, at most 20 runs per side"),
+            std::string::npos)
+      << other.error().message;
+  EXPECT_NE(other.error().message.find("resume with the options it started with"), std::string::npos);
+}
+
+TEST(WorkflowExperiment, every_run_kept_already_still_gets_a_look_of_the_stop_rule) {
+  auto r = ready();
+  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
+  const SideSpec sides[] = {{"baseline", r->project.dir(), measure::VerifyWhen::first_run},
+                            {"candidate", r->ws.worktree_dir("001-x"), measure::VerifyWhen::every_run}};
+  MeasureOptions options;
+  options.owner = "experiment";
+  options.owner_id = 43;
+  options.session_kind = "experiment";
+  options.runs = 3;
+  auto first = measure_input(r->ws, input, sides, options); // killed, as it were, before its look
+  ASSERT_TRUE(first) << first.error().message;
+  const std::size_t calls = r->model->count("bench");
+  std::size_t looked_at = 0;
+  options.enough = [&](std::span<const core::Benchmark> benches) {
+    looked_at = benches.back().runs.size();
+    return true;
+  };
+  auto again = measure_input(r->ws, input, sides, options);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(r->model->count("bench"), calls); // nothing measured again
+  EXPECT_EQ(looked_at, 3u);
+  EXPECT_EQ(again->end, InputEnd::decided);
+}
+
+TEST(WorkflowExperiment, a_metric_missing_after_the_rule_looked_ends_the_input_without_a_second_test) {
+  auto r = ready_with_cv(0.01, "preset: generic\nprimary_metric: steps\n");
+  const int n = r->project.experiment(r->ws, "lost metric");
+  r->model->steps_cv = 0.05; // steps that are not exact: the rule looks without deciding at 3 pairs
+  // Input a: the warmup pair and 3 pairs print steps, the 4th pair does not.
+  r->model->steps_until = r->model->count("bench") + 8;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_FALSE(out->comparisons.empty());
+  const auto& a = out->comparisons.front();
+  EXPECT_EQ(a.decision.verdict, verdict::Verdict::inconclusive) << a.decision.reason;
+  EXPECT_NE(a.decision.reason.find("a run without metric 'steps' after the rule had looked"), std::string::npos)
+      << a.decision.reason;
 }
 
 } // namespace
