@@ -536,17 +536,28 @@ TEST(WorkflowExperiment, a_resumed_stored_mode_experiment_tests_the_drift_again)
   EXPECT_NE(out->reason.find("stale"), std::string::npos) << out->reason;
 }
 
+// The baseline's build and a candidate's, as exp run measures them, for measure_input.
+std::vector<SideSpec> both_sides(Ready& r) {
+  std::filesystem::create_directories(r.ws.worktree_dir("001-x"));
+  return {{"baseline", r.project.dir(), measure::VerifyWhen::first_run},
+          {"candidate", r.ws.worktree_dir("001-x"), measure::VerifyWhen::every_run}};
+}
+
+// Three pairs of runs linked to experiment `owner_id`.
+MeasureOptions three_pairs(std::int64_t owner_id) {
+  MeasureOptions options;
+  options.owner = "experiment";
+  options.owner_id = owner_id;
+  options.session_kind = "experiment";
+  options.runs = 3;
+  return options;
+}
+
 TEST(WorkflowExperiment, kept_runs_are_resumed_only_under_the_settings_they_were_measured_with) {
   auto r = ready();
   const InputSpec& input = r->ws.project.inputs.inputs.front();
-  std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
-  const SideSpec sides[] = {{"baseline", r->project.dir(), measure::VerifyWhen::first_run},
-                            {"candidate", r->ws.worktree_dir("001-x"), measure::VerifyWhen::every_run}};
-  MeasureOptions options;
-  options.owner = "experiment";
-  options.owner_id = 42;
-  options.session_kind = "experiment";
-  options.runs = 3;
+  const auto sides = both_sides(*r);
+  MeasureOptions options = three_pairs(42);
   options.settings = "sequential strategy, at most 20 runs per side, interleaved baseline";
   auto first = measure_input(r->ws, input, sides, options);
   ASSERT_TRUE(first) << first.error().message;
@@ -563,14 +574,8 @@ TEST(WorkflowExperiment, kept_runs_are_resumed_only_under_the_settings_they_were
 TEST(WorkflowExperiment, every_run_kept_already_still_gets_a_look_of_the_stop_rule) {
   auto r = ready();
   const InputSpec& input = r->ws.project.inputs.inputs.front();
-  std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
-  const SideSpec sides[] = {{"baseline", r->project.dir(), measure::VerifyWhen::first_run},
-                            {"candidate", r->ws.worktree_dir("001-x"), measure::VerifyWhen::every_run}};
-  MeasureOptions options;
-  options.owner = "experiment";
-  options.owner_id = 43;
-  options.session_kind = "experiment";
-  options.runs = 3;
+  const auto sides = both_sides(*r);
+  MeasureOptions options = three_pairs(43);
   auto first = measure_input(r->ws, input, sides, options); // killed, as it were, before its look
   ASSERT_TRUE(first) << first.error().message;
   const std::size_t calls = r->model->count("bench");
