@@ -279,6 +279,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   }
 
   // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
+  std::string unchecked; // a correctness command that timed out: no verdict but KILL or REJECT
   if (outcome == core::Outcome::none) {
     set_phase("correctness");
     for (const store::BaselineInput& expected : baseline.inputs) {
@@ -307,15 +308,14 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         break;
       }
       if (hash->timed_out) {
-        // One cold run of a command the baseline never timed is no evidence of a slowdown: no KILL (issue 22).
-        outcome = core::Outcome::inconclusive;
-        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the benchmark's hang guard) and "
-                             "its output was not checked; one cold run of a command whose time the baseline never "
-                             "measured is no evidence of a slowdown: no verdict (run it by hand to see whether it "
-                             "hangs)",
-                             input->name, *timeout);
-        ev.failure = reason;
-        break;
+        // One cold run of a command the baseline never timed is no evidence of a slowdown (issue 22): the timed
+        // runs decide a KILL (a hang stops at their guard); anything else is no verdict, the output unchecked.
+        unchecked = fmt::format("input '{}': the correctness command ran past {:.1f} s (the benchmark's hang guard), "
+                                "so the output was not checked: no verdict but KILL or REJECT (one cold run of a "
+                                "command the baseline never timed is no evidence of a slowdown)",
+                                input->name, *timeout);
+        say(unchecked);
+        continue;
       }
       if (hash->hash != expected.output_hash) {
         outcome = core::Outcome::reject;
@@ -417,6 +417,13 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     decision = verdict::combine_inputs(comparisons, policy);
     outcome = core::outcome_of(decision.verdict);
     reason = decision.reason;
+  }
+  if (!unchecked.empty() && outcome != core::Outcome::kill && outcome != core::Outcome::reject &&
+      outcome != core::Outcome::failed) {
+    outcome = core::Outcome::inconclusive;
+    reason = unchecked + "; the timed runs: " + reason;
+    decision = {verdict::Verdict::inconclusive, false, reason};
+    ev.failure = unchecked;
   }
   double total = 0;
   double weights = 0;

@@ -205,11 +205,23 @@ TEST(WorkflowExperiment, a_correctness_command_past_the_hang_guard_is_no_verdict
   auto r = ready();
   const int n = r->project.experiment(r->ws, "slow check");
   r->model->correctness_seconds[ModelSide::candidate] = 1e6; // one cold run of an untimed command
+  r->model->candidate_factor = 0.7;                           // the timed runs: a clear gain, yet unchecked
   auto out = run(*r, n);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   EXPECT_NE(out->reason.find("no evidence of a slowdown"), std::string::npos) << out->reason;
-  EXPECT_EQ(r->model->count("bench", ModelSide::candidate), 0u);
+  EXPECT_GT(r->model->count("bench", ModelSide::candidate), 0u); // the timed runs decide a KILL, if any
+}
+
+TEST(WorkflowExperiment, a_candidate_whose_correctness_command_and_runs_hang_is_killed_by_its_timed_runs) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "hangs everywhere");
+  r->model->correctness_seconds[ModelSide::candidate] = 1e6;
+  r->model->candidate_factor = 100; // past the hang guard
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KILL") << out->reason;
+  EXPECT_NE(out->reason.find("hang guard"), std::string::npos) << out->reason;
 }
 
 TEST(WorkflowExperiment, flaky_fixed_strategy_extends_both_sides_to_the_flaky_run_count) {
