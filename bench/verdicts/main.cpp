@@ -5,6 +5,7 @@
 //
 // Usage: bench_verdicts [--grid full|reduced] [--trials N] [--seed S] [--threads N] [--stored] [--runs N]
 //                       [--targets false-keep,false-kill,false-regression,missed-keep,runs|none] [--explain N]
+//                       [--only TEXT] (the cells whose name contains TEXT: "bursts", "zkvm t3", "cv 5.0% -10%")
 // Exit: 0 when every enforced target is met, 1 when one is missed, 2 on bad usage or an error.
 #include <algorithm>
 #include <cstdio>
@@ -72,6 +73,9 @@ int main(int argc, char** argv) {
     options.stored = flag(argc, argv, "--stored");
     options.runs = number(argc, argv, "--runs", 0);
     options.explain = number(argc, argv, "--explain", 0);
+    if (const char* only = arg(argc, argv, "--only")) {
+      options.only = only;
+    }
     if (const char* targets = arg(argc, argv, "--targets")) {
       options.targets.clear();
       for (const std::string& name : util::split(targets, ',')) {

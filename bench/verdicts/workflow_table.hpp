@@ -34,6 +34,7 @@ struct WorkflowSimOptions {
   std::vector<Target> targets{Target::false_keep, Target::false_kill, Target::false_regression, Target::missed_keep,
                               Target::runs};
   int explain = 0;                // print the reasons of up to this many wrong verdicts
+  std::string only;               // run only the grid's cells whose name contains this ("bursts", "zkvm t3")
 };
 
 /// The cells of a grid by name ("full", "reduced"); empty when unknown.

@@ -165,12 +165,14 @@ int exp_run(const ExpArgs& a) {
 
 int exp_close(const ExpArgs& a) {
   workflow::Workspace ws = open_workspace_or_fatal(a.config);
-  auto e = workflow::close_experiment(ws, number_or_fatal(a.number), a.status, a.why);
-  if (!e) {
-    throw Fatal(e.error().message);
+  auto closed = workflow::close_experiment(ws, number_or_fatal(a.number), a.status, a.why);
+  if (!closed) {
+    throw Fatal(closed.error().message);
   }
   refresh_tracker(ws);
-  fmt::print("experiment {} closed: {} ({})\n", e->experiment_number().format(), e->verdict, a.why);
+  print_warnings(closed->warnings);
+  fmt::print("experiment {} closed: {} ({})\n", closed->experiment.experiment_number().format(),
+             closed->experiment.verdict, a.why);
   // Closing the last open hypothesis completes the plan as running it would.
   if (auto all = ws.store->list_experiments(); all) {
     workflow::WorkflowNotifications notifications(ws, print_warning);

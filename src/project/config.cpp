@@ -121,7 +121,7 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
   const YAML::Node node = reader.required(root, "", "benchmark");
   reader.check_map(node, "benchmark",
                    {"build", "command", "runs", "warmup", "timeout_multiplier", "cooldown_seconds", "max_start_temp",
-                    "metrics", "metric_files", "shell"});
+                    "metrics", "metric_files", "deterministic", "shell"});
   BenchmarkConfig bench;
   if (policy.kind == PolicyKind::zkvm) {
     bench.timeout_multiplier = 1.15; // seed 000: zkVM runs vary more
@@ -187,6 +187,16 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
           }
           check_placeholders(reader, value, key_path, text, vars, true);
         });
+  }
+  if (node["deterministic"].IsDefined()) {
+    // Declared, never inferred: only these metrics are decided exactly when their runs are equal.
+    bench.deterministic = reader.string_list(node["deterministic"], "benchmark.deterministic");
+    for (const std::string& name : *bench.deterministic) {
+      if (bench.metrics.count(name) == 0 && bench.metric_files.count(name) == 0) {
+        reader.fail(node["deterministic"], "benchmark.deterministic",
+                    "'" + name + "' is not a metric of benchmark.metrics or benchmark.metric_files");
+      }
+    }
   }
   if (node["shell"].IsDefined()) {
     const std::string shell = reader.choice(node["shell"], "benchmark.shell", {"auto", "always", "never"});

@@ -65,6 +65,8 @@ struct BenchmarkConfig {
   std::optional<double> max_start_temp_c;
   std::map<std::string, std::string> metrics;      // name -> RE2 regex (one capture group: the value)
   std::map<std::string, std::string> metric_files; // name -> file (template) whose size is recorded
+  /// Metrics declared deterministic (exact when equal on >= 3 runs per side); unset: the policy's list.
+  std::optional<std::vector<std::string>> deterministic;
   measure::ShellMode shell = measure::ShellMode::auto_detect;
 };
 

@@ -26,6 +26,7 @@ const char* const k_generic = R"(benchmark:
                                       #   e.g. steps: 'steps: ([0-9,]+)'
   metric_files: {}                    # name: file whose size is recorded after each run
                                       #   e.g. proof_size: "{out}/proof.bin"
+  deterministic: []                   # metrics exact when equal on 3 runs per side, e.g. [steps]
   shell: auto                         # auto | always | never (run through /bin/sh)
 
 correctness:
@@ -63,6 +64,7 @@ benchmark:
     steps: 'steps: ([0-9,]+)'         # "Execution completed in 5097ms, steps: 4450272"
   metric_files:
     proof_size: "{out}/vadcop_final_proof.bin"
+  deterministic: [steps]              # exact when equal on 3 runs per side (the guest's work)
 {common}
 correctness:
   command: "ziskemu -e {elf} -i {input}"       # the emulator's output (public values) must not change
@@ -82,6 +84,7 @@ benchmark:
   build: "cargo build --release"
   command: "{host} --prove --input {input}"      # the `cargo run --release -- --prove` of SP1's template
   metrics: {}                         # e.g. cycles: '([0-9,]+) cycles'
+  deterministic: []                   # e.g. [cycles]: metrics decided exactly when equal on 3 runs per side
 {common}
 correctness:
   command: "{host} --execute --input {input}"    # execution only: the public values must not change
@@ -103,6 +106,7 @@ benchmark:
   metrics:
     total_cycles: '([0-9]+) total cycles'
     user_cycles: '([0-9]+) user cycles'
+  deterministic: [total_cycles, user_cycles]   # exact when equal on 3 runs per side (the guest's work)
 {common}
 correctness:
   command: "RISC0_DEV_MODE=1 {host} --input {input}"   # execution without proving: the journal must not change

@@ -1,5 +1,6 @@
 #include "project/workspace.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -60,7 +61,10 @@ Result<verdict::Policy> project_policy(const ProjectConfig& config) {
   if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
     policy->timeout_multiplier = config.benchmark.timeout_multiplier;
   }
-  policy->timeout_min_slack_s = k_min_timeout_slack_s;
+  if (config.benchmark.deterministic) {
+    policy->deterministic_metrics = *config.benchmark.deterministic;
+  }
+  policy->timeout_min_slack_s = std::max(policy->timeout_min_slack_s, k_min_timeout_slack_s); // a policy file may ask for more
   return policy;
 }
 

@@ -58,7 +58,8 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path);
 inline constexpr double k_min_timeout_slack_s = 1.0;
 
 /// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier when the file
-/// sets it (a policy file's own stands otherwise) and the timeout slack above.
+/// sets it (a policy file's own stands otherwise) and a timeout slack of at least the one above (a policy
+/// file's timeout_min_slack_s when larger).
 
 Result<verdict::Policy> project_policy(const ProjectConfig& config);
 

@@ -191,8 +191,18 @@ MetricComparison compare_metric(const std::string& metric, std::span<const doubl
   fill_statistics(m, baseline, candidate);
   const std::size_t n = std::min(baseline.size(), candidate.size());
   const bool constant = is_constant(baseline) && is_constant(candidate);
-  // A metric is deterministic only when it is seen to be: a single run (or two) equal by chance is not.
-  m.deterministic = constant && n >= k_min_deterministic_runs;
+  const bool declared = declares_deterministic(policy, metric);
+  // A metric is deterministic only when it is declared so and seen to be: a single run (or two) equal by
+  // chance is not, nor a coarse figure that repeats (issue 22).
+  m.deterministic = declared && constant && n >= k_min_deterministic_runs;
+  if (constant && !declared) {
+    m.decision = {Verdict::inconclusive, false,
+                  fmt::format("{}: equal runs on each side, but '{}' is not declared deterministic (zkbench.yaml "
+                              "benchmark.deterministic, or the policy's deterministic_metrics): a figure that repeats "
+                              "is too coarse to show a change",
+                              percent(m.change), metric)};
+    return m;
+  }
   if (constant && !m.deterministic) {
     m.decision = {Verdict::inconclusive, false,
                   fmt::format("{}: equal runs on each side, but {} per side cannot show the metric is deterministic "

@@ -98,6 +98,22 @@ const std::vector<KeySpec>& key_specs() {
          return {};
        }},
       {"input_regression_limit", fraction(&Policy::input_regression_limit, 0.0, 1.0)},
+      {"deterministic_metrics",
+       [](const YAML::Node& node, Policy& p) -> Result<void> {
+         if (!node.IsSequence()) {
+           return make_error("expected a list of metric names, e.g. [steps, cycles]");
+         }
+         std::vector<std::string> names;
+         for (const YAML::Node& item : node) {
+           auto name = scalar_as<std::string>(item);
+           if (!name || name->empty()) {
+             return make_error("expected a list of metric names, e.g. [steps, cycles]");
+           }
+           names.push_back(*name);
+         }
+         p.deterministic_metrics = std::move(names);
+         return {};
+       }},
   };
   return specs;
 }
@@ -107,6 +123,11 @@ std::string where(std::string_view source, const YAML::Node& node, std::string_v
 }
 
 } // namespace
+
+bool declares_deterministic(const Policy& policy, std::string_view metric) {
+  return std::find(policy.deterministic_metrics.begin(), policy.deterministic_metrics.end(), metric) !=
+         policy.deterministic_metrics.end();
+}
 
 std::vector<std::string_view> policy_keys() {
   std::vector<std::string_view> keys;

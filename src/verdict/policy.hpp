@@ -28,7 +28,14 @@ struct Policy {
   double deterministic_regression = 0.001; // deterministic metric: regression at >= this fraction more
   std::string primary_metric = "time"; // the metric whose verdict is the command's verdict
   double input_regression_limit = 0.05; // several inputs: any input slower by more than this -> DISCARD
+  /// Metrics declared deterministic: only these are decided by their exact change when equal on >= 3 runs
+  /// per side (a coarse figure that repeats, e.g. a time in whole seconds, is not exact). zkbench.yaml's
+  /// benchmark.deterministic replaces the list for a project.
+  std::vector<std::string> deterministic_metrics{"steps", "cycles"};
 };
+
+/// True when `metric` is one of the policy's deterministic_metrics.
+bool declares_deterministic(const Policy& policy, std::string_view metric);
 
 /// The keys a YAML policy may set (the field names above), in declaration order.
 std::vector<std::string_view> policy_keys();

@@ -172,12 +172,16 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   look.change = stats::median(candidate) / stats::median(baseline) - 1.0;
 
-  // Equal runs decide exactly, once at least 3 per side show the metric is deterministic.
+  // Equal runs decide exactly, once at least 3 per side show a declared deterministic metric is; equal
+  // runs of any other metric carry no spread to test with (compare_metric says so).
   if (is_constant(baseline) && is_constant(candidate) && look.runs >= 3) {
-    look.lo = look.hi = look.change;
+    const MetricComparison exact = compare_metric(options.metric, baseline, candidate, policy);
+    if (exact.deterministic) {
+      look.lo = look.hi = look.change;
+    }
     if (may_stop) {
       look.stop = true;
-      result.decision = compare_metric("metric", baseline, candidate, policy).decision;
+      result.decision = exact.decision;
     }
     return result;
   }
@@ -295,7 +299,9 @@ void apply_look(MetricComparison& metric, const Look& look, const SequentialOpti
 
 AbDecider::AbDecider(std::string metric, Policy policy, AbOptions options)
     : m_metric(std::move(metric)), m_policy(std::move(policy)), m_options(options),
-      m_target(options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs) {}
+      m_target(options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs) {
+  m_options.sequential.metric = m_metric;
+}
 
 int AbDecider::max_pairs() const {
   if (m_options.strategy == Strategy::sequential) {

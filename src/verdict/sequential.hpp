@@ -60,6 +60,7 @@ struct SequentialOptions {
   double futility_z = 1.0;    // how optimistic the futility projection is (standard errors of drift)
   int futility_min_runs = 4;  // no futility stop before this many runs per side
   Pairing pairing = Pairing::unpaired;
+  std::string metric = "time"; // what is judged: equal runs are exact only for a declared deterministic metric
 };
 
 /// The options of the rule under `policy` for `inputs` inputs judged jointly (alpha = p_threshold / inputs).

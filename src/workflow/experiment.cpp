@@ -156,20 +156,25 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
 }
 
 // bench/accumulator again from `baseline_commit` with every remaining KEEP of that baseline merged in
-// number order (after a KEEP was withdrawn). A merge conflict is reported as on the first merge.
-Result<void> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
+// number order (after a KEEP was withdrawn). Returns the merge-conflict notes, as on the first merge: a KEEP
+// that no longer merges (one merged by hand before) must not go missing silently.
+Result<std::vector<std::string>> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
   if (ws.git.branch_exists(k_accumulator_branch)) {
     ws.git.remove_worktree(ws.worktree_dir("accumulator"));
     ZKBENCH_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));
   }
   ZKBENCH_TRY_ASSIGN(all, ws.store->list_experiments());
+  std::vector<std::string> notes;
   for (const store::ExperimentRecord& kept : *all) {
     if (kept.outcome() == core::Outcome::keep && kept.baseline_commit == baseline_commit &&
         ws.git.branch_exists(kept.branch)) {
-      ZKBENCH_TRY(merge_into_accumulator(ws, kept.branch, baseline_commit));
+      ZKBENCH_TRY_ASSIGN(note, merge_into_accumulator(ws, kept.branch, baseline_commit));
+      if (!note->empty()) {
+        notes.push_back(*note);
+      }
     }
   }
-  return {};
+  return notes;
 }
 
 // Completes a decided experiment (idempotent): the branch renamed with its verdict, results.json and
@@ -279,6 +284,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   }
 
   // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
+  std::string unchecked; // a correctness command that timed out: no verdict but KILL or REJECT
   if (outcome == core::Outcome::none) {
     set_phase("correctness");
     for (const store::BaselineInput& expected : baseline.inputs) {
@@ -307,11 +313,14 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
         break;
       }
       if (hash->timed_out) {
-        outcome = core::Outcome::kill;
-        reason = fmt::format("input '{}': the correctness command ran past {:.1f} s (the hang guard)", input->name,
-                             *timeout);
-        ev.failure = reason;
-        break;
+        // One cold run of a command the baseline never timed is no evidence of a slowdown (issue 22): the timed
+        // runs decide a KILL (a hang stops at their guard); anything else is no verdict, the output unchecked.
+        unchecked = fmt::format("input '{}': the correctness command ran past {:.1f} s (the benchmark's hang guard), "
+                                "so the output was not checked: no verdict but KILL or REJECT (one cold run of a "
+                                "command the baseline never timed is no evidence of a slowdown)",
+                                input->name, *timeout);
+        say(unchecked);
+        continue;
       }
       if (hash->hash != expected.output_hash) {
         outcome = core::Outcome::reject;
@@ -418,6 +427,13 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     outcome = core::outcome_of(decision.verdict);
     reason = decision.reason;
   }
+  if (!unchecked.empty() && outcome != core::Outcome::kill && outcome != core::Outcome::reject &&
+      outcome != core::Outcome::failed) {
+    outcome = core::Outcome::inconclusive;
+    reason = unchecked + "; the timed runs: " + reason;
+    decision = {verdict::Verdict::inconclusive, false, reason};
+    ev.failure = unchecked;
+  }
   double total = 0;
   double weights = 0;
   for (const verdict::CommandComparison& c : comparisons) {
@@ -475,8 +491,8 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   return stored;
 }
 
-Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::ExperimentNumber number,
-                                                 const std::string& status, const std::string& why) {
+Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
+                                          const std::string& why) {
   const auto closed_as = status == "invalid"  ? std::optional(core::Outcome::invalid)
                          : status == "exists" ? std::optional(core::Outcome::exists)
                          : status == "superseded" ? std::optional(core::Outcome::superseded)
@@ -507,13 +523,25 @@ Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::Experiment
     e->branch = renamed;
   }
   ZKBENCH_TRY(ws.store->update_experiment(*e));
+  ClosedExperiment closed;
   if (was_kept) { // out of the accumulator: rebuilt from the baseline with the KEEPs that remain
-    ZKBENCH_TRY(rebuild_accumulator(ws, e->baseline_commit));
+    ZKBENCH_TRY_ASSIGN(notes, rebuild_accumulator(ws, e->baseline_commit));
+    closed.warnings = std::move(*notes);
   }
-  ZKBENCH_TRY(write_file_atomically(ws.experiment_dir(*e) / "verdict.md",
-                                    fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n",
-                                                number, e->name, e->verdict, why)));
-  return e;
+  const std::filesystem::path md = ws.experiment_dir(*e) / "verdict.md";
+  std::string ran; // a decided experiment's verdict.md stays, under the withdrawal
+  if (withdrawing && std::filesystem::exists(md)) {
+    ZKBENCH_TRY_ASSIGN(text, read_text_file(md));
+    ran = std::move(*text);
+  }
+  ZKBENCH_TRY(write_file_atomically(
+      md, ran.empty() ? fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n", number, e->name,
+                                    e->verdict, why)
+                      : fmt::format("# Experiment {}: {}\n\n**Withdrawn: {}** (was {}): {}\n\nThe run's verdict, "
+                                    "kept for the record:\n\n{}",
+                                    number, e->name, e->verdict, was, why, ran)));
+  closed.experiment = std::move(*e);
+  return closed;
 }
 
 namespace {

@@ -87,9 +87,16 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
 Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber number,
                                          const RunExperimentOptions& options);
 
-/// Closes a hypothesis without running it: status invalid | exists | superseded, and why.
-Result<store::ExperimentRecord> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
-                                                 const std::string& why);
+struct ClosedExperiment {
+  store::ExperimentRecord experiment;  // as stored
+  std::vector<std::string> warnings;   // a withdrawn KEEP: KEEPs that no longer merge into the rebuilt accumulator
+};
+
+/// Closes a hypothesis without running it: status invalid | exists | superseded, and why. `invalid` also
+/// withdraws a decided experiment: its verdict.md is kept under a "Withdrawn" header, and a withdrawn KEEP
+/// leaves the accumulator (rebuilt from the KEEPs that remain; a conflict is a warning).
+Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
+                                          const std::string& why);
 
 /// "+5.12%" style with sign, or "n/a".
 std::string format_change(const std::optional<double>& change);

@@ -73,9 +73,22 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
                                              options.inputs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
+  if (options.mode == BaselineMode::stored && !stored.runs.empty()) {
+    // Against stored runs the test pairs the candidate's runs with them: it ends (its final look) where they do.
+    ab.sequential.max_runs = std::max(ab.sequential.min_runs, std::min(ab.sequential.max_runs,
+                                                                       static_cast<int>(stored.runs.size())));
+  }
+  // The sequential options for judging `metric` (its name decides whether equal runs are exact).
+  const auto judging = [&](const std::string& metric) {
+    verdict::SequentialOptions seq = ab.sequential;
+    seq.metric = metric;
+    return seq;
+  };
   std::optional<verdict::AbDecider> decider;
   std::string decided_metric = primary;
   bool killed = false;
+  bool looked = false;      // the decider has looked at the evidence (sequential: min_runs pairs)
+  bool metric_lost = false; // the decided metric went missing after a look
 
   MeasureOptions measure;
   measure.owner = options.owner;
@@ -85,6 +98,11 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   measure.warmup = options.warmup;
   measure.timeout_s = judged.hang_guard_s;
   measure.status = options.status;
+  measure.settings = fmt::format("{} strategy, {} {} runs per side, {} baseline",
+                                 options.strategy == Strategy::sequential ? "sequential" : "fixed",
+                                 options.strategy == Strategy::sequential ? "at most" : "",
+                                 options.strategy == Strategy::sequential ? ab.sequential.max_runs : options.runs,
+                                 options.mode == BaselineMode::interleaved ? "interleaved" : "stored");
 
   std::vector<SideSpec> sides;
   if (options.mode == BaselineMode::interleaved) {
@@ -92,23 +110,24 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     sides.push_back({"baseline", options.baseline_dir, measure::VerifyWhen::first_run});
   } else {
     // The drift test has the power the stored runs give it: the half-width of their 99% prediction
-    // interval is the smallest drift it can see. Wider than the KEEP threshold, a drift could fake a KEEP.
+    // interval is the smallest drift it can see. Wider than the MAYBE threshold, an unseen drift plus a
+    // small gain could pass the KEEP threshold (a 3.4% drift and a 2% gain read as 5.4%).
     const std::vector<double> stored_all = stored.wall_times();
     if (!stored_all.empty()) {
       const double median = stats::median(stored_all);
       const std::vector<double> probe{median};
       const verdict::DriftCheck power = verdict::check_drift(stored_all, probe);
       const double half = median > 0 ? (power.hi - power.lo) / 2 / median : 0.0;
-      if (!(half <= policy.keep_threshold)) {
+      if (!(half <= policy.maybe_threshold)) {
         judged.comparison.command = input.name;
         judged.comparison.weight = input.weight;
         judged.comparison.change = std::nan("");
         judged.comparison.decision = {
             verdict::Verdict::inconclusive, false,
             fmt::format("--baseline stored: the stored runs of input '{}' scatter too much (99% prediction interval "
-                        "±{:.1f}%) for the drift test to see a drift smaller than the KEEP threshold ({:.1f}%): no "
+                        "±{:.1f}%) for the drift test to see a drift smaller than the MAYBE threshold ({:.1f}%): no "
                         "verdict; measure interleaved (the default) or re-measure the baseline on a quieter machine",
-                        input.name, half * 100, policy.keep_threshold * 100)};
+                        input.name, half * 100, policy.maybe_threshold * 100)};
         return judged;
       }
     }
@@ -116,7 +135,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;
     fresh.owner = options.owner + "-drift";
-    fresh.runs = options.drift_runs;
+    fresh.settings.clear();
+    // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
+    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner, fresh.owner_id, input.name, base.role));
+    fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
     ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
     if (m->end == InputEnd::interrupted) {
       judged.interrupted = true;
@@ -127,7 +149,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
       judged.failure = fmt::format("input '{}': the baseline's build {}", input.name, m->message);
       return judged;
     }
-    const std::vector<double> fresh_times = m->sides.front().wall_times();
+    const std::vector<double> all_times = m->sides.front().wall_times();
+    const std::vector<double> fresh_times(all_times.end() - std::min<std::ptrdiff_t>(options.drift_runs,
+                                                                                      std::ssize(all_times)),
+                                          all_times.end());
     const std::vector<double> fresh_median{stats::median(fresh_times)};
     const verdict::DriftCheck drift = verdict::check_drift(stored.wall_times(), fresh_median);
     if (drift.drifted) {
@@ -173,13 +198,19 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
       const auto c = verdict::primary_values(cand, metric);
       const std::size_t k = std::min(b.size(), c.size());
       return static_cast<int>(k) >= ab.sequential.min_runs &&
-             verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, ab.sequential).look.stop;
+             verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, judging(metric)).look.stop;
     }
     const std::string metric = verdict::judged_metric(base, cand, primary);
-    if (metric != decided_metric) { // a run without the metric: judge both sides on time from now on (once)
-      decided_metric = metric;
+    if (metric != decided_metric) {
+      if (looked) { // a second test on another metric would spend alpha twice: this input ends without a verdict
+        metric_lost = true;
+        return true;
+      }
+      decided_metric = metric; // no look yet: judge both sides on time from the start
       decider.emplace(metric, policy, ab);
     }
+    looked = looked || (ab.strategy == verdict::Strategy::sequential &&
+                        static_cast<int>(std::min(base.runs.size(), n)) >= ab.sequential.min_runs);
     return decider->look(verdict::primary_values(base, decided_metric), verdict::primary_values(cand, decided_metric));
   };
 
@@ -254,7 +285,13 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     }
     return nullptr;
   };
-  if (killed) {
+  if (metric_lost) {
+    c.decision = {verdict::Verdict::inconclusive, false,
+                  fmt::format("a run without metric '{}' after the rule had looked at it (judging on another metric "
+                              "now would be a second test): no verdict; check the metric's pattern against the "
+                              "command's output",
+                              decided_metric)};
+  } else if (killed) {
     // The interval that established it: the one clearly_slower read, at the level of the stopping look.
     const std::vector<double> base_times = judged_baseline.wall_times();
     const std::vector<double> cand_times = judged_candidate.wall_times();
@@ -288,7 +325,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     }
   } else if (ab.strategy == verdict::Strategy::sequential && cv.size() <= b.size()) {
     const std::size_t k = std::min(b.size(), cv.size());
-    const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
+    const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, judging(metric));
     if (look.look.stop) {
       c.decision = look.decision;
       if (verdict::MetricComparison* figures = judged_figures()) {
@@ -302,11 +339,11 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   }
   if (ab.strategy == verdict::Strategy::sequential && !b.empty() && !cv.empty()) {
     const std::size_t k = std::min(b.size(), cv.size());
-    judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, ab.sequential);
+    judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, judging(metric));
   }
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
-      work != nullptr && c.decision.verdict == verdict::Verdict::inconclusive) {
+      work != nullptr && !metric_lost && c.decision.verdict == verdict::Verdict::inconclusive) {
     // Identical work says nothing about time: a prover-side change (or one to the proof's size) leaves the
     // guest's steps alone and shows in time only. Unsettled time stays INCONCLUSIVE, never a DISCARD.
     c.decision.reason = fmt::format("{} unchanged (deterministic, {} runs per side); time unsettled after {} runs: {}",

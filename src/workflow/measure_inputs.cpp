@@ -301,6 +301,15 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     ZKBENCH_TRY_ASSIGN(runs,
                        linked_runs(*ws.store, options.owner, options.owner_id, input.name, sides[s].role));
     result.resumed_runs += runs->runs.size();
+    // A test is resumed only under the settings it started with (issue 22): other run counts, another
+    // strategy or baseline mode would make the kept runs part of a different test.
+    if (const auto was = runs->parameters.find(k_settings_parameter);
+        !runs->runs.empty() && !options.settings.empty() && was != runs->parameters.end() &&
+        was->second != options.settings) {
+      return make_error(fmt::format("input '{}': the {} runs kept from an earlier attempt were measured with {}; this "
+                                    "attempt asks for {}: resume with the options it started with",
+                                    input.name, runs->runs.size(), was->second, options.settings));
+    }
     for (const core::Run& run : runs->runs) {
       if (!run.succeeded()) {
         result.end = run.timed_out() ? InputEnd::timed_out : InputEnd::failed;
@@ -329,7 +338,12 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     fewest = std::min(fewest, runs.size());
   }
   if (fewest >= static_cast<std::size_t>(options.runs)) {
-    return finished();
+    // Every run is already kept (an attempt stopped after its last run): the stop rule still looks at them.
+    InputMeasurement done = finished();
+    if (options.enough && options.enough(done.sides)) {
+      done.end = InputEnd::decided;
+    }
+    return done;
   }
 
   const Placeholders values = input_placeholders(config, input);
@@ -345,6 +359,9 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     planned.command = *command;
     planned.name = input.name;
     planned.parameters = {{"input", input.name}, {"side", sides[s].role}};
+    if (!options.settings.empty()) {
+      planned.parameters[k_settings_parameter] = options.settings;
+    }
     planned.working_dir = sides[s].work_dir;
     planned.read_metrics = metric_reader(config, values, sides[s].work_dir);
     planned.verify = verify;

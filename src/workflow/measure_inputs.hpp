@@ -78,7 +78,12 @@ struct MeasureOptions {
   /// Looks at every side's runs so far after each round; true: the evidence suffices (measure::StopRule).
   measure::StopRule enough;
   StatusFile* status = nullptr;      // updated at every run when given
+  /// What decides on these runs ("sequential strategy, at most 20 runs per side, interleaved baseline"),
+  /// kept as the benchmarks' parameter `settings`: runs kept under other settings are not resumed (error).
+  std::string settings;
 };
+
+inline constexpr const char* k_settings_parameter = "settings";
 
 enum class InputEnd { measured, decided, failed, timed_out, verify_failed, interrupted };
 
@@ -94,7 +99,8 @@ struct InputMeasurement {
 /// Measures `input` with the benchmark command on every side (alternately when there are two), through
 /// the run loop with the workspace's executor and monitor. Runs already linked to the owner for this
 /// input and side count towards `runs`; an earlier failed or timed-out run ends the input as before (a
-/// killed zkbench must not turn a KILL into a KEEP). Errors: the store fails, a command cannot run.
+/// killed zkbench must not turn a KILL into a KEEP); when every run is kept already, `enough` looks at
+/// them once. Errors: the store fails, a command cannot run, runs kept under other `settings`.
 Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,
                                        const MeasureOptions& options);
 

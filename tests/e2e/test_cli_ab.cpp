@@ -128,7 +128,9 @@ TEST(CliAb, failing_prepare_stops_with_the_hook_named) {
 
 TEST(CliAb, metric_file_size_can_be_the_deciding_metric) {
   test::TempDir dir;
-  test::write_file(dir / "policy.yaml", "preset: zkvm\nprimary_metric: proof_bytes\n");
+  // A file's size repeats exactly: declared deterministic, it decides by its exact change.
+  test::write_file(dir / "policy.yaml",
+                   "preset: zkvm\nprimary_metric: proof_bytes\ndeterministic_metrics: [steps, proof_bytes]\n");
   const std::string out = (dir / "proof.bin").string();
   const auto r = test::run_zkbench("ab --json --policy '" + (dir / "policy.yaml").string() +
                                    "' --metric-file 'proof_bytes=" + out + "' 'head -c 1000 /dev/zero > " + out +

@@ -74,6 +74,10 @@ public:
   double outlier_factor = 3.0;
   std::map<ModelSide, std::string> state_root{{ModelSide::baseline, "root-ok"}, {ModelSide::candidate, "root-ok"}};
   std::map<ModelSide, double> steps{{ModelSide::baseline, 1000}, {ModelSide::candidate, 1000}};
+  double steps_cv = 0;                             // the steps figure's own noise (a metric that is not exact)
+  std::size_t steps_until = SIZE_MAX;              // benchmark runs after this many (all inputs) print no steps
+  std::optional<double> candidate_cv;              // the candidate's noise, when it differs from `cv`
+  std::map<ModelSide, double> correctness_seconds{{ModelSide::baseline, 0.001}, {ModelSide::candidate, 0.001}};
   std::map<ModelSide, bool> verify_ok{{ModelSide::baseline, true}, {ModelSide::candidate, true}};
   std::function<bool(const ModelCall&)> interrupt_when; // marks the execution interrupted (a Ctrl-C)
 
@@ -124,6 +128,12 @@ public:
     r.wall_s = 0.001;
     if (call.kind == "correctness") {
       r.output = state_root[call.side] + "\n";
+      if (options.timeout_s && correctness_seconds[call.side] > *options.timeout_s) {
+        r.status = core::RunStatus::timed_out;
+        r.exit_code.reset();
+        r.signal = 9;
+        r.output.clear();
+      }
     } else if (call.kind == "verify") {
       if (!verify_ok[call.side]) {
         r.status = core::RunStatus::failed;
@@ -153,7 +163,7 @@ public:
         t *= cold_first;
       }
       t *= 1.0 + (clock_s >= drift_after_s ? drift_step : 0.0) + drift_per_hour * clock_s / 3600.0;
-      t *= noise_factor();
+      t *= noise_factor(call.side == ModelSide::candidate && candidate_cv ? *candidate_cv : cv);
       if (outlier_probability > 0 && std::uniform_real_distribution<double>(0, 1)(m_rng) < outlier_probability) {
         t *= outlier_factor;
       }
@@ -167,7 +177,12 @@ public:
       clock_s += t;
       r.wall_s = t;
       r.user_s = t;
-      r.output = "steps: " + std::to_string(static_cast<long long>(steps[call.side])) + "\n";
+      double n_steps = steps[call.side];
+      if (steps_cv > 0) {
+        n_steps *= 1.0 + std::normal_distribution<double>(0.0, steps_cv)(m_rng);
+      }
+      r.output = count("bench") > steps_until ? "no figures\n"
+                                              : "steps: " + std::to_string(static_cast<long long>(n_steps)) + "\n";
       calls.back().input = input;
       calls.back().seconds = t;
     }
@@ -179,14 +194,14 @@ public:
   }
 
 private:
-  double noise_factor() {
+  double noise_factor(double sd) {
     switch (noise) {
     case ModelNoise::normal:
       break;
     case ModelNoise::student_t3:
-      return std::exp(cv / std::sqrt(3.0) * std::student_t_distribution<double>(3.0)(m_rng));
+      return std::exp(sd / std::sqrt(3.0) * std::student_t_distribution<double>(3.0)(m_rng));
     case ModelNoise::lognormal_mix: {
-      const double sigma = std::sqrt(std::log(1.0 + cv * cv));
+      const double sigma = std::sqrt(std::log(1.0 + sd * sd));
       double f = std::exp(sigma * std::normal_distribution<double>(0.0, 1.0)(m_rng) - sigma * sigma / 2);
       if (std::uniform_real_distribution<double>(0, 1)(m_rng) < 0.1) {
         f *= std::exp(std::normal_distribution<double>(std::log(1.2), 0.1)(m_rng));
@@ -194,7 +209,7 @@ private:
       return f;
     }
     }
-    std::normal_distribution<double> normal(0.0, cv);
+    std::normal_distribution<double> normal(0.0, sd);
     return std::max(0.05, 1.0 + normal(m_rng));
   }
 

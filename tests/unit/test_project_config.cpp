@@ -139,7 +139,7 @@ TEST(WorkflowConfig, rejects_unknown_and_duplicate_keys) {
   TempDir dir;
   EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("rusn: 3"))),
             "zkbench.yaml:3:3: benchmark.rusn: unknown key (expected one of: build, command, runs, warmup, "
-            "timeout_multiplier, cooldown_seconds, max_start_temp, metrics, metric_files, shell)");
+            "timeout_multiplier, cooldown_seconds, max_start_temp, metrics, metric_files, deterministic, shell)");
   EXPECT_NE(error_of(load_text(dir, std::string(k_minimal) + "polcy: zkvm\n")).find("zkbench.yaml:5:1: polcy: unknown key"),
             std::string::npos);
   EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("command: again {input}"))),
@@ -251,6 +251,27 @@ TEST(WorkflowConfig, dashboard_url_is_read_and_must_be_http) {
   const std::string error = error_of(load_text(dir, std::string(k_minimal) + "dashboard_url: \"ftp://x/\"\n"));
   EXPECT_NE(error.find("zkbench.yaml:5:"), std::string::npos) << error;
   EXPECT_NE(error.find("dashboard_url: expected an http:// or https:// URL, got 'ftp://x/'"), std::string::npos) << error;
+}
+
+TEST(WorkflowConfig, deterministic_metrics_are_declared_in_the_benchmark_and_reach_the_policy) {
+  TempDir dir;
+  auto config = load_text(dir, "benchmark:\n  command: \"./prove.sh {input}\"\n  metrics: {steps: 'steps: ([0-9]+)', "
+                               "secs: 'took ([0-9]+) s'}\n  deterministic: [steps]\ncorrectness:\n  command: \"./run.sh "
+                               "{input}\"\n");
+  ASSERT_TRUE(config) << error_of(config);
+  ASSERT_TRUE(config->benchmark.deterministic.has_value());
+  auto policy = zkbench::workflow::project_policy(*config);
+  ASSERT_TRUE(policy) << policy.error().message;
+  EXPECT_EQ(policy->deterministic_metrics, std::vector<std::string>{"steps"});
+  // Not declared: the policy's own list (the presets declare steps and cycles).
+  config = load_text(dir, k_minimal);
+  ASSERT_TRUE(config) << error_of(config);
+  EXPECT_FALSE(config->benchmark.deterministic.has_value());
+  EXPECT_EQ(zkbench::workflow::project_policy(*config)->deterministic_metrics,
+            (std::vector<std::string>{"steps", "cycles"}));
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("deterministic: [steps]")))
+                .find("benchmark.deterministic: 'steps' is not a metric of benchmark.metrics or benchmark.metric_files"),
+            std::string::npos);
 }
 
 TEST(WorkflowConfig, a_policy_files_timeout_stands_unless_zkbench_yaml_sets_one) {

@@ -227,6 +227,22 @@ TEST(VerdictDecide, equal_values_are_deterministic_only_from_three_runs_per_side
   EXPECT_EQ(three.decision.verdict, Verdict::keep) << three.decision.reason;
 }
 
+TEST(VerdictDecide, a_repeating_figure_is_exact_only_when_declared_deterministic) {
+  // A time parsed from a log in whole seconds repeats: equal runs, yet not an exact figure.
+  const std::vector<double> base{5, 5, 5, 5};
+  const std::vector<double> cand{4, 4, 4, 4};
+  const auto coarse = verdict::compare_metric("prove_seconds", base, cand, generic());
+  EXPECT_FALSE(coarse.deterministic);
+  EXPECT_EQ(coarse.decision.verdict, Verdict::inconclusive) << coarse.decision.reason;
+  EXPECT_NE(coarse.decision.reason.find("'prove_seconds' is not declared deterministic"), std::string::npos)
+      << coarse.decision.reason;
+  verdict::Policy declared = generic();
+  declared.deterministic_metrics.push_back("prove_seconds");
+  const auto exact = verdict::compare_metric("prove_seconds", base, cand, declared);
+  EXPECT_TRUE(exact.deterministic);
+  EXPECT_EQ(exact.decision.verdict, Verdict::keep) << exact.decision.reason;
+}
+
 TEST(VerdictDecide, an_interval_entirely_beyond_the_keep_threshold_is_keep_whatever_the_cv) {
   // CV ~14% on each side (above the 10% limit), but the candidate is about half as slow: clearly KEEP.
   const std::vector<double> base{100, 130, 80, 120, 90, 110, 95, 125, 85, 105};

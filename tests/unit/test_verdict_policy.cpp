@@ -40,12 +40,25 @@ TEST(VerdictPolicy, every_key_is_accepted) {
   std::string text;
   for (const auto key : verdict::policy_keys()) {
     text += std::string(key) + ": " + (key == "primary_metric" ? "steps" : key == "flaky_runs" ? "30"
+                                       : key == "deterministic_metrics" ? "[steps, total_cycles]"
                                        : key == "timeout_multiplier" ? "1.2" : key == "outlier_sigma" ? "2.5" : "0.01") + "\n";
   }
   const auto p = verdict::parse_policy_yaml(text, "all.yaml");
   ASSERT_TRUE(p.has_value()) << p.error().message;
   EXPECT_EQ(p->flaky_runs, 30);
   EXPECT_DOUBLE_EQ(p->outlier_sigma, 2.5);
+  EXPECT_EQ(p->deterministic_metrics, (std::vector<std::string>{"steps", "total_cycles"}));
+}
+
+TEST(VerdictPolicy, deterministic_metrics_are_a_list_declared_by_the_presets_as_steps_and_cycles) {
+  EXPECT_EQ(verdict::preset("zkvm")->deterministic_metrics, (std::vector<std::string>{"steps", "cycles"}));
+  EXPECT_TRUE(verdict::declares_deterministic(*verdict::preset("generic"), "steps"));
+  EXPECT_FALSE(verdict::declares_deterministic(*verdict::preset("generic"), "prove_seconds"));
+  const auto p = verdict::parse_policy_yaml("deterministic_metrics: steps\n", "team.yaml");
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().message.find("team.yaml:1: key 'deterministic_metrics': expected a list of metric names"),
+            std::string::npos)
+      << p.error().message;
 }
 
 TEST(VerdictPolicy, unknown_key_error_names_file_line_and_key) {

@@ -321,3 +321,15 @@ TEST(VerdictSequential, clearly_slower_needs_the_interval_not_one_slow_run) {
   EXPECT_TRUE(verdict::clearly_slower(std::span(base).first(first), std::span(slow).first(first), 1.1, o));
   EXPECT_FALSE(verdict::clearly_slower(base, one_cold, 1.1, o));
 }
+
+TEST(VerdictSequential, a_constant_side_is_given_the_other_sides_spread_not_none) {
+  const std::vector<double> flat(16, 100.0); // a figure that repeats on one side (not declared deterministic)
+  const std::vector<double> noisy{97, 103, 99, 101, 98, 102, 97, 103, 99, 101, 98, 102, 97, 103, 99, 101};
+  const std::vector<double> same_spread{98, 102, 97, 103, 99, 101, 98, 102, 97, 103, 99, 101, 98, 102, 97, 103};
+  verdict::SequentialOptions o;
+  o.futility = false;
+  const auto one = verdict::sequential_look(flat, noisy, k_generic, o).look;
+  const auto both = verdict::sequential_look(same_spread, noisy, k_generic, o).look;
+  // The unseen spread counts as the seen one: about as wide as with both sides spread (not 1/sqrt(2) of it).
+  EXPECT_GT(one.hi - one.lo, 0.95 * (both.hi - both.lo)) << one.lo << " " << one.hi << " vs " << both.lo << " " << both.hi;
+}

@@ -6,11 +6,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "support/fixtures.hpp"
 #include "support/model_executor.hpp"
 #include "workflow/baseline.hpp"
 #include "workflow/experiment.hpp"
+#include "workflow/measure_inputs.hpp"
 #include "project/workspace.hpp"
 
 namespace zkbench::workflow {
@@ -29,7 +31,8 @@ void write(const std::filesystem::path& path, const std::string& text) {
 
 class Project {
 public:
-  explicit Project(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
+  explicit Project(const std::string& extra_inputs = "", const std::string& correctness_extra = "",
+                   const std::string& policy_yaml = "") {
     const auto& d = m_dir.path();
     std::filesystem::create_directories(d / "benchmarks");
     write(d / "a.txt", "a\n");
@@ -39,7 +42,10 @@ public:
     write(d / "zkbench.yaml", "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n  warmup: 1\n"
                               "  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
                               "correctness:\n  command: \"prog {input}\"\n" +
-                                  correctness_extra + "policy: generic\n");
+                                  correctness_extra + (policy_yaml.empty() ? "policy: generic\n" : "policy: policy.yaml\n"));
+    if (!policy_yaml.empty()) {
+      write(d / "policy.yaml", policy_yaml);
+    }
     write(d / ".gitignore", ".zkbench/\n");
     write(d / "code.txt", "v1\n");
     EXPECT_EQ(sh(d, "git init -q && git config user.email t@t && git config user.name t && git add -A && "
@@ -80,8 +86,8 @@ private:
 };
 
 struct Ready {
-  Ready(const std::string& extra_inputs, const std::string& correctness_extra)
-      : project(extra_inputs, correctness_extra), ws(project.open(model)) {}
+  Ready(const std::string& extra_inputs, const std::string& correctness_extra, const std::string& policy_yaml = "")
+      : project(extra_inputs, correctness_extra, policy_yaml), ws(project.open(model)) {}
   ModelExecutor* model = nullptr;
   Project project;
   Workspace ws;
@@ -90,6 +96,15 @@ struct Ready {
 // A project with a baseline measured through the model (runs per input as zkbench.yaml: 10).
 std::unique_ptr<Ready> ready(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
   auto r = std::make_unique<Ready>(extra_inputs, correctness_extra);
+  auto baseline = establish_baseline(r->ws, {});
+  EXPECT_TRUE(baseline) << baseline.error().message;
+  return r;
+}
+
+// A project whose baseline was measured with run-to-run noise `cv` (and `policy_yaml` as its policy file).
+std::unique_ptr<Ready> ready_with_cv(double cv, const std::string& policy_yaml = "") {
+  auto r = std::make_unique<Ready>("", "", policy_yaml);
+  r->model->cv = cv;
   auto baseline = establish_baseline(r->ws, {});
   EXPECT_TRUE(baseline) << baseline.error().message;
   return r;
@@ -185,6 +200,29 @@ TEST(WorkflowExperiment, hanging_candidate_is_stopped_at_the_hang_guard_and_kill
   auto out = run(*r, n);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "KILL");
+  EXPECT_NE(out->reason.find("hang guard"), std::string::npos) << out->reason;
+}
+
+TEST(WorkflowExperiment, a_correctness_command_past_the_hang_guard_is_no_verdict_not_kill) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "slow check");
+  r->model->correctness_seconds[ModelSide::candidate] = 1e6; // one cold run of an untimed command
+  r->model->candidate_factor = 0.7;                           // the timed runs: a clear gain, yet unchecked
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  EXPECT_NE(out->reason.find("no evidence of a slowdown"), std::string::npos) << out->reason;
+  EXPECT_GT(r->model->count("bench", ModelSide::candidate), 0u); // the timed runs decide a KILL, if any
+}
+
+TEST(WorkflowExperiment, a_candidate_whose_correctness_command_and_runs_hang_is_killed_by_its_timed_runs) {
+  auto r = ready();
+  const int n = r->project.experiment(r->ws, "hangs everywhere");
+  r->model->correctness_seconds[ModelSide::candidate] = 1e6;
+  r->model->candidate_factor = 100; // past the hang guard
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KILL") << out->reason;
   EXPECT_NE(out->reason.find("hang guard"), std::string::npos) << out->reason;
 }
 
@@ -309,7 +347,7 @@ TEST(WorkflowExperiment, several_inputs_are_each_judged_and_combined_by_weight) 
 }
 
 TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted) {
-  auto r = ready();
+  auto r = ready_with_cv(0.003); // stored runs steady enough for the drift test to see a drift below MAYBE
   const int n = r->project.experiment(r->ws, "stale");
   r->model->drift_after_s = 0; // everything is 30% slower than when the baseline was measured
   r->model->drift_step = 0.3;
@@ -348,15 +386,45 @@ TEST(WorkflowExperiment, close_invalid_withdraws_a_keep_from_the_accumulator_and
   auto closed =
       close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "a no-op measured on a drifting machine");
   ASSERT_TRUE(closed) << closed.error().message;
-  EXPECT_EQ(closed->status, "closed");
-  EXPECT_EQ(closed->verdict, "INVALID");
-  EXPECT_NE(closed->close_reason.find("withdrawn (was KEEP"), std::string::npos) << closed->close_reason;
-  EXPECT_NE(closed->close_reason.find("drifting machine"), std::string::npos);
+  const store::ExperimentRecord& e = closed->experiment;
+  EXPECT_EQ(e.status, "closed");
+  EXPECT_EQ(e.verdict, "INVALID");
+  EXPECT_NE(e.close_reason.find("withdrawn (was KEEP"), std::string::npos) << e.close_reason;
+  EXPECT_NE(e.close_reason.find("drifting machine"), std::string::npos);
+  // verdict.md keeps the run's verdict under the withdrawal.
+  std::ifstream md(r->ws.experiment_dir(e) / "verdict.md");
+  const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("**Withdrawn: INVALID** (was KEEP): a no-op measured on a drifting machine"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("**Verdict: KEEP**"), std::string::npos) << text;
+  EXPECT_NE(text.find("| input | weight | metric"), std::string::npos) << text;
   // The accumulator holds the remaining KEEP only.
   EXPECT_NE(sh(r->project.dir(), "git merge-base --is-ancestor bench/001-first-INVALID bench/accumulator"), 0);
   EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
   // Other statuses still refuse a decided experiment.
   EXPECT_FALSE(close_experiment(r->ws, core::ExperimentNumber(second), "superseded", "x"));
+}
+
+TEST(WorkflowExperiment, withdrawing_a_keep_reports_a_keep_that_no_longer_merges_into_the_rebuilt_accumulator) {
+  auto r = ready();
+  const int first = r->project.experiment(r->ws, "first");
+  const int second = r->project.experiment(r->ws, "second"); // both append to code.txt: they conflict
+  const int third = r->project.experiment(r->ws, "third");
+  r->model->candidate_factor = 0.7;
+  for (const int n : {first, second, third}) {
+    ASSERT_EQ(run(*r, n)->experiment.verdict, "KEEP");
+  }
+  // The second was merged by hand after its conflict (as the warning asks); the third was not.
+  ASSERT_EQ(sh(r->project.dir(), "git worktree add -q .zkbench/hand bench/accumulator && cd .zkbench/hand && "
+                                 "{ git merge -q bench/002-second-KEEP || true; } && printf 'v1\\nfirst\\nsecond\\n' > code.txt && "
+                                 "git -c user.name=t -c user.email=t@t commit -qam merged && cd ../.. && git worktree remove .zkbench/hand"),
+            0);
+  auto closed = close_experiment(r->ws, core::ExperimentNumber(first), "invalid", "measured wrong");
+  ASSERT_TRUE(closed) << closed.error().message;
+  // Rebuilt without the first: the second merges, the third conflicts with it and is reported.
+  EXPECT_EQ(sh(r->project.dir(), "git merge-base --is-ancestor bench/002-second-KEEP bench/accumulator"), 0);
+  ASSERT_EQ(closed->warnings.size(), 1u);
+  EXPECT_NE(closed->warnings[0].find("could not merge bench/003-third-KEEP"), std::string::npos) << closed->warnings[0];
 }
 
 TEST(WorkflowExperiment, an_experiment_killed_while_finishing_is_finished_by_the_next_run) {
@@ -464,6 +532,141 @@ TEST(WorkflowExperiment, an_interrupted_baseline_resumes_with_the_runs_it_kept) 
   auto benches_a = baseline_benchmarks(*ws.store, ws.store->list_baselines()->back());
   ASSERT_TRUE(benches_a);
   EXPECT_EQ(benches_a->at("a").runs.size(), 10u); // both sessions of input a
+}
+
+TEST(WorkflowExperiment, stored_mode_needs_a_drift_test_that_sees_drifts_below_the_maybe_threshold) {
+  // Stored runs at 1% noise: their 99% prediction interval is about +-3.4%, between MAYBE (2%) and KEEP (5%):
+  // an unseen 3.4% drift plus a 2% gain would read as a KEEP.
+  auto r = ready_with_cv(0.01);
+  const int n = r->project.experiment(r->ws, "small gain");
+  r->model->candidate_factor = 0.98;
+  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  for (const auto& c : out->comparisons) {
+    EXPECT_NE(c.decision.reason.find("smaller than the MAYBE threshold"), std::string::npos) << c.decision.reason;
+  }
+}
+
+TEST(WorkflowExperiment, stored_mode_ends_its_sequential_test_where_the_stored_runs_end) {
+  auto r = ready_with_cv(0.002); // 10 stored runs per input, quiet: the drift test sees small drifts
+  const auto policy = project_policy(r->ws.project.config);
+  ASSERT_TRUE(policy);
+  auto stored = baseline_benchmarks(*r->ws.store, r->ws.store->list_baselines()->front());
+  ASSERT_TRUE(stored) << stored.error().message;
+  r->model->candidate_factor = 0.95; // on the KEEP threshold, with a noisy candidate: the test runs to its end
+  r->model->candidate_cv = 0.08;
+  std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
+  InputJudgeOptions options;
+  options.owner = "experiment";
+  options.owner_id = 1;
+  options.session_kind = "experiment";
+  options.mode = BaselineMode::stored;
+  options.runs = 20; // max(runs, flaky_runs), as exp run asks
+  options.futility_min_runs = 1000;
+  options.warmup = 1;
+  options.baseline_dir = r->project.dir();
+  options.candidate_dir = r->ws.worktree_dir("001-x");
+  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  auto judged = judge_input(r->ws, input, stored->at(input.name), *policy, options);
+  ASSERT_TRUE(judged) << judged.error().message;
+  // Paired with the 10 stored runs, the sequential rule makes its final look at 10 (not 20 runs, of which
+  // the last 10 nothing looks at, then the fixed rule).
+  EXPECT_EQ(judged->candidate.runs.size(), 10u);
+  ASSERT_FALSE(judged->trace.empty());
+  EXPECT_EQ(judged->trace.back().runs, 10);
+  EXPECT_TRUE(judged->trace.back().stop);
+}
+
+TEST(WorkflowExperiment, a_resumed_stored_mode_experiment_tests_the_drift_again) {
+  auto r = ready_with_cv(0.002);
+  const int n = r->project.experiment(r->ws, "resumed later");
+  r->model->candidate_factor = 0.9;
+  r->model->interrupt_when = [](const test::ModelCall& call) {
+    return call.kind == "bench" && call.side == ModelSide::candidate;
+  };
+  auto first = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_FALSE(first); // interrupted after input a's drift test
+  // Hours later the machine is 15% slower: the drift runs kept from the first attempt no longer say so.
+  r->model->interrupt_when = {};
+  r->model->drift_step = 0.15;
+  r->model->drift_after_s = 0;
+  const std::size_t before = r->model->count("bench", ModelSide::baseline);
+  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_GE(r->model->count("bench", ModelSide::baseline) - before, 3u); // fresh drift runs
+  EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
+  EXPECT_NE(out->reason.find("stale"), std::string::npos) << out->reason;
+}
+
+// The baseline's build and a candidate's, as exp run measures them, for measure_input.
+std::vector<SideSpec> both_sides(Ready& r) {
+  std::filesystem::create_directories(r.ws.worktree_dir("001-x"));
+  return {{"baseline", r.project.dir(), measure::VerifyWhen::first_run},
+          {"candidate", r.ws.worktree_dir("001-x"), measure::VerifyWhen::every_run}};
+}
+
+// Three pairs of runs linked to experiment `owner_id`.
+MeasureOptions three_pairs(std::int64_t owner_id) {
+  MeasureOptions options;
+  options.owner = "experiment";
+  options.owner_id = owner_id;
+  options.session_kind = "experiment";
+  options.runs = 3;
+  return options;
+}
+
+TEST(WorkflowExperiment, kept_runs_are_resumed_only_under_the_settings_they_were_measured_with) {
+  auto r = ready();
+  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  const auto sides = both_sides(*r);
+  MeasureOptions options = three_pairs(42);
+  options.settings = "sequential strategy, at most 20 runs per side, interleaved baseline";
+  auto first = measure_input(r->ws, input, sides, options);
+  ASSERT_TRUE(first) << first.error().message;
+  options.settings = "fixed strategy, 10 runs per side, interleaved baseline";
+  options.runs = 10;
+  auto other = measure_input(r->ws, input, sides, options);
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("measured with sequential strategy, at most 20 runs per side"),
+            std::string::npos)
+      << other.error().message;
+  EXPECT_NE(other.error().message.find("resume with the options it started with"), std::string::npos);
+}
+
+TEST(WorkflowExperiment, every_run_kept_already_still_gets_a_look_of_the_stop_rule) {
+  auto r = ready();
+  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  const auto sides = both_sides(*r);
+  MeasureOptions options = three_pairs(43);
+  auto first = measure_input(r->ws, input, sides, options); // killed, as it were, before its look
+  ASSERT_TRUE(first) << first.error().message;
+  const std::size_t calls = r->model->count("bench");
+  std::size_t looked_at = 0;
+  options.enough = [&](std::span<const core::Benchmark> benches) {
+    looked_at = benches.back().runs.size();
+    return true;
+  };
+  auto again = measure_input(r->ws, input, sides, options);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(r->model->count("bench"), calls); // nothing measured again
+  EXPECT_EQ(looked_at, 3u);
+  EXPECT_EQ(again->end, InputEnd::decided);
+}
+
+TEST(WorkflowExperiment, a_metric_missing_after_the_rule_looked_ends_the_input_without_a_second_test) {
+  auto r = ready_with_cv(0.01, "preset: generic\nprimary_metric: steps\n");
+  const int n = r->project.experiment(r->ws, "lost metric");
+  r->model->steps_cv = 0.05; // steps that are not exact: the rule looks without deciding at 3 pairs
+  // Input a: the warmup pair and 3 pairs print steps, the 4th pair does not.
+  r->model->steps_until = r->model->count("bench") + 8;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  ASSERT_FALSE(out->comparisons.empty());
+  const auto& a = out->comparisons.front();
+  EXPECT_EQ(a.decision.verdict, verdict::Verdict::inconclusive) << a.decision.reason;
+  EXPECT_NE(a.decision.reason.find("a run without metric 'steps' after the rule had looked"), std::string::npos)
+      << a.decision.reason;
 }
 
 } // namespace
