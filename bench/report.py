@@ -61,15 +61,18 @@ for user in users:
     hf_total = statistics.median(hf)
     print(f"harness: total wall time of {runs} runs of `true`, median of {len(hf)} alternating rounds")
     print(f"  {'hyperfine -N':<16} {hf_total:7.3f} s   rounds {', '.join(f'{x:.3f}' for x in hf)}")
-    for tool in tools[1:]:
+    for tool in tools[1:] + ["nogate"]:
         zk = walls(user, "true", tool)
+        if tool == "nogate" and not zk:
+            continue
         if not zk:
             print(f"  {tool}: no figures")
             failures += 1 if tool == "zkbench" else 0
             continue
         ratio = statistics.median(zk) / hf_total
         judged = f"(target <= 1.0) {verdict(ratio <= 1.0)}" if tool == "zkbench" else "(not judged)"
-        print(f"  {tool + ' run -N':<16} {statistics.median(zk):7.3f} s   rounds {', '.join(f'{x:.3f}' for x in zk)}"
+        label = "zkbench run -N --no-contention-gate" if tool == "nogate" else tool + " run -N"
+        print(f"  {label:<16} {statistics.median(zk):7.3f} s   rounds {', '.join(f'{x:.3f}' for x in zk)}"
               f"   ratio {ratio:.3f} {judged}")
     print("medians (every run of every round pooled; target: within +-1% or +-0.3 ms of hyperfine's)")
     for name, label in rows:

@@ -114,7 +114,11 @@ ContentionGate::Reading ContentionGate::read(bool scan) {
   return reading;
 }
 
-LoadWindow ContentionGate::measure(const Reading& from, const Reading& to, const std::vector<GpuProcess>& gpu) const {
+LoadWindow ContentionGate::measure(const Reading& from, const Reading& to, const std::vector<GpuProcess>& gpu,
+                                   const Reading* scanned_from) const {
+  if (scanned_from == nullptr) {
+    scanned_from = &from;
+  }
   LoadWindow window;
   window.seconds = std::max(0.0, to.at_s - from.at_s);
   const int self = m_source.self_pid();
@@ -124,12 +128,16 @@ LoadWindow ContentionGate::measure(const Reading& from, const Reading& to, const
     window.foreign_cpu_s = static_cast<double>(*to.busy - *from.busy) * tick_s - (to.own_s - from.own_s);
   }
   std::set<int> ours;
-  if (from.processes && to.processes) {
+  if (scanned_from->processes && to.processes) {
     ours = tree_of(self, *to.processes);
     std::map<int, std::uint64_t> before;
-    for (const ProcSample& p : *from.processes) {
+    for (const ProcSample& p : *scanned_from->processes) {
       before[p.pid] = p.cpu_ticks;
     }
+    // The scan may start before the window (a run's window starts with a cheap reading): a process's
+    // time since the scan is counted for the window's share of it, as if it ran at an even pace.
+    const double scanned_s = std::max(0.0, to.at_s - scanned_from->at_s);
+    const double share = scanned_s > window.seconds && scanned_s > 0 ? window.seconds / scanned_s : 1.0;
     std::map<std::string, ForeignGroup> groups;
     for (const ProcSample& p : *to.processes) {
       const auto it = before.find(p.pid);
@@ -138,7 +146,7 @@ LoadWindow ContentionGate::measure(const Reading& from, const Reading& to, const
       if (used == 0) {
         continue;
       }
-      const double used_s = static_cast<double>(used) * tick_s;
+      const double used_s = static_cast<double>(used) * tick_s * (it == before.end() ? 1.0 : share);
       const bool ignored = std::find(m_policy.ignore.begin(), m_policy.ignore.end(), p.name) != m_policy.ignore.end();
       if (ours.count(p.pid) > 0) {
         if (p.pid != self) { // zkbench's own time is in own_s already; live descendants' is not
@@ -200,6 +208,12 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
     return outcome;
   }
   const double begin = m_clock.now_s();
+  // Known quiet (the last window judged was, and nothing was seen since) and too little time since to
+  // judge a new window: the round starts at once. The window stays open across such rounds, so short
+  // runs are judged together once it is k_min_window_s long, and the gate costs no sleep and no scan.
+  if (m_known_quiet && begin - m_last.at_s < k_min_window_s) {
+    return outcome;
+  }
   std::string said;
   double said_at = -std::numeric_limits<double>::infinity();
   for (;;) {
@@ -220,9 +234,11 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
     if (window.loaded()) {
       m_last_loaded_s = now.at_s;
     }
+    m_known_quiet = false;
     const double quiet_for = m_last_loaded_s ? now.at_s - *m_last_loaded_s : std::numeric_limits<double>::infinity();
     outcome.waited_s = now.at_s - begin;
     if (!window.loaded() && quiet_for >= m_policy.settle_s) {
+      m_known_quiet = true;
       break;
     }
     const std::string what = window.loaded() ? window.describe() : fmt::format("quiet for {:.0f} s", quiet_for);
@@ -264,7 +280,7 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
 
 void ContentionGate::run_started() {
   if (m_policy.enabled) {
-    m_run_start = read(true);
+    m_run_start = read(false); // cheap: /proc/stat, getrusage and the clock
   }
 }
 
@@ -273,18 +289,28 @@ std::optional<core::RunContention> ContentionGate::run_finished() {
     return std::nullopt;
   }
   // Cheap first (no scan); the scan only when the figures say someone else was busy, to subtract what
-  // is ours or ignored and to name the rest.
+  // is ours or ignored and to name the rest (each process's time since the gate's last scan, for the
+  // run's share of it). The gate's window (m_last) stays open: the next round judges it.
   Reading end = read(false);
   const std::vector<GpuProcess> gpu = m_source.gpu_processes();
   LoadWindow window = measure(*m_run_start, end, gpu);
   if (window.cpu_loaded) {
     end.processes = m_source.processes();
-    window = measure(*m_run_start, end, gpu);
+    window = measure(*m_run_start, end, gpu, &m_last);
   }
   m_run_start.reset();
-  m_last = end;
   if (window.loaded()) {
     m_last_loaded_s = end.at_s;
+    m_known_quiet = false;
+  }
+  if (window.seconds >= k_long_run_s) {
+    // After a long run the next round judges a window of its own (the present, not an average over the
+    // run that could hide a load that began near its end): one short wait, under 1% of such a run.
+    if (!end.processes) {
+      end.processes = m_source.processes();
+    }
+    m_last = end;
+    m_known_quiet = false;
   }
   core::RunContention contention;
   contention.foreign_cores = window.foreign_cores();

@@ -9,7 +9,11 @@
 // (getrusage of itself and its reaped children: the measured command, hooks, builds) − what its live
 // descendants and the `ignore`d processes used (a /proc scan). Jiffies are coarse (10 ms), so a window is
 // loaded only above limit × seconds + k_resolution_ticks ticks. Settling applies after load was seen:
-// on a quiet machine the first round starts after one short window (k_min_window_s).
+// on a quiet machine the first round starts after one short window (k_min_window_s); after that, a
+// round on a machine known quiet starts at once, and the gate judges a new window (one /proc scan) only
+// once k_min_window_s has passed since the last, so back-to-back short runs cost neither sleep nor scan.
+// After a run of k_long_run_s or more, the next round judges a fresh short window (the present).
+// Around a run it takes two cheap readings (/proc/stat, getrusage); the scan only when those show load.
 
 #include <cstdint>
 #include <functional>
@@ -127,6 +131,9 @@ struct GateState {
 inline constexpr double k_resolution_ticks = 3;
 /// The shortest window the gate judges: on a quiet machine, the first round waits at most this long.
 inline constexpr double k_min_window_s = 0.25;
+/// After a run this long, the next round judges a fresh window of k_min_window_s (under 1% of the run);
+/// after shorter runs the window stays open across rounds and is judged once it is long enough.
+inline constexpr double k_long_run_s = 100 * k_min_window_s;
 
 class ContentionGate {
 public:
@@ -166,7 +173,10 @@ private:
     std::optional<std::vector<ProcSample>> processes;
   };
   Reading read(bool scan);
-  LoadWindow measure(const Reading& from, const Reading& to, const std::vector<GpuProcess>& gpu) const;
+  /// The load between `from` and `to`; per process (names, what is ours or ignored) from `scanned_from`
+  /// (default `from`), the reading with a scan, to `to` when both have one.
+  LoadWindow measure(const Reading& from, const Reading& to, const std::vector<GpuProcess>& gpu,
+                     const Reading* scanned_from = nullptr) const;
   std::string needs() const;
   /// Sleeps `seconds` in slices, returning early (true) when `stop` says stop.
   bool sleep(double seconds, const std::function<bool()>& stop);
@@ -174,7 +184,8 @@ private:
   LoadSource& m_source;
   util::WaitClock& m_clock;
   ContentionPolicy m_policy;
-  Reading m_last;                       // the end of the last window judged
+  Reading m_last;                       // the end of the last window judged (always with a scan)
+  bool m_known_quiet = false;           // that window was quiet, settled, and no run since saw load
   std::optional<Reading> m_run_start;
   std::optional<double> m_last_loaded_s; // when load was last seen (settling counts from here)
   double m_round_waited_s = 0;          // the last wait, recorded with the runs of its round

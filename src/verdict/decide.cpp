@@ -436,7 +436,7 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
   }
   const bool ruled_out = joint->lo > -policy.keep_threshold;
   if (!ruled_out && !unsettled.empty()) {
-    return {Verdict::inconclusive, false, head + ": KEEP neither established nor ruled out" + unsettled, more_runs};
+    return {Verdict::inconclusive, false, head + ": neither established as a KEEP nor ruled out" + unsettled, more_runs};
   }
   const bool regression = std::any_of(inputs.begin(), inputs.end(), [](const CommandComparison& c) {
     return c.decision.regression;

@@ -91,6 +91,23 @@ public:
     return number;
   }
 
+  /// The verdict word of `exp run`'s summary line ("experiment 002 (Name): KEEP -4.1%"), or "" when the
+  /// output has none: what a user reads, not any ": KEEP" inside a reason.
+  static std::string experiment_verdict(const std::string& output) {
+    const std::size_t line = output.find("\nexperiment ");
+    if (line == std::string::npos) {
+      return "";
+    }
+    const std::size_t end = output.find('\n', line + 1);
+    const std::string summary = output.substr(line + 1, end == std::string::npos ? std::string::npos : end - line - 1);
+    const std::size_t colon = summary.find("): ");
+    if (colon == std::string::npos) {
+      return "";
+    }
+    const std::string rest = summary.substr(colon + 3);
+    return rest.substr(0, rest.find(' '));
+  }
+
 private:
   TempDir m_dir;
 };

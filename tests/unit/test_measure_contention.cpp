@@ -196,6 +196,57 @@ TEST(MeasureContention, run_check_scans_processes_only_when_the_figures_say_some
   EXPECT_EQ(machine.scans, scans); // quiet: the cheap reading sufficed
 }
 
+TEST(MeasureContention, back_to_back_short_runs_on_a_quiet_machine_cost_no_sleep_and_few_scans) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({}); // the one short window of the command
+  const double start = machine.now;
+  const int scans = machine.scans;
+  for (int i = 0; i < 100; ++i) { // 100 runs of 2 ms: 0.2 s in all
+    gate.wait_until_quiet({});
+    gate.run_started();
+    machine.advance(0.002, 1.0);
+    const auto run = gate.run_finished();
+    ASSERT_TRUE(run);
+    EXPECT_FALSE(run->contended);
+  }
+  EXPECT_NEAR(machine.now - start, 0.2, 1e-6); // the gate never slept
+  EXPECT_LE(machine.scans - scans, 1);         // a window is judged once k_min_window_s has passed
+}
+
+TEST(MeasureContention, load_arriving_between_short_runs_is_seen_within_one_window_and_waited_out) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({});
+  const double arrives = machine.now + 0.1;
+  machine.loads.push_back({"cc1plus", 2, 2.0, [arrives](double t) { return t >= arrives && t < arrives + 3; }});
+  double waited = 0;
+  for (int i = 0; i < 200 && waited == 0; ++i) {
+    waited = gate.wait_until_quiet({}).waited_s;
+    gate.run_started();
+    machine.advance(0.002, 1.0);
+    (void)gate.run_finished();
+  }
+  // Seen at the first judged window after it arrived, then waited out: 3 s of load and 5 s of quiet.
+  EXPECT_GE(waited, 5.0);
+  EXPECT_GE(machine.now, arrives + 3 + 5);
+}
+
+TEST(MeasureContention, after_a_long_run_the_next_round_judges_the_present_not_the_runs_average) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({});
+  gate.run_started();
+  machine.advance(k_long_run_s + 1, 1.0);
+  // A compiler starts as the run ends: over the run it is nothing, now it is two cores.
+  const double began = machine.now;
+  machine.loads.push_back({"cc1plus", 2, 2.0, [began](double t) { return t < began + 2; }});
+  const auto run = gate.run_finished();
+  ASSERT_TRUE(run);
+  EXPECT_FALSE(run->contended);
+  EXPECT_GE(gate.wait_until_quiet({}).waited_s, 5.0); // seen in a fresh window, then waited out
+}
+
 TEST(MeasureContention, on_timeout_names_parse_both_ways) {
   EXPECT_EQ(on_contention_timeout_from_string("fail"), OnContentionTimeout::fail);
   EXPECT_EQ(on_contention_timeout_from_string("measure"), OnContentionTimeout::measure);
