@@ -134,6 +134,18 @@ Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std:
   return runs;
 }
 
+// The runs per input of a baseline: every session linked to it (a resumed input has several), read by
+// the workflow's one reader of a baseline's runs, as the primary metric's values the verdicts judged.
+Result<RunsByInput> runs_of_baseline(store::Store& store, const store::BaselineRecord& baseline,
+                                     const std::string& metric) {
+  ZKBENCH_TRY_ASSIGN(benches, workflow::baseline_benchmarks(store, baseline));
+  RunsByInput runs;
+  for (const auto& [input, benchmark] : *benches) {
+    runs[input] = verdict::primary_values(benchmark, verdict::judged_metric(benchmark, benchmark, metric));
+  }
+  return runs;
+}
+
 report::Estimate summary_estimate(const core::ResultSummary& summary) {
   report::Estimate estimate;
   estimate.mean = std::isnan(summary.mean) ? 0.0 : summary.mean;
@@ -212,11 +224,7 @@ Result<RunsByInput*> baseline_runs_of(store::Store& store, const std::vector<sto
   if (found == baselines.end()) {
     return nullptr;
   }
-  std::vector<std::pair<std::string, std::int64_t>> sessions;
-  for (const store::BaselineInput& input : found->inputs) {
-    sessions.emplace_back(input.input, input.session_id);
-  }
-  ZKBENCH_TRY_ASSIGN(runs, runs_of_sessions(store, sessions, metric));
+  ZKBENCH_TRY_ASSIGN(runs, runs_of_baseline(store, *found, metric));
   return &(cache[*id] = std::move(*runs));
 }
 
@@ -241,11 +249,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     const store::BaselineRecord& baseline = baselines->back();
     first_at_us = baselines->front().created_at_us;
     last_at_us = baseline.created_at_us;
-    std::vector<std::pair<std::string, std::int64_t>> sessions;
-    for (const store::BaselineInput& input : baseline.inputs) {
-      sessions.emplace_back(input.input, input.session_id);
-    }
-    ZKBENCH_TRY_ASSIGN(runs, runs_of_sessions(store, sessions, metric));
+    ZKBENCH_TRY_ASSIGN(runs, runs_of_baseline(store, baseline, metric));
     baseline_runs = std::move(*runs);
     report::BaselineSection section;
     section.commit = baseline.commit;

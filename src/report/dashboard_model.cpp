@@ -11,7 +11,11 @@
 
 namespace zkbench::report {
 
-svg::Verdict verdict_kind(core::Outcome verdict, std::optional<double> change_pct) {
+bool established_regression(std::optional<double> change_ci_low_pct) {
+  return change_ci_low_pct && *change_ci_low_pct > 0;
+}
+
+svg::Verdict verdict_kind(core::Outcome verdict, bool regression) {
   switch (verdict) {
   case core::Outcome::none:
     return svg::Verdict::running;
@@ -21,8 +25,9 @@ svg::Verdict verdict_kind(core::Outcome verdict, std::optional<double> change_pc
   case core::Outcome::reject:
     return svg::Verdict::regression;
   case core::Outcome::discard:
-    // A DISCARD is either "not worth it" (small gain) or a slowdown; only the latter is red.
-    return change_pct && *change_pct > 0 ? svg::Verdict::regression : svg::Verdict::no_change;
+    // A DISCARD is "not worth it" (no gain shown) or an established slowdown; only the latter is red: a
+    // no-op's +2.9% [-5.0%, +11.2%] is no regression.
+    return regression ? svg::Verdict::regression : svg::Verdict::no_change;
   default:
     return svg::Verdict::inconclusive;
   }
@@ -244,7 +249,7 @@ svg::TrendChart trend_chart(const Dashboard& dashboard) {
       continue;
     }
     chart.points.push_back({experiment.number.value(), *experiment.change_pct, experiment.change_ci_low_pct,
-                            experiment.change_ci_high_pct, verdict_kind(experiment.verdict, experiment.change_pct),
+                            experiment.change_ci_high_pct, verdict_kind(experiment.verdict, established_regression(experiment.change_ci_low_pct)),
                             experiment.number.format() + " " + experiment.name});
   }
   return chart;

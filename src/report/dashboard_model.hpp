@@ -155,9 +155,12 @@ struct Dashboard {
 /// The most lines CurrentRun::log_tail keeps.
 inline constexpr std::size_t k_log_tail_lines = 50;
 
-/// How a verdict is coloured: KEEP improvement; KILL/REJECT and DISCARD of a slowdown regression; other
-/// DISCARDs no change; MAYBE/INCONCLUSIVE (and FAILED or a close status) inconclusive; none yet: running.
-svg::Verdict verdict_kind(core::Outcome verdict, std::optional<double> change_pct);
+/// How a verdict is coloured: KEEP improvement; KILL/REJECT and a DISCARD whose slowdown was established
+/// (`regression`) regression; other DISCARDs no change, whatever the sign of their change;
+/// MAYBE/INCONCLUSIVE (and FAILED or a close status) inconclusive; none yet: running.
+svg::Verdict verdict_kind(core::Outcome verdict, bool regression);
+/// An experiment's slowdown is established when its change's whole interval lies above zero.
+bool established_regression(std::optional<double> change_ci_low_pct);
 
 /// Fills overview.experiments_done/_total and best_change_pct/best_experiment from `experiments`.
 void summarise(Dashboard& dashboard);

@@ -136,8 +136,8 @@ std::string sort_value(std::optional<double> value) {
   return value && std::isfinite(*value) ? fmt::format("{}", *value) : "";
 }
 
-std::string verdict_class(core::Outcome verdict, std::optional<double> change_pct) {
-  switch (verdict_kind(verdict, change_pct)) {
+std::string verdict_class(core::Outcome verdict, bool regression) {
+  switch (verdict_kind(verdict, regression)) {
   case svg::Verdict::improvement:
     return "verdict verdict-keep";
   case svg::Verdict::regression:
@@ -152,13 +152,13 @@ std::string verdict_class(core::Outcome verdict, std::optional<double> change_pc
   return "verdict verdict-running";
 }
 
-std::string verdict_badge(core::Outcome verdict, std::optional<double> change_pct, core::ExperimentStatus status) {
+std::string verdict_badge(core::Outcome verdict, bool regression, core::ExperimentStatus status) {
   if (verdict == core::Outcome::none) {
     const bool running = status == core::ExperimentStatus::running;
     return fmt::format("<span class=\"verdict {}\">{}</span>", running ? "verdict-running" : "verdict-none",
                        core::to_string(status));
   }
-  return fmt::format("<span class=\"{}\">{}</span>", verdict_class(verdict, change_pct), core::to_string(verdict));
+  return fmt::format("<span class=\"{}\">{}</span>", verdict_class(verdict, regression), core::to_string(verdict));
 }
 
 std::string page_head(std::string_view title, std::string_view root, AutoRefresh refresh) {

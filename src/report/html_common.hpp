@@ -22,9 +22,10 @@ std::string estimate_text(const Estimate& estimate, std::string_view unit);
 std::string sort_value(std::optional<double> value);
 
 /// "verdict verdict-keep" etc.: the CSS classes that colour a verdict badge.
-std::string verdict_class(core::Outcome verdict, std::optional<double> change_pct);
+std::string verdict_class(core::Outcome verdict, bool regression);
 /// <span class="verdict ...">KEEP</span>, the status ("running", "planned", ...) for none.
-std::string verdict_badge(core::Outcome verdict, std::optional<double> change_pct, core::ExperimentStatus status);
+/// `regression`: the slowdown was established (established_regression).
+std::string verdict_badge(core::Outcome verdict, bool regression, core::ExperimentStatus status);
 
 /// <!doctype html> ... <body>: title, style.css under `root` ("" or "../"), no favicon request, the
 /// refresh meta when asked.

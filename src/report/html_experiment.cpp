@@ -79,7 +79,7 @@ std::string inputs_table(const Dashboard& dashboard, const Experiment& experimen
                        input.verdict == core::Outcome::none
                            ? "—"
                            : fmt::format("<span class=\"{}\">{}</span>",
-                                         html::verdict_class(input.verdict, input.change_pct),
+                                         html::verdict_class(input.verdict, report::established_regression(input.change_ci_low_pct)),
                                          core::to_string(input.verdict)));
   }
   return out + "</tbody>\n</table>\n";
@@ -130,7 +130,8 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
   out += fmt::format("<header><nav><a href=\"../index.html\">← dashboard</a></nav><h1>{} · {}</h1>"
                      "<div>{} Δ <strong class=\"{}\">{}</strong> {} · status {} · {} runs{}</div></header>\n<main>\n",
                      id, esc(experiment.name),
-                     html::verdict_badge(experiment.verdict, experiment.change_pct, experiment.status),
+                     html::verdict_badge(experiment.verdict, report::established_regression(experiment.change_ci_low_pct),
+                            experiment.status),
                      !experiment.change_pct ? "" : (*experiment.change_pct < 0 ? "better" : "worse"),
                      html::pct(experiment.change_pct),
                      html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),

@@ -135,7 +135,8 @@ std::string experiments_section(const Dashboard& dashboard) {
         html::sort_value(experiment.change_ci_low_pct),
         html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),
         core::to_string(experiment.verdict),
-        html::verdict_badge(experiment.verdict, experiment.change_pct, experiment.status), experiment.runs_used,
+        html::verdict_badge(experiment.verdict, report::established_regression(experiment.change_ci_low_pct),
+                            experiment.status), experiment.runs_used,
         experiment.runs_used);
   }
   return out + "</tbody>\n</table>\n</section>\n";

@@ -14,11 +14,11 @@ namespace zkbench::workflow {
 namespace {
 
 // The mark of §7.3 (✅ ❌ ➖ ❔) follows the dashboard's colours of the verdict.
-std::string verdict_word(core::Outcome verdict, const std::optional<double>& change) {
+std::string verdict_word(core::Outcome verdict, bool regression) {
   if (verdict == core::Outcome::failed) {
     return "regression";
   }
-  switch (report::verdict_kind(verdict, change ? std::optional<double>(*change * 100) : std::nullopt)) {
+  switch (report::verdict_kind(verdict, regression)) {
   case report::svg::Verdict::improvement:
     return "improvement";
   case report::svg::Verdict::regression:
@@ -85,7 +85,10 @@ notify::Event experiment_event(const NotifyContext& context, const store::Experi
   event.name = experiment.name;
   event.status = experiment.verdict;
   const core::Outcome outcome = experiment.outcome().value_or(core::Outcome::none);
-  event.verdict = verdict_word(outcome, experiment.change);
+  // A DISCARD is a "regression" only when an input's comparison established one.
+  event.verdict = verdict_word(outcome, std::any_of(comparisons.begin(), comparisons.end(), [](const auto& c) {
+                                 return c.decision.regression;
+                               }));
   event.done = progress.done;
   event.total = progress.total;
   if (experiment.change && std::isfinite(*experiment.change)) {

@@ -57,7 +57,15 @@ TEST(ReportDashboardE2e, report_writes_the_dashboard_of_the_store) {
   ASSERT_EQ(kept["inputs"].size(), 2u);
   EXPECT_EQ(kept["inputs"][0]["candidate_runs"], nlohmann::json::array({500.0, 500.0, 500.0}));
   EXPECT_EQ(kept["inputs"][0]["baseline_runs"], nlohmann::json::array({1000.0, 1000.0, 1000.0}));
-  EXPECT_EQ(data["baseline"]["inputs"].size(), 2u);
+  ASSERT_EQ(data["baseline"]["inputs"].size(), 2u);
+  // The baseline table shows the runs the baseline measured (3 per input, 1000 steps each): the same
+  // figures the terminal printed, read through the workflow's reader of a baseline's linked sessions.
+  for (const auto& input : data["baseline"]["inputs"]) {
+    ASSERT_EQ(input["metrics"].size(), 1u) << input;
+    EXPECT_EQ(input["metrics"][0]["n"], 3) << input;
+    EXPECT_NEAR(input["metrics"][0]["mean"].get<double>(), 1000.0, 1e-9) << input;
+  }
+  EXPECT_EQ(data["baseline"]["primary"]["n"], 6);
   EXPECT_EQ(data["overview"]["status"], "complete");
   EXPECT_EQ(data["overview"]["best_experiment"], 1);
   EXPECT_NEAR(data["overview"]["best_change_pct"].get<double>(), -50.0, 1e-9);

@@ -8,13 +8,38 @@ namespace zkbench::report {
 namespace {
 
 TEST(DashboardModel, colours_verdicts_by_meaning) {
-  EXPECT_EQ(verdict_kind(core::Outcome::keep, -6.0), svg::Verdict::improvement);
-  EXPECT_EQ(verdict_kind(core::Outcome::discard, -0.8), svg::Verdict::no_change);
-  EXPECT_EQ(verdict_kind(core::Outcome::discard, 3.0), svg::Verdict::regression);
-  EXPECT_EQ(verdict_kind(core::Outcome::kill, std::nullopt), svg::Verdict::regression);
-  EXPECT_EQ(verdict_kind(core::Outcome::reject, std::nullopt), svg::Verdict::regression);
-  EXPECT_EQ(verdict_kind(core::Outcome::maybe, -3.0), svg::Verdict::inconclusive);
-  EXPECT_EQ(verdict_kind(core::Outcome::none, std::nullopt), svg::Verdict::running);
+  EXPECT_EQ(verdict_kind(core::Outcome::keep, false), svg::Verdict::improvement);
+  EXPECT_EQ(verdict_kind(core::Outcome::discard, false), svg::Verdict::no_change);
+  EXPECT_EQ(verdict_kind(core::Outcome::discard, true), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind(core::Outcome::kill, false), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind(core::Outcome::reject, false), svg::Verdict::regression);
+  EXPECT_EQ(verdict_kind(core::Outcome::maybe, false), svg::Verdict::inconclusive);
+  EXPECT_EQ(verdict_kind(core::Outcome::none, false), svg::Verdict::running);
+}
+
+TEST(DashboardModel, a_discard_is_a_regression_only_when_its_whole_interval_is_a_slowdown) {
+  // A comment-only change at +2.9% [-5.0%, +11.2%]: DISCARD, no regression shown.
+  EXPECT_FALSE(established_regression(-5.0));
+  EXPECT_FALSE(established_regression(std::nullopt));
+  EXPECT_TRUE(established_regression(0.4));
+  Dashboard dashboard;
+  Experiment noop;
+  noop.number = core::ExperimentNumber(2);
+  noop.primary = Estimate{};
+  noop.verdict = core::Outcome::discard;
+  noop.change_pct = 2.9;
+  noop.change_ci_low_pct = -5.0;
+  noop.change_ci_high_pct = 11.2;
+  Experiment slower = noop;
+  slower.number = core::ExperimentNumber(3);
+  slower.change_pct = 9.0;
+  slower.change_ci_low_pct = 4.0;
+  slower.change_ci_high_pct = 14.0;
+  dashboard.experiments = {noop, slower};
+  const auto chart = trend_chart(dashboard);
+  ASSERT_EQ(chart.points.size(), 2u);
+  EXPECT_EQ(chart.points[0].verdict, svg::Verdict::no_change);
+  EXPECT_EQ(chart.points[1].verdict, svg::Verdict::regression);
 }
 
 TEST(DashboardModel, summary_counts_verdicts_and_finds_the_best_keep) {

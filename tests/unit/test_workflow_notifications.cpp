@@ -71,12 +71,20 @@ TEST(CliWorkflowNotify, experiment_event_has_the_seed_message_fields) {
 }
 
 TEST(CliWorkflowNotify, experiment_event_uses_the_primary_metric_and_its_name_as_unit) {
-  const auto event = workflow::experiment_event(k_context, experiment(2, "DISCARD", 0.2), {input("a", 1, 1)}, "steps", {1, 1});
+  verdict::CommandComparison slower = input("a", 1, 1);
+  slower.decision.regression = true;
+  const auto event = workflow::experiment_event(k_context, experiment(2, "DISCARD", 0.2), {slower}, "steps", {1, 1});
   ASSERT_TRUE(event.result && event.baseline);
   EXPECT_DOUBLE_EQ(*event.baseline, 1000);
   EXPECT_DOUBLE_EQ(*event.result, 900);
   EXPECT_EQ(event.unit, " steps");
-  EXPECT_EQ(event.verdict, "regression"); // a DISCARD of a slowdown
+  EXPECT_EQ(event.verdict, "regression"); // a DISCARD of an established slowdown
+}
+
+TEST(CliWorkflowNotify, a_discard_whose_slowdown_was_not_established_is_no_regression) {
+  const auto event = workflow::experiment_event(k_context, experiment(2, "DISCARD", 0.029), {input("a", 1, 1.029)},
+                                                "time", {1, 1});
+  EXPECT_EQ(event.verdict, "no_change");
 }
 
 TEST(CliWorkflowNotify, rejected_experiment_has_no_figures_but_its_reason) {
