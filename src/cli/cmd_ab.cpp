@@ -19,6 +19,7 @@
 #include "store/store.hpp"
 #include "util/clock.hpp"
 #include "measure/interrupt.hpp"
+#include "cli/run_plan.hpp"
 #include "measure/metrics.hpp"
 #include "measure/process_executor.hpp"
 #include "util/error.hpp"
@@ -46,8 +47,7 @@ struct AbCliOptions {
   bool json = false;
   bool no_lock = false;
   ContentionOptions contention;
-  std::vector<std::string> metrics;      // NAME=REGEX
-  std::vector<std::string> metric_files; // NAME=PATH
+  MetricOptions metrics; // --metric NAME=REGEX, --metric-file NAME=PATH, --metrics PROVER
   // Hooks as in `run`: given once (both sides) or twice (baseline, candidate).
   std::vector<std::string> setup, prepare, conclude, cleanup;
   std::string store;                // default: .zkbench/zkbench.db here
@@ -81,27 +81,10 @@ int run_ab_command(const AbCliOptions& o) {
     throw Fatal("--runs and --min-runs must be at least 2, and --max-runs at least --min-runs", {}, ExitCode::usage);
   }
   options.sequential = verdict::sequential_options(policy, o.min_runs, o.max_runs);
-  std::vector<measure::MetricSpec> metric_specs;
-  for (const auto& argument : o.metrics) {
-    auto spec = measure::parse_metric_spec(argument);
-    if (!spec) {
-      throw Fatal(spec.error().message, {}, ExitCode::usage);
-    }
-    metric_specs.push_back(std::move(*spec));
-  }
-  std::vector<measure::MetricFileSpec> metric_file_specs;
-  for (const auto& argument : o.metric_files) {
-    auto spec = measure::parse_metric_file_spec(argument);
-    if (!spec) {
-      throw Fatal(spec.error().message, {}, ExitCode::usage);
-    }
-    metric_file_specs.push_back(std::move(*spec));
-  }
+  const MetricChoice metrics = metric_choice(o.metrics);
   // The loop decides on the policy's primary metric when it is measured, else on the time.
   const bool primary_is_metric =
-      std::any_of(metric_specs.begin(), metric_specs.end(), [&](const auto& m) { return m.name == policy.primary_metric; }) ||
-      std::any_of(metric_file_specs.begin(), metric_file_specs.end(),
-                  [&](const auto& m) { return m.name == policy.primary_metric; });
+      std::find(metrics.names.begin(), metrics.names.end(), policy.primary_metric) != metrics.names.end();
   const std::string decided = primary_is_metric ? policy.primary_metric : "time";
   check_ci_summary_path(o.export_markdown); // a typo in a path must not cost the runs
 
@@ -121,11 +104,7 @@ int run_ab_command(const AbCliOptions& o) {
   plan.count.runs = static_cast<std::size_t>(decider.max_pairs());
   plan.timeout_s = o.timeout_s;
   plan.shell = o.shell ? measure::ShellMode::shell : o.no_shell ? measure::ShellMode::no_shell : measure::ShellMode::auto_detect;
-  if (!metric_specs.empty() || !metric_file_specs.empty()) {
-    plan.read_metrics = [metric_specs, metric_file_specs](const measure::ExecutionResult& result) {
-      return measure::collect_metrics(metric_specs, metric_file_specs, result.output);
-    };
-  }
+  plan.read_metrics = metrics.reader;
   std::string missing_metric; // a run without the decided metric cannot be judged
   plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
     for (std::size_t side = 0; side < 2; ++side) {
@@ -276,12 +255,13 @@ CommandMain setup_ab(CLI::App& sub) {
   sub.add_option("-t,--timeout", o->timeout_s, "Kill a run after this many seconds (a candidate timeout is KILL)");
   sub.add_flag("-S,--shell", o->shell, "Always run the commands through /bin/sh -c");
   sub.add_flag("-N,--no-shell", o->no_shell, "Never use a shell: split the commands into words");
-  sub.add_option("--metric", o->metrics,
+  sub.add_option("--metric", o->metrics.metrics,
                  "NAME=REGEX: read a number from each run's output (one capture group); the policy's "
                  "primary_metric decides when measured")
       ->allow_extra_args(false)->take_all();
-  sub.add_option("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)")
+  sub.add_option("--metric-file", o->metrics.metric_files, "NAME=PATH: record the size of PATH after each run (bytes)")
       ->allow_extra_args(false)->take_all();
+  add_prover_metrics_option(sub, o->metrics.prover);
   sub.add_option("-s,--setup", o->setup, "Run CMD once before the runs (once for both, or baseline then candidate)")
       ->allow_extra_args(false)->take_all();
   sub.add_option("-p,--prepare", o->prepare, "Run CMD before every run of that side, warmups included")

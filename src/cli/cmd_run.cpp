@@ -122,7 +122,7 @@ int run_command(RunOptions& o) {
   measure::RunPlan plan;
   plan.count = run_count(o);
   plan.commands = planned.commands;
-  plan.read_metrics = metric_reader(o);
+  plan.read_metrics = metric_choice(o.metrics).reader;
   plan.warmup = o.warmup;
   plan.timeout_s = o.timeout_s;
   plan.shell = shell.mode;
@@ -268,8 +268,9 @@ CommandMain setup_run(CLI::App& sub) {
                  "e.g. bash or 'bash --norc' (it gets -c CMD)");
   sub.add_option("--timeout", o->timeout_s, "Kill a run (its whole process group) after SECS; it is kept as timed out")
       ->check(finite_seconds(false));
-  repeatable("--metric", o->metrics, "NAME=REGEX: read a number from each run's output (one capture group)");
-  repeatable("--metric-file", o->metric_files, "NAME=PATH: record the size of PATH after each run (bytes)");
+  repeatable("--metric", o->metrics.metrics, "NAME=REGEX: read a number from each run's output (one capture group)");
+  repeatable("--metric-file", o->metrics.metric_files, "NAME=PATH: record the size of PATH after each run (bytes)");
+  add_prover_metrics_option(sub, o->metrics.prover);
   sub.add_option("--cooldown", o->cooldown_s, "Wait at least SECS between the end of a run and the next (GPU cooldown)")
       ->check(finite_seconds(true));
   sub.add_option("--max-start-temp", o->max_start_temp_c, "Start a run only when the GPU is below C degrees Celsius");

@@ -7,6 +7,7 @@
 
 #include "measure/command_line.hpp"
 #include "measure/parameters.hpp"
+#include "provers/output_metrics.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -186,7 +187,14 @@ ShellChoice shell_choice(const RunOptions& o) {
   return choice;
 }
 
-measure::MetricReader metric_reader(const RunOptions& o) {
+void add_prover_metrics_option(CLI::App& sub, std::string& prover) {
+  sub.add_option("--metrics", prover,
+                 "PROVER: read every figure ZisK, SP1 or RISC Zero prints (steps, cycles, proof time, ...) from each "
+                 "run's output with zkbench's parsers")
+      ->check(CLI::IsMember({"zisk", "sp1", "risc0"}));
+}
+
+MetricChoice metric_choice(const MetricOptions& o) {
   std::vector<measure::MetricSpec> specs;
   std::vector<measure::MetricFileSpec> files;
   std::set<std::string> names;
@@ -195,6 +203,16 @@ measure::MetricReader metric_reader(const RunOptions& o) {
       usage_error(fmt::format("metric '{}' is defined more than once", name));
     }
   };
+  measure::OutputFigures figures;
+  MetricChoice choice;
+  if (!o.prover.empty()) {
+    const auto kind = provers::parse_prover_kind(o.prover);
+    if (!kind) {
+      usage_error(fmt::format("--metrics {}: not a prover zkbench parses (zisk, sp1, risc0)", o.prover));
+    }
+    figures = [kind = *kind](std::string_view output) { return provers::prover_output_metrics(kind, output); };
+    choice.names = provers::prover_metric_names(*kind);
+  }
   for (const std::string& argument : o.metrics) {
     auto spec = measure::parse_metric_spec(argument);
     if (!spec) {
@@ -211,12 +229,9 @@ measure::MetricReader metric_reader(const RunOptions& o) {
     unique(spec->name);
     files.push_back(std::move(*spec));
   }
-  if (specs.empty() && files.empty()) {
-    return {};
-  }
-  return [specs, files](const measure::ExecutionResult& result) {
-    return measure::collect_metrics(specs, files, result.output);
-  };
+  choice.names.insert(choice.names.end(), names.begin(), names.end());
+  choice.reader = measure::make_metric_reader(std::move(specs), std::move(files), std::move(figures));
+  return choice;
 }
 
 OutputChoice output_choice(const RunOptions& o, const PlannedCommands& planned) {

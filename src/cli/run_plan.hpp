@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/contention_options.hpp"
 #include "measure/metrics.hpp"
 #include "measure/run_loop.hpp"
@@ -16,6 +18,13 @@
 #include "report/summary.hpp"
 
 namespace zkbench::cli {
+
+/// --metric NAME=REGEX, --metric-file NAME=PATH and --metrics PROVER as typed (`run` and `ab`).
+struct MetricOptions {
+  std::vector<std::string> metrics;
+  std::vector<std::string> metric_files;
+  std::string prover; // "": none; else zisk, sp1 or risc0
+};
 
 struct RunOptions {
   std::vector<std::string> commands;
@@ -43,8 +52,7 @@ struct RunOptions {
   std::optional<double> timeout_s;
   std::optional<double> cooldown_s;
   std::optional<double> max_start_temp_c;
-  std::vector<std::string> metrics;
-  std::vector<std::string> metric_files;
+  MetricOptions metrics;
   std::string store;
   bool json = false;
   bool no_lock = false;              // measure without the machine lock (--no-lock)
@@ -77,8 +85,15 @@ struct ShellChoice {
 };
 ShellChoice shell_choice(const RunOptions& o);
 
-/// --metric / --metric-file as the loop's reader (empty when none is given).
-measure::MetricReader metric_reader(const RunOptions& o);
+/// Adds --metrics PROVER to `sub` (the option shared by `run` and `ab`).
+void add_prover_metrics_option(CLI::App& sub, std::string& prover);
+/// The metrics as the loop's reader (empty when none is given), and the names it can give (regions
+/// aside). Usage errors: a bad spec, a name given twice, an unknown prover.
+struct MetricChoice {
+  measure::MetricReader reader;
+  std::vector<std::string> names;
+};
+MetricChoice metric_choice(const MetricOptions& o);
 
 /// Where the benchmarked commands' output goes (--output, --show-output). `files` is empty or holds one
 /// path per planned command.

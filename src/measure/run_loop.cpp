@@ -639,4 +639,19 @@ Result<LoopOutcome> run_benchmarks(const RunPlan& plan, Executor& executor, stor
   return loop.run();
 }
 
+MetricReader make_metric_reader(std::vector<MetricSpec> specs, std::vector<MetricFileSpec> files, OutputFigures figures) {
+  if (specs.empty() && files.empty() && !figures) {
+    return {};
+  }
+  return [specs = std::move(specs), files = std::move(files), figures = std::move(figures)](const ExecutionResult& result) {
+    std::map<std::string, std::optional<double>> metrics = collect_metrics(specs, files, result.output);
+    if (figures) {
+      for (const auto& [name, value] : figures(result.output)) {
+        metrics.emplace(name, value); // a regex or file metric of the same name wins
+      }
+    }
+    return metrics;
+  };
+}
+
 } // namespace zkbench::measure

@@ -18,6 +18,7 @@
 #include "core/run.hpp"
 #include "measure/contention.hpp"
 #include "measure/executor.hpp"
+#include "measure/metrics.hpp"
 #include "store/run_sink.hpp"
 #include "util/error.hpp"
 
@@ -26,6 +27,15 @@ namespace zkbench::measure {
 /// Reads the metric values of one finished run (from its output, or from files). A metric that is
 /// missing in the run maps to nullopt.
 using MetricReader = std::function<std::map<std::string, std::optional<double>>(const ExecutionResult&)>;
+
+/// Figures a run's whole output gives beyond the regex and file metrics (a prover's parsers).
+using OutputFigures = std::function<std::map<std::string, double>(std::string_view output)>;
+
+/// The one reader of a run's metrics for `run`, `ab` and the workflow: `figures` of the output (may be
+/// empty), then the regex `specs` and the `files` (collect_metrics), which win over a figure of the same
+/// name. Empty (no reader) when there is nothing to read.
+MetricReader make_metric_reader(std::vector<MetricSpec> specs, std::vector<MetricFileSpec> files,
+                                OutputFigures figures = {});
 
 /// When a command's verifier runs (after a measured run, outside the timed window).
 enum class VerifyWhen {

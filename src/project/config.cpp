@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "measure/metrics.hpp"
+#include "provers/output_metrics.hpp"
 #include "util/strings.hpp"
 #include "project/yaml_reader.hpp"
 
@@ -121,7 +122,7 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
   const YAML::Node node = reader.required(root, "", "benchmark");
   reader.check_map(node, "benchmark",
                    {"build", "command", "runs", "warmup", "timeout_multiplier", "cooldown_seconds", "max_start_temp",
-                    "metrics", "metric_files", "deterministic", "shell"});
+                    "metrics", "metric_files", "prover_metrics", "deterministic", "shell"});
   BenchmarkConfig bench;
   if (policy.kind == PolicyKind::zkvm) {
     bench.timeout_multiplier = 1.15; // seed 000: zkVM runs vary more
@@ -188,13 +189,21 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
           check_placeholders(reader, value, key_path, text, vars, true);
         });
   }
+  std::vector<std::string> prover_names;
+  if (node["prover_metrics"].IsDefined()) {
+    bench.prover_metrics = provers::parse_prover_kind(
+        reader.choice(node["prover_metrics"], "benchmark.prover_metrics", {"zisk", "sp1", "risc0"}));
+    prover_names = provers::prover_metric_names(*bench.prover_metrics);
+  }
   if (node["deterministic"].IsDefined()) {
     // Declared, never inferred: only these metrics are decided exactly when their runs are equal.
     bench.deterministic = reader.string_list(node["deterministic"], "benchmark.deterministic");
     for (const std::string& name : *bench.deterministic) {
-      if (bench.metrics.count(name) == 0 && bench.metric_files.count(name) == 0) {
+      if (bench.metrics.count(name) == 0 && bench.metric_files.count(name) == 0 &&
+          std::find(prover_names.begin(), prover_names.end(), name) == prover_names.end()) {
         reader.fail(node["deterministic"], "benchmark.deterministic",
-                    "'" + name + "' is not a metric of benchmark.metrics or benchmark.metric_files");
+                    "'" + name + "' is not a metric of benchmark.metrics, benchmark.metric_files or " +
+                        "benchmark.prover_metrics");
       }
     }
   }

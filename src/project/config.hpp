@@ -11,6 +11,7 @@
 //     max_start_temp: 50                  # optional, °C: wait until the GPU is cooler before a run
 //     metrics: {steps: 'steps: ([0-9,]+)'}   # name -> regex with exactly one capture group (as --metric)
 //     metric_files: {proof_size: "{out}/proof.bin"}   # name -> file whose size is recorded (as --metric-file)
+//     prover_metrics: zisk          # zisk | sp1 | risc0: every figure the prover prints (as --metrics)
 //     shell: auto                         # auto | always | never
 //   correctness:
 //     command: "./run.sh {input}"         # required: its stdout (or `outputs`) must equal the baseline's
@@ -50,6 +51,7 @@
 #include "util/error.hpp"
 #include "project/command_template.hpp"
 #include "project/fleet_config.hpp"
+#include "provers/preset.hpp"
 #include "project/inputs.hpp"
 
 namespace zkbench::workflow {
@@ -65,6 +67,8 @@ struct BenchmarkConfig {
   std::optional<double> max_start_temp_c;
   std::map<std::string, std::string> metrics;      // name -> RE2 regex (one capture group: the value)
   std::map<std::string, std::string> metric_files; // name -> file (template) whose size is recorded
+  /// The prover whose parsers read every figure of each run's output (provers/output_metrics.hpp).
+  std::optional<provers::ProverKind> prover_metrics;
   /// Metrics declared deterministic (exact when equal on >= 3 runs per side); unset: the policy's list.
   std::optional<std::vector<std::string>> deterministic;
   measure::ShellMode shell = measure::ShellMode::auto_detect;

@@ -60,8 +60,7 @@ const char* const k_zisk = R"(vars:
 benchmark:
   build: "cargo-zisk build --release"
   command: "cargo-zisk prove -e {elf} -i {input} -o {out} -a -u -y"
-  metrics:
-    steps: 'steps: ([0-9,]+)'         # "Execution completed in 5097ms, steps: 4450272"
+  prover_metrics: zisk                # steps, proof and execution time from cargo-zisk's output
   metric_files:
     proof_size: "{out}/vadcop_final_proof.bin"
   deterministic: [steps]              # exact when equal on 3 runs per side (the guest's work)
@@ -83,7 +82,8 @@ const char* const k_sp1 = R"(vars:
 benchmark:
   build: "cargo build --release"
   command: "{host} --prove --input {input}"      # the `cargo run --release -- --prove` of SP1's template
-  metrics: {}                         # e.g. cycles: '([0-9,]+) cycles'
+  prover_metrics: sp1                 # cycles, gas and cycle-tracker spans, when the script prints them
+  metrics: {}                         # more, e.g. cycles: '([0-9,]+) cycles'
   deterministic: []                   # e.g. [cycles]: metrics decided exactly when equal on 3 runs per side
 {common}
 correctness:
@@ -103,10 +103,8 @@ const char* const k_risc0 = R"(vars:
 benchmark:
   build: "cargo build --release"
   command: "RISC0_INFO=1 {host} --input {input}"   # RISC0_INFO=1 prints the cycle counts
-  metrics:
-    total_cycles: '([0-9]+) total cycles'
-    user_cycles: '([0-9]+) user cycles'
-  deterministic: [total_cycles, user_cycles]   # exact when equal on 3 runs per side (the guest's work)
+  prover_metrics: risc0               # total (cycles), user, paging, reserved cycles, segments, ecalls
+  deterministic: [cycles, user_cycles]   # exact when equal on 3 runs per side (the guest's work)
 {common}
 correctness:
   command: "RISC0_DEV_MODE=1 {host} --input {input}"   # execution without proving: the journal must not change

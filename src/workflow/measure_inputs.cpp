@@ -12,6 +12,7 @@
 #include "util/strings.hpp"
 #include "project/command_template.hpp"
 #include "project/workspace.hpp"
+#include "provers/output_metrics.hpp"
 
 namespace zkbench::workflow {
 
@@ -95,7 +96,9 @@ measure::MetricReader metric_reader(const ProjectConfig& config, const Placehold
   std::vector<measure::MetricSpec> specs;
   std::vector<measure::MetricFileSpec> files;
   for (const auto& [name, regex] : config.benchmark.metrics) {
-    if (auto spec = measure::parse_metric_spec(name + "=" + regex)) {
+    // The config's reader checked every spec (config.cpp): one that fails here is a defect, not input.
+    auto spec = measure::parse_metric_spec(name + "=" + regex);
+    if (spec) {
       specs.push_back(std::move(*spec));
     }
   }
@@ -106,12 +109,11 @@ measure::MetricReader metric_reader(const ProjectConfig& config, const Placehold
     }
     files.push_back({name, file.string()});
   }
-  if (specs.empty() && files.empty()) {
-    return {};
+  measure::OutputFigures figures;
+  if (const auto prover = config.benchmark.prover_metrics) {
+    figures = [kind = *prover](std::string_view output) { return provers::prover_output_metrics(kind, output); };
   }
-  return [specs, files](const measure::ExecutionResult& result) {
-    return measure::collect_metrics(specs, files, result.output);
-  };
+  return measure::make_metric_reader(std::move(specs), std::move(files), std::move(figures));
 }
 
 // The placeholders of `input`, its scratch folder ({out}) created.

@@ -84,6 +84,24 @@ TEST(CliRun, metric_with_thousands_separators_is_read_from_each_run) {
   EXPECT_EQ(out["results"][0]["metrics"]["steps"], json::array({1234567.0, 1234567.0, 1234567.0}));
 }
 
+TEST(CliRun, prover_metrics_read_every_figure_of_a_real_cargo_zisk_log) {
+  TempDir dir;
+  const std::string log = zkbench::test::fixture_path("zisk/cargo_zisk_prove_tail_book_head.txt").string();
+  // A regex of the same name wins over the parsed figure.
+  const auto result = run_zkbench("run --runs 2 --metrics zisk --metric 'proof_time_s=Proof Time: ([0-9]+)' 'cat " +
+                                      log + "' --export-json out.json",
+                                  dir.path().string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json metrics = read_json(dir / "out.json")["results"][0]["metrics"];
+  EXPECT_EQ(metrics["steps"], json::array({4450272.0, 4450272.0})) << metrics;
+  EXPECT_EQ(metrics["execution_time_s"], json::array({5.097, 5.097})) << metrics;
+  EXPECT_EQ(metrics["region:Proofman"], json::array({4.91, 4.91})) << metrics;
+  EXPECT_EQ(metrics["proof_time_s"], json::array({5.0, 5.0})) << metrics;
+  const auto unknown = run_zkbench("run --runs 2 --metrics cairo true", dir.path().string());
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.output.find("--metrics"), std::string::npos) << unknown.output;
+}
+
 TEST(CliRun, missing_metric_warns_and_is_recorded_as_null) {
   TempDir dir;
   const auto result =

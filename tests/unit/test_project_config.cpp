@@ -139,7 +139,7 @@ TEST(WorkflowConfig, rejects_unknown_and_duplicate_keys) {
   TempDir dir;
   EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("rusn: 3"))),
             "zkbench.yaml:3:3: benchmark.rusn: unknown key (expected one of: build, command, runs, warmup, "
-            "timeout_multiplier, cooldown_seconds, max_start_temp, metrics, metric_files, deterministic, shell)");
+            "timeout_multiplier, cooldown_seconds, max_start_temp, metrics, metric_files, prover_metrics, deterministic, shell)");
   EXPECT_NE(error_of(load_text(dir, std::string(k_minimal) + "polcy: zkvm\n")).find("zkbench.yaml:5:1: polcy: unknown key"),
             std::string::npos);
   EXPECT_EQ(error_of(load_text(dir, with_benchmark_line("command: again {input}"))),
@@ -253,6 +253,16 @@ TEST(WorkflowConfig, dashboard_url_is_read_and_must_be_http) {
   EXPECT_NE(error.find("dashboard_url: expected an http:// or https:// URL, got 'ftp://x/'"), std::string::npos) << error;
 }
 
+TEST(WorkflowConfig, prover_metrics_names_a_prover_and_its_figures_may_be_declared_deterministic) {
+  TempDir dir;
+  auto config = load_text(dir, "benchmark:\n  command: \"./prove.sh {input}\"\n  prover_metrics: risc0\n"
+                               "  deterministic: [cycles, user_cycles]\ncorrectness:\n  command: \"./run.sh {input}\"\n");
+  ASSERT_TRUE(config) << error_of(config);
+  EXPECT_EQ(config->benchmark.prover_metrics, zkbench::provers::ProverKind::risc0);
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("prover_metrics: cairo"))).find("benchmark.prover_metrics"),
+            std::string::npos);
+}
+
 TEST(WorkflowConfig, deterministic_metrics_are_declared_in_the_benchmark_and_reach_the_policy) {
   TempDir dir;
   auto config = load_text(dir, "benchmark:\n  command: \"./prove.sh {input}\"\n  metrics: {steps: 'steps: ([0-9]+)', "
@@ -270,7 +280,7 @@ TEST(WorkflowConfig, deterministic_metrics_are_declared_in_the_benchmark_and_rea
   EXPECT_EQ(zkbench::workflow::project_policy(*config)->deterministic_metrics,
             (std::vector<std::string>{"steps", "cycles"}));
   EXPECT_NE(error_of(load_text(dir, with_benchmark_line("deterministic: [steps]")))
-                .find("benchmark.deterministic: 'steps' is not a metric of benchmark.metrics or benchmark.metric_files"),
+                .find("benchmark.deterministic: 'steps' is not a metric of benchmark.metrics, benchmark.metric_files or benchmark.prover_metrics"),
             std::string::npos);
 }
 

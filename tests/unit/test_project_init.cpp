@@ -43,7 +43,8 @@ TEST(WorkflowInit, zisk_preset_fills_the_prover_commands) {
   EXPECT_EQ(config->benchmark.command, "cargo-zisk prove -e {elf} -i {input} -o {out} -a -u -y");
   EXPECT_EQ(config->correctness.verify, "cargo-zisk verify -p {out}/vadcop_final_proof.bin");
   EXPECT_EQ(config->profile->command, "ziskemu -e {elf} -i {input} -X -S -D");
-  EXPECT_EQ(config->benchmark.metrics.count("steps"), 1u);
+  EXPECT_EQ(config->benchmark.prover_metrics, zkbench::provers::ProverKind::zisk); // steps from the parsers
+  EXPECT_EQ(config->benchmark.deterministic, (std::vector<std::string>{"steps"}));
 }
 
 TEST(WorkflowInit, sp1_and_risc0_presets_use_their_profilers) {
