@@ -207,10 +207,16 @@ int run_ab_command(const AbCliOptions& o) {
   }
   comparison.decision = outcome.decision;
   const std::vector<verdict::CommandComparison> list{comparison};
+  // Every measured run counts (contended ones too); a fixed design measures --runs on both sides.
+  core::VerdictCost cost;
+  const auto fixed = static_cast<std::size_t>(std::max(0, o.runs));
+  cost.add(loop->benchmarks[0], true, fixed);
+  cost.add(loop->benchmarks[1], false, fixed);
   if (o.json) {
     auto doc = comparisons_json(list, outcome.decision);
     doc["runs_used"] = {{"baseline", outcome.baseline.size()}, {"candidate", outcome.candidate.size()}};
     doc["stopped_early"] = outcome.stopped_early;
+    doc["cost"] = cost;
     nlohmann::ordered_json trace = nlohmann::ordered_json::array();
     for (const auto& look : outcome.trace) {
       trace.push_back({{"runs", look.runs},
@@ -229,8 +235,8 @@ int run_ab_command(const AbCliOptions& o) {
       fmt::print("overall ({} policy): {}: {}\n", policy.name, verdict::to_string(outcome.decision.verdict),
                  outcome.decision.reason);
     }
-    fmt::print("runs used: {} baseline, {} candidate ({} strategy{})\n", outcome.baseline.size(),
-               outcome.candidate.size(), o.strategy, outcome.stopped_early ? ", stopped early" : "");
+    fmt::print("runs used: {} baseline, {} candidate ({} strategy{})\ncost: {}\n", outcome.baseline.size(),
+               outcome.candidate.size(), o.strategy, outcome.stopped_early ? ", stopped early" : "", cost.describe());
   }
   export_ci_summary({"zkbench ab", policy.name, decided, list, outcome.decision, exit_code_for(outcome.decision)},
                     o.export_markdown);

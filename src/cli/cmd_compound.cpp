@@ -54,6 +54,9 @@ CommandMain setup_compound(CLI::App& sub) {
     fmt::print("\ncompound {}: {} {} (best alone {}): {}\n  {}\n", util::join(*numbers, " + "), outcome->verdict,
                workflow::format_change(outcome->record.combined_change), workflow::format_change(outcome->record.best_change),
                outcome->record.conflict ? "CONFLICT" : "no conflict", outcome->record.note);
+    if (outcome->cost.runs() > 0) {
+      fmt::print("  cost: {}\n", outcome->cost.describe());
+    }
     fmt::print("conflicts matrix: benchmarks/TRACKER.md\n");
     return 0;
   };

@@ -154,8 +154,12 @@ int exp_run(const ExpArgs& a) {
   }
   print_warnings(outcome->warnings);
   const auto& e = outcome->experiment;
-  fmt::print("\nexperiment {} ({}): {} {}\n  {}\n  branch {}\n", e.experiment_number().format(), e.name, e.verdict,
-             workflow::format_change(e.change), outcome->reason, e.branch);
+  fmt::print("\nexperiment {} ({}): {} {}\n  {}\n", e.experiment_number().format(), e.name, e.verdict,
+             workflow::format_change(e.change), outcome->reason);
+  if (outcome->cost) {
+    fmt::print("  cost: {}\n", outcome->cost->describe());
+  }
+  fmt::print("  branch {}\n", e.branch);
   for (const auto& file : outcome->files) {
     fmt::print("  wrote {}\n", std::filesystem::relative(file, ws.root()).string());
   }

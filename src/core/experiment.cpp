@@ -287,6 +287,9 @@ void to_json(ordered_json& out, const ExperimentResults& results) {
   for (const InputResult& in : results.inputs) {
     out["inputs"].push_back(input_json(in));
   }
+  if (results.cost) {
+    out["cost"] = *results.cost;
+  }
 }
 
 std::string write_results_json(const ExperimentResults& results) {
@@ -314,6 +317,21 @@ Result<ExperimentResults> read_results_json(std::string_view text) {
     if (in.is_object()) {
       results.inputs.push_back(read_input(in));
     }
+  }
+  if (const auto cost = j.find("cost"); cost != j.end() && cost->is_object()) {
+    const auto count = [&](const char* key) {
+      const std::optional<double> value = number_at(*cost, key);
+      return value && *value >= 0 && *value < 1e15 ? static_cast<std::size_t>(*value) : std::size_t{0};
+    };
+    VerdictCost c;
+    c.baseline_runs = count("baseline_runs");
+    c.candidate_runs = count("candidate_runs");
+    c.wall_s = number_at(*cost, "wall_s").value_or(0);
+    c.gpu_runs = count("gpu_runs");
+    c.gpu_s = number_at(*cost, "gpu_s").value_or(0);
+    c.energy_j = number_at(*cost, "energy_j").value_or(0);
+    c.fixed_runs = count("fixed_runs");
+    results.cost = c;
   }
   return results;
 }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json_fwd.hpp>
 
+#include "core/cost.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::core {
@@ -133,6 +134,7 @@ struct ExperimentResults {
   std::string baseline_commit;
   std::string note;
   std::vector<InputResult> inputs;
+  std::optional<VerdictCost> cost;     // what the verdict cost (results.json "cost"; older files: none)
 };
 
 /// results.json's text (two-space indented, a final newline): the bytes `exp run` has always written.

@@ -172,6 +172,7 @@ void apply_results(report::Experiment& experiment, const core::ExperimentResults
   if (!results.reason.empty()) {
     experiment.reasoning = results.reason;
   }
+  experiment.cost = results.cost;
   double weight_sum = 0, low_sum = 0, high_sum = 0;
   bool all_bounded = true;
   std::optional<double> trace_weight;

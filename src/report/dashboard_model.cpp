@@ -162,6 +162,7 @@ nlohmann::json to_json(const Experiment& experiment, ExperimentDetail detail) {
                         {"change_ci_high_pct", optional_json(experiment.change_ci_high_pct)},
                         {"primary", experiment.primary ? estimate_json(*experiment.primary) : nlohmann::json(nullptr)},
                         {"runs_used", experiment.runs_used},
+                        {"cost", experiment.cost ? nlohmann::json(nlohmann::ordered_json(*experiment.cost)) : nlohmann::json(nullptr)},
                         {"branch", experiment.branch}};
   if (detail == ExperimentDetail::summary) {
     return out;

@@ -100,6 +100,7 @@ struct Experiment {
   std::optional<double> change_ci_high_pct;
   std::optional<Estimate> primary;     // the candidate's primary metric over all inputs (trend point)
   int runs_used = 0;                   // candidate runs over all inputs
+  std::optional<core::VerdictCost> cost; // what the verdict cost (results.json), when recorded
   std::vector<InputResult> inputs;
   std::vector<StoppingPoint> stopping; // empty unless measured sequentially
   std::optional<int> stopped_at;       // pairs when the sequential run stopped

@@ -137,6 +137,9 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
                      html::pct_interval(experiment.change_ci_low_pct, experiment.change_ci_high_pct),
                      core::to_string(experiment.status), experiment.runs_used,
                      experiment.branch.empty() ? "" : " · branch <code>" + esc(experiment.branch) + "</code>");
+  if (experiment.cost) {
+    out += "<p id=\"cost\" class=\"muted\">Cost of the verdict: " + esc(experiment.cost->describe()) + "</p>\n";
+  }
   out += text_block("hypothesis", "Hypothesis", experiment.hypothesis, "No hypothesis recorded.", Wrap::yes);
   out += "<section id=\"inputs\">\n<h2>Per input</h2>\n" + inputs_table(dashboard, experiment) + "</section>\n";
   out += gpu_table(experiment);

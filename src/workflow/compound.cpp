@@ -89,6 +89,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::Expe
     outcome.verdict = core::to_string(ev->verdict);
     outcome.reason = ev->reason;
     outcome.failure = ev->failure;
+    outcome.cost = ev->cost;
     record.combined_change = ev->change;
     record.conflict = is_conflict(ev->change, *record.best_change);
     if (!ev->change) {

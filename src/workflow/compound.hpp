@@ -18,6 +18,7 @@ struct CompoundOutcome {
   std::string reason;
   std::string failure;                // a command of the combination broke (build, crash, hang), else ""
   std::vector<std::string> warnings;
+  core::VerdictCost cost;             // what measuring the combination cost
 };
 
 /// Tests experiments `numbers` (at least 2, each measured: status done with a change) together.

@@ -66,8 +66,10 @@ std::optional<core::ResultGpu> gpu_of(const core::Benchmark& bench) {
 core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdict::Decision& decision,
                                    const std::vector<verdict::CommandComparison>& inputs,
                                    const std::map<std::string, std::vector<verdict::Look>>& traces,
-                                   const std::map<std::string, core::Benchmark>& candidates) {
+                                   const std::map<std::string, core::Benchmark>& candidates,
+                                   const std::optional<core::VerdictCost>& cost) {
   core::ExperimentResults results;
+  results.cost = cost;
   results.experiment = e.experiment_number();
   results.name = e.name;
   results.verdict = e.outcome().value_or(core::Outcome::none);
@@ -102,7 +104,8 @@ core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdi
 }
 
 std::string verdict_markdown(const store::ExperimentRecord& e, const std::string& reason,
-                             const std::vector<verdict::CommandComparison>& inputs, const verdict::Policy& policy) {
+                             const std::vector<verdict::CommandComparison>& inputs, const verdict::Policy& policy,
+                             const std::optional<core::VerdictCost>& cost) {
   std::string md = fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n\n", e.experiment_number(), e.name,
                                e.verdict, reason);
   md += fmt::format("- Hypothesis: {}\n- Weighted change of {}: {}\n- Baseline commit: {}\n- Branch: {}\n",
@@ -110,6 +113,9 @@ std::string verdict_markdown(const store::ExperimentRecord& e, const std::string
   md += fmt::format("- Policy: {} (KEEP > {:.0f}% with p < {}, MAYBE >= {:.0f}%, timeout {:.2f}x baseline)\n\n",
                     policy.name, policy.keep_threshold * 100, policy.p_threshold, policy.maybe_threshold * 100,
                     policy.timeout_multiplier);
+  if (cost) {
+    md.insert(md.size() - 1, "- Cost: " + cost->describe() + "\n");
+  }
   if (inputs.empty()) {
     return md;
   }
@@ -401,8 +407,12 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
       if (!judged->trace.empty()) { // the looks the rule made, kept for the dashboard's stopping trace
         ev.traces[input.name] = judged->trace;
       }
-      ev.runs_used += judged->baseline.runs.size() * (options.baseline_mode == BaselineMode::interleaved ? 1 : 0) +
-                      judged->candidate.runs.size();
+      // A fixed design measures the configured runs on every side measured (interleaved: both).
+      const auto fixed = static_cast<std::size_t>(std::max(0, ws.project.config.benchmark.runs));
+      if (options.baseline_mode == BaselineMode::interleaved) {
+        ev.cost.add(judged->baseline, true, fixed);
+      }
+      ev.cost.add(judged->candidate, false, fixed);
       ev.candidates[input.name] = judged->candidate;
       say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
                       verdict::to_string(judged->comparison.decision.verdict),
@@ -771,8 +781,11 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   e.finished_at_us = now_us();
   const std::string started_as = e.branch;
   e.branch = base_branch(e) + "-" + e.verdict;
-  e.set_results(results_of(e, decision, comparisons, ev->traces, ev->candidates));
-  std::string md = verdict_markdown(e, reason, comparisons, *policy);
+  if (ev->cost.runs() > 0) {
+    outcome.cost = ev->cost;
+  }
+  e.set_results(results_of(e, decision, comparisons, ev->traces, ev->candidates, outcome.cost));
+  std::string md = verdict_markdown(e, reason, comparisons, *policy, outcome.cost);
   for (const std::string& warning : outcome.warnings) {
     md += "\n> warning: " + warning + "\n";
   }

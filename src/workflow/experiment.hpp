@@ -41,6 +41,7 @@ struct ExperimentOutcome {
   std::vector<std::string> warnings;            // environment differences, merge conflicts
   std::vector<std::filesystem::path> files;
   bool resumed = false;                         // runs of an earlier attempt were reused
+  std::optional<core::VerdictCost> cost;        // what the verdict cost (none when nothing was timed)
 };
 
 /// What evaluate_checkout measures for: names for messages and logs, and the store owner its sessions
@@ -68,7 +69,7 @@ struct CheckoutEvaluation {
   /// metric against the baseline's runs), by input name.
   std::map<std::string, std::vector<verdict::Look>> traces;
   bool resumed = false;
-  std::size_t runs_used = 0; // measured runs of both sides, every input
+  core::VerdictCost cost;    // the measured runs of both sides, every input, and a fixed design's count
   std::map<std::string, core::Benchmark> candidates; // the candidate's runs per input (GPU figures for results.json)
   std::vector<std::string> warnings;
 };

@@ -16,6 +16,12 @@ TEST(CliAb, faster_candidate_is_keep_found_early) {
   EXPECT_GE(used, 3);
   EXPECT_LT(used, 20);
   EXPECT_EQ(doc.at("runs_used").at("baseline").get<int>(), used);
+  // What the verdict cost: every measured run, against a fixed design of --runs (10) per side.
+  const auto& cost = doc.at("cost");
+  EXPECT_EQ(cost.at("runs").get<int>(), 2 * used) << cost;
+  EXPECT_EQ(cost.at("fixed_runs").get<int>(), 20) << cost;
+  EXPECT_GT(cost.at("wall_s").get<double>(), used * 0.15) << cost; // 0.1 s + 0.05 s per pair at least
+  EXPECT_EQ(cost.at("gpu_runs").get<int>(), 0) << cost;
   const auto& trace = doc.at("trace");
   ASSERT_FALSE(trace.empty());
   EXPECT_TRUE(trace.back().at("stop").get<bool>());

@@ -66,6 +66,18 @@ TEST(ReportDashboardE2e, report_writes_the_dashboard_of_the_store) {
     EXPECT_NEAR(input["metrics"][0]["mean"].get<double>(), 1000.0, 1e-9) << input;
   }
   EXPECT_EQ(data["baseline"]["primary"]["n"], 6);
+  // What each verdict cost: the fixed run measured 3 runs per side on 2 inputs, interleaved (both sides),
+  // which is also what a fixed design of the configured 3 runs measures.
+  const auto cost = kept["cost"];
+  ASSERT_TRUE(cost.is_object()) << kept;
+  EXPECT_EQ(cost["baseline_runs"], 6) << cost;
+  EXPECT_EQ(cost["candidate_runs"], 6) << cost;
+  EXPECT_EQ(cost["fixed_runs"], 12) << cost;
+  const std::string verdict_md = read_file(repo.dir() / "benchmarks/experiments" / (keep + "-fewer-steps") / "verdict.md");
+  EXPECT_TRUE(contains(verdict_md, "- Cost: 12 runs (6 baseline + 6 candidate)")) << verdict_md;
+  const std::string tracker = read_file(repo.dir() / "benchmarks/TRACKER.md");
+  EXPECT_TRUE(contains(tracker, "Cost of the verdicts: 2 verdicts, ")) << tracker;
+  EXPECT_TRUE(contains(tracker, "; a fixed design would have taken 24 runs")) << tracker;
   EXPECT_EQ(data["overview"]["status"], "complete");
   EXPECT_EQ(data["overview"]["best_experiment"], 1);
   EXPECT_NEAR(data["overview"]["best_change_pct"].get<double>(), -50.0, 1e-9);

@@ -88,6 +88,11 @@ TEST(WorkflowExperimentsE2e, every_verdict_path_with_its_files_and_branch) {
     EXPECT_TRUE(contains(tracker, verdict)) << verdict << "\n" << tracker;
   }
   EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/HISTORY.yaml"), "optimizations_kept: [\"001\"]"));
+  // The project's totals: what its measured verdicts cost, and what fixed designs would have.
+  ASSERT_EQ(repo.zkbench("final").exit_code, 0);
+  const std::string final_report = read_file(repo.dir() / "benchmarks/FINAL_REPORT.md");
+  EXPECT_TRUE(contains(final_report, "- Cost of the verdicts: ")) << final_report;
+  EXPECT_TRUE(contains(final_report, "a fixed design would have taken")) << final_report;
   // A decided experiment is not run twice.
   const CliResult again = repo.zkbench("exp run 001");
   EXPECT_EQ(again.exit_code, 1);

@@ -171,3 +171,42 @@ TEST(CoreExperimentResults, text_that_is_not_a_json_object_is_an_error) {
 
 } // namespace
 } // namespace zkbench::core
+
+namespace {
+
+zkbench::core::Benchmark side_of(std::vector<double> walls, bool gpu) {
+  zkbench::core::Benchmark bench;
+  for (const double wall : walls) {
+    zkbench::core::Run run;
+    run.wall_s = wall;
+    if (gpu) {
+      run.gpu = zkbench::core::GpuRunStats{};
+      run.gpu->energy_joules = 100;
+    }
+    bench.runs.push_back(run);
+  }
+  return bench;
+}
+
+} // namespace
+
+TEST(CoreVerdictCost, counts_runs_wall_gpu_and_a_fixed_designs_runs_and_survives_results_json) {
+  zkbench::core::VerdictCost cost;
+  cost.add(side_of({1.0, 2.0}, true), true, 10);
+  cost.add(side_of({0.5, 0.5, 1.0}, false), false, 10);
+  EXPECT_EQ(cost.runs(), 5u);
+  EXPECT_DOUBLE_EQ(cost.wall_s, 5.0);
+  EXPECT_EQ(cost.gpu_runs, 2u);
+  EXPECT_DOUBLE_EQ(cost.gpu_s, 3.0);
+  EXPECT_DOUBLE_EQ(cost.energy_j, 200);
+  EXPECT_EQ(cost.fixed_runs, 20u);
+  EXPECT_EQ(cost.describe(), "5 runs (2 baseline + 3 candidate), 5.0 s of runs; GPU 3.0 s, 200 J; a fixed design: 20 runs");
+
+  zkbench::core::ExperimentResults results;
+  results.cost = cost;
+  const auto back = zkbench::core::read_results_json(zkbench::core::write_results_json(results));
+  ASSERT_TRUE(back && back->cost);
+  EXPECT_EQ(back->cost->describe(), cost.describe());
+  // An older results.json has no cost.
+  EXPECT_FALSE(zkbench::core::read_results_json("{\"experiment\": \"001\"}")->cost);
+}
