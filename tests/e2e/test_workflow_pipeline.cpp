@@ -190,7 +190,11 @@ TEST(WorkflowPipelineE2e, interleaving_keeps_less_work_and_never_keeps_or_kills_
   ASSERT_EQ(repo.git("add -A && git commit -qm 'cpu-bound prog'"), 0);
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0); // measured on a quiet(er) machine
 
-  const std::string less = repo.experiment("Less work", "work", "36000\n");
+  // 60% less work: under two busy loops on two cores (and ctest's other tests) the runs' robust CV reaches
+  // 45-50%, and the robust rule, which never claims a KEEP on such noise unless the whole interval is beyond
+  // the threshold, gave up on a 40% gain after 8 runs in 1 of 5 runs of the suite (a finding of issue 22:
+  // the futility stop under noise). A gain this size is KEEP through that noise.
+  const std::string less = repo.experiment("Less work", "work", "24000\n");
   const std::string noop = repo.experiment("Comment only", "notes.txt", "notes, reworded\n");
   Load load(2); // the machine gets busy between the baseline and the experiments
   const CliResult kept = repo.zkbench("exp run " + less);
