@@ -6,14 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "support/cli.hpp"
+#include "support/env.hpp"
 #include "support/fixtures.hpp"
 
 namespace zkbench::test {
@@ -58,24 +56,11 @@ public:
                   "git add -A && git commit -qm base"),
               0);
     // Set for this repository's life only: a later test in the same process must not find a lock file
-    // in a folder that is gone (restored by the destructor).
-    m_saved_env = {saved_env("ZKBENCH_LOCK_FILE"), saved_env("ZKBENCH_SECRETS_FILE")};
-    ::setenv("ZKBENCH_LOCK_FILE", (d / ".zkbench-test.lock").c_str(), 1);
+    // in a folder that is gone (ScopedEnv restores them).
+    m_env.set("ZKBENCH_LOCK_FILE", (d / ".zkbench-test.lock").string());
     // The workflow notifies the webhooks of the secrets file: never the developer's own.
-    ::setenv("ZKBENCH_SECRETS_FILE", (d / ".no-secrets.env").c_str(), 1);
+    m_env.set("ZKBENCH_SECRETS_FILE", (d / ".no-secrets.env").string());
   }
-
-  ~WorkflowRepo() {
-    for (const auto& [name, value] : m_saved_env) {
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-  WorkflowRepo(const WorkflowRepo&) = delete;
-  WorkflowRepo& operator=(const WorkflowRepo&) = delete;
 
   const std::filesystem::path& dir() const { return m_dir.path(); }
 
@@ -127,13 +112,8 @@ public:
   }
 
 private:
-  static std::pair<std::string, std::optional<std::string>> saved_env(const char* name) {
-    const char* value = std::getenv(name);
-    return {name, value != nullptr ? std::optional<std::string>(value) : std::nullopt};
-  }
-
   TempDir m_dir;
-  std::vector<std::pair<std::string, std::optional<std::string>>> m_saved_env;
+  ScopedEnv m_env;
 };
 
 } // namespace zkbench::test
