@@ -187,6 +187,7 @@ void SimProject::configure(test::ModelExecutor& model, const Scenario& scenario,
   model.drift_after_s = 0;
   model.drift_per_hour = draw.drift_per_hour;
   model.load = draw.load;
+  model.load.visible = scenario.gate ? k_gate_visible : 0.0;
 }
 
 std::map<std::string, core::Benchmark> SimProject::stored_baseline(const Scenario& scenario, const TrialDraw& draw) {
@@ -254,7 +255,13 @@ TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bo
   if (runs > 0) {
     options.runs = runs;
   }
+  if (scenario.gate) { // the gate over the model's machine: its load, its virtual clock
+    measure::ContentionPolicy gate = m_ws->project.config.contention;
+    gate.enabled = true;
+    m_ws->contention = std::make_shared<measure::ContentionGate>(model, model, gate);
+  }
   auto ev = workflow::evaluate_checkout(*m_ws, m_candidate_dir, baseline, stored, m_policy, request, options);
+  m_ws->contention = nullptr;
   m_ws->project.inputs.inputs = m_all_inputs; // every input back for the next trial
   if (!ev) {
     throw std::runtime_error(ev.error().message);

@@ -29,6 +29,10 @@ enum class Load {
   cold,       // warmup 0 and a cold first run (1-3x) on the side that runs first
 };
 
+/// The share of bursts, hits and episodes the contention gate can see in gate cells: foreign processes
+/// on this machine. The rest slows runs unseen (a neighbour VM, a throttled clock), for the rule to bear.
+inline constexpr double k_gate_visible = 0.75;
+
 const char* to_string(Load load);
 const char* to_string(test::ModelNoise noise);
 
@@ -49,6 +53,7 @@ struct Scenario {
   double effect = 0;     // true change of the candidate: -0.10 = 10% faster
   int warmup = 1;        // zkbench.yaml's benchmark.warmup (cold cells: 0)
   double drift_step = 0; // the machine slower by this between the stored baseline and the experiment
+  bool gate = false;     // the contention gate on (zkbench's default), seeing k_gate_visible of the load
 
   ProjectKind project() const { return {policy, warmup}; }
 };

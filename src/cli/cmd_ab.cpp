@@ -176,7 +176,8 @@ int run_ab_command(const AbCliOptions& o) {
     outcome.comparison = verdict::compare_metric(decided, base_values, cand_values, policy);
     outcome.comparison.decision = outcome.decision;
   } else {
-    outcome = decider.outcome(base_values, cand_values);
+    // Every run measured (contended rounds left out): the last look there is is the final one.
+    outcome = decider.outcome(base_values, cand_values, loop->status == measure::LoopStatus::complete);
   }
   const bool failed_run_contended = loop->failure && loop->failure->run &&
                                     *loop->failure->run < loop->benchmarks[loop->failure->command].runs.size() &&

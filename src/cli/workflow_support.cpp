@@ -40,7 +40,7 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
     monitor->set_say([](const std::string& line) { fmt::print("  {}\n", line); });
   }
   if (ws->contention) { // the contention gate too (waiting for a quiet machine, rounds measured again)
-    ws->contention->gate().set_say([](const std::string& line) {
+    ws->contention->set_say([](const std::string& line) {
       fmt::print("  {}\n", line);
       std::fflush(stdout);
     });

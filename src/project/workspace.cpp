@@ -48,8 +48,9 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
   ws.monitor = std::make_unique<gpu::GpuRunMonitor>(gpu::open_best_source(), thermal, nullptr);
   measure::ContentionPolicy contention = ws.project.config.contention;
   contention.enabled = contention.enabled && !measure::contention_gate_off_by_env();
-  ws.contention = std::make_unique<measure::MachineContentionGate>(
+  auto machine = std::make_shared<measure::MachineContentionGate>(
       contention, contention.enabled ? gpu::compute_process_reader() : std::function<std::vector<measure::GpuProcess>()>{});
+  ws.contention = std::shared_ptr<measure::ContentionGate>(machine, &machine->gate());
   ws.stop_requested = [] { return measure::interrupt_requested(); };
   return ws;
 }

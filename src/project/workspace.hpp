@@ -33,9 +33,10 @@ struct Workspace {
   /// The run loop's monitor (thermal gate with the project's cooldown_seconds and max_start_temp, GPU
   /// telemetry); null: none. open_workspace sets the GPU monitor; the CLI tells it where to say what it waits for.
   std::unique_ptr<measure::RunMonitor> monitor;
-  /// The contention gate (zkbench.yaml's `contention:`); null: none. The CLI tells it where to say what
-  /// it waits for.
-  std::unique_ptr<measure::MachineContentionGate> contention;
+  /// The contention gate (zkbench.yaml's `contention:`) over this machine's /proc from open_workspace,
+  /// over a model's load in bench/verdicts (shared ownership: the pointer keeps what the gate reads alive);
+  /// null: none. The CLI tells it where to say what it waits for.
+  std::shared_ptr<measure::ContentionGate> contention;
   /// Polled by the run loop between runs (Ctrl-C); empty: never.
   std::function<bool()> stop_requested;
 

@@ -117,6 +117,30 @@ std::optional<stats::ShiftInterval> shift_interval(std::span<const double> lb, s
   return paired(options) ? stats::hodges_lehmann_paired(lb, lc, usable) : stats::hodges_lehmann_unpaired(lb, lc, usable);
 }
 
+// The standard error of the Hodges–Lehmann shift as this sample shows it: the width of its rank interval
+// at a moderate level (k_spread_level each side) over that level's normal width. Under heavy tails and
+// bursts of load this is the spread the rule's own interval will have, where a spread of the runs (the
+// MAD of a sample a third of whose runs a burst slowed) overstates it several times and stopped real
+// gains as "too noisy" (bench/verdicts' burst cells). Where that level is out of reach (fewer than 3
+// pairs unpaired), the robust spread of the runs stands in.
+constexpr double k_spread_level = 0.10;
+
+double shift_standard_error(std::span<const double> lb, std::span<const double> lc, const SequentialOptions& options) {
+  const auto spread = shift_interval(lb, lc, k_spread_level, options);
+  if (spread && std::isfinite(spread->lo) && std::isfinite(spread->hi)) {
+    return (spread->hi - spread->lo) / (2.0 * -stats::normal_quantile(k_spread_level));
+  }
+  const double n = static_cast<double>(std::min(lb.size(), lc.size()));
+  return k_hl_efficiency * pooled_robust_sigma(lb, lc, paired(options)) * std::sqrt(2.0 / n);
+}
+
+// KILL stops the measuring of a candidate for good, so its claim is made at a quarter of the look's
+// level: under load that slows one run of each round (anti-correlated sides, bench/verdicts' burst cells)
+// all five candidate runs of the first claim look fall on the slow side often enough for a KILL of a
+// candidate 5% slower in 0.4-0.6% of trials. A clearly slow build is still killed at the second claim
+// look (8 pairs for one input), where the rank interval reaches this level.
+constexpr double k_kill_level_share = 0.25;
+
 // KEEP ruled out (or out of reach): what the interval and the estimate say instead.
 Decision not_keep(const Look& look, const Policy& policy, const std::string& head) {
   if (look.lo > 0.0 && look.change >= policy.regression_threshold) {
@@ -149,10 +173,14 @@ SequentialOptions sequential_options(const Policy& policy, int min_runs, int max
 
 double look_level(int runs, const SequentialOptions& options) {
   const Plan plan = spending_plan(options);
-  if (runs >= options.max_runs) {
+  if (runs >= options.max_runs || (options.last_look > 0 && runs >= options.last_look)) {
     return plan.final;
   }
   return std::binary_search(plan.claims.begin(), plan.claims.end(), runs) ? plan.interim : 0.0;
+}
+
+double kill_level(int runs, const SequentialOptions& options) {
+  return k_kill_level_share * look_level(runs, options);
 }
 
 SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
@@ -165,7 +193,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   look.lo = -k_inf;
   look.hi = k_inf;
   look.level = look_level(look.runs, options);
-  const bool final = look.runs >= options.max_runs;
+  const bool final = look.runs >= options.max_runs || (options.last_look > 0 && look.runs >= options.last_look);
   const bool may_stop = look.runs >= options.min_runs;
   if (baseline.empty() || candidate.empty()) {
     return result;
@@ -211,12 +239,14 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // the candidate's favour), would still reach into the DISCARD region, so KEEP cannot be established
   // within the budget. It can only give a non-KEEP verdict: it costs power, never a false KEEP.
   bool futile = false;
-  if (options.futility && !final && look.runs >= options.futility_min_runs && look.runs >= 2) {
-    const double sigma = pooled_robust_sigma(lb, lc, paired(options));
+  // A scattered sample's first estimates are noise themselves (a real 40% gain read -11% after 8 pairs
+  // under two busy loops): on such a sample futility waits for half of max_runs.
+  const bool futility_due = look.runs >= options.futility_min_runs && (!flaky || 2 * look.runs >= options.max_runs);
+  if (options.futility && futility_due && !final && look.runs >= 2) {
     const double n = look.runs;
     const double max = options.max_runs;
-    const double se_now = k_hl_efficiency * sigma * std::sqrt(2.0 / n);
-    const double se_final = k_hl_efficiency * sigma * std::sqrt(2.0 / max);
+    const double se_now = shift_standard_error(lb, lc, options);
+    const double se_final = se_now * std::sqrt(n / max);
     const double z_final = -stats::normal_quantile(look_level(options.max_runs, options));
     const double optimistic = interval->estimate - options.futility_z * se_now * std::sqrt(1.0 - n / max);
     futile = std::exp(optimistic + z_final * se_final) - 1.0 >= -keep_bound ||
@@ -236,6 +266,16 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
                                                        "threshold)",
                                                        worst_cv * 100, policy.cv_limit * 100)
                                          : std::string())};
+    return result;
+  }
+  // A slowdown beyond the KILL multiplier waits for a look that can claim the KILL (clearly_slower runs
+  // before the rule at each pair), so a slow build is killed rather than discarded as a regression.
+  const double kill_at = kill_level(look.runs, options);
+  const bool kill_pending = options.kill_multiplier > 0 && !final && look.change > options.kill_multiplier - 1 &&
+                            !(kill_at > 0 && stats::smallest_rank_level(static_cast<std::size_t>(look.runs),
+                                                                        static_cast<std::size_t>(look.runs),
+                                                                        paired(options)) <= kill_at);
+  if (kill_pending) {
     return result;
   }
   if (look.lo > -policy.keep_threshold) {
@@ -338,7 +378,8 @@ bool AbDecider::look(std::span<const double> baseline, std::span<const double> c
   return true;
 }
 
-AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const double> candidate) const {
+AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const double> candidate,
+                             bool budget_spent) const {
   AbOutcome out;
   out.baseline.assign(baseline.begin(), baseline.end());
   out.candidate.assign(candidate.begin(), candidate.end());
@@ -346,19 +387,24 @@ AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const d
   out.stopped_early = m_stopped_early;
   out.comparison = compare_metric(m_metric, baseline, candidate, m_policy);
   if (m_options.strategy == Strategy::sequential) {
+    SequentialOptions options = m_options.sequential;
+    const int pairs = static_cast<int>(std::min(baseline.size(), candidate.size()));
+    if (!m_decided && budget_spent && pairs < options.max_runs) {
+      options.last_look = pairs; // contended rounds left out: the last look there is is the final one
+    }
     if (!m_decided) {
       // No look stopped (the loop ended first, e.g. every pair was already stored): the rule looks at what
       // there is, so the sequential rule decides, never the fixed one.
-      out.trace = sequential_trace(baseline, candidate, m_policy, m_options.sequential);
+      out.trace = sequential_trace(baseline, candidate, m_policy, options);
     }
     if (!out.trace.empty()) {
       const Look& deciding = out.trace.back();
-      apply_look(out.comparison, deciding, m_options.sequential);
+      apply_look(out.comparison, deciding, options);
       if (m_decided) {
         out.decision = m_decision;
       } else {
         const auto k = static_cast<std::size_t>(deciding.runs);
-        const auto last = sequential_look(baseline.first(k), candidate.first(k), m_policy, m_options.sequential);
+        const auto last = sequential_look(baseline.first(k), candidate.first(k), m_policy, options);
         out.decision = last.look.stop ? last.decision
                                       : Decision{Verdict::inconclusive, false,
                                                  fmt::format("sequential: {} after {} of {} runs: not settled",
@@ -393,8 +439,8 @@ bool clearly_slower(std::span<const double> baseline, std::span<const double> ca
   if (is_constant(lb) && is_constant(lc)) { // both sides constant: the exact ratio decides
     return lc.front() - lb.front() > std::log(multiplier);
   }
-  const double level = look_level(static_cast<int>(n), options);
-  if (!(level > 0)) {
+  const double level = kill_level(static_cast<int>(n), options);
+  if (!(level > 0) || stats::smallest_rank_level(n, n, paired(options)) > level) {
     return false;
   }
   const auto interval = shift_interval(lb, lc, level, options);

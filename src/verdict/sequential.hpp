@@ -60,6 +60,14 @@ struct SequentialOptions {
   double futility_z = 1.0;    // how optimistic the futility projection is (standard errors of drift)
   int futility_min_runs = 4;  // no futility stop before this many runs per side
   Pairing pairing = Pairing::unpaired;
+  // The loop's budget ended at this many pairs, fewer than max_runs (rounds the contention gate found
+  // contended are left out): that look is the last, made at the final look's level (the plan's levels,
+  // fixed by max_runs, are unchanged, so the looks' levels still sum to at most alpha). 0: max_runs.
+  int last_look = 0;
+  // The workflow's KILL (clearly_slower at kill_level): a slowdown beyond kill_multiplier x is not
+  // stopped as a regression before a look at which KILL can be claimed, so a slow build is a KILL.
+  // 0: no KILL (`ab`).
+  double kill_multiplier = 0;
   std::string metric = "time"; // what is judged: equal runs are exact only for a declared deterministic metric
 };
 
@@ -68,6 +76,9 @@ SequentialOptions sequential_options(const Policy& policy, int min_runs, int max
 
 /// The one-sided level of the look at `runs` pairs under the spending plan (0: no claim possible there).
 double look_level(int runs, const SequentialOptions& options);
+
+/// The one-sided level of a KILL claim at the look at `runs` pairs: a quarter of look_level (0: none).
+double kill_level(int runs, const SequentialOptions& options);
 
 /// The interval after one pair (the dashboard draws these as the stopping trace).
 struct Look {
@@ -136,8 +147,11 @@ public:
   const Decision& decision() const { return m_decision; }
   /// The outcome on the final samples: the metric's comparison with the decision and (sequential) the
   /// deciding look's estimate and interval, the trace. A sequential decider that has not stopped (the
-  /// loop ended first: a resumed input whose pairs are all stored) looks once at what there is.
-  AbOutcome outcome(std::span<const double> baseline, std::span<const double> candidate) const;
+  /// loop ended first: a resumed input whose pairs are all stored) looks once at what there is;
+  /// `budget_spent`: the loop measured every run it may (contended rounds left out, fewer pairs than
+  /// max_runs remain), so that look is the final one (SequentialOptions::last_look).
+  AbOutcome outcome(std::span<const double> baseline, std::span<const double> candidate,
+                    bool budget_spent = false) const;
 
 private:
   std::string m_metric;

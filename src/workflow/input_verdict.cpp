@@ -73,6 +73,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
                                              options.inputs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
+  ab.sequential.kill_multiplier = policy.timeout_multiplier; // enough() below claims KILL with clearly_slower
   if (options.mode == BaselineMode::stored && !stored.runs.empty()) {
     // Against stored runs the test pairs the candidate's runs with them: it ends (its final look) where they do.
     ab.sequential.max_runs = std::max(ab.sequential.min_runs, std::min(ab.sequential.max_runs,
@@ -313,8 +314,11 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
                               judged.candidate.runs.size())};
   } else if (beside) {
     verdict::AbDecider final_decider(metric, policy, ab);
-    const verdict::AbOutcome outcome =
-        metric == decided_metric && decider ? decider->outcome(b, cv) : final_decider.outcome(b, cv);
+    // The loop measured all it may (m->end == measured): with contended rounds left out, the last look
+    // there is is the final one.
+    const bool budget_spent = m->end == InputEnd::measured;
+    const verdict::AbOutcome outcome = metric == decided_metric && decider ? decider->outcome(b, cv, budget_spent)
+                                                                           : final_decider.outcome(b, cv, budget_spent);
     c.decision = outcome.decision;
     if (verdict::MetricComparison* figures = judged_figures(); figures != nullptr && !outcome.trace.empty()) {
       verdict::apply_look(*figures, outcome.trace.back(), ab.sequential);

@@ -377,7 +377,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   plan.timeout_s = options.timeout_s;
   plan.shell = config.benchmark.shell;
   plan.monitor = ws.monitor.get();
-  plan.contention = ws.contention ? &ws.contention->gate() : nullptr;
+  plan.contention = ws.contention.get();
   plan.stop_rule = options.enough;
   plan.session_kind = options.session_kind;
   plan.argv = fmt::format("{} (input {})", options.label, input.name);

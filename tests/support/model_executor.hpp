@@ -7,6 +7,11 @@
 // candidate's worktree (.zkbench/worktrees/NNN-*, compound-*) or the baseline's (the project root, or
 // .zkbench/worktrees/baseline-*). Used by the workflow's unit tests and by bench/verdicts, so the
 // simulation drives the workflow's own code.
+//
+// It is also the machine as the contention gate sees it (measure::LoadSource and util::WaitClock over the
+// model's virtual clock): a burst, hit or episode the gate can see (ModelLoad::visible) is a foreign
+// process busy on one core while it lasts; the rest slows runs unseen (another VM, a throttled clock).
+// Bursts and episodes last a time (their runs' worth), so a gate that waits sees them end.
 
 #include <cmath>
 #include <cstdint>
@@ -19,7 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "measure/contention.hpp"
 #include "measure/executor.hpp"
+#include "util/wait_clock.hpp"
 
 namespace zkbench::test {
 
@@ -55,9 +62,10 @@ struct ModelLoad {
   int episode_max_runs = 20;
   double episode_min = 0.2;   // ... slowed by 20-100%
   double episode_max = 1.0;
+  double visible = 0;         // probability that a burst, hit or episode is foreign CPU load the gate sees
 };
 
-class ModelExecutor : public measure::Executor {
+class ModelExecutor : public measure::Executor, public measure::LoadSource, public util::WaitClock {
 public:
   // The model. Times are seconds of the virtual clock, which advances by every benchmark run.
   std::map<std::string, double> input_seconds;     // by input name (the file name's stem); default 1 s
@@ -167,12 +175,20 @@ public:
       if (outlier_probability > 0 && std::uniform_real_distribution<double>(0, 1)(m_rng) < outlier_probability) {
         t *= outlier_factor;
       }
-      t *= load_factor();
+      const double base_t = input_seconds.count(input) > 0 ? input_seconds.at(input) : 1.0;
+      bool seen = false;
+      t *= load_factor(base_t, seen);
       if (options.timeout_s && t > *options.timeout_s) {
         r.status = core::RunStatus::timed_out;
         r.exit_code.reset();
         r.signal = 9;
         t = *options.timeout_s;
+      }
+      m_own_s += t; // the run is CPU-bound: one core of zkbench's child
+      m_busy_ticks += t * k_ticks_per_s;
+      if (seen) {
+        m_foreign_ticks += t * k_ticks_per_s;
+        m_busy_ticks += t * k_ticks_per_s;
       }
       clock_s += t;
       r.wall_s = t;
@@ -193,7 +209,41 @@ public:
     return r;
   }
 
+  // --- measure::LoadSource: the machine's CPU over the virtual clock
+  std::optional<std::uint64_t> busy_ticks() override { return static_cast<std::uint64_t>(m_busy_ticks); }
+  long ticks_per_second() override { return static_cast<long>(k_ticks_per_s); }
+  double own_cpu_s() override { return m_own_s; }
+  std::vector<measure::ProcSample> processes() override {
+    std::vector<measure::ProcSample> out{{k_self_pid, 1, "zkbench", static_cast<std::uint64_t>(m_own_s * k_ticks_per_s)}};
+    if (m_foreign_ticks > 0) {
+      out.push_back({k_self_pid + 1000, 1, "load", static_cast<std::uint64_t>(m_foreign_ticks)});
+    }
+    return out;
+  }
+  int self_pid() override { return k_self_pid; }
+  std::vector<measure::GpuProcess> gpu_processes() override { return {}; }
+
+  // --- util::WaitClock: waiting is the machine running on (a visible burst or episode keeps a core busy)
+  double now_s() override { return clock_s; }
+  void sleep_for(double seconds) override {
+    const double end = clock_s + seconds;
+    double busy_s = 0;
+    if (m_burst_visible) {
+      busy_s = std::max(busy_s, std::min(end, m_burst_end_s) - clock_s);
+    }
+    if (m_episode_visible) {
+      busy_s = std::max(busy_s, std::min(end, m_episode_end_s) - clock_s);
+    }
+    busy_s = std::max(0.0, busy_s);
+    m_foreign_ticks += busy_s * k_ticks_per_s;
+    m_busy_ticks += busy_s * k_ticks_per_s;
+    clock_s = end;
+  }
+
 private:
+  static constexpr double k_ticks_per_s = 100;
+  static constexpr int k_self_pid = 100;
+
   double noise_factor(double sd) {
     switch (noise) {
     case ModelNoise::normal:
@@ -213,37 +263,47 @@ private:
     return std::max(0.05, 1.0 + normal(m_rng));
   }
 
-  // The load's slowdown of the next benchmark run (1: none); draws nothing without load.
-  double load_factor() {
+  // The load's slowdown of the next benchmark run (1: none), of `base_t` seconds unslowed; `seen`: a load
+  // the contention gate can see is on during it. Draws nothing without load.
+  double load_factor(double base_t, bool& seen) {
     const std::size_t index = m_bench_runs++;
     const auto uniform = [this](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(m_load_rng); };
+    const auto visible = [&] { return load.visible > 0 && uniform(0, 1) < load.visible; };
     double f = 1.0;
     if (load.burst_start > 0) {
-      if (m_burst_left == 0 && uniform(0, 1) < load.burst_start) {
-        m_burst_left = std::uniform_int_distribution<int>(1, std::max(1, load.burst_max_runs))(m_load_rng);
+      if (clock_s >= m_burst_end_s && uniform(0, 1) < load.burst_start) {
+        const int runs = std::uniform_int_distribution<int>(1, std::max(1, load.burst_max_runs))(m_load_rng);
+        m_burst_end_s = clock_s + runs * base_t;
         m_burst_slow = uniform(load.burst_min, load.burst_max);
+        m_burst_visible = visible();
       }
-      if (m_burst_left > 0) {
+      if (clock_s < m_burst_end_s) {
         f *= 1.0 + m_burst_slow;
-        --m_burst_left;
+        seen = seen || m_burst_visible;
       }
     }
     if (load.exclusive > 0) {
       if (index % 2 == 0) {
         m_exclusive_hit = uniform(0, 1) < load.exclusive ? index + (uniform(0, 1) < 0.5 ? 0 : 1) : SIZE_MAX;
         m_exclusive_slow = uniform(load.exclusive_min, load.exclusive_max);
+        m_exclusive_visible = visible();
       }
-      f *= index == m_exclusive_hit ? 1.0 + m_exclusive_slow : 1.0;
+      if (index == m_exclusive_hit) {
+        f *= 1.0 + m_exclusive_slow;
+        seen = seen || m_exclusive_visible;
+      }
     }
     if (load.episode_start > 0) {
-      if (m_episode_left == 0 && uniform(0, 1) < load.episode_start) {
-        m_episode_left = std::uniform_int_distribution<int>(load.episode_min_runs, std::max(load.episode_min_runs,
-                                                                                            load.episode_max_runs))(m_load_rng);
+      if (clock_s >= m_episode_end_s && uniform(0, 1) < load.episode_start) {
+        const int runs = std::uniform_int_distribution<int>(load.episode_min_runs,
+                                                            std::max(load.episode_min_runs, load.episode_max_runs))(m_load_rng);
+        m_episode_end_s = clock_s + runs * base_t;
         m_episode_slow = uniform(load.episode_min, load.episode_max);
+        m_episode_visible = visible();
       }
-      if (m_episode_left > 0) {
+      if (clock_s < m_episode_end_s) {
         f *= 1.0 + m_episode_slow;
-        --m_episode_left;
+        seen = seen || m_episode_visible;
       }
     }
     return f;
@@ -261,12 +321,18 @@ private:
   std::mt19937_64 m_load_rng;
   std::map<std::string, int> m_seen;
   std::size_t m_bench_runs = 0;
-  int m_burst_left = 0;
+  double m_burst_end_s = -1;
   double m_burst_slow = 0;
+  bool m_burst_visible = false;
   std::size_t m_exclusive_hit = SIZE_MAX;
   double m_exclusive_slow = 0;
-  int m_episode_left = 0;
+  bool m_exclusive_visible = false;
+  double m_episode_end_s = -1;
   double m_episode_slow = 0;
+  bool m_episode_visible = false;
+  double m_own_s = 0;
+  double m_busy_ticks = 0;
+  double m_foreign_ticks = 0;
 };
 
 } // namespace zkbench::test

@@ -1,6 +1,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -66,6 +67,18 @@ int first_claim(const verdict::SequentialOptions& o) {
     }
   }
   return -1;
+}
+
+// Half of each side's runs slowed by `hit` (the baseline's even runs, the candidate's odd ones: a busy
+// neighbour hitting one run of each round), the candidate `factor` x the baseline.
+std::pair<std::vector<double>, std::vector<double>> alternating_hits(int n, double factor, double hit) {
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < n; ++i) {
+    base.push_back((i % 2 == 0 ? 1.0 + hit : 1.0) * jitter(i, 0.01));
+    cand.push_back((i % 2 == 1 ? 1.0 + hit : 1.0) * factor * jitter(i + 3, 0.01));
+  }
+  return {base, cand};
 }
 
 } // namespace
@@ -317,9 +330,90 @@ TEST(VerdictSequential, clearly_slower_needs_the_interval_not_one_slow_run) {
     slow.push_back(2.0 * jitter(i + 3, 0.01));
     one_cold.push_back((i == 0 ? 3.0 : 1.0) * jitter(i + 3, 0.01));
   }
+  // KILL is claimed at a quarter of the look's level: not at the first claim look (5 pairs, where the
+  // most extreme rank outcome has probability 1/252), at the next (8 pairs).
   const auto first = static_cast<std::size_t>(first_claim(o));
-  EXPECT_FALSE(verdict::clearly_slower(std::span(base).first(first - 1), std::span(slow).first(first - 1), 1.1, o));
-  EXPECT_TRUE(verdict::clearly_slower(std::span(base).first(first), std::span(slow).first(first), 1.1, o));
+  EXPECT_EQ(first, 5U);
+  EXPECT_FALSE(verdict::clearly_slower(std::span(base).first(first), std::span(slow).first(first), 1.1, o));
+  EXPECT_GT(verdict::kill_level(8, o), 0.0);
+  EXPECT_FALSE(verdict::clearly_slower(std::span(base).first(7), std::span(slow).first(7), 1.1, o));
+  EXPECT_TRUE(verdict::clearly_slower(std::span(base).first(8), std::span(slow).first(8), 1.1, o));
   EXPECT_FALSE(verdict::clearly_slower(base, one_cold, 1.1, o));
 }
 
+
+// Half of each side's runs slowed 40% (a busy neighbour, anti-correlated within the round): the robust CV
+// is far above cv_limit, and the first estimates are noise. Futility waits for half of max_runs there.
+TEST(VerdictSequential, a_scattered_sample_is_not_given_up_as_too_noisy_before_half_the_runs) {
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto [base, cand] = alternating_hits(20, 0.9, 0.4);
+  for (std::size_t n = 4; n < 10; ++n) {
+    const auto look = verdict::sequential_look(std::span(base).first(n), std::span(cand).first(n), k_generic, o);
+    EXPECT_FALSE(look.look.stop && look.decision.verdict == Verdict::inconclusive)
+        << n << " pairs: " << look.decision.reason;
+  }
+}
+
+// The spread futility projects from is the rank interval's: half the runs slowed 40% inflate a spread of
+// the runs (1.4826 MAD) far more than the Hodges–Lehmann interval, which still reaches a 12% gain.
+TEST(VerdictSequential, futility_reads_the_spread_of_the_shift_not_of_the_runs) {
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto [base, cand] = alternating_hits(20, 0.88, 0.4);
+  for (std::size_t n = 3; n <= 20; ++n) {
+    const auto look = verdict::sequential_look(std::span(base).first(n), std::span(cand).first(n), k_generic, o);
+    if (look.look.stop) {
+      EXPECT_EQ(look.decision.verdict, Verdict::keep) << n << " pairs: " << look.decision.reason;
+      return;
+    }
+  }
+  ADD_FAILURE() << "not decided within 20 pairs";
+}
+
+TEST(VerdictSequential, a_slowdown_beyond_the_kill_multiplier_waits_for_the_kill_look) {
+  auto o = verdict::sequential_options(k_generic, 3, 20);
+  std::vector<double> base;
+  std::vector<double> slow;
+  for (int i = 0; i < 8; ++i) {
+    base.push_back(jitter(i, 0.01));
+    slow.push_back(1.6 * jitter(i + 3, 0.01));
+  }
+  const std::size_t first = static_cast<std::size_t>(first_claim(o));
+  // Without KILL (`ab`): a regression at the first claim look.
+  const auto ab = verdict::sequential_look(std::span(base).first(first), std::span(slow).first(first), k_generic, o);
+  ASSERT_TRUE(ab.look.stop);
+  EXPECT_TRUE(ab.decision.regression);
+  // With the workflow's KILL: no stop there; at 8 pairs clearly_slower claims it.
+  o.kill_multiplier = k_generic.timeout_multiplier;
+  EXPECT_FALSE(
+      verdict::sequential_look(std::span(base).first(first), std::span(slow).first(first), k_generic, o).look.stop);
+  EXPECT_TRUE(verdict::clearly_slower(base, slow, k_generic.timeout_multiplier, o));
+  // A slowdown below the multiplier is still a regression at the first claim look.
+  std::vector<double> bit_slower;
+  for (int i = 0; i < 8; ++i) {
+    bit_slower.push_back(1.05 * jitter(i + 3, 0.005));
+  }
+  const auto small =
+      verdict::sequential_look(std::span(base).first(first), std::span(bit_slower).first(first), k_generic, o);
+  EXPECT_TRUE(small.look.stop);
+}
+
+// The loop's budget ended with fewer uncontended pairs than max_runs (contended rounds left out): the
+// last look there is is the final one, at the final level, instead of "not settled".
+TEST(VerdictSequential, the_last_look_of_a_spent_budget_is_final) {
+  verdict::AbOptions options = sequential_options();
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < 12; ++i) {
+    base.push_back((i % 3 == 0 ? 1.3 : 1.0) * jitter(i, 0.02));
+    cand.push_back((i % 3 == 1 ? 1.3 : 1.0) * 0.85 * jitter(i + 3, 0.02));
+  }
+  const verdict::AbDecider decider("time", k_generic, options);
+  const verdict::AbOutcome open = decider.outcome(base, cand);
+  EXPECT_EQ(open.decision.verdict, Verdict::inconclusive) << open.decision.reason;
+  EXPECT_NE(open.decision.reason.find("not settled"), std::string::npos) << open.decision.reason;
+  const verdict::AbOutcome spent = decider.outcome(base, cand, true);
+  EXPECT_EQ(spent.decision.verdict, Verdict::keep) << spent.decision.reason;
+  ASSERT_FALSE(spent.trace.empty());
+  EXPECT_EQ(spent.trace.back().runs, 12);
+  EXPECT_DOUBLE_EQ(spent.trace.back().level, verdict::look_level(20, options.sequential));
+}
