@@ -12,6 +12,7 @@
 
 #include "cli/app.hpp"
 #include "cli/store_location.hpp"
+#include "queue/job_payload.hpp"
 #include "queue/job_queue.hpp"
 #include "queue/slurm_client.hpp"
 #include "util/clock.hpp"
@@ -113,11 +114,7 @@ nlohmann::json job_json(const queue::Job& job, const SlurmStates& states) {
 std::string job_what(const queue::Job& job) {
   const auto payload = nlohmann::json::parse(job.spec.payload_json, nullptr, false);
   if (payload.contains("argv") && payload["argv"].is_array()) {
-    std::string text = "zkbench";
-    for (const auto& arg : payload["argv"]) {
-      text += " " + (arg.is_string() ? arg.get<std::string>() : arg.dump());
-    }
-    return text;
+    return "zkbench " + queue::argv_text(payload["argv"]);
   }
   if (payload.contains("id") || payload.contains("name")) {
     return fmt::format("task {} {}", payload.value("id", ""), payload.value("name", ""));

@@ -20,8 +20,10 @@
 #include "cli/cmd_submit_slurm.hpp"
 #include "cli/store_location.hpp"
 #include "cli/workflow_support.hpp"
+#include "queue/job_payload.hpp"
 #include "queue/job_queue.hpp"
 #include "store/store.hpp"
+#include "util/text.hpp"
 #include "util/error.hpp"
 #include "project/workspace.hpp"
 
@@ -93,11 +95,11 @@ std::optional<workflow::Project> project_if_any(const std::string& path) {
 void submit_to_queue(const SubmitOptions& options, const std::string& location, const std::vector<SubmitJob>& jobs) {
   auto queue = value_or_fatal(queue::open_queue(location));
   for (const SubmitJob& job : jobs) {
-    nlohmann::json payload = {{"argv", job.argv}};
+    nlohmann::json payload = {{"argv", queue::argv_json(job.argv)}};
     if (!job.experiment.empty()) {
       payload["experiment"] = job.experiment;
     }
-    const auto id = value_or_fatal(queue->submit({"command", payload.dump(), options.machine_class, options.max_attempts}));
+    const auto id = value_or_fatal(queue->submit({"command", util::json_text(payload), options.machine_class, options.max_attempts}));
     fmt::print("queued job {} for class {}: zkbench {}\n", id, options.machine_class, fmt::join(job.argv, " "));
   }
 }

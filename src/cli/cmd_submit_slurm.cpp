@@ -8,10 +8,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "queue/job_payload.hpp"
 #include "queue/job_queue.hpp"
 #include "queue/slurm_batch.hpp"
 #include "queue/slurm_client.hpp"
 #include "stats/descriptive.hpp"
+#include "util/text.hpp"
 #include "util/error.hpp"
 #include "project/workspace.hpp"
 
@@ -87,12 +89,12 @@ void submit_to_slurm(const SlurmSubmit& submit, const std::vector<SubmitJob>& jo
       submit.project ? submit.project->config.root : std::filesystem::current_path();
   std::optional<std::int64_t> baseline_job;
   for (const SubmitJob& job : jobs) {
-    nlohmann::json payload = {{"argv", job.argv}};
+    nlohmann::json payload = {{"argv", queue::argv_json(job.argv)}};
     if (!job.experiment.empty()) {
       payload["experiment"] = job.experiment;
     }
     const std::int64_t id =
-        value_or_fatal(queue->submit({slurm::k_job_kind, payload.dump(), submit.machine_class, 1}));
+        value_or_fatal(queue->submit({slurm::k_job_kind, util::json_text(payload), submit.machine_class, 1}));
     slurm::BatchJob batch;
     batch.queue_job_id = id;
     batch.name = slurm::job_name(job.argv, id);
@@ -122,7 +124,7 @@ void submit_to_slurm(const SlurmSubmit& submit, const std::vector<SubmitJob>& jo
     if (batch.after_ok) {
       payload["slurm"]["after_ok"] = *batch.after_ok;
     }
-    value_or_fatal(queue->set_payload(id, payload.dump()));
+    value_or_fatal(queue->set_payload(id, util::json_text(payload)));
     if (is_baseline) {
       baseline_job = *slurm_id;
     }

@@ -19,6 +19,7 @@
 #include "cli/app.hpp"
 #include "cli/store_location.hpp"
 #include "queue/job_queue.hpp"
+#include "util/text.hpp"
 #include "util/error.hpp"
 
 namespace zkbench::cli {
@@ -71,7 +72,7 @@ nlohmann::json read_section(const std::string& path, const char* key, std::span<
 int add(const TaskOptions& options) {
   const nlohmann::json task = read_section(options.file, "task", std::span(k_task_fields, 2));
   auto queue = value_or_fatal(queue::open_queue(store_location(options.store)));
-  const auto id = value_or_fatal(queue->submit({"task", task.dump(), options.machine_class, 3}));
+  const auto id = value_or_fatal(queue->submit({"task", util::json_text(task), options.machine_class, 3}));
   fmt::print("queued task {} as job {} for class {}\n", task["id"].get<std::string>(), id, options.machine_class);
   return static_cast<int>(ExitCode::success);
 }
@@ -141,7 +142,7 @@ int done(const TaskOptions& options) {
   const queue::Lease lease = find_lease(*queue, result, options.file);
   result.erase("lease");
   const bool recorded = value_or_fatal(queue->finish(
-      lease, status == "success" ? queue::JobStatus::done : queue::JobStatus::failed, result.dump()));
+      lease, status == "success" ? queue::JobStatus::done : queue::JobStatus::failed, util::json_text(result)));
   if (!recorded) {
     throw Fatal(fmt::format("job {}: the lease was lost (the task was handed to another worker or already "
                             "reported); result not recorded",

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "queue/job_payload.hpp"
 #include "queue/job_queue.hpp"
 #include "queue/slurm_batch.hpp"
 #include "queue/slurm_client.hpp"
@@ -22,11 +23,7 @@ report::CurrentRun current_of(const queue::Job& job, const slurm::JobState& stat
   if (!payload.is_object()) {
     payload = nlohmann::json::object();
   }
-  std::vector<std::string> argv;
-  for (const auto& arg : payload.value("argv", nlohmann::json::array())) {
-    argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
-  }
-  current.name = util::join(argv, " ");
+  current.name = queue::argv_text(payload.value("argv", nlohmann::json::array()));
   const nlohmann::json experiment = payload.value("experiment", nlohmann::json());
   current.experiment = experiment.is_string() ? util::parse_int(experiment.get<std::string>()).value_or(0) : 0;
   current.scheduler_job = fmt::format("Slurm job {}", state.job_id);

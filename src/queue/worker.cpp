@@ -1,4 +1,5 @@
 #include "queue/worker.hpp"
+#include "queue/job_payload.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -36,14 +37,7 @@ Result<std::vector<std::string>> job_argv(const Job& job) {
   if (!payload.is_object() || !payload.contains("argv") || !payload["argv"].is_array()) {
     return make_error(fmt::format("job {}: payload has no \"argv\" array", job.id));
   }
-  std::vector<std::string> argv;
-  for (const auto& arg : payload["argv"]) {
-    if (!arg.is_string()) {
-      return make_error(fmt::format("job {}: payload \"argv\" holds a non-string", job.id));
-    }
-    argv.push_back(arg.get<std::string>());
-  }
-  return argv;
+  return with_context(argv_from_json(payload["argv"]), fmt::format("job {}: payload", job.id));
 }
 
 /// fork+exec `program argv...` with output to `log_path`, holding the machine lock's descriptor

@@ -237,6 +237,34 @@ TEST(CliHostile, a_command_line_that_is_not_utf8_runs_as_typed_and_is_stored_and
   EXPECT_TRUE(nlohmann::json::parse(history.output, nullptr, false).is_object()) << history.output;
 }
 
+// Before: `submit` with such a command line failed with "error: internal: [json.exception.type_error.316]"
+// and queued nothing. The job's payload keeps the bytes (hex), the queue shows them as U+FFFD, and the
+// worker runs exactly what was typed.
+TEST(CliHostile, a_submitted_command_line_that_is_not_utf8_is_queued_shown_and_run_as_typed) {
+  TempDir dir;
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_LOCK_FILE", (dir / "machine.lock").string());
+  const std::string store = quoted(dir / "q.db");
+  const CliResult submitted = zkbench::test::run_zkbench(
+      "submit --store " + store + " -- run --runs 1 --no-lock --store " + store +
+          " \"$(printf 'echo caf\\351 > bytes.txt')\"",
+      dir.path().string());
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  EXPECT_NE(submitted.output.find("queued job 1"), std::string::npos) << submitted.output;
+  const CliResult listed = zkbench::test::run_zkbench("queue --json --store " + store, dir.path().string());
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  const auto jobs = nlohmann::json::parse(listed.output, nullptr, false);
+  ASSERT_TRUE(jobs.is_object()) << listed.output;
+  const CliResult table = zkbench::test::run_zkbench("queue --store " + store, dir.path().string());
+  EXPECT_NE(table.output.find("echo caf" + k_replacement + " > bytes.txt"), std::string::npos) << table.output;
+  const CliResult worked = zkbench::test::run_zkbench(
+      "worker --store " + store + " --class default --once --lock-file " + quoted(dir / "worker.lock"),
+      dir.path().string());
+  ASSERT_EQ(worked.exit_code, 0) << worked.output;
+  EXPECT_NE(worked.output.find("job 1: done"), std::string::npos) << worked.output;
+  EXPECT_EQ(read_file(dir / "bytes.txt"), "caf\xe9\n");
+}
+
 // --- 3. A rebased or deleted experiment branch ----------------------------------------------------
 
 TEST(CliHostile, a_rebased_experiment_branch_is_refused_and_a_deleted_one_leaves_the_experiment_planned) {

@@ -1,5 +1,5 @@
-// The contention gate end to end, with real processes as the foreign load: copies of /bin/dash named
-// `zkb_hog` spinning in busy loops, started and killed by the test (never children of zkbench). This
+// The contention gate end to end, with real processes as the foreign load (support/busy_neighbours.hpp:
+// `zkb_hog` busy loops, started and killed by the test, never children of zkbench). This
 // machine is shared with other builds while the tests run: the projects here `ignore` the usual
 // compilers and test programs by name, and decide verdicts on a deterministic metric (the work a
 // CPU-bound awk loop does, printed as "steps: N"), so what the tests check is the gate itself.
@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/busy_neighbours.hpp"
 #include "support/env.hpp"
 #include "support/process.hpp"
 #include "support/workflow_repo.hpp"
@@ -27,41 +28,6 @@ std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// The other engineers' builds and tests on this machine, by process name: not this test's foreign load.
-const char* const k_neighbours =
-    "[cc1plus, cc1, as, ld, collect2, lto1, ninja, cmake, make, ctest, gcc, g++, c++, ccache, python3, node, "
-    "chromium, git, sh, dash, bash, sleep, awk, mawk, gawk, unit_tests, e2e_tests, pg_tests, slurm_tests, "
-    "bench_verdicts, bench_fill_store, zkbench, postgres, hyperfine, timeout, cat, grep, sed, sort, touch_memory]";
-
-// Busy processes named zkb_hog. nice -5 (the tests run as root; else nice just warns) so that they
-// get a clear share of the CPU even beside a dozen compilers.
-class Hogs {
-public:
-  Hogs(const std::filesystem::path& dir, int count) {
-    const auto hog = dir / "zkb_hog";
-    std::filesystem::copy_file("/bin/dash", hog, std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::permissions(hog, std::filesystem::perms::owner_all);
-    for (int i = 0; i < count; ++i) {
-      m_pids.push_back(spawn_process({"/usr/bin/nice", "-n", "-5", hog.string(), "-c", "while :; do :; done"},
-                                     dir / ("hog" + std::to_string(i) + ".log")));
-    }
-  }
-  ~Hogs() { stop(); }
-  Hogs(const Hogs&) = delete;
-  Hogs& operator=(const Hogs&) = delete;
-  /// Kills them; returns when they are gone.
-  void stop() {
-    for (const pid_t pid : m_pids) {
-      ::kill(pid, SIGKILL);
-      (void)wait_process(pid);
-    }
-    m_pids.clear();
-  }
-
-private:
-  std::vector<pid_t> m_pids;
-};
 
 // A CPU-bound program: an awk loop of N iterations (N from the file `steps`), "steps: N" on stderr.
 void make_cpu_bound(WorkflowRepo& repo, const std::string& contention) {
