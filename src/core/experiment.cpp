@@ -281,6 +281,9 @@ void to_json(ordered_json& out, const ExperimentResults& results) {
   out["verdict"] = to_string(results.verdict);
   out["reason"] = results.reason;
   out["change"] = optional_json(results.change);
+  if (results.change_low && results.change_high) {
+    out["change_interval"] = ordered_json::array({*results.change_low, *results.change_high});
+  }
   out["baseline_commit"] = results.baseline_commit;
   out["note"] = results.note;
   out["inputs"] = ordered_json::array();
@@ -311,6 +314,12 @@ Result<ExperimentResults> read_results_json(std::string_view text) {
   results.verdict = parse_outcome(text_at(j, "verdict")).value_or(Outcome::none);
   results.reason = text_at(j, "reason");
   results.change = number_at(j, "change");
+  if (const auto interval = j.find("change_interval");
+      interval != j.end() && interval->is_array() && interval->size() == 2 && (*interval)[0].is_number() &&
+      (*interval)[1].is_number()) {
+    results.change_low = (*interval)[0].get<double>();
+    results.change_high = (*interval)[1].get<double>();
+  }
   results.baseline_commit = text_at(j, "baseline_commit");
   results.note = text_at(j, "note");
   for (const nlohmann::json& in : array_at(j, "inputs")) {

@@ -131,6 +131,11 @@ struct ExperimentResults {
   Outcome verdict = Outcome::none;
   std::string reason;
   std::optional<double> change;        // weighted change of the primary metric
+  // Its deciding interval: one input's, or over several the joint interval combine_inputs decided on
+  // (the weighted mean of the inputs' log bounds); unset when unbounded. results.json "change_interval":
+  // [low, high] (older files: none).
+  std::optional<double> change_low;
+  std::optional<double> change_high;
   std::string baseline_commit;
   std::string note;
   std::vector<InputResult> inputs;

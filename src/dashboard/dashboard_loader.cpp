@@ -201,9 +201,13 @@ void apply_results(report::Experiment& experiment, const core::ExperimentResults
     }
     experiment.inputs.push_back(std::move(input));
   }
-  // The weighted mean of the inputs' bounds: never narrower than the interval of the weighted change
-  // (the width of a weighted sum is at most the weighted sum of widths), so it errs on the cautious side.
-  if (all_bounded && weight_sum > 0) {
+  // The experiment's deciding interval (the joint one over several inputs), as results.json has it since
+  // issue 22; for older records the weighted mean of the inputs' bounds in percent, never narrower than
+  // the interval of the weighted change (the width of a weighted sum is at most the weighted sum of widths).
+  if (results.change_low && results.change_high) {
+    experiment.change_ci_low_pct = percent(results.change_low);
+    experiment.change_ci_high_pct = percent(results.change_high);
+  } else if (all_bounded && weight_sum > 0) {
     experiment.change_ci_low_pct = low_sum / weight_sum;
     experiment.change_ci_high_pct = high_sum / weight_sum;
   }

@@ -424,7 +424,9 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
   if (all_inconclusive || !joint) {
     return {Verdict::inconclusive, false, "every input is inconclusive" + unsettled, more_runs};
   }
-  const auto bound = [](double x) { return std::isfinite(x) ? percent(x) : std::string(x < 0 ? "-inf" : "+inf"); };
+  const auto bound = [](double x) {
+    return std::isfinite(x) && x > -1.0 ? percent(x) : std::string(x < 0 ? "-inf" : "+inf");
+  };
   const std::string head = fmt::format("joint change over {} inputs {} [{}, {}] (weighted; each input's interval at "
                                        "alpha / {})",
                                        inputs.size(), percent(joint->change), bound(joint->lo), bound(joint->hi),

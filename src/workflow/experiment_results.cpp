@@ -62,6 +62,11 @@ core::ExperimentResults results_of(const store::ExperimentRecord& e, const verdi
   results.verdict = e.outcome().value_or(core::Outcome::none);
   results.reason = decision.reason;
   results.change = e.change;
+  if (const auto joint = verdict::joint_change(inputs);
+      joint && std::isfinite(joint->lo) && joint->lo > -1.0 && std::isfinite(joint->hi)) {
+    results.change_low = joint->lo; // one input: its own deciding interval (a weighted mean of one)
+    results.change_high = joint->hi;
+  }
   results.baseline_commit = e.baseline_commit;
   for (const verdict::CommandComparison& c : inputs) {
     core::InputResult& in = results.inputs.emplace_back();

@@ -135,6 +135,26 @@ TEST(CoreExperimentResults, a_value_round_trips_and_embeds_as_the_same_json) {
   EXPECT_EQ(embedded["results"].dump(2) + "\n", text);
 }
 
+// The experiment's deciding interval (the joint one over several inputs) is kept beside its change;
+// a record without it reads back as before.
+TEST(CoreExperimentResults, the_experiments_deciding_interval_round_trips_and_is_absent_from_older_records) {
+  ExperimentResults results;
+  results.change = -0.12;
+  results.change_low = -0.18;
+  results.change_high = -0.05;
+  const std::string text = write_results_json(results);
+  EXPECT_NE(text.find("\"change_interval\": [\n    -0.18,\n    -0.05\n  ]"), std::string::npos) << text;
+  const auto back = read_results_json(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->change_low, -0.18);
+  EXPECT_EQ(back->change_high, -0.05);
+  EXPECT_EQ(write_results_json(*back), text);
+  const auto older = read_results_json(R"({"change": -0.12, "change_interval": [-0.1]})");
+  ASSERT_TRUE(older);
+  EXPECT_FALSE(older->change_low);
+  EXPECT_EQ(write_results_json(*older).find("change_interval"), std::string::npos);
+}
+
 TEST(CoreExperimentResults, reads_older_and_partial_records_leniently) {
   // An older record: the time metric named wall_s, keys missing, a verdict name since retired, looks
   // without a pair count, values of the wrong type.

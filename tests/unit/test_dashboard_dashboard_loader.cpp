@@ -85,6 +85,36 @@ TEST(CliDashboardLoader, fills_the_stopping_trace_of_the_heaviest_input_from_res
   EXPECT_TRUE(page);
 }
 
+// The experiment's interval on the dashboard is its deciding one from results.json (the joint interval
+// over its inputs), not a mean of the inputs' bounds in percent; older records fall back to that mean.
+TEST(CliDashboardLoader, shows_the_experiments_joint_interval_from_results_json) {
+  TempDir dir;
+  auto store = zkbench::store::open_store((dir / "zkbench.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  zkbench::core::ExperimentResults results;
+  results.change = -0.11;
+  results.change_low = -0.2;
+  results.change_high = -0.03;
+  for (const char* name : {"a", "b"}) {
+    zkbench::core::InputResult& in = results.inputs.emplace_back();
+    in.input = name;
+    in.metrics.push_back({"time", {}, {}, -0.11, -0.5, 0.4, "sequential", std::nullopt, std::nullopt, std::nullopt});
+  }
+  ASSERT_TRUE((*store)->add_experiment(record("Joint", zkbench::core::write_results_json(results))));
+  results.change_low.reset();
+  results.change_high.reset();
+  ASSERT_TRUE((*store)->add_experiment(record("Older", zkbench::core::write_results_json(results))));
+  const auto dashboard = zkbench::dashboard::load_dashboard(**store, {dir.path(), "time"});
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  ASSERT_EQ(dashboard->experiments.size(), 2u);
+  ASSERT_TRUE(dashboard->experiments[0].change_ci_low_pct);
+  EXPECT_DOUBLE_EQ(*dashboard->experiments[0].change_ci_low_pct, -20.0);
+  EXPECT_DOUBLE_EQ(*dashboard->experiments[0].change_ci_high_pct, -3.0);
+  ASSERT_TRUE(dashboard->experiments[1].change_ci_low_pct);
+  EXPECT_DOUBLE_EQ(*dashboard->experiments[1].change_ci_low_pct, -50.0);
+  EXPECT_DOUBLE_EQ(*dashboard->experiments[1].change_ci_high_pct, 40.0);
+}
+
 namespace {
 
 // A session of one benchmark whose runs take `wall_s` each and carry metric "cycles" in the first
