@@ -117,21 +117,24 @@ std::optional<stats::ShiftInterval> shift_interval(std::span<const double> lb, s
   return paired(options) ? stats::hodges_lehmann_paired(lb, lc, usable) : stats::hodges_lehmann_unpaired(lb, lc, usable);
 }
 
-// The standard error of the Hodges–Lehmann shift as this sample shows it: the width of its rank interval
-// at a moderate level (k_spread_level each side) over that level's normal width. Under heavy tails and
-// bursts of load this is the spread the rule's own interval will have, where a spread of the runs (the
-// MAD of a sample a third of whose runs a burst slowed) overstates it several times and stopped real
-// gains as "too noisy" (bench/verdicts' burst cells). Where that level is out of reach (fewer than 3
-// pairs unpaired), the robust spread of the runs stands in.
+// The standard error of the Hodges–Lehmann shift as this sample shows it, the smaller of two readings,
+// each of which one kind of sample inflates: the width of its rank interval at a moderate level
+// (k_spread_level each side) over that level's normal width, which a third of the runs slowed by bursts
+// of load leaves close to the shift's real spread while it multiplies the spread of the runs (1.4826 MAD)
+// several times; and that robust spread of the runs, which one cold first run among four pairs leaves
+// alone while it stretches the rank interval of so few differences. Futility only ever stops for a
+// non-KEEP verdict, so the smaller reading costs runs, never a false KEEP (bench/verdicts' burst and
+// cold cells).
 constexpr double k_spread_level = 0.10;
 
 double shift_standard_error(std::span<const double> lb, std::span<const double> lc, const SequentialOptions& options) {
+  const double n = static_cast<double>(std::min(lb.size(), lc.size()));
+  double se = k_hl_efficiency * pooled_robust_sigma(lb, lc, paired(options)) * std::sqrt(2.0 / n);
   const auto spread = shift_interval(lb, lc, k_spread_level, options);
   if (spread && std::isfinite(spread->lo) && std::isfinite(spread->hi)) {
-    return (spread->hi - spread->lo) / (2.0 * -stats::normal_quantile(k_spread_level));
+    se = std::min(se, (spread->hi - spread->lo) / (2.0 * -stats::normal_quantile(k_spread_level)));
   }
-  const double n = static_cast<double>(std::min(lb.size(), lc.size()));
-  return k_hl_efficiency * pooled_robust_sigma(lb, lc, paired(options)) * std::sqrt(2.0 / n);
+  return se;
 }
 
 // KILL stops the measuring of a candidate for good, so its claim is made at a quarter of the look's
