@@ -78,6 +78,32 @@ std::string cell_name(const Scenario& s) {
                      s.effect * 100, s.drift_step != 0 ? fmt::format(" drift {:+.0f}%", s.drift_step * 100) : "");
 }
 
+std::vector<Scenario> cross(const std::vector<std::string>& policies,
+                            const std::vector<std::pair<test::ModelNoise, Load>>& conditions,
+                            const std::vector<double>& cvs, const std::vector<double>& generic_effects,
+                            const std::vector<double>& zkvm_effects) {
+  std::vector<Scenario> cells;
+  for (const std::string& policy : policies) {
+    for (const auto& [noise, load] : conditions) {
+      for (const double cv : cvs) {
+        for (const double effect : policy == "zkvm" ? zkvm_effects : generic_effects) {
+          Scenario s;
+          s.policy = policy;
+          s.noise = noise;
+          s.load = load;
+          s.cv = cv;
+          s.effect = effect;
+          s.warmup = load == Load::cold ? 0 : 1;
+          cells.push_back(s);
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+} // namespace
+
 // The trial's draw: inputs cycle 1-4; the load's intensity, the cold factor and the slow drift are drawn
 // from the trial's seed, so every design and every rule sees the same trials (common random numbers).
 TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::size_t cell, int trial) {
@@ -116,32 +142,6 @@ TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::
   return d;
 }
 
-std::vector<Scenario> cross(const std::vector<std::string>& policies,
-                            const std::vector<std::pair<test::ModelNoise, Load>>& conditions,
-                            const std::vector<double>& cvs, const std::vector<double>& generic_effects,
-                            const std::vector<double>& zkvm_effects) {
-  std::vector<Scenario> cells;
-  for (const std::string& policy : policies) {
-    for (const auto& [noise, load] : conditions) {
-      for (const double cv : cvs) {
-        for (const double effect : policy == "zkvm" ? zkvm_effects : generic_effects) {
-          Scenario s;
-          s.policy = policy;
-          s.noise = noise;
-          s.load = load;
-          s.cv = cv;
-          s.effect = effect;
-          s.warmup = load == Load::cold ? 0 : 1;
-          cells.push_back(s);
-        }
-      }
-    }
-  }
-  return cells;
-}
-
-} // namespace
-
 const char* to_string(Target target) {
   switch (target) {
   case Target::false_keep:
@@ -167,6 +167,10 @@ bool parse_target(const std::string& name, Target& target) {
     }
   }
   return false;
+}
+
+double wilson_lower(int k, int n) {
+  return 1.0 - wilson_upper(n - k, n);
 }
 
 double wilson_upper(int k, int n) {

@@ -44,6 +44,13 @@ std::vector<Scenario> grid_cells(const std::string& grid);
 /// enforced targets missed (cells x targets, plus the runs target): 0 when all are met.
 int run_workflow_simulation(const WorkflowSimOptions& options);
 
+/// The trial's draw for cell number `cell` of a run with `options.seed`: inputs cycle 1-4; the load's
+/// intensity, the cold factor and the slow drift are drawn from the trial's seed (common random numbers).
+TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::size_t cell, int trial);
+
+/// Wilson's score interval's lower bound (95%) of a rate `k` of `n`; 0 when n is 0.
+double wilson_lower(int k, int n);
+
 /// Wilson's score interval's upper bound (95%) of a rate `k` of `n` (Wilson 1927); 1 when n is 0.
 double wilson_upper(int k, int n);
 

@@ -1,0 +1,130 @@
+#pragma once
+// The comparisons of `zkbench bisect` (issue 19): two built commits measured and judged per input by
+// `exp run`'s own code (workflow::judge_input: interleaved A B B A through the one run loop, the sequential
+// rule of verdict::AbDecider, contention left out), and what a commit in the middle is: like the good end
+// or like the bad one. No git here: the workflow gives the builds, so the simulation (bench/verdicts) drives
+// this very code behind a model executor.
+//
+// A comparison of A (baseline) and B (candidate) shifts when the rule claims it on an input: B slower (the
+// decision's regression flag, or KILL) or B faster (KEEP or MAYBE: an established improvement). Each claim
+// is wrong with probability at most the policy's p_threshold ÷ inputs, whatever the noise (the rule's
+// guarantee); a commit is placed only by such a claim:
+//   - the ends first: GOOD against BAD; no shift: "no difference between the ends", nothing to bisect;
+//   - a midpoint M against GOOD: M shifted the way BAD does -> bad; else M against BAD: M shifted back the
+//     other way -> good; else unsettled (neither end could be told apart from it).
+// A declared deterministic metric (steps, cycles) that was exact on both ends (every run equal) needs no
+// interleaving: each commit is measured once, for the rule's minimum of equal runs (3 per side), and every
+// comparison reuses those runs; the rule decides exactly on them.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cost.hpp"
+#include "core/run.hpp"
+#include "util/error.hpp"
+#include "verdict/policy.hpp"
+#include "workflow/bisect_search.hpp"
+#include "workflow/input_verdict.hpp"
+
+namespace zkbench::workflow {
+
+struct Workspace;
+
+/// Which way a comparison moved the candidate against the baseline.
+enum class Shift { none, slower, faster };
+
+const char* to_string(Shift shift);
+
+/// A built commit: its checkout (a worktree) and its name for messages.
+struct CommitBuild {
+  std::string commit; // full sha
+  std::filesystem::path dir;
+};
+
+/// The evidence of one comparison on one input.
+struct BisectEvidence {
+  std::string baseline;  // commit measured as A (full sha)
+  std::string candidate; // ... as B
+  std::string input;
+  std::string metric;    // what was judged ("time", "steps")
+  std::string verdict;   // the rule's: KEEP, MAYBE, DISCARD, ...
+  bool regression = false;
+  Shift shift = Shift::none;
+  double change = 0;     // B against A (NaN: none)
+  std::optional<double> lo;
+  std::optional<double> hi;
+  std::string interval;  // how the interval was made ("exact", "sequential ...")
+  std::string reason;
+  std::size_t baseline_runs = 0; // measured in this comparison (0: reused from an earlier one)
+  std::size_t candidate_runs = 0;
+  std::string failure;   // the candidate's benchmark command failed (a crash, a hang): no verdict
+};
+
+struct BisectJudgeSettings {
+  std::string command;                 // the sessions' command line ("zkbench bisect v1 v2")
+  std::int64_t first_owner_id = 1;     // sessions are linked to owner "bisect", one id per comparison from here
+  std::vector<InputSpec> inputs;       // the judged inputs (each at p_threshold / inputs)
+  verdict::Policy policy;              // primary_metric: what is judged
+  int max_runs = 20;                   // per side and comparison
+  int warmup = 0;                      // per side and comparison
+  std::size_t fixed_runs = 10;         // a fixed design's runs per side (the cost's comparison)
+  StatusFile* status = nullptr;
+};
+
+/// The comparisons of one bisection, in the order they were made, with what they cost.
+class BisectJudge {
+public:
+  BisectJudge(Workspace& ws, BisectJudgeSettings settings);
+
+  /// The ends: BAD against GOOD. Shift::none: no difference between them. Errors: the store, an interrupt
+  /// (message "interrupted"), a broken end (its build's benchmark command fails).
+  Result<Shift> compare_ends(const CommitBuild& good, const CommitBuild& bad);
+
+  /// What `mid` is, given the ends and the way BAD differs from GOOD (compare_ends' shift). A benchmark
+  /// command that fails on `mid` is CommitClass::skip. Errors: as compare_ends.
+  Result<CommitClass> classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid, Shift direction);
+
+  /// Sets the hang guard's reference (seconds of one run of the slower end) before any run was measured.
+  void set_reference_seconds(double seconds) { m_reference_s = std::max(m_reference_s, seconds); }
+
+  const std::vector<BisectEvidence>& evidence() const { return m_evidence; }
+  const core::VerdictCost& cost() const { return m_cost; }
+  /// Whether the ends were decided exactly on a declared deterministic metric (each commit measured once).
+  bool exact() const { return m_exact; }
+  /// How many comparisons were made (each links its sessions to owner "bisect", first_owner_id + i).
+  std::size_t comparisons() const { return m_next_comparison; }
+
+private:
+  // One comparison of `candidate` against `baseline` on every input; the shift all inputs' claims agree on.
+  Result<Shift> compare(const CommitBuild& baseline, const CommitBuild& candidate);
+  Result<Shift> compare_interleaved(const CommitBuild& baseline, const CommitBuild& candidate);
+  Result<Shift> compare_exact(const CommitBuild& baseline, const CommitBuild& candidate);
+  // The runs of `build` on `input` for the exact path: measured once (the rule's minimum), then reused.
+  Result<const core::Benchmark*> runs_of(const CommitBuild& build, const InputSpec& input, bool& measured);
+  InputJudgeOptions judge_options(const CommitBuild& baseline, const CommitBuild& candidate) const;
+  core::Benchmark reference() const;
+  void note_times(const core::Benchmark& bench);
+
+  Workspace& m_ws;
+  BisectJudgeSettings m_settings;
+  std::vector<BisectEvidence> m_evidence;
+  core::VerdictCost m_cost;
+  bool m_exact = false;
+  bool m_candidate_failed = false; // the last comparison's candidate broke
+  bool m_keeping = false;          // comparing the ends: their runs are kept for the exact path
+  std::size_t m_next_comparison = 0;
+  double m_reference_s = 0;
+  std::map<std::string, std::map<std::string, core::Benchmark>> m_runs; // exact path: commit -> input -> runs
+};
+
+/// The shift an input's decision claims: regression or KILL: slower; KEEP or MAYBE: faster; else none.
+Shift claimed_shift(const verdict::Decision& decision);
+
+/// Shift::slower <-> Shift::faster.
+Shift opposite(Shift shift);
+
+} // namespace zkbench::workflow
