@@ -79,7 +79,11 @@ int bisect(const BisectArgs& a) {
   print_warnings(outcome->warnings);
   fmt::print("\nbisect {}: {}\n", outcome->id, workflow::bisect_answer(*outcome));
   if (outcome->search) {
-    fmt::print("{}\n", util::trim(outcome->culprit_diff_stat));
+    std::string stat = outcome->culprit_diff_stat;
+    while (!stat.empty() && stat.back() == '\n') {
+      stat.pop_back();
+    }
+    fmt::print("{}\n", stat);
   }
   fmt::print("  cost: {}; {:.1f} s in all, {} comparisons\n", outcome->cost.describe(), outcome->elapsed_s,
              outcome->comparisons);

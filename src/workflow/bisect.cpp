@@ -105,9 +105,9 @@ Result<verdict::Policy> bisect_policy(const ProjectConfig& config, const BisectO
   if (options.threshold) {
     // A change smaller than this is no difference, either way and on an exact metric too.
     const double t = *options.threshold;
+    policy->keep_threshold = t;
+    policy->maybe_threshold = std::min(policy->maybe_threshold, t);
     policy->regression_threshold = t;
-    policy->maybe_threshold = t;
-    policy->keep_threshold = std::max(policy->keep_threshold, t);
     policy->deterministic_keep = t;
     policy->deterministic_regression = t;
   }
@@ -265,16 +265,21 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
         return CommitClass::skip;
       }
       judge.set_reference_seconds(bisection.reference_s());
+      const std::size_t before = judge.evidence().size();
       ZKBENCH_TRY_ASSIGN(verdict, judge.classify(good, bad, mid, out.direction));
       c.verdict = *verdict;
       if (*verdict == CommitClass::skip) {
         c.note = judge.evidence().back().failure;
       }
       placed += *verdict == CommitClass::good || *verdict == CommitClass::bad ? 1 : 0;
-      const BisectEvidence& e = judge.evidence().back();
-      bisection.say(fmt::format("  {} {}: {} ({} against {}: {} {})", c.commit.substr(0, 12), c.subject,
-                                to_string(*verdict), e.input, e.baseline.substr(0, 12), e.verdict,
-                                describe_change(e)));
+      std::vector<std::string> seen;
+      for (std::size_t i = before; i < judge.evidence().size(); ++i) {
+        const BisectEvidence& e = judge.evidence()[i];
+        seen.push_back(fmt::format("{} {} against {}: {} {}", e.input, e.candidate.substr(0, 12),
+                                   e.baseline.substr(0, 12), e.verdict, describe_change(e)));
+      }
+      bisection.say(fmt::format("  {} {}: {} ({})", c.commit.substr(0, 12), c.subject, to_string(*verdict),
+                                util::join(seen, "; ")));
       return *verdict;
     };
     ZKBENCH_TRY_ASSIGN(search, bisect_search(last, probe));
@@ -291,6 +296,7 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   out.evidence = judge.evidence();
   out.cost = judge.cost();
   out.comparisons = judge.comparisons();
+  out.owner_ids = judge.owner_ids();
   out.elapsed_s = seconds_since(start);
   for (const BisectCommit& c : out.commits) {
     if (!c.note.empty() && c.verdict && *c.verdict != CommitClass::skip) {

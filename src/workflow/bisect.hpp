@@ -61,7 +61,8 @@ struct BisectOutcome {
   double alpha = 0.05;                // the error of each claim (one-sided, all inputs together)
   std::size_t claims = 0;             // the claims the answer rests on (the ends' and one per placed commit)
   double elapsed_s = 0;
-  std::int64_t first_owner_id = 0;    // sessions linked to owner "bisect", ids first_owner_id + 0 .. + comparisons
+  std::int64_t first_owner_id = 0;    // sessions linked to owner "bisect", ids first_owner_id + 0 .. + owner_ids - 1
+  std::size_t owner_ids = 0;
   std::size_t comparisons = 0;
   std::vector<std::filesystem::path> files;
   std::vector<std::string> warnings;

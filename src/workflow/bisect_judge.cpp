@@ -138,8 +138,14 @@ Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, cons
     m_cost.add(judged->baseline, true, m_settings.fixed_runs);
     m_cost.add(judged->candidate, false, m_settings.fixed_runs);
     if (judged->baseline_broken) {
-      return make_error(fmt::format("commit {} measured before now fails: {}", baseline.commit.substr(0, 12),
-                                    judged->failure));
+      BisectEvidence e;
+      e.baseline = baseline.commit;
+      e.candidate = candidate.commit;
+      e.input = input.name;
+      e.failure = judged->failure;
+      m_evidence.push_back(std::move(e));
+      m_failed = baseline.commit;
+      return Shift::none;
     }
     note_times(judged->baseline);
     note_times(judged->candidate);
@@ -152,7 +158,7 @@ Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, cons
     const bool failed = !e.failure.empty();
     m_evidence.push_back(std::move(e));
     if (failed) {
-      m_candidate_failed = true;
+      m_failed = candidate.commit;
       return Shift::none;
     }
     shifts.push_back(m_evidence.back().shift);
@@ -194,7 +200,7 @@ Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, co
                             m->verifier_output.empty() ? std::string() : ": " + m->verifier_output);
     e.candidate_runs = m->sides.front().runs.size();
     m_evidence.push_back(std::move(e));
-    m_candidate_failed = true;
+    m_failed = build.commit;
     return nullptr;
   }
   note_times(m->sides.front());
@@ -242,20 +248,48 @@ Result<Shift> BisectJudge::compare_exact(const CommitBuild& baseline, const Comm
 }
 
 Result<Shift> BisectJudge::compare(const CommitBuild& baseline, const CommitBuild& candidate) {
-  m_candidate_failed = false;
+  m_failed.clear();
+  ++m_compared;
   return m_exact ? compare_exact(baseline, candidate) : compare_interleaved(baseline, candidate);
+}
+
+Result<bool> BisectJudge::faster(const CommitBuild& x, const CommitBuild& y) {
+  ZKBENCH_TRY_ASSIGN(shift, compare(y, x));
+  return *shift == Shift::faster;
+}
+
+Result<Shift> BisectJudge::ends_direction(const CommitBuild& good, const CommitBuild& bad) {
+  // The usual question first: is GOOD faster than BAD (BAD slower)? GOOD's established slowdown against BAD
+  // (the regression flag) answers the other way at once; an estimate that leans that way gets the question
+  // put the other way round (BAD as the candidate), where the rule has its power.
+  const std::size_t from = m_evidence.size();
+  ZKBENCH_TRY_ASSIGN(one, compare(bad, good));
+  if (!m_failed.empty()) {
+    return make_error(fmt::format("{} {} cannot be measured: {}", m_failed == bad.commit ? "BAD" : "GOOD",
+                                  m_failed.substr(0, 12), m_evidence.back().failure));
+  }
+  if (*one != Shift::none) {
+    return opposite(*one);
+  }
+  const bool leans_faster = std::any_of(m_evidence.begin() + static_cast<std::ptrdiff_t>(from), m_evidence.end(),
+                                        [](const BisectEvidence& e) { return !std::isnan(e.change) && e.change > 0; });
+  if (!leans_faster || m_exact) {
+    return Shift::none;
+  }
+  ZKBENCH_TRY_ASSIGN(two, compare(good, bad));
+  if (!m_failed.empty()) {
+    return make_error(fmt::format("{} {} cannot be measured: {}", m_failed == bad.commit ? "BAD" : "GOOD",
+                                  m_failed.substr(0, 12), m_evidence.back().failure));
+  }
+  return *two == Shift::faster ? Shift::faster : Shift::none;
 }
 
 Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBuild& bad) {
   m_runs.clear();
   m_keeping = true;
-  auto compared = compare(good, bad);
+  auto first = ends_direction(good, bad);
   m_keeping = false;
-  ZKBENCH_TRY_ASSIGN(shift, std::move(compared));
-  if (m_candidate_failed) {
-    return make_error(fmt::format("the bad end {} cannot be measured: {}", bad.commit.substr(0, 12),
-                                  m_evidence.back().failure));
-  }
+  ZKBENCH_TRY_ASSIGN(direction, std::move(first));
   // Exact on both ends, every input: each commit from now on is measured once and its runs reused.
   m_exact = !m_evidence.empty() && m_runs[good.commit].size() == m_settings.inputs.size() &&
             m_runs[bad.commit].size() == m_settings.inputs.size();
@@ -265,23 +299,42 @@ Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBui
   if (!m_exact) {
     m_runs.clear();
   }
-  return *shift;
+  if (*direction == Shift::none || m_exact) {
+    return *direction;
+  }
+  // A false difference between the ends costs a whole bisection of unsettled commits: the claim must hold
+  // again on fresh runs (both claims false: at most alpha x alpha when the runs are independent).
+  ZKBENCH_TRY_ASSIGN(again, ends_direction(good, bad));
+  return *again == *direction ? *direction : Shift::none;
 }
 
 Result<CommitClass> BisectJudge::classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
                                           Shift direction) {
-  ZKBENCH_TRY_ASSIGN(against_good, compare(good, mid));
-  if (m_candidate_failed) {
+  // Each question asks whether one commit is faster than another: the claim the rule is built to make (KEEP,
+  // or MAYBE), and keeps looking for until it is settled or out of reach.
+  const bool slower = direction == Shift::slower;
+  // Like BAD: changed from GOOD the way BAD did.
+  ZKBENCH_TRY_ASSIGN(like_bad, slower ? faster(good, mid) : faster(mid, good));
+  if (!m_failed.empty()) {
+    if (m_failed != mid.commit) {
+      return make_error(fmt::format("GOOD {} measured before now fails: {}", m_failed.substr(0, 12),
+                                    m_evidence.back().failure));
+    }
     return CommitClass::skip;
   }
-  if (*against_good == direction) {
+  if (*like_bad) {
     return CommitClass::bad;
   }
-  ZKBENCH_TRY_ASSIGN(against_bad, compare(bad, mid));
-  if (m_candidate_failed) {
+  // Like GOOD: told apart from BAD the other way.
+  ZKBENCH_TRY_ASSIGN(like_good, slower ? faster(mid, bad) : faster(bad, mid));
+  if (!m_failed.empty()) {
+    if (m_failed != mid.commit) {
+      return make_error(fmt::format("BAD {} measured before now fails: {}", m_failed.substr(0, 12),
+                                    m_evidence.back().failure));
+    }
     return CommitClass::skip;
   }
-  return *against_bad == opposite(direction) ? CommitClass::good : CommitClass::unsettled;
+  return *like_good ? CommitClass::good : CommitClass::unsettled;
 }
 
 } // namespace zkbench::workflow

@@ -5,13 +5,17 @@
 // or like the bad one. No git here: the workflow gives the builds, so the simulation (bench/verdicts) drives
 // this very code behind a model executor.
 //
-// A comparison of A (baseline) and B (candidate) shifts when the rule claims it on an input: B slower (the
-// decision's regression flag, or KILL) or B faster (KEEP or MAYBE: an established improvement). Each claim
-// is wrong with probability at most the policy's p_threshold ÷ inputs, whatever the noise (the rule's
-// guarantee); a commit is placed only by such a claim:
-//   - the ends first: GOOD against BAD; no shift: "no difference between the ends", nothing to bisect;
-//   - a midpoint M against GOOD: M shifted the way BAD does -> bad; else M against BAD: M shifted back the
-//     other way -> good; else unsettled (neither end could be told apart from it).
+// A comparison of A (baseline) and B (candidate) shifts when the rule claims it on an input: B faster (KEEP
+// or MAYBE: an established improvement) or B slower (the decision's regression flag, or KILL). Each claim is
+// wrong with probability at most the policy's p_threshold ÷ inputs, whatever the noise (the rule's
+// guarantee). The rule is built to establish "B is faster" (it goes on looking until that is settled or out
+// of reach, while it stops as soon as KEEP is ruled out), so every question is put that way round:
+//   - the ends: is GOOD faster than BAD (BAD slower)? GOOD established slower (the regression flag) says BAD
+//     is faster; when neither and GOOD's estimate leans slower, is BAD faster than GOOD? A claim must hold
+//     twice, on fresh runs (a false start costs a whole bisection); no claim: "no difference between the
+//     ends", nothing to bisect;
+//   - a midpoint M when BAD is slower: is GOOD faster than M? -> bad; else is M faster than BAD? -> good;
+//     else unsettled (neither end could be told apart from it). When BAD is faster, the mirror questions.
 // A declared deterministic metric (steps, cycles) that was exact on both ends (every run equal) needs no
 // interleaving: each commit is measured once, for the rule's minimum of equal runs (3 per side), and every
 // comparison reuses those runs; the rule decides exactly on them.
@@ -95,12 +99,19 @@ public:
   const core::VerdictCost& cost() const { return m_cost; }
   /// Whether the ends were decided exactly on a declared deterministic metric (each commit measured once).
   bool exact() const { return m_exact; }
-  /// How many comparisons were made (each links its sessions to owner "bisect", first_owner_id + i).
-  std::size_t comparisons() const { return m_next_comparison; }
+  /// How many comparisons were made.
+  std::size_t comparisons() const { return m_compared; }
+  /// How many owner ids the sessions use: owner "bisect", first_owner_id + 0 .. + owner_ids() - 1 (one per
+  /// interleaved comparison, one per commit measured on the exact path).
+  std::size_t owner_ids() const { return m_next_comparison; }
 
 private:
   // One comparison of `candidate` against `baseline` on every input; the shift all inputs' claims agree on.
   Result<Shift> compare(const CommitBuild& baseline, const CommitBuild& candidate);
+  // One look at the ends: the way BAD differs from GOOD (none: no claim).
+  Result<Shift> ends_direction(const CommitBuild& good, const CommitBuild& bad);
+  // Whether `x` is faster than `y`: `x` the candidate against `y`, the claim KEEP or MAYBE.
+  Result<bool> faster(const CommitBuild& x, const CommitBuild& y);
   Result<Shift> compare_interleaved(const CommitBuild& baseline, const CommitBuild& candidate);
   Result<Shift> compare_exact(const CommitBuild& baseline, const CommitBuild& candidate);
   // The runs of `build` on `input` for the exact path: measured once (the rule's minimum), then reused.
@@ -114,9 +125,10 @@ private:
   std::vector<BisectEvidence> m_evidence;
   core::VerdictCost m_cost;
   bool m_exact = false;
-  bool m_candidate_failed = false; // the last comparison's candidate broke
+  std::string m_failed;            // the commit whose benchmark command failed in the last comparison
   bool m_keeping = false;          // comparing the ends: their runs are kept for the exact path
   std::size_t m_next_comparison = 0;
+  std::size_t m_compared = 0;
   double m_reference_s = 0;
   std::map<std::string, std::map<std::string, core::Benchmark>> m_runs; // exact path: commit -> input -> runs
 };

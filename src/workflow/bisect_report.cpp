@@ -120,7 +120,8 @@ nlohmann::ordered_json bisect_results_json(const BisectOutcome& o) {
                                             : nlohmann::ordered_json()},
                      {"statement", confidence_statement(o)}};
   j["elapsed_s"] = o.elapsed_s;
-  j["sessions"] = {{"owner", "bisect"}, {"first_owner_id", o.first_owner_id}, {"comparisons", o.comparisons}};
+  j["comparisons_made"] = o.comparisons;
+  j["sessions"] = {{"owner", "bisect"}, {"first_owner_id", o.first_owner_id}, {"owner_ids", o.owner_ids}};
   j["warnings"] = o.warnings;
   return j;
 }

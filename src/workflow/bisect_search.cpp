@@ -44,10 +44,18 @@ Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe) {
   std::size_t bad = last;
   std::vector<std::size_t> tried;     // every probed commit
   std::vector<std::size_t> unknown;   // skipped or unsettled ones
+  std::size_t unsettled_in_a_row = 0;
   while (const auto next = next_probe(good, bad, tried)) {
+    if (unsettled_in_a_row >= k_max_unsettled_in_a_row) {
+      result.gave_up = true;
+      break;
+    }
     ZKBENCH_TRY_ASSIGN(verdict, probe(*next));
     tried.push_back(*next);
     result.steps.push_back({*next, *verdict});
+    unsettled_in_a_row = *verdict == CommitClass::unsettled ? unsettled_in_a_row + 1
+                         : *verdict == CommitClass::skip    ? unsettled_in_a_row
+                                                            : 0;
     if (*verdict == CommitClass::good) {
       good = *next;
     } else if (*verdict == CommitClass::bad) {
@@ -58,8 +66,8 @@ Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe) {
   }
   result.first_bad = bad;
   result.last_good = good;
-  for (const std::size_t i : unknown) {
-    if (i > good && i < bad) {
+  for (std::size_t i = good + 1; i < bad; ++i) { // untried commits of an abandoned search are unknown too
+    if (result.gave_up || std::find(unknown.begin(), unknown.end(), i) != unknown.end()) {
       result.unknown.push_back(i);
     }
   }

@@ -41,11 +41,18 @@ struct SearchResult {
   /// them or first_bad. Empty: the answer is exact.
   std::vector<std::size_t> unknown;
   std::vector<SearchStep> steps; // in probe order
+  bool gave_up = false;          // stopped after k_max_unsettled_in_a_row unsettled commits in a row
   bool exact() const { return unknown.empty(); }
 };
 
 /// The probe's answer for commit `index` (0 < index < last). An error stops the search.
 using CommitProbe = std::function<Result<CommitClass>(std::size_t index)>;
+
+/// After this many unsettled commits in a row the search stops with the range it has: the measurements
+/// cannot place commits (a machine too noisy, or a change spread over many commits), and walking the
+/// range one commit at a time would cost a comparison pair per commit for nothing. Skipped commits do not
+/// count (a stretch that does not build is common; git bisect walks it too).
+inline constexpr std::size_t k_max_unsettled_in_a_row = 3;
 
 /// Bisects commits 0 (good) .. `last` (bad). Each commit is probed at most once. Errors: `last` is 0, or the
 /// probe's error.

@@ -102,6 +102,30 @@ TEST(BisectSearch, an_unsettled_commit_is_stepped_over_like_a_skipped_one) {
   EXPECT_TRUE(result->exact()); // 16 and 32 lie beyond the first bad commit: they leave no doubt
 }
 
+TEST(BisectSearch, gives_up_after_three_unsettled_commits_in_a_row_with_the_open_range) {
+  FakeHistory h{40, {}, {31, 32, 33}, {}};
+  auto result = bisect_search(64, h.probe());
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->gave_up);
+  EXPECT_EQ(result->steps.size(), 3U);
+  EXPECT_EQ(result->first_bad, 64U);
+  EXPECT_EQ(result->last_good, 0U);
+  EXPECT_EQ(result->unknown.size(), 63U); // every commit in between: none could be placed
+}
+
+TEST(BisectSearch, skipped_commits_do_not_count_as_unsettled_in_a_row) {
+  FakeHistory h{40, {33}, {31, 32, 34}, {}}; // 32 unsettled, 33 skipped, 31 unsettled, 34 unsettled: gives up
+  auto result = bisect_search(64, h.probe());
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->gave_up);
+  EXPECT_EQ(result->steps.size(), 4U);
+  FakeHistory settled{40, {33}, {31, 32}, {}}; // 32, 33 skipped, 31: then 34 is bad and the search goes on
+  auto found = bisect_search(64, settled.probe());
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(found->gave_up);
+  EXPECT_EQ(found->first_bad, 40U);
+}
+
 TEST(BisectSearch, every_commit_in_between_skipped_gives_the_whole_range) {
   FakeHistory h{3, {1, 2, 3, 4}, {}, {}};
   auto result = bisect_search(5, h.probe());
