@@ -133,7 +133,7 @@ public:
   BisectProject(const BisectProject&) = delete;
   BisectProject& operator=(const BisectProject&) = delete;
 
-  BisectTrial run(const BisectCell& cell, const TrialDraw& draw) {
+  BisectTrial run(const BisectCell& cell, const TrialDraw& draw, int max_runs) {
     if (m_trials++ % k_trials_per_store == 0) {
       m_ws->store.reset();
       auto store = store::open_store(":memory:");
@@ -162,9 +162,9 @@ public:
     settings.command = "bench_verdicts --bisect";
     settings.first_owner_id = m_trials * 1000;
     settings.inputs = m_ws->project.inputs.inputs;
-    settings.policy = m_policy;
+    settings.policy = workflow::bisect_policy(m_policy, std::nullopt);
     settings.policy.primary_metric = cell.steps ? "steps" : "time";
-    settings.max_runs = std::max(m_ws->project.config.benchmark.runs, m_policy.flaky_runs);
+    settings.max_runs = max_runs > 0 ? max_runs : 2 * std::max(m_ws->project.config.benchmark.runs, m_policy.flaky_runs);
     settings.warmup = m_ws->project.config.benchmark.warmup;
     workflow::BisectJudge judge(*m_ws, settings);
     judge.set_reference_seconds(k_seconds);
@@ -226,7 +226,7 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
       for (std::size_t job = next++; job < jobs; job = next++) {
         const std::size_t cell = job / static_cast<std::size_t>(options.trials);
         const int trial = static_cast<int>(job % static_cast<std::size_t>(options.trials));
-        trials[job] = project.run(cells[cell], draw_trial(options, cells[cell].s, cell, trial));
+        trials[job] = project.run(cells[cell], draw_trial(options, cells[cell].s, cell, trial), options.runs);
       }
     } catch (const std::exception& e) {
       const std::lock_guard<std::mutex> lock(error_mutex);
@@ -248,9 +248,10 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
   fmt::print("bisect path: zkbench bisect's code (workflow::BisectJudge: judge_input per comparison, interleaved, the "
              "sequential rule; the exact path on a deterministic steps metric; workflow::bisect_search) behind "
              "tests/support/model_executor.hpp; {} commits after GOOD, the culprit drawn per trial; one input of {} s, "
-             "warmup 1 per side, at most 20 runs per side, generic policy (alpha 5% per claim); {} cells x {} trials, "
-             "seed {}, {} threads\n",
-             k_commits, k_seconds, cells.size(), options.trials, options.seed, options.threads);
+             "warmup 1 per side, at most {} runs per side, generic policy (alpha 5% per claim, threshold 2%); {} cells "
+             "x {} trials, seed {}, {} threads\n",
+             k_commits, k_seconds, options.runs > 0 ? options.runs : 40, cells.size(), options.trials, options.seed,
+             options.threads);
   fmt::print("columns: runs per bisection (both sides, warmups included; git bisect run with a fixed 10-run A/B per "
              "step: {}), comparisons; right (the culprit exactly, or 'no difference' on a flat range), range (the "
              "culprit within a range left open by unsettled commits), wrong: observed % [Wilson 95%]; target: right "

@@ -76,6 +76,16 @@ Shift claimed_shift(const verdict::Decision& decision) {
   return Shift::none;
 }
 
+verdict::Policy bisect_policy(verdict::Policy policy, std::optional<double> threshold) {
+  const double t = threshold.value_or(policy.maybe_threshold);
+  policy.keep_threshold = t;
+  policy.maybe_threshold = t;
+  policy.regression_threshold = t;
+  policy.deterministic_keep = t;
+  policy.deterministic_regression = t;
+  return policy;
+}
+
 Shift opposite(Shift shift) {
   switch (shift) {
   case Shift::slower:
@@ -299,13 +309,7 @@ Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBui
   if (!m_exact) {
     m_runs.clear();
   }
-  if (*direction == Shift::none || m_exact) {
-    return *direction;
-  }
-  // A false difference between the ends costs a whole bisection of unsettled commits: the claim must hold
-  // again on fresh runs (both claims false: at most alpha x alpha when the runs are independent).
-  ZKBENCH_TRY_ASSIGN(again, ends_direction(good, bad));
-  return *again == *direction ? *direction : Shift::none;
+  return *direction;
 }
 
 Result<CommitClass> BisectJudge::classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
