@@ -1,19 +1,14 @@
 #include "bisect_sim.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "store/store.hpp"
 #include "workflow/bisect_judge.hpp"
@@ -93,33 +88,14 @@ struct BisectTrial {
 class BisectProject {
 public:
   BisectProject() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "zkbench-bisect-sim-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary folder");
-    }
-    m_dir = pattern;
+    m_dir = make_sim_dir("zkbench-bisect-sim");
     std::filesystem::create_directories(m_dir / "benchmarks");
     write(m_dir / "a.txt", "a\n");
     write(m_dir / "benchmarks" / "inputs.yaml", "inputs:\n  - name: a\n    path: ../a.txt\n");
     write(m_dir / "zkbench.yaml", "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n"
                                   "  warmup: 1\n  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9,]+)'\n"
                                   "  deterministic: [steps]\ncorrectness:\n  command: \"prog {input}\"\npolicy: generic\n");
-    if (std::system(("git init -q '" + m_dir.string() + "' >/dev/null 2>&1").c_str()) != 0) {
-      throw std::runtime_error("git init failed in " + m_dir.string());
-    }
-    auto ws = workflow::open_workspace(m_dir / "zkbench.yaml");
-    if (!ws) {
-      throw std::runtime_error(ws.error().message);
-    }
-    m_ws = std::make_unique<workflow::Workspace>(std::move(*ws));
-    m_ws->monitor = nullptr;
-    m_ws->contention = nullptr;
-    m_ws->stop_requested = {};
-    auto policy = workflow::project_policy(m_ws->project.config);
-    if (!policy) {
-      throw std::runtime_error(policy.error().message);
-    }
-    m_policy = *policy;
+    m_ws = open_sim_workspace(m_dir, m_policy);
     for (std::size_t i = 0; i <= k_commits; ++i) {
       m_builds.push_back({fmt::format("{:040d}", i), m_ws->worktree_dir(fmt::format("bisect-{:03d}", i))});
       std::filesystem::create_directories(m_builds.back().dir);
@@ -172,8 +148,11 @@ public:
     const workflow::CommitBuild& bad = m_builds.back();
     BisectTrial trial;
     auto direction = judge.compare_ends(good, bad);
-    if (!direction) {
-      throw std::runtime_error(direction.error().message);
+    if (!direction) { // an end's run past the hang guard (a t3 tail of 1 in 10^6): the command's error
+      trial.end = End::wrong;
+      trial.what = "error: " + direction.error().message;
+      trial.runs = model.count("bench");
+      return trial;
     }
     if (*direction == workflow::Shift::none) {
       trial.end = cell.s.effect == 0 ? End::right : End::wrong;
@@ -183,7 +162,10 @@ public:
         return judge.classify(good, bad, m_builds[i], *direction);
       });
       if (!search) {
-        throw std::runtime_error(search.error().message);
+        trial.end = End::wrong;
+        trial.what = "error: " + search.error().message;
+        trial.runs = model.count("bench");
+        return trial;
       }
       const bool holds = search->first_bad == culprit ||
                          std::find(search->unknown.begin(), search->unknown.end(), culprit) != search->unknown.end();
@@ -217,33 +199,13 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
   }
   const std::size_t jobs = cells.size() * static_cast<std::size_t>(options.trials);
   std::vector<BisectTrial> trials(jobs);
-  std::atomic<std::size_t> next{0};
-  std::mutex error_mutex;
-  std::string error;
-  const auto work = [&] {
-    try {
-      BisectProject project;
-      for (std::size_t job = next++; job < jobs; job = next++) {
-        const std::size_t cell = job / static_cast<std::size_t>(options.trials);
-        const int trial = static_cast<int>(job % static_cast<std::size_t>(options.trials));
-        trials[job] = project.run(cells[cell], draw_trial(options, cells[cell].s, cell, trial), options.runs);
-      }
-    } catch (const std::exception& e) {
-      const std::lock_guard<std::mutex> lock(error_mutex);
-      error = e.what();
-      next = jobs;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < std::max(1, options.threads); ++t) {
-    pool.emplace_back(work);
-  }
-  for (std::thread& t : pool) {
-    t.join();
-  }
-  if (!error.empty()) {
-    throw std::runtime_error(error);
-  }
+  run_on_threads(jobs, options.threads, [&] {
+    return [&, project = std::make_shared<BisectProject>()](std::size_t job) {
+      const std::size_t cell = job / static_cast<std::size_t>(options.trials);
+      const int trial = static_cast<int>(job % static_cast<std::size_t>(options.trials));
+      trials[job] = project->run(cells[cell], draw_trial(options, cells[cell].s, cell, trial), options.runs);
+    };
+  });
 
   fmt::print("bisect path: zkbench bisect's code (workflow::BisectJudge: judge_input per comparison, interleaved, the "
              "sequential rule; the exact path on a deterministic steps metric; workflow::bisect_search) behind "

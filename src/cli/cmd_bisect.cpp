@@ -108,7 +108,7 @@ CommandMain setup_bisect(CLI::App& sub) {
   sub.add_option("--input", a->inputs, "Judge only these inputs of inputs.yaml (default: every input)");
   sub.add_option("--metric", a->metric, "Judge this metric of zkbench.yaml (default: the policy's primary metric)");
   sub.add_option("--threshold", a->threshold, "Smallest change that counts, e.g. 5% (default: the policy's)");
-  sub.add_option("-r,--runs", a->runs, "Most runs per side of a comparison (default: as exp run)");
+  sub.add_option("-r,--runs", a->runs, "Most runs per side of a comparison (default: twice exp run's, 40)");
   sub.add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
   return [a] { return bisect(*a); };
 }

@@ -178,6 +178,23 @@ TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_w
   std::cout << "bisect (steps): " << r["cost"]["runs"] << " runs, " << r["elapsed_s"] << " s\n";
 }
 
+TEST(WorkflowBisectE2e, a_threshold_above_the_step_makes_the_ends_the_same) {
+  BisectRepo repo;
+  // The 15% step of commit 41 is below --threshold 50%: no claim, nothing to bisect.
+  const CliResult run = repo.zkbench("bisect --threshold 50% --runs 6 " + repo.commit(40) + " " + repo.commit(42));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "no difference between the ends")) << run.output;
+  const nlohmann::json r = repo.results("001");
+  for (const auto& e : r["comparisons"]) { // --runs 6: the rule's last look at 6 runs per side at the latest
+    EXPECT_LE(e["candidate_runs"].get<int>(), 6);
+  }
+  const CliResult bad = repo.zkbench("bisect --threshold 150% HEAD~1 HEAD");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_TRUE(contains(bad.output, "--threshold '150%'")) << bad.output;
+  const CliResult few = repo.zkbench("bisect --runs 2 HEAD~1 HEAD");
+  EXPECT_EQ(few.exit_code, 2) << few.output;
+}
+
 TEST(WorkflowBisectE2e, refuses_ends_that_are_not_on_one_first_parent_history) {
   BisectRepo repo;
   const CliResult run = repo.zkbench("bisect " + repo.commit(30) + " " + repo.commit(10));
