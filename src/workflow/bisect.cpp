@@ -165,7 +165,7 @@ std::string confidence_statement(const BisectOutcome& outcome) {
   }
   return fmt::format("each step rests on one claim of the sequential rule, wrong with probability at most {:.3g}% "
                      "whatever the noise (one-sided, all inputs together); the answer rests on {} claims (the "
-                     "ends' and one per placed commit): {}",
+                     "ends' questions and one per attempt at each placed commit): {}",
                      outcome.alpha * 100, outcome.claims,
                      bound > 0 ? fmt::format("right with probability at least {:.0f}% (Bonferroni: {} x {:.3g}%)",
                                              bound * 100, outcome.claims, outcome.alpha * 100)
@@ -264,7 +264,8 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
       if (*verdict == CommitClass::skip) {
         c.note = judge.evidence().back().failure;
       }
-      placed += *verdict == CommitClass::good || *verdict == CommitClass::bad ? 1 : 0;
+      // A placement rests on one claim, from either attempt: each attempt counts in the bound.
+      placed += *verdict == CommitClass::good || *verdict == CommitClass::bad ? static_cast<std::size_t>(judge.last_attempts()) : 0;
       std::vector<std::string> seen;
       for (std::size_t i = before; i < judge.evidence().size(); ++i) {
         const BisectEvidence& e = judge.evidence()[i];
@@ -285,7 +286,7 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     const auto steps = static_cast<std::size_t>(std::ceil(std::log2(static_cast<double>(last))));
     out.git_bisect_runs = steps * 2 * static_cast<std::size_t>(out.fixed_runs);
   }
-  out.claims = out.direction == Shift::none ? 0 : 1 + placed;
+  out.claims = out.direction == Shift::none ? 0 : judge.ends_questions() + placed;
   out.evidence = judge.evidence();
   out.cost = judge.cost();
   out.comparisons = judge.comparisons();

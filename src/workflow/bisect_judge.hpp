@@ -15,7 +15,8 @@
 //     difference between the ends", nothing to bisect (bench_verdicts --bisect measured a confirmation on
 //     fresh runs: it halved the false starts on flat ranges, already <= 2.3%, and missed 5-20% more steps);
 //   - a midpoint M when BAD is slower: is GOOD faster than M? -> bad; else is M faster than BAD? -> good;
-//     else unsettled (neither end could be told apart from it). When BAD is faster, the mirror questions.
+//     else asked once more on fresh runs, then unsettled (neither end could be told apart from it). When
+//     BAD is faster, the mirror questions.
 // A declared deterministic metric (steps, cycles) that was exact on both ends (every run equal) needs no
 // interleaving: each commit is measured once, for the rule's minimum of equal runs (3 per side), and every
 // comparison reuses those runs; the rule decides exactly on them.
@@ -88,12 +89,19 @@ public:
   /// (message "interrupted"), a broken end (its build's benchmark command fails).
   Result<Shift> compare_ends(const CommitBuild& good, const CommitBuild& bad);
 
-  /// What `mid` is, given the ends and the way BAD differs from GOOD (compare_ends' shift). A benchmark
-  /// command that fails on `mid` is CommitClass::skip. Errors: as compare_ends.
+  /// What `mid` is, given the ends and the way BAD differs from GOOD (compare_ends' shift); an unsettled
+  /// commit is asked again once, on fresh runs. A benchmark command that fails on `mid` is
+  /// CommitClass::skip. Errors: as compare_ends.
   Result<CommitClass> classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid, Shift direction);
 
   /// Sets the hang guard's reference (seconds of one run of the slower end) before any run was measured.
   void set_reference_seconds(double seconds) { m_reference_s = std::max(m_reference_s, seconds); }
+
+  /// How many questions compare_ends asked (1, or 2 when the first leaned the other way).
+  std::size_t ends_questions() const { return m_ends_questions; }
+  /// How many times the last classify asked its questions (1, or 2 when the first time left it unsettled):
+  /// a placement may rest on either attempt's claim.
+  int last_attempts() const { return m_attempts; }
 
   const std::vector<BisectEvidence>& evidence() const { return m_evidence; }
   const core::VerdictCost& cost() const { return m_cost; }
@@ -108,6 +116,8 @@ public:
 private:
   // One comparison of `candidate` against `baseline` on every input; the shift all inputs' claims agree on.
   Result<Shift> compare(const CommitBuild& baseline, const CommitBuild& candidate);
+  Result<CommitClass> classify_once(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
+                                    Shift direction);
   // One look at the ends: the way BAD differs from GOOD (none: no claim).
   Result<Shift> ends_direction(const CommitBuild& good, const CommitBuild& bad);
   // Whether `x` is faster than `y`: `x` the candidate against `y`, the claim KEEP or MAYBE.
@@ -129,6 +139,9 @@ private:
   bool m_keeping = false;          // comparing the ends: their runs are kept for the exact path
   std::size_t m_next_comparison = 0;
   std::size_t m_compared = 0;
+  int m_attempts = 0;
+  std::size_t m_ends_questions = 0;
+  static constexpr int k_attempts = 2;
   double m_reference_s = 0;
   std::map<std::string, std::map<std::string, core::Benchmark>> m_runs; // exact path: commit -> input -> runs
 };

@@ -178,6 +178,16 @@ TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_w
   std::cout << "bisect (steps): " << r["cost"]["runs"] << " runs, " << r["elapsed_s"] << " s\n";
 }
 
+TEST(WorkflowBisectE2e, detached_bisection_is_followed_with_logs) {
+  BisectRepo repo;
+  const CliResult detached = repo.zkbench("bisect --detach --metric steps " + repo.commit(0) + " " + repo.commit(63));
+  ASSERT_EQ(detached.exit_code, 0) << detached.output;
+  EXPECT_TRUE(contains(detached.output, "runs in the background")) << detached.output;
+  const CliResult logs = repo.zkbench("logs -f"); // follows the output until the bisection ends
+  EXPECT_EQ(logs.exit_code, 0) << logs.output;
+  EXPECT_TRUE(contains(logs.output, "bisect 001: first bad commit " + repo.commit(41).substr(0, 12))) << logs.output;
+}
+
 TEST(WorkflowBisectE2e, a_threshold_above_the_step_makes_the_ends_the_same) {
   BisectRepo repo;
   // The 15% step of commit 41 is below --threshold 50%: no claim, nothing to bisect.
