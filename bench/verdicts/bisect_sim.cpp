@@ -10,24 +10,24 @@
 
 #include <fmt/format.h>
 
+#include "project/workspace.hpp"
 #include "store/store.hpp"
 #include "workflow/bisect_judge.hpp"
 #include "workflow/bisect_search.hpp"
-#include "project/workspace.hpp"
 
 namespace zkbench::bench {
 
 namespace {
 
-constexpr std::size_t k_commits = 64;      // commits after GOOD: GOOD is commit 0, BAD commit 64
-constexpr double k_seconds = 60;           // one run of the (only) input: a prover's proof
-constexpr double k_target = 0.95;          // right commit / "no difference" rate, by its Wilson lower bound
+constexpr std::size_t k_commits = 64; // commits after GOOD: GOOD is commit 0, BAD commit 64
+constexpr double k_seconds = 60;      // one run of the (only) input: a prover's proof
+constexpr double k_target = 0.95;     // right commit / "no difference" rate, by its Wilson lower bound
 constexpr std::int64_t k_trials_per_store = 50;
 constexpr std::size_t k_git_bisect_runs = 6 * 2 * 10; // git bisect run: log2(64) steps x a fixed 10-run A/B
 
 struct BisectCell {
-  Scenario s;          // noise, load, cv; effect: the culprit's step (0: a flat range)
-  bool steps = false;  // judged on a deterministic steps metric that moves with the step
+  Scenario s;         // noise, load, cv; effect: the culprit's step (0: a flat range)
+  bool steps = false; // judged on a deterministic steps metric that moves with the step
 };
 
 std::string cell_name(const BisectCell& c) {
@@ -78,9 +78,9 @@ enum class End { right, range, wrong };
 
 struct BisectTrial {
   End end = End::wrong;
-  std::size_t runs = 0;        // benchmark executions, warmups included
+  std::size_t runs = 0; // benchmark executions, warmups included
   std::size_t comparisons = 0;
-  std::string what;            // the answer, for --explain
+  std::string what; // the answer, for --explain
 };
 
 // A temporary project (one input, a steps metric) opened as a Workspace with an in-memory store; one
@@ -92,9 +92,10 @@ public:
     std::filesystem::create_directories(m_dir / "benchmarks");
     write(m_dir / "a.txt", "a\n");
     write(m_dir / "benchmarks" / "inputs.yaml", "inputs:\n  - name: a\n    path: ../a.txt\n");
-    write(m_dir / "zkbench.yaml", "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n"
-                                  "  warmup: 1\n  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9,]+)'\n"
-                                  "  deterministic: [steps]\ncorrectness:\n  command: \"prog {input}\"\npolicy: generic\n");
+    write(m_dir / "zkbench.yaml",
+          "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n"
+          "  warmup: 1\n  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9,]+)'\n"
+          "  deterministic: [steps]\ncorrectness:\n  command: \"prog {input}\"\npolicy: generic\n");
     m_ws = open_sim_workspace(m_dir, m_policy);
     for (std::size_t i = 0; i <= k_commits; ++i) {
       m_builds.push_back({fmt::format("{:040d}", i), m_ws->worktree_dir(fmt::format("bisect-{:03d}", i))});
@@ -140,7 +141,8 @@ public:
     settings.inputs = m_ws->project.inputs.inputs;
     settings.policy = workflow::bisect_policy(m_policy, std::nullopt);
     settings.policy.primary_metric = cell.steps ? "steps" : "time";
-    settings.max_runs = max_runs > 0 ? max_runs : 2 * std::max(m_ws->project.config.benchmark.runs, m_policy.flaky_runs);
+    settings.max_runs =
+        max_runs > 0 ? max_runs : 2 * std::max(m_ws->project.config.benchmark.runs, m_policy.flaky_runs);
     settings.warmup = m_ws->project.config.benchmark.warmup;
     workflow::BisectJudge judge(*m_ws, settings);
     judge.set_reference_seconds(k_seconds);
@@ -158,20 +160,20 @@ public:
       trial.end = cell.s.effect == 0 ? End::right : End::wrong;
       trial.what = "no difference between the ends";
     } else {
-      auto search = workflow::bisect_search(k_commits, [&](std::size_t i) {
-        return judge.classify(good, bad, m_builds[i], *direction);
-      });
+      auto search = workflow::bisect_search(
+          k_commits, [&](std::size_t i) { return judge.classify(good, bad, m_builds[i], *direction); });
       if (!search) {
         trial.end = End::wrong;
         trial.what = "error: " + search.error().message;
         trial.runs = model.count("bench");
         return trial;
       }
-      const bool holds = search->first_bad == culprit ||
-                         std::find(search->unknown.begin(), search->unknown.end(), culprit) != search->unknown.end();
+      const bool holds =
+          search->first_bad == culprit ||
+          std::find(search->unknown.begin(), search->unknown.end(), culprit) != search->unknown.end();
       trial.end = cell.s.effect == 0 || *direction != workflow::Shift::slower || !holds ? End::wrong
-                  : search->exact()                                                   ? End::right
-                                                                                      : End::range;
+                  : search->exact()                                                     ? End::right
+                                                                                        : End::range;
       trial.what = fmt::format("{}: first bad {} ({} unknown), culprit {}", workflow::to_string(*direction),
                                search->first_bad, search->unknown.size(), culprit);
     }
@@ -193,7 +195,8 @@ private:
 int run_bisect_simulation(const WorkflowSimOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<BisectCell> cells = bisect_cells();
-  std::erase_if(cells, [&](const BisectCell& c) { return cell_name(c).find(options.only) == std::string::npos; });
+  std::erase_if(cells,
+                [&](const BisectCell& c) { return cell_name(c).find(options.only) == std::string::npos; });
   if (cells.empty()) {
     throw std::runtime_error("--only '" + options.only + "': no bisect cell has it in its name");
   }
@@ -207,20 +210,25 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
     };
   });
 
-  fmt::print("bisect path: zkbench bisect's code (workflow::BisectJudge: judge_input per comparison, interleaved, the "
-             "sequential rule; the exact path on a deterministic steps metric; workflow::bisect_search) behind "
-             "tests/support/model_executor.hpp; {} commits after GOOD, the culprit drawn per trial; one input of {} s, "
-             "warmup 1 per side, at most {} runs per side, generic policy (alpha 5% per claim, threshold 2%); {} cells "
-             "x {} trials, seed {}, {} threads\n",
-             k_commits, k_seconds, options.runs > 0 ? options.runs : 40, cells.size(), options.trials, options.seed,
-             options.threads);
-  fmt::print("columns: runs per bisection (both sides, warmups included; git bisect run with a fixed 10-run A/B per "
-             "step: {}), comparisons; right (the culprit exactly, or 'no difference' on a flat range), range (the "
-             "culprit within a range left open by unsettled commits), wrong: observed % [Wilson 95%]; target: right "
-             ">= 95% by the lower bound\n\n",
-             k_git_bisect_runs);
-  fmt::print("{:<34} | {:>6} {:>5} | {:>22} {:>6} {:>6} | {}\n", "cell", "runs", "cmp", "right [Wilson 95%]", "range",
-             "wrong", "verdict");
+  fmt::print(
+      "bisect path: zkbench bisect's code (workflow::BisectJudge: judge_input per comparison, interleaved, "
+      "the "
+      "sequential rule; the exact path on a deterministic steps metric; workflow::bisect_search) behind "
+      "tests/support/model_executor.hpp; {} commits after GOOD, the culprit drawn per trial; one input of {} "
+      "s, "
+      "warmup 1 per side, at most {} runs per side, generic policy (alpha 5% per claim, threshold 2%); {} "
+      "cells "
+      "x {} trials, seed {}, {} threads\n",
+      k_commits, k_seconds, options.runs > 0 ? options.runs : 40, cells.size(), options.trials, options.seed,
+      options.threads);
+  fmt::print(
+      "columns: runs per bisection (both sides, warmups included; git bisect run with a fixed 10-run A/B per "
+      "step: {}), comparisons; right (the culprit exactly, or 'no difference' on a flat range), range (the "
+      "culprit within a range left open by unsettled commits), wrong: observed % [Wilson 95%]; target: right "
+      ">= 95% by the lower bound\n\n",
+      k_git_bisect_runs);
+  fmt::print("{:<34} | {:>6} {:>5} | {:>22} {:>6} {:>6} | {}\n", "cell", "runs", "cmp", "right [Wilson 95%]",
+             "range", "wrong", "verdict");
   int missed = 0;
   int explained = 0;
   for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -229,7 +237,8 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
     double runs = 0;
     double comparisons = 0;
     for (int t = 0; t < options.trials; ++t) {
-      const BisectTrial& trial = trials[c * static_cast<std::size_t>(options.trials) + static_cast<std::size_t>(t)];
+      const BisectTrial& trial =
+          trials[c * static_cast<std::size_t>(options.trials) + static_cast<std::size_t>(t)];
       right += trial.end == End::right ? 1 : 0;
       range += trial.end == End::range ? 1 : 0;
       runs += static_cast<double>(trial.runs);
@@ -241,13 +250,14 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
     }
     const int n = options.trials;
     const int wrong = n - right - range;
-    const bool enforced = cells[c].s.effect == 0 || (cells[c].s.effect >= 0.10 - 1e-12 && cells[c].s.cv <= 0.05 + 1e-12);
+    const bool enforced =
+        cells[c].s.effect == 0 || (cells[c].s.effect >= 0.10 - 1e-12 && cells[c].s.cv <= 0.05 + 1e-12);
     const bool met = wilson_lower(right, n) >= k_target - 1e-12;
     missed += enforced && !met ? 1 : 0;
-    fmt::print("{:<34} | {:>6.1f} {:>5.1f} | {:>5.1f} [{:>5.1f}, {:>5.1f}] {:>6.1f} {:>6.1f} | {}\n", cell_name(cells[c]),
-               runs / n, comparisons / n, 100.0 * right / n, 100.0 * wilson_lower(right, n),
-               100.0 * wilson_upper(right, n), 100.0 * range / n, 100.0 * wrong / n,
-               met ? "PASS" : (enforced ? "FAIL" : "miss (not enforced)"));
+    fmt::print("{:<34} | {:>6.1f} {:>5.1f} | {:>5.1f} [{:>5.1f}, {:>5.1f}] {:>6.1f} {:>6.1f} | {}\n",
+               cell_name(cells[c]), runs / n, comparisons / n, 100.0 * right / n,
+               100.0 * wilson_lower(right, n), 100.0 * wilson_upper(right, n), 100.0 * range / n,
+               100.0 * wrong / n, met ? "PASS" : (enforced ? "FAIL" : "miss (not enforced)"));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("\n{} cells x {} trials in {:.0f} s on {} threads; cells missing the target: {}\n", cells.size(),

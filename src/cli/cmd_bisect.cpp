@@ -1,5 +1,5 @@
-// `zkbench bisect GOOD BAD [--input NAME]... [--metric M] [--threshold P] [--runs N] [--detach]`: which commit
-// of the first-parent history made it slower (issue 19).
+// `zkbench bisect GOOD BAD [--input NAME]... [--metric M] [--threshold P] [--runs N] [--detach]`: which
+// commit of the first-parent history made it slower (issue 19).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -35,8 +35,9 @@ double threshold_or_fatal(const std::string& text) {
   const auto value = util::parse_number(digits);
   const double fraction = value && percent ? *value / 100 : value.value_or(-1);
   if (!value || !(fraction > 0) || !(fraction < 1)) {
-    throw Fatal(fmt::format("--threshold '{}': expected a change such as 5% or 0.05 (above 0, below 100%)", text), {},
-                ExitCode::usage);
+    throw Fatal(
+        fmt::format("--threshold '{}': expected a change such as 5% or 0.05 (above 0, below 100%)", text), {},
+        ExitCode::usage);
   }
   return fraction;
 }
@@ -53,7 +54,8 @@ int bisect(const BisectArgs& a) {
     options.threshold = threshold_or_fatal(a.threshold);
   }
   if (a.runs && *a.runs < 3) {
-    throw Fatal(fmt::format("--runs {}: the rule needs at least 3 runs per side", *a.runs), {}, ExitCode::usage);
+    throw Fatal(fmt::format("--runs {}: the rule needs at least 3 runs per side", *a.runs), {},
+                ExitCode::usage);
   }
   options.runs = a.runs;
   const auto log = std::filesystem::absolute(a.config).parent_path() / ".zkbench" / "logs" / "bisect.log";
@@ -106,8 +108,10 @@ CommandMain setup_bisect(CLI::App& sub) {
   sub.add_option("good", a->good, "A commit (any git revision) without the change")->required();
   sub.add_option("bad", a->bad, "A later commit with it (GOOD on its first-parent history)")->required();
   sub.add_option("--input", a->inputs, "Judge only these inputs of inputs.yaml (default: every input)");
-  sub.add_option("--metric", a->metric, "Judge this metric of zkbench.yaml (default: the policy's primary metric)");
-  sub.add_option("--threshold", a->threshold, "Smallest change that counts, e.g. 5% (default: the policy's)");
+  sub.add_option("--metric", a->metric,
+                 "Judge this metric of zkbench.yaml (default: the policy's primary metric)");
+  sub.add_option("--threshold", a->threshold,
+                 "Smallest change that counts, either way, e.g. 5% (default: the policy's MAYBE threshold)");
   sub.add_option("-r,--runs", a->runs, "Most runs per side of a comparison (default: twice exp run's, 40)");
   sub.add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
   return [a] { return bisect(*a); };

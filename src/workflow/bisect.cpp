@@ -6,12 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "project/workspace.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "util/text.hpp"
 #include "workflow/bisect_report.hpp"
 #include "workflow/measure_inputs.hpp"
-#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 
@@ -29,7 +29,8 @@ std::string next_id(const std::filesystem::path& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() == 3 && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (name.size() == 3 &&
+        std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       highest = std::max(highest, std::stoi(name));
     }
   }
@@ -43,8 +44,8 @@ Result<std::vector<std::string>> first_parent_range(const Git& git, const std::s
   ZKBENCH_TRY_ASSIGN(good, with_context(git.commit_of(good_rev), "GOOD '" + good_rev + "'"));
   ZKBENCH_TRY_ASSIGN(bad, with_context(git.commit_of(bad_rev), "BAD '" + bad_rev + "'"));
   if (*good == *bad) {
-    return make_error(fmt::format("GOOD '{}' and BAD '{}' are the same commit {}: nothing to bisect", good_rev,
-                                  bad_rev, good->substr(0, 12)));
+    return make_error(fmt::format("GOOD '{}' and BAD '{}' are the same commit {}: nothing to bisect",
+                                  good_rev, bad_rev, good->substr(0, 12)));
   }
   ZKBENCH_TRY_ASSIGN(listed, git.run({"rev-list", "--first-parent", *good + ".." + *bad}));
   std::vector<std::string> commits{*good};
@@ -55,11 +56,13 @@ Result<std::vector<std::string>> first_parent_range(const Git& git, const std::s
       commits.emplace_back(util::trim(c));
     }
   }
-  auto parent = commits.size() > 1 ? git.commit_of(commits[1] + "^1") : Result<std::string>(make_error("none"));
+  auto parent =
+      commits.size() > 1 ? git.commit_of(commits[1] + "^1") : Result<std::string>(make_error("none"));
   if (commits.size() < 2 || commits.back() != *bad || !parent || *parent != *good) {
-    return make_error(fmt::format("GOOD {} is not on the first-parent history of BAD {}: give GOOD as an older "
-                                  "commit of BAD's branch (git log --first-parent {})",
-                                  good->substr(0, 12), bad->substr(0, 12), bad_rev));
+    return make_error(
+        fmt::format("GOOD {} is not on the first-parent history of BAD {}: give GOOD as an older "
+                    "commit of BAD's branch (git log --first-parent {})",
+                    good->substr(0, 12), bad->substr(0, 12), bad_rev));
   }
   return commits;
 }
@@ -78,7 +81,8 @@ Result<std::vector<InputSpec>> chosen_inputs(Workspace& ws, const std::vector<st
       for (const InputSpec& input : ws.project.inputs.inputs) {
         known.push_back(input.name);
       }
-      return make_error(fmt::format("--input '{}' is not in inputs.yaml (inputs: {})", name, util::join(known, ", ")));
+      return make_error(
+          fmt::format("--input '{}' is not in inputs.yaml (inputs: {})", name, util::join(known, ", ")));
     }
   }
   if (chosen.empty()) {
@@ -95,7 +99,8 @@ Result<verdict::Policy> configured_policy(const ProjectConfig& config, const Bis
   ZKBENCH_TRY_ASSIGN(policy, project_policy(config));
   if (options.metric) {
     const std::string& m = *options.metric;
-    if (m != "time" && config.benchmark.metrics.count(m) == 0 && config.benchmark.metric_files.count(m) == 0) {
+    if (m != "time" && config.benchmark.metrics.count(m) == 0 &&
+        config.benchmark.metric_files.count(m) == 0) {
       return make_error(fmt::format("--metric '{}': zkbench.yaml does not measure it (benchmark.metrics or "
                                     "benchmark.metric_files); 'time' is always measured",
                                     m));
@@ -159,17 +164,19 @@ private:
 std::string confidence_statement(const BisectOutcome& outcome) {
   const double bound = 1.0 - static_cast<double>(outcome.claims) * outcome.alpha;
   if (outcome.direction == Shift::none) {
-    return fmt::format("no claim was made: the rule could not tell the ends apart within its runs (each claim at "
-                       "{:.3g}% one-sided); a change smaller than the ends' interval may remain",
-                       outcome.alpha * 100);
+    return fmt::format(
+        "no claim was made: the rule could not tell the ends apart within its runs (each claim at "
+        "{:.3g}% one-sided); a change smaller than the ends' interval may remain",
+        outcome.alpha * 100);
   }
-  return fmt::format("each step rests on one claim of the sequential rule, wrong with probability at most {:.3g}% "
-                     "whatever the noise (one-sided, all inputs together); the answer rests on {} claims (the "
-                     "ends' questions and one per attempt at each placed commit): {}",
-                     outcome.alpha * 100, outcome.claims,
-                     bound > 0 ? fmt::format("right with probability at least {:.0f}% (Bonferroni: {} x {:.3g}%)",
-                                             bound * 100, outcome.claims, outcome.alpha * 100)
-                               : std::string("Bonferroni gives no useful bound here (claims x alpha >= 1)"));
+  return fmt::format(
+      "each step rests on one claim of the sequential rule, wrong with probability at most {:.3g}% "
+      "whatever the noise (one-sided, all inputs together); the answer rests on {} claims (the "
+      "ends' questions and one per attempt at each placed commit): {}",
+      outcome.alpha * 100, outcome.claims,
+      bound > 0 ? fmt::format("right with probability at least {:.0f}% (Bonferroni: {} x {:.3g}%)",
+                              bound * 100, outcome.claims, outcome.alpha * 100)
+                : std::string("Bonferroni gives no useful bound here (claims x alpha >= 1)"));
 }
 
 Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
@@ -189,7 +196,8 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   }
   for (const std::string& commit : *range) {
     auto subject = ws.git.run({"log", "-1", "--format=%s", commit});
-    out.commits.push_back({commit, subject ? util::valid_utf8(util::trim(*subject)) : std::string(), std::nullopt, {}});
+    out.commits.push_back(
+        {commit, subject ? util::valid_utf8(util::trim(*subject)) : std::string(), std::nullopt, {}});
   }
   std::filesystem::path dir = ws.benchmarks_dir() / "bisect";
   out.id = next_id(dir);
@@ -223,13 +231,14 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   };
 
   const std::size_t last = out.commits.size() - 1;
-  bisection.say(fmt::format("bisecting {} commits of the first-parent history {}..{} on {} ({}), inputs {}", last,
-                            out.good.substr(0, 12), out.bad.substr(0, 12), out.metric, policy->name,
+  bisection.say(fmt::format("bisecting {} commits of the first-parent history {}..{} on {} ({}), inputs {}",
+                            last, out.good.substr(0, 12), out.bad.substr(0, 12), out.metric, policy->name,
                             util::join(out.inputs, ", ")));
   CommitBuild good;
   CommitBuild bad;
   set_phase("build");
-  for (auto [index, build, name] : {std::tuple{std::size_t{0}, &good, "GOOD"}, std::tuple{last, &bad, "BAD"}}) {
+  for (auto [index, build, name] :
+       {std::tuple{std::size_t{0}, &good, "GOOD"}, std::tuple{last, &bad, "BAD"}}) {
     if (const std::string why = bisection.prepare(index, *inputs, *build); !why.empty()) {
       return make_error(fmt::format("{} {} {}: an end must build and pass the correctness command", name,
                                     out.commits[index].commit.substr(0, 12), why));
@@ -246,8 +255,9 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   if (out.direction == Shift::none) {
     bisection.say("no difference between the ends: nothing to bisect");
   } else {
-    bisection.say(fmt::format("BAD is {} than GOOD{}; bisecting", to_string(out.direction),
-                              out.exact ? fmt::format(" (exact {}: each commit measured once)", out.metric) : ""));
+    bisection.say(
+        fmt::format("BAD is {} than GOOD{}; bisecting", to_string(out.direction),
+                    out.exact ? fmt::format(" (exact {}: each commit measured once)", out.metric) : ""));
     set_phase("bisect");
     const CommitProbe probe = [&](std::size_t index) -> Result<CommitClass> {
       BisectCommit& c = out.commits[index];
@@ -265,7 +275,9 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
         c.note = judge.evidence().back().failure;
       }
       // A placement rests on one claim, from either attempt: each attempt counts in the bound.
-      placed += *verdict == CommitClass::good || *verdict == CommitClass::bad ? static_cast<std::size_t>(judge.last_attempts()) : 0;
+      placed += *verdict == CommitClass::good || *verdict == CommitClass::bad
+                    ? static_cast<std::size_t>(judge.last_attempts())
+                    : 0;
       std::vector<std::string> seen;
       for (std::size_t i = before; i < judge.evidence().size(); ++i) {
         const BisectEvidence& e = judge.evidence()[i];
@@ -280,7 +292,8 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     out.search = std::move(*search);
     const std::string& culprit = out.commits[out.search->first_bad].commit;
     auto stat = ws.git.run({"diff", "--stat", culprit + "^1", culprit});
-    out.culprit_diff_stat = stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
+    out.culprit_diff_stat =
+        stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
     out.culprit_subject = out.commits[out.search->first_bad].subject;
     // git bisect run: ceil(log2(commits)) steps, each a fixed A/B of the configured runs per side.
     const auto steps = static_cast<std::size_t>(std::ceil(std::log2(static_cast<double>(last))));
@@ -297,7 +310,8 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
       out.warnings.push_back(fmt::format("commit {}: {}", c.commit.substr(0, 12), c.note));
     }
   }
-  ZKBENCH_TRY(write_file_atomically(dir / "results.json", util::json_text(bisect_results_json(out), 2) + "\n"));
+  ZKBENCH_TRY(
+      write_file_atomically(dir / "results.json", util::json_text(bisect_results_json(out), 2) + "\n"));
   ZKBENCH_TRY(write_file_atomically(dir / "report.md", bisect_report_markdown(out)));
   out.files = {dir / "report.md", dir / "results.json"};
   return out;

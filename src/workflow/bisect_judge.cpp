@@ -5,10 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "project/workspace.hpp"
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
 #include "workflow/measure_inputs.hpp"
-#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 
@@ -30,9 +30,9 @@ Shift agreed(const std::vector<Shift>& shifts) {
 }
 
 // The evidence of a decided comparison: the judged metric's figures (the deciding look's, or exact).
-BisectEvidence evidence_of(const CommitBuild& baseline, const CommitBuild& candidate, const std::string& input,
-                           const std::string& metric, const verdict::Decision& decision,
-                           const verdict::MetricComparison* figures) {
+BisectEvidence evidence_of(const CommitBuild& baseline, const CommitBuild& candidate,
+                           const std::string& input, const std::string& metric,
+                           const verdict::Decision& decision, const verdict::MetricComparison* figures) {
   BisectEvidence e;
   e.baseline = baseline.commit;
   e.candidate = candidate.commit;
@@ -98,7 +98,9 @@ Shift opposite(Shift shift) {
   return Shift::none;
 }
 
-BisectJudge::BisectJudge(Workspace& ws, BisectJudgeSettings settings) : m_ws(ws), m_settings(std::move(settings)) {}
+BisectJudge::BisectJudge(Workspace& ws, BisectJudgeSettings settings)
+    : m_ws(ws), m_settings(std::move(settings)) {
+}
 
 core::Benchmark BisectJudge::reference() const {
   // judge_input's hang guard reads the stored baseline's median: one run of the slowest time seen so far
@@ -118,7 +120,8 @@ void BisectJudge::note_times(const core::Benchmark& bench) {
   }
 }
 
-InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline, const CommitBuild& candidate) const {
+InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline,
+                                             const CommitBuild& candidate) const {
   InputJudgeOptions judge;
   judge.owner = k_owner;
   judge.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison);
@@ -160,8 +163,9 @@ Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, cons
     note_times(judged->baseline);
     note_times(judged->candidate);
     const verdict::CommandComparison& c = judged->comparison;
-    BisectEvidence e = evidence_of(baseline, candidate, input.name, judged->metric.empty() ? c.metric : judged->metric,
-                                   c.decision, verdict::primary_comparison(c.metrics, c.metric));
+    BisectEvidence e =
+        evidence_of(baseline, candidate, input.name, judged->metric.empty() ? c.metric : judged->metric,
+                    c.decision, verdict::primary_comparison(c.metrics, c.metric));
     e.baseline_runs = judged->baseline.runs.size();
     e.candidate_runs = judged->candidate.runs.size();
     e.failure = judged->failure;
@@ -180,7 +184,8 @@ Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, cons
   return agreed(shifts);
 }
 
-Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, const InputSpec& input, bool& measured) {
+Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, const InputSpec& input,
+                                                    bool& measured) {
   auto& by_input = m_runs[build.commit];
   if (const auto found = by_input.find(input.name); found != by_input.end()) {
     measured = false;
@@ -248,7 +253,8 @@ Result<Shift> BisectJudge::compare_exact(const CommitBuild& baseline, const Comm
                           fmt::format("{} is not exact on commit {} ({} runs): no claim", metric,
                                       candidate.commit.substr(0, 12), c.size())};
     }
-    BisectEvidence e = evidence_of(baseline, candidate, input.name, metric, outcome.decision, &outcome.comparison);
+    BisectEvidence e =
+        evidence_of(baseline, candidate, input.name, metric, outcome.decision, &outcome.comparison);
     e.baseline_runs = base_new ? (*base)->runs.size() : 0;
     e.candidate_runs = cand_new ? (*cand)->runs.size() : 0;
     m_evidence.push_back(std::move(e));
@@ -281,8 +287,9 @@ Result<Shift> BisectJudge::ends_direction(const CommitBuild& good, const CommitB
   if (*one != Shift::none) {
     return opposite(*one);
   }
-  const bool leans_faster = std::any_of(m_evidence.begin() + static_cast<std::ptrdiff_t>(from), m_evidence.end(),
-                                        [](const BisectEvidence& e) { return !std::isnan(e.change) && e.change > 0; });
+  const bool leans_faster =
+      std::any_of(m_evidence.begin() + static_cast<std::ptrdiff_t>(from), m_evidence.end(),
+                  [](const BisectEvidence& e) { return !std::isnan(e.change) && e.change > 0; });
   if (!leans_faster || m_exact) {
     return Shift::none;
   }
@@ -305,7 +312,8 @@ Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBui
   m_exact = !m_evidence.empty() && m_runs[good.commit].size() == m_settings.inputs.size() &&
             m_runs[bad.commit].size() == m_settings.inputs.size();
   for (const BisectEvidence& e : m_evidence) {
-    m_exact = m_exact && e.interval == "exact" && verdict::declares_deterministic(m_settings.policy, e.metric);
+    m_exact =
+        m_exact && e.interval == "exact" && verdict::declares_deterministic(m_settings.policy, e.metric);
   }
   if (!m_exact) {
     m_runs.clear();
@@ -346,8 +354,8 @@ Result<CommitClass> BisectJudge::classify_once(const CommitBuild& good, const Co
   return *like_good ? CommitClass::good : CommitClass::unsettled;
 }
 
-Result<CommitClass> BisectJudge::classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
-                                          Shift direction) {
+Result<CommitClass> BisectJudge::classify(const CommitBuild& good, const CommitBuild& bad,
+                                          const CommitBuild& mid, Shift direction) {
   // An unsettled commit is asked once more on fresh runs before it is stepped over: next to the culprit it
   // would leave the answer a range (bench_verdicts --bisect: most of the ranges at CV 5%).
   m_attempts = 0;

@@ -55,28 +55,28 @@ struct BisectEvidence {
   std::string baseline;  // commit measured as A (full sha)
   std::string candidate; // ... as B
   std::string input;
-  std::string metric;    // what was judged ("time", "steps")
-  std::string verdict;   // the rule's: KEEP, MAYBE, DISCARD, ...
+  std::string metric;  // what was judged ("time", "steps")
+  std::string verdict; // the rule's: KEEP, MAYBE, DISCARD, ...
   bool regression = false;
   Shift shift = Shift::none;
-  double change = 0;     // B against A (NaN: none)
+  double change = 0; // B against A (NaN: none)
   std::optional<double> lo;
   std::optional<double> hi;
-  std::string interval;  // how the interval was made ("exact", "sequential ...")
+  std::string interval; // how the interval was made ("exact", "sequential ...")
   std::string reason;
   std::size_t baseline_runs = 0; // measured in this comparison (0: reused from an earlier one)
   std::size_t candidate_runs = 0;
-  std::string failure;   // the candidate's benchmark command failed (a crash, a hang): no verdict
+  std::string failure; // the candidate's benchmark command failed (a crash, a hang): no verdict
 };
 
 struct BisectJudgeSettings {
-  std::string command;                 // the sessions' command line ("zkbench bisect v1 v2")
-  std::int64_t first_owner_id = 1;     // sessions are linked to owner "bisect", one id per comparison from here
-  std::vector<InputSpec> inputs;       // the judged inputs (each at p_threshold / inputs)
-  verdict::Policy policy;              // primary_metric: what is judged
-  int max_runs = 20;                   // per side and comparison
-  int warmup = 0;                      // per side and comparison
-  std::size_t fixed_runs = 10;         // a fixed design's runs per side (the cost's comparison)
+  std::string command;             // the sessions' command line ("zkbench bisect v1 v2")
+  std::int64_t first_owner_id = 1; // sessions are linked to owner "bisect", one id per comparison from here
+  std::vector<InputSpec> inputs;   // the judged inputs (each at p_threshold / inputs)
+  verdict::Policy policy;          // primary_metric: what is judged
+  int max_runs = 20;               // per side and comparison
+  int warmup = 0;                  // per side and comparison
+  std::size_t fixed_runs = 10;     // a fixed design's runs per side (the cost's comparison)
   StatusFile* status = nullptr;
 };
 
@@ -92,7 +92,8 @@ public:
   /// What `mid` is, given the ends and the way BAD differs from GOOD (compare_ends' shift); an unsettled
   /// commit is asked again once, on fresh runs. A benchmark command that fails on `mid` is
   /// CommitClass::skip. Errors: as compare_ends.
-  Result<CommitClass> classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid, Shift direction);
+  Result<CommitClass> classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
+                               Shift direction);
 
   /// Sets the hang guard's reference (seconds of one run of the slower end) before any run was measured.
   void set_reference_seconds(double seconds) { m_reference_s = std::max(m_reference_s, seconds); }
@@ -135,8 +136,8 @@ private:
   std::vector<BisectEvidence> m_evidence;
   core::VerdictCost m_cost;
   bool m_exact = false;
-  std::string m_failed;            // the commit whose benchmark command failed in the last comparison
-  bool m_keeping = false;          // comparing the ends: their runs are kept for the exact path
+  std::string m_failed;   // the commit whose benchmark command failed in the last comparison
+  bool m_keeping = false; // comparing the ends: their runs are kept for the exact path
   std::size_t m_next_comparison = 0;
   std::size_t m_compared = 0;
   int m_attempts = 0;

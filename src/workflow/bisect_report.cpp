@@ -52,7 +52,8 @@ std::string describe_change(const BisectEvidence& e) {
   if (e.interval == "exact") {
     return verdict::percent(e.change) + " (exact)";
   }
-  return fmt::format("{} [{}, {}]", verdict::percent(e.change), e.lo ? verdict::percent(*e.lo) : std::string("-inf"),
+  return fmt::format("{} [{}, {}]", verdict::percent(e.change),
+                     e.lo ? verdict::percent(*e.lo) : std::string("-inf"),
                      e.hi ? verdict::percent(*e.hi) : std::string("+inf"));
 }
 
@@ -70,8 +71,9 @@ std::string bisect_answer(const BisectOutcome& o) {
     ids.push_back(short_commit(o.commits[i].commit));
   }
   ids.push_back(short_commit(last.commit));
-  return fmt::format("the first bad commit is one of {} (skipped or unsettled commits left the range open; {})",
-                     util::join(ids, ", "), to_string(o.direction));
+  return fmt::format(
+      "the first bad commit is one of {} (skipped or unsettled commits left the range open; {})",
+      util::join(ids, ", "), to_string(o.direction));
 }
 
 nlohmann::ordered_json bisect_results_json(const BisectOutcome& o) {
@@ -115,8 +117,10 @@ nlohmann::ordered_json bisect_results_json(const BisectOutcome& o) {
   j["cost"] = cost;
   j["git_bisect_fixed_runs"] = o.git_bisect_runs;
   j["git_bisect_runs_per_side"] = o.fixed_runs;
-  j["confidence"] = {{"alpha_per_claim", o.alpha}, {"claims", o.claims},
-                     {"bound", o.claims > 0 ? nlohmann::ordered_json(std::max(0.0, 1.0 - static_cast<double>(o.claims) * o.alpha))
+  j["confidence"] = {{"alpha_per_claim", o.alpha},
+                     {"claims", o.claims},
+                     {"bound", o.claims > 0 ? nlohmann::ordered_json(std::max(
+                                                  0.0, 1.0 - static_cast<double>(o.claims) * o.alpha))
                                             : nlohmann::ordered_json()},
                      {"statement", confidence_statement(o)}};
   j["elapsed_s"] = o.elapsed_s;
@@ -127,20 +131,23 @@ nlohmann::ordered_json bisect_results_json(const BisectOutcome& o) {
 }
 
 std::string bisect_report_markdown(const BisectOutcome& o) {
-  std::string md = fmt::format("# Bisect {}: {}..{}\n\n**{}**\n\n", o.id, short_commit(o.good), short_commit(o.bad),
-                               bisect_answer(o));
+  std::string md = fmt::format("# Bisect {}: {}..{}\n\n**{}**\n\n", o.id, short_commit(o.good),
+                               short_commit(o.bad), bisect_answer(o));
   md += fmt::format("Judged on {} (inputs {}), {} commits of the first-parent history.\n\n", o.metric,
                     util::join(o.inputs, ", "), o.commits.size() - 1);
   if (o.search) {
-    md += fmt::format("## The first bad commit\n\n{} {}\n\n```\n{}\n```\n\n", o.commits[o.search->first_bad].commit,
-                      o.culprit_subject, util::trim(o.culprit_diff_stat));
+    md += fmt::format("## The first bad commit\n\n{} {}\n\n```\n{}\n```\n\n",
+                      o.commits[o.search->first_bad].commit, o.culprit_subject,
+                      util::trim(o.culprit_diff_stat));
   }
-  md += "## Evidence\n\n| B (measured) | against A | input | change of B [interval] | verdict | runs A + B |\n"
-        "|---|---|---|---|---|---|\n";
+  md +=
+      "## Evidence\n\n| B (measured) | against A | input | change of B [interval] | verdict | runs A + B |\n"
+      "|---|---|---|---|---|---|\n";
   for (const BisectEvidence& e : o.evidence) {
     md += fmt::format("| {} | {} | {} | {} {} | {} | {} + {} |\n", short_commit(e.candidate),
                       e.baseline.empty() ? std::string("-") : short_commit(e.baseline), e.input, e.metric,
-                      describe_change(e), e.failure.empty() ? e.verdict + " (" + to_string(e.shift) + ")" : e.failure,
+                      describe_change(e),
+                      e.failure.empty() ? e.verdict + " (" + to_string(e.shift) + ")" : e.failure,
                       e.baseline_runs, e.candidate_runs);
   }
   md += "\n## Commits\n\n";
@@ -149,11 +156,13 @@ std::string bisect_report_markdown(const BisectOutcome& o) {
     const std::string role = i == 0 ? " (GOOD)" : i + 1 == o.commits.size() ? " (BAD)" : "";
     if (c.verdict || !role.empty()) {
       md += fmt::format("- {}{} {}: {}{}\n", short_commit(c.commit), role, c.subject,
-                        c.verdict ? to_string(*c.verdict) : "end", c.note.empty() ? std::string() : " (" + c.note + ")");
+                        c.verdict ? to_string(*c.verdict) : "end",
+                        c.note.empty() ? std::string() : " (" + c.note + ")");
     }
   }
   md += fmt::format("\n## Cost\n\n{}, {:.1f} s in all, {} comparisons{}.\n", o.cost.describe(), o.elapsed_s,
-                    o.comparisons, o.exact ? fmt::format(" (exact {}: each commit measured once)", o.metric) : "");
+                    o.comparisons,
+                    o.exact ? fmt::format(" (exact {}: each commit measured once)", o.metric) : "");
   if (o.git_bisect_runs > 0) {
     md += fmt::format("A `git bisect run` with a fixed {}-run A/B per step would have measured {} runs.\n",
                       o.fixed_runs, o.git_bisect_runs);

@@ -18,7 +18,8 @@ const char* to_string(CommitClass c) {
   return "?";
 }
 
-std::optional<std::size_t> next_probe(std::size_t good, std::size_t bad, const std::vector<std::size_t>& tried) {
+std::optional<std::size_t> next_probe(std::size_t good, std::size_t bad,
+                                      const std::vector<std::size_t>& tried) {
   if (bad <= good + 1) {
     return std::nullopt;
   }
@@ -42,8 +43,8 @@ Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe) {
   SearchResult result;
   std::size_t good = 0;
   std::size_t bad = last;
-  std::vector<std::size_t> tried;     // every probed commit
-  std::vector<std::size_t> unknown;   // skipped or unsettled ones
+  std::vector<std::size_t> tried;   // every probed commit
+  std::vector<std::size_t> unknown; // skipped or unsettled ones
   std::size_t unsettled_in_a_row = 0;
   while (const auto next = next_probe(good, bad, tried)) {
     if (unsettled_in_a_row >= k_max_unsettled_in_a_row) {

@@ -60,6 +60,7 @@ Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe);
 
 /// The next commit to probe in (good, bad), skipping `tried`: the middle, else its nearest untried
 /// neighbour (the later one first at equal distance). None when every commit in between was tried.
-std::optional<std::size_t> next_probe(std::size_t good, std::size_t bad, const std::vector<std::size_t>& tried);
+std::optional<std::size_t> next_probe(std::size_t good, std::size_t bad,
+                                      const std::vector<std::size_t>& tried);
 
 } // namespace zkbench::workflow

@@ -18,7 +18,9 @@ using test::CliResult;
 using test::read_file;
 using test::write_file;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // The project: prog.c counts WORK rounds of a dependent multiply-add (about 3 ms), then waits 25 ms for
 // what stands for a proof's GPU part: on the shared 2-core machine the tests run on (load 4, other
@@ -30,23 +32,22 @@ public:
   BisectRepo() {
     const auto& d = m_dir.path();
     std::filesystem::create_directories(d / "benchmarks");
-    write_file(d / "prog.c",
-               "#include <stdio.h>\n"
-               "#include <time.h>\n"
-               "#define WORK 3000000UL\n"
-               "#define WAIT_NS 25000000L\n"
-               "/* the work */\n"
-               "int main(int argc, char** argv) {\n"
-               "  volatile unsigned long x = 1;\n"
-               "  for (unsigned long i = 0; i < WORK; ++i) {\n"
-               "    x = x * 6364136223846793005UL + 1442695040888963407UL;\n"
-               "  }\n"
-               "  struct timespec wait = {0, WAIT_NS};\n"
-               "  nanosleep(&wait, NULL);\n"
-               "  printf(\"ok %s\\n\", argc > 1 ? argv[1] : \"-\");\n"
-               "  fprintf(stderr, \"steps: %lu\\n\", WORK);\n"
-               "  return 0;\n"
-               "}\n");
+    write_file(d / "prog.c", "#include <stdio.h>\n"
+                             "#include <time.h>\n"
+                             "#define WORK 3000000UL\n"
+                             "#define WAIT_NS 25000000L\n"
+                             "/* the work */\n"
+                             "int main(int argc, char** argv) {\n"
+                             "  volatile unsigned long x = 1;\n"
+                             "  for (unsigned long i = 0; i < WORK; ++i) {\n"
+                             "    x = x * 6364136223846793005UL + 1442695040888963407UL;\n"
+                             "  }\n"
+                             "  struct timespec wait = {0, WAIT_NS};\n"
+                             "  nanosleep(&wait, NULL);\n"
+                             "  printf(\"ok %s\\n\", argc > 1 ? argv[1] : \"-\");\n"
+                             "  fprintf(stderr, \"steps: %lu\\n\", WORK);\n"
+                             "  return 0;\n"
+                             "}\n");
     write_file(d / "a.txt", "a\n");
     write_file(d / "benchmarks" / "inputs.yaml", "inputs:\n  - name: a\n    path: ../a.txt\n");
     write_file(d / "zkbench.yaml",
@@ -64,8 +65,10 @@ public:
                "while [ $i -le 63 ]; do\n"
                "  subject=\"commit $i: notes\"\n"
                "  case $i in\n"
-               "    17) sed -i 's|the work|the work: a comment only|' prog.c; subject='commit 17: reword a comment' ;;\n"
-               "    41) sed -i 's|3000000UL|3450000UL|; s|25000000L|28750000L|' prog.c; subject='commit 41: more work per round' ;;\n"
+               "    17) sed -i 's|the work|the work: a comment only|' prog.c; subject='commit 17: reword a "
+               "comment' ;;\n"
+               "    41) sed -i 's|3000000UL|3450000UL|; s|25000000L|28750000L|' prog.c; subject='commit 41: "
+               "more work per round' ;;\n"
                "    43) echo '#error does not compile' >> prog.c; subject='commit 43: break the build' ;;\n"
                "    44) sed -i '/#error/d' prog.c; subject='commit 44: fix the build' ;;\n"
                "    *) echo \"note $i\" >> NOTES.txt; git add NOTES.txt ;;\n"
@@ -82,8 +85,8 @@ public:
 
   // The commit whose subject starts with "commit N:".
   std::string commit(int n) const {
-    const CliResult r = test::run_shell("cd '" + dir().string() + "' && git log --format=%H --grep='^commit " +
-                                        std::to_string(n) + ":'");
+    const CliResult r = test::run_shell(
+        "cd '" + dir().string() + "' && git log --format=%H --grep='^commit " + std::to_string(n) + ":'");
     return r.output.substr(0, 40);
   }
 
@@ -104,7 +107,8 @@ TEST(WorkflowBisectE2e, names_the_slow_commit_and_skips_one_that_does_not_build)
   ASSERT_EQ(slow.size(), 40U);
   const CliResult run = repo.zkbench("bisect " + repo.commit(0) + " " + repo.commit(63));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_TRUE(contains(run.output, "first bad commit " + slow.substr(0, 12) + " \"commit 41: more work per round\""))
+  EXPECT_TRUE(
+      contains(run.output, "first bad commit " + slow.substr(0, 12) + " \"commit 41: more work per round\""))
       << run.output;
   EXPECT_TRUE(contains(run.output, "prog.c | 4 ++--")) << run.output; // the culprit's diff stat
   EXPECT_TRUE(contains(run.output, "cost: ")) << run.output;
@@ -132,12 +136,13 @@ TEST(WorkflowBisectE2e, names_the_slow_commit_and_skips_one_that_does_not_build)
             << r["elapsed_s"] << " s; git bisect run with a fixed 10-run A/B per step: 120 runs\n";
   for (const auto& e : r["comparisons"]) {
     std::cout << "  " << e["candidate"].get<std::string>().substr(0, 8) << " vs "
-              << e["baseline"].get<std::string>().substr(0, 8) << ": " << e["verdict"] << " " << e["change"] << " "
-              << e["interval"] << " " << e["baseline_runs"] << "+" << e["candidate_runs"] << "\n";
+              << e["baseline"].get<std::string>().substr(0, 8) << ": " << e["verdict"] << " " << e["change"]
+              << " " << e["interval"] << " " << e["baseline_runs"] << "+" << e["candidate_runs"] << "\n";
   }
   EXPECT_TRUE(std::filesystem::exists(repo.dir() / "benchmarks" / "bisect" / "001" / "report.md"));
   // The runs are in the store, their sessions linked to the bisection.
-  auto store = store::open_store((repo.dir() / ".zkbench" / "zkbench.db").string(), store::OpenMode::existing);
+  auto store =
+      store::open_store((repo.dir() / ".zkbench" / "zkbench.db").string(), store::OpenMode::existing);
   ASSERT_TRUE(store);
   auto links = (*store)->session_links("bisect", r["sessions"]["first_owner_id"].get<std::int64_t>());
   ASSERT_TRUE(links);
@@ -180,18 +185,21 @@ TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_w
 
 TEST(WorkflowBisectE2e, detached_bisection_is_followed_with_logs) {
   BisectRepo repo;
-  const CliResult detached = repo.zkbench("bisect --detach --metric steps " + repo.commit(0) + " " + repo.commit(63));
+  const CliResult detached =
+      repo.zkbench("bisect --detach --metric steps " + repo.commit(0) + " " + repo.commit(63));
   ASSERT_EQ(detached.exit_code, 0) << detached.output;
   EXPECT_TRUE(contains(detached.output, "runs in the background")) << detached.output;
   const CliResult logs = repo.zkbench("logs -f"); // follows the output until the bisection ends
   EXPECT_EQ(logs.exit_code, 0) << logs.output;
-  EXPECT_TRUE(contains(logs.output, "bisect 001: first bad commit " + repo.commit(41).substr(0, 12))) << logs.output;
+  EXPECT_TRUE(contains(logs.output, "bisect 001: first bad commit " + repo.commit(41).substr(0, 12)))
+      << logs.output;
 }
 
 TEST(WorkflowBisectE2e, a_threshold_above_the_step_makes_the_ends_the_same) {
   BisectRepo repo;
   // The 15% step of commit 41 is below --threshold 50%: no claim, nothing to bisect.
-  const CliResult run = repo.zkbench("bisect --threshold 50% --runs 6 " + repo.commit(40) + " " + repo.commit(42));
+  const CliResult run =
+      repo.zkbench("bisect --threshold 50% --runs 6 " + repo.commit(40) + " " + repo.commit(42));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(contains(run.output, "no difference between the ends")) << run.output;
   const nlohmann::json r = repo.results("001");

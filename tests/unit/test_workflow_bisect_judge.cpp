@@ -7,11 +7,11 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "project/workspace.hpp"
 #include "store/store.hpp"
 #include "support/fixtures.hpp"
 #include "support/model_executor.hpp"
 #include "workflow/bisect_judge.hpp"
-#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 namespace {
@@ -25,9 +25,10 @@ public:
     std::filesystem::create_directories(d / "benchmarks");
     std::ofstream(d / "a.txt") << "a\n";
     std::ofstream(d / "benchmarks" / "inputs.yaml") << "inputs:\n  - name: a\n    path: ../a.txt\n";
-    std::ofstream(d / "zkbench.yaml") << "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n"
-                                         "  warmup: 0\n  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
-                                         "correctness:\n  command: \"prog {input}\"\npolicy: generic\n";
+    std::ofstream(d / "zkbench.yaml")
+        << "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n"
+           "  warmup: 0\n  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
+           "correctness:\n  command: \"prog {input}\"\npolicy: generic\n";
     EXPECT_EQ(std::system(("cd '" + d.string() + "' && git init -q").c_str()), 0);
     auto ws = open_workspace(d / "zkbench.yaml");
     EXPECT_TRUE(ws) << ws.error().message;
@@ -43,7 +44,8 @@ public:
 
   /// A commit built in .zkbench/worktrees/bisect-<n>, `factor` x the time, `steps` steps.
   CommitBuild commit(int n, double factor, double steps = 1000) {
-    CommitBuild b{std::string(40, static_cast<char>('0' + n)), m_ws->worktree_dir("bisect-" + std::to_string(n))};
+    CommitBuild b{std::string(40, static_cast<char>('0' + n)),
+                  m_ws->worktree_dir("bisect-" + std::to_string(n))};
     std::filesystem::create_directories(b.dir);
     model->commits[b.dir.filename().string()] = {factor, steps};
     return b;
@@ -168,7 +170,8 @@ TEST(BisectJudge, a_midpoint_whose_benchmark_fails_is_skipped) {
   auto mid = judge.classify(good, bad, hung, *direction);
   ASSERT_TRUE(mid) << mid.error().message;
   EXPECT_EQ(*mid, CommitClass::skip);
-  EXPECT_NE(judge.evidence().back().failure.find("timed out"), std::string::npos) << judge.evidence().back().failure;
+  EXPECT_NE(judge.evidence().back().failure.find("timed out"), std::string::npos)
+      << judge.evidence().back().failure;
 }
 
 TEST(BisectJudge, bisect_policy_makes_every_threshold_the_bisections) {

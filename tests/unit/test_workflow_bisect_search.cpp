@@ -137,7 +137,8 @@ TEST(BisectSearch, every_commit_in_between_skipped_gives_the_whole_range) {
 }
 
 TEST(BisectSearch, a_probe_error_stops_the_search) {
-  auto result = bisect_search(8, [](std::size_t) -> Result<CommitClass> { return make_error("interrupted"); });
+  auto result =
+      bisect_search(8, [](std::size_t) -> Result<CommitClass> { return make_error("interrupted"); });
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message, "interrupted");
 }
