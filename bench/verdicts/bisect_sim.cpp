@@ -74,7 +74,9 @@ void write(const std::filesystem::path& path, const std::string& text) {
   }
 }
 
-enum class End { right, range, wrong };
+// right: the culprit exactly (a flat range: no difference); range: the culprit within a range left open;
+// missed: "no difference between the ends" on a step; wrong: another commit, direction or range, or an error.
+enum class End { right, range, missed, wrong };
 
 struct BisectTrial {
   End end = End::wrong;
@@ -157,7 +159,7 @@ public:
       return trial;
     }
     if (*direction == workflow::Shift::none) {
-      trial.end = cell.s.effect == 0 ? End::right : End::wrong;
+      trial.end = cell.s.effect == 0 ? End::right : End::missed;
       trial.what = "no difference between the ends";
     } else {
       auto search = workflow::bisect_search(
@@ -224,16 +226,18 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
   fmt::print(
       "columns: runs per bisection (both sides, warmups included; git bisect run with a fixed 10-run A/B per "
       "step: {}), comparisons; right (the culprit exactly, or 'no difference' on a flat range), range (the "
-      "culprit within a range left open by unsettled commits), wrong: observed % [Wilson 95%]; target: right "
-      ">= 95% by the lower bound\n\n",
+      "culprit within a range left open by unsettled commits), missed ('no difference between the ends' on a "
+      "step), wrong (another commit or direction, a range without the culprit, a difference on a flat range): "
+      "observed % [Wilson 95%]; target: right >= 95% by the lower bound\n\n",
       k_git_bisect_runs);
-  fmt::print("{:<34} | {:>6} {:>5} | {:>22} {:>6} {:>6} | {}\n", "cell", "runs", "cmp", "right [Wilson 95%]",
-             "range", "wrong", "verdict");
+  fmt::print("{:<36} | {:>6} {:>5} | {:>22} {:>6} {:>6} {:>6} | {}\n", "cell", "runs", "cmp",
+             "right [Wilson 95%]", "range", "missed", "wrong", "verdict");
   int missed = 0;
   int explained = 0;
   for (std::size_t c = 0; c < cells.size(); ++c) {
     int right = 0;
     int range = 0;
+    int misses = 0;
     double runs = 0;
     double comparisons = 0;
     for (int t = 0; t < options.trials; ++t) {
@@ -241,6 +245,7 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
           trials[c * static_cast<std::size_t>(options.trials) + static_cast<std::size_t>(t)];
       right += trial.end == End::right ? 1 : 0;
       range += trial.end == End::range ? 1 : 0;
+      misses += trial.end == End::missed ? 1 : 0;
       runs += static_cast<double>(trial.runs);
       comparisons += static_cast<double>(trial.comparisons);
       if (trial.end != End::right && explained < options.explain) {
@@ -249,15 +254,16 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
       }
     }
     const int n = options.trials;
-    const int wrong = n - right - range;
+    const int wrong = n - right - range - misses;
     const bool enforced =
         cells[c].s.effect == 0 || (cells[c].s.effect >= 0.10 - 1e-12 && cells[c].s.cv <= 0.05 + 1e-12);
     const bool met = wilson_lower(right, n) >= k_target - 1e-12;
     missed += enforced && !met ? 1 : 0;
-    fmt::print("{:<34} | {:>6.1f} {:>5.1f} | {:>5.1f} [{:>5.1f}, {:>5.1f}] {:>6.1f} {:>6.1f} | {}\n",
+    fmt::print("{:<36} | {:>6.1f} {:>5.1f} | {:>5.1f} [{:>5.1f}, {:>5.1f}] {:>6.1f} {:>6.1f} {:>6.1f} | {}\n",
                cell_name(cells[c]), runs / n, comparisons / n, 100.0 * right / n,
                100.0 * wilson_lower(right, n), 100.0 * wilson_upper(right, n), 100.0 * range / n,
-               100.0 * wrong / n, met ? "PASS" : (enforced ? "FAIL" : "miss (not enforced)"));
+               100.0 * misses / n, 100.0 * wrong / n,
+               met ? "PASS" : (enforced ? "FAIL" : "miss (not enforced)"));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("\n{} cells x {} trials in {:.0f} s on {} threads; cells missing the target: {}\n", cells.size(),
