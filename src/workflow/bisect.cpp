@@ -163,6 +163,11 @@ private:
 
 std::string confidence_statement(const BisectOutcome& outcome) {
   const double bound = 1.0 - static_cast<double>(outcome.claims) * outcome.alpha;
+  if (outcome.exact) {
+    return fmt::format("decided exactly on the deterministic metric {} (each commit measured showed one value on "
+                       "its 3 runs): no statistical error, as long as {} is deterministic",
+                       outcome.metric, outcome.metric);
+  }
   if (outcome.direction == Shift::none) {
     return fmt::format(
         "no claim was made: the rule could not tell the ends apart within its runs (each claim at "

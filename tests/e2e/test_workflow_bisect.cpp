@@ -158,7 +158,7 @@ TEST(WorkflowBisectE2e, a_range_without_a_change_says_no_difference_between_the_
   const nlohmann::json r = repo.results("001");
   EXPECT_EQ(r["outcome"], "no difference");
   EXPECT_FALSE(r.contains("first_bad"));
-  EXPECT_EQ(r["comparisons_made"], 1);
+  EXPECT_LE(r["comparisons_made"].get<int>(), 2); // "is GOOD faster?", and "is BAD faster?" when it leaned so
 }
 
 TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_with_the_rules_minimum) {
