@@ -9,6 +9,7 @@
 #include "util/strings.hpp"
 #include "workflow/bisect.hpp"
 #include "workflow/bisect_report.hpp"
+#include "workflow/notifications.hpp"
 
 namespace zkbench::cli {
 
@@ -74,10 +75,13 @@ int bisect(const BisectArgs& a) {
   workflow::StatusFile status(workflow::status_path(ws.root()), info);
   options.status = &status;
   options.say = print_line;
+  workflow::WorkflowNotifications notifications(ws, print_warning); // after detach_to: its thread would not survive the fork
   auto outcome = workflow::run_bisect(ws, options);
   if (!outcome) {
+    notifications.send(workflow::error_event(notifications.context(), what, outcome.error().message));
     throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
+  notifications.send(workflow::bisect_event(notifications.context(), *outcome));
   print_warnings(outcome->warnings);
   fmt::print("\nbisect {}: {}\n", outcome->id, workflow::bisect_answer(*outcome));
   if (outcome->search) {

@@ -9,6 +9,8 @@
 #include "support/cli.hpp"
 #include "support/env.hpp"
 #include "support/fixtures.hpp"
+#include "support/http_receiver.hpp"
+#include "support/secrets_file.hpp"
 #include "support/workflow_repo.hpp"
 
 namespace zkbench {
@@ -181,6 +183,25 @@ TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_w
     EXPECT_LE(e["baseline_runs"].get<int>() + e["candidate_runs"].get<int>(), 6);
   }
   std::cout << "bisect (steps): " << r["cost"]["runs"] << " runs, " << r["elapsed_s"] << " s\n";
+}
+
+TEST(WorkflowBisectE2e, notifies_the_answer_like_an_experiment) {
+  BisectRepo repo;
+  test::HttpReceiver hook;
+  test::ScopedSecretsFile secrets(repo.dir() / ".secrets.env", "WEBHOOK_URL=" + hook.url("/hook/SECRETTOKEN") + "\n",
+                                  0600);
+  const CliResult run = repo.zkbench("bisect --metric steps " + repo.commit(0) + " " + repo.commit(63));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_EQ(hook.bodies().size(), 1U); // flushed before the command exits
+  const auto event = nlohmann::json::parse(hook.bodies().front());
+  EXPECT_EQ(event["event"], "bisect_complete");
+  EXPECT_TRUE(contains(event["title"].get<std::string>(), "Bisect 001 Complete")) << event.dump(2);
+  EXPECT_EQ(event["status"], "CULPRIT");
+  EXPECT_EQ(event["verdict"], "regression");
+  EXPECT_NEAR(event["delta_pct"].get<double>(), 15.0, 1e-9); // steps: exact
+  EXPECT_TRUE(contains(event["name"].get<std::string>(), "first bad commit " + repo.commit(41).substr(0, 12)))
+      << event.dump(2);
+  EXPECT_FALSE(contains(run.output, "SECRETTOKEN")) << run.output;
 }
 
 TEST(WorkflowBisectE2e, detached_bisection_is_followed_with_logs) {
