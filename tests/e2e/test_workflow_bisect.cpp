@@ -204,6 +204,17 @@ TEST(WorkflowBisectE2e, notifies_the_answer_like_an_experiment) {
   EXPECT_FALSE(contains(run.output, "SECRETTOKEN")) << run.output;
 }
 
+TEST(WorkflowBisectE2e, a_bisection_is_a_queued_job_like_any_other) {
+  BisectRepo repo;
+  const CliResult queued =
+      repo.zkbench("submit --class h100 -- bisect --metric steps " + repo.commit(0) + " " + repo.commit(63));
+  ASSERT_EQ(queued.exit_code, 0) << queued.output;
+  const CliResult worker = repo.zkbench("worker --class h100 --until-empty --log-dir .zkbench/worker-logs");
+  ASSERT_EQ(worker.exit_code, 0) << worker.output;
+  EXPECT_TRUE(contains(worker.output, "1 done, 0 failed")) << worker.output;
+  EXPECT_EQ(repo.results("001")["first_bad"]["commit"], repo.commit(41));
+}
+
 TEST(WorkflowBisectE2e, detached_bisection_is_followed_with_logs) {
   BisectRepo repo;
   const CliResult detached =
