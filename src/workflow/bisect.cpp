@@ -311,7 +311,7 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   out.owner_ids = judge.owner_ids();
   out.elapsed_s = seconds_since(start);
   for (const BisectCommit& c : out.commits) {
-    if (!c.note.empty() && c.verdict && *c.verdict != CommitClass::skip) {
+    if (!c.note.empty() && (!c.verdict || *c.verdict != CommitClass::skip)) { // skips have their line
       out.warnings.push_back(fmt::format("commit {}: {}", c.commit.substr(0, 12), c.note));
     }
   }

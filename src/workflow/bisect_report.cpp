@@ -66,6 +66,13 @@ std::string bisect_answer(const BisectOutcome& o) {
     return fmt::format("first bad commit {} \"{}\" ({})", short_commit(last.commit), last.subject,
                        to_string(o.direction));
   }
+  if (o.search->gave_up) {
+    return fmt::format("the first bad commit lies in {}..{} ({} commits after the last good one): the search "
+                       "stopped after 3 unsettled commits in a row (too noisy to place them, or a change spread "
+                       "over several commits; {})",
+                       short_commit(o.commits[o.search->last_good].commit), short_commit(last.commit),
+                       o.search->first_bad - o.search->last_good, to_string(o.direction));
+  }
   std::vector<std::string> ids;
   for (const std::size_t i : o.search->unknown) {
     ids.push_back(short_commit(o.commits[i].commit));

@@ -92,6 +92,8 @@ TEST(BisectReport, an_open_range_names_every_commit_it_holds) {
   EXPECT_EQ(bisect_answer(o), "the first bad commit is one of 222222222222, 333333333333 (skipped or unsettled "
                               "commits left the range open; slower)");
   EXPECT_EQ(bisect_results_json(o)["outcome"], "range");
+  o.search->gave_up = true;
+  EXPECT_EQ(bisect_answer(o).substr(0, 73), "the first bad commit lies in 111111111111..333333333333 (2 commits after ");
 }
 
 TEST(BisectReport, no_difference_between_the_ends_has_no_culprit_and_no_claim) {
