@@ -6,6 +6,8 @@
 // Usage: bench_verdicts [--grid full|reduced] [--trials N] [--seed S] [--threads N] [--stored] [--runs N]
 //                       [--targets false-keep,false-kill,false-regression,missed-keep,runs|none] [--explain N]
 //                       [--only TEXT] (the cells whose name contains TEXT: "bursts", "zkvm t3", "cv 5.0% -10%")
+//        bench_verdicts --bisect [--trials N] [--seed S] [--threads N] [--explain N] [--only TEXT]: zkbench bisect's
+//                       decisions over 64 commits (bisect_sim.hpp)
 // Exit: 0 when every enforced target is met, 1 when one is missed, 2 on bad usage or an error.
 #include <algorithm>
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include <fmt/format.h>
 
 #include "util/strings.hpp"
+#include "bisect_sim.hpp"
 #include "workflow_table.hpp"
 
 using namespace zkbench;
@@ -92,6 +95,9 @@ int main(int argc, char** argv) {
     }
     if (options.trials < 1) {
       throw std::invalid_argument("--trials: at least 1");
+    }
+    if (flag(argc, argv, "--bisect")) {
+      return bench::run_bisect_simulation(options) == 0 ? 0 : 1;
     }
     return bench::run_workflow_simulation(options) == 0 ? 0 : 1;
   } catch (const std::exception& e) {

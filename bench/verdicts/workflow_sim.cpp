@@ -108,12 +108,36 @@ const char* to_string(test::ModelNoise noise) {
   return "?";
 }
 
-SimProject::SimProject(const ProjectKind& kind) {
-  std::string pattern = (std::filesystem::temp_directory_path() / "zkbench-sim-XXXXXX").string();
+std::filesystem::path make_sim_dir(const char* prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("cannot create a temporary folder");
   }
-  m_dir = pattern;
+  return pattern;
+}
+
+std::unique_ptr<workflow::Workspace> open_sim_workspace(const std::filesystem::path& dir, verdict::Policy& policy) {
+  if (std::system(("git init -q '" + dir.string() + "' >/dev/null 2>&1").c_str()) != 0) {
+    throw std::runtime_error("git init failed in " + dir.string());
+  }
+  auto opened = workflow::open_workspace(dir / "zkbench.yaml");
+  if (!opened) {
+    throw std::runtime_error(opened.error().message);
+  }
+  auto ws = std::make_unique<workflow::Workspace>(std::move(*opened));
+  ws->monitor = nullptr;
+  ws->contention = nullptr; // simulated runs: the machine's real load says nothing about them
+  ws->stop_requested = {};
+  auto configured = workflow::project_policy(ws->project.config);
+  if (!configured) {
+    throw std::runtime_error(configured.error().message);
+  }
+  policy = *configured;
+  return ws;
+}
+
+SimProject::SimProject(const ProjectKind& kind) {
+  m_dir = make_sim_dir("zkbench-sim");
   std::filesystem::create_directories(m_dir / "benchmarks");
   std::string inputs = "inputs:\n";
   for (const SimInput& input : k_inputs) {
@@ -127,22 +151,7 @@ SimProject::SimProject(const ProjectKind& kind) {
                                             "  runs: 10\n  warmup: {}\n  cooldown_seconds: 0\n{}"
                                             "correctness:\n  command: \"prog {{input}}\"\npolicy: {}\n",
                                             kind.warmup, metrics, kind.policy));
-  if (std::system(("git init -q '" + m_dir.string() + "' >/dev/null 2>&1").c_str()) != 0) {
-    throw std::runtime_error("git init failed in " + m_dir.string());
-  }
-  auto ws = workflow::open_workspace(m_dir / "zkbench.yaml");
-  if (!ws) {
-    throw std::runtime_error(ws.error().message);
-  }
-  m_ws = std::make_unique<workflow::Workspace>(std::move(*ws));
-  m_ws->monitor = nullptr;
-  m_ws->contention = nullptr; // simulated runs: the machine's real load says nothing about them
-  m_ws->stop_requested = {};
-  auto policy = workflow::project_policy(m_ws->project.config);
-  if (!policy) {
-    throw std::runtime_error(policy.error().message);
-  }
-  m_policy = *policy;
+  m_ws = open_sim_workspace(m_dir, m_policy);
   // The baseline's build, stamped as built (evaluate_checkout builds it once per baseline), and the
   // candidate's worktree.
   const std::filesystem::path base_tree = m_ws->worktree_dir(std::string("baseline-") + std::string(k_baseline_commit, 12));

@@ -77,6 +77,14 @@ struct TrialOutcome {
   std::vector<double> round_correlations;
 };
 
+/// A fresh temporary folder "<tmp>/<prefix>-XXXXXX". Throws std::runtime_error.
+std::filesystem::path make_sim_dir(const char* prefix);
+
+/// The project in `dir` (its zkbench.yaml and inputs written) made a git repository and opened as a
+/// Workspace without monitor, contention gate or interrupt; `policy` gets its policy. Throws
+/// std::runtime_error.
+std::unique_ptr<workflow::Workspace> open_sim_workspace(const std::filesystem::path& dir, verdict::Policy& policy);
+
 /// A temporary zkbench project (git repository, zkbench.yaml, four inputs, a stored baseline record, the
 /// baseline's build stamped as built) opened as a Workspace whose store is in memory and whose executor is
 /// replaced by a model for each experiment. One per thread: nothing is shared.

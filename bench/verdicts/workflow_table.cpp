@@ -79,6 +79,32 @@ std::string cell_name(const Scenario& s) {
          (s.gate ? " gate" : "");
 }
 
+std::vector<Scenario> cross(const std::vector<std::string>& policies,
+                            const std::vector<std::pair<test::ModelNoise, Load>>& conditions,
+                            const std::vector<double>& cvs, const std::vector<double>& generic_effects,
+                            const std::vector<double>& zkvm_effects) {
+  std::vector<Scenario> cells;
+  for (const std::string& policy : policies) {
+    for (const auto& [noise, load] : conditions) {
+      for (const double cv : cvs) {
+        for (const double effect : policy == "zkvm" ? zkvm_effects : generic_effects) {
+          Scenario s;
+          s.policy = policy;
+          s.noise = noise;
+          s.load = load;
+          s.cv = cv;
+          s.effect = effect;
+          s.warmup = load == Load::cold ? 0 : 1;
+          cells.push_back(s);
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+} // namespace
+
 // The trial's draw: inputs cycle 1-4; the load's intensity, the cold factor and the slow drift are drawn
 // from the trial's seed, so every design and every rule sees the same trials (common random numbers).
 TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::size_t cell, int trial) {
@@ -117,32 +143,6 @@ TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::
   return d;
 }
 
-std::vector<Scenario> cross(const std::vector<std::string>& policies,
-                            const std::vector<std::pair<test::ModelNoise, Load>>& conditions,
-                            const std::vector<double>& cvs, const std::vector<double>& generic_effects,
-                            const std::vector<double>& zkvm_effects) {
-  std::vector<Scenario> cells;
-  for (const std::string& policy : policies) {
-    for (const auto& [noise, load] : conditions) {
-      for (const double cv : cvs) {
-        for (const double effect : policy == "zkvm" ? zkvm_effects : generic_effects) {
-          Scenario s;
-          s.policy = policy;
-          s.noise = noise;
-          s.load = load;
-          s.cv = cv;
-          s.effect = effect;
-          s.warmup = load == Load::cold ? 0 : 1;
-          cells.push_back(s);
-        }
-      }
-    }
-  }
-  return cells;
-}
-
-} // namespace
-
 const char* to_string(Target target) {
   switch (target) {
   case Target::false_keep:
@@ -168,6 +168,38 @@ bool parse_target(const std::string& name, Target& target) {
     }
   }
   return false;
+}
+
+void run_on_threads(std::size_t jobs, int threads, const std::function<std::function<void(std::size_t)>()>& make_worker) {
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::string error;
+  const auto work = [&] {
+    try {
+      const std::function<void(std::size_t)> worker = make_worker();
+      for (std::size_t job = next++; job < jobs; job = next++) {
+        worker(job);
+      }
+    } catch (const std::exception& e) {
+      const std::lock_guard<std::mutex> lock(error_mutex);
+      error = e.what();
+      next = jobs;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < std::max(1, threads); ++t) {
+    pool.emplace_back(work);
+  }
+  for (std::thread& t : pool) {
+    t.join();
+  }
+  if (!error.empty()) {
+    throw std::runtime_error(error);
+  }
+}
+
+double wilson_lower(int k, int n) {
+  return 1.0 - wilson_upper(n - k, n);
 }
 
 double wilson_upper(int k, int n) {
@@ -237,41 +269,22 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
   const std::size_t jobs = cells.size() * static_cast<std::size_t>(options.trials);
   std::vector<TrialOutcome> outcomes(jobs);
   std::map<std::string, verdict::Policy> policies;
-  std::atomic<std::size_t> next{0};
-  std::mutex error_mutex;
-  std::string error;
-  const auto work = [&] {
-    std::map<ProjectKind, std::unique_ptr<SimProject>> projects;
-    try {
-      for (std::size_t job = next++; job < jobs; job = next++) {
-        const std::size_t cell = job / static_cast<std::size_t>(options.trials);
-        const int trial = static_cast<int>(job % static_cast<std::size_t>(options.trials));
-        const Scenario& s = cells[cell];
-        auto& project = projects[s.project()];
-        if (!project) {
-          project = std::make_unique<SimProject>(s.project());
-        }
-        outcomes[job] = project->run(s, draw_trial(options, s, cell, trial), options.stored, options.runs);
-        if (options.explain == 0) {
-          outcomes[job].reason.clear();
-        }
+  run_on_threads(jobs, options.threads, [&] {
+    auto projects = std::make_shared<std::map<ProjectKind, std::unique_ptr<SimProject>>>();
+    return [&, projects](std::size_t job) {
+      const std::size_t cell = job / static_cast<std::size_t>(options.trials);
+      const int trial = static_cast<int>(job % static_cast<std::size_t>(options.trials));
+      const Scenario& s = cells[cell];
+      auto& project = (*projects)[s.project()];
+      if (!project) {
+        project = std::make_unique<SimProject>(s.project());
       }
-    } catch (const std::exception& e) {
-      const std::lock_guard<std::mutex> lock(error_mutex);
-      error = e.what();
-      next = jobs;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < std::max(1, options.threads); ++t) {
-    pool.emplace_back(work);
-  }
-  for (std::thread& t : pool) {
-    t.join();
-  }
-  if (!error.empty()) {
-    throw std::runtime_error(error);
-  }
+      outcomes[job] = project->run(s, draw_trial(options, s, cell, trial), options.stored, options.runs);
+      if (options.explain == 0) {
+        outcomes[job].reason.clear();
+      }
+    };
+  });
   for (const std::string name : {"generic", "zkvm"}) {
     policies[name] = *verdict::preset(name);
   }

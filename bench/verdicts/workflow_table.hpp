@@ -4,6 +4,7 @@
 // SimProject each), with the issue-22 targets checked per cell by the Wilson 95% upper bound of each rate.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,18 @@ std::vector<Scenario> grid_cells(const std::string& grid);
 /// Runs the grid, prints its table (PASS/FAIL per cell) and summary to stdout. Returns the number of
 /// enforced targets missed (cells x targets, plus the runs target): 0 when all are met.
 int run_workflow_simulation(const WorkflowSimOptions& options);
+
+/// Runs jobs 0 .. jobs - 1 on `threads` threads: each thread makes its worker once with `make_worker` (its
+/// own projects: nothing is shared) and calls it with each job it takes. The first exception stops the
+/// others and is thrown again here as std::runtime_error.
+void run_on_threads(std::size_t jobs, int threads, const std::function<std::function<void(std::size_t)>()>& make_worker);
+
+/// The trial's draw for cell number `cell` of a run with `options.seed`: inputs cycle 1-4; the load's
+/// intensity, the cold factor and the slow drift are drawn from the trial's seed (common random numbers).
+TrialDraw draw_trial(const WorkflowSimOptions& options, const Scenario& s, std::size_t cell, int trial);
+
+/// Wilson's score interval's lower bound (95%) of a rate `k` of `n`; 0 when n is 0.
+double wilson_lower(int k, int n);
 
 /// Wilson's score interval's upper bound (95%) of a rate `k` of `n` (Wilson 1927); 1 when n is 0.
 double wilson_upper(int k, int n);

@@ -28,6 +28,7 @@ CommandMain setup_baseline(CLI::App& sub);
 CommandMain setup_exp(CLI::App& sub);
 CommandMain setup_next(CLI::App& sub);
 CommandMain setup_compound(CLI::App& sub);
+CommandMain setup_bisect(CLI::App& sub);
 CommandMain setup_learn(CLI::App& sub);
 CommandMain setup_idea(CLI::App& sub);
 CommandMain setup_final(CLI::App& sub);
@@ -61,6 +62,7 @@ const std::array k_commands = {
     CommandEntry{"baseline", "Build, check correctness and measure every input: the baseline experiments compare with", &setup_baseline},
     CommandEntry{"exp", "Experiments: new, run (verdict KEEP/DISCARD/REJECT/KILL...), close, list, show", &setup_exp},
     CommandEntry{"compound", "Test experiments together; record a conflict when A+B < max(A, B)", &setup_compound},
+    CommandEntry{"bisect", "Find the commit that made it slower: interleaved A/B at each bisection step", &setup_bisect},
     CommandEntry{"next", "Diminishing returns? What to try next", &setup_next},
     CommandEntry{"learn", "Add a key learning to the tracker", &setup_learn},
     CommandEntry{"idea", "Add an idea to the backlog (or --done ID)", &setup_idea},

@@ -18,18 +18,19 @@ enum class EventKind {
   finding,             // an experiment improved the primary metric by more than 10 %
   error,               // an error or crash stopped a run
   all_complete,        // every planned experiment is done
+  bisect_complete,     // `zkbench bisect` named a commit, a range, or no difference between the ends
   test,                // `zkbench notify test`
 };
 
 /// The event's stable name in JSON payloads: "baseline_complete", "experiment_complete", "finding",
-/// "error", "all_complete", "test".
+/// "error", "all_complete", "bisect_complete", "test".
 std::string_view event_kind_name(EventKind kind);
 
 /// One notification. Only `kind` is required; every other field is optional and omitted when empty.
 struct Event {
   EventKind kind = EventKind::test;
   std::string project;       // the "[Benchmark]" label: the benchmark or project name
-  std::string experiment_id; // "001"
+  std::string experiment_id; // "001" (a bisection's id for bisect_complete)
   std::string name;          // "MPT Hash Caching"
   std::optional<double> result;   // the candidate's primary metric (mean), in `unit`
   std::optional<double> baseline; // the baseline's primary metric (mean), in `unit`

@@ -69,6 +69,8 @@ std::string_view event_kind_name(EventKind kind) {
     return "error";
   case EventKind::all_complete:
     return "all_complete";
+  case EventKind::bisect_complete:
+    return "bisect_complete";
   case EventKind::test:
     return "test";
   }
@@ -96,6 +98,8 @@ std::string format_title(const Event& event) {
                                        : fmt::format("🚨 [{}] Error in {}", project, experiment_label(event));
   case EventKind::all_complete:
     return fmt::format("🏁 [{}] All Experiments Complete", project);
+  case EventKind::bisect_complete:
+    return fmt::format("🔎 [{}] Bisect {} Complete", project, event.experiment_id);
   case EventKind::test:
     return fmt::format("🔔 [{}] Test Notification", project);
   }

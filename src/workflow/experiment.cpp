@@ -120,26 +120,6 @@ std::vector<std::string> unfinished_steps(Workspace& ws, const store::Experiment
 
 } // namespace
 
-// The baseline commit's build, kept in its own worktree (.zkbench/worktrees/baseline-<commit12>) and built
-// once: a `.zkbench-built` stamp records the commit it was built at.
-Result<std::filesystem::path> baseline_build(Workspace& ws, const store::BaselineRecord& baseline,
-                                             const std::function<void(const std::string&)>& say) {
-  const std::filesystem::path tree = ws.worktree_dir("baseline-" + baseline.commit.substr(0, 12));
-  const std::filesystem::path stamp = tree / ".zkbench-built";
-  std::error_code ec;
-  if (std::filesystem::exists(stamp, ec)) {
-    return tree;
-  }
-  ZKBENCH_TRY(ws.git.ensure_worktree(tree, baseline.commit));
-  if (say) {
-    say(fmt::format("building the baseline {} in {} (once per baseline)", baseline.commit.substr(0, 12), tree.string()));
-  }
-  ZKBENCH_TRY(build_checkout(
-      ws, tree, ws.state_dir() / "logs" / ("baseline-" + baseline.commit.substr(0, 12) + "-build.log")));
-  ZKBENCH_TRY(write_file_atomically(stamp, baseline.commit + "\n"));
-  return tree;
-}
-
 Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
                                              const store::BaselineRecord& baseline,
                                              const std::map<std::string, core::Benchmark>& base_benches,
@@ -226,7 +206,8 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
 
   std::filesystem::path base_tree;
   if (outcome == core::Outcome::none) {
-    auto built = baseline_build(ws, baseline, say);
+    // The baseline commit's build, kept in .zkbench/worktrees/baseline-<commit12> and built once per baseline.
+    auto built = kept_build(ws, baseline.commit, "baseline-" + baseline.commit.substr(0, 12), say);
     if (!built) {
       outcome = core::Outcome::failed;
       reason = "the baseline's build: " + built.error().message;

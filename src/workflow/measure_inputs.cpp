@@ -194,6 +194,23 @@ Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir
   return {};
 }
 
+Result<std::filesystem::path> kept_build(Workspace& ws, const std::string& commit, const std::string& name,
+                                         const std::function<void(const std::string&)>& say) {
+  const std::filesystem::path tree = ws.worktree_dir(name);
+  const std::filesystem::path stamp = tree / ".zkbench-built";
+  std::error_code ec;
+  if (std::filesystem::exists(stamp, ec)) {
+    return tree;
+  }
+  ZKBENCH_TRY(ws.git.ensure_worktree(tree, commit));
+  if (say) {
+    say(fmt::format("building {} in {} (once per commit)", commit.substr(0, 12), tree.string()));
+  }
+  ZKBENCH_TRY(build_checkout(ws, tree, ws.state_dir() / "logs" / (name + "-build.log")));
+  ZKBENCH_TRY(write_file_atomically(stamp, commit + "\n"));
+  return tree;
+}
+
 Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
   if (!input.generate) {
     return {};

@@ -29,6 +29,12 @@ struct Workspace;
 /// to `log`. Error: the build failed ("build failed (exit 2): <last lines>").
 Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log);
 
+/// The build of `commit` kept in the worktree .zkbench/worktrees/<name> and built once: a `.zkbench-built`
+/// stamp records the commit it was built at (the baseline's `baseline-<commit12>`, bisect's
+/// `bisect-<commit12>`). `say` (optional) tells when it builds. Errors: git, the build failed.
+Result<std::filesystem::path> kept_build(Workspace& ws, const std::string& commit, const std::string& name,
+                                         const std::function<void(const std::string&)>& say);
+
 /// Writes a generated input (inputs.yaml `generate:`) when it is missing or was made by another command
 /// or seed (a `<file>.zkbench-generator` stamp beside it records which); an existing, matching file is
 /// reused. Nothing for a file input. Error: the generator failed ("input 'x': the generator '...' failed

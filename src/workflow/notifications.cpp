@@ -8,6 +8,7 @@
 #include "notify/message.hpp"
 #include "notify/notifier.hpp"
 #include "report/dashboard_model.hpp"
+#include "workflow/bisect_report.hpp"
 
 namespace zkbench::workflow {
 
@@ -170,6 +171,27 @@ std::optional<notify::Event> all_complete_event(const NotifyContext& context,
                                 : fmt::format("Kept: {}; best: {} {} ({:+.1f}%)", kept,
                                               best->experiment_number().format(), best->name, *best->change * 100);
   return done;
+}
+
+notify::Event bisect_event(const NotifyContext& context, const workflow::BisectOutcome& outcome) {
+  notify::Event event = event_of(context, notify::EventKind::bisect_complete);
+  event.experiment_id = outcome.id;
+  event.name = bisect_answer(outcome);
+  if (!outcome.evidence.empty() && !std::isnan(outcome.evidence.front().change)) {
+    // The ends' first comparison: GOOD against BAD (or BAD against GOOD when put the other way round).
+    const workflow::BisectEvidence& ends = outcome.evidence.front();
+    const double change = ends.candidate == outcome.bad ? ends.change : 1.0 / (1.0 + ends.change) - 1.0;
+    event.delta_pct = change * 100;
+  }
+  event.verdict = outcome.direction == workflow::Shift::slower   ? "regression"
+                  : outcome.direction == workflow::Shift::faster ? "improvement"
+                                                                 : "no_change";
+  event.status = outcome.direction == workflow::Shift::none            ? "NO DIFFERENCE"
+                 : outcome.search && outcome.search->exact()           ? "CULPRIT"
+                                                                       : "RANGE";
+  event.detail = fmt::format("{} of {}..{} ({} commits); cost: {}", outcome.metric, outcome.good.substr(0, 12),
+                             outcome.bad.substr(0, 12), outcome.commits.size() - 1, outcome.cost.describe());
+  return event;
 }
 
 notify::Event error_event(const NotifyContext& context, const std::string& what, const std::string& message,

@@ -15,6 +15,7 @@
 
 #include "notify/dispatcher.hpp"
 #include "notify/event.hpp"
+#include "workflow/bisect.hpp"
 #include "store/workflow_records.hpp"
 #include "verdict/decide.hpp"
 #include "workflow/baseline.hpp"
@@ -71,6 +72,10 @@ std::optional<notify::Event> all_complete_event(const NotifyContext& context,
                                                 const std::vector<store::ExperimentRecord>& all);
 
 /// An error that stopped `what` ("the baseline", "experiment 001"); `experiment` > 0 names it in the title.
+/// The end of a bisection: its id, the answer (name), the ends' change as delta_pct when measured, verdict
+/// "regression" / "improvement" / "no_change", status CULPRIT / RANGE / NO DIFFERENCE, the cost in the detail.
+notify::Event bisect_event(const NotifyContext& context, const workflow::BisectOutcome& outcome);
+
 notify::Event error_event(const NotifyContext& context, const std::string& what, const std::string& message,
                           core::ExperimentNumber experiment = {});
 

@@ -88,6 +88,14 @@ public:
   std::map<ModelSide, double> correctness_seconds{{ModelSide::baseline, 0.001}, {ModelSide::candidate, 0.001}};
   std::map<ModelSide, bool> verify_ok{{ModelSide::baseline, true}, {ModelSide::candidate, true}};
   std::function<bool(const ModelCall&)> interrupt_when; // marks the execution interrupted (a Ctrl-C)
+  /// One build per commit (bisect's simulation): by the name of the worktree folder a benchmark runs in
+  /// (".zkbench/worktrees/<name>"), the factor on its time and its steps, in place of candidate_factor and
+  /// `steps`.
+  struct CommitModel {
+    double factor = 1.0;
+    double steps = 1000;
+  };
+  std::map<std::string, CommitModel> commits;
 
   explicit ModelExecutor(std::uint64_t seed = 1) : m_rng(seed), m_load_rng(seed ^ 0x9e3779b97f4a7c15ULL) {}
 
@@ -163,7 +171,11 @@ public:
       const std::string input = input_of(spec.text);
       call.input = input;
       double t = input_seconds.count(input) > 0 ? input_seconds.at(input) : 1.0;
-      if (call.side == ModelSide::candidate) {
+      const std::string folder = spec.working_dir ? spec.working_dir->filename().string() : std::string();
+      const auto commit = commits.find(folder);
+      if (commit != commits.end()) {
+        t *= commit->second.factor;
+      } else if (call.side == ModelSide::candidate) {
         t *= candidate_factor;
       }
       const std::string key = cold_first_side_only ? input : input + (call.side == ModelSide::candidate ? "#c" : "#b");
@@ -193,7 +205,7 @@ public:
       clock_s += t;
       r.wall_s = t;
       r.user_s = t;
-      double n_steps = steps[call.side];
+      double n_steps = commit != commits.end() ? commit->second.steps : steps[call.side];
       if (steps_cv > 0) {
         n_steps *= 1.0 + std::normal_distribution<double>(0.0, steps_cv)(m_rng);
       }

@@ -47,6 +47,10 @@ TEST(NotifyMessage, titles_name_each_kind) {
   EXPECT_EQ(format_title(event), "🎯 [zisk] Significant Finding: Experiment 004");
   event.kind = EventKind::all_complete;
   EXPECT_EQ(format_title(event), "🏁 [zisk] All Experiments Complete");
+  event.kind = EventKind::bisect_complete;
+  event.experiment_id = "002";
+  EXPECT_EQ(format_title(event), "🔎 [zisk] Bisect 002 Complete");
+  EXPECT_EQ(event_kind_name(event.kind), "bisect_complete");
   event.kind = EventKind::test;
   EXPECT_EQ(format_title(event), "🔔 [zisk] Test Notification");
 }

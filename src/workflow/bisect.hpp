@@ -1,0 +1,80 @@
+#pragma once
+// `zkbench bisect GOOD BAD` (issue 19): which commit of the first-parent history GOOD..BAD made the
+// project slower (or faster)? Each commit is built once (.zkbench/worktrees/bisect-<commit12>, a stamp as
+// the baseline's build), its correctness command run (a failure, or a failed build, skips it as
+// `git bisect skip` would), and compared by workflow::BisectJudge (exp run's interleaved measurement and
+// sequential rule) with the ends it must be told apart from; workflow::bisect_search halves the range. It
+// writes benchmarks/bisect/<id>/report.md and results.json; the runs are in the store, their sessions linked
+// to owner "bisect".
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cost.hpp"
+#include "project/status_file.hpp"
+#include "util/error.hpp"
+#include "workflow/bisect_judge.hpp"
+#include "workflow/bisect_search.hpp"
+
+namespace zkbench::workflow {
+
+struct Workspace;
+
+struct BisectOptions {
+  std::string good; // revisions, as git names them
+  std::string bad;
+  std::vector<std::string> inputs;   // inputs.yaml names; empty: every input
+  std::optional<std::string> metric; // judged metric (default: the policy's primary metric)
+  std::optional<double> threshold;   // smallest change that counts (fraction; default: the policy's)
+  std::optional<int> runs;           // most runs per side of a comparison (default: as exp run)
+  StatusFile* status = nullptr;
+  std::function<void(const std::string&)> say; // progress lines
+};
+
+/// One commit of the range as the bisection saw it.
+struct BisectCommit {
+  std::string commit; // full sha
+  std::string subject;
+  std::optional<CommitClass> verdict; // probed: what it was
+  std::string note;                   // why it was skipped (build, correctness), or what its output did
+};
+
+struct BisectOutcome {
+  std::string id;   // "001": benchmarks/bisect/<id>/
+  std::string good; // full shas
+  std::string bad;
+  std::string metric; // what was judged
+  std::vector<std::string> inputs;
+  Shift direction = Shift::none;      // BAD against GOOD; none: no difference between the ends
+  std::vector<BisectCommit> commits;  // 0: GOOD, ..., last: BAD (first-parent order)
+  std::optional<SearchResult> search; // absent when the ends do not differ
+  std::string culprit_subject;
+  std::string culprit_diff_stat;
+  std::vector<BisectEvidence> evidence; // every comparison, in order
+  core::VerdictCost cost;
+  std::size_t git_bisect_runs = 0; // a `git bisect run` with a fixed-run A/B per step: steps x 2 x runs
+  int fixed_runs = 10;             // ... its runs per side (zkbench.yaml's benchmark.runs)
+  bool exact = false;              // decided on a deterministic metric: each commit measured once
+  double alpha = 0.05;             // the error of each claim (one-sided, all inputs together)
+  std::size_t claims = 0;          // the claims the answer rests on (the ends' and one per placed commit)
+  double elapsed_s = 0;
+  std::int64_t first_owner_id =
+      0; // sessions linked to owner "bisect", ids first_owner_id + 0 .. + owner_ids - 1
+  std::size_t owner_ids = 0;
+  std::size_t comparisons = 0;
+  std::vector<std::filesystem::path> files;
+  std::vector<std::string> warnings;
+};
+
+/// Bisects as the header says. Errors: unknown revisions, GOOD not a first-parent ancestor of BAD, an end
+/// that does not build or check, unknown inputs or metric, the store, an interrupt.
+Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options);
+
+/// "each claim is wrong with probability at most 5% ...; the answer rests on 7 claims: right with
+/// probability at least 65% (Bonferroni)": the report's confidence statement.
+std::string confidence_statement(const BisectOutcome& outcome);
+
+} // namespace zkbench::workflow

@@ -1,0 +1,370 @@
+#include "workflow/bisect_judge.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "project/workspace.hpp"
+#include "verdict/decide.hpp"
+#include "verdict/sequential.hpp"
+#include "workflow/measure_inputs.hpp"
+
+namespace zkbench::workflow {
+
+namespace {
+
+constexpr const char* k_owner = "bisect";
+// The rule decides a declared deterministic metric exactly from this many equal runs per side
+// (verdict/decide.cpp's k_min_deterministic_runs, sequential_look's `look.runs >= 3`): fewer never decide.
+constexpr int k_min_runs = 3;
+
+// The shift every input's claim agrees on: inputs that claim opposite shifts, or none, say none.
+Shift agreed(const std::vector<Shift>& shifts) {
+  const bool slower = std::find(shifts.begin(), shifts.end(), Shift::slower) != shifts.end();
+  const bool faster = std::find(shifts.begin(), shifts.end(), Shift::faster) != shifts.end();
+  if (slower == faster) {
+    return Shift::none;
+  }
+  return slower ? Shift::slower : Shift::faster;
+}
+
+// The evidence of a decided comparison: the judged metric's figures (the deciding look's, or exact).
+BisectEvidence evidence_of(const CommitBuild& baseline, const CommitBuild& candidate,
+                           const std::string& input, const std::string& metric,
+                           const verdict::Decision& decision, const verdict::MetricComparison* figures) {
+  BisectEvidence e;
+  e.baseline = baseline.commit;
+  e.candidate = candidate.commit;
+  e.input = input;
+  e.metric = metric;
+  e.verdict = verdict::to_string(decision.verdict);
+  e.regression = decision.regression;
+  e.shift = claimed_shift(decision);
+  e.reason = decision.reason;
+  e.change = std::nan("");
+  if (figures != nullptr) {
+    e.change = figures->change;
+    e.lo = figures->ci_lo;
+    e.hi = figures->ci_hi;
+    e.interval = figures->interval;
+  }
+  return e;
+}
+
+} // namespace
+
+const char* to_string(Shift shift) {
+  switch (shift) {
+  case Shift::none:
+    return "no difference";
+  case Shift::slower:
+    return "slower";
+  case Shift::faster:
+    return "faster";
+  }
+  return "?";
+}
+
+Shift claimed_shift(const verdict::Decision& decision) {
+  if (decision.regression || decision.verdict == verdict::Verdict::kill) {
+    return Shift::slower;
+  }
+  if (decision.verdict == verdict::Verdict::keep || decision.verdict == verdict::Verdict::maybe) {
+    return Shift::faster;
+  }
+  return Shift::none;
+}
+
+verdict::Policy bisect_policy(verdict::Policy policy, std::optional<double> threshold) {
+  const double t = threshold.value_or(policy.maybe_threshold);
+  policy.keep_threshold = t;
+  policy.maybe_threshold = t;
+  policy.regression_threshold = t;
+  policy.deterministic_keep = t;
+  policy.deterministic_regression = t;
+  return policy;
+}
+
+Shift opposite(Shift shift) {
+  switch (shift) {
+  case Shift::slower:
+    return Shift::faster;
+  case Shift::faster:
+    return Shift::slower;
+  case Shift::none:
+    break;
+  }
+  return Shift::none;
+}
+
+BisectJudge::BisectJudge(Workspace& ws, BisectJudgeSettings settings)
+    : m_ws(ws), m_settings(std::move(settings)) {
+}
+
+core::Benchmark BisectJudge::reference() const {
+  // judge_input's hang guard reads the stored baseline's median: one run of the slowest time seen so far
+  // (a single run, so no drift warning is drawn from it).
+  core::Benchmark bench;
+  if (m_reference_s > 0) {
+    core::Run run;
+    run.wall_s = m_reference_s;
+    bench.runs.push_back(run);
+  }
+  return bench;
+}
+
+void BisectJudge::note_times(const core::Benchmark& bench) {
+  for (const double t : bench.wall_times()) {
+    m_reference_s = std::max(m_reference_s, t);
+  }
+}
+
+InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline,
+                                             const CommitBuild& candidate) const {
+  InputJudgeOptions judge;
+  judge.owner = k_owner;
+  judge.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison);
+  judge.label = m_settings.command;
+  judge.session_kind = k_owner;
+  judge.strategy = Strategy::sequential;
+  judge.mode = BaselineMode::interleaved;
+  judge.runs = m_settings.max_runs;
+  judge.min_runs = k_min_runs;
+  judge.inputs = static_cast<int>(m_settings.inputs.size());
+  judge.warmup = m_settings.warmup;
+  judge.baseline_dir = baseline.dir;
+  judge.candidate_dir = candidate.dir;
+  judge.status = m_settings.status;
+  return judge;
+}
+
+Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, const CommitBuild& candidate) {
+  const InputJudgeOptions judge = judge_options(baseline, candidate);
+  ++m_next_comparison;
+  std::vector<Shift> shifts;
+  for (const InputSpec& input : m_settings.inputs) {
+    ZKBENCH_TRY_ASSIGN(judged, judge_input(m_ws, input, reference(), m_settings.policy, judge));
+    if (judged->interrupted) {
+      return make_error("interrupted; the runs measured so far are kept in the store");
+    }
+    m_cost.add(judged->baseline, true, m_settings.fixed_runs);
+    m_cost.add(judged->candidate, false, m_settings.fixed_runs);
+    if (judged->baseline_broken) {
+      BisectEvidence e;
+      e.baseline = baseline.commit;
+      e.candidate = candidate.commit;
+      e.input = input.name;
+      e.failure = judged->failure;
+      m_evidence.push_back(std::move(e));
+      m_failed = baseline.commit;
+      return Shift::none;
+    }
+    note_times(judged->baseline);
+    note_times(judged->candidate);
+    const verdict::CommandComparison& c = judged->comparison;
+    BisectEvidence e =
+        evidence_of(baseline, candidate, input.name, judged->metric.empty() ? c.metric : judged->metric,
+                    c.decision, verdict::primary_comparison(c.metrics, c.metric));
+    e.baseline_runs = judged->baseline.runs.size();
+    e.candidate_runs = judged->candidate.runs.size();
+    e.failure = judged->failure;
+    const bool failed = !e.failure.empty();
+    m_evidence.push_back(std::move(e));
+    if (failed) {
+      m_failed = candidate.commit;
+      return Shift::none;
+    }
+    shifts.push_back(m_evidence.back().shift);
+    if (m_keeping && c.metric == m_settings.policy.primary_metric) { // kept for the exact path's reuse
+      m_runs[baseline.commit][input.name] = judged->baseline;
+      m_runs[candidate.commit][input.name] = judged->candidate;
+    }
+  }
+  return agreed(shifts);
+}
+
+Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, const InputSpec& input,
+                                                    bool& measured) {
+  auto& by_input = m_runs[build.commit];
+  if (const auto found = by_input.find(input.name); found != by_input.end()) {
+    measured = false;
+    return &found->second;
+  }
+  MeasureOptions measure;
+  measure.owner = k_owner;
+  measure.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison++);
+  measure.label = m_settings.command;
+  measure.session_kind = k_owner;
+  measure.runs = k_min_runs;
+  measure.warmup = m_settings.warmup;
+  measure.timeout_s = hang_guard_s(reference(), m_settings.policy);
+  measure.status = m_settings.status;
+  measure.settings = fmt::format("exact {} metric, {} runs", m_settings.policy.primary_metric, k_min_runs);
+  const SideSpec side{"candidate", build.dir, measure::VerifyWhen::every_run};
+  ZKBENCH_TRY_ASSIGN(m, measure_input(m_ws, input, std::span(&side, 1), measure));
+  m_cost.add(m->sides.front(), false, m_settings.fixed_runs);
+  if (m->end == InputEnd::interrupted) {
+    return make_error("interrupted; the runs measured so far are kept in the store");
+  }
+  if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+    BisectEvidence e;
+    e.candidate = build.commit;
+    e.input = input.name;
+    e.failure = fmt::format("input '{}': the benchmark command {}{}", input.name, m->message,
+                            m->verifier_output.empty() ? std::string() : ": " + m->verifier_output);
+    e.candidate_runs = m->sides.front().runs.size();
+    m_evidence.push_back(std::move(e));
+    m_failed = build.commit;
+    return nullptr;
+  }
+  note_times(m->sides.front());
+  measured = true;
+  core::Benchmark& kept = by_input[input.name];
+  kept = std::move(m->sides.front());
+  kept.command = input.name;
+  return &kept;
+}
+
+Result<Shift> BisectJudge::compare_exact(const CommitBuild& baseline, const CommitBuild& candidate) {
+  std::vector<Shift> shifts;
+  for (const InputSpec& input : m_settings.inputs) {
+    bool base_new = false;
+    bool cand_new = false;
+    ZKBENCH_TRY_ASSIGN(base, runs_of(baseline, input, base_new));
+    ZKBENCH_TRY_ASSIGN(cand, runs_of(candidate, input, cand_new));
+    if (*base == nullptr || *cand == nullptr) {
+      return Shift::none; // the candidate's command failed (evidence noted)
+    }
+    // The rule itself on the kept runs (verdict::AbDecider, as judge_input's stop rule): exact when the
+    // metric is constant on both sides, else it cannot claim anything on 3 runs and says so.
+    verdict::AbOptions ab;
+    ab.strategy = verdict::Strategy::sequential;
+    ab.sequential = verdict::sequential_options(m_settings.policy, k_min_runs, m_settings.max_runs,
+                                                static_cast<int>(m_settings.inputs.size()));
+    const std::string metric = verdict::judged_metric(**base, **cand, m_settings.policy.primary_metric);
+    verdict::AbDecider decider(metric, m_settings.policy, ab);
+    const std::vector<double> b = verdict::primary_values(**base, metric);
+    const std::vector<double> c = verdict::primary_values(**cand, metric);
+    decider.look(b, c);
+    verdict::AbOutcome outcome = decider.outcome(b, c);
+    if (!outcome.comparison.deterministic) {
+      outcome.decision = {verdict::Verdict::inconclusive, false,
+                          fmt::format("{} is not exact on commit {} ({} runs): no claim", metric,
+                                      candidate.commit.substr(0, 12), c.size())};
+    }
+    BisectEvidence e =
+        evidence_of(baseline, candidate, input.name, metric, outcome.decision, &outcome.comparison);
+    e.baseline_runs = base_new ? (*base)->runs.size() : 0;
+    e.candidate_runs = cand_new ? (*cand)->runs.size() : 0;
+    m_evidence.push_back(std::move(e));
+    shifts.push_back(m_evidence.back().shift);
+  }
+  return agreed(shifts);
+}
+
+Result<Shift> BisectJudge::compare(const CommitBuild& baseline, const CommitBuild& candidate) {
+  m_failed.clear();
+  ++m_compared;
+  return m_exact ? compare_exact(baseline, candidate) : compare_interleaved(baseline, candidate);
+}
+
+Result<bool> BisectJudge::faster(const CommitBuild& x, const CommitBuild& y) {
+  ZKBENCH_TRY_ASSIGN(shift, compare(y, x));
+  return *shift == Shift::faster;
+}
+
+Result<Shift> BisectJudge::ends_direction(const CommitBuild& good, const CommitBuild& bad) {
+  // The usual question first: is GOOD faster than BAD (BAD slower)? GOOD's established slowdown against BAD
+  // (the regression flag) answers the other way at once; an estimate that leans that way gets the question
+  // put the other way round (BAD as the candidate), where the rule has its power.
+  const std::size_t from = m_evidence.size();
+  ZKBENCH_TRY_ASSIGN(one, compare(bad, good));
+  if (!m_failed.empty()) {
+    return make_error(fmt::format("{} {} cannot be measured: {}", m_failed == bad.commit ? "BAD" : "GOOD",
+                                  m_failed.substr(0, 12), m_evidence.back().failure));
+  }
+  if (*one != Shift::none) {
+    return opposite(*one);
+  }
+  const bool leans_faster =
+      std::any_of(m_evidence.begin() + static_cast<std::ptrdiff_t>(from), m_evidence.end(),
+                  [](const BisectEvidence& e) { return !std::isnan(e.change) && e.change > 0; });
+  if (!leans_faster || m_exact) {
+    return Shift::none;
+  }
+  ZKBENCH_TRY_ASSIGN(two, compare(good, bad));
+  if (!m_failed.empty()) {
+    return make_error(fmt::format("{} {} cannot be measured: {}", m_failed == bad.commit ? "BAD" : "GOOD",
+                                  m_failed.substr(0, 12), m_evidence.back().failure));
+  }
+  return *two == Shift::faster ? Shift::faster : Shift::none;
+}
+
+Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBuild& bad) {
+  m_runs.clear();
+  m_keeping = true;
+  auto first = ends_direction(good, bad);
+  m_keeping = false;
+  m_ends_questions = m_compared;
+  ZKBENCH_TRY_ASSIGN(direction, std::move(first));
+  // Exact on both ends, every input: each commit from now on is measured once and its runs reused.
+  m_exact = !m_evidence.empty() && m_runs[good.commit].size() == m_settings.inputs.size() &&
+            m_runs[bad.commit].size() == m_settings.inputs.size();
+  for (const BisectEvidence& e : m_evidence) {
+    m_exact =
+        m_exact && e.interval == "exact" && verdict::declares_deterministic(m_settings.policy, e.metric);
+  }
+  if (!m_exact) {
+    m_runs.clear();
+  }
+  return *direction;
+}
+
+Result<CommitClass> BisectJudge::classify_once(const CommitBuild& good, const CommitBuild& bad,
+                                               const CommitBuild& mid, Shift direction) {
+  // Each question asks whether one commit is faster than another: the claim the rule is built to make (KEEP,
+  // or MAYBE), and keeps looking for until it is settled or out of reach.
+  const bool slower = direction == Shift::slower;
+  const auto failed = [&](const char* end) -> Result<bool> {
+    if (m_failed.empty()) {
+      return false;
+    }
+    if (m_failed != mid.commit) {
+      return make_error(fmt::format("{} {} measured before now fails: {}", end, m_failed.substr(0, 12),
+                                    m_evidence.back().failure));
+    }
+    return true;
+  };
+  // Like BAD: changed from GOOD the way BAD did.
+  ZKBENCH_TRY_ASSIGN(like_bad, slower ? faster(good, mid) : faster(mid, good));
+  ZKBENCH_TRY_ASSIGN(broke, failed("GOOD"));
+  if (*broke) {
+    return CommitClass::skip;
+  }
+  if (*like_bad) {
+    return CommitClass::bad;
+  }
+  // Like GOOD: told apart from BAD the other way.
+  ZKBENCH_TRY_ASSIGN(like_good, slower ? faster(mid, bad) : faster(bad, mid));
+  ZKBENCH_TRY_ASSIGN(broke_again, failed("BAD"));
+  if (*broke_again) {
+    return CommitClass::skip;
+  }
+  return *like_good ? CommitClass::good : CommitClass::unsettled;
+}
+
+Result<CommitClass> BisectJudge::classify(const CommitBuild& good, const CommitBuild& bad,
+                                          const CommitBuild& mid, Shift direction) {
+  // An unsettled commit is asked once more on fresh runs before it is stepped over: next to the culprit it
+  // would leave the answer a range (bench_verdicts --bisect: most of the ranges at CV 5%).
+  m_attempts = 0;
+  Result<CommitClass> verdict = CommitClass::unsettled;
+  while (verdict && *verdict == CommitClass::unsettled && m_attempts < k_attempts) {
+    ++m_attempts;
+    verdict = classify_once(good, bad, mid, direction);
+  }
+  return verdict;
+}
+
+} // namespace zkbench::workflow

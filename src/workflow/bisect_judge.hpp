@@ -1,0 +1,163 @@
+#pragma once
+// The comparisons of `zkbench bisect` (issue 19): two built commits measured and judged per input by
+// `exp run`'s own code (workflow::judge_input: interleaved A B B A through the one run loop, the sequential
+// rule of verdict::AbDecider, contention left out), and what a commit in the middle is: like the good end
+// or like the bad one. No git here: the workflow gives the builds, so the simulation (bench/verdicts) drives
+// this very code behind a model executor.
+//
+// A comparison of A (baseline) and B (candidate) shifts when the rule claims it on an input: B faster (KEEP
+// or MAYBE: an established improvement) or B slower (the decision's regression flag, or KILL). Each claim is
+// wrong with probability at most the policy's p_threshold ÷ inputs, whatever the noise (the rule's
+// guarantee). The rule is built to establish "B is faster" (it goes on looking until that is settled or out
+// of reach, while it stops as soon as KEEP is ruled out), so every question is put that way round:
+//   - the ends: is GOOD faster than BAD (BAD slower)? GOOD established slower (the regression flag) says BAD
+//     is faster; when neither and GOOD's estimate leans slower, is BAD faster than GOOD? No claim: "no
+//     difference between the ends", nothing to bisect (bench_verdicts --bisect measured a confirmation on
+//     fresh runs: it halved the false starts on flat ranges, already <= 2.3%, and missed 5-20% more steps);
+//   - a midpoint M when BAD is slower: is GOOD faster than M? -> bad; else is M faster than BAD? -> good;
+//     else asked once more on fresh runs, then unsettled (neither end could be told apart from it). When
+//     BAD is faster, the mirror questions.
+// A declared deterministic metric (steps, cycles) that was exact on both ends (every run equal) needs no
+// interleaving: each commit is measured once, for the rule's minimum of equal runs (3 per side), and every
+// comparison reuses those runs; the rule decides exactly on them.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cost.hpp"
+#include "core/run.hpp"
+#include "util/error.hpp"
+#include "verdict/policy.hpp"
+#include "workflow/bisect_search.hpp"
+#include "workflow/input_verdict.hpp"
+
+namespace zkbench::workflow {
+
+struct Workspace;
+
+/// Which way a comparison moved the candidate against the baseline.
+enum class Shift { none, slower, faster };
+
+const char* to_string(Shift shift);
+
+/// A built commit: its checkout (a worktree) and its name for messages.
+struct CommitBuild {
+  std::string commit; // full sha
+  std::filesystem::path dir;
+};
+
+/// The evidence of one comparison on one input.
+struct BisectEvidence {
+  std::string baseline;  // commit measured as A (full sha)
+  std::string candidate; // ... as B
+  std::string input;
+  std::string metric;  // what was judged ("time", "steps")
+  std::string verdict; // the rule's: KEEP, MAYBE, DISCARD, ...
+  bool regression = false;
+  Shift shift = Shift::none;
+  double change = 0; // B against A (NaN: none)
+  std::optional<double> lo;
+  std::optional<double> hi;
+  std::string interval; // how the interval was made ("exact", "sequential ...")
+  std::string reason;
+  std::size_t baseline_runs = 0; // measured in this comparison (0: reused from an earlier one)
+  std::size_t candidate_runs = 0;
+  std::string failure; // the candidate's benchmark command failed (a crash, a hang): no verdict
+};
+
+struct BisectJudgeSettings {
+  std::string command;             // the sessions' command line ("zkbench bisect v1 v2")
+  std::int64_t first_owner_id = 1; // sessions are linked to owner "bisect", one id per comparison from here
+  std::vector<InputSpec> inputs;   // the judged inputs (each at p_threshold / inputs)
+  verdict::Policy policy;          // primary_metric: what is judged
+  int max_runs = 20;               // per side and comparison
+  int warmup = 0;                  // per side and comparison
+  std::size_t fixed_runs = 10;     // a fixed design's runs per side (the cost's comparison)
+  StatusFile* status = nullptr;
+};
+
+/// The comparisons of one bisection, in the order they were made, with what they cost.
+class BisectJudge {
+public:
+  BisectJudge(Workspace& ws, BisectJudgeSettings settings);
+
+  /// The ends: BAD against GOOD. Shift::none: no difference between them. Errors: the store, an interrupt
+  /// (message "interrupted"), a broken end (its build's benchmark command fails).
+  Result<Shift> compare_ends(const CommitBuild& good, const CommitBuild& bad);
+
+  /// What `mid` is, given the ends and the way BAD differs from GOOD (compare_ends' shift); an unsettled
+  /// commit is asked again once, on fresh runs. A benchmark command that fails on `mid` is
+  /// CommitClass::skip. Errors: as compare_ends.
+  Result<CommitClass> classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
+                               Shift direction);
+
+  /// Sets the hang guard's reference (seconds of one run of the slower end) before any run was measured.
+  void set_reference_seconds(double seconds) { m_reference_s = std::max(m_reference_s, seconds); }
+
+  /// How many questions compare_ends asked (1, or 2 when the first leaned the other way).
+  std::size_t ends_questions() const { return m_ends_questions; }
+  /// How many times the last classify asked its questions (1, or 2 when the first time left it unsettled):
+  /// a placement may rest on either attempt's claim.
+  int last_attempts() const { return m_attempts; }
+
+  const std::vector<BisectEvidence>& evidence() const { return m_evidence; }
+  const core::VerdictCost& cost() const { return m_cost; }
+  /// Whether the ends were decided exactly on a declared deterministic metric (each commit measured once).
+  bool exact() const { return m_exact; }
+  /// How many comparisons were made.
+  std::size_t comparisons() const { return m_compared; }
+  /// How many owner ids the sessions use: owner "bisect", first_owner_id + 0 .. + owner_ids() - 1 (one per
+  /// interleaved comparison, one per commit measured on the exact path).
+  std::size_t owner_ids() const { return m_next_comparison; }
+
+private:
+  // One comparison of `candidate` against `baseline` on every input; the shift all inputs' claims agree on.
+  Result<Shift> compare(const CommitBuild& baseline, const CommitBuild& candidate);
+  Result<CommitClass> classify_once(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
+                                    Shift direction);
+  // One look at the ends: the way BAD differs from GOOD (none: no claim).
+  Result<Shift> ends_direction(const CommitBuild& good, const CommitBuild& bad);
+  // Whether `x` is faster than `y`: `x` the candidate against `y`, the claim KEEP or MAYBE.
+  Result<bool> faster(const CommitBuild& x, const CommitBuild& y);
+  Result<Shift> compare_interleaved(const CommitBuild& baseline, const CommitBuild& candidate);
+  Result<Shift> compare_exact(const CommitBuild& baseline, const CommitBuild& candidate);
+  // The runs of `build` on `input` for the exact path: measured once (the rule's minimum), then reused.
+  Result<const core::Benchmark*> runs_of(const CommitBuild& build, const InputSpec& input, bool& measured);
+  InputJudgeOptions judge_options(const CommitBuild& baseline, const CommitBuild& candidate) const;
+  core::Benchmark reference() const;
+  void note_times(const core::Benchmark& bench);
+
+  Workspace& m_ws;
+  BisectJudgeSettings m_settings;
+  std::vector<BisectEvidence> m_evidence;
+  core::VerdictCost m_cost;
+  bool m_exact = false;
+  std::string m_failed;   // the commit whose benchmark command failed in the last comparison
+  bool m_keeping = false; // comparing the ends: their runs are kept for the exact path
+  std::size_t m_next_comparison = 0;
+  std::size_t m_compared = 0;
+  int m_attempts = 0;
+  std::size_t m_ends_questions = 0;
+  static constexpr int k_attempts = 2;
+  double m_reference_s = 0;
+  std::map<std::string, std::map<std::string, core::Benchmark>> m_runs; // exact path: commit -> input -> runs
+};
+
+/// The shift an input's decision claims: regression or KILL: slower; KEEP or MAYBE: faster; else none.
+Shift claimed_shift(const verdict::Decision& decision);
+
+/// The policy a bisection judges with: a change of at least `threshold` (default: the policy's MAYBE
+/// threshold, generic 2%) counts, either way and on an exact metric too: keep_threshold, maybe_threshold,
+/// regression_threshold and the deterministic thresholds all become it. A bisection asks whether two
+/// commits differ, not whether a change is worth keeping: KEEP's larger threshold would let the rule's
+/// futility stop give up on a 10% step at CV 5% (bench_verdicts --bisect).
+verdict::Policy bisect_policy(verdict::Policy policy, std::optional<double> threshold);
+
+/// Shift::slower <-> Shift::faster.
+Shift opposite(Shift shift);
+
+} // namespace zkbench::workflow
