@@ -242,7 +242,18 @@ std::vector<Scenario> grid_cells(const std::string& grid) {
     const auto cell = [](const char* policy, ModelNoise noise, Load load, double cv, double effect) {
       return cross({policy}, {{noise, load}}, {cv}, {effect}, {effect}).front();
     };
+    const auto gated = [&](const char* policy, ModelNoise noise, Load load, double cv, double effect) {
+      Scenario s = cell(policy, noise, load, cv, effect);
+      s.gate = true;
+      return s;
+    };
+    // And since the gate cells (issue 22): the worst false KILL (heavy tails, bursts, +5%), and the gate's
+    // own cells for false claims and missed gains.
     return {cell("generic", ModelNoise::normal, Load::bursts, 0.01, -0.02),
+            cell("generic", ModelNoise::student_t3, Load::bursts, 0.05, 0.05),
+            gated("zkvm", ModelNoise::normal, Load::bursts, 0.05, 0.0),
+            gated("generic", ModelNoise::normal, Load::bursts, 0.01, -0.10),
+            gated("zkvm", ModelNoise::normal, Load::contention, 0.05, -0.10),
             cell("generic", ModelNoise::normal, Load::cold, 0.05, -0.02),
             cell("zkvm", ModelNoise::normal, Load::cold, 0.05, -0.01),
             cell("generic", ModelNoise::normal, Load::bursts, 0.05, 0.05),

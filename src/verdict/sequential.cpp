@@ -137,12 +137,13 @@ double shift_standard_error(std::span<const double> lb, std::span<const double> 
   return se;
 }
 
-// KILL stops the measuring of a candidate for good, so its claim is made at a quarter of the look's
+// KILL stops the measuring of a candidate for good, so its claim is made at an eighth of the look's
 // level: under load that slows one run of each round (anti-correlated sides, bench/verdicts' burst cells)
 // all five candidate runs of the first claim look fall on the slow side often enough for a KILL of a
-// candidate 5% slower in 0.4-0.6% of trials. A clearly slow build is still killed at the second claim
-// look (8 pairs for one input), where the rank interval reaches this level.
-constexpr double k_kill_level_share = 0.25;
+// candidate 5% slower in 0.4-0.6% of trials (at a quarter, 0.4% remained with heavy-tailed noise; at an
+// eighth, 0.1% at most). A clearly slow build is still killed at the second claim look (8 pairs for one
+// input, 1-4 inputs), where the rank interval reaches this level.
+constexpr double k_kill_level_share = 0.125;
 
 // KEEP ruled out (or out of reach): what the interval and the estimate say instead.
 Decision not_keep(const Look& look, const Policy& policy, const std::string& head) {

@@ -77,7 +77,7 @@ SequentialOptions sequential_options(const Policy& policy, int min_runs, int max
 /// The one-sided level of the look at `runs` pairs under the spending plan (0: no claim possible there).
 double look_level(int runs, const SequentialOptions& options);
 
-/// The one-sided level of a KILL claim at the look at `runs` pairs: a quarter of look_level (0: none).
+/// The one-sided level of a KILL claim at the look at `runs` pairs: an eighth of look_level (0: none).
 double kill_level(int runs, const SequentialOptions& options);
 
 /// The interval after one pair (the dashboard draws these as the stopping trace).

@@ -330,7 +330,7 @@ TEST(VerdictSequential, clearly_slower_needs_the_interval_not_one_slow_run) {
     slow.push_back(2.0 * jitter(i + 3, 0.01));
     one_cold.push_back((i == 0 ? 3.0 : 1.0) * jitter(i + 3, 0.01));
   }
-  // KILL is claimed at a quarter of the look's level: not at the first claim look (5 pairs, where the
+  // KILL is claimed at an eighth of the look's level: not at the first claim look (5 pairs, where the
   // most extreme rank outcome has probability 1/252), at the next (8 pairs).
   const auto first = static_cast<std::size_t>(first_claim(o));
   EXPECT_EQ(first, 5U);
