@@ -467,9 +467,8 @@ private:
       return std::size_t{0};
     }
     std::vector<std::pair<std::int64_t, core::RunContention>> judged;
-    std::set<std::size_t> rounds;           // run indexes: one round each (interleaved: across commands)
-    std::set<std::size_t> contended_rounds;
-    std::string why;
+    std::set<std::size_t> rounds;   // run indexes: one round each (interleaved: across commands)
+    std::set<std::size_t> commands; // sequential: the command whose runs they are
     for (HeldRun& held : m_held) {
       core::RunContention& contention = *m_outcome.benchmarks[held.command].runs[held.run].contention;
       if (verdict->loaded()) {
@@ -478,16 +477,30 @@ private:
         contention = std::move(held.own);
       }
       rounds.insert(held.run);
-      if (contention.contended) {
-        contended_rounds.insert(held.run);
-        if (why.empty()) {
-          why = fmt::format("{:.2f} foreign cores{}{}", contention.foreign_cores, contention.top.empty() ? "" : ": ",
-                            contention.top);
-        }
-      }
+      commands.insert(held.command);
       judged.emplace_back(held.run_id, contention);
     }
     m_held.clear();
+    // A held round may also hold runs measured after the window was judged (a long first run judges
+    // it): their own figures count too.
+    std::set<std::size_t> contended_rounds;
+    std::string why;
+    for (std::size_t c = 0; c < m_outcome.benchmarks.size(); ++c) {
+      if (m_plan.order != Order::interleaved && commands.count(c) == 0) {
+        continue;
+      }
+      const std::vector<core::Run>& runs = m_outcome.benchmarks[c].runs;
+      for (const std::size_t r : rounds) {
+        if (r < runs.size() && runs[r].contended()) {
+          contended_rounds.insert(r);
+          const core::RunContention& contention = *runs[r].contention;
+          if (why.empty()) {
+            why = fmt::format("{:.2f} foreign cores{}{}", contention.foreign_cores,
+                              contention.top.empty() ? "" : ": ", contention.top);
+          }
+        }
+      }
+    }
     if (m_sink != nullptr) {
       ZKBENCH_TRY(m_sink->update_contention(judged));
     }

@@ -596,6 +596,16 @@ TEST(MeasureRunLoop, gate_that_gives_up_with_on_timeout_fail_stops_and_keeps_the
   EXPECT_EQ(store.status, store::SessionStatus::interrupted);
 }
 
+// A B, interleaved, `runs` rounds behind `gate`, with a stop rule that checks it sees only clean runs.
+RunPlan gated_ab_plan(ContentionGate& gate, std::size_t runs) {
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = runs;
+  plan.contention = &gate;
+  plan.stop_rule = rule_that_checks_runs_are_clean();
+  return plan;
+}
+
 // Every run takes 20 ms of the fake machine's time (one core of its own); `starts` gets when each began.
 void record_runs_of_20_ms(FakeExecutor& executor, test::FakeLoad& machine, std::vector<double>& starts) {
   executor.on_execute = [&machine, &starts] {
@@ -646,11 +656,7 @@ TEST(MeasureRunLoop, a_load_at_the_start_is_caught_by_the_first_window_and_its_r
   FakeExecutor executor;
   std::vector<double> starts;
   record_runs_of_20_ms(executor, machine, starts);
-  RunPlan plan = plan_for({"a", "b"});
-  plan.order = Order::interleaved;
-  plan.count.runs = 4;
-  plan.contention = &gate;
-  plan.stop_rule = rule_that_checks_runs_are_clean();
+  RunPlan plan = gated_ab_plan(gate, 4);
   RecordingObserver observer;
   MemoryStore store;
   auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
@@ -698,6 +704,32 @@ TEST(MeasureRunLoop, runs_held_by_the_first_window_are_stored_as_contended_until
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(stored_tops, (std::vector<std::string>{k_unjudged_first_window, k_unjudged_first_window}));
   EXPECT_EQ(store.benchmarks[0].contended_runs(), 0u); // judged quiet at the end
+}
+
+TEST(MeasureRunLoop, a_round_held_by_a_quiet_first_window_is_redone_for_a_run_measured_after_it_was_judged) {
+  test::FakeLoad machine;
+  ContentionGate gate(machine, machine, gate_policy(60));
+  FakeExecutor executor;
+  executor.on_execute = [&] {
+    if (executor.calls.size() == 1) { // a long first run: the first window is judged as it ends (quiet)
+      machine.advance(k_long_run_s + 1, 1.0);
+      return;
+    }
+    if (executor.calls.size() == 2) { // b, in the same round, beside a load
+      machine.loads.push_back({"stress", 1, 1.0, {}});
+    }
+    machine.advance(1.0, 1.0);
+    machine.loads.clear();
+  };
+  RunPlan plan = gated_ab_plan(gate, 2);
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->redone_rounds, 1u);
+  ASSERT_EQ(store.benchmarks[1].runs.size(), 3u);
+  EXPECT_FALSE(store.benchmarks[0].runs[0].contended()); // a: judged quiet, its own figures
+  EXPECT_TRUE(store.benchmarks[1].runs[0].contended());  // b: its own figures
 }
 
 TEST(MeasureRunLoop, ctrl_c_while_the_gate_waits_ends_the_loop_at_once) {
