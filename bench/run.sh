@@ -23,8 +23,7 @@
 #   on a loaded machine out of the figures (both tools' children inherit it).
 # Timing figures depend on what else runs on the machine: quote them with the load average printed.
 # With more runnable processes than cores, every wake-up waits for a core, and the harness figures
-# measure the scheduler more than the tools (zkbench's ready handshake has one wake-up more per run
-# than hyperfine's spawn); judge them on a quiet machine.
+# measure the scheduler more than the tools; judge them on a quiet machine.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 zkbench="$(realpath "${1:-build/zkbench}")"
@@ -98,7 +97,7 @@ for user in $users; do
     IFS=: read -r name command n row_rounds <<< "$row"
     case " $rows " in *" $name "*) ;; *) continue ;; esac
     # The harness row also measures zkbench without the contention gate (not judged): what the gate's
-    # one quiet check before the first run (0.25 s) and its readings around each run cost.
+    # readings around each run and its first window (judged with the first runs) cost.
     row_tools="$tools"
     [ "$name" != true ] || row_tools="$tools nogate"
     for round in $(seq 1 "$row_rounds"); do

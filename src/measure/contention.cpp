@@ -99,6 +99,7 @@ ContentionGate::ContentionGate(LoadSource& source, util::WaitClock& clock, Conte
     : m_source(source), m_clock(clock), m_policy(std::move(policy)) {
   if (m_policy.enabled) {
     m_last = read(true);
+    m_first_open = true;
   }
 }
 
@@ -208,6 +209,21 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
     return outcome;
   }
   const double begin = m_clock.now_s();
+  if (m_first_open) {
+    if (begin - m_last.at_s < k_min_window_s) {
+      // The first window is too short to judge: the round starts at once and its runs are held until
+      // it is judged (the header). A load that already shows in it (beyond the jiffy tolerance) is
+      // waited out first, as later windows are: no round is measured beside a load seen before it.
+      const Reading now = read(false);
+      if (!measure(m_last, now, m_source.gpu_processes()).loaded()) {
+        return outcome;
+      }
+    }
+    judge_first_window(read(true));
+    if (m_known_quiet) {
+      return outcome;
+    }
+  }
   // Known quiet (the last window judged was, and nothing was seen since) and too little time since to
   // judge a new window: the round starts at once. The window stays open across such rounds, so short
   // runs are judged together once it is k_min_window_s long, and the gate costs no sleep and no scan.
@@ -278,6 +294,30 @@ GateOutcome ContentionGate::wait_until_quiet(const std::function<bool()>& stop,
   return outcome;
 }
 
+void ContentionGate::judge_first_window(const Reading& now) {
+  const LoadWindow window = measure(m_last, now, m_source.gpu_processes());
+  m_last = now;
+  m_first_open = false;
+  if (window.loaded()) {
+    m_last_loaded_s = now.at_s;
+  }
+  // Quiet and nothing seen by the runs inside it (or settled since): the next round starts at once.
+  m_known_quiet = !window.loaded() && (!m_last_loaded_s || now.at_s - *m_last_loaded_s >= m_policy.settle_s);
+  m_first_verdict = window;
+}
+
+void ContentionGate::close_first_window(const std::function<bool()>& stop) {
+  if (!m_first_open) {
+    return;
+  }
+  if (const double short_by = k_min_window_s - (m_clock.now_s() - m_last.at_s); short_by > 1e-6) {
+    if (sleep(short_by, stop)) {
+      return;
+    }
+  }
+  judge_first_window(read(true));
+}
+
 void ContentionGate::run_started() {
   if (m_policy.enabled) {
     m_run_start = read(false); // cheap: /proc/stat, getrusage and the clock
@@ -302,6 +342,13 @@ std::optional<core::RunContention> ContentionGate::run_finished() {
   if (window.loaded()) {
     m_last_loaded_s = end.at_s;
     m_known_quiet = false;
+  }
+  if (m_first_open && end.at_s - m_last.at_s >= k_long_run_s) {
+    // A long first run: its window is judged now, before the one after a long run replaces it.
+    if (!end.processes) {
+      end.processes = m_source.processes();
+    }
+    judge_first_window(end);
   }
   if (window.seconds >= k_long_run_s) {
     // After a long run the next round judges a window of its own (the present, not an average over the

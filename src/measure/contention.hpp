@@ -8,10 +8,16 @@
 // Foreign CPU time over a window = the busy time of all CPUs (/proc/stat) − zkbench's own CPU time
 // (getrusage of itself and its reaped children: the measured command, hooks, builds) − what its live
 // descendants and the `ignore`d processes used (a /proc scan). Jiffies are coarse (10 ms), so a window is
-// loaded only above limit × seconds + k_resolution_ticks ticks. Settling applies after load was seen:
-// on a quiet machine the first round starts after one short window (k_min_window_s); after that, a
-// round on a machine known quiet starts at once, and the gate judges a new window (one /proc scan) only
-// once k_min_window_s has passed since the last, so back-to-back short runs cost neither sleep nor scan.
+// loaded only above limit × seconds + k_resolution_ticks ticks. Settling applies after load was seen.
+// The first window (from the gate's making) is judged *with* the first rounds instead of before them:
+// they start at once and their runs are held (first_window_open(): the loop stores them as contended,
+// shows them to no stop rule and redoes none of them) until the window is k_min_window_s long and
+// judged at the next round (or by close_first_window): quiet, they stand on their own figures; loaded,
+// they are measured again after the machine settled. A load already visible in the time since the
+// gate was made (above the jiffy tolerance) is waited out before any round, as later windows are.
+// After that, a round on a machine known quiet starts at once, and the gate judges a new window (one
+// /proc scan) only once k_min_window_s has passed since the last, so back-to-back short runs cost
+// neither sleep nor scan.
 // After a run of k_long_run_s or more, the next round judges a fresh short window (the present).
 // Around a run it takes two cheap readings (/proc/stat, getrusage); the scan only when those show load.
 
@@ -19,6 +25,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/run.hpp"
@@ -129,8 +136,10 @@ struct GateState {
 /// Jiffy tolerance: a window is loaded only when its foreign CPU time exceeds limit × seconds by this
 /// many ticks (two readings of /proc/stat, each up to one tick off).
 inline constexpr double k_resolution_ticks = 3;
-/// The shortest window the gate judges: on a quiet machine, the first round waits at most this long.
+/// The shortest window the gate judges (the first one holds the runs measured in it until then).
 inline constexpr double k_min_window_s = 0.25;
+/// The contention text of a run held by the gate's first window until it is judged (stored so while held).
+inline constexpr const char* k_unjudged_first_window = "not judged yet: measured in the gate's first window";
 /// After a run this long, the next round judges a fresh window of k_min_window_s (under 1% of the run);
 /// after shorter runs the window stays open across rounds and is judged once it is long enough.
 inline constexpr double k_long_run_s = 100 * k_min_window_s;
@@ -141,13 +150,22 @@ public:
   ContentionGate(LoadSource& source, util::WaitClock& clock, ContentionPolicy policy);
 
   /// Before a round: blocks until the machine is quiet (see the header), max_wait_s passed, or `stop`
-  /// says stop (seen within 50 ms). Says "waiting: … — needs < 0.2 cores for 5 s" lines through the
+  /// says stop (seen within 50 ms). While the first window is open and shorter than k_min_window_s it
+  /// returns at once (the round's runs are held) unless load already shows in it. Says "waiting: … — needs < 0.2 cores for 5 s" lines through the
   /// say callback. Returns at once when the policy is disabled.
   /// `on_wait` (may be empty) gets the same lines (the run loop passes them to its observer).
   GateOutcome wait_until_quiet(const std::function<bool()>& stop,
                                const std::function<void(const std::string&)>& on_wait = {});
   /// Right before a measured run: the reading its window starts from (with a process scan).
   void run_started();
+  /// True while the first window is open, not judged yet: a run measured now is held (see the header).
+  bool first_window_open() const { return m_first_open; }
+  /// Judges the first window now if it is open, sleeping what it lacks of k_min_window_s (at most once
+  /// per gate; returns early when `stop` says stop, leaving it open).
+  void close_first_window(const std::function<bool()>& stop);
+  /// The first window's verdict once judged (by wait_until_quiet, run_finished after a long run, or
+  /// close_first_window), handed over once: the runs it held stand (quiet) or go (loaded).
+  std::optional<LoadWindow> take_first_window_verdict() { return std::exchange(m_first_verdict, std::nullopt); }
   /// Right after it: the foreign load during the run, marked contended when above the limit. nullopt
   /// when the policy is disabled or /proc/stat cannot be read.
   std::optional<core::RunContention> run_finished();
@@ -178,6 +196,8 @@ private:
   LoadWindow measure(const Reading& from, const Reading& to, const std::vector<GpuProcess>& gpu,
                      const Reading* scanned_from = nullptr) const;
   std::string needs() const;
+  /// Judges the first window up to `now` (its end; the next window starts there).
+  void judge_first_window(const Reading& now);
   /// Sleeps `seconds` in slices, returning early (true) when `stop` says stop.
   bool sleep(double seconds, const std::function<bool()>& stop);
 
@@ -186,6 +206,8 @@ private:
   ContentionPolicy m_policy;
   Reading m_last;                       // the end of the last window judged (always with a scan)
   bool m_known_quiet = false;           // that window was quiet, settled, and no run since saw load
+  bool m_first_open = false;            // the first window is open: runs measured now are held
+  std::optional<LoadWindow> m_first_verdict; // judged, not yet taken by the loop
   std::optional<Reading> m_run_start;
   std::optional<double> m_last_loaded_s; // when load was last seen (settling counts from here)
   double m_round_waited_s = 0;          // the last wait, recorded with the runs of its round

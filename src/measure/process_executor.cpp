@@ -99,17 +99,20 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// The child of a run, started before the clock starts. It does its whole set-up (signal dispositions,
-// PR_SET_PDEATHSIG, its process group, joining the cgroup: milliseconds on cgroup v1, the redirections,
-// chdir), reports that it is ready and waits for the go-word; the parent starts the clock only after
-// "ready", so the timed window holds the go-word, the exec and the command, as hyperfine's holds the
-// spawn and the command.
+// The child of a run. It does its whole set-up (signal dispositions, PR_SET_PDEATHSIG, its process
+// group, joining the cgroup: milliseconds on cgroup v1, the redirections, chdir), then reads
+// CLOCK_MONOTONIC (the steady clock's, through the vDSO: no system call), reports that reading and
+// execs at once: the run's clock starts there, so the timed window holds the exec and the command, as
+// hyperfine's holds the spawn and the command, and nothing of zkbench's set-up; no go-word, so no
+// wake-up round trip between the two processes (issue 23: about 0.15 ms of harness time per run).
 //
-// The child shares zkbench's memory until it execs (clone with CLONE_VM, as posix_spawn does), so that
-// starting it copies no page tables and zkbench's next writes take no copy-on-write faults: a fork()
-// of zkbench cost about 0.2 ms of harness time per run. It has its own stack, file table, working folder
-// and signal dispositions; it only makes system calls (no allocation) and writes nothing of zkbench's
-// memory but its stack, and what it reads (ChildLaunch) stays where it is until it exec'd or exited.
+// The child shares zkbench's memory until it execs (clone with CLONE_VM | CLONE_VFORK, as posix_spawn
+// does), so that starting it copies no page tables and zkbench's next writes take no copy-on-write
+// faults: a fork() of zkbench cost about 0.2 ms of harness time per run. zkbench's thread is suspended
+// until the child exec'd or exited (CLONE_VFORK): the child's failing calls (execvpe's tries along
+// PATH) write errno in the thread-local storage they share, and nothing of zkbench runs meanwhile to
+// read it. The child has its own stack, file table, working folder and signal dispositions; it only
+// makes system calls (no allocation) and writes nothing of zkbench's memory but its stack.
 struct ChildLaunch {
   std::vector<std::string> env;
   std::vector<char*> argv_ptrs;
@@ -119,40 +122,41 @@ struct ChildLaunch {
   bool has_dir = false;
   int output_fd = -1;
   int cgroup_procs_fd = -1;
-  int go_fd = -1;
   int report_fd = -1;
   pid_t parent = 0;
   std::unique_ptr<char[]> stack; // the child's stack until it execs
 };
 
-struct PreparedChild {
+struct StartedChild {
   pid_t pid = -1;
-  Fd go;      // write one byte: exec now; close without writing: exit
-  Fd reports; // close-on-exec in the child: a ChildReport when ready or when a step failed, EOF once it exec'd
+  Clock::time_point started;  // the child's clock reading right before its exec: the run's start
+  Fd reports;                 // close-on-exec in the child: a ChildReport if its exec failed, else EOF
   std::unique_ptr<ChildLaunch> launch; // freed only once the child exec'd or exited (it may read it until then)
   bool settled = false;                // it exec'd, or it was reaped
 
-  PreparedChild() = default;
-  PreparedChild(PreparedChild&& other) noexcept
-      : pid(std::exchange(other.pid, -1)), go(std::move(other.go)), reports(std::move(other.reports)),
+  StartedChild() = default;
+  StartedChild(StartedChild&& other) noexcept
+      : pid(std::exchange(other.pid, -1)), started(other.started), reports(std::move(other.reports)),
         launch(std::move(other.launch)), settled(other.settled) {}
-  PreparedChild& operator=(PreparedChild&&) = delete;
-  PreparedChild(const PreparedChild&) = delete;
-  PreparedChild& operator=(const PreparedChild&) = delete;
-  ~PreparedChild();
+  StartedChild& operator=(StartedChild&&) = delete;
+  StartedChild(const StartedChild&) = delete;
+  StartedChild& operator=(const StartedChild&) = delete;
+  ~StartedChild();
 };
 
-// The step a ChildReport is about: `ready`, or the one that failed (with its errno).
-enum class ChildStep : int { ready, join_cgroup, open_input, redirect, change_dir, exec };
+// The step a ChildReport is about: `starting` (the exec follows; `at_ns` is the clock reading), or the
+// one that failed (with its errno).
+enum class ChildStep : int { starting, join_cgroup, open_input, redirect, change_dir, exec };
 
 struct ChildReport {
-  ChildStep step = ChildStep::ready;
+  ChildStep step = ChildStep::starting;
   int error = 0;
+  std::int64_t at_ns = 0; // CLOCK_MONOTONIC, `starting` only
 };
 
-void child_report(int report_fd, ChildStep step, int error) {
-  const ChildReport report{step, error};
-  (void)!::write(report_fd, &report, sizeof report); // one write of 8 bytes: atomic on a pipe
+void child_report(int report_fd, ChildStep step, int error, std::int64_t at_ns = 0) {
+  const ChildReport report{step, error, at_ns};
+  (void)!::write(report_fd, &report, sizeof report); // one write of 16 bytes: atomic on a pipe
 }
 
 [[noreturn]] void child_fail(int report_fd, ChildStep step) {
@@ -160,15 +164,15 @@ void child_report(int report_fd, ChildStep step, int error) {
   ::_exit(127);
 }
 
-// In the forked child (a copy of a multi-threaded process): async-signal-safe calls only.
+// In the child (sharing a multi-threaded process's memory): async-signal-safe calls only.
 [[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
-                             int output_fd, int cgroup_procs_fd, int go_fd, int report_fd, pid_t parent) {
+                             int output_fd, int cgroup_procs_fd, int report_fd, pid_t parent) {
   // Default dispositions (zkbench's SIGINT/SIGTERM handlers or an ignored SIGPIPE must not leak into
-  // the command); the mask, blocked by the parent around fork(), is cleared just before exec.
+  // the command); the mask, blocked by the parent around the clone, is cleared just before exec.
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) { // they refuse, and a failing call would write errno: shared memory
+    if (sig != SIGKILL && sig != SIGSTOP) { // they refuse
       ::sigaction(sig, &default_action, nullptr);
     }
   }
@@ -192,16 +196,12 @@ void child_report(int report_fd, ChildStep step, int error) {
   if (dir != nullptr && ::chdir(dir) != 0) {
     child_fail(report_fd, ChildStep::change_dir);
   }
-  child_report(report_fd, ChildStep::ready, 0);
-  char go = 0;
-  while (::read(go_fd, &go, 1) < 0 && errno == EINTR) {
-  }
-  if (go != 'x') {
-    ::_exit(127); // the parent gave up on this run (or died)
-  }
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  child_report(report_fd, ChildStep::starting, 0, std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
   ::execvpe(argv[0], argv, envp);
   child_fail(report_fd, ChildStep::exec);
 }
@@ -233,7 +233,7 @@ std::string step_error(const ChildReport& report, const std::string& program, co
   case ChildStep::change_dir:
     return fmt::format("cannot change to the working directory '{}' for '{}': {}",
                        command.working_dir ? command.working_dir->string() : "", program, why);
-  case ChildStep::ready:
+  case ChildStep::starting:
   case ChildStep::exec:
     break;
   }
@@ -246,7 +246,7 @@ void reap(pid_t pid) {
   }
 }
 
-PreparedChild::~PreparedChild() {
+StartedChild::~StartedChild() {
   if (pid > 0 && !settled) { // given up before it exec'd: it must be gone before `launch` is freed
     ::kill(pid, SIGKILL);
     reap(pid);
@@ -256,14 +256,15 @@ PreparedChild::~PreparedChild() {
 int child_entry(void* data) {
   const auto& l = *static_cast<const ChildLaunch*>(data);
   child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
-             l.input.c_str(), l.output_fd, l.cgroup_procs_fd, l.go_fd, l.report_fd, l.parent);
+             l.input.c_str(), l.output_fd, l.cgroup_procs_fd, l.report_fd, l.parent);
 }
 
-// Starts the child in zkbench's memory (see PreparedChild); -1 with errno on failure.
+// Starts the child in zkbench's memory (see StartedChild); returns once it exec'd or exited; -1 with
+// errno on failure.
 pid_t spawn(ChildLaunch& launch) {
 #if defined(__SANITIZE_ADDRESS__) || ZKBENCH_HAS_ADDRESS_SANITIZER
   // AddressSanitizer's runtime cannot follow a child that shares its memory and stack bookkeeping:
-  // a copy (fork) in that build only.
+  // a copy (fork) in that build only; the parent then goes on at once (the report pipe orders them).
   const pid_t pid = ::fork();
   if (pid == 0) {
     child_entry(&launch);
@@ -274,15 +275,16 @@ pid_t spawn(ChildLaunch& launch) {
   const std::size_t size = (64u << 10) + launch.argv_ptrs.size() * sizeof(char*);
   launch.stack = std::make_unique_for_overwrite<char[]>(size); // untouched: pages come as the child uses them
   const auto top = (reinterpret_cast<std::uintptr_t>(launch.stack.get()) + size) & ~std::uintptr_t{15};
-  return ::clone(child_entry, reinterpret_cast<void*>(top), CLONE_VM | SIGCHLD, &launch);
+  return ::clone(child_entry, reinterpret_cast<void*>(top), CLONE_VM | CLONE_VFORK | SIGCHLD, &launch);
 #endif
 }
 
-// Starts the child (see PreparedChild) and waits until its set-up is done. Errors: pipe or clone
-// failures, a set-up step that failed (the child is reaped then).
-Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
-                                    int cgroup_procs_fd) {
-  PreparedChild child;
+// Starts the child: its set-up done, its clock reading taken, its exec begun. Errors: pipe or clone
+// failures, a set-up step that failed (the child is reaped then). An exec that fails afterwards is
+// seen by exec_failure once the child exited.
+Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
+                                 int cgroup_procs_fd) {
+  StartedChild child;
   child.launch = std::make_unique<ChildLaunch>();
   ChildLaunch& launch = *child.launch;
   launch.env = build_environment(command.env);
@@ -291,24 +293,14 @@ Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const Comman
   launch.has_dir = command.working_dir.has_value();
   launch.dir = command.working_dir ? command.working_dir->string() : std::string();
   launch.input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
-  int go_pipe[2] = {-1, -1};
   int report_pipe[2] = {-1, -1};
-  if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(report_pipe, O_CLOEXEC) != 0) {
-    const int error = errno;
-    for (const int fd : {go_pipe[0], go_pipe[1]}) {
-      if (fd >= 0) {
-        ::close(fd);
-      }
-    }
-    return make_error(fmt::format("cannot create a pipe to start '{}': {}", argv[0], std::strerror(error)));
+  if (::pipe2(report_pipe, O_CLOEXEC) != 0) {
+    return make_error(fmt::format("cannot create a pipe to start '{}': {}", argv[0], std::strerror(errno)));
   }
-  Fd go_read(go_pipe[0]);
-  child.go = Fd(go_pipe[1]);
   child.reports = Fd(report_pipe[0]);
   Fd report_write(report_pipe[1]);
   launch.output_fd = output_fd;
   launch.cgroup_procs_fd = cgroup_procs_fd;
-  launch.go_fd = go_read.get();
   launch.report_fd = report_write.get();
   launch.parent = ::getpid();
   // Every signal blocked around the start: a handler of ours must never run in the child.
@@ -317,36 +309,33 @@ Result<PreparedChild> prepare_child(std::vector<std::string>& argv, const Comman
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved);
   child.pid = spawn(launch);
-  const int spawn_error = errno;
+  const int spawn_error = errno; // read only when the clone failed: the child may have written it
   ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   if (child.pid < 0) {
     return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(spawn_error)));
   }
   report_write.reset(); // the child's copy is the only writer: EOF when it exec'd or died
-  const auto report = read_report(child.reports.get());
-  if (!report || report->step != ChildStep::ready) {
+  const auto report = read_report(child.reports.get()); // there already, but for the fork of an ASan build
+  if (!report || report->step != ChildStep::starting) {
     reap(child.pid);
     child.settled = true;
     return make_error(report ? step_error(*report, argv[0], command)
-                             : fmt::format("cannot start '{}': the child exited before it was ready", argv[0]));
+                             : fmt::format("cannot start '{}': the child exited before it started", argv[0]));
   }
+  child.settled = true; // it execs now (or exits: reaped by the caller's wait4)
+  child.started = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(report->at_ns)));
   return child;
 }
 
-// Lets the ready child exec and waits until it did (its report pipe closes). A failing exec is an error
-// here, not a run that exits 127; the child is reaped then.
-Result<pid_t> start_child(PreparedChild& child, const std::string& program, const CommandSpec& command) {
-  const char go = 'x';
-  (void)!::write(child.go.get(), &go, 1);
-  child.go.reset();
+// After the child exited: the error of an exec that failed (the child exited 127 then), or nullopt
+// when it exec'd (the report pipe reads EOF: its last writer closed on exec).
+std::optional<std::string> exec_failure(StartedChild& child, const std::string& program, const CommandSpec& command) {
   const auto report = read_report(child.reports.get());
   child.reports.reset();
-  child.settled = true; // EOF: it exec'd (or died: reaped below or by the caller's wait4)
   if (report) {
-    reap(child.pid);
-    return make_error(step_error(*report, program, command));
+    return step_error(*report, program, command);
   }
-  return child.pid;
+  return std::nullopt;
 }
 
 // A descriptor that poll() reports readable when `pid` exits; -1 when the kernel has none (< 5.3).
@@ -617,17 +606,15 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   m_containment = cgroup ? cgroup->method() : core::Containment::process_group;
   result.containment = m_containment;
 
-  // Forks the child and waits until it is ready (its cgroup joined): none of that is timed.
-  auto prepared = prepare_child(*argv, command, write_end.get(), cgroup ? cgroup->procs_fd() : -1);
+  // Starts the child, set up (its cgroup joined) before its clock reading: none of that is timed.
+  auto started = start_child(*argv, command, write_end.get(), cgroup ? cgroup->procs_fd() : -1);
   write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
-  if (!prepared) {
-    return tl::unexpected(prepared.error());
+  if (!started) {
+    return tl::unexpected(started.error());
   }
-
   result.started_at_us = util::unix_now_us();
-  const auto start = Clock::now();
-  ZKBENCH_TRY_ASSIGN(spawned, start_child(*prepared, (*argv)[0], command));
-  const pid_t pid = *spawned;
+  const auto start = started->started;
+  const pid_t pid = started->pid;
   Fd pidfd(open_pidfd(pid)); // readable when the child exits; -1 on kernels before 5.3
 
   std::optional<Clock::time_point> deadline;
@@ -656,6 +643,9 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   drain_output(read_end, *sink, buffer);
   reap_group(pid, usage);
   reap_escaped(escaped, usage);
+  if (auto failed = exec_failure(*started, (*argv)[0], command)) {
+    return make_error(std::move(*failed)); // not a run that exits 127: the command never ran
+  }
 
   result.wall_s = std::chrono::duration<double>(end - start).count();
   result.user_s = usage.user_s;

@@ -10,8 +10,9 @@
 //   executor's cgroup (cgroup.hpp: v2, else v1 memory, one cgroup reused run after run; containment()
 //   and ExecutionResult::containment say which was used); stdin is /dev/null (or --input); stdout and
 //   stderr share one pipe, so the output keeps the order in which it was written. The output goes to
-//   OutputSink (log, capture, echo). The child then reports "ready" and waits for the go-word.
-// - Wall time: CLOCK_MONOTONIC from the go-word (written once the child is ready) to the moment the
+//   OutputSink (log, capture, echo). The child then reads CLOCK_MONOTONIC, reports the reading on a
+//   close-on-exec pipe and execs at once (no go-word: no wake-up round trip between the processes).
+// - Wall time: CLOCK_MONOTONIC from the child's reading right before its exec to the moment the
 //   child's exit is seen: the exec and the command, nothing of zkbench's set-up (hyperfine's window
 //   holds its spawn). User/system CPU come from wait4() on that child (which includes the descendants
 //   it waited for), plus any orphaned descendants reaped afterwards. Peak memory is the cgroup's

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -397,8 +398,21 @@ private:
     core::Run run = to_run(command, *result, i, *log && result->log_created ? (*log)->string() : std::string());
     run.gpu = gpu;
     run.contention = std::move(contention);
+    // Measured inside the gate's first window, not judged yet: held as contended (stored so, shown to no
+    // stop rule, redone by no round check) until the window is judged (resolve_held).
+    std::optional<core::RunContention> own;
+    if (run.contention && m_plan.contention != nullptr && m_plan.contention->first_window_open()) {
+      own = run.contention;
+      run.contention->contended = true;
+      run.contention->top = k_unjudged_first_window;
+    }
+    std::int64_t run_id = 0;
     if (m_sink != nullptr) {
-      ZKBENCH_TRY(m_sink->add_run(m_ids[index], run));
+      ZKBENCH_TRY_ASSIGN(added, m_sink->add_run(m_ids[index], run));
+      run_id = *added;
+    }
+    if (own) {
+      m_held.push_back(HeldRun{index, bench.runs.size(), run_id, std::move(*own)});
     }
     insert_wall(index, run.wall_s);
     bench.runs.push_back(run);
@@ -438,14 +452,94 @@ private:
     return m_plan.stop_rule(clean);
   }
 
-  // Before a round (sequential: a run): the contention gate waits for a quiet machine.
-  Stop wait_for_quiet() {
+  // The rounds held by the gate's first window, once it is judged (its verdict taken from the gate):
+  // loaded, every one of them is measured again, without counting against max_redone_rounds (the gate
+  // would have waited before them); quiet, each run gets its own figures back and a round they mark is
+  // redone as any contended round. The store gets the same figures, in one transaction. Returns the
+  // rounds to measure again (also added to the outcome's redone_rounds).
+  Result<std::size_t> resolve_held() {
+    ContentionGate* gate = m_plan.contention;
+    if (gate == nullptr) {
+      return std::size_t{0};
+    }
+    const std::optional<LoadWindow> verdict = gate->take_first_window_verdict();
+    if (!verdict || m_held.empty()) {
+      return std::size_t{0};
+    }
+    std::vector<std::pair<std::int64_t, core::RunContention>> judged;
+    std::set<std::size_t> rounds;   // run indexes: one round each (interleaved: across commands)
+    std::set<std::size_t> commands; // sequential: the command whose runs they are
+    for (HeldRun& held : m_held) {
+      core::RunContention& contention = *m_outcome.benchmarks[held.command].runs[held.run].contention;
+      if (verdict->loaded()) {
+        contention.top = verdict->describe();
+      } else {
+        contention = std::move(held.own);
+      }
+      rounds.insert(held.run);
+      commands.insert(held.command);
+      judged.emplace_back(held.run_id, contention);
+    }
+    m_held.clear();
+    // A held round may also hold runs measured after the window was judged (a long first run judges
+    // it): their own figures count too.
+    std::set<std::size_t> contended_rounds;
+    std::string why;
+    for (std::size_t c = 0; c < m_outcome.benchmarks.size(); ++c) {
+      if (m_plan.order != Order::interleaved && commands.count(c) == 0) {
+        continue;
+      }
+      const std::vector<core::Run>& runs = m_outcome.benchmarks[c].runs;
+      for (const std::size_t r : rounds) {
+        if (r < runs.size() && runs[r].contended()) {
+          contended_rounds.insert(r);
+          const core::RunContention& contention = *runs[r].contention;
+          if (why.empty()) {
+            why = fmt::format("{:.2f} foreign cores{}{}", contention.foreign_cores,
+                              contention.top.empty() ? "" : ": ", contention.top);
+          }
+        }
+      }
+    }
+    if (m_sink != nullptr) {
+      ZKBENCH_TRY(m_sink->update_contention(judged));
+    }
+    if (verdict->loaded()) {
+      m_outcome.redone_rounds += rounds.size();
+      m_free_redone_rounds += rounds.size();
+      gate->say(fmt::format("contended before the first window was judged ({:.2f} foreign cores: {}): measuring "
+                            "its {} round{} again",
+                            verdict->foreign_cores(), verdict->describe(), rounds.size(), rounds.size() == 1 ? "" : "s"));
+      return rounds.size();
+    }
+    std::size_t again = 0;
+    for (std::size_t i = 0; i < contended_rounds.size(); ++i) {
+      again += redo_allowed(why) ? 1 : 0;
+    }
+    return again;
+  }
+
+  // Judges the gate's first window now (sleeping what it lacks) when runs are held by it: before a
+  // command's runs end, no run stays unjudged. Returns the rounds to measure again (resolve_held).
+  Result<std::size_t> close_held_window() {
+    if (m_plan.contention == nullptr || m_held.empty()) {
+      return std::size_t{0};
+    }
+    m_plan.contention->close_first_window(m_stop);
+    return resolve_held();
+  }
+
+  // Before a round (sequential: a run): the contention gate waits for a quiet machine. `again` gets the
+  // rounds to measure again when the gate's first window was judged (resolve_held).
+  Result<Stop> wait_for_quiet(std::size_t& again) {
     ContentionGate* gate = m_plan.contention;
     if (gate == nullptr) {
       return Stop::no;
     }
     const GateOutcome waited =
         gate->wait_until_quiet(m_stop, [this](const std::string& line) { m_observer.contention_waiting(line); });
+    ZKBENCH_TRY_ASSIGN(resolved, resolve_held());
+    again += *resolved;
     if (waited.stopped || stop_requested()) {
       return Stop::interrupted;
     }
@@ -461,10 +555,11 @@ private:
   }
 
   // After a round whose runs are `first..` of each benchmark: true when one was contended and the
-  // budget allows measuring the round again (it then does not count towards the run count).
+  // budget allows measuring the round again (it then does not count towards the run count). A round
+  // held by the gate's first window is decided when the window is judged (resolve_held).
   bool redo_round(std::size_t first) {
     ContentionGate* gate = m_plan.contention;
-    if (gate == nullptr) {
+    if (gate == nullptr || !m_held.empty()) {
       return false;
     }
     std::string why;
@@ -476,17 +571,21 @@ private:
         }
       }
     }
-    if (why.empty()) {
-      return false;
-    }
-    if (m_outcome.redone_rounds >= gate->policy().max_redone_rounds) {
-      gate->say(fmt::format("contended ({}); no round left to measure again (max {})", why,
-                            gate->policy().max_redone_rounds));
+    return !why.empty() && redo_allowed(why);
+  }
+
+  // A contended round (`why`: its load) is measured again while max_redone_rounds allows.
+  bool redo_allowed(const std::string& why) {
+    ContentionGate& gate = *m_plan.contention;
+    const std::size_t counted = m_outcome.redone_rounds - m_free_redone_rounds;
+    if (counted >= gate.policy().max_redone_rounds) {
+      gate.say(fmt::format("contended ({}); no round left to measure again (max {})", why,
+                           gate.policy().max_redone_rounds));
       return false;
     }
     ++m_outcome.redone_rounds;
-    gate->say(fmt::format("contended ({}): measuring the round again ({} of at most {})", why,
-                          m_outcome.redone_rounds, gate->policy().max_redone_rounds));
+    gate.say(fmt::format("contended ({}): measuring the round again ({} of at most {})", why, counted + 1,
+                         gate.policy().max_redone_rounds));
     return true;
   }
 
@@ -510,8 +609,18 @@ private:
         }
         bool decided = false;
         std::size_t redone = 0;
-        while (!decided && (!total || m_outcome.benchmarks[index].runs.size() < *total + redone)) {
-          if (const Stop quiet = wait_for_quiet(); quiet != Stop::no) {
+        for (;;) {
+          if (decided || (total && m_outcome.benchmarks[index].runs.size() >= *total + redone)) {
+            // The runs the gate's first window holds are judged before the command ends.
+            ZKBENCH_TRY_ASSIGN(again, close_held_window());
+            if (decided || *again == 0) {
+              break;
+            }
+            redone += *again;
+            continue;
+          }
+          ZKBENCH_TRY_ASSIGN(quiet, wait_for_quiet(redone));
+          if (*quiet != Stop::no) {
             return quiet;
           }
           const std::size_t first = m_outcome.benchmarks[index].runs.size();
@@ -579,10 +688,17 @@ private:
             break;
           }
           if (total && fewest >= *total + m_outcome.redone_rounds) {
-            break;
+            // The rounds the gate's first window holds are judged before the loop ends.
+            ZKBENCH_TRY_ASSIGN(again, close_held_window());
+            if (*again == 0) {
+              break;
+            }
+            continue;
           }
         }
-        if (const Stop quiet = wait_for_quiet(); quiet != Stop::no) {
+        std::size_t again = 0; // counted in m_outcome.redone_rounds already
+        ZKBENCH_TRY_ASSIGN(quiet, wait_for_quiet(again));
+        if (*quiet != Stop::no) {
           return quiet;
         }
         // A resumed round catches up the commands behind; a new round runs every command once.
@@ -602,6 +718,9 @@ private:
           }
         }
         (void)redo_round(fewest);
+      }
+      if (decided) { // the held rounds did not decide; their runs are still judged for the store
+        ZKBENCH_TRY(close_held_window());
       }
       for (std::size_t index = 0; index < n; ++index) {
         if (auto hook = run_hook("cleanup", m_plan.commands[index], m_plan.commands[index].cleanup);
@@ -626,6 +745,15 @@ private:
   std::vector<std::int64_t> m_ids;               // the benchmarks' ids in the store (1-based indexes without one)
   std::vector<std::vector<double>> m_walls;      // per command, sorted: the median so far in O(1) per run
   std::optional<std::filesystem::path> m_log_dir; // this session's log folder, once created
+  // A run held by the gate's first window: where it is, its id in the store, and its own figures.
+  struct HeldRun {
+    std::size_t command = 0;
+    std::size_t run = 0;
+    std::int64_t run_id = 0;
+    core::RunContention own;
+  };
+  std::vector<HeldRun> m_held;
+  std::size_t m_free_redone_rounds = 0; // rounds of a loaded first window: redone beyond max_redone_rounds
 };
 
 } // namespace

@@ -173,6 +173,20 @@ Result<std::int64_t> PostgresStore::add_run(std::int64_t benchmark_id, const cor
   });
 }
 
+Result<void> PostgresStore::update_contention(std::span<const std::pair<std::int64_t, core::RunContention>> runs) {
+  std::lock_guard lock(m_mutex);
+  return m_db.transact("updating runs' contention", [&](pqxx::work& tx) -> Result<void> {
+    for (const auto& [run_id, contention] : runs) {
+      PgParams params;
+      if (pg_exec_shared(tx, sql::k_update_run_contention, contention_params(params, run_id, contention))
+              .affected_rows() == 0) {
+        return make_error(fmt::format("store '{}': run {} has no contention figures to update", location(), run_id));
+      }
+    }
+    return {};
+  });
+}
+
 Result<std::vector<SessionRecord>> PostgresStore::list_sessions(std::size_t limit) {
   std::lock_guard lock(m_mutex);
   return m_db.transact("listing sessions", [&](pqxx::work& tx) {

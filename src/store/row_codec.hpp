@@ -265,7 +265,7 @@ Params& gpu_params(Params& params, std::int64_t run_id, const core::GpuRunStats&
       .add(stats.throttle_reasons);
 }
 
-/// sql::k_insert_run_contention's parameters.
+/// sql::k_insert_run_contention's (and k_update_run_contention's) parameters.
 template <typename Params>
 Params& contention_params(Params& params, std::int64_t run_id, const core::RunContention& c) {
   return params.add(run_id)

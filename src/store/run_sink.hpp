@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/run.hpp"
 #include "util/error.hpp"
@@ -44,6 +46,9 @@ public:
   /// Adds one finished run (every field, metrics and GPU figures included) to a benchmark, durably;
   /// returns its id. Errors: no such benchmark; a run with the same index already in that benchmark.
   virtual Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) = 0;
+  /// Replaces the contention figures of runs added with some (the gate judged the window that held
+  /// them after they were stored), all in one transaction. Error: a run id without contention figures.
+  virtual Result<void> update_contention(std::span<const std::pair<std::int64_t, core::RunContention>> runs) = 0;
   /// Where run logs and other files of this store live (created on demand).
   virtual std::filesystem::path artifacts_dir() const = 0;
   /// The store's location as the user gave it (file path or URL), for messages.

@@ -148,6 +148,21 @@ Result<std::int64_t> SqliteStore::add_run(std::int64_t benchmark_id, const core:
   return run_id;
 }
 
+Result<void> SqliteStore::update_contention(std::span<const std::pair<std::int64_t, core::RunContention>> runs) {
+  std::lock_guard lock(m_mutex);
+  ZKBENCH_TRY_ASSIGN(transaction, Transaction::begin(m_db));
+  for (const auto& [run_id, contention] : runs) {
+    ZKBENCH_TRY_ASSIGN(stmt, cached(sql::k_update_run_contention));
+    SqliteParams params(**stmt);
+    ZKBENCH_TRY(contention_params(params, run_id, contention).done());
+    ZKBENCH_TRY((*stmt)->run());
+    if (m_db.changes() == 0) {
+      return make_error(fmt::format("store '{}': run {} has no contention figures to update", location(), run_id));
+    }
+  }
+  return transaction->commit();
+}
+
 Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Run& run) {
   if (!run.metrics.empty()) {
     ZKBENCH_TRY_ASSIGN(metric, prepare(sql::k_insert_run_metric));
@@ -163,10 +178,10 @@ Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Ru
     ZKBENCH_TRY(gpu->run());
   }
   if (run.contention) {
-    ZKBENCH_TRY_ASSIGN(contention, prepare(sql::k_insert_run_contention));
-    SqliteParams params(*contention);
+    ZKBENCH_TRY_ASSIGN(contention, cached(sql::k_insert_run_contention)); // every run of a gated command
+    SqliteParams params(**contention);
     ZKBENCH_TRY(contention_params(params, run_id, *run.contention).done());
-    ZKBENCH_TRY(contention->run());
+    ZKBENCH_TRY((*contention)->run());
   }
   return {};
 }

@@ -35,6 +35,7 @@ public:
   Result<void> finish_session(std::int64_t session_id, SessionStatus status) override;
   Result<std::int64_t> add_benchmark(std::int64_t session_id, const core::Benchmark& benchmark) override;
   Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override;
+  Result<void> update_contention(std::span<const std::pair<std::int64_t, core::RunContention>> runs) override;
   Result<std::vector<SessionRecord>> list_sessions(std::size_t limit) override;
   Result<SessionRecord> get_session(std::int64_t session_id) override;
   Result<std::vector<core::Benchmark>> load_benchmarks(std::int64_t session_id) override;

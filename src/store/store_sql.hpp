@@ -83,6 +83,10 @@ inline constexpr const char* k_insert_run_gpu =
 inline constexpr const char* k_insert_run_contention =
     "INSERT INTO run_contention (run_id, foreign_cores, limit_cores, contended, top, gpu_processes, waited_s) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+// The same parameters as k_insert_run_contention: a run's figures replaced (the gate's first window judged).
+inline constexpr const char* k_update_run_contention =
+    "UPDATE run_contention SET foreign_cores = $2, limit_cores = $3, contended = $4, top = $5, gpu_processes = $6, "
+    "waited_s = $7 WHERE run_id = $1";
 
 // A session row with its counts (row_codec's read_session).
 #define ZKBENCH_SESSION_SELECT                                                                                   \

@@ -90,8 +90,21 @@ public:
     return static_cast<std::int64_t>(benchmarks.size());
   }
   Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override {
-    benchmarks.at(static_cast<std::size_t>(benchmark_id - 1)).runs.push_back(run);
-    return ++runs;
+    auto& bench = benchmarks.at(static_cast<std::size_t>(benchmark_id - 1));
+    bench.runs.push_back(run);
+    where[++runs] = {static_cast<std::size_t>(benchmark_id - 1), bench.runs.size() - 1};
+    return runs;
+  }
+  Result<void> update_contention(std::span<const std::pair<std::int64_t, core::RunContention>> judged) override {
+    ++contention_updates;
+    for (const auto& [id, contention] : judged) {
+      const auto [bench, run] = where.at(id);
+      if (!benchmarks[bench].runs[run].contention) {
+        return make_error("no contention figures");
+      }
+      benchmarks[bench].runs[run].contention = contention;
+    }
+    return {};
   }
   std::string location() const override { return "memory"; }
   std::filesystem::path artifacts_dir() const override { return m_temp.path(); }
@@ -104,6 +117,8 @@ public:
   std::optional<store::SessionStatus> status;
   std::vector<core::Benchmark> benchmarks;
   std::int64_t runs = 0;
+  std::map<std::int64_t, std::pair<std::size_t, std::size_t>> where; // run id: benchmark, run
+  int contention_updates = 0;
 };
 
 class RecordingObserver : public RunObserver {
@@ -476,6 +491,22 @@ ContentionPolicy gate_policy(double max_wait_s) {
   return policy;
 }
 
+// A stop rule that never stops and fails the test if it is shown a contended run; it records how many
+// runs of the first command it saw each time (when `judged` is given).
+StopRule rule_that_checks_runs_are_clean(std::vector<std::size_t>* judged = nullptr) {
+  return [judged](std::span<const core::Benchmark> benches) {
+    for (const core::Benchmark& bench : benches) {
+      for (const core::Run& run : bench.runs) {
+        EXPECT_FALSE(run.contended()); // never judged
+      }
+    }
+    if (judged != nullptr) {
+      judged->push_back(benches[0].runs.size());
+    }
+    return false;
+  };
+}
+
 TEST(MeasureRunLoop, a_contended_round_is_measured_again_the_store_keeps_both_and_the_rule_sees_clean_runs) {
   test::FakeLoad machine;
   ContentionGate gate(machine, machine, gate_policy(60));
@@ -497,15 +528,7 @@ TEST(MeasureRunLoop, a_contended_round_is_measured_again_the_store_keeps_both_an
   plan.count.runs = 3;
   plan.contention = &gate;
   std::vector<std::size_t> judged;
-  plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
-    for (const core::Benchmark& bench : benches) {
-      for (const core::Run& run : bench.runs) {
-        EXPECT_FALSE(run.contended()); // never judged
-      }
-    }
-    judged.push_back(benches[0].runs.size());
-    return false;
-  };
+  plan.stop_rule = rule_that_checks_runs_are_clean(&judged);
   RecordingObserver observer;
   MemoryStore store;
   auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
@@ -517,7 +540,8 @@ TEST(MeasureRunLoop, a_contended_round_is_measured_again_the_store_keeps_both_an
   ASSERT_EQ(store.benchmarks[1].runs.size(), 4u);
   EXPECT_TRUE(store.benchmarks[1].runs[1].contended()); // run 3 was b's second (round 2 is b a)
   EXPECT_EQ(store.benchmarks[0].contended_runs() + store.benchmarks[1].contended_runs(), 1u);
-  EXPECT_EQ(judged, (std::vector<std::size_t>{1, 1, 2, 3}));
+  // Round 1 is held by the gate's first window until the next round judges it: the rule sees nothing.
+  EXPECT_EQ(judged, (std::vector<std::size_t>{0, 1, 2, 3}));
   // The redone round waited for the settle time after the load was seen.
   EXPECT_GT(store.benchmarks[0].runs[2].contention->waited_s, 4.0);
 }
@@ -536,9 +560,11 @@ TEST(MeasureRunLoop, redone_rounds_are_bounded) {
   auto outcome = run_benchmarks(plan, executor, nullptr, observer, k_never);
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->status, LoopStatus::complete);
-  EXPECT_EQ(outcome->redone_rounds, 2u);
-  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 4u); // 2 + at most 2 redone
-  EXPECT_EQ(outcome->benchmarks[0].contended_runs(), 4u);
+  // The first round, held by the gate's first window and judged loaded, is measured again beyond the
+  // budget (the gate would have waited before it); then at most 2 contended rounds are.
+  EXPECT_EQ(outcome->redone_rounds, 3u);
+  EXPECT_EQ(outcome->benchmarks[0].runs.size(), 5u);
+  EXPECT_EQ(outcome->benchmarks[0].contended_runs(), 5u);
 }
 
 TEST(MeasureRunLoop, gate_that_gives_up_with_on_timeout_fail_stops_and_keeps_the_runs) {
@@ -570,6 +596,142 @@ TEST(MeasureRunLoop, gate_that_gives_up_with_on_timeout_fail_stops_and_keeps_the
   EXPECT_EQ(store.status, store::SessionStatus::interrupted);
 }
 
+// A B, interleaved, `runs` rounds behind `gate`, with a stop rule that checks it sees only clean runs.
+RunPlan gated_ab_plan(ContentionGate& gate, std::size_t runs) {
+  RunPlan plan = plan_for({"a", "b"});
+  plan.order = Order::interleaved;
+  plan.count.runs = runs;
+  plan.contention = &gate;
+  plan.stop_rule = rule_that_checks_runs_are_clean();
+  return plan;
+}
+
+// Every run takes 20 ms of the fake machine's time (one core of its own); `starts` gets when each began.
+void record_runs_of_20_ms(FakeExecutor& executor, test::FakeLoad& machine, std::vector<double>& starts) {
+  executor.on_execute = [&machine, &starts] {
+    starts.push_back(machine.now);
+    machine.advance(0.02, 1.0);
+  };
+}
+
+TEST(MeasureRunLoop, a_quiet_start_costs_no_wait_and_the_runs_held_by_the_first_window_stand) {
+  test::FakeLoad machine;
+  ContentionGate gate(machine, machine, gate_policy(60));
+  FakeExecutor executor;
+  std::vector<double> starts;
+  record_runs_of_20_ms(executor, machine, starts);
+  RunPlan plan = plan_for({"a"});
+  plan.count.runs = 5;
+  plan.contention = &gate;
+  plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
+    EXPECT_TRUE(benches[0].runs.empty()); // every run is held until the window is judged
+    return false;
+  };
+  RecordingObserver observer;
+  MemoryStore store;
+  const double made = machine.now;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::complete);
+  ASSERT_EQ(starts.size(), 5u);
+  EXPECT_EQ(starts[0], made); // no wait before the first run
+  // 0.1 s of runs, then what the window lacks (0.15 s) to judge it: quiet, the runs stand.
+  EXPECT_NEAR(machine.now - made, k_min_window_s, 2e-3); // the fake clock's sleeps: 1 ms slices
+  EXPECT_EQ(outcome->redone_rounds, 0u);
+  EXPECT_EQ(store.contention_updates, 1);
+  ASSERT_EQ(store.benchmarks[0].runs.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store.benchmarks[0].runs[i].contention);
+    EXPECT_FALSE(store.benchmarks[0].runs[i].contended()) << i;
+    EXPECT_EQ(store.benchmarks[0].runs[i].contention->top, "");
+    EXPECT_FALSE(outcome->benchmarks[0].runs[i].contended()) << i;
+  }
+}
+
+TEST(MeasureRunLoop, a_load_at_the_start_is_caught_by_the_first_window_and_its_rounds_are_measured_again) {
+  test::FakeLoad machine;
+  // Half a core for 1 s from the start: too little for one run of 20 ms to show, plain in the window.
+  machine.loads.push_back({"cc1plus", 1, 0.5, [](double t) { return t < 1001; }});
+  ContentionGate gate(machine, machine, gate_policy(60));
+  FakeExecutor executor;
+  std::vector<double> starts;
+  record_runs_of_20_ms(executor, machine, starts);
+  RunPlan plan = gated_ab_plan(gate, 4);
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, LoopStatus::complete);
+  // The rounds held until the window showed the load (beyond the jiffy tolerance) are all measured
+  // again after 5 s of quiet, not counted against max_redone_rounds = 2; the store keeps both.
+  const std::size_t held = outcome->redone_rounds;
+  EXPECT_GE(held, 2u);
+  EXPECT_LE(held, 4u);
+  ASSERT_EQ(store.benchmarks[0].runs.size(), 4 + held);
+  ASSERT_EQ(store.benchmarks[1].runs.size(), 4 + held);
+  for (std::size_t i = 0; i < 4 + held; ++i) {
+    for (const auto& bench : store.benchmarks) {
+      ASSERT_TRUE(bench.runs[i].contention);
+      EXPECT_EQ(bench.runs[i].contended(), i < held) << i;
+      if (i < held) {
+        EXPECT_EQ(bench.runs[i].contention->top.rfind("cc1plus (1 process, ", 0), 0u) << bench.runs[i].contention->top;
+      }
+    }
+  }
+  EXPECT_EQ(store.contention_updates, 1);
+  ASSERT_EQ(starts.size(), 2 * (4 + held));
+  EXPECT_GE(starts[2 * held], 1001 + 5.0); // the redone rounds waited for the load to stop and settle
+}
+
+TEST(MeasureRunLoop, runs_held_by_the_first_window_are_stored_as_contended_until_it_is_judged) {
+  test::FakeLoad machine;
+  ContentionGate gate(machine, machine, gate_policy(60));
+  FakeExecutor executor;
+  MemoryStore store;
+  std::vector<std::string> stored_tops;
+  executor.on_execute = [&] {
+    machine.advance(0.02, 1.0);
+    if (!store.benchmarks.empty() && !store.benchmarks[0].runs.empty()) {
+      stored_tops.push_back(store.benchmarks[0].runs.back().contention->top);
+      EXPECT_TRUE(store.benchmarks[0].runs.back().contended()); // a kill now keeps it out of every verdict
+    }
+  };
+  RunPlan plan = plan_for({"a"});
+  plan.count.runs = 3;
+  plan.contention = &gate;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(stored_tops, (std::vector<std::string>{k_unjudged_first_window, k_unjudged_first_window}));
+  EXPECT_EQ(store.benchmarks[0].contended_runs(), 0u); // judged quiet at the end
+}
+
+TEST(MeasureRunLoop, a_round_held_by_a_quiet_first_window_is_redone_for_a_run_measured_after_it_was_judged) {
+  test::FakeLoad machine;
+  ContentionGate gate(machine, machine, gate_policy(60));
+  FakeExecutor executor;
+  executor.on_execute = [&] {
+    if (executor.calls.size() == 1) { // a long first run: the first window is judged as it ends (quiet)
+      machine.advance(k_long_run_s + 1, 1.0);
+      return;
+    }
+    if (executor.calls.size() == 2) { // b, in the same round, beside a load
+      machine.loads.push_back({"stress", 1, 1.0, {}});
+    }
+    machine.advance(1.0, 1.0);
+    machine.loads.clear();
+  };
+  RunPlan plan = gated_ab_plan(gate, 2);
+  RecordingObserver observer;
+  MemoryStore store;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->redone_rounds, 1u);
+  ASSERT_EQ(store.benchmarks[1].runs.size(), 3u);
+  EXPECT_FALSE(store.benchmarks[0].runs[0].contended()); // a: judged quiet, its own figures
+  EXPECT_TRUE(store.benchmarks[1].runs[0].contended());  // b: its own figures
+}
+
 TEST(MeasureRunLoop, ctrl_c_while_the_gate_waits_ends_the_loop_at_once) {
   test::FakeLoad machine;
   machine.loads.push_back({"stress", 2, 2.0, {}});
@@ -579,6 +741,7 @@ TEST(MeasureRunLoop, ctrl_c_while_the_gate_waits_ends_the_loop_at_once) {
   plan.count.runs = 3;
   plan.contention = &gate;
   RecordingObserver observer;
+  machine.advance(k_min_window_s); // the load shows in the first window before the first round
   const double start = machine.now;
   auto outcome = run_benchmarks(plan, executor, nullptr, observer, [&] { return machine.now > start + 2; });
   ASSERT_TRUE(outcome) << outcome.error().message;
