@@ -493,10 +493,8 @@ private:
       for (const std::size_t r : rounds) {
         if (r < runs.size() && runs[r].contended()) {
           contended_rounds.insert(r);
-          const core::RunContention& contention = *runs[r].contention;
           if (why.empty()) {
-            why = fmt::format("{:.2f} foreign cores{}{}", contention.foreign_cores,
-                              contention.top.empty() ? "" : ": ", contention.top);
+            why = describe_load(*runs[r].contention);
           }
         }
       }
@@ -566,12 +564,16 @@ private:
     for (const core::Benchmark& bench : m_outcome.benchmarks) {
       for (std::size_t i = first; i < bench.runs.size(); ++i) {
         if (bench.runs[i].contended() && why.empty()) {
-          const core::RunContention& c = *bench.runs[i].contention;
-          why = fmt::format("{:.2f} foreign cores{}{}", c.foreign_cores, c.top.empty() ? "" : ": ", c.top);
+          why = describe_load(*bench.runs[i].contention);
         }
       }
     }
     return !why.empty() && redo_allowed(why);
+  }
+
+  // A contended run's load, as the lines about measuring its round again name it.
+  static std::string describe_load(const core::RunContention& c) {
+    return fmt::format("{:.2f} foreign cores{}{}", c.foreign_cores, c.top.empty() ? "" : ": ", c.top);
   }
 
   // A contended round (`why`: its load) is measured again while max_redone_rounds allows.

@@ -187,6 +187,17 @@ double kill_level(int runs, const SequentialOptions& options) {
   return k_kill_level_share * look_level(runs, options);
 }
 
+namespace {
+
+// Whether the rank interval at `runs` pairs can reach the KILL level at all (1 / C(2n, n) unpaired).
+bool kill_claimable(int runs, const SequentialOptions& options) {
+  const double level = kill_level(runs, options);
+  const auto n = static_cast<std::size_t>(runs);
+  return level > 0 && stats::smallest_rank_level(n, n, paired(options)) <= level;
+}
+
+} // namespace
+
 SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
                                  const Policy& policy, const SequentialOptions& options) {
   SequentialResult result;
@@ -274,12 +285,8 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   // A slowdown beyond the KILL multiplier waits for a look that can claim the KILL (clearly_slower runs
   // before the rule at each pair), so a slow build is killed rather than discarded as a regression.
-  const double kill_at = kill_level(look.runs, options);
-  const bool kill_pending = options.kill_multiplier > 0 && !final && look.change > options.kill_multiplier - 1 &&
-                            !(kill_at > 0 && stats::smallest_rank_level(static_cast<std::size_t>(look.runs),
-                                                                        static_cast<std::size_t>(look.runs),
-                                                                        paired(options)) <= kill_at);
-  if (kill_pending) {
+  if (options.kill_multiplier > 0 && !final && look.change > options.kill_multiplier - 1 &&
+      !kill_claimable(look.runs, options)) {
     return result;
   }
   if (look.lo > -policy.keep_threshold) {
@@ -443,11 +450,10 @@ bool clearly_slower(std::span<const double> baseline, std::span<const double> ca
   if (is_constant(lb) && is_constant(lc)) { // both sides constant: the exact ratio decides
     return lc.front() - lb.front() > std::log(multiplier);
   }
-  const double level = kill_level(static_cast<int>(n), options);
-  if (!(level > 0) || stats::smallest_rank_level(n, n, paired(options)) > level) {
+  if (!kill_claimable(static_cast<int>(n), options)) {
     return false;
   }
-  const auto interval = shift_interval(lb, lc, level, options);
+  const auto interval = shift_interval(lb, lc, kill_level(static_cast<int>(n), options), options);
   return interval && interval->lo > std::log(multiplier);
 }
 
