@@ -113,6 +113,36 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 // PATH) write errno in the thread-local storage they share, and nothing of zkbench runs meanwhile to
 // read it. The child has its own stack, file table, working folder and signal dispositions; it only
 // makes system calls (no allocation) and writes nothing of zkbench's memory but its stack.
+// The signals the child sets back to their default disposition before it execs. An exec resets caught
+// signals itself, but the child runs zkbench's handlers until then (sharing its memory: they must not
+// run there) and ignored signals survive the exec (an ignored SIGPIPE must not leak into the command).
+// Resetting every signal took 64 system calls per run; the dispositions that are not the default are
+// read once per process instead, the first time a run starts, together with those zkbench itself
+// catches (measure/interrupt.cpp, the only code of ours that changes a disposition) and SIGPIPE, in
+// case they are changed after that first reading.
+struct SignalsToReset {
+  std::array<int, NSIG> signals{};
+  int count = 0;
+};
+
+const SignalsToReset& signals_to_reset() {
+  static const SignalsToReset reset = [] {
+    SignalsToReset found;
+    for (int sig = 1; sig < NSIG; ++sig) {
+      if (sig == SIGKILL || sig == SIGSTOP) {
+        continue; // they refuse
+      }
+      struct sigaction current {};
+      const bool ours = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGPIPE;
+      if (ours || (::sigaction(sig, nullptr, &current) == 0 && current.sa_handler != SIG_DFL)) {
+        found.signals.at(static_cast<std::size_t>(found.count++)) = sig;
+      }
+    }
+    return found;
+  }();
+  return reset;
+}
+
 struct ChildLaunch {
   std::vector<std::string> env;
   std::vector<char*> argv_ptrs;
@@ -124,6 +154,7 @@ struct ChildLaunch {
   int cgroup_procs_fd = -1;
   int report_fd = -1;
   pid_t parent = 0;
+  const SignalsToReset* reset_signals = nullptr;
   std::unique_ptr<char[]> stack; // the child's stack until it execs
 };
 
@@ -166,15 +197,14 @@ void child_report(int report_fd, ChildStep step, int error, std::int64_t at_ns =
 
 // In the child (sharing a multi-threaded process's memory): async-signal-safe calls only.
 [[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
-                             int output_fd, int cgroup_procs_fd, int report_fd, pid_t parent) {
-  // Default dispositions (zkbench's SIGINT/SIGTERM handlers or an ignored SIGPIPE must not leak into
-  // the command); the mask, blocked by the parent around the clone, is cleared just before exec.
+                             int output_fd, int cgroup_procs_fd, int report_fd, pid_t parent,
+                             const SignalsToReset& reset) {
+  // Default dispositions (see SignalsToReset); the mask, blocked by the parent around the clone, is
+  // cleared just before exec.
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) { // they refuse
-      ::sigaction(sig, &default_action, nullptr);
-    }
+  for (int i = 0; i < reset.count; ++i) {
+    ::sigaction(reset.signals[static_cast<std::size_t>(i)], &default_action, nullptr);
   }
   // Dies with the zkbench that measures it (kill -9 included): no run outlives its zkbench.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0L, 0L, 0L);
@@ -256,7 +286,7 @@ StartedChild::~StartedChild() {
 int child_entry(void* data) {
   const auto& l = *static_cast<const ChildLaunch*>(data);
   child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
-             l.input.c_str(), l.output_fd, l.cgroup_procs_fd, l.report_fd, l.parent);
+             l.input.c_str(), l.output_fd, l.cgroup_procs_fd, l.report_fd, l.parent, *l.reset_signals);
 }
 
 // Starts the child in zkbench's memory (see StartedChild); returns once it exec'd or exited; -1 with
@@ -303,6 +333,7 @@ Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSp
   launch.cgroup_procs_fd = cgroup_procs_fd;
   launch.report_fd = report_write.get();
   launch.parent = ::getpid();
+  launch.reset_signals = &signals_to_reset();
   // Every signal blocked around the start: a handler of ours must never run in the child.
   sigset_t all;
   sigset_t saved;

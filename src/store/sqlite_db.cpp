@@ -197,20 +197,49 @@ Result<SqliteDb> SqliteDb::open(const std::filesystem::path& path, OpenFlags fla
 }
 
 SqliteDb::~SqliteDb() {
+  finalize_controls();
   // close_v2: statements still alive (none should be) would keep the handle until finalized.
   sqlite3_close_v2(m_db);
 }
 
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)) {}
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
+      m_controls(std::exchange(other.m_controls, {})) {}
 
 SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
   if (this != &other) {
+    finalize_controls();
     sqlite3_close_v2(m_db);
     m_db = std::exchange(other.m_db, nullptr);
     m_path = std::move(other.m_path);
+    m_controls = std::exchange(other.m_controls, {});
   }
   return *this;
+}
+
+void SqliteDb::finalize_controls() {
+  for (sqlite3_stmt*& stmt : m_controls) {
+    sqlite3_finalize(stmt); // a no-op on null
+    stmt = nullptr;
+  }
+}
+
+Result<void> SqliteDb::control(Control which) {
+  static constexpr std::array<const char*, 4> k_text{"BEGIN IMMEDIATE", "BEGIN", "COMMIT", "ROLLBACK"};
+  const auto index = static_cast<std::size_t>(which);
+  sqlite3_stmt*& stmt = m_controls.at(index);
+  if (stmt == nullptr &&
+      sqlite3_prepare_v3(m_db, k_text[index], -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    stmt = nullptr;
+    return error(fmt::format("cannot prepare {} on store", statement_name(k_text[index])));
+  }
+  const int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) {
+    return error(fmt::format("{} failed on store", statement_name(k_text[index])));
+  }
+  return {};
 }
 
 tl::unexpected<Error> SqliteDb::error(std::string_view what) const {
@@ -260,21 +289,21 @@ int SqliteDb::changes() const {
 // --- Transaction ----------------------------------------------------------------------------------
 
 Result<Transaction> Transaction::begin(SqliteDb& db, TransactionKind kind) {
-  ZKBENCH_TRY(db.exec(kind == TransactionKind::write ? "BEGIN IMMEDIATE" : "BEGIN"));
+  ZKBENCH_TRY(db.control(kind == TransactionKind::write ? SqliteDb::Control::begin_immediate : SqliteDb::Control::begin));
   return Transaction(&db);
 }
 
 Transaction::~Transaction() {
   if (m_db != nullptr) {
     // Nothing to report to: the caller is already returning the error that made it skip commit().
-    (void)m_db->exec("ROLLBACK");
+    (void)m_db->control(SqliteDb::Control::rollback);
   }
 }
 
 Transaction::Transaction(Transaction&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
 
 Result<void> Transaction::commit() {
-  auto committed = m_db->exec("COMMIT");
+  auto committed = m_db->control(SqliteDb::Control::commit);
   if (committed) {
     m_db = nullptr;
   }

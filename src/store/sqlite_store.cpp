@@ -24,6 +24,12 @@ using util::unix_now_us;
 } // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path) {
+  // A store created by this open is set up without syncs: the switch to WAL and the schema took four
+  // to five fsyncs (up to 10 ms each on a slow disk: most of a short `zkbench run`'s start-up), to make
+  // durable an empty store that holds nothing measured yet. Only a power loss in the seconds after
+  // its creation can hurt it; its runs are written with synchronous = NORMAL as in any other store.
+  std::error_code size_error;
+  const bool creating = std::filesystem::file_size(path, size_error) == 0 || size_error;
   ZKBENCH_TRY_ASSIGN(db, SqliteDb::open(path, OpenFlags::read_write_create));
   // The busy timeout first, so that switching to WAL and migrating wait for other processes too.
   ZKBENCH_TRY(db->set_busy_timeout(k_busy_timeout_ms));
@@ -33,7 +39,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   // exclusive one would otherwise deadlock with another doing the same), so the set-up is retried
   // here within the same timeout.
   const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
-  for (const char* pragma : {"PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA journal_mode = WAL"}) {
+  for (const char* pragma : {"PRAGMA foreign_keys = ON", creating ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL",
+                             "PRAGMA journal_mode = WAL"}) {
     for (auto pause = std::chrono::milliseconds(1);; pause = std::min(pause * 2, std::chrono::milliseconds(100))) {
       if (db->exec(pragma)) {
         break;
@@ -46,6 +53,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
     }
   }
   ZKBENCH_TRY_ASSIGN(version, apply_migrations(*db));
+  if (creating) {
+    ZKBENCH_TRY(db->exec("PRAGMA synchronous = NORMAL"));
+  }
   std::error_code ec;
   const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   std::filesystem::path artifacts = (ec ? path : absolute).parent_path() / "artifacts";
@@ -165,17 +175,17 @@ Result<void> SqliteStore::update_contention(std::span<const std::pair<std::int64
 
 Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Run& run) {
   if (!run.metrics.empty()) {
-    ZKBENCH_TRY_ASSIGN(metric, prepare(sql::k_insert_run_metric));
+    ZKBENCH_TRY_ASSIGN(metric, cached(sql::k_insert_run_metric));
     for (const auto& [name, value] : run.metrics) {
-      ZKBENCH_TRY(SqliteParams(*metric).add(run_id).add(name).add(value).done());
-      ZKBENCH_TRY(metric->run());
+      ZKBENCH_TRY(SqliteParams(**metric).add(run_id).add(name).add(value).done());
+      ZKBENCH_TRY((*metric)->run());
     }
   }
   if (run.gpu) {
-    ZKBENCH_TRY_ASSIGN(gpu, prepare(sql::k_insert_run_gpu));
-    SqliteParams params(*gpu);
+    ZKBENCH_TRY_ASSIGN(gpu, cached(sql::k_insert_run_gpu));
+    SqliteParams params(**gpu);
     ZKBENCH_TRY(gpu_params(params, run_id, *run.gpu).done());
-    ZKBENCH_TRY(gpu->run());
+    ZKBENCH_TRY((*gpu)->run());
   }
   if (run.contention) {
     ZKBENCH_TRY_ASSIGN(contention, cached(sql::k_insert_run_contention)); // every run of a gated command
