@@ -33,12 +33,12 @@ CommandMain setup_env(CLI::App& sub) {
     const workflow::Environment env = workflow::collect_environment(options);
     const std::filesystem::path path(*output);
     std::string changes;
-    if (const auto previous_text = workflow::read_text_file(path)) {
+    if (const auto previous_text = util::read_text_file(path)) {
       if (const auto previous = workflow::parse_environment_yaml(*previous_text, path.string())) {
         changes = workflow::describe_differences(workflow::diff_environments(*previous, env));
       }
     }
-    value_or_fatal(write_file_atomically(path, workflow::to_yaml(env)));
+    value_or_fatal(util::write_file_atomically(path, workflow::to_yaml(env)));
     fmt::print("machine: {} ({}, {} cores, {}), {}\n", env.machine.hostname, env.machine.cpu, env.machine.cores,
                util::format_bytes(static_cast<double>(env.machine.memory_bytes)), env.machine.os);
     if (env.gpu) {

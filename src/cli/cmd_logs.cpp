@@ -11,13 +11,14 @@
 #include "cli/workflow_support.hpp"
 #include "project/probe.hpp"
 #include "project/status_file.hpp"
+#include "util/files.hpp"
 
 namespace zkbench::cli {
 
 namespace {
 
 bool still_running(const std::filesystem::path& root) {
-  const auto text = workflow::read_text_file(workflow::status_path(root));
+  const auto text = util::read_text_file(workflow::status_path(root));
   if (!text) {
     return false;
   }

@@ -9,6 +9,7 @@
 #include "project/machine_lock.hpp"
 #include "project/probe.hpp"
 #include "project/status_file.hpp"
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 namespace zkbench::cli {
@@ -31,7 +32,7 @@ CommandMain setup_status(CLI::App& sub) {
                "Print {machine_holder, status (the status file's object), process_alive} as JSON (null when absent)");
   return [config, json] {
     const auto root = std::filesystem::absolute(*config).parent_path();
-    const auto text = workflow::read_text_file(workflow::status_path(root));
+    const auto text = util::read_text_file(workflow::status_path(root));
     if (*json) {
       const auto holder = workflow::current_lock_holder(workflow::default_lock_path());
       const Result<workflow::StatusInfo> status =

@@ -108,7 +108,7 @@ void detach_to(const std::filesystem::path& log, const std::string& what) {
   if (second != 0) {
     std::_Exit(second < 0 ? 1 : 0);
   }
-  const int fd = open_new_file(log, 0644); // never through a symlink planted in .zkbench/logs
+  const int fd = util::open_new_file(log, 0644); // never through a symlink planted in .zkbench/logs
   const int null = ::open("/dev/null", O_RDONLY);
   if (fd >= 0) {
     ::dup2(fd, STDOUT_FILENO);

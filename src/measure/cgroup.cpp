@@ -96,7 +96,7 @@ const std::vector<Hierarchy>& hierarchies() {
     std::vector<Hierarchy> list;
     if (auto dir = cgroup_dir("cgroup2", "")) {
       // Children get memory.peak only when the memory controller is enabled for them.
-      const auto enabled = util::split(util::trim(read_text_file(*dir / "cgroup.subtree_control").value_or("")), ' ');
+      const auto enabled = util::split(util::trim(util::read_text_file(*dir / "cgroup.subtree_control").value_or("")), ' ');
       if (std::find(enabled.begin(), enabled.end(), "memory") != enabled.end()) {
         list.push_back({core::Containment::cgroup_v2, *dir});
       }

@@ -68,7 +68,7 @@ bool OutputSink::open_log() {
   if (m_log_path.empty() || m_log_error) {
     return false;
   }
-  m_log_fd = open_new_file(m_log_path, 0644); // never through a symlink planted where the log goes
+  m_log_fd = util::open_new_file(m_log_path, 0644); // never through a symlink planted where the log goes
   if (m_log_fd < 0) {
     note_log_error("create");
     return false;

@@ -250,7 +250,7 @@ private:
     }
     if (!m_log_dir) { // once per session, not a mkdir walk per run
       // The artifacts may sit in a shared folder (a store in /tmp): never a folder reached by a symlink.
-      ZKBENCH_TRY_ASSIGN(dir, create_directories_below(m_sink->artifacts_dir(),
+      ZKBENCH_TRY_ASSIGN(dir, util::create_directories_below(m_sink->artifacts_dir(),
                                                        std::filesystem::path("logs") / std::to_string(*m_outcome.session_id)));
       m_log_dir = std::move(*dir);
     }

@@ -27,14 +27,14 @@ struct Curl {
 };
 
 template <typename Fn>
-Result<void> resolve(const SharedLibrary& library, const char* name, Fn& fn) {
+Result<void> resolve(const util::SharedLibrary& library, const char* name, Fn& fn) {
   ZKBENCH_TRY_ASSIGN(address, library.symbol(name));
   fn = reinterpret_cast<Fn>(*address);
   return {};
 }
 
 Result<Curl> load_curl() {
-  auto library = SharedLibrary::open("libcurl.so.4");
+  auto library = util::SharedLibrary::open("libcurl.so.4");
   if (!library) {
     return make_error(library.error().message + " (webhooks need libcurl: apt-get install libcurl4)");
   }

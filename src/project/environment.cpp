@@ -8,8 +8,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "util/strings.hpp"
 #include "project/probe.hpp"
+#include "util/files.hpp"
+#include "util/strings.hpp"
 
 namespace zkbench::workflow {
 
@@ -91,12 +92,12 @@ Environment collect_environment(const CollectOptions& options) {
   if (::gethostname(host, sizeof host - 1) == 0) {
     env.machine.hostname = host;
   }
-  const std::string cpuinfo = read_text_file("/proc/cpuinfo").value_or("");
+  const std::string cpuinfo = util::read_text_file("/proc/cpuinfo").value_or("");
   env.machine.cpu = parse_cpu_model(cpuinfo);
   const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
   env.machine.cores = online > 0 ? static_cast<int>(online) : count_processors(cpuinfo);
-  env.machine.memory_bytes = parse_meminfo_bytes(read_text_file("/proc/meminfo").value_or(""), "MemTotal").value_or(0);
-  env.machine.os = parse_os_release(read_text_file("/etc/os-release").value_or(""));
+  env.machine.memory_bytes = parse_meminfo_bytes(util::read_text_file("/proc/meminfo").value_or(""), "MemTotal").value_or(0);
+  env.machine.os = parse_os_release(util::read_text_file("/etc/os-release").value_or(""));
   utsname uts{};
   if (::uname(&uts) == 0) {
     env.machine.kernel = uts.release;
@@ -122,7 +123,7 @@ Environment collect_environment(const CollectOptions& options) {
   env.date = utc_now_iso8601();
   if (options.guest_manifest) {
     env.guest_manifest = options.guest_manifest;
-    env.patches = parse_cargo_patches(read_text_file(*options.guest_manifest).value_or(""));
+    env.patches = parse_cargo_patches(util::read_text_file(*options.guest_manifest).value_or(""));
   }
   return env;
 }

@@ -236,8 +236,8 @@ Result<std::vector<std::filesystem::path>> init_project(const std::filesystem::p
     return make_error(fmt::format("cannot create '{}': {}", (dir / "benchmarks" / "inputs").string(), ec.message()));
   }
   const InitFiles files = render_init_files(preset);
-  ZKBENCH_TRY(write_file_atomically(config, files.config_yaml));
-  ZKBENCH_TRY(write_file_atomically(inputs, files.inputs_yaml));
+  ZKBENCH_TRY(util::write_file_atomically(config, files.config_yaml));
+  ZKBENCH_TRY(util::write_file_atomically(inputs, files.inputs_yaml));
   return std::vector<std::filesystem::path>{config, inputs};
 }
 

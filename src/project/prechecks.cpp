@@ -12,9 +12,10 @@
 
 #include <fmt/format.h>
 
-#include "util/strings.hpp"
 #include "project/environment.hpp"
 #include "project/probe.hpp"
+#include "util/files.hpp"
+#include "util/strings.hpp"
 
 namespace zkbench::workflow {
 
@@ -116,10 +117,10 @@ std::vector<std::string> evaluate_prechecks(const SystemSnapshot& snapshot, cons
 
 SystemSnapshot take_system_snapshot(const SnapshotOptions& options) {
   SystemSnapshot snapshot;
-  snapshot.load = parse_loadavg(read_text_file("/proc/loadavg").value_or(""));
+  snapshot.load = parse_loadavg(util::read_text_file("/proc/loadavg").value_or(""));
   const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
   snapshot.cores = cores > 0 ? static_cast<int>(cores) : 0;
-  const std::string meminfo = read_text_file("/proc/meminfo").value_or("");
+  const std::string meminfo = util::read_text_file("/proc/meminfo").value_or("");
   snapshot.memory_total_bytes = parse_meminfo_bytes(meminfo, "MemTotal");
   snapshot.memory_available_bytes = parse_meminfo_bytes(meminfo, "MemAvailable");
 

@@ -1,8 +1,6 @@
 #include "project/probe.hpp"
 
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 #include "util/subprocess.hpp"
 
@@ -26,16 +24,6 @@ std::string utc_now_iso8601() {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
-}
-
-std::optional<std::string> read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 } // namespace zkbench::workflow

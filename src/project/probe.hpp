@@ -30,7 +30,4 @@ Result<ProbeOutput> probe_command(const std::vector<std::string>& argv,
 /// The current UTC time as ISO-8601 to the second: "2026-01-16T10:42:00Z".
 std::string utc_now_iso8601();
 
-/// Reads a whole (small) file; nullopt when unreadable.
-std::optional<std::string> read_text_file(const std::filesystem::path& path);
-
 } // namespace zkbench::workflow

@@ -74,7 +74,7 @@ StatusFile::~StatusFile() {
 
 void StatusFile::write() {
   m_info.updated_at_us = now_us();
-  (void)write_file_atomically(m_path, format_status_json(m_info));
+  (void)util::write_file_atomically(m_path, format_status_json(m_info));
 }
 
 bool process_alive(int pid) {

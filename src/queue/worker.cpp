@@ -60,7 +60,7 @@ Result<pid_t> spawn(const std::filesystem::path& program, const std::vector<std:
     argv.push_back(arg.data());
   }
   argv.push_back(nullptr);
-  const int log_fd = open_new_file(log_path, 0644); // the artifacts may be in a shared folder: no symlinks
+  const int log_fd = util::open_new_file(log_path, 0644); // the artifacts may be in a shared folder: no symlinks
   if (log_fd < 0) {
     return make_error(fmt::format("cannot create job log '{}': {}", log_path.string(), std::strerror(errno)));
   }

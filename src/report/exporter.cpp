@@ -35,7 +35,7 @@ Result<void> check_writable(const std::filesystem::path& path) {
 }
 
 Result<void> write_text_file(const std::filesystem::path& path, const std::string& text) {
-  return write_file(path, text);
+  return util::write_file(path, text);
 }
 
 } // namespace zkbench::report

@@ -53,7 +53,7 @@ Result<void> write_all(const std::vector<ReportFile>& files, const fs::path& fol
         return make_error(fmt::format("cannot create '{}': {}", path.parent_path().string(), ec.message()));
       }
     }
-    ZKBENCH_TRY(write_file(path, file.content));
+    ZKBENCH_TRY(util::write_file(path, file.content));
   }
   return {};
 }

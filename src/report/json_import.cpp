@@ -209,7 +209,7 @@ Result<std::vector<core::Benchmark>> read_results_json(const std::filesystem::pa
     return make_error(fmt::format("{}: {} bytes is more than an export of results can be ({} MiB at most)",
                                   path.string(), size, k_max_results_bytes >> 20));
   }
-  ZKBENCH_TRY_ASSIGN(text, read_text_file(path));
+  ZKBENCH_TRY_ASSIGN(text, util::read_text_file(path));
   return parse_results_json(*text, path.string());
 }
 

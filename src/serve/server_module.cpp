@@ -19,7 +19,7 @@ Result<std::unique_ptr<ReportServer>> ReportServer::create(const std::filesystem
     return make_error(fmt::format("cannot serve '{}': not a folder", root.string()));
   }
   ZKBENCH_TRY_ASSIGN(
-      entry, with_context(module_symbol("zkbench-http.so", "zkbench_http_create_server"),
+      entry, with_context(util::module_symbol("zkbench-http.so", "zkbench_http_create_server"),
                           fmt::format("cannot serve '{}': HTTP support is not available", root.string())));
   std::unique_ptr<ReportServer> server;
   reinterpret_cast<decltype(&zkbench_http_create_server)>(*entry)(&canonical, &server);

@@ -5,7 +5,7 @@
 namespace zkbench::store {
 
 Result<void*> postgres_module_symbol(const char* name) {
-  auto symbol = module_symbol("zkbench-postgresql.so", name);
+  auto symbol = util::module_symbol("zkbench-postgresql.so", name);
   if (!symbol) {
     return make_error("PostgreSQL support is not available: " + symbol.error().message +
                       " (install zkbench with its PostgreSQL module, or build it: it needs libpqxx)");

@@ -28,7 +28,7 @@
     return tl::unexpected(std::move(name.error()));                                                  \
   }
 
-namespace zkbench {
+namespace zkbench::util {
 
 /// An expected failure: what went wrong and where ("cannot open 'x.json': No such file or directory").
 struct Error {
@@ -92,4 +92,16 @@ T value_or_fatal(Result<T> result) {
   }
 }
 
+} // namespace zkbench::util
+
+namespace zkbench {
+// The error vocabulary is every module's: spelled without util:: everywhere, like ZKBENCH_TRY.
+using util::Error;
+using util::ExitCode;
+using util::Fatal;
+using util::make_error;
+using util::Result;
+using util::value_or_fatal;
+using util::with_context;
 } // namespace zkbench
+

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-namespace zkbench {
+namespace zkbench::util {
 
 Result<std::string> read_text_file(const std::filesystem::path& path) {
   std::error_code ec;
@@ -128,4 +128,4 @@ Result<std::filesystem::path> create_directories_below(const std::filesystem::pa
   return dir;
 }
 
-} // namespace zkbench
+} // namespace zkbench::util

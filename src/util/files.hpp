@@ -6,7 +6,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench {
+namespace zkbench::util {
 
 /// The bytes of `path`. Error: "cannot read '<path>': <reason>" when it cannot be opened or read.
 Result<std::string> read_text_file(const std::filesystem::path& path);
@@ -17,4 +17,4 @@ Result<std::string> read_text_file(const std::filesystem::path& path);
 /// than writing through it. Error names the path and the reason ("No space left on device").
 Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text);
 
-} // namespace zkbench
+} // namespace zkbench::util

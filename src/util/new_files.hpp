@@ -8,7 +8,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench {
+namespace zkbench::util {
 
 /// Writes `text` to `path` in place (created 0644, or truncated: a path the user named, /dev/stdout
 /// included). Error: "cannot write '<path>': <reason>" ("No space left on device").
@@ -27,4 +27,4 @@ int open_new_file(const std::filesystem::path& path, int mode);
 Result<std::filesystem::path> create_directories_below(const std::filesystem::path& base,
                                                        const std::filesystem::path& relative);
 
-} // namespace zkbench
+} // namespace zkbench::util

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace zkbench {
+namespace zkbench::util {
 
 Result<SharedLibrary> SharedLibrary::open(const std::string& name_or_path) {
   void* handle = ::dlopen(name_or_path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -75,4 +75,4 @@ Result<void*> module_symbol(const std::string& file, const char* symbol) {
   return it->second->symbol(symbol);
 }
 
-} // namespace zkbench
+} // namespace zkbench::util

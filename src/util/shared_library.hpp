@@ -8,7 +8,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench {
+namespace zkbench::util {
 
 /// One library opened with dlopen(RTLD_NOW | RTLD_LOCAL). Move-only. Never closed: code and data of
 /// a loaded library may be referenced until the process ends (atexit handlers, thread-local state).
@@ -47,4 +47,4 @@ std::filesystem::path executable_dir();
 /// module is missing (every path tried) or cannot be loaded (dlerror), or lacks the symbol.
 Result<void*> module_symbol(const std::string& file, const char* symbol);
 
-} // namespace zkbench
+} // namespace zkbench::util

@@ -193,7 +193,7 @@ Result<Policy> parse_policy_yaml(std::string_view text, std::string_view source)
 }
 
 Result<Policy> read_policy_file(const std::filesystem::path& path) {
-  const auto text = read_text_file(path);
+  const auto text = util::read_text_file(path);
   if (!text) {
     return make_error("policy: " + text.error().message);
   }

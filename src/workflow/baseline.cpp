@@ -124,7 +124,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
                                     outcome.commit.substr(0, 12), outcome.commit, env.date);
   for (std::size_t i = 0; i < measured.size(); ++i) {
     const std::filesystem::path file = dir / (inputs[i].name + ".json");
-    ZKBENCH_TRY(write_file_atomically(
+    ZKBENCH_TRY(util::write_file_atomically(
         file, exporter->serialize(std::span(&measured[i], 1), report::TimeUnit::second)));
     outcome.files.push_back(file);
     const auto times = measured[i].wall_times();
@@ -138,7 +138,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
       metrics += fmt::format("    {}: {{median: {}, mean: {}}}\n", name, stats::median(values), stats::mean(values));
     }
   }
-  ZKBENCH_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
   if (!inputs.empty()) {
     auto profiled = capture_profile(ws, inputs.front(), ws.root(), dir / "profile.txt");
@@ -149,7 +149,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     }
   }
   const std::string env_yaml = to_yaml(env);
-  ZKBENCH_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
+  ZKBENCH_TRY(util::write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
   outcome.files.push_back(ws.benchmarks_dir() / "environment.yaml");
 
   ZKBENCH_TRY_ASSIGN(

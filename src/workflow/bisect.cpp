@@ -316,8 +316,8 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     }
   }
   ZKBENCH_TRY(
-      write_file_atomically(dir / "results.json", util::json_text(bisect_results_json(out), 2) + "\n"));
-  ZKBENCH_TRY(write_file_atomically(dir / "report.md", bisect_report_markdown(out)));
+      util::write_file_atomically(dir / "results.json", util::json_text(bisect_results_json(out), 2) + "\n"));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "report.md", bisect_report_markdown(out)));
   out.files = {dir / "report.md", dir / "results.json"};
   return out;
 }

@@ -79,9 +79,9 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
     ZKBENCH_TRY(ws.git.rename_branch(started_as, e.branch));
   }
   const std::filesystem::path dir = ws.experiment_dir(e);
-  ZKBENCH_TRY(write_file_atomically(dir / "results.json", e.details_json));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "results.json", e.details_json));
   if (!verdict_md.empty() || !std::filesystem::exists(dir / "verdict.md")) { // a resumed finish keeps the run's own
-    ZKBENCH_TRY(write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
+    ZKBENCH_TRY(util::write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
                                                              : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
                                                                            e.experiment_number(), e.name, e.verdict,
                                                                            e.close_reason)));
@@ -363,7 +363,7 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
                                e.hypothesis.empty() ? "(not stated)" : e.hypothesis,
                                expected ? fmt::format("{:.1f}% faster", *expected * 100) : std::string("(not stated)"),
                                stored->branch, stored->experiment_number(), baseline->commit);
-  ZKBENCH_TRY(write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
+  ZKBENCH_TRY(util::write_file_atomically(ws.experiment_dir(*stored) / "hypothesis.md", md));
   return stored;
 }
 
@@ -407,10 +407,10 @@ Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber 
   const std::filesystem::path md = ws.experiment_dir(*e) / "verdict.md";
   std::string ran; // a decided experiment's verdict.md stays, under the withdrawal
   if (withdrawing && std::filesystem::exists(md)) {
-    ZKBENCH_TRY_ASSIGN(text, read_text_file(md));
+    ZKBENCH_TRY_ASSIGN(text, util::read_text_file(md));
     ran = std::move(*text);
   }
-  ZKBENCH_TRY(write_file_atomically(
+  ZKBENCH_TRY(util::write_file_atomically(
       md, ran.empty() ? fmt::format("# Experiment {}: {}\n\n**Closed without running: {}**\n\n{}\n", number, e->name,
                                     e->verdict, why)
                       : fmt::format("# Experiment {}: {}\n\n**Withdrawn: {}** (was {}): {}\n\nThe run's verdict, "
@@ -590,7 +590,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
                                   e.branch, e.baseline_commit.substr(0, 12), e.branch));
   }
   ZKBENCH_TRY_ASSIGN(patch, ws.git.diff(e.baseline_commit, *head));
-  ZKBENCH_TRY(write_file_atomically(dir / "changes.patch", *patch));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "changes.patch", *patch));
   outcome.files.push_back(dir / "changes.patch");
 
   EvaluationRequest request{e.branch, e.experiment_number().format(), "experiment", e.id,
@@ -617,7 +617,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
       if (std::filesystem::exists(base_profile)) {
         auto diff = profile_diff_text(base_profile, dir / "profile.txt");
         if (diff) {
-          ZKBENCH_TRY(write_file_atomically(dir / "profile_diff.txt", *diff));
+          ZKBENCH_TRY(util::write_file_atomically(dir / "profile_diff.txt", *diff));
           outcome.files.push_back(dir / "profile_diff.txt");
           kept.emplace_back("diff", dir / "profile_diff.txt");
         } else {

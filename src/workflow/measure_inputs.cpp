@@ -207,7 +207,7 @@ Result<std::filesystem::path> kept_build(Workspace& ws, const std::string& commi
     say(fmt::format("building {} in {} (once per commit)", commit.substr(0, 12), tree.string()));
   }
   ZKBENCH_TRY(build_checkout(ws, tree, ws.state_dir() / "logs" / (name + "-build.log")));
-  ZKBENCH_TRY(write_file_atomically(stamp, commit + "\n"));
+  ZKBENCH_TRY(util::write_file_atomically(stamp, commit + "\n"));
   return tree;
 }
 
@@ -245,7 +245,7 @@ Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
     return make_error(fmt::format("input '{}': the generator '{}' exited 0 but wrote no file {}", input.name, *command,
                                   input.path.string()));
   }
-  return write_file_atomically(stamp_file, stamp);
+  return util::write_file_atomically(stamp_file, stamp);
 }
 
 Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,

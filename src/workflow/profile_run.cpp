@@ -67,7 +67,7 @@ Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& re
   } else if (auto parsed = profile::parse_profile_bytes(record.content, record.file_name, record.format); !parsed) {
     outcome.warnings.push_back("the profile does not parse: " + parsed.error().message);
   }
-  ZKBENCH_TRY(write_file_atomically(outcome.file, record.content));
+  ZKBENCH_TRY(util::write_file_atomically(outcome.file, record.content));
   ZKBENCH_TRY_ASSIGN(id, ws.store->add_profile(record));
   record.id = *id;
   return outcome;

@@ -74,7 +74,7 @@ Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const 
   if (result->status != core::RunStatus::success) {
     std::string said = result->output;
     if (!to_file) {
-      said = read_text_file(stderr_file).value_or("") + "\n" + said;
+      said = util::read_text_file(stderr_file).value_or("") + "\n" + said;
     }
     if (result->exit_code == 127) { // the shell's "command not found"
       return make_error(fmt::format("profiler not installed: '{}' on input '{}' (exit 127): {}", *command, input.name,
@@ -98,7 +98,7 @@ Result<bool> capture_profile(Workspace& ws, const InputSpec& input, const std::f
   ZKBENCH_TRY_ASSIGN(profiler,
                      profiler_for(config, config.profile->zkvm)); // the configured one: never a preset here
   ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, *profiler, input, work_dir));
-  ZKBENCH_TRY(write_file_atomically(destination, *text));
+  ZKBENCH_TRY(util::write_file_atomically(destination, *text));
   return true;
 }
 
@@ -115,7 +115,7 @@ std::string profile_format_of(std::string_view content) {
 
 Result<std::int64_t> store_profile_file(store::Store& store, const std::filesystem::path& file,
                                         store::ProfileRecord record) {
-  ZKBENCH_TRY_ASSIGN(content, read_text_file(file));
+  ZKBENCH_TRY_ASSIGN(content, util::read_text_file(file));
   record.created_at_us = util::unix_now_us();
   record.format = record.kind == "profile" ? profile_format_of(*content) : "";
   record.file_name = file.filename().string();

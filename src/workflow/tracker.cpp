@@ -385,11 +385,11 @@ std::string render_final_report(const TrackerData& data) {
 Result<void> regenerate_tracker(Workspace& ws, bool final_report) {
   ZKBENCH_TRY_ASSIGN(data, collect_tracker_data(ws));
   const std::filesystem::path dir = ws.benchmarks_dir();
-  ZKBENCH_TRY(write_file_atomically(dir / "PLAN.md", render_plan(*data)));
-  ZKBENCH_TRY(write_file_atomically(dir / "TRACKER.md", render_tracker(*data)));
-  ZKBENCH_TRY(write_file_atomically(dir / "HISTORY.yaml", render_history(*data)));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "PLAN.md", render_plan(*data)));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "TRACKER.md", render_tracker(*data)));
+  ZKBENCH_TRY(util::write_file_atomically(dir / "HISTORY.yaml", render_history(*data)));
   if (final_report) {
-    ZKBENCH_TRY(write_file_atomically(dir / "FINAL_REPORT.md", render_final_report(*data)));
+    ZKBENCH_TRY(util::write_file_atomically(dir / "FINAL_REPORT.md", render_final_report(*data)));
   }
   return {};
 }

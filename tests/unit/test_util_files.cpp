@@ -31,18 +31,18 @@ std::vector<std::string> names_in(const std::filesystem::path& dir) {
 TEST(UtilFiles, read_text_file_returns_the_bytes) {
   const test::TempDir dir;
   test::write_file(dir / "a.bin", std::string("x\0y\n", 4));
-  const auto text = read_text_file(dir / "a.bin");
+  const auto text = util::read_text_file(dir / "a.bin");
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_EQ(*text, std::string("x\0y\n", 4));
 }
 
 TEST(UtilFiles, read_text_file_names_the_path_it_cannot_read) {
   const test::TempDir dir;
-  const auto missing = read_text_file(dir / "missing.txt");
+  const auto missing = util::read_text_file(dir / "missing.txt");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message,
             "cannot read '" + (dir / "missing.txt").string() + "': No such file or directory");
-  const auto folder = read_text_file(dir.path());
+  const auto folder = util::read_text_file(dir.path());
   ASSERT_FALSE(folder);
   EXPECT_EQ(folder.error().message, "cannot read '" + dir.path().string() + "': Is a directory");
 }
@@ -50,7 +50,7 @@ TEST(UtilFiles, read_text_file_names_the_path_it_cannot_read) {
 TEST(UtilFiles, write_file_atomically_creates_the_folder_and_leaves_only_the_file) {
   const test::TempDir dir;
   const auto path = dir.path() / "deep" / "er" / "notes.md";
-  ASSERT_TRUE(write_file_atomically(path, "first\n"));
+  ASSERT_TRUE(util::write_file_atomically(path, "first\n"));
   EXPECT_EQ(test::read_file(path), "first\n");
   EXPECT_EQ(names_in(path.parent_path()), std::vector<std::string>{"notes.md"});
 }
@@ -59,7 +59,7 @@ TEST(UtilFiles, write_file_atomically_replaces_an_existing_file_without_a_tempor
   const test::TempDir dir;
   const auto path = dir / "status.json";
   test::write_file(path, "an older and longer content\n");
-  const auto written = write_file_atomically(path, "{}\n");
+  const auto written = util::write_file_atomically(path, "{}\n");
   ASSERT_TRUE(written) << written.error().message;
   EXPECT_EQ(test::read_file(path), "{}\n");
   EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"status.json"});
@@ -69,7 +69,7 @@ TEST(UtilFiles, write_file_atomically_names_the_path_it_cannot_write) {
   const test::TempDir dir;
   test::write_file(dir / "plain", "a file, not a folder\n");
   const auto path = dir.path() / "plain" / "out.txt";
-  const auto written = write_file_atomically(path, "text");
+  const auto written = util::write_file_atomically(path, "text");
   ASSERT_FALSE(written);
   EXPECT_EQ(written.error().message, "cannot write '" + path.string() + "': Not a directory");
   EXPECT_EQ(names_in(dir.path()), std::vector<std::string>{"plain"});
@@ -78,7 +78,7 @@ TEST(UtilFiles, write_file_atomically_names_the_path_it_cannot_write) {
 TEST(UtilFiles, write_file_atomically_refuses_to_replace_a_folder_and_removes_its_temporary) {
   const test::TempDir dir;
   std::filesystem::create_directories(dir / "taken" / "inside");
-  const auto written = write_file_atomically(dir / "taken", "text");
+  const auto written = util::write_file_atomically(dir / "taken", "text");
   ASSERT_FALSE(written);
   EXPECT_EQ(written.error().message.rfind("cannot write '" + (dir / "taken").string() + "': ", 0), 0u)
       << written.error().message;
@@ -88,7 +88,7 @@ TEST(UtilFiles, write_file_atomically_refuses_to_replace_a_folder_and_removes_it
 
 TEST(UtilFiles, a_full_disk_is_named_in_the_error) {
   // /dev/full answers every write with ENOSPC, as a full disk does (issue 20: the reason was missing).
-  const auto full = write_file("/dev/full", "text");
+  const auto full = util::write_file("/dev/full", "text");
   ASSERT_FALSE(full);
   EXPECT_EQ(full.error().message, "cannot write '/dev/full': No space left on device");
   // A file size limit stands in for a full disk where the atomic writer writes (its temporary file).
@@ -99,7 +99,7 @@ TEST(UtilFiles, a_full_disk_is_named_in_the_error) {
   rlimit small = saved;
   small.rlim_cur = 4;
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
-  const auto written = write_file_atomically(dir / "small.json", "more than four bytes");
+  const auto written = util::write_file_atomically(dir / "small.json", "more than four bytes");
   ::setrlimit(RLIMIT_FSIZE, &saved);
   std::signal(SIGXFSZ, old_handler);
   ASSERT_FALSE(written);
@@ -112,10 +112,10 @@ TEST(UtilFiles, writes_never_go_through_a_symlink_planted_in_the_folder) {
   test::write_file(dir / "victim", "precious\n");
   // A symlink where the atomic writer's temporary goes, and one where a new file goes.
   std::filesystem::create_symlink(dir / "victim", dir.path() / fmt::format("out.txt.tmp.{}", ::getpid()));
-  ASSERT_TRUE(write_file_atomically(dir / "out.txt", "text"));
+  ASSERT_TRUE(util::write_file_atomically(dir / "out.txt", "text"));
   EXPECT_EQ(test::read_file(dir / "out.txt"), "text");
   std::filesystem::create_symlink(dir / "victim", dir / "new.log");
-  const int fd = open_new_file(dir / "new.log", 0644);
+  const int fd = util::open_new_file(dir / "new.log", 0644);
   ASSERT_GE(fd, 0);
   ::close(fd);
   EXPECT_FALSE(std::filesystem::is_symlink(dir / "new.log"));
@@ -127,11 +127,11 @@ TEST(UtilFiles, create_directories_below_refuses_a_symlinked_folder) {
   std::filesystem::create_directories(dir / "elsewhere");
   std::filesystem::create_directories(dir / "artifacts");
   std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "artifacts" / "logs");
-  const auto made = create_directories_below(dir / "artifacts", std::filesystem::path("logs") / "7");
+  const auto made = util::create_directories_below(dir / "artifacts", std::filesystem::path("logs") / "7");
   ASSERT_FALSE(made);
   EXPECT_NE(made.error().message.find("logs' is a symlink"), std::string::npos) << made.error().message;
   EXPECT_TRUE(std::filesystem::is_empty(dir / "elsewhere"));
-  const auto fine = create_directories_below(dir / "artifacts", std::filesystem::path("runs") / "7");
+  const auto fine = util::create_directories_below(dir / "artifacts", std::filesystem::path("runs") / "7");
   ASSERT_TRUE(fine) << fine.error().message;
   EXPECT_EQ(*fine, dir / "artifacts" / "runs" / "7");
   EXPECT_TRUE(std::filesystem::is_directory(*fine));
