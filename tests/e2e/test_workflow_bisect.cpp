@@ -332,6 +332,12 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
   EXPECT_FALSE(std::filesystem::exists(repo.dir() / "benchmarks" / "bisect" / "002"));
   EXPECT_TRUE(after["complete"].get<bool>());
   EXPECT_EQ(after["resumed"], 1);
+  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks" / "bisect" / "001" / "report.md"),
+                       "Resumed 1 time(s) after an interruption"));
+  ASSERT_EQ(repo.zkbench("report").exit_code, 0);
+  const std::string done = read_file(repo.dir() / "benchmarks" / "report" / "bisect" / "001.html");
+  EXPECT_TRUE(contains(done, "<p id=\"resumed\">Resumed 1 time(s)")) << done;
+  EXPECT_TRUE(contains(done, "first bad commit " + repo.commit(41).substr(0, 12))) << done;
   EXPECT_EQ(after["first_bad"]["commit"], repo.commit(41)) << run.output;
   std::set<std::string> reused;
   for (std::size_t i = 0; i < judged; ++i) {
