@@ -163,19 +163,12 @@ TEST_F(SlurmJobs, a_baseline_and_two_experiments_submitted_at_once_run_one_at_a_
 TEST_F(SlurmJobs, a_bisection_submitted_to_the_cluster_names_the_commit_and_has_its_page) {
   // Steps declared deterministic: each commit is measured once and the answer is exact.
   repo().decide_on_steps("1000");
-  std::string config = zkbench::test::read_file(repo().dir() / "zkbench.yaml");
-  const std::string metrics = "  metrics:\n    steps: 'steps: ([0-9]+)'\n";
-  config.replace(config.find(metrics), metrics.size(), metrics + "  deterministic: [steps]\n");
-  zkbench::test::write_file(repo().dir() / "zkbench.yaml", config);
-  ASSERT_EQ(repo().git("add -A && git commit -qm deterministic"), 0);
+  repo().declare_steps_deterministic();
   use_fleet();
-  const CliResult good = zkbench::test::run_shell("cd '" + repo().dir().string() + "' && git rev-parse HEAD");
-  ASSERT_EQ(repo().git("commit -q --allow-empty -m 'a note' && echo 1300 > steps && git commit -qam 'steps 1300' && "
-                       "git commit -q --allow-empty -m 'another note'"),
-            0);
-  const std::string culprit = zkbench::test::run_shell("cd '" + repo().dir().string() + "' && git rev-parse HEAD~1").output.substr(0, 40);
+  const std::string good = repo().history_with_a_step("1300");
+  const std::string culprit = repo().head("HEAD~1");
 
-  const CliResult submitted = repo().zkbench("submit -- bisect --metric steps " + good.output.substr(0, 40) + " HEAD");
+  const CliResult submitted = repo().zkbench("submit -- bisect --metric steps " + good + " HEAD");
   ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
   EXPECT_NE(submitted.output.find("submitted job 1 to Slurm as "), std::string::npos) << submitted.output;
   EXPECT_NE(submitted.output.find("(zkbench-bisect"), std::string::npos) << submitted.output;
