@@ -318,7 +318,9 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
                               out.id, earlier->direction.empty() ? "the ends not yet compared" : "the ends compared",
                               judged.size(), earlier->comparisons_made, earlier->cost.runs()));
   }
-  // results.json after every step, complete at the end: the dashboard follows a running bisection.
+  // results.json after every step, complete at the end: the dashboard follows a running bisection. A resumed
+  // one keeps the earlier record as it is until the judged steps are replayed (a second interruption before
+  // then loses nothing).
   const auto save = [&]() -> Result<void> {
     out.evidence = judge.evidence();
     out.cost = judge.cost();
@@ -328,7 +330,9 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     return write_file_atomically(dir / "results.json",
                                  util::json_text(core::to_json(bisect_record(out)), 2) + "\n");
   };
-  ZKBENCH_TRY(save());
+  if (!earlier) {
+    ZKBENCH_TRY(save());
+  }
   const auto set_phase = [&](const std::string& phase) {
     if (options.status != nullptr) {
       options.status->info().phase = phase;
@@ -351,18 +355,19 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     }
   }
   judge.set_reference_seconds(bisection.reference_s());
+  out.ends_compared = true;
   if (const std::optional<Shift> known = earlier ? shift_from(earlier->direction) : std::nullopt) {
     out.direction = *known; // the ends' answer of the interrupted run
+    out.exact = judge.exact();
   } else {
     set_phase("ends");
     bisection.say(fmt::format("comparing the ends: {} (BAD) against {} (GOOD)", bad.commit.substr(0, 12),
                               good.commit.substr(0, 12)));
     ZKBENCH_TRY_ASSIGN(direction, judge.compare_ends(good, bad));
     out.direction = *direction;
+    out.exact = judge.exact();
+    ZKBENCH_TRY(save());
   }
-  out.ends_compared = true;
-  out.exact = judge.exact();
-  ZKBENCH_TRY(save());
   std::size_t placed = 0;
   if (out.direction == Shift::none) {
     bisection.say("no difference between the ends: nothing to bisect");

@@ -291,7 +291,7 @@ TEST(WorkflowBisectE2e, a_threshold_above_the_step_makes_the_ends_the_same) {
   EXPECT_EQ(few.exit_code, 2) << few.output;
 }
 
-TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judged) {
+TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judged_even_when_killed_twice) {
   BisectRepo repo;
   const std::string range = repo.commit(0) + " " + repo.commit(63);
   const auto results = repo.dir() / "benchmarks" / "bisect" / "001" / "results.json";
@@ -313,7 +313,7 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
   EXPECT_EQ(test::wait_process(pid), 128 + SIGKILL);
   before = repo.results("001");
   ASSERT_FALSE(before["complete"].get<bool>()) << read_file(repo.dir() / "first.log");
-  const std::size_t judged = before["steps"].size();
+  std::size_t judged = before["steps"].size();
   ASSERT_GE(judged, 2U);
 
   // The dashboard shows the unfinished bisection with the steps it had.
@@ -322,7 +322,32 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
   EXPECT_TRUE(contains(page, "not finished: " + std::to_string(judged) + " commits probed")) << page;
   EXPECT_TRUE(contains(page, "<section id=\"confidence\">\n<h2>Confidence</h2>\n<p>Not yet")) << page;
 
-  // The same question again: resumed under the same id, the judged commits taken from the record.
+  // Resumed, and killed again once it judged one more commit: nothing judged before is lost.
+  const pid_t again = test::spawn_zkbench(repo.dir(), "bisect --metric steps " + range, repo.dir() / "second.log");
+  nlohmann::json second;
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        second = nlohmann::json::parse(read_file(results), nullptr, false);
+        return second.is_object() && second["steps"].size() > judged;
+      },
+      std::chrono::seconds(300)))
+      << read_file(repo.dir() / "second.log");
+  ASSERT_EQ(::kill(again, SIGKILL), 0);
+  EXPECT_EQ(test::wait_process(again), 128 + SIGKILL);
+  second = repo.results("001");
+  ASSERT_FALSE(second["complete"].get<bool>()) << read_file(repo.dir() / "second.log");
+  EXPECT_EQ(second["resumed"], 1);
+  EXPECT_TRUE(contains(read_file(repo.dir() / "second.log"),
+                       "resuming bisect 001 (interrupted): the ends compared, " + std::to_string(judged) +
+                           " commits already judged"))
+      << read_file(repo.dir() / "second.log");
+  for (std::size_t i = 0; i < judged; ++i) {
+    EXPECT_EQ(second["steps"][i], before["steps"][i]);
+  }
+  before = second;
+  judged = second["steps"].size();
+
+  // The same question once more: resumed under the same id, the judged commits taken from the record.
   const CliResult run = repo.zkbench("bisect --metric steps " + range);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(contains(run.output, "resuming bisect 001 (interrupted): the ends compared, " + std::to_string(judged) +
@@ -331,12 +356,12 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
   const nlohmann::json after = repo.results("001");
   EXPECT_FALSE(std::filesystem::exists(repo.dir() / "benchmarks" / "bisect" / "002"));
   EXPECT_TRUE(after["complete"].get<bool>());
-  EXPECT_EQ(after["resumed"], 1);
+  EXPECT_EQ(after["resumed"], 2);
   EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks" / "bisect" / "001" / "report.md"),
-                       "Resumed 1 time(s) after an interruption"));
+                       "Resumed 2 time(s) after an interruption"));
   ASSERT_EQ(repo.zkbench("report").exit_code, 0);
   const std::string done = read_file(repo.dir() / "benchmarks" / "report" / "bisect" / "001.html");
-  EXPECT_TRUE(contains(done, "<p id=\"resumed\">Resumed 1 time(s)")) << done;
+  EXPECT_TRUE(contains(done, "<p id=\"resumed\">Resumed 2 time(s)")) << done;
   EXPECT_TRUE(contains(done, "first bad commit " + repo.commit(41).substr(0, 12))) << done;
   EXPECT_EQ(after["first_bad"]["commit"], repo.commit(41)) << run.output;
   std::set<std::string> reused;
@@ -362,7 +387,7 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
   // The ends were not compared again: the run starts with the next commit.
   EXPECT_FALSE(contains(run.output, "comparing the ends")) << run.output;
   std::cout << "resumed bisection: " << judged << " steps and " << before["cost"]["runs"]
-            << " runs kept from the killed run; " << after["cost"]["runs"] << " runs in all\n";
+            << " runs kept from the killed runs; " << after["cost"]["runs"] << " runs in all\n";
 }
 
 TEST(WorkflowBisectE2e, refuses_ends_that_are_not_on_one_first_parent_history) {
