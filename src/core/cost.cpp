@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_fields.hpp"
+
 namespace zkbench::core {
 
 void VerdictCost::add(const Benchmark& side, bool baseline, std::size_t fixed_per_side) {
@@ -44,6 +46,20 @@ void to_json(nlohmann::ordered_json& out, const VerdictCost& c) {
   out = {{"runs", c.runs()},       {"baseline_runs", c.baseline_runs}, {"candidate_runs", c.candidate_runs},
          {"wall_s", c.wall_s},     {"gpu_runs", c.gpu_runs},           {"gpu_s", c.gpu_s},
          {"energy_j", c.energy_j}, {"fixed_runs", c.fixed_runs}};
+}
+
+VerdictCost cost_from_json(const nlohmann::json& j) {
+  using json_fields::count_at;
+  using json_fields::number_at;
+  VerdictCost c;
+  c.baseline_runs = count_at(j, "baseline_runs");
+  c.candidate_runs = count_at(j, "candidate_runs");
+  c.wall_s = number_at(j, "wall_s").value_or(0);
+  c.gpu_runs = count_at(j, "gpu_runs");
+  c.gpu_s = number_at(j, "gpu_s").value_or(0);
+  c.energy_j = number_at(j, "energy_j").value_or(0);
+  c.fixed_runs = count_at(j, "fixed_runs");
+  return c;
 }
 
 } // namespace zkbench::core

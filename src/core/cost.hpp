@@ -34,5 +34,7 @@ struct VerdictCost {
 /// {"runs", "baseline_runs", "candidate_runs", "wall_s", "gpu_runs", "gpu_s", "energy_j", "fixed_runs"}:
 /// results.json's "cost" and `ab --json`'s.
 void to_json(nlohmann::ordered_json& out, const VerdictCost& cost);
+/// The reverse of to_json, lenient: a missing or mistyped figure reads as 0.
+VerdictCost cost_from_json(const nlohmann::json& cost);
 
 } // namespace zkbench::core

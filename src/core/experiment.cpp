@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
+#include "core/json_fields.hpp"
 #include "util/text.hpp"
 
 namespace zkbench::core {
@@ -14,6 +15,7 @@ namespace zkbench::core {
 namespace {
 
 using nlohmann::ordered_json;
+using namespace json_fields;
 
 constexpr std::array<std::pair<ExperimentStatus, const char*>, 4> k_statuses{{
     {ExperimentStatus::planned, "planned"},
@@ -121,34 +123,7 @@ ordered_json input_json(const InputResult& in) {
 }
 
 // --- reading: lenient, like every reader of results.json before it (a wrong type is a missing key) ----
-
-std::optional<double> number_at(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
-}
-
-std::optional<int> integer_at(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number_integer() ? std::optional<int>(it->get<int>()) : std::nullopt;
-}
-
-std::string text_at(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const nlohmann::json& member(const nlohmann::json& j, const char* key) {
-  static const nlohmann::json k_null;
-  const auto it = j.find(key);
-  return it != j.end() ? *it : k_null;
-}
-
-// The array at `key`, or an empty one.
-const nlohmann::json& array_at(const nlohmann::json& j, const char* key) {
-  static const nlohmann::json k_empty = nlohmann::json::array();
-  const nlohmann::json& value = member(j, key);
-  return value.is_array() ? value : k_empty;
-}
+// (core/json_fields.hpp)
 
 ResultSummary read_summary(const nlohmann::json& j) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -328,19 +303,7 @@ Result<ExperimentResults> read_results_json(std::string_view text) {
     }
   }
   if (const auto cost = j.find("cost"); cost != j.end() && cost->is_object()) {
-    const auto count = [&](const char* key) {
-      const std::optional<double> value = number_at(*cost, key);
-      return value && *value >= 0 && *value < 1e15 ? static_cast<std::size_t>(*value) : std::size_t{0};
-    };
-    VerdictCost c;
-    c.baseline_runs = count("baseline_runs");
-    c.candidate_runs = count("candidate_runs");
-    c.wall_s = number_at(*cost, "wall_s").value_or(0);
-    c.gpu_runs = count("gpu_runs");
-    c.gpu_s = number_at(*cost, "gpu_s").value_or(0);
-    c.energy_j = number_at(*cost, "energy_j").value_or(0);
-    c.fixed_runs = count("fixed_runs");
-    results.cost = c;
+    results.cost = cost_from_json(*cost);
   }
   return results;
 }

@@ -9,12 +9,16 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include "core/bisect_record.hpp"
 
 #include "core/experiment.hpp"
 #include "dashboard/dashboard_slurm.hpp"
 #include "project/status_file.hpp"
 #include "project/workspace.hpp"
+#include "util/files.hpp"
 #include "verdict/decide.hpp"
 
 namespace zkbench::dashboard {
@@ -233,7 +237,33 @@ Result<RunsByInput*> baseline_runs_of(store::Store& store, const std::vector<sto
   return &(cache[*id] = std::move(*runs));
 }
 
+// benchmarks/bisect/<id>/results.json, by id; one that cannot be read is a warning.
+void load_bisections(const fs::path& project_dir, Dashboard& dashboard) {
+  for (const fs::path& path : bisection_files(project_dir)) {
+    const std::string id = path.parent_path().filename().string();
+    const std::string text = read_bounded(path, 16 * 1024 * 1024);
+    auto record = core::read_bisect_record(nlohmann::json::parse(text, nullptr, false));
+    if (!record) {
+      dashboard.warnings.push_back(
+          fmt::format("bisection {}: {} cannot be read ({}): it has no page", id, path.string(), record.error().message));
+      continue;
+    }
+    record->id = id; // the folder names the page, whatever the file says
+    dashboard.bisections.push_back(std::move(*record));
+  }
+}
+
 } // namespace
+
+std::vector<fs::path> bisection_files(const fs::path& project_dir) {
+  std::vector<fs::path> files;
+  for (const fs::path& folder : util::numbered_subfolders(project_dir / "benchmarks" / "bisect", 3)) {
+    if (std::error_code ec; fs::is_regular_file(folder / "results.json", ec)) {
+      files.push_back(folder / "results.json");
+    }
+  }
+  return files;
+}
 
 Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& source, StoredProfiles* profiles) {
   Dashboard dashboard;
@@ -370,6 +400,8 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     dashboard.conflicts.push_back({conflict.experiments, percent(conflict.combined_change), percent(conflict.best_change),
                                    conflict.conflict, conflict.note});
   }
+
+  load_bisections(source.project_dir, dashboard);
 
   // A measuring zkbench keeps .zkbench/status.json; one whose process is gone was killed, not running.
   const fs::path status_path = workflow::status_path(source.project_dir);

@@ -35,7 +35,12 @@ LiveDashboard::LiveDashboard(std::unique_ptr<store::Store> store, DashboardSourc
 
 Result<bool> LiveDashboard::refresh() {
   const std::string location = m_store->location();
-  std::string stamp = files_stamp({location, location + "-wal", workflow::status_path(m_source.project_dir)});
+  std::vector<std::filesystem::path> watched{location, location + "-wal", workflow::status_path(m_source.project_dir),
+                                             m_source.project_dir / "benchmarks" / "bisect"};
+  for (std::filesystem::path& bisection : bisection_files(m_source.project_dir)) {
+    watched.push_back(std::move(bisection)); // written after each step of a running bisection
+  }
+  std::string stamp = files_stamp(watched);
   const auto now = std::chrono::steady_clock::now();
   if (m_current && stamp == m_files_stamp && now - m_loaded_at < k_max_age) {
     return false;
@@ -73,6 +78,13 @@ void LiveDashboard::add_routes(serve::ReportServer& server) {
     nlohmann::json list = nlohmann::json::array();
     for (const report::Experiment& experiment : current()->experiments) {
       list.push_back(report::to_json(experiment, report::ExperimentDetail::summary));
+    }
+    return serve::ApiResponse{200, std::move(list)};
+  });
+  server.add_api_route("/api/bisections", [this](const serve::ApiRequest&) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const core::BisectRecord& bisection : current()->bisections) {
+      list.push_back(nlohmann::json(core::to_json(bisection)));
     }
     return serve::ApiResponse{200, std::move(list)};
   });

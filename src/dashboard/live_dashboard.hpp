@@ -1,7 +1,7 @@
 #pragma once
 // The dashboard that `zkbench serve` keeps up to date: reloads it from the store, rewrites the report
 // folder when something changed, and answers the JSON API (/api/status, /api/experiments,
-// /api/experiments/NNN) from the last loaded copy, so requests never touch the database.
+// /api/experiments/NNN, /api/bisections) from the last loaded copy, so requests never touch the database.
 
 #include <chrono>
 #include <filesystem>

@@ -38,6 +38,9 @@ std::string job_name(const std::vector<std::string>& argv, std::int64_t queue_jo
       return "zkbench-" + number;
     }
   }
+  if (!argv.empty() && argv[0] == "bisect") {
+    return fmt::format("zkbench-bisect-{}", queue_job_id); // squeue tells bisections apart by their job
+  }
   if (argv.size() >= 3 && argv[0] == "compound") {
     std::string name = "zkbench-compound";
     for (std::size_t i = 1; i < argv.size(); ++i) {

@@ -33,7 +33,7 @@ struct BatchJob {
 };
 
 /// "zkbench-001" for `exp run 001`, "zkbench-baseline" for `baseline`, "zkbench-compound-001-002" for
-/// `compound 1 2`, else "zkbench-job-<queue job id>".
+/// `compound 1 2`, "zkbench-bisect-<queue job id>" for `bisect`, else "zkbench-job-<queue job id>".
 std::string job_name(const std::vector<std::string>& argv, std::int64_t queue_job_id);
 
 /// The folder under the artifacts where a job's Slurm output, script and worker log go.

@@ -216,6 +216,10 @@ nlohmann::json to_json(const Dashboard& dashboard, ExperimentDetail detail) {
   for (const Experiment& experiment : dashboard.experiments) {
     experiments.push_back(to_json(experiment, detail));
   }
+  nlohmann::json bisections = nlohmann::json::array();
+  for (const core::BisectRecord& bisection : dashboard.bisections) {
+    bisections.push_back(nlohmann::json(core::to_json(bisection)));
+  }
   nlohmann::json conflicts = nlohmann::json::array();
   for (const Conflict& conflict : dashboard.conflicts) {
     conflicts.push_back({{"experiments", conflict.experiments},
@@ -231,6 +235,7 @@ nlohmann::json to_json(const Dashboard& dashboard, ExperimentDetail detail) {
           {"learnings", notes_json(dashboard.learnings)},
           {"backlog", notes_json(dashboard.backlog)},
           {"conflicts", std::move(conflicts)},
+          {"bisections", std::move(bisections)},
           {"warnings", dashboard.warnings}};
 }
 

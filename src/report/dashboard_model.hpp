@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bisect_record.hpp"
 #include "core/experiment.hpp"
 #include "report/svg/charts.hpp"
 
@@ -148,6 +149,7 @@ struct Dashboard {
   std::vector<Note> learnings;
   std::vector<Note> backlog;
   std::vector<Conflict> conflicts;
+  std::vector<core::BisectRecord> bisections; // benchmarks/bisect/<id>/results.json, by id
   /// What the store holds that could not be shown ("experiment 003: its stored results cannot be read:
   /// ..."): `report` prints them, data.json and the API carry them.
   std::vector<std::string> warnings;

@@ -115,6 +115,17 @@ std::string pct(std::optional<double> value) {
   return fmt::format("{:+.1f} %", *value);
 }
 
+std::string duration_text(double seconds) {
+  const auto total = static_cast<long long>(seconds);
+  if (total < 60) {
+    return fmt::format("{} s", total);
+  }
+  if (total < 3600) {
+    return fmt::format("{} min {} s", total / 60, total % 60);
+  }
+  return fmt::format("{} h {} min", total / 3600, (total % 3600) / 60);
+}
+
 std::string pct_interval(std::optional<double> low, std::optional<double> high) {
   if (!low || !high) {
     return "";

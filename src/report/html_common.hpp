@@ -18,6 +18,8 @@ std::string pct(std::optional<double> value);
 std::string pct_interval(std::optional<double> low, std::optional<double> high);
 /// A mean with its CI and unit: "262.00 s ± [258.50, 265.50] (n = 10)".
 std::string estimate_text(const Estimate& estimate, std::string_view unit);
+/// "42 s", "3 min 5 s", "2 h 10 min".
+std::string duration_text(double seconds);
 /// The data-value of a sortable cell: the number, or "" (sorted last) when absent.
 std::string sort_value(std::optional<double> value);
 

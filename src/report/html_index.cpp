@@ -13,17 +13,6 @@ namespace {
 
 using html::esc;
 
-std::string duration_text(double seconds) {
-  const auto total = static_cast<long long>(seconds);
-  if (total < 60) {
-    return fmt::format("{} s", total);
-  }
-  if (total < 3600) {
-    return fmt::format("{} min {} s", total / 60, total % 60);
-  }
-  return fmt::format("{} h {} min", total / 3600, (total % 3600) / 60);
-}
-
 std::string card(std::string_view label, const std::string& value_html, std::string_view id) {
   return fmt::format("<div class=\"card\" id=\"{}\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>\n",
                      id, label, value_html);
@@ -44,7 +33,7 @@ std::string overview_section(const Dashboard& dashboard) {
   out += card("Progress", fmt::format("{}/{} experiments", overview.experiments_done, overview.experiments_total),
               "progress");
   out += card("Best improvement", best, "best");
-  out += card("Time elapsed", esc(duration_text(overview.elapsed_s)), "elapsed");
+  out += card("Time elapsed", esc(html::duration_text(overview.elapsed_s)), "elapsed");
   out += "</div>\n</section>\n";
   return out;
 }
@@ -209,6 +198,22 @@ std::string conflicts_section(const Dashboard& dashboard) {
   return out + "</ul>\n</section>\n";
 }
 
+std::string bisections_section(const Dashboard& dashboard) {
+  std::string out = "<section id=\"bisections\">\n<h2>Bisections</h2>\n";
+  if (dashboard.bisections.empty()) {
+    return out + "<p class=\"muted\">No bisections yet (<code>zkbench bisect GOOD BAD</code>).</p>\n</section>\n";
+  }
+  out += "<table id=\"bisections-table\">\n<thead><tr><th>#</th><th>range</th><th>answer</th><th class=\"num\">runs</th>"
+         "<th class=\"num\">time</th></tr></thead>\n<tbody>\n";
+  for (const core::BisectRecord& b : dashboard.bisections) {
+    out += fmt::format("<tr><td><a href=\"{}\">{}</a></td><td><code>{}..{}</code></td><td>{}</td>"
+                       "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                       bisection_page_path(b), esc(b.id), esc(b.good.substr(0, 12)), esc(b.bad.substr(0, 12)),
+                       esc(bisection_answer(b)), b.cost.runs(), html::duration_text(b.elapsed_s));
+  }
+  return out + "</tbody>\n</table>\n</section>\n";
+}
+
 } // namespace
 
 std::string render_index(const Dashboard& dashboard, AutoRefresh refresh) {
@@ -218,7 +223,8 @@ std::string render_index(const Dashboard& dashboard, AutoRefresh refresh) {
   out += fmt::format("<header><h1>{}</h1><nav><a href=\"#overview\">overview</a><a href=\"#baseline\">baseline</a>"
                      "<a href=\"#trend\">trend</a><a href=\"#experiments\">experiments</a>"
                      "<a href=\"#learnings\">learnings</a><a href=\"#backlog\">backlog</a>"
-                     "<a href=\"#conflicts\">conflicts</a><a href=\"data.json\">data.json</a></nav>"
+                     "<a href=\"#conflicts\">conflicts</a><a href=\"#bisections\">bisections</a>"
+                     "<a href=\"data.json\">data.json</a></nav>"
                      "<div class=\"muted\">primary metric {} · generated {}</div></header>\n<main>\n",
                      esc(title), esc(dashboard.overview.primary_metric), esc(dashboard.overview.generated_at));
   out += overview_section(dashboard);
@@ -229,6 +235,7 @@ std::string render_index(const Dashboard& dashboard, AutoRefresh refresh) {
   out += notes_section("learnings", "Learnings", dashboard.learnings, "No learnings yet (<code>zkbench learn</code>).");
   out += notes_section("backlog", "Backlog", dashboard.backlog, "No ideas yet (<code>zkbench idea</code>).");
   out += conflicts_section(dashboard);
+  out += bisections_section(dashboard);
   out += "</main>\n";
   return out + html::page_tail();
 }

@@ -29,6 +29,9 @@ std::vector<ReportFile> render_report(const Dashboard& dashboard, AutoRefresh re
       files.push_back(std::move(chart));
     }
   }
+  for (const core::BisectRecord& bisection : dashboard.bisections) {
+    files.push_back({bisection_page_path(bisection), render_bisect_page(bisection, refresh)});
+  }
   return files;
 }
 

@@ -38,6 +38,19 @@ std::string render_experiment_page(const Dashboard& dashboard, const Experiment&
 /// it has a stopping trace or a profile diff.
 std::vector<ReportFile> experiment_charts(const Experiment& experiment);
 
+/// bisect/NNN.html: one bisection (benchmarks/bisect/NNN/results.json): its answer, the range, the first
+/// bad commit with its subject and diff stat, every step in probe order (the commit, its verdict, and each
+/// comparison's change and interval), the skipped and unsettled commits, the confidence statement, and
+/// the runs and time it used against a fixed `git bisect run`. A bisection not complete says so (running,
+/// or interrupted: the same command resumes it).
+std::string render_bisect_page(const core::BisectRecord& bisection, AutoRefresh refresh);
+
+/// "bisect/001.html", relative to the report folder.
+std::string bisection_page_path(const core::BisectRecord& bisection);
+
+/// The bisection's one-line answer, or what it is still doing.
+std::string bisection_answer(const core::BisectRecord& bisection);
+
 /// style.css.
 const std::string& report_css();
 

@@ -1,6 +1,7 @@
 #include "util/files.hpp"
 #include "util/new_files.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -126,6 +127,20 @@ Result<std::filesystem::path> create_directories_below(const std::filesystem::pa
     ZKBENCH_TRY(check());
   }
   return dir;
+}
+
+std::vector<std::filesystem::path> numbered_subfolders(const std::filesystem::path& dir, std::size_t digits) {
+  std::vector<std::filesystem::path> folders;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == digits && name.find_first_not_of("0123456789") == std::string::npos &&
+        entry.is_directory(ec)) {
+      folders.push_back(entry.path());
+    }
+  }
+  std::sort(folders.begin(), folders.end());
+  return folders;
 }
 
 } // namespace zkbench::util

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "util/error.hpp"
 
@@ -16,5 +17,9 @@ Result<std::string> read_text_file(const std::filesystem::path& path);
 /// created new (util/new_files.hpp's open_new_file), and the rename replaces a symlink at `path` rather
 /// than writing through it. Error names the path and the reason ("No space left on device").
 Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text);
+
+/// The subfolders of `dir` named by `digits` decimal digits ("001" for 3), sorted; none when `dir` cannot be
+/// read (missing).
+std::vector<std::filesystem::path> numbered_subfolders(const std::filesystem::path& dir, std::size_t digits);
 
 } // namespace zkbench::util

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "core/bisect_record.hpp"
 #include "project/workspace.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -25,16 +28,8 @@ double seconds_since(Clock::time_point start) {
 
 // The next free number under benchmarks/bisect/ ("001", "002", ...).
 std::string next_id(const std::filesystem::path& dir) {
-  int highest = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() == 3 &&
-        std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      highest = std::max(highest, std::stoi(name));
-    }
-  }
-  return fmt::format("{:03d}", highest + 1);
+  const std::vector<std::filesystem::path> taken = util::numbered_subfolders(dir, 3);
+  return fmt::format("{:03d}", taken.empty() ? 1 : std::stoi(taken.back().filename().string()) + 1);
 }
 
 // The first-parent history GOOD..BAD as GOOD, ..., BAD. Errors: unknown revisions, the same commit, GOOD not
@@ -108,6 +103,65 @@ Result<verdict::Policy> configured_policy(const ProjectConfig& config, const Bis
     policy->primary_metric = m;
   }
   return bisect_policy(*policy, options.threshold);
+}
+
+bool is_ends_comparison(const core::BisectRecord::Comparison& c, const std::string& good, const std::string& bad) {
+  return (c.baseline == good || c.baseline == bad) && (c.candidate == good || c.candidate == bad);
+}
+
+// The unfinished record under `bisect_dir` of the same question (the same ends, range, metric, inputs,
+// threshold and runs), if any: the newest. The machine lock keeps two bisections from running at once, so
+// an unfinished record is an interrupted one.
+std::optional<core::BisectRecord> interrupted_bisection(const std::filesystem::path& bisect_dir,
+                                                        const BisectOutcome& question) {
+  std::optional<core::BisectRecord> found;
+  for (const std::filesystem::path& folder : util::numbered_subfolders(bisect_dir, 3)) {
+    auto text = util::read_text_file(folder / "results.json");
+    if (!text) {
+      continue;
+    }
+    auto record = core::read_bisect_record(nlohmann::json::parse(*text, nullptr, false));
+    if (!record || record->complete || record->id != folder.filename().string() || record->good != question.good ||
+        record->bad != question.bad || record->metric != question.metric || record->inputs != question.inputs ||
+        record->threshold != question.threshold || record->max_runs != question.max_runs ||
+        record->commits.size() != question.commits.size()) {
+      continue;
+    }
+    bool same_range = true;
+    for (std::size_t i = 0; i < question.commits.size(); ++i) {
+      same_range = same_range && record->commits[i].commit == question.commits[i].commit;
+    }
+    if (same_range) {
+      found = std::move(*record);
+    }
+  }
+  return found;
+}
+
+// How many owner ids the interrupted run used: those its record counts, and any the step it was killed in
+// took (their sessions are linked already).
+Result<std::size_t> owner_ids_used(store::Store& store, const core::BisectRecord& earlier) {
+  std::size_t used = earlier.owner_ids;
+  for (std::size_t id = used, unlinked = 0; unlinked < 64; ++id) {
+    ZKBENCH_TRY_ASSIGN(links, store.session_links("bisect", earlier.first_owner_id + static_cast<std::int64_t>(id)));
+    if (links->empty()) {
+      ++unlinked;
+    } else {
+      used = id + 1;
+      unlinked = 0;
+    }
+  }
+  return used;
+}
+
+// The attempts a recorded placement rested on: 2 when its commit was asked again (more than two comparisons,
+// each one row per input), else 1.
+std::size_t attempts_recorded(const core::BisectRecord& earlier, const std::string& commit) {
+  std::size_t rows = 0;
+  for (const core::BisectRecord::Comparison& c : earlier.comparisons) {
+    rows += c.baseline == commit || c.candidate == commit ? 1 : 0;
+  }
+  return rows > 2 * std::max<std::size_t>(1, earlier.inputs.size()) ? 2 : 1;
 }
 
 class Bisection {
@@ -204,8 +258,16 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     out.commits.push_back(
         {commit, subject ? util::valid_utf8(util::trim(*subject)) : std::string(), std::nullopt, {}});
   }
+  out.threshold = policy->maybe_threshold;
+  // At most twice exp run's maximum by default: a step must be placed, not merely judged worth keeping, and
+  // the sequential rule stops early where the evidence is clear (bench_verdicts --bisect: 40 against 20 runs
+  // per side took a 10% step at CV 5% from 89% to 96% right, at 10% more runs).
+  out.max_runs = options.runs.value_or(2 * std::max(config.benchmark.runs, policy->flaky_runs));
+
+  // An interrupted bisection of the same question is taken up where it stopped.
   std::filesystem::path dir = ws.benchmarks_dir() / "bisect";
-  out.id = next_id(dir);
+  const std::optional<core::BisectRecord> earlier = interrupted_bisection(dir, out);
+  out.id = earlier ? earlier->id : next_id(dir);
   dir /= out.id;
   if (std::error_code ec; !std::filesystem::create_directories(dir, ec) && ec) {
     return make_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
@@ -216,18 +278,61 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   out.first_owner_id = std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-  settings.first_owner_id = out.first_owner_id;
+  std::size_t owner_ids_before = 0; // the earlier run's, the step it was killed in included
+  if (earlier) {
+    out.first_owner_id = earlier->first_owner_id;
+    ZKBENCH_TRY_ASSIGN(used, owner_ids_used(*ws.store, *earlier));
+    owner_ids_before = *used;
+  }
+  settings.first_owner_id = out.first_owner_id + static_cast<std::int64_t>(owner_ids_before);
   settings.inputs = *inputs;
   settings.policy = *policy;
-  // At most twice exp run's maximum by default: a step must be placed, not merely judged worth keeping, and
-  // the sequential rule stops early where the evidence is clear (bench_verdicts --bisect: 40 against 20 runs
-  // per side took a 10% step at CV 5% from 89% to 96% right, at 10% more runs).
-  settings.max_runs = options.runs.value_or(2 * std::max(config.benchmark.runs, policy->flaky_runs));
+  settings.max_runs = out.max_runs;
   settings.warmup = config.benchmark.warmup;
   settings.fixed_runs = static_cast<std::size_t>(out.fixed_runs);
   settings.status = options.status;
   BisectJudge judge(ws, settings);
   Bisection bisection(ws, options, out);
+  double earlier_s = 0; // the interrupted runs' time
+  std::map<std::string, const core::BisectRecord::Commit*> judged; // commit -> its recorded verdict
+  if (earlier) {
+    earlier_s = earlier->elapsed_s;
+    out.resumed = earlier->resumed + 1;
+    std::vector<BisectEvidence> evidence;
+    std::size_t ends_rows = 0;
+    for (const core::BisectRecord::Comparison& c : earlier->comparisons) {
+      evidence.push_back(evidence_from(c));
+      ends_rows += is_ends_comparison(c, out.good, out.bad) ? 1 : 0;
+    }
+    judge.resume(std::move(evidence), earlier->cost, earlier->comparisons_made, earlier->exact,
+                 ends_rows / out.inputs.size());
+    for (const core::BisectRecord::Step& step : earlier->steps) {
+      for (const core::BisectRecord::Commit& c : earlier->commits) {
+        if (c.commit == step.commit) {
+          judged[c.commit] = &c;
+        }
+      }
+    }
+    bisection.say(fmt::format("resuming bisect {} (interrupted): {}, {} commits already judged, {} comparisons "
+                              "({} runs) kept",
+                              out.id, earlier->direction.empty() ? "the ends not yet compared" : "the ends compared",
+                              judged.size(), earlier->comparisons_made, earlier->cost.runs()));
+  }
+  // results.json after every step, complete at the end: the dashboard follows a running bisection. A resumed
+  // one keeps the earlier record as it is until the judged steps are replayed (a second interruption before
+  // then loses nothing).
+  const auto save = [&]() -> Result<void> {
+    out.evidence = judge.evidence();
+    out.cost = judge.cost();
+    out.comparisons = judge.comparisons();
+    out.owner_ids = owner_ids_before + judge.owner_ids();
+    out.elapsed_s = earlier_s + seconds_since(start);
+    return util::write_file_atomically(dir / "results.json",
+                                 util::json_text(core::to_json(bisect_record(out)), 2) + "\n");
+  };
+  if (!earlier) {
+    ZKBENCH_TRY(save());
+  }
   const auto set_phase = [&](const std::string& phase) {
     if (options.status != nullptr) {
       options.status->info().phase = phase;
@@ -250,12 +355,19 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     }
   }
   judge.set_reference_seconds(bisection.reference_s());
-  set_phase("ends");
-  bisection.say(fmt::format("comparing the ends: {} (BAD) against {} (GOOD)", bad.commit.substr(0, 12),
-                            good.commit.substr(0, 12)));
-  ZKBENCH_TRY_ASSIGN(direction, judge.compare_ends(good, bad));
-  out.direction = *direction;
-  out.exact = judge.exact();
+  out.ends_compared = true;
+  if (const std::optional<Shift> known = earlier ? shift_from(earlier->direction) : std::nullopt) {
+    out.direction = *known; // the ends' answer of the interrupted run
+    out.exact = judge.exact();
+  } else {
+    set_phase("ends");
+    bisection.say(fmt::format("comparing the ends: {} (BAD) against {} (GOOD)", bad.commit.substr(0, 12),
+                              good.commit.substr(0, 12)));
+    ZKBENCH_TRY_ASSIGN(direction, judge.compare_ends(good, bad));
+    out.direction = *direction;
+    out.exact = judge.exact();
+    ZKBENCH_TRY(save());
+  }
   std::size_t placed = 0;
   if (out.direction == Shift::none) {
     bisection.say("no difference between the ends: nothing to bisect");
@@ -266,10 +378,25 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     set_phase("bisect");
     const CommitProbe probe = [&](std::size_t index) -> Result<CommitClass> {
       BisectCommit& c = out.commits[index];
+      if (const auto found = judged.find(c.commit); found != judged.end()) {
+        if (const std::optional<CommitClass> verdict = commit_class_from(found->second->verdict)) {
+          c.verdict = *verdict;
+          c.note = found->second->note;
+          placed += *verdict == CommitClass::good || *verdict == CommitClass::bad
+                        ? attempts_recorded(*earlier, c.commit)
+                        : 0;
+          bisection.say(fmt::format("  {} {}: {} (judged before the interruption)", c.commit.substr(0, 12),
+                                    c.subject, to_string(*verdict)));
+          out.steps.push_back({index, *verdict});
+          return *verdict;
+        }
+      }
       CommitBuild mid;
       if (const std::string why = bisection.prepare(index, *inputs, mid); !why.empty()) {
         bisection.say(fmt::format("  {} {}: skipped, it {}", c.commit.substr(0, 12), c.subject, why));
         c.verdict = CommitClass::skip;
+        out.steps.push_back({index, CommitClass::skip});
+        ZKBENCH_TRY(save());
         return CommitClass::skip;
       }
       judge.set_reference_seconds(bisection.reference_s());
@@ -291,6 +418,8 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
       }
       bisection.say(fmt::format("  {} {}: {} ({})", c.commit.substr(0, 12), c.subject, to_string(*verdict),
                                 util::join(seen, "; ")));
+      out.steps.push_back({index, *verdict});
+      ZKBENCH_TRY(save());
       return *verdict;
     };
     ZKBENCH_TRY_ASSIGN(search, bisect_search(last, probe));
@@ -305,18 +434,13 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
     out.git_bisect_runs = steps * 2 * static_cast<std::size_t>(out.fixed_runs);
   }
   out.claims = out.direction == Shift::none ? 0 : judge.ends_questions() + placed;
-  out.evidence = judge.evidence();
-  out.cost = judge.cost();
-  out.comparisons = judge.comparisons();
-  out.owner_ids = judge.owner_ids();
-  out.elapsed_s = seconds_since(start);
   for (const BisectCommit& c : out.commits) {
     if (!c.note.empty() && (!c.verdict || *c.verdict != CommitClass::skip)) { // skips have their line
       out.warnings.push_back(fmt::format("commit {}: {}", c.commit.substr(0, 12), c.note));
     }
   }
-  ZKBENCH_TRY(
-      util::write_file_atomically(dir / "results.json", util::json_text(bisect_results_json(out), 2) + "\n"));
+  out.complete = true;
+  ZKBENCH_TRY(save());
   ZKBENCH_TRY(util::write_file_atomically(dir / "report.md", bisect_report_markdown(out)));
   out.files = {dir / "report.md", dir / "results.json"};
   return out;

@@ -44,13 +44,19 @@ struct BisectCommit {
 
 struct BisectOutcome {
   std::string id;   // "001": benchmarks/bisect/<id>/
+  bool complete = false;      // ended (false while it runs: results.json is written after every step)
+  bool ends_compared = false; // `direction` is known
   std::string good; // full shas
   std::string bad;
   std::string metric; // what was judged
   std::vector<std::string> inputs;
   Shift direction = Shift::none;      // BAD against GOOD; none: no difference between the ends
   std::vector<BisectCommit> commits;  // 0: GOOD, ..., last: BAD (first-parent order)
-  std::optional<SearchResult> search; // absent when the ends do not differ
+  std::optional<SearchResult> search; // absent when the ends do not differ (and while the search runs)
+  std::vector<SearchStep> steps;      // the commits probed, in order
+  std::optional<double> threshold;    // the smallest change that counted (bisect_policy's)
+  int max_runs = 0;                   // per side and comparison
+  int resumed = 0;                    // how many times it was taken up after an interruption
   std::string culprit_subject;
   std::string culprit_diff_stat;
   std::vector<BisectEvidence> evidence; // every comparison, in order
@@ -69,7 +75,10 @@ struct BisectOutcome {
   std::vector<std::string> warnings;
 };
 
-/// Bisects as the header says. Errors: unknown revisions, GOOD not a first-parent ancestor of BAD, an end
+/// Bisects as the header says. An unfinished bisection of the same question (GOOD, BAD, range, metric,
+/// inputs, threshold, runs) under benchmarks/bisect/ was interrupted: it is resumed under its id, with its
+/// ends' answer, the commits it judged and their comparisons (cost and claims) taken from its record; the
+/// step it was interrupted in is measured again. Errors: unknown revisions, GOOD not a first-parent ancestor of BAD, an end
 /// that does not build or check, unknown inputs or metric, the store, an interrupt.
 Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options);
 

@@ -301,6 +301,15 @@ Result<Shift> BisectJudge::ends_direction(const CommitBuild& good, const CommitB
   return *two == Shift::faster ? Shift::faster : Shift::none;
 }
 
+void BisectJudge::resume(std::vector<BisectEvidence> evidence, const core::VerdictCost& cost, std::size_t comparisons,
+                         bool exact, std::size_t ends_questions) {
+  m_evidence = std::move(evidence);
+  m_cost = cost;
+  m_compared = comparisons;
+  m_exact = exact;
+  m_ends_questions = ends_questions;
+}
+
 Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBuild& bad) {
   m_runs.clear();
   m_keeping = true;

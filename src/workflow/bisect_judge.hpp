@@ -95,6 +95,13 @@ public:
   Result<CommitClass> classify(const CommitBuild& good, const CommitBuild& bad, const CommitBuild& mid,
                                Shift direction);
 
+  /// Takes up an interrupted bisection: the comparisons it made (evidence, cost, count), whether its ends
+  /// were decided exactly, and how many of those comparisons were the ends' questions. Later comparisons
+  /// add to these; on the exact path the ends are measured again when first needed (their runs were not
+  /// kept).
+  void resume(std::vector<BisectEvidence> evidence, const core::VerdictCost& cost, std::size_t comparisons,
+              bool exact, std::size_t ends_questions);
+
   /// Sets the hang guard's reference (seconds of one run of the slower end) before any run was measured.
   void set_reference_seconds(double seconds) { m_reference_s = std::max(m_reference_s, seconds); }
 

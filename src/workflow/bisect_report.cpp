@@ -22,28 +22,65 @@ std::string outcome_word(const BisectOutcome& o) {
   return o.search && o.search->exact() ? "culprit" : "range";
 }
 
-nlohmann::ordered_json evidence_json(const BisectEvidence& e) {
-  nlohmann::ordered_json j;
-  j["baseline"] = e.baseline;
-  j["candidate"] = e.candidate;
-  j["input"] = e.input;
-  j["metric"] = e.metric;
-  j["verdict"] = e.verdict;
-  j["shift"] = to_string(e.shift);
-  j["change"] = std::isnan(e.change) ? nlohmann::ordered_json() : nlohmann::ordered_json(e.change);
-  j["interval"] = {e.lo ? nlohmann::ordered_json(*e.lo) : nlohmann::ordered_json(),
-                   e.hi ? nlohmann::ordered_json(*e.hi) : nlohmann::ordered_json()};
-  j["interval_method"] = e.interval;
-  j["baseline_runs"] = e.baseline_runs;
-  j["candidate_runs"] = e.candidate_runs;
-  j["reason"] = e.reason;
-  if (!e.failure.empty()) {
-    j["failure"] = e.failure;
-  }
-  return j;
+core::BisectRecord::Comparison comparison_of(const BisectEvidence& e) {
+  core::BisectRecord::Comparison c;
+  c.baseline = e.baseline;
+  c.candidate = e.candidate;
+  c.input = e.input;
+  c.metric = e.metric;
+  c.verdict = e.verdict;
+  c.regression = e.regression;
+  c.shift = to_string(e.shift);
+  c.change = std::isnan(e.change) ? std::nullopt : std::optional<double>(e.change);
+  c.low = e.lo;
+  c.high = e.hi;
+  c.interval_method = e.interval;
+  c.baseline_runs = e.baseline_runs;
+  c.candidate_runs = e.candidate_runs;
+  c.reason = e.reason;
+  c.failure = e.failure;
+  return c;
 }
 
 } // namespace
+
+std::optional<Shift> shift_from(std::string_view text) {
+  for (const Shift shift : {Shift::none, Shift::slower, Shift::faster}) {
+    if (text == to_string(shift)) {
+      return shift;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<CommitClass> commit_class_from(std::string_view text) {
+  for (const CommitClass c : {CommitClass::good, CommitClass::bad, CommitClass::skip, CommitClass::unsettled}) {
+    if (text == to_string(c)) {
+      return c;
+    }
+  }
+  return std::nullopt;
+}
+
+BisectEvidence evidence_from(const core::BisectRecord::Comparison& c) {
+  BisectEvidence e;
+  e.baseline = c.baseline;
+  e.candidate = c.candidate;
+  e.input = c.input;
+  e.metric = c.metric;
+  e.verdict = c.verdict;
+  e.shift = shift_from(c.shift).value_or(Shift::none);
+  e.regression = c.regression;
+  e.change = c.change.value_or(std::nan(""));
+  e.lo = c.low;
+  e.hi = c.high;
+  e.interval = c.interval_method;
+  e.reason = c.reason;
+  e.baseline_runs = c.baseline_runs;
+  e.candidate_runs = c.candidate_runs;
+  e.failure = c.failure;
+  return e;
+}
 
 std::string describe_change(const BisectEvidence& e) {
   if (std::isnan(e.change)) {
@@ -83,58 +120,55 @@ std::string bisect_answer(const BisectOutcome& o) {
       util::join(ids, ", "), to_string(o.direction));
 }
 
-nlohmann::ordered_json bisect_results_json(const BisectOutcome& o) {
-  nlohmann::ordered_json j;
-  j["id"] = o.id;
-  j["good"] = o.good;
-  j["bad"] = o.bad;
-  j["metric"] = o.metric;
-  j["inputs"] = o.inputs;
-  j["direction"] = to_string(o.direction);
-  j["outcome"] = outcome_word(o);
-  j["answer"] = bisect_answer(o);
+core::BisectRecord bisect_record(const BisectOutcome& o) {
+  core::BisectRecord r;
+  r.id = o.id;
+  r.complete = o.complete;
+  r.good = o.good;
+  r.bad = o.bad;
+  r.metric = o.metric;
+  r.inputs = o.inputs;
+  r.threshold = o.threshold;
+  r.max_runs = o.max_runs;
+  r.resumed = o.resumed;
+  r.direction = o.ends_compared ? to_string(o.direction) : "";
+  if (o.complete) {
+    r.outcome = outcome_word(o);
+    r.answer = bisect_answer(o);
+  }
   if (o.search) {
     const BisectCommit& c = o.commits[o.search->first_bad];
-    j["first_bad"] = {{"commit", c.commit}, {"subject", c.subject}, {"diff_stat", o.culprit_diff_stat}};
-    j["last_good"] = o.commits[o.search->last_good].commit;
-    nlohmann::ordered_json unknown = nlohmann::ordered_json::array();
+    r.first_bad = core::BisectRecord::Culprit{c.commit, c.subject, o.culprit_diff_stat};
+    r.last_good = o.commits[o.search->last_good].commit;
     for (const std::size_t i : o.search->unknown) {
-      unknown.push_back(o.commits[i].commit);
+      r.unknown.push_back(o.commits[i].commit);
     }
-    j["unknown"] = unknown;
   }
-  nlohmann::ordered_json commits = nlohmann::ordered_json::array();
   for (const BisectCommit& c : o.commits) {
-    nlohmann::ordered_json entry{{"commit", c.commit}, {"subject", c.subject}};
-    entry["verdict"] = c.verdict ? nlohmann::ordered_json(to_string(*c.verdict)) : nlohmann::ordered_json();
-    if (!c.note.empty()) {
-      entry["note"] = c.note;
-    }
-    commits.push_back(entry);
+    r.commits.push_back({c.commit, c.subject, c.verdict ? to_string(*c.verdict) : "", c.note});
   }
-  j["commits"] = commits;
-  nlohmann::ordered_json comparisons = nlohmann::ordered_json::array();
+  for (const SearchStep& step : o.steps) {
+    r.steps.push_back({o.commits[step.index].commit, to_string(step.verdict)});
+  }
   for (const BisectEvidence& e : o.evidence) {
-    comparisons.push_back(evidence_json(e));
+    r.comparisons.push_back(comparison_of(e));
   }
-  j["comparisons"] = comparisons;
-  j["exact"] = o.exact;
-  nlohmann::ordered_json cost;
-  core::to_json(cost, o.cost);
-  j["cost"] = cost;
-  j["git_bisect_fixed_runs"] = o.git_bisect_runs;
-  j["git_bisect_runs_per_side"] = o.fixed_runs;
-  j["confidence"] = {{"alpha_per_claim", o.alpha},
-                     {"claims", o.claims},
-                     {"bound", o.claims > 0 ? nlohmann::ordered_json(std::max(
-                                                  0.0, 1.0 - static_cast<double>(o.claims) * o.alpha))
-                                            : nlohmann::ordered_json()},
-                     {"statement", confidence_statement(o)}};
-  j["elapsed_s"] = o.elapsed_s;
-  j["comparisons_made"] = o.comparisons;
-  j["sessions"] = {{"owner", "bisect"}, {"first_owner_id", o.first_owner_id}, {"owner_ids", o.owner_ids}};
-  j["warnings"] = o.warnings;
-  return j;
+  r.exact = o.exact;
+  r.cost = o.cost;
+  r.git_bisect_fixed_runs = o.git_bisect_runs;
+  r.git_bisect_runs_per_side = o.fixed_runs;
+  r.alpha = o.alpha;
+  r.claims = o.claims;
+  if (o.claims > 0) {
+    r.bound = std::max(0.0, 1.0 - static_cast<double>(o.claims) * o.alpha);
+  }
+  r.confidence = o.complete ? confidence_statement(o) : "";
+  r.elapsed_s = o.elapsed_s;
+  r.comparisons_made = o.comparisons;
+  r.first_owner_id = o.first_owner_id;
+  r.owner_ids = o.owner_ids;
+  r.warnings = o.warnings;
+  return r;
 }
 
 std::string bisect_report_markdown(const BisectOutcome& o) {
@@ -170,6 +204,11 @@ std::string bisect_report_markdown(const BisectOutcome& o) {
   md += fmt::format("\n## Cost\n\n{}, {:.1f} s in all, {} comparisons{}.\n", o.cost.describe(), o.elapsed_s,
                     o.comparisons,
                     o.exact ? fmt::format(" (exact {}: each commit measured once)", o.metric) : "");
+  if (o.resumed > 0) {
+    md += fmt::format("Resumed {} time(s) after an interruption: the steps judged before it were kept (the time "
+                      "is that of every run; the step interrupted was measured again, its runs not counted).\n",
+                      o.resumed);
+  }
   if (o.git_bisect_runs > 0) {
     md += fmt::format("A `git bisect run` with a fixed {}-run A/B per step would have measured {} runs.\n",
                       o.fixed_runs, o.git_bisect_runs);

@@ -66,3 +66,12 @@ experiment "More steps & <more>" 1500
 experiment "Slightly fewer steps" 750
 "$zkbench" learn "Steps dominate: <halving> them halves the run" >/dev/null
 "$zkbench" idea "Skip the steps entirely" >/dev/null
+# A bisection on main: four commits after GOOD, the third makes it do 1300 steps; steps declared
+# deterministic, so each commit is measured once and the answer is exact.
+sed -i 's/^  runs: 4$/  runs: 4\n  deterministic: [steps]/' zkbench.yaml
+git commit -qam "declare steps deterministic"
+good=$(git rev-parse HEAD)
+echo "note" > NOTES.txt && git add NOTES.txt && git commit -qm "a note"
+echo 1300 > steps && git commit -qam "steps 1300"
+echo "another note" >> NOTES.txt && git commit -qam "another note"
+"$zkbench" bisect --metric steps "$good" HEAD >/dev/null 2>>"$log"

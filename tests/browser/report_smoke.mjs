@@ -2,7 +2,7 @@
 // the live dashboard of a real store (`zkbench serve`) and the sample report opened from file://.
 // Each: no console errors or failed requests, every section, the trend chart with one point per
 // measured experiment, the experiments table sorting when a header is clicked, an experiment page
-// whose charts decode, screenshots.
+// whose charts decode, a bisection's page (live), screenshots.
 // Usage: node report_smoke.mjs LIVE_URL FILE_URL OUT_DIR
 import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -53,7 +53,7 @@ function sortedNumbers(keys, ascending) {
 async function checkIndex(page, label, url, expected) {
   const response = await page.goto(url, { waitUntil: "load" });
   check(response === null || response.ok(), `${label}: page answered ${response?.status()}`);
-  for (const id of ["overview", "baseline", "trend", "experiments", "learnings", "backlog", "conflicts"]) {
+  for (const id of ["overview", "baseline", "trend", "experiments", "learnings", "backlog", "conflicts", "bisections"]) {
     check(await page.$(`section#${id}`) !== null, `${label}: no section #${id}`);
   }
   const progress = (await page.textContent("#progress .value"))?.trim();
@@ -111,6 +111,31 @@ async function checkExperiment(page, label, url, expectedInline, expectedCharts)
   await page.screenshot({ path: join(outDir, `${label}-experiment.png`), fullPage: true });
 }
 
+// A bisection's page, reached from the index's Bisections table: every section, the culprit with its
+// subject and diff stat, one row per probed commit, the confidence statement and the cost.
+async function checkBisection(page, label, indexUrl, expected) {
+  await page.goto(indexUrl, { waitUntil: "load" });
+  const link = await page.$("#bisections-table a[href='bisect/001.html']");
+  check(link !== null, `${label}: the index does not link bisect/001.html`);
+  if (link === null) return;
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), link.click()]);
+  check(page.url().endsWith("/bisect/001.html"), `${label}: the link led to ${page.url()}`);
+  for (const id of ["answer", "range", "culprit", "steps", "skipped", "confidence", "cost"]) {
+    check(await page.$(`section#${id}`) !== null, `${label}: bisection page has no #${id}`);
+  }
+  const subject = (await page.textContent("#culprit .subject"))?.trim();
+  check(subject === expected.subject, `${label}: culprit subject "${subject}", expected "${expected.subject}"`);
+  const diffstat = await page.textContent("#culprit .diffstat");
+  check(diffstat?.includes(expected.diffstat), `${label}: diff stat "${diffstat}" lacks "${expected.diffstat}"`);
+  const steps = await page.$$eval("#steps-table tr.step", (rows) => rows.length);
+  check(steps === expected.steps, `${label}: ${steps} step rows, expected ${expected.steps}`);
+  const confidence = await page.textContent("#confidence");
+  check(confidence?.includes(expected.confidence), `${label}: confidence "${confidence}" lacks "${expected.confidence}"`);
+  const cost = await page.textContent("#cost");
+  check(/\d+ runs \(/.test(cost ?? ""), `${label}: cost "${cost}" shows no runs`);
+  await page.screenshot({ path: join(outDir, `${label}-bisect.png`), fullPage: true });
+}
+
 try {
   const page = context.pages()[0] ?? await context.newPage();
   watch(page, "page");
@@ -125,6 +150,13 @@ try {
   check((svgText.match(/class="point"/g) ?? []).length === 3, "live: charts/trend.svg does not show 3 points");
   const api = await page.request.get(new URL("api/status", liveUrl).href);
   check(api.ok() && (await api.json()).experiments_total === 3, "live: /api/status does not count 3 experiments");
+  // make_project.sh bisected 4 commits on the steps metric: commit "steps 1300" is the culprit, found in 2
+  // probes (the middle, then the one before it), decided exactly.
+  await checkBisection(page, "live", liveUrl, { subject: "steps 1300", diffstat: "steps | 2 +-", steps: 2,
+                                                confidence: "decided exactly on the deterministic metric steps" });
+  const bisections = await page.request.get(new URL("api/bisections", liveUrl).href);
+  const listed = bisections.ok() ? await bisections.json() : [];
+  check(listed.length === 1 && listed[0].outcome === "culprit", `live: /api/bisections: ${JSON.stringify(listed).slice(0, 200)}`);
 
   // The sample report from file://: 8 experiments (7 decided), one running; experiment 1 has 3 inputs
   // (inline run charts), a stopping trace and a profile diff (chart files).

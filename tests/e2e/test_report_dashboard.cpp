@@ -173,3 +173,46 @@ TEST(ReportDashboardE2e, serve_answers_the_api_while_an_experiment_runs) {
   EXPECT_FALSE(contains(traversal->body, "objective"));
   EXPECT_TRUE(server.running()) << server.output();
 }
+
+TEST(ReportDashboardE2e, serve_shows_a_bisection_that_ends_while_it_serves) {
+  WorkflowRepo repo(3, "0.02");
+  repo.decide_on_steps("1000");
+  repo.declare_steps_deterministic();
+  const std::string good = repo.history_with_a_step("1300");
+  Background server(repo.dir(), "serve --port 0", repo.dir() / "serve.log");
+  const int port = served_port(server);
+  ASSERT_GT(port, 0) << server.output();
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  EXPECT_TRUE(get_json(client, "/api/bisections").empty());
+
+  const CliResult run = repo.zkbench("bisect --metric steps " + good + " HEAD");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  // The server watches benchmarks/bisect/: the finished bisection shows up without restarting it.
+  nlohmann::json listed;
+  for (int i = 0; i < 100; ++i) {
+    listed = get_json(client, "/api/bisections");
+    if (listed.size() == 1 && listed[0]["complete"] == true) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  EXPECT_EQ(listed[0]["first_bad"]["commit"], repo.head("HEAD~1"));
+  const auto page = client.Get("/bisect/001.html");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "<strong class=\"subject\">steps 1300</strong>")) << page->body;
+  const auto index = client.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_TRUE(contains(index->body, "<a href=\"bisect/001.html\">001</a>"));
+  // A results.json that appears with no write to the store (a node of a cluster wrote it) shows up too,
+  // well before the 30 s after which the server reloads anyway.
+  std::filesystem::copy(repo.dir() / "benchmarks" / "bisect" / "001", repo.dir() / "benchmarks" / "bisect" / "002");
+  for (int i = 0; i < 100 && listed.size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    listed = get_json(client, "/api/bisections");
+  }
+  EXPECT_EQ(listed.size(), 2u) << listed.dump();
+  EXPECT_TRUE(server.running()) << server.output();
+}

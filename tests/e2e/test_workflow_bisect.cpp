@@ -3,10 +3,15 @@
 // comment, and one (43) does not compile (44 fixes it). Real builds, real runs, the store.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
+
+#include <csignal>
 
 #include "store/store.hpp"
 #include "support/cli.hpp"
+#include "support/process.hpp"
 #include "support/env.hpp"
 #include "support/fixtures.hpp"
 #include "support/http_receiver.hpp"
@@ -183,6 +188,47 @@ TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_w
     EXPECT_LE(e["baseline_runs"].get<int>() + e["candidate_runs"].get<int>(), 6);
   }
   std::cout << "bisect (steps): " << r["cost"]["runs"] << " runs, " << r["elapsed_s"] << " s\n";
+  EXPECT_TRUE(r["complete"].get<bool>());
+
+  // The dashboard's page of this bisection shows what results.json holds (on the exact metric, so that it
+  // holds a culprit however loaded the machine).
+  const CliResult report = repo.zkbench("report");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const auto dir = repo.dir() / "benchmarks" / "report";
+  EXPECT_TRUE(contains(read_file(dir / "index.html"), "<a href=\"bisect/001.html\">001</a>"));
+  const std::string page = read_file(dir / "bisect" / "001.html");
+  EXPECT_TRUE(contains(page, "<code class=\"commit\">" + slow + "</code> <strong class=\"subject\">commit 41: more "
+                             "work per round</strong>"))
+      << page;
+  EXPECT_TRUE(contains(page, "prog.c | 4 ++--")) << page;
+  EXPECT_TRUE(contains(page, "Bisect 001 · " + repo.commit(0).substr(0, 12) + ".." + repo.commit(63).substr(0, 12)));
+  // One row per probed commit, in probe order, each with its verdict; the skipped one with its reason.
+  ASSERT_FALSE(r["steps"].empty());
+  std::size_t rows = 0;
+  for (std::size_t at = page.find("<tr class=\"step\">"); at != std::string::npos;
+       at = page.find("<tr class=\"step\">", at + 1)) {
+    const auto& step = r["steps"][rows++];
+    const std::size_t end = page.find("</tr>", at);
+    const std::string row = page.substr(at, end - at);
+    EXPECT_TRUE(contains(row, "<code>" + step["commit"].get<std::string>().substr(0, 12) + "</code>")) << row;
+    EXPECT_TRUE(contains(row, ">" + step["verdict"].get<std::string>() + "</span>")) << row;
+    if (step["verdict"] != "skipped") {
+      EXPECT_TRUE(contains(row, " against <code>")) << row; // its comparisons, with change and interval
+      EXPECT_TRUE(contains(row, " %")) << row;
+    }
+  }
+  EXPECT_EQ(rows, r["steps"].size());
+  const std::size_t skipped_at = page.find("<section id=\"skipped\">");
+  ASSERT_NE(skipped_at, std::string::npos);
+  EXPECT_TRUE(contains(page.substr(skipped_at), "<code>" + repo.commit(43).substr(0, 12) +
+                                                    "</code> commit 43: break the build: skipped — does not build"))
+      << page.substr(skipped_at);
+  EXPECT_TRUE(contains(page, r["confidence"]["statement"].get<std::string>())) << page;
+  EXPECT_TRUE(contains(page, std::to_string(r["cost"]["runs"].get<int>()) + " runs (")) << page;
+  EXPECT_TRUE(contains(page, "would have measured 120 runs")) << page;
+  const auto data = nlohmann::json::parse(read_file(dir / "data.json"));
+  ASSERT_EQ(data["bisections"].size(), 1U);
+  EXPECT_EQ(data["bisections"][0]["first_bad"]["commit"], slow);
 }
 
 TEST(WorkflowBisectE2e, notifies_the_answer_like_an_experiment) {
@@ -243,6 +289,105 @@ TEST(WorkflowBisectE2e, a_threshold_above_the_step_makes_the_ends_the_same) {
   EXPECT_TRUE(contains(bad.output, "--threshold '150%'")) << bad.output;
   const CliResult few = repo.zkbench("bisect --runs 2 HEAD~1 HEAD");
   EXPECT_EQ(few.exit_code, 2) << few.output;
+}
+
+TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judged_even_when_killed_twice) {
+  BisectRepo repo;
+  const std::string range = repo.commit(0) + " " + repo.commit(63);
+  const auto results = repo.dir() / "benchmarks" / "bisect" / "001" / "results.json";
+  // On the exact steps metric, so that the answer does not depend on the machine's load.
+  const pid_t pid = test::spawn_zkbench(repo.dir(), "bisect --metric steps " + range, repo.dir() / "first.log");
+  // Killed for real (SIGKILL: no handler runs) once two commits between the ends are judged (five more
+  // builds are left to do: it has not ended).
+  nlohmann::json before;
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        before = nlohmann::json::parse(read_file(results), nullptr, false);
+        return before.is_object() && before["steps"].size() >= 2;
+      },
+      std::chrono::seconds(300)))
+      << read_file(repo.dir() / "first.log");
+  const CliResult status = repo.zkbench("status");
+  EXPECT_TRUE(contains(status.output, "running: zkbench bisect " + range)) << status.output;
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  EXPECT_EQ(test::wait_process(pid), 128 + SIGKILL);
+  before = repo.results("001");
+  ASSERT_FALSE(before["complete"].get<bool>()) << read_file(repo.dir() / "first.log");
+  std::size_t judged = before["steps"].size();
+  ASSERT_GE(judged, 2U);
+
+  // The dashboard shows the unfinished bisection with the steps it had.
+  ASSERT_EQ(repo.zkbench("report").exit_code, 0);
+  const std::string page = read_file(repo.dir() / "benchmarks" / "report" / "bisect" / "001.html");
+  EXPECT_TRUE(contains(page, "not finished: " + std::to_string(judged) + " commits probed")) << page;
+  EXPECT_TRUE(contains(page, "<section id=\"confidence\">\n<h2>Confidence</h2>\n<p>Not yet")) << page;
+
+  // Resumed, and killed again once it judged one more commit: nothing judged before is lost.
+  const pid_t again = test::spawn_zkbench(repo.dir(), "bisect --metric steps " + range, repo.dir() / "second.log");
+  nlohmann::json second;
+  ASSERT_TRUE(test::wait_until(
+      [&] {
+        second = nlohmann::json::parse(read_file(results), nullptr, false);
+        return second.is_object() && second["steps"].size() > judged;
+      },
+      std::chrono::seconds(300)))
+      << read_file(repo.dir() / "second.log");
+  ASSERT_EQ(::kill(again, SIGKILL), 0);
+  EXPECT_EQ(test::wait_process(again), 128 + SIGKILL);
+  second = repo.results("001");
+  ASSERT_FALSE(second["complete"].get<bool>()) << read_file(repo.dir() / "second.log");
+  EXPECT_EQ(second["resumed"], 1);
+  EXPECT_TRUE(contains(read_file(repo.dir() / "second.log"),
+                       "resuming bisect 001 (interrupted): the ends compared, " + std::to_string(judged) +
+                           " commits already judged"))
+      << read_file(repo.dir() / "second.log");
+  for (std::size_t i = 0; i < judged; ++i) {
+    EXPECT_EQ(second["steps"][i], before["steps"][i]);
+  }
+  before = second;
+  judged = second["steps"].size();
+
+  // The same question once more: resumed under the same id, the judged commits taken from the record.
+  const CliResult run = repo.zkbench("bisect --metric steps " + range);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "resuming bisect 001 (interrupted): the ends compared, " + std::to_string(judged) +
+                                       " commits already judged"))
+      << run.output;
+  const nlohmann::json after = repo.results("001");
+  EXPECT_FALSE(std::filesystem::exists(repo.dir() / "benchmarks" / "bisect" / "002"));
+  EXPECT_TRUE(after["complete"].get<bool>());
+  EXPECT_EQ(after["resumed"], 2);
+  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks" / "bisect" / "001" / "report.md"),
+                       "Resumed 2 time(s) after an interruption"));
+  ASSERT_EQ(repo.zkbench("report").exit_code, 0);
+  const std::string done = read_file(repo.dir() / "benchmarks" / "report" / "bisect" / "001.html");
+  EXPECT_TRUE(contains(done, "<p id=\"resumed\">Resumed 2 time(s)")) << done;
+  EXPECT_TRUE(contains(done, "first bad commit " + repo.commit(41).substr(0, 12))) << done;
+  EXPECT_EQ(after["first_bad"]["commit"], repo.commit(41)) << run.output;
+  std::set<std::string> reused;
+  for (std::size_t i = 0; i < judged; ++i) {
+    EXPECT_EQ(after["steps"][i], before["steps"][i]);
+    reused.insert(before["steps"][i]["commit"].get<std::string>());
+    EXPECT_TRUE(contains(run.output, before["steps"][i]["commit"].get<std::string>().substr(0, 12)) &&
+                contains(run.output, "(judged before the interruption)"))
+        << run.output;
+  }
+  // The earlier comparisons are kept as they were; none of the later ones measures a commit judged before.
+  const auto& comparisons = after["comparisons"];
+  ASSERT_GE(comparisons.size(), before["comparisons"].size());
+  for (std::size_t i = 0; i < comparisons.size(); ++i) {
+    if (i < before["comparisons"].size()) {
+      EXPECT_EQ(comparisons[i], before["comparisons"][i]);
+    } else {
+      EXPECT_EQ(reused.count(comparisons[i]["candidate"].get<std::string>()), 0U) << comparisons[i];
+      EXPECT_EQ(reused.count(comparisons[i]["baseline"].get<std::string>()), 0U) << comparisons[i];
+    }
+  }
+  EXPECT_GE(after["cost"]["runs"].get<int>(), before["cost"]["runs"].get<int>());
+  // The ends were not compared again: the run starts with the next commit.
+  EXPECT_FALSE(contains(run.output, "comparing the ends")) << run.output;
+  std::cout << "resumed bisection: " << judged << " steps and " << before["cost"]["runs"]
+            << " runs kept from the killed runs; " << after["cost"]["runs"] << " runs in all\n";
 }
 
 TEST(WorkflowBisectE2e, refuses_ends_that_are_not_on_one_first_parent_history) {

@@ -160,6 +160,43 @@ TEST_F(SlurmJobs, a_baseline_and_two_experiments_submitted_at_once_run_one_at_a_
                        std::chrono::seconds(60)));
 }
 
+TEST_F(SlurmJobs, a_bisection_submitted_to_the_cluster_names_the_commit_and_has_its_page) {
+  // Steps declared deterministic: each commit is measured once and the answer is exact.
+  repo().decide_on_steps("1000");
+  repo().declare_steps_deterministic();
+  use_fleet();
+  const std::string good = repo().history_with_a_step("1300");
+  const std::string culprit = repo().head("HEAD~1");
+
+  const CliResult submitted = repo().zkbench("submit -- bisect --metric steps " + good + " HEAD");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  EXPECT_NE(submitted.output.find("submitted job 1 to Slurm as "), std::string::npos) << submitted.output;
+  EXPECT_NE(submitted.output.find("(zkbench-bisect"), std::string::npos) << submitted.output;
+  const auto job = wait_until_ended(1, std::chrono::seconds(300));
+  ASSERT_EQ(job["status"], "done") << job.dump(2);
+  EXPECT_EQ(job["result"]["exit_code"], 0);
+
+  // The node wrote the answer in the project and its runs in the store.
+  const auto results = nlohmann::json::parse(zkbench::test::read_file(repo().dir() / "benchmarks/bisect/001/results.json"));
+  EXPECT_TRUE(results["complete"].get<bool>());
+  EXPECT_EQ(results["first_bad"]["commit"], culprit) << results.dump(1);
+  EXPECT_EQ(results["first_bad"]["subject"], "steps 1300");
+  EXPECT_TRUE(results["exact"].get<bool>());
+  auto store = zkbench::store::open_store(m_url, zkbench::store::OpenMode::existing);
+  ASSERT_TRUE(store) << store.error().message;
+  const auto links = (*store)->session_links("bisect", results["sessions"]["first_owner_id"].get<std::int64_t>());
+  ASSERT_TRUE(links) << links.error().message;
+  EXPECT_FALSE(links->empty());
+  std::cout << "bisect on Slurm: " << results["answer"] << ", " << results["cost"]["runs"] << " runs\n";
+
+  // Its page, from the PostgreSQL store's project.
+  ASSERT_EQ(repo().zkbench("report").exit_code, 0);
+  const std::string page = zkbench::test::read_file(repo().dir() / "benchmarks/report/bisect/001.html");
+  EXPECT_NE(page.find("<code class=\"commit\">" + culprit + "</code> <strong class=\"subject\">steps 1300</strong>"),
+            std::string::npos)
+      << page;
+}
+
 TEST_F(SlurmJobs, a_job_cancelled_while_queued_is_recorded_as_cancelled) {
   use_fleet();
   const CliResult first = repo().zkbench("submit -- run -r 1 -w 0 'sleep 300'");

@@ -77,6 +77,31 @@ public:
     EXPECT_EQ(git("add -A && git commit -qm 'decide on steps'"), 0);
   }
 
+  /// Declares `steps` deterministic (benchmark.deterministic): `bisect --metric steps` then measures each
+  /// commit once and decides exactly. Commits.
+  void declare_steps_deterministic() const {
+    std::string config = read_file(dir() / "zkbench.yaml");
+    const std::string metrics = "  metrics:\n    steps: 'steps: ([0-9]+)'\n";
+    config.replace(config.find(metrics), metrics.size(), metrics + "  deterministic: [steps]\n");
+    write_file(dir() / "zkbench.yaml", config);
+    EXPECT_EQ(git("add -A && git commit -qm 'steps are deterministic'"), 0);
+  }
+
+  /// Three commits on HEAD for a bisection: a note, `steps` = `steps` (subject "steps <steps>", the culprit,
+  /// HEAD~1 at the end), another note. Returns the commit before them (GOOD).
+  std::string history_with_a_step(const std::string& steps) const {
+    const std::string good = head();
+    EXPECT_EQ(git("commit -q --allow-empty -m 'a note' && echo " + steps + " > steps && git commit -qam 'steps " +
+                  steps + "' && git commit -q --allow-empty -m 'another note'"),
+              0);
+    return good;
+  }
+
+  /// The full sha of a revision (HEAD by default).
+  std::string head(const std::string& revision = "HEAD") const {
+    return run_shell("cd '" + dir().string() + "' && git rev-parse " + revision).output.substr(0, 40);
+  }
+
   int git(const std::string& args) const { return shell_in(dir(), "git " + args); }
 
   CliResult zkbench(const std::string& args) const { return run_zkbench(args, dir().string()); }

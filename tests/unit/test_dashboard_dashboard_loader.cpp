@@ -1,7 +1,10 @@
 // The dashboard loader on a real SQLite store: the stopping trace of a sequential experiment, as
 // `zkbench exp run --strategy sequential` keeps it in results.json, reaches the dashboard and its page.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
+#include "core/bisect_record.hpp"
 #include "core/experiment.hpp"
 #include "dashboard/dashboard_loader.hpp"
 #include "report/html_report.hpp"
@@ -178,4 +181,36 @@ TEST(CliDashboardLoader, plots_the_values_the_verdict_judged_time_when_a_run_lac
   const auto& fell_back = dashboard->baseline->inputs[1].metrics.at(0).estimate;
   EXPECT_EQ(fell_back.n, 3u);
   EXPECT_DOUBLE_EQ(fell_back.mean, 5.0); // one run has cycles: judged (and drawn) on time
+}
+
+TEST(CliDashboardLoader, reads_the_bisections_results_json_by_folder_and_warns_of_one_it_cannot_read) {
+  TempDir dir;
+  auto store = zkbench::store::open_store((dir / "zkbench.db").string());
+  ASSERT_TRUE(store) << store.error().message;
+  const auto bisect = dir.path() / "benchmarks" / "bisect";
+  zkbench::core::BisectRecord record;
+  record.id = "../../elsewhere"; // the folder names the page, never the file's content
+  record.good = std::string(40, 'a');
+  record.bad = std::string(40, 'b');
+  record.complete = true;
+  record.answer = "no difference between the ends";
+  for (const char* folder : {"001", "002", "003", "notes"}) {
+    std::filesystem::create_directories(bisect / folder);
+  }
+  for (const char* folder : {"002", "001"}) {
+    zkbench::test::write_file(bisect / folder / "results.json", zkbench::core::to_json(record).dump());
+  }
+  zkbench::test::write_file(bisect / "003" / "results.json", "{\"id\": \"003\", \"good\"");
+  zkbench::test::write_file(bisect / "notes" / "results.json", zkbench::core::to_json(record).dump());
+  const auto dashboard = zkbench::dashboard::load_dashboard(**store, {dir.path(), "time"});
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  ASSERT_EQ(dashboard->bisections.size(), 2u);
+  EXPECT_EQ(dashboard->bisections[0].id, "001");
+  EXPECT_EQ(dashboard->bisections[1].id, "002");
+  EXPECT_EQ(dashboard->bisections[0].answer, "no difference between the ends");
+  ASSERT_EQ(dashboard->warnings.size(), 1u);
+  EXPECT_NE(dashboard->warnings[0].find("bisection 003: "), std::string::npos) << dashboard->warnings[0];
+  const auto files = zkbench::report::render_report(*dashboard, zkbench::report::AutoRefresh::off);
+  EXPECT_TRUE(std::any_of(files.begin(), files.end(), [](const auto& f) { return f.path == "bisect/002.html"; }));
+  EXPECT_EQ(zkbench::dashboard::bisection_files(dir.path()).size(), 3u); // 001..003, not "notes"
 }

@@ -39,6 +39,7 @@ TEST(QueueSlurmBatch, job_names_follow_the_workflow) {
   EXPECT_EQ(job_name({"compound", "1", "002"}, 5), "zkbench-compound-001-002");
   EXPECT_EQ(job_name({"compound", "x"}, 5), "zkbench-job-5");
   EXPECT_EQ(job_name({"run", "--", "sleep", "1"}, 9), "zkbench-job-9");
+  EXPECT_EQ(job_name({"bisect", "--metric", "steps", "v1", "v2"}, 4), "zkbench-bisect-4");
 }
 
 TEST(QueueSlurmBatch, every_job_is_exclusive_named_and_asks_for_the_gres) {

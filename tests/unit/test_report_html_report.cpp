@@ -31,7 +31,8 @@ const ReportFile* find_file(const std::vector<ReportFile>& files, const std::str
 
 TEST(ReportHtml, index_has_every_section) {
   const std::string page = render_index(test::sample_dashboard(), AutoRefresh::off);
-  for (const char* id : {"overview", "current", "baseline", "trend", "experiments", "learnings", "backlog", "conflicts"}) {
+  for (const char* id :
+       {"overview", "current", "baseline", "trend", "experiments", "learnings", "backlog", "conflicts", "bisections"}) {
     EXPECT_NE(page.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
   }
   EXPECT_NE(page.find("<svg"), std::string::npos); // the trend chart, inline
@@ -205,6 +206,97 @@ TEST(ReportHtml, write_report_refuses_a_file_in_the_way) {
   const auto written = write_report(render_report(test::sample_dashboard(1), AutoRefresh::off), tmp.path() / "report");
   ASSERT_FALSE(written);
   EXPECT_NE(written.error().message.find("is not a folder"), std::string::npos);
+}
+
+// A bisection of four commits: GOOD 0, 1 good, 2 skipped (does not build), 3 bad = BAD's culprit.
+core::BisectRecord sample_bisection(bool complete) {
+  core::BisectRecord b;
+  b.id = "004";
+  b.complete = complete;
+  b.good = std::string(40, '0');
+  b.bad = std::string(40, '4');
+  b.metric = "time";
+  b.inputs = {"a"};
+  b.direction = "slower";
+  for (char c = '0'; c <= '4'; ++c) {
+    b.commits.push_back({std::string(40, c), std::string("subject <") + c + ">", "", ""});
+  }
+  b.commits[1].verdict = "good";
+  b.commits[2].verdict = "skipped";
+  b.commits[2].note = "does not build: <error>";
+  b.commits[3].verdict = "bad";
+  b.steps = {{b.commits[2].commit, "skipped"}, {b.commits[3].commit, "bad"}, {b.commits[1].commit, "good"}};
+  core::BisectRecord::Comparison ends{b.bad, b.good, "a", "time", "KEEP", false, "faster", -0.13, -0.2, -0.05,
+                                      "sequential", 10, 10, "", ""};
+  core::BisectRecord::Comparison third{b.commits[3].commit, b.good, "a", "time", "KEEP", false, "faster", -0.12,
+                                       std::nullopt, -0.04, "sequential", 8, 8, "", ""};
+  core::BisectRecord::Comparison first{b.bad, b.commits[1].commit, "a", "time", "KEEP", false, "faster", -0.14,
+                                       -0.2, -0.1, "sequential", 9, 9, "", ""};
+  b.comparisons = {ends, third, first};
+  b.cost.baseline_runs = 27;
+  b.cost.candidate_runs = 27;
+  if (complete) {
+    b.outcome = "culprit";
+    b.answer = "first bad commit 333333333333 \"subject <3>\" (slower)";
+    b.first_bad = core::BisectRecord::Culprit{b.commits[3].commit, "subject <3>", " prog.c | 2 +-\n"};
+    b.confidence = "each step rests on one claim";
+    b.git_bisect_fixed_runs = 40;
+    b.git_bisect_runs_per_side = 10;
+  }
+  return b;
+}
+
+TEST(ReportHtml, a_bisection_page_shows_the_culprit_every_step_the_skipped_commits_the_confidence_and_the_cost) {
+  Dashboard dashboard = test::sample_dashboard();
+  dashboard.bisections = {sample_bisection(true)};
+  const auto files = render_report(dashboard, AutoRefresh::off);
+  const ReportFile* page = find_file(files, "bisect/004.html");
+  ASSERT_NE(page, nullptr);
+  const std::string& html = page->content;
+  for (const char* id : {"answer", "range", "culprit", "steps", "skipped", "confidence", "cost"}) {
+    EXPECT_NE(html.find(std::string("<section id=\"") + id + "\">"), std::string::npos) << id;
+  }
+  EXPECT_NE(html.find("<code class=\"commit\">" + std::string(40, '3') + "</code> <strong class=\"subject\">subject "
+                      "&lt;3&gt;</strong>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<pre class=\"diffstat\"> prog.c | 2 +-\n</pre>"), std::string::npos);
+  EXPECT_EQ(count(html, "<tr class=\"step\">"), 3U);
+  // Steps in probe order: the skipped commit first, with its reason instead of comparisons.
+  EXPECT_LT(html.find("<code>222222222222</code>"), html.find("<code>333333333333</code></td>"));
+  EXPECT_NE(html.find("does not build: &lt;error&gt;</td>"), std::string::npos) << html;
+  // Each comparison with its change and interval (a one-sided one unbounded), the ends' in their own row.
+  EXPECT_NE(html.find("<code>000000000000</code> against <code>333333333333</code> · a · time -12.0 % [−inf, -4.0] % · "
+                      "KEEP (faster) · runs 8 + 8"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<tr class=\"ends\">"), std::string::npos);
+  EXPECT_NE(html.find("[-20.0, -5.0] %"), std::string::npos);
+  EXPECT_NE(html.find("<li><code>222222222222</code> subject &lt;2&gt;: skipped — does not build: &lt;error&gt;</li>"),
+            std::string::npos);
+  EXPECT_NE(html.find("each step rests on one claim."), std::string::npos);
+  EXPECT_NE(html.find("54 runs (27 baseline + 27 candidate)"), std::string::npos) << html;
+  EXPECT_NE(html.find("fixed 10-run A/B per step would have measured 40 runs"), std::string::npos);
+  // Linked from the index, and in data.json.
+  const std::string index = render_index(dashboard, AutoRefresh::off);
+  EXPECT_NE(index.find("<a href=\"bisect/004.html\">004</a>"), std::string::npos);
+  EXPECT_NE(index.find("first bad commit 333333333333 &quot;subject &lt;3&gt;&quot; (slower)"), std::string::npos);
+  EXPECT_EQ(to_json(dashboard)["bisections"][0]["first_bad"]["subject"], "subject <3>");
+}
+
+TEST(ReportHtml, an_unfinished_bisection_says_so_and_shows_its_steps_so_far) {
+  Dashboard dashboard = test::sample_dashboard();
+  dashboard.bisections = {sample_bisection(false)};
+  const std::string html = render_bisect_page(dashboard.bisections[0], AutoRefresh::off);
+  EXPECT_NE(html.find("not finished: 3 commits probed"), std::string::npos) << html;
+  EXPECT_NE(html.find("the same <code>zkbench bisect GOOD BAD</code> resumes it"), std::string::npos);
+  EXPECT_NE(html.find("Not found yet."), std::string::npos);
+  EXPECT_NE(html.find("Not yet: the bisection has not ended."), std::string::npos);
+  EXPECT_EQ(count(html, "<tr class=\"step\">"), 3U);
+  EXPECT_NE(render_index(dashboard, AutoRefresh::off).find("not finished: 3 commits probed"), std::string::npos);
+  dashboard.bisections[0].direction.clear();
+  dashboard.bisections[0].steps.clear();
+  EXPECT_NE(render_index(dashboard, AutoRefresh::off).find("not finished: comparing the ends"), std::string::npos);
 }
 
 } // namespace

@@ -136,3 +136,16 @@ TEST(UtilFiles, create_directories_below_refuses_a_symlinked_folder) {
   EXPECT_EQ(*fine, dir / "artifacts" / "runs" / "7");
   EXPECT_TRUE(std::filesystem::is_directory(*fine));
 }
+
+TEST(UtilFiles, numbered_subfolders_are_the_folders_named_by_so_many_digits_sorted) {
+  test::TempDir dir;
+  for (const char* name : {"010", "002", "ab1", "0003", "7"}) {
+    std::filesystem::create_directories(dir / name);
+  }
+  test::write_file(dir / "005", "a file, not a folder");
+  const auto found = numbered_subfolders(dir.path(), 3);
+  ASSERT_EQ(found.size(), 2U);
+  EXPECT_EQ(found[0], dir / "002");
+  EXPECT_EQ(found[1], dir / "010");
+  EXPECT_TRUE(numbered_subfolders(dir / "missing", 3).empty());
+}

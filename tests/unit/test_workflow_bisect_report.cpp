@@ -17,6 +17,8 @@ std::string sha(char c) {
 BisectOutcome culprit_outcome() {
   BisectOutcome o;
   o.id = "002";
+  o.complete = true;
+  o.ends_compared = true;
   o.good = sha('0');
   o.bad = sha('4');
   o.metric = "time";
@@ -59,7 +61,7 @@ BisectOutcome culprit_outcome() {
 TEST(BisectReport, names_the_first_bad_commit_with_its_subject_and_direction) {
   const BisectOutcome o = culprit_outcome();
   EXPECT_EQ(bisect_answer(o), "first bad commit 333333333333 \"commit 3\" (slower)");
-  const auto j = bisect_results_json(o);
+  const auto j = core::to_json(bisect_record(o));
   EXPECT_EQ(j["outcome"], "culprit");
   EXPECT_EQ(j["first_bad"]["commit"], sha('3'));
   EXPECT_EQ(j["first_bad"]["diff_stat"], o.culprit_diff_stat);
@@ -91,7 +93,7 @@ TEST(BisectReport, an_open_range_names_every_commit_it_holds) {
   o.commits[2].verdict = CommitClass::skip;
   EXPECT_EQ(bisect_answer(o), "the first bad commit is one of 222222222222, 333333333333 (skipped or unsettled "
                               "commits left the range open; slower)");
-  EXPECT_EQ(bisect_results_json(o)["outcome"], "range");
+  EXPECT_EQ(core::to_json(bisect_record(o))["outcome"], "range");
   o.search->gave_up = true;
   EXPECT_EQ(bisect_answer(o).substr(0, 73), "the first bad commit lies in 111111111111..333333333333 (2 commits after ");
 }
@@ -102,7 +104,7 @@ TEST(BisectReport, no_difference_between_the_ends_has_no_culprit_and_no_claim) {
   o.search.reset();
   o.claims = 0;
   EXPECT_EQ(bisect_answer(o), "no difference between the ends");
-  const auto j = bisect_results_json(o);
+  const auto j = core::to_json(bisect_record(o));
   EXPECT_EQ(j["outcome"], "no difference");
   EXPECT_FALSE(j.contains("first_bad"));
   EXPECT_TRUE(j["confidence"]["bound"].is_null());
@@ -129,6 +131,46 @@ TEST(BisectReport, describe_change_says_exact_or_unbounded) {
   EXPECT_EQ(describe_change(e), "+15.00% [+10.00%, +inf]");
   e.change = std::nan("");
   EXPECT_EQ(describe_change(e), "n/a");
+}
+
+TEST(BisectReport, results_json_reads_back_as_the_record_it_was_written_from) {
+  BisectOutcome o = culprit_outcome();
+  o.steps = {{2, CommitClass::good}, {3, CommitClass::bad}};
+  o.threshold = 0.02;
+  o.max_runs = 40;
+  o.commits[1].note = "does not build: cc failed";
+  const core::BisectRecord written = bisect_record(o);
+  // Through the text, as the dashboard and a resumed bisection read it.
+  const auto read = core::read_bisect_record(nlohmann::json::parse(core::to_json(written).dump()));
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(core::to_json(*read), core::to_json(written));
+  EXPECT_TRUE(read->complete);
+  EXPECT_EQ(read->steps.size(), 2U);
+  EXPECT_EQ(read->steps[1].commit, sha('3'));
+  EXPECT_EQ(read->steps[1].verdict, "bad");
+  EXPECT_EQ(read->commits[1].note, "does not build: cc failed");
+  ASSERT_TRUE(read->first_bad);
+  EXPECT_EQ(read->first_bad->diff_stat, o.culprit_diff_stat);
+  ASSERT_EQ(read->comparisons.size(), 1U);
+  EXPECT_EQ(read->comparisons[0].low, -0.18);
+  EXPECT_EQ(read->cost.runs(), 10U);
+  EXPECT_EQ(read->threshold, 0.02);
+  EXPECT_EQ(read->confidence, confidence_statement(o));
+}
+
+TEST(BisectReport, a_bisection_still_running_has_its_steps_but_no_answer_yet) {
+  BisectOutcome o = culprit_outcome();
+  o.complete = false;
+  o.search.reset();
+  o.steps = {{2, CommitClass::good}};
+  const auto j = core::to_json(bisect_record(o));
+  EXPECT_FALSE(j["complete"].get<bool>());
+  EXPECT_EQ(j["direction"], "slower");
+  EXPECT_EQ(j["outcome"], "");
+  EXPECT_EQ(j["steps"].size(), 1U);
+  EXPECT_FALSE(j.contains("first_bad"));
+  o.ends_compared = false;
+  EXPECT_EQ(core::to_json(bisect_record(o))["direction"], "");
 }
 
 } // namespace
