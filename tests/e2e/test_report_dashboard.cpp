@@ -55,7 +55,7 @@ std::map<std::string, std::pair<double, int>> printed_medians(const std::string&
   return medians;
 }
 
-TEST(ReportDashboardE2e, baseline_table_shows_the_medians_the_terminal_printed) {
+TEST(ReportDashboardE2e, baseline_table_shows_the_medians_the_terminal_printed_and_the_trend_colours_follow_verdicts) {
   // As in the demo: wall time is the primary metric, and the baseline is resumable: the first
   // `zkbench baseline` is killed after the first input's second run, so that input's runs are in two
   // sessions, linked to the baseline when the second `zkbench baseline` records it.
@@ -109,6 +109,20 @@ TEST(ReportDashboardE2e, baseline_table_shows_the_medians_the_terminal_printed) 
   EXPECT_EQ(candidate_runs, experiment["cost"]["candidate_runs"].get<std::size_t>()) << experiment;
   EXPECT_EQ(beside_runs, experiment["cost"]["baseline_runs"].get<std::size_t>()) << experiment;
   EXPECT_GT(candidate_runs, 0u);
+  // The comment-only change's point on the trend is coloured by its verdict: a regression only when it was
+  // KILLed or REJECTed or its deciding interval lies above 0, an improvement only for a KEEP.
+  const std::string trend = read_file(repo.dir() / "benchmarks/report/charts/trend.svg");
+  const std::string verdict = experiment["verdict"].get<std::string>();
+  const std::size_t title = trend.find("Comment only: ");
+  ASSERT_NE(title, std::string::npos) << trend;
+  const std::string label = trend.substr(title, trend.find("</title>", title) - title);
+  const bool established = experiment["change_ci_low_pct"].is_number() && experiment["change_ci_low_pct"].get<double>() > 0;
+  if (contains(label, "(regression)")) {
+    EXPECT_TRUE(verdict == "KILL" || verdict == "REJECT" || (verdict == "DISCARD" && established)) << label << experiment;
+  }
+  if (contains(label, "(improvement)")) {
+    EXPECT_EQ(verdict, "KEEP") << label;
+  }
   const std::string index = read_file(repo.dir() / "benchmarks/report/index.html");
   EXPECT_TRUE(contains(index, "<th class=\"num\">median</th>")) << index;
 }
