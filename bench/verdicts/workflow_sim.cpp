@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store/store.hpp"
+#include "project/linked_runs.hpp"
 #include "workflow/measure_inputs.hpp"
 
 namespace zkbench::bench {
@@ -200,33 +201,31 @@ void SimProject::configure(test::ModelExecutor& model, const Scenario& scenario,
 }
 
 std::map<std::string, core::Benchmark> SimProject::stored_baseline(const Scenario& scenario, const TrialDraw& draw) {
-  test::ModelExecutor model(phase_seed(draw, 1));
-  configure(model, scenario, draw, false);
-  std::map<std::string, core::Benchmark> stored;
-  const int warmup = m_ws->project.config.benchmark.warmup;
+  auto owned = std::make_unique<test::ModelExecutor>(phase_seed(draw, 1));
+  configure(*owned, scenario, draw, false);
+  m_ws->executor = std::move(owned);
+  // Measured as `zkbench baseline` measures it (the run loop, each input's session linked to the
+  // baseline being measured) and read back by the product's one reader of a baseline's runs.
+  workflow::MeasureOptions measure;
+  measure.owner = "baseline:sim";
+  measure.owner_id = m_next_owner;
+  measure.label = "bench_verdicts baseline";
+  measure.session_kind = "baseline";
+  measure.runs = config_runs();
+  measure.warmup = m_ws->project.config.benchmark.warmup;
+  const workflow::SideSpec side{"baseline", m_ws->root(), measure::VerifyWhen::first_run};
   for (const workflow::InputSpec& input : m_ws->project.inputs.inputs) {
-    core::Benchmark bench;
-    bench.command = input.name;
-    measure::CommandSpec spec;
-    spec.text = "prog '" + input.path.string() + "'";
-    spec.working_dir = m_ws->root();
-    for (int i = 0; i < warmup + config_runs(); ++i) {
-      auto result = model.execute(spec, measure::ExecutionOptions{});
-      if (!result) {
-        throw std::runtime_error(result.error().message);
-      }
-      if (i >= warmup) {
-        core::Run run;
-        run.wall_s = result->wall_s;
-        run.user_s = result->user_s;
-        run.exit_code = result->exit_code;
-        run.index = i - warmup;
-        bench.runs.push_back(run);
-      }
+    auto measured = workflow::measure_input(*m_ws, input, std::span(&side, 1), measure);
+    if (!measured || measured->end != workflow::InputEnd::measured) {
+      throw std::runtime_error(measured ? "the stored baseline's " + input.name + ": " + measured->message
+                                        : measured.error().message);
     }
-    stored[input.name] = std::move(bench);
   }
-  return stored;
+  auto stored = workflow::linked_runs(*m_ws->store, measure.owner, measure.owner_id, "baseline");
+  if (!stored) {
+    throw std::runtime_error(stored.error().message);
+  }
+  return std::move(*stored);
 }
 
 TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bool stored_mode, int runs) {

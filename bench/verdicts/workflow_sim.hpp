@@ -105,7 +105,8 @@ public:
 
 private:
   /// The stored baseline, "measured earlier": warmups + zkbench.yaml's runs of each input in the project
-  /// root, through the same model without the drift step.
+  /// root, through the same model without the drift step, measured into the store as `zkbench baseline`
+  /// does and read back through workflow::linked_runs (the product's reader of a baseline's runs).
   std::map<std::string, core::Benchmark> stored_baseline(const Scenario& scenario, const TrialDraw& draw);
   void configure(test::ModelExecutor& model, const Scenario& scenario, const TrialDraw& draw, bool experiment) const;
 

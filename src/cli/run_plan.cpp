@@ -189,8 +189,11 @@ ShellChoice shell_choice(const RunOptions& o) {
 
 void add_prover_metrics_option(CLI::App& sub, std::string& prover) {
   sub.add_option("--metrics", prover,
-                 "PROVER: read every figure ZisK, SP1 or RISC Zero prints (steps, cycles, proof time, ...) from each "
-                 "run's output with zkbench's parsers")
+                 "PROVER: record every figure ZisK, SP1 or RISC Zero prints in each run's output as a metric, read "
+                 "by zkbench's parsers: zisk steps, proof_time_s, execution_time_s, verify_time_s, region:<summary "
+                 "part>; sp1 cycles, gas, syscalls, region:<span>; risc0 cycles, user_cycles, paging_cycles, "
+                 "reserved_cycles, segments, execution_time_s, region:ecall:<name> (a --metric of the same name "
+                 "wins)")
       ->check(CLI::IsMember({"zisk", "sp1", "risc0"}));
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/experiment.hpp"
 #include "dashboard/dashboard_slurm.hpp"
+#include "project/linked_runs.hpp"
 #include "project/status_file.hpp"
 #include "project/workspace.hpp"
 #include "util/files.hpp"
@@ -112,34 +113,29 @@ using RunsByInput = std::map<std::string, std::vector<double>>;
 // The key of the baseline runs measured beside an experiment's candidate, in RunsByInput.
 constexpr const char* k_beside_suffix = "#baseline";
 
-Result<RunsByInput> runs_of_sessions(store::Store& store, const std::vector<std::pair<std::string, std::int64_t>>& sessions,
-                                     const std::string& metric) {
+// The runs per input of an experiment, read by the one reader of an owner's linked sessions: the
+// candidate's under the input's name, the baseline's build measured beside it under
+// "<input>#baseline", as the values of the metric the verdict judged (the primary metric when every run
+// of both sides has it, else time: verdict::judged_metric).
+Result<RunsByInput> runs_of_experiment(store::Store& store, std::int64_t experiment_id, const std::string& metric) {
+  ZKBENCH_TRY_ASSIGN(candidates, workflow::linked_runs(store, "experiment", experiment_id, "candidate"));
+  ZKBENCH_TRY_ASSIGN(beside, workflow::linked_runs(store, "experiment", experiment_id, "baseline"));
   RunsByInput runs;
-  for (const auto& [input, session_id] : sessions) {
-    ZKBENCH_TRY_ASSIGN(benchmarks, store.load_benchmarks(session_id));
-    std::vector<double>& values = runs[input];
-    // The numbers the verdict judged: the primary metric when every run of the session has it, else
-    // time (verdict::judged_metric's fallback).
-    std::string judged = metric;
-    for (const core::Benchmark& benchmark : *benchmarks) {
-      judged = verdict::judged_metric(benchmark, benchmark, judged);
-    }
-    for (const core::Benchmark& benchmark : *benchmarks) {
-      // An experiment's session holds both sides (the baseline's build measured beside it): the
-      // candidate's runs are the experiment's; the baseline side's are kept apart ("<input>#baseline").
-      const auto side = benchmark.parameters.find("side");
-      std::vector<double>& into = side != benchmark.parameters.end() && side->second == "baseline"
-                                      ? runs[input + k_beside_suffix]
-                                      : values;
-      const std::vector<double> more = verdict::primary_values(benchmark, judged);
-      into.insert(into.end(), more.begin(), more.end());
+  for (const auto& [input, candidate] : *candidates) {
+    const core::Benchmark& base = (*beside)[input];
+    // A side without runs yet leaves the choice to the other.
+    const std::string judged = verdict::judged_metric(base.runs.empty() ? candidate : base,
+                                                      candidate.runs.empty() ? base : candidate, metric);
+    runs[input] = verdict::primary_values(candidate, judged);
+    if (base.parameters.contains("side")) { // measured beside the candidate (interleaved)
+      runs[input + k_beside_suffix] = verdict::primary_values(base, judged);
     }
   }
   return runs;
 }
 
 // The runs per input of a baseline: every session linked to it (a resumed input has several), read by
-// the workflow's one reader of a baseline's runs, as the primary metric's values the verdicts judged.
+// the one reader of a baseline's runs, as the primary metric's values the verdicts judged.
 Result<RunsByInput> runs_of_baseline(store::Store& store, const store::BaselineRecord& baseline,
                                      const std::string& metric) {
   ZKBENCH_TRY_ASSIGN(benches, workflow::baseline_benchmarks(store, baseline));
@@ -154,6 +150,9 @@ report::Estimate summary_estimate(const core::ResultSummary& summary) {
   report::Estimate estimate;
   estimate.mean = std::isnan(summary.mean) ? 0.0 : summary.mean;
   estimate.n = summary.runs;
+  if (summary.runs > 0) {
+    estimate.median = summary.median;
+  }
   return estimate;
 }
 
@@ -327,12 +326,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
     } else if (*results) {
       apply_results(experiment, **results, metric);
     }
-    ZKBENCH_TRY_ASSIGN(links, store.session_links("experiment", record.id));
-    std::vector<std::pair<std::string, std::int64_t>> sessions;
-    for (const store::SessionLink& link : *links) {
-      sessions.emplace_back(link.input, link.session_id);
-    }
-    ZKBENCH_TRY_ASSIGN(runs, runs_of_sessions(store, sessions, metric));
+    ZKBENCH_TRY_ASSIGN(runs, runs_of_experiment(store, record.id, metric));
     // Baselines are per machine class: an experiment's runs are drawn against the baseline it was
     // compared with, which need not be the newest (another class may have measured since).
     ZKBENCH_TRY_ASSIGN(own_baseline,

@@ -121,39 +121,6 @@ Result<store::BaselineRecord> comparable_baseline(store::Store& store, const sto
   return latest_baseline(store, machine_class, ClassMatch::required);
 }
 
-Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
-                                                                   const store::BaselineRecord& baseline) {
-  std::map<std::string, core::Benchmark> out;
-  // A resumed input has several sessions, linked to the baseline when it was recorded; older baselines
-  // have one session per input.
-  ZKBENCH_TRY_ASSIGN(links, store.session_links("baseline", baseline.id));
-  for (const store::BaselineInput& input : baseline.inputs) {
-    std::vector<std::int64_t> sessions;
-    for (const store::SessionLink& link : *links) {
-      if (link.input == input.input) {
-        sessions.push_back(link.session_id);
-      }
-    }
-    if (sessions.empty()) {
-      sessions.push_back(input.session_id);
-    }
-    core::Benchmark merged;
-    for (const std::int64_t session : sessions) {
-      ZKBENCH_TRY_ASSIGN(benches, store.load_benchmarks(session));
-      for (const core::Benchmark& bench : *benches) {
-        merged.command = bench.command;
-        for (core::Run run : bench.runs) {
-          run.index = static_cast<int>(merged.runs.size());
-          merged.runs.push_back(std::move(run));
-        }
-      }
-    }
-    merged.name = input.input;
-    out[input.input] = std::move(merged);
-  }
-  return out;
-}
-
 double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs) {
   double total = 0;
   double weights = 0;

@@ -1,6 +1,7 @@
 #pragma once
 // An open zkbench project for the workflow commands: its config and inputs, its store, git, and where
-// its files go (benchmarks/, .zkbench/). Also the baseline's figures as the experiments compare them.
+// its files go (benchmarks/, .zkbench/). Also the baseline's figures as the experiments compare them
+// (its runs through linked_runs.hpp, the one reader of an owner's linked sessions).
 
 #include <filesystem>
 #include <functional>
@@ -18,6 +19,7 @@
 #include "verdict/policy.hpp"
 #include "project/config.hpp"
 #include "project/git.hpp"
+#include "project/linked_runs.hpp"
 
 namespace zkbench::workflow {
 
@@ -92,10 +94,6 @@ Result<store::BaselineRecord> comparable_baseline(store::Store& store, const sto
 
 /// The error for a store with baselines but none of `machine_class`, saying what to run where.
 Error no_baseline_for_class(const std::string& machine_class);
-
-/// The baseline's measured runs per input name.
-Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
-                                                                   const store::BaselineRecord& baseline);
 
 /// The weighted mean of the inputs' median wall times (the headline figure of a configuration).
 double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs);

@@ -2,8 +2,6 @@
 
 #include <array>
 
-#include <fmt/format.h>
-
 #include "util/strings.hpp"
 
 namespace zkbench::provers {
@@ -21,8 +19,8 @@ void for_each_figure(ProverMetrics& m, F&& f) {
   f("proof_time_s", m.proof_time_s);
   f("execution_time_s", m.execution_time_s);
   f("verify_time_s", m.verify_time_s);
-  f("proof_size_bytes", m.proof_size_bytes);
   f("gas", m.gas);
+  f("syscalls", m.syscalls);
 }
 
 } // namespace
@@ -53,32 +51,6 @@ std::map<std::string, double> ProverMetrics::to_metrics() const {
     out["region:" + name] = value;
   }
   return out;
-}
-
-Result<double> proof_size_bytes(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec)) {
-    return static_cast<double>(std::filesystem::file_size(path, ec));
-  }
-  if (!std::filesystem::is_directory(path, ec)) {
-    return make_error(fmt::format("proof '{}' does not exist", path.string()));
-  }
-  const auto final_proof = path / "vadcop_final_proof.bin";
-  if (std::filesystem::is_regular_file(final_proof, ec)) {
-    return static_cast<double>(std::filesystem::file_size(final_proof, ec));
-  }
-  double total = 0;
-  bool found = false;
-  for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".bin") {
-      total += static_cast<double>(entry.file_size());
-      found = true;
-    }
-  }
-  if (!found) {
-    return make_error(fmt::format("no proof (*.bin) in '{}'", path.string()));
-  }
-  return total;
 }
 
 std::optional<double> parse_rust_duration(std::string_view text) {

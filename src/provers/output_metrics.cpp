@@ -35,7 +35,7 @@ std::vector<std::string> prover_metric_names(ProverKind kind) {
   case ProverKind::zisk:
     return {"steps", "proof_time_s", "execution_time_s", "verify_time_s"};
   case ProverKind::sp1:
-    return {"cycles", "gas"};
+    return {"cycles", "gas", "syscalls"};
   case ProverKind::risc0:
     return {"cycles", "user_cycles", "paging_cycles", "reserved_cycles", "segments", "execution_time_s"};
   }

@@ -16,7 +16,7 @@ namespace zkbench::provers {
 /// that the parsers of `kind` find in `output`:
 /// - zisk: `cargo-zisk prove` (either format: steps, proof and execution time, the execution summary's
 ///   parts as regions), `ziskemu -m` (steps, duration), and a verification's time;
-/// - sp1: cycles, gas and the cycle tracker's top-level spans as regions;
+/// - sp1: cycles, gas, an ExecutionReport's syscalls and the cycle tracker's top-level spans as regions;
 /// - risc0: RISC0_INFO=1's session statistics (total, user, paging and reserved cycles, segments,
 ///   execution time, ecalls as regions).
 /// Empty when the output has none of them.

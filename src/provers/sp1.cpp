@@ -89,6 +89,14 @@ ProverMetrics parse_sp1_output(std::string_view text) {
   if (RE2::PartialMatch(text, gas, &value)) {
     m.gas = util::parse_number(value);
   }
+  // ExecutionReport's Debug print: one count per executed instruction (their sum is the cycles: the
+  // fibonacci report's 11,291 = its "finished execution clk = 11291") and per syscall.
+  if (const auto report = parse_sp1_execution_report(text)) {
+    if (!m.cycles) {
+      m.cycles = static_cast<double>(report->total_instructions());
+    }
+    m.syscalls = static_cast<double>(report->total_syscalls());
+  }
   double top_level_sum = 0;
   bool any = false;
   for (const CycleSpan& span : parse_sp1_cycle_tracker(text)) {

@@ -27,8 +27,9 @@ struct CycleSpan {
 /// them ("stderr: WARNING …") are ignored.
 std::vector<CycleSpan> parse_sp1_cycle_tracker(std::string_view text);
 
-/// cycles ("Number of cycles: N" / "total cycles: N", else the last "finished execution clk = N",
-/// else the sum of closed top-level spans), gas, and the closed top-level spans as regions.
+/// cycles ("Number of cycles: N" / "total cycles: N", else the last "finished execution clk = N", else
+/// an ExecutionReport's instructions, else the sum of closed top-level spans), gas, an ExecutionReport's
+/// syscalls, and the closed top-level spans as regions.
 ProverMetrics parse_sp1_output(std::string_view text);
 
 struct Sp1ExecutionReport {

@@ -1,11 +1,5 @@
 #include "provers/zisk.hpp"
 
-#include <cctype>
-#include <fstream>
-#include <sstream>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include "util/strings.hpp"
@@ -21,18 +15,6 @@ std::optional<double> number(const std::string& text) {
 std::optional<double> milliseconds(const std::string& text) {
   const auto ms = util::parse_number(text);
   return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
-}
-
-bool is_hex_word(std::string_view line) {
-  if (line.size() != 8) {
-    return false;
-  }
-  for (const char c : line) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 } // namespace
@@ -80,38 +62,6 @@ ProverMetrics parse_zisk_prove_output(std::string_view text) {
   return m;
 }
 
-Result<ZiskResult> parse_zisk_result_json(std::string_view text) {
-  const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) {
-    return make_error("result.json: not a JSON object");
-  }
-  ZiskResult result;
-  if (!json.contains("cycles") || !json["cycles"].is_number()) {
-    return make_error("result.json: 'cycles' missing or not a number");
-  }
-  if (!json.contains("time") || !json["time"].is_number()) {
-    return make_error("result.json: 'time' missing or not a number");
-  }
-  result.cycles = json["cycles"].get<double>();
-  result.time_s = json["time"].get<double>();
-  if (json.contains("id")) {
-    result.id = json["id"].is_string() ? json["id"].get<std::string>() : json["id"].dump();
-  }
-  return result;
-}
-
-Result<ZiskResult> read_zisk_result_json(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto file = std::filesystem::is_directory(path, ec) ? path / "result.json" : path;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return make_error(fmt::format("cannot open '{}'", file.string()));
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return with_context(parse_zisk_result_json(ss.str()), file.string());
-}
-
 VerifyOutcome parse_zisk_verify_output(std::string_view text) {
   VerifyOutcome outcome;
   bool failed = false;
@@ -153,21 +103,6 @@ ProverMetrics parse_ziskemu_output(std::string_view text) {
     m.steps = util::parse_number(steps);
   }
   return m;
-}
-
-std::vector<std::string> zisk_public_outputs(std::string_view text) {
-  std::vector<std::string> block;
-  std::vector<std::string> last;
-  for (const std::string& raw : util::split(text, '\n')) {
-    const std::string_view line = util::trim(raw);
-    if (is_hex_word(line)) {
-      block.emplace_back(line);
-    } else if (!block.empty()) {
-      last = std::move(block);
-      block.clear();
-    }
-  }
-  return block.empty() ? last : block;
 }
 
 } // namespace zkbench::provers

@@ -1,20 +1,16 @@
 #pragma once
-// What ZisK's tools print and write (zisk/FORMATS.md and the cargo_zisk_* / ziskemu_m_* fixtures):
+// What ZisK's tools print (zisk/FORMATS.md and the cargo_zisk_* / ziskemu_m_* fixtures):
 // - `cargo-zisk prove` v0.15: "--- PROVE SUMMARY ---", "Proof ID: …", "time: <s> seconds, steps: <n>";
 //   v0.17+: "Proof Time: 5.097 seconds", "Execution completed in 5097ms, steps: 4450272";
-//   and <out>/result.json {"cycles","id","time"} (time in seconds), <out>/vadcop_final_proof.bin.
 // - `cargo-zisk verify`: "✓ Stark proof was verified" (later "✓ STARK proof was verified"),
 //   "--- VERIFICATION SUMMARY ---", "time: N milliseconds".
 // - `ziskemu -m`: "process_rom() steps=N duration=S …", then the public outputs as 8-hex-digit words.
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "provers/metrics.hpp"
-#include "util/error.hpp"
 
 namespace zkbench::provers {
 
@@ -22,17 +18,6 @@ namespace zkbench::provers {
 /// it does not find stay unset. "Execution summary: Proofman 4910ms + …" parts become regions
 /// ("Proofman" -> 4.91 s).
 ProverMetrics parse_zisk_prove_output(std::string_view text);
-
-/// result.json: {"cycles": N, "id": "…", "time": seconds}.
-struct ZiskResult {
-  double cycles = 0;
-  std::string id;
-  double time_s = 0;
-};
-/// Errors: not JSON, or a key missing / of the wrong type (named in the message).
-Result<ZiskResult> parse_zisk_result_json(std::string_view text);
-/// Reads `<out>/result.json` (or the file itself). Errors name the path.
-Result<ZiskResult> read_zisk_result_json(const std::filesystem::path& path);
 
 /// What a verification printed.
 struct VerifyOutcome {
@@ -46,9 +31,5 @@ VerifyOutcome parse_zisk_verify_output(std::string_view text);
 
 /// `ziskemu -m` (and reports with STEPS rows): steps and emulation duration.
 ProverMetrics parse_ziskemu_output(std::string_view text);
-
-/// The public outputs ziskemu prints last: consecutive lines of exactly 8 hex digits, the last such
-/// block of the text. Compared with the baseline's for correctness.
-std::vector<std::string> zisk_public_outputs(std::string_view text);
 
 } // namespace zkbench::provers

@@ -40,6 +40,7 @@ Estimate estimate_of(std::span<const double> values) {
     return estimate;
   }
   estimate.mean = stats::mean(values);
+  estimate.median = stats::median(values);
   if (values.size() >= 2) {
     const double df = static_cast<double>(values.size() - 1);
     const double half = stats::student_t_quantile(0.975, df) * stats::stddev(values) /
@@ -76,6 +77,7 @@ nlohmann::json optional_json(const std::optional<double>& value) {
 
 nlohmann::json estimate_json(const Estimate& estimate) {
   return {{"mean", estimate.mean},
+          {"median", optional_json(estimate.median)},
           {"ci_low", optional_json(estimate.ci_low)},
           {"ci_high", optional_json(estimate.ci_high)},
           {"n", estimate.n}};

@@ -22,13 +22,14 @@ namespace zkbench::report {
 /// A mean with its 95 % confidence interval (bounds absent when fewer than two runs).
 struct Estimate {
   double mean = 0;
+  std::optional<double> median; // of the runs, when known (the figure the terminal prints for a baseline)
   std::optional<double> ci_low;
   std::optional<double> ci_high;
   std::size_t n = 0; // runs behind it
 };
 
-/// The mean of `values` with its 95 % Student t interval (mean ± t(0.975, n-1)·s/√n); no interval for
-/// fewer than two values, mean 0 for none.
+/// The mean of `values` with its 95 % Student t interval (mean ± t(0.975, n-1)·s/√n) and their median;
+/// no interval for fewer than two values, mean 0 and no median for none.
 Estimate estimate_of(std::span<const double> values);
 
 /// One metric of one input: "wall_s" 262.0 s [258.5, 265.5], n = 10.

@@ -80,16 +80,18 @@ std::string baseline_section(const Dashboard& dashboard) {
   for (const auto& [key, value] : baseline.environment) {
     out += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(key), esc(value));
   }
-  out += "</dl>\n<table id=\"baseline-table\">\n<thead><tr><th>input</th><th>metric</th><th class=\"num\">mean</th>"
-         "<th class=\"num\">95 % CI</th><th class=\"num\">runs</th></tr></thead>\n<tbody>\n";
+  out += "</dl>\n<table id=\"baseline-table\">\n<thead><tr><th>input</th><th>metric</th><th class=\"num\">median</th>"
+         "<th class=\"num\">mean</th><th class=\"num\">95 % CI</th><th class=\"num\">runs</th></tr></thead>\n"
+         "<tbody>\n";
   for (const BaselineSection::Input& input : baseline.inputs) {
     for (const MetricEstimate& metric : input.metrics) {
       const Estimate& e = metric.estimate;
       const auto figure = [&](double value) { return esc(format_metric(metric.metric, value, metric.unit)); };
       const std::string ci = e.ci_low && e.ci_high ? fmt::format("[{}, {}]", figure(*e.ci_low), figure(*e.ci_high)) : "—";
       out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                         "<td class=\"num\">{}</td></tr>\n",
-                         esc(input.input), esc(metric.metric), figure(e.mean), ci, e.n);
+                         "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                         esc(input.input), esc(metric.metric), e.median ? figure(*e.median) : "—", figure(e.mean),
+                         ci, e.n);
     }
   }
   return out + "</tbody>\n</table>\n</section>\n";

@@ -5,6 +5,7 @@
 #include "report/exporter.hpp"
 #include "stats/descriptive.hpp"
 #include "project/environment.hpp"
+#include "project/linked_runs.hpp"
 #include "util/files.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "workflow/profiling.hpp"
@@ -96,15 +97,14 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
       return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
     }
-    auto links = ws.store->session_links(measure.owner, measure.owner_id);
-    if (!links || links->empty()) {
+    ZKBENCH_TRY_ASSIGN(sessions, linked_sessions(*ws.store, measure.owner, measure.owner_id));
+    const auto linked = sessions->find(inputs[i].name);
+    if (linked == sessions->end()) {
       return make_error("the baseline's measuring session was not linked in the store");
     }
-    for (const store::SessionLink& link : *links) {
-      if (link.input == inputs[i].name) {
-        records[i].session_id = link.session_id;
-        input_sessions.push_back(link);
-      }
+    for (const std::int64_t session : linked->second) {
+      records[i].session_id = session;
+      input_sessions.push_back({"baseline", 0, inputs[i].name, session});
     }
     const core::Benchmark& bench = m->sides.front();
     const auto times = bench.wall_times();
@@ -156,7 +156,6 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
       id, ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records, ws.machine_class}));
   outcome.baseline_id = *id;
   for (store::SessionLink link : input_sessions) { // baseline_benchmarks reads every session of an input
-    link.owner = "baseline";
     link.owner_id = *id;
     ZKBENCH_TRY(ws.store->link_session(link));
   }

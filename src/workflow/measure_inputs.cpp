@@ -11,21 +11,13 @@
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 #include "project/command_template.hpp"
+#include "project/linked_runs.hpp"
 #include "project/workspace.hpp"
 #include "provers/output_metrics.hpp"
 
 namespace zkbench::workflow {
 
 namespace {
-
-// A benchmark's side: its `side` parameter; benchmarks recorded before sides existed are the
-// candidate's in an experiment and a baseline's own elsewhere.
-std::string side_of(const core::Benchmark& bench, const std::string& owner) {
-  if (const auto it = bench.parameters.find("side"); it != bench.parameters.end()) {
-    return it->second;
-  }
-  return owner == "experiment" || owner == "compound" ? "candidate" : "baseline";
-}
 
 // Links the loop's session to the owner as soon as it exists (before the first run is stored), so a
 // zkbench killed mid-input still finds those runs; reports progress to the status file.
@@ -284,31 +276,6 @@ Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input
     hash.update(util::sha256_hex(*content));
   }
   return CorrectnessResult{hash.hex_digest(), false};
-}
-
-Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,
-                                    const std::string& input, const std::string& role) {
-  ZKBENCH_TRY_ASSIGN(links, store.session_links(owner, owner_id));
-  core::Benchmark all;
-  for (const store::SessionLink& link : *links) {
-    if (link.input != input) {
-      continue;
-    }
-    ZKBENCH_TRY_ASSIGN(benches, store.load_benchmarks(link.session_id));
-    for (const core::Benchmark& bench : *benches) {
-      if (side_of(bench, owner) != role) {
-        continue;
-      }
-      all.command = bench.command;
-      all.name = bench.name;
-      all.parameters = bench.parameters;
-      for (core::Run run : bench.runs) {
-        run.index = static_cast<int>(all.runs.size());
-        all.runs.push_back(std::move(run));
-      }
-    }
-  }
-  return all;
 }
 
 Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,

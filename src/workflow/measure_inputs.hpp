@@ -110,9 +110,4 @@ struct InputMeasurement {
 Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,
                                        const MeasureOptions& options);
 
-/// All runs linked to `owner`/`owner_id` for `input` on side `role`, in session order (benchmarks
-/// recorded before sides existed count as the candidate's, and as a baseline's own).
-Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,
-                                    const std::string& input, const std::string& role);
-
 } // namespace zkbench::workflow

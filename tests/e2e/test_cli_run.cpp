@@ -102,6 +102,87 @@ TEST(CliRun, prover_metrics_read_every_figure_of_a_real_cargo_zisk_log) {
   EXPECT_NE(unknown.output.find("--metrics"), std::string::npos) << unknown.output;
 }
 
+// One figure a prover prints: its metric, the text of the fixture it is read from, and its value.
+struct PrintedFigure {
+  std::string metric;
+  std::string text;
+  double value = 0;
+};
+
+// `zkbench run --metrics PROVER 'cat FIXTURE'`: every figure of `figures` (and no other metric) is in
+// the exported runs, in the store, and in the printed summary.
+void expect_prover_figures(const std::string& prover, const std::string& fixture,
+                           const std::vector<PrintedFigure>& figures) {
+  TempDir dir;
+  const std::string path = zkbench::test::fixture_path(fixture).string();
+  const std::string text = zkbench::test::read_file(path);
+  for (const PrintedFigure& figure : figures) {
+    ASSERT_NE(text.find(figure.text), std::string::npos) << fixture << " has no '" << figure.text << "'";
+  }
+  const auto result =
+      run_zkbench("run --runs 2 --metrics " + prover + " 'cat " + path + "' --export-json out.json", dir.path().string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json exported = read_json(dir / "out.json")["results"][0]["metrics"];
+  EXPECT_EQ(exported.size(), figures.size()) << exported;
+  const auto stored = latest_session(dir / ".zkbench/zkbench.db");
+  ASSERT_EQ(stored.benchmarks.size(), 1u);
+  ASSERT_EQ(stored.benchmarks[0].runs.size(), 2u);
+  for (const PrintedFigure& figure : figures) {
+    ASSERT_TRUE(exported.contains(figure.metric)) << figure.metric << " missing: " << exported;
+    for (const json& value : exported[figure.metric]) {
+      EXPECT_DOUBLE_EQ(value.get<double>(), figure.value) << figure.metric;
+    }
+    for (const zkbench::core::Run& run : stored.benchmarks[0].runs) {
+      const auto it = run.metrics.find(figure.metric);
+      ASSERT_TRUE(it != run.metrics.end() && it->second) << figure.metric << " not stored";
+      EXPECT_DOUBLE_EQ(*it->second, figure.value) << figure.metric;
+    }
+    EXPECT_NE(result.output.find(figure.metric + ": median"), std::string::npos) << figure.metric << result.output;
+  }
+}
+
+TEST(CliRun, prover_metrics_of_a_cargo_zisk_prove_log) {
+  expect_prover_figures("zisk", "zisk/cargo_zisk_prove_tail_book_head.txt",
+                        {{"proof_time_s", "Proof Time: 5.097 seconds", 5.097},
+                         {"execution_time_s", "Execution completed in 5097ms", 5.097},
+                         {"steps", "steps: 4450272", 4450272},
+                         {"region:Proofman", "Proofman 4910ms", 4.910},
+                         {"region:Execution", "Execution 34ms", 0.034},
+                         {"region:Count&Plan", "Count&Plan 17ms", 0.017},
+                         {"region:Count&Plan MO", "Count&Plan MO 0ms", 0}});
+}
+
+TEST(CliRun, prover_metrics_of_ziskemu_reports) {
+  expect_prover_figures("zisk", "zisk/ziskemu_m_metrics_book_v0.15.0.txt",
+                        {{"steps", "steps=85309", 85309}, {"execution_time_s", "duration=0.0009", 0.0009}});
+  expect_prover_figures("zisk", "zisk/ziskemu_X_report_book_v0.18-era.txt", {{"steps", "92,875,129", 92875129}});
+}
+
+TEST(CliRun, prover_metrics_of_sp1_logs) {
+  // The cycle tracker's top-level spans, their sum as the cycles, and the script's gas.
+  expect_prover_figures("sp1", "sp1/sp1_execute_cycle_tracker_log__ethrex_pr4273_EXCERPT.txt",
+                        {{"region:read_input", "34,125,436 cycles", 34125436},
+                         {"region:execution", "1,458,794,351 cycles", 1458794351},
+                         {"region:commit_public_inputs", "26,791 cycles", 26791},
+                         {"cycles", "┌╴read_input", 34125436.0 + 1458794351.0 + 26791.0},
+                         {"gas", "gas: 1687294509", 1687294509}});
+  // ExecutionReport's Debug print: the instructions' counts summed as the cycles, the syscalls' summed.
+  expect_prover_figures("sp1", "sp1/sp1_executionreport_debug_2024__sp1_pr847.txt",
+                        {{"cycles", "ADD: 4143", 11291}, {"syscalls", "COMMIT_DEFERRED_PROOFS: 8", 1 + 1 + 1 + 8 + 3 + 8}});
+}
+
+TEST(CliRun, prover_metrics_of_a_risc0_session_log) {
+  expect_prover_figures("risc0", "risc0/risc0_session_log_RISC0_INFO__zeth_issue173_EXCERPT.txt",
+                        {{"execution_time_s", "execution time: 25.441604522s", 25.441604522},
+                         {"segments", "number of segments: 388", 388},
+                         {"cycles", "812122112 total cycles", 812122112},
+                         {"user_cycles", "685160803 user cycles", 685160803},
+                         {"paging_cycles", "115655040 paging cycles", 115655040},
+                         {"reserved_cycles", "11306269 reserved cycles", 11306269},
+                         {"region:ecall:BigInt", "1215199 BigInt calls, 75747423 cycles", 75747423},
+                         {"region:ecall:Sha2", "735243 Sha2 calls, 54407982 cycles", 54407982}});
+}
+
 TEST(CliRun, missing_metric_warns_and_is_recorded_as_null) {
   TempDir dir;
   const auto result =

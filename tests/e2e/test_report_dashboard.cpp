@@ -1,14 +1,20 @@
 // `zkbench report` and the live `zkbench serve` on real workflow projects (tests/support/workflow_repo.hpp):
 // the report's files from the store, and the JSON API over real HTTP on an ephemeral loopback port while
 // another zkbench process measures an experiment into the same store.
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/env.hpp"
+#include "support/process.hpp"
 #include "support/serve_client.hpp"
 #include "support/workflow_repo.hpp"
 
@@ -17,6 +23,7 @@ using zkbench::test::CliResult;
 using zkbench::test::get_json;
 using zkbench::test::served_port;
 using zkbench::test::read_file;
+using zkbench::test::ScopedEnv;
 using zkbench::test::WorkflowRepo;
 
 namespace {
@@ -26,6 +33,99 @@ namespace fs = std::filesystem;
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
+
+// The lines `zkbench baseline` printed per input: "  a                median 0.0512 s  CV 1.2%  (6 runs)  output …".
+std::map<std::string, std::pair<double, int>> printed_medians(const std::string& output) {
+  std::map<std::string, std::pair<double, int>> medians;
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string input, median_word, unit;
+    double median = 0;
+    if (!(words >> input >> median_word >> median >> unit) || median_word != "median" || unit != "s") {
+      continue;
+    }
+    const std::size_t open = line.find("  (");
+    const std::size_t runs = line.find(" runs)");
+    if (open != std::string::npos && runs != std::string::npos) {
+      medians[input] = {median, std::stoi(line.substr(open + 3, runs - open - 3))};
+    }
+  }
+  return medians;
+}
+
+TEST(ReportDashboardE2e, baseline_table_shows_the_medians_the_terminal_printed_and_the_trend_colours_follow_verdicts) {
+  // As in the demo: wall time is the primary metric, and the baseline is resumable: the first
+  // `zkbench baseline` is killed after the first input's second run, so that input's runs are in two
+  // sessions, linked to the baseline when the second `zkbench baseline` records it.
+  WorkflowRepo repo(6, "0.03");
+  const fs::path trace = repo.dir() / "trace";
+  {
+    ScopedEnv env;
+    env.set("ZKBENCH_TEST_TRACE", trace.string());
+    env.set("ZKBENCH_CONTENTION_GATE", "off");
+    const pid_t killed = zkbench::test::spawn_zkbench(repo.dir(), "baseline", repo.dir() / "killed.log");
+    // prog.sh writes a line with "e" as it ends: four ends are at most the two inputs' correctness runs
+    // and two measured runs of input a, the first of them stored; a has 6 runs to measure.
+    ASSERT_TRUE(zkbench::test::wait_until([&] {
+      const std::string text = read_file(trace);
+      return std::count(text.begin(), text.end(), 'e') >= 4;
+    }));
+    ::kill(killed, SIGKILL);
+    zkbench::test::wait_process(killed);
+  }
+  const CliResult baseline = repo.zkbench("baseline");
+  ASSERT_EQ(baseline.exit_code, 0) << baseline.output;
+  ASSERT_TRUE(contains(baseline.output, "resumed a with ")) << baseline.output;
+  const auto printed = printed_medians(baseline.output);
+  ASSERT_EQ(printed.size(), 2u) << baseline.output;
+  const std::string noop =
+      repo.experiment("Comment only", "prog.sh", read_file(repo.dir() / "prog.sh") + "# a comment\n");
+  ASSERT_EQ(repo.zkbench("exp run " + noop + " --strategy fixed").exit_code, 0);
+
+  const CliResult report = repo.zkbench("report");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  const auto data = nlohmann::json::parse(read_file(repo.dir() / "benchmarks/report/data.json"));
+  ASSERT_EQ(data["baseline"]["inputs"].size(), 2u) << data["baseline"];
+  for (const auto& input : data["baseline"]["inputs"]) {
+    const auto terminal = printed.find(input["input"].get<std::string>());
+    ASSERT_NE(terminal, printed.end()) << input;
+    const auto& figures = input["metrics"][0];
+    EXPECT_EQ(figures["n"], terminal->second.second) << input;
+    // The terminal prints 4 decimals.
+    EXPECT_NEAR(figures["median"].get<double>(), terminal->second.first, 0.5e-4) << input << baseline.output;
+  }
+  // The experiment, judged beside the baseline's build, shows both sides' runs: as many as its verdict
+  // says it cost.
+  ASSERT_EQ(data["experiments"].size(), 1u);
+  const auto& experiment = data["experiments"][0];
+  std::size_t candidate_runs = 0;
+  std::size_t beside_runs = 0;
+  for (const auto& input : experiment["inputs"]) {
+    candidate_runs += input["candidate_runs"].size();
+    beside_runs += input["baseline_runs"].size();
+  }
+  EXPECT_EQ(candidate_runs, experiment["cost"]["candidate_runs"].get<std::size_t>()) << experiment;
+  EXPECT_EQ(beside_runs, experiment["cost"]["baseline_runs"].get<std::size_t>()) << experiment;
+  EXPECT_GT(candidate_runs, 0u);
+  // The comment-only change's point on the trend is coloured by its verdict: a regression only when it was
+  // KILLed or REJECTed or its deciding interval lies above 0, an improvement only for a KEEP.
+  const std::string trend = read_file(repo.dir() / "benchmarks/report/charts/trend.svg");
+  const std::string verdict = experiment["verdict"].get<std::string>();
+  const std::size_t title = trend.find("Comment only: ");
+  ASSERT_NE(title, std::string::npos) << trend;
+  const std::string label = trend.substr(title, trend.find("</title>", title) - title);
+  const bool established = experiment["change_ci_low_pct"].is_number() && experiment["change_ci_low_pct"].get<double>() > 0;
+  if (contains(label, "(regression)")) {
+    EXPECT_TRUE(verdict == "KILL" || verdict == "REJECT" || (verdict == "DISCARD" && established)) << label << experiment;
+  }
+  if (contains(label, "(improvement)")) {
+    EXPECT_EQ(verdict, "KEEP") << label;
+  }
+  const std::string index = read_file(repo.dir() / "benchmarks/report/index.html");
+  EXPECT_TRUE(contains(index, "<th class=\"num\">median</th>")) << index;
+}
 
 TEST(ReportDashboardE2e, report_writes_the_dashboard_of_the_store) {
   // The primary metric is the steps prog.sh prints, not its sleeps: the verdicts and changes are exact

@@ -51,6 +51,33 @@ std::vector<core::Run> all_runs(const WorkflowRepo& repo) {
   return runs;
 }
 
+TEST(WorkflowPipelineE2e, prover_metrics_of_the_project_are_every_run_s_metrics) {
+  // The zkvm presets' `prover_metrics`: the benchmark prints a real RISC Zero session log after its work.
+  WorkflowRepo repo(2, "0.01");
+  const std::string log = test::fixture_path("risc0/risc0_session_log_RISC0_INFO__zeth_issue173_EXCERPT.txt").string();
+  std::string config = read_file(repo.dir() / "zkbench.yaml");
+  const std::string command = "command: \"./prog.sh {input}\"\n";
+  ASSERT_NE(config.find(command), std::string::npos) << config;
+  config.replace(config.find(command), command.size(),
+                 "command: \"./prog.sh {input} && cat '" + log + "'\"\n  prover_metrics: risc0\n");
+  write_file(repo.dir() / "zkbench.yaml", config);
+  ASSERT_EQ(repo.git("add -A && git commit -qm 'risc0 figures'"), 0);
+  const CliResult baseline = repo.zkbench("baseline");
+  ASSERT_EQ(baseline.exit_code, 0) << baseline.output;
+  const std::vector<core::Run> runs = all_runs(repo);
+  ASSERT_EQ(runs.size(), 4u); // 2 inputs, 2 runs each
+  for (const core::Run& run : runs) {
+    // "812122112 total cycles", "number of segments: 388", "11306269 reserved cycles", "1215199 BigInt calls,
+    // 75747423 cycles" in the log; prog.sh's own "steps: 42" through the project's regex beside them.
+    EXPECT_EQ(run.metrics.at("cycles"), 812122112.0);
+    EXPECT_EQ(run.metrics.at("segments"), 388.0);
+    EXPECT_EQ(run.metrics.at("reserved_cycles"), 11306269.0);
+    EXPECT_EQ(run.metrics.at("region:ecall:BigInt"), 75747423.0);
+    EXPECT_EQ(run.metrics.at("steps"), 42.0);
+  }
+  EXPECT_TRUE(contains(read_file(repo.dir() / "benchmarks/baseline/metrics.yaml"), "cycles: {median: 812122112,"));
+}
+
 TEST(WorkflowPipelineE2e, candidate_whose_proofs_do_not_verify_is_reject_naming_the_verifier) {
   WorkflowRepo repo(3, "0.02");
   write_file(repo.dir() / "verify_ok", "yes\n");

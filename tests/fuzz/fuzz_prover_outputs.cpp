@@ -19,10 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   (void)parse_zisk_prove_output(text).to_metrics();
-  (void)parse_zisk_result_json(text);
   (void)parse_zisk_verify_output(text);
   (void)parse_ziskemu_output(text);
-  (void)zisk_public_outputs(text);
   (void)parse_sp1_output(text);
   (void)parse_sp1_execution_report(text);
   (void)parse_risc0_session_log(text);

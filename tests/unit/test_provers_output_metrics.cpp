@@ -50,3 +50,11 @@ TEST(ProversOutputMetrics, the_names_a_project_may_declare_deterministic) {
   const auto risc0 = prover_metric_names(ProverKind::risc0);
   EXPECT_NE(std::find(risc0.begin(), risc0.end(), "user_cycles"), risc0.end());
 }
+
+TEST(ProversOutputMetrics, sp1_execution_report_gives_cycles_and_syscalls) {
+  const auto m = prover_output_metrics(
+      ProverKind::sp1, read_file(fixture_path("sp1/sp1_executionreport_debug_2024__sp1_pr847.txt")));
+  EXPECT_DOUBLE_EQ(m.at("cycles"), 11291); // the instructions' counts summed: fibonacci's "clk = 11291"
+  EXPECT_DOUBLE_EQ(m.at("syscalls"), 22);  // = its ECALL count
+  EXPECT_EQ(m.size(), 2u);
+}

@@ -54,41 +54,13 @@ TEST(ProversZisk, verify_success_strings_of_both_spellings) {
   EXPECT_FALSE(parse_zisk_verify_output("Error: file not found").verified);
 }
 
-TEST(ProversZisk, reads_result_json) {
-  auto r = parse_zisk_result_json(R"({"cycles": 4450272, "id": "a1b2", "time": 5.097})");
-  ASSERT_TRUE(r);
-  EXPECT_DOUBLE_EQ(r->cycles, 4450272);
-  EXPECT_EQ(r->id, "a1b2");
-  EXPECT_DOUBLE_EQ(r->time_s, 5.097);
-  EXPECT_EQ(parse_zisk_result_json(R"({"id": "x", "time": 1})").error().message,
-            "result.json: 'cycles' missing or not a number");
-  EXPECT_FALSE(parse_zisk_result_json("not json"));
-}
-
-TEST(ProversZisk, reads_result_json_from_the_output_folder) {
-  zkbench::test::TempDir dir;
-  const std::string json = R"({"cycles":85309,"id":"p","time":12.5})";
-  zkbench::test::write_file(dir / "result.json", json);
-  zkbench::test::write_file(dir / "vadcop_final_proof.bin", std::string(1000, 'x'));
-  auto r = read_zisk_result_json(dir.path());
-  ASSERT_TRUE(r) << r.error().message;
-  EXPECT_DOUBLE_EQ(r->cycles, 85309);
-  EXPECT_DOUBLE_EQ(*proof_size_bytes(dir.path()), 1000);
-  EXPECT_DOUBLE_EQ(*proof_size_bytes(dir / "result.json"), static_cast<double>(json.size()));
-  EXPECT_FALSE(proof_size_bytes(dir / "missing"));
-  EXPECT_NE(read_zisk_result_json(dir / "nope.json").error().message.find("cannot open"), std::string::npos);
-}
-
-TEST(ProversZisk, reads_ziskemu_metrics_and_public_outputs) {
+TEST(ProversZisk, reads_ziskemu_metrics) {
   const ProverMetrics head = parse_ziskemu_output(read_file(fixture_path("zisk/ziskemu_m_metrics_book_head.txt")));
   EXPECT_DOUBLE_EQ(*head.steps, 4450270);
   EXPECT_DOUBLE_EQ(*head.execution_time_s, 0.0436);
 
   const std::string v015 = read_file(fixture_path("zisk/ziskemu_m_metrics_book_v0.15.0.txt"));
   EXPECT_DOUBLE_EQ(*parse_ziskemu_output(v015).steps, 85309);
-  EXPECT_EQ(zisk_public_outputs(v015), (std::vector<std::string>{"98211882", "bd13089b", "6ccf1fca"}));
-  EXPECT_EQ(zisk_public_outputs(read_file(fixture_path("zisk/ziskemu_x_legacy_stats_book_v0.15.0.txt"))),
-            (std::vector<std::string>{"98211882", "bd13089b", "6ccf1fca"}));
 }
 
 TEST(ProversZisk, reads_steps_from_report_rows) {
