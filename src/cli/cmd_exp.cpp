@@ -13,6 +13,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
+#include "workflow/experiment_results.hpp"
 #include "util/text.hpp"
 
 namespace zkbench::cli {

@@ -140,13 +140,14 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   }
   ZKBENCH_TRY(write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
+  KeptProfile profile;
   if (!inputs.empty()) {
-    auto profiled = capture_profile(ws, inputs.front(), ws.root(), dir / "profile.txt");
-    if (!profiled) {
-      outcome.warnings.push_back("no baseline profile: " + profiled.error().message);
-    } else if (*profiled) {
-      outcome.files.push_back(dir / "profile.txt");
+    ZKBENCH_TRY_ASSIGN(kept, keep_profile(ws, inputs.front(), ws.root(), dir, "baseline profile"));
+    profile = std::move(*kept);
+    for (const auto& file : profile.files) {
+      outcome.files.push_back(file.second);
     }
+    outcome.warnings.insert(outcome.warnings.end(), profile.warnings.begin(), profile.warnings.end());
   }
   const std::string env_yaml = to_yaml(env);
   ZKBENCH_TRY(write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
@@ -161,17 +162,12 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     ZKBENCH_TRY(ws.store->link_session(link));
   }
   // The baseline's profile in the store too: the dashboard compares experiments' profiles with it.
-  if (config.profile && std::filesystem::exists(dir / "profile.txt")) {
-    store::ProfileRecord record;
-    record.zkvm = to_string(config.profile->zkvm);
-    record.input = inputs.front().name;
-    record.title = "baseline";
-    record.commit = outcome.commit;
-    record.baseline_id = *id;
-    if (auto stored = store_profile_file(*ws.store, dir / "profile.txt", record); !stored) {
-      outcome.warnings.push_back("the baseline profile is not in the store: " + stored.error().message);
-    }
-  }
+  store::ProfileRecord record;
+  record.title = "baseline";
+  record.commit = outcome.commit;
+  record.baseline_id = *id;
+  const std::vector<std::string> refused = store_kept_profile(*ws.store, profile, record);
+  outcome.warnings.insert(outcome.warnings.end(), refused.begin(), refused.end());
   return outcome;
 }
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "util/strings.hpp"
+#include "workflow/experiment_results.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 
