@@ -86,14 +86,14 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     if (m->resumed_runs > 0) {
       say(fmt::format("resumed {} with {} runs already in the store", inputs[i].name, m->resumed_runs));
     }
-    if (m->end == InputEnd::interrupted) {
+    if (m->end == measure::LoopStatus::interrupted) {
       return make_error("interrupted: the baseline is not recorded yet; its runs are kept: zkbench baseline resumes");
     }
-    if (m->end == InputEnd::verify_failed) {
+    if (m->end == measure::LoopStatus::verify_failed) {
       return make_error(fmt::format("the verify command fails on the baseline's own code (input '{}'): {}: {}",
                                     inputs[i].name, m->message, m->verifier_output));
     }
-    if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+    if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
       return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
     }
     auto links = ws.store->session_links(measure.owner, measure.owner_id);

@@ -127,7 +127,7 @@ InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline,
   judge.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison);
   judge.label = m_settings.command;
   judge.session_kind = k_owner;
-  judge.strategy = Strategy::sequential;
+  judge.strategy = verdict::Strategy::sequential;
   judge.mode = BaselineMode::interleaved;
   judge.runs = m_settings.max_runs;
   judge.min_runs = k_min_runs;
@@ -204,10 +204,10 @@ Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, co
   const SideSpec side{"candidate", build.dir, measure::VerifyWhen::every_run};
   ZKBENCH_TRY_ASSIGN(m, measure_input(m_ws, input, std::span(&side, 1), measure));
   m_cost.add(m->sides.front(), false, m_settings.fixed_runs);
-  if (m->end == InputEnd::interrupted) {
+  if (m->end == measure::LoopStatus::interrupted) {
     return make_error("interrupted; the runs measured so far are kept in the store");
   }
-  if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+  if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
     BisectEvidence e;
     e.candidate = build.commit;
     e.input = input.name;

@@ -121,7 +121,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     judge.mode = options.baseline_mode;
     const int runs = options.runs.value_or(config.benchmark.runs);
     // Sequential: the rule may go on to the policy's flaky run count when the evidence asks for it.
-    judge.runs = options.strategy == Strategy::sequential ? std::max(runs, policy.flaky_runs) : runs;
+    judge.runs = options.strategy == verdict::Strategy::sequential ? std::max(runs, policy.flaky_runs) : runs;
     judge.warmup = config.benchmark.warmup;
     judge.baseline_dir = base_tree;
     judge.candidate_dir = worktree;
@@ -145,7 +145,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
                       "{:.1f} s",
                       input.name, i + 1, inputs.size(),
                       options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
-                      options.strategy == Strategy::sequential ? "sequential" : "fixed", judge.runs,
+                      options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
                       hang_guard_s(base->second, policy)));
       ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, input, base->second, policy, judge));
       ev.resumed = ev.resumed || judged->resumed_runs > 0;

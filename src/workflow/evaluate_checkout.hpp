@@ -27,7 +27,7 @@ namespace zkbench::workflow {
 struct Workspace;
 
 struct RunExperimentOptions {
-  Strategy strategy = Strategy::sequential;
+  verdict::Strategy strategy = verdict::Strategy::sequential;
   BaselineMode baseline_mode = BaselineMode::interleaved;
   std::optional<int> runs;                      // overrides zkbench.yaml's runs
   StatusFile* status = nullptr;

@@ -23,8 +23,6 @@ namespace zkbench::workflow {
 
 struct Workspace;
 
-enum class Strategy { fixed, sequential };
-
 /// What the candidate is compared with.
 enum class BaselineMode {
   interleaved, // the baseline's build runs beside the candidate (default: drift falls on both sides)
@@ -36,7 +34,7 @@ struct InputJudgeOptions {
   std::int64_t owner_id = 0;
   std::string label;                    // "zkbench exp run 003", for the sessions' command line
   std::string session_kind;             // "experiment", "compound"
-  Strategy strategy = Strategy::sequential;
+  verdict::Strategy strategy = verdict::Strategy::sequential;
   BaselineMode mode = BaselineMode::interleaved;
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
   int min_runs = 3;                     // sequential: never stop before this many per side

@@ -90,17 +90,17 @@ std::string expand_path(const std::string& path, const Placeholders& values) {
   return expanded;
 }
 
-// The metrics of the project's benchmark command; metric files relative to the side's checkout.
-measure::MetricReader metric_reader(const ProjectConfig& config, const Placeholders& values,
-                                    const std::filesystem::path& work_dir) {
+// The metrics of the project's benchmark command; metric files relative to the side's checkout. Error:
+// a metric whose pattern does not parse (the config's reader checks them first; a project built in code
+// may not have been read).
+Result<measure::MetricReader> metric_reader(const ProjectConfig& config, const Placeholders& values,
+                                            const std::filesystem::path& work_dir) {
   std::vector<measure::MetricSpec> specs;
   std::vector<measure::MetricFileSpec> files;
   for (const auto& [name, regex] : config.benchmark.metrics) {
-    // The config's reader checked every spec (config.cpp): one that fails here is a defect, not input.
-    auto spec = measure::parse_metric_spec(name + "=" + regex);
-    if (spec) {
-      specs.push_back(std::move(*spec));
-    }
+    ZKBENCH_TRY_ASSIGN(spec, with_context(measure::parse_metric_spec(name + "=" + regex),
+                                          "zkbench.yaml benchmark.metrics." + name));
+    specs.push_back(std::move(*spec));
   }
   for (const auto& [name, path] : config.benchmark.metric_files) {
     std::filesystem::path file(expand_path(path, values));
@@ -331,7 +331,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     }
     for (const core::Run& run : runs->runs) {
       if (!run.succeeded()) {
-        result.end = run.timed_out() ? InputEnd::timed_out : InputEnd::failed;
+        result.end = run.timed_out() ? measure::LoopStatus::timed_out : measure::LoopStatus::command_failed;
         result.failed_side = s;
         result.message = fmt::format("an earlier attempt's {} run {} {}", sides[s].role, run.index + 1,
                                      run.timed_out() ? "timed out" : "failed");
@@ -349,7 +349,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     }
     return result;
   };
-  if (result.end != InputEnd::measured) {
+  if (result.end != measure::LoopStatus::complete) {
     return finished();
   }
   std::size_t fewest = previous.front().size();
@@ -360,7 +360,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     // Every run is already kept (an attempt stopped after its last run): the stop rule still looks at them.
     InputMeasurement done = finished();
     if (options.enough && options.enough(done.sides)) {
-      done.end = InputEnd::decided;
+      done.end = measure::LoopStatus::decided;
     }
     return done;
   }
@@ -382,7 +382,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
       planned.parameters[k_settings_parameter] = options.settings;
     }
     planned.working_dir = sides[s].work_dir;
-    planned.read_metrics = metric_reader(config, values, sides[s].work_dir);
+    ZKBENCH_TRY_ASSIGN(reader, metric_reader(config, values, sides[s].work_dir));
+    planned.read_metrics = std::move(*reader);
     planned.verify = verify;
     planned.verify_when = sides[s].verify;
     planned.previous_runs = previous[s];
@@ -427,28 +428,10 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
                                        failure.run ? *failure.run + 1 : std::size_t{1}, describe_end(failure.result),
                                        log.empty() ? std::string() : " (output: " + log + ")");
   }
-  switch (outcome->status) {
-  case measure::LoopStatus::contended: // contention on_timeout: fail: the runs so far stay in the store
+  if (outcome->status == measure::LoopStatus::contended) { // contention on_timeout: fail: the runs so far stay in the store
     return make_error(outcome->message + "; run the command again to resume, or raise contention.max_wait_seconds");
-  case measure::LoopStatus::complete:
-    result.end = InputEnd::measured;
-    break;
-  case measure::LoopStatus::decided:
-    result.end = InputEnd::decided;
-    break;
-  case measure::LoopStatus::interrupted:
-    result.end = InputEnd::interrupted;
-    break;
-  case measure::LoopStatus::command_failed:
-    result.end = InputEnd::failed;
-    break;
-  case measure::LoopStatus::timed_out:
-    result.end = InputEnd::timed_out;
-    break;
-  case measure::LoopStatus::verify_failed:
-    result.end = InputEnd::verify_failed;
-    break;
   }
+  result.end = outcome->status;
   return result;
 }
 

@@ -91,11 +91,9 @@ struct MeasureOptions {
 
 inline constexpr const char* k_settings_parameter = "settings";
 
-enum class InputEnd { measured, decided, failed, timed_out, verify_failed, interrupted };
-
 struct InputMeasurement {
   std::vector<core::Benchmark> sides; // every kept run per side (SideSpec order), resumed ones first
-  InputEnd end = InputEnd::measured;
+  measure::LoopStatus end = measure::LoopStatus::complete; // never contended (an error instead)
   std::size_t resumed_runs = 0;      // runs found in the store from an earlier attempt (all sides)
   std::optional<std::size_t> failed_side; // which side failed, timed out or failed verification
   std::string message;               // what failed

@@ -110,7 +110,7 @@ std::unique_ptr<Ready> ready_with_cv(double cv, const std::string& policy_yaml =
   return r;
 }
 
-Result<ExperimentOutcome> run(Ready& r, int number, Strategy strategy = Strategy::sequential,
+Result<ExperimentOutcome> run(Ready& r, int number, verdict::Strategy strategy = verdict::Strategy::sequential,
                               BaselineMode mode = BaselineMode::interleaved) {
   RunExperimentOptions options;
   options.strategy = strategy;
@@ -231,7 +231,7 @@ TEST(WorkflowExperiment, flaky_fixed_strategy_extends_both_sides_to_the_flaky_ru
   const int n = r->project.experiment(r->ws, "noisy");
   r->model->cv = 0.25; // far above the generic 10% CV limit
   r->model->calls.clear();
-  auto out = run(*r, n, Strategy::fixed);
+  auto out = run(*r, n, verdict::Strategy::fixed);
   ASSERT_TRUE(out) << out.error().message;
   // 20 runs (the policy's flaky_runs) + 1 warmup per side and input, unless an input was settled sooner.
   EXPECT_EQ(r->model->count("bench", ModelSide::baseline), r->model->count("bench", ModelSide::candidate));
@@ -245,12 +245,12 @@ TEST(WorkflowExperiment, interrupted_experiment_resumes_with_the_runs_it_kept) {
   r->model->candidate_factor = 0.7;
   int benches = 0;
   r->model->interrupt_when = [&](const test::ModelCall& call) { return call.kind == "bench" && ++benches == 6; };
-  auto first = run(*r, n, Strategy::fixed);
+  auto first = run(*r, n, verdict::Strategy::fixed);
   ASSERT_FALSE(first);
   EXPECT_NE(first.error().message.find("interrupted"), std::string::npos);
   r->model->interrupt_when = {};
   r->model->calls.clear();
-  auto second = run(*r, n, Strategy::fixed);
+  auto second = run(*r, n, verdict::Strategy::fixed);
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_TRUE(second->resumed);
   EXPECT_EQ(second->experiment.verdict, "KEEP") << second->reason;
@@ -352,7 +352,7 @@ TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted)
   r->model->drift_after_s = 0; // everything is 30% slower than when the baseline was measured
   r->model->drift_step = 0.3;
   r->model->candidate_factor = 0.8; // a real gain, hidden by the drift against the stored runs
-  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto out = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   EXPECT_NE(out->reason.find("zkbench baseline"), std::string::npos) << out->reason;
@@ -540,7 +540,7 @@ TEST(WorkflowExperiment, stored_mode_needs_a_drift_test_that_sees_drifts_below_t
   auto r = ready_with_cv(0.01);
   const int n = r->project.experiment(r->ws, "small gain");
   r->model->candidate_factor = 0.98;
-  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto out = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   for (const auto& c : out->comparisons) {
@@ -585,14 +585,14 @@ TEST(WorkflowExperiment, a_resumed_stored_mode_experiment_tests_the_drift_again)
   r->model->interrupt_when = [](const test::ModelCall& call) {
     return call.kind == "bench" && call.side == ModelSide::candidate;
   };
-  auto first = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto first = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_FALSE(first); // interrupted after input a's drift test
   // Hours later the machine is 15% slower: the drift runs kept from the first attempt no longer say so.
   r->model->interrupt_when = {};
   r->model->drift_step = 0.15;
   r->model->drift_after_s = 0;
   const std::size_t before = r->model->count("bench", ModelSide::baseline);
-  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto out = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_GE(r->model->count("bench", ModelSide::baseline) - before, 3u); // fresh drift runs
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
@@ -651,7 +651,7 @@ TEST(WorkflowExperiment, every_run_kept_already_still_gets_a_look_of_the_stop_ru
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(r->model->count("bench"), calls); // nothing measured again
   EXPECT_EQ(looked_at, 3u);
-  EXPECT_EQ(again->end, InputEnd::decided);
+  EXPECT_EQ(again->end, measure::LoopStatus::decided);
 }
 
 TEST(WorkflowExperiment, a_metric_missing_after_the_rule_looked_ends_the_input_without_a_second_test) {
