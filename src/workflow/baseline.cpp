@@ -63,10 +63,8 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   // runs it kept, and a later baseline of the same commit measures afresh.
   ZKBENCH_TRY_ASSIGN(recorded, ws.store->list_baselines());
   MeasureOptions measure;
-  measure.owner = "baseline:" + outcome.commit;
-  measure.owner_id = static_cast<std::int64_t>(recorded->size());
-  measure.label = "zkbench baseline";
-  measure.session_kind = "baseline";
+  measure.owner = {"baseline:" + outcome.commit, static_cast<std::int64_t>(recorded->size()), "zkbench baseline",
+                   "baseline"};
   measure.runs = options.runs.value_or(config.benchmark.runs);
   measure.warmup = config.benchmark.warmup;
   measure.status = options.status;
@@ -96,7 +94,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
       return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
     }
-    auto links = ws.store->session_links(measure.owner, measure.owner_id);
+    auto links = ws.store->session_links(measure.owner.name, measure.owner.id);
     if (!links || links->empty()) {
       return make_error("the baseline's measuring session was not linked in the store");
     }

@@ -123,10 +123,8 @@ void BisectJudge::note_times(const core::Benchmark& bench) {
 InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline,
                                              const CommitBuild& candidate) const {
   InputJudgeOptions judge;
-  judge.owner = k_owner;
-  judge.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison);
-  judge.label = m_settings.command;
-  judge.session_kind = k_owner;
+  judge.owner = {k_owner, m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison), m_settings.command,
+                 k_owner};
   judge.strategy = verdict::Strategy::sequential;
   judge.mode = BaselineMode::interleaved;
   judge.runs = m_settings.max_runs;
@@ -192,10 +190,8 @@ Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, co
     return &found->second;
   }
   MeasureOptions measure;
-  measure.owner = k_owner;
-  measure.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison++);
-  measure.label = m_settings.command;
-  measure.session_kind = k_owner;
+  measure.owner = {k_owner, m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison++),
+                   m_settings.command, k_owner};
   measure.runs = k_min_runs;
   measure.warmup = m_settings.warmup;
   measure.timeout_s = hang_guard_s(reference(), m_settings.policy);

@@ -114,9 +114,6 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     const auto& inputs = ws.project.inputs.inputs;
     InputJudgeOptions judge;
     judge.owner = request.owner;
-    judge.owner_id = request.owner_id;
-    judge.label = request.command;
-    judge.session_kind = request.owner;
     judge.strategy = options.strategy;
     judge.mode = options.baseline_mode;
     const int runs = options.runs.value_or(config.benchmark.runs);

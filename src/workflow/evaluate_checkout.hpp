@@ -39,10 +39,8 @@ struct RunExperimentOptions {
 struct EvaluationRequest {
   std::string label;        // "bench/001-x", for messages
   std::string log_name;     // build log .zkbench/logs/<log_name>-build.log
-  std::string owner;        // "experiment" or "compound"
-  std::int64_t owner_id = 0;
+  RunOwner owner;           // whose sessions: "experiment" or "compound", its id, "zkbench exp run 003"
   std::string resume_hint;  // appended to the interrupt error
-  std::string command;      // the command line its sessions record ("zkbench exp run 003")
 };
 
 struct CheckoutEvaluation {

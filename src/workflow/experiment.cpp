@@ -282,9 +282,9 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   ZKBENCH_TRY(write_file_atomically(dir / "changes.patch", *patch));
   outcome.files.push_back(dir / "changes.patch");
 
-  EvaluationRequest request{e.branch, e.experiment_number().format(), "experiment", e.id,
-                            ": zkbench exp run " + e.experiment_number().format() + " resumes",
-                            "zkbench exp run " + e.experiment_number().format()};
+  const std::string command = "zkbench exp run " + e.experiment_number().format();
+  const EvaluationRequest request{e.branch, e.experiment_number().format(), {"experiment", e.id, command, "experiment"},
+                                  ": " + command + " resumes"};
   ZKBENCH_TRY_ASSIGN(ev, evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options));
   outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
   outcome.resumed = ev->resumed;

@@ -93,9 +93,6 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
 
   MeasureOptions measure;
   measure.owner = options.owner;
-  measure.owner_id = options.owner_id;
-  measure.label = options.label;
-  measure.session_kind = options.session_kind;
   measure.warmup = options.warmup;
   measure.timeout_s = judged.hang_guard_s;
   measure.status = options.status;
@@ -135,10 +132,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     // The drift test first: fresh runs of the baseline's build against the stored runs of this input.
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;
-    fresh.owner = options.owner + "-drift";
+    fresh.owner.name = options.owner.name + "-drift";
     fresh.settings.clear();
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
-    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner, fresh.owner_id, input.name, base.role));
+    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
     fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
     ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
     if (m->end == measure::LoopStatus::interrupted) {

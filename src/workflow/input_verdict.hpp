@@ -18,6 +18,7 @@
 #include "project/config.hpp"
 #include "project/inputs.hpp"
 #include "project/status_file.hpp"
+#include "workflow/measure_inputs.hpp"
 
 namespace zkbench::workflow {
 
@@ -30,10 +31,7 @@ enum class BaselineMode {
 };
 
 struct InputJudgeOptions {
-  std::string owner;                    // links the sessions ("experiment", "compound")
-  std::int64_t owner_id = 0;
-  std::string label;                    // "zkbench exp run 003", for the sessions' command line
-  std::string session_kind;             // "experiment", "compound"
+  RunOwner owner;                       // the sessions' owner ("experiment", "compound", "bisect")
   verdict::Strategy strategy = verdict::Strategy::sequential;
   BaselineMode mode = BaselineMode::interleaved;
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)

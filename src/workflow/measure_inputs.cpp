@@ -35,7 +35,7 @@ public:
       : m_store(store), m_options(options), m_input(std::move(input)) {}
 
   void session_started(std::int64_t session_id) override {
-    if (auto linked = m_store.link_session({m_options.owner, m_options.owner_id, m_input, session_id}); !linked) {
+    if (auto linked = m_store.link_session({m_options.owner.name, m_options.owner.id, m_input, session_id}); !linked) {
       m_error = linked.error().message;
     }
   }
@@ -318,7 +318,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   std::vector<std::vector<core::Run>> previous;
   for (std::size_t s = 0; s < sides.size(); ++s) {
     ZKBENCH_TRY_ASSIGN(runs,
-                       linked_runs(*ws.store, options.owner, options.owner_id, input.name, sides[s].role));
+                       linked_runs(*ws.store, options.owner.name, options.owner.id, input.name, sides[s].role));
     result.resumed_runs += runs->runs.size();
     // A test is resumed only under the settings it started with (issue 22): other run counts, another
     // strategy or baseline mode would make the kept runs part of a different test.
@@ -397,8 +397,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   plan.monitor = ws.monitor.get();
   plan.contention = ws.contention.get();
   plan.stop_rule = options.enough;
-  plan.session_kind = options.session_kind;
-  plan.argv = fmt::format("{} (input {})", options.label, input.name);
+  plan.session_kind = options.owner.session_kind;
+  plan.argv = fmt::format("{} (input {})", options.owner.label, input.name);
   plan.machine_class = ws.machine_class;
 
   LinkingObserver observer(*ws.store, options, input.name);
