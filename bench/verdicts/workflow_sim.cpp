@@ -255,9 +255,7 @@ TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bo
   workflow::EvaluationRequest request;
   request.label = "bench/001-sim";
   request.log_name = "001-sim";
-  request.owner = "experiment";
-  request.owner_id = m_next_owner++;
-  request.command = "bench_verdicts";
+  request.owner = {"experiment", m_next_owner++, "bench_verdicts", "experiment"};
   workflow::RunExperimentOptions options;
   options.baseline_mode = stored_mode ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
   if (runs > 0) {

@@ -17,7 +17,7 @@
 #include "store/workflow_records.hpp"
 #include "support/model_executor.hpp"
 #include "verdict/policy.hpp"
-#include "workflow/experiment.hpp"
+#include "workflow/evaluate_checkout.hpp"
 
 namespace zkbench::bench {
 

@@ -66,11 +66,6 @@ std::optional<std::string> hook_for(const std::vector<std::string>& hooks, const
   return hooks.size() == 1 || side == 0 ? hooks.front() : hooks.back();
 }
 
-// The values the decision is taken on: the metric, or the wall time, of one side's runs.
-std::vector<double> decided_values(const core::Benchmark& bench, const std::string& metric) {
-  return metric == "time" ? bench.wall_times() : bench.metric_values(metric);
-}
-
 int run_ab_command(const AbCliOptions& o) {
   const auto policy = value_or_fatal(verdict::resolve_policy(o.policy));
   verdict::AbOptions options;
@@ -117,7 +112,7 @@ int run_ab_command(const AbCliOptions& o) {
         }
       }
     }
-    return decider.look(decided_values(benches[0], decided), decided_values(benches[1], decided));
+    return decider.look(verdict::primary_values(benches[0], decided), verdict::primary_values(benches[1], decided));
   };
   plan.session_kind = "ab";
   plan.argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);
@@ -156,8 +151,8 @@ int run_ab_command(const AbCliOptions& o) {
   // Contention (verdict/contention.hpp): the verdict judges the uncontended rounds, the guard comes last.
   const verdict::ContentionCount contention_count = verdict::count_contention(loop->benchmarks[0], loop->benchmarks[1]);
   const std::vector<core::Benchmark> judged = core::without_contended_rounds(loop->benchmarks);
-  const auto base_values = decided_values(judged[0], decided);
-  const auto cand_values = decided_values(judged[1], decided);
+  const auto base_values = verdict::primary_values(judged[0], decided);
+  const auto cand_values = verdict::primary_values(judged[1], decided);
   verdict::AbOutcome outcome;
   if (loop->failure) {
     const measure::LoopFailure& failure = *loop->failure;

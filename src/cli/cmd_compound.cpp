@@ -8,6 +8,7 @@
 #include "measure/interrupt.hpp"
 #include "util/strings.hpp"
 #include "workflow/compound.hpp"
+#include "workflow/experiment_results.hpp"
 
 namespace zkbench::cli {
 

@@ -13,6 +13,7 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
+#include "workflow/experiment_results.hpp"
 #include "util/text.hpp"
 
 namespace zkbench::cli {
@@ -132,7 +133,7 @@ int exp_run(const ExpArgs& a) {
   info.log = a.detach ? log.string() : std::string();
   workflow::StatusFile status(workflow::status_path(ws.root()), info);
   workflow::RunExperimentOptions options;
-  options.strategy = a.strategy == "sequential" ? workflow::Strategy::sequential : workflow::Strategy::fixed;
+  options.strategy = a.strategy == "sequential" ? verdict::Strategy::sequential : verdict::Strategy::fixed;
   options.baseline_mode = a.baseline == "stored" ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
   options.runs = a.runs;
   options.status = &status;

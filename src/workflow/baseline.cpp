@@ -64,10 +64,8 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   // runs it kept, and a later baseline of the same commit measures afresh.
   ZKBENCH_TRY_ASSIGN(recorded, ws.store->list_baselines());
   MeasureOptions measure;
-  measure.owner = "baseline:" + outcome.commit;
-  measure.owner_id = static_cast<std::int64_t>(recorded->size());
-  measure.label = "zkbench baseline";
-  measure.session_kind = "baseline";
+  measure.owner = {"baseline:" + outcome.commit, static_cast<std::int64_t>(recorded->size()), "zkbench baseline",
+                   "baseline"};
   measure.runs = options.runs.value_or(config.benchmark.runs);
   measure.warmup = config.benchmark.warmup;
   measure.status = options.status;
@@ -87,17 +85,17 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     if (m->resumed_runs > 0) {
       say(fmt::format("resumed {} with {} runs already in the store", inputs[i].name, m->resumed_runs));
     }
-    if (m->end == InputEnd::interrupted) {
+    if (m->end == measure::LoopStatus::interrupted) {
       return make_error("interrupted: the baseline is not recorded yet; its runs are kept: zkbench baseline resumes");
     }
-    if (m->end == InputEnd::verify_failed) {
+    if (m->end == measure::LoopStatus::verify_failed) {
       return make_error(fmt::format("the verify command fails on the baseline's own code (input '{}'): {}: {}",
                                     inputs[i].name, m->message, m->verifier_output));
     }
-    if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+    if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
       return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
     }
-    ZKBENCH_TRY_ASSIGN(sessions, linked_sessions(*ws.store, measure.owner, measure.owner_id));
+    ZKBENCH_TRY_ASSIGN(sessions, linked_sessions(*ws.store, measure.owner.name, measure.owner.id));
     const auto linked = sessions->find(inputs[i].name);
     if (linked == sessions->end()) {
       return make_error("the baseline's measuring session was not linked in the store");
@@ -140,13 +138,14 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   }
   ZKBENCH_TRY(util::write_file_atomically(dir / "metrics.yaml", metrics));
   outcome.files.push_back(dir / "metrics.yaml");
+  KeptProfile profile;
   if (!inputs.empty()) {
-    auto profiled = capture_profile(ws, inputs.front(), ws.root(), dir / "profile.txt");
-    if (!profiled) {
-      outcome.warnings.push_back("no baseline profile: " + profiled.error().message);
-    } else if (*profiled) {
-      outcome.files.push_back(dir / "profile.txt");
+    ZKBENCH_TRY_ASSIGN(kept, keep_profile(ws, inputs.front(), ws.root(), dir, "baseline profile"));
+    profile = std::move(*kept);
+    for (const auto& file : profile.files) {
+      outcome.files.push_back(file.second);
     }
+    outcome.warnings.insert(outcome.warnings.end(), profile.warnings.begin(), profile.warnings.end());
   }
   const std::string env_yaml = to_yaml(env);
   ZKBENCH_TRY(util::write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
@@ -160,17 +159,12 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     ZKBENCH_TRY(ws.store->link_session(link));
   }
   // The baseline's profile in the store too: the dashboard compares experiments' profiles with it.
-  if (config.profile && std::filesystem::exists(dir / "profile.txt")) {
-    store::ProfileRecord record;
-    record.zkvm = to_string(config.profile->zkvm);
-    record.input = inputs.front().name;
-    record.title = "baseline";
-    record.commit = outcome.commit;
-    record.baseline_id = *id;
-    if (auto stored = store_profile_file(*ws.store, dir / "profile.txt", record); !stored) {
-      outcome.warnings.push_back("the baseline profile is not in the store: " + stored.error().message);
-    }
-  }
+  store::ProfileRecord record;
+  record.title = "baseline";
+  record.commit = outcome.commit;
+  record.baseline_id = *id;
+  const std::vector<std::string> refused = store_kept_profile(*ws.store, profile, record);
+  outcome.warnings.insert(outcome.warnings.end(), refused.begin(), refused.end());
   return outcome;
 }
 

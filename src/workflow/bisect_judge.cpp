@@ -123,11 +123,9 @@ void BisectJudge::note_times(const core::Benchmark& bench) {
 InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline,
                                              const CommitBuild& candidate) const {
   InputJudgeOptions judge;
-  judge.owner = k_owner;
-  judge.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison);
-  judge.label = m_settings.command;
-  judge.session_kind = k_owner;
-  judge.strategy = Strategy::sequential;
+  judge.owner = {k_owner, m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison), m_settings.command,
+                 k_owner};
+  judge.strategy = verdict::Strategy::sequential;
   judge.mode = BaselineMode::interleaved;
   judge.runs = m_settings.max_runs;
   judge.min_runs = k_min_runs;
@@ -192,10 +190,8 @@ Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, co
     return &found->second;
   }
   MeasureOptions measure;
-  measure.owner = k_owner;
-  measure.owner_id = m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison++);
-  measure.label = m_settings.command;
-  measure.session_kind = k_owner;
+  measure.owner = {k_owner, m_settings.first_owner_id + static_cast<std::int64_t>(m_next_comparison++),
+                   m_settings.command, k_owner};
   measure.runs = k_min_runs;
   measure.warmup = m_settings.warmup;
   measure.timeout_s = hang_guard_s(reference(), m_settings.policy);
@@ -204,10 +200,10 @@ Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, co
   const SideSpec side{"candidate", build.dir, measure::VerifyWhen::every_run};
   ZKBENCH_TRY_ASSIGN(m, measure_input(m_ws, input, std::span(&side, 1), measure));
   m_cost.add(m->sides.front(), false, m_settings.fixed_runs);
-  if (m->end == InputEnd::interrupted) {
+  if (m->end == measure::LoopStatus::interrupted) {
     return make_error("interrupted; the runs measured so far are kept in the store");
   }
-  if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+  if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
     BisectEvidence e;
     e.candidate = build.commit;
     e.input = input.name;

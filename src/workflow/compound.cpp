@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "util/strings.hpp"
+#include "workflow/experiment_results.hpp"
+#include "project/workspace.hpp"
 
 namespace zkbench::workflow {
 
@@ -81,8 +83,11 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::Expe
   }
   if (outcome.verdict.empty()) {
     // Sessions of a compound test are linked to a fresh id: a combination is measured from scratch.
-    EvaluationRequest request{branch, "compound-" + util::join(ids, "-"), "compound", -record.created_at_us, "",
-                              "zkbench compound " + util::join(ids, " ")};
+    const EvaluationRequest request{branch,
+                                    "compound-" + util::join(ids, "-"),
+                                    {"compound", -record.created_at_us, "zkbench compound " + util::join(ids, " "),
+                                     "compound"},
+                                    ""};
     ZKBENCH_TRY_ASSIGN(ev,
                        evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options));
     outcome.warnings = ev->warnings;

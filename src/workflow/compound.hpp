@@ -8,7 +8,7 @@
 
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
-#include "workflow/experiment.hpp"
+#include "workflow/evaluate_checkout.hpp"
 
 namespace zkbench::workflow {
 

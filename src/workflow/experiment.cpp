@@ -11,323 +11,12 @@
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
 #include "project/environment.hpp"
-#include "workflow/input_verdict.hpp"
-#include "workflow/measure_inputs.hpp"
+#include "workflow/accumulator.hpp"
+#include "workflow/experiment_recovery.hpp"
 #include "workflow/experiment_results.hpp"
 #include "workflow/profiling.hpp"
 
 namespace zkbench::workflow {
-
-namespace {
-
-// The correctness command's timeout is never below this: start-up costs dominate tiny programs.
-constexpr double k_min_correctness_timeout_s = 5.0;
-
-std::string base_branch(const store::ExperimentRecord& e) {
-  return "bench/" + e.experiment_number().format() + "-" + e.slug;
-}
-
-// Merges `branch` into the accumulator branch in its own worktree; a conflict is aborted and reported.
-Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& branch, const std::string& baseline_commit) {
-  if (!ws.git.branch_exists(k_accumulator_branch)) {
-    ZKBENCH_TRY(ws.git.create_branch(k_accumulator_branch, baseline_commit));
-  }
-  const std::filesystem::path dir = ws.worktree_dir("accumulator");
-  ZKBENCH_TRY(ws.git.ensure_worktree(dir, k_accumulator_branch));
-  const Git acc(dir);
-  auto merged = acc.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
-                         "--no-ff", "-m", "Merge " + branch + " (KEEP) into the accumulator", branch});
-  std::string note;
-  if (!merged) {
-    (void)acc.run({"merge", "--abort"});
-    note = fmt::format("could not merge {} into {} (conflict): merge it by hand", branch, k_accumulator_branch);
-  }
-  ws.git.remove_worktree(dir);
-  return note;
-}
-
-// bench/accumulator again from `baseline_commit` with every remaining KEEP of that baseline merged in
-// number order (after a KEEP was withdrawn). Returns the merge-conflict notes, as on the first merge: a KEEP
-// that no longer merges (one merged by hand before) must not go missing silently.
-Result<std::vector<std::string>> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
-  if (ws.git.branch_exists(k_accumulator_branch)) {
-    ws.git.remove_worktree(ws.worktree_dir("accumulator"));
-    ZKBENCH_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));
-  }
-  ZKBENCH_TRY_ASSIGN(all, ws.store->list_experiments());
-  std::vector<std::string> notes;
-  for (const store::ExperimentRecord& kept : *all) {
-    if (kept.outcome() == core::Outcome::keep && kept.baseline_commit == baseline_commit &&
-        ws.git.branch_exists(kept.branch)) {
-      ZKBENCH_TRY_ASSIGN(note, merge_into_accumulator(ws, kept.branch, baseline_commit));
-      if (!note->empty()) {
-        notes.push_back(*note);
-      }
-    }
-  }
-  return notes;
-}
-
-// Completes a decided experiment (idempotent): the branch renamed with its verdict, results.json and
-// verdict.md written, a KEEP merged into the accumulator. `verdict_md` empty: written from the record.
-// Returns warnings (a merge conflict).
-Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::ExperimentRecord& e,
-                                                const std::string& verdict_md) {
-  std::vector<std::string> warnings;
-  const std::string started_as = base_branch(e);
-  if (!ws.git.branch_exists(e.branch) && ws.git.branch_exists(started_as)) {
-    ZKBENCH_TRY(ws.git.rename_branch(started_as, e.branch));
-  }
-  const std::filesystem::path dir = ws.experiment_dir(e);
-  ZKBENCH_TRY(util::write_file_atomically(dir / "results.json", e.details_json));
-  if (!verdict_md.empty() || !std::filesystem::exists(dir / "verdict.md")) { // a resumed finish keeps the run's own
-    ZKBENCH_TRY(util::write_file_atomically(dir / "verdict.md", !verdict_md.empty() ? verdict_md
-                                                             : fmt::format("# Experiment {}: {}\n\n**Verdict: {}**: {}\n",
-                                                                           e.experiment_number(), e.name, e.verdict,
-                                                                           e.close_reason)));
-  }
-  if (e.outcome() == core::Outcome::keep) { // merging an already merged branch changes nothing
-    auto note = merge_into_accumulator(ws, e.branch, e.baseline_commit);
-    if (!note) {
-      warnings.push_back(note.error().message);
-    } else if (!note->empty()) {
-      warnings.push_back(*note);
-    }
-  }
-  return warnings;
-}
-
-// What finish_decided has not done yet for a decided experiment (empty: finished): a run killed while
-// finishing leaves any prefix of its steps done.
-std::vector<std::string> unfinished_steps(Workspace& ws, const store::ExperimentRecord& e) {
-  std::vector<std::string> missing;
-  const bool renamed = ws.git.branch_exists(e.branch);
-  if (!renamed) {
-    missing.push_back("branch " + e.branch);
-  }
-  const std::filesystem::path dir = ws.experiment_dir(e);
-  for (const char* file : {"results.json", "verdict.md"}) {
-    if (!std::filesystem::exists(dir / file)) {
-      missing.emplace_back(file);
-    }
-  }
-  if (e.outcome() == core::Outcome::keep &&
-      !(renamed && ws.git.run({"merge-base", "--is-ancestor", e.branch, k_accumulator_branch}))) {
-    missing.push_back(fmt::format("merge into {}", k_accumulator_branch));
-  }
-  return missing;
-}
-
-} // namespace
-
-Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
-                                             const store::BaselineRecord& baseline,
-                                             const std::map<std::string, core::Benchmark>& base_benches,
-                                             const verdict::Policy& policy, const EvaluationRequest& request,
-                                             const RunExperimentOptions& options) {
-  const ProjectConfig& config = ws.project.config;
-  const auto say = [&](const std::string& line) {
-    if (options.say) {
-      options.say(line);
-    }
-  };
-  const auto set_phase = [&](const char* phase) {
-    if (options.status != nullptr) {
-      options.status->info().phase = phase;
-      options.status->write();
-    }
-  };
-  CheckoutEvaluation ev;
-  core::Outcome& outcome = ev.verdict;
-  std::string& reason = ev.reason;
-  std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
-  verdict::Decision& decision = ev.decision;
-
-  for (const InputSpec& input : ws.project.inputs.inputs) {
-    ZKBENCH_TRY(ensure_input(ws, input));
-  }
-  set_phase("build");
-  say(fmt::format("building {} in {}", request.label, worktree.string()));
-  if (auto built = build_checkout(ws, worktree, ws.state_dir() / "logs" / (request.log_name + "-build.log")); !built) {
-    outcome = core::Outcome::failed;
-    reason = built.error().message;
-    ev.failure = reason;
-  }
-
-  // Correctness before timing (seed 002 rule 5): a different output wastes no measurement.
-  std::string unchecked; // a correctness command that timed out: no verdict but KILL or REJECT
-  if (outcome == core::Outcome::none) {
-    set_phase("correctness");
-    for (const store::BaselineInput& expected : baseline.inputs) {
-      const InputSpec* input = nullptr;
-      for (const InputSpec& spec : ws.project.inputs.inputs) {
-        if (spec.name == expected.input) {
-          input = &spec;
-        }
-      }
-      if (input == nullptr) {
-        continue;
-      }
-      // A hang shows here first: the correctness command gets the hang guard of the timed runs.
-      std::optional<double> timeout;
-      if (const auto base = base_benches.find(input->name); base != base_benches.end() && !base->second.runs.empty()) {
-        timeout = hang_guard_s(base->second, policy);
-      }
-      auto hash = correctness_hash(ws, *input, worktree, timeout);
-      if (!hash && ws.stop_requested && ws.stop_requested()) {
-        return make_error("interrupted during the correctness check; nothing was decided"); // not a REJECT
-      }
-      if (!hash) {
-        outcome = core::Outcome::reject;
-        reason = "correctness command failed: " + hash.error().message;
-        ev.failure = reason;
-        break;
-      }
-      if (hash->timed_out) {
-        // One cold run of a command the baseline never timed is no evidence of a slowdown (issue 22): the timed
-        // runs decide a KILL (a hang stops at their guard); anything else is no verdict, the output unchecked.
-        unchecked = fmt::format("input '{}': the correctness command ran past {:.1f} s (the benchmark's hang guard), "
-                                "so the output was not checked: no verdict but KILL or REJECT (one cold run of a "
-                                "command the baseline never timed is no evidence of a slowdown)",
-                                input->name, *timeout);
-        say(unchecked);
-        continue;
-      }
-      if (hash->hash != expected.output_hash) {
-        outcome = core::Outcome::reject;
-        reason = fmt::format("input '{}': the output differs from the baseline's (sha256 {} vs {}): faster but wrong "
-                             "is useless; no timing was measured",
-                             input->name, hash->hash.substr(0, 16), expected.output_hash.substr(0, 16));
-        break;
-      }
-      say(fmt::format("correctness: {} matches the baseline", input->name));
-    }
-  }
-
-  std::filesystem::path base_tree;
-  if (outcome == core::Outcome::none) {
-    // The baseline commit's build, kept in .zkbench/worktrees/baseline-<commit12> and built once per baseline.
-    auto built = kept_build(ws, baseline.commit, "baseline-" + baseline.commit.substr(0, 12), say);
-    if (!built) {
-      outcome = core::Outcome::failed;
-      reason = "the baseline's build: " + built.error().message;
-      ev.failure = reason;
-    } else {
-      base_tree = *built;
-    }
-  }
-
-  if (outcome == core::Outcome::none) {
-    set_phase("measure");
-    const auto& inputs = ws.project.inputs.inputs;
-    InputJudgeOptions judge;
-    judge.owner = request.owner;
-    judge.owner_id = request.owner_id;
-    judge.label = request.command;
-    judge.session_kind = request.owner;
-    judge.strategy = options.strategy;
-    judge.mode = options.baseline_mode;
-    const int runs = options.runs.value_or(config.benchmark.runs);
-    // Sequential: the rule may go on to the policy's flaky run count when the evidence asks for it.
-    judge.runs = options.strategy == Strategy::sequential ? std::max(runs, policy.flaky_runs) : runs;
-    judge.warmup = config.benchmark.warmup;
-    judge.baseline_dir = base_tree;
-    judge.candidate_dir = worktree;
-    judge.status = options.status;
-    // The inputs are judged jointly (combine_inputs): each input's rule runs at p_threshold / inputs.
-    judge.inputs = static_cast<int>(std::count_if(inputs.begin(), inputs.end(), [&](const InputSpec& input) {
-      return base_benches.count(input.name) > 0;
-    }));
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const InputSpec& input = inputs[i];
-      const auto base = base_benches.find(input.name);
-      if (base == base_benches.end()) {
-        ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
-        continue;
-      }
-      if (options.status != nullptr) {
-        options.status->info().input_index = static_cast<int>(i + 1);
-        options.status->info().input_count = static_cast<int>(inputs.size());
-      }
-      say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side, hang guard "
-                      "{:.1f} s",
-                      input.name, i + 1, inputs.size(),
-                      options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
-                      options.strategy == Strategy::sequential ? "sequential" : "fixed", judge.runs,
-                      hang_guard_s(base->second, policy)));
-      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, input, base->second, policy, judge));
-      ev.resumed = ev.resumed || judged->resumed_runs > 0;
-      if (judged->resumed_runs > 0) {
-        say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));
-      }
-      if (judged->interrupted) {
-        return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
-      }
-      ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
-      if (judged->baseline_broken) {
-        outcome = core::Outcome::failed;
-        reason = judged->failure;
-        ev.failure = reason;
-        break;
-      }
-      if (!judged->trace.empty()) { // the looks the rule made, kept for the dashboard's stopping trace
-        ev.traces[input.name] = judged->trace;
-      }
-      // A fixed design measures the configured runs on every side measured (interleaved: both).
-      const auto fixed = static_cast<std::size_t>(std::max(0, ws.project.config.benchmark.runs));
-      if (options.baseline_mode == BaselineMode::interleaved) {
-        ev.cost.add(judged->baseline, true, fixed);
-      }
-      ev.cost.add(judged->candidate, false, fixed);
-      ev.candidates[input.name] = judged->candidate;
-      say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
-                      verdict::to_string(judged->comparison.decision.verdict),
-                      std::isnan(judged->comparison.change) ? std::string("n/a") : verdict::percent(judged->comparison.change),
-                      judged->candidate.runs.size(), judged->comparison.decision.reason));
-      const verdict::Verdict v = judged->comparison.decision.verdict;
-      comparisons.push_back(std::move(judged->comparison));
-      if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
-        outcome = core::outcome_of(v);
-        reason = fmt::format("input '{}': {}", input.name, comparisons.back().decision.reason);
-        if (!judged->failure.empty()) {
-          ev.failure = judged->failure;
-        }
-        break; // a KILL or REJECT decides the experiment: no more GPU time on the other inputs
-      }
-    }
-  }
-
-  if (outcome == core::Outcome::none) {
-    set_phase("compare");
-    decision = verdict::combine_inputs(comparisons, policy);
-    outcome = core::outcome_of(decision.verdict);
-    reason = decision.reason;
-  }
-  if (!unchecked.empty() && outcome != core::Outcome::kill && outcome != core::Outcome::reject &&
-      outcome != core::Outcome::failed) {
-    outcome = core::Outcome::inconclusive;
-    reason = unchecked + "; the timed runs: " + reason;
-    decision = {verdict::Verdict::inconclusive, false, reason};
-    ev.failure = unchecked;
-  }
-  double total = 0;
-  double weights = 0;
-  for (const verdict::CommandComparison& c : comparisons) {
-    if (!std::isnan(c.change)) {
-      total += c.weight * c.change;
-      weights += c.weight;
-    }
-  }
-  if (weights > 0) {
-    ev.change = total / weights;
-  }
-  decision.reason = reason;
-  return ev;
-}
-
-std::string format_change(const std::optional<double>& change) {
-  return change && !std::isnan(*change) ? verdict::percent(*change) : std::string("n/a");
-}
 
 Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string& name, const std::string& hypothesis,
                                                std::optional<double> expected) {
@@ -593,9 +282,9 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   ZKBENCH_TRY(util::write_file_atomically(dir / "changes.patch", *patch));
   outcome.files.push_back(dir / "changes.patch");
 
-  EvaluationRequest request{e.branch, e.experiment_number().format(), "experiment", e.id,
-                            ": zkbench exp run " + e.experiment_number().format() + " resumes",
-                            "zkbench exp run " + e.experiment_number().format()};
+  const std::string command = "zkbench exp run " + e.experiment_number().format();
+  const EvaluationRequest request{e.branch, e.experiment_number().format(), {"experiment", e.id, command, "experiment"},
+                                  ": " + command + " resumes"};
   ZKBENCH_TRY_ASSIGN(ev, evaluate_checkout(ws, worktree, *baseline, *base_benches, *policy, request, options));
   outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
   outcome.resumed = ev->resumed;
@@ -605,41 +294,22 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   const auto& comparisons = ev->comparisons;
   const verdict::Decision& decision = ev->decision;
 
-  // The profile (when configured) of the experiment's code, and its diff with the baseline's.
+  // The profile (when configured) of the experiment's code, and its diff with the baseline's, in the store
+  // linked to the experiment and its baseline (the dashboard's profile chart).
   if (decided != core::Outcome::failed && decided != core::Outcome::kill && !ws.project.inputs.inputs.empty()) {
-    auto profiled = capture_profile(ws, ws.project.inputs.inputs.front(), worktree, dir / "profile.txt");
-    const std::filesystem::path base_profile = ws.benchmarks_dir() / "baseline" / "profile.txt";
-    if (!profiled) {
-      outcome.warnings.push_back("no profile: " + profiled.error().message);
-    } else if (*profiled) {
-      outcome.files.push_back(dir / "profile.txt");
-      std::vector<std::pair<std::string, std::filesystem::path>> kept{{"profile", dir / "profile.txt"}};
-      if (std::filesystem::exists(base_profile)) {
-        auto diff = profile_diff_text(base_profile, dir / "profile.txt");
-        if (diff) {
-          ZKBENCH_TRY(util::write_file_atomically(dir / "profile_diff.txt", *diff));
-          outcome.files.push_back(dir / "profile_diff.txt");
-          kept.emplace_back("diff", dir / "profile_diff.txt");
-        } else {
-          outcome.warnings.push_back("no profile diff: " + diff.error().message);
-        }
-      }
-      // In the store, linked to the experiment and its baseline (the dashboard's profile chart).
-      for (const auto& [kind, file] : kept) {
-        store::ProfileRecord record;
-        record.kind = kind;
-        record.zkvm = to_string(ws.project.config.profile->zkvm);
-        record.input = ws.project.inputs.inputs.front().name;
-        record.title = e.name;
-        record.commit = *head;
-        record.experiment_number = e.number;
-        record.baseline_id = e.baseline_id;
-        if (auto stored = store_profile_file(*ws.store, file, record); !stored) {
-          outcome.warnings.push_back(fmt::format("{} is not in the store: {}", file.filename().string(),
-                                                 stored.error().message));
-        }
-      }
+    ZKBENCH_TRY_ASSIGN(profile, keep_profile(ws, ws.project.inputs.inputs.front(), worktree, dir, "profile",
+                                             ws.benchmarks_dir() / "baseline" / "profile.txt"));
+    store::ProfileRecord record;
+    record.title = e.name;
+    record.commit = *head;
+    record.experiment_number = e.number;
+    record.baseline_id = e.baseline_id;
+    const std::vector<std::string> refused = store_kept_profile(*ws.store, *profile, record);
+    for (const auto& kept : profile->files) {
+      outcome.files.push_back(kept.second);
     }
+    outcome.warnings.insert(outcome.warnings.end(), profile->warnings.begin(), profile->warnings.end());
+    outcome.warnings.insert(outcome.warnings.end(), refused.begin(), refused.end());
   }
   e.set_outcome(decided);
   e.set_state(core::ExperimentStatus::done);

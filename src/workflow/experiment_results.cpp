@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "stats/descriptive.hpp"
-#include "workflow/experiment.hpp"
 
 namespace zkbench::workflow {
 
@@ -133,6 +132,10 @@ std::string verdict_markdown(const store::ExperimentRecord& e, const std::string
     }
   }
   return md;
+}
+
+std::string format_change(const std::optional<double>& change) {
+  return change && !std::isnan(*change) ? verdict::percent(*change) : std::string("n/a");
 }
 
 } // namespace zkbench::workflow

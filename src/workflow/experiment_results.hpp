@@ -30,4 +30,7 @@ std::string verdict_markdown(const store::ExperimentRecord& e, const std::string
                              const std::vector<verdict::CommandComparison>& inputs, const verdict::Policy& policy,
                              const std::optional<core::VerdictCost>& cost);
 
+/// "+5.12%" style with sign, or "n/a".
+std::string format_change(const std::optional<double>& change);
+
 } // namespace zkbench::workflow

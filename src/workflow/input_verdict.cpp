@@ -68,7 +68,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   const std::string primary = project_measures(config, policy.primary_metric) ? policy.primary_metric : "time";
 
   verdict::AbOptions ab;
-  ab.strategy = options.strategy == Strategy::sequential ? verdict::Strategy::sequential : verdict::Strategy::fixed;
+  ab.strategy = options.strategy;
   ab.runs = options.runs;
   ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
                                              options.inputs);
@@ -93,16 +93,13 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
 
   MeasureOptions measure;
   measure.owner = options.owner;
-  measure.owner_id = options.owner_id;
-  measure.label = options.label;
-  measure.session_kind = options.session_kind;
   measure.warmup = options.warmup;
   measure.timeout_s = judged.hang_guard_s;
   measure.status = options.status;
   measure.settings = fmt::format("{} strategy, {} {} runs per side, {} baseline",
-                                 options.strategy == Strategy::sequential ? "sequential" : "fixed",
-                                 options.strategy == Strategy::sequential ? "at most" : "",
-                                 options.strategy == Strategy::sequential ? ab.sequential.max_runs : options.runs,
+                                 options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed",
+                                 options.strategy == verdict::Strategy::sequential ? "at most" : "",
+                                 options.strategy == verdict::Strategy::sequential ? ab.sequential.max_runs : options.runs,
                                  options.mode == BaselineMode::interleaved ? "interleaved" : "stored");
 
   std::vector<SideSpec> sides;
@@ -135,17 +132,17 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     // The drift test first: fresh runs of the baseline's build against the stored runs of this input.
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;
-    fresh.owner = options.owner + "-drift";
+    fresh.owner.name = options.owner.name + "-drift";
     fresh.settings.clear();
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
-    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner, fresh.owner_id, input.name, base.role));
+    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
     fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
     ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
-    if (m->end == InputEnd::interrupted) {
+    if (m->end == measure::LoopStatus::interrupted) {
       judged.interrupted = true;
       return judged;
     }
-    if (m->end != InputEnd::measured && m->end != InputEnd::decided) {
+    if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
       judged.baseline_broken = true;
       judged.failure = fmt::format("input '{}': the baseline's build {}", input.name, m->message);
       return judged;
@@ -223,27 +220,27 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
   judged.baseline.command = input.name;
   judged.comparison.command = input.name;
   judged.comparison.weight = input.weight;
-  if (m->end == InputEnd::interrupted) {
+  if (m->end == measure::LoopStatus::interrupted) {
     judged.interrupted = true;
     return judged;
   }
   const bool candidate_failed = m->failed_side && *m->failed_side == sides.size() - 1;
   switch (m->end) {
-  case InputEnd::failed:
-  case InputEnd::timed_out:
-  case InputEnd::verify_failed:
+  case measure::LoopStatus::command_failed:
+  case measure::LoopStatus::timed_out:
+  case measure::LoopStatus::verify_failed:
     if (!candidate_failed) {
       judged.baseline_broken = true;
       judged.failure = fmt::format("input '{}': the baseline's build {}{}", input.name, m->message,
                                    m->verifier_output.empty() ? std::string() : ": " + m->verifier_output);
       return judged;
     }
-    if (m->end == InputEnd::timed_out) {
+    if (m->end == measure::LoopStatus::timed_out) {
       judged.comparison.decision = {verdict::Verdict::kill, true,
                                     fmt::format("input '{}': a run hung: {} (the hang guard is {:.1f} s, {:.0f}x "
                                                 "the timeout multiplier x the baseline median)",
                                                 input.name, m->message, judged.hang_guard_s, k_hang_guard_factor)};
-    } else if (m->end == InputEnd::verify_failed) {
+    } else if (m->end == measure::LoopStatus::verify_failed) {
       judged.comparison.decision = {verdict::Verdict::reject, false,
                                     fmt::format("input '{}': {}: {}", input.name, m->message,
                                                 m->verifier_output.empty() ? std::string("(no output)")
@@ -255,9 +252,10 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     judged.comparison.change = std::nan("");
     judged.failure = judged.comparison.decision.reason;
     return judged;
-  case InputEnd::measured:
-  case InputEnd::decided:
-  case InputEnd::interrupted:
+  case measure::LoopStatus::complete:
+  case measure::LoopStatus::decided:
+  case measure::LoopStatus::interrupted:
+  case measure::LoopStatus::contended: // measure_input returns an error instead
     break;
   }
 
@@ -316,7 +314,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     verdict::AbDecider final_decider(metric, policy, ab);
     // The loop measured all it may (m->end == measured): with contended rounds left out, the last look
     // there is is the final one.
-    const bool budget_spent = m->end == InputEnd::measured;
+    const bool budget_spent = m->end == measure::LoopStatus::complete;
     const verdict::AbOutcome outcome = metric == decided_metric && decider ? decider->outcome(b, cv, budget_spent)
                                                                            : final_decider.outcome(b, cv, budget_spent);
     c.decision = outcome.decision;

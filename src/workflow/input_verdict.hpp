@@ -18,12 +18,11 @@
 #include "project/config.hpp"
 #include "project/inputs.hpp"
 #include "project/status_file.hpp"
+#include "workflow/measure_inputs.hpp"
 
 namespace zkbench::workflow {
 
 struct Workspace;
-
-enum class Strategy { fixed, sequential };
 
 /// What the candidate is compared with.
 enum class BaselineMode {
@@ -32,11 +31,8 @@ enum class BaselineMode {
 };
 
 struct InputJudgeOptions {
-  std::string owner;                    // links the sessions ("experiment", "compound")
-  std::int64_t owner_id = 0;
-  std::string label;                    // "zkbench exp run 003", for the sessions' command line
-  std::string session_kind;             // "experiment", "compound"
-  Strategy strategy = Strategy::sequential;
+  RunOwner owner;                       // the sessions' owner ("experiment", "compound", "bisect")
+  verdict::Strategy strategy = verdict::Strategy::sequential;
   BaselineMode mode = BaselineMode::interleaved;
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
   int min_runs = 3;                     // sequential: never stop before this many per side

@@ -27,7 +27,7 @@ public:
       : m_store(store), m_options(options), m_input(std::move(input)) {}
 
   void session_started(std::int64_t session_id) override {
-    if (auto linked = m_store.link_session({m_options.owner, m_options.owner_id, m_input, session_id}); !linked) {
+    if (auto linked = m_store.link_session({m_options.owner.name, m_options.owner.id, m_input, session_id}); !linked) {
       m_error = linked.error().message;
     }
   }
@@ -82,17 +82,17 @@ std::string expand_path(const std::string& path, const Placeholders& values) {
   return expanded;
 }
 
-// The metrics of the project's benchmark command; metric files relative to the side's checkout.
-measure::MetricReader metric_reader(const ProjectConfig& config, const Placeholders& values,
-                                    const std::filesystem::path& work_dir) {
+// The metrics of the project's benchmark command; metric files relative to the side's checkout. Error:
+// a metric whose pattern does not parse (the config's reader checks them first; a project built in code
+// may not have been read).
+Result<measure::MetricReader> metric_reader(const ProjectConfig& config, const Placeholders& values,
+                                            const std::filesystem::path& work_dir) {
   std::vector<measure::MetricSpec> specs;
   std::vector<measure::MetricFileSpec> files;
   for (const auto& [name, regex] : config.benchmark.metrics) {
-    // The config's reader checked every spec (config.cpp): one that fails here is a defect, not input.
-    auto spec = measure::parse_metric_spec(name + "=" + regex);
-    if (spec) {
-      specs.push_back(std::move(*spec));
-    }
+    ZKBENCH_TRY_ASSIGN(spec, with_context(measure::parse_metric_spec(name + "=" + regex),
+                                          "zkbench.yaml benchmark.metrics." + name));
+    specs.push_back(std::move(*spec));
   }
   for (const auto& [name, path] : config.benchmark.metric_files) {
     std::filesystem::path file(expand_path(path, values));
@@ -285,7 +285,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   std::vector<std::vector<core::Run>> previous;
   for (std::size_t s = 0; s < sides.size(); ++s) {
     ZKBENCH_TRY_ASSIGN(runs,
-                       linked_runs(*ws.store, options.owner, options.owner_id, input.name, sides[s].role));
+                       linked_runs(*ws.store, options.owner.name, options.owner.id, input.name, sides[s].role));
     result.resumed_runs += runs->runs.size();
     // A test is resumed only under the settings it started with (issue 22): other run counts, another
     // strategy or baseline mode would make the kept runs part of a different test.
@@ -298,7 +298,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     }
     for (const core::Run& run : runs->runs) {
       if (!run.succeeded()) {
-        result.end = run.timed_out() ? InputEnd::timed_out : InputEnd::failed;
+        result.end = run.timed_out() ? measure::LoopStatus::timed_out : measure::LoopStatus::command_failed;
         result.failed_side = s;
         result.message = fmt::format("an earlier attempt's {} run {} {}", sides[s].role, run.index + 1,
                                      run.timed_out() ? "timed out" : "failed");
@@ -316,7 +316,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     }
     return result;
   };
-  if (result.end != InputEnd::measured) {
+  if (result.end != measure::LoopStatus::complete) {
     return finished();
   }
   std::size_t fewest = previous.front().size();
@@ -327,7 +327,7 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     // Every run is already kept (an attempt stopped after its last run): the stop rule still looks at them.
     InputMeasurement done = finished();
     if (options.enough && options.enough(done.sides)) {
-      done.end = InputEnd::decided;
+      done.end = measure::LoopStatus::decided;
     }
     return done;
   }
@@ -349,7 +349,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
       planned.parameters[k_settings_parameter] = options.settings;
     }
     planned.working_dir = sides[s].work_dir;
-    planned.read_metrics = metric_reader(config, values, sides[s].work_dir);
+    ZKBENCH_TRY_ASSIGN(reader, metric_reader(config, values, sides[s].work_dir));
+    planned.read_metrics = std::move(*reader);
     planned.verify = verify;
     planned.verify_when = sides[s].verify;
     planned.previous_runs = previous[s];
@@ -363,8 +364,8 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
   plan.monitor = ws.monitor.get();
   plan.contention = ws.contention.get();
   plan.stop_rule = options.enough;
-  plan.session_kind = options.session_kind;
-  plan.argv = fmt::format("{} (input {})", options.label, input.name);
+  plan.session_kind = options.owner.session_kind;
+  plan.argv = fmt::format("{} (input {})", options.owner.label, input.name);
   plan.machine_class = ws.machine_class;
 
   LinkingObserver observer(*ws.store, options, input.name);
@@ -394,28 +395,10 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
                                        failure.run ? *failure.run + 1 : std::size_t{1}, describe_end(failure.result),
                                        log.empty() ? std::string() : " (output: " + log + ")");
   }
-  switch (outcome->status) {
-  case measure::LoopStatus::contended: // contention on_timeout: fail: the runs so far stay in the store
+  if (outcome->status == measure::LoopStatus::contended) { // contention on_timeout: fail: the runs so far stay in the store
     return make_error(outcome->message + "; run the command again to resume, or raise contention.max_wait_seconds");
-  case measure::LoopStatus::complete:
-    result.end = InputEnd::measured;
-    break;
-  case measure::LoopStatus::decided:
-    result.end = InputEnd::decided;
-    break;
-  case measure::LoopStatus::interrupted:
-    result.end = InputEnd::interrupted;
-    break;
-  case measure::LoopStatus::command_failed:
-    result.end = InputEnd::failed;
-    break;
-  case measure::LoopStatus::timed_out:
-    result.end = InputEnd::timed_out;
-    break;
-  case measure::LoopStatus::verify_failed:
-    result.end = InputEnd::verify_failed;
-    break;
   }
+  result.end = outcome->status;
   return result;
 }
 

@@ -73,11 +73,18 @@ struct SideSpec {
   measure::VerifyWhen verify = measure::VerifyWhen::every_run; // when correctness.verify runs (if set)
 };
 
+/// Whose runs these are: the record their sessions are linked to (a killed command resumes from the runs
+/// linked to it) and how the sessions are named. One value from the command (`baseline`, `exp run`,
+/// `compound`, `bisect`) down to the run loop.
+struct RunOwner {
+  std::string name;                  // "baseline:<commit>", "experiment", "compound", "bisect"
+  std::int64_t id = 0;               // links sessions to this record
+  std::string label;                 // the sessions' command line in `history`: "zkbench exp run 003"
+  std::string session_kind;          // "baseline", "experiment", "compound", "bisect"
+};
+
 struct MeasureOptions {
-  std::string owner;                 // "baseline:<commit>", "experiment", "compound"
-  std::int64_t owner_id = 0;         // links sessions to this record
-  std::string label;                 // the session's command line in `history`: "zkbench exp run 003"
-  std::string session_kind;          // "baseline", "experiment", "compound"
+  RunOwner owner;
   int runs = 10;                     // measured runs wanted per side in total (resumed runs count)
   int warmup = 0;                    // per side, every attempt
   std::optional<double> timeout_s;   // per run: the hang guard
@@ -91,11 +98,9 @@ struct MeasureOptions {
 
 inline constexpr const char* k_settings_parameter = "settings";
 
-enum class InputEnd { measured, decided, failed, timed_out, verify_failed, interrupted };
-
 struct InputMeasurement {
   std::vector<core::Benchmark> sides; // every kept run per side (SideSpec order), resumed ones first
-  InputEnd end = InputEnd::measured;
+  measure::LoopStatus end = measure::LoopStatus::complete; // never contended (an error instead)
   std::size_t resumed_runs = 0;      // runs found in the store from an earlier attempt (all sides)
   std::optional<std::size_t> failed_side; // which side failed, timed out or failed verification
   std::string message;               // what failed

@@ -89,17 +89,53 @@ Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const 
   return std::move(result->output);
 }
 
-Result<bool> capture_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
-                             const std::filesystem::path& destination) {
+Result<KeptProfile> keep_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+                                 const std::filesystem::path& dir, const std::string& what,
+                                 const std::filesystem::path& compare_with) {
   const ProjectConfig& config = ws.project.config;
+  KeptProfile kept;
   if (!config.profile) {
-    return false;
+    return kept;
   }
-  ZKBENCH_TRY_ASSIGN(profiler,
-                     profiler_for(config, config.profile->zkvm)); // the configured one: never a preset here
-  ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, *profiler, input, work_dir));
-  ZKBENCH_TRY(util::write_file_atomically(destination, *text));
-  return true;
+  kept.zkvm = to_string(config.profile->zkvm);
+  kept.input = input.name;
+  const std::filesystem::path profile = dir / "profile.txt";
+  if (auto written = [&]() -> Result<void> {
+        ZKBENCH_TRY_ASSIGN(profiler,
+                           profiler_for(config, config.profile->zkvm)); // the configured one: never a preset here
+        ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, *profiler, input, work_dir));
+        return util::write_file_atomically(profile, *text);
+      }();
+      !written) {
+    kept.warnings.push_back(fmt::format("no {}: {}", what, written.error().message));
+    return kept;
+  }
+  kept.files.emplace_back("profile", profile);
+  if (!compare_with.empty() && std::filesystem::exists(compare_with)) {
+    auto diff = profile_diff_text(compare_with, profile);
+    if (!diff) {
+      kept.warnings.push_back("no profile diff: " + diff.error().message);
+      return kept;
+    }
+    ZKBENCH_TRY(util::write_file_atomically(dir / "profile_diff.txt", *diff));
+    kept.files.emplace_back("diff", dir / "profile_diff.txt");
+  }
+  return kept;
+}
+
+std::vector<std::string> store_kept_profile(store::Store& store, const KeptProfile& kept,
+                                            const store::ProfileRecord& record) {
+  std::vector<std::string> warnings;
+  for (const auto& [kind, file] : kept.files) {
+    store::ProfileRecord stored = record;
+    stored.kind = kind;
+    stored.zkvm = kept.zkvm;
+    stored.input = kept.input;
+    if (auto added = store_profile_file(store, file, std::move(stored)); !added) {
+      warnings.push_back(fmt::format("{} is not in the store: {}", file.filename().string(), added.error().message));
+    }
+  }
+  return warnings;
 }
 
 Result<std::string> profile_diff_text(const std::filesystem::path& base, const std::filesystem::path& current) {

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "store/store.hpp"
 #include "util/error.hpp"
@@ -41,10 +43,28 @@ Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind);
 Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const InputSpec& input,
                                  const std::filesystem::path& work_dir);
 
-/// Runs the configured profiler (`profile:`) on `input` in `work_dir` and writes what it produced to
-/// `destination`. Returns false when no profiler is configured. Errors as run_profiler's, the write.
-Result<bool> capture_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
-                             const std::filesystem::path& destination);
+/// The profile files of one checkout (baseline or experiment), in the order written: kind "profile"
+/// (profile.txt) and, against an earlier profile, kind "diff" (profile_diff.txt).
+struct KeptProfile {
+  std::string zkvm;                                                // the configured profiler's
+  std::string input;                                               // the input it ran on
+  std::vector<std::pair<std::string, std::filesystem::path>> files; // kind, file
+  std::vector<std::string> warnings;                               // the profiler or the diff failed
+};
+
+/// The one path of `baseline` and `exp run` to a profile: the configured profiler (`profile:`) run on
+/// `input` in `work_dir`, its output written to `dir`/profile.txt and, when `compare_with` is a file,
+/// its diff with it to `dir`/profile_diff.txt. No profiler configured: nothing kept. A profiler that
+/// fails is the warning "no <what>: <why>", a diff that fails "no profile diff: <why>". Errors: writing
+/// the files.
+Result<KeptProfile> keep_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+                                 const std::filesystem::path& dir, const std::string& what,
+                                 const std::filesystem::path& compare_with = {});
+
+/// `kept`'s files in the store, each as `record` says (title, commit, links) with its kind, zkvm and
+/// input: the dashboard's profile chart finds them there. Returns a warning per file the store refused.
+std::vector<std::string> store_kept_profile(store::Store& store, const KeptProfile& kept,
+                                            const store::ProfileRecord& record);
 
 /// The text of `profile diff base current` (formats detected by content). Error: a file that does not
 /// parse as a known profile format.

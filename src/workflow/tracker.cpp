@@ -9,6 +9,7 @@
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "workflow/experiment.hpp"
+#include "workflow/experiment_results.hpp"
 #include "project/probe.hpp"
 
 namespace zkbench::workflow {

@@ -143,9 +143,9 @@ TEST(UtilFiles, numbered_subfolders_are_the_folders_named_by_so_many_digits_sort
     std::filesystem::create_directories(dir / name);
   }
   test::write_file(dir / "005", "a file, not a folder");
-  const auto found = numbered_subfolders(dir.path(), 3);
+  const auto found = util::numbered_subfolders(dir.path(), 3);
   ASSERT_EQ(found.size(), 2U);
   EXPECT_EQ(found[0], dir / "002");
   EXPECT_EQ(found[1], dir / "010");
-  EXPECT_TRUE(numbered_subfolders(dir / "missing", 3).empty());
+  EXPECT_TRUE(util::numbered_subfolders(dir / "missing", 3).empty());
 }

@@ -10,6 +10,7 @@
 
 #include "support/fixtures.hpp"
 #include "support/model_executor.hpp"
+#include "support/model_project.hpp"
 #include "workflow/baseline.hpp"
 #include "workflow/experiment.hpp"
 #include "workflow/measure_inputs.hpp"
@@ -21,96 +22,14 @@ namespace {
 using test::ModelExecutor;
 using test::ModelSide;
 
-int sh(const std::filesystem::path& dir, const std::string& command) {
-  return std::system(("cd '" + dir.string() + "' && { " + command + "; } >/dev/null 2>&1").c_str());
-}
+using test::Project;
+using test::Ready;
+using test::ready;
+using test::ready_with_cv;
+using test::sh;
+using test::write;
 
-void write(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
-
-class Project {
-public:
-  explicit Project(const std::string& extra_inputs = "", const std::string& correctness_extra = "",
-                   const std::string& policy_yaml = "") {
-    const auto& d = m_dir.path();
-    std::filesystem::create_directories(d / "benchmarks");
-    write(d / "a.txt", "a\n");
-    write(d / "b.txt", "b\n");
-    write(d / "benchmarks" / "inputs.yaml",
-          "inputs:\n  - name: a\n    path: ../a.txt\n  - name: b\n    path: ../b.txt\n    weight: 2\n" + extra_inputs);
-    write(d / "zkbench.yaml", "benchmark:\n  build: \"build it\"\n  command: \"prog {input}\"\n  runs: 10\n  warmup: 1\n"
-                              "  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
-                              "correctness:\n  command: \"prog {input}\"\n" +
-                                  correctness_extra + (policy_yaml.empty() ? "policy: generic\n" : "policy: policy.yaml\n"));
-    if (!policy_yaml.empty()) {
-      write(d / "policy.yaml", policy_yaml);
-    }
-    write(d / ".gitignore", ".zkbench/\n");
-    write(d / "code.txt", "v1\n");
-    EXPECT_EQ(sh(d, "git init -q && git config user.email t@t && git config user.name t && git add -A && "
-                    "git commit -qm base"),
-              0);
-  }
-
-  /// The workspace with the model executor behind it; no GPU monitor, no contention gate (the model's
-  /// runs take no machine time: the real machine's load says nothing about them).
-  Workspace open(ModelExecutor*& model) {
-    auto ws = open_workspace(m_dir.path() / "zkbench.yaml");
-    EXPECT_TRUE(ws) << ws.error().message;
-    auto owned = std::make_unique<ModelExecutor>(7);
-    model = owned.get();
-    ws->executor = std::move(owned);
-    ws->monitor = nullptr;
-    ws->contention = nullptr;
-    ws->stop_requested = {};
-    return std::move(*ws);
-  }
-
-  /// exp new + a committed change on its branch; returns the number.
-  int experiment(Workspace& ws, const std::string& name, bool commit = true) {
-    auto e = new_experiment(ws, name, "it is faster", 0.1);
-    EXPECT_TRUE(e) << e.error().message;
-    if (commit) {
-      EXPECT_EQ(sh(dir(), "git checkout -q " + e->branch + " && echo " + name + " >> code.txt && git commit -qam change && "
-                          "git checkout -q -"),
-                0);
-    }
-    return e->number;
-  }
-
-  const std::filesystem::path& dir() const { return m_dir.path(); }
-
-private:
-  test::TempDir m_dir;
-};
-
-struct Ready {
-  Ready(const std::string& extra_inputs, const std::string& correctness_extra, const std::string& policy_yaml = "")
-      : project(extra_inputs, correctness_extra, policy_yaml), ws(project.open(model)) {}
-  ModelExecutor* model = nullptr;
-  Project project;
-  Workspace ws;
-};
-
-// A project with a baseline measured through the model (runs per input as zkbench.yaml: 10).
-std::unique_ptr<Ready> ready(const std::string& extra_inputs = "", const std::string& correctness_extra = "") {
-  auto r = std::make_unique<Ready>(extra_inputs, correctness_extra);
-  auto baseline = establish_baseline(r->ws, {});
-  EXPECT_TRUE(baseline) << baseline.error().message;
-  return r;
-}
-
-// A project whose baseline was measured with run-to-run noise `cv` (and `policy_yaml` as its policy file).
-std::unique_ptr<Ready> ready_with_cv(double cv, const std::string& policy_yaml = "") {
-  auto r = std::make_unique<Ready>("", "", policy_yaml);
-  r->model->cv = cv;
-  auto baseline = establish_baseline(r->ws, {});
-  EXPECT_TRUE(baseline) << baseline.error().message;
-  return r;
-}
-
-Result<ExperimentOutcome> run(Ready& r, int number, Strategy strategy = Strategy::sequential,
+Result<ExperimentOutcome> run(Ready& r, int number, verdict::Strategy strategy = verdict::Strategy::sequential,
                               BaselineMode mode = BaselineMode::interleaved) {
   RunExperimentOptions options;
   options.strategy = strategy;
@@ -231,7 +150,7 @@ TEST(WorkflowExperiment, flaky_fixed_strategy_extends_both_sides_to_the_flaky_ru
   const int n = r->project.experiment(r->ws, "noisy");
   r->model->cv = 0.25; // far above the generic 10% CV limit
   r->model->calls.clear();
-  auto out = run(*r, n, Strategy::fixed);
+  auto out = run(*r, n, verdict::Strategy::fixed);
   ASSERT_TRUE(out) << out.error().message;
   // 20 runs (the policy's flaky_runs) + 1 warmup per side and input, unless an input was settled sooner.
   EXPECT_EQ(r->model->count("bench", ModelSide::baseline), r->model->count("bench", ModelSide::candidate));
@@ -245,12 +164,12 @@ TEST(WorkflowExperiment, interrupted_experiment_resumes_with_the_runs_it_kept) {
   r->model->candidate_factor = 0.7;
   int benches = 0;
   r->model->interrupt_when = [&](const test::ModelCall& call) { return call.kind == "bench" && ++benches == 6; };
-  auto first = run(*r, n, Strategy::fixed);
+  auto first = run(*r, n, verdict::Strategy::fixed);
   ASSERT_FALSE(first);
   EXPECT_NE(first.error().message.find("interrupted"), std::string::npos);
   r->model->interrupt_when = {};
   r->model->calls.clear();
-  auto second = run(*r, n, Strategy::fixed);
+  auto second = run(*r, n, verdict::Strategy::fixed);
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_TRUE(second->resumed);
   EXPECT_EQ(second->experiment.verdict, "KEEP") << second->reason;
@@ -352,7 +271,7 @@ TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted)
   r->model->drift_after_s = 0; // everything is 30% slower than when the baseline was measured
   r->model->drift_step = 0.3;
   r->model->candidate_factor = 0.8; // a real gain, hidden by the drift against the stored runs
-  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto out = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   EXPECT_NE(out->reason.find("zkbench baseline"), std::string::npos) << out->reason;
@@ -540,7 +459,7 @@ TEST(WorkflowExperiment, stored_mode_needs_a_drift_test_that_sees_drifts_below_t
   auto r = ready_with_cv(0.01);
   const int n = r->project.experiment(r->ws, "small gain");
   r->model->candidate_factor = 0.98;
-  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto out = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
   for (const auto& c : out->comparisons) {
@@ -558,9 +477,7 @@ TEST(WorkflowExperiment, stored_mode_ends_its_sequential_test_where_the_stored_r
   r->model->candidate_cv = 0.08;
   std::filesystem::create_directories(r->ws.worktree_dir("001-x"));
   InputJudgeOptions options;
-  options.owner = "experiment";
-  options.owner_id = 1;
-  options.session_kind = "experiment";
+  options.owner = {"experiment", 1, "", "experiment"};
   options.mode = BaselineMode::stored;
   options.runs = 20; // max(runs, flaky_runs), as exp run asks
   options.futility_min_runs = 1000;
@@ -585,14 +502,14 @@ TEST(WorkflowExperiment, a_resumed_stored_mode_experiment_tests_the_drift_again)
   r->model->interrupt_when = [](const test::ModelCall& call) {
     return call.kind == "bench" && call.side == ModelSide::candidate;
   };
-  auto first = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto first = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_FALSE(first); // interrupted after input a's drift test
   // Hours later the machine is 15% slower: the drift runs kept from the first attempt no longer say so.
   r->model->interrupt_when = {};
   r->model->drift_step = 0.15;
   r->model->drift_after_s = 0;
   const std::size_t before = r->model->count("bench", ModelSide::baseline);
-  auto out = run(*r, n, Strategy::sequential, BaselineMode::stored);
+  auto out = run(*r, n, verdict::Strategy::sequential, BaselineMode::stored);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_GE(r->model->count("bench", ModelSide::baseline) - before, 3u); // fresh drift runs
   EXPECT_EQ(out->experiment.verdict, "INCONCLUSIVE") << out->reason;
@@ -609,9 +526,7 @@ std::vector<SideSpec> both_sides(Ready& r) {
 // Three pairs of runs linked to experiment `owner_id`.
 MeasureOptions three_pairs(std::int64_t owner_id) {
   MeasureOptions options;
-  options.owner = "experiment";
-  options.owner_id = owner_id;
-  options.session_kind = "experiment";
+  options.owner = {"experiment", owner_id, "", "experiment"};
   options.runs = 3;
   return options;
 }
@@ -651,7 +566,7 @@ TEST(WorkflowExperiment, every_run_kept_already_still_gets_a_look_of_the_stop_ru
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(r->model->count("bench"), calls); // nothing measured again
   EXPECT_EQ(looked_at, 3u);
-  EXPECT_EQ(again->end, InputEnd::decided);
+  EXPECT_EQ(again->end, measure::LoopStatus::decided);
 }
 
 TEST(WorkflowExperiment, a_metric_missing_after_the_rule_looked_ends_the_input_without_a_second_test) {
