@@ -207,21 +207,18 @@ std::map<std::string, core::Benchmark> SimProject::stored_baseline(const Scenari
   // Measured as `zkbench baseline` measures it (the run loop, each input's session linked to the
   // baseline being measured) and read back by the product's one reader of a baseline's runs.
   workflow::MeasureOptions measure;
-  measure.owner = "baseline:sim";
-  measure.owner_id = m_next_owner;
-  measure.label = "bench_verdicts baseline";
-  measure.session_kind = "baseline";
+  measure.owner = workflow::RunOwner{"baseline:sim", m_next_owner, "bench_verdicts baseline", "baseline"};
   measure.runs = config_runs();
   measure.warmup = m_ws->project.config.benchmark.warmup;
   const workflow::SideSpec side{"baseline", m_ws->root(), measure::VerifyWhen::first_run};
   for (const workflow::InputSpec& input : m_ws->project.inputs.inputs) {
     auto measured = workflow::measure_input(*m_ws, input, std::span(&side, 1), measure);
-    if (!measured || measured->end != workflow::InputEnd::measured) {
+    if (!measured || measured->end != measure::LoopStatus::complete) {
       throw std::runtime_error(measured ? "the stored baseline's " + input.name + ": " + measured->message
                                         : measured.error().message);
     }
   }
-  auto stored = workflow::linked_runs(*m_ws->store, measure.owner, measure.owner_id, "baseline");
+  auto stored = workflow::linked_runs(*m_ws->store, measure.owner.name, measure.owner.id, "baseline");
   if (!stored) {
     throw std::runtime_error(stored.error().message);
   }
