@@ -186,7 +186,7 @@ public:
 
 private:
   std::filesystem::path m_dir;
-  std::unique_ptr<workflow::Workspace> m_ws;
+  std::unique_ptr<project::Workspace> m_ws;
   verdict::Policy m_policy;
   std::vector<workflow::CommitBuild> m_builds;
   std::int64_t m_trials = 0;

@@ -117,19 +117,19 @@ std::filesystem::path make_sim_dir(const char* prefix) {
   return pattern;
 }
 
-std::unique_ptr<workflow::Workspace> open_sim_workspace(const std::filesystem::path& dir, verdict::Policy& policy) {
+std::unique_ptr<project::Workspace> open_sim_workspace(const std::filesystem::path& dir, verdict::Policy& policy) {
   if (std::system(("git init -q '" + dir.string() + "' >/dev/null 2>&1").c_str()) != 0) {
     throw std::runtime_error("git init failed in " + dir.string());
   }
-  auto opened = workflow::open_workspace(dir / "zkbench.yaml");
+  auto opened = project::open_workspace(dir / "zkbench.yaml");
   if (!opened) {
     throw std::runtime_error(opened.error().message);
   }
-  auto ws = std::make_unique<workflow::Workspace>(std::move(*opened));
+  auto ws = std::make_unique<project::Workspace>(std::move(*opened));
   ws->monitor = nullptr;
   ws->contention = nullptr; // simulated runs: the machine's real load says nothing about them
   ws->stop_requested = {};
-  auto configured = workflow::project_policy(ws->project.config);
+  auto configured = project::project_policy(ws->project.config);
   if (!configured) {
     throw std::runtime_error(configured.error().message);
   }
@@ -164,7 +164,7 @@ SimProject::SimProject(const ProjectKind& kind) {
   // The baseline record: each input's correctness hash as the model's correctness command gives it.
   m_ws->executor = std::make_unique<test::ModelExecutor>();
   m_baseline.commit = k_baseline_commit;
-  for (const workflow::InputSpec& input : m_ws->project.inputs.inputs) {
+  for (const project::InputSpec& input : m_ws->project.inputs.inputs) {
     auto hash = workflow::correctness_hash(*m_ws, input, m_ws->root());
     if (!hash) {
       throw std::runtime_error(hash.error().message);
@@ -211,14 +211,14 @@ std::map<std::string, core::Benchmark> SimProject::stored_baseline(const Scenari
   measure.runs = config_runs();
   measure.warmup = m_ws->project.config.benchmark.warmup;
   const workflow::SideSpec side{"baseline", m_ws->root(), measure::VerifyWhen::first_run};
-  for (const workflow::InputSpec& input : m_ws->project.inputs.inputs) {
+  for (const project::InputSpec& input : m_ws->project.inputs.inputs) {
     auto measured = workflow::measure_input(*m_ws, input, std::span(&side, 1), measure);
     if (!measured || measured->end != measure::LoopStatus::complete) {
       throw std::runtime_error(measured ? "the stored baseline's " + input.name + ": " + measured->message
                                         : measured.error().message);
     }
   }
-  auto stored = workflow::linked_runs(*m_ws->store, measure.owner.name, measure.owner.id, "baseline");
+  auto stored = project::linked_runs(*m_ws->store, measure.owner.name, measure.owner.id, "baseline");
   if (!stored) {
     throw std::runtime_error(stored.error().message);
   }

@@ -83,7 +83,7 @@ std::filesystem::path make_sim_dir(const char* prefix);
 /// The project in `dir` (its zkbench.yaml and inputs written) made a git repository and opened as a
 /// Workspace without monitor, contention gate or interrupt; `policy` gets its policy. Throws
 /// std::runtime_error.
-std::unique_ptr<workflow::Workspace> open_sim_workspace(const std::filesystem::path& dir, verdict::Policy& policy);
+std::unique_ptr<project::Workspace> open_sim_workspace(const std::filesystem::path& dir, verdict::Policy& policy);
 
 /// A temporary zkbench project (git repository, zkbench.yaml, four inputs, a stored baseline record, the
 /// baseline's build stamped as built) opened as a Workspace whose store is in memory and whose executor is
@@ -106,16 +106,16 @@ public:
 private:
   /// The stored baseline, "measured earlier": warmups + zkbench.yaml's runs of each input in the project
   /// root, through the same model without the drift step, measured into the store as `zkbench baseline`
-  /// does and read back through workflow::linked_runs (the product's reader of a baseline's runs).
+  /// does and read back through project::linked_runs (the product's reader of a baseline's runs).
   std::map<std::string, core::Benchmark> stored_baseline(const Scenario& scenario, const TrialDraw& draw);
   void configure(test::ModelExecutor& model, const Scenario& scenario, const TrialDraw& draw, bool experiment) const;
 
   std::filesystem::path m_dir;
-  std::unique_ptr<workflow::Workspace> m_ws;
+  std::unique_ptr<project::Workspace> m_ws;
   verdict::Policy m_policy;
   store::BaselineRecord m_baseline;
   std::filesystem::path m_candidate_dir;
-  std::vector<workflow::InputSpec> m_all_inputs;
+  std::vector<project::InputSpec> m_all_inputs;
   std::int64_t m_next_owner = 1;
 };
 

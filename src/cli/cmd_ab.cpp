@@ -116,7 +116,7 @@ int run_ab_command(const AbCliOptions& o) {
   };
   plan.session_kind = "ab";
   plan.argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);
-  plan.machine_class = workflow::machine_class_from_env();
+  plan.machine_class = project::machine_class_from_env();
 
   const std::string location =
       o.store.empty() ? store::default_store_path(std::filesystem::current_path()).string() : o.store;

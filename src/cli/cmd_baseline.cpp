@@ -27,15 +27,15 @@ int baseline_main(const BaselineArgs& args) {
   if (args.detach) {
     detach_to(log, "the baseline");
   }
-  workflow::Workspace ws = open_workspace_or_fatal(args.config);
+  project::Workspace ws = open_workspace_or_fatal(args.config);
   auto lock = lock_machine_or_fatal("baseline");
   close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
-  workflow::StatusInfo info;
+  project::StatusInfo info;
   info.command = "baseline";
   info.log = args.detach ? log.string() : std::string();
-  workflow::StatusFile status(workflow::status_path(ws.root()), info);
+  project::StatusFile status(project::status_path(ws.root()), info);
   workflow::BaselineOptions options;
   options.runs = args.runs;
   options.status = &status;

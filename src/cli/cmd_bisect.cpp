@@ -64,15 +64,15 @@ int bisect(const BisectArgs& a) {
   if (a.detach) {
     detach_to(log, what);
   }
-  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  project::Workspace ws = open_workspace_or_fatal(a.config);
   auto lock = lock_machine_or_fatal(what);
   close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
-  workflow::StatusInfo info;
+  project::StatusInfo info;
   info.command = what;
   info.log = a.detach ? log.string() : std::string();
-  workflow::StatusFile status(workflow::status_path(ws.root()), info);
+  project::StatusFile status(project::status_path(ws.root()), info);
   options.status = &status;
   options.say = print_line;
   workflow::WorkflowNotifications notifications(ws, print_warning); // after detach_to: its thread would not survive the fork

@@ -28,14 +28,14 @@ CommandMain setup_compound(CLI::App& sub) {
       }
       parsed.push_back(*number);
     }
-    workflow::Workspace ws = open_workspace_or_fatal(*config);
+    project::Workspace ws = open_workspace_or_fatal(*config);
     auto lock = lock_machine_or_fatal("compound " + util::join(*numbers, "+"));
     close_stale_sessions(*ws.store);
     print_prechecks();
     measure::install_interrupt_handlers();
-    workflow::StatusInfo info;
+    project::StatusInfo info;
     info.command = "compound " + util::join(*numbers, " ");
-    workflow::StatusFile status(workflow::status_path(ws.root()), info);
+    project::StatusFile status(project::status_path(ws.root()), info);
     workflow::RunExperimentOptions options;
     options.runs = *runs;
     options.status = &status;

@@ -173,7 +173,7 @@ json check_log(const fs::path& log, const std::string& sm) {
 // The foreign load now, over one second, as the contention gate measures it (what a measuring command
 // would wait for).
 json check_load() {
-  const measure::ContentionPolicy policy = workflow::default_contention(workflow::PolicyKind::generic);
+  const measure::ContentionPolicy policy = project::default_contention(project::PolicyKind::generic);
   measure::MachineContentionGate machine(policy, gpu::compute_process_reader());
   std::this_thread::sleep_for(std::chrono::seconds(1));
   const measure::LoadWindow window = machine.gate().current_load();

@@ -20,25 +20,25 @@ CommandMain setup_env(CLI::App& sub) {
   auto output = std::make_shared<std::string>("benchmarks/environment.yaml");
   sub.add_option("-o,--output", *output, "Where to write the environment")->capture_default_str();
   return [output] {
-    workflow::CollectOptions options;
+    project::CollectOptions options;
     // The guest manifest comes from zkbench.yaml when there is one here.
     if (std::filesystem::exists("zkbench.yaml")) {
-      const auto config = workflow::load_config("zkbench.yaml", "zkbench.yaml");
+      const auto config = project::load_config("zkbench.yaml", "zkbench.yaml");
       if (!config) {
         throw Fatal(config.error().message);
       }
       options.repo_dir = config->root;
       options.guest_manifest = config->guest_manifest;
     }
-    const workflow::Environment env = workflow::collect_environment(options);
+    const project::Environment env = project::collect_environment(options);
     const std::filesystem::path path(*output);
     std::string changes;
     if (const auto previous_text = util::read_text_file(path)) {
-      if (const auto previous = workflow::parse_environment_yaml(*previous_text, path.string())) {
-        changes = workflow::describe_differences(workflow::diff_environments(*previous, env));
+      if (const auto previous = project::parse_environment_yaml(*previous_text, path.string())) {
+        changes = project::describe_differences(project::diff_environments(*previous, env));
       }
     }
-    value_or_fatal(util::write_file_atomically(path, workflow::to_yaml(env)));
+    value_or_fatal(util::write_file_atomically(path, project::to_yaml(env)));
     fmt::print("machine: {} ({}, {} cores, {}), {}\n", env.machine.hostname, env.machine.cpu, env.machine.cores,
                util::format_bytes(static_cast<double>(env.machine.memory_bytes)), env.machine.os);
     if (env.gpu) {

@@ -79,7 +79,7 @@ nlohmann::ordered_json experiment_json(const store::ExperimentRecord& e) {
 }
 
 int exp_new(const ExpArgs& a) {
-  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  project::Workspace ws = open_workspace_or_fatal(a.config);
   auto e = workflow::new_experiment(ws, a.name, a.hypothesis, parse_expected(a.expected));
   if (!e) {
     throw Fatal(e.error().message);
@@ -94,9 +94,9 @@ int exp_new(const ExpArgs& a) {
 
 // The experiment's pull-request summary (--export-markdown, $GITHUB_STEP_SUMMARY): its stored verdict
 // and reason over the per-input comparisons.
-void export_experiment_summary(const workflow::Workspace& ws, const workflow::ExperimentOutcome& outcome,
+void export_experiment_summary(const project::Workspace& ws, const workflow::ExperimentOutcome& outcome,
                                const std::string& path) {
-  const auto policy = workflow::project_policy(ws.project.config);
+  const auto policy = project::project_policy(ws.project.config);
   const auto& e = outcome.experiment;
   const bool regression = std::any_of(outcome.comparisons.begin(), outcome.comparisons.end(),
                                       [](const auto& c) { return c.decision.regression; });
@@ -123,15 +123,15 @@ int exp_run(const ExpArgs& a) {
   if (a.detach) {
     detach_to(log, "experiment " + number.format());
   }
-  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  project::Workspace ws = open_workspace_or_fatal(a.config);
   auto lock = lock_machine_or_fatal("experiment " + number.format());
   close_stale_sessions(*ws.store);
   print_prechecks();
   measure::install_interrupt_handlers();
-  workflow::StatusInfo info;
+  project::StatusInfo info;
   info.command = "exp run " + number.format();
   info.log = a.detach ? log.string() : std::string();
-  workflow::StatusFile status(workflow::status_path(ws.root()), info);
+  project::StatusFile status(project::status_path(ws.root()), info);
   workflow::RunExperimentOptions options;
   options.strategy = a.strategy == "sequential" ? verdict::Strategy::sequential : verdict::Strategy::fixed;
   options.baseline_mode = a.baseline == "stored" ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
@@ -147,7 +147,7 @@ int exp_run(const ExpArgs& a) {
     throw Fatal(outcome.error().message, {}, failure_exit_code());
   }
   if (auto all = ws.store->list_experiments(); all) {
-    const auto policy = workflow::project_policy(ws.project.config);
+    const auto policy = project::project_policy(ws.project.config);
     notifications.send(
         workflow::experiment_events(notifications.context(), *outcome, *all, policy ? policy->primary_metric : std::string("time")));
   } else {
@@ -169,7 +169,7 @@ int exp_run(const ExpArgs& a) {
 }
 
 int exp_close(const ExpArgs& a) {
-  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  project::Workspace ws = open_workspace_or_fatal(a.config);
   auto closed = workflow::close_experiment(ws, number_or_fatal(a.number), a.status, a.why);
   if (!closed) {
     throw Fatal(closed.error().message);
@@ -189,7 +189,7 @@ int exp_close(const ExpArgs& a) {
 }
 
 int exp_list(const ExpArgs& a) {
-  workflow::Workspace ws = open_workspace_or_fatal(a.config);
+  project::Workspace ws = open_workspace_or_fatal(a.config);
   auto all = ws.store->list_experiments();
   if (!all) {
     throw Fatal(all.error().message);
@@ -215,8 +215,8 @@ int exp_list(const ExpArgs& a) {
 }
 
 int exp_show(const ExpArgs& a) {
-  workflow::Workspace ws = open_workspace_or_fatal(a.config);
-  auto e = workflow::find_experiment(*ws.store, number_or_fatal(a.number));
+  project::Workspace ws = open_workspace_or_fatal(a.config);
+  auto e = project::find_experiment(*ws.store, number_or_fatal(a.number));
   if (!e) {
     throw Fatal(e.error().message);
   }

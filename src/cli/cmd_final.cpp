@@ -12,7 +12,7 @@ CommandMain setup_final(CLI::App& sub) {
   auto config = std::make_shared<std::string>("zkbench.yaml");
   add_config_option(sub, *config);
   return [config] {
-    workflow::Workspace ws = open_workspace_or_fatal(*config);
+    project::Workspace ws = open_workspace_or_fatal(*config);
     if (auto written = workflow::regenerate_tracker(ws, true); !written) {
       throw Fatal(written.error().message);
     }

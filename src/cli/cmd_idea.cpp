@@ -18,7 +18,7 @@ CommandMain setup_idea(CLI::App& sub) {
   sub.add_option("--done", *done, "Mark idea N (its number in TRACKER.md) as tested or dropped");
   return [config, text, done] {
     if (*done) {
-      workflow::Workspace ws = open_workspace_or_fatal(*config);
+      project::Workspace ws = open_workspace_or_fatal(*config);
       // N is the idea's number in TRACKER.md's backlog (1 = the first idea), not a store id.
       const auto ideas = ws.store->list_notes("idea");
       if (!ideas) {

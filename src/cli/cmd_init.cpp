@@ -21,9 +21,9 @@ CommandMain setup_init(CLI::App& sub) {
       ->capture_default_str();
   sub.add_flag("--force", options->force, "Overwrite existing zkbench.yaml and benchmarks/inputs.yaml");
   return [options] {
-    const auto preset = workflow::parse_preset(options->preset);
-    const auto written = workflow::init_project(std::filesystem::current_path(), *preset,
-                                                options->force ? workflow::Overwrite::yes : workflow::Overwrite::no);
+    const auto preset = project::parse_preset(options->preset);
+    const auto written = project::init_project(std::filesystem::current_path(), *preset,
+                                                options->force ? project::Overwrite::yes : project::Overwrite::no);
     if (!written) {
       throw Fatal(written.error().message);
     }

@@ -13,8 +13,8 @@ int add_note_command(const std::string& config, const std::string& kind, const s
   if (text.empty()) {
     throw Fatal(fmt::format("the {} is empty", kind), {}, ExitCode::usage);
   }
-  workflow::Workspace ws = open_workspace_or_fatal(config);
-  auto id = ws.store->add_note({0, kind, text, workflow::now_us(), false});
+  project::Workspace ws = open_workspace_or_fatal(config);
+  auto id = ws.store->add_note({0, kind, text, project::now_us(), false});
   if (!id) {
     throw Fatal(id.error().message);
   }

@@ -18,12 +18,12 @@ namespace zkbench::cli {
 namespace {
 
 bool still_running(const std::filesystem::path& root) {
-  const auto text = util::read_text_file(workflow::status_path(root));
+  const auto text = util::read_text_file(project::status_path(root));
   if (!text) {
     return false;
   }
-  const auto status = workflow::parse_status_json(*text);
-  return status && workflow::process_alive(status->pid);
+  const auto status = project::parse_status_json(*text);
+  return status && project::process_alive(status->pid);
 }
 
 } // namespace

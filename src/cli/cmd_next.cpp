@@ -12,7 +12,7 @@ CommandMain setup_next(CLI::App& sub) {
   auto config = std::make_shared<std::string>("zkbench.yaml");
   add_config_option(sub, *config);
   return [config] {
-    workflow::Workspace ws = open_workspace_or_fatal(*config);
+    project::Workspace ws = open_workspace_or_fatal(*config);
     auto data = workflow::collect_tracker_data(ws);
     if (!data) {
       throw Fatal(data.error().message);

@@ -84,12 +84,12 @@ int diff(const DiffOptions& options) {
 }
 
 int run(const RunOptions& options) {
-  const auto kind = workflow::parse_profiler_kind(options.zkvm);
+  const auto kind = project::parse_profiler_kind(options.zkvm);
   if (!kind) {
     throw Fatal(fmt::format("--zkvm must be zisk, sp1, risc0 or callgrind (got '{}')", options.zkvm), {},
                 ExitCode::usage);
   }
-  workflow::Workspace ws = open_workspace_or_fatal(options.config);
+  project::Workspace ws = open_workspace_or_fatal(options.config);
   // A profiler busies the machine like a measurement: never beside one.
   auto lock = lock_machine_or_fatal("profile run");
   auto outcome = workflow::run_profile(ws, {*kind, options.input, options.title});

@@ -22,8 +22,8 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& options) {
-  workflow::Workspace ws = value_or_fatal(workflow::open_workspace(options.config));
-  const verdict::Policy policy = value_or_fatal(workflow::project_policy(ws.project.config));
+  project::Workspace ws = value_or_fatal(project::open_workspace(options.config));
+  const verdict::Policy policy = value_or_fatal(project::project_policy(ws.project.config));
   const report::Dashboard dashboard = value_or_fatal(dashboard::load_dashboard(*ws.store, {ws.root(), policy.primary_metric, ws.store_location}));
   print_warnings(dashboard.warnings);
   const std::filesystem::path dir = options.output.empty() ? ws.benchmarks_dir() / "report" : std::filesystem::path(options.output);

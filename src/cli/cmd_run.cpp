@@ -130,7 +130,7 @@ int run_command(RunOptions& o) {
   apply_ignore_failure(o, plan);
   plan.argv = o.argv;
   // A fleet worker (zkbench worker) tells the jobs it runs which machine class they measure on.
-  plan.machine_class = workflow::machine_class_from_env();
+  plan.machine_class = project::machine_class_from_env();
   const std::vector<ExportTarget> targets = export_targets(o);
   std::map<std::string, std::filesystem::path> output_files;
   std::set<std::string> benchmarked;

@@ -74,8 +74,8 @@ private:
 };
 
 std::unique_ptr<dashboard::LiveDashboard> open_live(const ServeOptions& options) {
-  workflow::Workspace ws = value_or_fatal(workflow::open_workspace(options.config));
-  const verdict::Policy policy = value_or_fatal(workflow::project_policy(ws.project.config));
+  project::Workspace ws = value_or_fatal(project::open_workspace(options.config));
+  const verdict::Policy policy = value_or_fatal(project::project_policy(ws.project.config));
   const std::filesystem::path dir = options.dir.empty() ? ws.benchmarks_dir() / "report" : std::filesystem::path(options.dir);
   auto live = std::make_unique<dashboard::LiveDashboard>(std::move(ws.store), dashboard::DashboardSource{ws.root(), policy.primary_metric, ws.store_location}, dir);
   value_or_fatal(live->refresh());

@@ -32,20 +32,20 @@ CommandMain setup_status(CLI::App& sub) {
                "Print {machine_holder, status (the status file's object), process_alive} as JSON (null when absent)");
   return [config, json] {
     const auto root = std::filesystem::absolute(*config).parent_path();
-    const auto text = util::read_text_file(workflow::status_path(root));
+    const auto text = util::read_text_file(project::status_path(root));
     if (*json) {
-      const auto holder = workflow::current_lock_holder(workflow::default_lock_path());
-      const Result<workflow::StatusInfo> status =
-          text ? workflow::parse_status_json(*text) : Result<workflow::StatusInfo>(make_error("no status file"));
+      const auto holder = project::current_lock_holder(project::default_lock_path());
+      const Result<project::StatusInfo> status =
+          text ? project::parse_status_json(*text) : Result<project::StatusInfo>(make_error("no status file"));
       nlohmann::ordered_json doc = {
-          {"machine_holder", holder ? nlohmann::ordered_json(workflow::describe(*holder)) : nullptr},
+          {"machine_holder", holder ? nlohmann::ordered_json(project::describe(*holder)) : nullptr},
           {"status", status ? nlohmann::ordered_json::parse(*text, nullptr, false) : nullptr},
-          {"process_alive", status ? nlohmann::ordered_json(workflow::process_alive(status->pid)) : nullptr}};
+          {"process_alive", status ? nlohmann::ordered_json(project::process_alive(status->pid)) : nullptr}};
       fmt::print("{}\n", util::json_text(doc, 2));
       return 0;
     }
-    if (const auto holder = workflow::current_lock_holder(workflow::default_lock_path())) {
-      fmt::print("machine: busy, {}\n", workflow::describe(*holder));
+    if (const auto holder = project::current_lock_holder(project::default_lock_path())) {
+      fmt::print("machine: busy, {}\n", project::describe(*holder));
     } else {
       fmt::print("machine: free\n");
     }
@@ -53,17 +53,17 @@ CommandMain setup_status(CLI::App& sub) {
       fmt::print("nothing is measuring in this project\n");
       return 0;
     }
-    auto status = workflow::parse_status_json(*text);
+    auto status = project::parse_status_json(*text);
     if (!status) {
       throw Fatal(status.error().message);
     }
-    if (!workflow::process_alive(status->pid)) {
+    if (!project::process_alive(status->pid)) {
       fmt::print("interrupted: zkbench {} (pid {}) is not running any more (killed or crashed); its measured runs "
                  "are in the store: run it again to resume\n",
                  status->command, status->pid);
       return 0;
     }
-    const double elapsed = static_cast<double>(workflow::now_us() - status->started_at_us) / 1e6;
+    const double elapsed = static_cast<double>(project::now_us() - status->started_at_us) / 1e6;
     fmt::print("running: zkbench {} (pid {}), {}\n", status->command, status->pid, status->phase);
     if (!status->input.empty()) {
       fmt::print("  input {} ({}/{}), run {}/{}\n", status->input, status->input_index, status->input_count,

@@ -58,7 +58,7 @@ SubmitJob expand_short_form(const std::string& what, const std::string& location
   }
   const core::ExperimentNumber number = value_or_fatal(core::ExperimentNumber::parse(what));
   auto store = value_or_fatal(store::open_store(location, store::OpenMode::existing));
-  const store::ExperimentRecord experiment = value_or_fatal(workflow::find_experiment(*store, number));
+  const store::ExperimentRecord experiment = value_or_fatal(project::find_experiment(*store, number));
   if (experiment.state() == core::ExperimentStatus::done || experiment.state() == core::ExperimentStatus::closed) {
     throw Fatal(fmt::format("experiment {} is already decided: {}", number, experiment.verdict),
                 "only planned or interrupted experiments can be submitted");
@@ -84,12 +84,12 @@ std::vector<SubmitJob> jobs_of(const SubmitOptions& options, const std::string& 
 }
 
 /// zkbench.yaml and its inputs when `path` exists (a located error when it is invalid); nullopt otherwise.
-std::optional<workflow::Project> project_if_any(const std::string& path) {
+std::optional<project::Project> project_if_any(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return std::nullopt;
   }
-  return value_or_fatal(workflow::load_project(path));
+  return value_or_fatal(project::load_project(path));
 }
 
 void submit_to_queue(const SubmitOptions& options, const std::string& location, const std::vector<SubmitJob>& jobs) {
@@ -107,12 +107,12 @@ void submit_to_queue(const SubmitOptions& options, const std::string& location, 
 int submit(const SubmitOptions& options) {
   const std::string location = store_location(options.store, options.config);
   const std::vector<SubmitJob> jobs = jobs_of(options, location);
-  std::optional<workflow::Project> project = project_if_any(options.config);
-  workflow::FleetConfig fleet = project ? project->config.fleet : workflow::FleetConfig{};
+  std::optional<project::Project> project = project_if_any(options.config);
+  project::FleetConfig fleet = project ? project->config.fleet : project::FleetConfig{};
   if (!options.scheduler.empty()) {
-    fleet.scheduler = workflow::parse_scheduler(options.scheduler).value_or(workflow::Scheduler::queue);
+    fleet.scheduler = project::parse_scheduler(options.scheduler).value_or(project::Scheduler::queue);
   }
-  if (fleet.scheduler == workflow::Scheduler::slurm) {
+  if (fleet.scheduler == project::Scheduler::slurm) {
     submit_to_slurm({location, options.machine_class, std::move(project), fleet}, jobs);
   } else {
     submit_to_queue(options, location, jobs);

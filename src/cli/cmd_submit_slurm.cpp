@@ -29,13 +29,13 @@ std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& sto
   if (!submit.project || job.experiment.empty()) {
     return std::nullopt;
   }
-  const auto baseline = workflow::latest_baseline(store, submit.machine_class);
+  const auto baseline = project::latest_baseline(store, submit.machine_class);
   if (!baseline) {
     return std::nullopt;
   }
-  const auto benches = value_or_fatal(workflow::baseline_benchmarks(store, *baseline));
-  const workflow::ProjectConfig& config = submit.project->config;
-  const auto policy = value_or_fatal(workflow::project_policy(config));
+  const auto benches = value_or_fatal(project::baseline_benchmarks(store, *baseline));
+  const project::ProjectConfig& config = submit.project->config;
+  const auto policy = value_or_fatal(project::project_policy(config));
   slurm::TimeLimitInputs inputs;
   for (const auto& [name, bench] : benches) {
     if (!bench.runs.empty()) {

@@ -21,8 +21,8 @@ struct SubmitJob {
 struct SlurmSubmit {
   std::string store_location;                   // as given (a URL's password included: it goes in the environment)
   std::string machine_class;
-  std::optional<workflow::Project> project;     // zkbench.yaml and inputs, when the folder has them
-  workflow::FleetConfig fleet;                  // the project's, else the defaults
+  std::optional<project::Project> project;     // zkbench.yaml and inputs, when the folder has them
+  project::FleetConfig fleet;                  // the project's, else the defaults
 };
 
 /// Submits `jobs` in order; an experiment or compound job after a baseline job of the same call waits

@@ -105,13 +105,13 @@ int work(WorkerCliOptions& options) {
     throw Fatal(fmt::format("--heartbeat {} s must be shorter than --lease {} s", options.heartbeat_s, options.lease_s));
   }
   worker.poll_us = to_us(options.poll_s);
-  worker.lock_path = options.lock_path.empty() ? workflow::default_lock_path() : std::filesystem::path(options.lock_path);
+  worker.lock_path = options.lock_path.empty() ? project::default_lock_path() : std::filesystem::path(options.lock_path);
   worker.program = options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe")
                                            : std::filesystem::path(options.program);
   if (options.log_dir.empty()) {
     // In the user's own 0700 folder, not a name in /tmp that another user could make first.
-    value_or_fatal(workflow::ensure_private_folder(workflow::lock_folder()));
-    worker.log_dir = workflow::lock_folder() / "worker-logs";
+    value_or_fatal(project::ensure_private_folder(project::lock_folder()));
+    worker.log_dir = project::lock_folder() / "worker-logs";
   } else {
     worker.log_dir = options.log_dir;
   }

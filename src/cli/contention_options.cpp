@@ -19,7 +19,7 @@ void add_contention_options(CLI::App& sub, ContentionOptions& options) {
 }
 
 std::unique_ptr<measure::MachineContentionGate> make_contention_gate(const ContentionOptions& options, std::FILE* out) {
-  measure::ContentionPolicy policy = workflow::default_contention(workflow::PolicyKind::generic);
+  measure::ContentionPolicy policy = project::default_contention(project::PolicyKind::generic);
   if (options.wait_s) {
     if (!std::isfinite(*options.wait_s) || *options.wait_s < 0) {
       throw Fatal(fmt::format("--contention-wait must be a number of seconds >= 0 (got {})", *options.wait_s), {},

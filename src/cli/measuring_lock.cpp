@@ -11,7 +11,7 @@
 
 namespace zkbench::cli {
 
-std::string holder_name(const workflow::LockHolder& holder) {
+std::string holder_name(const project::LockHolder& holder) {
   // The command line starts with the program's path; the subcommand is the first word after it that
   // is not an option ("zkbench --store x run" is rare, "zkbench baseline" the rule).
   std::vector<std::string> words;
@@ -30,18 +30,18 @@ std::string holder_name(const workflow::LockHolder& holder) {
   return fmt::format("{} (pid {})", name, holder.pid);
 }
 
-std::optional<workflow::MachineLock> lock_for_measuring(const std::string& purpose, SkipLock skip) {
+std::optional<project::MachineLock> lock_for_measuring(const std::string& purpose, SkipLock skip) {
   if (skip == SkipLock::yes) {
     return std::nullopt;
   }
-  workflow::LockOptions options;
-  options.on_wait = [](const workflow::LockHolder& holder, std::chrono::milliseconds waited) {
+  project::LockOptions options;
+  options.on_wait = [](const project::LockHolder& holder, std::chrono::milliseconds waited) {
     fmt::print(stderr, "waiting for the machine: {} holds it (measuring {}, since {}; waited {:.0f} s)\n",
                holder_name(holder), holder.purpose, holder.since, static_cast<double>(waited.count()) / 1000.0);
     std::fflush(stderr);
   };
   options.cancelled = [] { return measure::interrupt_requested(); };
-  auto lock = workflow::MachineLock::acquire(util::redact_credentials(purpose), options);
+  auto lock = project::MachineLock::acquire(util::redact_credentials(purpose), options);
   if (!lock) {
     if (measure::interrupt_requested()) {
       throw Fatal(lock.error().message, {}, ExitCode::interrupted);

@@ -17,13 +17,13 @@ inline constexpr const char* k_no_lock_help =
 enum class SkipLock { no, yes };
 
 /// "zkbench baseline (pid 1234)": the holder's program name, its subcommand and its pid.
-std::string holder_name(const workflow::LockHolder& holder);
+std::string holder_name(const project::LockHolder& holder);
 
 /// Waits for the machine lock and takes it for `purpose` (credentials in it are redacted), printing
 /// "waiting for the machine: zkbench baseline (pid N) holds it (...)" on stderr at once and then every
 /// 30 s. Returns nullopt without locking when `skip` is yes (--no-lock). Throws Fatal when the lock file
 /// cannot be opened, and Fatal with ExitCode::interrupted when SIGINT/SIGTERM came while waiting (the
 /// caller must have called measure::install_interrupt_handlers(), else the signal just ends zkbench).
-std::optional<workflow::MachineLock> lock_for_measuring(const std::string& purpose, SkipLock skip = SkipLock::no);
+std::optional<project::MachineLock> lock_for_measuring(const std::string& purpose, SkipLock skip = SkipLock::no);
 
 } // namespace zkbench::cli

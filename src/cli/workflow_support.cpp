@@ -27,8 +27,8 @@ void add_config_option(CLI::App& sub, std::string& path) {
   sub.add_option("--config", path, "The project's zkbench.yaml")->capture_default_str();
 }
 
-workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
-  auto ws = workflow::open_workspace(config_path);
+project::Workspace open_workspace_or_fatal(const std::string& config_path) {
+  auto ws = project::open_workspace(config_path);
   if (!ws) {
     throw Fatal(ws.error().message);
   }
@@ -49,7 +49,7 @@ workflow::Workspace open_workspace_or_fatal(const std::string& config_path) {
   return std::move(*ws);
 }
 
-void refresh_tracker(workflow::Workspace& ws, bool final_report) {
+void refresh_tracker(project::Workspace& ws, bool final_report) {
   if (auto written = workflow::regenerate_tracker(ws, final_report); !written) {
     fmt::print(stderr, "warning: tracker files not updated: {}\n", written.error().message);
   }
@@ -70,7 +70,7 @@ void close_stale_sessions(store::Store& store) {
   }
 }
 
-workflow::MachineLock lock_machine_or_fatal(const std::string& purpose) {
+project::MachineLock lock_machine_or_fatal(const std::string& purpose) {
   return std::move(*lock_for_measuring(purpose));
 }
 
@@ -79,9 +79,9 @@ ExitCode failure_exit_code() {
 }
 
 void print_prechecks() {
-  workflow::SnapshotOptions options;
-  const auto snapshot = workflow::take_system_snapshot(options);
-  for (const std::string& warning : workflow::evaluate_prechecks(snapshot, workflow::PrecheckLimits{})) {
+  project::SnapshotOptions options;
+  const auto snapshot = project::take_system_snapshot(options);
+  for (const std::string& warning : project::evaluate_prechecks(snapshot, project::PrecheckLimits{})) {
     fmt::print(stderr, "warning: {}\n", warning);
   }
 }

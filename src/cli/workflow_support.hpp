@@ -22,10 +22,10 @@ void add_config_option(CLI::App& sub, std::string& path);
 
 /// Opens the project and store, and regenerates the tracker files (they are views: a deleted one
 /// comes back with any workflow command).
-workflow::Workspace open_workspace_or_fatal(const std::string& config_path);
+project::Workspace open_workspace_or_fatal(const std::string& config_path);
 
 /// Rewrites the tracker files; a failure is a warning (the store already has the event).
-void refresh_tracker(workflow::Workspace& ws, bool final_report = false);
+void refresh_tracker(project::Workspace& ws, bool final_report = false);
 
 /// Marks the sessions of this host that are still "running" as interrupted: call while holding the machine
 /// lock, which no other measuring zkbench here can hold at the same time (their processes are gone).
@@ -33,7 +33,7 @@ void close_stale_sessions(store::Store& store);
 
 /// Takes the machine lock for `purpose`, printing on stderr who holds it while waiting
 /// (cli::lock_for_measuring, the one acquisition of the measuring commands).
-workflow::MachineLock lock_machine_or_fatal(const std::string& purpose);
+project::MachineLock lock_machine_or_fatal(const std::string& purpose);
 
 /// The exit code of a measuring workflow command that failed: ExitCode::interrupted (130, as
 /// documented) when SIGINT/SIGTERM stopped it, else ExitCode::error.

@@ -118,8 +118,8 @@ constexpr const char* k_beside_suffix = "#baseline";
 // "<input>#baseline", as the values of the metric the verdict judged (the primary metric when every run
 // of both sides has it, else time: verdict::judged_metric).
 Result<RunsByInput> runs_of_experiment(store::Store& store, std::int64_t experiment_id, const std::string& metric) {
-  ZKBENCH_TRY_ASSIGN(candidates, workflow::linked_runs(store, "experiment", experiment_id, "candidate"));
-  ZKBENCH_TRY_ASSIGN(beside, workflow::linked_runs(store, "experiment", experiment_id, "baseline"));
+  ZKBENCH_TRY_ASSIGN(candidates, project::linked_runs(store, "experiment", experiment_id, "candidate"));
+  ZKBENCH_TRY_ASSIGN(beside, project::linked_runs(store, "experiment", experiment_id, "baseline"));
   RunsByInput runs;
   for (const auto& [input, candidate] : *candidates) {
     const core::Benchmark& base = (*beside)[input];
@@ -138,7 +138,7 @@ Result<RunsByInput> runs_of_experiment(store::Store& store, std::int64_t experim
 // the one reader of a baseline's runs, as the primary metric's values the verdicts judged.
 Result<RunsByInput> runs_of_baseline(store::Store& store, const store::BaselineRecord& baseline,
                                      const std::string& metric) {
-  ZKBENCH_TRY_ASSIGN(benches, workflow::baseline_benchmarks(store, baseline));
+  ZKBENCH_TRY_ASSIGN(benches, project::baseline_benchmarks(store, baseline));
   RunsByInput runs;
   for (const auto& [input, benchmark] : *benches) {
     runs[input] = verdict::primary_values(benchmark, verdict::judged_metric(benchmark, benchmark, metric));
@@ -398,9 +398,9 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   load_bisections(source.project_dir, dashboard);
 
   // A measuring zkbench keeps .zkbench/status.json; one whose process is gone was killed, not running.
-  const fs::path status_path = workflow::status_path(source.project_dir);
+  const fs::path status_path = project::status_path(source.project_dir);
   if (auto text = read_bounded(status_path, 64 * 1024); !text.empty()) {
-    if (auto status = workflow::parse_status_json(text); status && workflow::process_alive(status->pid)) {
+    if (auto status = project::parse_status_json(text); status && project::process_alive(status->pid)) {
       report::CurrentRun current;
       current.name = status->command + (status->input.empty() ? "" : " · " + status->input);
       if (status->command.rfind("exp run ", 0) == 0) {

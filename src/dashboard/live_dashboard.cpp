@@ -35,7 +35,7 @@ LiveDashboard::LiveDashboard(std::unique_ptr<store::Store> store, DashboardSourc
 
 Result<bool> LiveDashboard::refresh() {
   const std::string location = m_store->location();
-  std::vector<std::filesystem::path> watched{location, location + "-wal", workflow::status_path(m_source.project_dir),
+  std::vector<std::filesystem::path> watched{location, location + "-wal", project::status_path(m_source.project_dir),
                                              m_source.project_dir / "benchmarks" / "bisect"};
   for (std::filesystem::path& bisection : bisection_files(m_source.project_dir)) {
     watched.push_back(std::move(bisection)); // written after each step of a running bisection

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -100,4 +100,4 @@ Result<std::string> expand(std::string_view text, const Placeholders& values) {
   return out;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

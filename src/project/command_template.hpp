@@ -12,7 +12,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 /// Placeholder name -> value (unquoted).
 using Placeholders = std::map<std::string, std::string>;
@@ -28,4 +28,4 @@ std::vector<std::string> placeholders_in(std::string_view text);
 /// Error: a placeholder with no value ("unknown placeholder {elf}").
 Result<std::string> expand(std::string_view text, const Placeholders& values);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -9,7 +9,7 @@
 #include "util/strings.hpp"
 #include "project/yaml_reader.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -403,4 +403,4 @@ std::optional<ProfilerKind> parse_profiler_kind(std::string_view text) {
   return std::nullopt;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

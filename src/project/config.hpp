@@ -54,7 +54,7 @@
 #include "provers/preset.hpp"
 #include "project/inputs.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 struct BenchmarkConfig {
   std::string build;                         // empty: nothing to build
@@ -145,4 +145,4 @@ const char* to_string(ProfilerKind kind);
 /// The inverse of to_string(ProfilerKind) ("zisk", "sp1", "risc0", "callgrind"); nullopt otherwise.
 std::optional<ProfilerKind> parse_profiler_kind(std::string_view text);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -12,7 +12,7 @@
 #include "util/files.hpp"
 #include "util/strings.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -248,4 +248,4 @@ std::string describe_differences(const std::vector<EnvDifference>& differences) 
   return "environments differ: " + util::join(parts, ", ");
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

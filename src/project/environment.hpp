@@ -15,7 +15,7 @@
 #include "gpu/telemetry.hpp"
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 
 struct MachineInfo {
@@ -92,4 +92,4 @@ std::string parse_compiler_version(std::string_view output);
 /// as provers::parse_cargo_patches reads them); empty when there are none or the manifest does not parse.
 std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -7,7 +7,7 @@
 #include "util/strings.hpp"
 #include "project/environment.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -164,4 +164,4 @@ std::vector<std::string> parse_cargo_patches(std::string_view cargo_toml) {
   return crates;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -7,7 +7,7 @@
 #include "util/strings.hpp"
 #include "project/yaml_reader.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -108,4 +108,4 @@ FleetConfig read_fleet(const YamlReader& reader, const YAML::Node& root) {
   return fleet;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -21,7 +21,7 @@ namespace YAML {
 class Node;
 }
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 class YamlReader;
 
@@ -51,4 +51,4 @@ bool is_reserved_sbatch_option(const std::string& option);
 /// with "--" or is one zkbench sets itself, a negative build_minutes, a min_time_limit_minutes <= 0.
 FleetConfig read_fleet(const YamlReader& reader, const YAML::Node& root);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -5,7 +5,7 @@
 #include "util/strings.hpp"
 #include "project/probe.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 Result<std::string> Git::run(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {"git"};
@@ -72,4 +72,4 @@ Result<std::string> Git::diff(const std::string& from, const std::string& to) co
   return text;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

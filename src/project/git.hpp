@@ -9,7 +9,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 class Git {
 public:
@@ -41,4 +41,4 @@ private:
   std::filesystem::path m_dir;
 };
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -4,7 +4,7 @@
 
 #include "util/files.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -241,4 +241,4 @@ Result<std::vector<std::filesystem::path>> init_project(const std::filesystem::p
   return std::vector<std::filesystem::path>{config, inputs};
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

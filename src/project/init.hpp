@@ -10,7 +10,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 enum class Preset { generic, zisk, sp1, risc0 };
 
@@ -38,4 +38,4 @@ enum class Overwrite { no, yes };
 Result<std::vector<std::filesystem::path>> init_project(const std::filesystem::path& dir, Preset preset,
                                                         Overwrite overwrite);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

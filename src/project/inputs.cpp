@@ -9,7 +9,7 @@
 #include "project/command_template.hpp"
 #include "project/yaml_reader.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -164,4 +164,4 @@ Result<std::string> generator_command(const InputSpec& input) {
                 Placeholders{{"seed", std::to_string(input.generate->seed)}, {"output", input.path.string()}});
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

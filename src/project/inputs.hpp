@@ -22,7 +22,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 /// Seed 000's block types ("Block Selection for zkVM"), plus `other`.
 enum class InputCategory {
@@ -70,4 +70,4 @@ Result<InputSet> load_inputs(const std::filesystem::path& path, const std::strin
 /// Error: `input` is not generated.
 Result<std::string> generator_command(const InputSpec& input);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -1,6 +1,6 @@
 #include "project/linked_runs.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -84,4 +84,4 @@ Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store&
   return out;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -14,7 +14,7 @@
 #include "store/store.hpp"
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 /// The sessions linked to `owner`/`owner_id` per input, in the order they were linked (a resumed input
 /// has several). Errors: the store fails.
@@ -41,4 +41,4 @@ Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owne
 Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
                                                                    const store::BaselineRecord& baseline);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -7,7 +7,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 /// ${TMPDIR:-/tmp}/zkbench-<uid>. Not $XDG_RUNTIME_DIR: a session without it (cron, a Slurm job, ssh
 /// without logind) would lock another file and measure at the same time.
@@ -18,4 +18,4 @@ std::filesystem::path lock_folder();
 /// first and plant a symlink where the lock goes. Errors say what is wrong and what to do.
 Result<void> ensure_private_folder(const std::filesystem::path& folder);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -16,7 +16,7 @@
 #include "util/strings.hpp"
 #include "project/probe.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -243,4 +243,4 @@ std::optional<LockHolder> current_lock_holder(const std::filesystem::path& path)
   return holder;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

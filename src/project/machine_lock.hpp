@@ -17,7 +17,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 struct LockHolder {
   int pid = 0;
@@ -81,4 +81,4 @@ private:
 /// Who holds the lock at `path` now; nullopt when nobody does (checked with a non-blocking flock).
 std::optional<LockHolder> current_lock_holder(const std::filesystem::path& path);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

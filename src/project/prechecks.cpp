@@ -17,7 +17,7 @@
 #include "util/files.hpp"
 #include "util/strings.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 std::optional<LoadAverage> parse_loadavg(std::string_view text) {
   const auto fields = util::split(util::trim(text), ' ');
@@ -139,4 +139,4 @@ SystemSnapshot take_system_snapshot(const SnapshotOptions& options) {
   return snapshot;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -14,7 +14,7 @@
 
 #include "measure/proc_load.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 struct LoadAverage {
   double one = 0;
@@ -80,4 +80,4 @@ std::vector<CpuConsumer> top_cpu_consumers(const std::vector<ProcSample>& before
 /// The highest temperature among the lines of `nvidia-smi --query-gpu=temperature.gpu --format=csv,noheader`.
 std::optional<double> parse_gpu_temperatures(std::string_view text);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

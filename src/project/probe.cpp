@@ -4,7 +4,7 @@
 
 #include "util/subprocess.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 std::optional<std::filesystem::path> find_on_path(const std::string& program) {
   return util::find_program(program);
@@ -26,4 +26,4 @@ std::string utc_now_iso8601() {
   return buffer;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -10,7 +10,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 /// The full path of `program` found in $PATH (or `program` itself when it holds a '/' and is
 /// executable); nullopt when not found.
@@ -30,4 +30,4 @@ Result<ProbeOutput> probe_command(const std::vector<std::string>& argv,
 /// The current UTC time as ISO-8601 to the second: "2026-01-16T10:42:00Z".
 std::string utc_now_iso8601();
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -14,7 +14,7 @@
 #include "util/files.hpp"
 #include "util/text.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 std::int64_t now_us() {
   return util::unix_now_us();
@@ -92,4 +92,4 @@ bool process_alive(int pid) {
   return paren == std::string::npos || paren + 2 >= line.size() || (line[paren + 2] != 'Z' && line[paren + 2] != 'X');
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

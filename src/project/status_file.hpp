@@ -11,7 +11,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 struct StatusInfo {
   int pid = 0;
@@ -59,4 +59,4 @@ bool process_alive(int pid);
 /// Microseconds since the Unix epoch.
 std::int64_t now_us();
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -5,7 +5,7 @@
 #include "project/config.hpp"
 #include "store/store.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 std::string store_location(const std::string& option, const std::optional<std::string>& configured,
                            const std::filesystem::path& project_dir) {
@@ -34,4 +34,4 @@ Result<std::string> find_store_location(const std::string& option, const std::fi
   return store_location(option, config->store, config->root);
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -8,7 +8,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 /// The store's location: `option` (--store) when given, else $ZKBENCH_STORE (what a worker or sbatch
 /// passes on to the jobs it runs), else `configured` (zkbench.yaml's `store:`; a relative SQLite path
@@ -20,4 +20,4 @@ std::string store_location(const std::string& option, const std::optional<std::s
 /// `store:` when the file exists, its folder as the project's. Errors: the file's own (located).
 Result<std::string> find_store_location(const std::string& option, const std::filesystem::path& config_path);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

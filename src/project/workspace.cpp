@@ -12,7 +12,7 @@
 #include "util/strings.hpp"
 #include "project/store_location.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 std::filesystem::path Workspace::experiment_dir(const store::ExperimentRecord& e) const {
   return benchmarks_dir() / "experiments" / (e.experiment_number().format() + "-" + e.slug);
@@ -136,4 +136,4 @@ double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& be
   return weights > 0 ? total / weights : 0;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -21,7 +21,7 @@
 #include "project/git.hpp"
 #include "project/linked_runs.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 struct Workspace {
   Project project;
@@ -98,4 +98,4 @@ Error no_baseline_for_class(const std::string& machine_class);
 /// The weighted mean of the inputs' median wall times (the headline figure of a configuration).
 double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs);
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

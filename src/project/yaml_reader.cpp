@@ -8,7 +8,7 @@
 
 #include "util/strings.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 namespace {
 
@@ -180,4 +180,4 @@ std::vector<std::string> YamlReader::string_list(const YAML::Node& node, const s
   return out;
 }
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

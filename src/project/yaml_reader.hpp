@@ -17,7 +17,7 @@
 
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
+namespace zkbench::project {
 
 class YamlError : public std::runtime_error {
 public:
@@ -65,4 +65,4 @@ private:
   std::string m_file;
 };
 
-} // namespace zkbench::workflow
+} // namespace zkbench::project

@@ -62,7 +62,7 @@ std::filesystem::path slurm_dir(const std::filesystem::path& artifacts_dir) {
 std::string batch_script(const BatchJob& job) {
   std::vector<std::string> what;
   for (const std::string& arg : job.argv) {
-    what.push_back(workflow::shell_quote(arg));
+    what.push_back(project::shell_quote(arg));
   }
   // The comment lines are what `scontrol write batch_script` shows: no secret in them.
   return fmt::format("#!/bin/sh\n"
@@ -70,11 +70,11 @@ std::string batch_script(const BatchJob& job) {
                      "# store: {store} (ZKBENCH_STORE in the job's environment)\n"
                      "exec {program} worker --job {id} --log-dir {logs}\n",
                      fmt::arg("id", job.queue_job_id), fmt::arg("what", util::join(what, " ")),
-                     fmt::arg("store", job.store_display), fmt::arg("program", workflow::shell_quote(job.program.string())),
-                     fmt::arg("logs", workflow::shell_quote(slurm_dir(job.artifacts_dir).string())));
+                     fmt::arg("store", job.store_display), fmt::arg("program", project::shell_quote(job.program.string())),
+                     fmt::arg("logs", project::shell_quote(slurm_dir(job.artifacts_dir).string())));
 }
 
-std::vector<std::string> sbatch_argv(const workflow::FleetConfig& fleet, const BatchJob& job,
+std::vector<std::string> sbatch_argv(const project::FleetConfig& fleet, const BatchJob& job,
                                      const std::filesystem::path& script) {
   std::vector<std::string> argv = {"sbatch", "--parsable"};
   // First, so that zkbench's own options below win where both name one (sbatch keeps the last).

@@ -45,7 +45,7 @@ std::string batch_script(const BatchJob& job);
 /// sbatch's argument vector (argv[0] "sbatch"): --parsable, the fleet's sbatch_options, then
 /// --exclusive, --job-name, --gres, --partition, --account, --output, --chdir, --export=ALL, --time,
 /// --dependency=afterok:ID with --kill-on-invalid-dep=yes, and the script's path last.
-std::vector<std::string> sbatch_argv(const workflow::FleetConfig& fleet, const BatchJob& job,
+std::vector<std::string> sbatch_argv(const project::FleetConfig& fleet, const BatchJob& job,
                                      const std::filesystem::path& script);
 
 /// The job id `sbatch --parsable` prints ("1234" or "1234;cluster"). Error: anything else.

@@ -167,9 +167,9 @@ Result<WorkerSummary> run_worker(JobQueue& queue, const WorkerOptions& options,
   std::error_code ec;
   std::filesystem::create_directories(options.log_dir, ec);
   while (!stop_requested()) {
-    workflow::LockOptions lock_options;
+    project::LockOptions lock_options;
     lock_options.path = options.lock_path;
-    ZKBENCH_TRY_ASSIGN(lock, workflow::MachineLock::acquire("jobs of class " + options.machine_class, lock_options));
+    ZKBENCH_TRY_ASSIGN(lock, project::MachineLock::acquire("jobs of class " + options.machine_class, lock_options));
     const auto claim_started = std::chrono::steady_clock::now();
     ZKBENCH_TRY_ASSIGN(claimed, options.job_id
                                     ? queue.claim_job(*options.job_id, options.name, options.lease_us)

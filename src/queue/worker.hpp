@@ -2,7 +2,7 @@
 // `zkbench worker`'s loop: take the machine lock, claim one job of the worker's class, run its
 // command as a child process while heartbeating, record the result, release the lock, repeat.
 //
-// The machine lock is workflow's MachineLock (default workflow::default_lock_path()): one benchmark at
+// The machine lock is project's MachineLock (default project::default_lock_path()): one benchmark at
 // a time per machine, whichever worker or zkbench holds it. It is taken before claiming, so a worker
 // never holds a lease while waiting for the machine. The worker holds it for its child, which gets
 // ZKBENCH_LOCK_FILE=<job log>.lock so that a zkbench child taking "the machine lock" does not wait

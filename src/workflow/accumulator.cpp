@@ -7,13 +7,13 @@
 
 namespace zkbench::workflow {
 
-Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& branch, const std::string& baseline_commit) {
+Result<std::string> merge_into_accumulator(project::Workspace& ws, const std::string& branch, const std::string& baseline_commit) {
   if (!ws.git.branch_exists(k_accumulator_branch)) {
     ZKBENCH_TRY(ws.git.create_branch(k_accumulator_branch, baseline_commit));
   }
   const std::filesystem::path dir = ws.worktree_dir("accumulator");
   ZKBENCH_TRY(ws.git.ensure_worktree(dir, k_accumulator_branch));
-  const Git acc(dir);
+  const project::Git acc(dir);
   auto merged = acc.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
                          "--no-ff", "-m", "Merge " + branch + " (KEEP) into the accumulator", branch});
   std::string note;
@@ -25,7 +25,7 @@ Result<std::string> merge_into_accumulator(Workspace& ws, const std::string& bra
   return note;
 }
 
-Result<std::vector<std::string>> rebuild_accumulator(Workspace& ws, const std::string& baseline_commit) {
+Result<std::vector<std::string>> rebuild_accumulator(project::Workspace& ws, const std::string& baseline_commit) {
   if (ws.git.branch_exists(k_accumulator_branch)) {
     ws.git.remove_worktree(ws.worktree_dir("accumulator"));
     ZKBENCH_TRY(ws.git.run({"branch", "-D", k_accumulator_branch}));

@@ -22,8 +22,8 @@ std::string spread_warning(const std::string& input, double cv, double limit, in
                      input, cv * 100, limit * 100, std::max(20, runs * 2));
 }
 
-Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions& options) {
-  const ProjectConfig& config = ws.project.config;
+Result<BaselineOutcome> establish_baseline(project::Workspace& ws, const BaselineOptions& options) {
+  const project::ProjectConfig& config = ws.project.config;
   const auto say = [&](const std::string& line) {
     if (options.say) {
       options.say(line);
@@ -35,10 +35,10 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     return make_error("the project has no commit yet: commit the code to benchmark first");
   }
   outcome.commit = *commit;
-  CollectOptions collect;
+  project::CollectOptions collect;
   collect.repo_dir = ws.root();
   collect.guest_manifest = config.guest_manifest;
-  const Environment env = collect_environment(collect);
+  const project::Environment env = project::collect_environment(collect);
   if (env.dirty) {
     outcome.warnings.push_back("the working tree has uncommitted changes: the baseline measures them, but experiments "
                                "branch from the commit " + outcome.commit.substr(0, 12));
@@ -51,14 +51,14 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
   ZKBENCH_TRY(build_checkout(ws, ws.root(), ws.state_dir() / "logs" / "baseline-build.log"));
 
   std::vector<store::BaselineInput> records;
-  for (const InputSpec& input : ws.project.inputs.inputs) {
+  for (const project::InputSpec& input : ws.project.inputs.inputs) {
     ZKBENCH_TRY(ensure_input(ws, input));
     ZKBENCH_TRY_ASSIGN(hash, correctness_hash(ws, input, ws.root()));
     records.push_back({input.name, hash->hash, 0});
     say(fmt::format("correctness: {} -> {}", input.name, hash->hash.substr(0, 16)));
   }
 
-  ZKBENCH_TRY_ASSIGN(policy, project_policy(config));
+  ZKBENCH_TRY_ASSIGN(policy, project::project_policy(config));
   // A baseline is recorded once every input is measured; meanwhile its sessions are linked to the
   // commit and the number of baselines recorded so far, so a killed `zkbench baseline` resumes with the
   // runs it kept, and a later baseline of the same commit measures afresh.
@@ -95,7 +95,7 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     if (m->end != measure::LoopStatus::complete && m->end != measure::LoopStatus::decided) {
       return make_error(fmt::format("the benchmark failed on input '{}': {}", inputs[i].name, m->message));
     }
-    ZKBENCH_TRY_ASSIGN(sessions, linked_sessions(*ws.store, measure.owner.name, measure.owner.id));
+    ZKBENCH_TRY_ASSIGN(sessions, project::linked_sessions(*ws.store, measure.owner.name, measure.owner.id));
     const auto linked = sessions->find(inputs[i].name);
     if (linked == sessions->end()) {
       return make_error("the baseline's measuring session was not linked in the store");
@@ -147,12 +147,12 @@ Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions&
     }
     outcome.warnings.insert(outcome.warnings.end(), profile.warnings.begin(), profile.warnings.end());
   }
-  const std::string env_yaml = to_yaml(env);
+  const std::string env_yaml = project::to_yaml(env);
   ZKBENCH_TRY(util::write_file_atomically(ws.benchmarks_dir() / "environment.yaml", env_yaml));
   outcome.files.push_back(ws.benchmarks_dir() / "environment.yaml");
 
   ZKBENCH_TRY_ASSIGN(
-      id, ws.store->add_baseline({0, outcome.commit, env_yaml, now_us(), records, ws.machine_class}));
+      id, ws.store->add_baseline({0, outcome.commit, env_yaml, project::now_us(), records, ws.machine_class}));
   outcome.baseline_id = *id;
   for (store::SessionLink link : input_sessions) { // baseline_benchmarks reads every session of an input
     link.owner_id = *id;

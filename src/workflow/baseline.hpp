@@ -15,7 +15,7 @@ namespace zkbench::workflow {
 
 struct BaselineOptions {
   std::optional<int> runs;                 // overrides zkbench.yaml's runs
-  StatusFile* status = nullptr;
+  project::StatusFile* status = nullptr;
   std::function<void(const std::string&)> say; // progress lines for people
 };
 
@@ -37,7 +37,7 @@ struct BaselineOutcome {
 
 /// Establishes the baseline at the commit checked out in the project (HEAD). Errors: build or
 /// correctness failure, a benchmark run that fails, an interrupt, the store.
-Result<BaselineOutcome> establish_baseline(Workspace& ws, const BaselineOptions& options);
+Result<BaselineOutcome> establish_baseline(project::Workspace& ws, const BaselineOptions& options);
 
 /// The CV warning for one input ("" when CV <= limit).
 std::string spread_warning(const std::string& input, double cv, double limit, int runs);

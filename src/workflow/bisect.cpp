@@ -34,7 +34,7 @@ std::string next_id(const std::filesystem::path& dir) {
 
 // The first-parent history GOOD..BAD as GOOD, ..., BAD. Errors: unknown revisions, the same commit, GOOD not
 // on BAD's first-parent history.
-Result<std::vector<std::string>> first_parent_range(const Git& git, const std::string& good_rev,
+Result<std::vector<std::string>> first_parent_range(const project::Git& git, const std::string& good_rev,
                                                     const std::string& bad_rev) {
   ZKBENCH_TRY_ASSIGN(good, with_context(git.commit_of(good_rev), "GOOD '" + good_rev + "'"));
   ZKBENCH_TRY_ASSIGN(bad, with_context(git.commit_of(bad_rev), "BAD '" + bad_rev + "'"));
@@ -63,17 +63,17 @@ Result<std::vector<std::string>> first_parent_range(const Git& git, const std::s
 }
 
 // The inputs named (all when none), each made present (generated inputs written).
-Result<std::vector<InputSpec>> chosen_inputs(Workspace& ws, const std::vector<std::string>& names) {
-  std::vector<InputSpec> chosen;
-  for (const InputSpec& input : ws.project.inputs.inputs) {
+Result<std::vector<project::InputSpec>> chosen_inputs(project::Workspace& ws, const std::vector<std::string>& names) {
+  std::vector<project::InputSpec> chosen;
+  for (const project::InputSpec& input : ws.project.inputs.inputs) {
     if (names.empty() || std::find(names.begin(), names.end(), input.name) != names.end()) {
       chosen.push_back(input);
     }
   }
   for (const std::string& name : names) {
-    if (std::none_of(chosen.begin(), chosen.end(), [&](const InputSpec& i) { return i.name == name; })) {
+    if (std::none_of(chosen.begin(), chosen.end(), [&](const project::InputSpec& i) { return i.name == name; })) {
       std::vector<std::string> known;
-      for (const InputSpec& input : ws.project.inputs.inputs) {
+      for (const project::InputSpec& input : ws.project.inputs.inputs) {
         known.push_back(input.name);
       }
       return make_error(
@@ -83,15 +83,15 @@ Result<std::vector<InputSpec>> chosen_inputs(Workspace& ws, const std::vector<st
   if (chosen.empty()) {
     return make_error("inputs.yaml has no inputs: nothing to measure");
   }
-  for (const InputSpec& input : chosen) {
+  for (const project::InputSpec& input : chosen) {
     ZKBENCH_TRY(ensure_input(ws, input));
   }
   return chosen;
 }
 
 // The project's policy with --metric and --threshold applied. Errors: a metric the project does not measure.
-Result<verdict::Policy> configured_policy(const ProjectConfig& config, const BisectOptions& options) {
-  ZKBENCH_TRY_ASSIGN(policy, project_policy(config));
+Result<verdict::Policy> configured_policy(const project::ProjectConfig& config, const BisectOptions& options) {
+  ZKBENCH_TRY_ASSIGN(policy, project::project_policy(config));
   if (options.metric) {
     const std::string& m = *options.metric;
     if (m != "time" && config.benchmark.metrics.count(m) == 0 &&
@@ -166,7 +166,7 @@ std::size_t attempts_recorded(const core::BisectRecord& earlier, const std::stri
 
 class Bisection {
 public:
-  Bisection(Workspace& ws, const BisectOptions& options, BisectOutcome& outcome)
+  Bisection(project::Workspace& ws, const BisectOptions& options, BisectOutcome& outcome)
       : m_ws(ws), m_options(options), m_out(outcome) {}
 
   void say(const std::string& line) const {
@@ -177,7 +177,7 @@ public:
 
   // Builds commit `index` once and runs its correctness command on every input; the reason it cannot be
   // measured, else "" (the build in `build`).
-  std::string prepare(std::size_t index, const std::vector<InputSpec>& inputs, CommitBuild& build) {
+  std::string prepare(std::size_t index, const std::vector<project::InputSpec>& inputs, CommitBuild& build) {
     BisectCommit& c = m_out.commits[index];
     build.commit = c.commit;
     auto tree = kept_build(m_ws, c.commit, "bisect-" + c.commit.substr(0, 12),
@@ -186,7 +186,7 @@ public:
       return c.note = "does not build: " + tree.error().message;
     }
     build.dir = *tree;
-    for (const InputSpec& input : inputs) {
+    for (const project::InputSpec& input : inputs) {
       const Clock::time_point start = Clock::now();
       auto hash = correctness_hash(m_ws, input, build.dir);
       if (!hash) {
@@ -206,7 +206,7 @@ public:
   double reference_s() const { return m_reference_s; }
 
 private:
-  Workspace& m_ws;
+  project::Workspace& m_ws;
   const BisectOptions& m_options;
   BisectOutcome& m_out;
   double m_reference_s = 0;
@@ -238,9 +238,9 @@ std::string confidence_statement(const BisectOutcome& outcome) {
                 : std::string("Bonferroni gives no useful bound here (claims x alpha >= 1)"));
 }
 
-Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
+Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& options) {
   const Clock::time_point start = Clock::now();
-  const ProjectConfig& config = ws.project.config;
+  const project::ProjectConfig& config = ws.project.config;
   BisectOutcome out;
   ZKBENCH_TRY_ASSIGN(range, first_parent_range(ws.git, options.good, options.bad));
   ZKBENCH_TRY_ASSIGN(inputs, chosen_inputs(ws, options.inputs));
@@ -250,7 +250,7 @@ Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options) {
   out.metric = policy->primary_metric;
   out.alpha = policy->p_threshold;
   out.fixed_runs = std::max(1, config.benchmark.runs);
-  for (const InputSpec& input : *inputs) {
+  for (const project::InputSpec& input : *inputs) {
     out.inputs.push_back(input.name);
   }
   for (const std::string& commit : *range) {

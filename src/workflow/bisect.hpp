@@ -19,9 +19,11 @@
 #include "workflow/bisect_judge.hpp"
 #include "workflow/bisect_search.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 struct BisectOptions {
   std::string good; // revisions, as git names them
@@ -30,7 +32,7 @@ struct BisectOptions {
   std::optional<std::string> metric; // judged metric (default: the policy's primary metric)
   std::optional<double> threshold;   // smallest change that counts (fraction; default: the policy's)
   std::optional<int> runs;           // most runs per side of a comparison (default: as exp run)
-  StatusFile* status = nullptr;
+  project::StatusFile* status = nullptr;
   std::function<void(const std::string&)> say; // progress lines
 };
 
@@ -80,7 +82,7 @@ struct BisectOutcome {
 /// ends' answer, the commits it judged and their comparisons (cost and claims) taken from its record; the
 /// step it was interrupted in is measured again. Errors: unknown revisions, GOOD not a first-parent ancestor of BAD, an end
 /// that does not build or check, unknown inputs or metric, the store, an interrupt.
-Result<BisectOutcome> run_bisect(Workspace& ws, const BisectOptions& options);
+Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& options);
 
 /// "each claim is wrong with probability at most 5% ...; the answer rests on 7 claims: right with
 /// probability at least 65% (Bonferroni)": the report's confidence statement.

@@ -98,7 +98,7 @@ Shift opposite(Shift shift) {
   return Shift::none;
 }
 
-BisectJudge::BisectJudge(Workspace& ws, BisectJudgeSettings settings)
+BisectJudge::BisectJudge(project::Workspace& ws, BisectJudgeSettings settings)
     : m_ws(ws), m_settings(std::move(settings)) {
 }
 
@@ -141,7 +141,7 @@ Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, cons
   const InputJudgeOptions judge = judge_options(baseline, candidate);
   ++m_next_comparison;
   std::vector<Shift> shifts;
-  for (const InputSpec& input : m_settings.inputs) {
+  for (const project::InputSpec& input : m_settings.inputs) {
     ZKBENCH_TRY_ASSIGN(judged, judge_input(m_ws, input, reference(), m_settings.policy, judge));
     if (judged->interrupted) {
       return make_error("interrupted; the runs measured so far are kept in the store");
@@ -182,7 +182,7 @@ Result<Shift> BisectJudge::compare_interleaved(const CommitBuild& baseline, cons
   return agreed(shifts);
 }
 
-Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, const InputSpec& input,
+Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, const project::InputSpec& input,
                                                     bool& measured) {
   auto& by_input = m_runs[build.commit];
   if (const auto found = by_input.find(input.name); found != by_input.end()) {
@@ -224,7 +224,7 @@ Result<const core::Benchmark*> BisectJudge::runs_of(const CommitBuild& build, co
 
 Result<Shift> BisectJudge::compare_exact(const CommitBuild& baseline, const CommitBuild& candidate) {
   std::vector<Shift> shifts;
-  for (const InputSpec& input : m_settings.inputs) {
+  for (const project::InputSpec& input : m_settings.inputs) {
     bool base_new = false;
     bool cand_new = false;
     ZKBENCH_TRY_ASSIGN(base, runs_of(baseline, input, base_new));

@@ -35,9 +35,11 @@
 #include "workflow/bisect_search.hpp"
 #include "workflow/input_verdict.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 /// Which way a comparison moved the candidate against the baseline.
 enum class Shift { none, slower, faster };
@@ -72,18 +74,18 @@ struct BisectEvidence {
 struct BisectJudgeSettings {
   std::string command;             // the sessions' command line ("zkbench bisect v1 v2")
   std::int64_t first_owner_id = 1; // sessions are linked to owner "bisect", one id per comparison from here
-  std::vector<InputSpec> inputs;   // the judged inputs (each at p_threshold / inputs)
+  std::vector<project::InputSpec> inputs;   // the judged inputs (each at p_threshold / inputs)
   verdict::Policy policy;          // primary_metric: what is judged
   int max_runs = 20;               // per side and comparison
   int warmup = 0;                  // per side and comparison
   std::size_t fixed_runs = 10;     // a fixed design's runs per side (the cost's comparison)
-  StatusFile* status = nullptr;
+  project::StatusFile* status = nullptr;
 };
 
 /// The comparisons of one bisection, in the order they were made, with what they cost.
 class BisectJudge {
 public:
-  BisectJudge(Workspace& ws, BisectJudgeSettings settings);
+  BisectJudge(project::Workspace& ws, BisectJudgeSettings settings);
 
   /// The ends: BAD against GOOD. Shift::none: no difference between them. Errors: the store, an interrupt
   /// (message "interrupted"), a broken end (its build's benchmark command fails).
@@ -133,12 +135,12 @@ private:
   Result<Shift> compare_interleaved(const CommitBuild& baseline, const CommitBuild& candidate);
   Result<Shift> compare_exact(const CommitBuild& baseline, const CommitBuild& candidate);
   // The runs of `build` on `input` for the exact path: measured once (the rule's minimum), then reused.
-  Result<const core::Benchmark*> runs_of(const CommitBuild& build, const InputSpec& input, bool& measured);
+  Result<const core::Benchmark*> runs_of(const CommitBuild& build, const project::InputSpec& input, bool& measured);
   InputJudgeOptions judge_options(const CommitBuild& baseline, const CommitBuild& candidate) const;
   core::Benchmark reference() const;
   void note_times(const core::Benchmark& bench);
 
-  Workspace& m_ws;
+  project::Workspace& m_ws;
   BisectJudgeSettings m_settings;
   std::vector<BisectEvidence> m_evidence;
   core::VerdictCost m_cost;

@@ -14,14 +14,14 @@ bool is_conflict(const std::optional<double>& combined, double best_single) {
   return !combined || *combined > best_single;
 }
 
-Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::ExperimentNumber>& numbers,
+Result<CompoundOutcome> run_compound(project::Workspace& ws, const std::vector<core::ExperimentNumber>& numbers,
                                      const RunExperimentOptions& options) {
   if (numbers.size() < 2) {
     return make_error("compound needs at least two experiments: zkbench compound 001 004");
   }
   std::vector<store::ExperimentRecord> experiments;
   for (const core::ExperimentNumber number : numbers) {
-    ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
+    ZKBENCH_TRY_ASSIGN(e, project::find_experiment(*ws.store, number));
     if (e->state() != core::ExperimentStatus::done || !e->change) {
       return make_error(fmt::format("experiment {} has no measured result (status {}, verdict {}): run it first",
                                     number, e->status, e->verdict.empty() ? "none" : e->verdict));
@@ -45,15 +45,15 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::Expe
                                   found->id, found->machine_class, ws.machine_class, found->machine_class));
   }
   const store::BaselineRecord baseline = *found;
-  ZKBENCH_TRY_ASSIGN(base_benches, baseline_benchmarks(*ws.store, baseline));
-  ZKBENCH_TRY_ASSIGN(policy, project_policy(ws.project.config));
+  ZKBENCH_TRY_ASSIGN(base_benches, project::baseline_benchmarks(*ws.store, baseline));
+  ZKBENCH_TRY_ASSIGN(policy, project::project_policy(ws.project.config));
 
   CompoundOutcome outcome;
   store::ConflictRecord& record = outcome.record;
   for (const core::ExperimentNumber number : numbers) {
     record.experiments.push_back(number.value());
   }
-  record.created_at_us = now_us();
+  record.created_at_us = project::now_us();
   record.best_change = experiments.front().change;
   std::vector<std::string> ids;
   for (const store::ExperimentRecord& e : experiments) {
@@ -68,7 +68,7 @@ Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::Expe
   }
   ZKBENCH_TRY(ws.git.create_branch(branch, baseline.commit));
   ZKBENCH_TRY(ws.git.ensure_worktree(worktree, branch));
-  const Git tree(worktree);
+  const project::Git tree(worktree);
   for (const store::ExperimentRecord& e : experiments) {
     auto merged = tree.run({"-c", "user.name=zkbench", "-c", "user.email=zkbench@localhost", "merge", "--no-edit",
                             "-m", "Compound: merge " + e.branch, e.branch});

@@ -24,7 +24,7 @@ struct CompoundOutcome {
 /// Tests experiments `numbers` (at least 2, each measured: status done with a change) together.
 /// Errors: fewer than 2, unknown or unmeasured experiments, experiments on different baselines, git,
 /// the store, an interrupt.
-Result<CompoundOutcome> run_compound(Workspace& ws, const std::vector<core::ExperimentNumber>& numbers,
+Result<CompoundOutcome> run_compound(project::Workspace& ws, const std::vector<core::ExperimentNumber>& numbers,
                                      const RunExperimentOptions& options);
 
 /// Whether a combination conflicts: it improves less than the best single one (changes are negative

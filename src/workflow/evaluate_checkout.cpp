@@ -12,12 +12,12 @@
 
 namespace zkbench::workflow {
 
-Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
+Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::filesystem::path& worktree,
                                              const store::BaselineRecord& baseline,
                                              const std::map<std::string, core::Benchmark>& base_benches,
                                              const verdict::Policy& policy, const EvaluationRequest& request,
                                              const RunExperimentOptions& options) {
-  const ProjectConfig& config = ws.project.config;
+  const project::ProjectConfig& config = ws.project.config;
   const auto say = [&](const std::string& line) {
     if (options.say) {
       options.say(line);
@@ -35,7 +35,7 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
   verdict::Decision& decision = ev.decision;
 
-  for (const InputSpec& input : ws.project.inputs.inputs) {
+  for (const project::InputSpec& input : ws.project.inputs.inputs) {
     ZKBENCH_TRY(ensure_input(ws, input));
   }
   set_phase("build");
@@ -51,8 +51,8 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
   if (outcome == core::Outcome::none) {
     set_phase("correctness");
     for (const store::BaselineInput& expected : baseline.inputs) {
-      const InputSpec* input = nullptr;
-      for (const InputSpec& spec : ws.project.inputs.inputs) {
+      const project::InputSpec* input = nullptr;
+      for (const project::InputSpec& spec : ws.project.inputs.inputs) {
         if (spec.name == expected.input) {
           input = &spec;
         }
@@ -124,11 +124,11 @@ Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesyste
     judge.candidate_dir = worktree;
     judge.status = options.status;
     // The inputs are judged jointly (combine_inputs): each input's rule runs at p_threshold / inputs.
-    judge.inputs = static_cast<int>(std::count_if(inputs.begin(), inputs.end(), [&](const InputSpec& input) {
+    judge.inputs = static_cast<int>(std::count_if(inputs.begin(), inputs.end(), [&](const project::InputSpec& input) {
       return base_benches.count(input.name) > 0;
     }));
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const InputSpec& input = inputs[i];
+      const project::InputSpec& input = inputs[i];
       const auto base = base_benches.find(input.name);
       if (base == base_benches.end()) {
         ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));

@@ -22,15 +22,17 @@
 #include "workflow/input_verdict.hpp"
 #include "project/status_file.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 struct RunExperimentOptions {
   verdict::Strategy strategy = verdict::Strategy::sequential;
   BaselineMode baseline_mode = BaselineMode::interleaved;
   std::optional<int> runs;                      // overrides zkbench.yaml's runs
-  StatusFile* status = nullptr;
+  project::StatusFile* status = nullptr;
   std::function<void(const std::string&)> say;  // progress lines
 };
 
@@ -65,7 +67,7 @@ struct CheckoutEvaluation {
 /// Builds the checkout at `worktree`, checks every input's output against the baseline's hash (REJECT
 /// without timing), measures each input with the policy's timeout (KILL) and compares it with the
 /// baseline (per input, then combined by weight). Errors: the store, an interrupt.
-Result<CheckoutEvaluation> evaluate_checkout(Workspace& ws, const std::filesystem::path& worktree,
+Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::filesystem::path& worktree,
                                              const store::BaselineRecord& baseline,
                                              const std::map<std::string, core::Benchmark>& base_benches,
                                              const verdict::Policy& policy, const EvaluationRequest& request,

@@ -18,14 +18,14 @@
 
 namespace zkbench::workflow {
 
-Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string& name, const std::string& hypothesis,
+Result<store::ExperimentRecord> new_experiment(project::Workspace& ws, const std::string& name, const std::string& hypothesis,
                                                std::optional<double> expected) {
   if (util::trim(name).empty()) {
     return make_error("an experiment needs a name: zkbench exp new \"MPT hash cache\" --hypothesis \"...\"");
   }
   // The branch starts from this class's baseline when there is one; `exp run` compares on whichever
   // class runs it.
-  ZKBENCH_TRY_ASSIGN(baseline, latest_baseline(*ws.store, ws.machine_class, ClassMatch::preferred));
+  ZKBENCH_TRY_ASSIGN(baseline, project::latest_baseline(*ws.store, ws.machine_class, project::ClassMatch::preferred));
   store::ExperimentRecord e;
   // Names are shown everywhere (tracker, dashboard, JSON): bytes that are not UTF-8 become U+FFFD here.
   e.name = util::valid_utf8(util::trim(name));
@@ -38,7 +38,7 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   e.set_state(core::ExperimentStatus::planned);
   e.baseline_commit = baseline->commit;
   e.baseline_id = baseline->id;
-  e.created_at_us = now_us();
+  e.created_at_us = project::now_us();
   ZKBENCH_TRY_ASSIGN(stored, ws.store->add_experiment(e));
   stored->branch = base_branch(*stored);
   if (!ws.git.branch_exists(stored->branch)) {
@@ -56,7 +56,7 @@ Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string&
   return stored;
 }
 
-Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
+Result<ClosedExperiment> close_experiment(project::Workspace& ws, core::ExperimentNumber number, const std::string& status,
                                           const std::string& why) {
   const auto closed_as = status == "invalid"  ? std::optional(core::Outcome::invalid)
                          : status == "exists" ? std::optional(core::Outcome::exists)
@@ -65,7 +65,7 @@ Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber 
   if (!closed_as) {
     return make_error(fmt::format("--status '{}': expected invalid, exists or superseded", status));
   }
-  ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
+  ZKBENCH_TRY_ASSIGN(e, project::find_experiment(*ws.store, number));
   const bool withdrawing = e->state() == core::ExperimentStatus::done;
   if (e->state() == core::ExperimentStatus::closed || (withdrawing && closed_as != core::Outcome::invalid)) {
     return make_error(fmt::format("experiment {} is already {} ({}){}", number, e->status, e->verdict,
@@ -81,7 +81,7 @@ Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber 
   if (!withdrawing) {
     e->close_reason = why;
   }
-  e->finished_at_us = now_us();
+  e->finished_at_us = project::now_us();
   const std::string renamed = base_branch(*e) + "-" + e->verdict;
   if (ws.git.branch_exists(e->branch) && e->branch != renamed) {
     ZKBENCH_TRY(ws.git.rename_branch(e->branch, renamed));
@@ -116,7 +116,7 @@ namespace {
 /// with) another branch, whose commits after the baseline then include that branch's (a speed-up on
 /// main would be measured as the experiment's). The experiment's own commits are the ones no other
 /// branch has; nothing is changed here.
-Result<void> check_branch_starts_at_baseline(const Git& git, const store::ExperimentRecord& e) {
+Result<void> check_branch_starts_at_baseline(const project::Git& git, const store::ExperimentRecord& e) {
   const std::string number = e.experiment_number().format();
   const std::string base = e.baseline_commit.substr(0, 12);
   if (!git.branch_exists(e.branch)) {
@@ -179,10 +179,10 @@ Result<void> check_branch_starts_at_baseline(const Git& git, const store::Experi
 
 } // namespace
 
-Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber number,
+Result<ExperimentOutcome> run_experiment(project::Workspace& ws, core::ExperimentNumber number,
                                          const RunExperimentOptions& options) {
-  const ProjectConfig& config = ws.project.config;
-  ZKBENCH_TRY_ASSIGN(found, find_experiment(*ws.store, number));
+  const project::ProjectConfig& config = ws.project.config;
+  ZKBENCH_TRY_ASSIGN(found, project::find_experiment(*ws.store, number));
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = *found;
@@ -203,7 +203,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   }
   // Only a baseline measured on this machine's class is comparable (issue 7): the experiment's own
   // when it was, else the class's newest, which the experiment is then recorded against.
-  ZKBENCH_TRY_ASSIGN(baseline, comparable_baseline(*ws.store, e, ws.machine_class));
+  ZKBENCH_TRY_ASSIGN(baseline, project::comparable_baseline(*ws.store, e, ws.machine_class));
   if (e.baseline_id != baseline->id) {
     outcome.warnings.push_back(fmt::format("compared with baseline {} of machine class '{}' (commit {}){}",
                                            baseline->id, ws.machine_class, baseline->commit.substr(0, 12),
@@ -214,16 +214,16 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
                                                              e.baseline_commit.substr(0, 12))));
     e.baseline_id = baseline->id;
   }
-  ZKBENCH_TRY_ASSIGN(base_benches, baseline_benchmarks(*ws.store, *baseline));
-  ZKBENCH_TRY_ASSIGN(policy, project_policy(config));
+  ZKBENCH_TRY_ASSIGN(base_benches, project::baseline_benchmarks(*ws.store, *baseline));
+  ZKBENCH_TRY_ASSIGN(policy, project::project_policy(config));
 
   // Environment: measuring elsewhere than the baseline makes the comparison suspect.
-  CollectOptions collect;
+  project::CollectOptions collect;
   collect.repo_dir = ws.root();
   collect.guest_manifest = config.guest_manifest;
-  const Environment env = collect_environment(collect);
-  if (auto previous = parse_environment_yaml(baseline->environment_yaml, "baseline environment")) {
-    if (auto differences = describe_differences(diff_environments(*previous, env)); !differences.empty()) {
+  const project::Environment env = project::collect_environment(collect);
+  if (auto previous = project::parse_environment_yaml(baseline->environment_yaml, "baseline environment")) {
+    if (auto differences = project::describe_differences(project::diff_environments(*previous, env)); !differences.empty()) {
       outcome.warnings.push_back("the baseline was measured elsewhere: " + differences);
     }
   }
@@ -243,7 +243,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
     if (!std::filesystem::exists(checkout / ".git", ec)) {
       continue;
     }
-    const Git git(checkout);
+    const project::Git git(checkout);
     auto branch = git.run({"rev-parse", "--abbrev-ref", "HEAD"});
     if (checkout == ws.root() && (!branch || util::trim(*branch) != e.branch)) {
       continue;
@@ -269,7 +269,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
     return tl::unexpected(checked_out.error());
   }
   const std::filesystem::path dir = ws.experiment_dir(e);
-  ZKBENCH_TRY_ASSIGN(head, Git(worktree).commit_of("HEAD"));
+  ZKBENCH_TRY_ASSIGN(head, project::Git(worktree).commit_of("HEAD"));
   // Never measure the wrong code under the experiment's name (issue 10): the change must be committed.
   if (*head == e.baseline_commit) {
     e.set_state(core::ExperimentStatus::planned);
@@ -314,7 +314,7 @@ Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber n
   e.set_outcome(decided);
   e.set_state(core::ExperimentStatus::done);
   e.close_reason = reason;
-  e.finished_at_us = now_us();
+  e.finished_at_us = project::now_us();
   const std::string started_as = e.branch;
   e.branch = base_branch(e) + "-" + e.verdict;
   if (ev->cost.runs() > 0) {

@@ -20,7 +20,7 @@
 namespace zkbench::workflow {
 
 /// Creates experiment NNN. Errors: no baseline yet, an empty name, git.
-Result<store::ExperimentRecord> new_experiment(Workspace& ws, const std::string& name, const std::string& hypothesis,
+Result<store::ExperimentRecord> new_experiment(project::Workspace& ws, const std::string& name, const std::string& hypothesis,
                                                std::optional<double> expected);
 
 struct ExperimentOutcome {
@@ -36,7 +36,7 @@ struct ExperimentOutcome {
 
 /// Runs experiment NNN (see the header comment). A finished experiment is refused ("already decided").
 /// Errors: no such experiment or baseline, git, the store, an interrupt (runs kept for the resume).
-Result<ExperimentOutcome> run_experiment(Workspace& ws, core::ExperimentNumber number,
+Result<ExperimentOutcome> run_experiment(project::Workspace& ws, core::ExperimentNumber number,
                                          const RunExperimentOptions& options);
 
 struct ClosedExperiment {
@@ -47,7 +47,7 @@ struct ClosedExperiment {
 /// Closes a hypothesis without running it: status invalid | exists | superseded, and why. `invalid` also
 /// withdraws a decided experiment: its verdict.md is kept under a "Withdrawn" header, and a withdrawn KEEP
 /// leaves the accumulator (rebuilt from the KEEPs that remain; a conflict is a warning).
-Result<ClosedExperiment> close_experiment(Workspace& ws, core::ExperimentNumber number, const std::string& status,
+Result<ClosedExperiment> close_experiment(project::Workspace& ws, core::ExperimentNumber number, const std::string& status,
                                           const std::string& why);
 
 } // namespace zkbench::workflow

@@ -14,7 +14,7 @@ std::string base_branch(const store::ExperimentRecord& e) {
   return "bench/" + e.experiment_number().format() + "-" + e.slug;
 }
 
-Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::ExperimentRecord& e,
+Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const store::ExperimentRecord& e,
                                                 const std::string& verdict_md) {
   std::vector<std::string> warnings;
   const std::string started_as = base_branch(e);
@@ -40,7 +40,7 @@ Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::Expe
   return warnings;
 }
 
-std::vector<std::string> unfinished_steps(Workspace& ws, const store::ExperimentRecord& e) {
+std::vector<std::string> unfinished_steps(project::Workspace& ws, const store::ExperimentRecord& e) {
   std::vector<std::string> missing;
   const bool renamed = ws.git.branch_exists(e.branch);
   if (!renamed) {

@@ -10,9 +10,11 @@
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 /// The branch experiment `e` starts on: bench/NNN-slug (the verdict is appended when it is decided).
 std::string base_branch(const store::ExperimentRecord& e);
@@ -20,11 +22,11 @@ std::string base_branch(const store::ExperimentRecord& e);
 /// Completes a decided experiment (idempotent): the branch renamed with its verdict, results.json and
 /// verdict.md written, a KEEP merged into the accumulator. `verdict_md` empty: written from the record
 /// (a resumed finish keeps the run's own). Returns warnings (a merge conflict). Errors: git, the files.
-Result<std::vector<std::string>> finish_decided(Workspace& ws, const store::ExperimentRecord& e,
+Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const store::ExperimentRecord& e,
                                                 const std::string& verdict_md);
 
 /// What finish_decided has not done yet for a decided experiment (empty: finished): a run killed while
 /// finishing leaves any prefix of its steps done.
-std::vector<std::string> unfinished_steps(Workspace& ws, const store::ExperimentRecord& e);
+std::vector<std::string> unfinished_steps(project::Workspace& ws, const store::ExperimentRecord& e);
 
 } // namespace zkbench::workflow

@@ -18,7 +18,7 @@ namespace {
 constexpr double k_min_hang_guard_s = 5.0;
 constexpr double k_hang_guard_factor = 8.0; // x timeout_multiplier x median: far beyond a cold first run (bench/verdicts)
 
-bool project_measures(const ProjectConfig& config, const std::string& metric) {
+bool project_measures(const project::ProjectConfig& config, const std::string& metric) {
   return config.benchmark.metrics.count(metric) > 0 || config.benchmark.metric_files.count(metric) > 0;
 }
 
@@ -60,9 +60,9 @@ double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy
                    median + policy.timeout_min_slack_s});
 }
 
-Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const core::Benchmark& stored,
+Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputSpec& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options) {
-  const ProjectConfig& config = ws.project.config;
+  const project::ProjectConfig& config = ws.project.config;
   InputJudgement judged;
   judged.hang_guard_s = hang_guard_s(stored, policy);
   const std::string primary = project_measures(config, policy.primary_metric) ? policy.primary_metric : "time";
@@ -135,7 +135,7 @@ Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const 
     fresh.owner.name = options.owner.name + "-drift";
     fresh.settings.clear();
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
-    ZKBENCH_TRY_ASSIGN(kept, linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
+    ZKBENCH_TRY_ASSIGN(kept, project::linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
     fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
     ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
     if (m->end == measure::LoopStatus::interrupted) {

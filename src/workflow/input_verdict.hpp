@@ -20,9 +20,11 @@
 #include "project/status_file.hpp"
 #include "workflow/measure_inputs.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 /// What the candidate is compared with.
 enum class BaselineMode {
@@ -42,7 +44,7 @@ struct InputJudgeOptions {
   int drift_runs = 3;                   // stored mode: fresh baseline runs for the drift test
   std::filesystem::path baseline_dir;   // the baseline commit's build
   std::filesystem::path candidate_dir;  // the candidate's build
-  StatusFile* status = nullptr;
+  project::StatusFile* status = nullptr;
 };
 
 /// How an input ended.
@@ -66,7 +68,7 @@ double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy
 
 /// Measures `input` as `options` say and decides. `stored` is the stored baseline's runs of the input.
 /// Errors: the store, a command that cannot run at all.
-Result<InputJudgement> judge_input(Workspace& ws, const InputSpec& input, const core::Benchmark& stored,
+Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputSpec& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options);
 
 } // namespace zkbench::workflow

@@ -52,7 +52,7 @@ private:
     if (m_options.status == nullptr) {
       return;
     }
-    StatusInfo& info = m_options.status->info();
+    project::StatusInfo& info = m_options.status->info();
     info.phase = run == 0 ? "warmup" : "measure";
     info.input = m_input;
     info.run = run;
@@ -71,7 +71,7 @@ private:
 };
 
 // Substitutes placeholders into a path template without shell quoting (a path is one word).
-std::string expand_path(const std::string& path, const Placeholders& values) {
+std::string expand_path(const std::string& path, const project::Placeholders& values) {
   std::string expanded = path;
   for (const auto& [key, value] : values) {
     for (std::size_t at = expanded.find("{" + key + "}"); at != std::string::npos;
@@ -85,7 +85,7 @@ std::string expand_path(const std::string& path, const Placeholders& values) {
 // The metrics of the project's benchmark command; metric files relative to the side's checkout. Error:
 // a metric whose pattern does not parse (the config's reader checks them first; a project built in code
 // may not have been read).
-Result<measure::MetricReader> metric_reader(const ProjectConfig& config, const Placeholders& values,
+Result<measure::MetricReader> metric_reader(const project::ProjectConfig& config, const project::Placeholders& values,
                                             const std::filesystem::path& work_dir) {
   std::vector<measure::MetricSpec> specs;
   std::vector<measure::MetricFileSpec> files;
@@ -109,11 +109,11 @@ Result<measure::MetricReader> metric_reader(const ProjectConfig& config, const P
 }
 
 // The placeholders of `input`, its scratch folder ({out}) created.
-Placeholders input_placeholders(const ProjectConfig& config, const InputSpec& input) {
+project::Placeholders input_placeholders(const project::ProjectConfig& config, const project::InputSpec& input) {
   const std::filesystem::path out = scratch_dir(config, input);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
-  return placeholders_for(config, input, out);
+  return project::placeholders_for(config, input, out);
 }
 
 measure::CommandSpec shell_command(std::string text, const std::filesystem::path& dir) {
@@ -144,9 +144,9 @@ std::string describe_end(const measure::ExecutionResult& result) {
   return fmt::format("exit {}", result.exit_code.value_or(-1));
 }
 
-Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
+Result<std::string> read_written_file(const std::string& path_template, const project::Placeholders& values,
                                       const std::filesystem::path& work_dir, const std::string& what) {
-  ZKBENCH_TRY_ASSIGN(path_text, expand(path_template, values));
+  ZKBENCH_TRY_ASSIGN(path_text, project::expand(path_template, values));
   // expand() quotes for the shell; a path is one word, so undo the quoting of plain values only.
   std::string path = *path_text;
   if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') {
@@ -163,12 +163,12 @@ Result<std::string> read_written_file(const std::string& path_template, const Pl
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input) {
+std::filesystem::path scratch_dir(const project::ProjectConfig& config, const project::InputSpec& input) {
   return config.root / ".zkbench" / "out" / input.name;
 }
 
-Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log) {
-  const ProjectConfig& config = ws.project.config;
+Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log) {
+  const project::ProjectConfig& config = ws.project.config;
   if (config.benchmark.build.empty()) {
     return {};
   }
@@ -186,7 +186,7 @@ Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir
   return {};
 }
 
-Result<std::filesystem::path> kept_build(Workspace& ws, const std::string& commit, const std::string& name,
+Result<std::filesystem::path> kept_build(project::Workspace& ws, const std::string& commit, const std::string& name,
                                          const std::function<void(const std::string&)>& say) {
   const std::filesystem::path tree = ws.worktree_dir(name);
   const std::filesystem::path stamp = tree / ".zkbench-built";
@@ -203,11 +203,11 @@ Result<std::filesystem::path> kept_build(Workspace& ws, const std::string& commi
   return tree;
 }
 
-Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
+Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& input) {
   if (!input.generate) {
     return {};
   }
-  ZKBENCH_TRY_ASSIGN(command, generator_command(input));
+  ZKBENCH_TRY_ASSIGN(command, project::generator_command(input));
   // The stamp names what made the file: the same command and seed give the same input (generators must
   // be deterministic), so a matching file is reused and any change makes it again.
   const std::string stamp = fmt::format("command: {}\nseed: {}\n", input.generate->command, input.generate->seed);
@@ -240,11 +240,11 @@ Result<void> ensure_input(Workspace& ws, const InputSpec& input) {
   return util::write_file_atomically(stamp_file, stamp);
 }
 
-Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s) {
-  const ProjectConfig& config = ws.project.config;
-  const Placeholders values = input_placeholders(config, input);
-  ZKBENCH_TRY_ASSIGN(command, expand(config.correctness.command, values));
+  const project::ProjectConfig& config = ws.project.config;
+  const project::Placeholders values = input_placeholders(config, input);
+  ZKBENCH_TRY_ASSIGN(command, project::expand(config.correctness.command, values));
   const bool use_files = !config.correctness.outputs.empty();
   // stdout alone is the output: progress and figures on stderr must not count.
   measure::CommandSpec spec = shell_command(use_files ? *command : "{ " + *command + "\n} 2>/dev/null", work_dir);
@@ -278,14 +278,14 @@ Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input
   return CorrectnessResult{hash.hex_digest(), false};
 }
 
-Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,
+Result<InputMeasurement> measure_input(project::Workspace& ws, const project::InputSpec& input, std::span<const SideSpec> sides,
                                        const MeasureOptions& options) {
-  const ProjectConfig& config = ws.project.config;
+  const project::ProjectConfig& config = ws.project.config;
   InputMeasurement result;
   std::vector<std::vector<core::Run>> previous;
   for (std::size_t s = 0; s < sides.size(); ++s) {
     ZKBENCH_TRY_ASSIGN(runs,
-                       linked_runs(*ws.store, options.owner.name, options.owner.id, input.name, sides[s].role));
+                       project::linked_runs(*ws.store, options.owner.name, options.owner.id, input.name, sides[s].role));
     result.resumed_runs += runs->runs.size();
     // A test is resumed only under the settings it started with (issue 22): other run counts, another
     // strategy or baseline mode would make the kept runs part of a different test.
@@ -332,11 +332,11 @@ Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, st
     return done;
   }
 
-  const Placeholders values = input_placeholders(config, input);
-  ZKBENCH_TRY_ASSIGN(command, expand(config.benchmark.command, values));
+  const project::Placeholders values = input_placeholders(config, input);
+  ZKBENCH_TRY_ASSIGN(command, project::expand(config.benchmark.command, values));
   std::optional<std::string> verify;
   if (!config.correctness.verify.empty()) {
-    ZKBENCH_TRY_ASSIGN(expanded, expand(config.correctness.verify, values));
+    ZKBENCH_TRY_ASSIGN(expanded, project::expand(config.correctness.verify, values));
     verify = *expanded;
   }
   measure::RunPlan plan;

@@ -21,25 +21,27 @@
 #include "project/config.hpp"
 #include "project/status_file.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 /// Runs the project's build command in `work_dir` (nothing when none is configured); its output goes
 /// to `log`. Error: the build failed ("build failed (exit 2): <last lines>").
-Result<void> build_checkout(Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log);
+Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log);
 
 /// The build of `commit` kept in the worktree .zkbench/worktrees/<name> and built once: a `.zkbench-built`
 /// stamp records the commit it was built at (the baseline's `baseline-<commit12>`, bisect's
 /// `bisect-<commit12>`). `say` (optional) tells when it builds. Errors: git, the build failed.
-Result<std::filesystem::path> kept_build(Workspace& ws, const std::string& commit, const std::string& name,
+Result<std::filesystem::path> kept_build(project::Workspace& ws, const std::string& commit, const std::string& name,
                                          const std::function<void(const std::string&)>& say);
 
 /// Writes a generated input (inputs.yaml `generate:`) when it is missing or was made by another command
 /// or seed (a `<file>.zkbench-generator` stamp beside it records which); an existing, matching file is
 /// reused. Nothing for a file input. Error: the generator failed ("input 'x': the generator '...' failed
 /// (exit 2): <last lines>") or wrote no file.
-Result<void> ensure_input(Workspace& ws, const InputSpec& input);
+Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& input);
 
 /// What the correctness command gave: the SHA-256 of its stdout, or of the `outputs` files (names and
 /// contents, in order) when listed; or that it ran past its timeout (hash empty).
@@ -50,12 +52,12 @@ struct CorrectnessResult {
 
 /// Runs the correctness command for `input` in `work_dir`, killed after `timeout_s` when given.
 /// Error: the command fails or an output file is missing (the message says which), or cannot run.
-Result<CorrectnessResult> correctness_hash(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s = std::nullopt);
 
 /// Reads the file a command wrote: `path_template` expanded with `values` (unquoted: a path is one word),
 /// relative to `work_dir`. Error: "<what> '<path>' was not written".
-Result<std::string> read_written_file(const std::string& path_template, const Placeholders& values,
+Result<std::string> read_written_file(const std::string& path_template, const project::Placeholders& values,
                                       const std::filesystem::path& work_dir, const std::string& what);
 
 /// The last `lines` lines of `text` (trimmed), joined by " | ": a failed command's output in one line.
@@ -64,7 +66,7 @@ std::string tail_lines(const std::string& text, std::size_t lines);
 std::string describe_end(const measure::ExecutionResult& result);
 
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
-std::filesystem::path scratch_dir(const ProjectConfig& config, const InputSpec& input);
+std::filesystem::path scratch_dir(const project::ProjectConfig& config, const project::InputSpec& input);
 
 /// One side of a measurement: which checkout runs the benchmark command, and its verifier.
 struct SideSpec {
@@ -90,7 +92,7 @@ struct MeasureOptions {
   std::optional<double> timeout_s;   // per run: the hang guard
   /// Looks at every side's runs so far after each round; true: the evidence suffices (measure::StopRule).
   measure::StopRule enough;
-  StatusFile* status = nullptr;      // updated at every run when given
+  project::StatusFile* status = nullptr;      // updated at every run when given
   /// What decides on these runs ("sequential strategy, at most 20 runs per side, interleaved baseline"),
   /// kept as the benchmarks' parameter `settings`: runs kept under other settings are not resumed (error).
   std::string settings;
@@ -112,7 +114,7 @@ struct InputMeasurement {
 /// input and side count towards `runs`; an earlier failed or timed-out run ends the input as before (a
 /// killed zkbench must not turn a KILL into a KEEP); when every run is kept already, `enough` looks at
 /// them once. Errors: the store fails, a command cannot run, runs kept under other `settings`.
-Result<InputMeasurement> measure_input(Workspace& ws, const InputSpec& input, std::span<const SideSpec> sides,
+Result<InputMeasurement> measure_input(project::Workspace& ws, const project::InputSpec& input, std::span<const SideSpec> sides,
                                        const MeasureOptions& options);
 
 } // namespace zkbench::workflow

@@ -44,7 +44,7 @@ notify::Event event_of(const NotifyContext& context, notify::EventKind kind) {
 
 } // namespace
 
-NotifyContext notify_context(const workflow::Workspace& ws) {
+NotifyContext notify_context(const project::Workspace& ws) {
   NotifyContext context;
   context.project = ws.root().filename().string();
   context.dashboard_url = ws.project.config.dashboard_url.empty()
@@ -204,7 +204,7 @@ notify::Event error_event(const NotifyContext& context, const std::string& what,
   return event;
 }
 
-WorkflowNotifications::WorkflowNotifications(const workflow::Workspace& ws, std::function<void(const std::string&)> warn)
+WorkflowNotifications::WorkflowNotifications(const project::Workspace& ws, std::function<void(const std::string&)> warn)
     : m_context(notify_context(ws)), m_warn(std::move(warn)) {
   auto notifiers = notify::load_notifiers(notify::MissingSecrets::allowed);
   if (!notifiers) {

@@ -34,7 +34,7 @@ struct NotifyContext {
 };
 
 /// The context of `ws`'s project.
-NotifyContext notify_context(const workflow::Workspace& ws);
+NotifyContext notify_context(const project::Workspace& ws);
 
 /// Progress of the plan: experiments with a verdict (run or closed) of all experiments in the store.
 struct Progress {
@@ -84,7 +84,7 @@ class WorkflowNotifications {
 public:
   /// Loads the notifiers of the secrets file. Never throws: a refused file, a failed delivery and
   /// events dropped at exit are each one line to `warn` (the command prints it as a warning).
-  WorkflowNotifications(const workflow::Workspace& ws, std::function<void(const std::string&)> warn);
+  WorkflowNotifications(const project::Workspace& ws, std::function<void(const std::string&)> warn);
   ~WorkflowNotifications();
   WorkflowNotifications(const WorkflowNotifications&) = delete;
   WorkflowNotifications& operator=(const WorkflowNotifications&) = delete;

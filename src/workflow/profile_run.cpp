@@ -31,13 +31,13 @@ std::string profile_extension(const std::string& format, const std::string& cont
   return ".txt";
 }
 
-Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& request) {
-  const std::vector<InputSpec>& inputs = ws.project.inputs.inputs;
+Result<ProfileRunOutcome> run_profile(project::Workspace& ws, const ProfileRunRequest& request) {
+  const std::vector<project::InputSpec>& inputs = ws.project.inputs.inputs;
   const auto input = std::find_if(inputs.begin(), inputs.end(),
-                                  [&](const InputSpec& spec) { return spec.name == request.input; });
+                                  [&](const project::InputSpec& spec) { return spec.name == request.input; });
   if (input == inputs.end()) {
     std::vector<std::string> names;
-    for (const InputSpec& spec : inputs) {
+    for (const project::InputSpec& spec : inputs) {
       names.push_back(spec.name);
     }
     return make_error(fmt::format("no input '{}' in {} (inputs: {})", request.input,

@@ -16,7 +16,7 @@
 namespace zkbench::workflow {
 
 struct ProfileRunRequest {
-  ProfilerKind zkvm = ProfilerKind::zisk;
+  project::ProfilerKind zkvm = project::ProfilerKind::zisk;
   std::string input;   // a name from inputs.yaml
   std::string title;   // free text, slugified into the file name ("" = none)
 };
@@ -40,6 +40,6 @@ std::string profile_extension(const std::string& format, const std::string& cont
 /// its HEAD commit, writes the file under benchmarks/profiles/ and adds it to the store (no experiment,
 /// no baseline). Errors: an unknown input (listing the known ones), the profiler's errors
 /// (run_profiler), the write, the store.
-Result<ProfileRunOutcome> run_profile(Workspace& ws, const ProfileRunRequest& request);
+Result<ProfileRunOutcome> run_profile(project::Workspace& ws, const ProfileRunRequest& request);
 
 } // namespace zkbench::workflow

@@ -16,15 +16,15 @@ namespace zkbench::workflow {
 namespace {
 
 /// The preset of `kind` (see profiler_for), without checking its placeholders.
-Profiler preset_profiler(const ProjectConfig& config, ProfilerKind kind) {
+Profiler preset_profiler(const project::ProjectConfig& config, project::ProfilerKind kind) {
   switch (kind) {
-  case ProfilerKind::zisk:
+  case project::ProfilerKind::zisk:
     return {kind, "ziskemu -e {elf} -i {input} -X -S -D", ""};
-  case ProfilerKind::sp1:
+  case project::ProfilerKind::sp1:
     return {kind, "TRACE_FILE={out}/trace.json {host} --execute --input {input}", "{out}/trace.json"};
-  case ProfilerKind::risc0:
+  case project::ProfilerKind::risc0:
     return {kind, "RISC0_DEV_MODE=1 RISC0_PPROF_OUT={out}/profile.pb {host} --input {input}", "{out}/profile.pb"};
-  case ProfilerKind::callgrind:
+  case project::ProfilerKind::callgrind:
     return {kind, "valgrind --tool=callgrind --callgrind-out-file={out}/callgrind.out " + config.benchmark.command,
             "{out}/callgrind.out"};
   }
@@ -33,7 +33,7 @@ Profiler preset_profiler(const ProjectConfig& config, ProfilerKind kind) {
 
 } // namespace
 
-Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind) {
+Result<Profiler> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind) {
   if (config.profile && config.profile->zkvm == kind) {
     return Profiler{kind, config.profile->command, config.profile->output};
   }
@@ -49,22 +49,22 @@ Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind) {
   return preset;
 }
 
-Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const InputSpec& input,
+Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const project::InputSpec& input,
                                  const std::filesystem::path& work_dir) {
-  const ProjectConfig& config = ws.project.config;
+  const project::ProjectConfig& config = ws.project.config;
   if (input.generate && !std::filesystem::exists(input.path)) {
     return make_error(fmt::format("input '{}' is generated and not written yet ({})", input.name, input.path.string()));
   }
   const std::filesystem::path out = scratch_dir(config, input);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
-  const Placeholders values = placeholders_for(config, input, out);
-  ZKBENCH_TRY_ASSIGN(command, expand(profiler.command, values));
+  const project::Placeholders values = project::placeholders_for(config, input, out);
+  ZKBENCH_TRY_ASSIGN(command, project::expand(profiler.command, values));
   const bool to_file = !profiler.output.empty();
   // A profile on stdout must not mix with the profiler's messages: those go to a file, read on failure.
   const std::filesystem::path stderr_file = out / "profiler.stderr";
   measure::CommandSpec spec;
-  spec.text = to_file ? *command : "{ " + *command + "\n} 2>" + shell_quote(stderr_file.string());
+  spec.text = to_file ? *command : "{ " + *command + "\n} 2>" + project::shell_quote(stderr_file.string());
   spec.shell = measure::ShellMode::shell;
   spec.working_dir = work_dir;
   measure::ExecutionOptions options;
@@ -89,10 +89,10 @@ Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const 
   return std::move(result->output);
 }
 
-Result<KeptProfile> keep_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+Result<KeptProfile> keep_profile(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
                                  const std::filesystem::path& dir, const std::string& what,
                                  const std::filesystem::path& compare_with) {
-  const ProjectConfig& config = ws.project.config;
+  const project::ProjectConfig& config = ws.project.config;
   KeptProfile kept;
   if (!config.profile) {
     return kept;

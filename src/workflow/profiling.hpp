@@ -16,13 +16,15 @@
 #include "util/error.hpp"
 #include "project/config.hpp"
 
-namespace zkbench::workflow {
-
+namespace zkbench::project {
 struct Workspace;
+} // namespace zkbench::project
+
+namespace zkbench::workflow {
 
 /// A profiler: its command template and the file it writes ("" = the profile is its stdout).
 struct Profiler {
-  ProfilerKind zkvm = ProfilerKind::zisk;
+  project::ProfilerKind zkvm = project::ProfilerKind::zisk;
   std::string command;
   std::string output;
 };
@@ -34,13 +36,13 @@ struct Profiler {
 ///   callgrind  valgrind --tool=callgrind --callgrind-out-file={out}/callgrind.out <benchmark.command>
 ///              -> {out}/callgrind.out (the benchmark command run under callgrind)
 /// Error: the preset needs a placeholder the project does not define (vars.elf, vars.host), with the fix.
-Result<Profiler> profiler_for(const ProjectConfig& config, ProfilerKind kind);
+Result<Profiler> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind);
 
 /// Runs `profiler` on `input` in `work_dir` and returns what it produced (its stdout, or the file it
 /// writes). Errors: the program is not installed (the shell's "not found", exit 127), the profiler
 /// fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its output>"), its output file
 /// is missing, an input that is generated but not written yet.
-Result<std::string> run_profiler(Workspace& ws, const Profiler& profiler, const InputSpec& input,
+Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const project::InputSpec& input,
                                  const std::filesystem::path& work_dir);
 
 /// The profile files of one checkout (baseline or experiment), in the order written: kind "profile"
@@ -57,7 +59,7 @@ struct KeptProfile {
 /// its diff with it to `dir`/profile_diff.txt. No profiler configured: nothing kept. A profiler that
 /// fails is the warning "no <what>: <why>", a diff that fails "no profile diff: <why>". Errors: writing
 /// the files.
-Result<KeptProfile> keep_profile(Workspace& ws, const InputSpec& input, const std::filesystem::path& work_dir,
+Result<KeptProfile> keep_profile(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
                                  const std::filesystem::path& dir, const std::string& what,
                                  const std::filesystem::path& compare_with = {});
 

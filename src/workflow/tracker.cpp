@@ -103,15 +103,15 @@ std::optional<double> best_measured_change(const TrackerData& data, std::int64_t
   return best;
 }
 
-Result<TrackerData> collect_tracker_data(Workspace& ws) {
+Result<TrackerData> collect_tracker_data(project::Workspace& ws) {
   TrackerData data;
   data.objective = ws.project.config.objective;
-  if (auto policy = project_policy(ws.project.config)) {
+  if (auto policy = project::project_policy(ws.project.config)) {
     data.policy_name = policy->name;
     data.keep_threshold = policy->keep_threshold;
     data.p_threshold = policy->p_threshold;
   }
-  data.date = date_of(now_us());
+  data.date = date_of(project::now_us());
   auto baselines = ws.store->list_baselines();
   auto experiments = ws.store->list_experiments();
   auto learnings = ws.store->list_notes("learning");
@@ -128,9 +128,9 @@ Result<TrackerData> collect_tracker_data(Workspace& ws) {
   }
   for (const store::BaselineRecord& b : *baselines) {
     BaselineView view{b, 0, {}};
-    auto benches = baseline_benchmarks(*ws.store, b);
+    auto benches = project::baseline_benchmarks(*ws.store, b);
     if (benches) {
-      view.time_s = weighted_mean_of_medians(*benches, ws.project.inputs);
+      view.time_s = project::weighted_mean_of_medians(*benches, ws.project.inputs);
       for (const auto& [name, bench] : *benches) {
         const auto times = bench.wall_times();
         if (!times.empty()) {
@@ -383,7 +383,7 @@ std::string render_final_report(const TrackerData& data) {
   return md;
 }
 
-Result<void> regenerate_tracker(Workspace& ws, bool final_report) {
+Result<void> regenerate_tracker(project::Workspace& ws, bool final_report) {
   ZKBENCH_TRY_ASSIGN(data, collect_tracker_data(ws));
   const std::filesystem::path dir = ws.benchmarks_dir();
   ZKBENCH_TRY(util::write_file_atomically(dir / "PLAN.md", render_plan(*data)));

@@ -36,7 +36,7 @@ struct TrackerData {
   std::string date;                          // today, ISO
 };
 
-Result<TrackerData> collect_tracker_data(Workspace& ws);
+Result<TrackerData> collect_tracker_data(project::Workspace& ws);
 
 // Pure renderers.
 std::string render_plan(const TrackerData& data);
@@ -45,7 +45,7 @@ std::string render_history(const TrackerData& data);
 std::string render_final_report(const TrackerData& data);
 
 /// Rewrites PLAN.md, TRACKER.md and HISTORY.yaml (and FINAL_REPORT.md when `final_report`).
-Result<void> regenerate_tracker(Workspace& ws, bool final_report = false);
+Result<void> regenerate_tracker(project::Workspace& ws, bool final_report = false);
 
 /// The best measured change of a session (KEEPs and compound tests of the baseline); nullopt if none.
 std::optional<double> best_measured_change(const TrackerData& data, std::int64_t baseline_id);

@@ -13,7 +13,7 @@
 #include "support/fixtures.hpp"
 #include "project/machine_lock.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::read_file;
 using zkbench::test::TempDir;
 

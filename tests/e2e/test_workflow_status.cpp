@@ -37,15 +37,15 @@ TEST(WorkflowStatusE2e, a_killed_measuring_command_is_interrupted_not_running_ev
   while (state_of(child) != 'Z') { // deterministic: the kernel makes it a zombie once it has died
     ::usleep(1000);
   }
-  zkbench::workflow::StatusInfo info;
+  zkbench::project::StatusInfo info;
   info.command = "baseline";
   info.phase = "measure";
   std::filesystem::create_directories(dir / ".zkbench");
-  zkbench::workflow::StatusFile status(zkbench::workflow::status_path(dir.path()), info);
+  zkbench::project::StatusFile status(zkbench::project::status_path(dir.path()), info);
   status.info().pid = child; // the killed measuring command's
   status.write();
 
-  EXPECT_FALSE(zkbench::workflow::process_alive(child));
+  EXPECT_FALSE(zkbench::project::process_alive(child));
   const auto r = zkbench::test::run_zkbench("status", dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("interrupted: zkbench baseline (pid " + std::to_string(child) + ")"), std::string::npos)
@@ -53,7 +53,7 @@ TEST(WorkflowStatusE2e, a_killed_measuring_command_is_interrupted_not_running_ev
   EXPECT_EQ(r.output.find("running:"), std::string::npos) << r.output;
   int wstatus = 0;
   ::waitpid(child, &wstatus, 0);
-  EXPECT_TRUE(zkbench::workflow::process_alive(::getpid()));
+  EXPECT_TRUE(zkbench::project::process_alive(::getpid()));
 }
 
 } // namespace

@@ -227,7 +227,7 @@ TEST(PgFleet, a_killed_workers_job_tree_is_gone_before_the_machine_lock_is_free)
   // From now on, whenever the lock is seen free, the sleep must be gone already.
   bool sleep_seen_with_lock_free = false;
   const bool freed = wait_until([&] {
-    const bool free = !zkbench::workflow::current_lock_holder(lock).has_value();
+    const bool free = !zkbench::project::current_lock_holder(lock).has_value();
     const bool sleeping = zkbench::test::sleep_running(seconds);
     sleep_seen_with_lock_free = sleep_seen_with_lock_free || (free && sleeping);
     return free && !sleeping;

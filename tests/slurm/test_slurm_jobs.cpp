@@ -255,11 +255,11 @@ TEST_F(SlurmJobs, a_node_job_whose_zkbench_is_killed_leaves_its_finished_runs_in
   ASSERT_EQ(repo().zkbench("submit baseline").exit_code, 0);
   // The measuring zkbench on the node keeps .zkbench/status.json: kill it once it measures the second
   // input, when the first input's runs are done.
-  const auto status_path = zkbench::workflow::status_path(repo().dir());
-  zkbench::workflow::StatusInfo status;
+  const auto status_path = zkbench::project::status_path(repo().dir());
+  zkbench::project::StatusInfo status;
   ASSERT_TRUE(wait_for(
       [&] {
-        const auto parsed = zkbench::workflow::parse_status_json(zkbench::test::read_file(status_path));
+        const auto parsed = zkbench::project::parse_status_json(zkbench::test::read_file(status_path));
         if (parsed && parsed->phase == "measure" && parsed->input_index >= 2) {
           status = *parsed;
           return true;

@@ -54,8 +54,8 @@ public:
 
   /// The workspace with the model executor behind it; no GPU monitor, no contention gate (the model's
   /// runs take no machine time: the real machine's load says nothing about them).
-  workflow::Workspace open(ModelExecutor*& model) {
-    auto ws = workflow::open_workspace(m_dir.path() / "zkbench.yaml");
+  project::Workspace open(ModelExecutor*& model) {
+    auto ws = project::open_workspace(m_dir.path() / "zkbench.yaml");
     EXPECT_TRUE(ws) << ws.error().message;
     auto owned = std::make_unique<ModelExecutor>(7);
     model = owned.get();
@@ -67,7 +67,7 @@ public:
   }
 
   /// exp new + a committed change on its branch; returns the number.
-  int experiment(workflow::Workspace& ws, const std::string& name, bool commit = true) {
+  int experiment(project::Workspace& ws, const std::string& name, bool commit = true) {
     auto e = workflow::new_experiment(ws, name, "it is faster", 0.1);
     EXPECT_TRUE(e) << e.error().message;
     if (commit) {
@@ -89,7 +89,7 @@ struct Ready {
       : project(extra_inputs, correctness_extra, policy_yaml), ws(project.open(model)) {}
   ModelExecutor* model = nullptr;
   Project project;
-  workflow::Workspace ws;
+  project::Workspace ws;
 };
 
 // A project with a baseline measured through the model (runs per input as zkbench.yaml: 10).

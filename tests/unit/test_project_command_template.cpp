@@ -2,7 +2,7 @@
 
 #include "project/command_template.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 
 TEST(WorkflowCommandTemplate, shell_quote_leaves_plain_paths_alone) {
   EXPECT_EQ(shell_quote("benchmarks/inputs/light.bin"), "benchmarks/inputs/light.bin");

@@ -4,7 +4,7 @@
 #include "project/config.hpp"
 #include "project/workspace.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::TempDir;
 using zkbench::test::write_file;
 
@@ -270,14 +270,14 @@ TEST(WorkflowConfig, deterministic_metrics_are_declared_in_the_benchmark_and_rea
                                "{input}\"\n");
   ASSERT_TRUE(config) << error_of(config);
   ASSERT_TRUE(config->benchmark.deterministic.has_value());
-  auto policy = zkbench::workflow::project_policy(*config);
+  auto policy = zkbench::project::project_policy(*config);
   ASSERT_TRUE(policy) << policy.error().message;
   EXPECT_EQ(policy->deterministic_metrics, std::vector<std::string>{"steps"});
   // Not declared: the policy's own list (the presets declare steps and cycles).
   config = load_text(dir, k_minimal);
   ASSERT_TRUE(config) << error_of(config);
   EXPECT_FALSE(config->benchmark.deterministic.has_value());
-  EXPECT_EQ(zkbench::workflow::project_policy(*config)->deterministic_metrics,
+  EXPECT_EQ(zkbench::project::project_policy(*config)->deterministic_metrics,
             (std::vector<std::string>{"steps", "cycles"}));
   EXPECT_NE(error_of(load_text(dir, with_benchmark_line("deterministic: [steps]")))
                 .find("benchmark.deterministic: 'steps' is not a metric of benchmark.metrics, benchmark.metric_files or benchmark.prover_metrics"),
@@ -289,12 +289,12 @@ TEST(WorkflowConfig, a_policy_files_timeout_stands_unless_zkbench_yaml_sets_one)
   write_file(dir / "p.yaml", "preset: zkvm\n"); // the zkvm preset kills at 1.15x
   auto config = load_text(dir, std::string(k_minimal) + "policy: p.yaml\n");
   ASSERT_TRUE(config) << error_of(config);
-  auto policy = zkbench::workflow::project_policy(*config);
+  auto policy = zkbench::project::project_policy(*config);
   ASSERT_TRUE(policy) << policy.error().message;
   EXPECT_DOUBLE_EQ(policy->timeout_multiplier, 1.15);
   config = load_text(dir, with_benchmark_line("timeout_multiplier: 1.3") + "policy: p.yaml\n");
   ASSERT_TRUE(config) << error_of(config);
-  policy = zkbench::workflow::project_policy(*config);
+  policy = zkbench::project::project_policy(*config);
   ASSERT_TRUE(policy);
   EXPECT_DOUBLE_EQ(policy->timeout_multiplier, 1.3);
 }

@@ -3,7 +3,7 @@
 #include "support/fixtures.hpp"
 #include "project/environment.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::fixture_path;
 using zkbench::test::read_file;
 namespace gpu = zkbench::gpu;

@@ -1,10 +1,10 @@
-// zkbench.yaml's fleet: section (workflow/fleet_config): every key's effect and its located errors.
+// zkbench.yaml's fleet: section (project/fleet_config): every key's effect and its located errors.
 #include <gtest/gtest.h>
 
 #include "support/fixtures.hpp"
 #include "project/config.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::TempDir;
 using zkbench::test::write_file;
 

@@ -4,7 +4,7 @@
 #include "project/config.hpp"
 #include "project/init.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::read_file;
 using zkbench::test::TempDir;
 using zkbench::test::write_file;

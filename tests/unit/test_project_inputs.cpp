@@ -3,7 +3,7 @@
 #include "support/fixtures.hpp"
 #include "project/inputs.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::TempDir;
 using zkbench::test::write_file;
 

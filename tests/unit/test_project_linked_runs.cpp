@@ -59,16 +59,16 @@ TEST_F(LinkedRunsTest, a_resumed_input_s_sessions_are_read_in_link_order_and_ren
   link("baseline:abc", 0, "a", first);
   link("baseline:abc", 0, "b", other);
   link("baseline:abc", 0, "a", second);
-  const auto sessions = linked_sessions(*m_store, "baseline:abc", 0);
+  const auto sessions = project::linked_sessions(*m_store, "baseline:abc", 0);
   ASSERT_TRUE(sessions) << sessions.error().message;
   EXPECT_EQ(sessions->at("a"), (std::vector<std::int64_t>{first, second}));
-  const auto a = linked_runs(*m_store, "baseline:abc", 0, "a", "baseline");
+  const auto a = project::linked_runs(*m_store, "baseline:abc", 0, "a", "baseline");
   ASSERT_TRUE(a);
   EXPECT_EQ(walls(*a), (std::vector<double>{1.0, 2.0, 3.0}));
   EXPECT_EQ(a->runs.back().index, 2);
   EXPECT_EQ(a->parameters.at("side"), "baseline");
-  EXPECT_TRUE(linked_runs(*m_store, "baseline:abc", 0, "c", "baseline")->runs.empty());
-  EXPECT_TRUE(linked_runs(*m_store, "baseline:abc", 1, "a", "baseline")->runs.empty()); // another baseline's
+  EXPECT_TRUE(project::linked_runs(*m_store, "baseline:abc", 0, "c", "baseline")->runs.empty());
+  EXPECT_TRUE(project::linked_runs(*m_store, "baseline:abc", 1, "a", "baseline")->runs.empty()); // another baseline's
 }
 
 TEST_F(LinkedRunsTest, an_experiment_s_sessions_hold_both_sides_and_unsided_runs_are_the_candidate_s) {
@@ -76,8 +76,8 @@ TEST_F(LinkedRunsTest, an_experiment_s_sessions_hold_both_sides_and_unsided_runs
   const auto old = session("b", {{"", {0.7}}});
   link("experiment", 4, "a", interleaved);
   link("experiment", 4, "b", old);
-  const auto candidates = linked_runs(*m_store, "experiment", 4, "candidate");
-  const auto beside = linked_runs(*m_store, "experiment", 4, "baseline");
+  const auto candidates = project::linked_runs(*m_store, "experiment", 4, "candidate");
+  const auto beside = project::linked_runs(*m_store, "experiment", 4, "baseline");
   ASSERT_TRUE(candidates && beside);
   EXPECT_EQ(walls(candidates->at("a")), (std::vector<double>{0.5, 0.6}));
   EXPECT_EQ(walls(candidates->at("b")), (std::vector<double>{0.7}));
@@ -95,7 +95,7 @@ TEST_F(LinkedRunsTest, a_baseline_reads_every_linked_session_and_its_record_s_se
   link("baseline", *id, "a", a1);
   link("baseline", *id, "a", a2);
   const auto baseline = m_store->list_baselines()->back();
-  const auto benches = baseline_benchmarks(*m_store, baseline);
+  const auto benches = project::baseline_benchmarks(*m_store, baseline);
   ASSERT_TRUE(benches) << benches.error().message;
   ASSERT_EQ(benches->size(), 2u);
   EXPECT_EQ(benches->at("a").name, "a");

@@ -8,7 +8,7 @@
 #include "project/lock_folder.hpp"
 #include "project/machine_lock.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 using zkbench::test::TempDir;
 
 TEST(WorkflowMachineLock, holder_text_round_trips_and_reads_well) {

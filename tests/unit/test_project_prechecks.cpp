@@ -2,7 +2,7 @@
 
 #include "project/prechecks.hpp"
 
-using namespace zkbench::workflow;
+using namespace zkbench::project;
 
 TEST(WorkflowPrechecks, parses_loadavg) {
   const auto load = parse_loadavg("9.62 9.00 5.50 7/1234 56789\n");

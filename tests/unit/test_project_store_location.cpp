@@ -4,8 +4,8 @@
 #include "support/env.hpp"
 #include "support/fixtures.hpp"
 
-using zkbench::workflow::find_store_location;
-using zkbench::workflow::store_location;
+using zkbench::project::find_store_location;
+using zkbench::project::store_location;
 
 TEST(ProjectStoreLocation, option_then_environment_then_zkbench_yaml_then_the_project_file) {
   zkbench::test::ScopedEnv env;

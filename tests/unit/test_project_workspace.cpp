@@ -1,4 +1,4 @@
-// workflow/workspace: which baseline an experiment is compared with (per machine class, issue 7) and
+// project/workspace: which baseline an experiment is compared with (per machine class, issue 7) and
 // this machine's class. On a real SQLite store in a temporary folder.
 
 #include <gtest/gtest.h>
@@ -12,9 +12,9 @@
 
 using zkbench::store::BaselineRecord;
 using zkbench::store::ExperimentRecord;
-using zkbench::workflow::ClassMatch;
-using zkbench::workflow::comparable_baseline;
-using zkbench::workflow::latest_baseline;
+using zkbench::project::ClassMatch;
+using zkbench::project::comparable_baseline;
+using zkbench::project::latest_baseline;
 
 namespace {
 
@@ -111,23 +111,23 @@ TEST_F(WorkflowWorkspace, an_experiment_keeps_its_baseline_on_its_class_and_take
 TEST(WorkflowMachineClass, comes_from_the_environment_trimmed_and_is_empty_when_unset) {
   zkbench::test::ScopedEnv env;
   env.set("ZKBENCH_MACHINE_CLASS", " h100\n");
-  EXPECT_EQ(zkbench::workflow::machine_class_from_env(), "h100");
+  EXPECT_EQ(zkbench::project::machine_class_from_env(), "h100");
   ::unsetenv("ZKBENCH_MACHINE_CLASS"); // ScopedEnv restores the value from before the test
-  EXPECT_EQ(zkbench::workflow::machine_class_from_env(), "");
+  EXPECT_EQ(zkbench::project::machine_class_from_env(), "");
 }
 
 TEST(WorkflowProjectPolicy, a_policy_files_timeout_slack_is_kept_and_the_workflow_minimum_applies_below_it) {
   zkbench::test::TempDir dir;
   const auto file = dir.path() / "policy.yaml";
   std::ofstream(file) << "preset: zkvm\ntimeout_min_slack_s: 30\n";
-  zkbench::workflow::ProjectConfig config;
-  config.policy.kind = zkbench::workflow::PolicyKind::file;
+  zkbench::project::ProjectConfig config;
+  config.policy.kind = zkbench::project::PolicyKind::file;
   config.policy.file = file;
-  const auto from_file = zkbench::workflow::project_policy(config);
+  const auto from_file = zkbench::project::project_policy(config);
   ASSERT_TRUE(from_file) << from_file.error().message;
   EXPECT_DOUBLE_EQ(from_file->timeout_min_slack_s, 30.0); // the key the file sets does something
-  config.policy.kind = zkbench::workflow::PolicyKind::generic;
-  const auto preset = zkbench::workflow::project_policy(config);
+  config.policy.kind = zkbench::project::PolicyKind::generic;
+  const auto preset = zkbench::project::project_policy(config);
   ASSERT_TRUE(preset) << preset.error().message;
-  EXPECT_DOUBLE_EQ(preset->timeout_min_slack_s, zkbench::workflow::k_min_timeout_slack_s);
+  EXPECT_DOUBLE_EQ(preset->timeout_min_slack_s, zkbench::project::k_min_timeout_slack_s);
 }

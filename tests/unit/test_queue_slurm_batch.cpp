@@ -6,7 +6,7 @@
 #include "queue/slurm_batch.hpp"
 
 using namespace zkbench::queue::slurm;
-using zkbench::workflow::FleetConfig;
+using zkbench::project::FleetConfig;
 
 namespace {
 

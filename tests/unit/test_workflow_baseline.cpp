@@ -21,7 +21,7 @@ TEST(WorkflowBaseline, every_input_is_measured_hashed_and_kept_in_the_files_and_
   ASSERT_EQ(baselines->size(), 1u);
   EXPECT_EQ(baselines->front().id, out->baseline_id);
   EXPECT_EQ(baselines->front().commit, out->commit);
-  auto stored = baseline_benchmarks(*r.ws.store, baselines->front());
+  auto stored = project::baseline_benchmarks(*r.ws.store, baselines->front());
   ASSERT_TRUE(stored) << stored.error().message;
   for (std::size_t i = 0; i < out->inputs.size(); ++i) {
     const BaselineInputSummary& input = out->inputs[i];

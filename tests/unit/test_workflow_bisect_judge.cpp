@@ -30,9 +30,9 @@ public:
            "  warmup: 0\n  cooldown_seconds: 0\n  metrics:\n    steps: 'steps: ([0-9]+)'\n"
            "correctness:\n  command: \"prog {input}\"\npolicy: generic\n";
     EXPECT_EQ(std::system(("cd '" + d.string() + "' && git init -q").c_str()), 0);
-    auto ws = open_workspace(d / "zkbench.yaml");
+    auto ws = project::open_workspace(d / "zkbench.yaml");
     EXPECT_TRUE(ws) << ws.error().message;
-    m_ws = std::make_unique<Workspace>(std::move(*ws));
+    m_ws = std::make_unique<project::Workspace>(std::move(*ws));
     auto owned = std::make_unique<ModelExecutor>(11);
     model = owned.get();
     model->cv = 0.01;
@@ -55,7 +55,7 @@ public:
     BisectJudgeSettings settings;
     settings.command = "test";
     settings.inputs = m_ws->project.inputs.inputs;
-    auto policy = project_policy(m_ws->project.config);
+    auto policy = project::project_policy(m_ws->project.config);
     EXPECT_TRUE(policy);
     settings.policy = bisect_policy(*policy, threshold);
     settings.policy.primary_metric = metric;
@@ -67,7 +67,7 @@ public:
 
 private:
   test::TempDir m_dir;
-  std::unique_ptr<Workspace> m_ws;
+  std::unique_ptr<project::Workspace> m_ws;
 };
 
 TEST(BisectJudge, a_slower_bad_end_then_midpoints_like_either_end) {

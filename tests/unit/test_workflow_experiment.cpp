@@ -44,7 +44,7 @@ TEST(WorkflowExperiment, baseline_measures_every_input_in_the_project_root_and_v
   EXPECT_EQ(r->model->count("build"), 1u);
   auto baselines = r->ws.store->list_baselines();
   ASSERT_TRUE(baselines && baselines->size() == 1);
-  auto benches = baseline_benchmarks(*r->ws.store, baselines->front());
+  auto benches = project::baseline_benchmarks(*r->ws.store, baselines->front());
   ASSERT_TRUE(benches);
   EXPECT_EQ(benches->at("a").runs.size(), 10u);
 }
@@ -204,7 +204,7 @@ TEST(WorkflowExperiment, a_branch_rebased_onto_a_newer_main_is_refused_naming_th
   EXPECT_NE(message.find("\"speed up hashing\""), std::string::npos) << message;
   EXPECT_NE(message.find("git rebase --onto"), std::string::npos) << message;
   EXPECT_EQ(r->model->count("bench"), 0u);
-  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto stored = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
 
@@ -223,7 +223,7 @@ TEST(WorkflowExperiment, a_deleted_branch_is_a_clear_error_and_the_experiment_st
   auto out = run(*r, n);
   ASSERT_FALSE(out);
   EXPECT_NE(out.error().message.find("does not exist (deleted or renamed?)"), std::string::npos) << out.error().message;
-  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto stored = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
 }
@@ -427,7 +427,7 @@ TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_stays_
 TEST(WorkflowExperiment, an_interrupted_baseline_resumes_with_the_runs_it_kept) {
   Project project;
   ModelExecutor* model = nullptr;
-  Workspace ws = project.open(model);
+  project::Workspace ws = project.open(model);
   int benches = 0;
   model->interrupt_when = [&](const test::ModelCall& call) { return call.kind == "bench" && ++benches == 6; };
   auto first = establish_baseline(ws, {});
@@ -448,7 +448,7 @@ TEST(WorkflowExperiment, an_interrupted_baseline_resumes_with_the_runs_it_kept) 
     resumed = resumed || line.find("resumed a with 4 runs") != std::string::npos;
   }
   EXPECT_TRUE(resumed);
-  auto benches_a = baseline_benchmarks(*ws.store, ws.store->list_baselines()->back());
+  auto benches_a = project::baseline_benchmarks(*ws.store, ws.store->list_baselines()->back());
   ASSERT_TRUE(benches_a);
   EXPECT_EQ(benches_a->at("a").runs.size(), 10u); // both sessions of input a
 }
@@ -469,9 +469,9 @@ TEST(WorkflowExperiment, stored_mode_needs_a_drift_test_that_sees_drifts_below_t
 
 TEST(WorkflowExperiment, stored_mode_ends_its_sequential_test_where_the_stored_runs_end) {
   auto r = ready_with_cv(0.002); // 10 stored runs per input, quiet: the drift test sees small drifts
-  const auto policy = project_policy(r->ws.project.config);
+  const auto policy = project::project_policy(r->ws.project.config);
   ASSERT_TRUE(policy);
-  auto stored = baseline_benchmarks(*r->ws.store, r->ws.store->list_baselines()->front());
+  auto stored = project::baseline_benchmarks(*r->ws.store, r->ws.store->list_baselines()->front());
   ASSERT_TRUE(stored) << stored.error().message;
   r->model->candidate_factor = 0.95; // on the KEEP threshold, with a noisy candidate: the test runs to its end
   r->model->candidate_cv = 0.08;
@@ -484,7 +484,7 @@ TEST(WorkflowExperiment, stored_mode_ends_its_sequential_test_where_the_stored_r
   options.warmup = 1;
   options.baseline_dir = r->project.dir();
   options.candidate_dir = r->ws.worktree_dir("001-x");
-  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  const project::InputSpec& input = r->ws.project.inputs.inputs.front();
   auto judged = judge_input(r->ws, input, stored->at(input.name), *policy, options);
   ASSERT_TRUE(judged) << judged.error().message;
   // Paired with the 10 stored runs, the sequential rule makes its final look at 10 (not 20 runs, of which
@@ -533,7 +533,7 @@ MeasureOptions three_pairs(std::int64_t owner_id) {
 
 TEST(WorkflowExperiment, kept_runs_are_resumed_only_under_the_settings_they_were_measured_with) {
   auto r = ready();
-  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  const project::InputSpec& input = r->ws.project.inputs.inputs.front();
   const auto sides = both_sides(*r);
   MeasureOptions options = three_pairs(42);
   options.settings = "sequential strategy, at most 20 runs per side, interleaved baseline";
@@ -551,7 +551,7 @@ TEST(WorkflowExperiment, kept_runs_are_resumed_only_under_the_settings_they_were
 
 TEST(WorkflowExperiment, every_run_kept_already_still_gets_a_look_of_the_stop_rule) {
   auto r = ready();
-  const InputSpec& input = r->ws.project.inputs.inputs.front();
+  const project::InputSpec& input = r->ws.project.inputs.inputs.front();
   const auto sides = both_sides(*r);
   MeasureOptions options = three_pairs(43);
   auto first = measure_input(r->ws, input, sides, options); // killed, as it were, before its look

@@ -36,10 +36,10 @@ struct Judged {
 // The project's policy and the stored baseline runs of its first input.
 Judged with_baseline(std::unique_ptr<Ready> ready_project) {
   Judged j{std::move(ready_project), {}, {}};
-  auto policy = project_policy(j.r->ws.project.config);
+  auto policy = project::project_policy(j.r->ws.project.config);
   EXPECT_TRUE(policy) << policy.error().message;
   j.policy = *policy;
-  auto stored = baseline_benchmarks(*j.r->ws.store, j.r->ws.store->list_baselines()->front());
+  auto stored = project::baseline_benchmarks(*j.r->ws.store, j.r->ws.store->list_baselines()->front());
   EXPECT_TRUE(stored) << stored.error().message;
   j.stored = stored->at(j.r->ws.project.inputs.inputs.front().name);
   return j;

@@ -28,7 +28,7 @@ MeasureOptions pairs(int runs, std::int64_t owner_id) {
 
 TEST(WorkflowMeasureInputs, both_sides_run_alternately_and_every_run_is_linked_to_its_owner) {
   Ready r("", "");
-  const InputSpec& input = r.ws.project.inputs.inputs.front();
+  const project::InputSpec& input = r.ws.project.inputs.inputs.front();
   auto m = measure_input(r.ws, input, both_sides(r), pairs(4, 5));
   ASSERT_TRUE(m) << m.error().message;
   EXPECT_EQ(m->end, measure::LoopStatus::complete);
@@ -39,19 +39,19 @@ TEST(WorkflowMeasureInputs, both_sides_run_alternately_and_every_run_is_linked_t
   EXPECT_EQ(r.model->count("bench", ModelSide::candidate), 4u);
   EXPECT_EQ(m->resumed_runs, 0u);
   for (const char* role : {"baseline", "candidate"}) {
-    auto linked = linked_runs(*r.ws.store, "experiment", 5, input.name, role);
+    auto linked = project::linked_runs(*r.ws.store, "experiment", 5, input.name, role);
     ASSERT_TRUE(linked) << linked.error().message;
     EXPECT_EQ(linked->runs.size(), 4u) << role;
   }
   // Another owner's runs are not these.
-  auto other = linked_runs(*r.ws.store, "experiment", 6, input.name, "candidate");
+  auto other = project::linked_runs(*r.ws.store, "experiment", 6, input.name, "candidate");
   ASSERT_TRUE(other) << other.error().message;
   EXPECT_TRUE(other->runs.empty());
 }
 
 TEST(WorkflowMeasureInputs, runs_kept_for_the_owner_count_towards_the_next_attempt) {
   Ready r("", "");
-  const InputSpec& input = r.ws.project.inputs.inputs.front();
+  const project::InputSpec& input = r.ws.project.inputs.inputs.front();
   ASSERT_TRUE(measure_input(r.ws, input, both_sides(r), pairs(2, 9)));
   const std::size_t before = r.model->count("bench");
   auto again = measure_input(r.ws, input, both_sides(r), pairs(5, 9));
