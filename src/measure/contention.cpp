@@ -306,11 +306,16 @@ void ContentionGate::judge_first_window(const Reading& now) {
   m_first_verdict = window;
 }
 
+double ContentionGate::last_window_s() const {
+  const double tick_s = 1.0 / static_cast<double>(std::max(1L, m_source.ticks_per_second()));
+  return std::min(k_min_window_s, k_resolution_ticks * tick_s / std::max(m_policy.max_foreign_cores, 0.01));
+}
+
 void ContentionGate::close_first_window(const std::function<bool()>& stop) {
   if (!m_first_open) {
     return;
   }
-  if (const double short_by = k_min_window_s - (m_clock.now_s() - m_last.at_s); short_by > 1e-6) {
+  if (const double short_by = last_window_s() - (m_clock.now_s() - m_last.at_s); short_by > 1e-6) {
     if (sleep(short_by, stop)) {
       return;
     }

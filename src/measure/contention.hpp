@@ -160,9 +160,15 @@ public:
   void run_started();
   /// True while the first window is open, not judged yet: a run measured now is held (see the header).
   bool first_window_open() const { return m_first_open; }
-  /// Judges the first window now if it is open, sleeping what it lacks of k_min_window_s (at most once
-  /// per gate; returns early when `stop` says stop, leaving it open).
+  /// Judges the first window now if it is open (the loop ended before it was judged), sleeping what it
+  /// lacks of last_window_s() (at most once per gate; returns early when `stop` says stop, leaving it open).
   void close_first_window(const std::function<bool()>& stop);
+  /// How long a window judged at the end of the loop must be: long enough that the jiffy tolerance is
+  /// no more than the limit itself (a load above twice the limit shows), at most k_min_window_s. With the
+  /// default 0.2 cores and 100 ticks a second: 0.15 s. A whole benchmark shorter than k_min_window_s
+  /// (300 runs of `true`) used to sleep the rest of 0.25 s after its last run, for a judgement that a
+  /// shorter window makes as well above twice the limit.
+  double last_window_s() const;
   /// The first window's verdict once judged (by wait_until_quiet, run_finished after a long run, or
   /// close_first_window), handed over once: the runs it held stand (quiet) or go (loaded).
   std::optional<LoadWindow> take_first_window_verdict() { return std::exchange(m_first_verdict, std::nullopt); }

@@ -332,15 +332,31 @@ TEST(MeasureContention, close_first_window_sleeps_only_what_the_window_lacks) {
   ContentionGate gate(machine, machine, policy_with());
   gate.wait_until_quiet({});
   gate.run_started();
-  machine.advance(0.2, 1.0);
+  machine.advance(0.1, 1.0);
   ASSERT_TRUE(gate.run_finished());
   gate.close_first_window({});
-  EXPECT_NEAR(machine.now, 1000 + k_min_window_s, 2e-3); // the fake clock's sleeps: 1 ms slices
+  // 3 ticks of 10 ms against 0.2 cores: 0.15 s, not k_min_window_s (the fake clock sleeps in 1 ms slices).
+  EXPECT_NEAR(gate.last_window_s(), 0.15, 1e-9);
+  EXPECT_NEAR(machine.now, 1000 + 0.15, 2e-3);
   const auto verdict = gate.take_first_window_verdict();
   ASSERT_TRUE(verdict);
   EXPECT_FALSE(verdict->loaded());
   gate.close_first_window({}); // closed: nothing more
   EXPECT_FALSE(gate.take_first_window_verdict());
+}
+
+TEST(MeasureContention, a_window_judged_at_the_end_of_the_loop_sees_a_load_above_twice_the_limit) {
+  FakeLoad machine;
+  machine.loads.push_back({"cc1plus", 1, 0.5, [](double t) { return t >= 1000; }});
+  ContentionGate gate(machine, machine, policy_with());
+  gate.wait_until_quiet({});
+  gate.run_started();
+  machine.advance(0.05, 1.0);
+  ASSERT_TRUE(gate.run_finished());
+  gate.close_first_window({});
+  const auto verdict = gate.take_first_window_verdict();
+  ASSERT_TRUE(verdict);
+  EXPECT_TRUE(verdict->loaded()) << verdict->describe(); // 0.5 cores for 0.15 s: beyond 0.2 cores and 3 ticks
 }
 
 TEST(MeasureContention, on_timeout_names_parse_both_ways) {
