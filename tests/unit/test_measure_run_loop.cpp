@@ -635,8 +635,10 @@ TEST(MeasureRunLoop, a_quiet_start_costs_no_wait_and_the_runs_held_by_the_first_
   EXPECT_EQ(outcome->status, LoopStatus::complete);
   ASSERT_EQ(starts.size(), 5u);
   EXPECT_EQ(starts[0], made); // no wait before the first run
-  // 0.1 s of runs, then what the window lacks (0.15 s) to judge it: quiet, the runs stand.
-  EXPECT_NEAR(machine.now - made, k_min_window_s, 2e-3); // the fake clock's sleeps: 1 ms slices
+  // 0.1 s of runs, then what the window lacks of the length a window judged at the end needs (0.15 s at
+  // 0.2 cores): quiet, the runs stand.
+  EXPECT_NEAR(gate.last_window_s(), 0.15, 1e-9);
+  EXPECT_NEAR(machine.now - made, gate.last_window_s(), 2e-3); // the fake clock's sleeps: 1 ms slices
   EXPECT_EQ(outcome->redone_rounds, 0u);
   EXPECT_EQ(store.contention_updates, 1);
   ASSERT_EQ(store.benchmarks[0].runs.size(), 5u);
