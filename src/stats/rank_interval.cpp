@@ -82,16 +82,71 @@ const std::vector<double>& null_cdf(std::size_t n, std::size_t m, bool paired) {
   return found->second;
 }
 
+// P(T <= t) for t = 0 .. kept^2, T the number of (kept x, kept y) pairs in which the y comes first when
+// the 2n values of two exchangeable samples of n are put in order (every one of the C(2n, n) orders of the
+// labels equally likely) and only the `kept` first of each label count. Counted forward over the orders'
+// prefixes: (i x's, j y's so far) -> an x that is kept adds the kept y's before it, min(j, kept).
+std::vector<double> trimmed_cdf(std::size_t n, std::size_t kept) {
+  const std::size_t top = kept * kept;
+  // row[j]: counts of the prefixes with i x's and j y's, by T so far
+  std::vector<std::vector<double>> row(n + 1, std::vector<double>(top + 1, 0.0));
+  row[0][0] = 1.0;
+  for (std::size_t i = 0; i <= n; ++i) {
+    for (std::size_t j = 1; j <= n; ++j) { // a y last: T unchanged
+      for (std::size_t t = 0; t <= top; ++t) {
+        row[j][t] += row[j - 1][t];
+      }
+    }
+    if (i == n) {
+      break;
+    }
+    std::vector<std::vector<double>> next(n + 1, std::vector<double>(top + 1, 0.0));
+    for (std::size_t j = 0; j <= n; ++j) { // an x last: the (i+1)-th x
+      const std::size_t add = i < kept ? std::min(j, kept) : 0;
+      for (std::size_t t = 0; t + add <= top; ++t) {
+        next[j][t + add] += row[j][t];
+      }
+    }
+    row = std::move(next);
+  }
+  std::vector<double> cdf = row[n];
+  double total = 0;
+  for (const double c : cdf) {
+    total += c;
+  }
+  double sum = 0;
+  for (double& c : cdf) {
+    sum += c;
+    c = sum / total;
+  }
+  return cdf;
+}
+
+const std::vector<double>& trimmed_null_cdf(std::size_t n, std::size_t kept) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> cache;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto found = cache.find({n, kept});
+  if (found == cache.end()) {
+    found = cache.emplace(std::make_pair(n, kept), trimmed_cdf(n, kept)).first;
+  }
+  return found->second;
+}
+
+// The largest k with P(T <= k - 1) <= level on a cached null CDF, at most half the cells.
+std::size_t rank_from_cdf(const std::vector<double>& cdf, std::size_t cells, double level) {
+  std::size_t k = 0;
+  while (k < cdf.size() && cdf[k] <= level * (1.0 + 1e-12)) {
+    ++k;
+  }
+  return std::min(k, (cells + 1) / 2);
+}
+
 // The order statistic of the bounds: the largest k with P(T <= k - 1) <= level, T the rank statistic
 // on 0 .. cells with the given null mean and variance (normal approximation beyond the exact range).
 std::size_t bound_rank(std::size_t n, std::size_t m, bool paired, std::size_t cells, double level) {
   if (cells <= k_exact_rank_cells) {
-    const std::vector<double>& cdf = null_cdf(n, m, paired);
-    std::size_t k = 0;
-    while (k < cdf.size() && cdf[k] <= level * (1.0 + 1e-12)) {
-      ++k;
-    }
-    return std::min(k, (cells + 1) / 2);
+    return rank_from_cdf(null_cdf(n, m, paired), cells, level);
   }
   const double nn = static_cast<double>(n);
   const double mm = static_cast<double>(m);
@@ -151,6 +206,41 @@ std::optional<ShiftInterval> hodges_lehmann_paired(std::span<const double> x, st
   }
   const std::size_t k = bound_rank(n, n, true, walsh.size(), level);
   return interval_of(walsh, k);
+}
+
+std::optional<ShiftInterval> hodges_lehmann_trimmed(std::span<const double> x, std::span<const double> y,
+                                                    std::size_t kept, double level) {
+  const std::size_t n = std::min(x.size(), y.size());
+  if (n == 0 || kept == 0 || kept > n || !all_finite(x.first(n)) || !all_finite(y.first(n))) {
+    return std::nullopt;
+  }
+  std::vector<double> fast_x(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n));
+  std::vector<double> fast_y(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n));
+  std::sort(fast_x.begin(), fast_x.end());
+  std::sort(fast_y.begin(), fast_y.end());
+  std::vector<double> d;
+  d.reserve(kept * kept);
+  for (std::size_t i = 0; i < kept; ++i) {
+    for (std::size_t j = 0; j < kept; ++j) {
+      d.push_back(fast_y[j] - fast_x[i]);
+    }
+  }
+  // The counts of the differences below a shift are T's under the null (and, the two labels swapped, the
+  // counts above it too: the distribution is symmetric for equal sizes).
+  const std::size_t k = rank_from_cdf(trimmed_null_cdf(n, kept), d.size(), level);
+  return interval_of(d, k);
+}
+
+double smallest_trimmed_level(std::size_t n, std::size_t kept) {
+  if (kept == 0 || kept > n) {
+    return 1.0;
+  }
+  // C(2n - kept, n - kept) / C(2n, n) = prod_{i=0}^{kept-1} (n - i) / (2n - i)
+  double p = 1.0;
+  for (std::size_t i = 0; i < kept; ++i) {
+    p *= static_cast<double>(n - i) / static_cast<double>(2 * n - i);
+  }
+  return p;
 }
 
 double smallest_rank_level(std::size_t n, std::size_t m, bool paired) {

@@ -308,7 +308,7 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
                               "per bound) after {} runs per side",
                               policy.timeout_multiplier, beside ? "measured beside it" : "stored",
                               verdict::percent(look.change), verdict::percent(look.lo),
-                              std::isfinite(look.hi) ? verdict::percent(look.hi) : std::string("+inf"), look.level * 100,
+                              std::isfinite(look.hi) ? verdict::percent(look.hi) : std::string("+inf"), look.bound_level * 100,
                               judged.candidate.runs.size())};
   } else if (beside) {
     verdict::AbDecider final_decider(metric, policy, ab);

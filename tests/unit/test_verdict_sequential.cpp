@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "stats/rank_interval.hpp"
 #include "verdict/sequential.hpp"
 
 using namespace zkbench;
@@ -196,13 +197,14 @@ TEST(VerdictSequential, a_possible_gain_too_noisy_to_settle_is_inconclusive) {
 }
 
 TEST(VerdictSequential, a_sample_scattered_beyond_cv_limit_needs_the_whole_interval_beyond_keep) {
-  // 10% faster, each side scattered by a robust CV of about 11%: at the claim look of 18 pairs the interval
-  // [-17.3%, -2.5%] lies below -2% but not below -5%. On a scatter beyond cv_limit that is no KEEP.
+  // 12% faster, each side scattered by a robust CV of about 11%: at the claim look of 18 pairs the interval
+  // of all runs lies below -2% but not below -5% (its upper bound -3.5%). On a scatter beyond cv_limit that is
+  // no KEEP.
   std::vector<double> b;
   std::vector<double> c;
   for (int i = 0; i < 18; ++i) {
     b.push_back(jitter(i, 0.12));
-    c.push_back(0.9 * jitter(i + 3, 0.12));
+    c.push_back(0.88 * jitter(i + 3, 0.12));
   }
   const auto o = verdict::sequential_options(k_generic, 3, 20);
   const auto noisy = verdict::sequential_look(b, c, k_generic, o);
@@ -404,8 +406,8 @@ TEST(VerdictSequential, the_last_look_of_a_spent_budget_is_final) {
   std::vector<double> base;
   std::vector<double> cand;
   for (int i = 0; i < 12; ++i) {
-    base.push_back((i % 3 == 0 ? 1.3 : 1.0) * jitter(i, 0.02));
-    cand.push_back((i % 3 == 1 ? 1.3 : 1.0) * 0.85 * jitter(i + 3, 0.02));
+    base.push_back((i % 3 == 0 ? 1.3 : 1.0) * jitter(i, 0.06));
+    cand.push_back((i % 3 == 1 ? 1.3 : 1.0) * 0.9 * jitter(i + 3, 0.06));
   }
   const verdict::AbDecider decider("time", k_generic, options);
   const verdict::AbOutcome open = decider.outcome(base, cand);
@@ -416,4 +418,65 @@ TEST(VerdictSequential, the_last_look_of_a_spent_budget_is_final) {
   ASSERT_FALSE(spent.trace.empty());
   EXPECT_EQ(spent.trace.back().runs, 12);
   EXPECT_DOUBLE_EQ(spent.trace.back().level, verdict::look_level(20, options.sequential));
+}
+
+TEST(VerdictSequential, a_gain_under_load_that_slows_half_the_runs_is_keep_on_the_fastest_runs) {
+  // 10% faster; a busy neighbour slows 11 of each side's 20 runs by 10-50%, in no pattern shared by the
+  // sides. The interval of all runs spreads over the slowed runs and settles nothing; the fastest runs of
+  // each side are the clean ones, and their interval lies below -2% at the claim look of 18 pairs.
+  const auto slowed = [](int side, int i) {
+    return (i * 7 + side * 3) % 20 < 11 ? 1.1 + 0.04 * ((i * 13 + side * 5) % 11) : 1.0;
+  };
+  const auto sample = [&](double factor) {
+    std::pair<std::vector<double>, std::vector<double>> out;
+    for (int i = 0; i < 20; ++i) {
+      out.first.push_back(slowed(0, i) * jitter(i, 0.01));
+      out.second.push_back(factor * slowed(1, i) * jitter(i + 3, 0.01));
+    }
+    return out;
+  };
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto [base, cand] = sample(0.9);
+  std::vector<double> lb;
+  std::vector<double> lc;
+  for (int i = 0; i < 20; ++i) {
+    lb.push_back(std::log(base[i]));
+    lc.push_back(std::log(cand[i]));
+  }
+  const auto all = stats::hodges_lehmann_unpaired(lb, lc, verdict::look_level(20, o) / 2);
+  ASSERT_TRUE(all);
+  EXPECT_GT(std::exp(all->hi) - 1, -0.02); // all runs alone: no KEEP even at max_runs
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, o);
+  ASSERT_FALSE(trace.empty());
+  EXPECT_EQ(trace.back().runs, 18);
+  EXPECT_TRUE(trace.back().stop);
+  EXPECT_EQ(trace.back().kept, 8);
+  EXPECT_LT(trace.back().hi, -0.02);
+  EXPECT_NEAR(trace.back().change, -0.10, 0.02);
+  EXPECT_NE(verdict::interval_method(trace.back(), o).find("fastest 8 of 18"), std::string::npos);
+  const auto final = verdict::sequential_look(base, cand, k_generic, o);
+  EXPECT_EQ(final.decision.verdict, Verdict::keep) << final.decision.reason;
+  // The same load without a change is no KEEP nor MAYBE, at any look.
+  const auto [b0, c0] = sample(1.0);
+  for (std::size_t n = 3; n <= 20; ++n) {
+    const auto look = verdict::sequential_look(std::span(b0).first(n), std::span(c0).first(n), k_generic, o);
+    EXPECT_NE(look.decision.verdict, Verdict::keep) << n << ": " << look.decision.reason;
+    EXPECT_NE(look.decision.verdict, Verdict::maybe) << n << ": " << look.decision.reason;
+  }
+}
+
+TEST(VerdictSequential, a_noisier_candidate_is_no_keep_on_its_fastest_runs) {
+  // The candidate's runs scatter by 8%, the baseline's by 0.2% (a stored quiet baseline), the candidate's
+  // median 4% faster (below KEEP's 5%): its fastest runs are 8-10% faster than the baseline's.
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < 20; ++i) {
+    base.push_back(jitter(i, 0.002));
+    cand.push_back(0.96 * jitter(i + 3, 0.08));
+  }
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  for (std::size_t n = 3; n <= 20; ++n) {
+    const auto look = verdict::sequential_look(std::span(base).first(n), std::span(cand).first(n), k_generic, o);
+    EXPECT_NE(look.decision.verdict, Verdict::keep) << n << ": " << look.decision.reason;
+  }
 }
