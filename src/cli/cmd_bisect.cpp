@@ -1,5 +1,7 @@
 // `zkbench bisect GOOD BAD [--input NAME]... [--metric M] [--threshold P] [--runs N] [--detach]`: which
 // commit of the first-parent history made it slower (issue 19).
+#include "cli/cmd_bisect.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -14,17 +16,6 @@
 namespace zkbench::cli {
 
 namespace {
-
-struct BisectArgs {
-  std::string config = "zkbench.yaml";
-  std::string good;
-  std::string bad;
-  std::vector<std::string> inputs;
-  std::string metric;
-  std::string threshold;
-  std::optional<int> runs;
-  bool detach = false;
-};
 
 // "5%" or "0.05" (a fraction below 1); Fatal otherwise.
 double threshold_or_fatal(const std::string& text) {
@@ -104,20 +95,38 @@ int bisect(const BisectArgs& a) {
   return 0;
 }
 
+// The option table of `bisect`, filling `a` when parsed.
+void add_bisect_options(CLI::App& sub, BisectArgs& a) {
+  add_config_option(sub, a.config);
+  sub.add_option("good", a.good, "A commit (any git revision) without the change")->required();
+  sub.add_option("bad", a.bad, "A later commit with it (GOOD on its first-parent history)")->required();
+  sub.add_option("--input", a.inputs, "Judge only these inputs of inputs.yaml (default: every input)");
+  sub.add_option("--metric", a.metric,
+                 "Judge this metric of zkbench.yaml (default: the policy's primary metric)");
+  sub.add_option("--threshold", a.threshold,
+                 "Smallest change that counts, either way, e.g. 5% (default: the policy's MAYBE threshold)");
+  sub.add_option("-r,--runs", a.runs, "Most runs per side of a comparison (default: twice exp run's, 40)");
+  sub.add_flag("--detach", a.detach, "Run in the background (zkbench status, zkbench logs -f)");
+}
+
 } // namespace
+
+std::optional<BisectArgs> parse_bisect_args(const std::vector<std::string>& args) {
+  CLI::App app;
+  BisectArgs parsed;
+  add_bisect_options(app, parsed);
+  std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 takes them last first
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError&) {
+    return std::nullopt;
+  }
+  return parsed;
+}
 
 CommandMain setup_bisect(CLI::App& sub) {
   auto a = std::make_shared<BisectArgs>();
-  add_config_option(sub, a->config);
-  sub.add_option("good", a->good, "A commit (any git revision) without the change")->required();
-  sub.add_option("bad", a->bad, "A later commit with it (GOOD on its first-parent history)")->required();
-  sub.add_option("--input", a->inputs, "Judge only these inputs of inputs.yaml (default: every input)");
-  sub.add_option("--metric", a->metric,
-                 "Judge this metric of zkbench.yaml (default: the policy's primary metric)");
-  sub.add_option("--threshold", a->threshold,
-                 "Smallest change that counts, either way, e.g. 5% (default: the policy's MAYBE threshold)");
-  sub.add_option("-r,--runs", a->runs, "Most runs per side of a comparison (default: twice exp run's, 40)");
-  sub.add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
+  add_bisect_options(sub, *a);
   return [a] { return bisect(*a); };
 }
 

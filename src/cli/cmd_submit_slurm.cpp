@@ -4,10 +4,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/cmd_bisect.hpp"
 #include "queue/job_payload.hpp"
 #include "queue/job_queue.hpp"
 #include "queue/slurm_batch.hpp"
@@ -15,7 +17,10 @@
 #include "stats/descriptive.hpp"
 #include "util/text.hpp"
 #include "util/error.hpp"
+#include "project/git.hpp"
+#include "project/linked_runs.hpp"
 #include "project/workspace.hpp"
+#include "workflow/bisect.hpp"
 
 namespace zkbench::cli {
 
@@ -23,9 +28,96 @@ namespace {
 
 namespace slurm = queue::slurm;
 
-/// The time limit of `job` from the newest baseline of the class; nullopt when there is none to go by
-/// (a first baseline, a `run` job, a folder without zkbench.yaml).
-std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& store, const SubmitJob& job) {
+/// The allowance for one build of the project: fleet.build_minutes, else 15 minutes with a build command.
+double build_allowance_s(const SlurmSubmit& submit) {
+  const project::ProjectConfig& config = submit.project->config;
+  return 60 * submit.fleet.build_minutes.value_or(config.benchmark.build.empty() ? 0.0 : 15.0);
+}
+
+/// The median wall time of the runs of `input` that the store knows: the class's newest baseline's, else
+/// those of the newest session linked to the input (an earlier bisection's, an experiment's); nullopt when
+/// it has none.
+std::optional<double> known_median_s(store::Store& store, const std::map<std::string, core::Benchmark>& baseline,
+                                     const std::vector<store::SessionLink>& links, const std::string& input) {
+  if (const auto found = baseline.find(input); found != baseline.end() && !found->second.runs.empty()) {
+    return stats::median(found->second.wall_times());
+  }
+  std::optional<std::int64_t> newest;
+  for (const store::SessionLink& link : links) {
+    if (link.input == input && (!newest || link.session_id > *newest)) {
+      newest = link.session_id;
+    }
+  }
+  if (!newest) {
+    return std::nullopt;
+  }
+  std::vector<double> times;
+  for (const core::Benchmark& bench : value_or_fatal(store.load_benchmarks(*newest))) {
+    for (const core::Run& run : bench.runs) {
+      if (run.status == core::RunStatus::success) {
+        times.push_back(run.wall_s);
+      }
+    }
+  }
+  return times.empty() ? std::nullopt : std::optional<double>(stats::median(times));
+}
+
+/// A bisection's limit from its own size (issue 19): the commits GOOD..BAD, the judged inputs, the most
+/// runs per side, one run's time per input from the store; nullopt, with the reason in `why`, when the
+/// arguments or the range cannot be read here or an input has no runs to go by (the fleet's limit stands).
+std::optional<int> estimate_bisect_minutes(const SlurmSubmit& submit, store::Store& store, const SubmitJob& job,
+                                           std::string& why) {
+  const auto args = parse_bisect_args(std::vector<std::string>(job.argv.begin() + 1, job.argv.end()));
+  if (!args) {
+    why = "its arguments are not bisect's";
+    return std::nullopt;
+  }
+  const project::ProjectConfig& config = submit.project->config;
+  const auto range = workflow::first_parent_range(project::Git(config.root), args->good, args->bad);
+  if (!range) {
+    why = range.error().message;
+    return std::nullopt;
+  }
+  std::vector<std::string> inputs = args->inputs;
+  if (inputs.empty()) {
+    for (const project::InputSpec& input : submit.project->inputs.inputs) {
+      inputs.push_back(input.name);
+    }
+  }
+  const auto policy = value_or_fatal(project::project_policy(config));
+  std::map<std::string, core::Benchmark> baseline;
+  if (const auto latest = project::latest_baseline(store, submit.machine_class)) {
+    baseline = value_or_fatal(project::baseline_benchmarks(store, *latest));
+  }
+  const auto links = value_or_fatal(store.list_session_links());
+  slurm::BisectTimeLimitInputs estimate;
+  for (const std::string& input : inputs) {
+    const auto median = known_median_s(store, baseline, links, input);
+    if (!median) {
+      why = fmt::format("no runs of input '{}' in the store to go by", input);
+      return std::nullopt;
+    }
+    estimate.run_s.push_back(*median * config.benchmark.timeout_multiplier);
+  }
+  estimate.halvings = workflow::bisect_halvings(range->size() - 1);
+  estimate.max_runs = workflow::bisect_max_runs(config, policy, args->runs);
+  estimate.warmup = config.benchmark.warmup;
+  estimate.cooldown_s = config.benchmark.cooldown_seconds;
+  estimate.build_s = build_allowance_s(submit);
+  estimate.safety_factor = slurm::k_bisect_safety_factor;
+  estimate.min_minutes = submit.fleet.min_time_limit_minutes;
+  estimate.max_minutes = slurm::fleet_time_limit_minutes(submit.fleet);
+  return slurm::bisect_time_limit_minutes(estimate);
+}
+
+/// The time limit of `job`: a bisection's from its size, an experiment's from the newest baseline of the
+/// class; nullopt when there is none to go by (a first baseline, a `run` job, a folder without
+/// zkbench.yaml), with the reason in `why` where it is not plain.
+std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& store, const SubmitJob& job,
+                                    std::string& why) {
+  if (submit.project && !job.argv.empty() && job.argv.front() == "bisect") {
+    return estimate_bisect_minutes(submit, store, job, why);
+  }
   if (!submit.project || job.experiment.empty()) {
     return std::nullopt;
   }
@@ -47,7 +139,7 @@ std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& sto
   inputs.warmup = config.benchmark.warmup;
   inputs.timeout_multiplier = config.benchmark.timeout_multiplier;
   inputs.cooldown_s = config.benchmark.cooldown_seconds;
-  inputs.build_s = 60 * submit.fleet.build_minutes.value_or(config.benchmark.build.empty() ? 0.0 : 15.0);
+  inputs.build_s = build_allowance_s(submit);
   inputs.min_minutes = submit.fleet.min_time_limit_minutes;
   return slurm::time_limit_minutes(inputs);
 }
@@ -103,7 +195,8 @@ void submit_to_slurm(const SlurmSubmit& submit, const std::vector<SubmitJob>& jo
     batch.workdir = workdir;
     batch.artifacts_dir = artifacts;
     batch.store_display = store::redact_location(location);
-    batch.time_limit_minutes = estimate_minutes(submit, *store, job);
+    std::string no_estimate;
+    batch.time_limit_minutes = estimate_minutes(submit, *store, job, no_estimate);
     const bool is_baseline = job.argv.size() == 1 && job.argv[0] == "baseline";
     if (!is_baseline && (job.argv.front() == "exp" || job.argv.front() == "compound")) {
       batch.after_ok = baseline_job;
@@ -131,6 +224,9 @@ void submit_to_slurm(const SlurmSubmit& submit, const std::vector<SubmitJob>& jo
     fmt::print("submitted job {} to Slurm as {} ({}{}{}): zkbench {}\n", id, *slurm_id, batch.name,
                batch.time_limit_minutes ? fmt::format(", limit {} min", *batch.time_limit_minutes) : "",
                batch.after_ok ? fmt::format(", after {}", *batch.after_ok) : "", fmt::join(job.argv, " "));
+    if (!no_estimate.empty()) {
+      fmt::print("  no time limit of its own ({}): the fleet's or the partition's applies\n", no_estimate);
+    }
   }
 }
 

@@ -41,6 +41,8 @@ public:
 
   /// cgroup_v2 or cgroup_v1.
   core::Containment method() const { return m_method; }
+  /// Its folder: `zkbench-<pid>-<n>`, a child of the cgroup this process is in (empty once moved from).
+  const std::filesystem::path& path() const { return m_dir; }
   /// cgroup.procs opened for writing (close-on-exec): a child writes "0" into it to join, before exec.
   int procs_fd() const { return m_procs_fd; }
   /// Readies it for the next run: empty, its peak reset to what is charged now; the page cache that

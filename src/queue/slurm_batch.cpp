@@ -27,6 +27,55 @@ std::string experiment_digits(const std::string& text) {
   return core::ExperimentNumber(std::stoi(digits)).format();
 }
 
+// A field of a Slurm time: digits only.
+std::optional<long long> time_field(std::string_view text) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(std::string(text));
+}
+
+// Seconds of a Slurm time value (sbatch --time's forms); nullopt when malformed.
+std::optional<long long> slurm_time_seconds(std::string_view text) {
+  long long days = 0;
+  const auto dash = text.find('-');
+  if (dash != std::string_view::npos) {
+    const auto d = time_field(text.substr(0, dash));
+    if (!d) {
+      return std::nullopt;
+    }
+    days = *d;
+    text.remove_prefix(dash + 1);
+  }
+  std::vector<long long> fields;
+  for (const std::string& part : util::split(text, ':')) {
+    const auto value = time_field(part);
+    if (!value) {
+      return std::nullopt;
+    }
+    fields.push_back(*value);
+  }
+  long long seconds = 0;
+  if (dash != std::string_view::npos) { // D-H, D-H:M, D-H:M:S
+    if (fields.empty() || fields.size() > 3) {
+      return std::nullopt;
+    }
+    fields.resize(3, 0);
+    seconds = ((days * 24 + fields[0]) * 60 + fields[1]) * 60 + fields[2];
+  } else if (fields.size() == 1) { // M
+    seconds = fields[0] * 60;
+  } else if (fields.size() == 2) { // M:S
+    seconds = fields[0] * 60 + fields[1];
+  } else if (fields.size() == 3) { // H:M:S
+    seconds = (fields[0] * 60 + fields[1]) * 60 + fields[2];
+  } else {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
+constexpr double k_max_minutes = 366.0 * 24 * 60; // Slurm takes up to a year
+
 } // namespace
 
 std::string job_name(const std::vector<std::string>& argv, std::int64_t queue_job_id) {
@@ -122,7 +171,41 @@ int time_limit_minutes(const TimeLimitInputs& inputs) {
     seconds += runs * (std::max(0.0, median) * inputs.timeout_multiplier + std::max(0.0, inputs.cooldown_s));
   }
   const double minutes = std::ceil(std::max(inputs.min_minutes, seconds / 60.0));
-  return static_cast<int>(std::min(minutes, 366.0 * 24 * 60)); // Slurm takes up to a year
+  return static_cast<int>(std::min(minutes, k_max_minutes));
+}
+
+int bisect_time_limit_minutes(const BisectTimeLimitInputs& inputs) {
+  const double comparisons = static_cast<double>(inputs.halvings) + 1;
+  const double builds = static_cast<double>(inputs.halvings) + 2;
+  const double runs_per_side = std::max(0, inputs.warmup) + std::max(0, inputs.max_runs);
+  double seconds = builds * std::max(0.0, inputs.build_s);
+  for (const double run : inputs.run_s) {
+    seconds += builds * std::max(0.0, run); // the correctness run on each build
+    seconds += comparisons * 2 * runs_per_side * (std::max(0.0, run) + std::max(0.0, inputs.cooldown_s));
+  }
+  double minutes = std::ceil(std::max(inputs.min_minutes, std::max(1.0, inputs.safety_factor) * seconds / 60.0));
+  minutes = std::min(minutes, k_max_minutes);
+  if (inputs.max_minutes) {
+    minutes = std::min(minutes, static_cast<double>(*inputs.max_minutes));
+  }
+  return static_cast<int>(minutes);
+}
+
+std::optional<int> fleet_time_limit_minutes(const project::FleetConfig& fleet) {
+  std::optional<std::string_view> value;
+  for (const std::string& option : fleet.sbatch_options) {
+    if (util::starts_with(option, "--time=")) {
+      value = std::string_view(option).substr(7);
+    }
+  }
+  if (!value || *value == "UNLIMITED" || *value == "INFINITE") {
+    return std::nullopt;
+  }
+  const auto seconds = slurm_time_seconds(*value);
+  if (!seconds || *seconds <= 0) {
+    return std::nullopt;
+  }
+  return static_cast<int>(std::min(std::ceil(static_cast<double>(*seconds) / 60.0), k_max_minutes));
 }
 
 } // namespace zkbench::queue::slurm

@@ -67,4 +67,34 @@ struct TimeLimitInputs {
 /// its limit never meets Slurm's.
 int time_limit_minutes(const TimeLimitInputs& inputs);
 
+/// What the time limit of a bisection (`submit -- bisect GOOD BAD`) is computed from: its size, and one
+/// run's time per input as for an experiment.
+struct BisectTimeLimitInputs {
+  std::size_t halvings = 0;   // the search's steps when each probe places its commit (bisect_halvings)
+  std::vector<double> run_s;  // per judged input: one run's time (its median x the timeout multiplier)
+  int max_runs = 40;          // the sequential rule's most runs per side of a comparison
+  int warmup = 0;             // per side and comparison
+  double cooldown_s = 0;      // between runs
+  double build_s = 0;         // per commit built
+  double safety_factor = 2.0; // k_bisect_safety_factor
+  double min_minutes = 10;    // the floor
+  std::optional<int> max_minutes; // the fleet's own --time (fleet_time_limit_minutes): the ceiling
+};
+
+/// The margin over the estimate: a midpoint like the good end takes two comparisons (told apart from
+/// neither end by the first question, the second places it), an unsettled one is asked again on fresh
+/// runs, and a skipped commit costs a build and a probe more.
+inline constexpr double k_bisect_safety_factor = 2.0;
+
+/// Minutes: safety_factor x (builds x (build_s + one correctness run per input) + comparisons x, per input,
+/// 2 sides x (warmup + max_runs) x (run_s + cooldown_s)), with comparisons = halvings + 1 (the ends' check)
+/// and builds = halvings + 2 (both ends and one midpoint per halving); rounded up, at least min_minutes, at
+/// most max_minutes (which wins over the floor).
+int bisect_time_limit_minutes(const BisectTimeLimitInputs& inputs);
+
+/// The limit a `--time=VALUE` of the fleet's sbatch_options sets (the last one, as sbatch keeps), in minutes
+/// rounded up; VALUE in Slurm's forms (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S). nullopt when there is none, when
+/// it asks for no limit (0, UNLIMITED, INFINITE), or when sbatch would refuse it anyway.
+std::optional<int> fleet_time_limit_minutes(const project::FleetConfig& fleet);
+
 } // namespace zkbench::queue::slurm

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -30,36 +29,6 @@ double seconds_since(Clock::time_point start) {
 std::string next_id(const std::filesystem::path& dir) {
   const std::vector<std::filesystem::path> taken = util::numbered_subfolders(dir, 3);
   return fmt::format("{:03d}", taken.empty() ? 1 : std::stoi(taken.back().filename().string()) + 1);
-}
-
-// The first-parent history GOOD..BAD as GOOD, ..., BAD. Errors: unknown revisions, the same commit, GOOD not
-// on BAD's first-parent history.
-Result<std::vector<std::string>> first_parent_range(const project::Git& git, const std::string& good_rev,
-                                                    const std::string& bad_rev) {
-  ZKBENCH_TRY_ASSIGN(good, with_context(git.commit_of(good_rev), "GOOD '" + good_rev + "'"));
-  ZKBENCH_TRY_ASSIGN(bad, with_context(git.commit_of(bad_rev), "BAD '" + bad_rev + "'"));
-  if (*good == *bad) {
-    return make_error(fmt::format("GOOD '{}' and BAD '{}' are the same commit {}: nothing to bisect",
-                                  good_rev, bad_rev, good->substr(0, 12)));
-  }
-  ZKBENCH_TRY_ASSIGN(listed, git.run({"rev-list", "--first-parent", *good + ".." + *bad}));
-  std::vector<std::string> commits{*good};
-  std::vector<std::string> later = util::split(util::trim(*listed), '\n');
-  std::reverse(later.begin(), later.end());
-  for (const std::string& c : later) {
-    if (!util::trim(c).empty()) {
-      commits.emplace_back(util::trim(c));
-    }
-  }
-  auto parent =
-      commits.size() > 1 ? git.commit_of(commits[1] + "^1") : Result<std::string>(make_error("none"));
-  if (commits.size() < 2 || commits.back() != *bad || !parent || *parent != *good) {
-    return make_error(
-        fmt::format("GOOD {} is not on the first-parent history of BAD {}: give GOOD as an older "
-                    "commit of BAD's branch (git log --first-parent {})",
-                    good->substr(0, 12), bad->substr(0, 12), bad_rev));
-  }
-  return commits;
 }
 
 // The inputs named (all when none), each made present (generated inputs written).
@@ -238,6 +207,41 @@ std::string confidence_statement(const BisectOutcome& outcome) {
                 : std::string("Bonferroni gives no useful bound here (claims x alpha >= 1)"));
 }
 
+Result<std::vector<std::string>> first_parent_range(const project::Git& git, const std::string& good_rev,
+                                                    const std::string& bad_rev) {
+  ZKBENCH_TRY_ASSIGN(good, with_context(git.commit_of(good_rev), "GOOD '" + good_rev + "'"));
+  ZKBENCH_TRY_ASSIGN(bad, with_context(git.commit_of(bad_rev), "BAD '" + bad_rev + "'"));
+  if (*good == *bad) {
+    return make_error(fmt::format("GOOD '{}' and BAD '{}' are the same commit {}: nothing to bisect",
+                                  good_rev, bad_rev, good->substr(0, 12)));
+  }
+  ZKBENCH_TRY_ASSIGN(listed, git.run({"rev-list", "--first-parent", *good + ".." + *bad}));
+  std::vector<std::string> commits{*good};
+  std::vector<std::string> later = util::split(util::trim(*listed), '\n');
+  std::reverse(later.begin(), later.end());
+  for (const std::string& c : later) {
+    if (!util::trim(c).empty()) {
+      commits.emplace_back(util::trim(c));
+    }
+  }
+  auto parent =
+      commits.size() > 1 ? git.commit_of(commits[1] + "^1") : Result<std::string>(make_error("none"));
+  if (commits.size() < 2 || commits.back() != *bad || !parent || *parent != *good) {
+    return make_error(
+        fmt::format("GOOD {} is not on the first-parent history of BAD {}: give GOOD as an older "
+                    "commit of BAD's branch (git log --first-parent {})",
+                    good->substr(0, 12), bad->substr(0, 12), bad_rev));
+  }
+  return commits;
+}
+
+int bisect_max_runs(const project::ProjectConfig& config, const verdict::Policy& policy, std::optional<int> runs) {
+  // At most twice exp run's maximum by default: a step must be placed, not merely judged worth keeping, and
+  // the sequential rule stops early where the evidence is clear (bench_verdicts --bisect: 40 against 20 runs
+  // per side took a 10% step at CV 5% from 89% to 96% right, at 10% more runs).
+  return runs.value_or(2 * std::max(config.benchmark.runs, policy.flaky_runs));
+}
+
 Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& options) {
   const Clock::time_point start = Clock::now();
   const project::ProjectConfig& config = ws.project.config;
@@ -259,10 +263,7 @@ Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& op
         {commit, subject ? util::valid_utf8(util::trim(*subject)) : std::string(), std::nullopt, {}});
   }
   out.threshold = policy->maybe_threshold;
-  // At most twice exp run's maximum by default: a step must be placed, not merely judged worth keeping, and
-  // the sequential rule stops early where the evidence is clear (bench_verdicts --bisect: 40 against 20 runs
-  // per side took a 10% step at CV 5% from 89% to 96% right, at 10% more runs).
-  out.max_runs = options.runs.value_or(2 * std::max(config.benchmark.runs, policy->flaky_runs));
+  out.max_runs = bisect_max_runs(config, *policy, options.runs);
 
   // An interrupted bisection of the same question is taken up where it stopped.
   std::filesystem::path dir = ws.benchmarks_dir() / "bisect";
@@ -430,8 +431,7 @@ Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& op
         stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
     out.culprit_subject = out.commits[out.search->first_bad].subject;
     // git bisect run: ceil(log2(commits)) steps, each a fixed A/B of the configured runs per side.
-    const auto steps = static_cast<std::size_t>(std::ceil(std::log2(static_cast<double>(last))));
-    out.git_bisect_runs = steps * 2 * static_cast<std::size_t>(out.fixed_runs);
+    out.git_bisect_runs = bisect_halvings(last) * 2 * static_cast<std::size_t>(out.fixed_runs);
   }
   out.claims = out.direction == Shift::none ? 0 : judge.ends_questions() + placed;
   for (const BisectCommit& c : out.commits) {

@@ -20,6 +20,8 @@
 #include "workflow/bisect_search.hpp"
 
 namespace zkbench::project {
+class Git;
+struct ProjectConfig;
 struct Workspace;
 } // namespace zkbench::project
 
@@ -76,6 +78,15 @@ struct BisectOutcome {
   std::vector<std::filesystem::path> files;
   std::vector<std::string> warnings;
 };
+
+/// The first-parent history GOOD..BAD as GOOD, ..., BAD (full shas): the commits a bisection searches.
+/// Errors: unknown revisions, the same commit, GOOD not on BAD's first-parent history.
+Result<std::vector<std::string>> first_parent_range(const project::Git& git, const std::string& good_rev,
+                                                    const std::string& bad_rev);
+
+/// The most runs per side of one comparison: `runs` (--runs) when given, else twice exp run's most
+/// (benchmark.runs, or the policy's flaky_runs when larger).
+int bisect_max_runs(const project::ProjectConfig& config, const verdict::Policy& policy, std::optional<int> runs);
 
 /// Bisects as the header says. An unfinished bisection of the same question (GOOD, BAD, range, metric,
 /// inputs, threshold, runs) under benchmarks/bisect/ was interrupted: it is resumed under its id, with its

@@ -18,6 +18,14 @@ const char* to_string(CommitClass c) {
   return "?";
 }
 
+std::size_t bisect_halvings(std::size_t last) {
+  std::size_t halvings = 0;
+  for (std::size_t span = 1; span < last; span *= 2) { // integers: no log2 rounding at powers of two
+    ++halvings;
+  }
+  return halvings;
+}
+
 std::optional<std::size_t> next_probe(std::size_t good, std::size_t bad,
                                       const std::vector<std::size_t>& tried) {
   if (bad <= good + 1) {

@@ -54,6 +54,10 @@ using CommitProbe = std::function<Result<CommitClass>(std::size_t index)>;
 /// count (a stretch that does not build is common; git bisect walks it too).
 inline constexpr std::size_t k_max_unsettled_in_a_row = 3;
 
+/// The halvings a search of commits 0 .. `last` makes when each probe places its commit: ceil(log2(last)),
+/// 0 when `last` <= 1 (git bisect's count of steps; a skipped or unsettled commit adds a probe).
+std::size_t bisect_halvings(std::size_t last);
+
 /// Bisects commits 0 (good) .. `last` (bad). Each commit is probed at most once. Errors: `last` is 0, or the
 /// probe's error.
 Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe);

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "measure/cgroup.hpp"
 #include "report/json_import.hpp"
 #include "store/store.hpp"
 #include "support/cli.hpp"
@@ -377,6 +378,23 @@ TEST(CliRun, unwritable_export_is_refused_before_anything_runs) {
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "ran.txt"));
   EXPECT_FALSE(std::filesystem::exists(dir / ".zkbench"));
+}
+
+
+// Where a cgroup can be made, `run --json` says which kind held the runs, and `true`'s peak is its own.
+TEST(CliRun, run_json_says_which_containment_was_used) {
+  if (!zkbench::measure::RunCgroup::create()) {
+    GTEST_SKIP() << "no cgroup hierarchy with a memory controller is writable here: runs use process groups";
+  }
+  constexpr double k_mib = 1 << 20;
+  TempDir dir;
+  const auto result = zkbench::test::run_shell("cd '" + dir.path().string() + "' && '" + ZKBENCH_BINARY +
+                                               "' run --runs 2 --json true 2>/dev/null");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto parsed = json::parse(result.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << result.output;
+  EXPECT_TRUE(parsed["containment"] == "cgroup-v1" || parsed["containment"] == "cgroup-v2") << parsed["containment"];
+  EXPECT_LT(parsed["results"][0]["peak_memory_byte"].get<double>(), 4.0 * k_mib);
 }
 
 } // namespace

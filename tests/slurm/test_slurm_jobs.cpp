@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -168,10 +169,16 @@ TEST_F(SlurmJobs, a_bisection_submitted_to_the_cluster_names_the_commit_and_has_
   const std::string good = repo().history_with_a_step("1300");
   const std::string culprit = repo().head("HEAD~1");
 
-  const CliResult submitted = repo().zkbench("submit -- bisect --metric steps " + good + " HEAD");
+  const std::string bisect = "submit -- bisect --metric steps " + good + " HEAD";
+  const CliResult submitted = repo().zkbench(bisect);
   ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
   EXPECT_NE(submitted.output.find("submitted job 1 to Slurm as "), std::string::npos) << submitted.output;
   EXPECT_NE(submitted.output.find("(zkbench-bisect"), std::string::npos) << submitted.output;
+  // No runs of the inputs yet: no limit of its own, and the line says why.
+  EXPECT_NE(submitted.output.find("no time limit of its own (no runs of input 'a' in the store to go by)"),
+            std::string::npos)
+      << submitted.output;
+  EXPECT_TRUE(jobs_of(repo())[1]["payload"]["slurm"]["time_limit_minutes"].is_null());
   const auto job = wait_until_ended(1, std::chrono::seconds(300));
   ASSERT_EQ(job["status"], "done") << job.dump(2);
   EXPECT_EQ(job["result"]["exit_code"], 0);
@@ -195,6 +202,25 @@ TEST_F(SlurmJobs, a_bisection_submitted_to_the_cluster_names_the_commit_and_has_
   EXPECT_NE(page.find("<code class=\"commit\">" + culprit + "</code> <strong class=\"subject\">steps 1300</strong>"),
             std::string::npos)
       << page;
+
+  // Now the store has runs of both inputs: the same bisection submitted again gets a limit from its size,
+  // which Slurm holds it to. Its builds alone (both ends and a midpoint per halving of the 3 commits after
+  // GOOD, 15 min each: the project has a build command) x the safety factor 2 are its floor.
+  const CliResult again = repo().zkbench(bisect);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  const Jobs jobs = jobs_of(repo());
+  const nlohmann::json limit = jobs.at(2)["payload"]["slurm"]["time_limit_minutes"];
+  ASSERT_TRUE(limit.is_number_integer()) << jobs.at(2).dump(2);
+  const int minutes = limit.get<int>();
+  EXPECT_GE(minutes, 2 * (2 + 2) * 15) << again.output;
+  EXPECT_NE(again.output.find(fmt::format("limit {} min", minutes)), std::string::npos) << again.output;
+  EXPECT_EQ(jobs.at(2)["slurm"]["time_limit"], fmt::format("{}:{:02}:00", minutes / 60, minutes % 60))
+      << jobs.at(2).dump(2);
+  std::cout << "bisect resubmitted: " << again.output;
+  repo().zkbench("queue cancel 2"); // cleanup: the node is free for the next test
+  EXPECT_TRUE(wait_for([&] { return zkbench::queue::slurm::ending_of(slurm_state(jobs_of(repo())[2])) !=
+                                    zkbench::queue::slurm::Ending::open; },
+                       std::chrono::seconds(60)));
 }
 
 TEST_F(SlurmJobs, a_job_cancelled_while_queued_is_recorded_as_cancelled) {

@@ -147,3 +147,62 @@ TEST(QueueSlurmBatch, time_limit_has_a_floor_and_rounds_up) {
   inputs.baseline_medians_s = {61}; // 3 runs x 61 s x 1.1 = 201.3 s
   EXPECT_EQ(time_limit_minutes(inputs), 4);
 }
+
+TEST(QueueSlurmBatch, a_bisections_limit_counts_its_comparisons_builds_and_correctness_runs) {
+  BisectTimeLimitInputs inputs;
+  inputs.halvings = 4;         // 9 to 16 commits after GOOD: 5 comparisons, 6 builds
+  inputs.run_s = {10, 20};     // two inputs
+  inputs.max_runs = 40;
+  inputs.warmup = 2;
+  inputs.cooldown_s = 5;
+  inputs.build_s = 300;
+  inputs.safety_factor = 1.0;
+  inputs.min_minutes = 1;
+  // builds: 6 x 300 = 1800 s; correctness: 6 x (10 + 20) = 180 s;
+  // comparisons: 5 x 2 sides x 42 runs x ((10 + 5) + (20 + 5)) = 16800 s; 18780 s = 313 min
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 313);
+  inputs.safety_factor = 2.0;
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 626);
+  inputs.halvings = 5; // twice the commits: one comparison and one build more
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 2 * (7 * 300 + 7 * 30 + 6 * 2 * 42 * 40) / 60);
+}
+
+TEST(QueueSlurmBatch, a_bisections_limit_has_the_floor_and_the_fleets_limit_as_ceiling) {
+  BisectTimeLimitInputs inputs;
+  inputs.halvings = 0; // adjacent ends: the ends' comparison only
+  inputs.run_s = {0.05};
+  inputs.max_runs = 3;
+  inputs.safety_factor = 1.0;
+  inputs.min_minutes = 10;
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 10);
+  inputs.min_minutes = 0;
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 1); // 0.4 s rounds up to a minute
+  inputs.run_s = {600};
+  inputs.max_runs = 40;
+  inputs.halvings = 6;
+  EXPECT_GT(bisect_time_limit_minutes(inputs), 120);
+  inputs.max_minutes = 120;
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 120);
+  inputs.min_minutes = 240; // the fleet's limit wins over the floor: sbatch would refuse more
+  EXPECT_EQ(bisect_time_limit_minutes(inputs), 120);
+}
+
+TEST(QueueSlurmBatch, the_fleets_time_limit_is_read_in_slurms_forms) {
+  const auto limit = [](std::vector<std::string> options) {
+    FleetConfig fleet;
+    fleet.sbatch_options = std::move(options);
+    return fleet_time_limit_minutes(fleet);
+  };
+  EXPECT_EQ(limit({}), std::nullopt);
+  EXPECT_EQ(limit({"--qos=bench"}), std::nullopt);
+  EXPECT_EQ(limit({"--time=120"}), 120);
+  EXPECT_EQ(limit({"--time=90:30"}), 91); // M:S, rounded up
+  EXPECT_EQ(limit({"--time=2:00:00"}), 120);
+  EXPECT_EQ(limit({"--time=1-0"}), 24 * 60);
+  EXPECT_EQ(limit({"--time=1-2:30"}), 26 * 60 + 30);
+  EXPECT_EQ(limit({"--time=1-00:00:30"}), 24 * 60 + 1);
+  EXPECT_EQ(limit({"--time=30", "--qos=bench", "--time=45"}), 45); // sbatch keeps the last
+  for (const std::string none : {"0", "UNLIMITED", "INFINITE", "", "soon", "1:2:3:4", "-5", "1-", "2h"}) {
+    EXPECT_EQ(limit({"--time=" + none}), std::nullopt) << none;
+  }
+}

@@ -1,5 +1,6 @@
 #include "workflow/bisect_search.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -43,6 +44,26 @@ TEST(BisectSearch, finds_every_culprit_of_a_64_commit_history_in_6_probes) {
       EXPECT_GT(index, 0U);
       EXPECT_LT(index, 64U);
     }
+  }
+}
+
+// bisect_halvings is what a Slurm time limit counts on (submit -- bisect): the most probes a search makes
+// when each probe places its commit, over every range size and culprit, and git bisect's count.
+TEST(BisectSearch, halvings_bound_the_probes_of_every_search_that_places_each_commit) {
+  EXPECT_EQ(bisect_halvings(0), 0U);
+  EXPECT_EQ(bisect_halvings(1), 0U);
+  EXPECT_EQ(bisect_halvings(2), 1U);
+  EXPECT_EQ(bisect_halvings(64), 6U);
+  EXPECT_EQ(bisect_halvings(65), 7U);
+  for (std::size_t last = 1; last <= 70; ++last) {
+    std::size_t most = 0;
+    for (std::size_t culprit = 1; culprit <= last; ++culprit) {
+      FakeHistory h{culprit, {}, {}, {}};
+      auto result = bisect_search(last, h.probe());
+      ASSERT_TRUE(result) << result.error().message;
+      most = std::max(most, result->steps.size());
+    }
+    EXPECT_EQ(most, bisect_halvings(last)) << last << " commits after the good end";
   }
 }
 

@@ -1,5 +1,8 @@
-// ProcessExecutor with real processes: exit codes, signals, timeouts that leave no process behind,
-// peak memory, output capture and logs, metrics, interrupts.
+// ProcessExecutor (measure/process_executor.hpp) with real processes: real fork/exec, pipes and process
+// groups, since that is what the module is; loose time bounds only (the machine is shared). Exit codes,
+// signals, the child's signal dispositions and mask, the clock read right before the exec, timeouts that
+// leave no process behind, peak memory, output capture and logs, metrics, interrupts, errors. What a
+// cgroup adds (escaped processes, exact peaks, one cgroup reused) is test_measure_cgroup.cpp's.
 #include "measure/process_executor.hpp"
 
 #include <chrono>
@@ -17,6 +20,7 @@
 #include "measure/interrupt.hpp"
 #include "measure/metrics.hpp"
 #include "support/fixtures.hpp"
+#include "support/process_scan.hpp"
 
 namespace zkbench::measure {
 namespace {
@@ -25,23 +29,6 @@ constexpr std::int64_t k_mib = 1 << 20;
 
 // A number unique to this test process, so that parallel test processes look for their own sleeps.
 std::string marker(int base) { return fmt::format("{}.{}", base, ::getpid()); }
-
-// True while any process on the machine has the command line "sleep <seconds>".
-bool sleep_is_running(const std::string& seconds) {
-  const std::string wanted = std::string("sleep") + '\0' + seconds + '\0';
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
-      continue;
-    }
-    const std::string cmdline = test::read_file(entry.path() / "cmdline");
-    if (cmdline.size() >= wanted.size() &&
-        cmdline.compare(cmdline.size() - wanted.size(), wanted.size(), wanted) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
 
 ExecutionResult run(const std::string& text, const ExecutionOptions& options = {},
                     ShellMode shell = ShellMode::auto_detect) {
@@ -60,7 +47,7 @@ ExecutionOptions with_timeout(double seconds) {
   return options;
 }
 
-TEST(measure_process_executor, successful_run_has_its_figures) {
+TEST(MeasureProcessExecutor, successful_run_has_its_figures) {
   const auto result = run("true");
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_EQ(result.exit_code, 0);
@@ -72,10 +59,23 @@ TEST(measure_process_executor, successful_run_has_its_figures) {
   EXPECT_LE(result.started_at_us, result.finished_at_us);
 }
 
+// The clock reading is the child's, taken right before its exec: `sleep 0.05` measures at least its 50 ms
+// (a reading taken after the exec or the exit would be short of it) and not much more (the bound is
+// loose on purpose: the machine is shared; the set-up's share is the next test's).
+TEST(MeasureProcessExecutor, the_clock_is_read_right_before_the_exec) {
+  constexpr double k_sleep_s = 0.05;
+  constexpr double k_slack_s = 1.0;
+  const auto result = run(fmt::format("sleep {}", k_sleep_s), {}, ShellMode::no_shell);
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_GE(result.wall_s, k_sleep_s);
+  EXPECT_LT(result.wall_s, k_sleep_s + k_slack_s);
+  EXPECT_GE(result.finished_at_us - result.started_at_us, 0);
+}
+
 // The child's set-up (here: opening its --input, a FIFO that no writer opens for 600 ms) happens before
 // the clock starts: the run's time is `true`'s, not the set-up's. Without the ready handshake the time
 // was at least the 600 ms the open blocked.
-TEST(measure_process_executor, the_clock_starts_once_the_child_is_set_up) {
+TEST(MeasureProcessExecutor, the_clock_starts_once_the_child_is_set_up) {
   test::TempDir dir;
   const auto fifo = dir / "input.fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
@@ -99,7 +99,7 @@ TEST(measure_process_executor, the_clock_starts_once_the_child_is_set_up) {
   EXPECT_LT(result->wall_s, std::chrono::duration<double>(k_open_delay).count()) << "the set-up was timed";
 }
 
-TEST(measure_process_executor, a_set_up_step_that_fails_is_an_error_that_names_it) {
+TEST(MeasureProcessExecutor, a_set_up_step_that_fails_is_an_error_that_names_it) {
   test::TempDir dir;
   ProcessExecutor executor;
   CommandSpec command{"true", ShellMode::no_shell, {}, {}, {}, dir / "no-such-input"};
@@ -114,7 +114,7 @@ TEST(measure_process_executor, a_set_up_step_that_fails_is_an_error_that_names_i
   EXPECT_EQ(next->status, core::RunStatus::success);
 }
 
-TEST(measure_process_executor, non_zero_exit_is_a_failed_run) {
+TEST(MeasureProcessExecutor, non_zero_exit_is_a_failed_run) {
   const auto direct = run("false");
   EXPECT_EQ(direct.status, core::RunStatus::failed);
   EXPECT_EQ(direct.exit_code, 1);
@@ -123,27 +123,82 @@ TEST(measure_process_executor, non_zero_exit_is_a_failed_run) {
   EXPECT_EQ(shell.exit_code, 3);
 }
 
-TEST(measure_process_executor, death_by_signal_is_a_signaled_run) {
+TEST(MeasureProcessExecutor, death_by_signal_is_a_signaled_run) {
   const auto result = run("sh -c 'kill -SEGV $$'");
   EXPECT_EQ(result.status, core::RunStatus::signaled);
   EXPECT_EQ(result.signal, SIGSEGV);
   EXPECT_EQ(result.exit_code, std::nullopt);
 }
 
-TEST(measure_process_executor, unknown_program_is_an_error_not_a_run) {
+// The bits of a /proc/<pid>/status mask line ("SigIgn:\t0000000000001000"), or nullopt if absent.
+std::optional<unsigned long long> signal_mask(const std::string& status, const std::string& name) {
+  const auto at = status.find(name + ":\t");
+  if (at == std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoull(status.substr(at + name.size() + 2, 16), nullptr, 16);
+}
+
+unsigned long long bit(int signal) { return 1ULL << (signal - 1); }
+
+// An ignored disposition survives exec and a blocked mask is inherited: the child sets both back
+// before it execs, so a command never starts with SIGPIPE or SIGTERM ignored (a `yes | head` that never
+// ends, a timeout's SIGTERM that does nothing) or with a signal blocked by zkbench's threads.
+TEST(MeasureProcessExecutor, the_command_starts_with_default_signal_dispositions_and_an_empty_mask) {
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction saved_pipe {};
+  struct sigaction saved_term {};
+  ASSERT_EQ(::sigaction(SIGPIPE, &ignore, &saved_pipe), 0);
+  ASSERT_EQ(::sigaction(SIGTERM, &ignore, &saved_term), 0);
+  sigset_t blocked;
+  sigset_t saved_mask;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGUSR1);
+  ASSERT_EQ(::pthread_sigmask(SIG_BLOCK, &blocked, &saved_mask), 0);
+
+  const auto result = run("cat /proc/self/status", {}, ShellMode::no_shell);
+  const auto own = test::read_file("/proc/thread-self/status");
+
+  ::pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
+  ::sigaction(SIGPIPE, &saved_pipe, nullptr);
+  ::sigaction(SIGTERM, &saved_term, nullptr);
+  ASSERT_EQ(result.status, core::RunStatus::success) << result.output;
+  // This thread's own state was what the child would have inherited.
+  EXPECT_EQ(signal_mask(own, "SigIgn").value_or(0) & (bit(SIGPIPE) | bit(SIGTERM)), bit(SIGPIPE) | bit(SIGTERM));
+  EXPECT_EQ(signal_mask(own, "SigBlk").value_or(0) & bit(SIGUSR1), bit(SIGUSR1));
+  const auto ignored = signal_mask(result.output, "SigIgn");
+  const auto blocked_in_child = signal_mask(result.output, "SigBlk");
+  ASSERT_TRUE(ignored && blocked_in_child) << result.output;
+  EXPECT_EQ(*ignored & bit(SIGPIPE), 0U) << "SIGPIPE stayed ignored";
+  EXPECT_EQ(*ignored & bit(SIGTERM), 0U) << "SIGTERM stayed ignored";
+  EXPECT_EQ(*blocked_in_child, 0U) << "the command started with signals blocked";
+}
+
+TEST(MeasureProcessExecutor, unknown_program_is_an_error_not_a_run) {
   ProcessExecutor executor;
   const auto result = executor.execute({"zkbench-no-such-program --flag", ShellMode::auto_detect, {}, {}, {}, {}}, {});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message, "Failed to run command 'zkbench-no-such-program': No such file or directory");
 }
 
-TEST(measure_process_executor, unknown_program_through_the_shell_is_exit_127) {
+TEST(MeasureProcessExecutor, a_program_that_cannot_be_executed_is_an_error_naming_it) {
+  test::TempDir dir;
+  const auto script = dir / "not-executable";
+  test::write_file(script, "#!/bin/sh\ntrue\n");
+  ProcessExecutor executor;
+  const auto result = executor.execute({script.string(), ShellMode::no_shell, {}, {}, {}, {}}, {});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().message, fmt::format("Failed to run command '{}': Permission denied", script.string()));
+}
+
+TEST(MeasureProcessExecutor, unknown_program_through_the_shell_is_exit_127) {
   const auto result = run("zkbench-no-such-program", {}, ShellMode::shell);
   EXPECT_EQ(result.status, core::RunStatus::failed);
   EXPECT_EQ(result.exit_code, 127);
 }
 
-TEST(measure_process_executor, bad_quoting_and_empty_commands_are_errors) {
+TEST(MeasureProcessExecutor, bad_quoting_and_empty_commands_are_errors) {
   ProcessExecutor executor;
   const auto quote = executor.execute({"echo 'abc", ShellMode::auto_detect, {}, {}, {}, {}}, {});
   ASSERT_FALSE(quote);
@@ -153,41 +208,41 @@ TEST(measure_process_executor, bad_quoting_and_empty_commands_are_errors) {
   EXPECT_NE(empty.error().message.find("empty command"), std::string::npos);
 }
 
-TEST(measure_process_executor, no_shell_mode_passes_syntax_as_arguments) {
+TEST(MeasureProcessExecutor, no_shell_mode_passes_syntax_as_arguments) {
   const auto result = run("echo a | b $HOME", {}, ShellMode::no_shell);
   EXPECT_EQ(result.output, "a | b $HOME\n");
 }
 
-TEST(measure_process_executor, timeout_kills_the_whole_process_group) {
+TEST(MeasureProcessExecutor, timeout_kills_the_whole_process_group) {
   const std::string seconds = marker(61);
   const auto result = run(fmt::format("sh -c 'sleep {0} & sleep {0}'", seconds), with_timeout(1.0));
   EXPECT_EQ(result.status, core::RunStatus::timed_out);
   EXPECT_EQ(result.signal, SIGTERM);
   EXPECT_GE(result.wall_s, 1.0);
   EXPECT_LT(result.wall_s, 10.0);
-  EXPECT_FALSE(sleep_is_running(seconds));
+  EXPECT_FALSE(test::sleep_running(seconds));
 }
 
-TEST(measure_process_executor, timeout_escalates_to_sigkill_when_sigterm_is_ignored) {
+TEST(MeasureProcessExecutor, timeout_escalates_to_sigkill_when_sigterm_is_ignored) {
   const std::string seconds = marker(64);
   const auto result = run(fmt::format("trap '' TERM; sleep {}", seconds), with_timeout(0.5));
   EXPECT_EQ(result.status, core::RunStatus::timed_out);
   EXPECT_EQ(result.signal, SIGKILL);
   EXPECT_GE(result.wall_s, 0.5 + k_kill_grace_s);
   EXPECT_LT(result.wall_s, 15.0);
-  EXPECT_FALSE(sleep_is_running(seconds));
+  EXPECT_FALSE(test::sleep_running(seconds));
 }
 
-TEST(measure_process_executor, background_grandchildren_do_not_outlive_the_run) {
+TEST(MeasureProcessExecutor, background_grandchildren_do_not_outlive_the_run) {
   const std::string seconds = marker(62);
   const auto result = run(fmt::format("sh -c 'sleep {} & echo started'", seconds));
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_EQ(result.output, "started\n");
   EXPECT_LT(result.wall_s, 10.0); // not held until the sleep ends by the shared output pipe
-  EXPECT_FALSE(sleep_is_running(seconds));
+  EXPECT_FALSE(test::sleep_running(seconds));
 }
 
-TEST(measure_process_executor, peak_memory_is_this_runs_own) {
+TEST(MeasureProcessExecutor, peak_memory_is_this_runs_own) {
   const std::string touch = ZKBENCH_TOUCH_MEMORY;
   const auto big = run(touch + " 300");
   EXPECT_EQ(big.status, core::RunStatus::success);
@@ -198,25 +253,25 @@ TEST(measure_process_executor, peak_memory_is_this_runs_own) {
   EXPECT_LT(small.peak_rss_bytes, 200 * k_mib);
 }
 
-TEST(measure_process_executor, peak_memory_includes_what_the_shell_ran) {
+TEST(MeasureProcessExecutor, peak_memory_includes_what_the_shell_ran) {
   const auto result = run(std::string(ZKBENCH_TOUCH_MEMORY) + " 300 && true");
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_GE(result.peak_rss_bytes, 300 * k_mib);
 }
 
-TEST(measure_process_executor, stdout_and_stderr_are_interleaved_as_written) {
+TEST(MeasureProcessExecutor, stdout_and_stderr_are_interleaved_as_written) {
   const auto result = run("echo out; echo err >&2; echo out2");
   EXPECT_EQ(result.output, "out\nerr\nout2\n");
   EXPECT_EQ(result.output_bytes, 13u);
 }
 
-TEST(measure_process_executor, stdin_is_empty) {
+TEST(MeasureProcessExecutor, stdin_is_empty) {
   const auto result = run("cat", with_timeout(10.0));
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_EQ(result.output, "");
 }
 
-TEST(measure_process_executor, show_output_echoes_to_stdout) {
+TEST(MeasureProcessExecutor, show_output_echoes_to_stdout) {
   ExecutionOptions options;
   options.show_output = true;
   testing::internal::CaptureStdout();
@@ -225,7 +280,7 @@ TEST(measure_process_executor, show_output_echoes_to_stdout) {
   EXPECT_EQ(result.output, "shown\n");
 }
 
-TEST(measure_process_executor, log_keeps_the_tail_of_long_output) {
+TEST(MeasureProcessExecutor, log_keeps_the_tail_of_long_output) {
   test::TempDir dir;
   ExecutionOptions options;
   options.log_path = dir / "run.log";
@@ -242,7 +297,16 @@ TEST(measure_process_executor, log_keeps_the_tail_of_long_output) {
   EXPECT_EQ(result.output_bytes, std::uint64_t{588895}); // seq 1 100000 | wc -c
 }
 
-TEST(measure_process_executor, silent_run_leaves_no_log_file) {
+TEST(MeasureProcessExecutor, without_capture_the_output_is_counted_but_not_kept) {
+  ExecutionOptions options;
+  options.capture_output = false;
+  const auto result = run("seq 1 1000", options);
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_EQ(result.output, "");
+  EXPECT_EQ(result.output_bytes, std::uint64_t{3893}); // seq 1 1000 | wc -c
+}
+
+TEST(MeasureProcessExecutor, silent_run_leaves_no_log_file) {
   test::TempDir dir;
   ExecutionOptions options;
   options.log_path = dir / "run.log";
@@ -253,14 +317,14 @@ TEST(measure_process_executor, silent_run_leaves_no_log_file) {
   EXPECT_EQ(result.log_error, std::nullopt);
 }
 
-TEST(measure_process_executor, metrics_are_read_from_the_output) {
+TEST(MeasureProcessExecutor, metrics_are_read_from_the_output) {
   const auto result = run("printf 'steps: 10\\nsteps: 1,234,567\\n'");
   auto spec = parse_metric_spec("steps=steps: ([0-9,]+)");
   ASSERT_TRUE(spec);
   EXPECT_EQ(extract_metric(*spec, result.output), 1234567.0);
 }
 
-TEST(measure_process_executor, environment_and_working_directory_are_applied) {
+TEST(MeasureProcessExecutor, environment_and_working_directory_are_applied) {
   test::TempDir dir;
   ProcessExecutor executor;
   CommandSpec command{"echo \"$ZKBENCH_TEST_VALUE\"; pwd", ShellMode::auto_detect,
@@ -275,7 +339,7 @@ TEST(measure_process_executor, environment_and_working_directory_are_applied) {
   EXPECT_NE(missing.error().message.find("working directory"), std::string::npos);
 }
 
-TEST(measure_process_executor, unwritable_log_is_an_error) {
+TEST(MeasureProcessExecutor, unwritable_log_is_an_error) {
   ExecutionOptions options;
   options.log_path = "/nonexistent-dir/run.log";
   ProcessExecutor executor;
@@ -284,7 +348,7 @@ TEST(measure_process_executor, unwritable_log_is_an_error) {
   EXPECT_NE(result.error().message.find("cannot write log"), std::string::npos);
 }
 
-TEST(measure_process_executor, interrupt_stops_the_run_promptly) {
+TEST(MeasureProcessExecutor, interrupt_stops_the_run_promptly) {
   install_interrupt_handlers();
   clear_interrupt();
   const std::string seconds = marker(63);
@@ -299,7 +363,7 @@ TEST(measure_process_executor, interrupt_stops_the_run_promptly) {
   EXPECT_TRUE(interrupt_requested());
   EXPECT_TRUE(result.interrupted);
   EXPECT_LT(took, 10.0);
-  EXPECT_FALSE(sleep_is_running(seconds));
+  EXPECT_FALSE(test::sleep_running(seconds));
 
   // While the interrupt stands, nothing more is started.
   const auto next = run("true");
