@@ -1,6 +1,6 @@
 #pragma once
 // One input of an experiment (or compound test), measured and judged: by default the baseline commit's
-// build and the candidate's run alternately (A B B A) through the one run loop and the sequential rule
+// build and the candidate's run alternately (A B B A) through the one run loop and verdict::AbJudge
 // decides, as in `zkbench ab`; `--baseline stored` measures the candidate alone against the stored
 // baseline after a drift test of fresh baseline runs. No git here: the callers give the two checkouts,
 // so the verdict simulation (bench/verdicts) drives this very code behind a fake executor.
