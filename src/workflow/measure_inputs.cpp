@@ -127,21 +127,7 @@ measure::CommandSpec shell_command(std::string text, const std::filesystem::path
 } // namespace
 
 std::string tail_lines(const std::string& text, std::size_t lines) {
-  std::vector<std::string> all = util::split(util::trim(text), '\n');
-  if (all.size() > lines) {
-    all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(lines));
-  }
-  return util::join(all, " | ");
-}
-
-std::string describe_end(const measure::ExecutionResult& result) {
-  if (result.status == core::RunStatus::timed_out) {
-    return fmt::format("timed out after {:.1f} s", result.wall_s);
-  }
-  if (result.signal) {
-    return fmt::format("killed by signal {}", *result.signal);
-  }
-  return fmt::format("exit {}", result.exit_code.value_or(-1));
+  return util::join(util::last_lines(util::trim(text), lines), " | ");
 }
 
 Result<std::string> read_written_file(const std::string& path_template, const project::Placeholders& values,
@@ -180,8 +166,9 @@ Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path&
       result, with_context(ws.executor->execute(shell_command(config.benchmark.build, work_dir), options),
                            fmt::format("build '{}' cannot run", config.benchmark.build)));
   if (result->status != core::RunStatus::success) {
-    return make_error(fmt::format("build '{}' failed ({}) in {}: {}", config.benchmark.build, describe_end(*result),
-                                  work_dir.string(), tail_lines(result->output, 5)));
+    return make_error(fmt::format("build '{}' failed ({}) in {}: {}", config.benchmark.build,
+                                  measure::describe_ending(*result, measure::EndingWords::brief), work_dir.string(),
+                                  tail_lines(result->output, 5)));
   }
   return {};
 }
@@ -231,7 +218,8 @@ Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& inpu
                            fmt::format("input '{}': the generator '{}' cannot run", input.name, *command)));
   if (result->status != core::RunStatus::success) {
     return make_error(fmt::format("input '{}': the generator '{}' failed ({}): {}", input.name, *command,
-                                  describe_end(*result), tail_lines(result->output, 3)));
+                                  measure::describe_ending(*result, measure::EndingWords::brief),
+                                  tail_lines(result->output, 3)));
   }
   if (!std::filesystem::exists(input.path, ec)) {
     return make_error(fmt::format("input '{}': the generator '{}' exited 0 but wrote no file {}", input.name, *command,
@@ -260,7 +248,7 @@ Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project
   if (result->status != core::RunStatus::success) {
     const std::string tail = tail_lines(result->output, 3);
     return make_error(fmt::format("correctness command '{}' failed on input '{}' ({}){}", *command, input.name,
-                                  describe_end(*result),
+                                  measure::describe_ending(*result, measure::EndingWords::brief),
                                   tail.empty() ? std::string(": it printed nothing on stdout (its stderr is not kept)")
                                                : ": " + tail));
   }
@@ -392,7 +380,8 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const project::In
     result.message = outcome->status == measure::LoopStatus::verify_failed
                          ? outcome->message
                          : fmt::format("{} {} {} {}{}", sides[failure.command].role, failure.warmup ? "warmup" : "run",
-                                       failure.run ? *failure.run + 1 : std::size_t{1}, describe_end(failure.result),
+                                       failure.run ? *failure.run + 1 : std::size_t{1},
+                                       measure::describe_ending(failure.result, measure::EndingWords::brief),
                                        log.empty() ? std::string() : " (output: " + log + ")");
   }
   if (outcome->status == measure::LoopStatus::contended) { // contention on_timeout: fail: the runs so far stay in the store

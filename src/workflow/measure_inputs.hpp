@@ -62,8 +62,6 @@ Result<std::string> read_written_file(const std::string& path_template, const pr
 
 /// The last `lines` lines of `text` (trimmed), joined by " | ": a failed command's output in one line.
 std::string tail_lines(const std::string& text, std::size_t lines);
-/// How a command ended, for messages: "exit 2", "killed by signal 9", "timed out after 3.0 s".
-std::string describe_end(const measure::ExecutionResult& result);
 
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
 std::filesystem::path scratch_dir(const project::ProjectConfig& config, const project::InputSpec& input);

@@ -5,6 +5,7 @@
 
 #include "profile/diff.hpp"
 #include "profile/parse.hpp"
+#include "measure/run_loop.hpp"
 #include "profile/render.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"
@@ -81,7 +82,8 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
                                     tail_lines(said, 3)));
     }
     return make_error(fmt::format("profiler '{}' failed on input '{}' ({}): {}", *command, input.name,
-                                  describe_end(*result), tail_lines(said, 5)));
+                                  measure::describe_ending(*result, measure::EndingWords::brief),
+                                  tail_lines(said, 5)));
   }
   if (to_file) {
     return read_written_file(profiler.output, values, work_dir, "the profiler's output");
