@@ -62,7 +62,14 @@ double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy
 
 Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputSpec& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options) {
+  ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, input));
+  return judge_input(ws, *prepared, stored, policy, options);
+}
+
+Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& prepared, const core::Benchmark& stored,
+                                   const verdict::Policy& policy, const InputJudgeOptions& options) {
   const project::ProjectConfig& config = ws.project.config;
+  const project::InputSpec& input = prepared.spec;
   InputJudgement judged;
   judged.hang_guard_s = hang_guard_s(stored, policy);
   const std::string primary = project_measures(config, policy.primary_metric) ? policy.primary_metric : "time";
@@ -125,7 +132,7 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
     ZKBENCH_TRY_ASSIGN(kept, project::linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
     fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
-    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
+    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, std::span(&base, 1), fresh));
     if (m->end == measure::LoopStatus::interrupted) {
       judged.interrupted = true;
       return judged;
@@ -161,7 +168,7 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
   measure.runs = judge.max_pairs();
   measure.enough = [&judge](std::span<const core::Benchmark> benches) { return judge.look(benches); };
 
-  ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, sides, measure));
+  ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, sides, measure));
   judged.resumed_runs = m->resumed_runs;
   judged.candidate = m->sides.back();
   judged.candidate.command = input.name;
