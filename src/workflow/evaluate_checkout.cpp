@@ -36,7 +36,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
   verdict::Decision& decision = ev.decision;
 
   // Each input's commands expanded once, passed down to its generator, correctness check and runs.
-  std::vector<PreparedInput> prepared;
+  std::vector<PreparedInput>& prepared = ev.inputs;
   for (const project::InputSpec& input : ws.project.inputs.inputs) {
     ZKBENCH_TRY_ASSIGN(ready, prepare_input(config, input));
     ZKBENCH_TRY(ensure_input(ws, *ready));
