@@ -1,8 +1,8 @@
 // `zkbench ab BASELINE-CMD CANDIDATE-CMD`: runs the two commands alternately (A B B A ...) and decides
 // with the policy, after a fixed number of runs or as soon as the sequential rule settles the verdict.
 // The runs go through the one run loop (measure::run_benchmarks: session kind "ab", benchmark 1 the
-// baseline, 2 the candidate, every run stored as it ends); the decision is verdict::AbDecider, the same
-// code that exp run uses and bench/verdicts simulates.
+// baseline, 2 the candidate, every run stored as it ends); the decision is verdict::AbJudge, the same
+// judge that exp run and compound use and bench/verdicts simulates.
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -22,8 +22,7 @@
 #include "measure/interrupt.hpp"
 #include "measure/process_executor.hpp"
 #include "util/error.hpp"
-#include "verdict/contention.hpp"
-#include "verdict/sequential.hpp"
+#include "verdict/ab_judge.hpp"
 #include "project/workspace.hpp"
 #include "util/text.hpp"
 
@@ -74,7 +73,9 @@ int run_ab_command(const AbCliOptions& o) {
   if (o.min_runs < 2 || o.max_runs < o.min_runs || o.runs < 2) {
     throw Fatal("--runs and --min-runs must be at least 2, and --max-runs at least --min-runs", {}, ExitCode::usage);
   }
-  options.sequential = verdict::sequential_options(policy, o.min_runs, o.max_runs);
+  // The fewest runs per side a verdict needs (the contention guard's): --min-runs, at most --runs when fixed.
+  options.sequential = verdict::sequential_options(
+      policy, options.strategy == verdict::Strategy::fixed ? std::min(o.runs, o.min_runs) : o.min_runs, o.max_runs);
   const MetricChoice metrics = metric_choice(o.metrics);
   // The loop decides on the policy's primary metric when it is measured, else on the time.
   const bool primary_is_metric =
@@ -94,8 +95,9 @@ int run_ab_command(const AbCliOptions& o) {
   }
   plan.order = measure::Order::interleaved;
   plan.warmup = static_cast<std::size_t>(std::max(0, o.warmup));
-  verdict::AbDecider decider(decided, policy, options);
-  plan.count.runs = static_cast<std::size_t>(decider.max_pairs());
+  // A run without a metric stops the loop (below), so the judge never falls back to another metric.
+  verdict::AbJudge judge(decided, policy, options, verdict::MetricFallback::none);
+  plan.count.runs = static_cast<std::size_t>(judge.max_pairs());
   plan.timeout_s = o.timeout_s;
   plan.shell = o.shell ? measure::ShellMode::shell : o.no_shell ? measure::ShellMode::no_shell : measure::ShellMode::auto_detect;
   plan.read_metrics = metrics.reader;
@@ -112,7 +114,7 @@ int run_ab_command(const AbCliOptions& o) {
         }
       }
     }
-    return decider.look(verdict::primary_values(benches[0], decided), verdict::primary_values(benches[1], decided));
+    return judge.look(benches);
   };
   plan.session_kind = "ab";
   plan.argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);
@@ -148,12 +150,7 @@ int run_ab_command(const AbCliOptions& o) {
   if (loop->status == measure::LoopStatus::contended) {
     throw Fatal(loop->message, kept + "; wait longer with --contention-wait SECS");
   }
-  // Contention (verdict/contention.hpp): the verdict judges the uncontended rounds, the guard comes last.
-  const verdict::ContentionCount contention_count = verdict::count_contention(loop->benchmarks[0], loop->benchmarks[1]);
-  const std::vector<core::Benchmark> judged = core::without_contended_rounds(loop->benchmarks);
-  const auto base_values = verdict::primary_values(judged[0], decided);
-  const auto cand_values = verdict::primary_values(judged[1], decided);
-  verdict::AbOutcome outcome;
+  std::optional<verdict::Decision> ended; // a candidate that failed or timed out is the verdict
   if (loop->failure) {
     const measure::LoopFailure& failure = *loop->failure;
     const bool base = failure.command == 0;
@@ -164,25 +161,20 @@ int run_ab_command(const AbCliOptions& o) {
     if (base) {
       throw Fatal(what, "the baseline must succeed to be compared with", ExitCode::command_failed);
     }
-    outcome.baseline = base_values;
-    outcome.candidate = cand_values;
-    outcome.decision = {loop->status == measure::LoopStatus::timed_out ? verdict::Verdict::kill : verdict::Verdict::reject,
-                        loop->status == measure::LoopStatus::timed_out, what};
-    outcome.comparison = verdict::compare_metric(decided, base_values, cand_values, policy);
-    outcome.comparison.decision = outcome.decision;
-  } else {
-    // Every run measured (contended rounds left out): the last look there is is the final one.
-    outcome = decider.outcome(base_values, cand_values, loop->status == measure::LoopStatus::complete);
+    ended = verdict::Decision{loop->status == measure::LoopStatus::timed_out ? verdict::Verdict::kill
+                                                                             : verdict::Verdict::reject,
+                              loop->status == measure::LoopStatus::timed_out, what};
   }
+  // The judge (verdict/ab_judge.hpp) leaves contended rounds out; every run measured: the last look there
+  // is is the final one.
+  const verdict::AbJudgement judgement =
+      judge.judge(loop->benchmarks[0], loop->benchmarks[1], loop->status == measure::LoopStatus::complete, ended);
+  verdict::AbOutcome outcome = judgement.outcome;
   const bool failed_run_contended = loop->failure && loop->failure->run &&
                                     *loop->failure->run < loop->benchmarks[loop->failure->command].runs.size() &&
                                     loop->benchmarks[loop->failure->command].runs[*loop->failure->run].contended();
-  outcome.decision = verdict::guard_contention(std::move(outcome.decision), contention_count,
-                                               std::min(base_values.size(), cand_values.size()),
-                                               static_cast<std::size_t>(std::max(2, options.strategy == verdict::Strategy::fixed
-                                                                                        ? std::min(o.runs, o.min_runs)
-                                                                                        : o.min_runs)),
-                                               failed_run_contended && outcome.decision.verdict == verdict::Verdict::kill);
+  outcome.decision = judge.guard(std::move(outcome.decision), judgement,
+                                 failed_run_contended && outcome.decision.verdict == verdict::Verdict::kill);
   outcome.comparison.decision = outcome.decision;
 
   verdict::CommandComparison comparison;

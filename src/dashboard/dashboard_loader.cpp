@@ -20,6 +20,7 @@
 #include "project/status_file.hpp"
 #include "project/workspace.hpp"
 #include "util/files.hpp"
+#include "util/strings.hpp"
 #include "verdict/decide.hpp"
 
 namespace zkbench::dashboard {
@@ -77,7 +78,7 @@ std::string read_bounded(const fs::path& path, std::size_t limit) {
 }
 
 // The last lines of a log: only its tail is read, however long the log has grown.
-std::vector<std::string> tail_lines(const fs::path& path, std::size_t count) {
+std::vector<std::string> log_tail(const fs::path& path, std::size_t count) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     return {};
@@ -87,20 +88,11 @@ std::vector<std::string> tail_lines(const fs::path& path, std::size_t count) {
   in.seekg(start);
   std::string text(static_cast<std::size_t>(size - start), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    const std::size_t end = text.find('\n', begin);
-    lines.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
-    begin = end == std::string::npos ? text.size() : end + 1;
+  if (start > 0) { // probably cut in the middle of a line: from the next one
+    const std::size_t newline = text.find('\n');
+    text.erase(0, newline == std::string::npos ? text.size() : newline + 1);
   }
-  if (start > 0 && !lines.empty()) {
-    lines.erase(lines.begin()); // probably cut in the middle
-  }
-  if (lines.size() > count) {
-    lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
-  }
-  return lines;
+  return util::last_lines(text, count);
 }
 
 std::optional<double> percent(const std::optional<double>& fraction) {
@@ -411,7 +403,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
       current.waiting = status->waiting;
       current.runs_total = status->runs;
       if (!status->log.empty()) {
-        current.log_tail = tail_lines(status->log, report::k_log_tail_lines);
+        current.log_tail = log_tail(status->log, report::k_log_tail_lines);
       }
       dashboard.current = std::move(current);
       overview.running = true;

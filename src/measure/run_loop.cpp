@@ -60,7 +60,16 @@ core::Run make_run(const ExecutionResult& result, std::size_t index, const std::
 }
 
 
-std::string describe_ending(const ExecutionResult& result) {
+std::string describe_ending(const ExecutionResult& result, EndingWords words) {
+  if (words == EndingWords::brief) {
+    if (result.status == core::RunStatus::timed_out) {
+      return fmt::format("timed out after {:.1f} s", result.wall_s);
+    }
+    if (result.signal) {
+      return fmt::format("killed by signal {}", *result.signal);
+    }
+    return fmt::format("exit {}", result.exit_code.value_or(-1));
+  }
   switch (result.status) {
   case core::RunStatus::success:
     return "succeeded";

@@ -189,9 +189,13 @@ core::Run make_run(const ExecutionResult& result, std::size_t index, const std::
 /// This machine's host name ("unknown" when it cannot be read), recorded with sessions.
 std::string host_name();
 
-/// How a command ended, in a few words: "succeeded", "terminated with non-zero exit code: 2", "was killed
-/// by signal 9", "timed out after 3.000 s".
-std::string describe_ending(const ExecutionResult& result);
+/// How describe_ending words it: as a sentence's verb (`run`, `ab`: hyperfine's words) or briefly, inside
+/// a workflow message's parentheses.
+enum class EndingWords { sentence, brief };
+
+/// How a command ended, in a few words: "succeeded", "terminated with non-zero exit code 2", "was killed
+/// by signal 9", "timed out after 3.000 s"; brief: "exit 2", "killed by signal 9", "timed out after 3.0 s".
+std::string describe_ending(const ExecutionResult& result, EndingWords words = EndingWords::sentence);
 
 /// Measures the plan. `sink` may be null (nothing is kept, no logs). `stop_requested` is polled
 /// between and after executions (Ctrl-C); a run that ends while a stop is requested was cut short and

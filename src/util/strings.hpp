@@ -18,6 +18,9 @@ std::vector<std::string> split(std::string_view text, char separator);
 /// Joins with `separator` between the parts.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+/// The last `count` lines of `text` (a final newline ends the last line, it starts no empty one).
+std::vector<std::string> last_lines(std::string_view text, std::size_t count);
+
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
 

@@ -35,8 +35,12 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
   std::vector<verdict::CommandComparison>& comparisons = ev.comparisons;
   verdict::Decision& decision = ev.decision;
 
+  // Each input's commands expanded once, passed down to its generator, correctness check and runs.
+  std::vector<PreparedInput>& prepared = ev.inputs;
   for (const project::InputSpec& input : ws.project.inputs.inputs) {
-    ZKBENCH_TRY(ensure_input(ws, input));
+    ZKBENCH_TRY_ASSIGN(ready, prepare_input(config, input));
+    ZKBENCH_TRY(ensure_input(ws, *ready));
+    prepared.push_back(std::move(*ready));
   }
   set_phase("build");
   say(fmt::format("building {} in {}", request.label, worktree.string()));
@@ -51,21 +55,22 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
   if (outcome == core::Outcome::none) {
     set_phase("correctness");
     for (const store::BaselineInput& expected : baseline.inputs) {
-      const project::InputSpec* input = nullptr;
-      for (const project::InputSpec& spec : ws.project.inputs.inputs) {
-        if (spec.name == expected.input) {
-          input = &spec;
+      const PreparedInput* ready = nullptr;
+      for (const PreparedInput& candidate : prepared) {
+        if (candidate.spec.name == expected.input) {
+          ready = &candidate;
         }
       }
-      if (input == nullptr) {
+      if (ready == nullptr) {
         continue;
       }
+      const project::InputSpec* input = &ready->spec;
       // A hang shows here first: the correctness command gets the hang guard of the timed runs.
       std::optional<double> timeout;
       if (const auto base = base_benches.find(input->name); base != base_benches.end() && !base->second.runs.empty()) {
         timeout = hang_guard_s(base->second, policy);
       }
-      auto hash = correctness_hash(ws, *input, worktree, timeout);
+      auto hash = correctness_hash(ws, *ready, worktree, timeout);
       if (!hash && ws.stop_requested && ws.stop_requested()) {
         return make_error("interrupted during the correctness check; nothing was decided"); // not a REJECT
       }
@@ -144,7 +149,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
                       options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
                       options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
                       hang_guard_s(base->second, policy)));
-      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, input, base->second, policy, judge));
+      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, prepared[i], base->second, policy, judge));
       ev.resumed = ev.resumed || judged->resumed_runs > 0;
       if (judged->resumed_runs > 0) {
         say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));

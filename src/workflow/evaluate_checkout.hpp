@@ -62,6 +62,7 @@ struct CheckoutEvaluation {
   core::VerdictCost cost;    // the measured runs of both sides, every input, and a fixed design's count
   std::map<std::string, core::Benchmark> candidates; // the candidate's runs per input (GPU figures for results.json)
   std::vector<std::string> warnings;
+  std::vector<PreparedInput> inputs; // every input of the project, its commands expanded (prepare_input)
 };
 
 /// Builds the checkout at `worktree`, checks every input's output against the baseline's hash (REJECT

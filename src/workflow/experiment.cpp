@@ -296,8 +296,8 @@ Result<ExperimentOutcome> run_experiment(project::Workspace& ws, core::Experimen
 
   // The profile (when configured) of the experiment's code, and its diff with the baseline's, in the store
   // linked to the experiment and its baseline (the dashboard's profile chart).
-  if (decided != core::Outcome::failed && decided != core::Outcome::kill && !ws.project.inputs.inputs.empty()) {
-    ZKBENCH_TRY_ASSIGN(profile, keep_profile(ws, ws.project.inputs.inputs.front(), worktree, dir, "profile",
+  if (decided != core::Outcome::failed && decided != core::Outcome::kill && !ev->inputs.empty()) {
+    ZKBENCH_TRY_ASSIGN(profile, keep_profile(ws, ev->inputs.front(), worktree, dir, "profile",
                                              ws.benchmarks_dir() / "baseline" / "profile.txt"));
     store::ProfileRecord record;
     record.title = e.name;

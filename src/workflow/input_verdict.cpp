@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "stats/descriptive.hpp"
-#include "verdict/contention.hpp"
+#include "verdict/ab_judge.hpp"
 #include "verdict/drift.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "project/workspace.hpp"
@@ -62,7 +62,14 @@ double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy
 
 Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputSpec& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options) {
+  ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, input));
+  return judge_input(ws, *prepared, stored, policy, options);
+}
+
+Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& prepared, const core::Benchmark& stored,
+                                   const verdict::Policy& policy, const InputJudgeOptions& options) {
   const project::ProjectConfig& config = ws.project.config;
+  const project::InputSpec& input = prepared.spec;
   InputJudgement judged;
   judged.hang_guard_s = hang_guard_s(stored, policy);
   const std::string primary = project_measures(config, policy.primary_metric) ? policy.primary_metric : "time";
@@ -73,24 +80,12 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
   ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
                                              options.inputs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
-  ab.sequential.kill_multiplier = policy.timeout_multiplier; // enough() below claims KILL with clearly_slower
+  ab.sequential.kill_multiplier = policy.timeout_multiplier; // the judge claims KILL with clearly_slower
   if (options.mode == BaselineMode::stored && !stored.runs.empty()) {
     // Against stored runs the test pairs the candidate's runs with them: it ends (its final look) where they do.
     ab.sequential.max_runs = std::max(ab.sequential.min_runs, std::min(ab.sequential.max_runs,
                                                                        static_cast<int>(stored.runs.size())));
   }
-  // The sequential options for judging `metric` (its name decides whether equal runs are exact).
-  const auto judging = [&](const std::string& metric) {
-    verdict::SequentialOptions seq = ab.sequential;
-    seq.metric = metric;
-    return seq;
-  };
-  std::optional<verdict::AbDecider> decider;
-  std::string decided_metric = primary;
-  bool killed = false;
-  bool looked = false;      // the decider has looked at the evidence (sequential: min_runs pairs)
-  bool metric_lost = false; // the decided metric went missing after a look
-
   MeasureOptions measure;
   measure.owner = options.owner;
   measure.warmup = options.warmup;
@@ -137,7 +132,7 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
     ZKBENCH_TRY_ASSIGN(kept, project::linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
     fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
-    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, std::span(&base, 1), fresh));
+    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, std::span(&base, 1), fresh));
     if (m->end == measure::LoopStatus::interrupted) {
       judged.interrupted = true;
       return judged;
@@ -169,50 +164,11 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
   const bool beside = sides.size() == 2;
   const std::vector<double> stored_times = stored.wall_times();
 
-  if (beside) {
-    decider.emplace(primary, policy, ab);
-    measure.runs = decider->max_pairs();
-  } else {
-    measure.runs = ab.strategy == verdict::Strategy::fixed ? options.runs : ab.sequential.max_runs;
-  }
-  measure.enough = [&](std::span<const core::Benchmark> benches) {
-    const core::Benchmark& cand = benches.back();
-    const core::Benchmark& base = beside ? benches.front() : stored;
-    const std::size_t n = cand.runs.size();
-    // KILL on evidence: the candidate is clearly slower than timeout_multiplier x the baseline (the one
-    // measured beside it, or the stored one's prefix), never on one slow or cold run.
-    const std::vector<double> base_times = base.wall_times();
-    const std::span<const double> base_prefix(base_times.data(), std::min(n, base_times.size()));
-    if (verdict::clearly_slower(base_prefix, cand.wall_times(), policy.timeout_multiplier, ab.sequential)) {
-      killed = true;
-      return true;
-    }
-    if (!beside) {
-      if (ab.strategy == verdict::Strategy::fixed || n > base_times.size()) {
-        return false; // fixed: the run count ends it
-      }
-      const std::string metric = verdict::judged_metric(base, cand, primary);
-      const auto b = verdict::primary_values(base, metric);
-      const auto c = verdict::primary_values(cand, metric);
-      const std::size_t k = std::min(b.size(), c.size());
-      return static_cast<int>(k) >= ab.sequential.min_runs &&
-             verdict::sequential_look(std::span(b).first(k), std::span(c).first(k), policy, judging(metric)).look.stop;
-    }
-    const std::string metric = verdict::judged_metric(base, cand, primary);
-    if (metric != decided_metric) {
-      if (looked) { // a second test on another metric would spend alpha twice: this input ends without a verdict
-        metric_lost = true;
-        return true;
-      }
-      decided_metric = metric; // no look yet: judge both sides on time from the start
-      decider.emplace(metric, policy, ab);
-    }
-    looked = looked || (ab.strategy == verdict::Strategy::sequential &&
-                        static_cast<int>(std::min(base.runs.size(), n)) >= ab.sequential.min_runs);
-    return decider->look(verdict::primary_values(base, decided_metric), verdict::primary_values(cand, decided_metric));
-  };
+  verdict::AbJudge judge(primary, policy, ab, verdict::MetricFallback::time, beside ? nullptr : &stored);
+  measure.runs = judge.max_pairs();
+  measure.enough = [&judge](std::span<const core::Benchmark> benches) { return judge.look(benches); };
 
-  ZKBENCH_TRY_ASSIGN(m, measure_input(ws, input, sides, measure));
+  ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, sides, measure));
   judged.resumed_runs = m->resumed_runs;
   judged.candidate = m->sides.back();
   judged.candidate.command = input.name;
@@ -259,93 +215,38 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
     break;
   }
 
-  // Contention (issue 18, verdict/contention.hpp): the rule judges the uncontended runs; the guard at the end.
-  const verdict::ContentionCount contention = verdict::count_contention(judged.baseline, judged.candidate);
-  // Measured beside each other: whole rounds go; against the stored baseline: each side's own runs.
-  const std::vector<core::Benchmark> judged_runs =
-      beside ? core::without_contended_rounds({judged.baseline, judged.candidate})
-             : std::vector<core::Benchmark>{judged.baseline.uncontended(), judged.candidate.uncontended()};
-  const core::Benchmark& judged_baseline = judged_runs[0];
-  const core::Benchmark& judged_candidate = judged_runs[1];
-  verdict::CommandComparison c = verdict::compare_benchmarks(judged_baseline, judged_candidate, policy);
+  // The one A/B judge (verdict/ab_judge.hpp): contended runs left out, the deciding look's figures.
+  verdict::AbJudgement ruling = judge.judge(judged.baseline, judged.candidate,
+                                             m->end == measure::LoopStatus::complete);
+  verdict::CommandComparison c = verdict::compare_benchmarks(ruling.judged[0], ruling.judged[1], policy);
   c.command = input.name;
   c.weight = input.weight;
-  const std::string metric = verdict::judged_metric(judged_baseline, judged_candidate, primary);
-  judged.metric = metric;
-  const auto b = verdict::primary_values(judged_baseline, metric);
-  const auto cv = verdict::primary_values(judged_candidate, metric);
-  c.metric = metric;
-  // The judged metric's figures become the deciding ones (one interval per input).
-  const auto judged_figures = [&]() -> verdict::MetricComparison* {
-    for (verdict::MetricComparison& m2 : c.metrics) {
-      if (m2.metric == metric) {
-        return &m2;
+  judged.metric = ruling.metric;
+  c.metric = ruling.killed ? "time" : ruling.metric;
+  if (ruling.settled) {
+    c.decision = ruling.outcome.decision;
+  }
+  if (ruling.deciding) { // the deciding look's figures become the metric's (one interval per input)
+    for (verdict::MetricComparison& figures : c.metrics) {
+      if (figures.metric == ruling.look_metric) {
+        verdict::apply_look(figures, *ruling.deciding, ab.sequential);
+        if (!ruling.killed) {
+          figures.decision = c.decision;
+        }
+        break;
       }
     }
-    return nullptr;
-  };
-  if (metric_lost) {
-    c.decision = {verdict::Verdict::inconclusive, false,
-                  fmt::format("a run without metric '{}' after the rule had looked at it (judging on another metric "
-                              "now would be a second test): no verdict; check the metric's pattern against the "
-                              "command's output",
-                              decided_metric)};
-  } else if (killed) {
-    // The interval that established it: the one clearly_slower read, at the level of the stopping look.
-    const std::vector<double> base_times = judged_baseline.wall_times();
-    const std::vector<double> cand_times = judged_candidate.wall_times();
-    const std::size_t k = std::min(base_times.size(), cand_times.size());
-    const verdict::Look look =
-        verdict::sequential_look(std::span(base_times).first(k), std::span(cand_times).first(k), policy, ab.sequential).look;
-    for (verdict::MetricComparison& m2 : c.metrics) {
-      if (m2.metric == "time") {
-        verdict::apply_look(m2, look, ab.sequential);
-      }
-    }
-    c.metric = "time";
-    c.decision = {verdict::Verdict::kill, true,
-                  fmt::format("candidate clearly slower than {:.2f}x the baseline {}: time {} (interval {} .. {}, {:.3g}% "
-                              "per bound) after {} runs per side",
-                              policy.timeout_multiplier, beside ? "measured beside it" : "stored",
-                              verdict::percent(look.change), verdict::percent(look.lo),
-                              std::isfinite(look.hi) ? verdict::percent(look.hi) : std::string("+inf"), look.bound_level * 100,
-                              judged.candidate.runs.size())};
-  } else if (beside) {
-    verdict::AbDecider final_decider(metric, policy, ab);
-    // The loop measured all it may (m->end == measured): with contended rounds left out, the last look
-    // there is is the final one.
-    const bool budget_spent = m->end == measure::LoopStatus::complete;
-    const verdict::AbOutcome outcome = metric == decided_metric && decider ? decider->outcome(b, cv, budget_spent)
-                                                                           : final_decider.outcome(b, cv, budget_spent);
-    c.decision = outcome.decision;
-    if (verdict::MetricComparison* figures = judged_figures(); figures != nullptr && !outcome.trace.empty()) {
-      verdict::apply_look(*figures, outcome.trace.back(), ab.sequential);
-      figures->decision = outcome.decision;
-    }
-    if (metric != "time") {
-      c.decision.reason = metric + ": " + c.decision.reason;
-    }
-  } else if (ab.strategy == verdict::Strategy::sequential && cv.size() <= b.size()) {
-    const std::size_t k = std::min(b.size(), cv.size());
-    const auto look = verdict::sequential_look(std::span(b).first(k), std::span(cv).first(k), policy, judging(metric));
-    if (look.look.stop) {
-      c.decision = look.decision;
-      if (verdict::MetricComparison* figures = judged_figures()) {
-        verdict::apply_look(*figures, look.look, ab.sequential);
-        figures->decision = look.decision;
-      }
-    }
+  }
+  if (beside && !ruling.killed && !ruling.metric_lost && ruling.metric != "time") {
+    c.decision.reason = ruling.metric + ": " + c.decision.reason;
   }
   if (const verdict::MetricComparison* m2 = verdict::primary_comparison(c.metrics, c.metric)) {
     c.change = m2->change;
   }
-  if (ab.strategy == verdict::Strategy::sequential && !b.empty() && !cv.empty()) {
-    const std::size_t k = std::min(b.size(), cv.size());
-    judged.trace = verdict::sequential_trace(std::span(b).first(k), std::span(cv).first(k), policy, judging(metric));
-  }
+  judged.trace = judge.trace(ruling);
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
-      work != nullptr && !metric_lost && c.decision.verdict == verdict::Verdict::inconclusive) {
+      work != nullptr && !ruling.metric_lost && c.decision.verdict == verdict::Verdict::inconclusive) {
     // Identical work says nothing about time: a prover-side change (or one to the proof's size) leaves the
     // guest's steps alone and shows in time only. Unsettled time stays INCONCLUSIVE, never a DISCARD.
     c.decision.reason = fmt::format("{} unchanged (deterministic, {} runs per side); time unsettled after {} runs: {}",
@@ -366,9 +267,7 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
                                             input.name, drift.message));
     }
   }
-  c.decision = verdict::guard_contention(std::move(c.decision), contention,
-                                         std::min(judged_baseline.runs.size(), judged_candidate.runs.size()),
-                                         static_cast<std::size_t>(std::max(2, ab.sequential.min_runs)));
+  c.decision = judge.guard(std::move(c.decision), ruling);
   judged.comparison = std::move(c);
   return judged;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // One input of an experiment (or compound test), measured and judged: by default the baseline commit's
-// build and the candidate's run alternately (A B B A) through the one run loop and the sequential rule
+// build and the candidate's run alternately (A B B A) through the one run loop and verdict::AbJudge
 // decides, as in `zkbench ab`; `--baseline stored` measures the candidate alone against the stored
 // baseline after a drift test of fresh baseline runs. No git here: the callers give the two checkouts,
 // so the verdict simulation (bench/verdicts) drives this very code behind a fake executor.
@@ -66,9 +66,12 @@ struct InputJudgement {
 /// multiplier x the stored baseline's median, at least 5 s). KILL is decided on the evidence instead.
 double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy);
 
-/// Measures `input` as `options` say and decides. `stored` is the stored baseline's runs of the input.
+/// Measures `input` (prepared once: prepare_input) as `options` say and decides. `stored` is the stored
+/// baseline's runs of the input.
 /// Errors: the store, a command that cannot run at all.
 Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputSpec& input, const core::Benchmark& stored,
+                                   const verdict::Policy& policy, const InputJudgeOptions& options);
+Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options);
 
 } // namespace zkbench::workflow

@@ -127,21 +127,7 @@ measure::CommandSpec shell_command(std::string text, const std::filesystem::path
 } // namespace
 
 std::string tail_lines(const std::string& text, std::size_t lines) {
-  std::vector<std::string> all = util::split(util::trim(text), '\n');
-  if (all.size() > lines) {
-    all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(lines));
-  }
-  return util::join(all, " | ");
-}
-
-std::string describe_end(const measure::ExecutionResult& result) {
-  if (result.status == core::RunStatus::timed_out) {
-    return fmt::format("timed out after {:.1f} s", result.wall_s);
-  }
-  if (result.signal) {
-    return fmt::format("killed by signal {}", *result.signal);
-  }
-  return fmt::format("exit {}", result.exit_code.value_or(-1));
+  return util::join(util::last_lines(util::trim(text), lines), " | ");
 }
 
 Result<std::string> read_written_file(const std::string& path_template, const project::Placeholders& values,
@@ -180,8 +166,9 @@ Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path&
       result, with_context(ws.executor->execute(shell_command(config.benchmark.build, work_dir), options),
                            fmt::format("build '{}' cannot run", config.benchmark.build)));
   if (result->status != core::RunStatus::success) {
-    return make_error(fmt::format("build '{}' failed ({}) in {}: {}", config.benchmark.build, describe_end(*result),
-                                  work_dir.string(), tail_lines(result->output, 5)));
+    return make_error(fmt::format("build '{}' failed ({}) in {}: {}", config.benchmark.build,
+                                  measure::describe_ending(*result, measure::EndingWords::brief), work_dir.string(),
+                                  tail_lines(result->output, 5)));
   }
   return {};
 }
@@ -203,11 +190,36 @@ Result<std::filesystem::path> kept_build(project::Workspace& ws, const std::stri
   return tree;
 }
 
+Result<PreparedInput> prepare_input(const project::ProjectConfig& config, const project::InputSpec& input) {
+  PreparedInput prepared;
+  prepared.spec = input;
+  prepared.values = input_placeholders(config, input);
+  if (input.generate) {
+    ZKBENCH_TRY_ASSIGN(generator, project::generator_command(input));
+    prepared.generator = std::move(*generator);
+  }
+  ZKBENCH_TRY_ASSIGN(command, project::expand(config.benchmark.command, prepared.values));
+  prepared.command = std::move(*command);
+  if (!config.correctness.verify.empty()) {
+    ZKBENCH_TRY_ASSIGN(verify, project::expand(config.correctness.verify, prepared.values));
+    prepared.verify = std::move(*verify);
+  }
+  ZKBENCH_TRY_ASSIGN(correctness, project::expand(config.correctness.command, prepared.values));
+  prepared.correctness = std::move(*correctness);
+  return prepared;
+}
+
 Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& input) {
-  if (!input.generate) {
+  ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, input));
+  return ensure_input(ws, *prepared);
+}
+
+Result<void> ensure_input(project::Workspace& ws, const PreparedInput& prepared) {
+  const project::InputSpec& input = prepared.spec;
+  if (!prepared.generator) {
     return {};
   }
-  ZKBENCH_TRY_ASSIGN(command, project::generator_command(input));
+  const std::string& command = *prepared.generator;
   // The stamp names what made the file: the same command and seed give the same input (generators must
   // be deterministic), so a matching file is reused and any change makes it again.
   const std::string stamp = fmt::format("command: {}\nseed: {}\n", input.generate->command, input.generate->seed);
@@ -226,15 +238,16 @@ Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& inpu
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{1} << 20;
   ZKBENCH_TRY_ASSIGN(
-      result, with_context(ws.executor->execute(shell_command(*command, ws.project.inputs.file.parent_path()),
+      result, with_context(ws.executor->execute(shell_command(command, ws.project.inputs.file.parent_path()),
                                                 options),
-                           fmt::format("input '{}': the generator '{}' cannot run", input.name, *command)));
+                           fmt::format("input '{}': the generator '{}' cannot run", input.name, command)));
   if (result->status != core::RunStatus::success) {
-    return make_error(fmt::format("input '{}': the generator '{}' failed ({}): {}", input.name, *command,
-                                  describe_end(*result), tail_lines(result->output, 3)));
+    return make_error(fmt::format("input '{}': the generator '{}' failed ({}): {}", input.name, command,
+                                  measure::describe_ending(*result, measure::EndingWords::brief),
+                                  tail_lines(result->output, 3)));
   }
   if (!std::filesystem::exists(input.path, ec)) {
-    return make_error(fmt::format("input '{}': the generator '{}' exited 0 but wrote no file {}", input.name, *command,
+    return make_error(fmt::format("input '{}': the generator '{}' exited 0 but wrote no file {}", input.name, command,
                                   input.path.string()));
   }
   return util::write_file_atomically(stamp_file, stamp);
@@ -242,12 +255,19 @@ Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& inpu
 
 Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s) {
+  ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, input));
+  return correctness_hash(ws, *prepared, work_dir, timeout_s);
+}
+
+Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const PreparedInput& prepared,
+                                           const std::filesystem::path& work_dir, std::optional<double> timeout_s) {
   const project::ProjectConfig& config = ws.project.config;
-  const project::Placeholders values = input_placeholders(config, input);
-  ZKBENCH_TRY_ASSIGN(command, project::expand(config.correctness.command, values));
+  const project::InputSpec& input = prepared.spec;
+  const project::Placeholders& values = prepared.values;
+  const std::string& command = prepared.correctness;
   const bool use_files = !config.correctness.outputs.empty();
   // stdout alone is the output: progress and figures on stderr must not count.
-  measure::CommandSpec spec = shell_command(use_files ? *command : "{ " + *command + "\n} 2>/dev/null", work_dir);
+  measure::CommandSpec spec = shell_command(use_files ? command : "{ " + command + "\n} 2>/dev/null", work_dir);
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{1} << 30;
   options.timeout_s = timeout_s;
@@ -259,8 +279,8 @@ Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project
   }
   if (result->status != core::RunStatus::success) {
     const std::string tail = tail_lines(result->output, 3);
-    return make_error(fmt::format("correctness command '{}' failed on input '{}' ({}){}", *command, input.name,
-                                  describe_end(*result),
+    return make_error(fmt::format("correctness command '{}' failed on input '{}' ({}){}", command, input.name,
+                                  measure::describe_ending(*result, measure::EndingWords::brief),
                                   tail.empty() ? std::string(": it printed nothing on stdout (its stderr is not kept)")
                                                : ": " + tail));
   }
@@ -280,7 +300,14 @@ Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project
 
 Result<InputMeasurement> measure_input(project::Workspace& ws, const project::InputSpec& input, std::span<const SideSpec> sides,
                                        const MeasureOptions& options) {
+  ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, input));
+  return measure_input(ws, *prepared, sides, options);
+}
+
+Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInput& prepared,
+                                       std::span<const SideSpec> sides, const MeasureOptions& options) {
   const project::ProjectConfig& config = ws.project.config;
+  const project::InputSpec& input = prepared.spec;
   InputMeasurement result;
   std::vector<std::vector<core::Run>> previous;
   for (std::size_t s = 0; s < sides.size(); ++s) {
@@ -332,26 +359,19 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const project::In
     return done;
   }
 
-  const project::Placeholders values = input_placeholders(config, input);
-  ZKBENCH_TRY_ASSIGN(command, project::expand(config.benchmark.command, values));
-  std::optional<std::string> verify;
-  if (!config.correctness.verify.empty()) {
-    ZKBENCH_TRY_ASSIGN(expanded, project::expand(config.correctness.verify, values));
-    verify = *expanded;
-  }
   measure::RunPlan plan;
   for (std::size_t s = 0; s < sides.size(); ++s) {
     measure::PlannedCommand planned;
-    planned.command = *command;
+    planned.command = prepared.command;
     planned.name = input.name;
     planned.parameters = {{"input", input.name}, {"side", sides[s].role}};
     if (!options.settings.empty()) {
       planned.parameters[k_settings_parameter] = options.settings;
     }
     planned.working_dir = sides[s].work_dir;
-    ZKBENCH_TRY_ASSIGN(reader, metric_reader(config, values, sides[s].work_dir));
+    ZKBENCH_TRY_ASSIGN(reader, metric_reader(config, prepared.values, sides[s].work_dir));
     planned.read_metrics = std::move(*reader);
-    planned.verify = verify;
+    planned.verify = prepared.verify;
     planned.verify_when = sides[s].verify;
     planned.previous_runs = previous[s];
     plan.commands.push_back(std::move(planned));
@@ -392,7 +412,8 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const project::In
     result.message = outcome->status == measure::LoopStatus::verify_failed
                          ? outcome->message
                          : fmt::format("{} {} {} {}{}", sides[failure.command].role, failure.warmup ? "warmup" : "run",
-                                       failure.run ? *failure.run + 1 : std::size_t{1}, describe_end(failure.result),
+                                       failure.run ? *failure.run + 1 : std::size_t{1},
+                                       measure::describe_ending(failure.result, measure::EndingWords::brief),
                                        log.empty() ? std::string() : " (output: " + log + ")");
   }
   if (outcome->status == measure::LoopStatus::contended) { // contention on_timeout: fail: the runs so far stay in the store

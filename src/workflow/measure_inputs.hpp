@@ -37,11 +37,28 @@ Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path&
 Result<std::filesystem::path> kept_build(project::Workspace& ws, const std::string& commit, const std::string& name,
                                          const std::function<void(const std::string&)>& say);
 
+/// One input with the project's commands for it expanded once: `exp run` and `compound` prepare each
+/// input before its build and pass the value down (generator, correctness, verifier, benchmark command,
+/// metric files) instead of expanding the templates again at every step.
+struct PreparedInput {
+  project::InputSpec spec;
+  project::Placeholders values;         // {input}, {input_name}, {out} (its scratch folder, created), vars
+  std::optional<std::string> generator; // inputs.yaml `generate:`: the generator's command line
+  std::string command;                  // benchmark.command
+  std::optional<std::string> verify;    // correctness.verify, when set
+  std::string correctness;              // correctness.command
+};
+
+/// The commands of `input` expanded. Error: a template with an unknown placeholder (the config's reader
+/// refuses those first).
+Result<PreparedInput> prepare_input(const project::ProjectConfig& config, const project::InputSpec& input);
+
 /// Writes a generated input (inputs.yaml `generate:`) when it is missing or was made by another command
 /// or seed (a `<file>.zkbench-generator` stamp beside it records which); an existing, matching file is
 /// reused. Nothing for a file input. Error: the generator failed ("input 'x': the generator '...' failed
 /// (exit 2): <last lines>") or wrote no file.
 Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& input);
+Result<void> ensure_input(project::Workspace& ws, const PreparedInput& input);
 
 /// What the correctness command gave: the SHA-256 of its stdout, or of the `outputs` files (names and
 /// contents, in order) when listed; or that it ran past its timeout (hash empty).
@@ -54,6 +71,9 @@ struct CorrectnessResult {
 /// Error: the command fails or an output file is missing (the message says which), or cannot run.
 Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s = std::nullopt);
+Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const PreparedInput& input,
+                                           const std::filesystem::path& work_dir,
+                                           std::optional<double> timeout_s = std::nullopt);
 
 /// Reads the file a command wrote: `path_template` expanded with `values` (unquoted: a path is one word),
 /// relative to `work_dir`. Error: "<what> '<path>' was not written".
@@ -62,8 +82,6 @@ Result<std::string> read_written_file(const std::string& path_template, const pr
 
 /// The last `lines` lines of `text` (trimmed), joined by " | ": a failed command's output in one line.
 std::string tail_lines(const std::string& text, std::size_t lines);
-/// How a command ended, for messages: "exit 2", "killed by signal 9", "timed out after 3.0 s".
-std::string describe_end(const measure::ExecutionResult& result);
 
 /// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
 std::filesystem::path scratch_dir(const project::ProjectConfig& config, const project::InputSpec& input);
@@ -116,5 +134,7 @@ struct InputMeasurement {
 /// them once. Errors: the store fails, a command cannot run, runs kept under other `settings`.
 Result<InputMeasurement> measure_input(project::Workspace& ws, const project::InputSpec& input, std::span<const SideSpec> sides,
                                        const MeasureOptions& options);
+Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInput& input,
+                                       std::span<const SideSpec> sides, const MeasureOptions& options);
 
 } // namespace zkbench::workflow

@@ -47,7 +47,8 @@ Result<ProfileRunOutcome> run_profile(project::Workspace& ws, const ProfileRunRe
   // A repository without a commit yet still gets its profile, named as such.
   const std::string commit = ws.git.commit_of("HEAD").value_or("nocommit");
   const std::time_t started = std::time(nullptr);
-  ZKBENCH_TRY_ASSIGN(content, run_profiler(ws, *profiler, *input, ws.root()));
+  ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, *input));
+  ZKBENCH_TRY_ASSIGN(content, run_profiler(ws, *profiler, *prepared, ws.root()));
 
   ProfileRunOutcome outcome;
   store::ProfileRecord& record = outcome.record;

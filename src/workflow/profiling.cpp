@@ -5,6 +5,7 @@
 
 #include "profile/diff.hpp"
 #include "profile/parse.hpp"
+#include "measure/run_loop.hpp"
 #include "profile/render.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"
@@ -49,16 +50,16 @@ Result<Profiler> profiler_for(const project::ProjectConfig& config, project::Pro
   return preset;
 }
 
-Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const project::InputSpec& input,
+Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const PreparedInput& prepared,
                                  const std::filesystem::path& work_dir) {
-  const project::ProjectConfig& config = ws.project.config;
+  const project::InputSpec& input = prepared.spec;
   if (input.generate && !std::filesystem::exists(input.path)) {
     return make_error(fmt::format("input '{}' is generated and not written yet ({})", input.name, input.path.string()));
   }
-  const std::filesystem::path out = scratch_dir(config, input);
+  const std::filesystem::path out = scratch_dir(ws.project.config, input);
   std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  const project::Placeholders values = project::placeholders_for(config, input, out);
+  std::filesystem::create_directories(out, ec); // made when prepared; again, in case it went since
+  const project::Placeholders& values = prepared.values;
   ZKBENCH_TRY_ASSIGN(command, project::expand(profiler.command, values));
   const bool to_file = !profiler.output.empty();
   // A profile on stdout must not mix with the profiler's messages: those go to a file, read on failure.
@@ -81,7 +82,8 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
                                     tail_lines(said, 3)));
     }
     return make_error(fmt::format("profiler '{}' failed on input '{}' ({}): {}", *command, input.name,
-                                  describe_end(*result), tail_lines(said, 5)));
+                                  measure::describe_ending(*result, measure::EndingWords::brief),
+                                  tail_lines(said, 5)));
   }
   if (to_file) {
     return read_written_file(profiler.output, values, work_dir, "the profiler's output");
@@ -89,7 +91,7 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
   return std::move(result->output);
 }
 
-Result<KeptProfile> keep_profile(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
+Result<KeptProfile> keep_profile(project::Workspace& ws, const PreparedInput& input, const std::filesystem::path& work_dir,
                                  const std::filesystem::path& dir, const std::string& what,
                                  const std::filesystem::path& compare_with) {
   const project::ProjectConfig& config = ws.project.config;
@@ -98,7 +100,7 @@ Result<KeptProfile> keep_profile(project::Workspace& ws, const project::InputSpe
     return kept;
   }
   kept.zkvm = to_string(config.profile->zkvm);
-  kept.input = input.name;
+  kept.input = input.spec.name;
   const std::filesystem::path profile = dir / "profile.txt";
   if (auto written = [&]() -> Result<void> {
         ZKBENCH_TRY_ASSIGN(profiler,

@@ -15,6 +15,7 @@
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "project/config.hpp"
+#include "workflow/measure_inputs.hpp"
 
 namespace zkbench::project {
 struct Workspace;
@@ -38,11 +39,11 @@ struct Profiler {
 /// Error: the preset needs a placeholder the project does not define (vars.elf, vars.host), with the fix.
 Result<Profiler> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind);
 
-/// Runs `profiler` on `input` in `work_dir` and returns what it produced (its stdout, or the file it
+/// Runs `profiler` on `input` (its placeholders prepared: prepare_input) in `work_dir` and returns what it produced (its stdout, or the file it
 /// writes). Errors: the program is not installed (the shell's "not found", exit 127), the profiler
 /// fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its output>"), its output file
 /// is missing, an input that is generated but not written yet.
-Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const project::InputSpec& input,
+Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const PreparedInput& input,
                                  const std::filesystem::path& work_dir);
 
 /// The profile files of one checkout (baseline or experiment), in the order written: kind "profile"
@@ -59,7 +60,7 @@ struct KeptProfile {
 /// its diff with it to `dir`/profile_diff.txt. No profiler configured: nothing kept. A profiler that
 /// fails is the warning "no <what>: <why>", a diff that fails "no profile diff: <why>". Errors: writing
 /// the files.
-Result<KeptProfile> keep_profile(project::Workspace& ws, const project::InputSpec& input, const std::filesystem::path& work_dir,
+Result<KeptProfile> keep_profile(project::Workspace& ws, const PreparedInput& input, const std::filesystem::path& work_dir,
                                  const std::filesystem::path& dir, const std::string& what,
                                  const std::filesystem::path& compare_with = {});
 

@@ -752,5 +752,23 @@ TEST(MeasureRunLoop, ctrl_c_while_the_gate_waits_ends_the_loop_at_once) {
   EXPECT_LT(machine.now, start + 2.1);
 }
 
+TEST(MeasureRunLoop, describe_ending_says_how_a_command_ended_as_a_sentence_or_briefly) {
+  ExecutionResult failed;
+  failed.status = core::RunStatus::failed;
+  failed.exit_code = 2;
+  EXPECT_EQ(describe_ending(failed), "terminated with non-zero exit code 2");
+  EXPECT_EQ(describe_ending(failed, EndingWords::brief), "exit 2");
+  ExecutionResult killed;
+  killed.status = core::RunStatus::signaled;
+  killed.signal = 9;
+  EXPECT_EQ(describe_ending(killed), "was killed by signal 9");
+  EXPECT_EQ(describe_ending(killed, EndingWords::brief), "killed by signal 9");
+  ExecutionResult slow;
+  slow.status = core::RunStatus::timed_out;
+  slow.wall_s = 3.04;
+  EXPECT_EQ(describe_ending(slow), "timed out after 3.040 s");
+  EXPECT_EQ(describe_ending(slow, EndingWords::brief), "timed out after 3.0 s");
+}
+
 } // namespace
 } // namespace zkbench::measure

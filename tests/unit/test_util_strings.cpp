@@ -65,3 +65,10 @@ TEST(UtilStrings, redact_credentials_hides_every_url_password_and_password_key_i
   EXPECT_EQ(redact_credentials("postgresql://bob@db/x and https://example.com/a@b"), "postgresql://bob@db/x and https://example.com/a@b");
   EXPECT_EQ(redact_credentials("no secrets here"), "no secrets here");
 }
+
+TEST(UtilStrings, last_lines_keeps_the_last_lines_and_no_empty_one_after_a_final_newline) {
+  EXPECT_EQ(last_lines("one\ntwo\nthree\n", 2), (std::vector<std::string>{"two", "three"}));
+  EXPECT_EQ(last_lines("one\n\nthree", 5), (std::vector<std::string>{"one", "", "three"}));
+  EXPECT_TRUE(last_lines("", 3).empty());
+  EXPECT_TRUE(last_lines("one\n", 0).empty());
+}

@@ -1,0 +1,165 @@
+#include "verdict/ab_judge.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace zkbench::verdict {
+
+AbJudge::AbJudge(std::string primary, Policy policy, AbOptions options, MetricFallback fallback,
+                 const core::Benchmark* stored)
+    : m_primary(std::move(primary)), m_policy(std::move(policy)), m_options(std::move(options)), m_fallback(fallback),
+      m_stored(stored), m_decided_metric(m_primary) {
+  if (m_stored == nullptr) {
+    m_decider.emplace(m_primary, m_policy, m_options);
+  }
+}
+
+int AbJudge::max_pairs() const {
+  if (m_decider) {
+    return m_decider->max_pairs();
+  }
+  return m_options.strategy == Strategy::fixed ? m_options.runs : m_options.sequential.max_runs;
+}
+
+// The sequential options for judging `metric` (its name decides whether equal runs are exact).
+SequentialOptions AbJudge::judging(const std::string& metric) const {
+  SequentialOptions options = m_options.sequential;
+  options.metric = metric;
+  return options;
+}
+
+bool AbJudge::look(std::span<const core::Benchmark> sides) {
+  const core::Benchmark& cand = sides.back();
+  const core::Benchmark& base = m_stored != nullptr ? *m_stored : sides.front();
+  const std::size_t n = cand.runs.size();
+  const std::vector<double> base_times = base.wall_times();
+  // KILL on evidence: the candidate is clearly slower than kill_multiplier x the baseline (the one
+  // measured beside it, or the stored one's prefix), never on one slow or cold run.
+  if (const double multiplier = m_options.sequential.kill_multiplier; multiplier > 0) {
+    const std::span<const double> base_prefix(base_times.data(), std::min(n, base_times.size()));
+    if (clearly_slower(base_prefix, cand.wall_times(), multiplier, m_options.sequential)) {
+      m_killed = true;
+      return true;
+    }
+  }
+  const std::string metric = m_fallback == MetricFallback::time ? judged_metric(base, cand, m_primary) : m_primary;
+  if (m_stored != nullptr) {
+    if (m_options.strategy == Strategy::fixed || n > base_times.size()) {
+      return false; // fixed: the run count ends it
+    }
+    const auto b = primary_values(base, metric);
+    const auto c = primary_values(cand, metric);
+    const std::size_t k = std::min(b.size(), c.size());
+    return static_cast<int>(k) >= m_options.sequential.min_runs &&
+           sequential_look(std::span(b).first(k), std::span(c).first(k), m_policy, judging(metric)).look.stop;
+  }
+  if (metric != m_decided_metric) {
+    if (m_looked) { // a second test on another metric would spend alpha twice: this input ends without a verdict
+      m_metric_lost = true;
+      return true;
+    }
+    m_decided_metric = metric; // no look yet: judge both sides on time from the start
+    m_decider.emplace(metric, m_policy, m_options);
+  }
+  m_looked = m_looked || (m_options.strategy == Strategy::sequential &&
+                          static_cast<int>(std::min(base.runs.size(), n)) >= m_options.sequential.min_runs);
+  return m_decider->look(primary_values(base, m_decided_metric), primary_values(cand, m_decided_metric));
+}
+
+AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmark& candidate, bool budget_spent,
+                           std::optional<Decision> ended) const {
+  AbJudgement j;
+  // Contention (verdict/contention.hpp): the rule judges the uncontended runs; guard() at the end.
+  j.contention = count_contention(baseline, candidate);
+  // Measured beside each other: whole rounds go; against the stored baseline: each side's own runs.
+  j.judged = m_stored == nullptr ? core::without_contended_rounds({baseline, candidate})
+                                 : std::vector<core::Benchmark>{baseline.uncontended(), candidate.uncontended()};
+  const core::Benchmark& base = j.judged[0];
+  const core::Benchmark& cand = j.judged[1];
+  j.metric = m_fallback == MetricFallback::time ? judged_metric(base, cand, m_primary) : m_primary;
+  const auto b = primary_values(base, j.metric);
+  const auto c = primary_values(cand, j.metric);
+  j.metric_lost = m_metric_lost;
+  j.killed = m_killed && !m_metric_lost;
+  if (ended) {
+    j.outcome.baseline = b;
+    j.outcome.candidate = c;
+    j.outcome.decision = std::move(*ended);
+    j.outcome.comparison = compare_metric(j.metric, b, c, m_policy);
+    j.outcome.comparison.decision = j.outcome.decision;
+    return j;
+  }
+  if (m_metric_lost) {
+    j.outcome.baseline = b;
+    j.outcome.candidate = c;
+    j.outcome.decision = {Verdict::inconclusive, false,
+                          fmt::format("a run without metric '{}' after the rule had looked at it (judging on another "
+                                      "metric now would be a second test): no verdict; check the metric's pattern "
+                                      "against the command's output",
+                                      m_decided_metric)};
+  } else if (m_killed) {
+    // The interval that established it: the one clearly_slower read, at the level of the stopping look.
+    const std::vector<double> base_times = base.wall_times();
+    const std::vector<double> cand_times = cand.wall_times();
+    const std::size_t k = std::min(base_times.size(), cand_times.size());
+    const Look look =
+        sequential_look(std::span(base_times).first(k), std::span(cand_times).first(k), m_policy, m_options.sequential)
+            .look;
+    j.outcome.baseline = b;
+    j.outcome.candidate = c;
+    j.deciding = look;
+    j.look_metric = "time";
+    j.outcome.decision = {Verdict::kill, true,
+                          fmt::format("candidate clearly slower than {:.2f}x the baseline {}: time {} (interval {} .. "
+                                      "{}, {:.3g}% per bound) after {} runs per side",
+                                      m_options.sequential.kill_multiplier,
+                                      m_stored == nullptr ? "measured beside it" : "stored", percent(look.change),
+                                      percent(look.lo), std::isfinite(look.hi) ? percent(look.hi) : std::string("+inf"),
+                                      look.bound_level * 100, candidate.runs.size())};
+  } else if (m_stored == nullptr) {
+    // The loop measured all it may (budget_spent): with contended rounds left out, the last look there is
+    // is the final one.
+    j.outcome = j.metric == m_decided_metric ? m_decider->outcome(b, c, budget_spent)
+                                             : AbDecider(j.metric, m_policy, m_options).outcome(b, c, budget_spent);
+    if (!j.outcome.trace.empty()) {
+      j.deciding = j.outcome.trace.back();
+      j.look_metric = j.metric;
+    }
+  } else {
+    j.outcome.baseline = b;
+    j.outcome.candidate = c;
+    j.settled = false;
+    if (m_options.strategy == Strategy::sequential && c.size() <= b.size()) {
+      const std::size_t k = std::min(b.size(), c.size());
+      const auto look = sequential_look(std::span(b).first(k), std::span(c).first(k), m_policy, judging(j.metric));
+      if (look.look.stop) {
+        j.settled = true;
+        j.outcome.decision = look.decision;
+        j.deciding = look.look;
+        j.look_metric = j.metric;
+      }
+    }
+  }
+  return j;
+}
+
+std::vector<Look> AbJudge::trace(const AbJudgement& judgement) const {
+  const std::vector<double>& b = judgement.outcome.baseline;
+  const std::vector<double>& c = judgement.outcome.candidate;
+  if (m_options.strategy != Strategy::sequential || b.empty() || c.empty()) {
+    return {};
+  }
+  const std::size_t k = std::min(b.size(), c.size());
+  return sequential_trace(std::span(b).first(k), std::span(c).first(k), m_policy, judging(judgement.metric));
+}
+
+Decision AbJudge::guard(Decision decision, const AbJudgement& judgement, bool decided_by_contended_run) const {
+  return guard_contention(std::move(decision), judgement.contention,
+                          std::min(judgement.outcome.baseline.size(), judgement.outcome.candidate.size()),
+                          static_cast<std::size_t>(std::max(2, m_options.sequential.min_runs)),
+                          decided_by_contended_run);
+}
+
+} // namespace zkbench::verdict

@@ -1,0 +1,214 @@
+// The one A/B judge of `ab`, `exp run` and `compound`: the stop rule over the sides' runs, the decision
+// on the kept runs with contended rounds left out, a metric that goes missing, KILL on evidence, the
+// stored baseline, and the contention guard last.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "verdict/ab_judge.hpp"
+
+namespace zkbench::verdict {
+namespace {
+
+const Policy k_generic = *preset("generic");
+
+// Deterministic pseudo-noise around 1 (mean 0 offsets).
+double jitter(std::size_t i) {
+  static const double pattern[] = {0.8, -1.1, 0.3, -0.4, 1.2, -0.9, 0.1, 0.6, -0.6, 0.0};
+  return 1.0 + 0.01 * pattern[i % 10];
+}
+
+core::Run run_of(std::size_t index, double wall, bool contended = false) {
+  core::Run run;
+  run.index = static_cast<int>(index);
+  run.wall_s = wall;
+  core::RunContention c;
+  c.contended = contended;
+  c.foreign_cores = contended ? 1.9 : 0.01;
+  c.limit_cores = 0.2;
+  c.top = contended ? "cc1plus (2 processes, 1.9 cores)" : "";
+  run.contention = c;
+  return run;
+}
+
+AbOptions sequential(int min_runs = 3, int max_runs = 20) {
+  AbOptions o;
+  o.strategy = Strategy::sequential;
+  o.sequential = sequential_options(k_generic, min_runs, max_runs);
+  return o;
+}
+
+// Feeds rounds to the judge as the run loop does (a round, then a look) until it stops or max_pairs.
+std::vector<core::Benchmark> measure(AbJudge& judge, double base, double factor,
+                                     const std::function<void(core::Run&, int side)>& amend = {}) {
+  std::vector<core::Benchmark> sides(2);
+  for (int pair = 0; pair < judge.max_pairs(); ++pair) {
+    for (int side = 0; side < 2; ++side) {
+      const std::size_t i = sides[side].runs.size();
+      core::Run run = run_of(i, (side == 0 ? base : base * factor) * jitter(i + (side == 0 ? 0 : 3)));
+      if (amend) {
+        amend(run, side);
+      }
+      sides[side].runs.push_back(run);
+    }
+    if (judge.look(sides)) {
+      break;
+    }
+  }
+  return sides;
+}
+
+TEST(VerdictAbJudge, decides_as_the_decider_on_the_rounds_it_stopped_at) {
+  AbJudge judge("time", k_generic, sequential(), MetricFallback::none);
+  const auto sides = measure(judge, 1.0, 0.7);
+  ASSERT_LT(sides[0].runs.size(), 20u) << "a 30% gain settles before max_runs";
+  const AbJudgement j = judge.judge(sides[0], sides[1], false);
+
+  AbDecider decider("time", k_generic, sequential());
+  const auto b = sides[0].wall_times();
+  const auto c = sides[1].wall_times();
+  for (std::size_t k = 1; k <= b.size(); ++k) {
+    decider.look(std::span(b).first(k), std::span(c).first(k));
+  }
+  const AbOutcome expected = decider.outcome(b, c);
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::keep);
+  EXPECT_EQ(j.outcome.decision.reason, expected.decision.reason);
+  EXPECT_TRUE(j.outcome.stopped_early);
+  ASSERT_TRUE(j.deciding.has_value());
+  EXPECT_EQ(j.look_metric, "time");
+  EXPECT_EQ(j.deciding->runs, static_cast<int>(b.size()));
+  EXPECT_EQ(judge.trace(j).size(), expected.trace.size());
+  EXPECT_EQ(judge.guard(j.outcome.decision, j).reason, j.outcome.decision.reason) << "no contention: unchanged";
+}
+
+TEST(VerdictAbJudge, leaves_contended_rounds_out_and_names_them_last) {
+  AbJudge judge("time", k_generic, sequential(), MetricFallback::none);
+  auto sides = measure(judge, 1.0, 0.7);
+  const std::size_t rounds = sides[0].runs.size();
+  sides[1].runs.push_back(run_of(rounds, 5.0, true)); // a slow contended round: never judged
+  sides[0].runs.push_back(run_of(rounds, 1.0));
+  const AbJudgement j = judge.judge(sides[0], sides[1], false);
+  EXPECT_EQ(j.judged[0].runs.size(), rounds);
+  EXPECT_EQ(j.outcome.candidate.size(), rounds);
+  EXPECT_EQ(j.contention.contended, 1u);
+  const Decision guarded = judge.guard(j.outcome.decision, j);
+  EXPECT_EQ(guarded.verdict, Verdict::keep);
+  EXPECT_NE(guarded.reason.find("1 of " + std::to_string(2 * rounds + 2) + " runs contended"), std::string::npos)
+      << guarded.reason;
+}
+
+TEST(VerdictAbJudge, too_few_uncontended_runs_are_inconclusive) {
+  AbJudge judge("time", k_generic, sequential(5, 20), MetricFallback::none);
+  std::vector<core::Benchmark> sides(2);
+  for (std::size_t i = 0; i < 6; ++i) {
+    sides[0].runs.push_back(run_of(i, 1.0 * jitter(i), i >= 2));
+    sides[1].runs.push_back(run_of(i, 0.7 * jitter(i + 3)));
+  }
+  const AbJudgement j = judge.judge(sides[0], sides[1], true);
+  EXPECT_EQ(j.outcome.baseline.size(), 2u);
+  const Decision guarded = judge.guard(j.outcome.decision, j);
+  EXPECT_EQ(guarded.verdict, Verdict::inconclusive);
+  EXPECT_NE(guarded.reason.find("2 uncontended runs per side, 5 needed"), std::string::npos) << guarded.reason;
+}
+
+TEST(VerdictAbJudge, falls_back_to_time_before_its_first_look_and_gives_no_verdict_after) {
+  const auto with_steps = [](bool candidate_has) {
+    return [candidate_has](core::Run& run, int side) {
+      if (side == 0 || candidate_has) {
+        run.metrics["steps"] = 1000;
+      }
+    };
+  };
+  AbJudge early("steps", k_generic, sequential(), MetricFallback::time);
+  const auto sides = measure(early, 1.0, 0.7, with_steps(false)); // never any steps on the candidate
+  const AbJudgement j = early.judge(sides[0], sides[1], false);
+  EXPECT_EQ(j.metric, "time");
+  EXPECT_FALSE(j.metric_lost);
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::keep);
+
+  AbJudge late("steps", k_generic, sequential(), MetricFallback::time);
+  std::vector<core::Benchmark> runs(2);
+  bool stopped = false;
+  for (std::size_t i = 0; i < 6 && !stopped; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      core::Run run = run_of(i, 1.0 * jitter(i + static_cast<std::size_t>(side)));
+      run.metrics["steps"] = 1000 * jitter(i + 3 * static_cast<std::size_t>(side)); // not settled on 3 runs
+      if (side == 1 && i == 3) {
+        run.metrics.erase("steps"); // the metric goes missing after the rule looked at it
+      }
+      runs[side].runs.push_back(run);
+    }
+    stopped = late.look(runs);
+  }
+  ASSERT_TRUE(stopped);
+  const AbJudgement lost = late.judge(runs[0], runs[1], false);
+  EXPECT_TRUE(lost.metric_lost);
+  EXPECT_EQ(lost.outcome.decision.verdict, Verdict::inconclusive);
+  EXPECT_NE(lost.outcome.decision.reason.find("a run without metric 'steps'"), std::string::npos)
+      << lost.outcome.decision.reason;
+}
+
+TEST(VerdictAbJudge, kills_a_clearly_slower_candidate_only_when_asked) {
+  AbOptions with_kill = sequential();
+  with_kill.sequential.kill_multiplier = k_generic.timeout_multiplier;
+  AbJudge judge("time", k_generic, with_kill, MetricFallback::time);
+  const auto sides = measure(judge, 1.0, 4.0);
+  const AbJudgement j = judge.judge(sides[0], sides[1], false);
+  EXPECT_TRUE(j.killed);
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::kill);
+  EXPECT_NE(j.outcome.decision.reason.find("measured beside it"), std::string::npos) << j.outcome.decision.reason;
+  EXPECT_EQ(j.look_metric, "time");
+
+  AbJudge ab("time", k_generic, sequential(), MetricFallback::none); // `ab`: no KILL, a regression
+  const auto more = measure(ab, 1.0, 4.0);
+  const AbJudgement r = ab.judge(more[0], more[1], false);
+  EXPECT_FALSE(r.killed);
+  EXPECT_NE(r.outcome.decision.verdict, Verdict::kill);
+  EXPECT_TRUE(r.outcome.decision.regression);
+}
+
+TEST(VerdictAbJudge, against_stored_runs_pairs_the_candidate_with_them) {
+  core::Benchmark stored;
+  for (std::size_t i = 0; i < 10; ++i) {
+    stored.runs.push_back(run_of(i, 1.0 * jitter(i)));
+  }
+  AbOptions options = sequential(3, 10);
+  AbJudge judge("time", k_generic, options, MetricFallback::time, &stored);
+  EXPECT_EQ(judge.max_pairs(), 10);
+  std::vector<core::Benchmark> candidate(1);
+  for (std::size_t i = 0; i < 10; ++i) {
+    candidate[0].runs.push_back(run_of(i, 0.7 * jitter(i + 3)));
+    if (judge.look(candidate)) {
+      break;
+    }
+  }
+  const AbJudgement j = judge.judge(stored, candidate[0], false);
+  EXPECT_TRUE(j.settled);
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::keep);
+  EXPECT_EQ(j.judged[0].runs.size(), 10u) << "every stored run is judged";
+
+  AbOptions fixed;
+  fixed.strategy = Strategy::fixed;
+  fixed.runs = 5;
+  fixed.sequential = sequential_options(k_generic, 3, 5);
+  AbJudge fixed_judge("time", k_generic, fixed, MetricFallback::time, &stored);
+  EXPECT_EQ(fixed_judge.max_pairs(), 5);
+  EXPECT_FALSE(fixed_judge.judge(stored, candidate[0], true).settled) << "fixed: the caller's fixed rule decides";
+}
+
+TEST(VerdictAbJudge, a_failure_that_ended_the_loop_is_the_decision) {
+  AbJudge judge("time", k_generic, sequential(), MetricFallback::none);
+  std::vector<core::Benchmark> sides(2);
+  sides[0].runs.push_back(run_of(0, 1.0));
+  sides[1].runs.push_back(run_of(0, 0.5));
+  const AbJudgement j =
+      judge.judge(sides[0], sides[1], false, Decision{Verdict::reject, false, "candidate run 1 failed"});
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::reject);
+  EXPECT_EQ(j.outcome.comparison.decision.reason, "candidate run 1 failed");
+  EXPECT_TRUE(j.outcome.trace.empty());
+  EXPECT_EQ(j.outcome.comparison.interval, "95% Fieller") << "the fixed rule's figures";
+}
+
+} // namespace
+} // namespace zkbench::verdict
