@@ -130,6 +130,11 @@ constexpr double k_trimmed_level_share = 0.5;
 // to settle a KEEP: at most this ratio, plus an absolute slack for sides too tight to compare.
 constexpr double k_kept_spread_ratio = 3.0;
 constexpr double k_kept_spread_slack = 0.002;
+// Kept runs count as clean for a futility DISCARD when their robust CV is within this share of the KEEP
+// threshold. Measured on bench/verdicts' burst cells (300 trials): with cv_limit instead, a real 10% gain at
+// CV 5% was DISCARDed in 8-13% of trials (5% before); with half the KEEP threshold in 0.3-4%, while a no-op
+// at CV 1% is DISCARD in 82-88% (57-63% before, the rest INCONCLUSIVE "too noisy").
+constexpr double k_clean_share = 0.5;
 
 struct LevelSplit {
   double all = 0;         // the level of the interval of all runs
@@ -211,8 +216,8 @@ double shift_standard_error(std::span<const double> lb, std::span<const double> 
 constexpr double k_kill_level_share = 0.125;
 
 // KEEP ruled out (or out of reach): what the interval and the estimate say instead.
-Decision not_keep(const Look& look, const Policy& policy, const std::string& head) {
-  if (look.lo > 0.0 && look.change >= policy.regression_threshold) {
+Decision not_keep(const Look& look, const Policy& policy, const std::string& head, bool regression_allowed = true) {
+  if (regression_allowed && look.lo > 0.0 && look.change >= policy.regression_threshold) {
     return {Verdict::discard, true, fmt::format("sequential: regression {}", interval_text(look))};
   }
   if (look.hi < 0.0 && -look.change >= policy.maybe_threshold) {
@@ -321,16 +326,34 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // The trimmed reading, where this look gives it a share (KEEP only), and its spread.
   std::optional<stats::ShiftInterval> trimmed;
   double trimmed_cv = 0;
+  bool trimmed_alike = false; // the two sides' kept runs scatter alike (see the KEEP below)
   if (split.trimmed > 0) {
     trimmed = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed);
-    trimmed_cv = std::max(robust_sigma(fastest(lb, split.kept)), robust_sigma(fastest(lc, split.kept)));
+    const double kept_b = robust_sigma(fastest(lb, split.kept));
+    const double kept_c = robust_sigma(fastest(lc, split.kept));
+    trimmed_cv = std::max(kept_b, kept_c);
+    trimmed_alike = trimmed_cv <= k_kept_spread_ratio * std::min(kept_b, kept_c) + k_kept_spread_slack;
   }
+  const auto trimmed_look = [&] {
+    Look fast = look;
+    fast.change = std::exp(trimmed->estimate) - 1.0;
+    fast.lo = std::isfinite(trimmed->lo) ? std::exp(trimmed->lo) - 1.0 : -k_inf;
+    fast.hi = std::isfinite(trimmed->hi) ? std::exp(trimmed->hi) - 1.0 : k_inf;
+    fast.kept = static_cast<int>(split.kept);
+    fast.bound_level = split.trimmed;
+    return fast;
+  };
 
   // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the robust spread seen so far,
   // the interval at max_runs, centred where the estimate is now (moved futility_z standard errors in
   // the candidate's favour), would still reach into the DISCARD region, so KEEP cannot be established
   // within the budget. It can only give a non-KEEP verdict: it costs power, never a false KEEP.
   bool futile = false;
+  // The fastest runs that also put KEEP out of reach are clean (robust CV within k_clean_share of the KEEP
+  // threshold, the sides alike): the runs the load slowed are not what hides a gain, so futility may DISCARD
+  // although all runs are scattered.
+  int futile_clean_kept = 0;
+  double futile_clean_cv = 0;
   // A scattered sample's first estimates are noise themselves (a real 40% gain read -11% after 8 pairs
   // under two busy loops): on such a sample futility waits for half of max_runs.
   const bool futility_due = look.runs >= options.futility_min_runs && (!flaky || 2 * look.runs >= options.max_runs);
@@ -354,6 +377,12 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       const double fast_cv = std::max(robust_sigma(fastest(lb, kept_now)), robust_sigma(fastest(lc, kept_now)));
       futile = fast && out_of_reach(fast->estimate, shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
                                     fast_cv > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
+      const double fast_min = std::min(robust_sigma(fastest(lb, kept_now)), robust_sigma(fastest(lc, kept_now)));
+      if (futile && fast_cv <= k_clean_share * policy.keep_threshold &&
+          fast_cv <= k_kept_spread_ratio * fast_min + k_kept_spread_slack) {
+        futile_clean_kept = static_cast<int>(kept_now);
+        futile_clean_cv = fast_cv;
+      }
     }
     // A slowdown waits for the first look that can establish it, so a regression is called one
     // (`ab` and `compare` exit 4 on it) rather than a plain DISCARD for want of an interval.
@@ -381,14 +410,9 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     // one machine's clean runs do), and the estimate of all runs must be beyond the KEEP threshold as well.
     // Checks that only ever withhold a KEEP. (Also requiring the interval of all runs at k_spread_level to
     // lie below 0 cost the burst cells 6 points of missed KEEP and no false KEEP.)
-    const double kept_b = robust_sigma(fastest(lb, split.kept));
-    const double kept_c = robust_sigma(fastest(lc, split.kept));
-    const bool alike = std::max(kept_b, kept_c) <= k_kept_spread_ratio * std::min(kept_b, kept_c) + k_kept_spread_slack;
-    if (alike && hi < -bound && std::exp(trimmed->estimate) - 1.0 < -policy.keep_threshold &&
+    if (trimmed_alike && hi < -bound && std::exp(trimmed->estimate) - 1.0 < -policy.keep_threshold &&
         std::exp(interval->estimate) - 1.0 < -policy.keep_threshold) {
-      set_figures(*trimmed);
-      look.kept = static_cast<int>(split.kept);
-      look.bound_level = split.trimmed;
+      look = trimmed_look();
       look.stop = true;
       result.decision = {Verdict::keep, false,
                          fmt::format("sequential: {} of the fastest {} runs per side lies below -{:.1f}%{}",
@@ -412,9 +436,29 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     result.decision = not_keep(look, policy, "rules out KEEP");
     return result;
   }
+  // KEEP ruled out by the fastest runs (a change that does nothing, measured under load: the kept runs are
+  // the clean ones and their interval is narrow where the interval of all runs stays wide), on the same
+  // conditions as their KEEP: DISCARD, or MAYBE where they establish an improvement; a regression is only
+  // ever read from all runs.
+  if (trimmed && trimmed_alike && std::exp(interval->estimate) - 1.0 > -policy.keep_threshold) {
+    const Look fast = trimmed_look();
+    if (fast.lo > -policy.keep_threshold) {
+      look = fast;
+      look.stop = true;
+      result.decision = not_keep(look, policy, fmt::format("of the fastest {} runs per side rules out KEEP", split.kept),
+                                 false);
+      return result;
+    }
+  }
   if (futile || final) {
     look.stop = true;
-    if (flaky) {
+    if (futile && flaky && futile_clean_kept > 0) {
+      result.decision = not_keep(look, policy,
+                                 fmt::format("puts KEEP out of reach within {} runs, and so do the fastest {} runs per "
+                                             "side (robust CV {:.1f}% of all runs, {:.1f}% of these)",
+                                             options.max_runs, futile_clean_kept, worst_cv * 100, futile_clean_cv * 100),
+                                 false);
+    } else if (flaky) {
       // Too noisy: the estimate of a scattered sample says little (a real 20% gain measured through bursts of
       // load read -0.1% after 4 pairs in tests/e2e), so no DISCARD of what may be a gain.
       result.decision = {Verdict::inconclusive, false,

@@ -26,9 +26,11 @@
 //     slows a run, so under bursts that slow a third of the runs the kept runs are the clean ones and
 //     their interval is as narrow as on a quiet machine, while the interval of all runs spreads over the
 //     slowed ones (bench/verdicts' burst cells: a real 10% gain was INCONCLUSIVE in 60-85% of trials).
-//     It only ever settles KEEP, and only when the estimate of all runs is beyond -keep_threshold too (the
-//     fastest runs compare lower tails: a candidate noisier than its baseline has a faster lower tail at
-//     the same median); everything else reads the interval of all runs. Its share is given only
+//     It settles KEEP, or rules KEEP out (DISCARD, or MAYBE where it establishes an improvement), only when
+//     the two sides' kept runs scatter alike and the estimate of all runs agrees (beyond -keep_threshold for
+//     a KEEP, short of it for a DISCARD): the fastest runs compare lower tails, and a candidate noisier than
+//     its baseline has a faster lower tail at the same median. Regression, KILL and futility read the
+//     interval of all runs. Its share is given only
 //     at looks where its bounds can reach it at all (from about 10 pairs), so the first looks are as before.
 // It stops when
 //   - KEEP is settled: an interval lies below -maybe_threshold and its estimate is beyond -keep_threshold;

@@ -480,3 +480,27 @@ TEST(VerdictSequential, a_noisier_candidate_is_no_keep_on_its_fastest_runs) {
     EXPECT_NE(look.decision.verdict, Verdict::keep) << n << ": " << look.decision.reason;
   }
 }
+
+TEST(VerdictSequential, a_no_op_under_load_is_discard_when_its_fastest_runs_are_clean) {
+  // No change; a busy neighbour slows 11 of each side's 20 runs by 10-50%. All runs are scattered beyond
+  // cv_limit, which alone gives INCONCLUSIVE "too noisy"; the fastest runs are clean and put KEEP out of
+  // reach too, so the no-op is DISCARD, and never a regression.
+  const auto slowed = [](int side, int i) {
+    return (i * 7 + side * 3) % 20 < 11 ? 1.1 + 0.04 * ((i * 13 + side * 5) % 11) : 1.0;
+  };
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < 20; ++i) {
+    base.push_back(slowed(0, i) * jitter(i, 0.01));
+    cand.push_back(slowed(1, i) * jitter(i + 3, 0.01));
+  }
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, o);
+  ASSERT_FALSE(trace.empty());
+  ASSERT_TRUE(trace.back().stop);
+  const auto k = static_cast<std::size_t>(trace.back().runs);
+  const auto stop = verdict::sequential_look(std::span(base).first(k), std::span(cand).first(k), k_generic, o);
+  EXPECT_EQ(stop.decision.verdict, Verdict::discard) << stop.decision.reason;
+  EXPECT_FALSE(stop.decision.regression);
+  EXPECT_NE(stop.decision.reason.find("fastest"), std::string::npos) << stop.decision.reason;
+}
