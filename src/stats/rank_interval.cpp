@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -68,18 +69,29 @@ std::vector<double> signed_rank_cdf(std::size_t n) {
   return p;
 }
 
-// The cached exact null CDF for (n, m) (paired: m = 0).
-const std::vector<double>& null_cdf(std::size_t n, std::size_t m, bool paired) {
+// The exact null CDFs, each computed once per process: the kinds of rank count and their sizes.
+enum class NullKind { mann_whitney, signed_rank, trimmed };
+
+template <typename Build>
+const std::vector<double>& cached_cdf(NullKind kind, std::size_t a, std::size_t b, Build build) {
   static std::mutex mutex;
-  static std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> cache;
-  const std::pair<std::size_t, std::size_t> key =
-      paired ? std::make_pair(n, std::size_t{0}) : std::make_pair(std::min(n, m), std::max(n, m));
+  static std::map<std::tuple<NullKind, std::size_t, std::size_t>, std::vector<double>> cache;
   const std::lock_guard<std::mutex> lock(mutex);
-  auto found = cache.find(key);
+  auto found = cache.find({kind, a, b});
   if (found == cache.end()) {
-    found = cache.emplace(key, paired ? signed_rank_cdf(n) : mann_whitney_cdf(key.first, key.second)).first;
+    found = cache.emplace(std::make_tuple(kind, a, b), build()).first;
   }
   return found->second;
+}
+
+// The cached exact null CDF for (n, m) (paired: of n pairs).
+const std::vector<double>& null_cdf(std::size_t n, std::size_t m, bool paired) {
+  if (paired) {
+    return cached_cdf(NullKind::signed_rank, n, 0, [n] { return signed_rank_cdf(n); });
+  }
+  const std::size_t lo = std::min(n, m);
+  const std::size_t hi = std::max(n, m);
+  return cached_cdf(NullKind::mann_whitney, lo, hi, [lo, hi] { return mann_whitney_cdf(lo, hi); });
 }
 
 // P(T <= t) for t = 0 .. kept^2, T the number of (kept x, kept y) pairs in which the y comes first when
@@ -123,14 +135,7 @@ std::vector<double> trimmed_cdf(std::size_t n, std::size_t kept) {
 }
 
 const std::vector<double>& trimmed_null_cdf(std::size_t n, std::size_t kept) {
-  static std::mutex mutex;
-  static std::map<std::pair<std::size_t, std::size_t>, std::vector<double>> cache;
-  const std::lock_guard<std::mutex> lock(mutex);
-  auto found = cache.find({n, kept});
-  if (found == cache.end()) {
-    found = cache.emplace(std::make_pair(n, kept), trimmed_cdf(n, kept)).first;
-  }
-  return found->second;
+  return cached_cdf(NullKind::trimmed, n, kept, [n, kept] { return trimmed_cdf(n, kept); });
 }
 
 // The largest k with P(T <= k - 1) <= level on a cached null CDF, at most half the cells.

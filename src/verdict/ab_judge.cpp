@@ -83,17 +83,15 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
   const auto c = primary_values(cand, j.metric);
   j.metric_lost = m_metric_lost;
   j.killed = m_killed && !m_metric_lost;
+  j.outcome.baseline = b; // beside the baseline and decided by the rule, its outcome replaces these below
+  j.outcome.candidate = c;
   if (ended) {
-    j.outcome.baseline = b;
-    j.outcome.candidate = c;
     j.outcome.decision = std::move(*ended);
     j.outcome.comparison = compare_metric(j.metric, b, c, m_policy);
     j.outcome.comparison.decision = j.outcome.decision;
     return j;
   }
   if (m_metric_lost) {
-    j.outcome.baseline = b;
-    j.outcome.candidate = c;
     j.outcome.decision = {Verdict::inconclusive, false,
                           fmt::format("a run without metric '{}' after the rule had looked at it (judging on another "
                                       "metric now would be a second test): no verdict; check the metric's pattern "
@@ -107,8 +105,6 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
     const Look look =
         sequential_look(std::span(base_times).first(k), std::span(cand_times).first(k), m_policy, m_options.sequential)
             .look;
-    j.outcome.baseline = b;
-    j.outcome.candidate = c;
     j.deciding = look;
     j.look_metric = "time";
     j.outcome.decision = {Verdict::kill, true,
@@ -128,8 +124,6 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
       j.look_metric = j.metric;
     }
   } else {
-    j.outcome.baseline = b;
-    j.outcome.candidate = c;
     j.settled = false;
     if (m_options.strategy == Strategy::sequential && c.size() <= b.size()) {
       const std::size_t k = std::min(b.size(), c.size());

@@ -176,6 +176,19 @@ std::vector<double> fastest(std::span<const double> xs, std::size_t kept) {
   return out;
 }
 
+// The robust spreads of the fastest `kept` runs of each side: the larger, and whether the two scatter alike
+// (within k_kept_spread_ratio, plus k_kept_spread_slack), as two samples of one machine's clean runs do.
+struct KeptSpread {
+  double worst = 0;
+  bool alike = false;
+};
+
+KeptSpread kept_spread(std::span<const double> lb, std::span<const double> lc, std::size_t kept) {
+  const double b = robust_sigma(fastest(lb, kept));
+  const double c = robust_sigma(fastest(lc, kept));
+  return {std::max(b, c), std::max(b, c) <= k_kept_spread_ratio * std::min(b, c) + k_kept_spread_slack};
+}
+
 // The standard error of the Hodges–Lehmann shift as this sample shows it, the smaller of two readings,
 // each of which one kind of sample inflates: the width of its rank interval at a moderate level
 // (k_spread_level each side) over that level's normal width, which a third of the runs slowed by bursts
@@ -188,19 +201,13 @@ constexpr double k_spread_level = 0.10;
 
 double shift_standard_error(std::span<const double> lb, std::span<const double> lc, const SequentialOptions& options,
                             std::size_t kept = 0) {
-  const double n = static_cast<double>(std::min(lb.size(), lc.size()));
-  if (kept > 0) { // the trimmed reading: the spread of the kept runs, the interval of the kept runs
-    const std::vector<double> fb = fastest(lb, kept);
-    const std::vector<double> fc = fastest(lc, kept);
-    double se = k_hl_efficiency * pooled_robust_sigma(fb, fc, false) * std::sqrt(2.0 / static_cast<double>(kept));
-    const auto spread = stats::hodges_lehmann_trimmed(lb, lc, kept, k_spread_level);
-    if (spread && std::isfinite(spread->lo) && std::isfinite(spread->hi)) {
-      se = std::min(se, (spread->hi - spread->lo) / (2.0 * -stats::normal_quantile(k_spread_level)));
-    }
-    return se;
-  }
-  double se = k_hl_efficiency * pooled_robust_sigma(lb, lc, paired(options)) * std::sqrt(2.0 / n);
-  const auto spread = shift_interval(lb, lc, k_spread_level, options);
+  // kept > 0: the trimmed reading's, from the spread and the interval of the kept runs.
+  const double n = static_cast<double>(kept > 0 ? kept : std::min(lb.size(), lc.size()));
+  const double sigma = kept > 0 ? pooled_robust_sigma(fastest(lb, kept), fastest(lc, kept), false)
+                                : pooled_robust_sigma(lb, lc, paired(options));
+  double se = k_hl_efficiency * sigma * std::sqrt(2.0 / n);
+  const auto spread = kept > 0 ? stats::hodges_lehmann_trimmed(lb, lc, kept, k_spread_level)
+                               : shift_interval(lb, lc, k_spread_level, options);
   if (spread && std::isfinite(spread->lo) && std::isfinite(spread->hi)) {
     se = std::min(se, (spread->hi - spread->lo) / (2.0 * -stats::normal_quantile(k_spread_level)));
   }
@@ -233,6 +240,13 @@ Decision not_keep(const Look& look, const Policy& policy, const std::string& hea
   return {Verdict::discard, false,
           fmt::format("sequential: {} {} (KEEP > {:.1f}%); no established improvement of {:.1f}%", interval_text(look),
                       head, policy.keep_threshold * 100, policy.maybe_threshold * 100)};
+}
+
+// A look's figures from a shift interval of log values: exp(.) - 1, an unreachable bound infinite.
+void set_figures(Look& look, const stats::ShiftInterval& interval) {
+  look.change = std::exp(interval.estimate) - 1.0;
+  look.lo = std::isfinite(interval.lo) ? std::exp(interval.lo) - 1.0 : -k_inf;
+  look.hi = std::isfinite(interval.hi) ? std::exp(interval.hi) - 1.0 : k_inf;
 }
 
 } // namespace
@@ -311,12 +325,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   if (!interval) {
     return result;
   }
-  const auto set_figures = [&look](const stats::ShiftInterval& i) {
-    look.change = std::exp(i.estimate) - 1.0;
-    look.lo = std::isfinite(i.lo) ? std::exp(i.lo) - 1.0 : -k_inf;
-    look.hi = std::isfinite(i.hi) ? std::exp(i.hi) - 1.0 : k_inf;
-  };
-  set_figures(*interval);
+  set_figures(look, *interval);
   look.bound_level = split.all;
   const double worst_cv = std::max(robust_sigma(lb), robust_sigma(lc));
   const bool flaky = worst_cv > policy.cv_limit;
@@ -324,25 +333,18 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // (load, not the change) the KEEP threshold itself, as the fixed rule's "interval entirely beyond KEEP".
   const double keep_bound = flaky ? policy.keep_threshold : policy.maybe_threshold;
   // The trimmed reading, where this look gives it a share (KEEP only), and its spread.
-  std::optional<stats::ShiftInterval> trimmed;
-  double trimmed_cv = 0;
-  bool trimmed_alike = false; // the two sides' kept runs scatter alike (see the KEEP below)
+  // The trimmed reading, where this look gives it a share: its figures, and its runs' spread.
+  std::optional<Look> trimmed;
+  KeptSpread trimmed_spread;
   if (split.trimmed > 0) {
-    trimmed = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed);
-    const double kept_b = robust_sigma(fastest(lb, split.kept));
-    const double kept_c = robust_sigma(fastest(lc, split.kept));
-    trimmed_cv = std::max(kept_b, kept_c);
-    trimmed_alike = trimmed_cv <= k_kept_spread_ratio * std::min(kept_b, kept_c) + k_kept_spread_slack;
+    if (const auto fast = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed)) {
+      trimmed = look;
+      set_figures(*trimmed, *fast);
+      trimmed->kept = static_cast<int>(split.kept);
+      trimmed->bound_level = split.trimmed;
+      trimmed_spread = kept_spread(lb, lc, split.kept);
+    }
   }
-  const auto trimmed_look = [&] {
-    Look fast = look;
-    fast.change = std::exp(trimmed->estimate) - 1.0;
-    fast.lo = std::isfinite(trimmed->lo) ? std::exp(trimmed->lo) - 1.0 : -k_inf;
-    fast.hi = std::isfinite(trimmed->hi) ? std::exp(trimmed->hi) - 1.0 : k_inf;
-    fast.kept = static_cast<int>(split.kept);
-    fast.bound_level = split.trimmed;
-    return fast;
-  };
 
   // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the robust spread seen so far,
   // the interval at max_runs, centred where the estimate is now (moved futility_z standard errors in
@@ -374,14 +376,12 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     if (futile && at_max.trimmed > 0 && kept_now >= 2 && kept_now < static_cast<std::size_t>(look.runs)) {
       // Both readings must have KEEP out of reach: the trimmed one read from this look's fastest runs.
       const auto fast = stats::hodges_lehmann_trimmed(lb, lc, kept_now, k_spread_level);
-      const double fast_cv = std::max(robust_sigma(fastest(lb, kept_now)), robust_sigma(fastest(lc, kept_now)));
+      const KeptSpread spread = kept_spread(lb, lc, kept_now);
       futile = fast && out_of_reach(fast->estimate, shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
-                                    fast_cv > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
-      const double fast_min = std::min(robust_sigma(fastest(lb, kept_now)), robust_sigma(fastest(lc, kept_now)));
-      if (futile && fast_cv <= k_clean_share * policy.keep_threshold &&
-          fast_cv <= k_kept_spread_ratio * fast_min + k_kept_spread_slack) {
+                                    spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
+      if (futile && spread.worst <= k_clean_share * policy.keep_threshold && spread.alike) {
         futile_clean_kept = static_cast<int>(kept_now);
-        futile_clean_cv = fast_cv;
+        futile_clean_cv = spread.worst;
       }
     }
     // A slowdown waits for the first look that can establish it, so a regression is called one
@@ -402,26 +402,26 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     return result;
   }
   if (trimmed) {
-    const double bound = trimmed_cv > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold;
-    const double hi = std::isfinite(trimmed->hi) ? std::exp(trimmed->hi) - 1.0 : k_inf;
+    const double bound = trimmed_spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold;
     // The fastest runs compare the sides' lower tails: a candidate noisier than its baseline (a stored quiet
     // baseline, a change that adds variance) has a faster lower tail at the same median, and leaving out its
     // slowest runs moves it further. So the kept runs of the two sides must scatter alike (as two samples of
     // one machine's clean runs do), and the estimate of all runs must be beyond the KEEP threshold as well.
     // Checks that only ever withhold a KEEP. (Also requiring the interval of all runs at k_spread_level to
     // lie below 0 cost the burst cells 6 points of missed KEEP and no false KEEP.)
-    if (trimmed_alike && hi < -bound && std::exp(trimmed->estimate) - 1.0 < -policy.keep_threshold &&
-        std::exp(interval->estimate) - 1.0 < -policy.keep_threshold) {
-      look = trimmed_look();
+    if (trimmed_spread.alike && trimmed->hi < -bound && trimmed->change < -policy.keep_threshold &&
+        look.change < -policy.keep_threshold) {
+      look = *trimmed;
       look.stop = true;
       result.decision = {Verdict::keep, false,
                          fmt::format("sequential: {} of the fastest {} runs per side lies below -{:.1f}%{}",
                                      interval_text(look), split.kept, bound * 100,
-                                     worst_cv > trimmed_cv ? fmt::format(" (the slowest {} per side left out: robust CV "
-                                                                         "{:.1f}% of all runs, {:.1f}% of these)",
-                                                                         look.runs - static_cast<int>(split.kept),
-                                                                         worst_cv * 100, trimmed_cv * 100)
-                                                           : std::string())};
+                                     worst_cv > trimmed_spread.worst
+                                         ? fmt::format(" (the slowest {} per side left out: robust CV {:.1f}% of all "
+                                                       "runs, {:.1f}% of these)",
+                                                       look.runs - static_cast<int>(split.kept), worst_cv * 100,
+                                                       trimmed_spread.worst * 100)
+                                         : std::string())};
       return result;
     }
   }
@@ -440,15 +440,13 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // the clean ones and their interval is narrow where the interval of all runs stays wide), on the same
   // conditions as their KEEP: DISCARD, or MAYBE where they establish an improvement; a regression is only
   // ever read from all runs.
-  if (trimmed && trimmed_alike && std::exp(interval->estimate) - 1.0 > -policy.keep_threshold) {
-    const Look fast = trimmed_look();
-    if (fast.lo > -policy.keep_threshold) {
-      look = fast;
-      look.stop = true;
-      result.decision = not_keep(look, policy, fmt::format("of the fastest {} runs per side rules out KEEP", split.kept),
-                                 false);
-      return result;
-    }
+  if (trimmed && trimmed_spread.alike && look.change > -policy.keep_threshold &&
+      trimmed->lo > -policy.keep_threshold) {
+    look = *trimmed;
+    look.stop = true;
+    result.decision = not_keep(look, policy, fmt::format("of the fastest {} runs per side rules out KEEP", split.kept),
+                               false);
+    return result;
   }
   if (futile || final) {
     look.stop = true;
