@@ -190,6 +190,9 @@ void SimProject::configure(test::ModelExecutor& model, const Scenario& scenario,
   }
   model.candidate_factor = 1.0 + scenario.effect;
   model.cv = scenario.cv;
+  if (scenario.candidate_cv_factor != 1) {
+    model.candidate_cv = scenario.cv * scenario.candidate_cv_factor;
+  }
   model.noise = scenario.noise;
   model.cold_first = draw.cold_first;
   model.cold_first_side_only = true;

@@ -54,6 +54,9 @@ struct Scenario {
   int warmup = 1;        // zkbench.yaml's benchmark.warmup (cold cells: 0)
   double drift_step = 0; // the machine slower by this between the stored baseline and the experiment
   bool gate = false;     // the contention gate on (zkbench's default), seeing k_gate_visible of the load
+  // The candidate's noise is this x cv (a change that adds variance: its fastest runs are faster at the same
+  // median, which the sequential rule's trimmed reading must not take for a gain).
+  double candidate_cv_factor = 1;
 
   ProjectKind project() const { return {policy, warmup}; }
 };

@@ -179,6 +179,8 @@ std::vector<double> fastest(std::span<const double> xs, std::size_t kept) {
 // The robust spreads of the fastest `kept` runs of each side: the larger, and whether the two scatter alike
 // (within k_kept_spread_ratio, plus k_kept_spread_slack), as two samples of one machine's clean runs do.
 struct KeptSpread {
+  double baseline = 0;
+  double candidate = 0;
   double worst = 0;
   bool alike = false;
 };
@@ -186,7 +188,32 @@ struct KeptSpread {
 KeptSpread kept_spread(std::span<const double> lb, std::span<const double> lc, std::size_t kept) {
   const double b = robust_sigma(fastest(lb, kept));
   const double c = robust_sigma(fastest(lc, kept));
-  return {std::max(b, c), std::max(b, c) <= k_kept_spread_ratio * std::min(b, c) + k_kept_spread_slack};
+  return {b, c, std::max(b, c), std::max(b, c) <= k_kept_spread_ratio * std::min(b, c) + k_kept_spread_slack};
+}
+
+// The trimmed reading corrected for a difference in the two sides' spread. The fastest runs of a side lie
+// below its median by about k_lower_tail_offset x their own robust spread (normal noise: the fastest 40%
+// centre on the 20th percentile, 0.84 sigma below the median, and their robust spread is 0.47 sigma at 8
+// of 20 runs), so a candidate that scatters more than its baseline (a change that adds variance) reads
+// faster on its fastest runs at the same median, and one that scatters less reads slower (bench/verdicts'
+// noisier-candidate cells: a 2% gain at CV 5% with the candidate's CV 2.5 x was KEEP in 3% of trials
+// without this). The spreads of so few runs are noisy themselves, so the figures move only away from the
+// claim they are read for: for KEEP, the estimate and the upper bound by the candidate's excess spread; for
+// ruling KEEP out, the estimate and the lower bound by the baseline's.
+constexpr double k_lower_tail_offset = 1.8;
+
+enum class Claim { gain, no_gain };
+
+stats::ShiftInterval spread_corrected(stats::ShiftInterval interval, const KeptSpread& spread, Claim claim) {
+  const double excess = k_lower_tail_offset * (spread.candidate - spread.baseline);
+  if (claim == Claim::gain && excess > 0) {
+    interval.estimate += excess;
+    interval.hi += excess;
+  } else if (claim == Claim::no_gain && excess < 0) {
+    interval.estimate += excess;
+    interval.lo += excess;
+  }
+  return interval;
 }
 
 // The standard error of the Hodges–Lehmann shift as this sample shows it, the smaller of two readings,
@@ -332,17 +359,20 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // What the interval must clear for KEEP: the MAYBE threshold, or on a sample scattered beyond cv_limit
   // (load, not the change) the KEEP threshold itself, as the fixed rule's "interval entirely beyond KEEP".
   const double keep_bound = flaky ? policy.keep_threshold : policy.maybe_threshold;
-  // The trimmed reading, where this look gives it a share (KEEP only), and its spread.
-  // The trimmed reading, where this look gives it a share: its figures, and its runs' spread.
+  // The trimmed reading, where this look gives it a share: its figures (spread_corrected), and its runs' spread.
+  // Read for each claim: `trimmed` for KEEP, `trimmed_against` for ruling it out.
   std::optional<Look> trimmed;
+  std::optional<Look> trimmed_against;
   KeptSpread trimmed_spread;
   if (split.trimmed > 0) {
     if (const auto fast = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed)) {
+      trimmed_spread = kept_spread(lb, lc, split.kept);
       trimmed = look;
-      set_figures(*trimmed, *fast);
       trimmed->kept = static_cast<int>(split.kept);
       trimmed->bound_level = split.trimmed;
-      trimmed_spread = kept_spread(lb, lc, split.kept);
+      trimmed_against = trimmed;
+      set_figures(*trimmed, spread_corrected(*fast, trimmed_spread, Claim::gain));
+      set_figures(*trimmed_against, spread_corrected(*fast, trimmed_spread, Claim::no_gain));
     }
   }
 
@@ -377,7 +407,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       // Both readings must have KEEP out of reach: the trimmed one read from this look's fastest runs.
       const auto fast = stats::hodges_lehmann_trimmed(lb, lc, kept_now, k_spread_level);
       const KeptSpread spread = kept_spread(lb, lc, kept_now);
-      futile = fast && out_of_reach(fast->estimate, shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
+      futile = fast && out_of_reach(spread_corrected(*fast, spread, Claim::no_gain).estimate, shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
                                     spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
       if (futile && spread.worst <= k_clean_share * policy.keep_threshold && spread.alike) {
         futile_clean_kept = static_cast<int>(kept_now);
@@ -440,9 +470,9 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // the clean ones and their interval is narrow where the interval of all runs stays wide), on the same
   // conditions as their KEEP: DISCARD, or MAYBE where they establish an improvement; a regression is only
   // ever read from all runs.
-  if (trimmed && trimmed_spread.alike && look.change > -policy.keep_threshold &&
-      trimmed->lo > -policy.keep_threshold) {
-    look = *trimmed;
+  if (trimmed_against && trimmed_spread.alike && look.change > -policy.keep_threshold &&
+      trimmed_against->lo > -policy.keep_threshold) {
+    look = *trimmed_against;
     look.stop = true;
     result.decision = not_keep(look, policy, fmt::format("of the fastest {} runs per side rules out KEEP", split.kept),
                                false);
