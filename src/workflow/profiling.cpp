@@ -86,7 +86,8 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
                                   tail_lines(said, 5)));
   }
   if (to_file) {
-    return read_written_file(profiler.output, values, work_dir, "the profiler's output");
+    ZKBENCH_TRY_ASSIGN(output, project::expand_word(profiler.output, values));
+    return read_written_file(*output, work_dir, "the profiler's output");
   }
   return std::move(result->output);
 }
