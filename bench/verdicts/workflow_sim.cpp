@@ -266,7 +266,8 @@ TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bo
     gate.enabled = true;
     m_ws->contention = std::make_shared<measure::ContentionGate>(model, model, gate);
   }
-  auto ev = workflow::evaluate_checkout(*m_ws, m_candidate_dir, baseline, stored, m_policy, request, options);
+  const workflow::ComparisonBase base{baseline, std::move(stored), m_policy};
+  auto ev = workflow::evaluate_checkout(*m_ws, m_candidate_dir, base, request, options);
   m_ws->contention = nullptr;
   m_ws->project.inputs.inputs = m_all_inputs; // every input back for the next trial
   if (!ev) {

@@ -100,4 +100,25 @@ Result<std::string> expand(std::string_view text, const Placeholders& values) {
   return out;
 }
 
+Result<std::string> expand_word(std::string_view text, const Placeholders& values) {
+  ZKBENCH_TRY_ASSIGN(expanded, expand(text, values));
+  // expand() quotes for the shell; a path is one word, so undo the quoting of plain values only.
+  std::string word = std::move(*expanded);
+  if (word.size() >= 2 && word.front() == '\'' && word.back() == '\'') {
+    word = word.substr(1, word.size() - 2);
+  }
+  return word;
+}
+
+std::string substitute(std::string_view text, const Placeholders& values) {
+  std::string expanded(text);
+  for (const auto& [key, value] : values) {
+    for (std::size_t at = expanded.find("{" + key + "}"); at != std::string::npos;
+         at = expanded.find("{" + key + "}", at + value.size())) {
+      expanded.replace(at, key.size() + 2, value);
+    }
+  }
+  return expanded;
+}
+
 } // namespace zkbench::project

@@ -28,4 +28,12 @@ std::vector<std::string> placeholders_in(std::string_view text);
 /// Error: a placeholder with no value ("unknown placeholder {elf}").
 Result<std::string> expand(std::string_view text, const Placeholders& values);
 
+/// expand() for a path a command writes (correctness.outputs, a profiler's output): a path is one word,
+/// so a result that is one quoted word is returned without its quotes. Error: as expand().
+Result<std::string> expand_word(std::string_view text, const Placeholders& values);
+
+/// Every `{key}` of `values` in `text` replaced by its value as is (no quoting, no unknown placeholder):
+/// the paths of benchmark.metric_files.
+std::string substitute(std::string_view text, const Placeholders& values);
+
 } // namespace zkbench::project

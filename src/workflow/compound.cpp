@@ -44,9 +44,8 @@ Result<CompoundOutcome> run_compound(project::Workspace& ws, const std::vector<c
                                   "machine's class is '{}': run the compound test on a '{}' machine",
                                   found->id, found->machine_class, ws.machine_class, found->machine_class));
   }
-  const store::BaselineRecord baseline = *found;
-  ZKBENCH_TRY_ASSIGN(base_benches, project::baseline_benchmarks(*ws.store, baseline));
-  ZKBENCH_TRY_ASSIGN(policy, project::project_policy(ws.project.config));
+  ZKBENCH_TRY_ASSIGN(base, read_comparison_base(ws, *found));
+  const store::BaselineRecord& baseline = base->baseline;
 
   CompoundOutcome outcome;
   store::ConflictRecord& record = outcome.record;
@@ -89,7 +88,7 @@ Result<CompoundOutcome> run_compound(project::Workspace& ws, const std::vector<c
                                      "compound"},
                                     ""};
     ZKBENCH_TRY_ASSIGN(ev,
-                       evaluate_checkout(ws, worktree, baseline, *base_benches, *policy, request, options));
+                       evaluate_checkout(ws, worktree, *base, request, options));
     outcome.warnings = ev->warnings;
     outcome.verdict = core::to_string(ev->verdict);
     outcome.reason = ev->reason;

@@ -13,10 +13,11 @@
 namespace zkbench::workflow {
 
 Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::filesystem::path& worktree,
-                                             const store::BaselineRecord& baseline,
-                                             const std::map<std::string, core::Benchmark>& base_benches,
-                                             const verdict::Policy& policy, const EvaluationRequest& request,
+                                             const ComparisonBase& base, const EvaluationRequest& request,
                                              const RunExperimentOptions& options) {
+  const store::BaselineRecord& baseline = base.baseline;
+  const std::map<std::string, core::Benchmark>& base_benches = base.runs;
+  const verdict::Policy& policy = base.policy;
   const project::ProjectConfig& config = ws.project.config;
   const auto say = [&](const std::string& line) {
     if (options.say) {
@@ -67,8 +68,9 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
       const project::InputSpec* input = &ready->spec;
       // A hang shows here first: the correctness command gets the hang guard of the timed runs.
       std::optional<double> timeout;
-      if (const auto base = base_benches.find(input->name); base != base_benches.end() && !base->second.runs.empty()) {
-        timeout = hang_guard_s(base->second, policy);
+      if (const auto stored = base_benches.find(input->name);
+          stored != base_benches.end() && !stored->second.runs.empty()) {
+        timeout = hang_guard_s(stored->second, policy);
       }
       auto hash = correctness_hash(ws, *ready, worktree, timeout);
       if (!hash && ws.stop_requested && ws.stop_requested()) {
@@ -134,8 +136,8 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
     }));
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const project::InputSpec& input = inputs[i];
-      const auto base = base_benches.find(input.name);
-      if (base == base_benches.end()) {
+      const auto stored = base_benches.find(input.name);
+      if (stored == base_benches.end()) {
         ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
         continue;
       }
@@ -148,8 +150,8 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
                       input.name, i + 1, inputs.size(),
                       options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
                       options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
-                      hang_guard_s(base->second, policy)));
-      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, prepared[i], base->second, policy, judge));
+                      hang_guard_s(stored->second, policy)));
+      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, prepared[i], stored->second, policy, judge));
       ev.resumed = ev.resumed || judged->resumed_runs > 0;
       if (judged->resumed_runs > 0) {
         say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));

@@ -19,6 +19,7 @@
 #include "verdict/decide.hpp"
 #include "verdict/policy.hpp"
 #include "verdict/sequential.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/input_verdict.hpp"
 #include "project/status_file.hpp"
 
@@ -65,13 +66,11 @@ struct CheckoutEvaluation {
   std::vector<PreparedInput> inputs; // every input of the project, its commands expanded (prepare_input)
 };
 
-/// Builds the checkout at `worktree`, checks every input's output against the baseline's hash (REJECT
+/// Builds the checkout at `worktree`, checks every input's output against `base`'s baseline's hash (REJECT
 /// without timing), measures each input with the policy's timeout (KILL) and compares it with the
-/// baseline (per input, then combined by weight). Errors: the store, an interrupt.
+/// baseline's runs (per input, then combined by weight). Errors: the store, an interrupt.
 Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::filesystem::path& worktree,
-                                             const store::BaselineRecord& baseline,
-                                             const std::map<std::string, core::Benchmark>& base_benches,
-                                             const verdict::Policy& policy, const EvaluationRequest& request,
+                                             const ComparisonBase& base, const EvaluationRequest& request,
                                              const RunExperimentOptions& options);
 
 } // namespace zkbench::workflow

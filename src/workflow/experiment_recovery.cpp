@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "util/files.hpp"
+#include "util/strings.hpp"
 #include "workflow/accumulator.hpp"
 #include "project/workspace.hpp"
 
@@ -37,6 +38,21 @@ Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const st
       warnings.push_back(*note);
     }
   }
+  return warnings;
+}
+
+Result<std::vector<std::string>> finish_interrupted(project::Workspace& ws, const store::ExperimentRecord& e) {
+  const auto unfinished =
+      e.state() == core::ExperimentStatus::done ? unfinished_steps(ws, e) : std::vector<std::string>{};
+  if (unfinished.empty()) {
+    return make_error(fmt::format("experiment {} is already decided: {} (branch {})", e.experiment_number(), e.verdict,
+                                  e.branch));
+  }
+  // zkbench was killed after recording the decision and before finishing it: finish now.
+  ZKBENCH_TRY_ASSIGN(warnings, finish_decided(ws, e, ""));
+  warnings->push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
+                                  "finishing: done now ({})",
+                                  e.experiment_number(), e.verdict, util::join(unfinished, ", ")));
   return warnings;
 }
 

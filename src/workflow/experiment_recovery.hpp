@@ -25,6 +25,11 @@ std::string base_branch(const store::ExperimentRecord& e);
 Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const store::ExperimentRecord& e,
                                                 const std::string& verdict_md);
 
+/// `exp run` of a decided or closed experiment: one decided by a run that was killed while finishing it
+/// is finished now (finish_decided; the warnings, the last saying what was done). Error: nothing is left
+/// to do ("experiment 003 is already decided: KEEP (branch ...)"), git, the files.
+Result<std::vector<std::string>> finish_interrupted(project::Workspace& ws, const store::ExperimentRecord& e);
+
 /// What finish_decided has not done yet for a decided experiment (empty: finished): a run killed while
 /// finishing leaves any prefix of its steps done.
 std::vector<std::string> unfinished_steps(project::Workspace& ws, const store::ExperimentRecord& e);

@@ -130,8 +130,8 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& 
     fresh.owner.name = options.owner.name + "-drift";
     fresh.settings.clear();
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
-    ZKBENCH_TRY_ASSIGN(kept, project::linked_runs(*ws.store, fresh.owner.name, fresh.owner.id, input.name, base.role));
-    fresh.runs = static_cast<int>(kept->runs.size()) + options.drift_runs;
+    fresh.runs = options.drift_runs;
+    fresh.beyond_kept = true;
     ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, std::span(&base, 1), fresh));
     if (m->end == measure::LoopStatus::interrupted) {
       judged.interrupted = true;

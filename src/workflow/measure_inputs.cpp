@@ -5,15 +5,12 @@
 
 #include <fmt/format.h>
 
-#include "measure/metrics.hpp"
 #include "stats/descriptive.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
-#include "project/command_template.hpp"
 #include "project/linked_runs.hpp"
 #include "project/workspace.hpp"
-#include "provers/output_metrics.hpp"
 
 namespace zkbench::workflow {
 
@@ -70,52 +67,6 @@ private:
   std::string m_error;
 };
 
-// Substitutes placeholders into a path template without shell quoting (a path is one word).
-std::string expand_path(const std::string& path, const project::Placeholders& values) {
-  std::string expanded = path;
-  for (const auto& [key, value] : values) {
-    for (std::size_t at = expanded.find("{" + key + "}"); at != std::string::npos;
-         at = expanded.find("{" + key + "}", at + value.size())) {
-      expanded.replace(at, key.size() + 2, value);
-    }
-  }
-  return expanded;
-}
-
-// The metrics of the project's benchmark command; metric files relative to the side's checkout. Error:
-// a metric whose pattern does not parse (the config's reader checks them first; a project built in code
-// may not have been read).
-Result<measure::MetricReader> metric_reader(const project::ProjectConfig& config, const project::Placeholders& values,
-                                            const std::filesystem::path& work_dir) {
-  std::vector<measure::MetricSpec> specs;
-  std::vector<measure::MetricFileSpec> files;
-  for (const auto& [name, regex] : config.benchmark.metrics) {
-    ZKBENCH_TRY_ASSIGN(spec, with_context(measure::parse_metric_spec(name + "=" + regex),
-                                          "zkbench.yaml benchmark.metrics." + name));
-    specs.push_back(std::move(*spec));
-  }
-  for (const auto& [name, path] : config.benchmark.metric_files) {
-    std::filesystem::path file(expand_path(path, values));
-    if (file.is_relative()) {
-      file = work_dir / file;
-    }
-    files.push_back({name, file.string()});
-  }
-  measure::OutputFigures figures;
-  if (const auto prover = config.benchmark.prover_metrics) {
-    figures = [kind = *prover](std::string_view output) { return provers::prover_output_metrics(kind, output); };
-  }
-  return measure::make_metric_reader(std::move(specs), std::move(files), std::move(figures));
-}
-
-// The placeholders of `input`, its scratch folder ({out}) created.
-project::Placeholders input_placeholders(const project::ProjectConfig& config, const project::InputSpec& input) {
-  const std::filesystem::path out = scratch_dir(config, input);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  return project::placeholders_for(config, input, out);
-}
-
 measure::CommandSpec shell_command(std::string text, const std::filesystem::path& dir) {
   measure::CommandSpec spec;
   spec.text = std::move(text);
@@ -130,27 +81,14 @@ std::string tail_lines(const std::string& text, std::size_t lines) {
   return util::join(util::last_lines(util::trim(text), lines), " | ");
 }
 
-Result<std::string> read_written_file(const std::string& path_template, const project::Placeholders& values,
-                                      const std::filesystem::path& work_dir, const std::string& what) {
-  ZKBENCH_TRY_ASSIGN(path_text, project::expand(path_template, values));
-  // expand() quotes for the shell; a path is one word, so undo the quoting of plain values only.
-  std::string path = *path_text;
-  if (path.size() >= 2 && path.front() == '\'' && path.back() == '\'') {
-    path = path.substr(1, path.size() - 2);
-  }
-  std::filesystem::path file(path);
-  if (file.is_relative()) {
-    file = work_dir / file;
-  }
+Result<std::string> read_written_file(const std::filesystem::path& path, const std::filesystem::path& work_dir,
+                                      const std::string& what) {
+  const std::filesystem::path file = path.is_relative() ? work_dir / path : path;
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     return make_error(fmt::format("{} '{}' was not written", what, file.string()));
   }
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::filesystem::path scratch_dir(const project::ProjectConfig& config, const project::InputSpec& input) {
-  return config.root / ".zkbench" / "out" / input.name;
 }
 
 Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path& work_dir, const std::filesystem::path& log) {
@@ -188,25 +126,6 @@ Result<std::filesystem::path> kept_build(project::Workspace& ws, const std::stri
   ZKBENCH_TRY(build_checkout(ws, tree, ws.state_dir() / "logs" / (name + "-build.log")));
   ZKBENCH_TRY(util::write_file_atomically(stamp, commit + "\n"));
   return tree;
-}
-
-Result<PreparedInput> prepare_input(const project::ProjectConfig& config, const project::InputSpec& input) {
-  PreparedInput prepared;
-  prepared.spec = input;
-  prepared.values = input_placeholders(config, input);
-  if (input.generate) {
-    ZKBENCH_TRY_ASSIGN(generator, project::generator_command(input));
-    prepared.generator = std::move(*generator);
-  }
-  ZKBENCH_TRY_ASSIGN(command, project::expand(config.benchmark.command, prepared.values));
-  prepared.command = std::move(*command);
-  if (!config.correctness.verify.empty()) {
-    ZKBENCH_TRY_ASSIGN(verify, project::expand(config.correctness.verify, prepared.values));
-    prepared.verify = std::move(*verify);
-  }
-  ZKBENCH_TRY_ASSIGN(correctness, project::expand(config.correctness.command, prepared.values));
-  prepared.correctness = std::move(*correctness);
-  return prepared;
 }
 
 Result<void> ensure_input(project::Workspace& ws, const project::InputSpec& input) {
@@ -261,11 +180,9 @@ Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const project
 
 Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const PreparedInput& prepared,
                                            const std::filesystem::path& work_dir, std::optional<double> timeout_s) {
-  const project::ProjectConfig& config = ws.project.config;
   const project::InputSpec& input = prepared.spec;
-  const project::Placeholders& values = prepared.values;
   const std::string& command = prepared.correctness;
-  const bool use_files = !config.correctness.outputs.empty();
+  const bool use_files = !prepared.outputs.empty();
   // stdout alone is the output: progress and figures on stderr must not count.
   measure::CommandSpec spec = shell_command(use_files ? command : "{ " + command + "\n} 2>/dev/null", work_dir);
   measure::ExecutionOptions options;
@@ -288,9 +205,8 @@ Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const Prepare
     return CorrectnessResult{util::sha256_hex(result->output), false};
   }
   util::Sha256 hash;
-  for (const std::string& output : config.correctness.outputs) {
-    ZKBENCH_TRY_ASSIGN(content, read_written_file(output, values, work_dir,
-                                                  "correctness output of input '" + input.name + "'"));
+  for (const auto& [output, path] : prepared.outputs) {
+    ZKBENCH_TRY_ASSIGN(content, read_written_file(path, work_dir, "correctness output of input '" + input.name + "'"));
     hash.update(output);
     hash.update(std::string_view("\0", 1));
     hash.update(util::sha256_hex(*content));
@@ -305,7 +221,8 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const project::In
 }
 
 Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInput& prepared,
-                                       std::span<const SideSpec> sides, const MeasureOptions& options) {
+                                       std::span<const SideSpec> sides, const MeasureOptions& requested) {
+  MeasureOptions options = requested;
   const project::ProjectConfig& config = ws.project.config;
   const project::InputSpec& input = prepared.spec;
   InputMeasurement result;
@@ -350,6 +267,9 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInp
   for (const auto& runs : previous) {
     fewest = std::min(fewest, runs.size());
   }
+  if (options.beyond_kept) {
+    options.runs += static_cast<int>(fewest);
+  }
   if (fewest >= static_cast<std::size_t>(options.runs)) {
     // Every run is already kept (an attempt stopped after its last run): the stop rule still looks at them.
     InputMeasurement done = finished();
@@ -369,8 +289,11 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInp
       planned.parameters[k_settings_parameter] = options.settings;
     }
     planned.working_dir = sides[s].work_dir;
-    ZKBENCH_TRY_ASSIGN(reader, metric_reader(config, prepared.values, sides[s].work_dir));
-    planned.read_metrics = std::move(*reader);
+    std::vector<measure::MetricFileSpec> files;
+    for (const auto& [name, path] : prepared.metric_files) {
+      files.push_back({name, path.is_relative() ? sides[s].work_dir / path : path});
+    }
+    planned.read_metrics = measure::make_metric_reader(prepared.metrics, std::move(files), prepared.figures);
     planned.verify = prepared.verify;
     planned.verify_when = sides[s].verify;
     planned.previous_runs = previous[s];

@@ -20,6 +20,7 @@
 #include "util/error.hpp"
 #include "project/config.hpp"
 #include "project/status_file.hpp"
+#include "workflow/prepared_input.hpp"
 
 namespace zkbench::project {
 struct Workspace;
@@ -36,22 +37,6 @@ Result<void> build_checkout(project::Workspace& ws, const std::filesystem::path&
 /// `bisect-<commit12>`). `say` (optional) tells when it builds. Errors: git, the build failed.
 Result<std::filesystem::path> kept_build(project::Workspace& ws, const std::string& commit, const std::string& name,
                                          const std::function<void(const std::string&)>& say);
-
-/// One input with the project's commands for it expanded once: `exp run` and `compound` prepare each
-/// input before its build and pass the value down (generator, correctness, verifier, benchmark command,
-/// metric files) instead of expanding the templates again at every step.
-struct PreparedInput {
-  project::InputSpec spec;
-  project::Placeholders values;         // {input}, {input_name}, {out} (its scratch folder, created), vars
-  std::optional<std::string> generator; // inputs.yaml `generate:`: the generator's command line
-  std::string command;                  // benchmark.command
-  std::optional<std::string> verify;    // correctness.verify, when set
-  std::string correctness;              // correctness.command
-};
-
-/// The commands of `input` expanded. Error: a template with an unknown placeholder (the config's reader
-/// refuses those first).
-Result<PreparedInput> prepare_input(const project::ProjectConfig& config, const project::InputSpec& input);
 
 /// Writes a generated input (inputs.yaml `generate:`) when it is missing or was made by another command
 /// or seed (a `<file>.zkbench-generator` stamp beside it records which); an existing, matching file is
@@ -75,16 +60,12 @@ Result<CorrectnessResult> correctness_hash(project::Workspace& ws, const Prepare
                                            const std::filesystem::path& work_dir,
                                            std::optional<double> timeout_s = std::nullopt);
 
-/// Reads the file a command wrote: `path_template` expanded with `values` (unquoted: a path is one word),
-/// relative to `work_dir`. Error: "<what> '<path>' was not written".
-Result<std::string> read_written_file(const std::string& path_template, const project::Placeholders& values,
-                                      const std::filesystem::path& work_dir, const std::string& what);
+/// Reads the file a command wrote at `path`, relative to `work_dir`. Error: "<what> '<path>' was not written".
+Result<std::string> read_written_file(const std::filesystem::path& path, const std::filesystem::path& work_dir,
+                                      const std::string& what);
 
 /// The last `lines` lines of `text` (trimmed), joined by " | ": a failed command's output in one line.
 std::string tail_lines(const std::string& text, std::size_t lines);
-
-/// The scratch folder of `input` ({out}): .zkbench/out/<input> under the project root.
-std::filesystem::path scratch_dir(const project::ProjectConfig& config, const project::InputSpec& input);
 
 /// One side of a measurement: which checkout runs the benchmark command, and its verifier.
 struct SideSpec {
@@ -106,6 +87,9 @@ struct RunOwner {
 struct MeasureOptions {
   RunOwner owner;
   int runs = 10;                     // measured runs wanted per side in total (resumed runs count)
+  /// `runs` more beyond those already kept (the fewest of a side): fresh runs on every attempt, as the
+  /// drift test of a stored baseline measures the machine as it is now.
+  bool beyond_kept = false;
   int warmup = 0;                    // per side, every attempt
   std::optional<double> timeout_s;   // per run: the hang guard
   /// Looks at every side's runs so far after each round; true: the evidence suffices (measure::StopRule).

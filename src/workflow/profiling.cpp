@@ -86,7 +86,8 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
                                   tail_lines(said, 5)));
   }
   if (to_file) {
-    return read_written_file(profiler.output, values, work_dir, "the profiler's output");
+    ZKBENCH_TRY_ASSIGN(output, project::expand_word(profiler.output, values));
+    return read_written_file(*output, work_dir, "the profiler's output");
   }
   return std::move(result->output);
 }
@@ -102,10 +103,10 @@ Result<KeptProfile> keep_profile(project::Workspace& ws, const PreparedInput& in
   kept.zkvm = to_string(config.profile->zkvm);
   kept.input = input.spec.name;
   const std::filesystem::path profile = dir / "profile.txt";
+  // The configured profiler: never a preset here (profiler_for gives `profile:` itself for its zkvm).
+  const Profiler profiler{config.profile->zkvm, config.profile->command, config.profile->output};
   if (auto written = [&]() -> Result<void> {
-        ZKBENCH_TRY_ASSIGN(profiler,
-                           profiler_for(config, config.profile->zkvm)); // the configured one: never a preset here
-        ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, *profiler, input, work_dir));
+        ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, profiler, input, work_dir));
         return util::write_file_atomically(profile, *text);
       }();
       !written) {

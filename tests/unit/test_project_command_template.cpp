@@ -56,3 +56,17 @@ TEST(WorkflowCommandTemplate, expand_rejects_unknown_placeholder) {
 TEST(WorkflowCommandTemplate, placeholders_in_lists_each_name_once) {
   EXPECT_EQ(placeholders_in("{a} {b} {a} {B} {1x}"), (std::vector<std::string>{"a", "b"}));
 }
+
+TEST(WorkflowCommandTemplate, expand_word_gives_a_path_without_the_quotes_of_a_plain_value) {
+  const auto plain = expand_word("{out}", {{"out", "/tmp/a b"}});
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(*plain, "/tmp/a b");
+  const auto joined = expand_word("{out}/proof.bin", {{"out", "/tmp/out"}});
+  ASSERT_TRUE(joined);
+  EXPECT_EQ(*joined, "/tmp/out/proof.bin");
+  EXPECT_FALSE(expand_word("{elf}", {{"out", "x"}}));
+}
+
+TEST(WorkflowCommandTemplate, substitute_replaces_every_value_as_is) {
+  EXPECT_EQ(substitute("{out}/{out}-{n}.txt {other}", {{"out", "a b"}, {"n", "1"}}), "a b/a b-1.txt {other}");
+}

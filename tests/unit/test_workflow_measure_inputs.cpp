@@ -3,7 +3,6 @@
 // ends, and the metrics it reads.
 #include <gtest/gtest.h>
 
-#include "project/command_template.hpp"
 #include "support/model_project.hpp"
 #include "workflow/measure_inputs.hpp"
 
@@ -104,27 +103,6 @@ TEST(WorkflowMeasureInputs, a_metric_whose_pattern_does_not_parse_is_reported_no
 TEST(WorkflowMeasureInputs, tail_lines_keeps_the_last_lines_on_one_line) {
   EXPECT_EQ(tail_lines("one\ntwo\nthree\nfour\n", 2), "three | four");
   EXPECT_EQ(tail_lines("only\n", 3), "only");
-}
-
-TEST(WorkflowMeasureInputs, prepare_input_expands_the_commands_of_an_input_once_with_its_scratch_folder) {
-  Ready r("  - name: g\n    generate:\n      command: \"gen {seed} {output}\"\n      seed: 7\n",
-          "  verify: \"verify {out}\"\n");
-  const project::InputSpec& file = r.ws.project.inputs.inputs.front();
-  auto prepared = prepare_input(r.ws.project.config, file);
-  ASSERT_TRUE(prepared) << prepared.error().message;
-  const std::filesystem::path out = scratch_dir(r.ws.project.config, file);
-  EXPECT_TRUE(std::filesystem::is_directory(out));
-  EXPECT_EQ(prepared->spec.name, file.name);
-  EXPECT_EQ(prepared->values.at("out"), out.string());
-  EXPECT_EQ(prepared->command, "prog " + project::shell_quote(file.path.string()));
-  EXPECT_EQ(prepared->correctness, prepared->command);
-  EXPECT_EQ(prepared->verify, "verify " + project::shell_quote(out.string()));
-  EXPECT_FALSE(prepared->generator) << "a file input has no generator";
-
-  const project::InputSpec& generated = r.ws.project.inputs.inputs.back();
-  auto made = prepare_input(r.ws.project.config, generated);
-  ASSERT_TRUE(made) << made.error().message;
-  EXPECT_EQ(made->generator, "gen 7 " + project::shell_quote(generated.path.string()));
 }
 
 } // namespace
