@@ -114,6 +114,17 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
                                       m_stored == nullptr ? "measured beside it" : "stored", percent(look.change),
                                       percent(look.lo), std::isfinite(look.hi) ? percent(look.hi) : std::string("+inf"),
                                       look.bound_level * 100, candidate.runs.size())};
+  } else if (m_stored == nullptr && budget_spent && j.contention.contended > 0 &&
+             m_options.strategy == Strategy::sequential && j.metric == m_decided_metric && !m_decider->decided()) {
+    // The contention gate took rounds out and the budget ended before the rule decided on the rest: the final
+    // look, which none of the loop's looks made, judges every run. Load only slows runs and hits either side
+    // alike, so the rule's reading of the fastest runs leaves the slowed ones out, while the uncontended
+    // rounds alone may be too few to settle anything (bench/verdicts' gate cells).
+    j.judged = {baseline, candidate};
+    j.every_run = true;
+    j.outcome = m_decider->final_on_every_run(primary_values(baseline, j.metric), primary_values(candidate, j.metric));
+    j.deciding = j.outcome.trace.empty() ? std::nullopt : std::optional<Look>(j.outcome.trace.back());
+    j.look_metric = j.metric;
   } else if (m_stored == nullptr) {
     // The loop measured all it may (budget_spent): with contended rounds left out, the last look there is
     // is the final one.
@@ -150,6 +161,15 @@ std::vector<Look> AbJudge::trace(const AbJudgement& judgement) const {
 }
 
 Decision AbJudge::guard(Decision decision, const AbJudgement& judgement, bool decided_by_contended_run) const {
+  if (judgement.every_run) {
+    decision.reason += fmt::format("{}{}; the budget ended: the final look judged every run",
+                                   decision.verdict == Verdict::inconclusive ? "; contention: " : " (",
+                                   describe(judgement.contention));
+    if (decision.verdict != Verdict::inconclusive) {
+      decision.reason += ")";
+    }
+    return decision;
+  }
   return guard_contention(std::move(decision), judgement.contention,
                           std::min(judgement.outcome.baseline.size(), judgement.outcome.candidate.size()),
                           static_cast<std::size_t>(std::max(2, m_options.sequential.min_runs)),

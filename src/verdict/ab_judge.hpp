@@ -45,6 +45,9 @@ struct AbJudgement {
   /// Against a stored baseline, the rule did not stop (fixed strategy, or not settled): no decision here,
   /// the caller's fixed rule on every metric decides.
   bool settled = true;
+  /// The loop's budget ended before the rule decided on the uncontended rounds: the final look judged every
+  /// run, contended rounds included (AbDecider::final_on_every_run); `judged` holds them all.
+  bool every_run = false;
 };
 
 class AbJudge {

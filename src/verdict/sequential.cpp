@@ -630,6 +630,29 @@ AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const d
   return out;
 }
 
+AbOutcome AbDecider::final_on_every_run(std::span<const double> baseline, std::span<const double> candidate) const {
+  AbOutcome out;
+  out.baseline.assign(baseline.begin(), baseline.end());
+  out.candidate.assign(candidate.begin(), candidate.end());
+  out.trace = m_trace;
+  out.comparison = compare_metric(m_metric, baseline, candidate, m_policy);
+  SequentialOptions options = m_options.sequential;
+  const int pairs = static_cast<int>(std::min(baseline.size(), candidate.size()));
+  if (pairs < options.min_runs) {
+    out.decision = {Verdict::inconclusive, false,
+                    fmt::format("sequential: {} runs per side, fewer than the {} the rule needs", pairs,
+                                options.min_runs)};
+  } else {
+    options.last_look = pairs < options.max_runs ? pairs : 0;
+    const SequentialResult last = sequential_look(baseline, candidate, m_policy, options);
+    out.trace.push_back(last.look);
+    apply_look(out.comparison, last.look, options);
+    out.decision = last.decision;
+  }
+  out.comparison.decision = out.decision;
+  return out;
+}
+
 bool clearly_slower(std::span<const double> baseline, std::span<const double> candidate, double multiplier,
                     const SequentialOptions& options) {
   const std::size_t n = std::min(baseline.size(), candidate.size());

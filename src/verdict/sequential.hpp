@@ -171,6 +171,13 @@ public:
   /// max_runs remain), so that look is the final one (SequentialOptions::last_look).
   AbOutcome outcome(std::span<const double> baseline, std::span<const double> candidate,
                     bool budget_spent = false) const;
+  /// Whether a look stopped.
+  bool decided() const { return m_decided; }
+  /// The final look on every run the loop measured, contended rounds included (all of each side's runs, in
+  /// order), for a loop whose budget ended before the rule decided on the uncontended rounds: one look at the
+  /// final look's level, which no look of the loop used (each look is a test at its own level on the runs it
+  /// is given, so the levels of all looks still sum to at most alpha). The trace: the loop's looks, then it.
+  AbOutcome final_on_every_run(std::span<const double> baseline, std::span<const double> candidate) const;
 
 private:
   std::string m_metric;

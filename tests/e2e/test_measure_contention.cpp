@@ -117,7 +117,7 @@ TEST(MeasureContentionE2e, waits_for_busy_processes_to_stop_then_measures_a_real
   EXPECT_EQ(experiment_json(repo, comment)["verdict"], "DISCARD");
 }
 
-TEST(MeasureContentionE2e, busy_processes_throughout_mark_runs_contended_and_the_verdict_is_inconclusive) {
+TEST(MeasureContentionE2e, busy_processes_throughout_mark_runs_contended_and_the_final_look_judges_every_run) {
   ScopedEnv env;
   env.set("ZKBENCH_CONTENTION_GATE", "on");
   WorkflowRepo repo(3, "0");
@@ -134,8 +134,13 @@ TEST(MeasureContentionE2e, busy_processes_throughout_mark_runs_contended_and_the
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_TRUE(contains(ran.output, "gave up waiting for a quiet machine after 10 s")) << ran.output;
   const auto shown = experiment_json(repo, gain);
-  EXPECT_EQ(shown["verdict"], "INCONCLUSIVE") << shown.dump();
+  // Every round contended and the budget spent: the final look judged every run, so the real gain is KEEP
+  // when the fastest runs show it through the load, else INCONCLUSIVE; never a DISCARD, MAYBE or regression,
+  // and the contention is named either way.
+  const std::string verdict = shown["verdict"].get<std::string>();
+  EXPECT_TRUE(verdict == "KEEP" || verdict == "INCONCLUSIVE") << shown.dump();
   EXPECT_TRUE(contains(shown.dump(), "contended")) << shown.dump();
+  EXPECT_TRUE(contains(shown.dump(), "the final look judged every run")) << shown.dump();
   std::size_t contended = 0;
   for (const auto& run : runs_of(repo, "experiment")) {
     contended += run["contention"]["contended"].get<bool>() ? 1 : 0;

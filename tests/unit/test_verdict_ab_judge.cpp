@@ -1,6 +1,6 @@
 // The one A/B judge of `ab`, `exp run` and `compound`: the stop rule over the sides' runs, the decision
-// on the kept runs with contended rounds left out, a metric that goes missing, KILL on evidence, the
-// stored baseline, and the contention guard last.
+// on the kept runs with contended rounds left out (every run at the final look of a spent budget), a
+// metric that goes missing, KILL on evidence, the stored baseline, and the contention guard last.
 #include <string>
 #include <vector>
 
@@ -98,18 +98,60 @@ TEST(VerdictAbJudge, leaves_contended_rounds_out_and_names_them_last) {
       << guarded.reason;
 }
 
-TEST(VerdictAbJudge, too_few_uncontended_runs_are_inconclusive) {
+TEST(VerdictAbJudge, a_loop_cut_short_with_too_few_uncontended_runs_is_inconclusive) {
+  // The loop stopped before its budget (the gate's on_timeout: fail): 2 uncontended rounds of 6.
   AbJudge judge("time", k_generic, sequential(5, 20), MetricFallback::none);
   std::vector<core::Benchmark> sides(2);
   for (std::size_t i = 0; i < 6; ++i) {
     sides[0].runs.push_back(run_of(i, 1.0 * jitter(i), i >= 2));
     sides[1].runs.push_back(run_of(i, 0.7 * jitter(i + 3)));
   }
-  const AbJudgement j = judge.judge(sides[0], sides[1], true);
+  const AbJudgement j = judge.judge(sides[0], sides[1], false);
+  EXPECT_FALSE(j.every_run);
   EXPECT_EQ(j.outcome.baseline.size(), 2u);
   const Decision guarded = judge.guard(j.outcome.decision, j);
   EXPECT_EQ(guarded.verdict, Verdict::inconclusive);
   EXPECT_NE(guarded.reason.find("2 uncontended runs per side, 5 needed"), std::string::npos) << guarded.reason;
+}
+
+TEST(VerdictAbJudge, a_spent_budget_with_contended_rounds_is_judged_on_every_run_at_the_final_look) {
+  // The gate found 21 of 24 rounds contended and the loop's budget ended with 3 uncontended rounds, too few
+  // for any claim (1 / C(6, 3) = 5% per bound): the final look judges every run, the slowed ones included
+  // (load slows either side: 20-45% on one run of each contended round).
+  const auto sides_for = [](double factor) {
+    std::vector<core::Benchmark> sides(2);
+    for (std::size_t i = 0; i < 24; ++i) {
+      const bool contended = i % 8 != 0;
+      for (int side = 0; side < 2; ++side) {
+        const double slowed = contended && (i + static_cast<std::size_t>(side)) % 2 == 0 ? 1.2 + 0.05 * static_cast<double>(i % 6) : 1.0;
+        sides[side].runs.push_back(run_of(i, (side == 0 ? 1.0 : factor) * slowed * jitter(i + (side == 0 ? 0 : 3)),
+                                          contended));
+      }
+    }
+    return sides;
+  };
+  AbJudge gain("time", k_generic, sequential(3, 20), MetricFallback::none);
+  auto sides = sides_for(0.85);
+  const AbJudgement j = gain.judge(sides[0], sides[1], true);
+  EXPECT_TRUE(j.every_run);
+  EXPECT_EQ(j.judged[0].runs.size(), 24u);
+  EXPECT_EQ(j.outcome.baseline.size(), 24u);
+  ASSERT_TRUE(j.deciding);
+  EXPECT_EQ(j.deciding->runs, 24);
+  const Decision kept = gain.guard(j.outcome.decision, j);
+  EXPECT_EQ(kept.verdict, Verdict::keep) << kept.reason;
+  EXPECT_NE(kept.reason.find("42 of 48 runs contended"), std::string::npos) << kept.reason;
+  EXPECT_NE(kept.reason.find("the final look judged every run"), std::string::npos) << kept.reason;
+
+  // The same runs without a change: no KEEP, MAYBE nor regression.
+  AbJudge none("time", k_generic, sequential(3, 20), MetricFallback::none);
+  sides = sides_for(1.0);
+  const AbJudgement n = none.judge(sides[0], sides[1], true);
+  EXPECT_TRUE(n.every_run);
+  const Decision noop = none.guard(n.outcome.decision, n);
+  EXPECT_NE(noop.verdict, Verdict::keep) << noop.reason;
+  EXPECT_NE(noop.verdict, Verdict::maybe) << noop.reason;
+  EXPECT_FALSE(noop.regression) << noop.reason;
 }
 
 TEST(VerdictAbJudge, falls_back_to_time_before_its_first_look_and_gives_no_verdict_after) {
