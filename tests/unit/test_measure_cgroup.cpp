@@ -53,7 +53,7 @@ protected:
 };
 
 // Starts `argv` (argv[0] found on PATH) as a member of `cgroup`, as the executor's child joins it: "0" written
-// to cgroup.procs before the exec. Its output goes to /dev/null.
+// to its join file before the exec. Its output goes to /dev/null.
 pid_t start_in(const RunCgroup& cgroup, const std::vector<std::string>& argv) {
   std::vector<std::string> copies = argv;
   std::vector<char*> args;
@@ -64,7 +64,7 @@ pid_t start_in(const RunCgroup& cgroup, const std::vector<std::string>& argv) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_WRONLY);
-    if (::write(cgroup.procs_fd(), "0", 1) != 1 || null < 0 || ::dup2(null, STDOUT_FILENO) < 0) {
+    if (::write(cgroup.join_fd(), "0", 1) != 1 || null < 0 || ::dup2(null, STDOUT_FILENO) < 0) {
       ::_exit(126);
     }
     ::execvp(args[0], args.data());
