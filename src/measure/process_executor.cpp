@@ -109,12 +109,11 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 //
 // The child shares zkbench's memory until it execs (clone with CLONE_VM | CLONE_VFORK, as posix_spawn
 // does), so that starting it copies no page tables and zkbench's next writes take no copy-on-write
-// faults: a fork() of zkbench cost about 0.2 ms of harness time per run. The thread that starts it is
-// suspended until the child exec'd or exited (CLONE_VFORK): the child's failing calls (execvpe's tries
-// along PATH) write errno in that thread's thread-local storage, which nothing reads meanwhile. Other
-// threads of zkbench (the run loop's writer storing the previous run) go on; they touch nothing the
-// child uses. The child has its own stack, file table, working folder and signal dispositions; it only
-// makes system calls (no allocation, no lock) and writes nothing of zkbench's memory but its stack.
+// faults: a fork() of zkbench cost about 0.2 ms of harness time per run. zkbench's thread is suspended
+// until the child exec'd or exited (CLONE_VFORK): the child's failing calls (execvpe's tries along
+// PATH) write errno in the thread-local storage they share, and nothing of zkbench runs meanwhile to
+// read it. The child has its own stack, file table, working folder and signal dispositions; it only
+// makes system calls (no allocation) and writes nothing of zkbench's memory but its stack.
 // The signals the child sets back to their default disposition before it execs. An exec resets caught
 // signals itself, but the child runs zkbench's handlers until then (sharing its memory: they must not
 // run there) and ignored signals survive the exec (an ignored SIGPIPE must not leak into the command).

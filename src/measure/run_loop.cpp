@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "measure/run_writer.hpp"
 #include "stats/descriptive.hpp"
 #include "util/new_files.hpp"
 #include "util/strings.hpp"
@@ -132,11 +131,7 @@ class Loop {
 public:
   Loop(const RunPlan& plan, Executor& executor, store::RunSink* sink, RunObserver& observer,
        const std::function<bool()>& stop_requested)
-      : m_plan(plan), m_executor(executor), m_sink(sink), m_observer(observer), m_stop(stop_requested) {
-    if (m_sink != nullptr) {
-      m_writer.emplace(*m_sink);
-    }
-  }
+      : m_plan(plan), m_executor(executor), m_sink(sink), m_observer(observer), m_stop(stop_requested) {}
 
   Result<LoopOutcome> run() {
     if (m_sink != nullptr) {
@@ -147,13 +142,7 @@ public:
       m_observer.session_started(*session);
     }
     auto stop = m_plan.order == Order::interleaved ? measure_interleaved() : measure_sequential();
-    if (stop) {
-      if (auto written = drain(); !written) {
-        stop = tl::unexpected(written.error());
-      }
-    }
     if (!stop) {
-      (void)drain(); // what was handed over is kept; the error to report is the loop's own
       (void)finish(store::SessionStatus::failed);
       return tl::unexpected(stop.error());
     }
@@ -185,9 +174,6 @@ private:
     }
     return m_sink->finish_session(*m_outcome.session_id, status);
   }
-
-  // Waits until every run handed to the writer is stored.
-  Result<void> drain() { return m_writer ? m_writer->drain() : Result<void>{}; }
 
   bool stop_requested() const { return m_stop && m_stop(); }
 
@@ -429,15 +415,13 @@ private:
       run.contention->contended = true;
       run.contention->top = k_unjudged_first_window;
     }
-    // Stored by the writer while the next run is measured (a run the store refused ends the loop at the
-    // next hand-over).
-    std::size_t ticket = 0;
-    if (m_writer) {
-      ZKBENCH_TRY_ASSIGN(handed, m_writer->add_run(m_ids[index], run));
-      ticket = *handed;
+    std::int64_t run_id = 0;
+    if (m_sink != nullptr) {
+      ZKBENCH_TRY_ASSIGN(added, m_sink->add_run(m_ids[index], run));
+      run_id = *added;
     }
     if (own) {
-      m_held.push_back(HeldRun{index, bench.runs.size(), ticket, std::move(*own)});
+      m_held.push_back(HeldRun{index, bench.runs.size(), run_id, std::move(*own)});
     }
     insert_wall(index, run.wall_s);
     bench.runs.push_back(run);
@@ -491,9 +475,6 @@ private:
     if (!verdict || m_held.empty()) {
       return std::size_t{0};
     }
-    if (m_writer) {
-      ZKBENCH_TRY(m_writer->drain()); // the held runs' ids, and no update before its insert
-    }
     std::vector<std::pair<std::int64_t, core::RunContention>> judged;
     std::set<std::size_t> rounds;   // run indexes: one round each (interleaved: across commands)
     std::set<std::size_t> commands; // sequential: the command whose runs they are
@@ -506,9 +487,7 @@ private:
       }
       rounds.insert(held.run);
       commands.insert(held.command);
-      if (m_writer) {
-        judged.emplace_back(m_writer->run_id(held.ticket), contention);
-      }
+      judged.emplace_back(held.run_id, contention);
     }
     m_held.clear();
     // A held round may also hold runs measured after the window was judged (a long first run judges
@@ -777,16 +756,15 @@ private:
   std::vector<std::int64_t> m_ids;               // the benchmarks' ids in the store (1-based indexes without one)
   std::vector<std::vector<double>> m_walls;      // per command, sorted: the median so far in O(1) per run
   std::optional<std::filesystem::path> m_log_dir; // this session's log folder, once created
-  // A run held by the gate's first window: where it is, its writer's ticket, and its own figures.
+  // A run held by the gate's first window: where it is, its id in the store, and its own figures.
   struct HeldRun {
     std::size_t command = 0;
     std::size_t run = 0;
-    std::size_t ticket = 0;
+    std::int64_t run_id = 0;
     core::RunContention own;
   };
   std::vector<HeldRun> m_held;
   std::size_t m_free_redone_rounds = 0; // rounds of a loaded first window: redone beyond max_redone_rounds
-  std::optional<RunWriter> m_writer;     // with a sink: stores each run while the next is measured
 };
 
 } // namespace

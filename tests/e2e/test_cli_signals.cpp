@@ -1,7 +1,7 @@
 // Signals end measuring commands promptly and with the documented code: Ctrl-C or SIGTERM during
 // `run --cooldown` stops at once (the thermal gate's wait polls the interrupt flag), and an
 // interrupted `baseline` or `exp run` exits 130; a zkbench killed with SIGKILL mid-loop keeps every run
-// it measured but the last one it was storing. Real zkbench processes; each signal is sent once
+// it measured. Real zkbench processes; each signal is sent once
 // the process is in the state under test (a run stored, a measured command started).
 
 #include <algorithm>
@@ -79,7 +79,7 @@ std::size_t count_lines(const std::filesystem::path& file) {
 
 } // namespace
 
-TEST(CliSignals, sigkill_mid_loop_keeps_every_measured_run_but_the_one_being_stored) {
+TEST(CliSignals, sigkill_mid_loop_keeps_every_measured_run) {
   TempDir dir;
   zkbench::test::ScopedEnv env;
   env.set("ZKBENCH_LOCK_FILE", (dir / "machine.lock").string());
@@ -100,9 +100,8 @@ TEST(CliSignals, sigkill_mid_loop_keeps_every_measured_run_but_the_one_being_sto
     EXPECT_EQ(wait_process(pid), 128 + SIGKILL);
     const std::size_t runs_started = count_lines(started);
     const std::size_t stored = stored_runs(db);
-    // Measured: every run started but the last (perhaps cut off). Stored: all of those but the one the
-    // writer may have been committing.
-    EXPECT_GE(stored + 2, runs_started) << "started " << runs_started << ", stored " << stored;
+    // Measured: every run started but the last, perhaps cut off (or measured, its commit under way).
+    EXPECT_GE(stored + 1, runs_started) << "started " << runs_started << ", stored " << stored;
     EXPECT_LE(stored, runs_started);
   }
 }
