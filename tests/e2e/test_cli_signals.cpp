@@ -5,10 +5,15 @@
 // the process is in the state under test (a run stored, a measured command started).
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -77,6 +82,29 @@ std::size_t count_lines(const std::filesystem::path& file) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// Removes the run cgroups a killed zkbench `pid` left (`zkbench-<pid>-<n>` beside this process's own
+// cgroup, v1 memory or v2), once what ran in them is gone; false if one is still there after 10 s.
+bool remove_cgroups_of(pid_t pid) {
+  const std::string prefix = "zkbench-" + std::to_string(pid) + "-";
+  std::vector<std::filesystem::path> left;
+  std::istringstream lines(read_file("/proc/self/cgroup"));
+  for (std::string line; std::getline(lines, line);) {
+    const std::string path = line.substr(line.rfind(':') + 1);
+    for (const char* mount : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup"}) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(mount + path, ec)) {
+        if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+          left.push_back(entry.path());
+        }
+      }
+    }
+  }
+  return wait_until([&] {
+    std::erase_if(left, [](const std::filesystem::path& dir) { return ::rmdir(dir.c_str()) == 0 || errno == ENOENT; });
+    return left.empty();
+  }, std::chrono::seconds(10));
+}
+
 } // namespace
 
 TEST(CliSignals, sigkill_mid_loop_keeps_every_measured_run) {
@@ -98,6 +126,7 @@ TEST(CliSignals, sigkill_mid_loop_keeps_every_measured_run) {
     ASSERT_TRUE(wait_until([&] { return count_lines(started) >= seen + 2 + static_cast<std::size_t>(attempt); }));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     EXPECT_EQ(wait_process(pid), 128 + SIGKILL);
+    EXPECT_TRUE(remove_cgroups_of(pid)); // a killed zkbench cannot remove its own
     const std::size_t runs_started = count_lines(started);
     const std::size_t stored = stored_runs(db);
     // Measured: every run started but the last, perhaps cut off (or measured, its commit under way).
