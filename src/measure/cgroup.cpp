@@ -163,7 +163,15 @@ std::optional<RunCgroup> RunCgroup::create() {
     if (!std::filesystem::create_directory(dir, ec)) {
       continue;
     }
-    const int procs_fd = ::open((dir / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    // How a child joins: v1 `tasks` (the writing thread alone, which is the whole child: it has one
+    // thread), v2 `cgroup.procs`. A move of a whole process (cgroup.procs) write-locks the kernel's
+    // cgroup_threadgroup_rwsem, whose first writer waits an RCU grace period (8 to 16 ms measured on
+    // Linux 6.18 with v1, and again after every pause longer than one: the first run of every
+    // benchmark, each run of `sleep 0.05`); recent kernels take no such lock for a thread that moves
+    // itself ("0" written to `tasks`: 0.02 ms on the same machine). Kernels that lock either way cost
+    // the same through both files.
+    const char* join_file = hierarchy.method == core::Containment::cgroup_v1 ? "tasks" : "cgroup.procs";
+    const int procs_fd = ::open((dir / join_file).c_str(), O_WRONLY | O_CLOEXEC);
     // Read and write where the kernel allows resetting the peak (v1; v2 since Linux 6.12), else read only.
     const std::string peak = (dir / peak_file(hierarchy.method)).string();
     int peak_fd = ::open(peak.c_str(), O_RDWR | O_CLOEXEC);

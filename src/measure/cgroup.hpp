@@ -43,8 +43,9 @@ public:
   core::Containment method() const { return m_method; }
   /// Its folder: `zkbench-<pid>-<n>`, a child of the cgroup this process is in (empty once moved from).
   const std::filesystem::path& path() const { return m_dir; }
-  /// cgroup.procs opened for writing (close-on-exec): a child writes "0" into it to join, before exec.
-  int procs_fd() const { return m_procs_fd; }
+  /// The file a child joins by (v1 `tasks`, v2 `cgroup.procs`), opened for writing (close-on-exec): a
+  /// single-threaded child writes "0" into it to join, before exec.
+  int join_fd() const { return m_procs_fd; }
   /// Readies it for the next run: empty, its peak reset to what is charged now; the page cache that
   /// earlier runs left charged is not the next run's (peak_memory_bytes subtracts it). False when it
   /// cannot serve another run (a member survived kill_all, or its peak cannot be reset and it served
@@ -67,7 +68,7 @@ private:
 
   core::Containment m_method;
   std::filesystem::path m_dir;
-  int m_procs_fd = -1;
+  int m_procs_fd = -1;          // the join file (join_fd)
   int m_peak_fd = -1;          // memory.peak / memory.max_usage_in_bytes, read (and reset) through it
   bool m_resettable = false;   // the peak file can be reset by writing to it
   int m_runs_started = 0;

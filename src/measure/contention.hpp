@@ -19,7 +19,8 @@
 // /proc scan) only once k_min_window_s has passed since the last, so back-to-back short runs cost
 // neither sleep nor scan.
 // After a run of k_long_run_s or more, the next round judges a fresh short window (the present).
-// Around a run it takes two cheap readings (/proc/stat, getrusage); the scan only when those show load.
+// Around a run it takes two cheap readings (/proc/stat, getrusage), one when runs follow each other
+// within a clock tick (the last run's end starts the next one's window); the scan only when those show load.
 
 #include <cstdint>
 #include <functional>
@@ -156,7 +157,8 @@ public:
   /// `on_wait` (may be empty) gets the same lines (the run loop passes them to its observer).
   GateOutcome wait_until_quiet(const std::function<bool()>& stop,
                                const std::function<void(const std::string&)>& on_wait = {});
-  /// Right before a measured run: the reading its window starts from (with a process scan).
+  /// Right before a measured run: the reading its window starts from (no process scan): the last run's
+  /// end reading when that is less than one clock tick old, else a new one.
   void run_started();
   /// True while the first window is open, not judged yet: a run measured now is held (see the header).
   bool first_window_open() const { return m_first_open; }
@@ -215,6 +217,7 @@ private:
   bool m_first_open = false;            // the first window is open: runs measured now are held
   std::optional<LoadWindow> m_first_verdict; // judged, not yet taken by the loop
   std::optional<Reading> m_run_start;
+  std::optional<Reading> m_last_run_end; // the last run's end reading (no scan): the next run may start from it
   std::optional<double> m_last_loaded_s; // when load was last seen (settling counts from here)
   double m_round_waited_s = 0;          // the last wait, recorded with the runs of its round
   GateState m_state;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -72,30 +73,36 @@ std::optional<ProcSample> parse_proc_stat(std::string_view text) {
 }
 
 std::optional<std::uint64_t> parse_cpu_busy_ticks(std::string_view text) {
-  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice"
+  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice". Read before and after every
+  // run: parsed in place, without a string per field.
   const auto end = text.find('\n');
-  const std::string_view line = text.substr(0, end);
+  std::string_view line = text.substr(0, end);
   if (line.substr(0, 4) != "cpu ") {
     return std::nullopt;
   }
-  std::vector<std::uint64_t> fields;
-  for (const std::string& field : util::split(util::trim(line.substr(4)), ' ')) {
-    if (field.empty()) {
+  line.remove_prefix(4);
+  constexpr std::array<bool, 8> k_busy = {true, true, true, false, false, true, true, true}; // user nice system irq softirq steal
+  std::uint64_t busy = 0;
+  std::size_t fields = 0;
+  while (!line.empty()) {
+    if (line.front() == ' ') {
+      line.remove_prefix(1);
       continue;
     }
-    const auto value = util::parse_count(field);
-    if (!value) {
+    std::uint64_t value = 0;
+    const auto [next, error] = std::from_chars(line.data(), line.data() + line.size(), value);
+    const auto used = static_cast<std::size_t>(next - line.data());
+    if (error != std::errc() || (used < line.size() && line[used] != ' ')) {
       return std::nullopt;
     }
-    fields.push_back(*value);
+    if (fields < k_busy.size() && k_busy.at(fields)) {
+      busy += value;
+    }
+    ++fields;
+    line.remove_prefix(used);
   }
-  if (fields.size() < 4) {
+  if (fields < 4) {
     return std::nullopt;
-  }
-  constexpr std::array<std::size_t, 6> k_busy = {0, 1, 2, 5, 6, 7}; // user nice system irq softirq steal
-  std::uint64_t busy = 0;
-  for (const std::size_t i : k_busy) {
-    busy += i < fields.size() ? fields[i] : 0;
   }
   return busy;
 }

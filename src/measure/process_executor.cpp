@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -540,6 +541,22 @@ void reap_group(pid_t pgid, ChildUsage& usage) {
   }
 }
 
+// True when zkbench has no child process left at all, reaped or not. Then nothing the run started is
+// alive: zkbench is a subreaper, so every living descendant is either its child or has a living parent
+// among its descendants (an orphan is re-parented to the nearest living subreaper above it, zkbench at
+// worst), which leads up to a child of zkbench. Any child at all (the run's escapee, or a process of
+// zkbench's own that has nothing to do with the run) sends the caller to the cgroup's member list.
+// Set once, by the first ProcessExecutor (PR_SET_CHILD_SUBREAPER); false where the kernel refused.
+std::atomic<bool> g_subreaper{false};
+
+bool no_child_left() {
+  if (!g_subreaper) {
+    return false; // orphans went to init: only the member list knows
+  }
+  siginfo_t info{};
+  return ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 && errno == ECHILD;
+}
+
 // Reaps the escaped processes (killed by RunCgroup::kill_all) that were re-parented to us as subreaper,
 // adding their usage; others (ECHILD) were someone else's to reap.
 void reap_escaped(const std::vector<int>& pids, ChildUsage& usage) {
@@ -603,7 +620,7 @@ RunCgroup* ProcessExecutor::cgroup_for_run() {
 ProcessExecutor::ProcessExecutor() {
   static std::once_flag once;
   // Best effort: without it (very old kernels) orphans go to init and are only killed, not reaped here.
-  std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L); });
+  std::call_once(once, [] { g_subreaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) == 0; });
 }
 
 Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
@@ -638,7 +655,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   result.containment = m_containment;
 
   // Starts the child, set up (its cgroup joined) before its clock reading: none of that is timed.
-  auto started = start_child(*argv, command, write_end.get(), cgroup ? cgroup->procs_fd() : -1);
+  auto started = start_child(*argv, command, write_end.get(), cgroup ? cgroup->join_fd() : -1);
   write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
   if (!started) {
     return tl::unexpected(started.error());
@@ -663,16 +680,21 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   // The child is a zombie, so `pid` still names its process group: kill what is left of it before
   // reaping, so the group id cannot have been reused by then.
   ::kill(-pid, SIGKILL);
-  // Then whatever left the group but not the cgroup (setsid, double forks): the pipe's last writers.
-  const std::vector<int> escaped = cgroup ? cgroup->kill_all() : std::vector<int>{};
   int status = 0;
   rusage ru{};
   ChildUsage usage;
   while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
   }
   usage.add(ru);
-  drain_output(read_end, *sink, buffer);
   reap_group(pid, usage);
+  // Then whatever left the group but not the cgroup (setsid, double forks): the pipe's last writers.
+  // Only when something of the run may be left: reading the cgroup's member list took a tenth of
+  // zkbench's own time per run of a short command (issue 23).
+  std::vector<int> escaped;
+  if (cgroup != nullptr && !no_child_left()) {
+    escaped = cgroup->kill_all();
+  }
+  drain_output(read_end, *sink, buffer);
   reap_escaped(escaped, usage);
   if (auto failed = exec_failure(*started, (*argv)[0], command)) {
     return make_error(std::move(*failed)); // not a run that exits 127: the command never ran

@@ -1,12 +1,19 @@
 // Signals end measuring commands promptly and with the documented code: Ctrl-C or SIGTERM during
 // `run --cooldown` stops at once (the thermal gate's wait polls the interrupt flag), and an
-// interrupted `baseline` or `exp run` exits 130. Real zkbench processes; each signal is sent once
+// interrupted `baseline` or `exp run` exits 130; a zkbench killed with SIGKILL mid-loop keeps every run
+// it measured. Real zkbench processes; each signal is sent once
 // the process is in the state under test (a run stored, a measured command started).
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -70,7 +77,63 @@ std::pair<int, double> interrupt_cooldown(const std::string& cooldown, int signa
   return {code, took};
 }
 
+std::size_t count_lines(const std::filesystem::path& file) {
+  const std::string text = read_file(file);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Removes the run cgroups a killed zkbench `pid` left (`zkbench-<pid>-<n>` beside this process's own
+// cgroup, v1 memory or v2), once what ran in them is gone; false if one is still there after 10 s.
+bool remove_cgroups_of(pid_t pid) {
+  const std::string prefix = "zkbench-" + std::to_string(pid) + "-";
+  std::vector<std::filesystem::path> left;
+  std::istringstream lines(read_file("/proc/self/cgroup"));
+  for (std::string line; std::getline(lines, line);) {
+    const std::string path = line.substr(line.rfind(':') + 1);
+    for (const char* mount : {"/sys/fs/cgroup/memory", "/sys/fs/cgroup"}) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(mount + path, ec)) {
+        if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+          left.push_back(entry.path());
+        }
+      }
+    }
+  }
+  return wait_until([&] {
+    std::erase_if(left, [](const std::filesystem::path& dir) { return ::rmdir(dir.c_str()) == 0 || errno == ENOENT; });
+    return left.empty();
+  }, std::chrono::seconds(10));
+}
+
 } // namespace
+
+TEST(CliSignals, sigkill_mid_loop_keeps_every_measured_run) {
+  TempDir dir;
+  zkbench::test::ScopedEnv env;
+  env.set("ZKBENCH_LOCK_FILE", (dir / "machine.lock").string());
+  env.set("ZKBENCH_CONTENTION_GATE", "off");
+  const auto db = dir / "runs.db";
+  const auto started = dir / "started";
+  // Each run writes a line as it starts: the runs started, the last of them perhaps still running.
+  const std::string command = "echo run >> '" + started.string() + "'; sleep 0.02";
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::filesystem::remove(started);
+    std::filesystem::remove(db);
+    const pid_t pid = spawn_process({ZKBENCH_BINARY, "run", "--runs", "100000", "--store", db.string(), command},
+                                    dir / "run.log");
+    ASSERT_TRUE(wait_until([&] { return stored_runs(db) >= 3; })) << read_file(dir / "run.log");
+    const std::size_t seen = count_lines(started);
+    ASSERT_TRUE(wait_until([&] { return count_lines(started) >= seen + 2 + static_cast<std::size_t>(attempt); }));
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    EXPECT_EQ(wait_process(pid), 128 + SIGKILL);
+    EXPECT_TRUE(remove_cgroups_of(pid)); // a killed zkbench cannot remove its own
+    const std::size_t runs_started = count_lines(started);
+    const std::size_t stored = stored_runs(db);
+    // Measured: every run started but the last, perhaps cut off (or measured, its commit under way).
+    EXPECT_GE(stored + 1, runs_started) << "started " << runs_started << ", stored " << stored;
+    EXPECT_LE(stored, runs_started);
+  }
+}
 
 TEST(CliSignals, sigterm_during_a_15_s_cooldown_stops_at_once_with_130) {
   const auto [code, took] = interrupt_cooldown("15", SIGTERM);

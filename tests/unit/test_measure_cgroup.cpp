@@ -53,7 +53,7 @@ protected:
 };
 
 // Starts `argv` (argv[0] found on PATH) as a member of `cgroup`, as the executor's child joins it: "0" written
-// to cgroup.procs before the exec. Its output goes to /dev/null.
+// to its join file before the exec. Its output goes to /dev/null.
 pid_t start_in(const RunCgroup& cgroup, const std::vector<std::string>& argv) {
   std::vector<std::string> copies = argv;
   std::vector<char*> args;
@@ -64,7 +64,7 @@ pid_t start_in(const RunCgroup& cgroup, const std::vector<std::string>& argv) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_WRONLY);
-    if (::write(cgroup.procs_fd(), "0", 1) != 1 || null < 0 || ::dup2(null, STDOUT_FILENO) < 0) {
+    if (::write(cgroup.join_fd(), "0", 1) != 1 || null < 0 || ::dup2(null, STDOUT_FILENO) < 0) {
       ::_exit(126);
     }
     ::execvp(args[0], args.data());
@@ -220,14 +220,32 @@ TEST_F(MeasureCgroup, true_peak_memory_is_its_own_not_zkbenchs) {
 
 TEST_F(MeasureCgroup, a_process_that_leaves_the_group_is_killed_with_the_run) {
   const std::string seconds = fmt::format("31.{}", ::getpid());
+  test::TempDir dir;
+  const auto left = dir / "left"; // created once the process has left the run's group
   const auto started = std::chrono::steady_clock::now();
-  const auto result = run(fmt::format("setsid sleep {} & echo started", seconds));
+  // The run ends only after the process left its group, so that the group's SIGKILL cannot be what
+  // ends it.
+  const auto result = run(fmt::format("setsid sh -c 'touch {0}; exec sleep {1}' & until [ -e {0} ]; do sleep 0.01; done; "
+                                      "echo started",
+                                      left.string(), seconds));
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(result.status, core::RunStatus::success);
   EXPECT_NE(result.output.find("started"), std::string::npos);
   EXPECT_FALSE(test::sleep_running(seconds)) << "the setsid sleep outlived its run";
   // It held the output pipe: without the cgroup the run waited k_drain_grace_s for it.
   EXPECT_LT(took, k_drain_grace_s) << "waited for the escaped process's pipe";
+}
+
+// The escaped process is a grandchild under a parent that also left the group: the run's end finds a
+// child of zkbench left (the parent, re-parented to it) and reads the cgroup's members.
+TEST_F(MeasureCgroup, an_escaped_process_under_a_parent_of_its_own_is_killed_with_the_run) {
+  const std::string seconds = fmt::format("32.{}", ::getpid());
+  test::TempDir dir;
+  const auto left = dir / "left"; // created once the sleep runs under its own session's shell
+  const auto result = run(fmt::format("setsid sh -c 'sleep {1} & touch {0}; wait' & until [ -e {0} ]; do sleep 0.01; done",
+                                      left.string(), seconds));
+  EXPECT_EQ(result.status, core::RunStatus::success);
+  EXPECT_FALSE(test::sleep_running(seconds)) << "the sleep under its own setsid shell outlived its run";
 }
 
 TEST_F(MeasureCgroup, a_50_mb_output_line_does_not_count_zkbenchs_buffer) {

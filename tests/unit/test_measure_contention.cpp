@@ -123,6 +123,38 @@ TEST(MeasureContention, ignored_processes_and_zkbench_own_children_are_not_forei
   EXPECT_FALSE(run->contended) << run->top;
 }
 
+// A run that follows the last one within a clock tick starts its window at that run's end (one /proc/stat
+// read per run); after a longer gap (a cooldown, a hook) it takes a reading of its own, so the load in
+// the gap is not the run's.
+TEST(MeasureContention, a_run_window_starts_at_the_last_runs_end_only_within_a_tick) {
+  FakeLoad machine;
+  ContentionGate gate(machine, machine, policy_with(60));
+  gate.wait_until_quiet({});
+  const double first_start = machine.now;
+  machine.loads.push_back({"stress", 1, 1.0, [first_start](double t) { return t < first_start + 0.5; }});
+  gate.run_started();
+  machine.advance(0.5, 1.0); // beside 1 core of stress
+  const auto loaded = gate.run_finished();
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(loaded->contended);
+  gate.run_started(); // at once: the stress of the run before is not this run's
+  machine.advance(0.5, 1.0);
+  const auto next = gate.run_finished();
+  ASSERT_TRUE(next);
+  EXPECT_FALSE(next->contended) << next->top;
+  EXPECT_NEAR(next->foreign_cores, 0, 0.05);
+  // 2 s of a foreign core between two runs.
+  const double gap_start = machine.now;
+  machine.loads.push_back({"between", 1, 1.0, [gap_start](double t) { return t < gap_start + 2.0; }});
+  machine.advance(2.0);
+  gate.run_started();
+  machine.advance(0.5, 1.0);
+  const auto after_gap = gate.run_finished();
+  ASSERT_TRUE(after_gap);
+  EXPECT_FALSE(after_gap->contended) << after_gap->top;
+  EXPECT_NEAR(after_gap->foreign_cores, 0, 0.05);
+}
+
 TEST(MeasureContention, a_load_that_starts_during_a_run_marks_it_and_the_next_round_settles_first) {
   FakeLoad machine;
   ContentionGate gate(machine, machine, policy_with(60));

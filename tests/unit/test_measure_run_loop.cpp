@@ -90,6 +90,12 @@ public:
     return static_cast<std::int64_t>(benchmarks.size());
   }
   Result<std::int64_t> add_run(std::int64_t benchmark_id, const core::Run& run) override {
+    if (on_add_run) {
+      on_add_run(run);
+    }
+    if (refuse_run && runs + 1 == *refuse_run) {
+      return make_error("the disk is full");
+    }
     auto& bench = benchmarks.at(static_cast<std::size_t>(benchmark_id - 1));
     bench.runs.push_back(run);
     where[++runs] = {static_cast<std::size_t>(benchmark_id - 1), bench.runs.size() - 1};
@@ -119,6 +125,8 @@ public:
   std::int64_t runs = 0;
   std::map<std::int64_t, std::pair<std::size_t, std::size_t>> where; // run id: benchmark, run
   int contention_updates = 0;
+  std::function<void(const core::Run&)> on_add_run; // called as each run is written
+  std::optional<std::int64_t> refuse_run;           // add_run fails for this run (1: the first)
 };
 
 class RecordingObserver : public RunObserver {
@@ -264,6 +272,21 @@ TEST(MeasureRunLoop, failing_command_stops_after_storing_the_run) {
   EXPECT_EQ(store.runs, 1);
   EXPECT_EQ(store.status, store::SessionStatus::failed);
   EXPECT_EQ(executor.calls, (std::vector<std::string>{"false"}));
+}
+
+TEST(MeasureRunLoop, a_run_the_store_refuses_ends_the_loop_with_its_error_and_a_failed_session) {
+  FakeExecutor executor;
+  MemoryStore store;
+  store.refuse_run = 2;
+  RunPlan plan = plan_for({"a"});
+  plan.count.runs = 10;
+  RecordingObserver observer;
+  auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().message, "the disk is full");
+  EXPECT_EQ(store.runs, 1); // nothing written after the refusal
+  EXPECT_EQ(store.status, store::SessionStatus::failed);
+  EXPECT_EQ(executor.calls.size(), 2u); // no run measured past the refused one
 }
 
 TEST(MeasureRunLoop, ignore_failure_keeps_going_and_records_timeouts) {
@@ -691,12 +714,11 @@ TEST(MeasureRunLoop, runs_held_by_the_first_window_are_stored_as_contended_until
   FakeExecutor executor;
   MemoryStore store;
   std::vector<std::string> stored_tops;
-  executor.on_execute = [&] {
-    machine.advance(0.02, 1.0);
-    if (!store.benchmarks.empty() && !store.benchmarks[0].runs.empty()) {
-      stored_tops.push_back(store.benchmarks[0].runs.back().contention->top);
-      EXPECT_TRUE(store.benchmarks[0].runs.back().contended()); // a kill now keeps it out of every verdict
-    }
+  executor.on_execute = [&] { machine.advance(0.02, 1.0); };
+  // As each run is written (a kill after it keeps it out of every verdict).
+  store.on_add_run = [&](const core::Run& run) {
+    stored_tops.push_back(run.contention ? run.contention->top : "");
+    EXPECT_TRUE(run.contended());
   };
   RunPlan plan = plan_for({"a"});
   plan.count.runs = 3;
@@ -704,7 +726,7 @@ TEST(MeasureRunLoop, runs_held_by_the_first_window_are_stored_as_contended_until
   RecordingObserver observer;
   auto outcome = run_benchmarks(plan, executor, &store, observer, k_never);
   ASSERT_TRUE(outcome) << outcome.error().message;
-  EXPECT_EQ(stored_tops, (std::vector<std::string>{k_unjudged_first_window, k_unjudged_first_window}));
+  EXPECT_EQ(stored_tops, std::vector<std::string>(3, k_unjudged_first_window));
   EXPECT_EQ(store.benchmarks[0].contended_runs(), 0u); // judged quiet at the end
 }
 
