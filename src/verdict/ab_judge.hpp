@@ -6,7 +6,8 @@
 // stored ones. Pure: the callers give the runs (the run loop's, the simulation's).
 //
 // Use: AbJudge judge(...); the loop runs at most max_pairs() rounds with look() as its stop rule; then
-// judge() on every kept run (contended ones included: it leaves them out itself); the caller may amend
+// judge() on every kept run (contended ones included: it leaves their rounds out itself, except at the final
+// look of a spent budget, which judges every run); the caller may amend
 // the decision's reason; guard() comes last.
 
 #include <optional>
@@ -30,7 +31,8 @@ enum class MetricFallback {
 
 /// The decision on the kept runs, before guard().
 struct AbJudgement {
-  std::vector<core::Benchmark> judged; // [baseline, candidate]: the runs judged (contended ones left out)
+  std::vector<core::Benchmark> judged; // [baseline, candidate]: the runs judged (contended rounds left out
+                                       // unless every_run)
   ContentionCount contention;          // of every run
   std::string metric;                  // what was judged (the primary metric, or "time")
   /// The judged values (outcome.baseline, outcome.candidate), the decision, and, beside the baseline, the
