@@ -165,8 +165,8 @@ int run_ab_command(const AbCliOptions& o) {
                                                                              : verdict::Verdict::reject,
                               loop->status == measure::LoopStatus::timed_out, what};
   }
-  // The judge (verdict/ab_judge.hpp) leaves contended rounds out; every run measured: the last look there
-  // is is the final one.
+  // The judge (verdict/ab_judge.hpp) leaves contended rounds out of the looks; when every run was measured
+  // and the rule has not decided, its final look judges every run.
   const verdict::AbJudgement judgement =
       judge.judge(loop->benchmarks[0], loop->benchmarks[1], loop->status == measure::LoopStatus::complete, ended);
   verdict::AbOutcome outcome = judgement.outcome;
