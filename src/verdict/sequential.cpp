@@ -492,7 +492,8 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       result.decision = {Verdict::inconclusive, false,
                          fmt::format("sequential: too noisy to establish KEEP within {} runs (robust CV {:.1f}% > "
                                      "{:.0f}%): {}",
-                                     options.max_runs, worst_cv * 100, policy.cv_limit * 100, interval_text(look))};
+                                     std::max(options.max_runs, look.runs), worst_cv * 100, policy.cv_limit * 100,
+                                     interval_text(look))};
     } else if (futile) {
       result.decision = not_keep(look, policy, fmt::format("puts KEEP out of reach within {} runs", options.max_runs));
     } else if (look.hi < 0.0 && -look.change >= policy.maybe_threshold) {
