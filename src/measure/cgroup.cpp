@@ -171,7 +171,7 @@ std::optional<RunCgroup> RunCgroup::create() {
     // itself ("0" written to `tasks`: 0.02 ms on the same machine). Kernels that lock either way cost
     // the same through both files.
     const char* join_file = hierarchy.method == core::Containment::cgroup_v1 ? "tasks" : "cgroup.procs";
-    const int procs_fd = ::open((dir / join_file).c_str(), O_WRONLY | O_CLOEXEC);
+    const int join_fd = ::open((dir / join_file).c_str(), O_WRONLY | O_CLOEXEC);
     // Read and write where the kernel allows resetting the peak (v1; v2 since Linux 6.12), else read only.
     const std::string peak = (dir / peak_file(hierarchy.method)).string();
     int peak_fd = ::open(peak.c_str(), O_RDWR | O_CLOEXEC);
@@ -179,8 +179,8 @@ std::optional<RunCgroup> RunCgroup::create() {
     if (peak_fd < 0) {
       peak_fd = ::open(peak.c_str(), O_RDONLY | O_CLOEXEC);
     }
-    if (procs_fd < 0 || peak_fd < 0) {
-      for (const int fd : {procs_fd, peak_fd}) {
+    if (join_fd < 0 || peak_fd < 0) {
+      for (const int fd : {join_fd, peak_fd}) {
         if (fd >= 0) {
           ::close(fd);
         }
@@ -188,22 +188,22 @@ std::optional<RunCgroup> RunCgroup::create() {
       ::rmdir(dir.c_str());
       continue;
     }
-    return RunCgroup(hierarchy.method, dir, procs_fd, peak_fd, resettable);
+    return RunCgroup(hierarchy.method, dir, join_fd, peak_fd, resettable);
   }
   return std::nullopt;
 }
 
 RunCgroup::RunCgroup(RunCgroup&& other) noexcept
-    : m_method(other.m_method), m_dir(std::move(other.m_dir)), m_procs_fd(other.m_procs_fd),
+    : m_method(other.m_method), m_dir(std::move(other.m_dir)), m_join_fd(other.m_join_fd),
       m_peak_fd(other.m_peak_fd), m_resettable(other.m_resettable), m_runs_started(other.m_runs_started),
       m_survivor(other.m_survivor), m_charged_at_start(other.m_charged_at_start) {
-  other.m_procs_fd = -1;
+  other.m_join_fd = -1;
   other.m_peak_fd = -1;
   other.m_dir.clear();
 }
 
 RunCgroup::~RunCgroup() {
-  for (const int fd : {m_procs_fd, m_peak_fd}) {
+  for (const int fd : {m_join_fd, m_peak_fd}) {
     if (fd >= 0) {
       ::close(fd);
     }

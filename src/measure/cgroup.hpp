@@ -45,7 +45,7 @@ public:
   const std::filesystem::path& path() const { return m_dir; }
   /// The file a child joins by (v1 `tasks`, v2 `cgroup.procs`), opened for writing (close-on-exec): a
   /// single-threaded child writes "0" into it to join, before exec.
-  int join_fd() const { return m_procs_fd; }
+  int join_fd() const { return m_join_fd; }
   /// Readies it for the next run: empty, its peak reset to what is charged now; the page cache that
   /// earlier runs left charged is not the next run's (peak_memory_bytes subtracts it). False when it
   /// cannot serve another run (a member survived kill_all, or its peak cannot be reset and it served
@@ -61,14 +61,14 @@ public:
   std::vector<int> kill_all();
 
 private:
-  RunCgroup(core::Containment method, std::filesystem::path dir, int procs_fd, int peak_fd, bool resettable)
-      : m_method(method), m_dir(std::move(dir)), m_procs_fd(procs_fd), m_peak_fd(peak_fd),
+  RunCgroup(core::Containment method, std::filesystem::path dir, int join_fd, int peak_fd, bool resettable)
+      : m_method(method), m_dir(std::move(dir)), m_join_fd(join_fd), m_peak_fd(peak_fd),
         m_resettable(resettable) {}
   std::optional<std::int64_t> read_peak() const;
 
   core::Containment m_method;
   std::filesystem::path m_dir;
-  int m_procs_fd = -1;          // the join file (join_fd)
+  int m_join_fd = -1;           // the join file, opened for writing
   int m_peak_fd = -1;          // memory.peak / memory.max_usage_in_bytes, read (and reset) through it
   bool m_resettable = false;   // the peak file can be reset by writing to it
   int m_runs_started = 0;

@@ -152,7 +152,7 @@ struct ChildLaunch {
   std::string input;
   bool has_dir = false;
   int output_fd = -1;
-  int cgroup_procs_fd = -1;
+  int cgroup_join_fd = -1;
   int report_fd = -1;
   pid_t parent = 0;
   const SignalsToReset* reset_signals = nullptr;
@@ -198,7 +198,7 @@ void child_report(int report_fd, ChildStep step, int error, std::int64_t at_ns =
 
 // In the child (sharing a multi-threaded process's memory): async-signal-safe calls only.
 [[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
-                             int output_fd, int cgroup_procs_fd, int report_fd, pid_t parent,
+                             int output_fd, int cgroup_join_fd, int report_fd, pid_t parent,
                              const SignalsToReset& reset) {
   // Default dispositions (see SignalsToReset); the mask, blocked by the parent around the clone, is
   // cleared just before exec.
@@ -213,7 +213,7 @@ void child_report(int report_fd, ChildStep step, int error, std::int64_t at_ns =
     ::_exit(127); // zkbench died before the line above
   }
   ::setpgid(0, 0); // its own process group, so a timeout can stop the whole tree
-  if (cgroup_procs_fd >= 0 && ::write(cgroup_procs_fd, "0", 1) != 1) {
+  if (cgroup_join_fd >= 0 && ::write(cgroup_join_fd, "0", 1) != 1) {
     child_fail(report_fd, ChildStep::join_cgroup);
   }
   const int input_fd = ::open(input, O_RDONLY | O_CLOEXEC); // --input FILE, else /dev/null
@@ -287,7 +287,7 @@ StartedChild::~StartedChild() {
 int child_entry(void* data) {
   const auto& l = *static_cast<const ChildLaunch*>(data);
   child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
-             l.input.c_str(), l.output_fd, l.cgroup_procs_fd, l.report_fd, l.parent, *l.reset_signals);
+             l.input.c_str(), l.output_fd, l.cgroup_join_fd, l.report_fd, l.parent, *l.reset_signals);
 }
 
 // Starts the child in zkbench's memory (see StartedChild); returns once it exec'd or exited; -1 with
@@ -314,7 +314,7 @@ pid_t spawn(ChildLaunch& launch) {
 // failures, a set-up step that failed (the child is reaped then). An exec that fails afterwards is
 // seen by exec_failure once the child exited.
 Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
-                                 int cgroup_procs_fd) {
+                                 int cgroup_join_fd) {
   StartedChild child;
   child.launch = std::make_unique<ChildLaunch>();
   ChildLaunch& launch = *child.launch;
@@ -331,7 +331,7 @@ Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSp
   child.reports = Fd(report_pipe[0]);
   Fd report_write(report_pipe[1]);
   launch.output_fd = output_fd;
-  launch.cgroup_procs_fd = cgroup_procs_fd;
+  launch.cgroup_join_fd = cgroup_join_fd;
   launch.report_fd = report_write.get();
   launch.parent = ::getpid();
   launch.reset_signals = &signals_to_reset();

@@ -161,19 +161,10 @@ std::vector<Look> AbJudge::trace(const AbJudgement& judgement) const {
 }
 
 Decision AbJudge::guard(Decision decision, const AbJudgement& judgement, bool decided_by_contended_run) const {
-  if (judgement.every_run) {
-    decision.reason += fmt::format("{}{}; the budget ended: the final look judged every run",
-                                   decision.verdict == Verdict::inconclusive ? "; contention: " : " (",
-                                   describe(judgement.contention));
-    if (decision.verdict != Verdict::inconclusive) {
-      decision.reason += ")";
-    }
-    return decision;
-  }
   return guard_contention(std::move(decision), judgement.contention,
                           std::min(judgement.outcome.baseline.size(), judgement.outcome.candidate.size()),
                           static_cast<std::size_t>(std::max(2, m_options.sequential.min_runs)),
-                          decided_by_contended_run);
+                          decided_by_contended_run, judgement.every_run);
 }
 
 } // namespace zkbench::verdict

@@ -31,7 +31,7 @@ std::string describe(const ContentionCount& count) {
 }
 
 Decision guard_contention(Decision decision, const ContentionCount& count, std::size_t judged_runs,
-                          std::size_t min_runs, bool decided_by_contended_run) {
+                          std::size_t min_runs, bool decided_by_contended_run, bool judged_every_run) {
   if (count.contended == 0) {
     return decision;
   }
@@ -41,12 +41,14 @@ Decision guard_contention(Decision decision, const ContentionCount& count, std::
             fmt::format("the run that would decide {} was contended: {}; measure again on a quiet machine",
                         core::to_string(decision.verdict), what)};
   }
-  if (judged_runs < min_runs && decision.verdict != Verdict::reject) {
+  if (!judged_every_run && judged_runs < min_runs && decision.verdict != Verdict::reject) {
     return {Verdict::inconclusive, false,
             fmt::format("contention: {}; {} uncontended runs per side, {} needed: measure again on a quiet machine",
                         what, judged_runs, min_runs)};
   }
-  decision.reason += decision.verdict == Verdict::inconclusive ? "; contention: " + what : " (" + what + "; left out)";
+  const std::string how = judged_every_run ? "; the budget ended: the final look judged every run" : "; left out";
+  decision.reason += decision.verdict == Verdict::inconclusive ? "; contention: " + what + (judged_every_run ? how : "")
+                                                               : " (" + what + how + ")";
   return decision;
 }
 

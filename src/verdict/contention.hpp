@@ -30,8 +30,10 @@ std::string describe(const ContentionCount& count);
 /// The final guard (see the header). `judged_runs`: the runs the rule judged on the side with fewer;
 /// `min_runs`: the fewest per side it needs (else INCONCLUSIVE naming the contention).
 /// `decided_by_contended_run`: the decision rests on one run that was contended (a KILL from a run that
-/// timed out under load): INCONCLUSIVE. Unchanged when no run was contended.
+/// timed out under load): INCONCLUSIVE. `judged_every_run`: the contended runs were judged with the rest
+/// (the final look of a spent budget, verdict/ab_judge.hpp): named so, and no minimum of uncontended runs.
+/// Unchanged when no run was contended.
 Decision guard_contention(Decision decision, const ContentionCount& count, std::size_t judged_runs,
-                          std::size_t min_runs, bool decided_by_contended_run = false);
+                          std::size_t min_runs, bool decided_by_contended_run = false, bool judged_every_run = false);
 
 } // namespace zkbench::verdict

@@ -180,6 +180,9 @@ public:
   AbOutcome final_on_every_run(std::span<const double> baseline, std::span<const double> candidate) const;
 
 private:
+  /// What every outcome starts from: the values, the loop's looks, the metric's comparison on the values.
+  AbOutcome started_outcome(std::span<const double> baseline, std::span<const double> candidate) const;
+
   std::string m_metric;
   Policy m_policy;
   AbOptions m_options;

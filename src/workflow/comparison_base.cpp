@@ -22,10 +22,8 @@ Result<ExperimentToRun> read_experiment_to_run(project::Workspace& ws, core::Exp
   // Only a baseline measured on this machine's class is comparable (issue 7): the experiment's own
   // when it was, else the class's newest, which the experiment is then recorded against.
   ZKBENCH_TRY_ASSIGN(baseline, project::comparable_baseline(*ws.store, found.experiment, ws.machine_class));
-  // As read_comparison_base, without leaving for it between the workspace's queries.
-  ZKBENCH_TRY_ASSIGN(policy, project::project_policy(ws.project.config));
-  ZKBENCH_TRY_ASSIGN(runs, project::baseline_benchmarks(*ws.store, *baseline));
-  found.base = ComparisonBase{std::move(*baseline), std::move(*runs), std::move(*policy)};
+  ZKBENCH_TRY_ASSIGN(base, read_comparison_base(ws, *baseline));
+  found.base = std::move(*base);
   return found;
 }
 
