@@ -77,8 +77,9 @@ int run_ab_command(const AbCliOptions& o) {
   options.sequential = verdict::sequential_options(
       policy, options.strategy == verdict::Strategy::fixed ? std::min(o.runs, o.min_runs) : o.min_runs, o.max_runs);
   const MetricChoice metrics = metric_choice(o.metrics);
-  // The loop decides on the policy's primary metric when it is measured, else on the time.
+  // The loop decides on the policy's primary metric when it is measured (or zkbench's own: cpu), else on the time.
   const bool primary_is_metric =
+      verdict::is_builtin_metric(policy.primary_metric) ||
       std::find(metrics.names.begin(), metrics.names.end(), policy.primary_metric) != metrics.names.end();
   const std::string decided = primary_is_metric ? policy.primary_metric : "time";
   check_ci_summary_path(o.export_markdown); // a typo in a path must not cost the runs

@@ -91,6 +91,17 @@ Placeholders read_vars(const YamlReader& reader, const YAML::Node& root) {
   return vars;
 }
 
+// The metrics zkbench measures itself on every run (verdict::is_builtin_metric, and the "memory" of every
+// comparison): a project's metric of that name would be judged as zkbench's own.
+void refuse_builtin_metric_name(const YamlReader& reader, const YAML::Node& value, const std::string& key_path,
+                                const std::string& name) {
+  if (name == "time" || name == "memory" || name == "cpu") {
+    reader.fail(value, key_path,
+                "'" + name + "' is measured by zkbench itself on every run (time: wall time, memory: peak memory, "
+                             "cpu: user + system CPU time); give this metric another name");
+  }
+}
+
 /// A map of name: text under `key_path`, each checked by `check` (which throws through the reader).
 template <typename Check>
 std::map<std::string, std::string> read_named_map(const YamlReader& reader, const YAML::Node& node,
@@ -166,6 +177,7 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
     bench.metrics = read_named_map(
         reader, node["metrics"], "benchmark.metrics", "name: regex",
         [&](const YAML::Node& value, const std::string& key_path, const std::string& name, const std::string& text) {
+          refuse_builtin_metric_name(reader, value, key_path, name);
           // The same rules as `zkbench run --metric NAME=REGEX`: valid RE2, exactly one capture group.
           const std::string argument = name + "=" + text;
           if (const auto spec = measure::parse_metric_spec(argument); !spec) {
@@ -182,7 +194,8 @@ BenchmarkConfig read_benchmark(const YamlReader& reader, const YAML::Node& root,
   if (node["metric_files"].IsDefined()) {
     bench.metric_files = read_named_map(
         reader, node["metric_files"], "benchmark.metric_files", "name: file",
-        [&](const YAML::Node& value, const std::string& key_path, const std::string&, const std::string& text) {
+        [&](const YAML::Node& value, const std::string& key_path, const std::string& name, const std::string& text) {
+          refuse_builtin_metric_name(reader, value, key_path, name);
           if (text.empty()) {
             reader.fail(value, key_path, "expected the path of a file whose size is recorded after each run");
           }

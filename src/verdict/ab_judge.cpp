@@ -7,6 +7,38 @@
 
 namespace zkbench::verdict {
 
+namespace {
+
+// The CPU time of the runs whose wall time stayed unsettled, said beside an INCONCLUSIVE on time. For one
+// single-threaded, CPU-bound process, waiting for a CPU is all that load beside it adds, so its CPU time
+// settles where its wall time cannot (a C program beside two compilers on 2 cores: robust CV of the wall
+// time 20-26%, of the CPU time about 1%). Said, never decided on: the CPU time of a command that sleeps,
+// waits for I/O or a GPU, or runs threads is not its time; `primary_metric: cpu` is the user's to choose.
+// The same rule at the final look's level on the same runs, so what it says is what that choice would give.
+std::string cpu_time_reading(const core::Benchmark& baseline, const core::Benchmark& candidate, const Policy& policy,
+                             SequentialOptions options) {
+  const std::vector<double> b = primary_values(baseline, k_cpu_metric);
+  const std::vector<double> c = primary_values(candidate, k_cpu_metric);
+  const std::size_t k = std::min(b.size(), c.size());
+  if (static_cast<int>(k) < std::max(options.min_runs, 2)) {
+    return {};
+  }
+  options.metric = k_cpu_metric;
+  options.last_look = static_cast<int>(k);
+  const SequentialResult cpu = sequential_look(std::span(b).first(k), std::span(c).first(k), policy, options);
+  if (!cpu.look.stop || cpu.decision.verdict == Verdict::inconclusive || !std::isfinite(cpu.look.lo) ||
+      !std::isfinite(cpu.look.hi)) {
+    return {};
+  }
+  return fmt::format("; the CPU time (user + system) of the same runs reads {} {} [{}, {}]: for one single-threaded "
+                     "process that never waits (no sleep, I/O or GPU) that is its time without the load, and a policy "
+                     "with `primary_metric: cpu` judges it",
+                     to_string(cpu.decision.verdict), percent(cpu.look.change), percent(cpu.look.lo),
+                     percent(cpu.look.hi));
+}
+
+} // namespace
+
 AbJudge::AbJudge(std::string primary, Policy policy, AbOptions options, MetricFallback fallback,
                  const core::Benchmark* stored)
     : m_primary(std::move(primary)), m_policy(std::move(policy)), m_options(std::move(options)), m_fallback(fallback),
@@ -146,6 +178,11 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
         j.look_metric = j.metric;
       }
     }
+  }
+  if (m_options.strategy == Strategy::sequential && j.metric == "time" && j.settled &&
+      j.outcome.decision.verdict == Verdict::inconclusive && !j.metric_lost) {
+    j.outcome.decision.reason += cpu_time_reading(j.judged[0], j.judged[1], m_policy, judging("time"));
+    j.outcome.comparison.decision = j.outcome.decision;
   }
   return j;
 }

@@ -154,9 +154,24 @@ bool is_constant(std::span<const double> xs) {
   return std::adjacent_find(xs.begin(), xs.end(), std::not_equal_to<>()) == xs.end();
 }
 
+bool is_builtin_metric(const std::string& metric) {
+  return metric == "time" || metric == k_cpu_metric;
+}
+
 std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
   if (metric == "time") {
     return bench.wall_times();
+  }
+  if (metric == k_cpu_metric) {
+    std::vector<double> values;
+    values.reserve(bench.runs.size());
+    for (const core::Run& run : bench.runs) {
+      if (!(run.user_s + run.system_s > 0)) {
+        return {};
+      }
+      values.push_back(run.user_s + run.system_s);
+    }
+    return values;
   }
   std::vector<double> values = bench.metric_values(metric);
   return values.size() == bench.runs.size() ? values : std::vector<double>{};
@@ -288,6 +303,12 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
   };
   if (const auto rb = rss(baseline), rc = rss(candidate); !rb.empty() && !rc.empty()) {
     result.metrics.push_back(compare_metric("memory", rb, rc, policy));
+  }
+  if (policy.primary_metric == k_cpu_metric) {
+    if (const auto cb = primary_values(baseline, k_cpu_metric), cc = primary_values(candidate, k_cpu_metric);
+        !cb.empty() && !cc.empty()) {
+      result.metrics.push_back(compare_metric(k_cpu_metric, cb, cc, policy));
+    }
   }
   const auto cand_names = candidate.metric_names();
   for (const auto& name : baseline.metric_names()) {

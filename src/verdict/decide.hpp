@@ -85,8 +85,17 @@ struct CommandComparison {
 /// uses); nullptr when neither is there.
 const MetricComparison* primary_comparison(std::span<const MetricComparison> metrics, const std::string& metric);
 
-/// The values one side is judged on: `metric`'s in every run ("time": the wall times), or none when a
-/// run lacks it (then judged_metric falls back to time, so both sides are judged on the same metric).
+/// The metric of the CPU time a run's process tree used, user + system (wait4): what a single-threaded,
+/// CPU-bound command's wall time would be without the load beside it, since waiting for a CPU adds to the
+/// wall time only. A policy's `primary_metric: cpu` judges it (docs/verdicts.md says when that is sound).
+inline constexpr const char* k_cpu_metric = "cpu";
+
+/// Whether zkbench measures `metric` itself on every run ("time", "cpu"): no pattern of the project's needed.
+bool is_builtin_metric(const std::string& metric);
+
+/// The values one side is judged on: `metric`'s in every run ("time": the wall times; "cpu": user +
+/// system), or none when a run lacks it (then judged_metric falls back to time, so both sides are judged
+/// on the same metric; a run that used no measurable CPU time lacks "cpu").
 /// The dashboard plots these, so it draws the numbers that were judged.
 std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric);
 
@@ -94,7 +103,7 @@ std::vector<double> primary_values(const core::Benchmark& bench, const std::stri
 std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate, const std::string& primary);
 
 /// Compares every metric present on both sides ("time" from wall_s, "memory" from peak_rss_bytes when
-/// recorded, then each named metric). The command's decision: REJECT when a candidate run failed
+/// recorded, "cpu" from user_s + system_s when it is the policy's primary metric, then each named metric). The command's decision: REJECT when a candidate run failed
 /// (non-zero exit or signal: the output cannot be trusted to be correct) while no baseline run did, KILL when one timed out or the
 /// candidate is clearly slower than timeout_multiplier x the baseline's (verdict::clearly_slower) with its
 /// median past the timeout slack, else the primary metric's

@@ -19,7 +19,8 @@ constexpr double k_min_hang_guard_s = 5.0;
 constexpr double k_hang_guard_factor = 8.0; // x timeout_multiplier x median: far beyond a cold first run (bench/verdicts)
 
 bool project_measures(const project::ProjectConfig& config, const std::string& metric) {
-  return config.benchmark.metrics.count(metric) > 0 || config.benchmark.metric_files.count(metric) > 0;
+  return verdict::is_builtin_metric(metric) || config.benchmark.metrics.count(metric) > 0 ||
+         config.benchmark.metric_files.count(metric) > 0;
 }
 
 // Runs during which the GPU throttled (telemetry says so).

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/busy_neighbours.hpp"
 #include "support/cli.hpp"
 #include "support/fixtures.hpp"
 
@@ -146,4 +147,33 @@ TEST(CliAb, metric_file_size_can_be_the_deciding_metric) {
   EXPECT_EQ(doc.at("overall").at("verdict"), "KEEP") << r.output;
   EXPECT_EQ(doc.at("comparisons").at(0).at("metric"), "proof_bytes") << r.output;
   EXPECT_NEAR(doc.at("comparisons").at(0).at("change").get<double>(), -0.1, 1e-9) << r.output;
+}
+
+// Beside two busy loops (no contention gate) the wall time of a CPU-bound command scatters by the waits
+// for a CPU; its CPU time does not. A policy whose primary_metric is cpu judges that: a real 20% cut in
+// the work is KEEP, the same command on both sides is DISCARD, never KEEP nor MAYBE.
+TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
+  test::TempDir dir;
+  test::write_file(dir / "cpu.yaml", "preset: generic\nprimary_metric: cpu\n");
+  const auto loop = [](int n) {
+    return "'dash -c \"i=0; while [ \\$i -lt " + std::to_string(n) + " ]; do i=\\$((i+1)); done\"'";
+  };
+  const std::string ab = "ab --no-contention-gate --strategy sequential --json --store '" + (dir / "s.db").string() +
+                         "' --policy '" + (dir / "cpu.yaml").string() + "' ";
+  test::Hogs hogs(dir.path(), 2);
+
+  const auto gain = test::run_zkbench(ab + loop(150000) + " " + loop(120000));
+  ASSERT_EQ(gain.exit_code, 0) << gain.output;
+  const auto kept = nlohmann::json::parse(gain.output);
+  EXPECT_EQ(kept.at("overall").at("verdict"), "KEEP") << gain.output;
+  const auto& c = kept.at("comparisons").at(0);
+  EXPECT_EQ(c.at("metric"), "cpu") << gain.output;
+  EXPECT_GT(c.at("change").get<double>(), -0.3) << gain.output;
+  EXPECT_LT(c.at("change").get<double>(), -0.1) << gain.output;
+
+  const auto same = test::run_zkbench(ab + loop(150000) + " " + loop(150000));
+  ASSERT_EQ(same.exit_code, 0) << same.output;
+  const auto none = nlohmann::json::parse(same.output);
+  EXPECT_EQ(none.at("overall").at("verdict"), "DISCARD") << same.output;
+  EXPECT_EQ(none.at("comparisons").at(0).at("metric"), "cpu") << same.output;
 }

@@ -190,6 +190,16 @@ TEST(WorkflowConfig, rejects_bad_metric_regexes) {
             "zkbench.yaml:3:12: benchmark.metrics: expected a map of name: regex, got a list");
 }
 
+TEST(WorkflowConfig, refuses_a_metric_named_as_one_zkbench_measures_itself) {
+  TempDir dir;
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metrics: {cpu: 'cpu: ([0-9.]+)'}")))
+                .find("benchmark.metrics.cpu: 'cpu' is measured by zkbench itself on every run"),
+            std::string::npos);
+  EXPECT_NE(error_of(load_text(dir, with_benchmark_line("metric_files: {time: out.bin}")))
+                .find("benchmark.metric_files.time: 'time' is measured by zkbench itself"),
+            std::string::npos);
+}
+
 TEST(WorkflowConfig, rejects_unknown_policy_shell_and_profiler) {
   TempDir dir;
   EXPECT_EQ(error_of(load_text(dir, std::string(k_minimal) + "policy: fast\n")),

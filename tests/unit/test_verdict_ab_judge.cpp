@@ -254,3 +254,65 @@ TEST(VerdictAbJudge, a_failure_that_ended_the_loop_is_the_decision) {
 
 } // namespace
 } // namespace zkbench::verdict
+
+namespace zkbench::verdict {
+namespace {
+
+// Wall time scattered by load (a run waits 0-150% of its CPU time for a CPU), CPU time steady: what a
+// single-threaded CPU-bound program measures beside two compilers. `cpu_factor` scales the candidate's CPU.
+std::vector<core::Benchmark> loaded_sides(AbJudge& judge, double cpu_factor) {
+  static const double waits[] = {0.1, 1.4, 0.6, 0.0, 1.1, 0.3, 1.5, 0.8, 0.2, 1.2, 0.5, 0.9, 0.05, 1.3, 0.4};
+  return measure(judge, 1.0, 1.0, [&](core::Run& run, int side) {
+    const double cpu = (side == 0 ? 1.0 : cpu_factor) * jitter(static_cast<std::size_t>(run.index) + side);
+    run.user_s = 0.95 * cpu;
+    run.system_s = 0.05 * cpu;
+    run.wall_s = cpu * (1.0 + waits[(static_cast<std::size_t>(run.index) * 7 + side * 4) % 15]);
+  });
+}
+
+TEST(VerdictAbJudge, an_unsettled_time_says_what_the_cpu_time_of_the_same_runs_reads_and_decides_nothing_on_it) {
+  AbJudge judge("time", k_generic, sequential(), MetricFallback::time);
+  const auto sides = loaded_sides(judge, 0.8);
+  const AbJudgement j = judge.judge(sides[0], sides[1], true);
+  EXPECT_EQ(j.metric, "time");
+  ASSERT_EQ(j.outcome.decision.verdict, Verdict::inconclusive) << j.outcome.decision.reason;
+  EXPECT_NE(j.outcome.decision.reason.find("the CPU time (user + system) of the same runs reads KEEP -20."),
+            std::string::npos)
+      << j.outcome.decision.reason;
+  EXPECT_NE(j.outcome.decision.reason.find("primary_metric: cpu"), std::string::npos);
+  EXPECT_EQ(j.outcome.comparison.decision.reason, j.outcome.decision.reason);
+}
+
+TEST(VerdictAbJudge, a_policy_whose_primary_metric_is_cpu_judges_the_cpu_time) {
+  Policy policy = k_generic;
+  policy.primary_metric = k_cpu_metric;
+  AbJudge gain(k_cpu_metric, policy, sequential(), MetricFallback::time);
+  const auto faster = loaded_sides(gain, 0.8);
+  const AbJudgement kept = gain.judge(faster[0], faster[1], false);
+  EXPECT_EQ(kept.metric, k_cpu_metric);
+  EXPECT_EQ(kept.outcome.decision.verdict, Verdict::keep) << kept.outcome.decision.reason;
+  EXPECT_LT(faster[0].runs.size(), 20u) << "steady CPU times settle early";
+
+  AbJudge none(k_cpu_metric, policy, sequential(), MetricFallback::time);
+  const auto same = loaded_sides(none, 1.0);
+  const AbJudgement discarded = none.judge(same[0], same[1], false);
+  EXPECT_EQ(discarded.outcome.decision.verdict, Verdict::discard) << discarded.outcome.decision.reason;
+}
+
+TEST(VerdictAbJudge, runs_without_measurable_cpu_time_are_judged_on_time) {
+  core::Benchmark b;
+  core::Benchmark c;
+  for (std::size_t i = 0; i < 5; ++i) {
+    b.runs.push_back(run_of(i, 1.0));
+    c.runs.push_back(run_of(i, 1.0));
+    b.runs.back().user_s = c.runs.back().user_s = 0.5;
+  }
+  c.runs[2].user_s = 0; // e.g. a run too short for the kernel's accounting
+  EXPECT_EQ(primary_values(b, k_cpu_metric), std::vector<double>(5, 0.5));
+  EXPECT_TRUE(primary_values(c, k_cpu_metric).empty());
+  EXPECT_EQ(judged_metric(b, c, k_cpu_metric), "time");
+  EXPECT_EQ(judged_metric(b, b, k_cpu_metric), k_cpu_metric);
+}
+
+} // namespace
+} // namespace zkbench::verdict
