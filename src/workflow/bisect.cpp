@@ -63,10 +63,10 @@ Result<verdict::Policy> configured_policy(const project::ProjectConfig& config, 
   ZKBENCH_TRY_ASSIGN(policy, project::project_policy(config));
   if (options.metric) {
     const std::string& m = *options.metric;
-    if (m != "time" && config.benchmark.metrics.count(m) == 0 &&
+    if (!verdict::is_builtin_metric(m) && config.benchmark.metrics.count(m) == 0 &&
         config.benchmark.metric_files.count(m) == 0) {
       return make_error(fmt::format("--metric '{}': zkbench.yaml does not measure it (benchmark.metrics or "
-                                    "benchmark.metric_files); 'time' is always measured",
+                                    "benchmark.metric_files); 'time' and 'cpu' are always measured",
                                     m));
     }
     policy->primary_metric = m;

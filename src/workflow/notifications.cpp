@@ -112,7 +112,7 @@ notify::Event experiment_event(const NotifyContext& context, const store::Experi
   if (complete) {
     event.baseline = base;
     event.result = cand;
-    event.unit = metric == "time" ? "s" : " " + metric;
+    event.unit = metric == "time" || metric == verdict::k_cpu_metric ? "s" : " " + metric;
   }
   if (outcome == core::Outcome::reject || outcome == core::Outcome::kill || outcome == core::Outcome::failed) {
     event.detail = experiment.close_reason;
