@@ -31,9 +31,9 @@ Result<project::ProfileConfig> profiler_for(const project::ProjectConfig& config
 
 /// Runs `profiler` (its command template and the file it writes; "": the profile is its stdout) through
 /// `executor` on `input` (its placeholders prepared: prepare_input) in `work_dir` and returns what it
-/// produced (its stdout, or the file it writes). Errors: the program is not installed (the shell's "not found", exit 127), the profiler
-/// fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its output>"), its output file
-/// is missing, an input that is generated but not written yet.
+/// produced (its stdout, or the file it writes). Errors: the program is not installed (the shell's "not
+/// found", exit 127), the profiler fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its
+/// output>"), its output file is missing, an input that is generated but not written yet.
 Result<std::string> run_profiler(measure::Executor& executor, const project::ProfileConfig& profiler,
                                  const PreparedInput& input, const std::filesystem::path& work_dir);
 
