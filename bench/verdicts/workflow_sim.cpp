@@ -11,6 +11,7 @@
 
 #include "store/store.hpp"
 #include "project/linked_runs.hpp"
+#include "workflow/checkout_steps.hpp"
 #include "workflow/measure_inputs.hpp"
 
 namespace zkbench::bench {

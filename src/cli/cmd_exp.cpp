@@ -12,6 +12,7 @@
 #include "measure/interrupt.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/experiment.hpp"
 #include "workflow/experiment_results.hpp"
 #include "util/text.hpp"
@@ -216,7 +217,7 @@ int exp_list(const ExpArgs& a) {
 
 int exp_show(const ExpArgs& a) {
   project::Workspace ws = open_workspace_or_fatal(a.config);
-  auto e = project::find_experiment(*ws.store, number_or_fatal(a.number));
+  auto e = workflow::find_experiment(*ws.store, number_or_fatal(a.number));
   if (!e) {
     throw Fatal(e.error().message);
   }

@@ -26,6 +26,7 @@
 #include "util/text.hpp"
 #include "util/error.hpp"
 #include "project/workspace.hpp"
+#include "workflow/comparison_base.hpp"
 
 namespace zkbench::cli {
 
@@ -58,7 +59,7 @@ SubmitJob expand_short_form(const std::string& what, const std::string& location
   }
   const core::ExperimentNumber number = value_or_fatal(core::ExperimentNumber::parse(what));
   auto store = value_or_fatal(store::open_store(location, store::OpenMode::existing));
-  const store::ExperimentRecord experiment = value_or_fatal(project::find_experiment(*store, number));
+  const store::ExperimentRecord experiment = value_or_fatal(workflow::find_experiment(*store, number));
   if (experiment.state() == core::ExperimentStatus::done || experiment.state() == core::ExperimentStatus::closed) {
     throw Fatal(fmt::format("experiment {} is already decided: {}", number, experiment.verdict),
                 "only planned or interrupted experiments can be submitted");

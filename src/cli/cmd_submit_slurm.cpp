@@ -21,6 +21,7 @@
 #include "project/linked_runs.hpp"
 #include "project/workspace.hpp"
 #include "workflow/bisect.hpp"
+#include "workflow/comparison_base.hpp"
 
 namespace zkbench::cli {
 
@@ -86,7 +87,7 @@ std::optional<int> estimate_bisect_minutes(const SlurmSubmit& submit, store::Sto
   }
   const auto policy = value_or_fatal(project::project_policy(config));
   std::map<std::string, core::Benchmark> baseline;
-  if (const auto latest = project::latest_baseline(store, submit.machine_class)) {
+  if (const auto latest = workflow::latest_baseline(store, submit.machine_class)) {
     baseline = value_or_fatal(project::baseline_benchmarks(store, *latest));
   }
   const auto links = value_or_fatal(store.list_session_links());
@@ -121,7 +122,7 @@ std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& sto
   if (!submit.project || job.experiment.empty()) {
     return std::nullopt;
   }
-  const auto baseline = project::latest_baseline(store, submit.machine_class);
+  const auto baseline = workflow::latest_baseline(store, submit.machine_class);
   if (!baseline) {
     return std::nullopt;
   }

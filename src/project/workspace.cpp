@@ -69,56 +69,9 @@ Result<verdict::Policy> project_policy(const ProjectConfig& config) {
   return policy;
 }
 
-Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number) {
-  ZKBENCH_TRY_ASSIGN(found, store.get_experiment(number));
-  if (!*found) {
-    return make_error(fmt::format("no experiment {}; see zkbench exp list", number));
-  }
-  return std::move(**found);
-}
-
 std::string machine_class_from_env() {
   const char* value = std::getenv("ZKBENCH_MACHINE_CLASS");
   return value != nullptr ? std::string(util::trim(value)) : std::string();
-}
-
-Error no_baseline_for_class(const std::string& machine_class) {
-  if (machine_class.empty()) {
-    return Error{"no baseline for a machine without a class: run `zkbench baseline` here, or set "
-                 "ZKBENCH_MACHINE_CLASS to this machine's class"};
-  }
-  return Error{fmt::format("no baseline for machine class '{0}'; run `zkbench baseline` on an {0} machine "
-                           "(e.g. zkbench submit baseline --class {0})",
-                           machine_class)};
-}
-
-Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
-                                              ClassMatch match) {
-  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
-  if (all->empty()) {
-    return make_error("no baseline yet: run zkbench baseline first (seed 002: never skip the baseline)");
-  }
-  // Oldest first: the last match is the newest.
-  for (auto b = all->rbegin(); b != all->rend(); ++b) {
-    if (b->machine_class == machine_class) {
-      return *b;
-    }
-  }
-  if (match == ClassMatch::preferred) {
-    return all->back();
-  }
-  return tl::unexpected(no_baseline_for_class(machine_class));
-}
-
-Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
-                                                  const std::string& machine_class) {
-  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
-  for (const store::BaselineRecord& b : *all) {
-    if (experiment.baseline_id && b.id == *experiment.baseline_id && b.machine_class == machine_class) {
-      return b;
-    }
-  }
-  return latest_baseline(store, machine_class, ClassMatch::required);
 }
 
 double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs) {

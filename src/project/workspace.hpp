@@ -1,7 +1,7 @@
 #pragma once
 // An open zkbench project for the workflow commands: its config and inputs, its store, git, and where
-// its files go (benchmarks/, .zkbench/). Also the baseline's figures as the experiments compare them
-// (its runs through linked_runs.hpp, the one reader of an owner's linked sessions).
+// its files go (benchmarks/, .zkbench/). Also the project's policy as the workflow applies it, and the
+// headline figure of a configuration (the weighted mean of its inputs' medians).
 
 #include <filesystem>
 #include <functional>
@@ -66,34 +66,9 @@ inline constexpr double k_min_timeout_slack_s = 1.0;
 
 Result<verdict::Policy> project_policy(const ProjectConfig& config);
 
-/// The experiment numbered `number`. Error: none ("no experiment 007; see zkbench exp list").
-Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number);
-
 /// This machine's class: $ZKBENCH_MACHINE_CLASS (`zkbench worker --class` sets it for its jobs), ""
 /// when unset (a machine without a class, whose baselines have class "").
 std::string machine_class_from_env();
-
-/// Whether latest_baseline may fall back to another class's baseline.
-enum class ClassMatch {
-  required,  // comparing figures: only a baseline measured on the same class will do
-  preferred, // branching from a commit (exp new): the class's own baseline, else the newest of any class
-};
-
-/// The newest baseline measured on a machine of `machine_class` (baselines are recorded only once
-/// every input is measured, so each is complete). Errors: no baseline at all ("no baseline yet: run
-/// zkbench baseline first"); with ClassMatch::required, none of this class ("no baseline for machine
-/// class 'h100'; run `zkbench baseline` on an h100 machine").
-Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
-                                              ClassMatch match = ClassMatch::required);
-
-/// The baseline `experiment` is compared with on a machine of `machine_class`: the experiment's own
-/// baseline when it was measured on that class, else the newest baseline of the class. Errors: as
-/// latest_baseline with ClassMatch::required.
-Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
-                                                  const std::string& machine_class);
-
-/// The error for a store with baselines but none of `machine_class`, saying what to run where.
-Error no_baseline_for_class(const std::string& machine_class);
 
 /// The weighted mean of the inputs' median wall times (the headline figure of a configuration).
 double weighted_mean_of_medians(const std::map<std::string, core::Benchmark>& benches, const InputSet& inputs);

@@ -13,6 +13,7 @@
 #include "util/strings.hpp"
 #include "util/text.hpp"
 #include "workflow/bisect_report.hpp"
+#include "workflow/checkout_steps.hpp"
 #include "workflow/measure_inputs.hpp"
 
 namespace zkbench::workflow {

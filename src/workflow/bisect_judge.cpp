@@ -232,8 +232,16 @@ Result<Shift> BisectJudge::compare_exact(const CommitBuild& baseline, const Comm
     if (*base == nullptr || *cand == nullptr) {
       return Shift::none; // the candidate's command failed (evidence noted)
     }
-    // The rule itself on the kept runs (verdict::AbDecider, as judge_input's stop rule): exact when the
-    // metric is constant on both sides, else it cannot claim anything on 3 runs and says so.
+    // The rule itself on the kept runs (verdict::AbDecider, the rule verdict::AbJudge drives), not AbJudge:
+    // each of AbJudge's two modes assumes what this path does not have. Beside a baseline it pairs the two
+    // sides' runs by position and leaves a round out when either of its runs was contended
+    // (core::without_contended_rounds); here each commit's runs were measured on their own (runs_of), at
+    // another time or in an earlier comparison, so run i of one side and run i of the other are no round,
+    // and one contended run would take an uncontended run of the other commit out with it. Against a
+    // stored baseline it settles only while the candidate has no more runs than the stored side, and a
+    // commit's runs kept from an interleaved comparison may outnumber the other's. An exact metric is the
+    // same under load, so every kept run counts: exact when the metric is constant on both sides, else it
+    // cannot claim anything on 3 runs and says so.
     verdict::AbOptions ab;
     ab.strategy = verdict::Strategy::sequential;
     ab.sequential = verdict::sequential_options(m_settings.policy, k_min_runs, m_settings.max_runs,

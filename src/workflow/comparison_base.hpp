@@ -1,9 +1,10 @@
 #pragma once
-// What a checkout is judged against, read from the workspace once before anything is built or measured:
-// the recorded baseline, its runs per input (project/linked_runs.hpp, the one reader of a baseline's
-// sessions) and the project's policy. `exp run` finds its experiment and that experiment's comparable
-// baseline here; `compound` reads the base of the baseline its experiments share; evaluate_checkout and
-// the verdict simulation are given the value.
+// The workflow's queries of the store, and what a checkout is judged against, read once before anything
+// is built or measured: an experiment by its number, the baseline of a machine class (the newest, or the
+// one an experiment is compared with), and that baseline's runs per input (project/linked_runs.hpp, the
+// one reader of a baseline's sessions) with the project's policy. `exp run` finds its experiment and that
+// experiment's comparable baseline here; `compound` reads the base of the baseline its experiments share;
+// evaluate_checkout and the verdict simulation are given the value.
 
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "core/experiment.hpp"
 #include "core/run.hpp"
+#include "store/store.hpp"
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 #include "verdict/policy.hpp"
@@ -20,6 +22,31 @@ struct Workspace;
 } // namespace zkbench::project
 
 namespace zkbench::workflow {
+
+/// The experiment numbered `number`. Error: none ("no experiment 007; see zkbench exp list").
+Result<store::ExperimentRecord> find_experiment(store::Store& store, core::ExperimentNumber number);
+
+/// Whether latest_baseline may fall back to another class's baseline.
+enum class ClassMatch {
+  required,  // comparing figures: only a baseline measured on the same class will do
+  preferred, // branching from a commit (exp new): the class's own baseline, else the newest of any class
+};
+
+/// The newest baseline measured on a machine of `machine_class` (baselines are recorded only once
+/// every input is measured, so each is complete). Errors: no baseline at all ("no baseline yet: run
+/// zkbench baseline first"); with ClassMatch::required, none of this class ("no baseline for machine
+/// class 'h100'; run `zkbench baseline` on an h100 machine").
+Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
+                                              ClassMatch match = ClassMatch::required);
+
+/// The baseline `experiment` is compared with on a machine of `machine_class`: the experiment's own
+/// baseline when it was measured on that class, else the newest baseline of the class. Errors: as
+/// latest_baseline with ClassMatch::required.
+Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
+                                                  const std::string& machine_class);
+
+/// The error for a store with baselines but none of `machine_class`, saying what to run where.
+Error no_baseline_for_class(const std::string& machine_class);
 
 struct ComparisonBase {
   store::BaselineRecord baseline;
@@ -31,7 +58,7 @@ struct ComparisonBase {
 Result<ComparisonBase> read_comparison_base(project::Workspace& ws, const store::BaselineRecord& baseline);
 
 /// Experiment `number` as `exp run` finds it, and, unless it is decided or closed already, what it is
-/// compared with on this machine's class (project::comparable_baseline).
+/// compared with on this machine's class (comparable_baseline).
 struct ExperimentToRun {
   store::ExperimentRecord experiment;
   std::optional<ComparisonBase> base; // none for a decided or closed experiment

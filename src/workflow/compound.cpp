@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "util/strings.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/experiment_results.hpp"
 #include "project/workspace.hpp"
 
@@ -21,7 +22,7 @@ Result<CompoundOutcome> run_compound(project::Workspace& ws, const std::vector<c
   }
   std::vector<store::ExperimentRecord> experiments;
   for (const core::ExperimentNumber number : numbers) {
-    ZKBENCH_TRY_ASSIGN(e, project::find_experiment(*ws.store, number));
+    ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
     if (e->state() != core::ExperimentStatus::done || !e->change) {
       return make_error(fmt::format("experiment {} has no measured result (status {}, verdict {}): run it first",
                                     number, e->status, e->verdict.empty() ? "none" : e->verdict));

@@ -7,6 +7,7 @@
 
 #include "verdict/decide.hpp"
 #include "verdict/sequential.hpp"
+#include "workflow/checkout_steps.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "project/workspace.hpp"
 

@@ -12,6 +12,7 @@
 #include "verdict/sequential.hpp"
 #include "project/environment.hpp"
 #include "workflow/accumulator.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/experiment_checkout.hpp"
 #include "workflow/experiment_recovery.hpp"
 #include "workflow/experiment_results.hpp"
@@ -26,7 +27,7 @@ Result<store::ExperimentRecord> new_experiment(project::Workspace& ws, const std
   }
   // The branch starts from this class's baseline when there is one; `exp run` compares on whichever
   // class runs it.
-  ZKBENCH_TRY_ASSIGN(baseline, project::latest_baseline(*ws.store, ws.machine_class, project::ClassMatch::preferred));
+  ZKBENCH_TRY_ASSIGN(baseline, latest_baseline(*ws.store, ws.machine_class, ClassMatch::preferred));
   store::ExperimentRecord e;
   // Names are shown everywhere (tracker, dashboard, JSON): bytes that are not UTF-8 become U+FFFD here.
   e.name = util::valid_utf8(util::trim(name));
@@ -66,7 +67,7 @@ Result<ClosedExperiment> close_experiment(project::Workspace& ws, core::Experime
   if (!closed_as) {
     return make_error(fmt::format("--status '{}': expected invalid, exists or superseded", status));
   }
-  ZKBENCH_TRY_ASSIGN(e, project::find_experiment(*ws.store, number));
+  ZKBENCH_TRY_ASSIGN(e, find_experiment(*ws.store, number));
   const bool withdrawing = e->state() == core::ExperimentStatus::done;
   if (e->state() == core::ExperimentStatus::closed || (withdrawing && closed_as != core::Outcome::invalid)) {
     return make_error(fmt::format("experiment {} is already {} ({}){}", number, e->status, e->verdict,
@@ -169,8 +170,8 @@ Result<ExperimentOutcome> run_experiment(project::Workspace& ws, core::Experimen
   // The profile (when configured) of the experiment's code, and its diff with the baseline's, in the store
   // linked to the experiment and its baseline (the dashboard's profile chart).
   if (decided != core::Outcome::failed && decided != core::Outcome::kill && !ev->inputs.empty()) {
-    ZKBENCH_TRY_ASSIGN(profile, keep_profile(ws, ev->inputs.front(), worktree, dir, "profile",
-                                             ws.benchmarks_dir() / "baseline" / "profile.txt"));
+    ZKBENCH_TRY_ASSIGN(profile, keep_profile(*ws.executor, config.profile, ev->inputs.front(), worktree, dir,
+                                             "profile", ws.benchmarks_dir() / "baseline" / "profile.txt"));
     store::ProfileRecord record;
     record.title = e.name;
     record.commit = head;

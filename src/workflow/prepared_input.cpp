@@ -11,10 +11,10 @@ std::filesystem::path scratch_dir(const project::ProjectConfig& config, const pr
 Result<PreparedInput> prepare_input(const project::ProjectConfig& config, const project::InputSpec& input) {
   PreparedInput prepared;
   prepared.spec = input;
-  const std::filesystem::path out = scratch_dir(config, input);
+  prepared.out = scratch_dir(config, input);
   std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  prepared.values = project::placeholders_for(config, input, out);
+  std::filesystem::create_directories(prepared.out, ec);
+  prepared.values = project::placeholders_for(config, input, prepared.out);
   if (input.generate) {
     ZKBENCH_TRY_ASSIGN(generator, project::generator_command(input));
     prepared.generator = std::move(*generator);

@@ -22,7 +22,8 @@ namespace zkbench::workflow {
 
 struct PreparedInput {
   project::InputSpec spec;
-  project::Placeholders values;         // {input}, {input_name}, {out} (its scratch folder, created), vars
+  std::filesystem::path out;            // its scratch folder (scratch_dir), created: {out}
+  project::Placeholders values;         // {input}, {input_name}, {out}, vars
   std::optional<std::string> generator; // inputs.yaml `generate:`: the generator's command line
   std::string command;                  // benchmark.command
   std::optional<std::string> verify;    // correctness.verify, when set

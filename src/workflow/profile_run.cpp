@@ -48,7 +48,7 @@ Result<ProfileRunOutcome> run_profile(project::Workspace& ws, const ProfileRunRe
   const std::string commit = ws.git.commit_of("HEAD").value_or("nocommit");
   const std::time_t started = std::time(nullptr);
   ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, *input));
-  ZKBENCH_TRY_ASSIGN(content, run_profiler(ws, *profiler, *prepared, ws.root()));
+  ZKBENCH_TRY_ASSIGN(content, run_profiler(*ws.executor, *profiler, *prepared, ws.root()));
 
   ProfileRunOutcome outcome;
   store::ProfileRecord& record = outcome.record;

@@ -1,5 +1,4 @@
 #include "workflow/profiling.hpp"
-#include "project/workspace.hpp"
 
 #include <fmt/format.h>
 
@@ -10,14 +9,14 @@
 #include "util/clock.hpp"
 #include "util/files.hpp"
 #include "project/command_template.hpp"
-#include "workflow/measure_inputs.hpp"
+#include "workflow/checkout_steps.hpp"
 
 namespace zkbench::workflow {
 
 namespace {
 
 /// The preset of `kind` (see profiler_for), without checking its placeholders.
-Profiler preset_profiler(const project::ProjectConfig& config, project::ProfilerKind kind) {
+project::ProfileConfig preset_profiler(const project::ProjectConfig& config, project::ProfilerKind kind) {
   switch (kind) {
   case project::ProfilerKind::zisk:
     return {kind, "ziskemu -e {elf} -i {input} -X -S -D", ""};
@@ -34,11 +33,11 @@ Profiler preset_profiler(const project::ProjectConfig& config, project::Profiler
 
 } // namespace
 
-Result<Profiler> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind) {
+Result<project::ProfileConfig> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind) {
   if (config.profile && config.profile->zkvm == kind) {
-    return Profiler{kind, config.profile->command, config.profile->output};
+    return *config.profile;
   }
-  Profiler preset = preset_profiler(config, kind);
+  project::ProfileConfig preset = preset_profiler(config, kind);
   for (const char* var : {"elf", "host"}) {
     if (preset.command.find(fmt::format("{{{}}}", var)) != std::string::npos && !config.vars.contains(var)) {
       return make_error(fmt::format("the {} profiler runs '{}' but {} has no vars.{}: add it, or configure "
@@ -50,13 +49,13 @@ Result<Profiler> profiler_for(const project::ProjectConfig& config, project::Pro
   return preset;
 }
 
-Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const PreparedInput& prepared,
-                                 const std::filesystem::path& work_dir) {
+Result<std::string> run_profiler(measure::Executor& executor, const project::ProfileConfig& profiler,
+                                 const PreparedInput& prepared, const std::filesystem::path& work_dir) {
   const project::InputSpec& input = prepared.spec;
   if (input.generate && !std::filesystem::exists(input.path)) {
     return make_error(fmt::format("input '{}' is generated and not written yet ({})", input.name, input.path.string()));
   }
-  const std::filesystem::path out = scratch_dir(ws.project.config, input);
+  const std::filesystem::path& out = prepared.out;
   std::error_code ec;
   std::filesystem::create_directories(out, ec); // made when prepared; again, in case it went since
   const project::Placeholders& values = prepared.values;
@@ -70,7 +69,7 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
   spec.working_dir = work_dir;
   measure::ExecutionOptions options;
   options.capture_limit_bytes = std::size_t{256} << 20;
-  ZKBENCH_TRY_ASSIGN(result, with_context(ws.executor->execute(spec, options),
+  ZKBENCH_TRY_ASSIGN(result, with_context(executor.execute(spec, options),
                                           fmt::format("profiler '{}' cannot run", *command)));
   if (result->status != core::RunStatus::success) {
     std::string said = result->output;
@@ -92,21 +91,20 @@ Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profile
   return std::move(result->output);
 }
 
-Result<KeptProfile> keep_profile(project::Workspace& ws, const PreparedInput& input, const std::filesystem::path& work_dir,
+Result<KeptProfile> keep_profile(measure::Executor& executor, const std::optional<project::ProfileConfig>& configured,
+                                 const PreparedInput& input, const std::filesystem::path& work_dir,
                                  const std::filesystem::path& dir, const std::string& what,
                                  const std::filesystem::path& compare_with) {
-  const project::ProjectConfig& config = ws.project.config;
   KeptProfile kept;
-  if (!config.profile) {
+  if (!configured) {
     return kept;
   }
-  kept.zkvm = to_string(config.profile->zkvm);
+  kept.zkvm = to_string(configured->zkvm);
   kept.input = input.spec.name;
   const std::filesystem::path profile = dir / "profile.txt";
   // The configured profiler: never a preset here (profiler_for gives `profile:` itself for its zkvm).
-  const Profiler profiler{config.profile->zkvm, config.profile->command, config.profile->output};
   if (auto written = [&]() -> Result<void> {
-        ZKBENCH_TRY_ASSIGN(text, run_profiler(ws, profiler, input, work_dir));
+        ZKBENCH_TRY_ASSIGN(text, run_profiler(executor, *configured, input, work_dir));
         return util::write_file_atomically(profile, *text);
       }();
       !written) {

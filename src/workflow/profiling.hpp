@@ -12,23 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "measure/executor.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "project/config.hpp"
-#include "workflow/measure_inputs.hpp"
-
-namespace zkbench::project {
-struct Workspace;
-} // namespace zkbench::project
+#include "workflow/prepared_input.hpp"
 
 namespace zkbench::workflow {
-
-/// A profiler: its command template and the file it writes ("" = the profile is its stdout).
-struct Profiler {
-  project::ProfilerKind zkvm = project::ProfilerKind::zisk;
-  std::string command;
-  std::string output;
-};
 
 /// zkbench.yaml's `profile:` when it is for `kind`; otherwise the preset of `kind`:
 ///   zisk       ziskemu -e {elf} -i {input} -X -S -D                     (stdout)
@@ -37,14 +27,15 @@ struct Profiler {
 ///   callgrind  valgrind --tool=callgrind --callgrind-out-file={out}/callgrind.out <benchmark.command>
 ///              -> {out}/callgrind.out (the benchmark command run under callgrind)
 /// Error: the preset needs a placeholder the project does not define (vars.elf, vars.host), with the fix.
-Result<Profiler> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind);
+Result<project::ProfileConfig> profiler_for(const project::ProjectConfig& config, project::ProfilerKind kind);
 
-/// Runs `profiler` on `input` (its placeholders prepared: prepare_input) in `work_dir` and returns what it produced (its stdout, or the file it
-/// writes). Errors: the program is not installed (the shell's "not found", exit 127), the profiler
-/// fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its output>"), its output file
-/// is missing, an input that is generated but not written yet.
-Result<std::string> run_profiler(project::Workspace& ws, const Profiler& profiler, const PreparedInput& input,
-                                 const std::filesystem::path& work_dir);
+/// Runs `profiler` (its command template and the file it writes; "": the profile is its stdout) through
+/// `executor` on `input` (its placeholders prepared: prepare_input) in `work_dir` and returns what it
+/// produced (its stdout, or the file it writes). Errors: the program is not installed (the shell's "not
+/// found", exit 127), the profiler fails ("profiler '…' failed on input 'x' (exit 2): <last lines of its
+/// output>"), its output file is missing, an input that is generated but not written yet.
+Result<std::string> run_profiler(measure::Executor& executor, const project::ProfileConfig& profiler,
+                                 const PreparedInput& input, const std::filesystem::path& work_dir);
 
 /// The profile files of one checkout (baseline or experiment), in the order written: kind "profile"
 /// (profile.txt) and, against an earlier profile, kind "diff" (profile_diff.txt).
@@ -55,12 +46,13 @@ struct KeptProfile {
   std::vector<std::string> warnings;                               // the profiler or the diff failed
 };
 
-/// The one path of `baseline` and `exp run` to a profile: the configured profiler (`profile:`) run on
-/// `input` in `work_dir`, its output written to `dir`/profile.txt and, when `compare_with` is a file,
-/// its diff with it to `dir`/profile_diff.txt. No profiler configured: nothing kept. A profiler that
-/// fails is the warning "no <what>: <why>", a diff that fails "no profile diff: <why>". Errors: writing
-/// the files.
-Result<KeptProfile> keep_profile(project::Workspace& ws, const PreparedInput& input, const std::filesystem::path& work_dir,
+/// The one path of `baseline` and `exp run` to a profile: the configured profiler (zkbench.yaml's
+/// `profile:`) run through `executor` on `input` in `work_dir`, its output written to `dir`/profile.txt
+/// and, when `compare_with` is a file, its diff with it to `dir`/profile_diff.txt. No profiler
+/// configured: nothing kept. A profiler that fails is the warning "no <what>: <why>", a diff that fails
+/// "no profile diff: <why>". Errors: writing the files.
+Result<KeptProfile> keep_profile(measure::Executor& executor, const std::optional<project::ProfileConfig>& configured,
+                                 const PreparedInput& input, const std::filesystem::path& work_dir,
                                  const std::filesystem::path& dir, const std::string& what,
                                  const std::filesystem::path& compare_with = {});
 

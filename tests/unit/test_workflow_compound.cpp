@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/model_project.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/compound.hpp"
 
 namespace zkbench::workflow {
@@ -16,7 +17,7 @@ using test::sh;
 // exp new, a change to a file of its own on the branch (experiments that merge cleanly), exp run.
 int measured_experiment(Ready& r, const std::string& name) {
   const int n = r.project.experiment(r.ws, name, false);
-  auto e = project::find_experiment(*r.ws.store, core::ExperimentNumber(n));
+  auto e = find_experiment(*r.ws.store, core::ExperimentNumber(n));
   EXPECT_TRUE(e) << e.error().message;
   EXPECT_EQ(sh(r.project.dir(), "git checkout -q " + e->branch + " && echo x > " + name + ".txt && git add " + name +
                                     ".txt && git commit -qm " + name + " && git checkout -q -"),

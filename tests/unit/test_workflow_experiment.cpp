@@ -12,6 +12,7 @@
 #include "support/model_executor.hpp"
 #include "support/model_project.hpp"
 #include "workflow/baseline.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/experiment.hpp"
 #include "workflow/measure_inputs.hpp"
 #include "project/workspace.hpp"
@@ -204,7 +205,7 @@ TEST(WorkflowExperiment, a_branch_rebased_onto_a_newer_main_is_refused_naming_th
   EXPECT_NE(message.find("\"speed up hashing\""), std::string::npos) << message;
   EXPECT_NE(message.find("git rebase --onto"), std::string::npos) << message;
   EXPECT_EQ(r->model->count("bench"), 0u);
-  auto stored = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
 
@@ -223,7 +224,7 @@ TEST(WorkflowExperiment, a_deleted_branch_is_a_clear_error_and_the_experiment_st
   auto out = run(*r, n);
   ASSERT_FALSE(out);
   EXPECT_NE(out.error().message.find("does not exist (deleted or renamed?)"), std::string::npos) << out.error().message;
-  auto stored = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
 }

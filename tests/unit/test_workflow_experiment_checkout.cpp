@@ -5,6 +5,7 @@
 
 #include "support/model_project.hpp"
 #include "util/files.hpp"
+#include "workflow/comparison_base.hpp"
 #include "workflow/experiment_checkout.hpp"
 #include "project/workspace.hpp"
 
@@ -16,7 +17,7 @@ using test::ready;
 TEST(WorkflowExperimentCheckout, a_committed_change_is_checked_out_with_its_patch_and_the_experiment_runs) {
   auto r = ready();
   const int n = r->project.experiment(r->ws, "patched");
-  auto e = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto e = find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(e);
   auto checkout = check_out_experiment(r->ws, *e);
   ASSERT_TRUE(checkout) << checkout.error().message;
@@ -29,7 +30,7 @@ TEST(WorkflowExperimentCheckout, a_committed_change_is_checked_out_with_its_patc
   auto patch = util::read_text_file(checkout->dir / "changes.patch");
   ASSERT_TRUE(patch) << patch.error().message;
   EXPECT_NE(patch->find("+patched"), std::string::npos) << *patch;
-  auto stored = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->state(), core::ExperimentStatus::running);
 }
@@ -37,14 +38,14 @@ TEST(WorkflowExperimentCheckout, a_committed_change_is_checked_out_with_its_patc
 TEST(WorkflowExperimentCheckout, a_branch_without_a_change_is_refused_and_the_experiment_stays_planned) {
   auto r = ready();
   const int n = r->project.experiment(r->ws, "nothing", false);
-  auto e = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto e = find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(e);
   auto checkout = check_out_experiment(r->ws, *e);
   ASSERT_FALSE(checkout);
   EXPECT_NE(checkout.error().message.find("no commit beyond the baseline"), std::string::npos)
       << checkout.error().message;
   EXPECT_FALSE(std::filesystem::exists(r->ws.experiment_dir(*e) / "changes.patch"));
-  auto stored = project::find_experiment(*r->ws.store, core::ExperimentNumber(n));
+  auto stored = find_experiment(*r->ws.store, core::ExperimentNumber(n));
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->state(), core::ExperimentStatus::planned);
 }

@@ -100,10 +100,5 @@ TEST(WorkflowMeasureInputs, a_metric_whose_pattern_does_not_parse_is_reported_no
   EXPECT_EQ(r.model->count("bench"), 0u); // nothing measured without the metric
 }
 
-TEST(WorkflowMeasureInputs, tail_lines_keeps_the_last_lines_on_one_line) {
-  EXPECT_EQ(tail_lines("one\ntwo\nthree\nfour\n", 2), "three | four");
-  EXPECT_EQ(tail_lines("only\n", 3), "only");
-}
-
 } // namespace
 } // namespace zkbench::workflow
