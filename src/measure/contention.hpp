@@ -89,7 +89,7 @@ public:
 class ProcLoadSource final : public LoadSource {
 public:
   explicit ProcLoadSource(std::function<std::vector<GpuProcess>()> gpu_processes = {});
-  std::optional<std::uint64_t> busy_ticks() override { return read_cpu_busy_ticks(); }
+  std::optional<std::uint64_t> busy_ticks() override { return m_cpu.read(); }
   long ticks_per_second() override { return measure::ticks_per_second(); }
   double own_cpu_s() override { return own_cpu_seconds(); }
   std::vector<ProcSample> processes() override { return read_all_proc_stats(); }
@@ -97,6 +97,7 @@ public:
   std::vector<GpuProcess> gpu_processes() override;
 
 private:
+  CpuBusyReader m_cpu;
   std::function<std::vector<GpuProcess>()> m_gpu_processes;
 };
 

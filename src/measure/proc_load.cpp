@@ -15,20 +15,19 @@ namespace zkbench::measure {
 
 namespace {
 
-// A small /proc file read with one read(2): the scan reads hundreds of them before and after runs,
-// so it avoids streams. nullopt when the file is gone (the process ended).
-std::optional<std::string> read_proc_file(const char* path) {
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+// A small /proc file read with one read(2) into `buffer` (not cleared first: the scan reads hundreds of
+// them before and after runs). nullopt when the file is gone (the process ended).
+std::optional<std::string_view> read_proc_file(int dir_fd, const char* path, std::array<char, 4096>& buffer) {
+  const int fd = ::openat(dir_fd, path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return std::nullopt;
   }
-  std::array<char, 4096> buffer{};
   const ssize_t n = ::read(fd, buffer.data(), buffer.size());
   ::close(fd);
   if (n <= 0) {
     return std::nullopt;
   }
-  return std::string(buffer.data(), static_cast<std::size_t>(n));
+  return std::string_view(buffer.data(), static_cast<std::size_t>(n));
 }
 
 double seconds(const timeval& t) {
@@ -51,19 +50,27 @@ std::optional<ProcSample> parse_proc_stat(std::string_view text) {
   }
   sample.pid = *pid;
   sample.name = std::string(text.substr(open + 1, close - open - 1));
-  std::vector<std::string> rest;
-  for (const std::string& field : util::split(util::trim(text.substr(close + 1)), ' ')) {
-    if (!field.empty()) {
-      rest.push_back(field);
+  // The fields after the name, in place (the scan parses every process): [0] = state (field 3),
+  // [1] = ppid (4), [11] = utime (14), [12] = stime (15).
+  std::string_view rest = util::trim(text.substr(close + 1));
+  std::optional<int> ppid;
+  std::optional<std::uint64_t> utime;
+  std::optional<std::uint64_t> stime;
+  for (std::size_t field = 0; field <= 12 && !rest.empty(); ++field) {
+    const auto space = rest.find(' ');
+    const std::string_view value = rest.substr(0, space);
+    if (field == 1) {
+      ppid = util::parse_int(value);
+    } else if (field == 11) {
+      utime = util::parse_count(value);
+    } else if (field == 12) {
+      stime = util::parse_count(value);
+    }
+    rest.remove_prefix(space == std::string_view::npos ? rest.size() : space);
+    while (!rest.empty() && rest.front() == ' ') {
+      rest.remove_prefix(1);
     }
   }
-  // rest[0] = state (field 3), rest[1] = ppid (4), rest[11] = utime (14), rest[12] = stime (15).
-  if (rest.size() < 13) {
-    return std::nullopt;
-  }
-  const auto ppid = util::parse_int(rest[1]);
-  const auto utime = util::parse_count(rest[11]);
-  const auto stime = util::parse_count(rest[12]);
   if (!ppid || !utime || !stime) {
     return std::nullopt;
   }
@@ -113,15 +120,16 @@ std::vector<ProcSample> read_all_proc_stats() {
   if (dir == nullptr) {
     return samples;
   }
+  std::array<char, 4096> buffer; // NOLINT(cppcoreguidelines-pro-type-member-init): read into, never cleared
   std::string path;
   while (const dirent* entry = ::readdir(dir)) {
     const std::string_view name = entry->d_name;
     if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       continue;
     }
-    path.assign("/proc/").append(name).append("/stat");
+    path.assign(name).append("/stat");
     // A process may end between listing and reading: skip it.
-    if (const auto text = read_proc_file(path.c_str())) {
+    if (const auto text = read_proc_file(::dirfd(dir), path.c_str(), buffer)) {
       if (auto sample = parse_proc_stat(*text)) {
         samples.push_back(std::move(*sample));
       }
@@ -131,9 +139,22 @@ std::vector<ProcSample> read_all_proc_stats() {
   return samples;
 }
 
+CpuBusyReader::CpuBusyReader() : m_fd(::open("/proc/stat", O_RDONLY | O_CLOEXEC)) {}
+
+std::optional<std::uint64_t> CpuBusyReader::read() const {
+  if (m_fd.get() < 0) {
+    return std::nullopt;
+  }
+  std::array<char, 4096> buffer; // NOLINT(cppcoreguidelines-pro-type-member-init): read into, never cleared
+  const ssize_t n = ::pread(m_fd.get(), buffer.data(), buffer.size(), 0);
+  if (n <= 0) {
+    return std::nullopt;
+  }
+  return parse_cpu_busy_ticks(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+}
+
 std::optional<std::uint64_t> read_cpu_busy_ticks() {
-  const auto text = read_proc_file("/proc/stat");
-  return text ? parse_cpu_busy_ticks(*text) : std::nullopt;
+  return CpuBusyReader().read();
 }
 
 long ticks_per_second() {

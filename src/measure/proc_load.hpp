@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/fd.hpp"
+
 namespace zkbench::measure {
 
 /// One process from /proc/<pid>/stat.
@@ -32,6 +34,18 @@ std::vector<ProcSample> read_all_proc_stats();
 
 /// The busy ticks of all CPUs now (/proc/stat). nullopt where it cannot be read.
 std::optional<std::uint64_t> read_cpu_busy_ticks();
+
+/// read_cpu_busy_ticks() on a /proc/stat opened once: the gate reads it after every run, and each
+/// pread at offset 0 has the kernel write the file afresh (the open and close cost a third of a read).
+class CpuBusyReader {
+public:
+  CpuBusyReader();
+  /// nullopt where /proc/stat could not be opened or read.
+  std::optional<std::uint64_t> read() const;
+
+private:
+  util::Fd m_fd;
+};
 
 /// Clock ticks per second (sysconf(_SC_CLK_TCK), 100 on Linux).
 long ticks_per_second();

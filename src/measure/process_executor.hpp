@@ -69,6 +69,7 @@ private:
   core::Containment m_containment = core::Containment::process_group;
   std::optional<RunCgroup> m_cgroup; // serves run after run (cgroup.hpp)
   bool m_no_cgroup = false;          // creating one failed: runs use process groups
+  std::string m_read_buffer;         // the output pipe's reads, run after run (64 KiB, made once)
 };
 
 } // namespace zkbench::measure

@@ -52,6 +52,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
       std::this_thread::sleep_for(pause);
     }
   }
+  ZKBENCH_TRY(db->exec(fmt::format("PRAGMA wal_autocheckpoint = {}", k_wal_autocheckpoint_pages)));
   ZKBENCH_TRY_ASSIGN(version, apply_migrations(*db));
   if (creating) {
     ZKBENCH_TRY(db->exec("PRAGMA synchronous = NORMAL"));

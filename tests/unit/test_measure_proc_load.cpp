@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 
 #include "measure/proc_load.hpp"
 
@@ -36,6 +38,26 @@ TEST(MeasureProcLoad, reads_this_machine) {
   const double own = own_cpu_seconds();
   EXPECT_GE(own, 0.0);
   EXPECT_GE(own_cpu_seconds(), own); // never runs backwards
+}
+
+TEST(MeasureProcLoad, a_reader_kept_open_reads_the_figure_afresh_each_time) {
+  const CpuBusyReader reader;
+  const auto before = reader.read();
+  ASSERT_TRUE(before);
+  // 50 ms of this thread's CPU: at least 5 busy ticks at 100 a second, which a stale read would miss.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  struct timespec cpu {};
+  for (double start = -1;;) {
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    const double now = static_cast<double>(cpu.tv_sec) + static_cast<double>(cpu.tv_nsec) / 1e9;
+    start = start < 0 ? now : start;
+    if (now - start >= 0.05 && std::chrono::steady_clock::now() >= until) {
+      break;
+    }
+  }
+  const auto after = reader.read();
+  ASSERT_TRUE(after);
+  EXPECT_GE(*after, *before + 3);
 }
 
 } // namespace

@@ -211,3 +211,36 @@ TEST(SqliteStore, several_processes_creating_one_new_file_all_succeed) {
   EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM schema_migrations"),
             std::to_string(zkbench::store::latest_schema_version()));
 }
+
+TEST(SqliteStore, a_session_of_gated_runs_is_not_checkpointed_before_the_wal_reaches_its_length) {
+  // 400 runs with their contention rows write about 1,600 WAL pages: past SQLite's default of 1,000, at
+  // which a commit in the middle of the loop would checkpoint (two fdatasyncs between two runs).
+  TempDir dir;
+  const auto path = dir / "zkbench.db";
+  auto store = SqliteStore::open(path);
+  ASSERT_TRUE(store) << store.error().message;
+  const auto session = (*store)->begin_session({"run", "zkbench run true", "host", "/", 1, ""});
+  ASSERT_TRUE(session) << session.error().message;
+  zkbench::core::Benchmark bench;
+  bench.command = "true";
+  const auto bench_id = (*store)->add_benchmark(*session, bench);
+  ASSERT_TRUE(bench_id) << bench_id.error().message;
+  for (int i = 0; i < 400; ++i) {
+    zkbench::core::Run run;
+    run.index = i;
+    run.wall_s = 0.001;
+    run.contention = zkbench::core::RunContention{0.01, 0.2, false, "", 0, 0};
+    const auto added = (*store)->add_run(*bench_id, run);
+    ASSERT_TRUE(added) << added.error().message;
+  }
+  // A passive checkpoint from another connection reports the WAL's length in frames: every frame
+  // since the session began, none of them checkpointed and the log restarted.
+  SqliteDb db = raw_db(path);
+  auto stmt = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  ASSERT_TRUE(stmt) << stmt.error().message;
+  const auto row = stmt->step();
+  ASSERT_TRUE(row && *row);
+  const std::int64_t frames = stmt->column_int(1);
+  EXPECT_GT(frames, 1000);
+  EXPECT_LT(frames, SqliteStore::k_wal_autocheckpoint_pages);
+}
