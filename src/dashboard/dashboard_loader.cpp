@@ -262,7 +262,7 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   const std::string& metric = source.primary_metric;
   overview.project = fs::absolute(source.project_dir).lexically_normal().filename().string();
   overview.primary_metric = metric == "time" ? "wall time" : metric == verdict::k_cpu_metric ? "CPU time" : metric;
-  overview.unit = metric == "time" || metric == verdict::k_cpu_metric ? "s" : "";
+  overview.unit = verdict::is_builtin_metric(metric) ? "s" : "";
   const auto now = std::chrono::system_clock::now();
   overview.generated_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
   const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();

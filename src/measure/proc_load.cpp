@@ -153,10 +153,6 @@ std::optional<std::uint64_t> CpuBusyReader::read() const {
   return parse_cpu_busy_ticks(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
 }
 
-std::optional<std::uint64_t> read_cpu_busy_ticks() {
-  return CpuBusyReader().read();
-}
-
 long ticks_per_second() {
   static const long ticks = [] {
     const long value = ::sysconf(_SC_CLK_TCK);

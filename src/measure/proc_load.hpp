@@ -32,11 +32,9 @@ std::optional<std::uint64_t> parse_cpu_busy_ticks(std::string_view text);
 /// Every process now (a process that ends while the list is read is skipped). Empty where /proc is missing.
 std::vector<ProcSample> read_all_proc_stats();
 
-/// The busy ticks of all CPUs now (/proc/stat). nullopt where it cannot be read.
-std::optional<std::uint64_t> read_cpu_busy_ticks();
-
-/// read_cpu_busy_ticks() on a /proc/stat opened once: the gate reads it after every run, and each
-/// pread at offset 0 has the kernel write the file afresh (the open and close cost a third of a read).
+/// The busy ticks of all CPUs (/proc/stat), on the file opened once: the gate reads it after every run,
+/// and each pread at offset 0 has the kernel write the file afresh (the open and close cost a third of a
+/// read).
 class CpuBusyReader {
 public:
   CpuBusyReader();

@@ -6,6 +6,7 @@
 
 #include "measure/metrics.hpp"
 #include "provers/output_metrics.hpp"
+#include "verdict/decide.hpp"
 #include "util/strings.hpp"
 #include "project/yaml_reader.hpp"
 
@@ -95,7 +96,7 @@ Placeholders read_vars(const YamlReader& reader, const YAML::Node& root) {
 // comparison): a project's metric of that name would be judged as zkbench's own.
 void refuse_builtin_metric_name(const YamlReader& reader, const YAML::Node& value, const std::string& key_path,
                                 const std::string& name) {
-  if (name == "time" || name == "memory" || name == "cpu") {
+  if (verdict::is_builtin_metric(name) || name == "memory") {
     reader.fail(value, key_path,
                 "'" + name + "' is measured by zkbench itself on every run (time: wall time, memory: peak memory, "
                              "cpu: user + system CPU time); give this metric another name");

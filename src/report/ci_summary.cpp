@@ -40,7 +40,7 @@ std::string figure(const verdict::MetricComparison& m, double value) {
   if (!std::isfinite(value)) {
     return "-";
   }
-  if (m.metric == "time" || m.metric == verdict::k_cpu_metric) {
+  if (verdict::is_builtin_metric(m.metric)) { // time, cpu: seconds
     return format_time(value, TimeUnit::automatic);
   }
   return value == std::trunc(value) ? exact(value) : fmt::format("{:.4g}", value);

@@ -91,6 +91,7 @@ const MetricComparison* primary_comparison(std::span<const MetricComparison> met
 inline constexpr const char* k_cpu_metric = "cpu";
 
 /// Whether zkbench measures `metric` itself on every run ("time", "cpu"): no pattern of the project's needed.
+/// Both are durations: shown in seconds.
 bool is_builtin_metric(const std::string& metric);
 
 /// The values one side is judged on: `metric`'s in every run ("time": the wall times; "cpu": user +

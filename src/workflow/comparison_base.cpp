@@ -25,33 +25,43 @@ Error no_baseline_for_class(const std::string& machine_class) {
                            machine_class)};
 }
 
-Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
-                                              ClassMatch match) {
-  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
-  if (all->empty()) {
+namespace {
+
+// latest_baseline among `all` (oldest first, as the store lists them).
+Result<store::BaselineRecord> newest_of_class(const std::vector<store::BaselineRecord>& all,
+                                              const std::string& machine_class, ClassMatch match) {
+  if (all.empty()) {
     return make_error("no baseline yet: run zkbench baseline first (seed 002: never skip the baseline)");
   }
   // Oldest first: the last match is the newest.
-  for (auto b = all->rbegin(); b != all->rend(); ++b) {
+  for (auto b = all.rbegin(); b != all.rend(); ++b) {
     if (b->machine_class == machine_class) {
       return *b;
     }
   }
   if (match == ClassMatch::preferred) {
-    return all->back();
+    return all.back();
   }
   return tl::unexpected(no_baseline_for_class(machine_class));
 }
 
+} // namespace
+
+Result<store::BaselineRecord> latest_baseline(store::Store& store, const std::string& machine_class,
+                                              ClassMatch match) {
+  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
+  return newest_of_class(*all, machine_class, match);
+}
+
 Result<store::BaselineRecord> comparable_baseline(store::Store& store, const store::ExperimentRecord& experiment,
                                                   const std::string& machine_class) {
-  ZKBENCH_TRY_ASSIGN(all, store.list_baselines());
+  ZKBENCH_TRY_ASSIGN(all, store.list_baselines()); // one read for both choices
   for (const store::BaselineRecord& b : *all) {
     if (experiment.baseline_id && b.id == *experiment.baseline_id && b.machine_class == machine_class) {
       return b;
     }
   }
-  return latest_baseline(store, machine_class, ClassMatch::required);
+  return newest_of_class(*all, machine_class, ClassMatch::required);
 }
 
 Result<ComparisonBase> read_comparison_base(project::Workspace& ws, const store::BaselineRecord& baseline) {

@@ -112,7 +112,7 @@ notify::Event experiment_event(const NotifyContext& context, const store::Experi
   if (complete) {
     event.baseline = base;
     event.result = cand;
-    event.unit = metric == "time" || metric == verdict::k_cpu_metric ? "s" : " " + metric;
+    event.unit = verdict::is_builtin_metric(metric) ? "s" : " " + metric; // time, cpu: seconds
   }
   if (outcome == core::Outcome::reject || outcome == core::Outcome::kill || outcome == core::Outcome::failed) {
     event.detail = experiment.close_reason;

@@ -28,7 +28,7 @@ TEST(MeasureProcLoad, busy_ticks_refuse_other_text) {
 }
 
 TEST(MeasureProcLoad, reads_this_machine) {
-  const auto busy = read_cpu_busy_ticks();
+  const auto busy = CpuBusyReader().read();
   ASSERT_TRUE(busy);
   EXPECT_GT(*busy, 0u);
   const auto processes = read_all_proc_stats();
