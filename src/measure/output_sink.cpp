@@ -52,10 +52,18 @@ Result<OutputSink> OutputSink::open(const ExecutionOptions& options) {
     // The file itself is created on the first output (see open_log): a run with no output costs no
     // inode, which on ext4 was most of zkbench's own time per run of a short command. An unwritable
     // folder is still an error before the run.
+    // The folder found writable last is not asked again: a run loop logs every run into one folder,
+    // and the path lookup was a system call per run (issue 23); a folder that turns unwritable later is
+    // still reported, by finish().
+    thread_local std::string writable_folder;
     const std::filesystem::path parent = options.log_path->parent_path();
-    if (::access(parent.empty() ? "." : parent.c_str(), W_OK | X_OK) != 0) {
-      return make_error(
-          fmt::format("cannot write log '{}': {}", sink.m_log_path, std::strerror(errno)));
+    const std::string folder = parent.empty() ? std::string(".") : parent.string();
+    if (folder != writable_folder) {
+      if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+        return make_error(
+            fmt::format("cannot write log '{}': {}", sink.m_log_path, std::strerror(errno)));
+      }
+      writable_folder = folder;
     }
   }
   return sink;

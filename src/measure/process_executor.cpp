@@ -14,12 +14,14 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <utility>
 
 #include <fcntl.h>
 #include <sched.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -102,10 +104,11 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 // The child of a run. It does its whole set-up (signal dispositions, PR_SET_PDEATHSIG, its process
 // group, joining the cgroup: milliseconds on cgroup v1, the redirections, chdir), then reads
-// CLOCK_MONOTONIC (the steady clock's, through the vDSO: no system call), reports that reading and
-// execs at once: the run's clock starts there, so the timed window holds the exec and the command, as
-// hyperfine's holds the spawn and the command, and nothing of zkbench's set-up; no go-word, so no
-// wake-up round trip between the two processes (issue 23: about 0.15 ms of harness time per run).
+// CLOCK_MONOTONIC (the steady clock's, through the vDSO: no system call), writes that reading in the
+// memory it shares with zkbench and execs at once: the run's clock starts there, so the timed window
+// holds the exec and the command, as hyperfine's holds the spawn and the command, and nothing of
+// zkbench's set-up; no go-word, so no wake-up round trip between the two processes (issue 23: about
+// 0.15 ms of harness time per run), and no pipe for the report (5 system calls per run).
 //
 // The child shares zkbench's memory until it execs (clone with CLONE_VM | CLONE_VFORK, as posix_spawn
 // does), so that starting it copies no page tables and zkbench's next writes take no copy-on-write
@@ -113,7 +116,9 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 // until the child exec'd or exited (CLONE_VFORK): the child's failing calls (execvpe's tries along
 // PATH) write errno in the thread-local storage they share, and nothing of zkbench runs meanwhile to
 // read it. The child has its own stack, file table, working folder and signal dispositions; it only
-// makes system calls (no allocation) and writes nothing of zkbench's memory but its stack.
+// makes system calls (no allocation) and writes nothing of zkbench's memory but its stack and its
+// ChildReport, which zkbench reads once the clone returned: the report is final by then (the child
+// exec'd, or wrote why it failed and exited), as posix_spawn's error code is.
 // The signals the child sets back to their default disposition before it execs. An exec resets caught
 // signals itself, but the child runs zkbench's handlers until then (sharing its memory: they must not
 // run there) and ignored signals survive the exec (an ignored SIGPIPE must not leak into the command).
@@ -144,6 +149,16 @@ const SignalsToReset& signals_to_reset() {
   return reset;
 }
 
+// The step a ChildReport is about: `starting` (the exec follows; `at_ns` is the clock reading), the
+// one that failed (with its errno), or `none` (the child exited before it wrote a word).
+enum class ChildStep : int { none, starting, join_cgroup, open_input, redirect, change_dir, exec };
+
+struct ChildReport {
+  ChildStep step = ChildStep::none;
+  int error = 0;
+  std::int64_t at_ns = 0; // CLOCK_MONOTONIC, `starting` only
+};
+
 struct ChildLaunch {
   std::vector<std::string> env;
   std::vector<char*> argv_ptrs;
@@ -153,7 +168,8 @@ struct ChildLaunch {
   bool has_dir = false;
   int output_fd = -1;
   int cgroup_join_fd = -1;
-  int report_fd = -1;
+  ChildReport* report = nullptr; // where the child writes: `own_report`, or a shared page (ASan's fork)
+  ChildReport own_report;
   pid_t parent = 0;
   const SignalsToReset* reset_signals = nullptr;
   std::unique_ptr<char[]> stack; // the child's stack until it execs
@@ -162,13 +178,13 @@ struct ChildLaunch {
 struct StartedChild {
   pid_t pid = -1;
   Clock::time_point started;  // the child's clock reading right before its exec: the run's start
-  Fd reports;                 // close-on-exec in the child: a ChildReport if its exec failed, else EOF
+  Fd pidfd;                   // readable when the child exits (from the clone); -1 where the kernel gave none
   std::unique_ptr<ChildLaunch> launch; // freed only once the child exec'd or exited (it may read it until then)
   bool settled = false;                // it exec'd, or it was reaped
 
   StartedChild() = default;
   StartedChild(StartedChild&& other) noexcept
-      : pid(std::exchange(other.pid, -1)), started(other.started), reports(std::move(other.reports)),
+      : pid(std::exchange(other.pid, -1)), started(other.started), pidfd(std::move(other.pidfd)),
         launch(std::move(other.launch)), settled(other.settled) {}
   StartedChild& operator=(StartedChild&&) = delete;
   StartedChild(const StartedChild&) = delete;
@@ -176,29 +192,15 @@ struct StartedChild {
   ~StartedChild();
 };
 
-// The step a ChildReport is about: `starting` (the exec follows; `at_ns` is the clock reading), or the
-// one that failed (with its errno).
-enum class ChildStep : int { starting, join_cgroup, open_input, redirect, change_dir, exec };
-
-struct ChildReport {
-  ChildStep step = ChildStep::starting;
-  int error = 0;
-  std::int64_t at_ns = 0; // CLOCK_MONOTONIC, `starting` only
-};
-
-void child_report(int report_fd, ChildStep step, int error, std::int64_t at_ns = 0) {
-  const ChildReport report{step, error, at_ns};
-  (void)!::write(report_fd, &report, sizeof report); // one write of 16 bytes: atomic on a pipe
-}
-
-[[noreturn]] void child_fail(int report_fd, ChildStep step) {
-  child_report(report_fd, step, errno);
+[[noreturn]] void child_fail(ChildReport& report, ChildStep step) {
+  report.error = errno;
+  report.step = step;
   ::_exit(127);
 }
 
 // In the child (sharing a multi-threaded process's memory): async-signal-safe calls only.
 [[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
-                             int output_fd, int cgroup_join_fd, int report_fd, pid_t parent,
+                             int output_fd, int cgroup_join_fd, ChildReport& report, pid_t parent,
                              const SignalsToReset& reset) {
   // Default dispositions (see SignalsToReset); the mask, blocked by the parent around the clone, is
   // cleared just before exec.
@@ -214,39 +216,28 @@ void child_report(int report_fd, ChildStep step, int error, std::int64_t at_ns =
   }
   ::setpgid(0, 0); // its own process group, so a timeout can stop the whole tree
   if (cgroup_join_fd >= 0 && ::write(cgroup_join_fd, "0", 1) != 1) {
-    child_fail(report_fd, ChildStep::join_cgroup);
+    child_fail(report, ChildStep::join_cgroup);
   }
   const int input_fd = ::open(input, O_RDONLY | O_CLOEXEC); // --input FILE, else /dev/null
   if (input_fd < 0) {
-    child_fail(report_fd, ChildStep::open_input);
+    child_fail(report, ChildStep::open_input);
   }
   if (::dup2(input_fd, STDIN_FILENO) < 0 || ::dup2(output_fd, STDOUT_FILENO) < 0 ||
       ::dup2(output_fd, STDERR_FILENO) < 0) {
-    child_fail(report_fd, ChildStep::redirect);
+    child_fail(report, ChildStep::redirect);
   }
   if (dir != nullptr && ::chdir(dir) != 0) {
-    child_fail(report_fd, ChildStep::change_dir);
+    child_fail(report, ChildStep::change_dir);
   }
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
-  child_report(report_fd, ChildStep::starting, 0, std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
+  report.at_ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  report.step = ChildStep::starting;
   ::execvpe(argv[0], argv, envp);
-  child_fail(report_fd, ChildStep::exec);
-}
-
-// The next report of the child, or nullopt at EOF (it exec'd, or died without a word).
-std::optional<ChildReport> read_report(int fd) {
-  ChildReport report;
-  ssize_t n = 0;
-  while ((n = ::read(fd, &report, sizeof report)) < 0 && errno == EINTR) {
-  }
-  if (n != static_cast<ssize_t>(sizeof report)) {
-    return std::nullopt;
-  }
-  return report;
+  child_fail(report, ChildStep::exec);
 }
 
 // What the failed step means, in words ("Failed to run command 'foo': No such file or directory" for
@@ -264,6 +255,7 @@ std::string step_error(const ChildReport& report, const std::string& program, co
   case ChildStep::change_dir:
     return fmt::format("cannot change to the working directory '{}' for '{}': {}",
                        command.working_dir ? command.working_dir->string() : "", program, why);
+  case ChildStep::none:
   case ChildStep::starting:
   case ChildStep::exec:
     break;
@@ -287,87 +279,60 @@ StartedChild::~StartedChild() {
 int child_entry(void* data) {
   const auto& l = *static_cast<const ChildLaunch*>(data);
   child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
-             l.input.c_str(), l.output_fd, l.cgroup_join_fd, l.report_fd, l.parent, *l.reset_signals);
+             l.input.c_str(), l.output_fd, l.cgroup_join_fd, *l.report, l.parent, *l.reset_signals);
 }
 
-// Starts the child in zkbench's memory (see StartedChild); returns once it exec'd or exited; -1 with
-// errno on failure.
-pid_t spawn(ChildLaunch& launch) {
+// Starts the child in zkbench's memory (see StartedChild); returns once it exec'd or exited, its
+// report final; -1 with errno on failure. `pidfd` gets the child's pidfd where the kernel gives one
+// with the clone (CLONE_PIDFD, Linux 5.2), else stays -1.
+pid_t spawn(ChildLaunch& launch, int& pidfd) {
 #if defined(__SANITIZE_ADDRESS__) || ZKBENCH_HAS_ADDRESS_SANITIZER
   // AddressSanitizer's runtime cannot follow a child that shares its memory and stack bookkeeping:
-  // a copy (fork) in that build only; the parent then goes on at once (the report pipe orders them).
+  // a copy (fork) in that build only. The child writes its report in a shared page, and zkbench
+  // waits for its exec (or exit) on a close-on-exec pipe, as the clone's CLONE_VFORK waits.
+  void* page = ::mmap(nullptr, sizeof(ChildReport), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (page == MAP_FAILED) {
+    return -1;
+  }
+  launch.report = new (page) ChildReport{};
+  int exec_pipe[2] = {-1, -1};
+  if (::pipe2(exec_pipe, O_CLOEXEC) != 0) {
+    ::munmap(page, sizeof(ChildReport));
+    return -1;
+  }
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::close(exec_pipe[0]);
     child_entry(&launch);
   }
+  const int fork_error = errno;
+  ::close(exec_pipe[1]);
+  char byte = 0;
+  while (pid > 0 && ::read(exec_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
+  ::close(exec_pipe[0]);
+  launch.own_report = *launch.report;
+  launch.report = &launch.own_report;
+  ::munmap(page, sizeof(ChildReport));
+  errno = fork_error;
+  (void)pidfd;
   return pid;
 #else
+  launch.report = &launch.own_report;
   // glibc's posix_spawn gives its child 32 KiB and the argument vector; execvpe's buffers are on it.
   const std::size_t size = (64u << 10) + launch.argv_ptrs.size() * sizeof(char*);
   launch.stack = std::make_unique_for_overwrite<char[]>(size); // untouched: pages come as the child uses them
   const auto top = (reinterpret_cast<std::uintptr_t>(launch.stack.get()) + size) & ~std::uintptr_t{15};
+#ifdef CLONE_PIDFD
+  // The pidfd comes with the clone (close-on-exec), saving a pidfd_open per run; a kernel that does
+  // not know the flag ignores it and writes nothing.
+  return ::clone(child_entry, reinterpret_cast<void*>(top), CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &launch,
+                 &pidfd);
+#else
+  (void)pidfd;
   return ::clone(child_entry, reinterpret_cast<void*>(top), CLONE_VM | CLONE_VFORK | SIGCHLD, &launch);
 #endif
-}
-
-// Starts the child: its set-up done, its clock reading taken, its exec begun. Errors: pipe or clone
-// failures, a set-up step that failed (the child is reaped then). An exec that fails afterwards is
-// seen by exec_failure once the child exited.
-Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
-                                 int cgroup_join_fd) {
-  StartedChild child;
-  child.launch = std::make_unique<ChildLaunch>();
-  ChildLaunch& launch = *child.launch;
-  launch.env = build_environment(command.env);
-  launch.argv_ptrs = pointers(argv);
-  launch.env_ptrs = pointers(launch.env);
-  launch.has_dir = command.working_dir.has_value();
-  launch.dir = command.working_dir ? command.working_dir->string() : std::string();
-  launch.input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
-  int report_pipe[2] = {-1, -1};
-  if (::pipe2(report_pipe, O_CLOEXEC) != 0) {
-    return make_error(fmt::format("cannot create a pipe to start '{}': {}", argv[0], std::strerror(errno)));
-  }
-  child.reports = Fd(report_pipe[0]);
-  Fd report_write(report_pipe[1]);
-  launch.output_fd = output_fd;
-  launch.cgroup_join_fd = cgroup_join_fd;
-  launch.report_fd = report_write.get();
-  launch.parent = ::getpid();
-  launch.reset_signals = &signals_to_reset();
-  // Every signal blocked around the start: a handler of ours must never run in the child.
-  sigset_t all;
-  sigset_t saved;
-  sigfillset(&all);
-  ::pthread_sigmask(SIG_SETMASK, &all, &saved);
-  child.pid = spawn(launch);
-  const int spawn_error = errno; // read only when the clone failed: the child may have written it
-  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
-  if (child.pid < 0) {
-    return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(spawn_error)));
-  }
-  report_write.reset(); // the child's copy is the only writer: EOF when it exec'd or died
-  const auto report = read_report(child.reports.get()); // there already, but for the fork of an ASan build
-  if (!report || report->step != ChildStep::starting) {
-    reap(child.pid);
-    child.settled = true;
-    return make_error(report ? step_error(*report, argv[0], command)
-                             : fmt::format("cannot start '{}': the child exited before it started", argv[0]));
-  }
-  child.settled = true; // it execs now (or exits: reaped by the caller's wait4)
-  child.started = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(report->at_ns)));
-  return child;
-}
-
-// After the child exited: the error of an exec that failed (the child exited 127 then), or nullopt
-// when it exec'd (the report pipe reads EOF: its last writer closed on exec).
-std::optional<std::string> exec_failure(StartedChild& child, const std::string& program, const CommandSpec& command) {
-  const auto report = read_report(child.reports.get());
-  child.reports.reset();
-  if (report) {
-    return step_error(*report, program, command);
-  }
-  return std::nullopt;
+#endif
 }
 
 // A descriptor that poll() reports readable when `pid` exits; -1 when the kernel has none (< 5.3).
@@ -379,6 +344,49 @@ int open_pidfd(pid_t pid) {
   (void)pid;
   return -1;
 #endif
+}
+
+// Starts the child: its set-up done, its clock reading taken, its exec done. Errors: a clone failure,
+// a set-up step or the exec that failed (the child is reaped then), with the step's words.
+Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
+                                 int cgroup_join_fd) {
+  StartedChild child;
+  child.launch = std::make_unique<ChildLaunch>();
+  ChildLaunch& launch = *child.launch;
+  launch.env = build_environment(command.env);
+  launch.argv_ptrs = pointers(argv);
+  launch.env_ptrs = pointers(launch.env);
+  launch.has_dir = command.working_dir.has_value();
+  launch.dir = command.working_dir ? command.working_dir->string() : std::string();
+  launch.input = command.stdin_path ? command.stdin_path->string() : "/dev/null";
+  launch.output_fd = output_fd;
+  launch.cgroup_join_fd = cgroup_join_fd;
+  launch.parent = ::getpid();
+  launch.reset_signals = &signals_to_reset();
+  // Every signal blocked around the start: a handler of ours must never run in the child.
+  sigset_t all;
+  sigset_t saved;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &saved);
+  int pidfd = -1;
+  child.pid = spawn(launch, pidfd);
+  const int spawn_error = errno; // read only when the clone failed: the child may have written it
+  ::pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  if (child.pid < 0) {
+    return make_error(fmt::format("cannot start '{}': {}", argv[0], std::strerror(spawn_error)));
+  }
+  child.pidfd = Fd(pidfd >= 0 ? pidfd : open_pidfd(child.pid));
+  const ChildReport report = *launch.report; // final: the child exec'd, or exited
+  if (report.step != ChildStep::starting) {
+    reap(child.pid);
+    child.settled = true;
+    return make_error(report.step == ChildStep::none
+                          ? fmt::format("cannot start '{}': the child exited before it started", argv[0])
+                          : step_error(report, argv[0], command));
+  }
+  child.settled = true; // it exec'd
+  child.started = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(report.at_ns)));
+  return child;
 }
 
 struct ChildUsage {
@@ -646,8 +654,8 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   }
   Fd read_end(fds[0]);
   Fd write_end(fds[1]);
-  // Bookkeeping before the clock starts: the timed window holds only spawn, wait and exit detection.
-  ::fcntl(read_end.get(), F_SETFL, O_NONBLOCK); // only our end: the child's stdout stays blocking
+  // Our end stays blocking, as the child's: it is read only after poll() said it is readable (or hung
+  // up), which one read never blocks on (one system call per run less than making it non-blocking).
   // Made once and reused: clearing 64 KiB per run was a fifth of zkbench's instructions per run of
   // `true` (callgrind).
   std::string& buffer = m_read_buffer;
@@ -666,7 +674,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   result.started_at_us = util::unix_now_us();
   const auto start = started->started;
   const pid_t pid = started->pid;
-  Fd pidfd(open_pidfd(pid)); // readable when the child exits; -1 on kernels before 5.3
+  Fd pidfd = std::move(started->pidfd); // readable when the child exits; -1 on kernels before 5.3
 
   std::optional<Clock::time_point> deadline;
   if (options.timeout_s) {
@@ -689,19 +697,19 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
   }
   usage.add(ru);
-  reap_group(pid, usage);
-  // Then whatever left the group but not the cgroup (setsid, double forks): the pipe's last writers.
-  // Only when something of the run may be left: reading the cgroup's member list took a tenth of
-  // zkbench's own time per run of a short command (issue 23).
+  // What is left of the group, then whatever left the group but not the cgroup (setsid, double
+  // forks): the pipe's last writers. Only when something of the run may be left (zkbench has a child
+  // still): the group's reaping and reading the cgroup's member list took a tenth of zkbench's own time
+  // per run of a short command (issue 23).
   std::vector<int> escaped;
-  if (cgroup != nullptr && !no_child_left()) {
-    escaped = cgroup->kill_all();
+  if (!no_child_left()) {
+    reap_group(pid, usage);
+    if (cgroup != nullptr && !no_child_left()) {
+      escaped = cgroup->kill_all();
+    }
   }
   drain_output(read_end, *sink, buffer);
   reap_escaped(escaped, usage);
-  if (auto failed = exec_failure(*started, (*argv)[0], command)) {
-    return make_error(std::move(*failed)); // not a run that exits 127: the command never ran
-  }
 
   result.wall_s = std::chrono::duration<double>(end - start).count();
   result.user_s = usage.user_s;

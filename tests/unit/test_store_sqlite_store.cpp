@@ -213,8 +213,9 @@ TEST(SqliteStore, several_processes_creating_one_new_file_all_succeed) {
 }
 
 TEST(SqliteStore, a_session_of_gated_runs_is_not_checkpointed_before_the_wal_reaches_its_length) {
-  // 400 runs with their contention rows write about 1,600 WAL pages: past SQLite's default of 1,000, at
-  // which a commit in the middle of the loop would checkpoint (two fdatasyncs between two runs).
+  // 600 gated runs write about 1,300 WAL pages (two a run: the row with its contention figures and its
+  // index entry): past SQLite's default of 1,000, at which a commit in the middle of the loop would
+  // checkpoint (two fdatasyncs between two runs).
   TempDir dir;
   const auto path = dir / "zkbench.db";
   auto store = SqliteStore::open(path);
@@ -225,7 +226,7 @@ TEST(SqliteStore, a_session_of_gated_runs_is_not_checkpointed_before_the_wal_rea
   bench.command = "true";
   const auto bench_id = (*store)->add_benchmark(*session, bench);
   ASSERT_TRUE(bench_id) << bench_id.error().message;
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 600; ++i) {
     zkbench::core::Run run;
     run.index = i;
     run.wall_s = 0.001;
@@ -243,4 +244,41 @@ TEST(SqliteStore, a_session_of_gated_runs_is_not_checkpointed_before_the_wal_rea
   const std::int64_t frames = stmt->column_int(1);
   EXPECT_GT(frames, 1000);
   EXPECT_LT(frames, SqliteStore::k_wal_autocheckpoint_pages);
+}
+
+TEST(SqliteStore, version_9_moves_each_runs_contention_figures_into_its_row) {
+  // A store of schema 8: one gated run (its figures in run_contention), one measured without the gate.
+  TempDir dir;
+  const auto path = dir / "zkbench.db";
+  {
+    auto db = SqliteDb::open(path, OpenFlags::read_write_create);
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_EQ(*zkbench::store::apply_migrations(*db, 8), 8);
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO sessions (id, kind, argv, host, working_dir, started_at_us, status) VALUES "
+        "(1, 'run', 'a', 'h', '/', 1, 'complete');"
+        "INSERT INTO benchmarks (id, session_id, position, command, parameters) VALUES (1, 1, 0, 'true', '{}');"
+        "INSERT INTO runs (id, benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, log_path, "
+        "started_at_us, finished_at_us) VALUES (7, 1, 0, 0.5, 0, 0, 1, 'success', '', 1, 2), "
+        "(8, 1, 1, 0.6, 0, 0, 1, 'success', '', 3, 4);"
+        "INSERT INTO run_contention VALUES (7, 1.25, 0.2, 1, 'cc1plus (2 processes, 1.2 cores)', 1, 3.5);"));
+  }
+  auto store = SqliteStore::open(path);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ((*store)->schema_version(), zkbench::store::latest_schema_version());
+  const auto benchmarks = (*store)->load_benchmarks(1);
+  ASSERT_TRUE(benchmarks) << benchmarks.error().message;
+  ASSERT_EQ(benchmarks->size(), 1u);
+  const auto& runs = benchmarks->front().runs;
+  ASSERT_EQ(runs.size(), 2u);
+  ASSERT_TRUE(runs[0].contention.has_value());
+  EXPECT_DOUBLE_EQ(runs[0].contention->foreign_cores, 1.25);
+  EXPECT_DOUBLE_EQ(runs[0].contention->limit_cores, 0.2);
+  EXPECT_TRUE(runs[0].contention->contended);
+  EXPECT_EQ(runs[0].contention->top, "cc1plus (2 processes, 1.2 cores)");
+  EXPECT_EQ(runs[0].contention->gpu_processes, 1);
+  EXPECT_DOUBLE_EQ(runs[0].contention->waited_s, 3.5);
+  EXPECT_FALSE(runs[1].contention.has_value()); // measured without the gate: still none
+  SqliteDb db = raw_db(path);
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'run_contention'"), "0");
 }

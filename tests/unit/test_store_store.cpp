@@ -88,6 +88,14 @@ std::vector<core::Run> varied_runs() {
   core::Run gpu_quiet = make_run(6);
   gpu_quiet.gpu = GpuRunStats{};
   runs.push_back(gpu_quiet);
+
+  core::Run contended = make_run(7); // measured beside other work, with a GPU process of someone else's
+  contended.contention = core::RunContention{1.875, 0.2, true, "cc1plus (2 processes, 1.9 cores)", 1, 12.5};
+  runs.push_back(contended);
+
+  core::Run quiet = make_run(8); // the gate found the machine quiet
+  quiet.contention = core::RunContention{0.03125, 0.2, false, "", 0, 0};
+  runs.push_back(quiet);
   return runs;
 }
 
@@ -113,6 +121,15 @@ void expect_same_run(const core::Run& actual, const core::Run& expected) {
     EXPECT_EQ(actual.gpu->energy_joules, expected.gpu->energy_joules);
     EXPECT_EQ(actual.gpu->throttled, expected.gpu->throttled);
     EXPECT_EQ(actual.gpu->throttle_reasons, expected.gpu->throttle_reasons);
+  }
+  ASSERT_EQ(actual.contention.has_value(), expected.contention.has_value()); // none: measured without the gate
+  if (expected.contention) {
+    EXPECT_EQ(actual.contention->foreign_cores, expected.contention->foreign_cores);
+    EXPECT_EQ(actual.contention->limit_cores, expected.contention->limit_cores);
+    EXPECT_EQ(actual.contention->contended, expected.contention->contended);
+    EXPECT_EQ(actual.contention->top, expected.contention->top);
+    EXPECT_EQ(actual.contention->gpu_processes, expected.contention->gpu_processes);
+    EXPECT_EQ(actual.contention->waited_s, expected.contention->waited_s);
   }
   EXPECT_EQ(actual.log_path, expected.log_path);
   EXPECT_EQ(actual.started_at_us, expected.started_at_us);
@@ -210,6 +227,37 @@ TEST_P(StoreContract, round_trips_every_field_of_benchmarks_and_runs) {
   EXPECT_FALSE((*loaded)[1].name.has_value());
   EXPECT_TRUE((*loaded)[1].parameters.empty());
   EXPECT_TRUE((*loaded)[1].runs.empty());
+}
+
+TEST_P(StoreContract, replaces_the_contention_figures_of_gated_runs_and_refuses_an_ungated_one) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  const auto [session, benchmark] = add_session_with_benchmark(*store, "true");
+  core::Run held = make_run(0); // held by the gate's first window: contended until it is judged
+  held.contention = core::RunContention{0.0, 0.2, true, "not judged yet", 0, 0};
+  core::Run ungated = make_run(1);
+  const auto held_id = store->add_run(benchmark, held);
+  const auto ungated_id = store->add_run(benchmark, ungated);
+  ASSERT_TRUE(held_id && ungated_id);
+
+  const core::RunContention judged{0.0625, 0.2, false, "", 0, 0.5};
+  const std::vector<std::pair<std::int64_t, core::RunContention>> update{{*held_id, judged}};
+  ASSERT_TRUE(store->update_contention(update));
+  const std::vector<std::pair<std::int64_t, core::RunContention>> wrong{{*ungated_id, judged}};
+  const auto refused = store->update_contention(wrong);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("has no contention figures"), std::string::npos) << refused.error().message;
+
+  const auto loaded = store->load_benchmarks(session);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_EQ(loaded->front().runs.size(), 2U);
+  const core::Run& first = loaded->front().runs[0];
+  ASSERT_TRUE(first.contention.has_value());
+  EXPECT_FALSE(first.contention->contended);
+  EXPECT_EQ(first.contention->foreign_cores, 0.0625);
+  EXPECT_EQ(first.contention->top, "");
+  EXPECT_EQ(first.contention->waited_s, 0.5);
+  EXPECT_FALSE(loaded->front().runs[1].contention.has_value()); // the refused update changed nothing
 }
 
 TEST_P(StoreContract, a_new_session_is_running_and_finishing_records_status_and_time) {
