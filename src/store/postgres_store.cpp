@@ -42,6 +42,10 @@ void insert_run_details(pqxx::work& tx, std::int64_t run_id, const core::Run& ru
     PgParams params;
     pg_exec_shared(tx, sql::k_insert_run_gpu, gpu_params(params, run_id, *run.gpu));
   }
+  if (run.contention) {
+    PgParams params;
+    pg_exec_shared(tx, sql::k_insert_run_contention, contention_params(params, run_id, *run.contention));
+  }
 }
 
 Result<std::vector<core::Run>> load_runs(pqxx::work& tx, std::int64_t benchmark_id, const std::string& location) {

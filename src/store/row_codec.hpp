@@ -235,7 +235,7 @@ Params& session_params(Params& params, const SessionRecord& record) {
 /// sql::k_insert_run's parameters.
 template <typename Params>
 Params& run_params(Params& params, std::int64_t benchmark_id, const core::Run& run) {
-  params.add(benchmark_id)
+  return params.add(benchmark_id)
       .add(run.index)
       .add(run.wall_s)
       .add(run.user_s)
@@ -249,13 +249,6 @@ Params& run_params(Params& params, std::int64_t benchmark_id, const core::Run& r
       .add(run.finished_at_us)
       .add(run.containment == core::Containment::unknown ? std::optional<std::string>()
                                                           : std::optional<std::string>(core::to_string(run.containment)));
-  const core::RunContention* c = run.contention ? &*run.contention : nullptr;
-  return params.add(c ? std::optional<double>(c->foreign_cores) : std::nullopt)
-      .add(c ? std::optional<double>(c->limit_cores) : std::nullopt)
-      .add(c ? std::optional<std::int64_t>(c->contended ? 1 : 0) : std::nullopt)
-      .add(c ? std::optional<std::string>(c->top) : std::nullopt)
-      .add(c ? std::optional<std::int64_t>(c->gpu_processes) : std::nullopt)
-      .add(c ? std::optional<double>(c->waited_s) : std::nullopt);
 }
 
 /// sql::k_insert_run_gpu's parameters.
@@ -272,7 +265,7 @@ Params& gpu_params(Params& params, std::int64_t run_id, const core::GpuRunStats&
       .add(stats.throttle_reasons);
 }
 
-/// sql::k_update_run_contention's parameters.
+/// sql::k_insert_run_contention's (and k_update_run_contention's) parameters.
 template <typename Params>
 Params& contention_params(Params& params, std::int64_t run_id, const core::RunContention& c) {
   return params.add(run_id)

@@ -192,6 +192,12 @@ Result<void> SqliteStore::insert_run_details(std::int64_t run_id, const core::Ru
     ZKBENCH_TRY(gpu_params(params, run_id, *run.gpu).done());
     ZKBENCH_TRY((*gpu)->run());
   }
+  if (run.contention) {
+    ZKBENCH_TRY_ASSIGN(contention, cached(sql::k_insert_run_contention)); // every run of a gated command
+    SqliteParams params(**contention);
+    ZKBENCH_TRY(contention_params(params, run_id, *run.contention).done());
+    ZKBENCH_TRY((*contention)->run());
+  }
   return {};
 }
 

@@ -25,10 +25,10 @@ public:
   /// How long a statement waits for another process's lock before failing.
   static constexpr int k_busy_timeout_ms = 30'000;
   /// The WAL's length, in pages, past which a commit checkpoints it into the database file (SQLite's
-  /// default is 1,000). A run of a gated command writes 2 pages (its row, with the contention figures
-  /// since schema 9, and its index entry; 4 before): at the default, 500 such runs checkpoint once in the
+  /// default is 1,000). A run of a gated command writes 3 pages (its row, its index entry and its
+  /// run_load row; 4 before schema 9): at the default, 300 such runs of `true` checkpointed once in the
   /// middle of the loop (two fdatasyncs, 6 ms on the development machine's disk). At this length a
-  /// session of 2,000 such runs is checkpointed once, when the store is closed.
+  /// session of 1,300 such runs is checkpointed once, when the store is closed.
   static constexpr int k_wal_autocheckpoint_pages = 4096;
 
   /// Opens or creates the database at `path` (its folder must exist) and migrates it to the latest

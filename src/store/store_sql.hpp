@@ -63,12 +63,11 @@ inline constexpr const char* k_insert_benchmark =
     "INSERT INTO benchmarks (session_id, position, command, name, parameters) VALUES "
     "($1, (SELECT COALESCE(MAX(position) + 1, 0) FROM benchmarks WHERE session_id = $1), $2, $3, $4){returning_id}";
 
-// $1..$19: row_codec's run_params (the contention figures $14..$19 NULL for a run measured without the gate).
+// $1..$13: row_codec's run_params.
 inline constexpr const char* k_insert_run =
     "INSERT INTO runs (benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, exit_code, "
-    "signal, log_path, started_at_us, finished_at_us, containment, foreign_cores, limit_cores, contended, top, "
-    "gpu_processes, waited_s) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19){returning_id}";
+    "signal, log_path, started_at_us, finished_at_us, containment) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13){returning_id}";
 // PostgreSQL only, $1 benchmark id, $2 index: checked under the benchmark's row lock before the
 // INSERT (SQLite reports the UNIQUE constraint instead).
 inline constexpr const char* k_pg_run_index_taken = "SELECT 1 FROM runs WHERE benchmark_id = $1 AND idx = $2";
@@ -80,10 +79,14 @@ inline constexpr const char* k_insert_run_gpu =
     "temperature_start_c, temperature_max_c, energy_joules, throttled, throttle_reasons) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-// $1..$7: row_codec's contention_params: a gated run's figures replaced (the gate's first window judged).
+// $1..$7: row_codec's contention_params.
+inline constexpr const char* k_insert_run_contention =
+    "INSERT INTO run_load (run_id, foreign_cores, limit_cores, contended, top, gpu_processes, waited_s) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+// The same parameters as k_insert_run_contention: a run's figures replaced (the gate's first window judged).
 inline constexpr const char* k_update_run_contention =
-    "UPDATE runs SET foreign_cores = $2, limit_cores = $3, contended = $4, top = $5, gpu_processes = $6, "
-    "waited_s = $7 WHERE id = $1 AND contended IS NOT NULL";
+    "UPDATE run_load SET foreign_cores = $2, limit_cores = $3, contended = $4, top = $5, gpu_processes = $6, "
+    "waited_s = $7 WHERE run_id = $1";
 
 // A session row with its counts (row_codec's read_session).
 #define ZKBENCH_SESSION_SELECT                                                                                   \
@@ -101,14 +104,13 @@ inline constexpr const char* k_get_session = ZKBENCH_SESSION_SELECT "WHERE s.id 
 // $1 session id: id, command, name, parameters.
 inline constexpr const char* k_list_benchmarks =
     "SELECT id, command, name, parameters FROM benchmarks WHERE session_id = $1 ORDER BY position";
-// $1 benchmark id: a run with its GPU row and contention figures, NULLs when it has none (row_codec's read_run;
-// column 22 is NULL for a run measured without the gate).
+// $1 benchmark id: a run with its GPU and contention rows, NULLs when it has none (row_codec's read_run).
 inline constexpr const char* k_list_runs =
     "SELECT r.id, r.idx, r.wall_s, r.user_s, r.system_s, r.peak_rss_bytes, r.status, r.exit_code, r.signal, "
     "r.log_path, r.started_at_us, r.finished_at_us, g.run_id, g.utilization_mean_pct, g.utilization_max_pct, "
     "g.memory_peak_bytes, g.temperature_start_c, g.temperature_max_c, g.energy_joules, g.throttled, "
-    "g.throttle_reasons, r.containment, r.contended, r.foreign_cores, r.limit_cores, r.contended, r.top, "
-    "r.gpu_processes, r.waited_s FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id "
+    "g.throttle_reasons, r.containment, c.run_id, c.foreign_cores, c.limit_cores, c.contended, c.top, c.gpu_processes, "
+    "c.waited_s FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id LEFT JOIN run_load c ON c.run_id = r.id "
     "WHERE r.benchmark_id = $1 ORDER BY r.id";
 // $1 benchmark id: run id, name, value.
 inline constexpr const char* k_list_run_metrics =

@@ -213,9 +213,9 @@ TEST(SqliteStore, several_processes_creating_one_new_file_all_succeed) {
 }
 
 TEST(SqliteStore, a_session_of_gated_runs_is_not_checkpointed_before_the_wal_reaches_its_length) {
-  // 600 gated runs write about 1,300 WAL pages (two a run: the row with its contention figures and its
-  // index entry): past SQLite's default of 1,000, at which a commit in the middle of the loop would
-  // checkpoint (two fdatasyncs between two runs).
+  // 600 gated runs write about 1,800 WAL pages (three a run: the row, its index entry and its run_load
+  // row): past SQLite's default of 1,000, at which a commit in the middle of the loop would checkpoint
+  // (two fdatasyncs between two runs).
   TempDir dir;
   const auto path = dir / "zkbench.db";
   auto store = SqliteStore::open(path);
@@ -246,7 +246,7 @@ TEST(SqliteStore, a_session_of_gated_runs_is_not_checkpointed_before_the_wal_rea
   EXPECT_LT(frames, SqliteStore::k_wal_autocheckpoint_pages);
 }
 
-TEST(SqliteStore, version_9_moves_each_runs_contention_figures_into_its_row) {
+TEST(SqliteStore, version_9_keeps_each_runs_contention_figures_in_run_load) {
   // A store of schema 8: one gated run (its figures in run_contention), one measured without the gate.
   TempDir dir;
   const auto path = dir / "zkbench.db";
@@ -281,4 +281,6 @@ TEST(SqliteStore, version_9_moves_each_runs_contention_figures_into_its_row) {
   EXPECT_FALSE(runs[1].contention.has_value()); // measured without the gate: still none
   SqliteDb db = raw_db(path);
   EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'run_contention'"), "0");
+  // Keyed by the rowid: no index beside the table (one WAL page less per gated run).
+  EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run_load'"), "0");
 }
