@@ -10,8 +10,9 @@
 //   executor's cgroup (cgroup.hpp: v2, else v1 memory, one cgroup reused run after run; containment()
 //   and ExecutionResult::containment say which was used); stdin is /dev/null (or --input); stdout and
 //   stderr share one pipe, so the output keeps the order in which it was written. The output goes to
-//   OutputSink (log, capture, echo). The child then reads CLOCK_MONOTONIC, reports the reading on a
-//   close-on-exec pipe and execs at once (no go-word: no wake-up round trip between the processes).
+//   OutputSink (log, capture, echo). The child then reads CLOCK_MONOTONIC, writes the reading in the
+//   memory it shares with zkbench (read once the clone returned, the child exec'd) and execs at once
+//   (no go-word: no wake-up round trip between the processes; no pipe).
 // - Wall time: CLOCK_MONOTONIC from the child's reading right before its exec to the moment the
 //   child's exit is seen: the exec and the command, nothing of zkbench's set-up (hyperfine's window
 //   holds its spawn). User/system CPU come from wait4() on that child (which includes the descendants
