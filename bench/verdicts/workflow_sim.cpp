@@ -257,6 +257,11 @@ TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bo
   request.label = "bench/001-sim";
   request.log_name = "001-sim";
   request.owner = {"experiment", m_next_owner++, "bench_verdicts", "experiment"};
+  auto kept = project::kept_runs(*m_ws->store, request.owner.name, request.owner.id);
+  if (!kept) {
+    throw std::runtime_error(kept.error().message);
+  }
+  request.kept = std::move(*kept);
   workflow::RunExperimentOptions options;
   options.baseline_mode = stored_mode ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
   if (runs > 0) {
@@ -267,7 +272,7 @@ TrialOutcome SimProject::run(const Scenario& scenario, const TrialDraw& draw, bo
     gate.enabled = true;
     m_ws->contention = std::make_shared<measure::ContentionGate>(model, model, gate);
   }
-  const workflow::ComparisonBase base{baseline, std::move(stored), m_policy};
+  const workflow::ComparisonBase base{baseline, std::move(stored), m_policy, {}};
   auto ev = workflow::evaluate_checkout(*m_ws, m_candidate_dir, base, request, options);
   m_ws->contention = nullptr;
   m_ws->project.inputs.inputs = m_all_inputs; // every input back for the next trial

@@ -66,7 +66,7 @@ std::optional<std::string> hook_for(const std::vector<std::string>& hooks, const
 }
 
 int run_ab_command(const AbCliOptions& o) {
-  const auto policy = value_or_fatal(verdict::resolve_policy(o.policy));
+  const auto policy = value_or_fatal(project::resolve_policy(o.policy));
   verdict::AbOptions options;
   options.strategy = o.strategy == "sequential" ? verdict::Strategy::sequential : verdict::Strategy::fixed;
   options.runs = o.runs;

@@ -8,6 +8,7 @@
 #include "report/json_import.hpp"
 #include "util/error.hpp"
 #include "verdict/decide.hpp"
+#include "project/config.hpp"
 #include "util/text.hpp"
 
 namespace zkbench::cli {
@@ -94,7 +95,7 @@ double input_weight(const core::Benchmark& b) {
 }
 
 int run_compare(const CompareOptions& options) {
-  const auto policy = value_or_fatal(verdict::resolve_policy(options.policy));
+  const auto policy = value_or_fatal(project::resolve_policy(options.policy));
   const auto base = value_or_fatal(report::read_results_json(options.baseline));
   const auto cand = value_or_fatal(report::read_results_json(options.candidate));
   if (base.empty() || cand.empty()) {

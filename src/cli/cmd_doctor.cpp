@@ -55,7 +55,7 @@ std::string first_line(std::string_view text) {
 }
 
 json check_prover(provers::ProverKind kind) {
-  const provers::ProverPreset& preset = provers::preset(kind);
+  const provers::ProverPreset& preset = provers::prover_preset(kind);
   json j{{"zkvm", provers::to_string(kind)},
          {"name", preset.display_name},
          {"command", util::join(preset.version_command, " ")}};

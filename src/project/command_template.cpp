@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
+#include "project/config.hpp"
+#include "project/inputs.hpp"
+
 namespace zkbench::project {
 
 namespace {
@@ -117,6 +122,30 @@ std::string substitute(std::string_view text, const Placeholders& values) {
          at = expanded.find("{" + key + "}", at + value.size())) {
       expanded.replace(at, key.size() + 2, value);
     }
+  }
+  return expanded;
+}
+
+Placeholders placeholders_for(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& out) {
+  Placeholders values = config.vars;
+  values["input"] = input.path.string();
+  values["input_name"] = input.name;
+  values["out"] = out.string();
+  return values;
+}
+
+Result<std::string> generator_command(const InputSpec& input) {
+  if (!input.generate) {
+    return make_error("input '" + input.name + "' is a file, not generated");
+  }
+  return expand(input.generate->command,
+                Placeholders{{"seed", fmt::format("{}", input.generate->seed)}, {"output", input.path.string()}});
+}
+
+ProfilerCommand expand_profiler(const ProfileConfig& profiler, const Placeholders& values) {
+  ProfilerCommand expanded{profiler.zkvm, expand(profiler.command, values), std::nullopt};
+  if (!profiler.output.empty()) {
+    expanded.output = expand_word(profiler.output, values);
   }
   return expanded;
 }

@@ -5,7 +5,9 @@
 // a placeholder, nor is anything else in braces ("{print $1}"), so shell code passes through unchanged.
 // Substituted values are quoted for /bin/sh: a template must not quote placeholders itself.
 
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,11 @@
 #include "util/error.hpp"
 
 namespace zkbench::project {
+
+struct ProjectConfig;
+struct InputSpec;
+struct ProfileConfig;
+enum class ProfilerKind;
 
 /// Placeholder name -> value (unquoted).
 using Placeholders = std::map<std::string, std::string>;
@@ -35,5 +42,25 @@ Result<std::string> expand_word(std::string_view text, const Placeholders& value
 /// Every `{key}` of `values` in `text` replaced by its value as is (no quoting, no unknown placeholder):
 /// the paths of benchmark.metric_files.
 std::string substitute(std::string_view text, const Placeholders& values);
+
+/// The placeholders for running `config`'s commands on `input` with scratch folder `out`: the config's
+/// vars, {input}, {input_name} and {out}.
+Placeholders placeholders_for(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& out);
+
+/// A profiler's commands for one input: its command line and the file it writes expanded, each an error
+/// when its template names an unknown placeholder (the profiler then does not run, or its output is not
+/// read).
+struct ProfilerCommand {
+  ProfilerKind zkvm;                         // whose profiler
+  Result<std::string> command;               // the command line
+  std::optional<Result<std::string>> output; // the file it writes; none: the profile is its stdout
+};
+
+/// `profiler`'s command and output expanded with `values` (an input's placeholders_for).
+ProfilerCommand expand_profiler(const ProfileConfig& profiler, const Placeholders& values);
+
+/// The generator's command for `input` with {seed} and {output} substituted (shell-quoted).
+/// Error: `input` is not generated.
+Result<std::string> generator_command(const InputSpec& input);
 
 } // namespace zkbench::project

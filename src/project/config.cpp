@@ -7,6 +7,7 @@
 #include "measure/metrics.hpp"
 #include "provers/output_metrics.hpp"
 #include "verdict/decide.hpp"
+#include "util/files.hpp"
 #include "util/strings.hpp"
 #include "project/yaml_reader.hpp"
 
@@ -372,12 +373,38 @@ Result<Project> load_project(const std::filesystem::path& config_path) {
   return Project{std::move(*config), std::move(*inputs)};
 }
 
-Placeholders placeholders_for(const ProjectConfig& config, const InputSpec& input, const std::filesystem::path& out) {
-  Placeholders values = config.vars;
-  values["input"] = input.path.string();
-  values["input_name"] = input.name;
-  values["out"] = out.string();
-  return values;
+Result<verdict::Policy> project_policy(const ProjectConfig& config) {
+  const char* name = to_string(config.policy.kind); // a preset's, or "file"
+  ZKBENCH_TRY_ASSIGN(policy, config.policy.kind == PolicyKind::file ? read_policy_file(config.policy.file)
+                                                                    : verdict::preset(name));
+  if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
+    policy->timeout_multiplier = config.benchmark.timeout_multiplier;
+  }
+  if (config.benchmark.deterministic) {
+    policy->deterministic_metrics = *config.benchmark.deterministic;
+  }
+  policy->timeout_min_slack_s = std::max(policy->timeout_min_slack_s, k_min_timeout_slack_s); // a policy file may ask for more
+  return policy;
+}
+
+Result<verdict::Policy> read_policy_file(const std::filesystem::path& path) {
+  ZKBENCH_TRY_ASSIGN(text, with_context(util::read_text_file(path), "policy"));
+  return verdict::parse_policy_yaml(*text, path.string());
+}
+
+Result<verdict::Policy> resolve_policy(std::string_view preset_or_path) {
+  for (const auto name : verdict::preset_names()) {
+    if (name == preset_or_path) {
+      return verdict::preset(name);
+    }
+  }
+  const std::filesystem::path path(preset_or_path);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return make_error(fmt::format("--policy '{}' is neither a preset (generic, optimized, zkvm) nor a file",
+                                  preset_or_path));
+  }
+  return read_policy_file(path);
 }
 
 const char* to_string(PolicyKind kind) {

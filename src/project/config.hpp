@@ -52,6 +52,7 @@
 #include "project/command_template.hpp"
 #include "project/fleet_config.hpp"
 #include "provers/preset.hpp"
+#include "verdict/policy.hpp"
 #include "project/inputs.hpp"
 
 namespace zkbench::project {
@@ -136,9 +137,22 @@ struct Project {
 };
 Result<Project> load_project(const std::filesystem::path& config_path);
 
-/// The placeholders for running `config`'s commands on `input` with scratch folder `out`.
-Placeholders placeholders_for(const ProjectConfig& config, const InputSpec& input,
-                              const std::filesystem::path& out);
+/// Timeouts of the workflow leave at least this much room over the baseline median: scheduler jitter on
+/// a busy machine can double a 30 ms run, while a hang is far beyond any slack.
+inline constexpr double k_min_timeout_slack_s = 1.0;
+
+/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier when the file
+/// sets it (a policy file's own stands otherwise) and a timeout slack of at least the one above (a policy
+/// file's timeout_min_slack_s when larger). Errors: the policy file cannot be read ("policy: ...") or is
+/// not a valid policy (verdict::parse_policy_yaml).
+Result<verdict::Policy> project_policy(const ProjectConfig& config);
+
+/// Reads a YAML policy file (verdict::parse_policy_yaml). Errors: as parse_policy_yaml's, or "policy:
+/// cannot read ...".
+Result<verdict::Policy> read_policy_file(const std::filesystem::path& path);
+
+/// A preset name or a path to a YAML file: what `--policy` accepts. Error: neither, or read_policy_file's.
+Result<verdict::Policy> resolve_policy(std::string_view preset_or_path);
 
 const char* to_string(PolicyKind kind);
 const char* to_string(ProfilerKind kind);

@@ -156,12 +156,4 @@ Result<InputSet> load_inputs(const std::filesystem::path& path, const std::strin
   }
 }
 
-Result<std::string> generator_command(const InputSpec& input) {
-  if (!input.generate) {
-    return make_error("input '" + input.name + "' is a file, not generated");
-  }
-  return expand(input.generate->command,
-                Placeholders{{"seed", std::to_string(input.generate->seed)}, {"output", input.path.string()}});
-}
-
 } // namespace zkbench::project

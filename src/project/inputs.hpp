@@ -66,8 +66,4 @@ struct InputSet {
 /// an unknown category, a generate.command without {output}.
 Result<InputSet> load_inputs(const std::filesystem::path& path, const std::string& display_name);
 
-/// The generator's command for `input` with {seed} and {output} substituted (shell-quoted).
-/// Error: `input` is not generated.
-Result<std::string> generator_command(const InputSpec& input);
-
 } // namespace zkbench::project

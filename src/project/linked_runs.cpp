@@ -67,6 +67,17 @@ Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owne
   return runs;
 }
 
+Result<KeptRuns> kept_runs(store::Store& store, const std::string& owner, std::int64_t owner_id) {
+  KeptRuns kept;
+  for (const std::string& name : {owner, owner + k_drift_owner_suffix}) {
+    for (const char* role : {"baseline", "candidate"}) {
+      ZKBENCH_TRY_ASSIGN(runs, linked_runs(store, name, owner_id, role));
+      kept[name][role] = std::move(*runs);
+    }
+  }
+  return kept;
+}
+
 Result<std::map<std::string, core::Benchmark>> baseline_benchmarks(store::Store& store,
                                                                    const store::BaselineRecord& baseline) {
   ZKBENCH_TRY_ASSIGN(linked, linked_runs(store, "baseline", baseline.id, "baseline"));

@@ -3,7 +3,8 @@
 // the workflow (a resumed input, a baseline being measured), the baseline's runs the experiments are
 // compared with, and the dashboard. A baseline's sessions are linked to "baseline:<commit>"/<number of
 // baselines recorded before it> while it is measured (so a killed `zkbench baseline` resumes), and to
-// "baseline"/<its id> once recorded; an experiment's to "experiment"/<its id>, both sides in one session.
+// "baseline"/<its id> once recorded; an experiment's to "experiment"/<its id>, both sides in one session,
+// and its drift test's (`--baseline stored`) to "experiment-drift"/<its id>.
 
 #include <cstdint>
 #include <map>
@@ -34,6 +35,17 @@ Result<std::map<std::string, core::Benchmark>> linked_runs(store::Store& store, 
 /// The same for one input (no runs when none is linked).
 Result<core::Benchmark> linked_runs(store::Store& store, const std::string& owner, std::int64_t owner_id,
                                     const std::string& input, const std::string& role);
+
+/// The owner of a drift test's sessions is its command's owner with this suffix ("experiment-drift").
+inline constexpr const char* k_drift_owner_suffix = "-drift";
+
+/// The runs earlier attempts of a command kept, by owner name, side ("baseline", "candidate") and input.
+using KeptRuns = std::map<std::string, std::map<std::string, std::map<std::string, core::Benchmark>>>;
+
+/// Every run linked to `owner`/`owner_id` and to its drift test (k_drift_owner_suffix), on both sides:
+/// what a resumed `exp run` or `compound` starts from, read once before anything is measured. Errors: the
+/// store fails.
+Result<KeptRuns> kept_runs(store::Store& store, const std::string& owner, std::int64_t owner_id);
 
 /// A recorded baseline's runs per input name, for each of its inputs (named after the input): every
 /// session linked to it; a baseline recorded before its sessions were linked, the one session of its

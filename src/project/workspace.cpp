@@ -55,20 +55,6 @@ Result<Workspace> open_workspace(const std::filesystem::path& config_path) {
   return ws;
 }
 
-Result<verdict::Policy> project_policy(const ProjectConfig& config) {
-  ZKBENCH_TRY_ASSIGN(policy, config.policy.kind == PolicyKind::file
-                                 ? verdict::read_policy_file(config.policy.file)
-                                 : verdict::preset(to_string(config.policy.kind)));
-  if (config.policy.kind != PolicyKind::file || config.benchmark.timeout_multiplier_set) {
-    policy->timeout_multiplier = config.benchmark.timeout_multiplier;
-  }
-  if (config.benchmark.deterministic) {
-    policy->deterministic_metrics = *config.benchmark.deterministic;
-  }
-  policy->timeout_min_slack_s = std::max(policy->timeout_min_slack_s, k_min_timeout_slack_s); // a policy file may ask for more
-  return policy;
-}
-
 std::string machine_class_from_env() {
   const char* value = std::getenv("ZKBENCH_MACHINE_CLASS");
   return value != nullptr ? std::string(util::trim(value)) : std::string();

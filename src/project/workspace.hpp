@@ -56,16 +56,6 @@ struct Workspace {
 /// (located), not a git repository, the store's errors.
 Result<Workspace> open_workspace(const std::filesystem::path& config_path);
 
-/// Timeouts of the workflow leave at least this much room over the baseline median: scheduler jitter on
-/// a busy machine can double a 30 ms run, while a hang is far beyond any slack.
-inline constexpr double k_min_timeout_slack_s = 1.0;
-
-/// The policy of the project: its preset or file, with zkbench.yaml's timeout_multiplier when the file
-/// sets it (a policy file's own stands otherwise) and a timeout slack of at least the one above (a policy
-/// file's timeout_min_slack_s when larger).
-
-Result<verdict::Policy> project_policy(const ProjectConfig& config);
-
 /// This machine's class: $ZKBENCH_MACHINE_CLASS (`zkbench worker --class` sets it for its jobs), ""
 /// when unset (a machine without a class, whose baselines have class "").
 std::string machine_class_from_env();

@@ -29,7 +29,7 @@ const char* to_string(ProverKind kind) {
   return "unknown";
 }
 
-const ProverPreset& preset(ProverKind kind) {
+const ProverPreset& prover_preset(ProverKind kind) {
   static const ProverPreset zisk{
       ProverKind::zisk,
       "ZisK",

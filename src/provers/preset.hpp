@@ -35,7 +35,7 @@ struct ProverPreset {
 /// SP1:    the user's script: cargo run --release -- --prove / --execute in {script}; RUST_LOG=info.
 /// RISC0:  the user's host: cargo run --release in {script}, RISC0_INFO=1 and RUST_LOG=info (session
 ///         statistics in the log); execute with RISC0_DEV_MODE=1.
-const ProverPreset& preset(ProverKind kind);
+const ProverPreset& prover_preset(ProverKind kind);
 
 /// Replaces each {name} in `text` by values[name]. "{{" and "}}" stand for braces.
 /// Errors: a placeholder with no value ("no value for {elf} in '…'"), an unclosed brace.

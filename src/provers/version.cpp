@@ -22,7 +22,7 @@ tl::unexpected<Error> not_understood(const char* tool, std::string_view text) {
 } // namespace
 
 std::string ProverVersion::display() const {
-  const std::string& name = preset(kind).display_name;
+  const std::string& name = prover_preset(kind).display_name;
   std::string text = name;
   if (!version.empty()) {
     text += kind == ProverKind::zisk ? " v" + version : " " + version;

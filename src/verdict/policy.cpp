@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "util/files.hpp"
 
 namespace zkbench::verdict {
 
@@ -190,29 +189,6 @@ Result<Policy> parse_policy_yaml(std::string_view text, std::string_view source)
                                   policy.maybe_threshold, policy.keep_threshold));
   }
   return policy;
-}
-
-Result<Policy> read_policy_file(const std::filesystem::path& path) {
-  const auto text = util::read_text_file(path);
-  if (!text) {
-    return make_error("policy: " + text.error().message);
-  }
-  return parse_policy_yaml(*text, path.string());
-}
-
-Result<Policy> resolve_policy(std::string_view preset_or_path) {
-  for (const auto name : preset_names()) {
-    if (name == preset_or_path) {
-      return preset(name);
-    }
-  }
-  const std::filesystem::path path(preset_or_path);
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return make_error(fmt::format("--policy '{}' is neither a preset (generic, optimized, zkvm) nor a file",
-                                  preset_or_path));
-  }
-  return read_policy_file(path);
 }
 
 } // namespace zkbench::verdict

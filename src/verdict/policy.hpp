@@ -53,10 +53,4 @@ Result<Policy> preset(std::string_view name);
 /// p in (0, 1), multiplier >= 1, runs >= 2).
 Result<Policy> parse_policy_yaml(std::string_view text, std::string_view source);
 
-/// Reads a YAML policy file (errors as above, or "cannot read").
-Result<Policy> read_policy_file(const std::filesystem::path& path);
-
-/// A preset name or a path to a YAML file: what `--policy` accepts.
-Result<Policy> resolve_policy(std::string_view preset_or_path);
-
 } // namespace zkbench::verdict

@@ -142,8 +142,7 @@ Result<BaselineOutcome> establish_baseline(project::Workspace& ws, const Baselin
   KeptProfile profile;
   if (!inputs.empty()) {
     ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, inputs.front()));
-    ZKBENCH_TRY_ASSIGN(kept, keep_profile(*ws.executor, ws.project.config.profile, *prepared, ws.root(), dir,
-                                             "baseline profile"));
+    ZKBENCH_TRY_ASSIGN(kept, keep_profile(*ws.executor, *prepared, ws.root(), dir, "baseline profile"));
     profile = std::move(*kept);
     for (const auto& file : profile.files) {
       outcome.files.push_back(file.second);

@@ -67,7 +67,7 @@ Result<store::BaselineRecord> comparable_baseline(store::Store& store, const sto
 Result<ComparisonBase> read_comparison_base(project::Workspace& ws, const store::BaselineRecord& baseline) {
   ZKBENCH_TRY_ASSIGN(policy, project::project_policy(ws.project.config));
   ZKBENCH_TRY_ASSIGN(runs, project::baseline_benchmarks(*ws.store, baseline));
-  return ComparisonBase{baseline, std::move(*runs), std::move(*policy)};
+  return ComparisonBase{baseline, std::move(*runs), std::move(*policy), ws.benchmarks_dir() / "baseline" / "profile.txt"};
 }
 
 Result<ExperimentToRun> read_experiment_to_run(project::Workspace& ws, core::ExperimentNumber number) {
@@ -83,6 +83,10 @@ Result<ExperimentToRun> read_experiment_to_run(project::Workspace& ws, core::Exp
   ZKBENCH_TRY_ASSIGN(baseline, comparable_baseline(*ws.store, found.experiment, ws.machine_class));
   ZKBENCH_TRY_ASSIGN(base, read_comparison_base(ws, *baseline));
   found.base = std::move(*base);
+  const std::string command = "zkbench exp run " + found.experiment.experiment_number().format();
+  found.owner = {"experiment", found.experiment.id, command, "experiment"};
+  ZKBENCH_TRY_ASSIGN(kept, project::kept_runs(*ws.store, found.owner.name, found.owner.id));
+  found.kept = std::move(*kept);
   return found;
 }
 

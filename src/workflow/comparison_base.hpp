@@ -1,11 +1,13 @@
 #pragma once
 // The workflow's queries of the store, and what a checkout is judged against, read once before anything
 // is built or measured: an experiment by its number, the baseline of a machine class (the newest, or the
-// one an experiment is compared with), and that baseline's runs per input (project/linked_runs.hpp, the
-// one reader of a baseline's sessions) with the project's policy. `exp run` finds its experiment and that
-// experiment's comparable baseline here; `compound` reads the base of the baseline its experiments share;
-// evaluate_checkout and the verdict simulation are given the value.
+// one an experiment is compared with), that baseline's runs per input (project/linked_runs.hpp, the one
+// reader of the store's session links) with the project's policy and the baseline's profile. `exp run`
+// finds its experiment, that experiment's comparable baseline and the runs its earlier attempts kept here;
+// `compound` reads the base of the baseline its experiments share; evaluate_checkout and the verdict
+// simulation are given the value.
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +18,8 @@
 #include "store/workflow_records.hpp"
 #include "util/error.hpp"
 #include "verdict/policy.hpp"
+#include "project/linked_runs.hpp"
+#include "workflow/measure_inputs.hpp"
 
 namespace zkbench::project {
 struct Workspace;
@@ -52,16 +56,20 @@ struct ComparisonBase {
   store::BaselineRecord baseline;
   std::map<std::string, core::Benchmark> runs; // the baseline's runs per input name (baseline_benchmarks)
   verdict::Policy policy;                      // project::project_policy
+  std::filesystem::path profile;               // the baseline's profile: benchmarks/baseline/profile.txt
 };
 
 /// The base of `baseline`: its runs and the project's policy. Errors: the store, the policy file.
 Result<ComparisonBase> read_comparison_base(project::Workspace& ws, const store::BaselineRecord& baseline);
 
 /// Experiment `number` as `exp run` finds it, and, unless it is decided or closed already, what it is
-/// compared with on this machine's class (comparable_baseline).
+/// compared with on this machine's class (comparable_baseline), whose runs it measures and the runs that
+/// earlier attempts kept.
 struct ExperimentToRun {
   store::ExperimentRecord experiment;
   std::optional<ComparisonBase> base; // none for a decided or closed experiment
+  RunOwner owner;                     // whose runs: the experiment's sessions, "zkbench exp run 003"
+  project::KeptRuns kept;             // the runs earlier attempts kept (project::kept_runs of `owner`)
 };
 
 /// Errors: no such experiment, no comparable baseline, the store, the policy file.

@@ -83,11 +83,13 @@ Result<CompoundOutcome> run_compound(project::Workspace& ws, const std::vector<c
   }
   if (outcome.verdict.empty()) {
     // Sessions of a compound test are linked to a fresh id: a combination is measured from scratch.
-    const EvaluationRequest request{branch,
-                                    "compound-" + util::join(ids, "-"),
-                                    {"compound", -record.created_at_us, "zkbench compound " + util::join(ids, " "),
-                                     "compound"},
-                                    ""};
+    EvaluationRequest request{branch,
+                              "compound-" + util::join(ids, "-"),
+                              {"compound", -record.created_at_us, "zkbench compound " + util::join(ids, " "), "compound"},
+                              "",
+                              {}};
+    ZKBENCH_TRY_ASSIGN(kept, project::kept_runs(*ws.store, request.owner.name, request.owner.id));
+    request.kept = std::move(*kept);
     ZKBENCH_TRY_ASSIGN(ev,
                        evaluate_checkout(ws, worktree, *base, request, options));
     outcome.warnings = ev->warnings;

@@ -152,7 +152,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
                       options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
                       options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
                       hang_guard_s(stored->second, policy)));
-      ZKBENCH_TRY_ASSIGN(judged, judge_input(ws, prepared[i], stored->second, policy, judge));
+      ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, prepared[i], stored->second, request.kept, policy, judge));
       ev.resumed = ev.resumed || judged->resumed_runs > 0;
       if (judged->resumed_runs > 0) {
         say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));

@@ -37,13 +37,14 @@ struct RunExperimentOptions {
   std::function<void(const std::string&)> say;  // progress lines
 };
 
-/// What evaluate_checkout measures for: names for messages and logs, and the store owner its sessions
-/// are linked to (resumable).
+/// What evaluate_checkout measures for: names for messages and logs, the store owner its sessions are
+/// linked to and the runs they kept (resumable).
 struct EvaluationRequest {
   std::string label;        // "bench/001-x", for messages
   std::string log_name;     // build log .zkbench/logs/<log_name>-build.log
   RunOwner owner;           // whose sessions: "experiment" or "compound", its id, "zkbench exp run 003"
   std::string resume_hint;  // appended to the interrupt error
+  project::KeptRuns kept;   // the runs earlier attempts kept (project::kept_runs of `owner`): resumed
 };
 
 struct CheckoutEvaluation {

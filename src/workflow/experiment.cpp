@@ -119,98 +119,89 @@ Result<ExperimentOutcome> run_experiment(project::Workspace& ws, core::Experimen
   ExperimentOutcome outcome;
   store::ExperimentRecord& e = outcome.experiment;
   e = std::move(found->experiment);
-  if (!found->base) {
-    ZKBENCH_TRY_ASSIGN(finished, finish_interrupted(ws, e));
-    outcome.warnings = std::move(*finished);
-    outcome.reason = e.close_reason;
-    return outcome;
-  }
-  const ComparisonBase& base = *found->base;
-  const store::BaselineRecord& baseline = base.baseline;
-  if (e.baseline_id != baseline.id) {
-    outcome.warnings.push_back(fmt::format("compared with baseline {} of machine class '{}' (commit {}){}",
-                                           baseline.id, ws.machine_class, baseline.commit.substr(0, 12),
-                                           baseline.commit == e.baseline_commit
-                                               ? std::string()
-                                               : fmt::format(", not the commit {} the branch started from: the "
-                                                             "comparison includes the changes between them",
-                                                             e.baseline_commit.substr(0, 12))));
-    e.baseline_id = baseline.id;
-  }
-
-  // Environment: measuring elsewhere than the baseline makes the comparison suspect.
-  project::CollectOptions collect;
-  collect.repo_dir = ws.root();
-  collect.guest_manifest = config.guest_manifest;
-  const project::Environment env = project::collect_environment(collect);
-  if (auto previous = project::parse_environment_yaml(baseline.environment_yaml, "baseline environment")) {
-    if (auto differences = project::describe_differences(project::diff_environments(*previous, env)); !differences.empty()) {
-      outcome.warnings.push_back("the baseline was measured elsewhere: " + differences);
+  std::string verdict_md; // this run's verdict.md; none for an experiment decided or closed already
+  if (found->base) {
+    const ComparisonBase& base = *found->base;
+    const store::BaselineRecord& baseline = base.baseline;
+    if (e.baseline_id != baseline.id) {
+      outcome.warnings.push_back(fmt::format("compared with baseline {} of machine class '{}' (commit {}){}",
+                                             baseline.id, ws.machine_class, baseline.commit.substr(0, 12),
+                                             baseline.commit == e.baseline_commit
+                                                 ? std::string()
+                                                 : fmt::format(", not the commit {} the branch started from: the "
+                                                               "comparison includes the changes between them",
+                                                               e.baseline_commit.substr(0, 12))));
+      e.baseline_id = baseline.id;
     }
-  }
 
-  ZKBENCH_TRY_ASSIGN(checkout, check_out_experiment(ws, e));
-  const std::filesystem::path& worktree = checkout->worktree;
-  const std::filesystem::path& dir = checkout->dir;
-  const std::string& head = checkout->head;
-  outcome.files.push_back(dir / "changes.patch");
-
-  const std::string command = "zkbench exp run " + e.experiment_number().format();
-  const EvaluationRequest request{e.branch, e.experiment_number().format(), {"experiment", e.id, command, "experiment"},
-                                  ": " + command + " resumes"};
-  ZKBENCH_TRY_ASSIGN(ev, evaluate_checkout(ws, worktree, base, request, options));
-  outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
-  outcome.resumed = ev->resumed;
-  e.change = ev->change;
-  const core::Outcome decided = ev->verdict;
-  const std::string reason = ev->reason;
-  const auto& comparisons = ev->comparisons;
-  const verdict::Decision& decision = ev->decision;
-
-  // The profile (when configured) of the experiment's code, and its diff with the baseline's, in the store
-  // linked to the experiment and its baseline (the dashboard's profile chart).
-  if (decided != core::Outcome::failed && decided != core::Outcome::kill && !ev->inputs.empty()) {
-    ZKBENCH_TRY_ASSIGN(profile, keep_profile(*ws.executor, config.profile, ev->inputs.front(), worktree, dir,
-                                             "profile", ws.benchmarks_dir() / "baseline" / "profile.txt"));
-    store::ProfileRecord record;
-    record.title = e.name;
-    record.commit = head;
-    record.experiment_number = e.number;
-    record.baseline_id = e.baseline_id;
-    const std::vector<std::string> refused = store_kept_profile(*ws.store, *profile, record);
-    for (const auto& kept : profile->files) {
-      outcome.files.push_back(kept.second);
+    // Environment: measuring elsewhere than the baseline makes the comparison suspect.
+    project::CollectOptions collect;
+    collect.repo_dir = ws.root();
+    collect.guest_manifest = config.guest_manifest;
+    const project::Environment env = project::collect_environment(collect);
+    if (auto previous = project::parse_environment_yaml(baseline.environment_yaml, "baseline environment")) {
+      if (auto differences = project::describe_differences(project::diff_environments(*previous, env));
+          !differences.empty()) {
+        outcome.warnings.push_back("the baseline was measured elsewhere: " + differences);
+      }
     }
-    outcome.warnings.insert(outcome.warnings.end(), profile->warnings.begin(), profile->warnings.end());
-    outcome.warnings.insert(outcome.warnings.end(), refused.begin(), refused.end());
+
+    ZKBENCH_TRY_ASSIGN(checkout, check_out_experiment(ws, e));
+    const std::filesystem::path& worktree = checkout->worktree;
+    const std::filesystem::path& dir = checkout->dir;
+    outcome.files.push_back(dir / "changes.patch");
+
+    const EvaluationRequest request{e.branch, e.experiment_number().format(), found->owner,
+                                    ": " + found->owner.label + " resumes", std::move(found->kept)};
+    ZKBENCH_TRY_ASSIGN(ev, evaluate_checkout(ws, worktree, base, request, options));
+    outcome.warnings.insert(outcome.warnings.end(), ev->warnings.begin(), ev->warnings.end());
+    outcome.resumed = ev->resumed;
+    e.change = ev->change;
+
+    // The profile (when configured) of the experiment's code, and its diff with the baseline's, in the store
+    // linked to the experiment and its baseline (the dashboard's profile chart).
+    if (ev->verdict != core::Outcome::failed && ev->verdict != core::Outcome::kill && !ev->inputs.empty()) {
+      store::ProfileRecord record;
+      record.title = e.name;
+      record.commit = checkout->head;
+      record.experiment_number = e.number;
+      record.baseline_id = e.baseline_id;
+      ZKBENCH_TRY_ASSIGN(profile, keep_profile(*ws.executor, ev->inputs.front(), worktree, dir, "profile", base.profile));
+      const std::vector<std::string> refused = store_kept_profile(*ws.store, *profile, record);
+      for (const auto& kept : profile->files) {
+        outcome.files.push_back(kept.second);
+      }
+      outcome.warnings.insert(outcome.warnings.end(), profile->warnings.begin(), profile->warnings.end());
+      outcome.warnings.insert(outcome.warnings.end(), refused.begin(), refused.end());
+    }
+    e.set_outcome(ev->verdict);
+    e.set_state(core::ExperimentStatus::done);
+    e.close_reason = ev->reason;
+    e.finished_at_us = project::now_us();
+    const std::string started_as = e.branch;
+    e.branch = base_branch(e) + "-" + e.verdict;
+    if (ev->cost.runs() > 0) {
+      outcome.cost = ev->cost;
+    }
+    e.set_results(results_of(e, ev->decision, ev->comparisons, ev->traces, ev->candidates, outcome.cost));
+    verdict_md = verdict_markdown(e, ev->reason, ev->comparisons, base.policy, outcome.cost);
+    for (const std::string& warning : outcome.warnings) {
+      verdict_md += "\n> warning: " + warning + "\n";
+    }
+    // The decision is recorded first; everything after it (branch, files, accumulator) is idempotent and
+    // finish_decided completes it again when zkbench was killed in between (issue 15).
+    ZKBENCH_TRY(ws.store->update_experiment(e));
+    if (started_as != e.branch) {
+      ws.git.remove_worktree(worktree);
+    }
+    outcome.files.push_back(dir / "results.json");
+    outcome.files.push_back(dir / "verdict.md");
+    outcome.comparisons = ev->comparisons;
+    outcome.failure = ev->failure;
   }
-  e.set_outcome(decided);
-  e.set_state(core::ExperimentStatus::done);
-  e.close_reason = reason;
-  e.finished_at_us = project::now_us();
-  const std::string started_as = e.branch;
-  e.branch = base_branch(e) + "-" + e.verdict;
-  if (ev->cost.runs() > 0) {
-    outcome.cost = ev->cost;
-  }
-  e.set_results(results_of(e, decision, comparisons, ev->traces, ev->candidates, outcome.cost));
-  std::string md = verdict_markdown(e, reason, comparisons, base.policy, outcome.cost);
-  for (const std::string& warning : outcome.warnings) {
-    md += "\n> warning: " + warning + "\n";
-  }
-  // The decision is recorded first; everything after it (branch, files, accumulator) is idempotent and
-  // finish_decided completes it again when zkbench was killed in between (issue 15).
-  ZKBENCH_TRY(ws.store->update_experiment(e));
-  if (started_as != e.branch) {
-    ws.git.remove_worktree(worktree);
-  }
-  ZKBENCH_TRY_ASSIGN(finished, finish_decided(ws, e, md));
+  ZKBENCH_TRY_ASSIGN(finished, finish_decided(ws, e, verdict_md));
   outcome.warnings.insert(outcome.warnings.end(), finished->begin(), finished->end());
-  outcome.files.push_back(dir / "results.json");
-  outcome.files.push_back(dir / "verdict.md");
-  outcome.reason = reason;
-  outcome.comparisons = comparisons;
-  outcome.failure = ev->failure;
+  outcome.reason = e.close_reason;
   return outcome;
 }
 

@@ -18,6 +18,18 @@ std::string base_branch(const store::ExperimentRecord& e) {
 Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const store::ExperimentRecord& e,
                                                 const std::string& verdict_md) {
   std::vector<std::string> warnings;
+  std::string finished_now; // decided by an earlier run that was killed while finishing: what is done now
+  if (verdict_md.empty()) {
+    const auto unfinished =
+        e.state() == core::ExperimentStatus::done ? unfinished_steps(ws, e) : std::vector<std::string>{};
+    if (unfinished.empty()) {
+      return make_error(fmt::format("experiment {} is already decided: {} (branch {})", e.experiment_number(),
+                                    e.verdict, e.branch));
+    }
+    finished_now = fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while finishing: "
+                               "done now ({})",
+                               e.experiment_number(), e.verdict, util::join(unfinished, ", "));
+  }
   const std::string started_as = base_branch(e);
   if (!ws.git.branch_exists(e.branch) && ws.git.branch_exists(started_as)) {
     ZKBENCH_TRY(ws.git.rename_branch(started_as, e.branch));
@@ -38,21 +50,9 @@ Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const st
       warnings.push_back(*note);
     }
   }
-  return warnings;
-}
-
-Result<std::vector<std::string>> finish_interrupted(project::Workspace& ws, const store::ExperimentRecord& e) {
-  const auto unfinished =
-      e.state() == core::ExperimentStatus::done ? unfinished_steps(ws, e) : std::vector<std::string>{};
-  if (unfinished.empty()) {
-    return make_error(fmt::format("experiment {} is already decided: {} (branch {})", e.experiment_number(), e.verdict,
-                                  e.branch));
+  if (!finished_now.empty()) {
+    warnings.push_back(finished_now);
   }
-  // zkbench was killed after recording the decision and before finishing it: finish now.
-  ZKBENCH_TRY_ASSIGN(warnings, finish_decided(ws, e, ""));
-  warnings->push_back(fmt::format("experiment {} was decided ({}) by an earlier run that was stopped while "
-                                  "finishing: done now ({})",
-                                  e.experiment_number(), e.verdict, util::join(unfinished, ", ")));
   return warnings;
 }
 

@@ -20,15 +20,13 @@ namespace zkbench::workflow {
 std::string base_branch(const store::ExperimentRecord& e);
 
 /// Completes a decided experiment (idempotent): the branch renamed with its verdict, results.json and
-/// verdict.md written, a KEEP merged into the accumulator. `verdict_md` empty: written from the record
-/// (a resumed finish keeps the run's own). Returns warnings (a merge conflict). Errors: git, the files.
+/// verdict.md written, a KEEP merged into the accumulator. `verdict_md`: the verdict.md of the run that
+/// decided it now. Empty: `exp run` of an experiment decided or closed already; one decided by a run that
+/// was killed while finishing it is finished now (verdict.md written from the record unless the run wrote
+/// its own; the last warning says what was done). Returns warnings (a merge conflict). Errors: nothing is
+/// left to do ("experiment 003 is already decided: KEEP (branch ...)"), git, the files.
 Result<std::vector<std::string>> finish_decided(project::Workspace& ws, const store::ExperimentRecord& e,
                                                 const std::string& verdict_md);
-
-/// `exp run` of a decided or closed experiment: one decided by a run that was killed while finishing it
-/// is finished now (finish_decided; the warnings, the last saying what was done). Error: nothing is left
-/// to do ("experiment 003 is already decided: KEEP (branch ...)"), git, the files.
-Result<std::vector<std::string>> finish_interrupted(project::Workspace& ws, const store::ExperimentRecord& e);
 
 /// What finish_decided has not done yet for a decided experiment (empty: finished): a run killed while
 /// finishing leaves any prefix of its steps done.

@@ -69,6 +69,13 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
 
 Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& prepared, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options) {
+  ZKBENCH_TRY_ASSIGN(kept, project::kept_runs(*ws.store, options.owner.name, options.owner.id));
+  return judge_kept_input(ws, prepared, stored, *kept, policy, options);
+}
+
+Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedInput& prepared,
+                                        const core::Benchmark& stored, const project::KeptRuns& kept,
+                                        const verdict::Policy& policy, const InputJudgeOptions& options) {
   const project::ProjectConfig& config = ws.project.config;
   const project::InputSpec& input = prepared.spec;
   InputJudgement judged;
@@ -128,12 +135,12 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& 
     // The drift test first: fresh runs of the baseline's build against the stored runs of this input.
     const SideSpec base{"baseline", options.baseline_dir, measure::VerifyWhen::first_run};
     MeasureOptions fresh = measure;
-    fresh.owner.name = options.owner.name + "-drift";
+    fresh.owner.name = options.owner.name + project::k_drift_owner_suffix;
     fresh.settings.clear();
     // Fresh on every attempt: a resumed experiment tests the machine as it is now, not when it started.
     fresh.runs = options.drift_runs;
     fresh.beyond_kept = true;
-    ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, std::span(&base, 1), fresh));
+    ZKBENCH_TRY_ASSIGN(m, measure_kept_input(ws, prepared, std::span(&base, 1), kept, fresh));
     if (m->end == measure::LoopStatus::interrupted) {
       judged.interrupted = true;
       return judged;
@@ -169,7 +176,7 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& 
   measure.runs = judge.max_pairs();
   measure.enough = [&judge](std::span<const core::Benchmark> benches) { return judge.look(benches); };
 
-  ZKBENCH_TRY_ASSIGN(m, measure_input(ws, prepared, sides, measure));
+  ZKBENCH_TRY_ASSIGN(m, measure_kept_input(ws, prepared, sides, kept, measure));
   judged.resumed_runs = m->resumed_runs;
   judged.candidate = m->sides.back();
   judged.candidate.command = input.name;

@@ -74,4 +74,10 @@ Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputS
 Result<InputJudgement> judge_input(project::Workspace& ws, const PreparedInput& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options);
 
+/// judge_input with the runs earlier attempts kept read already (project::kept_runs of `options.owner`):
+/// `exp run` and `compound` read them once for every input. Errors: as judge_input's.
+Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedInput& input, const core::Benchmark& stored,
+                                        const project::KeptRuns& kept, const verdict::Policy& policy,
+                                        const InputJudgeOptions& options);
+
 } // namespace zkbench::workflow

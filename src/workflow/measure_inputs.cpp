@@ -9,6 +9,19 @@ namespace zkbench::workflow {
 
 namespace {
 
+// The runs `owner` kept of `input` on side `role` (none when nothing was kept).
+core::Benchmark kept_of(const project::KeptRuns& kept, const std::string& owner, const std::string& input,
+                        const std::string& role) {
+  if (const auto o = kept.find(owner); o != kept.end()) {
+    if (const auto r = o->second.find(role); r != o->second.end()) {
+      if (const auto i = r->second.find(input); i != r->second.end()) {
+        return i->second;
+      }
+    }
+  }
+  return {};
+}
+
 // Links the loop's session to the owner as soon as it exists (before the first run is stored), so a
 // zkbench killed mid-input still finds those runs; reports progress to the status file.
 class LinkingObserver : public measure::RunObserver {
@@ -69,26 +82,37 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const project::In
 }
 
 Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInput& prepared,
-                                       std::span<const SideSpec> sides, const MeasureOptions& requested) {
+                                       std::span<const SideSpec> sides, const MeasureOptions& options) {
+  project::KeptRuns kept;
+  for (const SideSpec& side : sides) {
+    ZKBENCH_TRY_ASSIGN(runs, project::linked_runs(*ws.store, options.owner.name, options.owner.id, prepared.spec.name,
+                                                  side.role));
+    kept[options.owner.name][side.role][prepared.spec.name] = std::move(*runs);
+  }
+  return measure_kept_input(ws, prepared, sides, kept, options);
+}
+
+Result<InputMeasurement> measure_kept_input(project::Workspace& ws, const PreparedInput& prepared,
+                                            std::span<const SideSpec> sides, const project::KeptRuns& kept,
+                                            const MeasureOptions& requested) {
   MeasureOptions options = requested;
   const project::ProjectConfig& config = ws.project.config;
   const project::InputSpec& input = prepared.spec;
   InputMeasurement result;
   std::vector<std::vector<core::Run>> previous;
   for (std::size_t s = 0; s < sides.size(); ++s) {
-    ZKBENCH_TRY_ASSIGN(runs,
-                       project::linked_runs(*ws.store, options.owner.name, options.owner.id, input.name, sides[s].role));
-    result.resumed_runs += runs->runs.size();
+    core::Benchmark runs = kept_of(kept, options.owner.name, input.name, sides[s].role);
+    result.resumed_runs += runs.runs.size();
     // A test is resumed only under the settings it started with (issue 22): other run counts, another
     // strategy or baseline mode would make the kept runs part of a different test.
-    if (const auto was = runs->parameters.find(k_settings_parameter);
-        !runs->runs.empty() && !options.settings.empty() && was != runs->parameters.end() &&
+    if (const auto was = runs.parameters.find(k_settings_parameter);
+        !runs.runs.empty() && !options.settings.empty() && was != runs.parameters.end() &&
         was->second != options.settings) {
       return make_error(fmt::format("input '{}': the {} runs kept from an earlier attempt were measured with {}; this "
                                     "attempt asks for {}: resume with the options it started with",
-                                    input.name, runs->runs.size(), was->second, options.settings));
+                                    input.name, runs.runs.size(), was->second, options.settings));
     }
-    for (const core::Run& run : runs->runs) {
+    for (const core::Run& run : runs.runs) {
       if (!run.succeeded()) {
         result.end = run.timed_out() ? measure::LoopStatus::timed_out : measure::LoopStatus::command_failed;
         result.failed_side = s;
@@ -96,7 +120,7 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInp
                                      run.timed_out() ? "timed out" : "failed");
       }
     }
-    previous.push_back(std::move(runs->runs));
+    previous.push_back(std::move(runs.runs));
   }
   const auto finished = [&] {
     result.sides.clear();

@@ -17,6 +17,7 @@
 #include "measure/executor.hpp"
 #include "measure/run_loop.hpp"
 #include "store/store.hpp"
+#include "project/linked_runs.hpp"
 #include "util/error.hpp"
 #include "project/config.hpp"
 #include "project/status_file.hpp"
@@ -81,5 +82,11 @@ Result<InputMeasurement> measure_input(project::Workspace& ws, const project::In
                                        const MeasureOptions& options);
 Result<InputMeasurement> measure_input(project::Workspace& ws, const PreparedInput& input,
                                        std::span<const SideSpec> sides, const MeasureOptions& options);
+
+/// measure_input with the runs earlier attempts kept read already (project::kept_runs of the owner).
+/// Errors: as measure_input's.
+Result<InputMeasurement> measure_kept_input(project::Workspace& ws, const PreparedInput& input,
+                                            std::span<const SideSpec> sides, const project::KeptRuns& kept,
+                                            const MeasureOptions& options);
 
 } // namespace zkbench::workflow

@@ -31,6 +31,9 @@ Result<PreparedInput> prepare_input(const project::ProjectConfig& config, const 
     ZKBENCH_TRY_ASSIGN(path, project::expand_word(output, prepared.values));
     prepared.outputs.emplace_back(output, std::move(*path));
   }
+  if (config.profile) {
+    prepared.profiler = project::expand_profiler(*config.profile, prepared.values);
+  }
   for (const auto& [name, path] : config.benchmark.metric_files) {
     prepared.metric_files[name] = project::substitute(path, prepared.values);
   }

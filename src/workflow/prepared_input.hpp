@@ -1,8 +1,8 @@
 #pragma once
 // One input with the project's commands for it expanded once: `exp run`, `compound`, `baseline` and the
 // profiler prepare an input and pass the value down (generator, benchmark command, verifier, correctness
-// command and its output files, how its runs' metrics are read) instead of expanding the templates again
-// at every step.
+// command and its output files, how its runs' metrics are read, the configured profiler) instead of
+// expanding the templates again at every step.
 
 #include <filesystem>
 #include <map>
@@ -37,6 +37,7 @@ struct PreparedInput {
   std::vector<measure::MetricSpec> metrics;
   std::map<std::string, std::filesystem::path> metric_files;
   measure::OutputFigures figures;
+  std::optional<project::ProfilerCommand> profiler; // zkbench.yaml `profile:` expanded, when configured
 };
 
 /// The commands of `input` expanded; its scratch folder ({out}) created. Errors: a template with an

@@ -51,6 +51,11 @@ Result<project::ProfileConfig> profiler_for(const project::ProjectConfig& config
 
 Result<std::string> run_profiler(measure::Executor& executor, const project::ProfileConfig& profiler,
                                  const PreparedInput& prepared, const std::filesystem::path& work_dir) {
+  return run_prepared_profiler(executor, project::expand_profiler(profiler, prepared.values), prepared, work_dir);
+}
+
+Result<std::string> run_prepared_profiler(measure::Executor& executor, const project::ProfilerCommand& profiler,
+                                          const PreparedInput& prepared, const std::filesystem::path& work_dir) {
   const project::InputSpec& input = prepared.spec;
   if (input.generate && !std::filesystem::exists(input.path)) {
     return make_error(fmt::format("input '{}' is generated and not written yet ({})", input.name, input.path.string()));
@@ -58,9 +63,8 @@ Result<std::string> run_profiler(measure::Executor& executor, const project::Pro
   const std::filesystem::path& out = prepared.out;
   std::error_code ec;
   std::filesystem::create_directories(out, ec); // made when prepared; again, in case it went since
-  const project::Placeholders& values = prepared.values;
-  ZKBENCH_TRY_ASSIGN(command, project::expand(profiler.command, values));
-  const bool to_file = !profiler.output.empty();
+  ZKBENCH_TRY_ASSIGN(command, profiler.command);
+  const bool to_file = profiler.output.has_value();
   // A profile on stdout must not mix with the profiler's messages: those go to a file, read on failure.
   const std::filesystem::path stderr_file = out / "profiler.stderr";
   measure::CommandSpec spec;
@@ -85,26 +89,25 @@ Result<std::string> run_profiler(measure::Executor& executor, const project::Pro
                                   tail_lines(said, 5)));
   }
   if (to_file) {
-    ZKBENCH_TRY_ASSIGN(output, project::expand_word(profiler.output, values));
+    ZKBENCH_TRY_ASSIGN(output, *profiler.output);
     return read_written_file(*output, work_dir, "the profiler's output");
   }
   return std::move(result->output);
 }
 
-Result<KeptProfile> keep_profile(measure::Executor& executor, const std::optional<project::ProfileConfig>& configured,
-                                 const PreparedInput& input, const std::filesystem::path& work_dir,
-                                 const std::filesystem::path& dir, const std::string& what,
-                                 const std::filesystem::path& compare_with) {
+Result<KeptProfile> keep_profile(measure::Executor& executor, const PreparedInput& input,
+                                 const std::filesystem::path& work_dir, const std::filesystem::path& dir,
+                                 const std::string& what, const std::filesystem::path& compare_with) {
   KeptProfile kept;
-  if (!configured) {
+  if (!input.profiler) {
     return kept;
   }
-  kept.zkvm = to_string(configured->zkvm);
+  kept.zkvm = to_string(input.profiler->zkvm);
   kept.input = input.spec.name;
   const std::filesystem::path profile = dir / "profile.txt";
   // The configured profiler: never a preset here (profiler_for gives `profile:` itself for its zkvm).
   if (auto written = [&]() -> Result<void> {
-        ZKBENCH_TRY_ASSIGN(text, run_profiler(executor, *configured, input, work_dir));
+        ZKBENCH_TRY_ASSIGN(text, run_prepared_profiler(executor, *input.profiler, input, work_dir));
         return util::write_file_atomically(profile, *text);
       }();
       !written) {

@@ -37,6 +37,11 @@ Result<project::ProfileConfig> profiler_for(const project::ProjectConfig& config
 Result<std::string> run_profiler(measure::Executor& executor, const project::ProfileConfig& profiler,
                                  const PreparedInput& input, const std::filesystem::path& work_dir);
 
+/// run_profiler with the profiler's commands expanded already (the prepared input's). Errors: as
+/// run_profiler's, a command that did not expand among them.
+Result<std::string> run_prepared_profiler(measure::Executor& executor, const project::ProfilerCommand& profiler,
+                                          const PreparedInput& input, const std::filesystem::path& work_dir);
+
 /// The profile files of one checkout (baseline or experiment), in the order written: kind "profile"
 /// (profile.txt) and, against an earlier profile, kind "diff" (profile_diff.txt).
 struct KeptProfile {
@@ -47,14 +52,14 @@ struct KeptProfile {
 };
 
 /// The one path of `baseline` and `exp run` to a profile: the configured profiler (zkbench.yaml's
-/// `profile:`) run through `executor` on `input` in `work_dir`, its output written to `dir`/profile.txt
+/// `profile:`, as `input` prepared it) run through `executor` on `input` in `work_dir`, its output written
+/// to `dir`/profile.txt
 /// and, when `compare_with` is a file, its diff with it to `dir`/profile_diff.txt. No profiler
 /// configured: nothing kept. A profiler that fails is the warning "no <what>: <why>", a diff that fails
 /// "no profile diff: <why>". Errors: writing the files.
-Result<KeptProfile> keep_profile(measure::Executor& executor, const std::optional<project::ProfileConfig>& configured,
-                                 const PreparedInput& input, const std::filesystem::path& work_dir,
-                                 const std::filesystem::path& dir, const std::string& what,
-                                 const std::filesystem::path& compare_with = {});
+Result<KeptProfile> keep_profile(measure::Executor& executor, const PreparedInput& input,
+                                 const std::filesystem::path& work_dir, const std::filesystem::path& dir,
+                                 const std::string& what, const std::filesystem::path& compare_with = {});
 
 /// `kept`'s files in the store, each as `record` says (title, commit, links) with its kind, zkvm and
 /// input: the dashboard's profile chart finds them there. Returns a warning per file the store refused.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "project/command_template.hpp"
+#include "project/config.hpp"
 
 using namespace zkbench::project;
 
@@ -69,4 +70,20 @@ TEST(WorkflowCommandTemplate, expand_word_gives_a_path_without_the_quotes_of_a_p
 
 TEST(WorkflowCommandTemplate, substitute_replaces_every_value_as_is) {
   EXPECT_EQ(substitute("{out}/{out}-{n}.txt {other}", {{"out", "a b"}, {"n", "1"}}), "a b/a b-1.txt {other}");
+}
+
+TEST(WorkflowCommandTemplate, expand_profiler_expands_the_command_and_its_output_each_on_its_own) {
+  ProfileConfig profiler{ProfilerKind::sp1, "TRACE_FILE={out}/trace.json {host} --input {input}", "{out}/trace.json"};
+  const auto ready = expand_profiler(profiler, {{"out", "/tmp/o"}, {"host", "./host"}, {"input", "in 1"}});
+  EXPECT_EQ(ready.zkvm, ProfilerKind::sp1);
+  ASSERT_TRUE(ready.command) << ready.command.error().message;
+  EXPECT_EQ(*ready.command, "TRACE_FILE=/tmp/o/trace.json ./host --input 'in 1'");
+  ASSERT_TRUE(ready.output && *ready.output);
+  EXPECT_EQ(**ready.output, "/tmp/o/trace.json");
+  profiler.output.clear(); // the profile on stdout; an unknown placeholder is the command's error alone
+  profiler.command = "ziskemu -e {elf}";
+  const auto unknown = expand_profiler(profiler, {{"out", "/tmp/o"}});
+  EXPECT_FALSE(unknown.output);
+  ASSERT_FALSE(unknown.command);
+  EXPECT_NE(unknown.command.error().message.find("{elf}"), std::string::npos) << unknown.command.error().message;
 }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "support/fixtures.hpp"
 #include "project/config.hpp"
 #include "project/workspace.hpp"
@@ -346,4 +348,30 @@ TEST(WorkflowConfig, rejects_bad_contention_values_with_their_place) {
   EXPECT_NE(error_of(load_text(dir, std::string(k_minimal) + "contention:\n  ignore: cc1plus\n"))
                 .find("contention.ignore: expected a list"),
             std::string::npos);
+}
+
+TEST(WorkflowProjectPolicy, a_policy_files_timeout_slack_is_kept_and_the_workflow_minimum_applies_below_it) {
+  zkbench::test::TempDir dir;
+  const auto file = dir.path() / "policy.yaml";
+  std::ofstream(file) << "preset: zkvm\ntimeout_min_slack_s: 30\n";
+  zkbench::project::ProjectConfig config;
+  config.policy.kind = zkbench::project::PolicyKind::file;
+  config.policy.file = file;
+  const auto from_file = zkbench::project::project_policy(config);
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_DOUBLE_EQ(from_file->timeout_min_slack_s, 30.0); // the key the file sets does something
+  config.policy.kind = zkbench::project::PolicyKind::generic;
+  const auto preset = zkbench::project::project_policy(config);
+  ASSERT_TRUE(preset) << preset.error().message;
+  EXPECT_DOUBLE_EQ(preset->timeout_min_slack_s, zkbench::project::k_min_timeout_slack_s);
+}
+
+TEST(WorkflowProjectPolicy, resolve_reads_a_file_or_a_preset) {
+  TempDir dir;
+  write_file(dir / "p.yaml", "keep_threshold: 0.07\n");
+  const auto from_file = resolve_policy((dir / "p.yaml").string());
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().message;
+  EXPECT_DOUBLE_EQ(from_file->keep_threshold, 0.07);
+  EXPECT_EQ(resolve_policy("zkvm")->name, "zkvm");
+  EXPECT_FALSE(resolve_policy((dir / "missing.yaml").string()).has_value());
 }

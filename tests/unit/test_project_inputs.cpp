@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fixtures.hpp"
+#include "project/command_template.hpp"
 #include "project/inputs.hpp"
 
 using namespace zkbench::project;

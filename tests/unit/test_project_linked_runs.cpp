@@ -103,5 +103,23 @@ TEST_F(LinkedRunsTest, a_baseline_reads_every_linked_session_and_its_record_s_se
   EXPECT_EQ(walls(benches->at("b")), (std::vector<double>{5.0}));
 }
 
+TEST_F(LinkedRunsTest, kept_runs_holds_an_owner_s_and_its_drift_test_s_runs_per_side_and_input) {
+  const auto interleaved = session("a", {{"baseline", {1.0}}, {"candidate", {0.5, 0.6}}});
+  const auto drift = session("a", {{"baseline", {1.2, 1.3}}});
+  const auto elsewhere = session("a", {{"candidate", {9.0}}});
+  link("experiment", 7, "a", interleaved);
+  link(std::string("experiment") + project::k_drift_owner_suffix, 7, "a", drift);
+  link("experiment", 8, "a", elsewhere); // another experiment's
+  const auto kept = project::kept_runs(*m_store, "experiment", 7);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(walls(kept->at("experiment").at("candidate").at("a")), (std::vector<double>{0.5, 0.6}));
+  EXPECT_EQ(walls(kept->at("experiment").at("baseline").at("a")), (std::vector<double>{1.0}));
+  EXPECT_EQ(walls(kept->at("experiment-drift").at("baseline").at("a")), (std::vector<double>{1.2, 1.3}));
+  EXPECT_TRUE(kept->at("experiment-drift").at("candidate").at("a").runs.empty());
+  const auto none = project::kept_runs(*m_store, "compound", 7);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->at("compound").at("candidate").empty());
+}
+
 } // namespace
 } // namespace zkbench::workflow

@@ -6,12 +6,12 @@
 using namespace zkbench::provers;
 
 TEST(ProversPreset, zisk_templates_expand_to_seed_000_commands) {
-  const ProverPreset& zisk = preset(ProverKind::zisk);
+  const ProverPreset& zisk = prover_preset(ProverKind::zisk);
   EXPECT_EQ(*expand(zisk.prove, {{"elf", "guest.elf"}, {"input", "block.bin"}, {"out", "/tmp/proof"}}),
             "cargo-zisk prove -e guest.elf -i block.bin -o /tmp/proof -a -u -y");
   EXPECT_EQ(*expand(zisk.verify, {{"proof", "/tmp/proof"}}), "cargo-zisk verify -p /tmp/proof");
-  EXPECT_EQ(preset(ProverKind::risc0).env.at("RISC0_INFO"), "1");
-  EXPECT_EQ(preset(ProverKind::sp1).version_command,
+  EXPECT_EQ(prover_preset(ProverKind::risc0).env.at("RISC0_INFO"), "1");
+  EXPECT_EQ(prover_preset(ProverKind::sp1).version_command,
             (std::vector<std::string>{"cargo", "prove", "--version"}));
 }
 

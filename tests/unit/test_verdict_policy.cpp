@@ -87,12 +87,3 @@ TEST(VerdictPolicy, invalid_yaml_and_non_mapping_are_errors) {
   EXPECT_FALSE(verdict::parse_policy_yaml("- 1\n- 2\n", "x").has_value());
 }
 
-TEST(VerdictPolicy, resolve_reads_a_file_or_a_preset) {
-  test::TempDir dir;
-  test::write_file(dir / "p.yaml", "keep_threshold: 0.07\n");
-  const auto from_file = verdict::resolve_policy((dir / "p.yaml").string());
-  ASSERT_TRUE(from_file.has_value()) << from_file.error().message;
-  EXPECT_DOUBLE_EQ(from_file->keep_threshold, 0.07);
-  EXPECT_EQ(verdict::resolve_policy("zkvm")->name, "zkvm");
-  EXPECT_FALSE(verdict::resolve_policy((dir / "missing.yaml").string()).has_value());
-}

@@ -390,6 +390,9 @@ TEST(WorkflowExperiment, an_experiment_killed_at_any_step_of_finishing_is_finish
     auto again = run(*r, n);
     ASSERT_TRUE(again) << again.error().message;
     EXPECT_EQ(r->model->count("bench"), 0u); // nothing measured again
+    ASSERT_FALSE(again->warnings.empty());
+    EXPECT_NE(again->warnings.back().find("stopped while finishing: done now"), std::string::npos)
+        << again->warnings.back();
     EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
     EXPECT_TRUE(std::filesystem::exists(dir / "verdict.md"));
     if (done_steps == 3) { // the run's own verdict.md is kept, not replaced by the short one
