@@ -192,6 +192,12 @@ std::string confidence_statement(const BisectOutcome& outcome) {
                        "its 3 runs): no statistical error, as long as {} is deterministic",
                        outcome.metric, outcome.metric);
   }
+  if (outcome.direction == Shift::none && !outcome.steps.empty()) {
+    return fmt::format("the ends' first claim (each claim at {:.3g}% one-sided) was not confirmed: asked again on "
+                       "fresh runs they were not told apart, and no commit between them could be placed; a change "
+                       "smaller than the ends' interval may remain",
+                       outcome.alpha * 100);
+  }
   if (outcome.direction == Shift::none) {
     return fmt::format(
         "no claim was made: the rule could not tell the ends apart within its runs (each claim at "
@@ -290,6 +296,7 @@ Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& op
   settings.inputs = *inputs;
   settings.policy = *policy;
   settings.max_runs = out.max_runs;
+  settings.measure_further = !options.runs;
   settings.warmup = config.benchmark.warmup;
   settings.fixed_runs = static_cast<std::size_t>(out.fixed_runs);
   settings.status = options.status;
@@ -424,15 +431,25 @@ Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& op
       ZKBENCH_TRY(save());
       return *verdict;
     };
-    ZKBENCH_TRY_ASSIGN(search, bisect_search(last, probe));
-    out.search = std::move(*search);
-    const std::string& culprit = out.commits[out.search->first_bad].commit;
-    auto stat = ws.git.run({"diff", "--stat", culprit + "^1", culprit});
-    out.culprit_diff_stat =
-        stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
-    out.culprit_subject = out.commits[out.search->first_bad].subject;
+    ZKBENCH_TRY_ASSIGN(answer, search_between(judge, good, bad, out.direction, last, probe));
     // git bisect run: ceil(log2(commits)) steps, each a fixed A/B of the configured runs per side.
     out.git_bisect_runs = bisect_halvings(last) * 2 * static_cast<std::size_t>(out.fixed_runs);
+    if (answer->direction == Shift::none) {
+      out.direction = Shift::none;
+      out.warnings.push_back(fmt::format(
+          "the ends' first claim was not confirmed: no commit between them could be told apart from either end ({} "
+          "asked), and asked once more the ends were not told apart either",
+          answer->search.steps.size()));
+      bisection.say("no commit could be placed and the ends, asked again, were not told apart: no difference "
+                    "between the ends");
+    } else {
+      out.search = std::move(answer->search);
+      const std::string& culprit = out.commits[out.search->first_bad].commit;
+      auto stat = ws.git.run({"diff", "--stat", culprit + "^1", culprit});
+      out.culprit_diff_stat =
+          stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
+      out.culprit_subject = out.commits[out.search->first_bad].subject;
+    }
   }
   out.claims = out.direction == Shift::none ? 0 : judge.ends_questions() + placed;
   for (const BisectCommit& c : out.commits) {
