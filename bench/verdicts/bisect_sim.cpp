@@ -232,10 +232,10 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
   fmt::print(
       "bisect path: zkbench bisect's code (workflow::BisectJudge: judge_input per comparison, interleaved, "
       "the "
-      "sequential rule; the exact path on a deterministic steps metric; workflow::bisect_search) behind "
+      "sequential rule; the exact path on a deterministic steps metric; workflow::search_between) behind "
       "tests/support/model_executor.hpp; {} commits after GOOD, the culprit drawn per trial; one input of {} "
       "s, "
-      "warmup 1 per side, at most {} runs per side, generic policy (alpha 5% per claim, threshold 2%); {} "
+      "warmup 1 per side, at most {} runs per side (a question asked again: 2x, then 4x), generic policy (alpha 5% per claim, threshold 2%); {} "
       "cells "
       "x {} trials, seed {}, {} threads\n",
       k_commits, k_seconds, options.runs > 0 ? options.runs : 40, cells.size(), options.trials, options.seed,

@@ -83,7 +83,7 @@ struct BisectTimeLimitInputs {
 
 /// The margin over the estimate: every midpoint takes two comparisons (both questions are asked, each a
 /// check on the other), while the estimate's max_runs per comparison is far above what the sequential
-/// rule uses where the evidence is clear (bench_verdicts --bisect: 515-800 runs per 64-commit bisection
+/// rule uses where the evidence is clear (bench_verdicts --bisect: 345-785 runs per 64-commit bisection
 /// under load bursts at 40 runs per side, against this estimate's 1,148); an unsettled commit or end asked
 /// again, measured further (2x, 4x max_runs), and a skipped commit (a build and a probe more) come out of
 /// that margin. A bisection stopped at its limit is resumed where it stopped.

@@ -124,14 +124,15 @@ Result<std::size_t> owner_ids_used(store::Store& store, const core::BisectRecord
   return used;
 }
 
-// The attempts a recorded placement rested on: 2 when its commit was asked again (more than two comparisons,
-// each one row per input), else 1.
+// The attempts a recorded placement rested on: each attempt asks two questions (BisectJudge::classify), one
+// row per input each.
 std::size_t attempts_recorded(const core::BisectRecord& earlier, const std::string& commit) {
   std::size_t rows = 0;
   for (const core::BisectRecord::Comparison& c : earlier.comparisons) {
     rows += c.baseline == commit || c.candidate == commit ? 1 : 0;
   }
-  return rows > 2 * std::max<std::size_t>(1, earlier.inputs.size()) ? 2 : 1;
+  const std::size_t per_attempt = 2 * std::max<std::size_t>(1, earlier.inputs.size());
+  return std::max<std::size_t>(1, (rows + per_attempt - 1) / per_attempt);
 }
 
 class Bisection {
