@@ -13,9 +13,10 @@
 //   - the ends: is GOOD faster than BAD (BAD slower)? GOOD established slower (the regression flag) says BAD
 //     is faster. No claim: asked again on fresh runs measured further (runs_at), about the side the
 //     estimate leans to (GOOD faster, or BAD faster than GOOD), and a third time when that estimate leans
-//     by the threshold at least. Still no claim: "no difference
-//     between the ends", nothing to bisect (bench_verdicts --bisect measured a confirmation on fresh runs:
-//     it halved the false starts on flat ranges, already <= 2.3%, and missed 5-20% more steps);
+//     by the threshold at least. Still no claim: "no difference between the ends", nothing to bisect. A
+//     claim is not confirmed on fresh runs before the search (bench_verdicts --bisect: that halved the
+//     false starts on flat ranges and missed 5-20% more steps), only when the search placed nothing
+//     (search_between);
 //   - a midpoint M when BAD is slower: is GOOD faster than M? and is M faster than BAD? Both asked: the
 //     first claim alone -> bad, the second alone -> good; neither, or both (one is false) -> asked once
 //     more on fresh runs measured further, then unsettled. When BAD is faster, the mirror questions.
@@ -117,7 +118,7 @@ public:
   /// Sets the hang guard's reference (seconds of one run of the slower end) before any run was measured.
   void set_reference_seconds(double seconds) { m_reference_s = std::max(m_reference_s, seconds); }
 
-  /// How many questions compare_ends asked (1 to 3: one more while the estimate leaned without a claim).
+  /// How many questions the ends were asked: compare_ends' 1 to 3, and confirm_ends' one.
   std::size_t ends_questions() const { return m_ends_questions; }
   /// How many times the questions were asked at the last classified commit, over every classify of it (1,
   /// 2 when the first time left it unsettled, up to 4 when bisect_search asked again): a placement may rest
@@ -165,7 +166,7 @@ private:
   std::size_t m_ends_questions = 0;
   static constexpr int k_attempts = 2;      // per classify call
   static constexpr int k_ends_attempts = 3; // questions compare_ends may put
-  int m_max_runs = 0;                 // per side, of the comparison being made
+  int m_max_runs = 0;                       // per side, of the comparison being made
   double m_reference_s = 0;
   std::map<std::string, std::map<std::string, core::Benchmark>> m_runs; // exact path: commit -> input -> runs
 };
