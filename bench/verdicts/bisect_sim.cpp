@@ -160,24 +160,41 @@ public:
     }
     if (*direction == workflow::Shift::none) {
       trial.end = cell.s.effect == 0 ? End::right : End::missed;
-      trial.what = "no difference between the ends";
+      trial.what = "no difference between the ends;";
+      for (const workflow::BisectEvidence& e : judge.evidence()) { // each question: B against A, its runs
+        trial.what += fmt::format(" {} {:+.1f}% ({}+{} runs)", e.verdict, e.change * 100, e.baseline_runs,
+                                  e.candidate_runs);
+      }
     } else {
-      auto search = workflow::bisect_search(
-          k_commits, [&](std::size_t i) { return judge.classify(good, bad, m_builds[i], *direction); });
-      if (!search) {
+      auto answer = workflow::search_between(judge, good, bad, *direction, k_commits, [&](std::size_t i) {
+        return judge.classify(good, bad, m_builds[i], *direction);
+      });
+      if (!answer) {
         trial.end = End::wrong;
-        trial.what = "error: " + search.error().message;
+        trial.what = "error: " + answer.error().message;
         trial.runs = model.count("bench");
         return trial;
       }
-      const bool holds =
-          search->first_bad == culprit ||
-          std::find(search->unknown.begin(), search->unknown.end(), culprit) != search->unknown.end();
-      trial.end = cell.s.effect == 0 || *direction != workflow::Shift::slower || !holds ? End::wrong
-                  : search->exact()                                                     ? End::right
-                                                                                        : End::range;
-      trial.what = fmt::format("{}: first bad {} ({} unknown), culprit {}", workflow::to_string(*direction),
-                               search->first_bad, search->unknown.size(), culprit);
+      const workflow::SearchResult& search = answer->search;
+      std::string steps;
+      for (const workflow::SearchStep& step : search.steps) { // a mis-placed step: '!' after it
+        const bool wrong_place = (step.verdict == workflow::CommitClass::good && step.index >= culprit) ||
+                                 (step.verdict == workflow::CommitClass::bad && step.index < culprit);
+        steps += fmt::format(" {}:{}{}", step.index, workflow::to_string(step.verdict), wrong_place ? "!" : "");
+      }
+      if (answer->direction == workflow::Shift::none) {
+        trial.end = cell.s.effect == 0 ? End::right : End::missed;
+        trial.what = "no difference between the ends (not confirmed after a search that placed nothing); steps" + steps;
+      } else {
+        const bool holds =
+            search.first_bad == culprit ||
+            std::find(search.unknown.begin(), search.unknown.end(), culprit) != search.unknown.end();
+        trial.end = cell.s.effect == 0 || *direction != workflow::Shift::slower || !holds ? End::wrong
+                    : search.exact()                                                     ? End::right
+                                                                                         : End::range;
+        trial.what = fmt::format("{}: first bad {} ({} unknown), culprit {}; steps{}", workflow::to_string(*direction),
+                                 search.first_bad, search.unknown.size(), culprit, steps);
+      }
     }
     trial.runs = model.count("bench");
     trial.comparisons = judge.comparisons();
@@ -215,10 +232,10 @@ int run_bisect_simulation(const WorkflowSimOptions& options) {
   fmt::print(
       "bisect path: zkbench bisect's code (workflow::BisectJudge: judge_input per comparison, interleaved, "
       "the "
-      "sequential rule; the exact path on a deterministic steps metric; workflow::bisect_search) behind "
+      "sequential rule; the exact path on a deterministic steps metric; workflow::search_between) behind "
       "tests/support/model_executor.hpp; {} commits after GOOD, the culprit drawn per trial; one input of {} "
       "s, "
-      "warmup 1 per side, at most {} runs per side, generic policy (alpha 5% per claim, threshold 2%); {} "
+      "warmup 1 per side, at most {} runs per side (a question asked again: 2x, then 4x), generic policy (alpha 5% per claim, threshold 2%); {} "
       "cells "
       "x {} trials, seed {}, {} threads\n",
       k_commits, k_seconds, options.runs > 0 ? options.runs : 40, cells.size(), options.trials, options.seed,

@@ -1,7 +1,8 @@
 #pragma once
 // bench_verdicts --bisect: `zkbench bisect`'s decisions simulated through its own code
 // (workflow::BisectJudge: judge_input's interleaved runs and sequential rule per comparison, or the exact
-// path on a deterministic metric; workflow::bisect_search: the halving, skips and unsettled commits) behind
+// path on a deterministic metric; workflow::search_between: the halving, skips and unsettled commits, the ends asked
+// once more when nothing was placed) behind
 // the model executor (tests/support/model_executor.hpp: one worktree per commit, its time factor and
 // steps), over 64 commits whose culprit (drawn per trial) slows the program by the cell's step, or none
 // (a flat range). Each cell's right-commit rate (or "no difference" rate on a flat range) is printed with

@@ -105,7 +105,9 @@ void add_bisect_options(CLI::App& sub, BisectArgs& a) {
                  "Judge this metric of zkbench.yaml (default: the policy's primary metric)");
   sub.add_option("--threshold", a.threshold,
                  "Smallest change that counts, either way, e.g. 5% (default: the policy's MAYBE threshold)");
-  sub.add_option("-r,--runs", a.runs, "Most runs per side of a comparison (default: twice exp run's, 40)");
+  sub.add_option("-r,--runs", a.runs,
+                 "Most runs per side of every comparison (default: twice exp run's, 40, and a question asked again "
+                 "measures further: 80, then 160)");
   sub.add_flag("--detach", a.detach, "Run in the background (zkbench status, zkbench logs -f)");
 }
 

@@ -124,14 +124,15 @@ Result<std::size_t> owner_ids_used(store::Store& store, const core::BisectRecord
   return used;
 }
 
-// The attempts a recorded placement rested on: 2 when its commit was asked again (more than two comparisons,
-// each one row per input), else 1.
+// The attempts a recorded placement rested on: each attempt asks two questions (BisectJudge::classify), one
+// row per input each.
 std::size_t attempts_recorded(const core::BisectRecord& earlier, const std::string& commit) {
   std::size_t rows = 0;
   for (const core::BisectRecord::Comparison& c : earlier.comparisons) {
     rows += c.baseline == commit || c.candidate == commit ? 1 : 0;
   }
-  return rows > 2 * std::max<std::size_t>(1, earlier.inputs.size()) ? 2 : 1;
+  const std::size_t per_attempt = 2 * std::max<std::size_t>(1, earlier.inputs.size());
+  return std::max<std::size_t>(1, (rows + per_attempt - 1) / per_attempt);
 }
 
 class Bisection {
@@ -191,6 +192,12 @@ std::string confidence_statement(const BisectOutcome& outcome) {
     return fmt::format("decided exactly on the deterministic metric {} (each commit measured showed one value on "
                        "its 3 runs): no statistical error, as long as {} is deterministic",
                        outcome.metric, outcome.metric);
+  }
+  if (outcome.direction == Shift::none && !outcome.steps.empty()) {
+    return fmt::format("the ends' first claim (each claim at {:.3g}% one-sided) was not confirmed: asked again on "
+                       "fresh runs they were not told apart, and no commit between them could be placed; a change "
+                       "smaller than the ends' interval may remain",
+                       outcome.alpha * 100);
   }
   if (outcome.direction == Shift::none) {
     return fmt::format(
@@ -290,6 +297,7 @@ Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& op
   settings.inputs = *inputs;
   settings.policy = *policy;
   settings.max_runs = out.max_runs;
+  settings.measure_further = !options.runs;
   settings.warmup = config.benchmark.warmup;
   settings.fixed_runs = static_cast<std::size_t>(out.fixed_runs);
   settings.status = options.status;
@@ -424,15 +432,25 @@ Result<BisectOutcome> run_bisect(project::Workspace& ws, const BisectOptions& op
       ZKBENCH_TRY(save());
       return *verdict;
     };
-    ZKBENCH_TRY_ASSIGN(search, bisect_search(last, probe));
-    out.search = std::move(*search);
-    const std::string& culprit = out.commits[out.search->first_bad].commit;
-    auto stat = ws.git.run({"diff", "--stat", culprit + "^1", culprit});
-    out.culprit_diff_stat =
-        stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
-    out.culprit_subject = out.commits[out.search->first_bad].subject;
+    ZKBENCH_TRY_ASSIGN(answer, search_between(judge, good, bad, out.direction, last, probe));
     // git bisect run: ceil(log2(commits)) steps, each a fixed A/B of the configured runs per side.
     out.git_bisect_runs = bisect_halvings(last) * 2 * static_cast<std::size_t>(out.fixed_runs);
+    if (answer->direction == Shift::none) {
+      out.direction = Shift::none;
+      out.warnings.push_back(fmt::format(
+          "the ends' first claim was not confirmed: no commit between them could be told apart from either end ({} "
+          "asked), and asked once more the ends were not told apart either",
+          answer->search.steps.size()));
+      bisection.say("no commit could be placed and the ends, asked again, were not told apart: no difference "
+                    "between the ends");
+    } else {
+      out.search = std::move(answer->search);
+      const std::string& culprit = out.commits[out.search->first_bad].commit;
+      auto stat = ws.git.run({"diff", "--stat", culprit + "^1", culprit});
+      out.culprit_diff_stat =
+          stat ? util::valid_utf8(*stat) : "(git diff --stat failed: " + stat.error().message + ")";
+      out.culprit_subject = out.commits[out.search->first_bad].subject;
+    }
   }
   out.claims = out.direction == Shift::none ? 0 : judge.ends_questions() + placed;
   for (const BisectCommit& c : out.commits) {

@@ -127,7 +127,7 @@ InputJudgeOptions BisectJudge::judge_options(const CommitBuild& baseline,
                  k_owner};
   judge.strategy = verdict::Strategy::sequential;
   judge.mode = BaselineMode::interleaved;
-  judge.runs = m_settings.max_runs;
+  judge.runs = m_max_runs;
   judge.min_runs = k_min_runs;
   judge.inputs = static_cast<int>(m_settings.inputs.size());
   judge.warmup = m_settings.warmup;
@@ -267,42 +267,87 @@ Result<Shift> BisectJudge::compare_exact(const CommitBuild& baseline, const Comm
   return agreed(shifts);
 }
 
-Result<Shift> BisectJudge::compare(const CommitBuild& baseline, const CommitBuild& candidate) {
+Result<Shift> BisectJudge::compare(const CommitBuild& baseline, const CommitBuild& candidate, int attempt) {
   m_failed.clear();
   ++m_compared;
+  m_max_runs = m_settings.measure_further ? runs_at(m_settings.max_runs, attempt) : m_settings.max_runs;
   return m_exact ? compare_exact(baseline, candidate) : compare_interleaved(baseline, candidate);
 }
 
-Result<bool> BisectJudge::faster(const CommitBuild& x, const CommitBuild& y) {
-  ZKBENCH_TRY_ASSIGN(shift, compare(y, x));
+Result<bool> BisectJudge::faster(const CommitBuild& x, const CommitBuild& y, int attempt) {
+  ZKBENCH_TRY_ASSIGN(shift, compare(y, x, attempt));
   return *shift == Shift::faster;
 }
 
 Result<Shift> BisectJudge::ends_direction(const CommitBuild& good, const CommitBuild& bad) {
   // The usual question first: is GOOD faster than BAD (BAD slower)? GOOD's established slowdown against BAD
-  // (the regression flag) answers the other way at once; an estimate that leans that way gets the question
-  // put the other way round (BAD as the candidate), where the rule has its power.
-  const std::size_t from = m_evidence.size();
-  ZKBENCH_TRY_ASSIGN(one, compare(bad, good));
-  if (!m_failed.empty()) {
+  // (the regression flag) answers the other way at once. No claim: the question is put again on fresh runs
+  // measured further (runs_at), about the side the estimate leans to (GOOD faster, or BAD faster, where the
+  // rule has its power for that direction), up to k_ends_attempts questions. A step missed here is a
+  // bisection lost; a false start the added questions make on a flat range is mostly caught by
+  // search_between (nothing placed: the ends asked once more).
+  const auto broken = [&]() -> Result<void> {
+    if (m_failed.empty()) {
+      return {};
+    }
     return make_error(fmt::format("{} {} cannot be measured: {}", m_failed == bad.commit ? "BAD" : "GOOD",
                                   m_failed.substr(0, 12), m_evidence.back().failure));
+  };
+  bool good_faster = true; // the question: GOOD faster than BAD, else BAD faster than GOOD
+  for (int attempt = 1; attempt <= k_ends_attempts; ++attempt) {
+    const std::size_t from = m_evidence.size();
+    ZKBENCH_TRY_ASSIGN(shift, good_faster ? compare(bad, good, attempt) : compare(good, bad, attempt));
+    ZKBENCH_TRY(broken());
+    if (*shift != Shift::none) { // GOOD against BAD (or BAD against GOOD): BAD moved the other way
+      return good_faster ? opposite(*shift) : *shift;
+    }
+    if (m_exact) {
+      return Shift::none;
+    }
+    // Which side to ask about next: the one the estimate leans to. The second question is always put: under
+    // load the rule's futility stop can end the first after 4 or 5 runs per side with an estimate near zero
+    // on a 10% step, its interval unbounded (bench_verdicts --bisect, bursts), while on a quiet machine a
+    // flat range's questions stop as early, for a few runs more. The third only when the second's estimate
+    // leans by the threshold at least: a change that counts may be there.
+    const double t = attempt == 1 ? 0.0 : m_settings.policy.maybe_threshold;
+    bool same = false;  // the candidate leans faster: the same question again
+    bool other = false; // ... slower: the other way round
+    for (std::size_t i = from; i < m_evidence.size(); ++i) {
+      const BisectEvidence& e = m_evidence[i];
+      same = same || (!std::isnan(e.change) && e.change < 0 && -e.change >= t);
+      other = other || (!std::isnan(e.change) && e.change > 0 && e.change >= t);
+    }
+    if (same) {
+      continue;
+    }
+    if (!other) {
+      return Shift::none;
+    }
+    good_faster = !good_faster;
   }
-  if (*one != Shift::none) {
-    return opposite(*one);
-  }
-  const bool leans_faster =
-      std::any_of(m_evidence.begin() + static_cast<std::ptrdiff_t>(from), m_evidence.end(),
-                  [](const BisectEvidence& e) { return !std::isnan(e.change) && e.change > 0; });
-  if (!leans_faster || m_exact) {
-    return Shift::none;
-  }
-  ZKBENCH_TRY_ASSIGN(two, compare(good, bad));
+  return Shift::none;
+}
+
+Result<bool> BisectJudge::confirm_ends(const CommitBuild& good, const CommitBuild& bad, Shift direction) {
+  ++m_ends_questions;
+  const bool slower = direction == Shift::slower;
+  ZKBENCH_TRY_ASSIGN(confirmed, slower ? faster(good, bad, k_ends_attempts) : faster(bad, good, k_ends_attempts));
   if (!m_failed.empty()) {
-    return make_error(fmt::format("{} {} cannot be measured: {}", m_failed == bad.commit ? "BAD" : "GOOD",
+    return make_error(fmt::format("{} {} measured before now fails: {}", m_failed == bad.commit ? "BAD" : "GOOD",
                                   m_failed.substr(0, 12), m_evidence.back().failure));
   }
-  return *two == Shift::faster ? Shift::faster : Shift::none;
+  return *confirmed;
+}
+
+Result<BisectAnswer> search_between(BisectJudge& judge, const CommitBuild& good, const CommitBuild& bad,
+                                    Shift direction, std::size_t last, const CommitProbe& probe) {
+  ZKBENCH_TRY_ASSIGN(search, bisect_search(last, probe));
+  BisectAnswer answer{direction, std::move(*search)};
+  if (answer.search.gave_up && !answer.search.placed_any()) {
+    ZKBENCH_TRY_ASSIGN(confirmed, judge.confirm_ends(good, bad, direction));
+    answer.direction = *confirmed ? direction : Shift::none;
+  }
+  return answer;
 }
 
 void BisectJudge::resume(std::vector<BisectEvidence> evidence, const core::VerdictCost& cost, std::size_t comparisons,
@@ -335,9 +380,12 @@ Result<Shift> BisectJudge::compare_ends(const CommitBuild& good, const CommitBui
 }
 
 Result<CommitClass> BisectJudge::classify_once(const CommitBuild& good, const CommitBuild& bad,
-                                               const CommitBuild& mid, Shift direction) {
+                                               const CommitBuild& mid, Shift direction, int attempt) {
   // Each question asks whether one commit is faster than another: the claim the rule is built to make (KEEP,
-  // or MAYBE), and keeps looking for until it is settled or out of reach.
+  // or MAYBE), and keeps looking for until it is settled or out of reach. Both are always asked: a
+  // commit is placed only when one claims and the other does not. A false claim between equal commits (a
+  // burst of load on one side) then needs the other question to miss as well; asked alone, "is GOOD
+  // faster than M?" on an M like GOOD placed most of the wrong commits (bench_verdicts --bisect, bursts).
   const bool slower = direction == Shift::slower;
   const auto failed = [&](const char* end) -> Result<bool> {
     if (m_failed.empty()) {
@@ -350,34 +398,41 @@ Result<CommitClass> BisectJudge::classify_once(const CommitBuild& good, const Co
     return true;
   };
   // Like BAD: changed from GOOD the way BAD did.
-  ZKBENCH_TRY_ASSIGN(like_bad, slower ? faster(good, mid) : faster(mid, good));
+  ZKBENCH_TRY_ASSIGN(like_bad, slower ? faster(good, mid, attempt) : faster(mid, good, attempt));
   ZKBENCH_TRY_ASSIGN(broke, failed("GOOD"));
   if (*broke) {
     return CommitClass::skip;
   }
-  if (*like_bad) {
-    return CommitClass::bad;
-  }
   // Like GOOD: told apart from BAD the other way.
-  ZKBENCH_TRY_ASSIGN(like_good, slower ? faster(mid, bad) : faster(bad, mid));
+  ZKBENCH_TRY_ASSIGN(like_good, slower ? faster(mid, bad, attempt) : faster(bad, mid, attempt));
   ZKBENCH_TRY_ASSIGN(broke_again, failed("BAD"));
   if (*broke_again) {
     return CommitClass::skip;
   }
-  return *like_good ? CommitClass::good : CommitClass::unsettled;
+  if (*like_bad == *like_good) {
+    return CommitClass::unsettled; // neither claimed, or both: one of them is false
+  }
+  return *like_bad ? CommitClass::bad : CommitClass::good;
 }
 
 Result<CommitClass> BisectJudge::classify(const CommitBuild& good, const CommitBuild& bad,
                                           const CommitBuild& mid, Shift direction) {
-  // An unsettled commit is asked once more on fresh runs before it is stepped over: next to the culprit it
-  // would leave the answer a range (bench_verdicts --bisect: most of the ranges at CV 5%).
-  m_attempts = 0;
+  // An unsettled commit is asked once more on fresh runs, measured further, before it is stepped over: next
+  // to the culprit it would leave the answer a range (bench_verdicts --bisect: most of the ranges at CV 5%).
+  // A commit asked again (bisect_search's second look at an unsettled one) goes on from its earlier attempts.
+  int& attempts = m_attempts[mid.commit];
+  const int until = attempts + k_attempts;
   Result<CommitClass> verdict = CommitClass::unsettled;
-  while (verdict && *verdict == CommitClass::unsettled && m_attempts < k_attempts) {
-    ++m_attempts;
-    verdict = classify_once(good, bad, mid, direction);
+  while (verdict && *verdict == CommitClass::unsettled && attempts < until) {
+    ++attempts;
+    verdict = classify_once(good, bad, mid, direction, attempts);
   }
+  m_last_attempts = attempts;
   return verdict;
+}
+
+int runs_at(int max_runs, int attempt) {
+  return max_runs << std::clamp(attempt - 1, 0, k_further_doublings);
 }
 
 } // namespace zkbench::workflow

@@ -1,6 +1,7 @@
 #include "workflow/bisect_search.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace zkbench::workflow {
 
@@ -16,6 +17,12 @@ const char* to_string(CommitClass c) {
     return "unsettled";
   }
   return "?";
+}
+
+bool SearchResult::placed_any() const {
+  return std::any_of(steps.begin(), steps.end(), [](const SearchStep& s) {
+    return s.verdict == CommitClass::good || s.verdict == CommitClass::bad;
+  });
 }
 
 std::size_t bisect_halvings(std::size_t last) {
@@ -51,36 +58,57 @@ Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe) {
   SearchResult result;
   std::size_t good = 0;
   std::size_t bad = last;
-  std::vector<std::size_t> tried;   // every probed commit
-  std::vector<std::size_t> unknown; // skipped or unsettled ones
+  std::vector<std::size_t> tried;     // the commits next_probe steps over now
+  std::vector<std::size_t> unsettled; // ... of them, unsettled the last time they were probed
+  std::vector<std::size_t> skipped;
+  std::vector<std::size_t> asked_again; // unsettled commits probed a second time
   std::size_t unsettled_in_a_row = 0;
-  while (const auto next = next_probe(good, bad, tried)) {
-    if (unsettled_in_a_row >= k_max_unsettled_in_a_row) {
-      result.gave_up = true;
+  while (true) {
+    while (const auto next = next_probe(good, bad, tried)) {
+      if (unsettled_in_a_row >= k_max_unsettled_in_a_row) {
+        result.gave_up = true;
+        break;
+      }
+      ZKBENCH_TRY_ASSIGN(verdict, probe(*next));
+      tried.push_back(*next);
+      result.steps.push_back({*next, *verdict});
+      unsettled_in_a_row = *verdict == CommitClass::unsettled ? unsettled_in_a_row + 1
+                           : *verdict == CommitClass::skip    ? unsettled_in_a_row
+                                                              : 0;
+      if (*verdict == CommitClass::good) {
+        good = *next;
+      } else if (*verdict == CommitClass::bad) {
+        bad = *next;
+      } else {
+        (*verdict == CommitClass::skip ? skipped : unsettled).push_back(*next);
+      }
+    }
+    // The unsettled commits the range still holds are probed once more (a second look measures further)
+    // rather than given as part of the answer; an abandoned search is not taken up again.
+    const auto in_range = [&](std::size_t i) { return i > good && i < bad; };
+    const auto again = [&](std::size_t i) {
+      return in_range(i) && std::find(asked_again.begin(), asked_again.end(), i) == asked_again.end();
+    };
+    if (result.gave_up || std::none_of(unsettled.begin(), unsettled.end(), again)) {
       break;
     }
-    ZKBENCH_TRY_ASSIGN(verdict, probe(*next));
-    tried.push_back(*next);
-    result.steps.push_back({*next, *verdict});
-    unsettled_in_a_row = *verdict == CommitClass::unsettled ? unsettled_in_a_row + 1
-                         : *verdict == CommitClass::skip    ? unsettled_in_a_row
-                                                            : 0;
-    if (*verdict == CommitClass::good) {
-      good = *next;
-    } else if (*verdict == CommitClass::bad) {
-      bad = *next;
-    } else {
-      unknown.push_back(*next);
+    std::vector<std::size_t> now;
+    std::copy_if(unsettled.begin(), unsettled.end(), std::back_inserter(now), again);
+    for (const std::size_t i : now) {
+      asked_again.push_back(i);
+      std::erase(tried, i);
+      std::erase(unsettled, i);
     }
+    unsettled_in_a_row = 0;
   }
   result.first_bad = bad;
   result.last_good = good;
   for (std::size_t i = good + 1; i < bad; ++i) { // untried commits of an abandoned search are unknown too
-    if (result.gave_up || std::find(unknown.begin(), unknown.end(), i) != unknown.end()) {
+    const auto listed = [i](const std::vector<std::size_t>& v) { return std::find(v.begin(), v.end(), i) != v.end(); };
+    if (result.gave_up || listed(unsettled) || listed(skipped)) {
       result.unknown.push_back(i);
     }
   }
-  std::sort(result.unknown.begin(), result.unknown.end());
   return result;
 }
 

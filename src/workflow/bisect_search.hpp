@@ -3,8 +3,9 @@
 // bad end, and a probe says what a commit in between is (like the good end, like the bad end, skipped
 // because it does not build or check, or unsettled because no comparison could place it). It halves the
 // range around the first bad commit; a skipped or unsettled commit is stepped over like `git bisect skip`
-// does (the nearest untried commit to the middle is probed instead), and a range left holding such commits
-// is given as the answer rather than a guess. Pure: the workflow (git, builds, measurements) and the
+// does (the nearest untried commit to the middle is probed instead), an unsettled one left in the final
+// range is probed once more, and a range still holding such commits is given as the answer rather than a
+// guess. Pure: the workflow (git, builds, measurements) and the
 // simulation (bench/verdicts) give the probe.
 
 #include <cstddef>
@@ -43,6 +44,8 @@ struct SearchResult {
   std::vector<SearchStep> steps; // in probe order
   bool gave_up = false;          // stopped after k_max_unsettled_in_a_row unsettled commits in a row
   bool exact() const { return unknown.empty(); }
+  /// Whether a probe placed a commit (good or bad).
+  bool placed_any() const;
 };
 
 /// The probe's answer for commit `index` (0 < index < last). An error stops the search.
@@ -58,8 +61,10 @@ inline constexpr std::size_t k_max_unsettled_in_a_row = 3;
 /// 0 when `last` <= 1 (git bisect's count of steps; a skipped or unsettled commit adds a probe).
 std::size_t bisect_halvings(std::size_t last);
 
-/// Bisects commits 0 (good) .. `last` (bad). Each commit is probed at most once. Errors: `last` is 0, or the
-/// probe's error.
+/// Bisects commits 0 (good) .. `last` (bad). Each commit is probed once, but an unsettled commit still in
+/// the range when no untried commit is left there is probed a second time (the workflow's probe measures it
+/// further) before the range is given as the answer; not after the search gave up. Errors: `last` is 0, or
+/// the probe's error.
 Result<SearchResult> bisect_search(std::size_t last, const CommitProbe& probe);
 
 /// The next commit to probe in (good, bad), skipping `tried`: the middle, else its nearest untried

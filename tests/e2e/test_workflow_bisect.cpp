@@ -34,12 +34,7 @@ bool contains(const std::string& text, const std::string& part) {
 // engineers' compilers), a CPU-bound 25 ms loop measured a robust CV of 10-26%, which no 15% step survives;
 // a wait measured 1-4% (the issue's ~3%). It prints "ok"
 // and the input's name (the correctness output) and "steps: WORK" on stderr. Commit 41 adds 15% to both.
-class BisectRepo {
-public:
-  BisectRepo() {
-    const auto& d = m_dir.path();
-    std::filesystem::create_directories(d / "benchmarks");
-    write_file(d / "prog.c", "#include <stdio.h>\n"
+const char* const k_program = "#include <stdio.h>\n"
                              "#include <time.h>\n"
                              "#define WORK 3000000UL\n"
                              "#define WAIT_NS 25000000L\n"
@@ -54,7 +49,32 @@ public:
                              "  printf(\"ok %s\\n\", argc > 1 ? argv[1] : \"-\");\n"
                              "  fprintf(stderr, \"steps: %lu\\n\", WORK);\n"
                              "  return 0;\n"
-                             "}\n");
+                             "}\n";
+
+// Commits 1..63: notes, a comment (17), the slow commit (41), a broken build (43, fixed by 44).
+const char* const k_history = "i=1\n"
+                              "while [ $i -le 63 ]; do\n"
+                              "  subject=\"commit $i: notes\"\n"
+                              "  case $i in\n"
+                              "    17) sed -i 's|the work|the work: a comment only|' prog.c; subject='commit 17: reword a "
+                              "comment' ;;\n"
+                              "    41) sed -i 's|3000000UL|3450000UL|; s|25000000L|28750000L|' prog.c; subject='commit 41: "
+                              "more work per round' ;;\n"
+                              "    43) echo '#error does not compile' >> prog.c; subject='commit 43: break the build' ;;\n"
+                              "    44) sed -i '/#error/d' prog.c; subject='commit 44: fix the build' ;;\n"
+                              "    *) echo \"note $i\" >> NOTES.txt; git add NOTES.txt ;;\n"
+                              "  esac\n"
+                              "  git commit -qam \"$subject\"\n"
+                              "  i=$((i + 1))\n"
+                              "done\n";
+
+class BisectRepo {
+public:
+  /// The project with `program` as prog.c in commit 0, then the commits `history` (sh) makes.
+  explicit BisectRepo(const std::string& program = k_program, const std::string& history = k_history) {
+    const auto& d = m_dir.path();
+    std::filesystem::create_directories(d / "benchmarks");
+    write_file(d / "prog.c", program);
     write_file(d / "a.txt", "a\n");
     write_file(d / "benchmarks" / "inputs.yaml", "inputs:\n  - name: a\n    path: ../a.txt\n");
     write_file(d / "zkbench.yaml",
@@ -64,25 +84,10 @@ public:
                "  metrics:\n    steps: 'steps: ([0-9]+)'\n  deterministic: [steps]\n"
                "correctness:\n  command: \"./prog {input}\"\npolicy: generic\n");
     write_file(d / ".gitignore", ".zkbench/\nprog\n");
-    write_file(d / "history.sh",
-               "set -e\n"
-               "git init -q && git config user.email t@t && git config user.name t\n"
-               "git add -A && git commit -qm 'commit 0: the program'\n"
-               "i=1\n"
-               "while [ $i -le 63 ]; do\n"
-               "  subject=\"commit $i: notes\"\n"
-               "  case $i in\n"
-               "    17) sed -i 's|the work|the work: a comment only|' prog.c; subject='commit 17: reword a "
-               "comment' ;;\n"
-               "    41) sed -i 's|3000000UL|3450000UL|; s|25000000L|28750000L|' prog.c; subject='commit 41: "
-               "more work per round' ;;\n"
-               "    43) echo '#error does not compile' >> prog.c; subject='commit 43: break the build' ;;\n"
-               "    44) sed -i '/#error/d' prog.c; subject='commit 44: fix the build' ;;\n"
-               "    *) echo \"note $i\" >> NOTES.txt; git add NOTES.txt ;;\n"
-               "  esac\n"
-               "  git commit -qam \"$subject\"\n"
-               "  i=$((i + 1))\n"
-               "done\n");
+    write_file(d / "history.sh", std::string("set -e\n"
+                                             "git init -q && git config user.email t@t && git config user.name t\n"
+                                             "git add -A && git commit -qm 'commit 0: the program'\n") +
+                                     history);
     EXPECT_EQ(test::shell_in(d, "sh history.sh"), 0);
     m_env.set("ZKBENCH_LOCK_FILE", (d / ".zkbench-test.lock").string());
     m_env.set("ZKBENCH_SECRETS_FILE", (d / ".no-secrets.env").string());
@@ -165,7 +170,8 @@ TEST(WorkflowBisectE2e, a_range_without_a_change_says_no_difference_between_the_
   const nlohmann::json r = repo.results("001");
   EXPECT_EQ(r["outcome"], "no difference");
   EXPECT_FALSE(r.contains("first_bad"));
-  EXPECT_LE(r["comparisons_made"].get<int>(), 2); // "is GOOD faster?", and "is BAD faster?" when it leaned so
+  // "is GOOD faster?", asked again measured further (or "is BAD faster?") while the estimate leaned: at most 3
+  EXPECT_LE(r["comparisons_made"].get<int>(), 3);
 }
 
 TEST(WorkflowBisectE2e, a_deterministic_steps_metric_measures_each_commit_once_with_the_rules_minimum) {
@@ -388,6 +394,42 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
   EXPECT_FALSE(contains(run.output, "comparing the ends")) << run.output;
   std::cout << "resumed bisection: " << judged << " steps and " << before["cost"]["runs"]
             << " runs kept from the killed runs; " << after["cost"]["runs"] << " runs in all\n";
+}
+
+TEST(WorkflowBisectE2e, the_cpu_metric_bisects_the_cpu_time_zkbench_measures_itself) {
+  // Commit 9 trades waiting for work: 1 ms of CPU and an 80 ms wait become 8 ms of CPU and a 5 ms wait.
+  // Its CPU time (user + system, from wait4) is 8 times GOOD's while its wall time is a fraction of it, so
+  // a bisection that judged time instead would call BAD faster.
+  std::string program = k_program;
+  program.replace(program.find("3000000UL"), 9, "1000000UL");
+  program.replace(program.find("25000000L"), 9, "80000000L");
+  BisectRepo repo(program, "i=1\n"
+                           "while [ $i -le 15 ]; do\n"
+                           "  if [ $i -eq 9 ]; then\n"
+                           "    sed -i 's|1000000UL|8000000UL|; s|80000000L|5000000L|' prog.c; subject='commit 9: work, "
+                           "no wait'\n"
+                           "  else echo \"note $i\" >> NOTES.txt; git add NOTES.txt; subject=\"commit $i: notes\"; fi\n"
+                           "  git commit -qam \"$subject\"\n"
+                           "  i=$((i + 1))\n"
+                           "done\n");
+  const std::string culprit = repo.commit(9);
+  ASSERT_EQ(culprit.size(), 40U);
+  const CliResult run = repo.zkbench("bisect --metric cpu " + repo.commit(0) + " " + repo.commit(15));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(contains(run.output, "first bad commit " + culprit.substr(0, 12) + " \"commit 9: work, no wait\""))
+      << run.output;
+  const nlohmann::json r = repo.results("001");
+  EXPECT_EQ(r["metric"], "cpu");
+  EXPECT_EQ(r["direction"], "slower") << run.output;
+  EXPECT_EQ(r["first_bad"]["commit"], culprit);
+  ASSERT_FALSE(r["comparisons"].empty());
+  for (const auto& e : r["comparisons"]) {
+    EXPECT_EQ(e["metric"], "cpu") << e.dump();
+  }
+  // GOOD against BAD on CPU time: BAD about 8 times GOOD's (the first question: GOOD the candidate).
+  const auto& ends = r["comparisons"][0];
+  EXPECT_EQ(ends["candidate"], repo.commit(0));
+  EXPECT_LT(ends["change"].get<double>(), -0.5) << ends.dump();
 }
 
 TEST(WorkflowBisectE2e, refuses_ends_that_are_not_on_one_first_parent_history) {

@@ -87,19 +87,78 @@ TEST(BisectJudge, a_slower_bad_end_then_midpoints_like_either_end) {
   auto like_bad = judge.classify(good, bad, p.commit(5, 1.2), *direction);
   ASSERT_TRUE(like_bad);
   EXPECT_EQ(*like_bad, CommitClass::bad);
-  EXPECT_EQ(judge.evidence().size(), 2U); // one question settled it
+  // Both questions asked: "is GOOD faster than it?" yes, and the cross-check "is it faster than BAD?" no.
+  ASSERT_EQ(judge.evidence().size(), 3U);
+  EXPECT_EQ(judge.evidence()[1].shift, Shift::faster);
+  EXPECT_EQ(judge.evidence()[2].baseline, bad.commit);
+  EXPECT_EQ(judge.evidence()[2].shift, Shift::none);
+  EXPECT_EQ(judge.last_attempts(), 1);
 
   auto like_good = judge.classify(good, bad, p.commit(3, 1.0), *direction);
   ASSERT_TRUE(like_good);
   EXPECT_EQ(*like_good, CommitClass::good);
-  ASSERT_EQ(judge.evidence().size(), 4U); // "is GOOD faster than it?" no; "is it faster than BAD?" yes
-  EXPECT_EQ(judge.evidence()[3].baseline, bad.commit);
-  EXPECT_EQ(judge.evidence()[3].shift, Shift::faster);
+  ASSERT_EQ(judge.evidence().size(), 5U); // "is GOOD faster than it?" no; "is it faster than BAD?" yes
+  EXPECT_EQ(judge.evidence()[4].baseline, bad.commit);
+  EXPECT_EQ(judge.evidence()[4].shift, Shift::faster);
 
+  // Halfway: told apart from both ends, so both questions claim and one of them must be false for a
+  // commit that is either: unsettled, asked again measured further (twice the runs), still unsettled.
   auto halfway = judge.classify(good, bad, p.commit(4, 1.1), *direction);
   ASSERT_TRUE(halfway);
-  EXPECT_NE(*halfway, CommitClass::skip); // a partial change: placed by its 10% either way, or unsettled
-  EXPECT_GE(judge.comparisons(), 1U + 1U + 2U + 1U);
+  EXPECT_EQ(*halfway, CommitClass::unsettled);
+  EXPECT_EQ(judge.last_attempts(), 2);
+  EXPECT_EQ(judge.comparisons(), 1U + 2U + 2U + 4U);
+  EXPECT_GT(judge.cost().runs(), 0U);
+}
+
+TEST(BisectJudge, a_question_asked_again_measures_further) {
+  EXPECT_EQ(runs_at(20, 1), 20);
+  EXPECT_EQ(runs_at(20, 2), 40);
+  EXPECT_EQ(runs_at(20, 3), 80);
+  EXPECT_EQ(runs_at(20, 4), 80); // at most k_further_doublings doublings
+}
+
+TEST(BisectJudge, ends_told_apart_by_a_false_claim_are_no_difference_after_a_search_that_placed_nothing) {
+  JudgeProject p;
+  const CommitBuild good = p.commit(0, 1.0);
+  const CommitBuild bad = p.commit(9, 1.0);
+  std::vector<CommitBuild> commits{good};
+  for (int i = 1; i < 9; ++i) {
+    commits.push_back(p.commit(i, 1.0));
+  }
+  commits.push_back(bad);
+  BisectJudge judge = p.judge();
+  ASSERT_TRUE(judge.compare_ends(good, bad));
+  const std::size_t ends_questions = judge.ends_questions();
+  // As if compare_ends had claimed BAD slower: every midpoint is like both ends, the search gives up
+  // without placing one, and the ends asked again are not told apart.
+  auto answer = search_between(judge, good, bad, Shift::slower, 9,
+                               [&](std::size_t i) { return judge.classify(good, bad, commits[i], Shift::slower); });
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_TRUE(answer->search.gave_up);
+  EXPECT_EQ(answer->direction, Shift::none);
+  EXPECT_EQ(judge.ends_questions(), ends_questions + 1);
+  EXPECT_EQ(judge.evidence().back().baseline, bad.commit); // "is GOOD faster than BAD?", once more
+  EXPECT_EQ(judge.evidence().back().candidate, good.commit);
+
+  // A real step is placed and keeps its direction; nothing is asked of the ends again.
+  JudgeProject q;
+  std::vector<CommitBuild> history;
+  for (int i = 0; i <= 9; ++i) {
+    history.push_back(q.commit(i, i >= 6 ? 1.2 : 1.0));
+  }
+  BisectJudge step = q.judge();
+  auto direction = step.compare_ends(history.front(), history.back());
+  ASSERT_TRUE(direction);
+  ASSERT_EQ(*direction, Shift::slower);
+  auto found = search_between(step, history.front(), history.back(), *direction, 9, [&](std::size_t i) {
+    return step.classify(history.front(), history.back(), history[i], *direction);
+  });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->direction, Shift::slower);
+  EXPECT_TRUE(found->search.exact());
+  EXPECT_EQ(found->search.first_bad, 6U);
+  EXPECT_EQ(step.ends_questions(), 1U);
   EXPECT_GT(judge.cost().runs(), 0U);
 }
 
@@ -114,8 +173,13 @@ TEST(BisectJudge, a_faster_bad_end_is_bisected_with_the_mirror_questions) {
   auto mid = judge.classify(good, bad, p.commit(5, 0.8), *direction);
   ASSERT_TRUE(mid);
   EXPECT_EQ(*mid, CommitClass::bad);
-  EXPECT_EQ(judge.evidence().back().baseline, good.commit); // "is M faster than GOOD?"
-  EXPECT_EQ(judge.evidence().back().verdict, "KEEP");
+  const auto& asked = judge.evidence();
+  ASSERT_GE(asked.size(), 3U);
+  EXPECT_EQ(asked[asked.size() - 2].baseline, good.commit); // "is M faster than GOOD?"
+  EXPECT_EQ(asked[asked.size() - 2].verdict, "KEEP");
+  EXPECT_EQ(asked.back().baseline, p.commit(5, 0.8).commit); // the check: "is BAD faster than M?" no
+  EXPECT_EQ(asked.back().candidate, bad.commit);
+  EXPECT_EQ(asked.back().shift, Shift::none);
 }
 
 TEST(BisectJudge, equal_ends_are_no_difference) {

@@ -111,6 +111,20 @@ TEST(BisectReport, no_difference_between_the_ends_has_no_culprit_and_no_claim) {
   EXPECT_NE(confidence_statement(o).find("no claim was made"), std::string::npos);
 }
 
+TEST(BisectReport, ends_not_confirmed_after_a_search_that_placed_nothing_say_so) {
+  BisectOutcome o = culprit_outcome();
+  o.direction = Shift::none;
+  o.search.reset();
+  o.claims = 0;
+  o.steps = {{2, CommitClass::unsettled}, {3, CommitClass::unsettled}, {1, CommitClass::unsettled}};
+  EXPECT_EQ(bisect_answer(o), "no difference between the ends");
+  EXPECT_EQ(core::to_json(bisect_record(o))["outcome"], "no difference");
+  const std::string statement = confidence_statement(o);
+  EXPECT_NE(statement.find("the ends' first claim"), std::string::npos) << statement;
+  EXPECT_NE(statement.find("was not confirmed"), std::string::npos) << statement;
+  EXPECT_EQ(statement.find("no claim was made"), std::string::npos) << statement;
+}
+
 TEST(BisectReport, an_exact_metric_has_no_statistical_error_and_too_many_claims_no_bound) {
   BisectOutcome o = culprit_outcome();
   o.exact = true;

@@ -123,6 +123,34 @@ TEST(BisectSearch, an_unsettled_commit_is_stepped_over_like_a_skipped_one) {
   EXPECT_TRUE(result->exact()); // 16 and 32 lie beyond the first bad commit: they leave no doubt
 }
 
+TEST(BisectSearch, an_unsettled_commit_left_next_to_the_culprit_is_probed_once_more) {
+  // 39 is unsettled the first time only (measured further, it is placed): the answer becomes exact.
+  std::map<std::size_t, int> probes;
+  auto result = bisect_search(64, [&](std::size_t i) -> Result<CommitClass> {
+    if (i == 39 && ++probes[i] == 1) {
+      return CommitClass::unsettled;
+    }
+    return i >= 40 ? CommitClass::bad : CommitClass::good;
+  });
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->exact());
+  EXPECT_EQ(result->first_bad, 40U);
+  EXPECT_EQ(probes[39], 2);
+  EXPECT_EQ(std::count_if(result->steps.begin(), result->steps.end(), [](const SearchStep& s) { return s.index == 39; }),
+            2);
+  // Unsettled both times: asked twice, never a third time, and the range holds it.
+  FakeHistory h{40, {}, {39}, {}};
+  auto range = bisect_search(64, h.probe());
+  ASSERT_TRUE(range);
+  EXPECT_EQ(h.probes[39], 2);
+  EXPECT_EQ(range->unknown, std::vector<std::size_t>{39});
+  EXPECT_EQ(range->first_bad, 40U);
+  // An unsettled commit the search left outside the final range is not asked again.
+  FakeHistory far{10, {}, {32}, {}};
+  ASSERT_TRUE(bisect_search(64, far.probe()));
+  EXPECT_EQ(far.probes[32], 1);
+}
+
 TEST(BisectSearch, gives_up_after_three_unsettled_commits_in_a_row_with_the_open_range) {
   FakeHistory h{40, {}, {31, 32, 33}, {}};
   auto result = bisect_search(64, h.probe());
@@ -132,6 +160,8 @@ TEST(BisectSearch, gives_up_after_three_unsettled_commits_in_a_row_with_the_open
   EXPECT_EQ(result->first_bad, 64U);
   EXPECT_EQ(result->last_good, 0U);
   EXPECT_EQ(result->unknown.size(), 63U); // every commit in between: none could be placed
+  EXPECT_FALSE(result->placed_any());
+  EXPECT_EQ(h.probes[32], 1); // an abandoned search asks nothing again
 }
 
 TEST(BisectSearch, skipped_commits_do_not_count_as_unsettled_in_a_row) {
