@@ -307,6 +307,69 @@ bool kill_claimable(int runs, const SequentialOptions& options) {
   return level > 0 && stats::smallest_rank_level(n, n, paired(options)) <= level;
 }
 
+// The bounds (log scale) the claim look at `runs` pairs gives on the first `runs` of each side: the interval
+// of all runs at its share of the look's level, intersected, where this look gives the fastest runs a share
+// and they scatter alike, with theirs (each bound corrected away from the claim it serves). Infinite where
+// the look cannot claim.
+stats::ShiftInterval claim_bounds(std::span<const double> lb, std::span<const double> lc, int runs,
+                                  const SequentialOptions& options) {
+  stats::ShiftInterval out{0, -k_inf, k_inf};
+  const double level = look_level(runs, options);
+  if (level <= 0) {
+    return out;
+  }
+  const auto n = static_cast<std::size_t>(runs);
+  lb = lb.first(n);
+  lc = lc.first(n);
+  const LevelSplit split = level_split(runs, level, options);
+  if (const auto all = shift_interval(lb, lc, split.all, options)) {
+    out = *all;
+  }
+  if (split.trimmed > 0) {
+    if (const auto fast = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed)) {
+      const KeptSpread spread = kept_spread(lb, lc, split.kept);
+      if (spread.alike) {
+        out.lo = std::max(out.lo, spread_corrected(*fast, spread, Claim::no_gain).lo);
+        out.hi = std::min(out.hi, spread_corrected(*fast, spread, Claim::gain).hi);
+      }
+    }
+  }
+  return out;
+}
+
+// The intersection of claim_bounds over the claim looks before `runs` (the looks this sequence of runs has
+// already passed): under the spending plan every claim look's interval holds together with all the others
+// with probability at least 1 - alpha (their levels sum to at most alpha), so their intersection does too,
+// and an interval never widens from one look to the next. Infinite before the first claim look.
+stats::ShiftInterval carried_bounds(std::span<const double> lb, std::span<const double> lc, int runs,
+                                    const SequentialOptions& options) {
+  stats::ShiftInterval out{0, -k_inf, k_inf};
+  if (!options.carry) {
+    return out;
+  }
+  for (int m = std::max(options.min_runs, 1); m < runs; ++m) {
+    if (look_level(m, options) > 0) {
+      const stats::ShiftInterval at = claim_bounds(lb, lc, m, options);
+      out.lo = std::max(out.lo, at.lo);
+      out.hi = std::min(out.hi, at.hi);
+    }
+  }
+  return out;
+}
+
+// Narrows a look's figures to `bounds` (log scale) where they are narrower; an empty intersection (the
+// intervals disagree: one of them missed) leaves the look as it is. The estimate stays within the bounds.
+void narrow(Look& look, const stats::ShiftInterval& bounds) {
+  const double lo = std::isfinite(bounds.lo) ? std::max(look.lo, std::exp(bounds.lo) - 1.0) : look.lo;
+  const double hi = std::isfinite(bounds.hi) ? std::min(look.hi, std::exp(bounds.hi) - 1.0) : look.hi;
+  if (!(lo <= hi)) {
+    return;
+  }
+  look.lo = lo;
+  look.hi = hi;
+  look.change = std::clamp(look.change, lo, hi);
+}
+
 } // namespace
 
 SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
@@ -354,6 +417,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   set_figures(look, *interval);
   look.bound_level = split.all;
+  const stats::ShiftInterval carried = carried_bounds(lb, lc, look.runs, options);
   const double worst_cv = std::max(robust_sigma(lb), robust_sigma(lc));
   const bool flaky = worst_cv > policy.cv_limit;
   // What the interval must clear for KEEP: the MAYBE threshold, or on a sample scattered beyond cv_limit
@@ -374,6 +438,22 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       set_figures(*trimmed, spread_corrected(*fast, trimmed_spread, Claim::gain));
       set_figures(*trimmed_against, spread_corrected(*fast, trimmed_spread, Claim::no_gain));
     }
+  }
+  // One interval per look: the claim looks' intervals so far and this look's readings, intersected
+  // (carried_bounds). Every claim and every figure below reads it; the estimates stay each reading's own.
+  stats::ShiftInterval joint = carried;
+  if (look.level > 0) {
+    joint.lo = std::max(joint.lo, interval->lo);
+    joint.hi = std::min(joint.hi, interval->hi);
+    if (trimmed && trimmed_spread.alike) {
+      joint.lo = trimmed_against->lo > -1.0 ? std::max(joint.lo, std::log1p(trimmed_against->lo)) : joint.lo;
+      joint.hi = std::isfinite(trimmed->hi) ? std::min(joint.hi, std::log1p(trimmed->hi)) : joint.hi;
+    }
+  }
+  narrow(look, joint);
+  if (trimmed) {
+    narrow(*trimmed, joint);
+    narrow(*trimmed_against, joint);
   }
 
   // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the robust spread seen so far,
@@ -652,6 +732,7 @@ AbOutcome AbDecider::final_on_every_run(std::span<const double> baseline, std::s
     out.decision = too_few_runs(static_cast<std::size_t>(pairs), options.min_runs);
   } else {
     options.last_look = pairs < options.max_runs ? pairs : 0;
+    options.carry = false; // other runs than the loop's looks saw: only this look's own level is left
     const SequentialResult last = sequential_look(baseline, candidate, m_policy, options);
     out.trace.push_back(last.look);
     apply_look(out.comparison, last.look, options);

@@ -83,6 +83,10 @@ struct SequentialOptions {
   // 0: no KILL (`ab`).
   double kill_multiplier = 0;
   std::string metric = "time"; // what is judged: equal runs are exact only for a declared deterministic metric
+  // Carry the claim looks' bounds: each look's interval is the intersection of the intervals of every claim
+  // look so far on the same runs (see sequential.hpp's head). Off for a one-off look on other runs than the
+  // loop's looks were made on (final_on_every_run, the CPU time's reading): their levels were spent there.
+  bool carry = true;
 };
 
 /// The options of the rule under `policy` for `inputs` inputs judged jointly (alpha = p_threshold / inputs).
