@@ -177,18 +177,25 @@ std::vector<double> fastest(std::span<const double> xs, std::size_t kept) {
 }
 
 // The robust spreads of the fastest `kept` runs of each side: the larger, and whether the two scatter alike
-// (within k_kept_spread_ratio, plus k_kept_spread_slack), as two samples of one machine's clean runs do.
+// (within k_kept_spread_ratio, plus k_kept_spread_slack), as two samples of one machine's clean runs do. A
+// side that scatters more has a faster lower tail at the same median, so each claim needs only the side
+// that would favour it not to scatter more: a gain, the candidate (`gain_alike`); no gain, the baseline
+// (`no_gain_alike`).
 struct KeptSpread {
   double baseline = 0;
   double candidate = 0;
   double worst = 0;
   bool alike = false;
+  bool gain_alike = false;
+  bool no_gain_alike = false;
 };
 
 KeptSpread kept_spread(std::span<const double> lb, std::span<const double> lc, std::size_t kept) {
   const double b = robust_sigma(fastest(lb, kept));
   const double c = robust_sigma(fastest(lc, kept));
-  return {b, c, std::max(b, c), std::max(b, c) <= k_kept_spread_ratio * std::min(b, c) + k_kept_spread_slack};
+  const bool gain = c <= k_kept_spread_ratio * b + k_kept_spread_slack;
+  const bool no_gain = b <= k_kept_spread_ratio * c + k_kept_spread_slack;
+  return {b, c, std::max(b, c), gain && no_gain, gain, no_gain};
 }
 
 // The trimmed reading corrected for a difference in the two sides' spread. The fastest runs of a side lie
@@ -328,8 +335,10 @@ stats::ShiftInterval claim_bounds(std::span<const double> lb, std::span<const do
   if (split.trimmed > 0) {
     if (const auto fast = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed)) {
       const KeptSpread spread = kept_spread(lb, lc, split.kept);
-      if (spread.alike) {
+      if (spread.no_gain_alike) {
         out.lo = std::max(out.lo, spread_corrected(*fast, spread, Claim::no_gain).lo);
+      }
+      if (spread.gain_alike) {
         out.hi = std::min(out.hi, spread_corrected(*fast, spread, Claim::gain).hi);
       }
     }
@@ -445,9 +454,11 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   if (look.level > 0) {
     joint.lo = std::max(joint.lo, interval->lo);
     joint.hi = std::min(joint.hi, interval->hi);
-    if (trimmed && trimmed_spread.alike) {
-      joint.lo = trimmed_against->lo > -1.0 ? std::max(joint.lo, std::log1p(trimmed_against->lo)) : joint.lo;
-      joint.hi = std::isfinite(trimmed->hi) ? std::min(joint.hi, std::log1p(trimmed->hi)) : joint.hi;
+    if (trimmed && trimmed_spread.no_gain_alike && trimmed_against->lo > -1.0) {
+      joint.lo = std::max(joint.lo, std::log1p(trimmed_against->lo));
+    }
+    if (trimmed && trimmed_spread.gain_alike && std::isfinite(trimmed->hi)) {
+      joint.hi = std::min(joint.hi, std::log1p(trimmed->hi));
     }
   }
   narrow(look, joint);
@@ -520,7 +531,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     // one machine's clean runs do), and the estimate of all runs must be beyond the KEEP threshold as well.
     // Checks that only ever withhold a KEEP. (Also requiring the interval of all runs at k_spread_level to
     // lie below 0 cost the burst cells 6 points of missed KEEP and no false KEEP.)
-    if (trimmed_spread.alike && trimmed->hi < -bound && trimmed->change < -policy.keep_threshold &&
+    if (trimmed_spread.gain_alike && trimmed->hi < -bound && trimmed->change < -policy.keep_threshold &&
         look.change < -policy.keep_threshold) {
       look = *trimmed;
       look.stop = true;
@@ -551,7 +562,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // the clean ones and their interval is narrow where the interval of all runs stays wide), on the same
   // conditions as their KEEP: DISCARD, or MAYBE where they establish an improvement; a regression is only
   // ever read from all runs.
-  if (trimmed_against && trimmed_spread.alike && look.change > -policy.keep_threshold &&
+  if (trimmed_against && trimmed_spread.no_gain_alike && look.change > -policy.keep_threshold &&
       trimmed_against->lo > -policy.keep_threshold) {
     look = *trimmed_against;
     look.stop = true;
