@@ -124,7 +124,7 @@ std::optional<stats::ShiftInterval> shift_interval(std::span<const double> lb, s
 // beyond 0.3 points, and the quiet cells' runs by under one. Under load that slows up to half of the runs
 // the fastest 40% are the clean ones; on a quiet machine the reading of all runs settles first.
 constexpr double k_trimmed_share = 0.6;
-constexpr double k_trimmed_level_share = 0.5;
+constexpr double k_trimmed_level_share = 0.7;
 
 // How differently the two sides' kept runs may scatter (robust sigma of the logs) for the trimmed reading
 // to settle a KEEP: at most this ratio, plus an absolute slack for sides too tight to compare.
@@ -335,9 +335,6 @@ stats::ShiftInterval claim_bounds(std::span<const double> lb, std::span<const do
   if (split.trimmed > 0) {
     if (const auto fast = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed)) {
       const KeptSpread spread = kept_spread(lb, lc, split.kept);
-      if (spread.no_gain_alike) {
-        out.lo = std::max(out.lo, spread_corrected(*fast, spread, Claim::no_gain).lo);
-      }
       if (spread.gain_alike) {
         out.hi = std::min(out.hi, spread_corrected(*fast, spread, Claim::gain).hi);
       }
@@ -454,9 +451,6 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   if (look.level > 0) {
     joint.lo = std::max(joint.lo, interval->lo);
     joint.hi = std::min(joint.hi, interval->hi);
-    if (trimmed && trimmed_spread.no_gain_alike && trimmed_against->lo > -1.0) {
-      joint.lo = std::max(joint.lo, std::log1p(trimmed_against->lo));
-    }
     if (trimmed && trimmed_spread.gain_alike && std::isfinite(trimmed->hi)) {
       joint.hi = std::min(joint.hi, std::log1p(trimmed->hi));
     }
@@ -498,7 +492,10 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       // Both readings must have KEEP out of reach: the trimmed one read from this look's fastest runs.
       const auto fast = stats::hodges_lehmann_trimmed(lb, lc, kept_now, k_spread_level);
       const KeptSpread spread = kept_spread(lb, lc, kept_now);
-      futile = fast && out_of_reach(spread_corrected(*fast, spread, Claim::no_gain).estimate,
+      // Slowed runs among the candidate's fastest (they scatter more than the baseline's, and beyond what
+      // clean runs do) are what makes KEEP look out of reach there: no futility on them.
+      const bool candidate_slowed = !spread.gain_alike && spread.candidate > k_clean_share * policy.keep_threshold;
+      futile = fast && !candidate_slowed && out_of_reach(spread_corrected(*fast, spread, Claim::no_gain).estimate,
                                     shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
                                     spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
       if (futile && spread.worst <= k_clean_share * policy.keep_threshold && spread.alike) {
