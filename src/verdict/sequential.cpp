@@ -124,7 +124,7 @@ std::optional<stats::ShiftInterval> shift_interval(std::span<const double> lb, s
 // beyond 0.3 points, and the quiet cells' runs by under one. Under load that slows up to half of the runs
 // the fastest 40% are the clean ones; on a quiet machine the reading of all runs settles first.
 constexpr double k_trimmed_share = 0.6;
-constexpr double k_trimmed_level_share = 0.7;
+constexpr double k_trimmed_level_share = 0.5;
 
 // How differently the two sides' kept runs may scatter (robust sigma of the logs) for the trimmed reading
 // to settle a KEEP: at most this ratio, plus an absolute slack for sides too tight to compare.
@@ -315,9 +315,10 @@ bool kill_claimable(int runs, const SequentialOptions& options) {
 }
 
 // The bounds (log scale) the claim look at `runs` pairs gives on the first `runs` of each side: the interval
-// of all runs at its share of the look's level, intersected, where this look gives the fastest runs a share
-// and they scatter alike, with theirs (each bound corrected away from the claim it serves). Infinite where
-// the look cannot claim.
+// of all runs at its share of the look's level; where this look gives the fastest runs a share and the
+// candidate's kept runs do not scatter more, the upper bound the lesser of it and theirs (corrected for the
+// candidate's excess spread). The lower bound is all runs' only: a regression is never read from the fastest
+// runs. Infinite where the look cannot claim.
 stats::ShiftInterval claim_bounds(std::span<const double> lb, std::span<const double> lc, int runs,
                                   const SequentialOptions& options) {
   stats::ShiftInterval out{0, -k_inf, k_inf};
@@ -445,8 +446,9 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       set_figures(*trimmed_against, spread_corrected(*fast, trimmed_spread, Claim::no_gain));
     }
   }
-  // One interval per look: the claim looks' intervals so far and this look's readings, intersected
-  // (carried_bounds). Every claim and every figure below reads it; the estimates stay each reading's own.
+  // One interval per look: the claim looks' intervals so far and this look's readings, intersected as
+  // claim_bounds does (carried_bounds). Every claim and every figure below reads it; the estimates stay each
+  // reading's own (within it).
   stats::ShiftInterval joint = carried;
   if (look.level > 0) {
     joint.lo = std::max(joint.lo, interval->lo);
@@ -457,7 +459,9 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   narrow(look, joint);
   if (trimmed) {
-    narrow(*trimmed, joint);
+    // The fastest runs' KEEP is judged on their own bound (and the earlier looks'): the bound they need is
+    // set by their own scatter, not by that of all runs. Whatever they settle shows the look's interval.
+    narrow(*trimmed, carried);
     narrow(*trimmed_against, joint);
   }
 
@@ -492,9 +496,9 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       // Both readings must have KEEP out of reach: the trimmed one read from this look's fastest runs.
       const auto fast = stats::hodges_lehmann_trimmed(lb, lc, kept_now, k_spread_level);
       const KeptSpread spread = kept_spread(lb, lc, kept_now);
-      // Slowed runs among the candidate's fastest (they scatter more than the baseline's, and beyond what
-      // clean runs do) are what makes KEEP look out of reach there: no futility on them.
-      const bool candidate_slowed = !spread.gain_alike && spread.candidate > k_clean_share * policy.keep_threshold;
+      // Slowed runs among the candidate's fastest (they scatter more than the baseline's, and beyond
+      // cv_limit) are what makes KEEP look out of reach there: no futility on them.
+      const bool candidate_slowed = !spread.gain_alike && spread.candidate > policy.cv_limit;
       futile = fast && !candidate_slowed && out_of_reach(spread_corrected(*fast, spread, Claim::no_gain).estimate,
                                     shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
                                     spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
@@ -510,16 +514,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   if (!may_stop) {
     return result;
   }
-  if (look.hi < -keep_bound && look.change < -policy.keep_threshold) {
-    look.stop = true;
-    result.decision = {Verdict::keep, false,
-                       fmt::format("sequential: {} lies below -{:.1f}%{}", interval_text(look), keep_bound * 100,
-                                   flaky ? fmt::format(" (robust CV {:.1f}% > {:.0f}%: the whole interval beyond the KEEP "
-                                                       "threshold)",
-                                                       worst_cv * 100, policy.cv_limit * 100)
-                                         : std::string())};
-    return result;
-  }
+  // The fastest runs first: where their upper bound is the look's (the intersection's), a KEEP is theirs.
   if (trimmed) {
     const double bound = trimmed_spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold;
     // The fastest runs compare the sides' lower tails: a candidate noisier than its baseline (a stored quiet
@@ -531,6 +526,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     if (trimmed_spread.gain_alike && trimmed->hi < -bound && trimmed->change < -policy.keep_threshold &&
         look.change < -policy.keep_threshold) {
       look = *trimmed;
+      narrow(look, joint);
       look.stop = true;
       result.decision = {Verdict::keep, false,
                          fmt::format("sequential: {} of the fastest {} runs per side lies below -{:.1f}%{}",
@@ -543,6 +539,16 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
                                          : std::string())};
       return result;
     }
+  }
+  if (look.hi < -keep_bound && look.change < -policy.keep_threshold) {
+    look.stop = true;
+    result.decision = {Verdict::keep, false,
+                       fmt::format("sequential: {} lies below -{:.1f}%{}", interval_text(look), keep_bound * 100,
+                                   flaky ? fmt::format(" (robust CV {:.1f}% > {:.0f}%: the whole interval beyond the KEEP "
+                                                       "threshold)",
+                                                       worst_cv * 100, policy.cv_limit * 100)
+                                         : std::string())};
+    return result;
   }
   // A slowdown beyond the KILL multiplier waits for a look that can claim the KILL (clearly_slower runs
   // before the rule at each pair), so a slow build is killed rather than discarded as a regression.
@@ -611,17 +617,18 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
 }
 
 std::string interval_method(const Look& look, const SequentialOptions& options) {
+  const std::string carried = options.carry ? ", intersected with every claim look's interval so far" : "";
   if (look.kept > 0) {
     return fmt::format("sequential trimmed: Hodges–Lehmann of the fastest {} of {} runs per side, rank bounds at "
-                       "{:.3g}% each (alpha {:.3g}% over looks {}..{})",
+                       "{:.3g}% each (alpha {:.3g}% over looks {}..{}){}",
                        look.kept, look.runs, look.bound_level * 100, options.alpha * 100, options.min_runs,
-                       options.max_runs);
+                       options.max_runs, carried);
   }
   return fmt::format("sequential {}: Hodges–Lehmann, {} bounds at {:.3g}% each after {} pairs (alpha {:.3g}% over "
-                     "looks {}..{})",
+                     "looks {}..{}){}",
                      paired(options) ? "paired by round" : "unpaired",
                      paired(options) ? "Wilcoxon signed-rank" : "Mann–Whitney", look.bound_level * 100, look.runs,
-                     options.alpha * 100, options.min_runs, options.max_runs);
+                     options.alpha * 100, options.min_runs, options.max_runs, carried);
 }
 
 void apply_look(MetricComparison& metric, const Look& look, const SequentialOptions& options) {
