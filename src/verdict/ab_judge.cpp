@@ -25,6 +25,7 @@ std::string cpu_time_reading(const core::Benchmark& baseline, const core::Benchm
   }
   options.metric = k_cpu_metric;
   options.last_look = static_cast<int>(k);
+  options.carry = false; // another metric's runs: one look at the final level, nothing carried
   const SequentialResult cpu = sequential_look(std::span(b).first(k), std::span(c).first(k), policy, options);
   if (!cpu.look.stop || cpu.decision.verdict == Verdict::inconclusive || !std::isfinite(cpu.look.lo) ||
       !std::isfinite(cpu.look.hi)) {

@@ -177,18 +177,25 @@ std::vector<double> fastest(std::span<const double> xs, std::size_t kept) {
 }
 
 // The robust spreads of the fastest `kept` runs of each side: the larger, and whether the two scatter alike
-// (within k_kept_spread_ratio, plus k_kept_spread_slack), as two samples of one machine's clean runs do.
+// (within k_kept_spread_ratio, plus k_kept_spread_slack), as two samples of one machine's clean runs do. A
+// side that scatters more has a faster lower tail at the same median, so each claim needs only the side
+// that would favour it not to scatter more: a gain, the candidate (`gain_alike`); no gain, the baseline
+// (`no_gain_alike`).
 struct KeptSpread {
   double baseline = 0;
   double candidate = 0;
   double worst = 0;
   bool alike = false;
+  bool gain_alike = false;
+  bool no_gain_alike = false;
 };
 
 KeptSpread kept_spread(std::span<const double> lb, std::span<const double> lc, std::size_t kept) {
   const double b = robust_sigma(fastest(lb, kept));
   const double c = robust_sigma(fastest(lc, kept));
-  return {b, c, std::max(b, c), std::max(b, c) <= k_kept_spread_ratio * std::min(b, c) + k_kept_spread_slack};
+  const bool gain = c <= k_kept_spread_ratio * b + k_kept_spread_slack;
+  const bool no_gain = b <= k_kept_spread_ratio * c + k_kept_spread_slack;
+  return {b, c, std::max(b, c), gain && no_gain, gain, no_gain};
 }
 
 // The trimmed reading corrected for a difference in the two sides' spread. The fastest runs of a side lie
@@ -307,6 +314,69 @@ bool kill_claimable(int runs, const SequentialOptions& options) {
   return level > 0 && stats::smallest_rank_level(n, n, paired(options)) <= level;
 }
 
+// The bounds (log scale) the claim look at `runs` pairs gives on the first `runs` of each side: the interval
+// of all runs at its share of the look's level; where this look gives the fastest runs a share and the
+// candidate's kept runs do not scatter more, the upper bound the lesser of it and theirs (corrected for the
+// candidate's excess spread). The lower bound is all runs' only: a regression is never read from the fastest
+// runs. Infinite where the look cannot claim.
+stats::ShiftInterval claim_bounds(std::span<const double> lb, std::span<const double> lc, int runs,
+                                  const SequentialOptions& options) {
+  stats::ShiftInterval out{0, -k_inf, k_inf};
+  const double level = look_level(runs, options);
+  if (level <= 0) {
+    return out;
+  }
+  const auto n = static_cast<std::size_t>(runs);
+  lb = lb.first(n);
+  lc = lc.first(n);
+  const LevelSplit split = level_split(runs, level, options);
+  if (const auto all = shift_interval(lb, lc, split.all, options)) {
+    out = *all;
+  }
+  if (split.trimmed > 0) {
+    if (const auto fast = stats::hodges_lehmann_trimmed(lb, lc, split.kept, split.trimmed)) {
+      const KeptSpread spread = kept_spread(lb, lc, split.kept);
+      if (spread.gain_alike) {
+        out.hi = std::min(out.hi, spread_corrected(*fast, spread, Claim::gain).hi);
+      }
+    }
+  }
+  return out;
+}
+
+// The intersection of claim_bounds over the claim looks before `runs` (the looks this sequence of runs has
+// already passed): under the spending plan every claim look's interval holds together with all the others
+// with probability at least 1 - alpha (their levels sum to at most alpha), so their intersection does too,
+// and an interval never widens from one look to the next. Infinite before the first claim look.
+stats::ShiftInterval carried_bounds(std::span<const double> lb, std::span<const double> lc, int runs,
+                                    const SequentialOptions& options) {
+  stats::ShiftInterval out{0, -k_inf, k_inf};
+  if (!options.carry) {
+    return out;
+  }
+  for (int m = std::max(options.min_runs, 1); m < runs; ++m) {
+    if (look_level(m, options) > 0) {
+      const stats::ShiftInterval at = claim_bounds(lb, lc, m, options);
+      out.lo = std::max(out.lo, at.lo);
+      out.hi = std::min(out.hi, at.hi);
+    }
+  }
+  return out;
+}
+
+// Narrows a look's figures to `bounds` (log scale) where they are narrower; an empty intersection (the
+// intervals disagree: one of them missed) leaves the look as it is. The estimate stays within the bounds.
+void narrow(Look& look, const stats::ShiftInterval& bounds) {
+  const double lo = std::isfinite(bounds.lo) ? std::max(look.lo, std::exp(bounds.lo) - 1.0) : look.lo;
+  const double hi = std::isfinite(bounds.hi) ? std::min(look.hi, std::exp(bounds.hi) - 1.0) : look.hi;
+  if (!(lo <= hi)) {
+    return;
+  }
+  look.lo = lo;
+  look.hi = hi;
+  look.change = std::clamp(look.change, lo, hi);
+}
+
 } // namespace
 
 SequentialResult sequential_look(std::span<const double> baseline, std::span<const double> candidate,
@@ -354,6 +424,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   }
   set_figures(look, *interval);
   look.bound_level = split.all;
+  const stats::ShiftInterval carried = carried_bounds(lb, lc, look.runs, options);
   const double worst_cv = std::max(robust_sigma(lb), robust_sigma(lc));
   const bool flaky = worst_cv > policy.cv_limit;
   // What the interval must clear for KEEP: the MAYBE threshold, or on a sample scattered beyond cv_limit
@@ -374,6 +445,24 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       set_figures(*trimmed, spread_corrected(*fast, trimmed_spread, Claim::gain));
       set_figures(*trimmed_against, spread_corrected(*fast, trimmed_spread, Claim::no_gain));
     }
+  }
+  // One interval per look: the claim looks' intervals so far and this look's readings, intersected as
+  // claim_bounds does (carried_bounds). Every claim and every figure below reads it; the estimates stay each
+  // reading's own (within it).
+  stats::ShiftInterval joint = carried;
+  if (look.level > 0) {
+    joint.lo = std::max(joint.lo, interval->lo);
+    joint.hi = std::min(joint.hi, interval->hi);
+    if (trimmed && trimmed_spread.gain_alike && std::isfinite(trimmed->hi)) {
+      joint.hi = std::min(joint.hi, std::log1p(trimmed->hi));
+    }
+  }
+  narrow(look, joint);
+  if (trimmed) {
+    // The fastest runs' KEEP is judged on their own bound (and the earlier looks'): the bound they need is
+    // set by their own scatter, not by that of all runs. Whatever they settle shows the look's interval.
+    narrow(*trimmed, carried);
+    narrow(*trimmed_against, joint);
   }
 
   // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the robust spread seen so far,
@@ -407,7 +496,10 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       // Both readings must have KEEP out of reach: the trimmed one read from this look's fastest runs.
       const auto fast = stats::hodges_lehmann_trimmed(lb, lc, kept_now, k_spread_level);
       const KeptSpread spread = kept_spread(lb, lc, kept_now);
-      futile = fast && out_of_reach(spread_corrected(*fast, spread, Claim::no_gain).estimate,
+      // Slowed runs among the candidate's fastest (they scatter more than the baseline's, and beyond
+      // cv_limit) are what makes KEEP look out of reach there: no futility on them.
+      const bool candidate_slowed = !spread.gain_alike && spread.candidate > policy.cv_limit;
+      futile = fast && !candidate_slowed && out_of_reach(spread_corrected(*fast, spread, Claim::no_gain).estimate,
                                     shift_standard_error(lb, lc, options, kept_now), at_max.trimmed,
                                     spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold);
       if (futile && spread.worst <= k_clean_share * policy.keep_threshold && spread.alike) {
@@ -422,16 +514,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   if (!may_stop) {
     return result;
   }
-  if (look.hi < -keep_bound && look.change < -policy.keep_threshold) {
-    look.stop = true;
-    result.decision = {Verdict::keep, false,
-                       fmt::format("sequential: {} lies below -{:.1f}%{}", interval_text(look), keep_bound * 100,
-                                   flaky ? fmt::format(" (robust CV {:.1f}% > {:.0f}%: the whole interval beyond the KEEP "
-                                                       "threshold)",
-                                                       worst_cv * 100, policy.cv_limit * 100)
-                                         : std::string())};
-    return result;
-  }
+  // The fastest runs first: where their upper bound is the look's (the intersection's), a KEEP is theirs.
   if (trimmed) {
     const double bound = trimmed_spread.worst > policy.cv_limit ? policy.keep_threshold : policy.maybe_threshold;
     // The fastest runs compare the sides' lower tails: a candidate noisier than its baseline (a stored quiet
@@ -440,9 +523,10 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     // one machine's clean runs do), and the estimate of all runs must be beyond the KEEP threshold as well.
     // Checks that only ever withhold a KEEP. (Also requiring the interval of all runs at k_spread_level to
     // lie below 0 cost the burst cells 6 points of missed KEEP and no false KEEP.)
-    if (trimmed_spread.alike && trimmed->hi < -bound && trimmed->change < -policy.keep_threshold &&
+    if (trimmed_spread.gain_alike && trimmed->hi < -bound && trimmed->change < -policy.keep_threshold &&
         look.change < -policy.keep_threshold) {
       look = *trimmed;
+      narrow(look, joint);
       look.stop = true;
       result.decision = {Verdict::keep, false,
                          fmt::format("sequential: {} of the fastest {} runs per side lies below -{:.1f}%{}",
@@ -455,6 +539,16 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
                                          : std::string())};
       return result;
     }
+  }
+  if (look.hi < -keep_bound && look.change < -policy.keep_threshold) {
+    look.stop = true;
+    result.decision = {Verdict::keep, false,
+                       fmt::format("sequential: {} lies below -{:.1f}%{}", interval_text(look), keep_bound * 100,
+                                   flaky ? fmt::format(" (robust CV {:.1f}% > {:.0f}%: the whole interval beyond the KEEP "
+                                                       "threshold)",
+                                                       worst_cv * 100, policy.cv_limit * 100)
+                                         : std::string())};
+    return result;
   }
   // A slowdown beyond the KILL multiplier waits for a look that can claim the KILL (clearly_slower runs
   // before the rule at each pair), so a slow build is killed rather than discarded as a regression.
@@ -471,7 +565,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // the clean ones and their interval is narrow where the interval of all runs stays wide), on the same
   // conditions as their KEEP: DISCARD, or MAYBE where they establish an improvement; a regression is only
   // ever read from all runs.
-  if (trimmed_against && trimmed_spread.alike && look.change > -policy.keep_threshold &&
+  if (trimmed_against && trimmed_spread.no_gain_alike && look.change > -policy.keep_threshold &&
       trimmed_against->lo > -policy.keep_threshold) {
     look = *trimmed_against;
     look.stop = true;
@@ -523,17 +617,18 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
 }
 
 std::string interval_method(const Look& look, const SequentialOptions& options) {
+  const std::string carried = options.carry ? ", intersected with every claim look's interval so far" : "";
   if (look.kept > 0) {
     return fmt::format("sequential trimmed: Hodges–Lehmann of the fastest {} of {} runs per side, rank bounds at "
-                       "{:.3g}% each (alpha {:.3g}% over looks {}..{})",
+                       "{:.3g}% each (alpha {:.3g}% over looks {}..{}){}",
                        look.kept, look.runs, look.bound_level * 100, options.alpha * 100, options.min_runs,
-                       options.max_runs);
+                       options.max_runs, carried);
   }
   return fmt::format("sequential {}: Hodges–Lehmann, {} bounds at {:.3g}% each after {} pairs (alpha {:.3g}% over "
-                     "looks {}..{})",
+                     "looks {}..{}){}",
                      paired(options) ? "paired by round" : "unpaired",
                      paired(options) ? "Wilcoxon signed-rank" : "Mann–Whitney", look.bound_level * 100, look.runs,
-                     options.alpha * 100, options.min_runs, options.max_runs);
+                     options.alpha * 100, options.min_runs, options.max_runs, carried);
 }
 
 void apply_look(MetricComparison& metric, const Look& look, const SequentialOptions& options) {
@@ -652,6 +747,7 @@ AbOutcome AbDecider::final_on_every_run(std::span<const double> baseline, std::s
     out.decision = too_few_runs(static_cast<std::size_t>(pairs), options.min_runs);
   } else {
     options.last_look = pairs < options.max_runs ? pairs : 0;
+    options.carry = false; // other runs than the loop's looks saw: only this look's own level is left
     const SequentialResult last = sequential_look(baseline, candidate, m_policy, options);
     out.trace.push_back(last.look);
     apply_look(out.comparison, last.look, options);

@@ -27,11 +27,19 @@
 //     their interval is as narrow as on a quiet machine, while the interval of all runs spreads over the
 //     slowed ones (bench/verdicts' burst cells: a real 10% gain was INCONCLUSIVE in 60-85% of trials).
 //     It settles KEEP, or rules KEEP out (DISCARD, or MAYBE where it establishes an improvement), only when
-//     the two sides' kept runs scatter alike and the estimate of all runs agrees (beyond -keep_threshold for
-//     a KEEP, short of it for a DISCARD): the fastest runs compare lower tails, and a candidate noisier than
-//     its baseline has a faster lower tail at the same median. Regression, KILL and futility read the
-//     interval of all runs. Its share is given only
-//     at looks where its bounds can reach it at all (from about 10 pairs), so the first looks are as before.
+//     the side that would favour the claim does not scatter more than the other among the kept runs (a
+//     KEEP: the candidate's; a DISCARD: the baseline's) and the estimate of all runs agrees (beyond
+//     -keep_threshold for a KEEP, short of it for a DISCARD): the fastest runs compare lower tails, and a
+//     side noisier than the other has a faster lower tail at the same median. Regression and KILL read the
+//     interval of all runs. It gets half of a claim look's level, given only at looks where its bounds can
+//     reach that share at all (from about 10 pairs), so the first looks are as before.
+// One interval per look (Look::lo/hi, every claim and every figure): the intersection of the intervals of
+// every claim look so far on the same runs, this one included. Under the spending plan all of them hold
+// together with probability at least 1 - alpha (their levels sum to at most alpha), so the intersection
+// does too (a confidence sequence from Bonferroni's union bound): the upper bound is the least of the two
+// readings' (the fastest runs' where the candidate's kept runs do not scatter more), the lower bound the
+// greatest of all runs'. A look between claim looks, a futility stop or an INCONCLUSIVE input still has the
+// bounds of the looks before it, so several inputs' joint interval (combine_inputs) stays bounded.
 // It stops when
 //   - KEEP is settled: an interval lies below -maybe_threshold and its estimate is beyond -keep_threshold;
 //     when a side's robust CV (1.4826 x MAD of the log values, of the runs that reading uses) exceeds
@@ -42,8 +50,10 @@
 //   - KEEP is out of reach (futility, from futility_min_runs on): the interval projected to max_runs
 //     (robust spread, normal approximation of the Hodges–Lehmann estimate), centred on the estimate moved
 //     futility_z standard errors in the candidate's favour, would still reach above the bound KEEP needs, or
-//     that moved estimate is not beyond -keep_threshold (a slowdown waits for the first claim look, so a
-//     regression is called one); the verdict is INCONCLUSIVE when a side's robust CV exceeds cv_limit (too
+//     that moved estimate is not beyond -keep_threshold, for both readings (the fastest runs' not where the
+//     candidate's kept runs scatter more than the baseline's and beyond half the KEEP threshold: slowed runs
+//     among them, which would make a real gain look out of reach; a slowdown waits for the first claim look,
+//     so a regression is called one); the verdict is INCONCLUSIVE when a side's robust CV exceeds cv_limit (too
 //     noisy), else as when KEEP is ruled out. Futility only ever gives non-KEEP verdicts, so it adds no
 //     false KEEP;
 //   - at max_runs: KEEP if settled at the final level; MAYBE when the interval establishes an improvement
@@ -83,6 +93,10 @@ struct SequentialOptions {
   // 0: no KILL (`ab`).
   double kill_multiplier = 0;
   std::string metric = "time"; // what is judged: equal runs are exact only for a declared deterministic metric
+  // Carry the claim looks' bounds: each look's interval is the intersection of the intervals of every claim
+  // look so far on the same runs (see sequential.hpp's head). Off for a one-off look on other runs than the
+  // loop's looks were made on (final_on_every_run, the CPU time's reading): their levels were spent there.
+  bool carry = true;
 };
 
 /// The options of the rule under `policy` for `inputs` inputs judged jointly (alpha = p_threshold / inputs).

@@ -525,3 +525,89 @@ TEST(VerdictSequential, a_no_op_under_load_is_discard_when_its_fastest_runs_are_
   EXPECT_FALSE(stop.decision.regression);
   EXPECT_NE(stop.decision.reason.find("fastest"), std::string::npos) << stop.decision.reason;
 }
+
+TEST(VerdictSequential, an_interval_never_widens_and_a_look_between_claim_looks_keeps_the_earlier_bounds) {
+  // 4% faster at a scatter of about 8%: neither KEEP nor ruled out for many looks (futility off). Every claim
+  // look's interval holds together with the others' (their levels sum to alpha), so each look shows the
+  // intersection of them all: from the first claim look on, the bounds are finite at every look, claim look
+  // or not, and never move outwards.
+  auto o = sequential_options();
+  o.sequential.futility = false;
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < 20; ++i) {
+    base.push_back(jitter(i, 0.08));
+    cand.push_back(0.96 * jitter(i + 3, 0.08));
+  }
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, o.sequential);
+  const int first = first_claim(o.sequential);
+  ASSERT_GT(trace.back().runs, first + 1) << "the sample must stay unsettled past the first claim look";
+  bool between = false;
+  for (std::size_t i = 1; i < trace.size(); ++i) {
+    const auto& look = trace[i];
+    if (look.runs <= first) {
+      continue;
+    }
+    EXPECT_TRUE(std::isfinite(look.lo) && std::isfinite(look.hi)) << look.runs;
+    EXPECT_GE(look.lo, trace[i - 1].lo) << look.runs;
+    EXPECT_LE(look.hi, trace[i - 1].hi) << look.runs;
+    EXPECT_LE(look.lo, look.change);
+    EXPECT_GE(look.hi, look.change);
+    between = between || look.level == 0;
+  }
+  EXPECT_TRUE(between) << "a look between claim looks was checked";
+  // A one-off look on other runs (the spent budget's look on every run) carries nothing: its own level only.
+  auto once = o.sequential;
+  once.carry = false;
+  const auto alone = verdict::sequential_look(std::span(base).first(7), std::span(cand).first(7), k_generic, once);
+  EXPECT_FALSE(std::isfinite(alone.look.lo)) << "7 pairs is no claim look of one input";
+}
+
+TEST(VerdictSequential, futility_does_not_read_a_candidate_whose_fastest_runs_are_slowed) {
+  // 10% faster at a CV of 1%; a neighbour slows four of the candidate's first five runs by 30% alike (so its
+  // runs look tight around the slowed value). All runs read +17%; the fastest two of the candidate are one
+  // clean run and one slowed one, scattered far beyond the baseline's and beyond cv_limit: KEEP is not given
+  // up on them, and once the load is gone the gain is KEEP.
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < 20; ++i) {
+    base.push_back(jitter(i, 0.01));
+    cand.push_back(0.9 * (i >= 1 && i <= 4 ? 1.3 : 1.0) * jitter(i + 3, 0.01));
+  }
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto early = verdict::sequential_look(std::span(base).first(5), std::span(cand).first(5), k_generic, o);
+  EXPECT_GT(early.look.change, 0.1);
+  EXPECT_FALSE(early.look.stop) << early.decision.reason;
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, o);
+  const auto k = static_cast<std::size_t>(trace.back().runs);
+  const auto stop = verdict::sequential_look(std::span(base).first(k), std::span(cand).first(k), k_generic, o);
+  EXPECT_EQ(stop.decision.verdict, Verdict::keep) << stop.decision.reason;
+}
+
+TEST(VerdictSequential, a_baseline_slowed_among_its_fastest_runs_does_not_withhold_the_candidates_keep) {
+  // 10% faster; a neighbour slows 11 of each side's 20 runs by 10-50%, and half of the baseline's other runs
+  // by 6%, so the baseline's fastest runs scatter several times more than the candidate's. A side that
+  // scatters more has a faster lower tail: that favours no KEEP, so the fastest runs still settle the KEEP.
+  const auto slowed = [](int side, int i) {
+    return (i * 7 + side * 3) % 20 < 11 ? 1.1 + 0.04 * ((i * 13 + side * 5) % 11) : 1.0;
+  };
+  std::vector<double> base;
+  std::vector<double> cand;
+  int unslowed = 0;
+  for (int i = 0; i < 20; ++i) {
+    const double s = slowed(0, i);
+    base.push_back(s * (s == 1.0 && unslowed++ % 2 == 1 ? 1.06 : 1.0) * jitter(i, 0.005));
+    cand.push_back(0.9 * slowed(1, i) * jitter(i + 3, 0.005));
+  }
+  const auto o = verdict::sequential_options(k_generic, 3, 20);
+  const auto trace = verdict::sequential_trace(base, cand, k_generic, o);
+  ASSERT_FALSE(trace.empty());
+  EXPECT_TRUE(trace.back().stop);
+  EXPECT_GT(trace.back().kept, 0);
+  // At 18 pairs the baseline's fastest 8 scatter ten times more than the candidate's (at 20 the two agree
+  // again): the KEEP comes there, not only at the last look.
+  EXPECT_LT(trace.back().runs, 20);
+  const auto k = static_cast<std::size_t>(trace.back().runs);
+  const auto stop = verdict::sequential_look(std::span(base).first(k), std::span(cand).first(k), k_generic, o);
+  EXPECT_EQ(stop.decision.verdict, Verdict::keep) << stop.decision.reason;
+}
