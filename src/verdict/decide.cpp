@@ -140,6 +140,15 @@ std::string percent(double fraction) {
   return fmt::format("{:+.2f}%", fraction * 100.0);
 }
 
+std::string bounds_text(double lo, double hi) {
+  const bool has_lo = std::isfinite(lo) && lo > -1.0;
+  const bool has_hi = std::isfinite(hi);
+  if (!has_lo && !has_hi) {
+    return "[unbounded]";
+  }
+  return fmt::format("[{}, {}]", has_lo ? percent(lo) : "-inf", has_hi ? percent(hi) : "+inf");
+}
+
 std::string change_text(double change, const std::optional<double>& lo, const std::optional<double>& hi) {
   if (!std::isfinite(change)) {
     return "-";
@@ -445,12 +454,9 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
   if (all_inconclusive || !joint) {
     return {Verdict::inconclusive, false, "every input is inconclusive" + unsettled, more_runs};
   }
-  const auto bound = [](double x) {
-    return std::isfinite(x) && x > -1.0 ? percent(x) : std::string(x < 0 ? "-inf" : "+inf");
-  };
-  const std::string head = fmt::format("joint change over {} inputs {} [{}, {}] (weighted; each input's interval at "
+  const std::string head = fmt::format("joint change over {} inputs {} {} (weighted; each input's interval at "
                                        "alpha / {})",
-                                       inputs.size(), percent(joint->change), bound(joint->lo), bound(joint->hi),
+                                       inputs.size(), percent(joint->change), bounds_text(joint->lo, joint->hi),
                                        inputs.size());
   if (joint->hi < -policy.maybe_threshold && -joint->change > policy.keep_threshold) {
     return {Verdict::keep, false,

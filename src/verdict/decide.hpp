@@ -27,6 +27,11 @@ std::string percent(double fraction);
 /// reads -inf/+inf; no interval at all: the change alone), "-" when the change is not a number.
 std::string change_text(double change, const std::optional<double>& lo, const std::optional<double>& hi);
 
+/// An interval's bounds as the verdicts' reasons say them: "[-7.00%, -3.01%]"; a side without a bound
+/// (infinite, or at or below -100%) reads -inf/+inf, and an interval bounded on neither side reads
+/// "[unbounded]" (a futility stop before any look could bound it, or a joint change with such an input).
+std::string bounds_text(double lo, double hi);
+
 /// True when every value of `xs` is the same (an empty sample counts as constant).
 bool is_constant(std::span<const double> xs);
 

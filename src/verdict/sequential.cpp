@@ -20,8 +20,7 @@ constexpr double k_mad_to_sigma = 1.4826; // MAD of a normal sample x this estim
 constexpr double k_hl_efficiency = 1.0233; // sqrt(pi / 3): the Hodges–Lehmann SE over the mean's (normal noise)
 
 std::string interval_text(const Look& look) {
-  const auto bound = [](double x) { return std::isfinite(x) ? percent(x) : std::string(x < 0 ? "-inf" : "+inf"); };
-  return fmt::format("{} [{}, {}] after {} runs", percent(look.change), bound(look.lo), bound(look.hi), look.runs);
+  return fmt::format("{} {} after {} runs", percent(look.change), bounds_text(look.lo, look.hi), look.runs);
 }
 
 bool paired(const SequentialOptions& options) {

@@ -1,3 +1,4 @@
+#include <limits>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -358,4 +359,18 @@ TEST(VerdictDecide, a_regression_counts_on_the_metric_the_input_was_judged_on) {
   const auto o = verdict::combine_inputs(open, generic());
   EXPECT_FALSE(o.regression) << o.reason;
   EXPECT_NE(o.verdict, Verdict::keep);
+}
+
+TEST(VerdictDecide, an_interval_bounded_on_neither_side_reads_unbounded_not_minus_inf_to_plus_inf) {
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(verdict::bounds_text(-0.07, -0.0301), "[-7.00%, -3.01%]");
+  EXPECT_EQ(verdict::bounds_text(-0.40, inf), "[-40.00%, +inf]");
+  EXPECT_EQ(verdict::bounds_text(-1.0, 0.25), "[-inf, +25.00%]"); // -100% or below bounds nothing
+  EXPECT_EQ(verdict::bounds_text(-inf, inf), "[unbounded]");
+  // A joint change over inputs that futility stopped before any look bounded them (the demo's no-op).
+  const std::vector inputs{decided_input("in1", -0.006, std::nullopt, std::nullopt, Verdict::discard),
+                           decided_input("in2", 0.004, std::nullopt, std::nullopt, Verdict::discard)};
+  const auto d = verdict::combine_inputs(inputs, generic());
+  EXPECT_NE(d.reason.find("[unbounded]"), std::string::npos) << d.reason;
+  EXPECT_EQ(d.reason.find("-inf"), std::string::npos) << d.reason;
 }
