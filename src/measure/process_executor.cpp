@@ -175,21 +175,12 @@ struct ChildLaunch {
   std::unique_ptr<char[]> stack; // the child's stack until it execs
 };
 
+// A child that exec'd: start_child returns only once it has (the clone waits for the exec, and the
+// ASan build's fork for its close-on-exec pipe), so nothing of its launch is needed afterwards.
 struct StartedChild {
   pid_t pid = -1;
-  Clock::time_point started;  // the child's clock reading right before its exec: the run's start
-  Fd pidfd;                   // readable when the child exits (from the clone); -1 where the kernel gave none
-  std::unique_ptr<ChildLaunch> launch; // freed only once the child exec'd or exited (it may read it until then)
-  bool settled = false;                // it exec'd, or it was reaped
-
-  StartedChild() = default;
-  StartedChild(StartedChild&& other) noexcept
-      : pid(std::exchange(other.pid, -1)), started(other.started), pidfd(std::move(other.pidfd)),
-        launch(std::move(other.launch)), settled(other.settled) {}
-  StartedChild& operator=(StartedChild&&) = delete;
-  StartedChild(const StartedChild&) = delete;
-  StartedChild& operator=(const StartedChild&) = delete;
-  ~StartedChild();
+  Clock::time_point started; // the child's clock reading right before its exec: the run's start
+  Fd pidfd;                  // readable when the child exits (from the clone); -1 where the kernel gave none
 };
 
 [[noreturn]] void child_fail(ChildReport& report, ChildStep step) {
@@ -269,20 +260,13 @@ void reap(pid_t pid) {
   }
 }
 
-StartedChild::~StartedChild() {
-  if (pid > 0 && !settled) { // given up before it exec'd: it must be gone before `launch` is freed
-    ::kill(pid, SIGKILL);
-    reap(pid);
-  }
-}
-
 int child_entry(void* data) {
   const auto& l = *static_cast<const ChildLaunch*>(data);
   child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
              l.input.c_str(), l.output_fd, l.cgroup_join_fd, *l.report, l.parent, *l.reset_signals);
 }
 
-// Starts the child in zkbench's memory (see StartedChild); returns once it exec'd or exited, its
+// Starts the child in zkbench's memory (see child_main); returns once it exec'd or exited, its
 // report final; -1 with errno on failure. `pidfd` gets the child's pidfd where the kernel gives one
 // with the clone (CLONE_PIDFD, Linux 5.2), else stays -1.
 pid_t spawn(ChildLaunch& launch, int& pidfd) {
@@ -351,8 +335,7 @@ int open_pidfd(pid_t pid) {
 Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
                                  int cgroup_join_fd) {
   StartedChild child;
-  child.launch = std::make_unique<ChildLaunch>();
-  ChildLaunch& launch = *child.launch;
+  ChildLaunch launch;
   launch.env = build_environment(command.env);
   launch.argv_ptrs = pointers(argv);
   launch.env_ptrs = pointers(launch.env);
@@ -379,12 +362,10 @@ Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSp
   const ChildReport report = *launch.report; // final: the child exec'd, or exited
   if (report.step != ChildStep::starting) {
     reap(child.pid);
-    child.settled = true;
     return make_error(report.step == ChildStep::none
                           ? fmt::format("cannot start '{}': the child exited before it started", argv[0])
                           : step_error(report, argv[0], command));
   }
-  child.settled = true; // it exec'd
   child.started = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(report.at_ns)));
   return child;
 }

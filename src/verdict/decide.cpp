@@ -156,7 +156,7 @@ std::string change_text(double change, const std::optional<double>& lo, const st
   if (!lo && !hi) {
     return percent(change);
   }
-  return fmt::format("{} [{}, {}]", percent(change), lo ? percent(*lo) : "-inf", hi ? percent(*hi) : "+inf");
+  return percent(change) + " " + bounds_text(lo.value_or(-k_inf), hi.value_or(k_inf));
 }
 
 bool is_constant(std::span<const double> xs) {
@@ -425,8 +425,7 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
               fmt::format("input '{}' regresses {} on {} (interval {}; > {:.0f}% on any input)", input.command,
                           percent(input.change), input.metric,
                           judged->deterministic ? std::string("exact")
-                                                : fmt::format("[{}, {}]", percent(*judged->ci_lo),
-                                                              judged->ci_hi ? percent(*judged->ci_hi) : "+inf"),
+                                                : bounds_text(*judged->ci_lo, judged->ci_hi.value_or(k_inf)),
                           policy.input_regression_limit * 100)};
     }
     if (input.decision.verdict != Verdict::inconclusive || judged == nullptr) {
@@ -434,9 +433,9 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
     }
     const std::size_t n = judged->candidate.n;
     return {Verdict::inconclusive, false,
-            fmt::format("input '{}' may regress {} (> {:.0f}%) but its interval [{}, {}] includes no change{}",
+            fmt::format("input '{}' may regress {} (> {:.0f}%) but its interval {} includes no change{}",
                         input.command, percent(input.change), policy.input_regression_limit * 100,
-                        judged->ci_lo ? percent(*judged->ci_lo) : "-inf", judged->ci_hi ? percent(*judged->ci_hi) : "+inf",
+                        bounds_text(judged->ci_lo.value_or(-k_inf), judged->ci_hi.value_or(k_inf)),
                         settle_text(*judged, policy, n)),
             static_cast<int>(n) * 2};
   }
