@@ -96,8 +96,10 @@ int run_ab_command(const AbCliOptions& o) {
   }
   plan.order = measure::Order::interleaved;
   plan.warmup = static_cast<std::size_t>(std::max(0, o.warmup));
-  // A run without a metric stops the loop (below), so the judge never falls back to another metric.
-  verdict::AbJudge judge(decided, policy, options, verdict::MetricFallback::none);
+  // A run without a metric stops the loop (below), so the judge never falls back to another metric; the
+  // time is judged as the unloaded time where every run has it (verdict::judged_metric), as in `exp run`.
+  verdict::AbJudge judge(decided, policy, options,
+                         decided == "time" ? verdict::MetricFallback::time : verdict::MetricFallback::none);
   plan.count.runs = static_cast<std::size_t>(judge.max_pairs());
   plan.timeout_s = o.timeout_s;
   plan.shell = o.shell ? measure::ShellMode::shell : o.no_shell ? measure::ShellMode::no_shell : measure::ShellMode::auto_detect;
@@ -181,14 +183,15 @@ int run_ab_command(const AbCliOptions& o) {
   verdict::CommandComparison comparison;
   comparison.command = o.candidate;
   comparison.metrics.push_back(outcome.comparison);
-  comparison.metric = decided;
+  const std::string& judged = judgement.metric;
+  comparison.metric = judged;
   comparison.change = outcome.comparison.change;
-  if (decided != "time") {
+  if (judged != "time") {
     comparison.metrics.push_back(verdict::compare_metric("time", loop->benchmarks[0].wall_times(),
                                                          loop->benchmarks[1].wall_times(), policy));
   }
   for (const std::string& name : loop->benchmarks[0].metric_names()) {
-    if (name != decided) {
+    if (name != judged) {
       comparison.metrics.push_back(verdict::compare_metric(name, loop->benchmarks[0].metric_values(name),
                                                            loop->benchmarks[1].metric_values(name), policy));
     }
@@ -226,7 +229,7 @@ int run_ab_command(const AbCliOptions& o) {
     fmt::print("runs used: {} baseline, {} candidate ({} strategy{})\ncost: {}\n", outcome.baseline.size(),
                outcome.candidate.size(), o.strategy, outcome.stopped_early ? ", stopped early" : "", cost.describe());
   }
-  export_ci_summary({"zkbench ab", policy.name, decided, list, outcome.decision, exit_code_for(outcome.decision)},
+  export_ci_summary({"zkbench ab", policy.name, judged, list, outcome.decision, exit_code_for(outcome.decision)},
                     o.export_markdown);
   return exit_code_for(outcome.decision);
 }

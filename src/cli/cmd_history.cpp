@@ -146,7 +146,8 @@ nlohmann::json run_json(const core::Run& run) {
           {"log_path", run.log_path},
           {"started_at_us", run.started_at_us},
           {"finished_at_us", run.finished_at_us},
-          {"containment", core::to_string(run.containment)}};
+          {"containment", core::to_string(run.containment)},
+          {"cpu_wait_s", run.cpu_wait_s ? nlohmann::json(*run.cpu_wait_s) : nlohmann::json()}};
 }
 
 int list_sessions(const HistoryOptions& options) {

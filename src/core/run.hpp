@@ -67,6 +67,10 @@ struct Run {
   double user_s = 0;              // user CPU time of the process tree (wait4)
   double system_s = 0;            // system CPU time of the process tree (wait4)
   std::int64_t peak_rss_bytes = 0; // max resident set of the measured process tree, this run only
+  // How long the started process waited for a CPU while others held it (its run-queue delay); set only
+  // when that process did the run's CPU work itself (measure/cpu_wait.hpp). wall_s less it is the run's
+  // time without the machine's other work: verdict::k_unloaded_metric.
+  std::optional<double> cpu_wait_s;
   RunStatus status = RunStatus::success;
   std::optional<int> exit_code;   // set when the process exited
   std::optional<int> signal;      // set when it was killed by a signal (incl. timeouts)

@@ -261,7 +261,10 @@ Result<Dashboard> load_dashboard(store::Store& store, const DashboardSource& sou
   report::Overview& overview = dashboard.overview;
   const std::string& metric = source.primary_metric;
   overview.project = fs::absolute(source.project_dir).lexically_normal().filename().string();
-  overview.primary_metric = metric == "time" ? "wall time" : metric == verdict::k_cpu_metric ? "CPU time" : metric;
+  // "time" is judged, and drawn, as the unloaded time where the runs have it (verdict::judged_metric).
+  overview.primary_metric = metric == "time"                 ? "wall time (less its CPU wait where measured)"
+                            : metric == verdict::k_cpu_metric ? "CPU time"
+                                                              : metric;
   overview.unit = verdict::is_builtin_metric(metric) ? "s" : "";
   const auto now = std::chrono::system_clock::now();
   overview.generated_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));

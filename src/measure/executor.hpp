@@ -50,6 +50,9 @@ struct ExecutionResult {
   double user_s = 0;
   double system_s = 0;
   std::int64_t peak_rss_bytes = 0;
+  // How long the started process waited for a CPU (measure/cpu_wait.hpp); nullopt where unknown or where
+  // other tasks (threads, children) did the run's CPU work.
+  std::optional<double> cpu_wait_s;
   core::RunStatus status = core::RunStatus::success;
   std::optional<int> exit_code;
   std::optional<int> signal;

@@ -32,6 +32,7 @@
 
 #include "measure/cgroup.hpp"
 #include "measure/command_line.hpp"
+#include "measure/cpu_wait.hpp"
 #include "measure/interrupt.hpp"
 #include "measure/output_sink.hpp"
 #include "util/fd.hpp"
@@ -157,6 +158,10 @@ struct ChildReport {
   ChildStep step = ChildStep::none;
   int error = 0;
   std::int64_t at_ns = 0; // CLOCK_MONOTONIC, `starting` only
+  // The child's /proc/thread-self/schedstat as read right before its clock reading (`starting` only;
+  // length 0 where unreadable): the CPU wait before the clock, taken off the run's (measure/cpu_wait.hpp).
+  std::array<char, 64> sched{};
+  int sched_length = 0;
 };
 
 struct ChildLaunch {
@@ -181,6 +186,7 @@ struct StartedChild {
   pid_t pid = -1;
   Clock::time_point started; // the child's clock reading right before its exec: the run's start
   Fd pidfd;                  // readable when the child exits (from the clone); -1 where the kernel gave none
+  std::optional<SchedStat> sched_at_start; // its scheduler figures at `started` (measure/cpu_wait.hpp)
 };
 
 [[noreturn]] void child_fail(ChildReport& report, ChildStep step) {
@@ -223,6 +229,11 @@ struct StartedChild {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (const int sched_fd = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC); sched_fd >= 0) {
+    const ssize_t n = ::read(sched_fd, report.sched.data(), report.sched.size());
+    report.sched_length = n > 0 && static_cast<std::size_t>(n) < report.sched.size() ? static_cast<int>(n) : 0;
+    ::close(sched_fd);
+  }
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
   report.at_ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
@@ -367,6 +378,10 @@ Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSp
                           : step_error(report, argv[0], command));
   }
   child.started = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(report.at_ns)));
+  if (report.sched_length > 0) {
+    child.sched_at_start =
+        parse_schedstat(std::string_view(report.sched.data(), static_cast<std::size_t>(report.sched_length)));
+  }
   return child;
 }
 
@@ -668,6 +683,8 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   const Clock::time_point end = waited.exited_at;
   result.finished_at_us = util::unix_now_us();
   result.interrupted = waited.interrupted;
+  // Its wait for a CPU, from the zombie's scheduler figures (measure/cpu_wait.hpp): after the clock.
+  const std::optional<SchedStat> sched = read_schedstat(pid);
 
   // The child is a zombie, so `pid` still names its process group: kill what is left of it before
   // reaping, so the group id cannot have been reused by then.
@@ -695,6 +712,9 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   result.wall_s = std::chrono::duration<double>(end - start).count();
   result.user_s = usage.user_s;
   result.system_s = usage.system_s;
+  if (sched && started->sched_at_start) {
+    result.cpu_wait_s = cpu_wait_s(*started->sched_at_start, *sched, usage.user_s + usage.system_s);
+  }
   result.peak_rss_bytes = static_cast<std::int64_t>(usage.max_rss_kib) * 1024; // ru_maxrss is KiB
   if (const auto peak = cgroup ? cgroup->peak_memory_bytes() : std::nullopt) {
     // The cgroup's high-water mark: the whole tree's memory at its peak, none of zkbench's (ru_maxrss

@@ -49,6 +49,7 @@ core::Run make_run(const ExecutionResult& result, std::size_t index, const std::
   run.user_s = result.user_s;
   run.system_s = result.system_s;
   run.peak_rss_bytes = result.peak_rss_bytes;
+  run.cpu_wait_s = result.cpu_wait_s;
   run.status = result.status;
   run.exit_code = result.exit_code;
   run.signal = result.signal;

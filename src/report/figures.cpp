@@ -43,7 +43,8 @@ MetricKind metric_kind(std::string_view metric, std::string_view unit) {
   if (!unit.empty()) {
     return MetricKind::count;
   }
-  if (metric == "time" || metric == "cpu" || metric == "wall" || metric == "user" || metric == "system" || ends_with(metric, "_s") ||
+  if (metric == "time" || metric == "cpu" || metric == "unloaded_time" || metric == "wall" || metric == "user" ||
+      metric == "system" || ends_with(metric, "_s") ||
       ends_with(metric, "_seconds")) {
     return MetricKind::seconds;
   }

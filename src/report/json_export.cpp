@@ -50,8 +50,12 @@ nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary 
   nlohmann::ordered_json memory = nlohmann::ordered_json::array();
   nlohmann::ordered_json timed_out = nlohmann::ordered_json::array();
   nlohmann::ordered_json containment = nlohmann::ordered_json::array();
+  nlohmann::ordered_json cpu_wait = nlohmann::ordered_json::array();
+  bool any_cpu_wait = false;
   for (const core::Run& run : bench.runs) {
     containment.push_back(core::to_string(run.containment));
+    cpu_wait.push_back(run.cpu_wait_s ? nlohmann::ordered_json(*run.cpu_wait_s) : nlohmann::ordered_json(nullptr));
+    any_cpu_wait = any_cpu_wait || run.cpu_wait_s.has_value();
     times.push_back(run.wall_s);
     exit_codes.push_back(run.exit_code ? nlohmann::ordered_json(*run.exit_code) : nlohmann::ordered_json(nullptr));
     memory.push_back(run.peak_rss_bytes);
@@ -66,6 +70,9 @@ nlohmann::ordered_json benchmark_json(const core::Benchmark& bench, WithSummary 
   out["memory_usage_byte"] = memory;
   out["timed_out"] = timed_out;
   out["containment"] = containment; // per run: how its processes were held (cgroup-v2, cgroup-v1, process-group)
+  if (any_cpu_wait) {
+    out["cpu_wait"] = cpu_wait; // per run: seconds its process waited for a CPU (null: not known)
+  }
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (const std::string& name : bench.metric_names()) {
     nlohmann::ordered_json values = nlohmann::ordered_json::array();

@@ -97,6 +97,7 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
   ZKBENCH_TRY_ASSIGN(timed_out, per_run_array(r, "timed_out", n, source, index));
   ZKBENCH_TRY_ASSIGN(memory, per_run_array(r, "memory_usage_byte", n, source, index));
   ZKBENCH_TRY_ASSIGN(containment, per_run_array(r, "containment", n, source, index)); // zkbench only
+  ZKBENCH_TRY_ASSIGN(cpu_wait, per_run_array(r, "cpu_wait", n, source, index));       // zkbench only
   for (std::size_t i = 0; i < n; ++i) {
     core::Run run;
     run.index = static_cast<int>(i);
@@ -134,6 +135,14 @@ Result<core::Benchmark> parse_result(const json& r, std::string_view source, std
                                       "\"process-group\" or \"unknown\"", source, index, i));
       }
       run.containment = *parsed;
+    }
+    if (*cpu_wait && !(**cpu_wait)[i].is_null()) {
+      const auto& wait = (**cpu_wait)[i];
+      if (!wait.is_number() || !(wait.get<double>() >= 0)) {
+        return make_error(fmt::format("{}: results[{}].cpu_wait[{}]: expected seconds (>= 0) or null, not {}", source,
+                                      index, i, wait.dump()));
+      }
+      run.cpu_wait_s = wait.get<double>();
     }
     b.runs.push_back(std::move(run));
   }

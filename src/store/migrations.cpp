@@ -247,6 +247,12 @@ INSERT INTO run_load (run_id, foreign_cores, limit_cores, contended, top, gpu_pr
 DROP TABLE run_contention;
 )sql";
 
+// Version 10: how long each run's process waited for a CPU (core::Run::cpu_wait_s, measure/cpu_wait.hpp);
+// NULL where it could not be known (threads or children did the work) and for runs stored before.
+constexpr const char* k_v10_sql = R"sql(
+ALTER TABLE runs ADD COLUMN cpu_wait_s DOUBLE PRECISION;
+)sql";
+
 constexpr std::array k_migrations = {
     Migration{1, "sessions, benchmarks, runs and run metrics", k_v1_sql},
     Migration{2, "GPU telemetry per run (run_gpu)", k_v2_sql},
@@ -257,6 +263,7 @@ constexpr std::array k_migrations = {
     Migration{7, "how each run was contained (cgroup-v2, cgroup-v1, process-group)", k_v7_sql},
     Migration{8, "foreign load per run (run_contention)", k_v8_sql},
     Migration{9, "foreign load per run keyed by the run's rowid (run_load)", k_v9_sql},
+    Migration{10, "how long each run's process waited for a CPU (runs.cpu_wait_s)", k_v10_sql},
 };
 
 /// Whether `db` has a schema_migrations table, and how many tables it has in all. One statement,

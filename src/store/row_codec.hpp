@@ -140,6 +140,7 @@ Result<core::Run> read_run(const Row& row, const std::string& location) {
     contention.waited_s = row.double_at(28);
     run.contention = std::move(contention);
   }
+  run.cpu_wait_s = row.optional_double_at(29); // NULL: not measurable, or stored before schema 10
   return run;
 }
 
@@ -248,7 +249,8 @@ Params& run_params(Params& params, std::int64_t benchmark_id, const core::Run& r
       .add(run.started_at_us)
       .add(run.finished_at_us)
       .add(run.containment == core::Containment::unknown ? std::optional<std::string>()
-                                                          : std::optional<std::string>(core::to_string(run.containment)));
+                                                          : std::optional<std::string>(core::to_string(run.containment)))
+      .add(run.cpu_wait_s);
 }
 
 /// sql::k_insert_run_gpu's parameters.

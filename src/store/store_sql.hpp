@@ -63,11 +63,11 @@ inline constexpr const char* k_insert_benchmark =
     "INSERT INTO benchmarks (session_id, position, command, name, parameters) VALUES "
     "($1, (SELECT COALESCE(MAX(position) + 1, 0) FROM benchmarks WHERE session_id = $1), $2, $3, $4){returning_id}";
 
-// $1..$13: row_codec's run_params.
+// $1..$14: row_codec's run_params.
 inline constexpr const char* k_insert_run =
     "INSERT INTO runs (benchmark_id, idx, wall_s, user_s, system_s, peak_rss_bytes, status, exit_code, "
-    "signal, log_path, started_at_us, finished_at_us, containment) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13){returning_id}";
+    "signal, log_path, started_at_us, finished_at_us, containment, cpu_wait_s) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14){returning_id}";
 // PostgreSQL only, $1 benchmark id, $2 index: checked under the benchmark's row lock before the
 // INSERT (SQLite reports the UNIQUE constraint instead).
 inline constexpr const char* k_pg_run_index_taken = "SELECT 1 FROM runs WHERE benchmark_id = $1 AND idx = $2";
@@ -110,7 +110,7 @@ inline constexpr const char* k_list_runs =
     "r.log_path, r.started_at_us, r.finished_at_us, g.run_id, g.utilization_mean_pct, g.utilization_max_pct, "
     "g.memory_peak_bytes, g.temperature_start_c, g.temperature_max_c, g.energy_joules, g.throttled, "
     "g.throttle_reasons, r.containment, c.run_id, c.foreign_cores, c.limit_cores, c.contended, c.top, c.gpu_processes, "
-    "c.waited_s FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id LEFT JOIN run_load c ON c.run_id = r.id "
+    "c.waited_s, r.cpu_wait_s FROM runs r LEFT JOIN run_gpu g ON g.run_id = r.id LEFT JOIN run_load c ON c.run_id = r.id "
     "WHERE r.benchmark_id = $1 ORDER BY r.id";
 // $1 benchmark id: run id, name, value.
 inline constexpr const char* k_list_run_metrics =

@@ -125,11 +125,17 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
     return j;
   }
   if (m_metric_lost) {
-    j.outcome.decision = {Verdict::inconclusive, false,
-                          fmt::format("a run without metric '{}' after the rule had looked at it (judging on another "
-                                      "metric now would be a second test): no verdict; check the metric's pattern "
-                                      "against the command's output",
-                                      m_decided_metric)};
+    j.outcome.decision = {
+        Verdict::inconclusive, false,
+        m_decided_metric == k_unloaded_metric
+            ? fmt::format("a run whose CPU wait could not be measured (its threads or child processes did the CPU "
+                          "work) after the rule had looked at '{}' (judging the wall time now would be a second "
+                          "test): no verdict",
+                          m_decided_metric)
+            : fmt::format("a run without metric '{}' after the rule had looked at it (judging on another metric now "
+                          "would be a second test): no verdict; check the metric's pattern against the command's "
+                          "output",
+                          m_decided_metric)};
   } else if (m_killed) {
     // The interval that established it: the one clearly_slower read, at the level of the stopping look.
     const std::vector<double> base_times = base.wall_times();

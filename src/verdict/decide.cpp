@@ -164,7 +164,7 @@ bool is_constant(std::span<const double> xs) {
 }
 
 bool is_builtin_metric(const std::string& metric) {
-  return metric == "time" || metric == k_cpu_metric;
+  return metric == "time" || metric == k_cpu_metric || metric == k_unloaded_metric;
 }
 
 std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
@@ -182,15 +182,27 @@ std::vector<double> primary_values(const core::Benchmark& bench, const std::stri
     }
     return values;
   }
+  if (metric == k_unloaded_metric) {
+    std::vector<double> values;
+    values.reserve(bench.runs.size());
+    for (const core::Run& run : bench.runs) {
+      if (!run.cpu_wait_s || !(run.wall_s - *run.cpu_wait_s > 0)) {
+        return {};
+      }
+      values.push_back(run.wall_s - *run.cpu_wait_s);
+    }
+    return values;
+  }
   std::vector<double> values = bench.metric_values(metric);
   return values.size() == bench.runs.size() ? values : std::vector<double>{};
 }
 
 std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate,
                           const std::string& primary) {
-  if (primary != "time" && !baseline.runs.empty() && !candidate.runs.empty() &&
-      !primary_values(baseline, primary).empty() && !primary_values(candidate, primary).empty()) {
-    return primary;
+  const std::string wanted = primary == "time" ? std::string(k_unloaded_metric) : primary;
+  if (!baseline.runs.empty() && !candidate.runs.empty() && !primary_values(baseline, wanted).empty() &&
+      !primary_values(candidate, wanted).empty()) {
+    return wanted;
   }
   return "time";
 }
@@ -313,11 +325,10 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
   if (const auto rb = rss(baseline), rc = rss(candidate); !rb.empty() && !rc.empty()) {
     result.metrics.push_back(compare_metric("memory", rb, rc, policy));
   }
-  if (policy.primary_metric == k_cpu_metric) {
-    if (const auto cb = primary_values(baseline, k_cpu_metric), cc = primary_values(candidate, k_cpu_metric);
-        !cb.empty() && !cc.empty()) {
-      result.metrics.push_back(compare_metric(k_cpu_metric, cb, cc, policy));
-    }
+  const std::string judged = judged_metric(baseline, candidate, policy.primary_metric);
+  if (judged == k_cpu_metric || judged == k_unloaded_metric) {
+    result.metrics.push_back(
+        compare_metric(judged, primary_values(baseline, judged), primary_values(candidate, judged), policy));
   }
   const auto cand_names = candidate.metric_names();
   for (const auto& name : baseline.metric_names()) {
@@ -326,7 +337,7 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
     }
   }
 
-  const MetricComparison* primary = primary_comparison(result.metrics, policy.primary_metric); // "time" is always there
+  const MetricComparison* primary = primary_comparison(result.metrics, judged); // "time" is always there
   result.metric = primary->metric;
   result.change = primary->change;
   result.decision = primary->decision;

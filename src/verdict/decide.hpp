@@ -95,17 +95,26 @@ const MetricComparison* primary_comparison(std::span<const MetricComparison> met
 /// wall time only. A policy's `primary_metric: cpu` judges it (docs/verdicts.md says when that is sound).
 inline constexpr const char* k_cpu_metric = "cpu";
 
-/// Whether zkbench measures `metric` itself on every run ("time", "cpu"): no pattern of the project's needed.
+/// The metric of a run's wall time less the time its process waited for a CPU (core::Run::cpu_wait_s): the
+/// run's time without the other work on the machine, its own waits (sleep, I/O, a GPU) included. Measured
+/// where the process zkbench started did the run's CPU work itself (measure/cpu_wait.hpp); where both sides
+/// have it on every run, it is what "time" is judged on (judged_metric), on a quiet machine and under load
+/// alike (quiet, the wait is next to nothing and the two agree).
+inline constexpr const char* k_unloaded_metric = "unloaded_time";
+
+/// Whether zkbench measures `metric` itself on every run ("time", "cpu", "unloaded_time"): no pattern of
+/// the project's needed.
 /// Both are durations: shown in seconds.
 bool is_builtin_metric(const std::string& metric);
 
 /// The values one side is judged on: `metric`'s in every run ("time": the wall times; "cpu": user +
-/// system), or none when a run lacks it (then judged_metric falls back to time, so both sides are judged
+/// system; "unloaded_time": wall less CPU wait), or none when a run lacks it (then judged_metric falls back to time, so both sides are judged
 /// on the same metric; a run that used no measurable CPU time lacks "cpu").
 /// The dashboard plots these, so it draws the numbers that were judged.
 std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric);
 
-/// The metric two sides are judged on: `primary` when both have it in every run, else "time".
+/// The metric two sides are judged on: `primary` when both have it in every run, else "time"; "time" itself
+/// is judged as "unloaded_time" where both sides have that in every run.
 std::string judged_metric(const core::Benchmark& baseline, const core::Benchmark& candidate, const std::string& primary);
 
 /// Compares every metric present on both sides ("time" from wall_s, "memory" from peak_rss_bytes when

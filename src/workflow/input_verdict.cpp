@@ -33,7 +33,7 @@ std::size_t throttled_runs(const core::Benchmark& bench) {
 // A deterministic work metric (steps, cycles: not time or memory) exactly equal on both sides.
 const verdict::MetricComparison* unchanged_work(const verdict::CommandComparison& c) {
   for (const verdict::MetricComparison& m : c.metrics) {
-    if (m.metric != "time" && m.metric != "memory" && m.deterministic && m.change == 0.0) {
+    if (!verdict::is_builtin_metric(m.metric) && m.metric != "memory" && m.deterministic && m.change == 0.0) {
       return &m;
     }
   }
@@ -42,7 +42,7 @@ const verdict::MetricComparison* unchanged_work(const verdict::CommandComparison
 
 // Deterministic work unchanged while time moved: the time change is not less (or more) work.
 std::string deterministic_note(const verdict::CommandComparison& c) {
-  const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, "time");
+  const verdict::MetricComparison* time = verdict::primary_comparison(c.metrics, c.metric); // the time judged
   if (time == nullptr || !time->ci_lo || !time->ci_hi || (*time->ci_lo <= 0 && *time->ci_hi >= 0)) {
     return {};
   }

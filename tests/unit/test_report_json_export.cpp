@@ -38,6 +38,8 @@ core::Benchmark sample_benchmark() {
   bench.runs[2].signal = 9;
   bench.runs[0].containment = core::Containment::cgroup_v1;
   bench.runs[1].containment = core::Containment::process_group; // runs[2]: unknown
+  bench.runs[0].cpu_wait_s = 0.125;
+  bench.runs[1].cpu_wait_s = 0.0; // runs[2]: not known
   return bench;
 }
 
@@ -85,7 +87,26 @@ TEST(ReportJsonExport, export_then_import_round_trips) {
     EXPECT_EQ(read.runs[i].peak_rss_bytes, original.runs[i].peak_rss_bytes);
     EXPECT_EQ(read.runs[i].metrics, original.runs[i].metrics);
     EXPECT_EQ(read.runs[i].containment, original.runs[i].containment);
+    EXPECT_EQ(read.runs[i].cpu_wait_s, original.runs[i].cpu_wait_s);
   }
+}
+
+TEST(ReportJsonExport, says_per_run_how_long_its_process_waited_for_a_cpu_where_known) {
+  std::vector<core::Benchmark> benches = {sample_benchmark()};
+  const auto doc = json::parse(make_json_exporter()->serialize(benches, TimeUnit::automatic));
+  EXPECT_EQ(doc["results"][0]["cpu_wait"], json({0.125, 0.0, nullptr}));
+  // No run with the figure: no key (hyperfine's schema, and zkbench's before it measured the wait).
+  for (core::Run& run : benches[0].runs) {
+    run.cpu_wait_s.reset();
+  }
+  EXPECT_FALSE(json::parse(make_json_exporter()->serialize(benches, TimeUnit::automatic))["results"][0].contains(
+      "cpu_wait"));
+  // A negative or non-numeric wait is an error that names the run.
+  json bad = doc;
+  bad["results"][0]["cpu_wait"][1] = -1;
+  const auto refused = parse_results_json(bad.dump(), "<bad>");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("results[0].cpu_wait[1]"), std::string::npos) << refused.error().message;
 }
 
 TEST(ReportJsonExport, says_per_run_how_its_processes_were_contained) {

@@ -279,6 +279,9 @@ TEST(SqliteStore, version_9_keeps_each_runs_contention_figures_in_run_load) {
   EXPECT_EQ(runs[0].contention->gpu_processes, 1);
   EXPECT_DOUBLE_EQ(runs[0].contention->waited_s, 3.5);
   EXPECT_FALSE(runs[1].contention.has_value()); // measured without the gate: still none
+  // Version 10: runs stored before it have no CPU wait (unknown, not zero): their time is judged as wall time.
+  EXPECT_FALSE(runs[0].cpu_wait_s.has_value());
+  EXPECT_FALSE(runs[1].cpu_wait_s.has_value());
   SqliteDb db = raw_db(path);
   EXPECT_EQ(query_text(db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'run_contention'"), "0");
   // Keyed by the rowid: no index beside the table (one WAL page less per gated run).

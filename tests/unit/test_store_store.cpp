@@ -52,6 +52,7 @@ std::vector<core::Run> varied_runs() {
   plain.user_s = 1e-9;
   plain.metrics = {{"steps", 1'234'567.0}, {"proof_bytes", 263'424.0}};
   plain.containment = core::Containment::cgroup_v1;
+  plain.cpu_wait_s = 0.1 + 0.02; // it waited for a CPU (not exactly representable either)
   runs.push_back(plain);
 
   core::Run missing_metric = make_run(1);
@@ -95,6 +96,7 @@ std::vector<core::Run> varied_runs() {
 
   core::Run quiet = make_run(8); // the gate found the machine quiet
   quiet.contention = core::RunContention{0.03125, 0.2, false, "", 0, 0};
+  quiet.cpu_wait_s = 0.0; // measured: no wait at all (not the same as unknown)
   runs.push_back(quiet);
   return runs;
 }
@@ -106,6 +108,7 @@ void expect_same_run(const core::Run& actual, const core::Run& expected) {
   EXPECT_EQ(actual.user_s, expected.user_s);
   EXPECT_EQ(actual.system_s, expected.system_s);
   EXPECT_EQ(actual.peak_rss_bytes, expected.peak_rss_bytes);
+  EXPECT_EQ(actual.cpu_wait_s, expected.cpu_wait_s);
   EXPECT_EQ(actual.status, expected.status);
   EXPECT_EQ(actual.exit_code, expected.exit_code);
   EXPECT_EQ(actual.signal, expected.signal);

@@ -316,3 +316,113 @@ TEST(VerdictAbJudge, runs_without_measurable_cpu_time_are_judged_on_time) {
 
 } // namespace
 } // namespace zkbench::verdict
+
+namespace zkbench::verdict {
+namespace {
+
+// As loaded_sides, with each run's CPU wait recorded (what ProcessExecutor measures of a process that does
+// its run's work itself): the wall time less it is the CPU time, steady while the wall time scatters.
+std::vector<core::Benchmark> loaded_sides_with_waits(AbJudge& judge, double cpu_factor) {
+  static const double waits[] = {0.1, 1.4, 0.6, 0.0, 1.1, 0.3, 1.5, 0.8, 0.2, 1.2, 0.5, 0.9, 0.05, 1.3, 0.4};
+  return measure(judge, 1.0, 1.0, [&](core::Run& run, int side) {
+    const double cpu = (side == 0 ? 1.0 : cpu_factor) * jitter(static_cast<std::size_t>(run.index) + side);
+    const double wait = cpu * waits[(static_cast<std::size_t>(run.index) * 7 + side * 4) % 15];
+    run.user_s = 0.95 * cpu;
+    run.system_s = 0.05 * cpu;
+    run.wall_s = cpu + wait;
+    run.cpu_wait_s = wait;
+  });
+}
+
+TEST(VerdictUnloadedTime, time_is_judged_as_the_unloaded_time_where_every_run_of_both_sides_has_it) {
+  core::Benchmark b;
+  core::Benchmark c;
+  for (std::size_t i = 0; i < 4; ++i) {
+    b.runs.push_back(run_of(i, 1.5));
+    b.runs.back().cpu_wait_s = 0.5;
+    c.runs.push_back(run_of(i, 2.0));
+    c.runs.back().cpu_wait_s = 1.25;
+  }
+  EXPECT_EQ(primary_values(b, k_unloaded_metric), std::vector<double>(4, 1.0));
+  EXPECT_EQ(primary_values(c, k_unloaded_metric), std::vector<double>(4, 0.75));
+  EXPECT_EQ(judged_metric(b, c, "time"), k_unloaded_metric);
+  EXPECT_TRUE(is_builtin_metric(k_unloaded_metric));
+  // A policy's other primary metric is its own; only "time" becomes the unloaded time.
+  EXPECT_EQ(judged_metric(b, c, k_cpu_metric), "time") << "no CPU time recorded in these runs";
+  // One run without the figure (its children did the work), or a wait as long as the run: the wall time.
+  core::Benchmark gap = c;
+  gap.runs[2].cpu_wait_s.reset();
+  EXPECT_TRUE(primary_values(gap, k_unloaded_metric).empty());
+  EXPECT_EQ(judged_metric(b, gap, "time"), "time");
+  core::Benchmark whole = c;
+  whole.runs[1].cpu_wait_s = whole.runs[1].wall_s;
+  EXPECT_TRUE(primary_values(whole, k_unloaded_metric).empty());
+  EXPECT_EQ(judged_metric(whole, c, "time"), "time");
+}
+
+TEST(VerdictUnloadedTime, the_comparison_of_two_commands_decides_on_it_and_shows_both) {
+  core::Benchmark b;
+  core::Benchmark c;
+  for (std::size_t i = 0; i < 10; ++i) {
+    // Wall times scattered by waits of 0-150%; unloaded times 1.0 and 0.8 (a 20% gain) with 1% jitter.
+    const double wait = 0.1 * static_cast<double>((i * 7) % 16);
+    b.runs.push_back(run_of(i, jitter(i) + wait));
+    b.runs.back().cpu_wait_s = wait;
+    const double wait_c = 0.1 * static_cast<double>((i * 5 + 3) % 16);
+    c.runs.push_back(run_of(i, 0.8 * jitter(i + 3) + wait_c));
+    c.runs.back().cpu_wait_s = wait_c;
+  }
+  const CommandComparison cmp = compare_benchmarks(b, c, k_generic);
+  EXPECT_EQ(cmp.metric, k_unloaded_metric);
+  EXPECT_EQ(cmp.decision.verdict, Verdict::keep) << cmp.decision.reason;
+  EXPECT_EQ(cmp.decision.reason.rfind(std::string(k_unloaded_metric) + ": ", 0), 0u) << cmp.decision.reason;
+  ASSERT_NE(primary_comparison(cmp.metrics, "time"), nullptr);
+  EXPECT_EQ(primary_comparison(cmp.metrics, "time")->metric, "time") << "the wall time is shown beside it";
+  EXPECT_NEAR(cmp.change, -0.2, 0.02);
+}
+
+TEST(VerdictUnloadedTime, the_judge_settles_a_gain_and_a_no_op_that_the_wall_time_leaves_unsettled) {
+  AbJudge gain("time", k_generic, sequential(), MetricFallback::time);
+  const auto faster = loaded_sides_with_waits(gain, 0.8);
+  const AbJudgement kept = gain.judge(faster[0], faster[1], false);
+  EXPECT_EQ(kept.metric, k_unloaded_metric);
+  EXPECT_EQ(kept.outcome.decision.verdict, Verdict::keep) << kept.outcome.decision.reason;
+  EXPECT_LT(faster[0].runs.size(), 20u) << "steady unloaded times settle early";
+  ASSERT_TRUE(kept.deciding);
+  EXPECT_EQ(kept.look_metric, k_unloaded_metric);
+
+  AbJudge none("time", k_generic, sequential(), MetricFallback::time);
+  const auto same = loaded_sides_with_waits(none, 1.0);
+  const AbJudgement discarded = none.judge(same[0], same[1], false);
+  EXPECT_EQ(discarded.outcome.decision.verdict, Verdict::discard) << discarded.outcome.decision.reason;
+
+  // The same runs without their waits: the wall time alone cannot settle the gain (the test of the CPU
+  // time reading above: INCONCLUSIVE).
+  AbJudge wall("time", k_generic, sequential(), MetricFallback::time);
+  const auto walls = loaded_sides(wall, 0.8);
+  EXPECT_EQ(wall.judge(walls[0], walls[1], true).outcome.decision.verdict, Verdict::inconclusive);
+}
+
+TEST(VerdictUnloadedTime, a_run_without_its_wait_after_the_rule_looked_ends_the_input_without_a_verdict) {
+  AbJudge judge("time", k_generic, sequential(), MetricFallback::time);
+  std::vector<core::Benchmark> sides(2);
+  bool stopped = false;
+  for (std::size_t i = 0; i < 6 && !stopped; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      sides[side].runs.push_back(run_of(i, jitter(i + side)));
+      if (i != 3) { // the fourth round's runs (after the first look, at 3): a child process did the work
+        sides[side].runs.back().cpu_wait_s = 0.0;
+      }
+    }
+    stopped = judge.look(sides);
+  }
+  ASSERT_TRUE(stopped);
+  const AbJudgement j = judge.judge(sides[0], sides[1], false);
+  EXPECT_TRUE(j.metric_lost);
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::inconclusive);
+  EXPECT_NE(j.outcome.decision.reason.find("CPU wait could not be measured"), std::string::npos)
+      << j.outcome.decision.reason;
+}
+
+} // namespace
+} // namespace zkbench::verdict

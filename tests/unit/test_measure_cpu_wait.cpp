@@ -1,0 +1,111 @@
+// The CPU wait of a run (measure/cpu_wait.hpp): the scheduler's figures parsed and turned into a wait,
+// and, with real processes, what ProcessExecutor records: a CPU-bound process that shares its CPU with a
+// busy loop waits for it (its wall time is its CPU time plus that wait), and a command whose child
+// processes do the work gets no figure (their wait is not the started process's).
+#include "measure/cpu_wait.hpp"
+
+#include <sched.h>
+
+#include <gtest/gtest.h>
+
+#include "measure/process_executor.hpp"
+#include "support/fixtures.hpp"
+#include "support/process.hpp"
+
+namespace zkbench::measure {
+namespace {
+
+TEST(MeasureCpuWait, parses_the_three_figures_of_schedstat) {
+  const auto stat = parse_schedstat("240764934 142445239 59\n");
+  ASSERT_TRUE(stat);
+  EXPECT_EQ(stat->on_cpu_ns, 240764934U);
+  EXPECT_EQ(stat->waiting_ns, 142445239U);
+  EXPECT_EQ(stat->slices, 59U);
+  EXPECT_TRUE(parse_schedstat("0 0 1"));
+}
+
+TEST(MeasureCpuWait, refuses_anything_but_three_numbers) {
+  for (const char* text : {"", "\n", "1 2", "1 2 3 4", "1 -2 3", "a 2 3", "1 2 3x", "1.5 2 3"}) {
+    EXPECT_FALSE(parse_schedstat(text)) << text;
+  }
+}
+
+TEST(MeasureCpuWait, the_wait_is_what_the_run_added_when_its_process_did_the_work) {
+  const SchedStat start{1'000'000, 3'000'000, 2};
+  const SchedStat end{200'000'000, 53'000'000, 40};
+  // The process used 0.2 s of CPU; the tree 0.2 s: all of it its own. 50 ms waited since the clock started.
+  const auto wait = cpu_wait_s(start, end, 0.2);
+  ASSERT_TRUE(wait);
+  EXPECT_DOUBLE_EQ(*wait, 0.050);
+  // 95% of the tree's CPU time is the least that counts as its own.
+  EXPECT_TRUE(cpu_wait_s(start, end, 0.2 / k_own_cpu_share));
+  EXPECT_FALSE(cpu_wait_s(start, end, 0.2 / k_own_cpu_share * 1.01));
+  // A run that used no CPU time, or figures that go backwards, say nothing.
+  EXPECT_FALSE(cpu_wait_s(start, end, 0.0));
+  EXPECT_FALSE(cpu_wait_s(end, start, 0.2));
+}
+
+// Pins this thread (and so the processes it starts) to the CPU it runs on, for the scope's life.
+class PinnedToOneCpu {
+public:
+  PinnedToOneCpu() {
+    EXPECT_EQ(::sched_getaffinity(0, sizeof(m_saved), &m_saved), 0);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(::sched_getcpu(), &one);
+    EXPECT_EQ(::sched_setaffinity(0, sizeof(one), &one), 0);
+  }
+  ~PinnedToOneCpu() { ::sched_setaffinity(0, sizeof(m_saved), &m_saved); }
+  PinnedToOneCpu(const PinnedToOneCpu&) = delete;
+  PinnedToOneCpu& operator=(const PinnedToOneCpu&) = delete;
+
+private:
+  cpu_set_t m_saved{};
+};
+
+ExecutionResult run(const std::string& text) {
+  ProcessExecutor executor;
+  CommandSpec command;
+  command.text = text;
+  auto result = executor.execute(command, {});
+  EXPECT_TRUE(result) << text << ": " << (result ? "" : result.error().message);
+  return result ? *result : ExecutionResult{};
+}
+
+// The shell itself counts (no child process): a CPU-bound loop of about 0.1-0.3 s.
+constexpr const char* k_shell_loop = "i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done";
+
+TEST(MeasureCpuWait, a_cpu_bound_process_beside_a_busy_loop_on_its_cpu_waits_half_of_its_wall_time) {
+  test::TempDir dir;
+  const PinnedToOneCpu pinned;
+  const pid_t hog = test::spawn_process({"/bin/sh", "-c", "while :; do :; done"}, dir.path() / "hog.log");
+  const ExecutionResult result = run(k_shell_loop);
+  ::kill(hog, SIGKILL);
+  (void)test::wait_process(hog);
+  ASSERT_EQ(result.status, core::RunStatus::success);
+  ASSERT_TRUE(result.cpu_wait_s) << "no CPU wait for a process that did all of its run's work";
+  const double cpu = result.user_s + result.system_s;
+  // Two runnable processes on one CPU: each waits about as long as it runs (more on a busier machine).
+  EXPECT_GT(*result.cpu_wait_s, 0.25 * result.wall_s) << "wall " << result.wall_s << " cpu " << cpu;
+  // It never slept: its wall time is its CPU time and its wait.
+  EXPECT_NEAR(result.wall_s - *result.cpu_wait_s, cpu, 0.1 * result.wall_s + 0.005)
+      << "wall " << result.wall_s << " cpu " << cpu << " wait " << *result.cpu_wait_s;
+}
+
+TEST(MeasureCpuWait, a_process_that_sleeps_keeps_its_sleep_in_the_unloaded_time) {
+  const ExecutionResult result = run("sleep 0.2");
+  ASSERT_EQ(result.status, core::RunStatus::success);
+  ASSERT_TRUE(result.cpu_wait_s);
+  EXPECT_GE(result.wall_s - *result.cpu_wait_s, 0.19) << "wall " << result.wall_s << " wait " << *result.cpu_wait_s;
+}
+
+TEST(MeasureCpuWait, a_command_whose_child_process_does_the_work_has_no_cpu_wait) {
+  // The shell forks awk (it is not the last command, so it is not exec'd): awk does the CPU work.
+  const ExecutionResult result = run("awk 'BEGIN { for (i = 0; i < 3000000; i++) s += i }'; true");
+  ASSERT_EQ(result.status, core::RunStatus::success);
+  EXPECT_GT(result.user_s + result.system_s, 0.0);
+  EXPECT_FALSE(result.cpu_wait_s) << *result.cpu_wait_s;
+}
+
+} // namespace
+} // namespace zkbench::measure
