@@ -111,7 +111,14 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
                                  : std::vector<core::Benchmark>{baseline.uncontended(), candidate.uncontended()};
   const core::Benchmark& base = j.judged[0];
   const core::Benchmark& cand = j.judged[1];
-  j.metric = m_fallback == MetricFallback::time ? judged_metric(base, cand, m_primary) : m_primary;
+  // Every round contended: the metric is chosen on all runs, which the final look may judge (below).
+  const bool none_kept = base.runs.empty() || cand.runs.empty();
+  j.metric = m_fallback == MetricFallback::time
+                 ? judged_metric(none_kept ? baseline : base, none_kept ? candidate : cand, m_primary)
+                 : m_primary;
+  // The metric of every run, for that final look; before any look the decider may still take it.
+  const std::string every_metric = m_fallback == MetricFallback::time ? judged_metric(baseline, candidate, m_primary)
+                                                                       : m_primary;
   const auto b = primary_values(base, j.metric);
   const auto c = primary_values(cand, j.metric);
   j.metric_lost = m_metric_lost;
@@ -154,14 +161,17 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
                                       percent(look.lo), std::isfinite(look.hi) ? percent(look.hi) : std::string("+inf"),
                                       look.bound_level * 100, candidate.runs.size())};
   } else if (m_stored == nullptr && budget_spent && j.contention.contended > 0 &&
-             m_options.strategy == Strategy::sequential && j.metric == m_decided_metric && !m_decider->decided()) {
+             m_options.strategy == Strategy::sequential && (every_metric == m_decided_metric || !m_looked) &&
+             !m_decider->decided()) {
     // The contention gate took rounds out and the budget ended before the rule decided on the rest: the final
     // look, which none of the loop's looks made, judges every run. Load only slows runs and hits either side
     // alike, so the rule's reading of the fastest runs leaves the slowed ones out, while the uncontended
     // rounds alone may be too few to settle anything (bench/verdicts' gate cells).
     j.judged = {baseline, candidate};
     j.every_run = true;
-    j.outcome = m_decider->final_on_every_run(primary_values(baseline, j.metric), primary_values(candidate, j.metric));
+    j.metric = every_metric;
+    j.outcome = (every_metric == m_decided_metric ? *m_decider : AbDecider(every_metric, m_policy, m_options))
+                    .final_on_every_run(primary_values(baseline, j.metric), primary_values(candidate, j.metric));
     j.deciding = j.outcome.trace.empty() ? std::nullopt : std::optional<Look>(j.outcome.trace.back());
     j.look_metric = j.metric;
   } else if (m_stored == nullptr) {

@@ -4,13 +4,15 @@
 // processes do the work gets no figure (their wait is not the started process's).
 #include "measure/cpu_wait.hpp"
 
+#include <csignal>
+
 #include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "measure/process_executor.hpp"
-#include "support/fixtures.hpp"
-#include "support/process.hpp"
 
 namespace zkbench::measure {
 namespace {
@@ -63,6 +65,28 @@ private:
   cpu_set_t m_saved{};
 };
 
+// A busy loop (a shell's), on the CPUs this thread may use, until it goes away.
+class BusyLoop {
+public:
+  BusyLoop() : m_pid(::fork()) {
+    if (m_pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", "while :; do :; done", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    EXPECT_GT(m_pid, 0);
+  }
+  ~BusyLoop() {
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    ::waitpid(m_pid, &status, 0);
+  }
+  BusyLoop(const BusyLoop&) = delete;
+  BusyLoop& operator=(const BusyLoop&) = delete;
+
+private:
+  pid_t m_pid;
+};
+
 ExecutionResult run(const std::string& text) {
   ProcessExecutor executor;
   CommandSpec command;
@@ -76,12 +100,12 @@ ExecutionResult run(const std::string& text) {
 constexpr const char* k_shell_loop = "i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done";
 
 TEST(MeasureCpuWait, a_cpu_bound_process_beside_a_busy_loop_on_its_cpu_waits_half_of_its_wall_time) {
-  test::TempDir dir;
-  const PinnedToOneCpu pinned;
-  const pid_t hog = test::spawn_process({"/bin/sh", "-c", "while :; do :; done"}, dir.path() / "hog.log");
-  const ExecutionResult result = run(k_shell_loop);
-  ::kill(hog, SIGKILL);
-  (void)test::wait_process(hog);
+  ExecutionResult result;
+  {
+    const PinnedToOneCpu pinned;
+    const BusyLoop busy;
+    result = run(k_shell_loop);
+  }
   ASSERT_EQ(result.status, core::RunStatus::success);
   ASSERT_TRUE(result.cpu_wait_s) << "no CPU wait for a process that did all of its run's work";
   const double cpu = result.user_s + result.system_s;

@@ -403,6 +403,27 @@ TEST(VerdictUnloadedTime, the_judge_settles_a_gain_and_a_no_op_that_the_wall_tim
   EXPECT_EQ(wall.judge(walls[0], walls[1], true).outcome.decision.verdict, Verdict::inconclusive);
 }
 
+TEST(VerdictUnloadedTime, when_every_round_was_contended_the_final_look_judges_every_run_on_it) {
+  // Two compilers for the whole budget: the gate marked every round, so the loop showed the judge none
+  // (no look), and the final look judges all runs on the metric all of them have.
+  AbJudge judge("time", k_generic, sequential(3, 10), MetricFallback::time);
+  std::vector<core::Benchmark> sides(2);
+  static const double waits[] = {0.1, 1.4, 0.6, 0.0, 1.1, 0.3, 1.5, 0.8, 0.2, 1.2};
+  for (std::size_t i = 0; i < 10; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      const double cpu = (side == 0 ? 1.0 : 0.8) * jitter(i + static_cast<std::size_t>(side));
+      const double wait = cpu * waits[(i * 7 + static_cast<std::size_t>(side) * 4) % 10];
+      sides[side].runs.push_back(run_of(i, cpu + wait, true));
+      sides[side].runs.back().cpu_wait_s = wait;
+    }
+  }
+  const AbJudgement j = judge.judge(sides[0], sides[1], true);
+  EXPECT_TRUE(j.every_run);
+  EXPECT_EQ(j.metric, k_unloaded_metric);
+  EXPECT_EQ(j.look_metric, k_unloaded_metric);
+  EXPECT_EQ(j.outcome.decision.verdict, Verdict::keep) << j.outcome.decision.reason;
+}
+
 TEST(VerdictUnloadedTime, a_run_without_its_wait_after_the_rule_looked_ends_the_input_without_a_verdict) {
   AbJudge judge("time", k_generic, sequential(), MetricFallback::time);
   std::vector<core::Benchmark> sides(2);
