@@ -3,8 +3,9 @@
 // time scatters with the load, so on it alone a real gain and a no-op both end INCONCLUSIVE; but the
 // process does its run's work itself, so zkbench knows how long it waited for a CPU
 // (measure/cpu_wait.hpp) and judges the time as the unloaded time, the wall time less that wait
-// (verdict::k_unloaded_metric). A real 20% gain must be KEEP and a comment-only change DISCARD, never a
-// regression, and every figure shown must be the unloaded time's.
+// (verdict::k_unloaded_metric). A real 20% gain must be KEEP and a comment-only change DISCARD (or, with
+// still more load, INCONCLUSIVE "too noisy"), never KEEP, MAYBE or a regression, and every figure shown must
+// be the unloaded time's.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -27,7 +28,7 @@ std::string awk_work(int iterations) {
 
 } // namespace
 
-TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_comment_is_discard) {
+TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_comment_is_never_a_claim) {
   ScopedEnv env;
   env.set("ZKBENCH_CONTENTION_GATE", "off");
   WorkflowRepo repo(3, "0");
@@ -55,8 +56,17 @@ TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_co
 
   const auto keep = results(repo, gain + "-less-work");
   EXPECT_EQ(keep.at("verdict"), "KEEP") << kept.output;
+  // Beside the two busy loops alone the no-op is DISCARD; with more work on the machine (ctest's other
+  // tests, a compiler) the CPU itself runs slower by turns (shared caches, a busy SMT sibling: the unloaded
+  // time's robust CV reached 12-20% beside two busy loops and two compilers), and the honest answer can be
+  // INCONCLUSIVE "too noisy". Never a claim: KEEP, MAYBE or a regression.
   const auto none = results(repo, comment + "-comment-only");
-  EXPECT_EQ(none.at("verdict"), "DISCARD") << noop.output;
+  EXPECT_NE(none.at("verdict"), "KEEP") << noop.output;
+  EXPECT_NE(none.at("verdict"), "MAYBE") << noop.output;
+  if (none.at("verdict") != "DISCARD") {
+    EXPECT_EQ(none.at("verdict"), "INCONCLUSIVE") << noop.output;
+    EXPECT_NE(noop.output.find("too noisy"), std::string::npos) << noop.output;
+  }
   const std::string verdict_md =
       read_file(repo.dir() / "benchmarks/experiments" / (comment + "-comment-only") / "verdict.md");
   EXPECT_EQ(verdict_md.find("regression"), std::string::npos) << verdict_md;
