@@ -38,6 +38,22 @@ std::string cpu_time_reading(const core::Benchmark& baseline, const core::Benchm
                      percent(cpu.look.hi));
 }
 
+// Said beside an unsettled time that was judged as wall time because runs lacked their CPU wait: why, and
+// how to get it (the wait is measured only where the started process does the run's CPU work itself).
+std::string unloaded_hint(const core::Benchmark& baseline, const core::Benchmark& candidate) {
+  const auto lacking = [](const core::Benchmark& bench) {
+    return std::count_if(bench.runs.begin(), bench.runs.end(), [](const core::Run& run) { return !run.cpu_wait_s; });
+  };
+  const auto missing = lacking(baseline) + lacking(candidate);
+  if (missing == 0) {
+    return {};
+  }
+  return fmt::format("; the load could not be taken out of the time ({} of {} runs without their CPU wait: their "
+                     "threads or child processes did the CPU work, e.g. a shell, make or a multi-threaded program); a "
+                     "command that runs the program itself is judged on its unloaded time",
+                     missing, baseline.runs.size() + candidate.runs.size());
+}
+
 } // namespace
 
 AbJudge::AbJudge(std::string primary, Policy policy, AbOptions options, MetricFallback fallback,
@@ -199,6 +215,9 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
   if (m_options.strategy == Strategy::sequential && j.metric == "time" && j.settled &&
       j.outcome.decision.verdict == Verdict::inconclusive && !j.metric_lost) {
     j.outcome.decision.reason += cpu_time_reading(j.judged[0], j.judged[1], m_policy, judging("time"));
+    if (m_primary == "time" && m_fallback == MetricFallback::time) {
+      j.outcome.decision.reason += unloaded_hint(j.judged[0], j.judged[1]);
+    }
     j.outcome.comparison.decision = j.outcome.decision;
   }
   return j;
