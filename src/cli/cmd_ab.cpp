@@ -105,19 +105,23 @@ int run_ab_command(const AbCliOptions& o) {
   plan.shell = o.shell ? measure::ShellMode::shell : o.no_shell ? measure::ShellMode::no_shell : measure::ShellMode::auto_detect;
   plan.read_metrics = metrics.reader;
   std::string missing_metric; // a run without the decided metric cannot be judged
-  plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
-    for (std::size_t side = 0; side < 2; ++side) {
+  // The first run without one of the metrics, in words; empty when there is none.
+  const auto first_missing = [](std::span<const core::Benchmark> benches) -> std::string {
+    for (std::size_t side = 0; side < std::min<std::size_t>(benches.size(), 2); ++side) {
       for (const core::Run& run : benches[side].runs) {
         for (const auto& [name, value] : run.metrics) {
           if (!value) {
-            missing_metric = fmt::format("metric '{}' not found in the output of {} run {}", name,
-                                         side == 0 ? "baseline" : "candidate", run.index + 1);
-            return true;
+            return fmt::format("metric '{}' not found in the output of {} run {}", name,
+                               side == 0 ? "baseline" : "candidate", run.index + 1);
           }
         }
       }
     }
-    return judge.look(benches);
+    return {};
+  };
+  plan.stop_rule = [&](std::span<const core::Benchmark> benches) {
+    missing_metric = first_missing(benches);
+    return !missing_metric.empty() || judge.look(benches);
   };
   plan.session_kind = "ab";
   plan.argv = fmt::format("zkbench ab '{}' '{}'", o.baseline, o.candidate);
@@ -146,6 +150,11 @@ int run_ab_command(const AbCliOptions& o) {
                                        loop->session_id.value_or(0));
   if (loop->status == measure::LoopStatus::interrupted) {
     throw Fatal("interrupted", kept, ExitCode::interrupted);
+  }
+  if (missing_metric.empty()) {
+    // The stop rule sees only the rounds the contention gate judged: rounds it still held (the first
+    // window of very short runs) never reached it.
+    missing_metric = first_missing(loop->benchmarks);
   }
   if (!missing_metric.empty()) {
     throw Fatal(missing_metric, kept);

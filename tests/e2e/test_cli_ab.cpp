@@ -3,6 +3,7 @@
 
 #include "support/busy_neighbours.hpp"
 #include "support/cli.hpp"
+#include "support/env.hpp"
 #include "support/fixtures.hpp"
 
 using namespace zkbench;
@@ -81,6 +82,19 @@ TEST(CliAb, missing_metric_is_an_error_naming_the_run) {
   const auto r = test::run_zkbench("ab --metric 'steps=steps: (\\d+)' 'echo nothing' 'echo steps: 1'");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("metric 'steps' not found in the output of baseline run 1"), std::string::npos) << r.output;
+}
+
+TEST(CliAb, missing_metric_is_an_error_also_when_the_gate_held_every_round) {
+  // With the contention gate on, the first window holds the rounds of commands this short until it is
+  // judged, so the stop rule may never see the run without its metric: the error must still come.
+  test::ScopedEnv env;
+  env.set("ZKBENCH_CONTENTION_GATE", "on");
+  test::TempDir dir;
+  const auto r = test::run_zkbench("ab --contention-wait 1 --store '" + (dir / "s.db").string() +
+                                   "' --metric 'steps=steps: (\\d+)' 'echo nothing' 'echo steps: 1'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  // Run 1, or a later one where the gate measured a contended first round again.
+  EXPECT_NE(r.output.find("metric 'steps' not found in the output of baseline run "), std::string::npos) << r.output;
 }
 
 TEST(CliAb, hooks_run_around_each_side_and_runs_are_kept_in_the_store) {
