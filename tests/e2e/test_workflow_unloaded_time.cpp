@@ -21,11 +21,6 @@ nlohmann::json results(const WorkflowRepo& repo, const std::string& folder) {
   return nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments" / folder / "results.json"));
 }
 
-std::string awk_work(int iterations) {
-  return "BEGIN { for (i = 0; i < " + std::to_string(iterations) +
-         "; i++) s += i; print \"steps: 42\" > \"/dev/stderr\" }\n";
-}
-
 } // namespace
 
 TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_comment_is_never_a_claim) {

@@ -22,6 +22,14 @@ inline int shell_in(const std::filesystem::path& dir, const std::string& command
   return std::system(line.c_str());
 }
 
+/// An awk program of `iterations` loop steps (CPU-bound, one process: about 0.15 s per 6 million on a quiet
+/// machine) that prints "steps: 42" on stderr, the same work figure whatever the iterations: a benchmark
+/// command `awk -f work.awk {input}` whose only signal is its time.
+inline std::string awk_work(int iterations) {
+  return "BEGIN { for (i = 0; i < " + std::to_string(iterations) +
+         "; i++) s += i; print \"steps: 42\" > \"/dev/stderr\" }\n";
+}
+
 class WorkflowRepo {
 public:
   /// `runs` measured runs per input; `delay_s` the baseline's sleep.
