@@ -683,8 +683,9 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   const Clock::time_point end = waited.exited_at;
   result.finished_at_us = util::unix_now_us();
   result.interrupted = waited.interrupted;
-  // Its wait for a CPU, from the zombie's scheduler figures (measure/cpu_wait.hpp): after the clock.
-  const std::optional<SchedStat> sched = read_schedstat(pid);
+  // Its wait for a CPU, from the zombie's scheduler figures (measure/cpu_wait.hpp): after the clock, and
+  // only where the child could read its own at the start (the kernel has them).
+  const std::optional<SchedStat> sched = started->sched_at_start ? read_schedstat(pid) : std::nullopt;
 
   // The child is a zombie, so `pid` still names its process group: kill what is left of it before
   // reaping, so the group id cannot have been reused by then.
@@ -712,7 +713,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   result.wall_s = std::chrono::duration<double>(end - start).count();
   result.user_s = usage.user_s;
   result.system_s = usage.system_s;
-  if (sched && started->sched_at_start) {
+  if (sched) {
     result.cpu_wait_s = cpu_wait_s(*started->sched_at_start, *sched, usage.user_s + usage.system_s);
   }
   result.peak_rss_bytes = static_cast<std::int64_t>(usage.max_rss_kib) * 1024; // ru_maxrss is KiB

@@ -127,14 +127,13 @@ AbJudgement AbJudge::judge(const core::Benchmark& baseline, const core::Benchmar
                                  : std::vector<core::Benchmark>{baseline.uncontended(), candidate.uncontended()};
   const core::Benchmark& base = j.judged[0];
   const core::Benchmark& cand = j.judged[1];
-  // Every round contended: the metric is chosen on all runs, which the final look may judge (below).
-  const bool none_kept = base.runs.empty() || cand.runs.empty();
-  j.metric = m_fallback == MetricFallback::time
-                 ? judged_metric(none_kept ? baseline : base, none_kept ? candidate : cand, m_primary)
-                 : m_primary;
-  // The metric of every run, for that final look; before any look the decider may still take it.
-  const std::string every_metric = m_fallback == MetricFallback::time ? judged_metric(baseline, candidate, m_primary)
-                                                                       : m_primary;
+  const auto metric_of = [&](const core::Benchmark& b, const core::Benchmark& c) {
+    return m_fallback == MetricFallback::time ? judged_metric(b, c, m_primary) : m_primary;
+  };
+  // The metric of every run, for the final look on every run (below; before any look the decider may still
+  // take it), and the judged runs' own; every round contended, none judged: that of every run.
+  const std::string every_metric = metric_of(baseline, candidate);
+  j.metric = base.runs.empty() || cand.runs.empty() ? every_metric : metric_of(base, cand);
   const auto b = primary_values(base, j.metric);
   const auto c = primary_values(cand, j.metric);
   j.metric_lost = m_metric_lost;

@@ -167,31 +167,37 @@ bool is_builtin_metric(const std::string& metric) {
   return metric == "time" || metric == k_cpu_metric || metric == k_unloaded_metric;
 }
 
+namespace {
+
+// A figure every run of `bench` must have (`of` returns nullopt, or a non-positive value, where a run lacks
+// it): the values in run order, or none.
+template <typename Of>
+std::vector<double> every_runs(const core::Benchmark& bench, Of of) {
+  std::vector<double> values;
+  values.reserve(bench.runs.size());
+  for (const core::Run& run : bench.runs) {
+    const std::optional<double> value = of(run);
+    if (!value || !(*value > 0)) {
+      return {};
+    }
+    values.push_back(*value);
+  }
+  return values;
+}
+
+} // namespace
+
 std::vector<double> primary_values(const core::Benchmark& bench, const std::string& metric) {
   if (metric == "time") {
     return bench.wall_times();
   }
   if (metric == k_cpu_metric) {
-    std::vector<double> values;
-    values.reserve(bench.runs.size());
-    for (const core::Run& run : bench.runs) {
-      if (!(run.user_s + run.system_s > 0)) {
-        return {};
-      }
-      values.push_back(run.user_s + run.system_s);
-    }
-    return values;
+    return every_runs(bench, [](const core::Run& run) { return std::optional<double>(run.user_s + run.system_s); });
   }
   if (metric == k_unloaded_metric) {
-    std::vector<double> values;
-    values.reserve(bench.runs.size());
-    for (const core::Run& run : bench.runs) {
-      if (!run.cpu_wait_s || !(run.wall_s - *run.cpu_wait_s > 0)) {
-        return {};
-      }
-      values.push_back(run.wall_s - *run.cpu_wait_s);
-    }
-    return values;
+    return every_runs(bench, [](const core::Run& run) {
+      return run.cpu_wait_s ? std::optional<double>(run.wall_s - *run.cpu_wait_s) : std::nullopt;
+    });
   }
   std::vector<double> values = bench.metric_values(metric);
   return values.size() == bench.runs.size() ? values : std::vector<double>{};

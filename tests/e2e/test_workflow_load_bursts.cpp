@@ -54,10 +54,6 @@ private:
   std::thread m_thread;
 };
 
-nlohmann::json results(const WorkflowRepo& repo, const std::string& folder) {
-  return nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments" / folder / "results.json"));
-}
-
 } // namespace
 
 TEST(WorkflowLoadBurstsE2e, with_the_gate_a_real_gain_is_keep_and_a_comment_is_never_keep_nor_a_regression) {
@@ -67,10 +63,8 @@ TEST(WorkflowLoadBurstsE2e, with_the_gate_a_real_gain_is_keep_and_a_comment_is_n
   // The measured command is a CPU-bound awk loop (about 0.15 s on a quiet machine) run as itself, which
   // prints the same work figure on both sides (steps: 42); the correctness check still runs prog.sh. The
   // gate ignores the other tests' processes.
-  write_file(repo.dir() / "work.awk", awk_work(6'000'000));
+  repo.measure_awk(6'000'000);
   std::string config = read_file(repo.dir() / "zkbench.yaml");
-  const std::string command = "  command: \"./prog.sh {input}\"\n  runs:";
-  config.replace(config.find(command), command.size(), "  command: \"awk -f work.awk {input}\"\n  runs:");
   config += std::string("contention:\n  max_foreign_cores: 0.3\n  settle_seconds: 1\n  max_wait_seconds: 120\n"
                         "  max_redone_rounds: 10\n  ignore: ") +
             k_neighbours + "\n";
@@ -86,9 +80,9 @@ TEST(WorkflowLoadBurstsE2e, with_the_gate_a_real_gain_is_keep_and_a_comment_is_n
   const CliResult noop = repo.zkbench("exp run " + comment);
   ASSERT_EQ(noop.exit_code, 0) << noop.output;
 
-  const auto keep = results(repo, gain + "-less-work");
+  const auto keep = repo.results(gain + "-less-work");
   EXPECT_EQ(keep.at("verdict"), "KEEP") << kept.output;
-  const auto none = results(repo, comment + "-comment-only");
+  const auto none = repo.results(comment + "-comment-only");
   EXPECT_NE(none.at("verdict"), "KEEP") << noop.output;
   EXPECT_NE(none.at("verdict"), "MAYBE") << noop.output;
   const std::string verdict_md =

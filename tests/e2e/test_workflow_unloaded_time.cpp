@@ -15,13 +15,6 @@
 #include "support/workflow_repo.hpp"
 
 namespace zkbench::test {
-namespace {
-
-nlohmann::json results(const WorkflowRepo& repo, const std::string& folder) {
-  return nlohmann::json::parse(read_file(repo.dir() / "benchmarks/experiments" / folder / "results.json"));
-}
-
-} // namespace
 
 TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_comment_is_never_a_claim) {
   ScopedEnv env;
@@ -29,11 +22,7 @@ TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_co
   WorkflowRepo repo(3, "0");
   // The measured command is awk itself (no shell: nothing but the one process does the work), about 0.15 s
   // of CPU on a quiet machine; the correctness check still runs prog.sh, whose output no experiment changes.
-  write_file(repo.dir() / "work.awk", awk_work(6'000'000));
-  std::string config = read_file(repo.dir() / "zkbench.yaml");
-  const std::string command = "  command: \"./prog.sh {input}\"\n  runs:";
-  config.replace(config.find(command), command.size(), "  command: \"awk -f work.awk {input}\"\n  runs:");
-  write_file(repo.dir() / "zkbench.yaml", config);
+  repo.measure_awk(6'000'000);
   ASSERT_EQ(repo.git("add -A && git commit -qm 'CPU-bound awk'"), 0);
   ASSERT_EQ(repo.zkbench("baseline").exit_code, 0);
 
@@ -49,13 +38,13 @@ TEST(WorkflowUnloadedTimeE2e, beside_two_busy_loops_a_real_gain_is_keep_and_a_co
   ASSERT_EQ(kept.exit_code, 0) << kept.output;
   ASSERT_EQ(noop.exit_code, 0) << noop.output;
 
-  const auto keep = results(repo, gain + "-less-work");
+  const auto keep = repo.results(gain + "-less-work");
   EXPECT_EQ(keep.at("verdict"), "KEEP") << kept.output;
   // Beside the two busy loops alone the no-op is DISCARD; with more work on the machine (ctest's other
   // tests, a compiler) the CPU itself runs slower by turns (shared caches, a busy SMT sibling: the unloaded
   // time's robust CV reached 12-20% beside two busy loops and two compilers), and the honest answer can be
   // INCONCLUSIVE "too noisy". Never a claim: KEEP, MAYBE or a regression.
-  const auto none = results(repo, comment + "-comment-only");
+  const auto none = repo.results(comment + "-comment-only");
   EXPECT_NE(none.at("verdict"), "KEEP") << noop.output;
   EXPECT_NE(none.at("verdict"), "MAYBE") << noop.output;
   if (none.at("verdict") != "DISCARD") {

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "support/cli.hpp"
 #include "support/env.hpp"
 #include "support/fixtures.hpp"
@@ -111,6 +113,22 @@ public:
   }
 
   int git(const std::string& args) const { return shell_in(dir(), "git " + args); }
+
+  /// Makes the benchmark command the awk loop of awk_work(`iterations`) run as itself (one process: its
+  /// wait for a CPU is measured), in work.awk, which experiments then change; prog.sh stays the
+  /// correctness check. Writes the files; does not commit.
+  void measure_awk(int iterations) const {
+    write_file(dir() / "work.awk", awk_work(iterations));
+    std::string config = read_file(dir() / "zkbench.yaml");
+    const std::string command = "  command: \"./prog.sh {input}\"\n  runs:";
+    config.replace(config.find(command), command.size(), "  command: \"awk -f work.awk {input}\"\n  runs:");
+    write_file(dir() / "zkbench.yaml", config);
+  }
+
+  /// The results.json of the experiment in benchmarks/experiments/`folder` ("001-less-work").
+  nlohmann::json results(const std::string& folder) const {
+    return nlohmann::json::parse(read_file(dir() / "benchmarks/experiments" / folder / "results.json"));
+  }
 
   CliResult zkbench(const std::string& args) const { return run_zkbench(args, dir().string()); }
 

@@ -260,13 +260,19 @@ namespace {
 
 // Wall time scattered by load (a run waits 0-150% of its CPU time for a CPU), CPU time steady: what a
 // single-threaded CPU-bound program measures beside two compilers. `cpu_factor` scales the candidate's CPU.
-std::vector<core::Benchmark> loaded_sides(AbJudge& judge, double cpu_factor) {
+// `with_waits`: each run's CPU wait recorded too (what ProcessExecutor measures of a process that does its
+// run's work itself), so the wall time less it is the CPU time.
+std::vector<core::Benchmark> loaded_sides(AbJudge& judge, double cpu_factor, bool with_waits = false) {
   static const double waits[] = {0.1, 1.4, 0.6, 0.0, 1.1, 0.3, 1.5, 0.8, 0.2, 1.2, 0.5, 0.9, 0.05, 1.3, 0.4};
   return measure(judge, 1.0, 1.0, [&](core::Run& run, int side) {
     const double cpu = (side == 0 ? 1.0 : cpu_factor) * jitter(static_cast<std::size_t>(run.index) + side);
+    const double wait = cpu * waits[(static_cast<std::size_t>(run.index) * 7 + side * 4) % 15];
     run.user_s = 0.95 * cpu;
     run.system_s = 0.05 * cpu;
-    run.wall_s = cpu * (1.0 + waits[(static_cast<std::size_t>(run.index) * 7 + side * 4) % 15]);
+    run.wall_s = cpu + wait;
+    if (with_waits) {
+      run.cpu_wait_s = wait;
+    }
   });
 }
 
@@ -323,20 +329,6 @@ TEST(VerdictAbJudge, runs_without_measurable_cpu_time_are_judged_on_time) {
 namespace zkbench::verdict {
 namespace {
 
-// As loaded_sides, with each run's CPU wait recorded (what ProcessExecutor measures of a process that does
-// its run's work itself): the wall time less it is the CPU time, steady while the wall time scatters.
-std::vector<core::Benchmark> loaded_sides_with_waits(AbJudge& judge, double cpu_factor) {
-  static const double waits[] = {0.1, 1.4, 0.6, 0.0, 1.1, 0.3, 1.5, 0.8, 0.2, 1.2, 0.5, 0.9, 0.05, 1.3, 0.4};
-  return measure(judge, 1.0, 1.0, [&](core::Run& run, int side) {
-    const double cpu = (side == 0 ? 1.0 : cpu_factor) * jitter(static_cast<std::size_t>(run.index) + side);
-    const double wait = cpu * waits[(static_cast<std::size_t>(run.index) * 7 + side * 4) % 15];
-    run.user_s = 0.95 * cpu;
-    run.system_s = 0.05 * cpu;
-    run.wall_s = cpu + wait;
-    run.cpu_wait_s = wait;
-  });
-}
-
 TEST(VerdictUnloadedTime, time_is_judged_as_the_unloaded_time_where_every_run_of_both_sides_has_it) {
   core::Benchmark b;
   core::Benchmark c;
@@ -386,7 +378,7 @@ TEST(VerdictUnloadedTime, the_comparison_of_two_commands_decides_on_it_and_shows
 
 TEST(VerdictUnloadedTime, the_judge_settles_a_gain_and_a_no_op_that_the_wall_time_leaves_unsettled) {
   AbJudge gain("time", k_generic, sequential(), MetricFallback::time);
-  const auto faster = loaded_sides_with_waits(gain, 0.8);
+  const auto faster = loaded_sides(gain, 0.8, true);
   const AbJudgement kept = gain.judge(faster[0], faster[1], false);
   EXPECT_EQ(kept.metric, k_unloaded_metric);
   EXPECT_EQ(kept.outcome.decision.verdict, Verdict::keep) << kept.outcome.decision.reason;
@@ -395,7 +387,7 @@ TEST(VerdictUnloadedTime, the_judge_settles_a_gain_and_a_no_op_that_the_wall_tim
   EXPECT_EQ(kept.look_metric, k_unloaded_metric);
 
   AbJudge none("time", k_generic, sequential(), MetricFallback::time);
-  const auto same = loaded_sides_with_waits(none, 1.0);
+  const auto same = loaded_sides(none, 1.0, true);
   const AbJudgement discarded = none.judge(same[0], same[1], false);
   EXPECT_EQ(discarded.outcome.decision.verdict, Verdict::discard) << discarded.outcome.decision.reason;
 
