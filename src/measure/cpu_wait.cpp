@@ -61,8 +61,11 @@ std::optional<SchedStat> read_schedstat(pid_t pid) {
 }
 
 std::optional<double> cpu_wait_s(const SchedStat& at_start, const SchedStat& at_end, double tree_cpu_s) {
-  const double own_cpu_s = static_cast<double>(at_end.on_cpu_ns) * 1e-9;
-  if (!(tree_cpu_s > 0) || own_cpu_s < k_own_cpu_share * tree_cpu_s || at_end.waiting_ns < at_start.waiting_ns) {
+  if (at_end.waiting_ns < at_start.waiting_ns || at_end.on_cpu_ns < at_start.on_cpu_ns) {
+    return std::nullopt;
+  }
+  const double own_cpu_s = static_cast<double>(at_end.on_cpu_ns - at_start.on_cpu_ns) * 1e-9;
+  if (!(tree_cpu_s > 0) || own_cpu_s < k_own_cpu_share * tree_cpu_s) {
     return std::nullopt;
   }
   return static_cast<double>(at_end.waiting_ns - at_start.waiting_ns) * 1e-9;

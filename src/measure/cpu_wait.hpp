@@ -38,8 +38,8 @@ std::optional<SchedStat> read_schedstat(pid_t pid);
 /// The run's CPU wait in seconds: the waiting time its task added between `at_start` (read by the child
 /// right before its clock reading: a new task's first wait for a CPU is before the run's clock) and
 /// `at_end` (its zombie's), when that task did at least k_own_cpu_share of `tree_cpu_s` (the tree's
-/// user + system time, wait4); else nullopt (the wait of the tasks that did the work is unknown). A run
-/// that used no measurable CPU time gets none either.
+/// user + system time since the clock started) in that span; else nullopt (the wait of the tasks that did
+/// the work is unknown). A run that used no measurable CPU time gets none either.
 std::optional<double> cpu_wait_s(const SchedStat& at_start, const SchedStat& at_end, double tree_cpu_s);
 
 } // namespace zkbench::measure

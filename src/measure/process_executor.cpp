@@ -158,6 +158,13 @@ struct ChildReport {
   ChildStep step = ChildStep::none;
   int error = 0;
   std::int64_t at_ns = 0; // CLOCK_MONOTONIC, `starting` only
+  // Its own CPU time (CLOCK_THREAD_CPUTIME_ID: exact, where schedstat's on-CPU figure of a running task
+  // lags by up to a tick) right before the clock reading; -1 where unreadable. wait4 counts the child's CPU
+  // time from its clone, zkbench's set-up of it included (signal dispositions, joining its cgroup; in the
+  // AddressSanitizer build the copy-on-write faults of its fork), which the clock leaves out of the wall
+  // time: it is taken off the run's user + system time too (`true`: 1.70 ms of CPU time in 1.65 ms of wall
+  // time before).
+  std::int64_t cpu_ns = -1;
   // The child's /proc/thread-self/schedstat as read right before its clock reading (`starting` only;
   // length 0 where unreadable): the CPU wait before the clock, taken off the run's (measure/cpu_wait.hpp).
   std::array<char, 64> sched{};
@@ -187,6 +194,7 @@ struct StartedChild {
   Clock::time_point started; // the child's clock reading right before its exec: the run's start
   Fd pidfd;                  // readable when the child exits (from the clone); -1 where the kernel gave none
   std::optional<SchedStat> sched_at_start; // its scheduler figures at `started` (measure/cpu_wait.hpp)
+  double cpu_before_s = 0;                 // its CPU time at `started` (ChildReport::cpu_ns)
 };
 
 [[noreturn]] void child_fail(ChildReport& report, ChildStep step) {
@@ -233,6 +241,10 @@ struct StartedChild {
     const ssize_t n = ::read(sched_fd, report.sched.data(), report.sched.size());
     report.sched_length = n > 0 && static_cast<std::size_t>(n) < report.sched.size() ? static_cast<int>(n) : 0;
     ::close(sched_fd);
+  }
+  timespec cpu{};
+  if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0) {
+    report.cpu_ns = std::int64_t{cpu.tv_sec} * 1'000'000'000 + cpu.tv_nsec;
   }
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
@@ -378,6 +390,7 @@ Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSp
                           : step_error(report, argv[0], command));
   }
   child.started = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(report.at_ns)));
+  child.cpu_before_s = report.cpu_ns > 0 ? static_cast<double>(report.cpu_ns) * 1e-9 : 0.0;
   if (report.sched_length > 0) {
     child.sched_at_start =
         parse_schedstat(std::string_view(report.sched.data(), static_cast<std::size_t>(report.sched_length)));
@@ -394,6 +407,13 @@ struct ChildUsage {
     user_s += seconds(usage.ru_utime);
     system_s += seconds(usage.ru_stime);
     max_rss_kib = std::max(max_rss_kib, usage.ru_maxrss);
+  }
+  /// Takes `cpu_s` off (system time first: the child's set-up is system calls and page faults), never
+  /// below zero.
+  void take_off(double cpu_s) {
+    const double from_system = std::min(system_s, cpu_s);
+    system_s -= from_system;
+    user_s = std::max(0.0, user_s - (cpu_s - from_system));
   }
 };
 
@@ -711,6 +731,7 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   reap_escaped(escaped, usage);
 
   result.wall_s = std::chrono::duration<double>(end - start).count();
+  usage.take_off(started->cpu_before_s); // its set-up before the clock (ChildReport::cpu_ns)
   result.user_s = usage.user_s;
   result.system_s = usage.system_s;
   if (sched) {

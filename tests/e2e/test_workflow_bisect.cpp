@@ -397,16 +397,18 @@ TEST(WorkflowBisectE2e, a_killed_bisection_is_resumed_with_the_steps_it_had_judg
 }
 
 TEST(WorkflowBisectE2e, the_cpu_metric_bisects_the_cpu_time_zkbench_measures_itself) {
-  // Commit 9 trades waiting for work: 1 ms of CPU and an 80 ms wait become 8 ms of CPU and a 5 ms wait.
-  // Its CPU time (user + system, from wait4) is 8 times GOOD's while its wall time is a fraction of it, so
-  // a bisection that judged time instead would call BAD faster.
+  // Commit 9 trades waiting for work: 3 ms of CPU and a 120 ms wait become 30 ms of CPU and a 10 ms wait.
+  // Its CPU time (user + system, from wait4) is about 8 times GOOD's (each also counts the program's
+  // start, about 1 ms) while its wall time is a third of it, so a bisection that judged time instead would
+  // call BAD faster. The work is tens of milliseconds because the AddressSanitizer build starts commands
+  // with a fork, whose exec unmaps a copy of zkbench's page tables in the child's system time: a few
+  // milliseconds more on both sides there, which a 1 ms against 8 ms contrast did not survive under CI's load.
   std::string program = k_program;
-  program.replace(program.find("3000000UL"), 9, "1000000UL");
-  program.replace(program.find("25000000L"), 9, "80000000L");
+  program.replace(program.find("25000000L"), 9, "120000000L");
   BisectRepo repo(program, "i=1\n"
                            "while [ $i -le 15 ]; do\n"
                            "  if [ $i -eq 9 ]; then\n"
-                           "    sed -i 's|1000000UL|8000000UL|; s|80000000L|5000000L|' prog.c; subject='commit 9: work, "
+                           "    sed -i 's|3000000UL|30000000UL|; s|120000000L|10000000L|' prog.c; subject='commit 9: work, "
                            "no wait'\n"
                            "  else echo \"note $i\" >> NOTES.txt; git add NOTES.txt; subject=\"commit $i: notes\"; fi\n"
                            "  git commit -qam \"$subject\"\n"
