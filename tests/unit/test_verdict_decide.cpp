@@ -194,6 +194,53 @@ TEST(VerdictDecide, all_inconclusive_inputs_are_inconclusive) {
   EXPECT_EQ(verdict::combine_inputs(both, generic()).verdict, Verdict::inconclusive);
 }
 
+// Beside two busy loops, one command on both sides (a no-op), 20 runs each of CPU time (s): four baseline
+// runs slowed by bursts of load moved its mean 5.4% while the medians are 2.4% apart. Welch's t and the
+// rank test both reject equal distributions (bursts shift ranks too), so the fixed rule said KEEP -5.13%.
+TEST(VerdictDecide, a_mean_moved_by_a_few_slowed_runs_of_one_side_is_not_keep) {
+  const std::vector<double> base{0.121022, 0.122613, 0.119303, 0.128109, 0.122049, 0.124671, 0.126440,
+                                  0.123985, 0.122539, 0.126677, 0.131057, 0.143368, 0.161760, 0.125743,
+                                  0.124023, 0.141269, 0.148514, 0.129545, 0.122651, 0.125803};
+  const std::vector<double> cand{0.120053, 0.123374, 0.119801, 0.119870, 0.120715, 0.122769, 0.122833,
+                                  0.134382, 0.120278, 0.124759, 0.123192, 0.118634, 0.120399, 0.124820,
+                                  0.124026, 0.121706, 0.125247, 0.126160, 0.124072, 0.121130};
+  const auto m = verdict::compare_metric("time", base, cand, generic());
+  EXPECT_NEAR(m.change, -0.0513, 5e-4);
+  ASSERT_TRUE(m.welch_p && m.mwu_p);
+  EXPECT_LT(*m.welch_p, 0.05);
+  EXPECT_NE(m.decision.verdict, Verdict::keep) << m.decision.reason;
+  EXPECT_EQ(m.decision.verdict, Verdict::maybe) << m.decision.reason;
+  EXPECT_NE(m.decision.reason.find("the median moved"), std::string::npos) << m.decision.reason;
+}
+
+// Four of ten candidate runs slowed by 25% (a burst), the other six as the baseline's: the mean is 10%
+// higher and Welch's t rejects, but the ranks do not establish a slowdown of the typical run: DISCARD, never
+// flagged as a regression.
+TEST(VerdictDecide, a_slowdown_of_a_few_runs_is_not_flagged_as_a_regression) {
+  std::vector<double> cand = around(100);
+  for (const int i : {1, 4, 6, 9}) {
+    cand[static_cast<std::size_t>(i)] = 125;
+  }
+  verdict::Policy p = generic();
+  p.cv_limit = 1.0; // not the flaky path
+  const auto m = verdict::compare_metric("time", around(100), cand, p);
+  ASSERT_TRUE(m.welch_p && m.mwu_p);
+  EXPECT_LT(*m.welch_p, 0.05);
+  EXPECT_GT(*m.mwu_p, 0.05);
+  EXPECT_EQ(m.decision.verdict, Verdict::discard) << m.decision.reason;
+  EXPECT_FALSE(m.decision.regression) << m.decision.reason;
+  EXPECT_NE(m.decision.reason.find("ranks do not establish"), std::string::npos) << m.decision.reason;
+}
+
+// Three runs per side cannot show anything to the rank test (its smallest two-sided p-value is 0.1): no
+// claim, however far apart the means.
+TEST(VerdictDecide, three_runs_per_side_are_too_few_for_a_claim) {
+  const auto m = verdict::compare_metric("time", around(100, 3), around(80, 3), generic());
+  EXPECT_EQ(m.decision.verdict, Verdict::maybe) << m.decision.reason;
+  const auto four = verdict::compare_metric("time", around(100, 4), around(80, 4), generic());
+  EXPECT_EQ(four.decision.verdict, Verdict::keep) << four.decision.reason;
+}
+
 TEST(VerdictDecide, clear_regression_is_not_hidden_by_flakiness) {
   const std::vector<double> base{10, 13, 9, 12, 8, 11, 10, 14, 9, 10}; // CV > 10%
   const std::vector<double> cand{20, 21, 20, 22, 19, 21, 20, 22, 21, 20};
