@@ -186,7 +186,14 @@ TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
   EXPECT_GT(c.at("change").get<double>(), -0.3) << gain.output;
   EXPECT_LT(c.at("change").get<double>(), -0.1) << gain.output;
 
-  const auto same = test::run_zkbench(ab + loop(150000) + " " + loop(150000));
+  // The no-op with the rule's error at 0.1% instead of 5%: a false regression is what the rule allows at
+  // its level (one-sided, over all looks), and at 5% this check failed by chance once in CI (all 5 runs of
+  // one side above all 5 of the other, 1 in 252 for exchangeable runs; 0 of 20 here). What is checked is
+  // that the CPU time is judged and settles, not the rule's error rate (bench/verdicts measures that).
+  test::write_file(dir / "cpu-strict.yaml", "preset: generic\nprimary_metric: cpu\np_threshold: 0.001\n");
+  std::string strict = ab;
+  strict.replace(strict.find("cpu.yaml"), 8, "cpu-strict.yaml");
+  const auto same = test::run_zkbench(strict + loop(150000) + " " + loop(150000));
   ASSERT_EQ(same.exit_code, 0) << same.output;
   const auto none = nlohmann::json::parse(same.output);
   EXPECT_EQ(none.at("overall").at("verdict"), "DISCARD") << same.output;
