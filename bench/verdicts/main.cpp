@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -59,10 +60,41 @@ int number(int argc, char** argv, const std::string& name, int fallback) {
   return static_cast<int>(n);
 }
 
+constexpr const char* k_usage =
+    "usage: bench_verdicts [--grid full|reduced] [--trials N] [--seed S] [--threads N] [--stored] [--runs N]\n"
+    "                      [--targets false-keep,false-kill,false-regression,missed-keep,runs|none] [--explain N]\n"
+    "                      [--only TEXT]\n"
+    "       bench_verdicts --bisect [--trials N] [--seed S] [--threads N] [--explain N] [--only TEXT]\n"
+    "The full grid (the default) takes tens of minutes; --grid reduced or --only TEXT for less.\n";
+
+// Every argument is a known option (with its value where it takes one): a mistyped option must not start
+// a simulation of tens of minutes with the defaults (`--help` did).
+void check_arguments(int argc, char** argv) {
+  const std::vector<std::string> with_value{"--grid", "--trials", "--seed", "--threads",
+                                            "--runs", "--explain", "--only", "--targets"};
+  const std::vector<std::string> flags{"--stored", "--bisect"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+      if (i + 1 >= argc) {
+        throw std::invalid_argument(fmt::format("{} needs a value", a));
+      }
+      ++i;
+    } else if (std::find(flags.begin(), flags.end(), a) == flags.end()) {
+      throw std::invalid_argument(fmt::format("unknown argument '{}'\n{}", a, k_usage));
+    }
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   try {
+    if (flag(argc, argv, "--help") || flag(argc, argv, "-h")) {
+      std::fputs(k_usage, stdout);
+      return 0;
+    }
+    check_arguments(argc, argv);
     bench::WorkflowSimOptions options;
     if (const char* grid = arg(argc, argv, "--grid")) {
       options.grid = grid;
