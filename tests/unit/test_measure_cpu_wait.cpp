@@ -4,7 +4,10 @@
 // processes do the work gets no figure (their wait is not the started process's).
 #include "measure/cpu_wait.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <string>
+#include <vector>
 
 #include <sched.h>
 #include <sys/wait.h>
@@ -119,15 +122,31 @@ TEST(MeasureCpuWait, a_cpu_bound_process_beside_a_busy_loop_on_its_cpu_waits_hal
 
 // wait4 counts the child's CPU time from its clone, zkbench's set-up of it included (signal dispositions,
 // its cgroup, and in the AddressSanitizer build the copy-on-write faults of a fork), which the clock leaves
-// out. Taken off: one process's CPU time fits in its wall time (the rusage's microseconds aside). Before,
-// `true` measured 1.70 ms of CPU time in 1.65 ms of wall time (the mean of 30 runs).
+// out. Taken off, one process's CPU time fits in its wall time, but for what the exiting process still runs
+// after zkbench saw it exit (its last scheduling; an interrupt's work charged to it): tens of microseconds,
+// now and then; the median run has less (about -30 us). Measured over 120 runs of `true` each: before, 45 ran more than 30 us over their wall time
+// (median +17 us, up to 405 us); after, none in the normal build (at most -3 us) and 0-1 in 50 in the
+// AddressSanitizer build (at most +120 us).
 TEST(MeasureCpuWait, the_cpu_time_of_a_run_leaves_out_its_set_up_before_the_clock) {
-  for (int i = 0; i < 30; ++i) {
+  constexpr int k_runs = 30;
+  int over = 0;
+  std::string seen;
+  std::vector<double> excesses;
+  for (int i = 0; i < k_runs; ++i) {
     const ExecutionResult result = run("true");
     ASSERT_EQ(result.status, core::RunStatus::success);
-    EXPECT_LE(result.user_s + result.system_s, result.wall_s + 10e-6)
-        << "run " << i << ": user " << result.user_s << " system " << result.system_s << " wall " << result.wall_s;
+    const double excess = result.user_s + result.system_s - result.wall_s;
+    EXPECT_LT(excess, 1e-3) << "run " << i << ": user " << result.user_s << " system " << result.system_s << " wall "
+                            << result.wall_s;
+    excesses.push_back(excess);
+    if (excess > 30e-6) {
+      ++over;
+      seen += " " + std::to_string(static_cast<int>(excess * 1e6)) + " us";
+    }
   }
+  EXPECT_LE(over, 3) << over << " of " << k_runs << " runs had more CPU time than wall time by over 30 us:" << seen;
+  std::nth_element(excesses.begin(), excesses.begin() + k_runs / 2, excesses.end());
+  EXPECT_LT(excesses[k_runs / 2], 0.0) << "the median run had more CPU time than wall time";
 }
 
 TEST(MeasureCpuWait, a_process_that_sleeps_keeps_its_sleep_in_the_unloaded_time) {
