@@ -165,8 +165,11 @@ TEST(CliAb, metric_file_size_can_be_the_deciding_metric) {
 }
 
 // Beside two busy loops (no contention gate) the wall time of a CPU-bound command scatters by the waits
-// for a CPU; its CPU time does not. A policy whose primary_metric is cpu judges that: a real 20% cut in
-// the work is KEEP, the same command on both sides is DISCARD, never KEEP nor MAYBE.
+// for a CPU, which its CPU time leaves out. A policy whose primary_metric is cpu judges that: a real 20%
+// cut in the work is KEEP; the same command on both sides is never KEEP, MAYBE or a regression. The CPU
+// time still scatters where the loops share the command's cores and caches (SMT siblings, a preemption
+// every few milliseconds): robust CV 22-32% seen on the 2-core test machine, where the no-op is then
+// INCONCLUSIVE "too noisy" rather than DISCARD. Both are right; a claim would not be.
 TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
   test::TempDir dir;
   test::write_file(dir / "cpu.yaml", "preset: generic\nprimary_metric: cpu\n");
@@ -183,8 +186,10 @@ TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
   EXPECT_EQ(kept.at("overall").at("verdict"), "KEEP") << gain.output;
   const auto& c = kept.at("comparisons").at(0);
   EXPECT_EQ(c.at("metric"), "cpu") << gain.output;
-  EXPECT_GT(c.at("change").get<double>(), -0.3) << gain.output;
-  EXPECT_LT(c.at("change").get<double>(), -0.1) << gain.output;
+  // A 20% cut, estimated from as few as 5 runs per side of a figure that scatters by up to 30% here: -37%
+  // [-47%, -9%] was seen: the estimate must be a cut of a plausible size, the verdict KEEP.
+  EXPECT_GT(c.at("change").get<double>(), -0.5) << gain.output;
+  EXPECT_LT(c.at("change").get<double>(), -0.05) << gain.output;
 
   // The no-op with the rule's error at 0.1% instead of 5%: a false regression is what the rule allows at
   // its level (one-sided, over all looks), and at 5% this check failed by chance once in CI (all 5 runs of
@@ -196,6 +201,10 @@ TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
   const auto same = test::run_zkbench(strict + loop(150000) + " " + loop(150000));
   ASSERT_EQ(same.exit_code, 0) << same.output;
   const auto none = nlohmann::json::parse(same.output);
-  EXPECT_EQ(none.at("overall").at("verdict"), "DISCARD") << same.output;
+  const std::string verdict = none.at("overall").at("verdict");
+  const std::string reason = none.at("overall").at("reason");
+  EXPECT_TRUE(verdict == "DISCARD" || (verdict == "INCONCLUSIVE" && reason.find("too noisy") != std::string::npos))
+      << same.output;
+  EXPECT_FALSE(none.at("overall").at("regression").get<bool>()) << same.output;
   EXPECT_EQ(none.at("comparisons").at(0).at("metric"), "cpu") << same.output;
 }
