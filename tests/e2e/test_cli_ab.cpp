@@ -176,11 +176,13 @@ TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
   const auto loop = [](int n) {
     return "'dash -c \"i=0; while [ \\$i -lt " + std::to_string(n) + " ]; do i=\\$((i+1)); done\"'";
   };
-  const std::string ab = "ab --no-contention-gate --strategy sequential --json --store '" + (dir / "s.db").string() +
-                         "' --policy '" + (dir / "cpu.yaml").string() + "' ";
+  const auto ab = [&](const std::string& policy) {
+    return "ab --no-contention-gate --strategy sequential --json --store '" + (dir / "s.db").string() +
+           "' --policy '" + (dir / policy).string() + "' ";
+  };
   test::Hogs hogs(dir.path(), 2);
 
-  const auto gain = test::run_zkbench(ab + loop(150000) + " " + loop(120000));
+  const auto gain = test::run_zkbench(ab("cpu.yaml") + loop(150000) + " " + loop(120000));
   ASSERT_EQ(gain.exit_code, 0) << gain.output;
   const auto kept = nlohmann::json::parse(gain.output);
   EXPECT_EQ(kept.at("overall").at("verdict"), "KEEP") << gain.output;
@@ -196,9 +198,7 @@ TEST(CliAb, a_cpu_policy_judges_cpu_time_and_settles_beside_busy_loops) {
   // one side above all 5 of the other, 1 in 252 for exchangeable runs; 0 of 20 here). What is checked is
   // that the CPU time is judged and settles, not the rule's error rate (bench/verdicts measures that).
   test::write_file(dir / "cpu-strict.yaml", "preset: generic\nprimary_metric: cpu\np_threshold: 0.001\n");
-  std::string strict = ab;
-  strict.replace(strict.find("cpu.yaml"), 8, "cpu-strict.yaml");
-  const auto same = test::run_zkbench(strict + loop(150000) + " " + loop(150000));
+  const auto same = test::run_zkbench(ab("cpu-strict.yaml") + loop(150000) + " " + loop(150000));
   ASSERT_EQ(same.exit_code, 0) << same.output;
   const auto none = nlohmann::json::parse(same.output);
   const std::string verdict = none.at("overall").at("verdict");
