@@ -63,6 +63,11 @@ struct ModelLoad {
   double episode_min = 0.2;   // ... slowed by 20-100%
   double episode_max = 1.0;
   double visible = 0;         // probability that a burst, hit or episode is foreign CPU load the gate sees
+  // A command that runs the program itself (one process: measure/cpu_wait.hpp): this share of the load's
+  // slowdown of each run is its wait for a CPU, reported as the run's cpu_wait_s (zkbench then judges the
+  // unloaded time, wall less wait); the rest stays in the time as in its CPU time. nullopt: the CPU wait is
+  // not known (a multi-threaded prover, a shell pipeline), as the executor reports for those.
+  std::optional<double> wait_share;
 };
 
 class ModelExecutor : public measure::Executor, public measure::LoadSource, public util::WaitClock {
@@ -189,14 +194,20 @@ public:
       }
       const double base_t = input_seconds.count(input) > 0 ? input_seconds.at(input) : 1.0;
       bool seen = false;
+      const double unloaded_t = t;
       t *= load_factor(base_t, seen);
+      double wait_s = load.wait_share ? *load.wait_share * (t - unloaded_t) : 0.0;
       if (options.timeout_s && t > *options.timeout_s) {
         r.status = core::RunStatus::timed_out;
         r.exit_code.reset();
         r.signal = 9;
+        wait_s *= *options.timeout_s / t;
         t = *options.timeout_s;
       }
-      m_own_s += t; // the run is CPU-bound: one core of zkbench's child
+      if (load.wait_share) {
+        r.cpu_wait_s = wait_s;
+      }
+      m_own_s += t - wait_s; // the run is CPU-bound: one core of zkbench's child, but while it waited
       m_busy_ticks += t * k_ticks_per_s;
       if (seen) {
         m_foreign_ticks += t * k_ticks_per_s;
@@ -204,7 +215,7 @@ public:
       }
       clock_s += t;
       r.wall_s = t;
-      r.user_s = t;
+      r.user_s = t - wait_s;
       double n_steps = commit != commits.end() ? commit->second.steps : steps[call.side];
       if (steps_cv > 0) {
         n_steps *= 1.0 + std::normal_distribution<double>(0.0, steps_cv)(m_rng);

@@ -428,6 +428,41 @@ TEST(WorkflowExperiment, unchanged_deterministic_work_with_unsettled_time_stays_
   EXPECT_GT(unsettled, 0); // the path under test was taken
 }
 
+// A command that runs the program itself reports how long it waited for a CPU (the model's wait share, as
+// bench/verdicts' one-process cells draw it): exp run judges its time as the unloaded time, which the load's
+// waits leave alone; a command whose wait is unknown is judged on its time as measured.
+TEST(WorkflowExperiment, the_cpu_wait_of_a_one_process_command_is_taken_out_of_its_time) {
+  for (const bool one_process : {true, false}) {
+    auto r = ready();
+    const int n = r->project.experiment(r->ws, one_process ? "one process" : "threads");
+    r->model->candidate_factor = 0.8;
+    r->model->load.burst_start = 0.3; // bursts of 1-4 runs, 50-100% slower, and one run of most rounds hit
+    r->model->load.burst_max_runs = 4;
+    r->model->load.burst_min = 0.5;
+    r->model->load.burst_max = 1.0;
+    r->model->load.exclusive = 0.9;
+    r->model->load.exclusive_min = 0.5;
+    r->model->load.exclusive_max = 1.0;
+    if (one_process) {
+      r->model->load.wait_share = 1.0;
+    }
+    auto out = run(*r, n);
+    ASSERT_TRUE(out) << out.error().message;
+    ASSERT_FALSE(out->comparisons.empty());
+    for (const auto& c : out->comparisons) {
+      EXPECT_EQ(c.metric, one_process ? "unloaded_time" : "time") << c.decision.reason;
+      if (one_process) { // the load taken out: the 20% gain at the base noise's width
+        EXPECT_EQ(c.decision.verdict, verdict::Verdict::keep) << c.decision.reason;
+        EXPECT_GT(c.change, -0.25) << c.decision.reason;
+        EXPECT_LT(c.change, -0.15) << c.decision.reason;
+      }
+    }
+    if (one_process) {
+      EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
+    }
+  }
+}
+
 TEST(WorkflowExperiment, an_interrupted_baseline_resumes_with_the_runs_it_kept) {
   Project project;
   ModelExecutor* model = nullptr;
