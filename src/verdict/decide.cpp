@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "stats/inference.hpp"
+#include "util/strings.hpp"
 #include "verdict/sequential.hpp"
 
 namespace zkbench::verdict {
@@ -511,6 +512,21 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
     return {Verdict::maybe, false,
             head + fmt::format(": an established improvement, KEEP (> {:.1f}%) {}", policy.keep_threshold * 100,
                                ruled_out ? "ruled out" : "not established")};
+  }
+  // Inputs that disagree: one established a KEEP, the joint interval neither establishes it nor rules it
+  // out, nor establishes an improvement. No DISCARD then ("no established improvement" of a change that
+  // improved some inputs beyond the KEEP threshold: in bench/verdicts' contention cells real 10% gains were
+  // DISCARDed so, another input's futility look taken inside a contention episode): INCONCLUSIVE.
+  std::vector<std::string> kept;
+  for (const auto& input : inputs) {
+    if (input.decision.verdict == Verdict::keep) {
+      kept.push_back(fmt::format("'{}' {}", input.command, percent(input.change)));
+    }
+  }
+  if (!ruled_out && !kept.empty() && !regression) {
+    return {Verdict::inconclusive, false,
+            head + fmt::format(": neither established as a KEEP nor ruled out; the inputs disagree ({} KEEP, {} not)",
+                               util::join(kept, ", "), inputs.size() - kept.size())};
   }
   return {Verdict::discard, regression,
           head + fmt::format(": no established improvement of {:.1f}% (KEEP > {:.1f}% {})", policy.maybe_threshold * 100,

@@ -385,6 +385,32 @@ TEST(VerdictDecide, the_joint_interval_is_the_weighted_mean_of_the_log_bounds) {
       << verdict::combine_inputs(heavier, generic()).reason;
 }
 
+TEST(VerdictDecide, inputs_that_disagree_on_a_keep_are_not_discarded) {
+  // bench/verdicts, a real 10% gain under contention episodes (session 15): three inputs KEEP, the fourth
+  // DISCARDed by a futility look taken inside an episode with its interval open. The joint interval neither
+  // establishes KEEP nor rules it out: before, DISCARD "no established improvement" (a lost gain); now
+  // INCONCLUSIVE, naming the inputs that were KEEP.
+  std::vector inputs{decided_input("a", 0.0077, std::nullopt, std::nullopt, Verdict::discard),
+                     decided_input("b", -0.1237, -0.17, -0.08, Verdict::keep),
+                     decided_input("c", -0.0902, -0.14, -0.04, Verdict::keep),
+                     decided_input("d", -0.1074, -0.15, -0.06, Verdict::keep)};
+  const auto d = verdict::combine_inputs(inputs, generic());
+  EXPECT_EQ(d.verdict, Verdict::inconclusive) << d.reason;
+  EXPECT_FALSE(d.regression);
+  EXPECT_NE(d.reason.find("the inputs disagree ('b' -12.37%, 'c' -9.02%, 'd' -10.74% KEEP, 1 not)"), std::string::npos)
+      << d.reason;
+  // No input KEEP, the same open interval: DISCARD as before (KEEP not established, no input claims it).
+  inputs[1].decision.verdict = Verdict::maybe;
+  inputs[2].decision.verdict = Verdict::maybe;
+  inputs[3].decision.verdict = Verdict::maybe;
+  EXPECT_EQ(verdict::combine_inputs(inputs, generic()).verdict, Verdict::discard);
+  // An input that established KEEP and one that rules it out, with the joint interval ruling KEEP out: DISCARD.
+  const std::vector ruled_out{decided_input("a", 0.02, 0.01, 0.04, Verdict::discard),
+                              decided_input("b", -0.055, -0.06, -0.05, Verdict::keep)};
+  EXPECT_EQ(verdict::combine_inputs(ruled_out, generic()).verdict, Verdict::discard)
+      << verdict::combine_inputs(ruled_out, generic()).reason;
+}
+
 TEST(VerdictDecide, a_regression_counts_on_the_metric_the_input_was_judged_on) {
   // The policy's primary metric is steps, but in2 was judged on time (its runs lacked steps). Its time interval
   // establishes +12%: that is the regression, even though a "steps" figure with an open interval is there too.
