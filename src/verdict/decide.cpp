@@ -413,27 +413,40 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
 }
 
 std::optional<JointChange> joint_change(std::span<const CommandComparison> inputs) {
+  // On the log scale: the weighted mean of the estimates, and each side's distance to its bound combined in
+  // quadrature (the inputs are measured apart: their errors are independent), each input's interval already
+  // at alpha / inputs.
   double total = 0;
   double estimate = 0;
-  double lo = 0;
-  double hi = 0;
+  double below = 0; // sum of (weight x distance from the estimate to the lower bound)^2
+  double above = 0;
   for (const auto& input : inputs) {
     if (!std::isfinite(input.change) || !(input.weight > 0) || input.change <= -1.0) {
       continue;
     }
     const MetricComparison* m = primary_comparison(input.metrics, input.metric);
-    const auto log_of = [](const std::optional<double>& bound, double fallback) {
-      return bound && *bound > -1.0 ? std::log1p(*bound) : fallback;
+    const double e = std::log1p(input.change);
+    // The distance from the estimate to a bound (infinite where the bound is missing or at -100%); 0 for an
+    // interval narrowed past its estimate (intersected with earlier looks'): it counts from the estimate.
+    const auto distance = [&](const std::optional<double>& bound, double side) {
+      if (m == nullptr || !bound || !(*bound > -1.0)) {
+        return k_inf;
+      }
+      return std::max(0.0, side * (std::log1p(*bound) - e));
     };
+    const double to_lo = distance(m != nullptr ? m->ci_lo : std::nullopt, -1.0);
+    const double to_hi = distance(m != nullptr ? m->ci_hi : std::nullopt, 1.0);
     total += input.weight;
-    estimate += input.weight * std::log1p(input.change);
-    lo += input.weight * (m != nullptr ? log_of(m->ci_lo, -k_inf) : -k_inf);
-    hi += input.weight * (m != nullptr ? log_of(m->ci_hi, k_inf) : k_inf);
+    estimate += input.weight * e;
+    below += input.weight * input.weight * to_lo * to_lo;
+    above += input.weight * input.weight * to_hi * to_hi;
   }
   if (!(total > 0)) {
     return std::nullopt;
   }
-  return JointChange{std::expm1(estimate / total), std::expm1(lo / total), std::expm1(hi / total)};
+  const double mean = estimate / total;
+  return JointChange{std::expm1(mean), std::expm1(mean - std::sqrt(below) / total),
+                     std::expm1(mean + std::sqrt(above) / total)};
 }
 
 Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy& policy) {

@@ -130,10 +130,11 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
 /// or KILL if any input has it; DISCARD (regression) when an input's deciding interval, on the metric it
 /// was judged on, establishes a growth beyond input_regression_limit (its lower bound above 0 and its
 /// estimate beyond the limit; exact for a deterministic metric); INCONCLUSIVE when every input is. Then
-/// the joint interval: the weighted mean (by input weight) of the inputs' log estimates and of their
-/// bounds. When each input's interval holds at alpha / inputs (the sequential rule of each input ran at
-/// that split, sequential_options(..., inputs)), all hold together with probability at least 1 - alpha,
-/// and then the weighted change lies in the joint interval (Bonferroni). KEEP: the joint interval lies
+/// the joint interval (joint_change): the weighted mean (by input weight) of the inputs' log estimates, each
+/// side the inputs' weighted distances from estimate to bound combined in quadrature. Each input's interval
+/// holds at alpha / inputs (the sequential rule of each input ran at that split, sequential_options(...,
+/// inputs)); the inputs are measured apart, so for near-normal estimates the joint interval holds at that
+/// level too (a Bonferroni margin to spare). KEEP: the joint interval lies
 /// below -maybe_threshold and its estimate beyond -keep_threshold. KEEP ruled out (lower bound above
 /// -keep_threshold): MAYBE when it establishes an improvement of the MAYBE size, else DISCARD. Neither:
 /// INCONCLUSIVE while an input is, else MAYBE/DISCARD as when ruled out.

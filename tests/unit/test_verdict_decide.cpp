@@ -366,7 +366,7 @@ TEST(VerdictDecide, an_inconclusive_input_keeps_the_joint_interval_open) {
   EXPECT_TRUE(std::isinf(joint->hi));
 }
 
-TEST(VerdictDecide, the_joint_interval_is_the_weighted_mean_of_the_log_bounds) {
+TEST(VerdictDecide, the_joint_interval_combines_the_inputs_distances_to_their_bounds_in_quadrature) {
   auto a = decided_input("in1", -0.20, -0.25, -0.15, Verdict::keep);
   auto b = decided_input("in2", -0.01, -0.04, 0.02, Verdict::discard);
   a.weight = 1;
@@ -374,12 +374,29 @@ TEST(VerdictDecide, the_joint_interval_is_the_weighted_mean_of_the_log_bounds) {
   const std::vector inputs{a, b};
   const auto joint = verdict::joint_change(inputs);
   ASSERT_TRUE(joint);
-  EXPECT_NEAR(joint->change, std::expm1((std::log(0.8) + 3 * std::log(0.99)) / 4), 1e-12);
-  EXPECT_NEAR(joint->lo, std::expm1((std::log(0.75) + 3 * std::log(0.96)) / 4), 1e-12);
-  EXPECT_NEAR(joint->hi, std::expm1((std::log(0.85) + 3 * std::log(1.02)) / 4), 1e-12);
-  // -6.2% [-10.1%, -2.6%]: KEEP (below -2%, estimate beyond -5%).
+  const double mean = (std::log(0.8) + 3 * std::log(0.99)) / 4;
+  EXPECT_NEAR(joint->change, std::expm1(mean), 1e-12);
+  EXPECT_NEAR(joint->lo, std::expm1(mean - std::hypot(std::log(0.8 / 0.75), 3 * std::log(0.99 / 0.96)) / 4), 1e-12);
+  EXPECT_NEAR(joint->hi, std::expm1(mean + std::hypot(std::log(0.85 / 0.8), 3 * std::log(1.02 / 0.99)) / 4), 1e-12);
+  // Narrower than the weighted mean of the bounds (session 14's joint interval), which it replaced.
+  EXPECT_GT(joint->lo, std::expm1((std::log(0.75) + 3 * std::log(0.96)) / 4));
+  EXPECT_LT(joint->hi, std::expm1((std::log(0.85) + 3 * std::log(1.02)) / 4));
+  // Four inputs of equal weight and equal intervals: half the width of one (1 / sqrt(4)).
+  const auto one = decided_input("x", -0.10, -0.15, -0.05, Verdict::keep);
+  const std::vector four{one, one, one, one};
+  const auto j4 = verdict::joint_change(four);
+  ASSERT_TRUE(j4);
+  EXPECT_NEAR(std::log1p(j4->lo), std::log(0.9) - std::log(0.9 / 0.85) / 2, 1e-12);
+  EXPECT_NEAR(std::log1p(j4->hi), std::log(0.9) + std::log(0.95 / 0.9) / 2, 1e-12);
+  // An input's missing bound leaves that side of the joint interval open.
+  const std::vector open{a, decided_input("in2", -0.01, std::nullopt, 0.02, Verdict::inconclusive)};
+  const auto jo = verdict::joint_change(open);
+  ASSERT_TRUE(jo);
+  EXPECT_LE(jo->lo, -1.0);
+  EXPECT_TRUE(std::isfinite(jo->hi));
+  // -6.1% [-8.7%, -3.6%]: KEEP (below -2%, estimate beyond -5%).
   EXPECT_EQ(verdict::combine_inputs(inputs, generic()).verdict, Verdict::keep);
-  b.weight = 6; // -4.1% [-7.4%, -0.6%]: an established improvement of the MAYBE size
+  b.weight = 6; // -4.0% [-6.6%, -1.3%]: an established improvement of the MAYBE size
   const std::vector heavier{a, b};
   EXPECT_EQ(verdict::combine_inputs(heavier, generic()).verdict, Verdict::maybe)
       << verdict::combine_inputs(heavier, generic()).reason;
