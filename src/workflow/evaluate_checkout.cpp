@@ -207,16 +207,10 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
     decision = {verdict::Verdict::inconclusive, false, reason};
     ev.failure = unchecked;
   }
-  double total = 0;
-  double weights = 0;
-  for (const verdict::CommandComparison& c : comparisons) {
-    if (!std::isnan(c.change)) {
-      total += c.weight * c.change;
-      weights += c.weight;
-    }
-  }
-  if (weights > 0) {
-    ev.change = total / weights;
+  // The experiment's change is the joint estimate combine_inputs decided on (the weighted mean of the inputs'
+  // log changes), the one its interval in results.json surrounds: not a second, arithmetic mean.
+  if (const auto joint = verdict::joint_change(comparisons)) {
+    ev.change = joint->change;
   }
   decision.reason = reason;
   return ev;

@@ -263,6 +263,12 @@ TEST(WorkflowExperiment, several_inputs_are_each_judged_and_combined_by_weight) 
   EXPECT_EQ(out->comparisons[1].weight, 2.0);
   ASSERT_TRUE(out->experiment.change.has_value());
   EXPECT_NEAR(*out->experiment.change, -0.15, 0.03);
+  // The experiment's change is the joint estimate that decided (the one its interval surrounds), not a
+  // second, arithmetic mean of the inputs' changes.
+  const auto joint = verdict::joint_change(out->comparisons);
+  ASSERT_TRUE(joint);
+  EXPECT_DOUBLE_EQ(*out->experiment.change, joint->change);
+  EXPECT_NE(*out->experiment.change, (out->comparisons[0].change + 2 * out->comparisons[1].change) / 3);
   EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
 }
 
