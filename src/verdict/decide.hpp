@@ -137,7 +137,8 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
 /// level too (a Bonferroni margin to spare). KEEP: the joint interval lies
 /// below -maybe_threshold and its estimate beyond -keep_threshold. KEEP ruled out (lower bound above
 /// -keep_threshold): MAYBE when it establishes an improvement of the MAYBE size, else DISCARD. Neither:
-/// INCONCLUSIVE while an input is, else MAYBE/DISCARD as when ruled out.
+/// INCONCLUSIVE while an input is; else MAYBE where an improvement is established, INCONCLUSIVE where an
+/// input is KEEP (the inputs disagree), else DISCARD.
 Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy& policy);
 
 /// The joint estimate and interval of combine_inputs (relative changes; bounds infinite when an input's
