@@ -428,11 +428,8 @@ std::optional<JointChange> joint_change(std::span<const CommandComparison> input
     const double e = std::log1p(input.change);
     // The distance from the estimate to a bound (infinite where the bound is missing or at -100%); 0 for an
     // interval narrowed past its estimate (intersected with earlier looks'): it counts from the estimate.
-    const auto distance = [&](const std::optional<double>& bound, double side) {
-      if (m == nullptr || !bound || !(*bound > -1.0)) {
-        return k_inf;
-      }
-      return std::max(0.0, side * (std::log1p(*bound) - e));
+    const auto distance = [e](const std::optional<double>& bound, double side) {
+      return bound && *bound > -1.0 ? std::max(0.0, side * (std::log1p(*bound) - e)) : k_inf;
     };
     const double to_lo = distance(m != nullptr ? m->ci_lo : std::nullopt, -1.0);
     const double to_hi = distance(m != nullptr ? m->ci_hi : std::nullopt, 1.0);
@@ -530,16 +527,18 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
   // out, nor establishes an improvement. No DISCARD then ("no established improvement" of a change that
   // improved some inputs beyond the KEEP threshold: in bench/verdicts' contention cells real 10% gains were
   // DISCARDed so, another input's futility look taken inside a contention episode): INCONCLUSIVE.
-  std::vector<std::string> kept;
-  for (const auto& input : inputs) {
-    if (input.decision.verdict == Verdict::keep) {
-      kept.push_back(fmt::format("'{}' {}", input.command, percent(input.change)));
+  if (!ruled_out && !regression) {
+    std::vector<std::string> kept;
+    for (const auto& input : inputs) {
+      if (input.decision.verdict == Verdict::keep) {
+        kept.push_back(fmt::format("'{}' {}", input.command, percent(input.change)));
+      }
     }
-  }
-  if (!ruled_out && !kept.empty() && !regression) {
-    return {Verdict::inconclusive, false,
-            head + fmt::format(": neither established as a KEEP nor ruled out; the inputs disagree ({} KEEP, {} not)",
-                               util::join(kept, ", "), inputs.size() - kept.size())};
+    if (!kept.empty()) {
+      return {Verdict::inconclusive, false,
+              head + fmt::format(": neither established as a KEEP nor ruled out; the inputs disagree ({} KEEP, {} not)",
+                                 util::join(kept, ", "), inputs.size() - kept.size())};
+    }
   }
   return {Verdict::discard, regression,
           head + fmt::format(": no established improvement of {:.1f}% (KEEP > {:.1f}% {})", policy.maybe_threshold * 100,
