@@ -35,10 +35,17 @@ bool paired(const SequentialOptions& options) {
 // level, so the first claim comes one pair earlier and claims need less evidence, for fewer runs overall.
 constexpr double k_look_growth = 1.5;
 
+// With a budget (SequentialOptions::budget_runs): the share of the final looks' level kept for the look at
+// max_runs, which only an input whose estimate is KEEP-sized at the budget reaches; the look at the budget
+// gets the rest.
+constexpr double k_extension_share = 0.5;
+
 struct Plan {
   std::vector<int> claims; // the interim looks that can claim, ascending
   double interim = 0;      // the level of each of them
-  double final = 0;        // the level of the look at max_runs
+  double final = 0;        // the level of the look at max_runs (with a budget: of the look at max_runs beyond it)
+  double budget = 0;       // with a budget (budget_runs < max_runs): the level of the look at budget_runs
+  double last = 0;         // the level of a last look at or before the budget (last_look): the whole final share
 };
 
 std::vector<int> claim_looks(int first, int max_runs) {
@@ -50,21 +57,41 @@ std::vector<int> claim_looks(int first, int max_runs) {
   return looks;
 }
 
+// The end of the claim looks: the budget, where one is set below max_runs.
+int budget_end(const SequentialOptions& options) {
+  return options.budget_runs > 0 && options.budget_runs < options.max_runs ? options.budget_runs : options.max_runs;
+}
+
+bool has_budget(const SequentialOptions& options) {
+  return budget_end(options) < options.max_runs;
+}
+
 Plan spending_plan(const SequentialOptions& options) {
   Plan plan;
   const int lo = std::max(options.min_runs, 1);
+  const int end = budget_end(options);
   const double interim_total = options.alpha * (1.0 - options.final_share);
-  for (int n = lo; n < options.max_runs; ++n) {
-    const std::vector<int> looks = claim_looks(n, options.max_runs);
+  const double final_total = options.alpha * options.final_share;
+  const auto finish = [&](double final) {
+    plan.last = final;
+    if (has_budget(options)) {
+      plan.budget = final * (1.0 - k_extension_share);
+      plan.final = final * k_extension_share;
+    } else {
+      plan.final = final;
+    }
+  };
+  for (int n = lo; n < end; ++n) {
+    const std::vector<int> looks = claim_looks(n, end);
     const double level = interim_total / static_cast<double>(looks.size());
     if (stats::smallest_rank_level(static_cast<std::size_t>(n), static_cast<std::size_t>(n), paired(options)) <= level) {
       plan.claims = looks;
       plan.interim = level;
-      plan.final = options.alpha * options.final_share;
+      finish(final_total);
       return plan;
     }
   }
-  plan.final = options.alpha; // no interim look can claim: the last one gets all of alpha
+  finish(options.alpha); // no interim look can claim: the last ones get all of alpha
   return plan;
 }
 
@@ -294,8 +321,16 @@ SequentialOptions sequential_options(const Policy& policy, int min_runs, int max
 
 double look_level(int runs, const SequentialOptions& options) {
   const Plan plan = spending_plan(options);
-  if (runs >= options.max_runs || (options.last_look > 0 && runs >= options.last_look)) {
+  if (options.last_look > 0 && runs >= options.last_look && runs < options.max_runs) {
+    // The loop's budget ended here: at or before the budget the whole final share is left (the look at
+    // max_runs will not be made), beyond it the share of the look at max_runs.
+    return has_budget(options) && options.last_look > budget_end(options) ? plan.final : plan.last;
+  }
+  if (runs >= options.max_runs) {
     return plan.final;
+  }
+  if (has_budget(options) && runs == budget_end(options)) {
+    return plan.budget;
   }
   return std::binary_search(plan.claims.begin(), plan.claims.end(), runs) ? plan.interim : 0.0;
 }
@@ -388,7 +423,13 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   look.lo = -k_inf;
   look.hi = k_inf;
   look.level = look_level(look.runs, options);
-  const bool final = look.runs >= options.max_runs || (options.last_look > 0 && look.runs >= options.last_look);
+  bool final = look.runs >= options.max_runs || (options.last_look > 0 && look.runs >= options.last_look);
+  // With a budget: the look at it ends an input whose estimate is not KEEP-sized (decided below, once the
+  // estimates are known).
+  const bool at_budget = has_budget(options) && look.runs == budget_end(options) && !final;
+  // Futility projects to where this input is heading: the budget before it (max_runs for a scattered
+  // sample, below), max_runs after it.
+  int horizon = look.runs < budget_end(options) ? budget_end(options) : options.max_runs;
   const bool may_stop = look.runs >= options.min_runs;
   if (baseline.empty() || candidate.empty()) {
     return result;
@@ -426,6 +467,12 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   const stats::ShiftInterval carried = carried_bounds(lb, lc, look.runs, options);
   const double worst_cv = std::max(robust_sigma(lb), robust_sigma(lc));
   const bool flaky = worst_cv > policy.cv_limit;
+  if (flaky) {
+    // A scattered sample's KEEP-sized estimate goes on past the budget: its futility projects that far
+    // (and waits for half of it, below), so a real gain that bursts of load scatter is not ended early as
+    // out of reach within the budget (bench/verdicts' burst and contention cells at CV 5%).
+    horizon = options.max_runs;
+  }
   // What the interval must clear for KEEP: the MAYBE threshold, or on a sample scattered beyond cv_limit
   // (load, not the change) the KEEP threshold itself, as the fixed rule's "interval entirely beyond KEEP".
   const double keep_bound = flaky ? policy.keep_threshold : policy.maybe_threshold;
@@ -463,6 +510,13 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     narrow(*trimmed, carried);
     narrow(*trimmed_against, joint);
   }
+  // At the budget, an estimate short of the KEEP threshold (of all runs, and of the fastest runs where this
+  // look reads them) ends the input as max_runs would: the runs beyond it are for a gain the size of a KEEP
+  // that the load left unsettled.
+  const bool keep_sized = look.change < -policy.keep_threshold || (trimmed && trimmed->change < -policy.keep_threshold);
+  if (at_budget && !keep_sized) {
+    final = true;
+  }
 
   // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the robust spread seen so far,
   // the interval at max_runs, centred where the estimate is now (moved futility_z standard errors in
@@ -475,13 +529,13 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   int futile_clean_kept = 0;
   double futile_clean_cv = 0;
   // A scattered sample's first estimates are noise themselves (a real 40% gain read -11% after 8 pairs
-  // under two busy loops): on such a sample futility waits for half of max_runs.
-  const bool futility_due = look.runs >= options.futility_min_runs && (!flaky || 2 * look.runs >= options.max_runs);
+  // under two busy loops): on such a sample futility waits for half of max_runs (its horizon).
+  const bool futility_due = look.runs >= options.futility_min_runs && (!flaky || 2 * look.runs >= horizon);
   if (options.futility && futility_due && !final && look.runs >= 2) {
     const double n = look.runs;
-    const double max = options.max_runs;
-    const LevelSplit at_max = level_split(options.max_runs, look_level(options.max_runs, options), options);
-    // Whether a reading (its estimate and standard error now) can still settle KEEP at its level at max_runs.
+    const double max = horizon;
+    const LevelSplit at_max = level_split(horizon, look_level(horizon, options), options);
+    // Whether a reading (its estimate and standard error now) can still settle KEEP at its level at the horizon.
     const auto out_of_reach = [&](double estimate, double se_now, double final_level, double bound) {
       const double se_final = se_now * std::sqrt(n / max);
       const double z_final = -stats::normal_quantile(final_level);
@@ -578,7 +632,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       result.decision = not_keep(look, policy,
                                  fmt::format("puts KEEP out of reach within {} runs, and so do the fastest {} runs per "
                                              "side (robust CV {:.1f}% of all runs, {:.1f}% of these)",
-                                             options.max_runs, futile_clean_kept, worst_cv * 100, futile_clean_cv * 100),
+                                             horizon, futile_clean_kept, worst_cv * 100, futile_clean_cv * 100),
                                  false);
     } else if (flaky) {
       // Too noisy: the estimate of a scattered sample says little (a real 20% gain measured through bursts of
@@ -586,17 +640,22 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
       result.decision = {Verdict::inconclusive, false,
                          fmt::format("sequential: too noisy to establish KEEP within {} runs (robust CV {:.1f}% > "
                                      "{:.0f}%): {}",
-                                     std::max(options.max_runs, look.runs), worst_cv * 100, policy.cv_limit * 100,
+                                     std::max(horizon, look.runs), worst_cv * 100, policy.cv_limit * 100,
                                      interval_text(look))};
     } else if (futile) {
-      result.decision = not_keep(look, policy, fmt::format("puts KEEP out of reach within {} runs", options.max_runs));
+      result.decision = not_keep(look, policy, fmt::format("puts KEEP out of reach within {} runs", horizon));
     } else if (look.hi < 0.0 && -look.change >= policy.maybe_threshold) {
       result.decision = not_keep(look, policy, "does not establish KEEP");
     } else {
-      result.decision = {Verdict::inconclusive, false,
-                         fmt::format("sequential: {} neither establishes nor rules out KEEP (> {:.1f}%) (max runs {} "
-                                     "reached)",
-                                     interval_text(look), policy.keep_threshold * 100, options.max_runs)};
+      result.decision = {
+          Verdict::inconclusive, false,
+          look.runs < options.max_runs && has_budget(options)
+              ? fmt::format("sequential: {} neither establishes nor rules out KEEP (> {:.1f}%) within the budget of {} "
+                            "runs; the estimate is short of the KEEP threshold, so no runs beyond it (up to {} for a "
+                            "KEEP-sized one)",
+                            interval_text(look), policy.keep_threshold * 100, look.runs, options.max_runs)
+              : fmt::format("sequential: {} neither establishes nor rules out KEEP (> {:.1f}%) (max runs {} reached)",
+                            interval_text(look), policy.keep_threshold * 100, options.max_runs)};
     }
   }
   return result;

@@ -57,7 +57,13 @@
 //     noisy), else as when KEEP is ruled out. Futility only ever gives non-KEEP verdicts, so it adds no
 //     false KEEP;
 //   - at max_runs: KEEP if settled at the final level; MAYBE when the interval establishes an improvement
-//     of the MAYBE size; else INCONCLUSIVE (neither settled nor ruled out).
+//     of the MAYBE size; else INCONCLUSIVE (neither settled nor ruled out);
+//   - with a budget (budget_runs, below max_runs: exp run's runs per side, max_runs twice that): the claim
+//     looks are planned up to the budget, and the look there decides as max_runs would unless the estimate
+//     (of all runs, or of the fastest runs) is beyond -keep_threshold: such an input goes on to max_runs,
+//     where one more look is made. The two looks share the final look's level (half each), so the levels
+//     still sum to alpha. Futility projects to the budget, or to max_runs for a sample scattered beyond
+//     cv_limit (whose KEEP-sized estimate would go on), and only ever ends an input with a non-KEEP verdict.
 // Never before min_runs. The deciding look's estimate and interval are the input's figures everywhere
 // (apply_look): no fixed-rule figure decides anything after a sequential stop.
 // Pure: the run loop gives the samples, so real processes and the simulation use the same code.
@@ -88,6 +94,12 @@ struct SequentialOptions {
   // contended are left out): that look is the last, made at the final look's level (the plan's levels,
   // fixed by max_runs, are unchanged, so the looks' levels still sum to at most alpha). 0: max_runs.
   int last_look = 0;
+  // The budget of an input that has not settled: at this many pairs (fewer than max_runs) it ends, as at
+  // max_runs, unless its estimate is beyond the KEEP threshold, when it goes on to max_runs (a real gain
+  // that bursts of load keep unsettled gets the runs to settle, a change that does nothing does not).
+  // The claim looks are planned up to it; the look at it and the look at max_runs share the final
+  // look's level. 0: no budget (max_runs is the budget).
+  int budget_runs = 0;
   // The workflow's KILL (clearly_slower at kill_level): a slowdown beyond kill_multiplier x is not
   // stopped as a regression before a look at which KILL can be claimed, so a slow build is a KILL.
   // 0: no KILL (`ab`).

@@ -88,6 +88,11 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
   ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
                                              options.inputs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
+  if (options.strategy == verdict::Strategy::sequential && options.mode == BaselineMode::interleaved &&
+      options.extension_factor > 1) {
+    ab.sequential.budget_runs = ab.sequential.max_runs;
+    ab.sequential.max_runs *= options.extension_factor;
+  }
   ab.sequential.kill_multiplier = policy.timeout_multiplier; // the judge claims KILL with clearly_slower
   if (options.mode == BaselineMode::stored && !stored.runs.empty()) {
     // Against stored runs the test pairs the candidate's runs with them: it ends (its final look) where they do.
@@ -99,10 +104,12 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
   measure.warmup = options.warmup;
   measure.timeout_s = judged.hang_guard_s;
   measure.status = options.status;
-  measure.settings = fmt::format("{} strategy, {} {} runs per side, {} baseline",
+  measure.settings = fmt::format("{} strategy, {} {} runs per side{}, {} baseline",
                                  options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed",
                                  options.strategy == verdict::Strategy::sequential ? "at most" : "",
                                  options.strategy == verdict::Strategy::sequential ? ab.sequential.max_runs : options.runs,
+                                 ab.sequential.budget_runs > 0 ? fmt::format(" ({} unless KEEP-sized)", ab.sequential.budget_runs)
+                                                               : std::string(),
                                  options.mode == BaselineMode::interleaved ? "interleaved" : "stored");
 
   std::vector<SideSpec> sides;

@@ -37,6 +37,9 @@ struct InputJudgeOptions {
   verdict::Strategy strategy = verdict::Strategy::sequential;
   BaselineMode mode = BaselineMode::interleaved;
   int runs = 10;                        // fixed: per side; sequential: the most per side (at least flaky_runs)
+  // Sequential, interleaved: an input whose estimate is KEEP-sized but unsettled after `runs` pairs goes on
+  // to this many times as many (verdict::SequentialOptions::budget_runs); 1: `runs` is the most.
+  int extension_factor = 1;
   int min_runs = 3;                     // sequential: never stop before this many per side
   int futility_min_runs = 4;            // sequential: KEEP out of reach only decided from this many (bench/verdicts)
   int inputs = 1;                       // inputs judged jointly: each input's rule runs at p_threshold / inputs

@@ -611,3 +611,49 @@ TEST(VerdictSequential, a_baseline_slowed_among_its_fastest_runs_does_not_withho
   const auto stop = verdict::sequential_look(std::span(base).first(k), std::span(cand).first(k), k_generic, o);
   EXPECT_EQ(stop.decision.verdict, Verdict::keep) << stop.decision.reason;
 }
+
+TEST(VerdictSequential, a_budget_keeps_the_claim_looks_and_splits_the_final_share_with_the_extension) {
+  // exp run's input: a budget of 20 pairs, up to 40 for a KEEP-sized estimate. The claim looks are those of a
+  // 20-pair plan; the look at the budget and the look at 40 share the final look's 0.025; every level sums to
+  // alpha.
+  auto o = verdict::sequential_options(k_generic, 3, 40);
+  o.budget_runs = 20;
+  double total = 0;
+  for (int n = 3; n <= 40; ++n) {
+    const bool claim = n == 5 || n == 8 || n == 12 || n == 18;
+    const double expected = n == 20 || n == 40 ? 0.0125 : claim ? 0.025 / 4 : 0.0;
+    EXPECT_DOUBLE_EQ(verdict::look_level(n, o), expected) << n;
+    total += verdict::look_level(n, o);
+  }
+  EXPECT_NEAR(total, o.alpha, 1e-12);
+  // A loop whose budget ended early (contended rounds left out): at or before the budget the look at 40 is
+  // never made, so that last look has the whole final share; beyond the budget, the extension's.
+  o.last_look = 15;
+  EXPECT_DOUBLE_EQ(verdict::look_level(15, o), 0.025);
+  o.last_look = 30;
+  EXPECT_DOUBLE_EQ(verdict::look_level(30, o), 0.0125);
+  // No budget (or one at max_runs): the plan of max_runs alone.
+  auto plain = verdict::sequential_options(k_generic, 3, 20);
+  plain.budget_runs = 20;
+  EXPECT_DOUBLE_EQ(verdict::look_level(20, plain), 0.025);
+}
+
+TEST(VerdictSequential, at_the_budget_only_a_keep_sized_estimate_goes_on) {
+  verdict::AbOptions o = sequential_options();
+  o.sequential.max_runs = 40;
+  o.sequential.budget_runs = 20;
+  // No change, scattered by about 15% (beyond cv_limit): unsettled at 20 pairs, its estimate nowhere near
+  // the KEEP threshold, so the budget is its end.
+  const auto noop = run_pairs(sampler(1.0, 1.0, 0.15), k_generic, o);
+  EXPECT_EQ(noop.baseline.size(), 20u) << noop.decision.reason;
+  EXPECT_NE(noop.decision.verdict, Verdict::keep) << noop.decision.reason;
+  // A 10% gain as scattered: unsettled at 20 pairs with a KEEP-sized estimate, it goes on and settles KEEP.
+  const auto gain = run_pairs(sampler(1.0, 0.9, 0.15), k_generic, o);
+  EXPECT_GT(gain.baseline.size(), 20u) << gain.decision.reason;
+  EXPECT_LE(gain.baseline.size(), 40u);
+  EXPECT_EQ(gain.decision.verdict, Verdict::keep) << gain.decision.reason;
+  // Without the extension (a budget of 20 pairs and no more) the same runs end INCONCLUSIVE at 20.
+  const auto budget_only = run_pairs(sampler(1.0, 0.9, 0.15), k_generic, sequential_options());
+  EXPECT_EQ(budget_only.baseline.size(), 20u) << budget_only.decision.reason;
+  EXPECT_NE(budget_only.decision.verdict, Verdict::keep) << budget_only.decision.reason;
+}
