@@ -514,9 +514,8 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // look reads them) ends the input as max_runs would: the runs beyond it are for a gain the size of a KEEP
   // that the load left unsettled.
   const bool keep_sized = look.change < -policy.keep_threshold || (trimmed && trimmed->change < -policy.keep_threshold);
-  if (at_budget && !keep_sized) {
-    final = true;
-  }
+  const bool ended_at_budget = at_budget && !keep_sized;
+  final = final || ended_at_budget;
 
   // Futility (stochastic curtailment, Lan, Simon & Halperin 1982): with the robust spread seen so far,
   // the interval at max_runs, centred where the estimate is now (moved futility_z standard errors in
@@ -637,11 +636,16 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     } else if (flaky) {
       // Too noisy: the estimate of a scattered sample says little (a real 20% gain measured through bursts of
       // load read -0.1% after 4 pairs in tests/e2e), so no DISCARD of what may be a gain.
-      result.decision = {Verdict::inconclusive, false,
-                         fmt::format("sequential: too noisy to establish KEEP within {} runs (robust CV {:.1f}% > "
-                                     "{:.0f}%): {}",
-                                     std::max(horizon, look.runs), worst_cv * 100, policy.cv_limit * 100,
-                                     interval_text(look))};
+      result.decision = {
+          Verdict::inconclusive, false,
+          ended_at_budget ? fmt::format("sequential: too noisy to establish KEEP within the budget of {} runs (robust CV "
+                                  "{:.1f}% > {:.0f}%), and the estimate is short of the KEEP threshold, so no runs "
+                                  "beyond it: {}",
+                                  look.runs, worst_cv * 100, policy.cv_limit * 100, interval_text(look))
+                    : fmt::format("sequential: too noisy to establish KEEP within {} runs (robust CV {:.1f}% > "
+                                  "{:.0f}%): {}",
+                                  std::max(horizon, look.runs), worst_cv * 100, policy.cv_limit * 100,
+                                  interval_text(look))};
     } else if (futile) {
       result.decision = not_keep(look, policy, fmt::format("puts KEEP out of reach within {} runs", horizon));
     } else if (look.hi < 0.0 && -look.change >= policy.maybe_threshold) {
@@ -649,7 +653,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     } else {
       result.decision = {
           Verdict::inconclusive, false,
-          look.runs < options.max_runs && has_budget(options)
+          ended_at_budget
               ? fmt::format("sequential: {} neither establishes nor rules out KEEP (> {:.1f}%) within the budget of {} "
                             "runs; the estimate is short of the KEEP threshold, so no runs beyond it (up to {} for a "
                             "KEEP-sized one)",
