@@ -22,6 +22,7 @@
 #include "project/workspace.hpp"
 #include "workflow/bisect.hpp"
 #include "workflow/comparison_base.hpp"
+#include "workflow/evaluate_checkout.hpp"
 
 namespace zkbench::cli {
 
@@ -135,8 +136,11 @@ std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& sto
       inputs.baseline_medians_s.push_back(stats::median(bench.wall_times()));
     }
   }
-  // An inconclusive comparison extends to the policy's flaky_runs before deciding.
-  inputs.runs_per_input = std::max(config.benchmark.runs, policy.flaky_runs);
+  // An unsettled comparison goes on to the policy's flaky_runs, and a KEEP-sized one to k_extension_factor
+  // times that; the experiment measures the baseline's build beside it unless it runs --baseline stored.
+  const bool stored = std::find(job.argv.begin(), job.argv.end(), "stored") != job.argv.end();
+  inputs.runs_per_input = std::max(config.benchmark.runs, policy.flaky_runs) * (stored ? 1 : workflow::k_extension_factor);
+  inputs.sides = stored ? 1 : 2;
   inputs.warmup = config.benchmark.warmup;
   inputs.timeout_multiplier = config.benchmark.timeout_multiplier;
   inputs.cooldown_s = config.benchmark.cooldown_seconds;

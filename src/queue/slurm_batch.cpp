@@ -165,7 +165,8 @@ Result<std::int64_t> parse_sbatch_job_id(const std::string& output) {
 }
 
 int time_limit_minutes(const TimeLimitInputs& inputs) {
-  const int runs = std::max(0, inputs.warmup) + std::max(0, inputs.runs_per_input) + 1;
+  // Each side: its warmup, its runs and one correctness run of its build.
+  const int runs = std::max(1, inputs.sides) * (std::max(0, inputs.warmup) + std::max(0, inputs.runs_per_input) + 1);
   double seconds = std::max(0.0, inputs.build_s);
   for (const double median : inputs.baseline_medians_s) {
     seconds += runs * (std::max(0.0, median) * inputs.timeout_multiplier + std::max(0.0, inputs.cooldown_s));

@@ -54,7 +54,8 @@ Result<std::int64_t> parse_sbatch_job_id(const std::string& output);
 /// What the time limit of a job is computed from: the baseline's figures on the class it runs on.
 struct TimeLimitInputs {
   std::vector<double> baseline_medians_s; // per input: the baseline's median wall time
-  int runs_per_input = 10;                // the most measured runs per input (the policy's extension)
+  int runs_per_input = 10;                // the most measured runs per input and side (the policy's extension)
+  int sides = 1;                          // sides measured per input: an interleaved experiment measures 2
   int warmup = 3;
   double timeout_multiplier = 1.10;       // a run is killed past this x the baseline median
   double cooldown_s = 0;                  // between runs

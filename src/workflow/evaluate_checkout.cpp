@@ -13,17 +13,6 @@
 
 namespace zkbench::workflow {
 
-namespace {
-
-// How far past its runs per side an input whose estimate is KEEP-sized but unsettled may go
-// (InputJudgeOptions::extension_factor). bench/verdicts' reduced grid, 1000 trials per cell: at x2 the missed
-// KEEP of a real 10% gain at CV 5% under bursts and contention fell from 13.8-23.2% to 6.1-8.9%, at 62.2 ->
-// 76.4 runs per experiment; at x1.5 to 10.4-13.7% for 69.9; a plain budget of 30 runs for every input gave
-// 6.8-8.2% for 75.1, with the changes that do nothing measured further too.
-constexpr int k_extension_factor = 2;
-
-} // namespace
-
 Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::filesystem::path& worktree,
                                              const ComparisonBase& base, const EvaluationRequest& request,
                                              const RunExperimentOptions& options) {

@@ -147,8 +147,8 @@ TEST_F(SlurmJobs, a_baseline_and_two_experiments_submitted_at_once_run_one_at_a_
 
   // Now the class has a baseline: the next experiment's time limit comes from it, and Slurm holds the job
   // to it: the default build allowance (15 min, the project has a build command) plus its runs (2 inputs x
-  // (2 runs extended to the policy's 20 + 1 correctness run) x the baseline's median of ~0.05 s x 3.0,
-  // well under a minute), rounded up to 16 min.
+  // 2 sides x (2 runs extended to the policy's 20, and to 40 for a KEEP-sized estimate, + 1 correctness run)
+  // x the baseline's median of ~0.05 s x 3.0, well under a minute), rounded up to 16 min.
   const std::string third = repo().experiment("Fewer steps again", "steps", "900\n");
   ASSERT_EQ(repo().zkbench("submit " + third).exit_code, 0);
   jobs = jobs_of(repo());

@@ -132,6 +132,9 @@ TEST(QueueSlurmBatch, time_limit_counts_every_run_at_its_timeout_plus_cooldowns_
   inputs.cooldown_s = 0;
   inputs.build_s = 0;
   EXPECT_EQ(time_limit_minutes(inputs), 108); // 24 x 90 + 24 x 180 = 6480 s
+  // An interleaved experiment measures the baseline's build too: every side's runs count.
+  inputs.sides = 2;
+  EXPECT_EQ(time_limit_minutes(inputs), 216);
 }
 
 TEST(QueueSlurmBatch, time_limit_has_a_floor_and_rounds_up) {
