@@ -139,7 +139,11 @@ std::optional<int> estimate_minutes(const SlurmSubmit& submit, store::Store& sto
   // An unsettled comparison goes on to the policy's flaky_runs, and a KEEP-sized one to k_extension_factor
   // times that; the experiment measures the baseline's build beside it unless it runs --baseline stored.
   const bool stored = std::find(job.argv.begin(), job.argv.end(), "stored") != job.argv.end();
-  inputs.runs_per_input = std::max(config.benchmark.runs, policy.flaky_runs) * (stored ? 1 : workflow::k_extension_factor);
+  workflow::InputJudgeOptions judge;
+  judge.mode = stored ? workflow::BaselineMode::stored : workflow::BaselineMode::interleaved;
+  judge.runs = std::max(config.benchmark.runs, policy.flaky_runs);
+  judge.extension_factor = workflow::k_extension_factor;
+  inputs.runs_per_input = workflow::most_runs_per_side(judge);
   inputs.sides = stored ? 1 : 2;
   inputs.warmup = config.benchmark.warmup;
   inputs.timeout_multiplier = config.benchmark.timeout_multiplier;

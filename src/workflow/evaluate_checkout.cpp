@@ -147,15 +147,13 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         options.status->info().input_index = static_cast<int>(i + 1);
         options.status->info().input_count = static_cast<int>(inputs.size());
       }
-      const bool extended = options.strategy == verdict::Strategy::sequential &&
-                            options.baseline_mode == BaselineMode::interleaved && judge.extension_factor > 1;
+      const int most = most_runs_per_side(judge);
       say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side{}, hang "
                       "guard {:.1f} s",
                       input.name, i + 1, inputs.size(),
                       options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
                       options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
-                      extended ? fmt::format(" ({} for an unsettled KEEP-sized estimate)", judge.runs * judge.extension_factor)
-                               : std::string(),
+                      most > judge.runs ? fmt::format(" ({} for an unsettled KEEP-sized estimate)", most) : std::string(),
                       hang_guard_s(stored->second, policy)));
       ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, prepared[i], stored->second, request.kept, policy, judge));
       ev.resumed = ev.resumed || judged->resumed_runs > 0;

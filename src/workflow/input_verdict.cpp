@@ -61,6 +61,12 @@ double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy
                    median + policy.timeout_min_slack_s});
 }
 
+int most_runs_per_side(const InputJudgeOptions& options) {
+  const bool extended = options.strategy == verdict::Strategy::sequential && options.mode == BaselineMode::interleaved &&
+                        options.extension_factor > 1;
+  return extended ? options.runs * options.extension_factor : options.runs;
+}
+
 Result<InputJudgement> judge_input(project::Workspace& ws, const project::InputSpec& input, const core::Benchmark& stored,
                                    const verdict::Policy& policy, const InputJudgeOptions& options) {
   ZKBENCH_TRY_ASSIGN(prepared, prepare_input(ws.project.config, input));
@@ -88,10 +94,9 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
   ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
                                              options.inputs);
   ab.sequential.futility_min_runs = options.futility_min_runs;
-  if (options.strategy == verdict::Strategy::sequential && options.mode == BaselineMode::interleaved &&
-      options.extension_factor > 1) {
+  if (const int most = most_runs_per_side(options); most > options.runs) {
     ab.sequential.budget_runs = ab.sequential.max_runs;
-    ab.sequential.max_runs *= options.extension_factor;
+    ab.sequential.max_runs = most;
   }
   ab.sequential.kill_multiplier = policy.timeout_multiplier; // the judge claims KILL with clearly_slower
   if (options.mode == BaselineMode::stored && !stored.runs.empty()) {

@@ -69,6 +69,10 @@ struct InputJudgement {
 /// multiplier x the stored baseline's median, at least 5 s). KILL is decided on the evidence instead.
 double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy);
 
+/// The most runs per side an input may take under `options`: `runs`, or extension_factor times that where
+/// the extension applies (sequential, interleaved); the budget is `runs` there.
+int most_runs_per_side(const InputJudgeOptions& options);
+
 /// Measures `input` (prepared once: prepare_input) as `options` say and decides. `stored` is the stored
 /// baseline's runs of the input.
 /// Errors: the store, a command that cannot run at all.
