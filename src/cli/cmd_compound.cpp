@@ -18,7 +18,9 @@ CommandMain setup_compound(CLI::App& sub) {
   auto runs = std::make_shared<std::optional<int>>();
   add_config_option(sub, *config);
   sub.add_option("experiments", *numbers, "Two or more experiment numbers")->required();
-  sub.add_option("-r,--runs", *runs, "Runs per input (default: zkbench.yaml's)");
+  sub.add_option("-r,--runs", *runs,
+                 "Runs per input and side (default: zkbench.yaml's); sequential: the budget is the larger of this "
+                 "and the policy's flaky_runs (interleaved: twice that for an unsettled KEEP-sized estimate)");
   return [config, numbers, runs] {
     std::vector<core::ExperimentNumber> parsed;
     for (const std::string& text : *numbers) {

@@ -253,7 +253,9 @@ CommandMain setup_exp(CLI::App& sub) {
                   "interleaved (the baseline's build runs beside the candidate, A B B A) or stored (the stored "
                   "baseline's runs, after a drift test: for a dedicated, stable machine)")
       ->capture_default_str();
-  run->add_option("-r,--runs", a->runs, "Runs per input (default: zkbench.yaml's)");
+  run->add_option("-r,--runs", a->runs,
+                  "Runs per input and side (default: zkbench.yaml's); sequential: the budget is the larger of this "
+                  "and the policy's flaky_runs (interleaved: twice that for an unsettled KEEP-sized estimate)");
   run->add_flag("--detach", a->detach, "Run in the background (zkbench status, zkbench logs -f)");
   run->add_option("--export-markdown", a->export_markdown,
                   "Write a pull-request summary (Markdown) to FILE ('-': standard output); also appended to "
