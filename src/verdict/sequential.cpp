@@ -19,9 +19,6 @@ constexpr double k_inf = std::numeric_limits<double>::infinity();
 constexpr double k_mad_to_sigma = 1.4826; // MAD of a normal sample x this estimates its sigma
 constexpr double k_hl_efficiency = 1.0233; // sqrt(pi / 3): the Hodges–Lehmann SE over the mean's (normal noise)
 
-std::string interval_text(const Look& look) {
-  return fmt::format("{} {} after {} runs", percent(look.change), bounds_text(look.lo, look.hi), look.runs);
-}
 
 bool paired(const SequentialOptions& options) {
   return options.pairing == Pairing::paired;
@@ -45,7 +42,6 @@ struct Plan {
   double interim = 0;      // the level of each of them
   double final = 0;        // the level of the look at max_runs (with a budget: of the look at max_runs beyond it)
   double budget = 0;       // with a budget (budget_runs < max_runs): the level of the look at budget_runs
-  double last = 0;         // the level of a last look at or before the budget (last_look): the whole final share
 };
 
 std::vector<int> claim_looks(int first, int max_runs) {
@@ -73,7 +69,6 @@ Plan spending_plan(const SequentialOptions& options) {
   const double interim_total = options.alpha * (1.0 - options.final_share);
   const double final_total = options.alpha * options.final_share;
   const auto finish = [&](double final) {
-    plan.last = final;
     if (has_budget(options)) {
       plan.budget = final * (1.0 - k_extension_share);
       plan.final = final * k_extension_share;
@@ -324,7 +319,7 @@ double look_level(int runs, const SequentialOptions& options) {
   if (options.last_look > 0 && runs >= options.last_look && runs < options.max_runs) {
     // The loop's budget ended here: at or before the budget the whole final share is left (the look at
     // max_runs will not be made), beyond it the share of the look at max_runs.
-    return has_budget(options) && options.last_look > budget_end(options) ? plan.final : plan.last;
+    return has_budget(options) && options.last_look > budget_end(options) ? plan.final : plan.budget + plan.final;
   }
   if (runs >= options.max_runs) {
     return plan.final;
@@ -678,6 +673,10 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
   return trace;
 }
 
+std::string interval_text(const Look& look) {
+  return fmt::format("{} {} after {} runs", percent(look.change), bounds_text(look.lo, look.hi), look.runs);
+}
+
 std::string interval_method(const Look& look, const SequentialOptions& options) {
   const std::string carried = options.carry ? ", intersected with every claim look's interval so far" : "";
   if (look.kept > 0) {
@@ -701,122 +700,6 @@ void apply_look(MetricComparison& metric, const Look& look, const SequentialOpti
   metric.ci_lo = std::isfinite(look.lo) ? std::optional<double>(look.lo) : std::nullopt;
   metric.ci_hi = std::isfinite(look.hi) ? std::optional<double>(look.hi) : std::nullopt;
   metric.interval = interval_method(look, options);
-}
-
-AbDecider::AbDecider(std::string metric, Policy policy, AbOptions options)
-    : m_metric(std::move(metric)), m_policy(std::move(policy)), m_options(options),
-      m_target(options.strategy == Strategy::fixed ? options.runs : options.sequential.max_runs) {
-  m_options.sequential.metric = m_metric;
-}
-
-int AbDecider::max_pairs() const {
-  if (m_options.strategy == Strategy::sequential) {
-    return m_options.sequential.max_runs;
-  }
-  return std::max(m_options.runs, m_policy.flaky_runs);
-}
-
-bool AbDecider::look(std::span<const double> baseline, std::span<const double> candidate) {
-  const int n = static_cast<int>(std::min(baseline.size(), candidate.size()));
-  if (m_options.strategy == Strategy::sequential) {
-    if (n < m_options.sequential.min_runs) {
-      return false;
-    }
-    const auto look = sequential_look(baseline.first(static_cast<std::size_t>(n)),
-                                      candidate.first(static_cast<std::size_t>(n)), m_policy, m_options.sequential);
-    m_trace.push_back(look.look);
-    if (look.look.stop) {
-      m_decision = look.decision;
-      m_stopped_early = n < m_options.sequential.max_runs;
-      m_decided = true;
-    }
-    return m_decided;
-  }
-  if (n < m_target) {
-    return false;
-  }
-  m_decision = compare_metric(m_metric, baseline, candidate, m_policy).decision;
-  if (m_decision.more_runs > n) {
-    m_target = m_decision.more_runs; // flaky: extend, then decide again (seed 002 §4.6)
-    return false;
-  }
-  m_decided = true;
-  return true;
-}
-
-namespace {
-
-Decision too_few_runs(std::size_t pairs, int min_runs) {
-  return {Verdict::inconclusive, false,
-          fmt::format("sequential: {} runs per side, fewer than the {} the rule needs", pairs, min_runs)};
-}
-
-} // namespace
-
-AbOutcome AbDecider::started_outcome(std::span<const double> baseline, std::span<const double> candidate) const {
-  AbOutcome out;
-  out.baseline.assign(baseline.begin(), baseline.end());
-  out.candidate.assign(candidate.begin(), candidate.end());
-  out.trace = m_trace;
-  out.stopped_early = m_stopped_early;
-  out.comparison = compare_metric(m_metric, baseline, candidate, m_policy);
-  return out;
-}
-
-AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const double> candidate,
-                             bool budget_spent) const {
-  AbOutcome out = started_outcome(baseline, candidate);
-  if (m_options.strategy == Strategy::sequential) {
-    SequentialOptions options = m_options.sequential;
-    const int pairs = static_cast<int>(std::min(baseline.size(), candidate.size()));
-    if (!m_decided && budget_spent && pairs < options.max_runs) {
-      options.last_look = pairs; // contended rounds left out: the last look there is is the final one
-    }
-    if (!m_decided) {
-      // No look stopped (the loop ended first, e.g. every pair was already stored): the rule looks at what
-      // there is, so the sequential rule decides, never the fixed one.
-      out.trace = sequential_trace(baseline, candidate, m_policy, options);
-    }
-    if (!out.trace.empty()) {
-      const Look& deciding = out.trace.back();
-      apply_look(out.comparison, deciding, options);
-      if (m_decided) {
-        out.decision = m_decision;
-      } else {
-        const auto k = static_cast<std::size_t>(deciding.runs);
-        const auto last = sequential_look(baseline.first(k), candidate.first(k), m_policy, options);
-        out.decision = last.look.stop ? last.decision
-                                      : Decision{Verdict::inconclusive, false,
-                                                 fmt::format("sequential: {} after {} of {} runs: not settled",
-                                                             interval_text(deciding), deciding.runs,
-                                                             m_options.sequential.max_runs)};
-      }
-    } else {
-      out.decision = too_few_runs(std::min(baseline.size(), candidate.size()), m_options.sequential.min_runs);
-    }
-  } else {
-    out.decision = m_decided ? m_decision : out.comparison.decision;
-  }
-  out.comparison.decision = out.decision;
-  return out;
-}
-
-AbOutcome AbDecider::final_on_every_run(std::span<const double> baseline, std::span<const double> candidate) const {
-  AbOutcome out = started_outcome(baseline, candidate);
-  SequentialOptions options = m_options.sequential;
-  const int pairs = static_cast<int>(std::min(baseline.size(), candidate.size()));
-  if (pairs < options.min_runs) {
-    out.decision = too_few_runs(static_cast<std::size_t>(pairs), options.min_runs);
-  } else {
-    options.last_look = pairs < options.max_runs ? pairs : 0;
-    options.carry = false; // other runs than the loop's looks saw: only this look's own level is left
-    const SequentialResult last = sequential_look(baseline, candidate, m_policy, options);
-    out.trace.push_back(last.look);
-    apply_look(out.comparison, last.look, options);
-    out.decision = last.decision;
-  }
-  out.comparison.decision = out.decision;
-  return out;
 }
 
 bool clearly_slower(std::span<const double> baseline, std::span<const double> candidate, double multiplier,

@@ -157,6 +157,9 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
 /// look's ("sequential, Hodges–Lehmann/Mann–Whitney, 0.18% per bound at 6 pairs").
 std::string interval_method(const Look& look, const SequentialOptions& options);
 
+/// A look's estimate and bounds as the reasons say them: "-2.21% [-10.12%, +10.40%] after 20 runs".
+std::string interval_text(const Look& look);
+
 /// The deciding look becomes the metric's figures: change = its estimate, ci_lo/ci_hi = its bounds (unset
 /// when unbounded), interval = its method. Every renderer and combine_inputs read these.
 void apply_look(MetricComparison& metric, const Look& look, const SequentialOptions& options);
