@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -25,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,6 +179,7 @@ struct ChildLaunch {
   std::vector<char*> env_ptrs;
   std::string dir;
   std::string input;
+  const char* program = nullptr; // argv[0] found along PATH by zkbench (resolve_program); null: the child searches
   bool has_dir = false;
   int output_fd = -1;
   int cgroup_join_fd = -1;
@@ -204,9 +207,9 @@ struct StartedChild {
 }
 
 // In the child (sharing a multi-threaded process's memory): async-signal-safe calls only.
-[[noreturn]] void child_main(char* const* argv, char* const* envp, const char* dir, const char* input,
-                             int output_fd, int cgroup_join_fd, ChildReport& report, pid_t parent,
-                             const SignalsToReset& reset) {
+[[noreturn]] void child_main(char* const* argv, char* const* envp, const char* program, const char* dir,
+                             const char* input, int output_fd, int cgroup_join_fd, ChildReport& report,
+                             pid_t parent, const SignalsToReset& reset) {
   // Default dispositions (see SignalsToReset); the mask, blocked by the parent around the clone, is
   // cleared just before exec.
   struct sigaction default_action {};
@@ -250,7 +253,10 @@ struct StartedChild {
   ::clock_gettime(CLOCK_MONOTONIC, &now);
   report.at_ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
   report.step = ChildStep::starting;
-  ::execvpe(argv[0], argv, envp);
+  if (program != nullptr) {
+    ::execve(program, argv, envp); // found by zkbench before the run: no tries along PATH in the clock
+  }
+  ::execvpe(argv[0], argv, envp); // the search itself where that failed (gone since; a script without #!)
   child_fail(report, ChildStep::exec);
 }
 
@@ -285,8 +291,9 @@ void reap(pid_t pid) {
 
 int child_entry(void* data) {
   const auto& l = *static_cast<const ChildLaunch*>(data);
-  child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.has_dir ? l.dir.c_str() : nullptr,
-             l.input.c_str(), l.output_fd, l.cgroup_join_fd, *l.report, l.parent, *l.reset_signals);
+  child_main(l.argv_ptrs.data(), l.env.empty() ? environ : l.env_ptrs.data(), l.program,
+             l.has_dir ? l.dir.c_str() : nullptr, l.input.c_str(), l.output_fd, l.cgroup_join_fd, *l.report, l.parent,
+             *l.reset_signals);
 }
 
 // Starts the child in zkbench's memory (see child_main); returns once it exec'd or exited, its
@@ -342,6 +349,27 @@ pid_t spawn(ChildLaunch& launch, int& pidfd) {
 #endif
 }
 
+// Where execvpe would find `name` along `path` (the first entry holding an executable regular file);
+// "" where it would not search (a name with a slash) or where a relative entry comes first (the child
+// may change folder before its exec): the child searches then, as before.
+std::string find_on_path(const std::string& name, std::string_view path) {
+  if (name.empty() || name.find('/') != std::string::npos) {
+    return {};
+  }
+  for (std::string candidate : util::split(path, ':')) {
+    if (candidate.empty() || candidate.front() != '/') {
+      return {};
+    }
+    candidate += '/';
+    candidate += name;
+    struct stat info {};
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return {};
+}
+
 // A descriptor that poll() reports readable when `pid` exits; -1 when the kernel has none (< 5.3).
 // Called through syscall(): glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage.
 int open_pidfd(pid_t pid) {
@@ -355,10 +383,11 @@ int open_pidfd(pid_t pid) {
 
 // Starts the child: its set-up done, its clock reading taken, its exec done. Errors: a clone failure,
 // a set-up step or the exec that failed (the child is reaped then), with the step's words.
-Result<StartedChild> start_child(std::vector<std::string>& argv, const CommandSpec& command, int output_fd,
-                                 int cgroup_join_fd) {
+Result<StartedChild> start_child(std::vector<std::string>& argv, const std::string& program,
+                                 const CommandSpec& command, int output_fd, int cgroup_join_fd) {
   StartedChild child;
   ChildLaunch launch;
+  launch.program = program.empty() ? nullptr : program.c_str();
   launch.env = build_environment(command.env);
   launch.argv_ptrs = pointers(argv);
   launch.env_ptrs = pointers(launch.env);
@@ -641,6 +670,18 @@ RunCgroup* ProcessExecutor::cgroup_for_run() {
   return m_cgroup ? &*m_cgroup : nullptr;
 }
 
+const std::string& ProcessExecutor::resolve_program(const std::string& name) {
+  const char* path = std::getenv("PATH"); // execvpe searches the caller's PATH, not the child's environment
+  std::string key = name;
+  key.push_back('\0');
+  key += path != nullptr ? path : "";
+  if (key != m_resolved_key) {
+    m_resolved_key = std::move(key);
+    m_resolved_program = find_on_path(name, path != nullptr ? path : "/bin:/usr/bin");
+  }
+  return m_resolved_program;
+}
+
 ProcessExecutor::ProcessExecutor() {
   static std::once_flag once;
   // Best effort: without it (very old kernels) orphans go to init and are only killed, not reaped here.
@@ -682,7 +723,8 @@ Result<ExecutionResult> ProcessExecutor::execute(const CommandSpec& command,
   result.containment = m_containment;
 
   // Starts the child, set up (its cgroup joined) before its clock reading: none of that is timed.
-  auto started = start_child(*argv, command, write_end.get(), cgroup ? cgroup->join_fd() : -1);
+  auto started = start_child(*argv, resolve_program(argv->front()), command, write_end.get(),
+                             cgroup ? cgroup->join_fd() : -1);
   write_end.reset(); // the child holds its copies; EOF comes when the last writer is gone
   if (!started) {
     return tl::unexpected(started.error());

@@ -66,11 +66,19 @@ private:
   // The cgroup for the next run, readied (start_run) or made: before the clock starts. nullptr: none
   // can be made here, the runs are contained by process groups.
   RunCgroup* cgroup_for_run();
+  // The program execvpe would run for `name` (a name without a slash), found along this process's PATH
+  // once, not by every run's child (10 failed execs per run of `true` with a PATH of 11 folders, inside
+  // the clock); "" where the child must search itself (see find_on_path).
+  const std::string& resolve_program(const std::string& name);
 
   core::Containment m_containment = core::Containment::process_group;
   std::optional<RunCgroup> m_cgroup; // serves run after run (cgroup.hpp)
   bool m_no_cgroup = false;          // creating one failed: runs use process groups
   std::string m_read_buffer;         // the output pipe's reads, run after run (64 KiB, made once)
+  // The program found along PATH for the latest argv[0] without a slash (resolve_program): looked up
+  // once, not by each run's child. `m_resolved_key` is argv[0] and the PATH it was looked up in.
+  std::string m_resolved_key;
+  std::string m_resolved_program;
 };
 
 } // namespace zkbench::measure

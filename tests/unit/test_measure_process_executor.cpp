@@ -7,6 +7,9 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
@@ -190,6 +193,41 @@ TEST(MeasureProcessExecutor, a_program_that_cannot_be_executed_is_an_error_namin
   const auto result = executor.execute({script.string(), ShellMode::no_shell, {}, {}, {}, {}}, {});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message, fmt::format("Failed to run command '{}': Permission denied", script.string()));
+}
+
+// A name without a slash is looked up along PATH by zkbench once (not by each run's child, inside the
+// clock), with execvpe's answers: the first folder that has it, the search again where that program
+// is gone, a script without #! run by sh, and a relative folder searched from the run's working folder.
+TEST(MeasureProcessExecutor, a_program_is_found_along_path_as_execvpe_finds_it) {
+  test::TempDir dir;
+  const auto write_program = [&](const std::string& relative, const std::string& text) {
+    std::filesystem::create_directories((dir / relative).parent_path());
+    test::write_file(dir / relative, text);
+    ::chmod((dir / relative).c_str(), 0755);
+  };
+  write_program("a/zkb-probe", "#!/bin/sh\necho a\n");
+  write_program("b/zkb-probe", "#!/bin/sh\necho b\n");
+  write_program("b/zkb-plain", "echo plain\n");
+  write_program("work/rel/zkb-probe", "#!/bin/sh\necho rel\n");
+  std::filesystem::create_directories(dir / "a" / "zkb-plain"); // a folder of the name is passed over
+  const std::string saved = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+  const std::string base = (dir / "a").string() + ":" + (dir / "b").string() + ":" + saved;
+  ::setenv("PATH", base.c_str(), 1);
+  ProcessExecutor executor;
+  const auto output_of = [&](const std::string& text, std::optional<std::filesystem::path> working_dir = {}) {
+    const auto result = executor.execute({text, ShellMode::no_shell, {}, std::move(working_dir), {}, {}}, {});
+    EXPECT_TRUE(result) << text << ": " << (result ? "" : result.error().message);
+    return result ? result->output : std::string();
+  };
+  EXPECT_EQ(output_of("zkb-probe"), "a\n");
+  EXPECT_EQ(output_of("zkb-probe"), "a\n");
+  std::filesystem::remove(dir / "a" / "zkb-probe");
+  EXPECT_EQ(output_of("zkb-probe"), "b\n") << "the program found before is gone: the child searches again";
+  EXPECT_EQ(output_of("zkb-plain"), "plain\n") << "no #!: sh runs it, as execvpe does";
+  const std::string relative = "rel:" + base;
+  ::setenv("PATH", relative.c_str(), 1);
+  EXPECT_EQ(output_of("zkb-probe", dir / "work"), "rel\n") << "a relative folder is searched from the run's folder";
+  ::setenv("PATH", saved.c_str(), 1);
 }
 
 TEST(MeasureProcessExecutor, unknown_program_through_the_shell_is_exit_127) {
