@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <mutex>
@@ -146,7 +148,12 @@ public:
 
 private:
   httplib::Server m_http;
+  // Binds host:port, raising the backlog of the socket it listens on.
+  bool bind_listening(const std::string& host, int port);
+
   socket_t m_listening = INVALID_SOCKET; // the listening socket, to raise httplib's backlog of 5
+  std::string m_host;                    // where bind() bound it: run() binds there again after a failure
+  int m_port = 0;
   std::mutex m_mutex;
   bool m_stop_requested = false;
   bool m_running = false;
@@ -220,26 +227,63 @@ Result<int> HttplibServer::bind(const std::string& host, int port) {
   // Small answers (the JSON API) go out as headers then body; with Nagle's algorithm the body waits for
   // the client's delayed ACK (~40 ms each), which capped /api/* at ~40 requests/s per connection.
   http.set_tcp_nodelay(true);
-  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
+  const int bound = port == 0 ? http.bind_to_any_port(host) : (bind_listening(host, port) ? port : -1);
   if (bound < 0) {
     return make_error(fmt::format("cannot listen on {}:{} (address in use, or not an address of this machine)",
                                   host, port));
   }
-  if (m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
+  if (port == 0 && m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
     // ignored: the socket keeps listening with httplib's backlog of 5
   }
+  m_host = host;
+  m_port = bound;
   return bound;
 }
 
-void HttplibServer::run() {
-  {
-    std::lock_guard lock(m_mutex);
-    if (m_stop_requested) {
-      return;
-    }
-    m_running = true;
+bool HttplibServer::bind_listening(const std::string& host, int port) {
+  if (!m_http.bind_to_port(host, port)) {
+    return false;
   }
-  m_http.listen_after_bind();
+  if (m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
+    // ignored: the socket keeps listening with httplib's backlog of 5
+  }
+  return true;
+}
+
+void HttplibServer::run() {
+  for (;;) {
+    {
+      std::lock_guard lock(m_mutex);
+      if (m_stop_requested) {
+        return;
+      }
+      m_running = true;
+    }
+    // True once stop() closed the socket. False when accept() failed with an error httplib 0.11 does
+    // not retry (anything but EMFILE: ECONNABORTED, EINTR, ENOBUFS, EPROTO): it has closed the socket
+    // and returned, and `zkbench serve` would live on answering nothing (connections refused).
+    const bool stopped = m_http.listen_after_bind();
+    const int error = errno;
+    {
+      std::lock_guard lock(m_mutex);
+      m_running = false;
+      if (stopped || m_stop_requested) {
+        return;
+      }
+    }
+    fmt::print(stderr, "warning: the server stopped accepting connections ({}); listening again on {}:{}\n",
+               std::strerror(error), m_host, m_port);
+    std::fflush(stderr);
+    // The same port (SO_REUSEADDR): the dashboard's address stays the one printed. Retried while
+    // another process holds it for a moment, until stop().
+    for (int attempt = 0; !bind_listening(m_host, m_port); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 5))));
+      std::lock_guard lock(m_mutex);
+      if (m_stop_requested) {
+        return;
+      }
+    }
+  }
 }
 
 void HttplibServer::stop() {

@@ -297,7 +297,10 @@ TEST(ReportDashboardE2e, serve_shows_a_bisection_that_ends_while_it_serves) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  // What the server said (and whether it still runs) when it did not answer: CI saw every request of
+  // this loop refused once, with no more to go on.
+  ASSERT_EQ(listed.size(), 1u) << listed.dump() << "\nserver running: " << server.running() << "\n"
+                               << server.output();
   EXPECT_EQ(listed[0]["first_bad"]["commit"], repo.head("HEAD~1"));
   const auto page = client.Get("/bisect/001.html");
   ASSERT_TRUE(page);

@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -213,6 +217,46 @@ TEST_F(ServeServer, a_silent_half_request_is_disconnected) {
   }
   EXPECT_LE(n, 0); // end of file (or reset): the server closed it
   ::close(fd);
+}
+
+// The descriptor of this process's socket listening on `port` (127.0.0.1); -1 when there is none.
+int listening_socket(int port) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    int accepting = 0;
+    socklen_t length = sizeof accepting;
+    sockaddr_in address{};
+    socklen_t address_length = sizeof address;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting == 1 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &address_length) == 0 &&
+        address.sin_family == AF_INET && ntohs(address.sin_port) == port) {
+      return fd;
+    }
+  }
+  return -1;
+}
+
+// An accept() error that httplib does not retry (here EINVAL: the listening socket shut down under
+// it; in use ECONNABORTED or ENOBUFS) made it close the socket and return, and the server process
+// lived on refusing every connection. The server listens again on the same port.
+TEST_F(ServeServer, listens_again_on_the_same_port_when_its_socket_fails) {
+  auto c = client();
+  const auto before = c.Get("/data.json");
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, 200);
+  const int fd = listening_socket(m_port);
+  ASSERT_GE(fd, 0) << "no socket of this process listens on port " << m_port;
+  ASSERT_EQ(::shutdown(fd, SHUT_RDWR), 0) << std::strerror(errno);
+  bool answered = false;
+  for (int i = 0; i < 100 && !answered; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto again = client();
+    again.set_connection_timeout(1, 0);
+    const auto response = again.Get("/data.json");
+    answered = response && response->status == 200;
+  }
+  EXPECT_TRUE(answered) << "the server no longer answers on port " << m_port;
+  EXPECT_GE(listening_socket(m_port), 0);
 }
 
 TEST(ServeServerSetup, refuses_a_missing_folder_and_a_taken_port) {
