@@ -67,8 +67,8 @@ private:
   // can be made here, the runs are contained by process groups.
   RunCgroup* cgroup_for_run();
   // The program execvpe would run for `name` (a name without a slash), found along this process's PATH
-  // once, not by every run's child (10 failed execs per run of `true` with a PATH of 11 folders, inside
-  // the clock); "" where the child must search itself (see find_on_path).
+  // once, not by every run's child (9 failed execs per run of `true`, inside the clock, where /usr/bin
+  // is the 10th folder of PATH); "" where the child must search itself (see find_on_path).
   const std::string& resolve_program(const std::string& name);
 
   core::Containment m_containment = core::Containment::process_group;
