@@ -675,11 +675,11 @@ const std::string& ProcessExecutor::resolve_program(const std::string& name) {
   std::string key = name;
   key.push_back('\0');
   key += path != nullptr ? path : "";
-  if (key != m_resolved_key) {
-    m_resolved_key = std::move(key);
-    m_resolved_program = find_on_path(name, path != nullptr ? path : "/bin:/usr/bin");
+  auto found = m_resolved.find(key);
+  if (found == m_resolved.end()) {
+    found = m_resolved.emplace(std::move(key), find_on_path(name, path != nullptr ? path : "/bin:/usr/bin")).first;
   }
-  return m_resolved_program;
+  return found->second;
 }
 
 ProcessExecutor::ProcessExecutor() {

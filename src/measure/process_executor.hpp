@@ -29,6 +29,7 @@
 // - Timeout: SIGTERM to the whole group, SIGKILL k_kill_grace_s later; the run is timed_out.
 // - Interrupt (interrupt.hpp): the same SIGTERM-then-SIGKILL, and the result is marked `interrupted`.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,10 +76,9 @@ private:
   std::optional<RunCgroup> m_cgroup; // serves run after run (cgroup.hpp)
   bool m_no_cgroup = false;          // creating one failed: runs use process groups
   std::string m_read_buffer;         // the output pipe's reads, run after run (64 KiB, made once)
-  // The program found along PATH for the latest argv[0] without a slash (resolve_program): looked up
-  // once, not by each run's child. `m_resolved_key` is argv[0] and the PATH it was looked up in.
-  std::string m_resolved_key;
-  std::string m_resolved_program;
+  // The programs found along PATH for argv[0]s without a slash (resolve_program), by argv[0] and the
+  // PATH they were looked up in: once each, not by each run's child (ab and exp run alternate two).
+  std::map<std::string, std::string, std::less<>> m_resolved;
 };
 
 } // namespace zkbench::measure
