@@ -76,9 +76,13 @@ private:
   std::optional<RunCgroup> m_cgroup; // serves run after run (cgroup.hpp)
   bool m_no_cgroup = false;          // creating one failed: runs use process groups
   std::string m_read_buffer;         // the output pipe's reads, run after run (64 KiB, made once)
-  // The programs found along PATH for argv[0]s without a slash (resolve_program), by argv[0] and the
+  // The programs found along PATH for argv[0]s without a slash (resolve_program), by argv[0], with the
   // PATH they were looked up in: once each, not by each run's child (ab and exp run alternate two).
-  std::map<std::string, std::string, std::less<>> m_resolved;
+  struct ResolvedProgram {
+    std::string path;    // PATH when looked up: a new PATH looks up again
+    std::string program; // "" where the child searches itself
+  };
+  std::map<std::string, ResolvedProgram, std::less<>> m_resolved;
 };
 
 } // namespace zkbench::measure
