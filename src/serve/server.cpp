@@ -148,8 +148,9 @@ public:
 
 private:
   httplib::Server m_http;
-  // Binds host:port, raising the backlog of the socket it listens on.
-  bool bind_listening(const std::string& host, int port);
+  // Binds host:port (0: a free port) and raises the backlog of the socket it listens on. Returns the
+  // port, -1 when binding failed.
+  int bind_listening(const std::string& host, int port);
 
   socket_t m_listening = INVALID_SOCKET; // the listening socket, to raise httplib's backlog of 5
   std::string m_host;                    // where bind() bound it: run() binds there again after a failure
@@ -227,27 +228,22 @@ Result<int> HttplibServer::bind(const std::string& host, int port) {
   // Small answers (the JSON API) go out as headers then body; with Nagle's algorithm the body waits for
   // the client's delayed ACK (~40 ms each), which capped /api/* at ~40 requests/s per connection.
   http.set_tcp_nodelay(true);
-  const int bound = port == 0 ? http.bind_to_any_port(host) : (bind_listening(host, port) ? port : -1);
+  const int bound = bind_listening(host, port);
   if (bound < 0) {
     return make_error(fmt::format("cannot listen on {}:{} (address in use, or not an address of this machine)",
                                   host, port));
-  }
-  if (port == 0 && m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
-    // ignored: the socket keeps listening with httplib's backlog of 5
   }
   m_host = host;
   m_port = bound;
   return bound;
 }
 
-bool HttplibServer::bind_listening(const std::string& host, int port) {
-  if (!m_http.bind_to_port(host, port)) {
-    return false;
-  }
-  if (m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
+int HttplibServer::bind_listening(const std::string& host, int port) {
+  const int bound = port == 0 ? m_http.bind_to_any_port(host) : (m_http.bind_to_port(host, port) ? port : -1);
+  if (bound >= 0 && m_listening != INVALID_SOCKET && ::listen(m_listening, k_listen_backlog) != 0) {
     // ignored: the socket keeps listening with httplib's backlog of 5
   }
-  return true;
+  return bound;
 }
 
 void HttplibServer::run() {
@@ -276,7 +272,7 @@ void HttplibServer::run() {
     std::fflush(stderr);
     // The same port (SO_REUSEADDR): the dashboard's address stays the one printed. Retried while
     // another process holds it for a moment, until stop().
-    for (int attempt = 0; !bind_listening(m_host, m_port); ++attempt) {
+    for (int attempt = 0; bind_listening(m_host, m_port) < 0; ++attempt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1000, 50 << std::min(attempt, 5))));
       std::lock_guard lock(m_mutex);
       if (m_stop_requested) {
