@@ -492,7 +492,8 @@ Decision combine_inputs(std::span<const CommandComparison> inputs, const Policy&
   int more_runs = 0;
   std::string unsettled;
   for (const auto& input : inputs) {
-    all_inconclusive = all_inconclusive && input.decision.verdict == Verdict::inconclusive;
+    // A paused input (its runs stopped at a joint look) has not ended INCONCLUSIVE: the joint interval decides.
+    all_inconclusive = all_inconclusive && input.decision.verdict == Verdict::inconclusive && !input.paused;
     more_runs = std::max(more_runs, input.decision.more_runs);
     if (input.decision.verdict == Verdict::inconclusive) {
       unsettled += fmt::format("; {}: {}", input.command, input.decision.reason);

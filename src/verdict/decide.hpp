@@ -84,6 +84,9 @@ struct CommandComparison {
   std::string metric = "time";
   /// That metric's change (NaN when it is missing); after a sequential stop the deciding estimate.
   double change = 0;
+  /// Its measuring stopped before its own rule settled, at a joint look of the experiment's inputs
+  /// (workflow::evaluate_checkout): INCONCLUSIVE on its own, its figures are its look there.
+  bool paused = false;
 };
 
 /// The comparison of `metric` among `metrics`, else the one of "time" (the fallback every decision
@@ -129,7 +132,8 @@ CommandComparison compare_benchmarks(const core::Benchmark& baseline, const core
 /// Several inputs (or commands) combined jointly. A single input keeps its decision. Otherwise: REJECT
 /// or KILL if any input has it; DISCARD (regression) when an input's deciding interval, on the metric it
 /// was judged on, establishes a growth beyond input_regression_limit (its lower bound above 0 and its
-/// estimate beyond the limit; exact for a deterministic metric); INCONCLUSIVE when every input is. Then
+/// estimate beyond the limit; exact for a deterministic metric); INCONCLUSIVE when every input ended so (a
+/// paused input, measured up to a joint look only, is unsettled, not ended). Then
 /// the joint interval (joint_change): the weighted mean (by input weight) of the inputs' log estimates, each
 /// side the inputs' weighted distances from estimate to bound combined in quadrature. Each input's interval
 /// holds at alpha / inputs (the sequential rule of each input ran at that split, sequential_options(...,

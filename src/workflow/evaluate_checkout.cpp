@@ -136,42 +136,170 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
     judge.inputs = static_cast<int>(std::count_if(inputs.begin(), inputs.end(), [&](const project::InputSpec& input) {
       return base_benches.count(input.name) > 0;
     }));
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      const project::InputSpec& input = inputs[i];
-      const auto stored = base_benches.find(input.name);
-      if (stored == base_benches.end()) {
-        ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
-        continue;
+    // Several inputs (sequential, interleaved) are measured in stages: every input up to the next of its
+    // rule's claim looks, then the joint interval is looked at (combine_inputs). When it decides, no input
+    // is measured further: four inputs of equal noise give a joint interval half as wide as one input's, so
+    // it settles long before each input's own rule would. Unsettled, every input goes on to the next look,
+    // and at the last stage to its rule's own end, as when judged one at a time. Each input's intervals hold
+    // at alpha / inputs over all of its looks, so the joint looks spend nothing of their own.
+    const bool staged = judge.inputs > 1 && options.strategy == verdict::Strategy::sequential &&
+                        options.baseline_mode == BaselineMode::interleaved;
+    std::vector<int> stages = staged ? joint_looks(policy, judge) : std::vector<int>{};
+    stages.push_back(0); // the rules' own ends
+    std::vector<std::optional<InputJudgement>> latest(inputs.size());
+    project::KeptRuns kept = request.kept; // the runs earlier attempts kept (resumed), then each stage's
+    bool ended = false; // a KILL, a REJECT or a broken baseline ends the experiment: no more runs on other inputs
+    for (std::size_t stage = 0; stage < stages.size() && !ended; ++stage) {
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const project::InputSpec& input = inputs[i];
+        const auto stored = base_benches.find(input.name);
+        if (stored == base_benches.end()) {
+          if (stage == 0) {
+            ev.warnings.push_back(fmt::format("input '{}' is not in the baseline: skipped", input.name));
+          }
+          continue;
+        }
+        if (latest[i] && !latest[i]->paused) {
+          continue; // its own rule settled it
+        }
+        if (options.status != nullptr) {
+          options.status->info().input_index = static_cast<int>(i + 1);
+          options.status->info().input_count = static_cast<int>(inputs.size());
+        }
+        InputJudgeOptions step = judge;
+        step.pause_at = stages[stage];
+        // Before the last stage an input stops on a claim only: whether KEEP is out of reach is asked of
+        // all inputs together at the joint look (below), since the joint interval may reach it still.
+        step.futility = judge.futility && step.pause_at == 0;
+        const int most = most_runs_per_side(judge);
+        if (!latest[i]) {
+          say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side{}{}, "
+                          "hang guard {:.1f} s",
+                          input.name, i + 1, inputs.size(),
+                          options.baseline_mode == BaselineMode::interleaved ? "alternating with"
+                                                                             : "against the stored runs of",
+                          options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
+                          most > judge.runs ? fmt::format(" ({} for an unsettled KEEP-sized estimate)", most)
+                                            : std::string(),
+                          step.pause_at > 0 ? fmt::format(", {} before the inputs' first joint look", step.pause_at)
+                                            : std::string(),
+                          hang_guard_s(stored->second, policy)));
+        } else {
+          step.warmup = 0; // measured minutes ago in this command: its first run is not a cold one
+          say(fmt::format("measuring {} ({}/{}) on: {}", input.name, i + 1, inputs.size(),
+                          step.pause_at > 0 ? fmt::format("up to {} runs per side, the next joint look", step.pause_at)
+                                            : std::string("to its rule's own end")));
+        }
+        ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, prepared[i], stored->second, kept, policy, step));
+        if (!latest[i]) {
+          ev.resumed = ev.resumed || judged->resumed_runs > 0;
+          if (judged->resumed_runs > 0) {
+            say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));
+          }
+        }
+        if (judged->interrupted) {
+          return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
+        }
+        if (judged->baseline_broken) {
+          outcome = core::Outcome::failed;
+          reason = judged->failure;
+          ev.failure = reason;
+          ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
+          ended = true;
+          break;
+        }
+        judged->comparison.paused = judged->paused;
+        say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
+                        judged->paused ? std::string("paused") : verdict::to_string(judged->comparison.decision.verdict),
+                        std::isnan(judged->comparison.change) ? std::string("n/a")
+                                                              : verdict::percent(judged->comparison.change),
+                        judged->candidate.runs.size(), judged->comparison.decision.reason));
+        const verdict::Verdict v = judged->comparison.decision.verdict;
+        if (judged->paused) { // the next stage goes on from these runs, as from an earlier attempt's
+          kept[judge.owner.name]["baseline"][input.name].runs = judged->baseline.runs;
+          kept[judge.owner.name]["candidate"][input.name].runs = judged->candidate.runs;
+        }
+        latest[i] = std::move(*judged);
+        if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
+          outcome = core::outcome_of(v);
+          reason = fmt::format("input '{}': {}", input.name, latest[i]->comparison.decision.reason);
+          if (!latest[i]->failure.empty()) {
+            ev.failure = latest[i]->failure;
+          }
+          ended = true;
+          break; // a KILL or REJECT decides the experiment: no more GPU time on the other inputs
+        }
       }
-      if (options.status != nullptr) {
-        options.status->info().input_index = static_cast<int>(i + 1);
-        options.status->info().input_count = static_cast<int>(inputs.size());
-      }
-      const int most = most_runs_per_side(judge);
-      say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side{}, hang "
-                      "guard {:.1f} s",
-                      input.name, i + 1, inputs.size(),
-                      options.baseline_mode == BaselineMode::interleaved ? "alternating with" : "against the stored runs of",
-                      options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
-                      most > judge.runs ? fmt::format(" ({} for an unsettled KEEP-sized estimate)", most) : std::string(),
-                      hang_guard_s(stored->second, policy)));
-      ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, prepared[i], stored->second, request.kept, policy, judge));
-      ev.resumed = ev.resumed || judged->resumed_runs > 0;
-      if (judged->resumed_runs > 0) {
-        say(fmt::format("resumed {} with {} runs already in the store", input.name, judged->resumed_runs));
-      }
-      if (judged->interrupted) {
-        return make_error("interrupted; the runs measured so far are kept" + request.resume_hint);
-      }
-      ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
-      if (judged->baseline_broken) {
-        outcome = core::Outcome::failed;
-        reason = judged->failure;
-        ev.failure = reason;
+      if (ended || stages[stage] == 0) {
         break;
       }
+      std::vector<verdict::CommandComparison> now;
+      bool kill_pending = false;
+      for (const std::optional<InputJudgement>& judged : latest) {
+        if (judged) {
+          now.push_back(judged->comparison);
+          // A paused input slower than the KILL multiplier: its rule claims KILL at a later look (a KILL
+          // needs a smaller level than a regression), so no joint look may end it as a regression first.
+          const verdict::MetricComparison* time = verdict::primary_comparison(judged->comparison.metrics, "time");
+          kill_pending = kill_pending || (judged->paused && time != nullptr &&
+                                          time->change >= policy.timeout_multiplier - 1.0);
+        }
+      }
+      if (kill_pending) {
+        continue;
+      }
+      const verdict::Decision joint = verdict::combine_inputs(now, policy);
+      if (joint.verdict != verdict::Verdict::inconclusive) {
+        say(fmt::format("joint look at {} runs per side: {}: no input is measured further", stages[stage],
+                        verdict::to_string(joint.verdict)));
+        for (std::optional<InputJudgement>& judged : latest) {
+          if (judged && judged->paused) {
+            judged->comparison.decision.reason +=
+                fmt::format("; measured no further: the inputs' joint look at {} runs per side decided", stages[stage]);
+          }
+        }
+        break;
+      }
+      // KEEP out of reach of the experiment: every unsettled input's rule, asked on the runs it has (no run
+      // is measured), stops for futility. While one still reaches KEEP, every input goes on.
+      std::vector<std::optional<InputJudgement>> futile(inputs.size());
+      bool out_of_reach = true;
+      for (std::size_t i = 0; i < inputs.size() && out_of_reach; ++i) {
+        if (!latest[i] || !latest[i]->paused) {
+          continue;
+        }
+        InputJudgeOptions ask = judge;
+        ask.pause_at = stages[stage];
+        ask.warmup = 0;
+        ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, prepared[i], base_benches.at(inputs[i].name), kept, policy, ask));
+        out_of_reach = !judged->paused && !judged->interrupted;
+        futile[i] = std::move(*judged);
+      }
+      if (out_of_reach) {
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+          if (futile[i]) {
+            say(fmt::format("  {}: {} {}: {}", inputs[i].name, verdict::to_string(futile[i]->comparison.decision.verdict),
+                            std::isnan(futile[i]->comparison.change) ? std::string("n/a")
+                                                                     : verdict::percent(futile[i]->comparison.change),
+                            futile[i]->comparison.decision.reason));
+            latest[i] = std::move(futile[i]);
+          }
+        }
+        say(fmt::format("joint look at {} runs per side: KEEP out of reach of every unsettled input: no input is "
+                        "measured further",
+                        stages[stage]));
+        break;
+      }
+    }
+    // Each input as it ended (or paused): the figures, the cost, the runs, the trace.
+    for (std::optional<InputJudgement>& judged : latest) {
+      if (!judged) {
+        continue;
+      }
+      const std::string& name = judged->comparison.command;
+      ev.warnings.insert(ev.warnings.end(), judged->warnings.begin(), judged->warnings.end());
       if (!judged->trace.empty()) { // the looks the rule made, kept for the dashboard's stopping trace
-        ev.traces[input.name] = judged->trace;
+        ev.traces[name] = judged->trace;
       }
       // A fixed design measures the configured runs on every side measured (interleaved: both).
       const auto fixed = static_cast<std::size_t>(std::max(0, ws.project.config.benchmark.runs));
@@ -179,21 +307,8 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         ev.cost.add(judged->baseline, true, fixed);
       }
       ev.cost.add(judged->candidate, false, fixed);
-      ev.candidates[input.name] = judged->candidate;
-      say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
-                      verdict::to_string(judged->comparison.decision.verdict),
-                      std::isnan(judged->comparison.change) ? std::string("n/a") : verdict::percent(judged->comparison.change),
-                      judged->candidate.runs.size(), judged->comparison.decision.reason));
-      const verdict::Verdict v = judged->comparison.decision.verdict;
+      ev.candidates[name] = judged->candidate;
       comparisons.push_back(std::move(judged->comparison));
-      if (v == verdict::Verdict::kill || v == verdict::Verdict::reject) {
-        outcome = core::outcome_of(v);
-        reason = fmt::format("input '{}': {}", input.name, comparisons.back().decision.reason);
-        if (!judged->failure.empty()) {
-          ev.failure = judged->failure;
-        }
-        break; // a KILL or REJECT decides the experiment: no more GPU time on the other inputs
-      }
     }
   }
 

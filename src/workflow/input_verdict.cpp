@@ -52,7 +52,33 @@ std::string deterministic_note(const verdict::CommandComparison& c) {
                                        work->metric, verdict::percent(time->change));
 }
 
+// The sequential rule of an input judged under `options` (its stored-baseline limit aside).
+verdict::SequentialOptions input_rule(const verdict::Policy& policy, const InputJudgeOptions& options) {
+  verdict::SequentialOptions rule = verdict::sequential_options(
+      policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs, options.inputs);
+  rule.futility_min_runs = options.futility_min_runs;
+  rule.futility = options.futility;
+  if (const int most = most_runs_per_side(options); most > options.runs) {
+    rule.budget_runs = rule.max_runs;
+    rule.max_runs = most;
+  }
+  rule.kill_multiplier = policy.timeout_multiplier; // the judge claims KILL with clearly_slower
+  return rule;
+}
+
 } // namespace
+
+std::vector<int> joint_looks(const verdict::Policy& policy, const InputJudgeOptions& options) {
+  const verdict::SequentialOptions rule = input_rule(policy, options);
+  const int budget = rule.budget_runs > 0 ? rule.budget_runs : rule.max_runs;
+  std::vector<int> looks;
+  for (int n = rule.min_runs; n < budget; ++n) {
+    if (verdict::look_level(n, rule) > 0) {
+      looks.push_back(n);
+    }
+  }
+  return looks;
+}
 
 double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy) {
   const auto times = stored.wall_times();
@@ -91,14 +117,7 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
   verdict::AbOptions ab;
   ab.strategy = options.strategy;
   ab.runs = options.runs;
-  ab.sequential = verdict::sequential_options(policy, std::min(options.min_runs, std::max(options.runs, 2)), options.runs,
-                                             options.inputs);
-  ab.sequential.futility_min_runs = options.futility_min_runs;
-  if (const int most = most_runs_per_side(options); most > options.runs) {
-    ab.sequential.budget_runs = ab.sequential.max_runs;
-    ab.sequential.max_runs = most;
-  }
-  ab.sequential.kill_multiplier = policy.timeout_multiplier; // the judge claims KILL with clearly_slower
+  ab.sequential = input_rule(policy, options);
   if (options.mode == BaselineMode::stored && !stored.runs.empty()) {
     // Against stored runs the test pairs the candidate's runs with them: it ends (its final look) where they do.
     ab.sequential.max_runs = std::max(ab.sequential.min_runs, std::min(ab.sequential.max_runs,
@@ -186,6 +205,11 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
 
   verdict::AbJudge judge(primary, policy, ab, verdict::MetricFallback::time, beside ? nullptr : &stored);
   measure.runs = judge.max_pairs();
+  const bool may_pause = options.pause_at > 0 && options.pause_at < measure.runs &&
+                         options.strategy == verdict::Strategy::sequential;
+  if (may_pause) {
+    measure.runs = options.pause_at;
+  }
   measure.enough = [&judge](std::span<const core::Benchmark> benches) { return judge.look(benches); };
 
   ZKBENCH_TRY_ASSIGN(m, measure_kept_input(ws, prepared, sides, kept, measure));
@@ -236,8 +260,10 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
   }
 
   // The one A/B judge (verdict/ab_judge.hpp): contended runs left out, the deciding look's figures.
+  // Paused: the loop ended at pause_at, not at its budget; the rule's look there is not a final one.
+  judged.paused = may_pause && m->end == measure::LoopStatus::complete;
   verdict::AbJudgement ruling = judge.judge(judged.baseline, judged.candidate,
-                                             m->end == measure::LoopStatus::complete);
+                                             m->end == measure::LoopStatus::complete && !judged.paused);
   verdict::CommandComparison c = verdict::compare_benchmarks(ruling.judged[0], ruling.judged[1], policy);
   c.command = input.name;
   c.weight = input.weight;

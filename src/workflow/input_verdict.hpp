@@ -42,7 +42,12 @@ struct InputJudgeOptions {
   int extension_factor = 1;
   int min_runs = 3;                     // sequential: never stop before this many per side
   int futility_min_runs = 4;            // sequential: KEEP out of reach only decided from this many (bench/verdicts)
+  bool futility = true;                 // sequential: the rule may stop when KEEP is out of this input's reach
   int inputs = 1;                       // inputs judged jointly: each input's rule runs at p_threshold / inputs
+  // Sequential: the loop pauses at this many pairs per side (fewer than the rule's most) unless the rule
+  // stopped before: the input is `paused`, its figures those of its look there, so the experiment's
+  // inputs can be looked at jointly (evaluate_checkout) and measured on. 0: the rule's own end.
+  int pause_at = 0;
   int warmup = 0;                       // per side
   int drift_runs = 3;                   // stored mode: fresh baseline runs for the drift test
   std::filesystem::path baseline_dir;   // the baseline commit's build
@@ -60,6 +65,7 @@ struct InputJudgement {
   std::string failure;                       // a command that broke: a crash, a hang, a verifier, the baseline's build
   bool baseline_broken = false;              // the failure is the baseline's (its build, its verifier): no verdict
   bool interrupted = false;                  // stopped by Ctrl-C: runs kept, no verdict
+  bool paused = false;                       // the loop reached options.pause_at before the rule stopped
   std::size_t resumed_runs = 0;
   std::vector<std::string> warnings;         // drift of the stored baseline, throttled GPU runs
   double hang_guard_s = 0;                   // the per-run timeout that was applied
@@ -72,6 +78,11 @@ double hang_guard_s(const core::Benchmark& stored, const verdict::Policy& policy
 /// The most runs per side an input may take under `options`: `runs`, or extension_factor times that where
 /// the extension applies (sequential, interleaved); the budget is `runs` there.
 int most_runs_per_side(const InputJudgeOptions& options);
+
+/// The sizes (pairs per side) at which an experiment's inputs are looked at jointly (evaluate_checkout):
+/// the claim looks of each input's rule under `options` (verdict::look_level > 0) before its budget. The
+/// joint interval moves only where the inputs' intervals do, and they move at their claim looks.
+std::vector<int> joint_looks(const verdict::Policy& policy, const InputJudgeOptions& options);
 
 /// Measures `input` (prepared once: prepare_input) as `options` say and decides. `stored` is the stored
 /// baseline's runs of the input.

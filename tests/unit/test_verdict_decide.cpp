@@ -194,6 +194,27 @@ TEST(VerdictDecide, all_inconclusive_inputs_are_inconclusive) {
   EXPECT_EQ(verdict::combine_inputs(both, generic()).verdict, Verdict::inconclusive);
 }
 
+// Inputs paused at a joint look (workflow::evaluate_checkout) are INCONCLUSIVE on their own but not ended so:
+// their joint interval decides.
+TEST(VerdictDecide, paused_inputs_are_decided_by_their_joint_interval) {
+  auto p = generic();
+  auto a = verdict::compare_benchmarks(bench("b", around(100)), bench("in1", around(85)), p);
+  a.decision = {Verdict::inconclusive, false, "sequential: not settled"};
+  a.change = -0.15;
+  for (auto& m : a.metrics) {
+    m.ci_lo = -0.2;
+    m.ci_hi = -0.1;
+    m.change = -0.15;
+  }
+  std::vector both{a, a};
+  both[1].command = "in2";
+  EXPECT_EQ(verdict::combine_inputs(both, p).verdict, Verdict::inconclusive); // ended so: every input is
+  both[0].paused = true;
+  both[1].paused = true;
+  const auto d = verdict::combine_inputs(both, p);
+  EXPECT_EQ(d.verdict, Verdict::keep) << d.reason;
+}
+
 // Beside two busy loops, one command on both sides (a no-op), 20 runs each of CPU time (s): four baseline
 // runs slowed by bursts of load moved its mean 5.4% while the medians are 2.4% apart. Welch's t and the
 // rank test both reject equal distributions (bursts shift ranks too), so the fixed rule said KEEP -5.13%.

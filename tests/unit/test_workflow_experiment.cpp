@@ -273,6 +273,55 @@ TEST(WorkflowExperiment, several_inputs_are_each_judged_and_combined_by_weight) 
   EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
 }
 
+// The inputs' order of runs, one letter per block of runs of one input: "ab" for a then b, "aba" when a went on.
+std::string input_blocks(const ModelExecutor& model) {
+  std::string blocks;
+  for (const auto& call : model.calls) {
+    if (call.kind == "bench" && !call.input.empty() && (blocks.empty() || blocks.back() != call.input.front())) {
+      blocks += call.input.front();
+    }
+  }
+  return blocks;
+}
+
+// Several inputs are measured in stages, each up to its rule's next claim look, then looked at jointly: a
+// real 15% gain at CV 12% that neither input settles alone goes on for both, in turn, and ends for both at
+// the joint look that settles it, far short of their budget of 20 runs per side. (Judged one at a time,
+// a ran to its own end before b began: "ab" after the baseline's "ab".)
+TEST(WorkflowExperiment, several_inputs_are_measured_in_turn_up_to_the_joint_look_that_settles_them) {
+  auto r = ready_with_cv(0.12);
+  ASSERT_EQ(input_blocks(*r->model), "ab"); // the baseline: a, then b
+  const int n = r->project.experiment(r->ws, "both, noisy");
+  r->model->candidate_factor = 0.85;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "KEEP") << out->reason;
+  EXPECT_NE(out->reason.find("joint change over 2 inputs"), std::string::npos) << out->reason;
+  // a and b up to the first joint look, then both on to the second.
+  EXPECT_EQ(input_blocks(*r->model), "ab" "abab");
+  ASSERT_EQ(out->comparisons.size(), 2u);
+  for (const auto& input : out->comparisons) {
+    // Unsettled on its own: its measuring ended with the joint look.
+    EXPECT_TRUE(input.paused) << input.command << ": " << input.decision.reason;
+    EXPECT_EQ(input.decision.verdict, verdict::Verdict::inconclusive) << input.decision.reason;
+    EXPECT_LT(input.metrics[0].candidate.n, 20u);
+  }
+}
+
+// A no-op whose input a its own rule leaves unsettled ends with b's DISCARD at the joint look, a no further.
+TEST(WorkflowExperiment, several_inputs_of_a_no_op_end_at_the_joint_look_that_rules_keep_out) {
+  auto r = ready_with_cv(0.10);
+  const int n = r->project.experiment(r->ws, "nothing, noisy");
+  r->model->candidate_factor = 1.0;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "DISCARD") << out->reason;
+  ASSERT_EQ(out->comparisons.size(), 2u);
+  EXPECT_TRUE(out->comparisons[0].paused) << out->comparisons[0].decision.reason;
+  EXPECT_EQ(out->comparisons[0].metrics[0].candidate.n, out->comparisons[1].metrics[0].candidate.n);
+  EXPECT_LT(out->comparisons[0].metrics[0].candidate.n, 20u);
+}
+
 TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted) {
   auto r = ready_with_cv(0.003); // stored runs steady enough for the drift test to see a drift below MAYBE
   const int n = r->project.experiment(r->ws, "stale");
