@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,41 @@
 #include "project/workspace.hpp"
 
 namespace zkbench::workflow {
+
+namespace {
+
+// An input as it ended or paused: "  a: KEEP -12.30% after 9 runs per side: sequential: ...".
+std::string input_line(const InputJudgement& judged) {
+  const verdict::CommandComparison& c = judged.comparison;
+  return fmt::format("  {}: {} {} after {} runs per side: {}", c.command,
+                     judged.paused ? std::string("paused") : verdict::to_string(c.decision.verdict),
+                     std::isnan(c.change) ? std::string("n/a") : verdict::percent(c.change),
+                     judged.candidate.runs.size(), c.decision.reason);
+}
+
+// KEEP out of reach of the experiment at a joint look: every paused input's rule, asked on the runs it has
+// (`ask`: pause_at where they paused; no run is measured), stops for futility. Their judgements then (by
+// input, the paused ones set); none while one of them still reaches KEEP, and every input goes on.
+Result<std::vector<std::optional<InputJudgement>>> out_of_reach_of_all(
+    project::Workspace& ws, std::span<const PreparedInput> prepared,
+    const std::vector<std::optional<InputJudgement>>& latest, const std::map<std::string, core::Benchmark>& base_runs,
+    const project::KeptRuns& kept, const verdict::Policy& policy, const InputJudgeOptions& ask) {
+  std::vector<std::optional<InputJudgement>> futile(latest.size());
+  for (std::size_t i = 0; i < latest.size(); ++i) {
+    if (!latest[i] || !latest[i]->paused) {
+      continue;
+    }
+    const PreparedInput& input = prepared[i];
+    ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, input, base_runs.at(input.spec.name), kept, policy, ask));
+    if (judged->paused || judged->interrupted) {
+      return std::vector<std::optional<InputJudgement>>{};
+    }
+    futile[i] = std::move(*judged);
+  }
+  return futile;
+}
+
+} // namespace
 
 Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::filesystem::path& worktree,
                                              const ComparisonBase& base, const EvaluationRequest& request,
@@ -139,9 +176,10 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
     // Several inputs (sequential, interleaved) are measured in stages: every input up to the next of its
     // rule's claim looks, then the joint interval is looked at (combine_inputs). When it decides, no input
     // is measured further: four inputs of equal noise give a joint interval half as wide as one input's, so
-    // it settles long before each input's own rule would. Unsettled, every input goes on to the next look,
-    // and at the last stage to its rule's own end, as when judged one at a time. Each input's intervals hold
-    // at alpha / inputs over all of its looks, so the joint looks spend nothing of their own.
+    // it may settle where no input's own rule has. Unsettled, every input goes on to the next look, and at
+    // the last stage to its rule's own end, as when judged one at a time. Each input's intervals hold at
+    // alpha / inputs over all of its looks, so the joint looks spend nothing of their own. KEEP out of reach
+    // (futility) is asked of all inputs together: one input's futility stop no longer ends it alone.
     const bool staged = judge.inputs > 1 && options.strategy == verdict::Strategy::sequential &&
                         options.baseline_mode == BaselineMode::interleaved;
     std::vector<int> stages = staged ? joint_looks(policy, judge) : std::vector<int>{};
@@ -209,11 +247,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
           break;
         }
         judged->comparison.paused = judged->paused;
-        say(fmt::format("  {}: {} {} after {} runs per side: {}", input.name,
-                        judged->paused ? std::string("paused") : verdict::to_string(judged->comparison.decision.verdict),
-                        std::isnan(judged->comparison.change) ? std::string("n/a")
-                                                              : verdict::percent(judged->comparison.change),
-                        judged->candidate.runs.size(), judged->comparison.decision.reason));
+        say(input_line(*judged));
         const verdict::Verdict v = judged->comparison.decision.verdict;
         if (judged->paused) { // the next stage goes on from these runs, as from an earlier attempt's
           kept[judge.owner.name]["baseline"][input.name].runs = judged->baseline.runs;
@@ -230,8 +264,9 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
           break; // a KILL or REJECT decides the experiment: no more GPU time on the other inputs
         }
       }
-      if (ended || stages[stage] == 0) {
-        break;
+      if (ended || stages[stage] == 0 ||
+          std::none_of(latest.begin(), latest.end(), [](const auto& judged) { return judged && judged->paused; })) {
+        break; // nothing left to measure
       }
       std::vector<verdict::CommandComparison> now;
       bool kill_pending = false;
@@ -260,29 +295,15 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         }
         break;
       }
-      // KEEP out of reach of the experiment: every unsettled input's rule, asked on the runs it has (no run
-      // is measured), stops for futility. While one still reaches KEEP, every input goes on.
-      std::vector<std::optional<InputJudgement>> futile(inputs.size());
-      bool out_of_reach = true;
-      for (std::size_t i = 0; i < inputs.size() && out_of_reach; ++i) {
-        if (!latest[i] || !latest[i]->paused) {
-          continue;
-        }
-        InputJudgeOptions ask = judge;
-        ask.pause_at = stages[stage];
-        ask.warmup = 0;
-        ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, prepared[i], base_benches.at(inputs[i].name), kept, policy, ask));
-        out_of_reach = !judged->paused && !judged->interrupted;
-        futile[i] = std::move(*judged);
-      }
-      if (out_of_reach) {
+      InputJudgeOptions ask = judge;
+      ask.pause_at = stages[stage];
+      ask.warmup = 0;
+      ZKBENCH_TRY_ASSIGN(futile, out_of_reach_of_all(ws, prepared, latest, base_benches, kept, policy, ask));
+      if (!futile->empty()) {
         for (std::size_t i = 0; i < inputs.size(); ++i) {
-          if (futile[i]) {
-            say(fmt::format("  {}: {} {}: {}", inputs[i].name, verdict::to_string(futile[i]->comparison.decision.verdict),
-                            std::isnan(futile[i]->comparison.change) ? std::string("n/a")
-                                                                     : verdict::percent(futile[i]->comparison.change),
-                            futile[i]->comparison.decision.reason));
-            latest[i] = std::move(futile[i]);
+          if ((*futile)[i]) {
+            latest[i] = std::move((*futile)[i]);
+            say(input_line(*latest[i]));
           }
         }
         say(fmt::format("joint look at {} runs per side: KEEP out of reach of every unsettled input: no input is "
