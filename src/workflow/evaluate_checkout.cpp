@@ -26,10 +26,9 @@ std::string input_line(const InputJudgement& judged) {
                      judged.candidate.runs.size(), c.decision.reason);
 }
 
-// KEEP out of reach of the experiment at a joint look: every paused input's rule, asked on the runs it has
-// (`ask`: pause_at where they paused; no run is measured), stops for futility. Their judgements then (by
-// input, the paused ones set); none while one of them still reaches KEEP, and every input goes on.
-Result<std::vector<std::optional<InputJudgement>>> out_of_reach_of_all(
+// The paused inputs whose rule, asked on the runs each has (`ask`: pause_at where they paused; no run is
+// measured), finds KEEP out of reach (futility): their judgements, by input.
+Result<std::vector<std::optional<InputJudgement>>> out_of_reach(
     project::Workspace& ws, std::span<const PreparedInput> prepared,
     const std::vector<std::optional<InputJudgement>>& latest, const std::map<std::string, core::Benchmark>& base_runs,
     const project::KeptRuns& kept, const verdict::Policy& policy, const InputJudgeOptions& ask) {
@@ -40,10 +39,9 @@ Result<std::vector<std::optional<InputJudgement>>> out_of_reach_of_all(
     }
     const PreparedInput& input = prepared[i];
     ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, input, base_runs.at(input.spec.name), kept, policy, ask));
-    if (judged->paused || judged->interrupted) {
-      return std::vector<std::optional<InputJudgement>>{};
+    if (!judged->paused && !judged->interrupted) {
+      futile[i] = std::move(*judged);
     }
-    futile[i] = std::move(*judged);
   }
   return futile;
 }
@@ -179,7 +177,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
     // it may settle where no input's own rule has. Unsettled, every input goes on to the next look, and at
     // the last stage to its rule's own end, as when judged one at a time. Each input's intervals hold at
     // alpha / inputs over all of its looks, so the joint looks spend nothing of their own. KEEP out of reach
-    // (futility) is asked of all inputs together: one input's futility stop no longer ends it alone.
+    // (futility) is asked at the joint looks, and not while the joint estimate is KEEP-sized.
     const bool staged = judge.inputs > 1 && options.strategy == verdict::Strategy::sequential &&
                         options.baseline_mode == BaselineMode::interleaved;
     std::vector<int> stages = staged ? joint_looks(policy, judge) : std::vector<int>{};
@@ -295,21 +293,22 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         }
         break;
       }
+      // KEEP out of reach: while the joint estimate is KEEP-sized no input is given up (the others may carry
+      // it to a KEEP: one input's candidate slowed by a burst of load must not end a real gain as "+1%"); else
+      // each paused input whose own rule finds KEEP out of its reach ends, with that rule's verdict.
+      const auto estimate = verdict::joint_change(now);
+      if (estimate && -estimate->change > policy.keep_threshold) {
+        continue;
+      }
       InputJudgeOptions ask = judge;
       ask.pause_at = stages[stage];
       ask.warmup = 0;
-      ZKBENCH_TRY_ASSIGN(futile, out_of_reach_of_all(ws, prepared, latest, base_benches, kept, policy, ask));
-      if (!futile->empty()) {
-        for (std::size_t i = 0; i < inputs.size(); ++i) {
-          if ((*futile)[i]) {
-            latest[i] = std::move((*futile)[i]);
-            say(input_line(*latest[i]));
-          }
+      ZKBENCH_TRY_ASSIGN(futile, out_of_reach(ws, prepared, latest, base_benches, kept, policy, ask));
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if ((*futile)[i]) {
+          latest[i] = std::move((*futile)[i]);
+          say(input_line(*latest[i]));
         }
-        say(fmt::format("joint look at {} runs per side: KEEP out of reach of every unsettled input: no input is "
-                        "measured further",
-                        stages[stage]));
-        break;
       }
     }
     // Each input as it ended (or paused): the figures, the cost, the runs, the trace.
