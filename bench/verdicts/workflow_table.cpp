@@ -334,7 +334,7 @@ int run_workflow_simulation(const WorkflowSimOptions& options) {
     policies[name] = *verdict::preset(name);
   }
 
-  fmt::print("workflow path: exp run's code (workflow::evaluate_checkout: build, correctness, judge_input per input, "
+  fmt::print("workflow path: exp run's code (workflow::evaluate_checkout: build, correctness, the inputs judged in stages with joint looks, "
              "combine_inputs) behind tests/support/model_executor.hpp; {} baseline, {}; grid '{}', {} cells x {} "
              "trials, seed {}, {} threads\n",
              options.stored ? "--baseline stored" : "interleaved",

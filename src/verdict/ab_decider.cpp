@@ -93,9 +93,8 @@ AbOutcome AbDecider::outcome(std::span<const double> baseline, std::span<const d
         const auto last = sequential_look(baseline.first(k), candidate.first(k), m_policy, options);
         out.decision = last.look.stop ? last.decision
                                       : Decision{Verdict::inconclusive, false,
-                                                 fmt::format("sequential: {} after {} of {} runs: not settled",
-                                                             interval_text(deciding), deciding.runs,
-                                                             m_options.sequential.max_runs)};
+                                                 fmt::format("sequential: {} (of at most {}): not settled",
+                                                             interval_text(deciding), m_options.sequential.max_runs)};
       }
     } else {
       out.decision = too_few_runs(std::min(baseline.size(), candidate.size()), m_options.sequential.min_runs);

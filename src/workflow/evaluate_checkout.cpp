@@ -217,7 +217,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
                           options.strategy == verdict::Strategy::sequential ? "sequential" : "fixed", judge.runs,
                           most > judge.runs ? fmt::format(" ({} for an unsettled KEEP-sized estimate)", most)
                                             : std::string(),
-                          step.pause_at > 0 ? fmt::format(", {} before the inputs' first joint look", step.pause_at)
+                          step.pause_at > 0 ? fmt::format(", looked at with the other inputs from {}", step.pause_at)
                                             : std::string(),
                           hang_guard_s(stored->second, policy)));
         } else {
