@@ -448,18 +448,7 @@ private:
 
   // The stop rule judges uncontended runs only: a disturbed run never decides.
   bool rule_says_stop() const {
-    if (!m_plan.stop_rule) {
-      return false;
-    }
-    if (m_plan.order == Order::interleaved) { // rounds stay paired
-      return m_plan.stop_rule(core::without_contended_rounds(m_outcome.benchmarks));
-    }
-    std::vector<core::Benchmark> clean;
-    clean.reserve(m_outcome.benchmarks.size());
-    for (const core::Benchmark& bench : m_outcome.benchmarks) {
-      clean.push_back(bench.uncontended());
-    }
-    return m_plan.stop_rule(clean);
+    return m_plan.stop_rule && m_plan.stop_rule(stop_rule_view(m_outcome.benchmarks, m_plan.order));
   }
 
   // The rounds held by the gate's first window, once it is judged (its verdict taken from the gate):
@@ -769,6 +758,18 @@ private:
 };
 
 } // namespace
+
+std::vector<core::Benchmark> stop_rule_view(const std::vector<core::Benchmark>& benchmarks, Order order) {
+  if (order == Order::interleaved) { // rounds stay paired
+    return core::without_contended_rounds(benchmarks);
+  }
+  std::vector<core::Benchmark> clean;
+  clean.reserve(benchmarks.size());
+  for (const core::Benchmark& bench : benchmarks) {
+    clean.push_back(bench.uncontended());
+  }
+  return clean;
+}
 
 Result<LoopOutcome> run_benchmarks(const RunPlan& plan, Executor& executor, store::RunSink* sink,
                                    RunObserver& observer, const std::function<bool()>& stop_requested) {

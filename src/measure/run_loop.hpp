@@ -103,6 +103,10 @@ public:
 /// with LoopStatus::decided; the caller decides from the outcome's benchmarks.
 using StopRule = std::function<bool(std::span<const core::Benchmark> benchmarks)>;
 
+/// The runs a stop rule is shown: uncontended runs only (a disturbed run never decides), whole rounds of
+/// commands measured interleaved (the rounds stay paired), each command's own runs otherwise.
+std::vector<core::Benchmark> stop_rule_view(const std::vector<core::Benchmark>& benchmarks, Order order);
+
 struct RunPlan {
   std::vector<PlannedCommand> commands;
   Order order = Order::sequential;

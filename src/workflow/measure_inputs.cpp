@@ -143,9 +143,11 @@ Result<InputMeasurement> measure_kept_input(project::Workspace& ws, const Prepar
     options.runs += static_cast<int>(fewest);
   }
   if (fewest >= static_cast<std::size_t>(options.runs)) {
-    // Every run is already kept (an attempt stopped after its last run): the stop rule still looks at them.
+    // Every run is already kept (an attempt stopped after its last run, or an input paused at a joint look):
+    // the stop rule still looks at them, as the run loop shows it runs.
     InputMeasurement done = finished();
-    if (options.enough && options.enough(done.sides)) {
+    if (options.enough &&
+        options.enough(measure::stop_rule_view(done.sides, measure::Order::interleaved))) { // the plan's order below
       done.end = measure::LoopStatus::decided;
     }
     return done;

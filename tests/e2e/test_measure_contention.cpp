@@ -140,7 +140,7 @@ TEST(MeasureContentionE2e, busy_processes_throughout_mark_runs_contended_and_the
   const std::string verdict = shown["verdict"].get<std::string>();
   EXPECT_TRUE(verdict == "KEEP" || verdict == "INCONCLUSIVE") << shown.dump();
   EXPECT_TRUE(contains(shown.dump(), "contended")) << shown.dump();
-  EXPECT_TRUE(contains(shown.dump(), "the final look judged every run")) << shown.dump();
+  EXPECT_TRUE(contains(shown.dump(), "the final look judged every run")) << shown.dump() << ran.output;
   std::size_t contended = 0;
   for (const auto& run : runs_of(repo, "experiment")) {
     contended += run["contention"]["contended"].get<bool>() ? 1 : 0;
