@@ -204,9 +204,14 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         }
         InputJudgeOptions step = judge;
         step.pause_at = stages[stage];
-        // Before the last stage an input stops on a claim only: whether KEEP is out of reach is asked of
-        // all inputs together at the joint look (below), since the joint interval may reach it still.
+        // Before the last stage an input stops on a claim only: whether KEEP is out of its reach is asked at
+        // the joint look (below), since the inputs together may reach it still. In the last stage futility
+        // applies from the last joint look on, so the looks recomputed from the runs (the figures, the
+        // trace) are the ones the stages made.
         step.futility = judge.futility && step.pause_at == 0;
+        if (step.futility && stage > 0) {
+          step.futility_min_runs = std::max(judge.futility_min_runs, stages[stage - 1]);
+        }
         const int most = most_runs_per_side(judge);
         if (!latest[i]) {
           say(fmt::format("measuring {} ({}/{}): {} the baseline's build, {} strategy, at most {} runs per side{}{}, "
@@ -303,6 +308,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
       InputJudgeOptions ask = judge;
       ask.pause_at = stages[stage];
       ask.warmup = 0;
+      ask.futility_min_runs = std::max(judge.futility_min_runs, stages[stage]); // at this look, not at the earlier
       ZKBENCH_TRY_ASSIGN(futile, out_of_reach(ws, prepared, latest, base_benches, kept, policy, ask));
       for (std::size_t i = 0; i < inputs.size(); ++i) {
         if ((*futile)[i]) {
