@@ -21,7 +21,7 @@ namespace {
 std::string input_line(const InputJudgement& judged) {
   const verdict::CommandComparison& c = judged.comparison;
   return fmt::format("  {}: {} {} after {} runs per side: {}", c.command,
-                     judged.paused ? std::string("paused") : verdict::to_string(c.decision.verdict),
+                     judged.comparison.paused ? std::string("paused") : verdict::to_string(c.decision.verdict),
                      std::isnan(c.change) ? std::string("n/a") : verdict::percent(c.change),
                      judged.candidate.runs.size(), c.decision.reason);
 }
@@ -34,12 +34,12 @@ Result<std::vector<std::optional<InputJudgement>>> out_of_reach(
     const project::KeptRuns& kept, const verdict::Policy& policy, const InputJudgeOptions& ask) {
   std::vector<std::optional<InputJudgement>> futile(latest.size());
   for (std::size_t i = 0; i < latest.size(); ++i) {
-    if (!latest[i] || !latest[i]->paused) {
+    if (!latest[i] || !latest[i]->comparison.paused) {
       continue;
     }
     const PreparedInput& input = prepared[i];
     ZKBENCH_TRY_ASSIGN(judged, judge_kept_input(ws, input, base_runs.at(input.spec.name), kept, policy, ask));
-    if (!judged->paused && !judged->interrupted) {
+    if (!judged->comparison.paused && !judged->interrupted) {
       futile[i] = std::move(*judged);
     }
   }
@@ -195,7 +195,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
           }
           continue;
         }
-        if (latest[i] && !latest[i]->paused) {
+        if (latest[i] && !latest[i]->comparison.paused) {
           continue; // its own rule settled it
         }
         if (options.status != nullptr) {
@@ -249,10 +249,9 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
           ended = true;
           break;
         }
-        judged->comparison.paused = judged->paused;
         say(input_line(*judged));
         const verdict::Verdict v = judged->comparison.decision.verdict;
-        if (judged->paused) { // the next stage goes on from these runs, as from an earlier attempt's
+        if (judged->comparison.paused) { // the next stage goes on from these runs, as from an earlier attempt's
           kept[judge.owner.name]["baseline"][input.name].runs = judged->baseline.runs;
           kept[judge.owner.name]["candidate"][input.name].runs = judged->candidate.runs;
         }
@@ -268,7 +267,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         }
       }
       if (ended || stages[stage] == 0 ||
-          std::none_of(latest.begin(), latest.end(), [](const auto& judged) { return judged && judged->paused; })) {
+          std::none_of(latest.begin(), latest.end(), [](const auto& judged) { return judged && judged->comparison.paused; })) {
         break; // nothing left to measure
       }
       std::vector<verdict::CommandComparison> now;
@@ -279,7 +278,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
           // A paused input slower than the KILL multiplier: its rule claims KILL at a later look (a KILL
           // needs a smaller level than a regression), so no joint look may end it as a regression first.
           const verdict::MetricComparison* time = verdict::primary_comparison(judged->comparison.metrics, "time");
-          kill_pending = kill_pending || (judged->paused && time != nullptr &&
+          kill_pending = kill_pending || (judged->comparison.paused && time != nullptr &&
                                           time->change >= policy.timeout_multiplier - 1.0);
         }
       }
@@ -291,7 +290,7 @@ Result<CheckoutEvaluation> evaluate_checkout(project::Workspace& ws, const std::
         say(fmt::format("joint look at {} runs per side: {}: no input is measured further", stages[stage],
                         verdict::to_string(joint.verdict)));
         for (std::optional<InputJudgement>& judged : latest) {
-          if (judged && judged->paused) {
+          if (judged && judged->comparison.paused) {
             judged->comparison.decision.reason +=
                 fmt::format("; measured no further: the inputs' joint look at {} runs per side decided", stages[stage]);
           }

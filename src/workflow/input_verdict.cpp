@@ -261,9 +261,9 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
 
   // The one A/B judge (verdict/ab_judge.hpp): contended runs left out, the deciding look's figures.
   // Paused: the loop ended at pause_at, not at its budget; the rule's look there is not a final one.
-  judged.paused = may_pause && m->end == measure::LoopStatus::complete;
+  const bool paused = may_pause && m->end == measure::LoopStatus::complete;
   verdict::AbJudgement ruling = judge.judge(judged.baseline, judged.candidate,
-                                             m->end == measure::LoopStatus::complete && !judged.paused);
+                                             m->end == measure::LoopStatus::complete && !paused);
   verdict::CommandComparison c = verdict::compare_benchmarks(ruling.judged[0], ruling.judged[1], policy);
   c.command = input.name;
   c.weight = input.weight;
@@ -314,6 +314,7 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
     }
   }
   c.decision = judge.guard(std::move(c.decision), ruling);
+  c.paused = paused;
   judged.comparison = std::move(c);
   return judged;
 }

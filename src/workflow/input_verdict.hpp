@@ -45,7 +45,7 @@ struct InputJudgeOptions {
   bool futility = true;                 // sequential: the rule may stop when KEEP is out of this input's reach
   int inputs = 1;                       // inputs judged jointly: each input's rule runs at p_threshold / inputs
   // Sequential: the loop pauses at this many pairs per side (fewer than the rule's most) unless the rule
-  // stopped before: the input is `paused`, its figures those of its look there, so the experiment's
+  // stopped before: the input is paused (comparison.paused), its figures those of its look there, so the experiment's
   // inputs can be looked at jointly (evaluate_checkout) and measured on. 0: the rule's own end.
   int pause_at = 0;
   int warmup = 0;                       // per side
@@ -65,7 +65,6 @@ struct InputJudgement {
   std::string failure;                       // a command that broke: a crash, a hang, a verifier, the baseline's build
   bool baseline_broken = false;              // the failure is the baseline's (its build, its verifier): no verdict
   bool interrupted = false;                  // stopped by Ctrl-C: runs kept, no verdict
-  bool paused = false;                       // the loop reached options.pause_at before the rule stopped
   std::size_t resumed_runs = 0;
   std::vector<std::string> warnings;         // drift of the stored baseline, throttled GPU runs
   double hang_guard_s = 0;                   // the per-run timeout that was applied
