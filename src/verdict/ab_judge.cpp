@@ -232,6 +232,15 @@ std::vector<Look> AbJudge::trace(const AbJudgement& judgement) const {
   return sequential_trace(std::span(b).first(k), std::span(c).first(k), m_policy, judging(judgement.metric));
 }
 
+std::optional<Reach> AbJudge::reach(const AbJudgement& judgement) const {
+  const std::vector<double>& b = judgement.outcome.baseline;
+  const std::vector<double>& c = judgement.outcome.candidate;
+  if (m_options.strategy != Strategy::sequential || b.empty() || c.empty()) {
+    return std::nullopt;
+  }
+  return futility_reach(b, c, m_policy, judging(judgement.metric));
+}
+
 Decision AbJudge::guard(Decision decision, const AbJudgement& judgement, bool decided_by_contended_run) const {
   return guard_contention(std::move(decision), judgement.contention,
                           std::min(judgement.outcome.baseline.size(), judgement.outcome.candidate.size()),

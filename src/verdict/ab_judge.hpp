@@ -77,6 +77,10 @@ public:
   /// included); empty for the fixed strategy or an empty side.
   std::vector<Look> trace(const AbJudgement& judgement) const;
 
+  /// The futility projection's reach from the judged values (verdict::futility_reach with the options
+  /// the rule judged them with); nullopt for the fixed strategy or an empty side.
+  std::optional<Reach> reach(const AbJudgement& judgement) const;
+
   /// The contention guard, last: `decision` (the judgement's, amended by the caller) with the contention
   /// named, INCONCLUSIVE when too few uncontended runs remain or `decided_by_contended_run`.
   Decision guard(Decision decision, const AbJudgement& judgement, bool decided_by_contended_run = false) const;

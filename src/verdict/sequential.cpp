@@ -269,6 +269,17 @@ double shift_standard_error(std::span<const double> lb, std::span<const double> 
   return se;
 }
 
+// Where futility projects an input to: the budget before it, max_runs after it or for a sample scattered
+// beyond cv_limit (a scattered sample's KEEP-sized estimate goes on past the budget).
+int futility_horizon(int runs, bool scattered, const SequentialOptions& options) {
+  return scattered || runs >= budget_end(options) ? options.max_runs : budget_end(options);
+}
+
+// How far futility lets the estimate drift in the candidate's favour over the rest of the way to the horizon.
+double futility_drift(double se_now, double runs, double horizon, const SequentialOptions& options) {
+  return options.futility_z * se_now * std::sqrt(1.0 - runs / horizon);
+}
+
 // KILL stops the measuring of a candidate for good, so its claim is made at an eighth of the look's
 // level: under load that slows one run of each round (anti-correlated sides, bench/verdicts' burst cells)
 // all five candidate runs of the first claim look fall on the slow side often enough for a KILL of a
@@ -422,9 +433,8 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
   // With a budget: the look at it ends an input whose estimate is not KEEP-sized (decided below, once the
   // estimates are known).
   const bool at_budget = has_budget(options) && look.runs == budget_end(options) && !final;
-  // Futility projects to where this input is heading: the budget before it (max_runs for a scattered
-  // sample, below), max_runs after it.
-  int horizon = look.runs < budget_end(options) ? budget_end(options) : options.max_runs;
+  // Futility projects to where this input is heading (futility_horizon; a scattered sample's below).
+  int horizon = futility_horizon(look.runs, false, options);
   const bool may_stop = look.runs >= options.min_runs;
   if (baseline.empty() || candidate.empty()) {
     return result;
@@ -466,7 +476,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     // A scattered sample's KEEP-sized estimate goes on past the budget: its futility projects that far
     // (and waits for half of it, below), so a real gain that bursts of load scatter is not ended early as
     // out of reach within the budget (bench/verdicts' burst and contention cells at CV 5%).
-    horizon = options.max_runs;
+    horizon = futility_horizon(look.runs, true, options);
   }
   // What the interval must clear for KEEP: the MAYBE threshold, or on a sample scattered beyond cv_limit
   // (load, not the change) the KEEP threshold itself, as the fixed rule's "interval entirely beyond KEEP".
@@ -533,7 +543,7 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
     const auto out_of_reach = [&](double estimate, double se_now, double final_level, double bound) {
       const double se_final = se_now * std::sqrt(n / max);
       const double z_final = -stats::normal_quantile(final_level);
-      const double optimistic = estimate - options.futility_z * se_now * std::sqrt(1.0 - n / max);
+      const double optimistic = estimate - futility_drift(se_now, n, max, options);
       return std::exp(optimistic + z_final * se_final) - 1.0 >= -bound ||
              std::exp(optimistic) - 1.0 >= -policy.keep_threshold;
     };
@@ -671,6 +681,27 @@ std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<c
     }
   }
   return trace;
+}
+
+std::optional<Reach> futility_reach(std::span<const double> baseline, std::span<const double> candidate,
+                                    const Policy& policy, const SequentialOptions& options) {
+  const std::size_t n = std::min(baseline.size(), candidate.size());
+  const auto positive = [](double x) { return x > 0; };
+  if (n < 2 || !std::all_of(baseline.begin(), baseline.begin() + static_cast<std::ptrdiff_t>(n), positive) ||
+      !std::all_of(candidate.begin(), candidate.begin() + static_cast<std::ptrdiff_t>(n), positive)) {
+    return std::nullopt;
+  }
+  const std::vector<double> lb = logs_of(baseline.first(n));
+  const std::vector<double> lc = logs_of(candidate.first(n));
+  const auto interval = shift_interval(lb, lc, k_spread_level, options);
+  if (!interval) {
+    return std::nullopt;
+  }
+  const int runs = static_cast<int>(n);
+  const bool scattered = std::max(robust_sigma(lb), robust_sigma(lc)) > policy.cv_limit;
+  const int horizon = std::max(futility_horizon(runs, scattered, options), runs);
+  const double se = shift_standard_error(lb, lc, options);
+  return Reach{interval->estimate, se, runs, horizon, futility_drift(se, runs, horizon, options)};
 }
 
 std::string interval_text(const Look& look) {

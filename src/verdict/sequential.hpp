@@ -153,6 +153,21 @@ SequentialResult sequential_look(std::span<const double> baseline, std::span<con
 std::vector<Look> sequential_trace(std::span<const double> baseline, std::span<const double> candidate,
                                    const Policy& policy, const SequentialOptions& options);
 
+/// How far the rule's futility projection reaches from these runs (evaluate_checkout's joint futility,
+/// over several inputs): the log estimate now, its standard error as the rule's futility reads it
+/// (shift_standard_error), the runs per side, and the horizon it projects to (the budget, or max_runs for a
+/// sample scattered beyond cv_limit, as sequential_look), and the projection's drift in the candidate's
+/// favour: futility_z x se x sqrt(1 - runs / horizon). nullopt without a log scale or an interval.
+struct Reach {
+  double estimate = 0;
+  double se = 0;
+  int runs = 0;
+  int horizon = 0;
+  double optimism = 0;
+};
+std::optional<Reach> futility_reach(std::span<const double> baseline, std::span<const double> candidate,
+                                    const Policy& policy, const SequentialOptions& options);
+
 /// What the interval of the figures says: "95% Fieller" for the fixed rule's figures, else the deciding
 /// look's ("sequential, Hodges–Lehmann/Mann–Whitney, 0.18% per bound at 6 pairs").
 std::string interval_method(const Look& look, const SequentialOptions& options);

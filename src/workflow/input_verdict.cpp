@@ -290,6 +290,7 @@ Result<InputJudgement> judge_kept_input(project::Workspace& ws, const PreparedIn
     c.change = m2->change;
   }
   judged.trace = judge.trace(ruling);
+  judged.reach = judge.reach(ruling);
   const std::string note = deterministic_note(c);
   if (const verdict::MetricComparison* work = unchanged_work(c);
       work != nullptr && !ruling.metric_lost && c.decision.verdict == verdict::Verdict::inconclusive) {

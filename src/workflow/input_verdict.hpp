@@ -59,6 +59,7 @@ struct InputJudgeOptions {
 struct InputJudgement {
   verdict::CommandComparison comparison;     // every metric; decision = the input's verdict
   std::vector<verdict::Look> trace;          // sequential: the looks the rule made (primary metric)
+  std::optional<verdict::Reach> reach;       // sequential: its futility projection's reach from these runs
   std::string metric;                        // what decided: the policy's primary metric, else "time"
   core::Benchmark baseline;                  // runs compared with (fresh in interleaved mode, stored otherwise)
   core::Benchmark candidate;

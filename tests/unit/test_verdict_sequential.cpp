@@ -139,6 +139,35 @@ TEST(VerdictSequential, clear_improvement_stops_at_the_first_look_that_can_claim
   EXPECT_NE(out.comparison.interval.find("Hodges–Lehmann"), std::string::npos) << out.comparison.interval;
 }
 
+// The joint futility's ingredients (workflow::evaluate_checkout): each input's estimate, standard error and
+// horizon as its own futility reads them. A quiet sample projects to its budget; one scattered beyond cv_limit
+// to max_runs, as its rule's futility does; the drift is futility_z standard errors of the rest of the way.
+TEST(VerdictSequential, futility_reach_projects_a_quiet_sample_to_its_budget_and_a_scattered_one_to_max_runs) {
+  verdict::SequentialOptions o = verdict::sequential_options(k_generic, 3, 40);
+  o.budget_runs = 20;
+  std::vector<double> b, c, wide_b, wide_c;
+  for (int i = 0; i < 6; ++i) {
+    b.push_back(jitter(i, 0.01));
+    c.push_back(0.9 * jitter(i + 3, 0.01));
+    wide_b.push_back(jitter(i, 0.5));
+    wide_c.push_back(jitter(i + 3, 0.5));
+  }
+  const auto quiet = verdict::futility_reach(b, c, k_generic, o);
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet->runs, 6);
+  EXPECT_EQ(quiet->horizon, 20);
+  EXPECT_NEAR(quiet->estimate, std::log(0.9), 0.02);
+  EXPECT_GT(quiet->se, 0.0);
+  EXPECT_NEAR(quiet->optimism, o.futility_z * quiet->se * std::sqrt(1.0 - 6.0 / 20.0), 1e-12);
+  const auto scattered = verdict::futility_reach(wide_b, wide_c, k_generic, o);
+  ASSERT_TRUE(scattered);
+  EXPECT_EQ(scattered->horizon, 40);
+  EXPECT_GT(scattered->se, 5 * quiet->se);
+  // No log scale, no reach.
+  wide_c[2] = 0.0;
+  EXPECT_FALSE(verdict::futility_reach(wide_b, wide_c, k_generic, o));
+}
+
 TEST(VerdictSequential, no_change_rules_out_keep_early) {
   const auto out = run_pairs(sampler(1.0, 1.0, 0.005), k_generic, sequential_options());
   EXPECT_EQ(out.decision.verdict, Verdict::discard) << out.decision.reason;

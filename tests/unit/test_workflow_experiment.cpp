@@ -322,6 +322,28 @@ TEST(WorkflowExperiment, several_inputs_of_a_no_op_end_at_the_joint_look_that_ru
   EXPECT_LT(out->comparisons[0].metrics[0].candidate.n, 20u);
 }
 
+// A no-op measured through scatter that neither input's own rule settles (robust CV beyond cv_limit: its
+// futility waits for half of its horizon, and its budget ends "too noisy"): at the last joint look KEEP is out
+// of the inputs' joint reach, and both end DISCARD there, short of their budget, where each used to run to
+// its own end and leave the experiment INCONCLUSIVE.
+TEST(WorkflowExperiment, a_scattered_no_op_ends_discard_where_keep_is_out_of_the_inputs_joint_reach) {
+  auto r = ready_with_cv(0.20);
+  const int n = r->project.experiment(r->ws, "nothing, scattered");
+  r->model->candidate_factor = 1.0;
+  auto out = run(*r, n);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->experiment.verdict, "DISCARD") << out->reason;
+  ASSERT_EQ(out->comparisons.size(), 2u);
+  int out_of_joint_reach = 0;
+  for (const auto& input : out->comparisons) {
+    EXPECT_FALSE(input.paused) << input.decision.reason;
+    EXPECT_EQ(input.decision.verdict, verdict::Verdict::discard) << input.decision.reason;
+    EXPECT_LT(input.metrics[0].candidate.n, 20u) << input.decision.reason;
+    out_of_joint_reach += input.decision.reason.find("KEEP out of the inputs' joint reach") != std::string::npos;
+  }
+  EXPECT_GE(out_of_joint_reach, 1);
+}
+
 TEST(WorkflowExperiment, stored_mode_refuses_a_verdict_when_the_machine_drifted) {
   auto r = ready_with_cv(0.003); // stored runs steady enough for the drift test to see a drift below MAYBE
   const int n = r->project.experiment(r->ws, "stale");
