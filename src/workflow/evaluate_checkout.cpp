@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <optional>
 #include <span>
 
@@ -93,11 +92,9 @@ std::optional<std::string> joint_reach(const std::vector<std::optional<InputJudg
 void end_out_of_joint_reach(InputJudgement& judged, const std::string& why, int stage) {
   verdict::CommandComparison& c = judged.comparison;
   c.paused = false;
-  std::string figures = verdict::percent(c.change);
-  if (const verdict::MetricComparison* m = verdict::primary_comparison(c.metrics, c.metric)) {
-    figures += " " + verdict::bounds_text(m->ci_lo.value_or(-std::numeric_limits<double>::infinity()),
-                                          m->ci_hi.value_or(std::numeric_limits<double>::infinity()));
-  }
+  const verdict::MetricComparison* judged_on = verdict::primary_comparison(c.metrics, c.metric);
+  const std::string figures = judged_on != nullptr ? verdict::change_text(c.change, judged_on->ci_lo, judged_on->ci_hi)
+                                                   : verdict::percent(c.change);
   c.decision = {verdict::Verdict::discard, false,
                 fmt::format("{}: sequential: {} after {} runs: KEEP out of the inputs' joint reach at their joint look "
                             "at {} runs per side ({})",
